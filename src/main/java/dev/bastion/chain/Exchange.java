@@ -1,0 +1,123 @@
+package dev.bastion.chain;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.util.Objects;
+
+/**
+ * One request on its way through the chain: what arrived (method, normalised path, headers, client IP),
+ * what controls established (identity), and what happened (status, bytes, timings) for the record step.
+ * Built by the server per request; tests build one with {@link #builder()}, no mocks needed.
+ * Confined to one event loop, so it is not thread-safe.
+ */
+public final class Exchange {
+    private final String requestId;
+    private final String clientIp;
+    private final HttpMethod method;
+    private final String path;
+    private final String rawQuery;
+    private final String host;
+    private final MultiMap headers;
+    private final long startNanos;
+    private final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
+
+    private String routeId;
+    private Identity identity;
+    private Buffer body;
+    private int status;
+    private String errorCode;
+    private long bytesSent;
+    private long upstreamNanos = -1;
+
+    private Exchange(Builder b) {
+        this.requestId = Objects.requireNonNull(b.requestId, "requestId");
+        this.clientIp = Objects.requireNonNull(b.clientIp, "clientIp");
+        this.method = Objects.requireNonNull(b.method, "method");
+        this.path = Objects.requireNonNull(b.path, "path");
+        this.rawQuery = b.rawQuery;
+        this.host = b.host;
+        this.headers = b.headers == null ? MultiMap.caseInsensitiveMultiMap() : b.headers;
+        this.startNanos = b.startNanos == 0 ? System.nanoTime() : b.startNanos;
+        this.routeId = b.routeId;
+        this.identity = b.identity;
+        this.body = b.body;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String requestId() { return requestId; }
+    /** Canonical text of the client's IP (after trusted-proxy resolution). */
+    public String clientIp() { return clientIp; }
+    public HttpMethod method() { return method; }
+    /** The normalised request path (no dot segments, no encoded slashes). */
+    public String path() { return path; }
+    /** The query string as received, without '?', or null. */
+    public String rawQuery() { return rawQuery; }
+    /** Host name the request was for, lower case, without port; may be null. */
+    public String host() { return host; }
+    /** Request headers as received. Controls read them; the forwarder decides what goes upstream. */
+    public MultiMap headers() { return headers; }
+    public long startNanos() { return startNanos; }
+    /** Headers controls want on the response, success or denial (e.g. rate-limit state). */
+    public MultiMap responseHeaders() { return responseHeaders; }
+
+    public String routeId() { return routeId; }
+    public void routeId(String routeId) { this.routeId = routeId; }
+
+    /** Null until a control authenticated the caller (and for public routes). */
+    public Identity identity() { return identity; }
+    public void identity(Identity identity) { this.identity = identity; }
+
+    /** The complete request body once read; null before, or when there was none. */
+    public Buffer body() { return body; }
+    public void body(Buffer body) { this.body = body; }
+
+    public int status() { return status; }
+    public void status(int status) { this.status = status; }
+    /** The reason code when the exchange ended in an error, else null. */
+    public String errorCode() { return errorCode; }
+    public void errorCode(String errorCode) { this.errorCode = errorCode; }
+    public long bytesSent() { return bytesSent; }
+    public void addBytesSent(long n) { this.bytesSent += n; }
+    /** Time from sending upstream to the upstream's response headers; -1 when never forwarded. */
+    public long upstreamNanos() { return upstreamNanos; }
+    public void upstreamNanos(long n) { this.upstreamNanos = n; }
+
+    public static final class Builder {
+        private String requestId = "test-request-id";
+        private String clientIp = "127.0.0.1";
+        private HttpMethod method = HttpMethod.GET;
+        private String path = "/";
+        private String rawQuery;
+        private String host;
+        private MultiMap headers;
+        private long startNanos;
+        private String routeId;
+        private Identity identity;
+        private Buffer body;
+
+        public Builder requestId(String v) { requestId = v; return this; }
+        public Builder clientIp(String v) { clientIp = v; return this; }
+        public Builder method(HttpMethod v) { method = v; return this; }
+        public Builder path(String v) { path = v; return this; }
+        public Builder rawQuery(String v) { rawQuery = v; return this; }
+        public Builder host(String v) { host = v; return this; }
+        public Builder headers(MultiMap v) { headers = v; return this; }
+        public Builder header(String name, String value) {
+            if (headers == null) headers = MultiMap.caseInsensitiveMultiMap();
+            headers.add(name, value);
+            return this;
+        }
+        public Builder startNanos(long v) { startNanos = v; return this; }
+        public Builder routeId(String v) { routeId = v; return this; }
+        public Builder identity(Identity v) { identity = v; return this; }
+        public Builder body(Buffer v) { body = v; return this; }
+
+        public Exchange build() {
+            return new Exchange(this);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.bastion.cli;
+
+import dev.bastion.authn.ApiKeyService;
+import dev.bastion.config.BastionConfig;
+import dev.bastion.config.ConfigLoader;
+import dev.bastion.mock.MockLlmServer;
+import dev.bastion.secrets.SecretResolver;
+import dev.bastion.server.Gateway;
+import dev.bastion.store.Store;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bastion demo}: the mock model, Bastion in front of it with the demo config, an embedded store
+ * under {@code ./data}, a fresh API key — and the curl lines to try it. One process; Ctrl-C stops it.
+ */
+@Command(name = "demo", description = "Run Bastion in front of a mock model with embedded defaults, and print curl lines to try.",
+        mixinStandardHelpOptions = true)
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--port", defaultValue = "8080", description = "Public port (default: ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--admin-port", defaultValue = "9090", description = "Admin port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+    @Option(names = "--mock-port", defaultValue = "8081", description = "Mock model port (default: ${DEFAULT-VALUE}).")
+    int mockPort;
+    @Option(names = "--data", defaultValue = "./data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(data);
+        String dataDir = data.toString().replace('\\', '/');
+        Path providerKeyFile = data.resolve("mock-provider.key");
+        if (!Files.exists(providerKeyFile)) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            Files.writeString(providerKeyFile, "sk-mock-" + HexFormat.of().formatHex(random) + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.setPosixFilePermissions(providerKeyFile, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+        }
+        String yaml;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo.yaml")) {
+            if (in == null) throw new CliException("demo.yaml is missing from the jar");
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("{{public_port}}", Integer.toString(port))
+                    .replace("{{admin_port}}", Integer.toString(adminPort))
+                    .replace("{{mock_port}}", Integer.toString(mockPort))
+                    .replace("{{data_dir}}", dataDir);
+        }
+        BastionConfig config = new ConfigLoader().parse(yaml, "demo.yaml");
+        SecretResolver secrets = new SecretResolver();
+        String providerKey = secrets.resolve(config.upstreams().get("mock-llm").apiKey(), "upstreams.mock-llm.api_key").reveal();
+
+        Store store = Store.open(config.store(), secrets);
+        ApiKeyService.CreatedKey key = new ApiKeyService(store, Clock.systemUTC())
+                .create("demo", Set.of("invoke"), "demo", Duration.ofDays(1));
+
+        Vertx vertx = GatewayRunner.newVertx();
+        MockLlmServer mock = new MockLlmServer(vertx, "127.0.0.1", mockPort, providerKey, 60);
+        Gateway gateway;
+        try {
+            mock.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            gateway = GatewayRunner.start(vertx, config, store);
+        } catch (Exception e) {
+            GatewayRunner.await(vertx.close());
+            store.close();
+            if (e instanceof java.util.concurrent.ExecutionException ee && ee.getCause() != null) {
+                throw new CliException("cannot start the mock model on 127.0.0.1:" + mockPort + ": " + ee.getCause().getMessage());
+            }
+            throw e;
+        }
+        printTour(spec.commandLine().getOut(), key.plaintext(), key.record().id(), gateway.publicPort(), gateway.adminPort(), dataDir);
+        GatewayRunner.awaitShutdown(vertx, () -> GatewayRunner.await(gateway.close()), () -> GatewayRunner.await(mock.close()), store::close);
+        return 0;
+    }
+
+    static void printTour(PrintWriter out, String key, String keyId, int port, int adminPort, String dataDir) {
+        String base = "http://127.0.0.1:" + port;
+        String chat = "'{\"model\":\"mock-gpt-small\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
+        String stream = "'{\"model\":\"mock-gpt-small\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
+        out.println();
+        out.println("Bastion demo is running.");
+        out.println("  gateway     " + base + "   (in front of the mock model on a loopback port)");
+        out.println("  admin       http://127.0.0.1:" + adminPort + "   (/health/live, /health/ready, /metrics; loopback only)");
+        out.println("  store       " + dataDir + "/bastion.db (SQLite)");
+        out.println("  demo key    " + keyId + " for org 'demo', scope 'invoke', expires in 24h");
+        out.println();
+        out.println("Try it (copy and paste):");
+        out.println();
+        out.println("  export BASTION_KEY=" + key);
+        out.println();
+        out.println("  # a chat completion through the gateway (the provider key is injected by Bastion)");
+        out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
+        out.println("       -H 'Content-Type: application/json' -d " + chat);
+        out.println();
+        out.println("  # the same, streamed: chunks arrive as the model produces them");
+        out.println("  curl -sN " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
+        out.println("       -H 'Content-Type: application/json' -d " + stream);
+        out.println();
+        out.println("  # no key: 401, in Bastion's JSON error shape with a request id");
+        out.println("  curl -si " + base + "/v1/models");
+        out.println();
+        out.println("  # a path no route declares: 404 (deny by default)");
+        out.println("  curl -si " + base + "/admin -H \"Authorization: Bearer $BASTION_KEY\"");
+        out.println();
+        out.println("  # rate limit: 60 requests/min per key, then 429 with Retry-After");
+        out.println("  for i in $(seq 65); do curl -s -o /dev/null -w '%{http_code} ' " + base + "/v1/models -H \"Authorization: Bearer $BASTION_KEY\"; done; echo");
+        out.println();
+        out.println("  # manage keys while this runs (another terminal):");
+        out.println("  ./bastion keys list");
+        out.println("  ./bastion keys revoke " + keyId + "   # refused by the gateway within 5 seconds");
+        out.println();
+        out.println("Access log lines (JSON, one per request) follow below. Ctrl-C stops the demo.");
+        out.println();
+        out.flush();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.bastion.cli;
+
+import dev.bastion.authn.ApiKeyService;
+import dev.bastion.config.Durations;
+import dev.bastion.store.ApiKeyRecord;
+import dev.bastion.store.Store;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code bastion keys create | list | revoke}: API keys, against the same store the server uses (it may be running). */
+@Command(name = "keys", description = "Create, list and revoke API keys.", mixinStandardHelpOptions = true,
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+public final class KeysCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", description = "Create an API key and print it once. Only its hash is stored.", mixinStandardHelpOptions = true)
+    static final class Create implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        StoreOptions store;
+        @Option(names = "--org", required = true, paramLabel = "ORG", description = "Org (tenant) the key acts for; created if new.")
+        String org;
+        @Option(names = "--scopes", required = true, split = ",", paramLabel = "SCOPE", description = "Comma-separated scopes, e.g. invoke or invoke,admin.")
+        List<String> scopes;
+        @Option(names = "--name", paramLabel = "NAME", description = "A label for operators.")
+        String name;
+        @Option(names = "--expires", paramLabel = "DURATION", description = "Lifetime such as 90d or 12h (default: no expiry).")
+        String expires;
+        @Option(names = "--json", description = "Print the result as JSON on stdout.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Duration lifetime = expires == null ? null : Durations.parse(expires);
+            try (Store s = store.open()) {
+                ApiKeyService.CreatedKey k = new ApiKeyService(s, Clock.systemUTC()).create(org, new LinkedHashSet<>(scopes), name, lifetime);
+                PrintWriter out = spec.commandLine().getOut();
+                PrintWriter err = spec.commandLine().getErr();
+                ApiKeyRecord r = k.record();
+                if (json) {
+                    out.println("{\"id\":\"" + r.id() + "\",\"org\":\"" + r.orgId() + "\",\"scopes\":\"" + String.join(",", new TreeSet<>(r.scopes()))
+                            + "\",\"expires_at\":" + (r.expiresAt() == null ? "null" : "\"" + r.expiresAt() + "\"") + ",\"key\":\"" + k.plaintext() + "\"}");
+                } else {
+                    if (k.orgCreated()) err.println("Created org " + r.orgId() + ".");
+                    err.println("Created API key " + r.id() + " for org " + r.orgId() + " (scopes: " + String.join(",", new TreeSet<>(r.scopes()))
+                            + (r.expiresAt() == null ? ", no expiry" : ", expires " + r.expiresAt().truncatedTo(ChronoUnit.SECONDS)) + ").");
+                    err.println("The key is shown only this once; store it now:");
+                    out.println(k.plaintext());
+                }
+                out.flush();
+                err.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List API keys (never their secrets).", mixinStandardHelpOptions = true)
+    static final class ListKeys implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        StoreOptions store;
+        @Option(names = "--org", paramLabel = "ORG", description = "Only this org's keys.")
+        String org;
+
+        @Override
+        public Integer call() {
+            try (Store s = store.open()) {
+                List<ApiKeyRecord> keys = new ApiKeyService(s, Clock.systemUTC()).list(org);
+                PrintWriter out = spec.commandLine().getOut();
+                Instant now = Instant.now();
+                out.printf("%-21s %-16s %-16s %-14s %-20s %-20s %s%n", "ID", "ORG", "NAME", "SCOPES", "CREATED", "EXPIRES", "STATUS");
+                for (ApiKeyRecord k : keys) {
+                    String status = k.revoked() ? "revoked" : k.expiredAt(now) ? "expired"
+                            : k.createdAt().isBefore(now.minus(Duration.ofDays(90))) ? "active (older than 90d: rotate)" : "active";
+                    out.printf("%-21s %-16s %-16s %-14s %-20s %-20s %s%n", k.id(), k.orgId(), k.name() == null ? "-" : k.name(),
+                            String.join(",", new TreeSet<>(k.scopes())), k.createdAt().truncatedTo(ChronoUnit.SECONDS),
+                            k.expiresAt() == null ? "never" : k.expiresAt().truncatedTo(ChronoUnit.SECONDS), status);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke an API key; every node refuses it within the key cache TTL (default 5s).", mixinStandardHelpOptions = true)
+    static final class Revoke implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        StoreOptions store;
+        @Parameters(paramLabel = "ID", description = "The key id (key_…), as shown by keys list.")
+        String id;
+
+        @Override
+        public Integer call() {
+            try (Store s = store.open()) {
+                if (new ApiKeyService(s, Clock.systemUTC()).revoke(id)) {
+                    spec.commandLine().getOut().println("Revoked " + id + ".");
+                    spec.commandLine().getOut().flush();
+                    return 0;
+                }
+                spec.commandLine().getErr().println("No active key " + id + " (unknown or already revoked).");
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+    }
+}

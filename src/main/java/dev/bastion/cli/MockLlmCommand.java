@@ -1,0 +1,51 @@
+package dev.bastion.cli;
+
+import dev.bastion.config.SecretRef;
+import dev.bastion.mock.MockLlmServer;
+import dev.bastion.secrets.SecretResolver;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bastion mock-llm}: an OpenAI-compatible mock model provider for demos, tests and benchmarks. */
+@Command(name = "mock-llm", description = "Run an OpenAI-compatible mock model server.", mixinStandardHelpOptions = true)
+public final class MockLlmCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = "--port", defaultValue = "8081", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--api-key", paramLabel = "REF", description = "Require this provider key (env:NAME or file:PATH); default: accept any caller.")
+    String apiKey;
+    @Option(names = "--chunk-delay-ms", defaultValue = "40", description = "Pause between streamed chunks (default: ${DEFAULT-VALUE}).")
+    long chunkDelayMs;
+    @Option(names = "--instances", defaultValue = "1", description = "Event loops serving requests (default: ${DEFAULT-VALUE}).")
+    int instances;
+
+    @Override
+    public Integer call() throws Exception {
+        String key = apiKey == null ? null : new SecretResolver().resolve(SecretRef.parse(apiKey), "--api-key").reveal();
+        Vertx vertx = GatewayRunner.newVertx();
+        int bound = -1;
+        for (int i = 0; i < Math.max(1, instances); i++) {
+            // Servers on one port are load-balanced across event loops by Vert.x.
+            MockLlmServer server = new MockLlmServer(vertx, host, bound < 0 ? port : bound, key, chunkDelayMs);
+            vertx.deployVerticle(new io.vertx.core.VerticleBase() {
+                @Override
+                public io.vertx.core.Future<?> start() {
+                    return server.start();
+                }
+            }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            bound = server.port();
+        }
+        spec.commandLine().getErr().println("mock-llm listening on http://" + host + ":" + bound + (key == null ? " (no key required)" : " (provider key required)"));
+        spec.commandLine().getErr().flush();
+        GatewayRunner.awaitShutdown(vertx);
+        return 0;
+    }
+}

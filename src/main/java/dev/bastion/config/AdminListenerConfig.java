@@ -1,0 +1,17 @@
+package dev.bastion.config;
+
+/**
+ * @param enabled       default true
+ * @param host          default {@code 127.0.0.1}; anything not loopback needs {@code unsafe_expose: true}
+ * @param port          default 9090; 0 picks a free port
+ * @param unsafeExpose  allow a non-loopback admin host (for a scraper inside a private network)
+ */
+public record AdminListenerConfig(Boolean enabled, String host, Integer port, Boolean unsafeExpose) {
+    public AdminListenerConfig {
+        enabled = enabled == null || enabled;
+        host = host == null ? "127.0.0.1" : host;
+        port = port == null ? 9090 : port;
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        unsafeExpose = unsafeExpose != null && unsafeExpose;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.bastion.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole gateway, as declared in one YAML file. Every record below maps one YAML mapping 1:1;
+ * keys are {@code snake_case}; unknown keys are errors.
+ *
+ * @param environment {@code dev} (default) or {@code prod}
+ * @param listeners   the public listener and the admin listener
+ * @param edge        limits applied to every request before any route is matched
+ * @param store       where keys, orgs and later audit live
+ * @param apiKeys     API key verification settings
+ * @param accessLog   the one-line-per-request JSON access log
+ * @param upstreams   named upstreams that routes forward to; URLs only ever come from here
+ * @param routes      the only requests Bastion accepts: anything unmatched is a 404
+ */
+public record BastionConfig(
+        Environment environment,
+        ListenersConfig listeners,
+        EdgeConfig edge,
+        StoreConfig store,
+        ApiKeysConfig apiKeys,
+        AccessLogConfig accessLog,
+        Map<String, UpstreamConfig> upstreams,
+        List<RouteConfig> routes) {
+
+    public BastionConfig {
+        environment = environment == null ? Environment.DEV : environment;
+        listeners = listeners == null ? new ListenersConfig(null, null) : listeners;
+        edge = edge == null ? EdgeConfig.DEFAULTS : edge;
+        store = store == null ? new StoreConfig(null, null, null, null) : store;
+        apiKeys = apiKeys == null ? new ApiKeysConfig(null, null) : apiKeys;
+        accessLog = accessLog == null ? new AccessLogConfig(null) : accessLog;
+        upstreams = upstreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+
+    public boolean prod() {
+        return environment == Environment.PROD;
+    }
+}

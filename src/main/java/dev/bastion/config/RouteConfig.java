@@ -1,0 +1,189 @@
+package dev.bastion.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One accepted kind of request and the controls it passes. Deny by default: a route must either
+ * declare {@code auth} or say {@code public: true}; there is no implicit anonymous access.
+ *
+ * @param id           stable name used in logs and metrics ({@code [a-z0-9_.-]})
+ * @param match        which requests this route takes
+ * @param upstream     name of an entry under {@code upstreams}
+ * @param contentTypes media types accepted for request bodies (e.g. {@code application/json}); others → 415;
+ *                     empty means bodies are not restricted by type
+ * @param publicRoute  {@code public: true} lets requests through without credentials
+ * @param auth         how callers prove who they are
+ * @param require      what an authenticated caller must hold
+ * @param limits       token-bucket limits; all must pass
+ * @param cors         browser origins allowed to call this route; absent means no CORS headers at all
+ * @param stripPrefix  a path prefix removed before forwarding (e.g. {@code /app} so {@code /app/x} → {@code /x})
+ * @param maxBodyBytes a lower body cap for this route than {@code edge.max_body_bytes}
+ */
+public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
+                          @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
+                          List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes) {
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
+
+    public RouteConfig {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("id: " + (id == null ? "missing" : "'" + id + "'") + " (expected: lower-case letters, digits, _ . -; up to 64)");
+        }
+        if (match == null) throw new IllegalArgumentException("match: missing");
+        if (upstream == null || upstream.isBlank()) throw new IllegalArgumentException("upstream: missing");
+        contentTypes = contentTypes == null ? List.of() : contentTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
+        for (String t : contentTypes) {
+            if (!MEDIA_TYPE.matcher(t).matches()) throw new IllegalArgumentException("content_types: '" + t + "' is not a media type");
+        }
+        publicRoute = publicRoute != null && publicRoute;
+        if (publicRoute && auth != null) throw new IllegalArgumentException("a route is either public: true or has auth, not both");
+        if (!publicRoute && auth == null) {
+            throw new IllegalArgumentException("auth: missing (every route needs auth, or an explicit public: true)");
+        }
+        if (publicRoute && require != null) throw new IllegalArgumentException("require: a public route has no caller to require anything of");
+        require = require == null ? new Require(null, null) : require;
+        limits = limits == null ? List.of() : List.copyOf(limits);
+        for (Limit l : limits) {
+            if (publicRoute && l.per().needsIdentity()) {
+                throw new IllegalArgumentException("limits: per " + l.per().key + " needs an authenticated caller, and this route is public");
+            }
+        }
+        if (stripPrefix != null && (!stripPrefix.startsWith("/") || stripPrefix.endsWith("/") || stripPrefix.length() < 2)) {
+            throw new IllegalArgumentException("strip_prefix: '" + stripPrefix + "' (expected: /segment without a trailing slash)");
+        }
+    }
+
+    /**
+     * @param methods HTTP methods, upper case; required
+     * @param path    exact path ({@code /v1/chat/completions}) or a prefix ending in {@code /*} ({@code /api/*})
+     * @param host    optional host name the request must be for (compared without port, case-insensitively)
+     */
+    public record Match(List<String> methods, String path, String host) {
+        private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+        public Match {
+            if (methods == null || methods.isEmpty()) throw new IllegalArgumentException("methods: missing (expected: e.g. [POST])");
+            methods = methods.stream().map(m -> m.trim().toUpperCase(Locale.ROOT)).distinct().toList();
+            for (String m : methods) {
+                if (!METHODS.contains(m)) throw new IllegalArgumentException("methods: '" + m + "' (expected one of " + METHODS.stream().sorted().toList() + ")");
+            }
+            if (path == null || !path.startsWith("/")) throw new IllegalArgumentException("path: " + (path == null ? "missing" : "'" + path + "'") + " (expected: starts with /)");
+            if (path.contains("*") && !(path.endsWith("/*") && path.indexOf('*') == path.length() - 1)) {
+                throw new IllegalArgumentException("path: '" + path + "' (a wildcard is only allowed as a final /*)");
+            }
+            if (path.contains("..") || path.contains("//") || path.contains("%") || path.contains("\\")) {
+                throw new IllegalArgumentException("path: '" + path + "' (expected: a normalised path without .., //, % or \\)");
+            }
+            host = host == null ? null : host.trim().toLowerCase(Locale.ROOT);
+        }
+
+        public boolean prefix() {
+            return path.endsWith("/*");
+        }
+    }
+
+    /** @param methods credential kinds accepted, tried in order; for now {@code api_key} */
+    public record Auth(List<AuthMethod> methods) {
+        public Auth {
+            if (methods == null || methods.isEmpty()) throw new IllegalArgumentException("methods: missing (expected: e.g. [api_key])");
+            methods = List.copyOf(methods);
+        }
+    }
+
+    public enum AuthMethod {
+        @JsonProperty("api_key") API_KEY
+    }
+
+    /**
+     * @param scopesAll the caller must hold every one of these scopes
+     * @param scopesAny the caller must hold at least one of these scopes (when given)
+     */
+    public record Require(List<String> scopesAll, List<String> scopesAny) {
+        public Require {
+            scopesAll = scopesAll == null ? List.of() : List.copyOf(scopesAll);
+            scopesAny = scopesAny == null ? List.of() : List.copyOf(scopesAny);
+        }
+    }
+
+    /**
+     * @param per   what the bucket is keyed by: {@code ip}, {@code api_key}, {@code org} or {@code route}
+     * @param rate  refill rate, {@code COUNT/PERIOD}
+     * @param burst bucket capacity; default the rate's count
+     */
+    public record Limit(LimitKey per, Rate rate, Long burst) {
+        public Limit {
+            if (per == null) throw new IllegalArgumentException("per: missing (expected: ip, api_key, org or route)");
+            if (rate == null) throw new IllegalArgumentException("rate: missing (expected: e.g. 100/1m)");
+            burst = burst == null ? rate.count() : burst;
+            if (burst < 1) throw new IllegalArgumentException("burst: " + burst + " (expected: > 0)");
+        }
+    }
+
+    public enum LimitKey {
+        @JsonProperty("ip") IP("ip", false),
+        @JsonProperty("api_key") API_KEY("api_key", true),
+        @JsonProperty("org") ORG("org", true),
+        @JsonProperty("route") ROUTE("route", false);
+
+        public final String key;
+        private final boolean needsIdentity;
+
+        LimitKey(String key, boolean needsIdentity) {
+            this.key = key;
+            this.needsIdentity = needsIdentity;
+        }
+
+        public boolean needsIdentity() {
+            return needsIdentity;
+        }
+    }
+
+    /**
+     * @param origins       exact origins ({@code https://app.example.com}); {@code *} only without credentials and never in prod
+     * @param credentials   send {@code Access-Control-Allow-Credentials: true}; default false
+     * @param methods       allowed methods; default the route's methods
+     * @param headers       allowed request headers; default {@code authorization, content-type, x-api-key, x-request-id}
+     * @param exposeHeaders response headers scripts may read; default {@code x-request-id, retry-after}
+     * @param maxAge        how long browsers may cache a preflight; default 10m
+     */
+    public record Cors(List<String> origins, Boolean credentials, List<String> methods, List<String> headers,
+                       List<String> exposeHeaders, Duration maxAge) {
+        public Cors {
+            if (origins == null || origins.isEmpty()) throw new IllegalArgumentException("origins: missing (expected: e.g. [https://app.example.com])");
+            origins = List.copyOf(origins);
+            credentials = credentials != null && credentials;
+            for (String o : origins) {
+                if ("*".equals(o)) {
+                    if (credentials) throw new IllegalArgumentException("origins: '*' together with credentials: true is refused (browsers would send cookies to any site's script)");
+                    continue;
+                }
+                java.net.URI u;
+                try {
+                    u = java.net.URI.create(o);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("origins: '" + o + "' is not an origin");
+                }
+                if (u.getScheme() == null || u.getHost() == null || (u.getRawPath() != null && !u.getRawPath().isEmpty())
+                        || u.getRawQuery() != null || u.getRawUserInfo() != null) {
+                    throw new IllegalArgumentException("origins: '" + o + "' (expected: scheme://host[:port], no path)");
+                }
+            }
+            methods = methods == null ? List.of() : methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
+            headers = headers == null ? List.of("authorization", "content-type", "x-api-key", "x-request-id")
+                    : headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            exposeHeaders = exposeHeaders == null ? List.of("x-request-id", "retry-after")
+                    : exposeHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            maxAge = maxAge == null ? Duration.ofMinutes(10) : maxAge;
+        }
+
+        public boolean wildcard() {
+            return origins.contains("*");
+        }
+    }
+}

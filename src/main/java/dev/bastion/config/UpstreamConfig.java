@@ -1,0 +1,69 @@
+package dev.bastion.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * A service Bastion forwards to: a model provider or the application's own API.
+ *
+ * @param url             {@code http(s)://host[:port][/base-path]}; the route's request path is appended
+ * @param apiKey          the upstream's own credential, as {@code env:NAME} or {@code file:PATH}; injected
+ *                        per request, never visible to clients; omit for upstreams that need none
+ * @param apiKeyHeader    how the key is sent: {@code authorization} (Bearer, default), {@code x-api-key}
+ *                        (Anthropic), {@code api-key} (Azure OpenAI)
+ * @param connectTimeout  default 5s; exceeding it → 502
+ * @param responseTimeout time until the upstream's response headers; exceeding it → 504; default 120s
+ * @param idleTimeout     longest pause inside a streamed response before the stream is cut; default 60s
+ * @param maxConnections  pooled connections to this upstream; default 256
+ */
+public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout,
+                             Duration responseTimeout, Duration idleTimeout, Integer maxConnections) {
+
+    public enum ApiKeyHeader {
+        @JsonProperty("authorization") AUTHORIZATION("Authorization"),
+        @JsonProperty("x-api-key") X_API_KEY("X-Api-Key"),
+        @JsonProperty("api-key") API_KEY("Api-Key");
+
+        public final String headerName;
+
+        ApiKeyHeader(String headerName) {
+            this.headerName = headerName;
+        }
+    }
+
+    public UpstreamConfig {
+        if (url == null) throw new IllegalArgumentException("url: missing (expected: http(s)://host[:port][/path])");
+        String scheme = url.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("url: scheme '" + scheme + "' (expected: http or https)");
+        }
+        if (url.getHost() == null) throw new IllegalArgumentException("url: no host in '" + url + "'");
+        if (url.getRawUserInfo() != null) throw new IllegalArgumentException("url: credentials in the URL are refused (use api_key: env:NAME)");
+        if (url.getRawQuery() != null || url.getRawFragment() != null) throw new IllegalArgumentException("url: query and fragment are not allowed");
+        apiKeyHeader = apiKeyHeader == null ? ApiKeyHeader.AUTHORIZATION : apiKeyHeader;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
+        responseTimeout = responseTimeout == null ? Duration.ofSeconds(120) : responseTimeout;
+        idleTimeout = idleTimeout == null ? Duration.ofSeconds(60) : idleTimeout;
+        EdgeConfig.requirePositive("connect_timeout", connectTimeout);
+        EdgeConfig.requirePositive("response_timeout", responseTimeout);
+        EdgeConfig.requirePositive("idle_timeout", idleTimeout);
+        maxConnections = maxConnections == null ? 256 : maxConnections;
+        if (maxConnections < 1) throw new IllegalArgumentException("max_connections: " + maxConnections + " (expected: > 0)");
+    }
+
+    public boolean tls() {
+        return "https".equals(url.getScheme());
+    }
+
+    public int port() {
+        return url.getPort() != -1 ? url.getPort() : tls() ? 443 : 80;
+    }
+
+    /** The base path without a trailing slash ("" when none). */
+    public String basePath() {
+        String p = url.getRawPath();
+        if (p == null || p.isEmpty() || "/".equals(p)) return "";
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.bastion.edge;
+
+/**
+ * Checks a request path before routing. Routes are matched against the percent-decoded path, and the
+ * path is refused (400) when the decoded form is ambiguous — dot segments, empty segments, encoded
+ * slashes or backslashes, NUL or control characters, raw non-ASCII bytes — because an upstream that resolves those itself
+ * could see a different path than the one Bastion authorised ({@code /v1/%2e%2e/admin}).
+ * A valid path is forwarded exactly as received.
+ */
+public final class PathNormalizer {
+    private PathNormalizer() {}
+
+    /** The decoded path, or {@code null} when the raw path is refused. */
+    public static String decode(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') return null;
+        StringBuilder out = null;
+        int n = rawPath.length();
+        for (int i = 0; i < n; i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= n) return null;
+                int hi = Character.digit(rawPath.charAt(i + 1), 16), lo = Character.digit(rawPath.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) return null;
+                int decoded = hi * 16 + lo;
+                // An encoded slash or backslash would make one path segment become two upstream.
+                if (decoded == '/' || decoded == '\\' || decoded < 0x20 || decoded == 0x7f) return null;
+                if (out == null) out = new StringBuilder(n).append(rawPath, 0, i);
+                out.append((char) decoded);
+                i += 2;
+            } else {
+                if (c < 0x21 || c == 0x7f || c == '\\' || c >= 0x80) return null;
+                if (out != null) out.append(c);
+            }
+        }
+        String path = out == null ? rawPath : out.toString();
+        return hasAmbiguousSegments(path) ? null : path;
+    }
+
+    private static boolean hasAmbiguousSegments(String path) {
+        int start = 1;
+        int n = path.length();
+        while (start <= n) {
+            int end = path.indexOf('/', start);
+            if (end < 0) end = n;
+            int len = end - start;
+            // An empty segment is only allowed as the trailing slash.
+            if (len == 0 && end != n) return true;
+            if (len == 1 && path.charAt(start) == '.') return true;
+            if (len == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') return true;
+            start = end + 1;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.bastion.mock;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An OpenAI-compatible stand-in for a model provider ({@code bastion mock-llm}): chat completions
+ * (JSON and SSE streaming), completions, embeddings and the model list, with deterministic output and
+ * realistic framing. When started with a provider key it demands it like a real provider does — which
+ * makes Bastion's key injection visible in the demo. Not a model: it never calls out anywhere.
+ */
+public final class MockLlmServer {
+    public static final List<String> MODELS = List.of("mock-gpt-small", "mock-gpt-large");
+
+    private final Vertx vertx;
+    private final String host;
+    private final int port;
+    private final String requiredKey;
+    private final long chunkDelayMs;
+    private final AtomicLong ids = new AtomicLong();
+    private HttpServer server;
+
+    /**
+     * @param requiredKey   the provider key clients must send as {@code Authorization: Bearer}; null accepts any caller
+     * @param chunkDelayMs  pause between streamed chunks, to make streaming observable
+     */
+    public MockLlmServer(Vertx vertx, String host, int port, String requiredKey, long chunkDelayMs) {
+        this.vertx = vertx;
+        this.host = host;
+        this.port = port;
+        this.requiredKey = requiredKey;
+        this.chunkDelayMs = chunkDelayMs;
+    }
+
+    public Future<MockLlmServer> start() {
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
+                .requestHandler(this::handle);
+        return server.listen().map(s -> this);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void handle(HttpServerRequest req) {
+        if (requiredKey != null && !("Bearer " + requiredKey).equals(req.getHeader("Authorization"))) {
+            req.resume();
+            error(req.response(), 401, "invalid_api_key", "Incorrect API key provided.");
+            return;
+        }
+        String path = req.path();
+        if (req.method() == HttpMethod.GET && "/v1/models".equals(path)) {
+            JsonArray data = new JsonArray();
+            for (String m : MODELS) data.add(new JsonObject().put("id", m).put("object", "model").put("created", 1700000000).put("owned_by", "bastion-mock"));
+            json(req.response(), 200, new JsonObject().put("object", "list").put("data", data));
+            return;
+        }
+        if (req.method() != HttpMethod.POST) {
+            req.resume();
+            error(req.response(), 404, "not_found", "Unknown endpoint.");
+            return;
+        }
+        req.body().onSuccess(body -> {
+            JsonObject in;
+            try {
+                in = body.length() == 0 ? new JsonObject() : body.toJsonObject();
+            } catch (DecodeException | ClassCastException e) {
+                error(req.response(), 400, "invalid_request_error", "We could not parse the JSON body of your request.");
+                return;
+            }
+            switch (path) {
+                case "/v1/chat/completions" -> chat(req.response(), in);
+                case "/v1/completions" -> completion(req.response(), in);
+                case "/v1/embeddings" -> embeddings(req.response(), in);
+                default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
+            }
+        });
+    }
+
+    private void chat(HttpServerResponse resp, JsonObject in) {
+        String model = in.getString("model", MODELS.get(0));
+        JsonArray messages = in.getJsonArray("messages", new JsonArray());
+        String lastUser = "";
+        int promptWords = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            Object m = messages.getValue(i);
+            if (m instanceof JsonObject msg && msg.getValue("content") instanceof String s) {
+                promptWords += s.split("\\s+").length;
+                if ("user".equals(msg.getString("role"))) lastUser = s;
+            }
+        }
+        String reply = reply(lastUser);
+        int promptTokens = Math.max(1, promptWords + messages.size() * 3);
+        String id = "chatcmpl-mock" + ids.incrementAndGet();
+        if (in.getBoolean("stream", false)) {
+            boolean usage = in.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
+            streamChat(resp, id, model, reply, promptTokens, usage);
+            return;
+        }
+        int completionTokens = reply.split(" ").length;
+        json(resp, 200, new JsonObject()
+                .put("id", id).put("object", "chat.completion").put("created", now()).put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                        .put("message", new JsonObject().put("role", "assistant").put("content", reply))
+                        .put("finish_reason", "stop")))
+                .put("usage", usage(promptTokens, completionTokens)));
+    }
+
+    private void streamChat(HttpServerResponse resp, String id, String model, String reply, int promptTokens, boolean usage) {
+        resp.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+        String[] words = reply.split(" ");
+        long created = now();
+        resp.write(sse(chunk(id, model, created, new JsonObject().put("role", "assistant").put("content", ""), null)));
+        sendWord(resp, id, model, created, words, 0, promptTokens, usage);
+    }
+
+    private void sendWord(HttpServerResponse resp, String id, String model, long created, String[] words, int i, int promptTokens, boolean usage) {
+        if (resp.closed()) return;
+        if (i == words.length) {
+            resp.write(sse(chunk(id, model, created, new JsonObject(), "stop")));
+            if (usage) {
+                resp.write(sse(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+                        .put("model", model).put("choices", new JsonArray()).put("usage", usage(promptTokens, words.length))));
+            }
+            resp.end("data: [DONE]\n\n");
+            return;
+        }
+        resp.write(sse(chunk(id, model, created, new JsonObject().put("content", (i == 0 ? "" : " ") + words[i]), null)));
+        if (chunkDelayMs > 0) {
+            vertx.setTimer(chunkDelayMs, t -> sendWord(resp, id, model, created, words, i + 1, promptTokens, usage));
+        } else {
+            sendWord(resp, id, model, created, words, i + 1, promptTokens, usage);
+        }
+    }
+
+    private void completion(HttpServerResponse resp, JsonObject in) {
+        Object prompt = in.getValue("prompt", "");
+        String reply = reply(prompt instanceof String s ? s : String.valueOf(prompt));
+        json(resp, 200, new JsonObject().put("id", "cmpl-mock" + ids.incrementAndGet()).put("object", "text_completion")
+                .put("created", now()).put("model", in.getString("model", MODELS.get(0)))
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("text", reply).put("finish_reason", "stop")))
+                .put("usage", usage(Math.max(1, String.valueOf(prompt).split("\\s+").length), reply.split(" ").length)));
+    }
+
+    private void embeddings(HttpServerResponse resp, JsonObject in) {
+        Object input = in.getValue("input", "");
+        List<?> inputs = input instanceof JsonArray a ? a.getList() : List.of(String.valueOf(input));
+        JsonArray data = new JsonArray();
+        int tokens = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            String text = String.valueOf(inputs.get(i));
+            tokens += Math.max(1, text.split("\\s+").length);
+            data.add(new JsonObject().put("object", "embedding").put("index", i).put("embedding", vector(text)));
+        }
+        json(resp, 200, new JsonObject().put("object", "list").put("data", data).put("model", in.getString("model", "mock-embedding"))
+                .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens)));
+    }
+
+    /** A deterministic unit-length 8-dimensional vector derived from the text's SHA-256. */
+    private static JsonArray vector(String text) {
+        byte[] d;
+        try {
+            d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        double[] v = new double[8];
+        double norm = 0;
+        for (int i = 0; i < 8; i++) {
+            v[i] = d[i] / 128.0;
+            norm += v[i] * v[i];
+        }
+        norm = Math.sqrt(norm == 0 ? 1 : norm);
+        JsonArray out = new JsonArray();
+        for (double x : v) out.add(Math.round(x / norm * 1e6) / 1e6);
+        return out;
+    }
+
+    static String reply(String prompt) {
+        int words = prompt.isBlank() ? 0 : prompt.trim().split("\\s+").length;
+        return "Hello from Bastion's mock model. Your message had " + words + " word" + (words == 1 ? "" : "s")
+                + ". This reply streams one word at a time so you can watch Bastion forward each chunk as it arrives.";
+    }
+
+    private static JsonObject chunk(String id, String model, long created, JsonObject delta, String finish) {
+        return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta).put("finish_reason", finish)));
+    }
+
+    private static JsonObject usage(int prompt, int completion) {
+        return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
+    }
+
+    private static Buffer sse(JsonObject data) {
+        return Buffer.buffer("data: " + data.encode() + "\n\n");
+    }
+
+    private static void json(HttpServerResponse resp, int status, JsonObject body) {
+        resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    private static void error(HttpServerResponse resp, int status, String code, String message) {
+        json(resp, status, new JsonObject().put("error", new JsonObject().put("message", message).put("type", "invalid_request_error").put("code", code)));
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.bastion.net;
+
+import io.netty.util.NetUtil;
+
+/**
+ * IP literals to bytes, without ever asking DNS. {@link java.net.InetAddress#getByName} would resolve a
+ * host name given where an address belongs (an attacker-chosen {@code X-Forwarded-For} value, say);
+ * this parser only accepts literals.
+ */
+public final class IpAddresses {
+    private IpAddresses() {}
+
+    /** The 4 or 16 bytes of an IPv4 or IPv6 literal, or {@code null} when the text is not one. */
+    public static byte[] parse(String text) {
+        if (text == null || text.isEmpty() || text.length() > 64) return null;
+        String t = text;
+        if (t.charAt(0) == '[' && t.charAt(t.length() - 1) == ']') t = t.substring(1, t.length() - 1);
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(t);
+        if (bytes == null) return null;
+        // Netty maps IPv4-mapped IPv6 (::ffff:a.b.c.d) to 16 bytes; fold to the IPv4 form so that one
+        // address has one spelling for lists, limits and logs.
+        if (bytes.length == 16 && isIpv4Mapped(bytes)) {
+            byte[] v4 = new byte[4];
+            System.arraycopy(bytes, 12, v4, 0, 4);
+            return v4;
+        }
+        return bytes;
+    }
+
+    /** The canonical text of an address: dotted quad, or RFC 5952 compressed IPv6. */
+    public static String format(byte[] bytes) {
+        return NetUtil.bytesToIpAddress(bytes);
+    }
+
+    /** Canonical text of a literal, or {@code null} when it is not one. */
+    public static String canonical(String text) {
+        byte[] b = parse(text);
+        return b == null ? null : format(b);
+    }
+
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) if (b[i] != 0) return false;
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+}

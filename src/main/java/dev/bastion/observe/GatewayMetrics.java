@@ -1,0 +1,45 @@
+package dev.bastion.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prometheus metrics (O3, E6), served only on the admin listener. Meters are cached per tag set so
+ * the hot path does one map lookup, not a registry search. Tags are bounded: route ids come from
+ * config and error codes are a fixed vocabulary — never a path, IP or key.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void request(String route, int status, String errorCode, long latencyNanos, long upstreamNanos) {
+        String r = route == null ? "none" : route;
+        String code = errorCode == null ? "none" : errorCode;
+        requests.computeIfAbsent(r + '\u0000' + status + '\u0000' + code, k -> Counter.builder("bastion.requests")
+                .description("Requests by route, status and error code")
+                .tag("route", r).tag("status", Integer.toString(status)).tag("code", code)
+                .register(registry)).increment();
+        latency.computeIfAbsent(r, k -> Timer.builder("bastion.request.duration")
+                .description("Time from request to end of response, by route")
+                .tag("route", r).register(registry)).record(latencyNanos, TimeUnit.NANOSECONDS);
+        if (upstreamNanos >= 0) {
+            upstreamLatency.computeIfAbsent(r, k -> Timer.builder("bastion.upstream.duration")
+                    .description("Time until the upstream's response headers, by route")
+                    .tag("route", r).register(registry)).record(upstreamNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.bastion.server;
+
+import dev.bastion.authn.ApiKeyAuthenticator;
+import dev.bastion.authn.AuthenticateControl;
+import dev.bastion.authn.Authenticator;
+import dev.bastion.authz.ScopeControl;
+import dev.bastion.chain.Chain;
+import dev.bastion.chain.Control;
+import dev.bastion.config.RouteConfig;
+import dev.bastion.limit.RateLimitControl;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds each route's controls from its config, once, in stage order. The switch over auth methods
+ * is exhaustive without a default, so a new method in config does not compile until it has a control.
+ * Deny by default: a non-public route always gets an authenticate control.
+ */
+final class ChainAssembler {
+    /** The controls of one route, split where the first body-reading control starts. */
+    record Assembled(Chain beforeBody, Chain afterBody) {}
+
+    private final ApiKeyAuthenticator apiKeys;
+
+    ChainAssembler(ApiKeyAuthenticator apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    Assembled assemble(RouteConfig route) {
+        List<Control> controls = new ArrayList<>();
+        if (!route.publicRoute()) {
+            List<Authenticator> authenticators = new ArrayList<>();
+            for (RouteConfig.AuthMethod m : route.auth().methods()) {
+                authenticators.add(switch (m) {
+                    case API_KEY -> apiKeys;
+                });
+            }
+            controls.add(new AuthenticateControl(authenticators));
+            RouteConfig.Require req = route.require();
+            if (!req.scopesAll().isEmpty() || !req.scopesAny().isEmpty()) {
+                controls.add(new ScopeControl(req.scopesAll(), req.scopesAny()));
+            }
+        }
+        if (!route.limits().isEmpty()) controls.add(new RateLimitControl(route.limits()));
+        Chain all = new Chain(controls); // validates stage order
+        int split = 0;
+        while (split < controls.size() && !controls.get(split).needsBody()) split++;
+        return new Assembled(new Chain(all.controls().subList(0, split)), new Chain(all.controls().subList(split, controls.size())));
+    }
+}

@@ -1,0 +1,378 @@
+package dev.bastion.server;
+
+import dev.bastion.chain.Chain;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Verdict;
+import dev.bastion.edge.PathNormalizer;
+import dev.bastion.edge.RequestIds;
+import dev.bastion.edge.SecurityHeaders;
+import dev.bastion.observe.Json;
+import dev.bastion.upstream.UpstreamFailure;
+import dev.bastion.upstream.UpstreamResponse;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's way through the gateway: edge checks, route match, the chain before the body, the
+ * body read (bounded in size and time), the chain after the body, the forward, and the streamed
+ * response — then the record step, exactly once, whichever way the exchange ended.
+ * Every rejection is written here, in the single JSON error shape, with the security headers.
+ */
+final class ExchangeFlow {
+    private static final Logger log = LoggerFactory.getLogger(ExchangeFlow.class);
+
+    private final GatewayContext ctx;
+    private final RouteTable routes;
+    private final ConnectionDeadlines deadlines;
+    private final HttpServerRequest req;
+    private final HttpServerResponse resp;
+    private final String origin;
+
+    private Exchange ex;
+    private Route route;
+    private boolean hasBody;
+    private boolean bodyRead;
+    private boolean responded;
+    private boolean finished;
+    private long bodyTimer = -1;
+    private HttpClientRequest upstreamRequest;
+    private UpstreamResponse upstreamResponse;
+
+    ExchangeFlow(GatewayContext ctx, RouteTable routes, ConnectionDeadlines deadlines, HttpServerRequest req) {
+        this.ctx = ctx;
+        this.routes = routes;
+        this.deadlines = deadlines;
+        this.req = req;
+        this.resp = req.response();
+        this.origin = req.getHeader("Origin");
+    }
+
+    void start() {
+        long start = System.nanoTime();
+        String rawPath = req.path();
+        String path = PathNormalizer.decode(rawPath);
+        ex = Exchange.builder()
+                .requestId(RequestIds.acceptOrGenerate(req.getHeader("X-Request-Id")))
+                .clientIp(ctx.clientIps().resolve(peer(), req.headers().getAll("X-Forwarded-For")))
+                .method(req.method())
+                .path(path != null ? path : "(invalid)")
+                .rawQuery(req.query())
+                .host(host())
+                .headers(req.headers())
+                .startNanos(start)
+                .build();
+        resp.endHandler(v -> finish());
+        resp.closeHandler(v -> clientClosed());
+
+        if (path == null) {
+            deny(400, "path_invalid", "The request path is malformed or ambiguous (dot segments, empty segments, encoded slashes or control characters).");
+            return;
+        }
+        if (req.method() == HttpMethod.OPTIONS && origin != null && req.getHeader("Access-Control-Request-Method") != null
+                && preflight(path)) {
+            return;
+        }
+        switch (routes.match(req.method().name(), ex.host(), path)) {
+            case RouteTable.NotFound n -> deny(404, "route_not_found", "No route matches this request.");
+            case RouteTable.MethodNotAllowed m -> deny(405, "method_not_allowed", "This path does not accept " + req.method().name() + ".",
+                    Map.of("Allow", String.join(", ", m.allowed())));
+            case RouteTable.Found f -> {
+                route = f.route();
+                ex.routeId(route.id());
+                edgeChecks();
+            }
+        }
+    }
+
+    /** Framing, size and type checks that need the route but not the body. */
+    private void edgeChecks() {
+        List<String> lengths = req.headers().getAll("Content-Length");
+        String transferEncoding = req.getHeader("Transfer-Encoding");
+        long declared = -1;
+        if (lengths.size() > 1 || (lengths.size() == 1 && transferEncoding != null)) {
+            // Conflicting framing is how requests are smuggled past one parser to another.
+            deny(400, "framing_invalid", "The request has conflicting or duplicate length headers.");
+            return;
+        }
+        if (lengths.size() == 1) {
+            declared = parseLength(lengths.get(0));
+            if (declared < 0) {
+                deny(400, "framing_invalid", "The Content-Length header is not a valid length.");
+                return;
+            }
+        }
+        hasBody = declared > 0 || transferEncoding != null;
+        if (declared > route.maxBodyBytes()) {
+            deny(413, "body_too_large", "The request body exceeds " + route.maxBodyBytes() + " bytes.");
+            return;
+        }
+        if (hasBody && !route.contentTypes().isEmpty() && !acceptedType(req.getHeader("Content-Type"))) {
+            deny(415, "content_type_unsupported", "This route accepts " + String.join(", ", route.contentTypes()) + ".");
+            return;
+        }
+        String expect = req.getHeader("Expect");
+        if (expect != null && !"100-continue".equalsIgnoreCase(expect.trim())) {
+            deny(417, "expectation_failed", "Only Expect: 100-continue is supported.");
+            return;
+        }
+        runChain(route.beforeBody(), this::readBody);
+    }
+
+    private void runChain(Chain chain, Runnable next) {
+        if (chain.isEmpty()) {
+            next.run();
+            return;
+        }
+        chain.run(ex).onComplete(ar -> {
+            if (responded) return;
+            if (ar.failed()) {
+                deny(503, "control_fault", "A security control could not decide; the request was refused.");
+            } else if (ar.result() instanceof Verdict.Deny d) {
+                deny(d.status(), d.reason(), d.message(), d.headers());
+            } else {
+                next.run();
+            }
+        });
+    }
+
+    /** Reads the whole body into memory, bounded by the route's size cap and the edge body timeout. */
+    private void readBody() {
+        if (hasBody && req.getHeader("Expect") != null) resp.writeContinue(); // only now that the caller passed the chain
+        long max = route.maxBodyBytes();
+        Buffer body = Buffer.buffer();
+        bodyTimer = ctx.vertx().setTimer(ctx.edge().bodyTimeout().toMillis(), id -> {
+            bodyTimer = -1;
+            deny(408, "body_timeout", "The request body was not received in time.", Map.of(), true);
+        });
+        req.handler(chunk -> {
+            if (responded) return;
+            if ((long) body.length() + chunk.length() > max) {
+                deny(413, "body_too_large", "The request body exceeds " + max + " bytes.", Map.of(), true);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(t -> {
+            cancelBodyTimer();
+            if (!responded) clientClosed();
+        });
+        req.endHandler(v -> {
+            cancelBodyTimer();
+            bodyRead = true;
+            if (responded) return;
+            if (body.length() > 0) ex.body(body);
+            runChain(route.afterBody(), this::forward);
+        });
+        req.resume();
+    }
+
+    private void forward() {
+        route.upstream().send(ex, route.forwardPath(req.path()), ctx.tls(), r -> upstreamRequest = r).onComplete(ar -> {
+            if (ar.succeeded()) {
+                if (responded) {
+                    ar.result().abort(); // the client left while the upstream was thinking
+                    return;
+                }
+                stream(ar.result());
+            } else if (!responded) {
+                Throwable t = ar.cause();
+                if (t instanceof UpstreamFailure f) {
+                    log.warn("request {} route {}: {} ({})", ex.requestId(), route.id(), f.reason(), f.getMessage());
+                    deny(f.status(), f.reason(), f.status() == 504 ? "The upstream did not answer in time." : "The upstream could not be reached.");
+                } else {
+                    log.error("request {} route {}: forward failed: {}", ex.requestId(), route.id(), t.toString());
+                    deny(502, "upstream_error", "The upstream could not be reached.");
+                }
+            }
+        });
+    }
+
+    /** Streams the upstream response to the client chunk by chunk, with backpressure both ways. */
+    private void stream(UpstreamResponse up) {
+        responded = true;
+        upstreamResponse = up;
+        ex.status(up.status());
+        resp.setStatusCode(up.status());
+        MultiMap h = resp.headers();
+        h.addAll(up.headers());
+        commonHeaders(h);
+        boolean bodyless = req.method() == HttpMethod.HEAD || up.status() == 204 || up.status() == 304 || up.status() < 200;
+        if (!bodyless && !h.contains("Content-Length")) resp.setChunked(true);
+        HttpClientResponse body = up.body();
+        body.handler(chunk -> {
+            ex.addBytesSent(chunk.length());
+            resp.write(chunk);
+            if (resp.writeQueueFull()) {
+                body.pause();
+                resp.drainHandler(v -> body.resume());
+            }
+        });
+        body.exceptionHandler(t -> {
+            // Headers are gone already: the only honest signal left is to cut the connection, so the
+            // client sees a truncated response rather than a complete-looking one.
+            ex.errorCode(t instanceof java.util.concurrent.TimeoutException ? "upstream_stream_timeout" : "upstream_stream_error");
+            log.warn("request {} route {}: upstream stream failed after {} bytes: {}", ex.requestId(), route.id(), ex.bytesSent(), t.getClass().getSimpleName());
+            req.connection().close();
+            finish();
+        });
+        body.endHandler(v -> resp.end());
+        body.resume();
+    }
+
+    /** Answers a CORS preflight when a route for this path approves it; false lets normal routing answer. */
+    private boolean preflight(String path) {
+        List<Route> candidates = routes.candidates(ex.host(), path);
+        boolean anyCors = false;
+        String method = req.getHeader("Access-Control-Request-Method");
+        for (Route r : candidates) {
+            if (r.cors() == null) continue;
+            anyCors = true;
+            if (r.methods().contains(method.trim().toUpperCase(Locale.ROOT))
+                    && r.cors().allowsPreflight(origin, method, req.getHeader("Access-Control-Request-Headers"))) {
+                route = r;
+                ex.routeId(r.id());
+                responded = true;
+                ex.status(204);
+                MultiMap h = resp.headers();
+                SecurityHeaders.apply(h, ctx.tls());
+                h.set("X-Request-Id", ex.requestId());
+                r.cors().applyPreflight(origin, h);
+                resp.setStatusCode(204);
+                endWithoutBody();
+                return true;
+            }
+        }
+        if (!anyCors) return false;
+        deny(403, "cors_preflight_denied", "This origin, method or header is not allowed for this route.");
+        return true;
+    }
+
+    private void deny(int status, String code, String message) {
+        deny(status, code, message, Map.of(), false);
+    }
+
+    private void deny(int status, String code, String message, Map<String, String> headers) {
+        deny(status, code, message, headers, false);
+    }
+
+    /** Writes the JSON error. Closes the connection when an unread body would otherwise block it. */
+    private void deny(int status, String code, String message, Map<String, String> headers, boolean forceClose) {
+        if (responded) return;
+        responded = true;
+        cancelBodyTimer();
+        ex.status(status);
+        ex.errorCode(code);
+        boolean close = forceClose || (hasBodyPending());
+        StringBuilder sb = new StringBuilder(128).append("{\"error\":{\"code\":");
+        Json.string(sb, code).append(",\"message\":");
+        Json.string(sb, message).append(",\"request_id\":");
+        Json.string(sb, ex.requestId()).append("}}");
+        MultiMap h = resp.headers();
+        h.set("Content-Type", "application/json; charset=utf-8");
+        h.set("Cache-Control", "no-store");
+        commonHeaders(h);
+        headers.forEach(h::set);
+        if (close) h.set("Connection", "close");
+        resp.setStatusCode(status);
+        String body = sb.toString();
+        ex.addBytesSent(body.length()); // ASCII: the message texts and codes are ours
+        resp.end(body).onComplete(v -> {
+            if (close) req.connection().close();
+        });
+        if (!close && !bodyRead) req.resume(); // let a body-less request's end be consumed
+    }
+
+    private boolean hasBodyPending() {
+        if (bodyRead) return false;
+        if (route == null && !hasBody) {
+            // Rejected before framing was checked: look at the headers directly.
+            String cl = req.getHeader("Content-Length");
+            return req.getHeader("Transfer-Encoding") != null || (cl != null && !"0".equals(cl.trim()));
+        }
+        return hasBody;
+    }
+
+    private void endWithoutBody() {
+        if (!bodyRead) req.resume();
+        resp.end();
+    }
+
+    private void commonHeaders(MultiMap h) {
+        SecurityHeaders.apply(h, ctx.tls());
+        h.set("X-Request-Id", ex.requestId());
+        if (route != null && route.cors() != null && origin != null) route.cors().applyActual(origin, h);
+        if (!ex.responseHeaders().isEmpty()) h.addAll(ex.responseHeaders());
+    }
+
+    private void clientClosed() {
+        if (finished) return;
+        if (!responded || upstreamResponse != null) {
+            ex.errorCode(ex.errorCode() == null ? "client_closed" : ex.errorCode());
+            if (!responded) ex.status(499);
+        }
+        responded = true;
+        cancelBodyTimer();
+        // Stop the upstream: it would otherwise keep generating (and billing) for nobody.
+        if (upstreamResponse != null) upstreamResponse.abort();
+        else if (upstreamRequest != null) upstreamRequest.reset();
+        finish();
+    }
+
+    private void finish() {
+        if (finished) return;
+        finished = true;
+        long end = System.nanoTime();
+        ctx.accessLog().record(ex, end);
+        ctx.metrics().request(ex.routeId(), ex.status(), ex.errorCode(), end - ex.startNanos(), ex.upstreamNanos());
+        deadlines.requestFinished(req.connection());
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != -1) {
+            ctx.vertx().cancelTimer(bodyTimer);
+            bodyTimer = -1;
+        }
+    }
+
+    private boolean acceptedType(String contentType) {
+        if (contentType == null) return false;
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        for (String allowed : route.contentTypes()) {
+            if (allowed.equals(type)) return true;
+            if (allowed.endsWith("/*") && type.startsWith(allowed.substring(0, allowed.length() - 1))) return true;
+        }
+        return false;
+    }
+
+    private String peer() {
+        SocketAddress a = req.remoteAddress();
+        return a == null ? "0.0.0.0" : a.hostAddress();
+    }
+
+    private String host() {
+        HostAndPort authority = req.authority();
+        return authority == null ? null : authority.host().toLowerCase(Locale.ROOT);
+    }
+
+    /** A Content-Length value: digits only, at most 18 of them; -1 when invalid. */
+    static long parseLength(String value) {
+        String v = value.trim();
+        if (v.isEmpty() || v.length() > 18) return -1;
+        for (int i = 0; i < v.length(); i++) if (v.charAt(i) < '0' || v.charAt(i) > '9') return -1;
+        return Long.parseLong(v);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.bastion.server;
+
+import dev.bastion.config.EdgeConfig;
+import dev.bastion.edge.ClientIpResolver;
+import dev.bastion.observe.AccessLog;
+import dev.bastion.observe.GatewayMetrics;
+import io.vertx.core.Vertx;
+
+/** What every request handler on every event loop shares: read-only after start. */
+record GatewayContext(Vertx vertx, EdgeConfig edge, ClientIpResolver clientIps, AccessLog accessLog,
+                      GatewayMetrics metrics, boolean tls) {}

@@ -1,0 +1,97 @@
+package dev.bastion.server;
+
+import dev.bastion.config.BastionConfig;
+import dev.bastion.config.EdgeConfig;
+import dev.bastion.config.PublicListenerConfig;
+import dev.bastion.config.RouteConfig;
+import dev.bastion.config.UpstreamConfig;
+import dev.bastion.edge.CorsPolicy;
+import dev.bastion.secrets.Secret;
+import dev.bastion.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The public listener on one event loop. Several instances share the port; each has its own upstream
+ * connection pools (so a request and its upstream call stay on one thread) and its own connection
+ * deadlines, while controls (and their rate-limit buckets and key cache) are shared by all.
+ */
+final class GatewayVerticle extends VerticleBase {
+    private final BastionConfig config;
+    private final Map<String, ChainAssembler.Assembled> chains;
+    private final Map<String, Secret> upstreamKeys;
+    private final GatewayContext shared;
+    private final int port;
+    private final List<UpstreamClient> clients = new ArrayList<>();
+    private HttpServer server;
+
+    GatewayVerticle(BastionConfig config, Map<String, ChainAssembler.Assembled> chains, Map<String, Secret> upstreamKeys,
+                    GatewayContext shared, int port) {
+        this.config = config;
+        this.chains = chains;
+        this.upstreamKeys = upstreamKeys;
+        this.shared = shared;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        Map<String, UpstreamClient> upstreams = new HashMap<>();
+        for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
+            UpstreamClient c = new UpstreamClient(vertx, e.getKey(), e.getValue(), upstreamKeys.get(e.getKey()));
+            upstreams.put(e.getKey(), c);
+            clients.add(c);
+        }
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig rc : config.routes()) {
+            ChainAssembler.Assembled chain = chains.get(rc.id());
+            long maxBody = rc.maxBodyBytes() != null ? rc.maxBodyBytes().bytes() : config.edge().maxBodyBytes().bytes();
+            routes.add(new Route(rc, chain.beforeBody(), chain.afterBody(), upstreams.get(rc.upstream()),
+                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()),
+                    Set.copyOf(rc.match().methods()), maxBody));
+        }
+        RouteTable table = new RouteTable(routes);
+        EdgeConfig edge = config.edge();
+        ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
+        PublicListenerConfig listener = config.listeners().publicListener();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(listener.host())
+                .setPort(port)
+                .setMaxHeaderSize(edge.maxHeaderBytes().asInt())
+                .setMaxInitialLineLength(edge.maxUriBytes().asInt())
+                .setHandle100ContinueAutomatically(false)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setTcpNoDelay(true)
+                .setIdleTimeout(0); // connection deadlines and per-request timeouts handle idleness
+        if (listener.tls() != null) TlsOptions.apply(options, listener.tls());
+        server = vertx.createHttpServer(options)
+                .connectionHandler(deadlines::opened)
+                .invalidRequestHandler(new InvalidRequestHandler(shared))
+                .requestHandler(req -> {
+                    deadlines.requestStarted(req.connection());
+                    req.pause();
+                    new ExchangeFlow(shared, table, deadlines, req).start();
+                });
+        return server.listen();
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        List<Future<?>> closing = new ArrayList<>();
+        if (server != null) closing.add(server.close());
+        clients.forEach(c -> closing.add(c.close()));
+        return Future.join(closing);
+    }
+}

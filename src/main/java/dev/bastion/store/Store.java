@@ -1,0 +1,119 @@
+package dev.bastion.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.bastion.config.StoreConfig;
+import dev.bastion.secrets.SecretResolver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The one store of Bastion's mutable state: an embedded SQLite file (WAL, so the CLI can write while the
+ * server reads) or PostgreSQL. The schema is migrated by Flyway on open; server, CLI and tests all use
+ * the repositories handed out here. All calls block: callers on an event loop must use a worker.
+ */
+public final class Store implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final boolean sqlite;
+    private final OrgRepository orgs;
+    private final ApiKeyRepository apiKeys;
+
+    private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
+        this.dataSource = dataSource;
+        this.sqlite = sqlite;
+        this.orgs = new OrgRepository(dataSource, clock);
+        this.apiKeys = new ApiKeyRepository(dataSource);
+    }
+
+    public static Store open(StoreConfig config, SecretResolver secrets) {
+        return open(config, secrets, Clock.systemUTC());
+    }
+
+    public static Store open(StoreConfig config, SecretResolver secrets, Clock clock) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("bastion-store");
+        hc.setConnectionTimeout(5_000);
+        hc.setInitializationFailTimeout(5_000);
+        if (config.isSqlite()) {
+            Path file = Path.of(config.url().substring("sqlite:".length()));
+            try {
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new StoreException("store.url: cannot create the directory for " + file, e);
+            }
+            hc.setJdbcUrl("jdbc:sqlite:" + file);
+            // WAL lets readers (the gateway) and one writer (the CLI) share the file; busy_timeout makes a
+            // second writer wait instead of failing at once.
+            hc.addDataSourceProperty("journal_mode", "WAL");
+            hc.addDataSourceProperty("busy_timeout", "5000");
+            hc.addDataSourceProperty("foreign_keys", "true");
+            hc.addDataSourceProperty("synchronous", "NORMAL");
+            hc.setMaximumPoolSize(config.poolSize() == null ? 4 : config.poolSize());
+        } else {
+            String rest = config.url().substring(config.url().indexOf("://") + 3);
+            hc.setJdbcUrl("jdbc:postgresql://" + rest);
+            if (config.username() != null) hc.setUsername(config.username());
+            if (config.password() != null) hc.setPassword(secrets.resolve(config.password(), "store.password").reveal());
+            hc.setMaximumPoolSize(config.poolSize() == null ? 16 : config.poolSize());
+        }
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StoreException("store: cannot connect to " + describe(config) + " (" + rootMessage(e) + ")", e);
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new StoreException("store: schema migration failed on " + describe(config) + " (" + rootMessage(e) + ")", e);
+        }
+        return new Store(ds, config.isSqlite(), clock);
+    }
+
+    public OrgRepository orgs() {
+        return orgs;
+    }
+
+    public ApiKeyRepository apiKeys() {
+        return apiKeys;
+    }
+
+    public boolean isSqlite() {
+        return sqlite;
+    }
+
+    /** True when a connection can be taken and answers a trivial query within the timeout. */
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static String describe(StoreConfig config) {
+        return config.isSqlite() ? config.url() : config.url().replaceAll("\\?.*$", "");
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

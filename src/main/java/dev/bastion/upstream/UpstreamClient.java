@@ -1,0 +1,100 @@
+package dev.bastion.upstream;
+
+import dev.bastion.chain.Exchange;
+import dev.bastion.config.UpstreamConfig;
+import dev.bastion.secrets.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Sends requests to one configured upstream (U1, U2). Its URL comes only from config: a request can
+ * pick the path, never the host. The upstream's key is injected here and nowhere else. Redirects are
+ * not followed (a redirect is passed to the client, which cannot make Bastion fetch another host).
+ */
+public final class UpstreamClient {
+    private final String name;
+    private final UpstreamConfig config;
+    private final HttpClientAgent client;
+    private final String authority;
+    private final String basePath;
+    private final Map<String, String> providerKey;
+
+    public UpstreamClient(Vertx vertx, String name, UpstreamConfig config, Secret apiKey) {
+        this.name = name;
+        this.config = config;
+        HttpClientOptions options = new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .setDecompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024)
+                .setSsl(config.tls())
+                .setVerifyHost(true)
+                .setTrustAll(false);
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxConnections()));
+        int defaultPort = config.tls() ? 443 : 80;
+        this.authority = config.url().getHost() + (config.port() == defaultPort ? "" : ":" + config.port());
+        this.basePath = config.basePath();
+        this.providerKey = apiKey == null ? Map.of() : Map.of(config.apiKeyHeader().headerName,
+                config.apiKeyHeader() == UpstreamConfig.ApiKeyHeader.AUTHORIZATION ? "Bearer " + apiKey.reveal() : apiKey.reveal());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Sends the exchange's request (with its buffered body) to {@code rawPath} on this upstream.
+     * Completes when the response headers arrive; fails with {@link UpstreamFailure}.
+     *
+     * @param rawPath    path as received (already validated), possibly with a route prefix stripped
+     * @param inboundTls whether the client connection used TLS (for X-Forwarded-Proto)
+     * @param onRequest  receives the request as soon as it exists, so the caller can reset it if its client leaves
+     */
+    public Future<UpstreamResponse> send(Exchange ex, String rawPath, boolean inboundTls, Consumer<HttpClientRequest> onRequest) {
+        String uri = basePath + rawPath + (ex.rawQuery() == null ? "" : "?" + ex.rawQuery());
+        MultiMap headers = ForwardHeaders.toUpstream(ex, authority, providerKey, inboundTls);
+        RequestOptions options = new RequestOptions()
+                .setMethod(ex.method())
+                .setHost(config.url().getHost())
+                .setPort(config.port())
+                .setSsl(config.tls())
+                .setURI(uri)
+                .setHeaders(headers)
+                .setFollowRedirects(false)
+                // Until the response headers arrive: the upstream's time to answer.
+                .setIdleTimeout(config.responseTimeout().toMillis());
+        long sentAt = System.nanoTime();
+        return client.request(options)
+                .compose(req -> {
+                    onRequest.accept(req);
+                    Buffer body = ex.body();
+                    Future<io.vertx.core.http.HttpClientResponse> response = body == null || body.length() == 0 ? req.send() : req.send(body);
+                    return response.map(resp -> {
+                        ex.upstreamNanos(System.nanoTime() - sentAt);
+                        // From here on, the longest allowed pause between chunks of a (streamed) body.
+                        req.idleTimeout(config.idleTimeout().toMillis());
+                        resp.pause();
+                        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+                        ForwardHeaders.toClient(resp.headers(), out);
+                        return new UpstreamResponse(resp.statusCode(), out, resp, (HttpClientRequest) req);
+                    });
+                })
+                .recover(t -> Future.failedFuture(t instanceof UpstreamFailure ? t : UpstreamFailure.classify(name, t)));
+    }
+
+    public Future<Void> close() {
+        return client.close();
+    }
+}

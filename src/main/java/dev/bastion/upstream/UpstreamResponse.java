@@ -1,0 +1,18 @@
+package dev.bastion.upstream;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * An upstream's response whose headers have arrived and whose body is still to be streamed.
+ * The caller must consume {@link #body()} or call {@link #abort()}.
+ *
+ * @param headers already filtered for the client
+ */
+public record UpstreamResponse(int status, MultiMap headers, HttpClientResponse body, HttpClientRequest request) {
+    /** Stop the upstream exchange (the client went away): the upstream stops generating, and billing. */
+    public void abort() {
+        request.reset();
+    }
+}
