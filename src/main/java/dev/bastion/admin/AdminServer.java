@@ -39,7 +39,7 @@ public final class AdminServer {
     public Future<Void> start() {
         if (!config.enabled()) return Future.succeededFuture();
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                        .setMaxHeaderSize(8192).setIdleTimeout(60))
+                        .setMaxHeaderSize(8192).setIdleTimeout(60).setHttp2ClearTextEnabled(false))
                 .requestHandler(this::handle);
         return server.listen().mapEmpty();
     }

@@ -73,7 +73,9 @@ public final class ConfigLoader {
     private BastionConfig parse(InputStream in, String source) {
         BastionConfig config;
         try {
-            config = mapper.readValue(in, BastionConfig.class);
+            byte[] bytes = in.readAllBytes();
+            if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) throw new ConfigException(source + ": empty config");
+            config = mapper.readValue(bytes, BastionConfig.class);
         } catch (JsonMappingException e) {
             throw new ConfigException(source + ": " + describe(e));
         } catch (JsonProcessingException e) {

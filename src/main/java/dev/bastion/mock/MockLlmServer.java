@@ -46,7 +46,7 @@ public final class MockLlmServer {
     }
 
     public Future<MockLlmServer> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setHttp2ClearTextEnabled(false))
                 .requestHandler(this::handle);
         return server.listen().map(s -> this);
     }

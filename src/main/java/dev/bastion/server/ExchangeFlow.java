@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ExchangeFlow {
     private static final Logger log = LoggerFactory.getLogger(ExchangeFlow.class);
+    static final long LINGER_MILLIS = 2_000;
+    static final long LINGER_BYTES = 8L * 1024 * 1024;
 
     private final GatewayContext ctx;
     private final RouteTable routes;
@@ -74,8 +76,11 @@ final class ExchangeFlow {
                 .headers(req.headers())
                 .startNanos(start)
                 .build();
-        resp.endHandler(v -> finish());
+        // On a client disconnect Vert.x calls the exception handler first, then the end handler: the
+        // exception handler is where the upstream gets stopped.
+        resp.exceptionHandler(t -> clientClosed());
         resp.closeHandler(v -> clientClosed());
+        resp.endHandler(v -> finish());
 
         if (path == null) {
             deny(400, "path_invalid", "The request path is malformed or ambiguous (dot segments, empty segments, encoded slashes or control characters).");
@@ -289,10 +294,33 @@ final class ExchangeFlow {
         resp.setStatusCode(status);
         String body = sb.toString();
         ex.addBytesSent(body.length()); // ASCII: the message texts and codes are ours
+        boolean unreadBody = close && hasBodyPending();
         resp.end(body).onComplete(v -> {
-            if (close) req.connection().close();
+            if (unreadBody) lingerThenClose();
+            else if (close) req.connection().close();
         });
         if (!close && !bodyRead) req.resume(); // let a body-less request's end be consumed
+    }
+
+    /**
+     * Reads and discards what the client is still sending for a little while before closing. Closing a
+     * socket with unread input makes the kernel send a reset, which can destroy the error response
+     * before the client reads it; a client would then see "connection reset" instead of 413.
+     */
+    private void lingerThenClose() {
+        long[] discarded = {0};
+        long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> req.connection().close());
+        Runnable close = () -> {
+            ctx.vertx().cancelTimer(timer);
+            req.connection().close();
+        };
+        req.handler(chunk -> {
+            discarded[0] += chunk.length();
+            if (discarded[0] > LINGER_BYTES) close.run();
+        });
+        req.endHandler(v -> close.run());
+        req.exceptionHandler(t -> close.run());
+        req.resume();
     }
 
     private boolean hasBodyPending() {
@@ -318,7 +346,7 @@ final class ExchangeFlow {
     }
 
     private void clientClosed() {
-        if (finished) return;
+        if (finished || resp.ended()) return;
         if (!responded || upstreamResponse != null) {
             ex.errorCode(ex.errorCode() == null ? "client_closed" : ex.errorCode());
             if (!responded) ex.status(499);
@@ -327,7 +355,7 @@ final class ExchangeFlow {
         cancelBodyTimer();
         // Stop the upstream: it would otherwise keep generating (and billing) for nobody.
         if (upstreamResponse != null) upstreamResponse.abort();
-        else if (upstreamRequest != null) upstreamRequest.reset();
+        else if (upstreamRequest != null) upstreamRequest.connection().close();
         finish();
     }
 

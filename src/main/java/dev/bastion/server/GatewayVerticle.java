@@ -70,6 +70,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setTcpNoDelay(true)
+                .setHttp2ClearTextEnabled(false) // HTTP/1.1 only for now: no h2c upgrade from plain-text clients
                 .setIdleTimeout(0); // connection deadlines and per-request timeouts handle idleness
         if (listener.tls() != null) TlsOptions.apply(options, listener.tls());
         server = vertx.createHttpServer(options)

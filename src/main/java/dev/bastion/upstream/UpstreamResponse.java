@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientResponse;
 public record UpstreamResponse(int status, MultiMap headers, HttpClientResponse body, HttpClientRequest request) {
     /** Stop the upstream exchange (the client went away): the upstream stops generating, and billing. */
     public void abort() {
-        request.reset();
+        // Closing the pooled connection is the one signal every HTTP/1.1 server understands; it cannot be reused anyway.
+        request.connection().close();
     }
 }

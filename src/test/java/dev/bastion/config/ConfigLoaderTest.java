@@ -1,0 +1,126 @@
+package dev.bastion.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+
+class ConfigLoaderTest {
+    static final String VALID = """
+            listeners:
+              public: { port: 8080 }
+            upstreams:
+              openai:
+                url: https://api.openai.com
+                api_key: env:OPENAI_API_KEY
+            routes:
+              - id: chat
+                match: { methods: [POST], path: /v1/chat/completions }
+                upstream: openai
+                auth: { methods: [api_key] }
+                require: { scopes_all: [invoke] }
+                limits:
+                  - { per: api_key, rate: 100/1m }
+            """;
+
+    private static BastionConfig parse(String yaml) {
+        return new ConfigLoader().parse(yaml, "t.yaml");
+    }
+
+    @Test
+    void validConfigMapsToTypedRecordsWithDefaults() {
+        BastionConfig c = parse(VALID);
+        assertThat(c.environment()).isEqualTo(Environment.DEV);
+        assertThat(c.listeners().publicListener().host()).isEqualTo("127.0.0.1");
+        assertThat(c.listeners().admin().port()).isEqualTo(9090);
+        assertThat(c.edge().maxBodyBytes().bytes()).isEqualTo(1024 * 1024);
+        assertThat(c.store().url()).isEqualTo("sqlite:./data/bastion.db");
+        UpstreamConfig up = c.upstreams().get("openai");
+        assertThat(up.apiKey()).isEqualTo(new SecretRef(SecretRef.Kind.ENV, "OPENAI_API_KEY"));
+        assertThat(up.port()).isEqualTo(443);
+        RouteConfig r = c.routes().get(0);
+        assertThat(r.limits().get(0).rate()).isEqualTo(new Rate(100, Duration.ofMinutes(1)));
+        assertThat(r.limits().get(0).burst()).isEqualTo(100);
+    }
+
+    @Test
+    void theShippedExampleConfigIsValid() {
+        BastionConfig c = new ConfigLoader().load(Path.of("examples/bastion.yaml"));
+        assertThat(c.routes()).isNotEmpty();
+    }
+
+    static Stream<Arguments> broken() {
+        return Stream.of(
+                Arguments.of("unknown key names its path", VALID.replace("require: { scopes_all: [invoke] }", "require: { scopez: [invoke] }"),
+                        "routes[0].require.scopez: (line 12) unknown key 'scopez' (known keys: scopes_all, scopes_any)"),
+                Arguments.of("unknown top-level key", VALID + "listner: {}\n", "unknown key 'listner'"),
+                Arguments.of("wrong type", VALID.replace("port: 8080", "port: [1]"), "listeners.public.port: (line 2) wrong type (expected: integer)"),
+                Arguments.of("string where a number belongs", VALID.replace("port: 8080", "port: '8080'"), "listeners.public.port"),
+                Arguments.of("unknown upstream reference", VALID.replace("upstream: openai", "upstream: opanai"),
+                        "routes[0].upstream: unknown upstream 'opanai' (declared: openai)"),
+                Arguments.of("route without auth", VALID.replace("    auth: { methods: [api_key] }\n", "").replace("    require: { scopes_all: [invoke] }\n", ""),
+                        "routes[0]: (line 13) auth: missing (every route needs auth, or an explicit public: true)"),
+                Arguments.of("literal secret refused", VALID.replace("env:OPENAI_API_KEY", "sk-live-abcdef"),
+                        "upstreams.openai.api_key: (line 6) a secret must be a reference"),
+                Arguments.of("bad rate", VALID.replace("100/1m", "100 per minute"), "routes[0].limits[0].rate: (line 14) '100 per minute' is not a rate"),
+                Arguments.of("bad enum", VALID.replace("per: api_key", "per: planet"), "routes[0].limits[0].per: (line 14) 'planet' is not a valid value (one of: ip, api_key, org, route)"),
+                Arguments.of("duplicate key", VALID.replace("listeners:\n", "listeners:\n  public: { port: 1 }\n"), "Duplicate field 'public'"),
+                Arguments.of("bad path", VALID.replace("path: /v1/chat/completions", "path: /v1/../x"), "routes[0].match: (line 9) path: '/v1/../x' (expected: a normalised path"),
+                Arguments.of("upstream with credentials in url", VALID.replace("https://api.openai.com", "https://u:p@api.openai.com"),
+                        "upstreams.openai: (line 7) url: credentials in the URL are refused"),
+                Arguments.of("wildcard cors with credentials", VALID.replace("    limits:\n", "    cors: { origins: ['*'], credentials: true }\n    limits:\n"),
+                        "origins: '*' together with credentials: true is refused"),
+                Arguments.of("wildcard cors in prod", "environment: prod\n" + VALID.replace("    limits:\n", "    cors: { origins: ['*'] }\n    limits:\n"),
+                        "routes[0].cors.origins: '*' is refused when environment is prod"),
+                Arguments.of("duplicate route", VALID + """
+                          - id: chat
+                            match: { methods: [POST], path: /v1/chat/completions }
+                            upstream: openai
+                            public: true
+                        """, "routes[1].id: 'chat' is already used by routes[0]"),
+                Arguments.of("admin exposed without consent", VALID.replace("  public: { port: 8080 }", "  public: { port: 8080 }\n  admin: { host: 0.0.0.0 }"),
+                        "listeners.admin.host: '0.0.0.0' is not loopback"),
+                Arguments.of("public route with per-key limit", VALID.replace("    auth: { methods: [api_key] }\n    require: { scopes_all: [invoke] }\n", "    public: true\n"),
+                        "limits: per api_key needs an authenticated caller"),
+                Arguments.of("api key cache ttl too long", VALID + "api_keys: { cache_ttl: 10m }\n", "api_keys: (line 15) cache_ttl: 10m (expected: 1ms..60s"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("broken")
+    void brokenConfigFailsWithThePathAndAPreciseMessage(String name, String yaml, String expected) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class).hasMessageContaining("t.yaml: ").hasMessageContaining(expected);
+    }
+
+    @Test
+    void literalSecretIsNeverEchoed() {
+        assertThatThrownBy(() -> parse(VALID.replace("env:OPENAI_API_KEY", "sk-live-abcdef123")))
+                .isInstanceOf(ConfigException.class).message().doesNotContain("sk-live-abcdef123");
+    }
+
+    @Test
+    void emptyAndMissingFilesAreClearErrors() {
+        assertThatThrownBy(() -> parse("")).isInstanceOf(ConfigException.class).hasMessageContaining("empty config");
+        assertThatThrownBy(() -> new ConfigLoader().load(Path.of("does/not/exist.yaml"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void valueSyntaxes() {
+        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.parse("90d")).isEqualTo(Duration.ofDays(90));
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(ByteSize.parse("16KiB").bytes()).isEqualTo(16384);
+        assertThat(ByteSize.parse("1024").bytes()).isEqualTo(1024);
+        assertThat(Rate.parse("10/s")).isEqualTo(new Rate(10, Duration.ofSeconds(1)));
+        assertThat(Rate.parse("2000/5m")).isEqualTo(new Rate(2000, Duration.ofMinutes(5)));
+        assertThatThrownBy(() -> Rate.parse("0/1m")).hasMessageContaining("expected: > 0");
+        assertThatThrownBy(() -> ByteSize.parse("1MB")).hasMessageContaining("not a size");
+        assertThatThrownBy(() -> SecretRef.parse("env:NOT-A-NAME")).hasMessageContaining("does not name an environment variable");
+    }
+}

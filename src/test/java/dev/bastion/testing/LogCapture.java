@@ -1,0 +1,62 @@
+package dev.bastion.testing;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures every log event (diagnostics and the access log) as rendered text, so tests can assert
+ * that a secret, key or prompt never reaches any log line.
+ */
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+    private final List<String> lines = new ArrayList<>();
+
+    public static LogCapture capture() {
+        LogCapture c = new LogCapture();
+        c.setName("capture");
+        c.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
+        c.start();
+        root().addAppender(c);
+        if (!access().isAdditive()) access().addAppender(c);
+        return c;
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    private static Logger access() {
+        return (Logger) LoggerFactory.getLogger("bastion.access");
+    }
+
+    @Override
+    protected synchronized void append(ILoggingEvent e) {
+        StringBuilder sb = new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
+        if (e.getThrowableProxy() != null) sb.append('\n').append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
+        lines.add(sb.toString());
+    }
+
+    public synchronized List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** The access-log JSON lines only. */
+    public synchronized List<String> accessLines() {
+        return lines.stream().filter(l -> l.startsWith("bastion.access ")).map(l -> l.substring("bastion.access ".length())).toList();
+    }
+
+    public synchronized String all() {
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public void close() {
+        root().detachAppender(this);
+        if (!access().isAdditive()) access().detachAppender(this);
+        stop();
+    }
+}
