@@ -79,7 +79,11 @@ final class GatewayVerticle extends VerticleBase {
                 .requestHandler(req -> {
                     deadlines.requestStarted(req.connection());
                     req.pause();
-                    new ExchangeFlow(shared, table, deadlines, req).start();
+                    try {
+                        new ExchangeFlow(shared, table, deadlines, req).start();
+                    } catch (RuntimeException e) {
+                        InternalErrors.respond(req, shared.tls(), e);
+                    }
                 });
         return server.listen();
     }
