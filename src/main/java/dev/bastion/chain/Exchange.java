@@ -20,7 +20,7 @@ public final class Exchange {
     private final String host;
     private final MultiMap headers;
     private final long startNanos;
-    private final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
+    private MultiMap responseHeaders;
 
     private String routeId;
     private Identity identity;
@@ -62,7 +62,13 @@ public final class Exchange {
     public MultiMap headers() { return headers; }
     public long startNanos() { return startNanos; }
     /** Headers controls want on the response, success or denial (e.g. rate-limit state). */
-    public MultiMap responseHeaders() { return responseHeaders; }
+    public MultiMap responseHeaders() {
+        if (responseHeaders == null) responseHeaders = MultiMap.caseInsensitiveMultiMap();
+        return responseHeaders;
+    }
+
+    /** Whether any control added response headers (without creating the map). */
+    public boolean hasResponseHeaders() { return responseHeaders != null && !responseHeaders.isEmpty(); }
 
     public String routeId() { return routeId; }
     public void routeId(String routeId) { this.routeId = routeId; }

@@ -11,7 +11,6 @@ import dev.bastion.config.RouteConfig.Limit;
 import dev.bastion.config.RouteConfig.LimitKey;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
@@ -51,9 +50,11 @@ public final class RateLimitControl implements Control {
                 // A per-identity limit with no identity would silently admit everyone: refuse instead.
                 return Future.failedFuture(new IllegalStateException("limit per " + rule.per.key + " without an identity"));
             }
-            ConsumptionProbe probe = rule.buckets.get(key, k -> rule.newBucket()).tryConsumeAndReturnRemaining(1);
-            if (!probe.isConsumed()) {
-                long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+            Bucket bucket = rule.buckets.get(key, rule.newBucket);
+            if (!bucket.tryConsume(1)) {
+                // The slow path only: how long until one token is back.
+                long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+                long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
                 return new Verdict.Deny(429, "rate_limited", "Too many requests; retry after " + seconds + "s.",
                         Map.of("Retry-After", Long.toString(seconds))).future();
             }
@@ -65,6 +66,7 @@ public final class RateLimitControl implements Control {
         final LimitKey per;
         final Bandwidth bandwidth;
         final Cache<String, Bucket> buckets;
+        final java.util.function.Function<String, Bucket> newBucket = k -> newBucket();
 
         Rule(Limit limit) {
             this.per = limit.per();

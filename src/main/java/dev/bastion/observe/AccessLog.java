@@ -3,33 +3,31 @@ package dev.bastion.observe;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Identity;
 import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
- * One JSON line per request on the {@code bastion.access} logger (O1, U5). It records what was decided
- * and how long it took — ids, route, status, timings, sizes — and by construction never a header
- * value, query string, body, key or token: only the fields below are written.
+ * One JSON line per request (O1, U5). It records what was decided and how long it took — ids, route,
+ * status, timings, sizes — and by construction never a header value, query string, body, key or
+ * token: only the fields below are written. Lines go to a sink, by default an {@link AccessLogWriter}
+ * on stdout.
  */
 public final class AccessLog {
-    private static final Logger log = LoggerFactory.getLogger("bastion.access");
-
     private final boolean enabled;
+    private final Consumer<String> sink;
 
-    public AccessLog(boolean enabled) {
+    public AccessLog(boolean enabled, Consumer<String> sink) {
         this.enabled = enabled;
+        this.sink = sink;
     }
 
     public void record(Exchange ex, long endNanos) {
-        if (!enabled || !log.isInfoEnabled()) return;
-        log.info(line(ex, endNanos));
+        if (enabled) sink.accept(line(ex, endNanos));
     }
 
     static String line(Exchange ex, long endNanos) {
         Identity id = ex.identity();
         StringBuilder sb = new StringBuilder(320);
-        sb.append("{\"ts\":");
-        Json.string(sb, Instant.now().toString());
+        sb.append("{\"ts\":\"").append(Instant.now()).append('"');
         sb.append(",\"type\":\"access\",\"request_id\":");
         Json.string(sb, ex.requestId());
         sb.append(",\"route\":");
@@ -47,16 +45,22 @@ public final class AccessLog {
         sb.append(",\"status\":").append(ex.status());
         sb.append(",\"error\":");
         Json.string(sb, ex.errorCode());
-        sb.append(",\"latency_ms\":").append(millis(endNanos - ex.startNanos()));
+        sb.append(",\"latency_ms\":");
+        millis(sb, endNanos - ex.startNanos());
         sb.append(",\"upstream_ms\":");
         if (ex.upstreamNanos() < 0) sb.append("null");
-        else sb.append(millis(ex.upstreamNanos()));
+        else millis(sb, ex.upstreamNanos());
         sb.append(",\"bytes\":").append(ex.bytesSent());
         return sb.append('}').toString();
     }
 
-    private static String millis(long nanos) {
-        long micros = nanos / 1000;
-        return micros / 1000 + "." + String.format("%03d", micros % 1000);
+    /** Milliseconds with three decimals, without a Formatter (this runs once per request). */
+    static void millis(StringBuilder sb, long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        long frac = micros % 1000;
+        sb.append(micros / 1000).append('.');
+        if (frac < 100) sb.append('0');
+        if (frac < 10) sb.append('0');
+        sb.append(frac);
     }
 }

@@ -39,6 +39,12 @@ public final class GatewayMetrics {
         }
     }
 
+    /** Exposes the access-log writer's drop count. */
+    public void accessLogDrops(java.util.function.LongSupplier dropped) {
+        io.micrometer.core.instrument.FunctionCounter.builder("bastion.access_log.dropped", dropped, d -> d.getAsLong())
+                .description("Access-log lines dropped because the output could not keep up").register(registry);
+    }
+
     public String scrape() {
         return registry.scrape();
     }

@@ -2,7 +2,9 @@ package dev.bastion.server;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,48 +12,67 @@ import java.util.Map;
  * complete request headers within {@code headerTimeout} (slowloris); after a response, a keep-alive
  * connection may stay idle for {@code idleTimeout}. While a request is in flight the body timeout and
  * upstream timeouts apply instead, so a long model response is never cut by an idle timer.
- * One instance per event loop (verticle): no locking.
+ * <p>
+ * Deadlines are plain fields checked by one periodic sweep per event loop, not a timer per request:
+ * arming and disarming happen on every request, so they must cost two field writes, not a scheduler
+ * insert and cancel. One instance per event loop (verticle): no locking.
  */
 final class ConnectionDeadlines {
+    private static final long NONE = Long.MAX_VALUE;
+
     private final Vertx vertx;
-    private final long headerTimeoutMs;
-    private final long idleTimeoutMs;
-    private final Map<HttpConnection, Long> timers = new HashMap<>();
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final Map<HttpConnection, long[]> deadlines = new HashMap<>();
+    private final long sweepTimer;
 
     ConnectionDeadlines(Vertx vertx, long headerTimeoutMs, long idleTimeoutMs) {
         this.vertx = vertx;
-        this.headerTimeoutMs = headerTimeoutMs;
-        this.idleTimeoutMs = idleTimeoutMs;
+        this.headerTimeoutNanos = headerTimeoutMs * 1_000_000;
+        this.idleTimeoutNanos = idleTimeoutMs * 1_000_000;
+        // Sweep often enough that a deadline is enforced within a quarter of the shorter timeout.
+        long period = Math.max(20, Math.min(1000, Math.min(headerTimeoutMs, idleTimeoutMs) / 4));
+        this.sweepTimer = vertx.setPeriodic(period, t -> sweep());
     }
 
     void opened(HttpConnection connection) {
-        connection.closeHandler(v -> cancel(connection));
-        arm(connection, headerTimeoutMs);
+        deadlines.put(connection, new long[] {System.nanoTime() + headerTimeoutNanos});
+        connection.closeHandler(v -> deadlines.remove(connection));
     }
 
     void requestStarted(HttpConnection connection) {
-        cancel(connection);
+        long[] d = deadlines.get(connection);
+        if (d != null) d[0] = NONE;
     }
 
     void requestFinished(HttpConnection connection) {
-        arm(connection, idleTimeoutMs);
+        long[] d = deadlines.get(connection);
+        if (d != null) d[0] = System.nanoTime() + idleTimeoutNanos;
     }
 
     int tracked() {
-        return timers.size();
+        return deadlines.size();
     }
 
-    private void arm(HttpConnection connection, long ms) {
-        cancel(connection);
-        long id = vertx.setTimer(ms, t -> {
-            timers.remove(connection);
-            connection.close();
-        });
-        timers.put(connection, id);
+    private void sweep() {
+        if (deadlines.isEmpty()) return;
+        long now = System.nanoTime();
+        List<HttpConnection> expired = null;
+        for (Map.Entry<HttpConnection, long[]> e : deadlines.entrySet()) {
+            long d = e.getValue()[0];
+            if (d != NONE && now - d > 0) {
+                if (expired == null) expired = new ArrayList<>();
+                expired.add(e.getKey());
+            }
+        }
+        if (expired == null) return;
+        for (HttpConnection c : expired) {
+            deadlines.remove(c);
+            c.close();
+        }
     }
 
-    private void cancel(HttpConnection connection) {
-        Long id = timers.remove(connection);
-        if (id != null) vertx.cancelTimer(id);
+    void stop() {
+        vertx.cancelTimer(sweepTimer);
     }
 }

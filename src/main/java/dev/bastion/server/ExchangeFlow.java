@@ -50,6 +50,8 @@ final class ExchangeFlow {
     private boolean responded;
     private boolean finished;
     private long bodyTimer = -1;
+    private long idleTimer = -1;
+    private long lastChunkNanos;
     private HttpClientRequest upstreamRequest;
     private UpstreamResponse upstreamResponse;
 
@@ -217,7 +219,10 @@ final class ExchangeFlow {
         boolean bodyless = req.method() == HttpMethod.HEAD || up.status() == 204 || up.status() == 304 || up.status() < 200;
         if (!bodyless && !h.contains("Content-Length")) resp.setChunked(true);
         HttpClientResponse body = up.body();
+        lastChunkNanos = System.nanoTime();
+        idleTimer = ctx.vertx().setTimer(up.idleTimeoutMillis(), t -> checkStreamIdle(up));
         body.handler(chunk -> {
+            lastChunkNanos = System.nanoTime();
             ex.addBytesSent(chunk.length());
             resp.write(chunk);
             if (resp.writeQueueFull()) {
@@ -225,16 +230,46 @@ final class ExchangeFlow {
                 resp.drainHandler(v -> body.resume());
             }
         });
-        body.exceptionHandler(t -> {
-            // Headers are gone already: the only honest signal left is to cut the connection, so the
-            // client sees a truncated response rather than a complete-looking one.
-            ex.errorCode(t instanceof java.util.concurrent.TimeoutException ? "upstream_stream_timeout" : "upstream_stream_error");
-            log.warn("request {} route {}: upstream stream failed after {} bytes: {}", ex.requestId(), route.id(), ex.bytesSent(), t.getClass().getSimpleName());
-            req.connection().close();
-            finish();
+        body.exceptionHandler(t -> streamFailed(up, t));
+        body.endHandler(v -> {
+            cancelIdleTimer();
+            resp.end();
         });
-        body.endHandler(v -> resp.end());
         body.resume();
+    }
+
+    /** The upstream (or a client not reading) paused longer than the upstream's idle_timeout: cut the stream. */
+    private void checkStreamIdle(UpstreamResponse up) {
+        idleTimer = -1;
+        if (finished) return;
+        long limit = up.idleTimeoutMillis() * 1_000_000;
+        long idle = System.nanoTime() - lastChunkNanos;
+        if (idle >= limit) {
+            streamFailed(up, new java.util.concurrent.TimeoutException("no data for " + up.idleTimeoutMillis() + "ms"));
+        } else {
+            idleTimer = ctx.vertx().setTimer(Math.max(1, (limit - idle) / 1_000_000), t -> checkStreamIdle(up));
+        }
+    }
+
+    /**
+     * Headers are gone already: the only honest signal left is to cut the connection, so the client sees
+     * a truncated response rather than a complete-looking one.
+     */
+    private void streamFailed(UpstreamResponse up, Throwable t) {
+        cancelIdleTimer();
+        if (finished) return;
+        ex.errorCode(t instanceof java.util.concurrent.TimeoutException ? "upstream_stream_timeout" : "upstream_stream_error");
+        log.warn("request {} route {}: upstream stream failed after {} bytes: {}", ex.requestId(), route.id(), ex.bytesSent(), t.getClass().getSimpleName());
+        up.abort();
+        req.connection().close();
+        finish();
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != -1) {
+            ctx.vertx().cancelTimer(idleTimer);
+            idleTimer = -1;
+        }
     }
 
     /** Answers a CORS preflight when a route for this path approves it; false lets normal routing answer. */
@@ -342,7 +377,7 @@ final class ExchangeFlow {
         SecurityHeaders.apply(h, ctx.tls());
         h.set("X-Request-Id", ex.requestId());
         if (route != null && route.cors() != null && origin != null) route.cors().applyActual(origin, h);
-        if (!ex.responseHeaders().isEmpty()) h.addAll(ex.responseHeaders());
+        if (ex.hasResponseHeaders()) h.addAll(ex.responseHeaders());
     }
 
     private void clientClosed() {
@@ -353,6 +388,7 @@ final class ExchangeFlow {
         }
         responded = true;
         cancelBodyTimer();
+        cancelIdleTimer();
         // Stop the upstream: it would otherwise keep generating (and billing) for nobody.
         if (upstreamResponse != null) upstreamResponse.abort();
         else if (upstreamRequest != null) upstreamRequest.connection().close();

@@ -8,6 +8,7 @@ import dev.bastion.config.RouteConfig;
 import dev.bastion.config.UpstreamConfig;
 import dev.bastion.edge.ClientIpResolver;
 import dev.bastion.observe.AccessLog;
+import dev.bastion.observe.AccessLogWriter;
 import dev.bastion.observe.GatewayMetrics;
 import dev.bastion.secrets.Secret;
 import dev.bastion.secrets.SecretResolver;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,14 @@ public final class Gateway {
      * @param instances event loops serving the public listener; 0 means one per available processor
      */
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances) {
+        return start(vertx, config, store, secrets, instances, null);
+    }
+
+    /**
+     * @param accessLogSink where access-log lines go; null means stdout (through one shared {@link AccessLogWriter})
+     */
+    public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
+                                        Consumer<String> accessLogSink) {
         Map<String, Secret> upstreamKeys = new HashMap<>();
         try {
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
@@ -77,9 +87,15 @@ public final class Gateway {
         for (RouteConfig r : config.routes()) chains.put(r.id(), assembler.assemble(r));
 
         GatewayMetrics metrics = new GatewayMetrics();
+        Consumer<String> sink = accessLogSink;
+        if (sink == null) {
+            AccessLogWriter stdout = stdoutWriter();
+            metrics.accessLogDrops(stdout::dropped);
+            sink = stdout;
+        }
         GatewayContext shared = new GatewayContext(vertx, config.edge(),
                 new ClientIpResolver(config.listeners().publicListener().trustedProxyRanges()),
-                new AccessLog(config.accessLog().enabled()), metrics, config.listeners().publicListener().tls() != null);
+                new AccessLog(config.accessLog().enabled(), sink), metrics, config.listeners().publicListener().tls() != null);
 
         List<String> deployments = new ArrayList<>();
         DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
@@ -108,6 +124,18 @@ public final class Gateway {
                     deployments.forEach(vertx::undeploy);
                     storeExecutor.shutdownNow();
                 });
+    }
+
+    private static AccessLogWriter stdoutWriter;
+
+    /** One writer per process: stdout is one stream, however many gateways run. */
+    private static synchronized AccessLogWriter stdoutWriter() {
+        if (stdoutWriter == null) {
+            AccessLogWriter w = AccessLogWriter.stdout();
+            Runtime.getRuntime().addShutdownHook(new Thread(w::close, "bastion-access-log-flush"));
+            stdoutWriter = w;
+        }
+        return stdoutWriter;
     }
 
     public int publicPort() {

@@ -31,6 +31,7 @@ final class GatewayVerticle extends VerticleBase {
     private final int port;
     private final List<UpstreamClient> clients = new ArrayList<>();
     private HttpServer server;
+    private ConnectionDeadlines deadlines;
 
     GatewayVerticle(BastionConfig config, Map<String, ChainAssembler.Assembled> chains, Map<String, Secret> upstreamKeys,
                     GatewayContext shared, int port) {
@@ -59,7 +60,7 @@ final class GatewayVerticle extends VerticleBase {
         }
         RouteTable table = new RouteTable(routes);
         EdgeConfig edge = config.edge();
-        ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
+        deadlines = new ConnectionDeadlines(vertx, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
         PublicListenerConfig listener = config.listeners().publicListener();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(listener.host())
@@ -95,6 +96,7 @@ final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         List<Future<?>> closing = new ArrayList<>();
+        if (deadlines != null) deadlines.stop();
         if (server != null) closing.add(server.close());
         clients.forEach(c -> closing.add(c.close()));
         return Future.join(closing);

@@ -3,9 +3,9 @@ package dev.bastion.upstream;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Identity;
 import io.vertx.core.MultiMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which headers cross Bastion, in each direction (Z4, U2). Toward the upstream: the client's
@@ -15,18 +15,21 @@ import java.util.Set;
  */
 public final class ForwardHeaders {
     /** RFC 9110 §7.6.1 connection-specific headers; never forwarded in either direction. */
-    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+    static final Set<String> HOP_BY_HOP = caseInsensitive("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
 
     /** Client credentials: the upstream gets Bastion's identity headers and its own key instead. */
-    static final Set<String> CLIENT_CREDENTIALS = Set.of("authorization", "x-api-key", "api-key", "cookie");
+    static final Set<String> CLIENT_CREDENTIALS = caseInsensitive("authorization", "x-api-key", "api-key", "cookie");
 
     /** Identity and routing headers a client could forge to impersonate a user, tenant or proxy. */
-    static final Set<String> FORGEABLE = Set.of("x-user-id", "x-org-id", "x-tenant-id", "x-forwarded-for",
+    static final Set<String> FORGEABLE = caseInsensitive("x-user-id", "x-org-id", "x-tenant-id", "x-forwarded-for",
             "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip", "forwarded", "x-request-id",
             "x-original-url", "x-rewrite-url");
 
-    static final Set<String> RESPONSE_BANNERS = Set.of("server", "x-powered-by");
+    static final Set<String> RESPONSE_BANNERS = caseInsensitive("server", "x-powered-by");
+
+    /** Not forwarded upstream: Bastion sets its own or frames the body itself. */
+    static final Set<String> REPLACED = caseInsensitive("host", "content-length", "expect");
 
     private ForwardHeaders() {}
 
@@ -42,13 +45,12 @@ public final class ForwardHeaders {
         Set<String> connectionListed = connectionListed(in);
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
         for (Map.Entry<String, String> h : in) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || CLIENT_CREDENTIALS.contains(name) || FORGEABLE.contains(name)
-                    || name.startsWith("x-bastion-") || connectionListed.contains(name)
-                    || name.equals("host") || name.equals("content-length") || name.equals("expect")) {
+            String name = h.getKey();
+            if (HOP_BY_HOP.contains(name) || CLIENT_CREDENTIALS.contains(name) || FORGEABLE.contains(name) || REPLACED.contains(name)
+                    || name.regionMatches(true, 0, "x-bastion-", 0, 10) || connectionListed.contains(name)) {
                 continue;
             }
-            out.add(h.getKey(), h.getValue());
+            out.add(name, h.getValue());
         }
         out.set("Host", authority);
         out.set("X-Request-Id", ex.requestId());
@@ -68,17 +70,24 @@ public final class ForwardHeaders {
     public static void toClient(MultiMap upstream, MultiMap out) {
         Set<String> connectionListed = connectionListed(upstream);
         for (Map.Entry<String, String> h : upstream) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
+            String name = h.getKey();
             if (HOP_BY_HOP.contains(name) || connectionListed.contains(name) || RESPONSE_BANNERS.contains(name)) continue;
-            out.add(h.getKey(), h.getValue());
+            out.add(name, h.getValue());
         }
     }
 
     private static Set<String> connectionListed(MultiMap headers) {
         String connection = headers.get("Connection");
         if (connection == null) return Set.of();
-        java.util.HashSet<String> names = new java.util.HashSet<>();
-        for (String t : connection.split(",")) names.add(t.trim().toLowerCase(Locale.ROOT));
+        Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String t : connection.split(",")) names.add(t.trim());
         return names;
+    }
+
+    /** A set that matches header names case-insensitively without allocating a lower-cased copy per lookup. */
+    private static Set<String> caseInsensitive(String... names) {
+        Set<String> s = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        s.addAll(java.util.List.of(names));
+        return java.util.Collections.unmodifiableSet(s);
     }
 }

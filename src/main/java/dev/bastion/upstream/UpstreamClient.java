@@ -83,12 +83,12 @@ public final class UpstreamClient {
                     Future<io.vertx.core.http.HttpClientResponse> response = body == null || body.length() == 0 ? req.send() : req.send(body);
                     return response.map(resp -> {
                         ex.upstreamNanos(System.nanoTime() - sentAt);
-                        // From here on, the longest allowed pause between chunks of a (streamed) body.
-                        req.idleTimeout(config.idleTimeout().toMillis());
                         resp.pause();
                         MultiMap out = MultiMap.caseInsensitiveMultiMap();
                         ForwardHeaders.toClient(resp.headers(), out);
-                        return new UpstreamResponse(resp.statusCode(), out, resp, (HttpClientRequest) req);
+                        // Not req.idleTimeout(): Vert.x keeps that timer (and the request) alive after the
+                        // response ends; the caller enforces the body idle timeout and cancels it at the end.
+                        return new UpstreamResponse(resp.statusCode(), out, resp, (HttpClientRequest) req, config.idleTimeout().toMillis());
                     });
                 })
                 .recover(t -> Future.failedFuture(t instanceof UpstreamFailure ? t : UpstreamFailure.classify(name, t)));

@@ -9,8 +9,8 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures every log event (diagnostics and the access log) as rendered text, so tests can assert
- * that a secret, key or prompt never reaches any log line.
+ * Captures every diagnostic log event as rendered text, so tests can assert that a secret, key or
+ * prompt never reaches a log line. (Access-log lines are captured by {@link TestGateway#accessLines()}.)
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
@@ -21,16 +21,11 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
         c.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
         c.start();
         root().addAppender(c);
-        if (!access().isAdditive()) access().addAppender(c);
         return c;
     }
 
     private static Logger root() {
         return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    }
-
-    private static Logger access() {
-        return (Logger) LoggerFactory.getLogger("bastion.access");
     }
 
     @Override
@@ -44,11 +39,6 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
         return List.copyOf(lines);
     }
 
-    /** The access-log JSON lines only. */
-    public synchronized List<String> accessLines() {
-        return lines.stream().filter(l -> l.startsWith("bastion.access ")).map(l -> l.substring("bastion.access ".length())).toList();
-    }
-
     public synchronized String all() {
         return String.join("\n", lines);
     }
@@ -56,7 +46,6 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     @Override
     public void close() {
         root().detachAppender(this);
-        if (!access().isAdditive()) access().detachAppender(this);
         stop();
     }
 }

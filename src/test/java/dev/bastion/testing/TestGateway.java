@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -33,8 +35,10 @@ public final class TestGateway implements AutoCloseable {
     public final Gateway gateway;
     public final Path dir;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> accessLines;
 
-    private TestGateway(Vertx vertx, StubUpstream upstream, Store store, Gateway gateway, Path dir) {
+    private TestGateway(Vertx vertx, StubUpstream upstream, Store store, Gateway gateway, Path dir, List<String> accessLines) {
+        this.accessLines = accessLines;
         this.vertx = vertx;
         this.upstream = upstream;
         this.store = store;
@@ -54,8 +58,10 @@ public final class TestGateway implements AutoCloseable {
         BastionConfig config = new ConfigLoader().parse(yaml, "test.yaml");
         Store store = Store.open(config.store(), new SecretResolver(Map.of()));
         SecretResolver secrets = new SecretResolver(Map.of("PROVIDER_KEY", PROVIDER_KEY));
-        Gateway gateway = Gateway.start(vertx, config, store, secrets, instances).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        return new TestGateway(vertx, upstream, store, gateway, dir);
+        List<String> accessLines = new CopyOnWriteArrayList<>();
+        Gateway gateway = Gateway.start(vertx, config, store, secrets, instances, accessLines::add)
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        return new TestGateway(vertx, upstream, store, gateway, dir, accessLines);
     }
 
     /** A minimal valid config around the given routes block (indented as list items under routes:). */
@@ -74,6 +80,11 @@ public final class TestGateway implements AutoCloseable {
                     idle_timeout: 1s
                 routes:
                 """ + routes;
+    }
+
+    /** The access-log lines written so far (the same lines the stdout writer would print). */
+    public List<String> accessLines() {
+        return List.copyOf(accessLines);
     }
 
     public String createKey(String org, String... scopes) {
