@@ -66,6 +66,12 @@ routes:
     limits:
       - { per: api_key, rate: 100000000/1m }
       - { per: ip, rate: 100000000/1m }
+  # The same proxy path with no controls, to measure what the controls cost in the same process.
+  - id: bare
+    match: { methods: [POST], path: /bare/v1/chat/completions }
+    upstream: mock
+    strip_prefix: /bare
+    public: true
 YAML
 KEY=$("$JAVA" -jar target/bastion.jar keys create --store "sqlite:$out/bastion.db" --org bench --scopes invoke 2>/dev/null)
 "$JAVA" ${BASTION_JAVA_OPTS:-} -jar target/bastion.jar serve --config "$out/bastion.yaml" >"$out/bastion-access.log" 2>"$out/bastion.log" & pids+=($!)
@@ -121,19 +127,22 @@ wrk.body = '{"model":"mock-gpt-small","temperature":0.2,"max_tokens":256,"messag
 LUA
 body_bytes=$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$out/post.lua" | wc -c)
 
-for target in bastion:$BASTION haproxy:$HAPROXY_PORT nginx:$NGINX_PORT; do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:${target#*:}/v1/chat/completions" \
+url_of() { case "$1" in bastion-bare) echo "http://127.0.0.1:$BASTION/bare/v1/chat/completions" ;;
+  bastion) echo "http://127.0.0.1:$BASTION/v1/chat/completions" ;; haproxy) echo "http://127.0.0.1:$HAPROXY_PORT/v1/chat/completions" ;;
+  nginx) echo "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" ;; esac; }
+targets="haproxy nginx bastion bastion-bare"
+for name in $targets; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$(url_of "$name")" \
     -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"messages":[]}')
-  [ "$code" = 200 ] || { echo "${target%%:*} answered $code, not 200" >&2; exit 1; }
-  wrk -t2 -c"$connections" -d"$warmup" -s "$out/post.lua" "http://127.0.0.1:${target#*:}/v1/chat/completions" >/dev/null
+  [ "$code" = 200 ] || { echo "$name answered $code, not 200" >&2; exit 1; }
+  wrk -t2 -c"$connections" -d"$warmup" -s "$out/post.lua" "$(url_of "$name")" >/dev/null
 done
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
 results="$out/results.tsv"; : > "$results"
 for round in $(seq "$rounds"); do
-  for target in haproxy:$HAPROXY_PORT nginx:$NGINX_PORT bastion:$BASTION; do
-    name=${target%%:*}; port=${target#*:}
-    wrk -t2 -c"$connections" -d"$duration" --latency -s "$out/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > "$out/wrk-$name-$round.txt"
+  for name in $targets; do
+    wrk -t2 -c"$connections" -d"$duration" --latency -s "$out/post.lua" "$(url_of "$name")" > "$out/wrk-$name-$round.txt"
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$out/wrk-$name-$round.txt")
     p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$name-$round.txt" | to_ms)
     p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$name-$round.txt" | to_ms)
@@ -144,13 +153,13 @@ done
 
 echo
 echo "POST /v1/chat/completions, ${body_bytes}-byte JSON body, wrk -t2 -c$connections -d$duration, $rounds rounds, $(nproc) cores"
-printf '%-8s %6s %12s %9s %9s %8s\n' target round "requests/s" "p50 ms" "p99 ms" non-2xx
+printf '%-13s %6s %12s %9s %9s %8s\n' target round "requests/s" "p50 ms" "p99 ms" non-2xx
 sort -k2,2 -k1,1n "$results" | while IFS=$'\t' read -r round name rps p50 p99 bad; do
-  printf '%-8s %6s %12s %9s %9s %8s\n' "$name" "$round" "$rps" "$p50" "$p99" "$bad"
+  printf '%-13s %6s %12s %9s %9s %8s\n' "$name" "$round" "$rps" "$p50" "$p99" "$bad"
 done
 echo
 awk -F'\t' '{rps[$1,$2]=$3} END {
-  n=0; for (k in rps) { split(k, a, SUBSEP); if (a[2]=="bastion") { r=a[1]; ratio=rps[r,"bastion"]/rps[r,"haproxy"]; printf "round %s: bastion / haproxy = %.2f, bastion / nginx = %.2f\n", r, ratio, rps[r,"bastion"]/rps[r,"nginx"]; sum+=ratio; n++ } }
+  n=0; for (k in rps) { split(k, a, SUBSEP); if (a[2]=="bastion") { r=a[1]; ratio=rps[r,"bastion"]/rps[r,"haproxy"]; printf "round %s: bastion / haproxy = %.2f, bastion / nginx = %.2f, bastion / bastion-bare = %.2f\n", r, ratio, rps[r,"bastion"]/rps[r,"nginx"], rps[r,"bastion"]/rps[r,"bastion-bare"]; sum+=ratio; n++ } }
   printf "mean bastion / haproxy throughput ratio: %.2f\n", sum/n }' "$results" | sort
 echo "access log lines written by Bastion: $(wc -l < "$out/bastion-access.log")"
 echo "raw output: $out"

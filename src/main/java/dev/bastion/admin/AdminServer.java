@@ -4,7 +4,7 @@ import dev.bastion.config.AdminListenerConfig;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
 import dev.bastion.observe.GatewayMetrics;
-import dev.bastion.observe.Json;
+import dev.bastion.edge.ErrorBody;
 import dev.bastion.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,11 +79,7 @@ public final class AdminServer {
     }
 
     private static void error(HttpServerRequest req, int status, String code, String message, String requestId) {
-        StringBuilder sb = new StringBuilder("{\"error\":{\"code\":");
-        Json.string(sb, code).append(",\"message\":");
-        Json.string(sb, message).append(",\"request_id\":");
-        Json.string(sb, requestId).append("}}");
-        json(req, status, sb.toString());
+        json(req, status, ErrorBody.json(code, message, requestId));
     }
 
     public Future<Void> close() {

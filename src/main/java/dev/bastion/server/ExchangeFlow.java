@@ -3,10 +3,10 @@ package dev.bastion.server;
 import dev.bastion.chain.Chain;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Verdict;
+import dev.bastion.edge.ErrorBody;
 import dev.bastion.edge.PathNormalizer;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
-import dev.bastion.observe.Json;
 import dev.bastion.upstream.UpstreamFailure;
 import dev.bastion.upstream.UpstreamResponse;
 import io.vertx.core.Future;
@@ -316,10 +316,6 @@ final class ExchangeFlow {
         ex.status(status);
         ex.errorCode(code);
         boolean close = forceClose || (hasBodyPending());
-        StringBuilder sb = new StringBuilder(128).append("{\"error\":{\"code\":");
-        Json.string(sb, code).append(",\"message\":");
-        Json.string(sb, message).append(",\"request_id\":");
-        Json.string(sb, ex.requestId()).append("}}");
         MultiMap h = resp.headers();
         h.set("Content-Type", "application/json; charset=utf-8");
         h.set("Cache-Control", "no-store");
@@ -327,7 +323,7 @@ final class ExchangeFlow {
         headers.forEach(h::set);
         if (close) h.set("Connection", "close");
         resp.setStatusCode(status);
-        String body = sb.toString();
+        String body = ErrorBody.json(code, message, ex.requestId());
         ex.addBytesSent(body.length()); // ASCII: the message texts and codes are ours
         boolean unreadBody = close && hasBodyPending();
         resp.end(body).onComplete(v -> {

@@ -1,5 +1,6 @@
 package dev.bastion.server;
 
+import dev.bastion.edge.ErrorBody;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,7 +32,7 @@ final class InternalErrors {
         h.set("X-Request-Id", requestId);
         h.set("Connection", "close");
         SecurityHeaders.apply(h, tls);
-        resp.setStatusCode(500).end("{\"error\":{\"code\":\"internal_error\",\"message\":\"Bastion failed to process the request.\",\"request_id\":\""
-                + requestId + "\"}}").onComplete(v -> req.connection().close());
+        resp.setStatusCode(500).end(ErrorBody.json("internal_error", "Bastion failed to process the request.", requestId))
+                .onComplete(v -> req.connection().close());
     }
 }

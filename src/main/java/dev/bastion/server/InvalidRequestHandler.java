@@ -3,7 +3,7 @@ package dev.bastion.server;
 import dev.bastion.chain.Exchange;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
-import dev.bastion.observe.Json;
+import dev.bastion.edge.ErrorBody;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -44,17 +44,13 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
             message = "The request could not be parsed.";
         }
         String requestId = RequestIds.generate();
-        StringBuilder sb = new StringBuilder(128).append("{\"error\":{\"code\":");
-        Json.string(sb, code).append(",\"message\":");
-        Json.string(sb, message).append(",\"request_id\":");
-        Json.string(sb, requestId).append("}}");
         var h = req.response().headers();
         h.set("Content-Type", "application/json; charset=utf-8");
         h.set("Cache-Control", "no-store");
         h.set("X-Request-Id", requestId);
         h.set("Connection", "close");
         SecurityHeaders.apply(h, ctx.tls());
-        req.response().setStatusCode(status).end(sb.toString()).onComplete(v -> req.connection().close());
+        req.response().setStatusCode(status).end(ErrorBody.json(code, message, requestId)).onComplete(v -> req.connection().close());
         long now = System.nanoTime();
         Exchange ex = Exchange.builder().requestId(requestId)
                 .clientIp(req.remoteAddress() == null ? "0.0.0.0" : req.remoteAddress().hostAddress())
