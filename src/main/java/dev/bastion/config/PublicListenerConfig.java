@@ -7,8 +7,8 @@ import java.util.List;
  * @param host           address to bind; default {@code 127.0.0.1}
  * @param port           port to bind; default 8080; 0 picks a free port
  * @param tls            certificate and key (PEM); when set, only TLS 1.2+ with AEAD suites is served and HSTS is sent
- * @param trustedProxies CIDR ranges whose {@code X-Forwarded-For} is believed; empty (default) means the
- *                       TCP peer is the client, whatever headers it sends
+ * @param trustedProxies CIDR ranges whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed;
+ *                       empty (default) means the TCP peer is the client, whatever headers it sends
  */
 public record PublicListenerConfig(String host, Integer port, TlsConfig tls, List<String> trustedProxies) {
     public PublicListenerConfig {

@@ -41,6 +41,13 @@ public final class ClientIpResolver {
         return candidate;
     }
 
+    /** Whether the TCP peer is a configured trusted proxy (whose forwarding headers may be believed). */
+    public boolean trusts(String peer) {
+        if (trusted.isEmpty()) return false;
+        byte[] b = IpAddresses.parse(peer);
+        return b != null && isTrusted(b);
+    }
+
     private boolean isTrusted(byte[] address) {
         for (Cidr c : trusted) if (c.contains(address)) return true;
         return false;

@@ -44,6 +44,7 @@ final class ExchangeFlow {
     private final String origin;
 
     private Exchange ex;
+    private boolean secure;
     private Route route;
     private boolean hasBody;
     private boolean bodyRead;
@@ -78,6 +79,8 @@ final class ExchangeFlow {
                 .headers(req.headers())
                 .startNanos(start)
                 .build();
+        // TLS here, or terminated by a trusted proxy that says so: decides HSTS and X-Forwarded-Proto.
+        secure = ctx.tls() || (ctx.clientIps().trusts(peer()) && "https".equalsIgnoreCase(req.getHeader("X-Forwarded-Proto")));
         // On a client disconnect Vert.x calls the exception handler first, then the end handler: the
         // exception handler is where the upstream gets stopped.
         resp.exceptionHandler(t -> clientClosed());
@@ -157,7 +160,20 @@ final class ExchangeFlow {
 
     /** Reads the whole body into memory, bounded by the route's size cap and the edge body timeout. */
     private void readBody() {
-        if (hasBody && req.getHeader("Expect") != null) resp.writeContinue(); // only now that the caller passed the chain
+        req.exceptionHandler(t -> {
+            cancelBodyTimer();
+            if (!responded) clientClosed();
+        });
+        if (!hasBody) {
+            // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body; only its end is queued.
+            req.endHandler(v -> {
+                bodyRead = true;
+                if (!responded) runChain(route.afterBody(), this::forward);
+            });
+            req.resume();
+            return;
+        }
+        if (req.getHeader("Expect") != null) resp.writeContinue(); // only now that the caller passed the chain
         long max = route.maxBodyBytes();
         Buffer body = Buffer.buffer();
         bodyTimer = ctx.vertx().setTimer(ctx.edge().bodyTimeout().toMillis(), id -> {
@@ -172,10 +188,6 @@ final class ExchangeFlow {
             }
             body.appendBuffer(chunk);
         });
-        req.exceptionHandler(t -> {
-            cancelBodyTimer();
-            if (!responded) clientClosed();
-        });
         req.endHandler(v -> {
             cancelBodyTimer();
             bodyRead = true;
@@ -187,7 +199,7 @@ final class ExchangeFlow {
     }
 
     private void forward() {
-        route.upstream().send(ex, route.forwardPath(req.path()), ctx.tls(), r -> upstreamRequest = r).onComplete(ar -> {
+        route.upstream().send(ex, route.forwardPath(req.path()), secure, r -> upstreamRequest = r).onComplete(ar -> {
             if (ar.succeeded()) {
                 if (responded) {
                     ar.result().abort(); // the client left while the upstream was thinking
@@ -222,6 +234,7 @@ final class ExchangeFlow {
         lastChunkNanos = System.nanoTime();
         idleTimer = ctx.vertx().setTimer(up.idleTimeoutMillis(), t -> checkStreamIdle(up));
         body.handler(chunk -> {
+            if (finished) return;
             lastChunkNanos = System.nanoTime();
             ex.addBytesSent(chunk.length());
             resp.write(chunk);
@@ -287,7 +300,7 @@ final class ExchangeFlow {
                 responded = true;
                 ex.status(204);
                 MultiMap h = resp.headers();
-                SecurityHeaders.apply(h, ctx.tls());
+                SecurityHeaders.apply(h, secure);
                 h.set("X-Request-Id", ex.requestId());
                 r.cors().applyPreflight(origin, h);
                 resp.setStatusCode(204);
@@ -370,7 +383,7 @@ final class ExchangeFlow {
     }
 
     private void commonHeaders(MultiMap h) {
-        SecurityHeaders.apply(h, ctx.tls());
+        SecurityHeaders.apply(h, secure);
         h.set("X-Request-Id", ex.requestId());
         if (route != null && route.cors() != null && origin != null) route.cors().applyActual(origin, h);
         if (ex.hasResponseHeaders()) h.addAll(ex.responseHeaders());

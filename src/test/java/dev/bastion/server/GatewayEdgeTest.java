@@ -282,6 +282,17 @@ class GatewayEdgeTest {
     }
 
     @Test
+    void tlsTerminatedByATrustedProxyGetsHsts() throws Exception {
+        HttpResponse<String> viaTls = gw.send(gw.request("/v1/models").header("Authorization", "Bearer " + key)
+                .header("X-Forwarded-Proto", "https").GET().build());
+        assertThat(viaTls.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000; includeSubDomains");
+        assertThat(gw.upstream.last().headers().get("X-Forwarded-Proto")).isEqualTo("https");
+        HttpResponse<String> plain = gw.get("/v1/models", key);
+        assertThat(plain.headers().firstValue("Strict-Transport-Security")).isEmpty();
+        assertThat(gw.upstream.last().headers().get("X-Forwarded-Proto")).isEqualTo("http");
+    }
+
+    @Test
     void corsPreflightFromAllowedOriginIsApproved() throws Exception {
         HttpResponse<String> r = gw.send(gw.request("/v1/chat/completions").header("Origin", "https://app.example.com")
                 .header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "authorization, content-type")

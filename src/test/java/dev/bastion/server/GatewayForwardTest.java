@@ -88,6 +88,14 @@ class GatewayForwardTest {
     }
 
     @Test
+    void anUntrustedClientCannotClaimTls() throws Exception {
+        HttpResponse<String> r = gw.send(gw.request("/app/x").header("Authorization", "Bearer " + key)
+                .header("X-Forwarded-Proto", "https").GET().build());
+        assertThat(r.headers().firstValue("Strict-Transport-Security")).isEmpty();
+        assertThat(gw.upstream.last().headers().getAll("X-Forwarded-Proto")).containsExactly("http");
+    }
+
+    @Test
     void hopByHopAndConnectionListedHeadersAreNotForwarded() throws Exception {
         gw.send(gw.request("/app/items").header("Authorization", "Bearer " + key)
                 .header("X-Secret-Hop", "1").header("Te", "trailers").GET().build());
