@@ -1,6 +1,10 @@
 package dev.bastion;
 
 import dev.bastion.cli.CheckCommand;
+import dev.bastion.cli.ClientsCommand;
+import dev.bastion.cli.RevokeCommand;
+import dev.bastion.cli.TokensCommand;
+import dev.bastion.cli.UsersCommand;
 import dev.bastion.cli.DemoCommand;
 import dev.bastion.cli.KeysCommand;
 import dev.bastion.cli.MockLlmCommand;
@@ -15,7 +19,8 @@ import picocli.CommandLine.Command;
 /** Entry point: the gateway and its operator CLI are one jar. */
 @Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1.0",
         description = "A security gateway for AI applications: every control on by default.",
-        subcommands = {ServeCommand.class, DemoCommand.class, KeysCommand.class, CheckCommand.class, MockLlmCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, KeysCommand.class, ClientsCommand.class, TokensCommand.class, RevokeCommand.class,
+                UsersCommand.class, CheckCommand.class, MockLlmCommand.class})
 public final class Bastion implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -79,7 +79,7 @@ public final class ApiKeyAuthenticator implements Authenticator {
         ApiKeyRecord k = found.get();
         if (k.revoked()) return REVOKED;
         if (k.expiredAt(clock.instant())) return EXPIRED;
-        return Future.succeededFuture(new AuthResult.Authenticated(new Identity(k.id(), k.orgId(), k.scopes(), "api_key", k.id())));
+        return Future.succeededFuture(new AuthResult.Authenticated(Identity.apiKey(k.id(), k.orgId(), k.scopes())));
     }
 
     /** The token of a {@code Bearer} authorization header (scheme case-insensitive), else null. */

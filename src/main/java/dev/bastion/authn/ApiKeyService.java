@@ -61,8 +61,11 @@ public final class ApiKeyService {
         return store.apiKeys().list(orgId);
     }
 
-    /** Returns false when no such key exists or it was already revoked. */
+    /**
+     * Operator revocation (any org). Returns false when no such key exists or it was already revoked.
+     * Tenants revoke through {@link RevocationService} with their org.
+     */
     public boolean revoke(String keyId) {
-        return store.apiKeys().revoke(keyId, clock.instant());
+        return store.apiKeys().revoke(null, keyId, clock.instant());
     }
 }

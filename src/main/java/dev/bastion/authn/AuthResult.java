@@ -18,6 +18,12 @@ public sealed interface AuthResult {
     /**
      * A credential of this kind was presented and is not acceptable. It is never retried with
      * another method: a bad key must not fall through to a weaker check.
+     *
+     * @param status 401, or 403 when the credential is valid but its tenant is not (unknown org)
      */
-    record Rejected(String reason, String message) implements AuthResult {}
+    record Rejected(int status, String reason, String message) implements AuthResult {
+        public Rejected(String reason, String message) {
+            this(401, reason, message);
+        }
+    }
 }

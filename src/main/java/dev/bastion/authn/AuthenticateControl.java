@@ -2,6 +2,7 @@ package dev.bastion.authn;
 
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import io.vertx.core.Future;
@@ -9,20 +10,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Establishes the caller's {@link dev.bastion.chain.Identity} with the route's authenticators, tried in
- * order. Ends the chain with 401 when no credential is present or one is rejected; a fault in an
- * authenticator fails the chain (503).
+ * Establishes the caller's {@link Identity} with the route's authenticators, tried in order, then checks
+ * it against the {@link RevocationList} (every request, cached identities included). Ends the chain with
+ * 401 when no credential is present, none of the route's methods accepts it, or it is rejected or
+ * revoked; with 403 when a valid credential's tenant is unknown. A fault in an authenticator fails the
+ * chain (503).
  */
 public final class AuthenticateControl implements Control {
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Bearer realm=\"bastion\"");
     private static final Verdict.Deny MISSING = new Verdict.Deny(401, "credentials_missing",
             "This route requires credentials (Authorization: Bearer or X-Api-Key).", CHALLENGE);
+    private static final Verdict.Deny UNSUPPORTED = new Verdict.Deny(401, "credentials_unsupported",
+            "This route does not accept this kind of credential.", CHALLENGE);
 
     private final List<Authenticator> authenticators;
+    private final RevocationList revocations;
 
-    public AuthenticateControl(List<Authenticator> authenticators) {
+    public AuthenticateControl(List<Authenticator> authenticators, RevocationList revocations) {
         if (authenticators.isEmpty()) throw new IllegalArgumentException("authenticators: empty (expected: at least one)");
         this.authenticators = List.copyOf(authenticators);
+        this.revocations = revocations;
     }
 
     @Override
@@ -41,13 +48,18 @@ public final class AuthenticateControl implements Control {
     }
 
     private Future<Verdict> tryFrom(int i, Exchange exchange) {
-        if (i == authenticators.size()) return MISSING.future();
+        if (i == authenticators.size()) {
+            boolean presented = exchange.headers().contains("Authorization") || exchange.headers().contains("X-Api-Key");
+            return (presented ? UNSUPPORTED : MISSING).future();
+        }
         return authenticators.get(i).authenticate(exchange).compose(result -> switch (result) {
             case AuthResult.Authenticated a -> {
+                String revoked = revocations.revokedReason(a.identity());
+                if (revoked != null) yield new Verdict.Deny(401, revoked, "The credential has been revoked.", CHALLENGE).future();
                 exchange.identity(a.identity());
                 yield Verdict.ALLOWED;
             }
-            case AuthResult.Rejected r -> new Verdict.Deny(401, r.reason(), r.message(), CHALLENGE).future();
+            case AuthResult.Rejected r -> new Verdict.Deny(r.status(), r.reason(), r.message(), r.status() == 401 ? CHALLENGE : Map.of()).future();
             case AuthResult.NoCredential n -> tryFrom(i + 1, exchange);
         });
     }

@@ -1,21 +1,34 @@
 package dev.bastion.chain;
 
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Who is calling, as established by an authenticator. Scopes and roles here come only from the
- * credential Bastion verified, never from request headers.
+ * credential Bastion verified, never from request headers. Every identity has an org.
  *
- * @param subject        stable id of the caller (for an API key, its key id)
+ * @param subject        stable id of the caller: API key id, IdP subject, client id, or user id
  * @param orgId          the tenant the caller acts for; never null
  * @param scopes         what the caller may do
- * @param credentialType how it was verified ({@code api_key})
- * @param credentialId   public id of the credential, safe to log (never the secret)
+ * @param roles          reader / writer / admin, from the verified credential
+ * @param credentialType {@code api_key}, {@code jwt} or {@code bastion_token}
+ * @param credentialId   public id of the credential when it has one (API key id), safe to log; else null
+ * @param issuer         for tokens: the issuer's name ({@code bastion} for Bastion's own); else null
+ * @param userId         Bastion's user id ({@code usr_…}) when a person is calling; else null
+ * @param clientId       the machine client ({@code cli_…}) when one is calling; else null
+ * @param tokenId        the token's {@code jti} when it has one; else null
  */
-public record Identity(String subject, String orgId, Set<String> scopes, String credentialType, String credentialId) {
+public record Identity(String subject, String orgId, Set<String> scopes, Set<String> roles, String credentialType,
+                       String credentialId, String issuer, String userId, String clientId, String tokenId) {
     public Identity {
-        java.util.Objects.requireNonNull(subject, "subject");
-        java.util.Objects.requireNonNull(orgId, "orgId");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(orgId, "orgId");
+        Objects.requireNonNull(credentialType, "credentialType");
         scopes = Set.copyOf(scopes);
+        roles = Set.copyOf(roles);
+    }
+
+    public static Identity apiKey(String keyId, String orgId, Set<String> scopes) {
+        return new Identity(keyId, orgId, scopes, Set.of(), "api_key", keyId, null, null, null, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.bastion.cli;
 import dev.bastion.authn.ApiKeyService;
 import dev.bastion.config.Durations;
 import dev.bastion.store.ApiKeyRecord;
+import dev.bastion.store.Revocation;
 import dev.bastion.store.Store;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -103,7 +104,7 @@ public final class KeysCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", description = "Revoke an API key; every node refuses it within the key cache TTL (default 5s).", mixinStandardHelpOptions = true)
+    @Command(name = "revoke", description = "Revoke an API key; every node refuses it within seconds (at once with Redis).", mixinStandardHelpOptions = true)
     static final class Revoke implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -115,14 +116,16 @@ public final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             try (Store s = store.open()) {
-                if (new ApiKeyService(s, Clock.systemUTC()).revoke(id)) {
-                    spec.commandLine().getOut().println("Revoked " + id + ".");
-                    spec.commandLine().getOut().flush();
-                    return 0;
+                var key = s.apiKeys().findById(id);
+                if (key.isEmpty() || key.get().revoked()) {
+                    spec.commandLine().getErr().println("No active key " + id + " (unknown or already revoked).");
+                    spec.commandLine().getErr().flush();
+                    return 1;
                 }
-                spec.commandLine().getErr().println("No active key " + id + " (unknown or already revoked).");
-                spec.commandLine().getErr().flush();
-                return 1;
+                Revoker.revoke(store.config(), s, Revocation.Kind.KEY, id, key.get().orgId(), null);
+                spec.commandLine().getOut().println("Revoked " + id + ".");
+                spec.commandLine().getOut().flush();
+                return 0;
             }
         }
     }

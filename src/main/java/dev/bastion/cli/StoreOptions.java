@@ -16,14 +16,18 @@ public final class StoreOptions {
     @Option(names = "--store", paramLabel = "URL", description = "Store URL (default: ${DEFAULT-VALUE}).", defaultValue = StoreConfig.DEFAULT_URL)
     String url;
 
-    Store open() {
-        StoreConfig sc;
-        if (config != null) {
-            BastionConfig c = new ConfigLoader().load(config);
-            sc = c.store();
-        } else {
-            sc = new StoreConfig(url, null, null, 2);
+    private BastionConfig loaded;
+
+    /** The config file's settings, or defaults around {@code --store}. */
+    BastionConfig config() {
+        if (loaded == null) {
+            loaded = config != null ? new ConfigLoader().load(config)
+                    : new BastionConfig(null, null, null, new StoreConfig(url, null, null, 2), null, null, null, null, null, null, null, null);
         }
-        return Store.open(sc, new SecretResolver());
+        return loaded;
+    }
+
+    Store open() {
+        return Store.open(config().store(), new SecretResolver());
     }
 }

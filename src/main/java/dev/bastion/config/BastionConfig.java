@@ -16,6 +16,10 @@ import java.util.Map;
  * @param accessLog   the one-line-per-request JSON access log
  * @param upstreams   named upstreams that routes forward to; URLs only ever come from here
  * @param routes      the only requests Bastion accepts: anything unmatched is a 404
+ * @param identity    identity providers whose JWTs routes may accept
+ * @param tokens      Bastion's own token issuer and identity-token signer
+ * @param redis       shared state between instances (revocation broadcast); absent means single node
+ * @param revocation  how revocations reach this node
  */
 public record BastionConfig(
         Environment environment,
@@ -25,7 +29,11 @@ public record BastionConfig(
         ApiKeysConfig apiKeys,
         AccessLogConfig accessLog,
         Map<String, UpstreamConfig> upstreams,
-        List<RouteConfig> routes) {
+        List<RouteConfig> routes,
+        IdentityConfig identity,
+        TokensConfig tokens,
+        RedisConfig redis,
+        RevocationConfig revocation) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -36,6 +44,9 @@ public record BastionConfig(
         accessLog = accessLog == null ? new AccessLogConfig(null) : accessLog;
         upstreams = upstreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         routes = routes == null ? List.of() : List.copyOf(routes);
+        identity = identity == null ? new IdentityConfig(null) : identity;
+        tokens = tokens == null ? new TokensConfig(null, null, null, null, null, null, null, null, null, null) : tokens;
+        revocation = revocation == null ? new RevocationConfig(null) : revocation;
     }
 
     public boolean prod() {

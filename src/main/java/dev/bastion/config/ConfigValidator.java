@@ -39,6 +39,47 @@ final class ConfigValidator {
                 problems.add(at + ".strip_prefix: '" + r.stripPrefix() + "' is not a prefix of match.path '" + r.match().path() + "'");
             }
         }
+        Map<String, Integer> issuerNames = new HashMap<>();
+        for (int i = 0; i < c.identity().issuers().size(); i++) {
+            IssuerConfig is = c.identity().issuers().get(i);
+            Integer prev = issuerNames.putIfAbsent(is.name(), i);
+            if (prev != null) problems.add("identity.issuers[" + i + "].name: '" + is.name() + "' is already used by identity.issuers[" + prev + "]");
+        }
+        for (int i = 0; i < c.routes().size(); i++) {
+            RouteConfig r = c.routes().get(i);
+            String at = "routes[" + i + "]";
+            if (r.auth() == null) continue;
+            if (r.auth().methods().contains(RouteConfig.AuthMethod.JWT) && c.identity().issuers().isEmpty()) {
+                problems.add(at + ".auth.methods: jwt needs at least one entry under identity.issuers");
+            }
+            for (String name : r.auth().issuers()) {
+                if (!issuerNames.containsKey(name)) {
+                    problems.add(at + ".auth.issuers: unknown issuer '" + name + "' (declared: "
+                            + (issuerNames.isEmpty() ? "none" : String.join(", ", issuerNames.keySet())) + ")");
+                }
+            }
+            for (String aud : r.auth().audiences()) {
+                if (!c.tokens().audiences().contains(aud)) problems.add(at + ".auth.audiences: '" + aud + "' is not in tokens.audiences");
+            }
+            UpstreamConfig up = c.upstreams().get(r.upstream());
+            if (r.forwardUserToken() && up != null && up.kind() == UpstreamConfig.Kind.AI) {
+                problems.add(at + ".forward_user_token: upstream '" + r.upstream() + "' is kind ai; end-user tokens are never sent to model providers");
+            }
+            if (r.forwardUserToken() && up != null && up.apiKey() != null && up.apiKeyHeader() == UpstreamConfig.ApiKeyHeader.AUTHORIZATION) {
+                problems.add(at + ".forward_user_token: upstream '" + r.upstream() + "' already receives its own key in Authorization");
+            }
+        }
+        if (c.tokens().endpoint().enabled()) {
+            for (int i = 0; i < c.routes().size(); i++) {
+                String p = c.routes().get(i).match().path();
+                if (p.equals("/oauth2/token") || p.equals("/.well-known/jwks.json") || "/oauth2/*".equals(p) || "/.well-known/*".equals(p)) {
+                    problems.add("routes[" + i + "].match.path: '" + p + "' is served by Bastion's token endpoint (set tokens.endpoint.enabled: false to route it)");
+                }
+            }
+        }
+        if (c.prod() && c.tokens().masterKey() == null) {
+            problems.add("tokens.master_key: required when environment is prod (a secret reference to a Tink AEAD keyset)");
+        }
         AdminListenerConfig admin = c.listeners().admin();
         PublicListenerConfig pub = c.listeners().publicListener();
         if (admin.enabled() && !admin.unsafeExpose() && !isLoopback(admin.host())) {

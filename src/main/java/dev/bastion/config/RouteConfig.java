@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  * @param cors         browser origins allowed to call this route; absent means no CORS headers at all
  * @param stripPrefix  a path prefix removed before forwarding (e.g. {@code /app} so {@code /app/x} → {@code /x})
  * @param maxBodyBytes a lower body cap for this route than {@code edge.max_body_bytes}
+ * @param forwardUserToken pass the caller's own IdP token on to the upstream (never to {@code kind: ai} upstreams); default false
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
-                          List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes) {
+                          List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -47,7 +48,11 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             throw new IllegalArgumentException("auth: missing (every route needs auth, or an explicit public: true)");
         }
         if (publicRoute && require != null) throw new IllegalArgumentException("require: a public route has no caller to require anything of");
-        require = require == null ? new Require(null, null) : require;
+        require = require == null ? new Require(null, null, null, null) : require;
+        forwardUserToken = forwardUserToken != null && forwardUserToken;
+        if (forwardUserToken && (auth == null || !auth.methods().contains(AuthMethod.JWT))) {
+            throw new IllegalArgumentException("forward_user_token: only meaningful with auth method jwt");
+        }
         limits = limits == null ? List.of() : List.copyOf(limits);
         for (Limit l : limits) {
             if (publicRoute && l.per().needsIdentity()) {
@@ -88,26 +93,54 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         }
     }
 
-    /** @param methods credential kinds accepted, tried in order; for now {@code api_key} */
-    public record Auth(List<AuthMethod> methods) {
+    /**
+     * @param methods   credential kinds accepted, tried in order: {@code jwt} (IdP tokens), {@code api_key},
+     *                  {@code bastion_token} (tokens from Bastion's own {@code /oauth2/token})
+     * @param issuers   for {@code jwt}: names of the identity issuers this route trusts; default all of them
+     * @param audiences for {@code bastion_token}: accepted {@code aud}; default [{@code tokens.audience}]
+     */
+    public record Auth(List<AuthMethod> methods, List<String> issuers, List<String> audiences) {
         public Auth {
             if (methods == null || methods.isEmpty()) throw new IllegalArgumentException("methods: missing (expected: e.g. [api_key])");
             methods = List.copyOf(methods);
+            if (methods.size() != methods.stream().distinct().count()) throw new IllegalArgumentException("methods: listed twice");
+            issuers = issuers == null ? List.of() : List.copyOf(issuers);
+            audiences = audiences == null ? List.of() : List.copyOf(audiences);
+            if (!issuers.isEmpty() && !methods.contains(AuthMethod.JWT)) throw new IllegalArgumentException("issuers: only used with method jwt");
+            if (!audiences.isEmpty() && !methods.contains(AuthMethod.BASTION_TOKEN)) throw new IllegalArgumentException("audiences: only used with method bastion_token");
         }
     }
 
     public enum AuthMethod {
-        @JsonProperty("api_key") API_KEY
+        @JsonProperty("jwt") JWT,
+        @JsonProperty("api_key") API_KEY,
+        @JsonProperty("bastion_token") BASTION_TOKEN
     }
 
     /**
+     * What an authenticated caller must hold. All given conditions must hold; roles and scopes come from
+     * the verified credential only, never from request headers.
+     *
      * @param scopesAll the caller must hold every one of these scopes
      * @param scopesAny the caller must hold at least one of these scopes (when given)
+     * @param roles     the caller must have at least one of these roles ({@code reader}, {@code writer}, {@code admin})
+     * @param orgs      the caller's org must be one of these
      */
-    public record Require(List<String> scopesAll, List<String> scopesAny) {
+    public record Require(List<String> scopesAll, List<String> scopesAny, List<String> roles, List<String> orgs) {
+        public static final java.util.Set<String> ROLES = java.util.Set.of("reader", "writer", "admin");
+
         public Require {
             scopesAll = scopesAll == null ? List.of() : List.copyOf(scopesAll);
             scopesAny = scopesAny == null ? List.of() : List.copyOf(scopesAny);
+            roles = roles == null ? List.of() : List.copyOf(roles);
+            orgs = orgs == null ? List.of() : List.copyOf(orgs);
+            for (String r : roles) {
+                if (!ROLES.contains(r)) throw new IllegalArgumentException("roles: '" + r + "' (expected: reader, writer or admin)");
+            }
+        }
+
+        public boolean isEmpty() {
+            return scopesAll.isEmpty() && scopesAny.isEmpty() && roles.isEmpty() && orgs.isEmpty();
         }
     }
 

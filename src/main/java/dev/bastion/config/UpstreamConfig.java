@@ -16,9 +16,20 @@ import java.time.Duration;
  * @param responseTimeout time until the upstream's response headers; exceeding it → 504; default 120s
  * @param idleTimeout     longest pause inside a streamed response before the stream is cut; default 60s
  * @param maxConnections  pooled connections to this upstream; default 256
+ * @param kind            {@code app} (default: the application's own service) or {@code ai} (a model provider:
+ *                        it never receives end-user tokens and, by default, no identity token)
+ * @param identityToken   send {@code X-Bastion-Identity}, a ≤ 60 s JWT signed by Bastion with the caller's
+ *                        sub, org, roles and scopes; default true for {@code app}, false for {@code ai}
+ * @param hmacSecret      sign every request with HMAC-SHA256 ({@code X-Bastion-Signature}) using this secret
  */
 public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout,
-                             Duration responseTimeout, Duration idleTimeout, Integer maxConnections) {
+                             Duration responseTimeout, Duration idleTimeout, Integer maxConnections, Kind kind,
+                             Boolean identityToken, SecretRef hmacSecret) {
+
+    public enum Kind {
+        @JsonProperty("app") APP,
+        @JsonProperty("ai") AI
+    }
 
     public enum ApiKeyHeader {
         @JsonProperty("authorization") AUTHORIZATION("Authorization"),
@@ -50,6 +61,8 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
         EdgeConfig.requirePositive("idle_timeout", idleTimeout);
         maxConnections = maxConnections == null ? 256 : maxConnections;
         if (maxConnections < 1) throw new IllegalArgumentException("max_connections: " + maxConnections + " (expected: > 0)");
+        kind = kind == null ? Kind.APP : kind;
+        identityToken = identityToken == null ? kind == Kind.APP : identityToken;
     }
 
     public boolean tls() {

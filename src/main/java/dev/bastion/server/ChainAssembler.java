@@ -1,9 +1,10 @@
 package dev.bastion.server;
 
-import dev.bastion.authn.ApiKeyAuthenticator;
 import dev.bastion.authn.AuthenticateControl;
 import dev.bastion.authn.Authenticator;
-import dev.bastion.authz.ScopeControl;
+import dev.bastion.authn.BastionTokenAuthenticator;
+import dev.bastion.authn.JwtAuthenticator;
+import dev.bastion.authz.RequireControl;
 import dev.bastion.chain.Chain;
 import dev.bastion.chain.Control;
 import dev.bastion.config.RouteConfig;
@@ -20,10 +21,10 @@ final class ChainAssembler {
     /** The controls of one route, split where the first body-reading control starts. */
     record Assembled(Chain beforeBody, Chain afterBody) {}
 
-    private final ApiKeyAuthenticator apiKeys;
+    private final Services services;
 
-    ChainAssembler(ApiKeyAuthenticator apiKeys) {
-        this.apiKeys = apiKeys;
+    ChainAssembler(Services services) {
+        this.services = services;
     }
 
     Assembled assemble(RouteConfig route) {
@@ -32,14 +33,16 @@ final class ChainAssembler {
             List<Authenticator> authenticators = new ArrayList<>();
             for (RouteConfig.AuthMethod m : route.auth().methods()) {
                 authenticators.add(switch (m) {
-                    case API_KEY -> apiKeys;
+                    case API_KEY -> services.apiKeys;
+                    case JWT -> new JwtAuthenticator(services.idp, services.users, services.tokenCache, services.config.tokens().issuer(),
+                            route.auth().issuers());
+                    case BASTION_TOKEN -> new BastionTokenAuthenticator(services.config.tokens().issuer(), services.signingKeys::published,
+                            services.tokenCache, route.auth().audiences().isEmpty() ? List.of(services.config.tokens().audience()) : route.auth().audiences(),
+                            services.clock);
                 });
             }
-            controls.add(new AuthenticateControl(authenticators));
-            RouteConfig.Require req = route.require();
-            if (!req.scopesAll().isEmpty() || !req.scopesAny().isEmpty()) {
-                controls.add(new ScopeControl(req.scopesAll(), req.scopesAny()));
-            }
+            controls.add(new AuthenticateControl(authenticators, services.revocations));
+            if (!route.require().isEmpty()) controls.add(new RequireControl(route.require()));
         }
         if (!route.limits().isEmpty()) controls.add(new RateLimitControl(route.limits()));
         Chain all = new Chain(controls); // validates stage order

@@ -2,6 +2,7 @@ package dev.bastion.server;
 
 import dev.bastion.chain.Chain;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.Verdict;
 import dev.bastion.edge.ErrorBody;
 import dev.bastion.edge.PathNormalizer;
@@ -168,7 +169,7 @@ final class ExchangeFlow {
             // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body; only its end is queued.
             req.endHandler(v -> {
                 bodyRead = true;
-                if (!responded) runChain(route.afterBody(), this::forward);
+                if (!responded) runChain(route.afterBody(), this::terminal);
             });
             req.resume();
             return;
@@ -193,13 +194,37 @@ final class ExchangeFlow {
             bodyRead = true;
             if (responded) return;
             if (body.length() > 0) ex.body(body);
-            runChain(route.afterBody(), this::forward);
+            runChain(route.afterBody(), this::terminal);
         });
         req.resume();
     }
 
+    /** After the chain: Bastion's own endpoint, or the upstream. */
+    private void terminal() {
+        if (route.local() == null) {
+            forward();
+            return;
+        }
+        route.local().handle(ex).onComplete(ar -> {
+            if (responded) return;
+            if (ar.failed()) {
+                log.error("request {} route {}: local endpoint failed: {}", ex.requestId(), route.id(), ar.cause().toString());
+                deny(500, "internal_error", "Bastion failed to process the request.");
+                return;
+            }
+            LocalEndpoint.Response r = ar.result();
+            responded = true;
+            ex.status(r.status());
+            MultiMap h = resp.headers();
+            r.headers().forEach(h::set);
+            commonHeaders(h);
+            ex.addBytesSent(r.body().length());
+            resp.setStatusCode(r.status()).end(r.body());
+        });
+    }
+
     private void forward() {
-        route.upstream().send(ex, route.forwardPath(req.path()), secure, r -> upstreamRequest = r).onComplete(ar -> {
+        route.upstream().send(ex, route.forwardPath(req.path()), secure, route.config().forwardUserToken(), r -> upstreamRequest = r).onComplete(ar -> {
             if (ar.succeeded()) {
                 if (responded) {
                     ar.result().abort(); // the client left while the upstream was thinking

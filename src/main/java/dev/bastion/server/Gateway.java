@@ -1,7 +1,6 @@
 package dev.bastion.server;
 
 import dev.bastion.admin.AdminServer;
-import dev.bastion.authn.ApiKeyAuthenticator;
 import dev.bastion.config.BastionConfig;
 import dev.bastion.config.ConfigException;
 import dev.bastion.config.RouteConfig;
@@ -13,18 +12,15 @@ import dev.bastion.observe.GatewayMetrics;
 import dev.bastion.secrets.Secret;
 import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.Store;
+import dev.bastion.upstream.UpstreamClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,14 +34,14 @@ public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final Vertx vertx;
-    private final ExecutorService storeExecutor;
+    private final Services services;
     private final List<String> deployments;
     private final AdminServer admin;
     private final int publicPort;
 
-    private Gateway(Vertx vertx, ExecutorService storeExecutor, List<String> deployments, AdminServer admin, int publicPort) {
+    private Gateway(Vertx vertx, Services services, List<String> deployments, AdminServer admin, int publicPort) {
         this.vertx = vertx;
-        this.storeExecutor = storeExecutor;
+        this.services = services;
         this.deployments = deployments;
         this.admin = admin;
         this.publicPort = publicPort;
@@ -64,66 +60,68 @@ public final class Gateway {
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
                                         Consumer<String> accessLogSink) {
         Map<String, Secret> upstreamKeys = new HashMap<>();
+        Map<String, Secret> hmacSecrets = new HashMap<>();
         try {
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                 if (e.getValue().apiKey() != null) {
                     upstreamKeys.put(e.getKey(), secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key"));
+                }
+                if (e.getValue().hmacSecret() != null) {
+                    hmacSecrets.put(e.getKey(), secrets.resolve(e.getValue().hmacSecret(), "upstreams." + e.getKey() + ".hmac_secret"));
                 }
             }
         } catch (SecretResolver.SecretException e) {
             return Future.failedFuture(new ConfigException(e.getMessage()));
         }
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
-        AtomicInteger threadIds = new AtomicInteger();
-        ExecutorService storeExecutor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        ApiKeyAuthenticator apiKeys = new ApiKeyAuthenticator(store.apiKeys(), storeExecutor, config.apiKeys().cacheTtl(),
-                config.apiKeys().cacheSize(), Clock.systemUTC());
-        ChainAssembler assembler = new ChainAssembler(apiKeys);
-        Map<String, ChainAssembler.Assembled> chains = new HashMap<>();
-        for (RouteConfig r : config.routes()) chains.put(r.id(), assembler.assemble(r));
+        return Services.start(vertx, config, store, secrets).compose(services -> {
+            ChainAssembler assembler = new ChainAssembler(services);
+            Map<String, ChainAssembler.Assembled> chains = new HashMap<>();
+            for (RouteConfig r : config.routes()) chains.put(r.id(), assembler.assemble(r));
+            List<SystemRoutes.SystemRoute> systemRoutes = SystemRoutes.of(config, services);
+            for (SystemRoutes.SystemRoute sr : systemRoutes) chains.put(sr.config().id(), assembler.assemble(sr.config()));
 
-        GatewayMetrics metrics = new GatewayMetrics();
-        Consumer<String> sink = accessLogSink;
-        if (sink == null) {
-            AccessLogWriter stdout = stdoutWriter();
-            metrics.accessLogDrops(stdout::dropped);
-            sink = stdout;
-        }
-        GatewayContext shared = new GatewayContext(vertx, config.edge(),
-                new ClientIpResolver(config.listeners().publicListener().trustedProxyRanges()),
-                new AccessLog(config.accessLog().enabled(), sink), metrics, config.listeners().publicListener().tls() != null);
-
-        List<String> deployments = new ArrayList<>();
-        DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
-        // The first instance binds (possibly port 0); the others join the port it actually got.
-        GatewayVerticle first = new GatewayVerticle(config, chains, upstreamKeys, shared, config.listeners().publicListener().port());
-        Future<Gateway> started = vertx.deployVerticle(first, options).compose(id -> {
-            deployments.add(id);
-            int port = first.actualPort();
-            Future<Void> rest = Future.succeededFuture();
-            for (int i = 1; i < n; i++) {
-                rest = rest.compose(v -> vertx.deployVerticle(new GatewayVerticle(config, chains, upstreamKeys, shared, port), options)
-                        .map(d -> {
-                            deployments.add(d);
-                            return null;
-                        }));
+            GatewayMetrics metrics = new GatewayMetrics();
+            Consumer<String> sink = accessLogSink;
+            if (sink == null) {
+                AccessLogWriter stdout = stdoutWriter();
+                metrics.accessLogDrops(stdout::dropped);
+                sink = stdout;
             }
-            return rest.map(port);
-        }).compose(port -> {
-            AdminServer admin = new AdminServer(vertx, config.listeners().admin(), store, metrics);
-            return admin.start().map(v -> new Gateway(vertx, storeExecutor, deployments, admin, port));
+            GatewayContext shared = new GatewayContext(vertx, config.edge(),
+                    new ClientIpResolver(config.listeners().publicListener().trustedProxyRanges()),
+                    new AccessLog(config.accessLog().enabled(), sink), metrics, config.listeners().publicListener().tls() != null);
+            UpstreamClient.IdentitySigner signer = services.issuer::identityToken;
+
+            List<String> deployments = new ArrayList<>();
+            DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
+            // The first instance binds (possibly port 0); the others join the port it actually got.
+            GatewayVerticle first = new GatewayVerticle(config, chains, systemRoutes, upstreamKeys, hmacSecrets, signer, shared,
+                    config.listeners().publicListener().port());
+            return vertx.deployVerticle(first, options).compose(id -> {
+                deployments.add(id);
+                int port = first.actualPort();
+                Future<Void> rest = Future.succeededFuture();
+                for (int i = 1; i < n; i++) {
+                    rest = rest.compose(v -> vertx.deployVerticle(new GatewayVerticle(config, chains, systemRoutes, upstreamKeys, hmacSecrets,
+                                    signer, shared, port), options)
+                            .map(d -> {
+                                deployments.add(d);
+                                return null;
+                            }));
+                }
+                return rest.map(port);
+            }).compose(port -> {
+                AdminServer admin = new AdminServer(vertx, config.listeners().admin(), store, metrics, services.adminApi());
+                return admin.start().map(v -> new Gateway(vertx, services, deployments, admin, port));
+            }).onSuccess(g -> log.info("bastion listening on {}:{} ({} event loops, {} routes){}",
+                            config.listeners().publicListener().host(), g.publicPort, n, config.routes().size(),
+                            g.admin.enabled() ? ", admin on " + config.listeners().admin().host() + ":" + g.admin.port() : ""))
+                    .onFailure(t -> {
+                        deployments.forEach(vertx::undeploy);
+                        services.close();
+                    });
         });
-        return started.onSuccess(g -> log.info("bastion listening on {}:{} ({} event loops, {} routes){}",
-                        config.listeners().publicListener().host(), g.publicPort, n, config.routes().size(),
-                        g.admin.enabled() ? ", admin on " + config.listeners().admin().host() + ":" + g.admin.port() : ""))
-                .onFailure(t -> {
-                    deployments.forEach(vertx::undeploy);
-                    storeExecutor.shutdownNow();
-                });
     }
 
     private static AccessLogWriter stdoutWriter;
@@ -151,6 +149,6 @@ public final class Gateway {
         List<Future<?>> closing = new ArrayList<>();
         deployments.forEach(id -> closing.add(vertx.undeploy(id)));
         closing.add(admin.close());
-        return Future.join(closing).<Void>mapEmpty().onComplete(ar -> storeExecutor.shutdownNow());
+        return Future.join(closing).<Void>mapEmpty().onComplete(ar -> services.close());
     }
 }

@@ -26,18 +26,25 @@ import java.util.Set;
 final class GatewayVerticle extends VerticleBase {
     private final BastionConfig config;
     private final Map<String, ChainAssembler.Assembled> chains;
+    private final List<SystemRoutes.SystemRoute> systemRoutes;
     private final Map<String, Secret> upstreamKeys;
+    private final Map<String, Secret> hmacSecrets;
+    private final UpstreamClient.IdentitySigner identitySigner;
     private final GatewayContext shared;
     private final int port;
     private final List<UpstreamClient> clients = new ArrayList<>();
     private HttpServer server;
     private ConnectionDeadlines deadlines;
 
-    GatewayVerticle(BastionConfig config, Map<String, ChainAssembler.Assembled> chains, Map<String, Secret> upstreamKeys,
+    GatewayVerticle(BastionConfig config, Map<String, ChainAssembler.Assembled> chains, List<SystemRoutes.SystemRoute> systemRoutes,
+                    Map<String, Secret> upstreamKeys, Map<String, Secret> hmacSecrets, UpstreamClient.IdentitySigner identitySigner,
                     GatewayContext shared, int port) {
         this.config = config;
         this.chains = chains;
+        this.systemRoutes = systemRoutes;
         this.upstreamKeys = upstreamKeys;
+        this.hmacSecrets = hmacSecrets;
+        this.identitySigner = identitySigner;
         this.shared = shared;
         this.port = port;
     }
@@ -46,7 +53,8 @@ final class GatewayVerticle extends VerticleBase {
     public Future<?> start() {
         Map<String, UpstreamClient> upstreams = new HashMap<>();
         for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
-            UpstreamClient c = new UpstreamClient(vertx, e.getKey(), e.getValue(), upstreamKeys.get(e.getKey()));
+            UpstreamClient c = new UpstreamClient(vertx, e.getKey(), e.getValue(), upstreamKeys.get(e.getKey()), identitySigner,
+                    hmacSecrets.get(e.getKey()));
             upstreams.put(e.getKey(), c);
             clients.add(c);
         }
@@ -54,9 +62,14 @@ final class GatewayVerticle extends VerticleBase {
         for (RouteConfig rc : config.routes()) {
             ChainAssembler.Assembled chain = chains.get(rc.id());
             long maxBody = rc.maxBodyBytes() != null ? rc.maxBodyBytes().bytes() : config.edge().maxBodyBytes().bytes();
-            routes.add(new Route(rc, chain.beforeBody(), chain.afterBody(), upstreams.get(rc.upstream()),
+            routes.add(new Route(rc, chain.beforeBody(), chain.afterBody(), upstreams.get(rc.upstream()), null,
                     rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()),
                     Set.copyOf(rc.match().methods()), maxBody));
+        }
+        for (SystemRoutes.SystemRoute sr : systemRoutes) {
+            ChainAssembler.Assembled chain = chains.get(sr.config().id());
+            routes.add(new Route(sr.config(), chain.beforeBody(), chain.afterBody(), null, sr.endpoint(), null,
+                    Set.copyOf(sr.config().match().methods()), Math.min(64 * 1024, config.edge().maxBodyBytes().bytes())));
         }
         RouteTable table = new RouteTable(routes);
         EdgeConfig edge = config.edge();

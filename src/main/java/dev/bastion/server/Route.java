@@ -1,6 +1,7 @@
 package dev.bastion.server;
 
 import dev.bastion.chain.Chain;
+import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.edge.CorsPolicy;
 import dev.bastion.upstream.UpstreamClient;
@@ -13,8 +14,10 @@ import java.util.Set;
  *
  * @param beforeBody controls that run on the paused request (no body needed), so a denied request's body is never read
  * @param afterBody  controls that need the body
+ * @param upstream   where the request goes, or null for a route Bastion answers itself
+ * @param local      Bastion's own endpoint for this route, or null
  */
-record Route(RouteConfig config, Chain beforeBody, Chain afterBody, UpstreamClient upstream, CorsPolicy cors,
+record Route(RouteConfig config, Chain beforeBody, Chain afterBody, UpstreamClient upstream, LocalEndpoint local, CorsPolicy cors,
              Set<String> methods, long maxBodyBytes) {
 
     String id() {

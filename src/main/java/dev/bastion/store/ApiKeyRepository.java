@@ -1,106 +1,76 @@
 package dev.bastion.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
-/** API keys. Lookups are by hash (authentication) or by public id (operations). */
+/**
+ * API keys. Authentication looks keys up by hash (possession of the key is the proof); every other
+ * lookup is scoped to an org: a key of another org is "not found", whoever asks.
+ */
 public final class ApiKeyRepository {
     private static final String COLUMNS = "id, org_id, name, key_hash, scopes, created_at, expires_at, revoked_at";
 
-    private final DataSource ds;
+    private final Jdbc jdbc;
 
-    ApiKeyRepository(DataSource ds) {
-        this.ds = ds;
+    ApiKeyRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     public void insert(ApiKeyRecord k) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        jdbc.update("api_keys: insert", "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setString(1, k.id());
             ps.setString(2, k.orgId());
             ps.setString(3, k.name());
             ps.setString(4, k.keyHash());
-            ps.setString(5, String.join(" ", new java.util.TreeSet<>(k.scopes())));
+            ps.setString(5, Jdbc.words(k.scopes()));
             ps.setLong(6, k.createdAt().toEpochMilli());
-            setInstant(ps, 7, k.expiresAt());
-            setInstant(ps, 8, k.revokedAt());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("api_keys: insert failed", e);
-        }
+            Jdbc.setInstant(ps, 7, k.expiresAt());
+            Jdbc.setInstant(ps, 8, k.revokedAt());
+        });
     }
 
     /** The key whose hash this is, revoked and expired ones included (the caller decides what they mean). */
     public Optional<ApiKeyRecord> findByHash(String keyHash) {
-        return one("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?", keyHash);
+        return jdbc.one("api_keys: lookup", "SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?", ps -> ps.setString(1, keyHash), ApiKeyRepository::read);
     }
 
+    /** Operator lookup across orgs (CLI). */
     public Optional<ApiKeyRecord> findById(String id) {
-        return one("SELECT " + COLUMNS + " FROM api_keys WHERE id = ?", id);
+        return jdbc.one("api_keys: lookup", "SELECT " + COLUMNS + " FROM api_keys WHERE id = ?", ps -> ps.setString(1, id), ApiKeyRepository::read);
     }
 
-    /** Keys of one org, or of all orgs when {@code orgId} is null, newest first. */
+    /** Tenant lookup: empty when the key belongs to another org. */
+    public Optional<ApiKeyRecord> findById(String orgId, String id) {
+        return jdbc.one("api_keys: lookup", "SELECT " + COLUMNS + " FROM api_keys WHERE org_id = ? AND id = ?",
+                ps -> {
+                    ps.setString(1, orgId);
+                    ps.setString(2, id);
+                }, ApiKeyRepository::read);
+    }
+
+    /** Keys of one org, or of all orgs when {@code orgId} is null (operator), newest first. */
     public List<ApiKeyRecord> list(String orgId) {
         String sql = "SELECT " + COLUMNS + " FROM api_keys" + (orgId == null ? "" : " WHERE org_id = ?") + " ORDER BY created_at DESC, id";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        return jdbc.list("api_keys: list", sql, ps -> {
             if (orgId != null) ps.setString(1, orgId);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<ApiKeyRecord> out = new ArrayList<>();
-                while (rs.next()) out.add(read(rs));
-                return out;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("api_keys: list failed", e);
-        }
+        }, ApiKeyRepository::read);
     }
 
-    /** Marks the key revoked; returns false when there is no such key or it was already revoked. */
-    public boolean revoke(String id, Instant at) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+    /** Marks the key revoked; false when there is no such key (in that org, when given) or it was already revoked. */
+    public boolean revoke(String orgId, String id, Instant at) {
+        String sql = "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL" + (orgId == null ? "" : " AND org_id = ?");
+        return jdbc.update("api_keys: revoke", sql, ps -> {
             ps.setLong(1, at.toEpochMilli());
             ps.setString(2, id);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("api_keys: revoke failed", e);
-        }
-    }
-
-    private Optional<ApiKeyRecord> one(String sql, String arg) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("api_keys: lookup failed", e);
-        }
+            if (orgId != null) ps.setString(3, orgId);
+        }) == 1;
     }
 
     private static ApiKeyRecord read(ResultSet rs) throws SQLException {
-        String scopes = rs.getString(5);
-        return new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                scopes.isEmpty() ? java.util.Set.of() : new LinkedHashSet<>(Arrays.asList(scopes.split(" "))),
-                Instant.ofEpochMilli(rs.getLong(6)), instant(rs, 7), instant(rs, 8));
-    }
-
-    private static Instant instant(ResultSet rs, int col) throws SQLException {
-        long v = rs.getLong(col);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
-    }
-
-    private static void setInstant(PreparedStatement ps, int col, Instant v) throws SQLException {
-        if (v == null) ps.setNull(col, Types.BIGINT);
-        else ps.setLong(col, v.toEpochMilli());
+        return new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Jdbc.words(rs.getString(5)),
+                Instant.ofEpochMilli(rs.getLong(6)), Jdbc.instant(rs, 7), Jdbc.instant(rs, 8));
     }
 }

@@ -23,12 +23,23 @@ public final class Store implements AutoCloseable {
     private final boolean sqlite;
     private final OrgRepository orgs;
     private final ApiKeyRepository apiKeys;
+    private final UserRepository users;
+    private final ClientRepository clients;
+    private final SigningKeyRepository signingKeys;
+    private final RevocationRepository revocations;
+    private final IssuedTokenRepository issuedTokens;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
         this.sqlite = sqlite;
-        this.orgs = new OrgRepository(dataSource, clock);
-        this.apiKeys = new ApiKeyRepository(dataSource);
+        Jdbc jdbc = new Jdbc(dataSource);
+        this.orgs = new OrgRepository(jdbc, clock);
+        this.apiKeys = new ApiKeyRepository(jdbc);
+        this.users = new UserRepository(jdbc);
+        this.clients = new ClientRepository(jdbc);
+        this.signingKeys = new SigningKeyRepository(jdbc);
+        this.revocations = new RevocationRepository(jdbc);
+        this.issuedTokens = new IssuedTokenRepository(jdbc);
     }
 
     public static Store open(StoreConfig config, SecretResolver secrets) {
@@ -84,6 +95,26 @@ public final class Store implements AutoCloseable {
 
     public ApiKeyRepository apiKeys() {
         return apiKeys;
+    }
+
+    public UserRepository users() {
+        return users;
+    }
+
+    public ClientRepository clients() {
+        return clients;
+    }
+
+    public SigningKeyRepository signingKeys() {
+        return signingKeys;
+    }
+
+    public RevocationRepository revocations() {
+        return revocations;
+    }
+
+    public IssuedTokenRepository issuedTokens() {
+        return issuedTokens;
     }
 
     public boolean isSqlite() {

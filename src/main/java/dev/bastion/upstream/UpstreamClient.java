@@ -1,6 +1,7 @@
 package dev.bastion.upstream;
 
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
 import dev.bastion.config.UpstreamConfig;
 import dev.bastion.secrets.Secret;
 import io.vertx.core.Future;
@@ -28,10 +29,24 @@ public final class UpstreamClient {
     private final String authority;
     private final String basePath;
     private final Map<String, String> providerKey;
+    private final IdentitySigner identitySigner;
+    private final byte[] hmacSecret;
 
-    public UpstreamClient(Vertx vertx, String name, UpstreamConfig config, Secret apiKey) {
+    /** Signs {@code X-Bastion-Identity} for one request to one upstream. */
+    @FunctionalInterface
+    public interface IdentitySigner {
+        String sign(Identity identity, String upstream, String requestId);
+    }
+
+    /**
+     * @param identitySigner signs the identity header; null when this upstream gets none
+     * @param hmacSecret     request-signing secret (Z5); null when this upstream wants no signature
+     */
+    public UpstreamClient(Vertx vertx, String name, UpstreamConfig config, Secret apiKey, IdentitySigner identitySigner, Secret hmacSecret) {
         this.name = name;
         this.config = config;
+        this.identitySigner = config.identityToken() ? identitySigner : null;
+        this.hmacSecret = hmacSecret == null ? null : hmacSecret.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HttpClientOptions options = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
@@ -60,11 +75,24 @@ public final class UpstreamClient {
      *
      * @param rawPath    path as received (already validated), possibly with a route prefix stripped
      * @param inboundTls whether the client connection used TLS (for X-Forwarded-Proto)
+     * @param forwardUserToken pass the caller's IdP token on (the route allows it; never for kind ai)
      * @param onRequest  receives the request as soon as it exists, so the caller can reset it if its client leaves
      */
-    public Future<UpstreamResponse> send(Exchange ex, String rawPath, boolean inboundTls, Consumer<HttpClientRequest> onRequest) {
+    public Future<UpstreamResponse> send(Exchange ex, String rawPath, boolean inboundTls, boolean forwardUserToken,
+                                         Consumer<HttpClientRequest> onRequest) {
         String uri = basePath + rawPath + (ex.rawQuery() == null ? "" : "?" + ex.rawQuery());
         MultiMap headers = ForwardHeaders.toUpstream(ex, authority, providerKey, inboundTls);
+        Identity id = ex.identity();
+        if (id != null && identitySigner != null) headers.set("X-Bastion-Identity", identitySigner.sign(id, name, ex.requestId()));
+        if (forwardUserToken && config.kind() != UpstreamConfig.Kind.AI && id != null && "jwt".equals(id.credentialType())) {
+            headers.set("Authorization", ex.headers().get("Authorization"));
+        }
+        if (hmacSecret != null) {
+            long ts = System.currentTimeMillis() / 1000;
+            byte[] body = ex.body() == null ? null : ex.body().getBytes();
+            headers.set(RequestSigner.TIMESTAMP_HEADER, Long.toString(ts));
+            headers.set(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(hmacSecret, ts, ex.method().name(), uri, body));
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(ex.method())
                 .setHost(config.url().getHost())

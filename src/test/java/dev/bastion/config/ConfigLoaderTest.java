@@ -58,7 +58,7 @@ class ConfigLoaderTest {
     static Stream<Arguments> broken() {
         return Stream.of(
                 Arguments.of("unknown key names its path", VALID.replace("require: { scopes_all: [invoke] }", "require: { scopez: [invoke] }"),
-                        "routes[0].require.scopez: (line 12) unknown key 'scopez' (known keys: scopes_all, scopes_any)"),
+                        "routes[0].require.scopez: (line 12) unknown key 'scopez' (known keys: orgs, roles, scopes_all, scopes_any)"),
                 Arguments.of("unknown top-level key", VALID + "listner: {}\n", "unknown key 'listner'"),
                 Arguments.of("wrong type", VALID.replace("port: 8080", "port: [1]"), "listeners.public.port: (line 2) wrong type (expected: integer)"),
                 Arguments.of("string where a number belongs", VALID.replace("port: 8080", "port: '8080'"), "listeners.public.port"),

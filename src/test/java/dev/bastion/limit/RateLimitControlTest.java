@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RateLimitControlTest {
     static Exchange from(String ip, String keyId) {
-        return Exchange.builder().clientIp(ip).identity(keyId == null ? null : new Identity(keyId, "acme", Set.of(), "api_key", keyId)).build();
+        return Exchange.builder().clientIp(ip).identity(keyId == null ? null : Identity.apiKey(keyId, "acme", Set.of())).build();
     }
 
     @Test

@@ -28,11 +28,11 @@ class UpstreamClientTest {
     void aFinishedRequestIsNotRetainedUntilItsIdleTimeout() throws Exception {
         Vertx vertx = Vertx.vertx();
         try (StubUpstream stub = new StubUpstream(vertx)) {
-            UpstreamConfig config = new UpstreamConfig(URI.create(stub.url()), null, null, null, null, Duration.ofSeconds(60), null);
-            UpstreamClient client = new UpstreamClient(vertx, "stub", config, null);
+            UpstreamConfig config = new UpstreamConfig(URI.create(stub.url()), null, null, null, null, Duration.ofSeconds(60), null, null, null, null);
+            UpstreamClient client = new UpstreamClient(vertx, "stub", config, null, null, null);
             AtomicReference<WeakReference<HttpClientRequest>> ref = new AtomicReference<>();
             CompletableFuture<String> body = new CompletableFuture<>();
-            vertx.runOnContext(x -> client.send(Exchange.builder().method(HttpMethod.GET).path("/x").build(), "/x", false,
+            vertx.runOnContext(x -> client.send(Exchange.builder().method(HttpMethod.GET).path("/x").build(), "/x", false, false,
                             r -> ref.set(new WeakReference<>(r)))
                     .compose(up -> {
                         Future<io.vertx.core.buffer.Buffer> all = up.body().body();

@@ -1,0 +1,99 @@
+package dev.bastion.authn;
+
+import dev.bastion.config.RedisConfig;
+import dev.bastion.secrets.SecretResolver;
+import dev.bastion.store.Revocation;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Revocations broadcast over Redis pub/sub (A8, L5 groundwork), so every node applies a revocation as
+ * soon as any node or the CLI makes it. The subscription reconnects by itself; while Redis is down the
+ * store poll still delivers revocations within its interval. Messages carry only ids, never secrets.
+ */
+public final class RedisRevocationChannel implements Consumer<Revocation>, AutoCloseable {
+    static final String CHANNEL = "bastion:revocations";
+    private static final Logger log = LoggerFactory.getLogger(RedisRevocationChannel.class);
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final Consumer<Revocation> onMessage;
+    private volatile RedisConnection subscription;
+    private volatile boolean closed;
+
+    /**
+     * @param onMessage applies revocations published by others (and echoes of our own, harmlessly); null to only publish
+     */
+    public RedisRevocationChannel(Vertx vertx, RedisConfig config, SecretResolver secrets, Consumer<Revocation> onMessage) {
+        this.vertx = vertx;
+        RedisOptions options = new RedisOptions().setConnectionString(config.url().toString()).setMaxPoolSize(4).setMaxPoolWaiting(64);
+        if (config.password() != null) options.setPassword(secrets.resolve(config.password(), "redis.password").reveal());
+        this.redis = Redis.createClient(vertx, options);
+        this.onMessage = onMessage;
+    }
+
+    /** Subscribes (when there is a listener). The future completes once subscribed, or fails if Redis is unreachable now. */
+    public Future<Void> start() {
+        return onMessage == null ? Future.succeededFuture() : subscribe();
+    }
+
+    private Future<Void> subscribe() {
+        return redis.connect().compose(conn -> {
+            subscription = conn;
+            conn.handler(this::message);
+            conn.exceptionHandler(t -> log.warn("revocation subscription error: {}", t.getMessage()));
+            conn.endHandler(v -> resubscribeLater());
+            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).<Void>mapEmpty();
+        }).onFailure(t -> resubscribeLater());
+    }
+
+    private void resubscribeLater() {
+        if (closed) return;
+        vertx.setTimer(1000, t -> {
+            if (!closed) subscribe().onFailure(e -> log.warn("revocation subscription: Redis unreachable, retrying: {}", e.getMessage()));
+        });
+    }
+
+    private void message(Response r) {
+        if (r.size() != 3 || !"message".equals(r.get(0).toString()) || !CHANNEL.equals(r.get(1).toString())) return;
+        try {
+            JsonObject m = new JsonObject(r.get(2).toString());
+            onMessage.accept(new Revocation(m.getString("id"), Revocation.Kind.fromWire(m.getString("kind")), m.getString("subject"),
+                    m.getString("org"), Instant.ofEpochMilli(m.getLong("created")), m.getLong("expires") == null ? null : Instant.ofEpochMilli(m.getLong("expires"))));
+        } catch (RuntimeException e) {
+            log.warn("ignored a malformed revocation message");
+        }
+    }
+
+    /** Publishes (fire and forget: the store poll is the fallback if this does not arrive). */
+    @Override
+    public void accept(Revocation r) {
+        publish(r);
+    }
+
+    public Future<Void> publish(Revocation r) {
+        JsonObject m = new JsonObject().put("id", r.id()).put("kind", r.kind().wire()).put("subject", r.subject()).put("org", r.orgId())
+                .put("created", r.createdAt().toEpochMilli()).put("expires", r.expiresAt() == null ? null : r.expiresAt().toEpochMilli());
+        return redis.send(Request.cmd(Command.PUBLISH).arg(CHANNEL).arg(m.encode())).<Void>mapEmpty()
+                .onFailure(t -> log.warn("revocation broadcast failed (nodes will learn it from the store): {}", t.getMessage()));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        RedisConnection c = subscription;
+        if (c != null) c.close();
+        redis.close();
+    }
+}

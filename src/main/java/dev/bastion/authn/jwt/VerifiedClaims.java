@@ -1,0 +1,13 @@
+package dev.bastion.authn.jwt;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What a verified IdP token says, mapped through the issuer's claim configuration.
+ *
+ * @param org   the org claim (or the issuer's default org); may be null, which the caller refuses
+ * @param roles reader / writer / admin values of the role claim; others dropped
+ */
+public record VerifiedClaims(String issuerName, String issuer, String subject, String org, Set<String> roles, Set<String> scopes,
+                             String jti, Instant expiresAt, boolean autoCreateOrg) {}

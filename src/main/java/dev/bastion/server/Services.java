@@ -1,0 +1,135 @@
+package dev.bastion.server;
+
+import dev.bastion.authn.ApiKeyAuthenticator;
+import dev.bastion.authn.RedisRevocationChannel;
+import dev.bastion.authn.RevocationFeed;
+import dev.bastion.authn.RevocationList;
+import dev.bastion.authn.RevocationService;
+import dev.bastion.authn.TokenCache;
+import dev.bastion.authn.UserDirectory;
+import dev.bastion.authn.jwt.IdpTokenVerifier;
+import dev.bastion.authn.jwt.JwksFetcher;
+import dev.bastion.config.BastionConfig;
+import dev.bastion.secrets.SecretResolver;
+import dev.bastion.store.Revocation;
+import dev.bastion.store.Store;
+import dev.bastion.tokens.ClientService;
+import dev.bastion.tokens.JwksEndpoint;
+import dev.bastion.tokens.MasterKey;
+import dev.bastion.tokens.SigningKeys;
+import dev.bastion.tokens.TokenEndpoint;
+import dev.bastion.tokens.TokenIssuer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services every event loop shares: credential verification (API keys, identity providers, Bastion
+ * tokens), revocation, Bastion's signing keys and token endpoint. Built once per gateway; the store work
+ * of building them runs on a worker.
+ */
+final class Services implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
+    private static final long KEY_REFRESH_MS = 30_000;
+
+    final Vertx vertx;
+    final BastionConfig config;
+    final Store store;
+    final ExecutorService storeExecutor;
+    final Clock clock = Clock.systemUTC();
+    final RevocationList revocations;
+    final RevocationService revocationService;
+    final TokenCache tokenCache;
+    final UserDirectory users;
+    final IdpTokenVerifier idp;
+    final ApiKeyAuthenticator apiKeys;
+    SigningKeys signingKeys;
+    TokenIssuer issuer;
+    ClientService clients;
+    TokenEndpoint tokenEndpoint;
+    JwksEndpoint jwksEndpoint;
+    private RevocationFeed feed;
+    private RedisRevocationChannel redis;
+    private long keyTimer = -1;
+
+    private Services(Vertx vertx, BastionConfig config, Store store) {
+        this.vertx = vertx;
+        this.config = config;
+        this.store = store;
+        AtomicInteger threadIds = new AtomicInteger();
+        this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.revocations = new RevocationList(clock);
+        this.tokenCache = new TokenCache(100_000, clock);
+        this.users = new UserDirectory(store, storeExecutor, clock);
+        this.idp = new IdpTokenVerifier(config.identity().issuers(), new JwksFetcher(vertx), clock);
+        this.apiKeys = new ApiKeyAuthenticator(store.apiKeys(), storeExecutor, config.apiKeys().cacheTtl(), config.apiKeys().cacheSize(), clock);
+        this.revocationService = new RevocationService(store, clock, this::broadcast, revocations);
+    }
+
+    static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
+        Services s;
+        try {
+            s = new Services(vertx, config, store);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.executeBlocking(() -> {
+            MasterKey master = MasterKey.load(config, secrets);
+            s.signingKeys = new SigningKeys(store, master, config.tokens(), s.clock).start();
+            s.signingKeys.rotateIfDue();
+            s.issuer = new TokenIssuer(s.signingKeys, config.tokens(), s.clock);
+            s.clients = new ClientService(store, s.clock);
+            s.tokenEndpoint = new TokenEndpoint(s.clients, s.issuer, s.idp, s.users, s.revocations, store.issuedTokens(), config.tokens(), s.storeExecutor);
+            s.jwksEndpoint = new JwksEndpoint(s.signingKeys);
+            s.feed = new RevocationFeed(store, s.revocations, s.clock).start(config.revocation().pollInterval());
+            return s;
+        }).compose(v -> {
+            s.idp.prefetch();
+            s.keyTimer = vertx.setPeriodic(KEY_REFRESH_MS, t -> vertx.executeBlocking(() -> {
+                s.signingKeys.rotateIfDue(); // also refreshes when another node rotated
+                return null;
+            }).onFailure(e -> log.warn("signing key refresh failed: {}", e.getMessage())));
+            if (config.redis() == null) return Future.succeededFuture(s);
+            s.redis = new RedisRevocationChannel(vertx, config.redis(), secrets, s.revocations::apply);
+            // Redis being down at start is not fatal: the store poll still delivers revocations.
+            return s.redis.start().recover(t -> {
+                log.warn("Redis unreachable at start ({}); revocations arrive by store poll until it is back", t.getMessage());
+                return Future.succeededFuture();
+            }).map(s);
+        }).onFailure(t -> s.close());
+    }
+
+    /** The tenant admin API: API keys and Bastion tokens with the admin scope. */
+    dev.bastion.admin.AdminApi adminApi() {
+        return new dev.bastion.admin.AdminApi(vertx, store, revocationService, revocations, java.util.List.of(apiKeys,
+                new dev.bastion.authn.BastionTokenAuthenticator(config.tokens().issuer(), signingKeys::published, tokenCache,
+                        java.util.List.of(config.tokens().audience()), clock)));
+    }
+
+    private void broadcast(Revocation r) {
+        RedisRevocationChannel ch = redis;
+        if (ch != null) ch.accept(r);
+    }
+
+    Consumer<Revocation> broadcaster() {
+        return this::broadcast;
+    }
+
+    @Override
+    public void close() {
+        if (keyTimer != -1) vertx.cancelTimer(keyTimer);
+        if (feed != null) feed.close();
+        if (redis != null) redis.close();
+        storeExecutor.shutdownNow();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.bastion.server;
+
+import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.config.BastionConfig;
+import dev.bastion.config.Rate;
+import dev.bastion.config.RouteConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes Bastion answers itself on the public listener: {@code POST /oauth2/token} and
+ * {@code GET /.well-known/jwks.json}. They are ordinary routes — same edge checks, same record step —
+ * with a per-IP limit, and a local endpoint instead of an upstream.
+ */
+final class SystemRoutes {
+    static final String TOKEN_PATH = "/oauth2/token";
+    static final String JWKS_PATH = "/.well-known/jwks.json";
+    static final String LOCAL = "(bastion)";
+
+    /** A system route's config and its endpoint. */
+    record SystemRoute(RouteConfig config, LocalEndpoint endpoint) {}
+
+    private SystemRoutes() {}
+
+    static List<SystemRoute> of(BastionConfig config, Services services) {
+        List<SystemRoute> out = new ArrayList<>();
+        if (!config.tokens().endpoint().enabled()) return out;
+        out.add(new SystemRoute(route("bastion.token", "POST", TOKEN_PATH, List.of("application/x-www-form-urlencoded"),
+                config.tokens().endpoint().requestsPerIp()), services.tokenEndpoint));
+        out.add(new SystemRoute(route("bastion.jwks", "GET", JWKS_PATH, List.of(), Rate.parse("600/1m")), services.jwksEndpoint));
+        return out;
+    }
+
+    private static RouteConfig route(String id, String method, String path, List<String> contentTypes, Rate perIp) {
+        return new RouteConfig(id, new RouteConfig.Match(List.of(method), path, null), LOCAL, contentTypes, true, null, null,
+                List.of(new RouteConfig.Limit(RouteConfig.LimitKey.IP, perIp, null)), null, null, null, null);
+    }
+
+    static Map<String, String> paths() {
+        return Map.of(TOKEN_PATH, "POST", JWKS_PATH, "GET");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.bastion.tokens;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import dev.bastion.config.BastionConfig;
+import dev.bastion.config.ConfigException;
+import dev.bastion.secrets.SecretResolver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key that encrypts what Bastion stores encrypted (D1) — today, its token-signing keys. A Tink AEAD
+ * keyset (AES-256-GCM); ciphertexts are bound to their purpose with associated data (the key id), so a
+ * ciphertext cannot be moved to another row. Rotating the master key is adding a key to the keyset:
+ * Tink decrypts with any key in it and encrypts with the primary.
+ */
+public final class MasterKey {
+    private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
+
+    static {
+        try {
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Aead aead;
+
+    private MasterKey(Aead aead) {
+        this.aead = aead;
+    }
+
+    public static MasterKey fromKeysetJson(String json) throws GeneralSecurityException {
+        KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+        return new MasterKey(handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
+    }
+
+    /** A new AES-256-GCM keyset, as Tink JSON. Keep it secret: it decrypts every signing key. */
+    public static String generateKeysetJson() throws GeneralSecurityException {
+        return TinkJsonProtoKeysetFormat.serializeKeyset(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), InsecureSecretKeyAccess.get());
+    }
+
+    /**
+     * The master key the config names. Without {@code tokens.master_key} a dev deployment on SQLite keeps
+     * one next to the database file (created with owner-only permissions on first start); prod must name one.
+     */
+    public static MasterKey load(BastionConfig config, SecretResolver secrets) {
+        try {
+            if (config.tokens().masterKey() != null) {
+                return fromKeysetJson(secrets.resolve(config.tokens().masterKey(), "tokens.master_key").reveal());
+            }
+            if (config.prod() || !config.store().isSqlite()) {
+                throw new ConfigException("tokens.master_key: required (a secret reference to a Tink AEAD keyset; `bastion tokens new-master-key` makes one)");
+            }
+            Path db = Path.of(config.store().url().substring("sqlite:".length())).toAbsolutePath();
+            Path file = db.resolveSibling("master-key.json");
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, generateKeysetJson(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not a POSIX file system
+                }
+                log.warn("created a development master key at {}; set tokens.master_key in production", file);
+            }
+            return fromKeysetJson(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("tokens.master_key: not a usable Tink AEAD keyset (" + e.getClass().getSimpleName() + ")");
+        } catch (IOException e) {
+            throw new ConfigException("tokens.master_key: cannot read or create the development key (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+        return aead.encrypt(plaintext, associatedData);
+    }
+
+    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+        return aead.decrypt(ciphertext, associatedData);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.bastion.tokens;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.bastion.authn.RevocationList;
+import dev.bastion.authn.UserDirectory;
+import dev.bastion.authn.jwt.BearerTokens;
+import dev.bastion.authn.jwt.IdpTokenVerifier;
+import dev.bastion.authn.jwt.VerifiedClaims;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
+import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.config.Rate;
+import dev.bastion.config.TokensConfig;
+import dev.bastion.observe.Json;
+import dev.bastion.store.Client;
+import dev.bastion.store.IssuedTokenRepository;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /oauth2/token} (A5, A6): the {@code client_credentials} grant for machine clients (client
+ * authentication by HTTP Basic or form, RFC 6749 §2.3.1) and RFC 8693 token exchange of an identity
+ * provider's JWT for a short-lived Bastion token with exactly the mapped claims. Errors follow RFC 6749
+ * §5.2. Failed client authentications are counted per client id: after {@code failures_per_client} the
+ * client id is refused with 429 before its secret is even looked at, so guessing is bounded; requests per
+ * IP are limited by the route's own limit.
+ */
+public final class TokenEndpoint implements LocalEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String JWT_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+    static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+    private final ClientService clients;
+    private final TokenIssuer issuer;
+    private final IdpTokenVerifier idp;
+    private final UserDirectory users;
+    private final RevocationList revocations;
+    private final IssuedTokenRepository issued;
+    private final TokensConfig config;
+    private final Executor storeExecutor;
+    private final Cache<String, Bucket> failures;
+    private final Bandwidth failureBandwidth;
+
+    public TokenEndpoint(ClientService clients, TokenIssuer issuer, IdpTokenVerifier idp, UserDirectory users, RevocationList revocations,
+                         IssuedTokenRepository issued, TokensConfig config, Executor storeExecutor) {
+        this.clients = clients;
+        this.issuer = issuer;
+        this.idp = idp;
+        this.users = users;
+        this.revocations = revocations;
+        this.issued = issued;
+        this.config = config;
+        this.storeExecutor = storeExecutor;
+        Rate r = config.endpoint().failuresPerClient();
+        this.failureBandwidth = Bandwidth.builder().capacity(r.count()).refillGreedy(r.count(), r.period()).build();
+        this.failures = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(r.period().multipliedBy(2)).build();
+    }
+
+    /** An RFC 6749 §5.2 error. */
+    record OAuthError(int status, String error, String description, Map<String, String> headers) {
+        OAuthError(int status, String error, String description) {
+            this(status, error, description, Map.of());
+        }
+    }
+
+    @Override
+    public Future<Response> handle(Exchange ex) {
+        Map<String, List<String>> params;
+        try {
+            params = form(ex);
+        } catch (IllegalArgumentException e) {
+            return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
+        }
+        String grant = single(params, "grant_type");
+        if (grant == null) return error(ex, new OAuthError(400, "invalid_request", "grant_type is required."));
+        return switch (grant) {
+            case "client_credentials" -> clientCredentials(ex, params);
+            case TOKEN_EXCHANGE -> exchange(ex, params);
+            default -> error(ex, new OAuthError(400, "unsupported_grant_type", "Supported: client_credentials, token-exchange."));
+        };
+    }
+
+    private Future<Response> clientCredentials(Exchange ex, Map<String, List<String>> params) {
+        String[] creds;
+        try {
+            creds = clientCredentialsOf(ex, params);
+        } catch (IllegalArgumentException e) {
+            return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
+        }
+        boolean basic = ex.headers().contains("Authorization");
+        OAuthError invalidClient = new OAuthError(401, "invalid_client", "Client authentication failed.",
+                basic ? Map.of("WWW-Authenticate", "Basic realm=\"bastion\"") : Map.of());
+        if (creds == null) return error(ex, invalidClient);
+        String clientId = creds[0];
+        Bucket bucket = failures.get(clientId, k -> Bucket.builder().addLimit(failureBandwidth).build());
+        if (bucket.getAvailableTokens() <= 0) {
+            log.warn("security_event token_guessing_throttled client_id={} client_ip={} request_id={}", safe(clientId), ex.clientIp(), ex.requestId());
+            long wait = Math.max(1, bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill() / 1_000_000_000L);
+            return error(ex, new OAuthError(429, "slow_down", "Too many failed attempts for this client; retry later.",
+                    Map.of("Retry-After", Long.toString(wait))));
+        }
+        Set<String> requested;
+        try {
+            requested = scopes(single(params, "scope"));
+        } catch (IllegalArgumentException e) {
+            return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
+        }
+        String audience = single(params, "audience");
+        String aud = audience == null ? config.audience() : audience;
+        if (!config.audiences().contains(aud)) return error(ex, new OAuthError(400, "invalid_target", "This audience is not served."));
+        return blocking(() -> clients.authenticate(clientId, creds[1])).compose(outcome -> {
+            if (outcome instanceof ClientService.Failed f) {
+                bucket.tryConsume(1);
+                log.warn("security_event client_auth_failed client_id={} cause={} client_ip={} request_id={}", safe(clientId),
+                        f.failure().name().toLowerCase(), ex.clientIp(), ex.requestId());
+                return error(ex, invalidClient);
+            }
+            Client c = ((ClientService.Authenticated) outcome).client();
+            Identity probe = new Identity(c.id(), c.orgId(), Set.of(), Set.of(), "bastion_token", null, "bastion", null, c.id(), null);
+            if (revocations.revokedReason(probe) != null) return error(ex, invalidClient);
+            Set<String> granted = requested.isEmpty() ? c.scopes() : requested;
+            if (!c.scopes().containsAll(granted)) return error(ex, new OAuthError(400, "invalid_scope", "A requested scope is not granted to this client."));
+            Duration ttl = c.tokenTtl() != null ? c.tokenTtl() : config.ttl();
+            TokenIssuer.Minted t = issuer.accessToken(c.id(), c.orgId(), granted, Set.of(), aud, ttl, c.id());
+            return record(t, c.orgId(), c.id()).map(v -> success(t, granted, ACCESS_TOKEN_TYPE, false));
+        });
+    }
+
+    private Future<Response> exchange(Exchange ex, Map<String, List<String>> params) {
+        String subjectToken = single(params, "subject_token");
+        String subjectType = single(params, "subject_token_type");
+        if (subjectToken == null || subjectType == null) {
+            return error(ex, new OAuthError(400, "invalid_request", "subject_token and subject_token_type are required."));
+        }
+        if (!JWT_TYPE.equals(subjectType) && !ACCESS_TOKEN_TYPE.equals(subjectType)) {
+            return error(ex, new OAuthError(400, "invalid_request", "subject_token_type must be a JWT or an access token."));
+        }
+        if (single(params, "actor_token") != null) return error(ex, new OAuthError(400, "invalid_request", "Delegation (actor_token) is not supported."));
+        String requestedType = single(params, "requested_token_type");
+        if (requestedType != null && !ACCESS_TOKEN_TYPE.equals(requestedType) && !JWT_TYPE.equals(requestedType)) {
+            return error(ex, new OAuthError(400, "invalid_request", "Only access tokens can be issued."));
+        }
+        String audience = single(params, "audience");
+        String aud = audience == null ? config.audience() : audience;
+        if (!config.audiences().contains(aud)) return error(ex, new OAuthError(400, "invalid_target", "This audience is not served."));
+        Set<String> requested;
+        try {
+            requested = scopes(single(params, "scope"));
+        } catch (IllegalArgumentException e) {
+            return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
+        }
+        if (subjectToken.length() > BearerTokens.MAX_LENGTH) return error(ex, new OAuthError(400, "invalid_grant", "The subject token is not valid."));
+        OAuthError invalidGrant = new OAuthError(400, "invalid_grant", "The subject token is not valid.");
+        return idp.verify(subjectToken, BearerTokens.unverifiedIssuer(subjectToken), Set.of()).compose(outcome -> {
+            if (!(outcome instanceof IdpTokenVerifier.Verified v)) {
+                log.warn("security_event token_exchange_refused reason={} client_ip={} request_id={}",
+                        outcome instanceof IdpTokenVerifier.Rejected r ? r.reason() : "issuer_untrusted", ex.clientIp(), ex.requestId());
+                return error(ex, invalidGrant);
+            }
+            VerifiedClaims c = v.claims();
+            if (c.org() == null) return error(ex, invalidGrant);
+            return users.resolve(c).compose(res -> {
+                if (res.user().isEmpty()) return error(ex, new OAuthError(400, "invalid_grant", "The subject token's org is not known."));
+                String userId = res.user().get().id();
+                Identity probe = new Identity(c.subject(), c.org(), c.scopes(), c.roles(), "jwt", null, c.issuerName(), userId, null, c.jti());
+                if (revocations.revokedReason(probe) != null) return error(ex, invalidGrant);
+                Set<String> granted = requested.isEmpty() ? c.scopes() : requested;
+                if (!c.scopes().containsAll(granted)) return error(ex, new OAuthError(400, "invalid_scope", "A requested scope is not in the subject token."));
+                // Never outlive the token it was exchanged for.
+                Duration left = Duration.between(Instant.now(), c.expiresAt());
+                Duration ttl = left.compareTo(config.exchangeTtl()) < 0 ? left : config.exchangeTtl();
+                if (ttl.isNegative() || ttl.isZero()) return error(ex, invalidGrant);
+                TokenIssuer.Minted t = issuer.accessToken(userId, c.org(), granted, c.roles(), aud, ttl, null);
+                return record(t, c.org(), userId).map(x -> success(t, granted, ACCESS_TOKEN_TYPE, true));
+            });
+        });
+    }
+
+    private Future<Void> record(TokenIssuer.Minted t, String orgId, String subject) {
+        return blocking(() -> {
+            issued.insert(new IssuedTokenRepository.IssuedToken(t.jti(), orgId, subject, t.expiresAt()));
+            return null;
+        });
+    }
+
+    private static Response success(TokenIssuer.Minted t, Set<String> scopes, String issuedType, boolean exchange) {
+        long expiresIn = Math.max(0, Duration.between(Instant.now(), t.expiresAt()).toSeconds());
+        StringBuilder sb = new StringBuilder("{\"access_token\":");
+        Json.string(sb, t.token()).append(",\"token_type\":\"Bearer\",\"expires_in\":").append(expiresIn).append(",\"scope\":");
+        Json.string(sb, String.join(" ", new java.util.TreeSet<>(scopes)));
+        if (exchange) sb.append(",\"issued_token_type\":\"").append(issuedType).append('"');
+        sb.append('}');
+        return new Response(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store", "Pragma", "no-cache"), sb.toString());
+    }
+
+    private static Future<Response> error(Exchange ex, OAuthError e) {
+        StringBuilder sb = new StringBuilder("{\"error\":");
+        Json.string(sb, e.error()).append(",\"error_description\":");
+        Json.string(sb, e.description()).append(",\"request_id\":");
+        Json.string(sb, ex.requestId()).append('}');
+        ex.errorCode(e.error());
+        Map<String, String> headers = new java.util.HashMap<>(e.headers());
+        headers.put("Content-Type", "application/json");
+        headers.put("Cache-Control", "no-store");
+        return Future.succeededFuture(new Response(e.status(), headers, sb.toString()));
+    }
+
+    /** Client credentials from HTTP Basic or the form; both at once, or a partial set, is a malformed request. */
+    private static String[] clientCredentialsOf(Exchange ex, Map<String, List<String>> params) {
+        String header = ex.headers().get("Authorization");
+        String formId = single(params, "client_id");
+        String formSecret = single(params, "client_secret");
+        if (header != null) {
+            if (formSecret != null) throw new IllegalArgumentException("Use one client authentication method, not two.");
+            if (!header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) return null;
+            // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
+            String id = QueryStringDecoder.decodeComponent(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            String secret = QueryStringDecoder.decodeComponent(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            if (formId != null && !formId.equals(id)) throw new IllegalArgumentException("client_id does not match the Basic credentials.");
+            return new String[] {id, secret};
+        }
+        if (formId == null || formSecret == null) return null;
+        return new String[] {formId, formSecret};
+    }
+
+    private static Map<String, List<String>> form(Exchange ex) {
+        String type = ex.headers().get("Content-Type");
+        if (type == null || !type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            throw new IllegalArgumentException("The body must be application/x-www-form-urlencoded.");
+        }
+        String body = ex.body() == null ? "" : ex.body().toString(StandardCharsets.UTF_8);
+        Map<String, List<String>> params = new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters();
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            // RFC 6749 §3.1: request parameters must not be included more than once.
+            if (e.getValue().size() > 1) throw new IllegalArgumentException("Parameter " + e.getKey() + " is repeated.");
+        }
+        return params;
+    }
+
+    private static String single(Map<String, List<String>> params, String name) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+    }
+
+    private static Set<String> scopes(String scope) {
+        Set<String> out = new LinkedHashSet<>();
+        if (scope == null) return out;
+        for (String s : scope.split(" ")) {
+            if (s.isEmpty()) continue;
+            if (s.length() > 64 || !s.matches("[a-z][a-z0-9:._-]*")) throw new IllegalArgumentException("scope is malformed.");
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Client ids are not secret, but they are caller input: keep them short and printable in logs. */
+    private static String safe(String s) {
+        String t = s.length() > 40 ? s.substring(0, 40) : s;
+        return t.replaceAll("[^A-Za-z0-9_-]", "?");
+    }
+
+    private <T> Future<T> blocking(java.util.function.Supplier<T> work) {
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(work, storeExecutor);
+        Context ctx = Vertx.currentContext();
+        return ctx == null ? Future.fromCompletionStage(f) : Future.fromCompletionStage(f, ctx);
+    }
+}
