@@ -70,8 +70,8 @@ public final class IssuerKeys {
         if (loaded == NEVER) return fetch();
         long age = now - loaded;
         if (age > config.jwks().maxStale().toNanos()) {
-            // Too old to trust: try again (throttled), and refuse meanwhile.
-            if (now - attemptedAt >= config.jwks().minRefetchInterval().toNanos()) fetch();
+            // Too old to trust: wait for a fresh fetch (throttled); if none may be made now, refuse.
+            if (now - attemptedAt >= config.jwks().minRefetchInterval().toNanos()) return fetch();
             return Future.failedFuture(new Unavailable("keys of issuer " + config.name() + " are older than max_stale"));
         }
         if (age > config.jwks().cacheTtl().toNanos() && now - attemptedAt >= config.jwks().minRefetchInterval().toNanos()) {
