@@ -18,9 +18,11 @@ import java.util.List;
  *                          Default in dev: {@code file:./data/master-key.json}, created when missing. Required in prod.
  * @param endpoint          the {@code /oauth2/token} endpoint
  * @param identityTokenTtl  lifetime of {@code X-Bastion-Identity} tokens sent to upstreams; default 60s, at most 60s
+ * @param keyRefresh        how often each node re-reads the signing keys (to pick up a rotation made elsewhere); default 30s
  */
 public record TokensConfig(String issuer, String audience, List<String> audiences, Duration ttl, Duration exchangeTtl,
-                           Algorithm algorithm, Duration rotateEvery, SecretRef masterKey, Endpoint endpoint, Duration identityTokenTtl) {
+                           Algorithm algorithm, Duration rotateEvery, SecretRef masterKey, Endpoint endpoint, Duration identityTokenTtl,
+                           Duration keyRefresh) {
     public static final String DEV_MASTER_KEY = "./data/master-key.json";
 
     public enum Algorithm {
@@ -47,6 +49,8 @@ public record TokensConfig(String issuer, String audience, List<String> audience
         if (identityTokenTtl.isNegative() || identityTokenTtl.isZero() || identityTokenTtl.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException("identity_token_ttl: at most 60s");
         }
+        keyRefresh = keyRefresh == null ? Duration.ofSeconds(30) : keyRefresh;
+        EdgeConfig.requirePositive("key_refresh", keyRefresh);
     }
 
     /**

@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Services implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Services.class);
-    private static final long KEY_REFRESH_MS = 30_000;
 
     final Vertx vertx;
     final BastionConfig config;
@@ -95,7 +94,7 @@ final class Services implements AutoCloseable {
             return s;
         }).compose(v -> {
             s.idp.prefetch();
-            s.keyTimer = vertx.setPeriodic(KEY_REFRESH_MS, t -> vertx.executeBlocking(() -> {
+            s.keyTimer = vertx.setPeriodic(config.tokens().keyRefresh().toMillis(), t -> vertx.executeBlocking(() -> {
                 s.signingKeys.rotateIfDue(); // also refreshes when another node rotated
                 return null;
             }).onFailure(e -> log.warn("signing key refresh failed: {}", e.getMessage())));

@@ -51,13 +51,20 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(String yamlTemplate, int instances) throws Exception {
+        return start(yamlTemplate, instances, Map.of());
+    }
+
+    /** @param env extra variables for {@code env:} secret references (besides PROVIDER_KEY) */
+    public static TestGateway start(String yamlTemplate, int instances, Map<String, String> env) throws Exception {
         Vertx vertx = Vertx.vertx();
         StubUpstream upstream = new StubUpstream(vertx);
         Path dir = Files.createTempDirectory("bastion-it");
         String yaml = yamlTemplate.replace("{{upstream}}", upstream.url()).replace("{{store}}", "sqlite:" + dir.resolve("bastion.db"));
         BastionConfig config = new ConfigLoader().parse(yaml, "test.yaml");
         Store store = Store.open(config.store(), new SecretResolver(Map.of()));
-        SecretResolver secrets = new SecretResolver(Map.of("PROVIDER_KEY", PROVIDER_KEY));
+        Map<String, String> vars = new java.util.HashMap<>(env);
+        vars.put("PROVIDER_KEY", PROVIDER_KEY);
+        SecretResolver secrets = new SecretResolver(vars);
         List<String> accessLines = new CopyOnWriteArrayList<>();
         Gateway gateway = Gateway.start(vertx, config, store, secrets, instances, accessLines::add)
                 .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
