@@ -2,51 +2,32 @@ package dev.bastion.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
+import dev.bastion.testing.BastionProcess;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bastion serve} and {@code bastion mock-llm} as real processes: start, serve, stop on SIGTERM, refuse bad config. */
 class ServeProcessTest {
-    /**
-     * Runs the CLI in a child JVM with the main classpath only (not test-classes, so it logs with the shipped
-     * logback.xml: access log on stdout, diagnostics on stderr). Output goes to files named after {@code name}.
-     */
+    static final Map<String, String> ENV = Map.of("MOCK_PROVIDER_KEY", "sk-mock-provider-key-5566");
+
     static Process java(Path dir, String name, String... args) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.contains("test-classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        List<String> cmd = new java.util.ArrayList<>(List.of(javaBin, "-cp", classpath, "dev.bastion.Bastion"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
-        pb.environment().put("MOCK_PROVIDER_KEY", "sk-mock-provider-key-5566");
-        return pb.start();
+        return BastionProcess.start(dir, name, ENV, args);
     }
 
     static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return BastionProcess.freePort();
     }
 
     static void awaitLine(Path dir, String name, Process p, String needle) throws Exception {
-        Path err = dir.resolve(name + ".err");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(err) && Files.readString(err).contains(needle)) return;
-            if (!p.isAlive()) break;
-            Thread.sleep(50);
-        }
-        throw new AssertionError(name + " never printed '" + needle + "'; stderr:\n" + (Files.exists(err) ? Files.readString(err) : ""));
+        BastionProcess.awaitLine(dir, name, p, needle);
     }
 
     @Test
