@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tenant admin API on the admin listener ({@code /admin/v1/…}): a caller holding the {@code admin}
- * scope (API key or Bastion token) lists and revokes its own org's keys, clients, users and tokens (A8, Z2).
+ * scope (API key or Bastion token) lists its own org's keys and clients, and revokes its own org's keys,
+ * clients, users and Bastion-issued tokens (A8, Z2).
  * Everything is scoped to the caller's org in the store query itself: another org's resource is
  * "not found" (404), and the attempt is logged as a security event. Revoking a whole org is an operator
  * action (CLI), not a tenant one.

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  */
 public final class BastionTokenAuthenticator implements Authenticator {
     private static final long SKEW_SECONDS = 60;
+    private static final java.time.Duration MAX_LIFETIME = java.time.Duration.ofHours(24).plusMinutes(5);
     private static final JOSEObjectType ACCESS_TOKEN = new JOSEObjectType("at+jwt");
 
     private final String issuer;
@@ -56,6 +57,7 @@ public final class BastionTokenAuthenticator implements Authenticator {
         TokenCache.Entry hit = cache.get(hash);
         if (hit != null) {
             if (!"bastion_token".equals(hit.source())) return Future.succeededFuture(AuthResult.NO_CREDENTIAL);
+            if (!keys.get().containsKid(hit.kid())) return rejected("token_no_matching_key"); // its key was withdrawn
             if (hit.audiences().stream().noneMatch(audiences::contains)) return rejected("token_audience_mismatch");
             return Future.succeededFuture(new AuthResult.Authenticated(hit.identity()));
         }
@@ -78,6 +80,12 @@ public final class BastionTokenAuthenticator implements Authenticator {
         if (c.get("nbf") instanceof Number nbf && now.plusSeconds(SKEW_SECONDS).isBefore(Instant.ofEpochSecond(nbf.longValue()))) {
             return rejected("token_not_yet_valid");
         }
+        // Bastion never issues tokens living longer than a day: a longer one was not minted by Bastion's
+        // token logic (a leaked key would be the only way), so it is refused whatever its signature.
+        if (!(c.get("iat") instanceof Number iat)) return rejected("token_malformed");
+        Instant issuedAt = Instant.ofEpochSecond(iat.longValue());
+        if (now.plusSeconds(SKEW_SECONDS).isBefore(issuedAt)) return rejected("token_issued_in_future");
+        if (expiresAt.isAfter(issuedAt.plus(MAX_LIFETIME))) return rejected("token_lifetime_too_long");
         List<String> aud = c.get("aud") instanceof String s ? List.of(s) : c.get("aud") instanceof List<?> l
                 ? l.stream().filter(String.class::isInstance).map(String.class::cast).toList() : List.of();
         if (!(c.get("sub") instanceof String sub) || !(c.get("org") instanceof String org) || !OrgRepository.isValidId(org)) {
@@ -91,7 +99,7 @@ public final class BastionTokenAuthenticator implements Authenticator {
         String userId = sub.startsWith("usr_") ? sub : null;
         Identity id = new Identity(sub, org, scopes, roles, "bastion_token", null, "bastion", userId,
                 clientId != null && sub.equals(clientId) ? clientId : null, c.get("jti") instanceof String j ? j : null);
-        cache.put(hash, new TokenCache.Entry(id, expiresAt.plusSeconds(SKEW_SECONDS), "bastion_token", "bastion", aud));
+        cache.put(hash, new TokenCache.Entry(id, expiresAt.plusSeconds(SKEW_SECONDS), "bastion_token", "bastion", aud, v.kid()));
         if (aud.stream().noneMatch(audiences::contains)) return rejected("token_audience_mismatch");
         return Future.succeededFuture(new AuthResult.Authenticated(id));
     }

@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RevocationList {
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> users = new ConcurrentHashMap<>();
+    /** user id → the orgs in which the user is revoked ({@link #ALL_ORGS} for an operator revocation). */
+    private final Map<String, java.util.Set<String>> users = new ConcurrentHashMap<>();
+    private static final String ALL_ORGS = "*";
     private final Map<String, Boolean> orgs = new ConcurrentHashMap<>();
     private final Map<String, Boolean> clients = new ConcurrentHashMap<>();
     private final Map<String, Boolean> keys = new ConcurrentHashMap<>();
@@ -28,7 +30,8 @@ public final class RevocationList {
     public void apply(Revocation r) {
         switch (r.kind()) {
             case TOKEN -> tokens.put(r.subject(), r.expiresAt() == null ? Instant.MAX : r.expiresAt());
-            case USER -> users.put(r.subject(), Boolean.TRUE);
+            // A tenant admin revokes a user in its own org only; the operator (no org) everywhere.
+            case USER -> users.computeIfAbsent(r.subject(), k -> ConcurrentHashMap.newKeySet()).add(r.orgId() == null ? ALL_ORGS : r.orgId());
             case ORG -> orgs.put(r.subject(), Boolean.TRUE);
             case CLIENT -> clients.put(r.subject(), Boolean.TRUE);
             case KEY -> keys.put(r.subject(), Boolean.TRUE);
@@ -39,7 +42,10 @@ public final class RevocationList {
     public String revokedReason(Identity id) {
         if (orgs.containsKey(id.orgId())) return "org_revoked";
         if (id.tokenId() != null && tokens.containsKey(id.tokenId())) return "token_revoked";
-        if (id.userId() != null && users.containsKey(id.userId())) return "user_revoked";
+        if (id.userId() != null) {
+            java.util.Set<String> in = users.get(id.userId());
+            if (in != null && (in.contains(ALL_ORGS) || in.contains(id.orgId()))) return "user_revoked";
+        }
         if (id.clientId() != null && clients.containsKey(id.clientId())) return "client_revoked";
         if ("api_key".equals(id.credentialType()) && keys.containsKey(id.credentialId())) return "api_key_revoked";
         return null;

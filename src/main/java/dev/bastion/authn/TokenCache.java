@@ -21,8 +21,9 @@ public final class TokenCache {
      * @param source    which authenticator verified it ({@code jwt} or {@code bastion_token})
      * @param issuer    issuer name (IdP tokens) — routes may trust only some issuers
      * @param audiences the token's audiences (Bastion tokens) — routes may accept only some
+     * @param kid       the signing key — a withdrawn key's tokens must stop working even when cached
      */
-    public record Entry(Identity identity, Instant expiresAt, String source, String issuer, List<String> audiences) {}
+    public record Entry(Identity identity, Instant expiresAt, String source, String issuer, List<String> audiences, String kid) {}
 
     private final Cache<String, Entry> cache;
     private final Clock clock;

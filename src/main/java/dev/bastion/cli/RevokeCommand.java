@@ -48,7 +48,7 @@ public final class RevokeCommand implements Callable<Integer> {
             } else if (target.user != null) {
                 var u = s.users().findById(target.user);
                 if (u.isEmpty()) return missing("user", target.user);
-                r = Revoker.revoke(store.config(), s, Revocation.Kind.USER, target.user, u.get().orgId(), null);
+                r = Revoker.revoke(store.config(), s, Revocation.Kind.USER, target.user, null, null); // every org the user acts in
             } else if (target.org != null) {
                 if (s.orgs().find(target.org).isEmpty()) return missing("org", target.org);
                 r = Revoker.revoke(store.config(), s, Revocation.Kind.ORG, target.org, target.org, null);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bastion tokens rotate-key | new-master-key}: Bastion's signing keys (A7) and their master key (D1). */
 @Command(name = "tokens", description = "Manage Bastion's token-signing keys.", mixinStandardHelpOptions = true,
-        subcommands = {TokensCommand.RotateKey.class, TokensCommand.NewMasterKey.class})
+        subcommands = {TokensCommand.RotateKey.class, TokensCommand.ListKeys.class, TokensCommand.WithdrawKey.class, TokensCommand.NewMasterKey.class})
 public final class TokensCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -37,7 +37,59 @@ public final class TokensCommand implements Runnable {
                 SigningKeys keys = new SigningKeys(s, MasterKey.load(store.config(), new SecretResolver()), store.config().tokens(), Clock.systemUTC());
                 keys.refresh();
                 String kid = keys.rotate();
-                spec.commandLine().getOut().println("New signing key " + kid + "; nodes switch to it within 30 seconds.");
+                spec.commandLine().getOut().println("New signing key " + kid + ": published now, signing from "
+                        + java.time.Instant.now().plus(keys.activation()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + " (after every node has read it); the previous key verifies until its tokens expire.");
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list-keys", description = "List the published signing keys and their state.", mixinStandardHelpOptions = true)
+    static final class ListKeys implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        StoreOptions store;
+
+        @Override
+        public Integer call() {
+            try (Store s = store.open()) {
+                var out = spec.commandLine().getOut();
+                java.time.Instant now = java.time.Instant.now();
+                out.printf("%-32s %-6s %-22s %-22s %s%n", "KID", "ALG", "CREATED", "EXPIRES", "STATE");
+                for (var k : s.signingKeys().published(now)) {
+                    String state = k.retiredAt() == null ? "signing or next" : k.retiredAt().isAfter(now) ? "signing" : "verify only";
+                    out.printf("%-32s %-6s %-22s %-22s %s%n", k.kid(), k.algorithm(), k.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                            k.expiresAt() == null ? "-" : k.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), state);
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "withdraw-key", description = "Withdraw a leaked signing key now: tokens it signed stop working on every node "
+            + "within tokens.key_refresh.", mixinStandardHelpOptions = true)
+    static final class WithdrawKey implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        StoreOptions store;
+        @picocli.CommandLine.Parameters(paramLabel = "KID", description = "The key id, as shown by list-keys.")
+        String kid;
+
+        @Override
+        public Integer call() {
+            try (Store s = store.open()) {
+                SigningKeys keys = new SigningKeys(s, MasterKey.load(store.config(), new SecretResolver()), store.config().tokens(), Clock.systemUTC());
+                if (!keys.withdraw(kid)) {
+                    spec.commandLine().getErr().println("No published signing key " + kid + ".");
+                    spec.commandLine().getErr().flush();
+                    return 1;
+                }
+                spec.commandLine().getOut().println("Withdrew " + kid + "; nodes stop trusting it at their next key refresh.");
                 spec.commandLine().getOut().flush();
             }
             return 0;

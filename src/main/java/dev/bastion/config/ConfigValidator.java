@@ -40,10 +40,14 @@ final class ConfigValidator {
             }
         }
         Map<String, Integer> issuerNames = new HashMap<>();
+        Map<String, Integer> issuerUrls = new HashMap<>();
         for (int i = 0; i < c.identity().issuers().size(); i++) {
             IssuerConfig is = c.identity().issuers().get(i);
             Integer prev = issuerNames.putIfAbsent(is.name(), i);
             if (prev != null) problems.add("identity.issuers[" + i + "].name: '" + is.name() + "' is already used by identity.issuers[" + prev + "]");
+            Integer prevIss = issuerUrls.putIfAbsent(is.issuer(), i);
+            if (prevIss != null) problems.add("identity.issuers[" + i + "].issuer: '" + is.issuer() + "' is already declared by identity.issuers[" + prevIss + "]");
+            if (is.issuer().equals(c.tokens().issuer())) problems.add("identity.issuers[" + i + "].issuer: is Bastion's own tokens.issuer");
         }
         for (int i = 0; i < c.routes().size(); i++) {
             RouteConfig r = c.routes().get(i);
@@ -69,12 +73,13 @@ final class ConfigValidator {
                 problems.add(at + ".forward_user_token: upstream '" + r.upstream() + "' already receives its own key in Authorization");
             }
         }
-        if (c.tokens().endpoint().enabled()) {
-            for (int i = 0; i < c.routes().size(); i++) {
-                String p = c.routes().get(i).match().path();
-                if (p.equals("/oauth2/token") || p.equals("/.well-known/jwks.json") || "/oauth2/*".equals(p) || "/.well-known/*".equals(p)) {
-                    problems.add("routes[" + i + "].match.path: '" + p + "' is served by Bastion's token endpoint (set tokens.endpoint.enabled: false to route it)");
-                }
+        for (int i = 0; i < c.routes().size(); i++) {
+            String p = c.routes().get(i).match().path();
+            if (p.equals("/.well-known/jwks.json") || "/.well-known/*".equals(p)) {
+                problems.add("routes[" + i + "].match.path: '" + p + "' is Bastion's own JWKS (upstreams verify X-Bastion-Identity with it)");
+            }
+            if (c.tokens().endpoint().enabled() && (p.equals("/oauth2/token") || "/oauth2/*".equals(p))) {
+                problems.add("routes[" + i + "].match.path: '" + p + "' is served by Bastion's token endpoint (set tokens.endpoint.enabled: false to route it)");
             }
         }
         if (c.prod() && c.tokens().masterKey() == null) {

@@ -15,7 +15,8 @@ import java.util.List;
  * @param algorithm         signing algorithm of new keys: {@code ES256} (default) or {@code EdDSA}
  * @param rotateEvery       a new signing key is made when the current one is older; default 30d
  * @param masterKey         Tink AEAD keyset (JSON) that encrypts signing keys at rest, as a secret reference.
- *                          Default in dev: {@code file:./data/master-key.json}, created when missing. Required in prod.
+ *                          Default in dev with SQLite: {@code master-key.json} next to the database file, created
+ *                          when missing. Required in prod and with PostgreSQL.
  * @param endpoint          the {@code /oauth2/token} endpoint
  * @param identityTokenTtl  lifetime of {@code X-Bastion-Identity} tokens sent to upstreams; default 60s, at most 60s
  * @param keyRefresh        how often each node re-reads the signing keys (to pick up a rotation made elsewhere); default 30s
@@ -23,8 +24,6 @@ import java.util.List;
 public record TokensConfig(String issuer, String audience, List<String> audiences, Duration ttl, Duration exchangeTtl,
                            Algorithm algorithm, Duration rotateEvery, SecretRef masterKey, Endpoint endpoint, Duration identityTokenTtl,
                            Duration keyRefresh) {
-    public static final String DEV_MASTER_KEY = "./data/master-key.json";
-
     public enum Algorithm {
         @JsonProperty("ES256") ES256,
         @JsonProperty("EdDSA") EDDSA

@@ -208,8 +208,9 @@ final class ExchangeFlow {
         route.local().handle(ex).onComplete(ar -> {
             if (responded) return;
             if (ar.failed()) {
+                // A store outage or unreachable IdP keys: temporary, and never a pass.
                 log.error("request {} route {}: local endpoint failed: {}", ex.requestId(), route.id(), ar.cause().toString());
-                deny(500, "internal_error", "Bastion failed to process the request.");
+                deny(503, "service_unavailable", "Bastion could not complete the request; retry later.");
                 return;
             }
             LocalEndpoint.Response r = ar.result();

@@ -25,10 +25,12 @@ final class SystemRoutes {
 
     static List<SystemRoute> of(BastionConfig config, Services services) {
         List<SystemRoute> out = new ArrayList<>();
-        if (!config.tokens().endpoint().enabled()) return out;
-        out.add(new SystemRoute(route("bastion.token", "POST", TOKEN_PATH, List.of("application/x-www-form-urlencoded"),
-                config.tokens().endpoint().requestsPerIp()), services.tokenEndpoint));
+        // The JWKS is always served: upstreams verify X-Bastion-Identity with it, token endpoint or not.
         out.add(new SystemRoute(route("bastion.jwks", "GET", JWKS_PATH, List.of(), Rate.parse("600/1m")), services.jwksEndpoint));
+        if (config.tokens().endpoint().enabled()) {
+            out.add(new SystemRoute(route("bastion.token", "POST", TOKEN_PATH, List.of("application/x-www-form-urlencoded"),
+                    config.tokens().endpoint().requestsPerIp()), services.tokenEndpoint));
+        }
         return out;
     }
 

@@ -32,13 +32,26 @@ public final class SigningKeyRepository {
                 ps -> ps.setLong(1, now.toEpochMilli()), SigningKeyRepository::read);
     }
 
-    /** Retires every current key except {@code keep}: they stop signing now and leave the JWKS at {@code expiresAt}. */
-    public int retireAllExcept(String keep, Instant now, Instant expiresAt) {
-        return jdbc.update("signing_keys: retire", "UPDATE signing_keys SET retired_at = ?, expires_at = ? WHERE retired_at IS NULL AND kid <> ?", ps -> {
+    /**
+     * Retires the keys created before {@code createdBefore} that still sign: they stop signing now and leave
+     * the JWKS at {@code expiresAt}. Only older keys, so two nodes rotating at once never retire each other's.
+     */
+    public int retireOlderThan(Instant createdBefore, Instant now, Instant expiresAt) {
+        return jdbc.update("signing_keys: retire", "UPDATE signing_keys SET retired_at = ?, expires_at = ? WHERE retired_at IS NULL AND created_at < ?", ps -> {
             ps.setLong(1, now.toEpochMilli());
             ps.setLong(2, expiresAt.toEpochMilli());
-            ps.setString(3, keep);
+            ps.setLong(3, createdBefore.toEpochMilli());
         });
+    }
+
+    /** Withdraws a key at once (a leaked key): it neither signs nor verifies any more. False when there is no such published key. */
+    public boolean withdraw(String kid, Instant now) {
+        return jdbc.update("signing_keys: withdraw", "UPDATE signing_keys SET retired_at = ?, expires_at = ? WHERE kid = ? AND (expires_at IS NULL OR expires_at > ?)", ps -> {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setLong(2, now.toEpochMilli());
+            ps.setString(3, kid);
+            ps.setLong(4, now.toEpochMilli());
+        }) == 1;
     }
 
     private static SigningKeyRecord read(ResultSet rs) throws SQLException {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Machine clients (A5): created with a secret shown once and stored as a SHA-256 hash (the secret carries
- * 190 bits of randomness; nothing to brute-force), authenticated in constant time — an unknown client id
+ * 238 bits of randomness; nothing to brute-force), authenticated in constant time — an unknown client id
  * costs the same comparison as a wrong secret, so timing does not reveal which client ids exist.
  */
 public final class ClientService {

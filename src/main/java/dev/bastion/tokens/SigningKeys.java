@@ -71,6 +71,11 @@ public final class SigningKeys {
         return this;
     }
 
+    /** The published keys' ids with their state, for the CLI. */
+    public List<SigningKeyRecord> listPublished() {
+        return store.signingKeys().published(clock.instant());
+    }
+
     public Current current() {
         Snapshot s = snapshot;
         if (s == null || s.current() == null) throw new IllegalStateException("no signing key loaded");
@@ -89,16 +94,34 @@ public final class SigningKeys {
         return s == null ? new JWKSet() : s.publicJwks();
     }
 
-    /** Re-reads the published keys (other nodes or the CLI may have rotated). Blocking. */
+    /**
+     * Re-reads the published keys (other nodes or the CLI may have rotated or withdrawn one), picks the
+     * signing key, and retires keys a newer key has superseded. Blocking.
+     * <p>
+     * A new key is published at once but signs only after {@link #activation()} — by then every node has
+     * re-read the keys and can verify what it signs. The first key of a fresh deployment signs at once.
+     */
     public void refresh() {
         Instant now = clock.instant();
-        List<SigningKeyRecord> rows = store.signingKeys().published(now);
+        List<SigningKeyRecord> rows = store.signingKeys().published(now); // newest first
+        SigningKeyRecord signer = null;
+        SigningKeyRecord oldestUsable = null;
+        for (SigningKeyRecord row : rows) {
+            if (row.retiredAt() != null && !row.retiredAt().isAfter(now)) continue;
+            oldestUsable = row; // rows are newest first
+            if (signer == null && !row.createdAt().plus(activation()).isAfter(now)) signer = row;
+        }
+        // None published long enough (a fresh deployment, or every older key withdrawn): the one published longest.
+        if (signer == null) signer = oldestUsable;
+        if (signer != null && store.signingKeys().retireOlderThan(signer.createdAt(), now, now.plus(MAX_TOKEN_LIFETIME)) > 0) {
+            rows = store.signingKeys().published(now);
+        }
         List<JWK> publicKeys = new ArrayList<>();
         Current current = null;
         for (SigningKeyRecord row : rows) {
             try {
                 publicKeys.add(JWK.parse(row.publicJwk()));
-                if (current == null && row.retiredAt() == null) current = decrypt(row);
+                if (current == null && signer != null && row.kid().equals(signer.kid())) current = decrypt(row);
             } catch (ParseException | GeneralSecurityException | JOSEException e) {
                 // A key we cannot read is not used; the others keep working. Never log key material.
                 log.error("signing key {} is unusable: {}", row.kid(), e.getClass().getSimpleName());
@@ -107,20 +130,28 @@ public final class SigningKeys {
         snapshot = new Snapshot(current, TrustedKeys.from(publicKeys, ALGORITHMS, false), new JWKSet(publicKeys));
     }
 
-    /** Rotates when the current key is older than {@code rotate_every}. Blocking. */
+    /** How long a new key is published before it signs: two key refreshes, so every node knows it first. */
+    public Duration activation() {
+        return config.keyRefresh().multipliedBy(2);
+    }
+
+    /** Rotates when the newest key is older than {@code rotate_every}; refreshes either way. Blocking. */
     public boolean rotateIfDue() {
         Instant now = clock.instant();
-        List<SigningKeyRecord> rows = store.signingKeys().published(now);
-        SigningKeyRecord newest = rows.stream().filter(r -> r.retiredAt() == null).findFirst().orElse(null);
+        SigningKeyRecord newest = store.signingKeys().published(now).stream()
+                .filter(r -> r.retiredAt() == null || r.retiredAt().isAfter(now)).findFirst().orElse(null);
         if (newest != null && newest.createdAt().plus(config.rotateEvery()).isAfter(now)) {
-            if (snapshot == null || snapshot.current() == null || !snapshot.current().kid().equals(newest.kid())) refresh();
+            refresh();
             return false;
         }
         rotate();
         return true;
     }
 
-    /** Makes a new signing key and retires the others (they stay published until their tokens expired). Blocking. */
+    /**
+     * Makes a new signing key. It is published at once and signs after {@link #activation()}; the key it
+     * supersedes then stops signing and stays published until every token it signed has expired. Blocking.
+     */
     public String rotate() {
         Instant now = clock.instant();
         String kid = "bst-" + now.getEpochSecond() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
@@ -131,13 +162,26 @@ public final class SigningKeys {
             byte[] sealed = masterKey.encrypt(key.toJSONString().getBytes(StandardCharsets.UTF_8), kid.getBytes(StandardCharsets.UTF_8));
             store.signingKeys().insert(new SigningKeyRecord(kid, key.getAlgorithm().getName(), key.toPublicJWK().toJSONString(),
                     Base64.getEncoder().encodeToString(sealed), now, null, null));
-            int retired = store.signingKeys().retireAllExcept(kid, now, now.plus(MAX_TOKEN_LIFETIME));
-            log.info("new signing key {} ({}); {} older key(s) retired and published until their tokens expire", kid, key.getAlgorithm(), retired);
+            log.info("new signing key {} ({}), published now, signing from {}", kid, key.getAlgorithm(), now.plus(activation()));
         } catch (JOSEException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a signing key: " + e.getClass().getSimpleName(), e);
         }
         refresh();
         return kid;
+    }
+
+    /**
+     * Withdraws a (leaked) key at once: it stops signing and every node stops trusting it at its next
+     * refresh, so tokens it signed stop working. When it was the only usable key, a new one is made. Blocking.
+     */
+    public boolean withdraw(String kid) {
+        boolean done = store.signingKeys().withdraw(kid, clock.instant());
+        if (!done) return false;
+        refresh();
+        Snapshot s = snapshot;
+        if (s == null || s.current() == null) rotate();
+        log.warn("signing key {} withdrawn; tokens it signed are no longer accepted", kid);
+        return true;
     }
 
     private Current decrypt(SigningKeyRecord row) throws GeneralSecurityException, ParseException, JOSEException {

@@ -185,7 +185,7 @@ public final class TokenEndpoint implements LocalEndpoint {
                 Set<String> granted = requested.isEmpty() ? c.scopes() : requested;
                 if (!c.scopes().containsAll(granted)) return error(ex, new OAuthError(400, "invalid_scope", "A requested scope is not in the subject token."));
                 // Never outlive the token it was exchanged for.
-                Duration left = Duration.between(Instant.now(), c.expiresAt());
+                Duration left = Duration.between(clients.now(), c.expiresAt());
                 Duration ttl = left.compareTo(config.exchangeTtl()) < 0 ? left : config.exchangeTtl();
                 if (ttl.isNegative() || ttl.isZero()) return error(ex, invalidGrant);
                 TokenIssuer.Minted t = issuer.accessToken(userId, c.org(), granted, c.roles(), aud, ttl, null);

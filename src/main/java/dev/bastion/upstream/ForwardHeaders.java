@@ -59,7 +59,8 @@ public final class ForwardHeaders {
         Identity id = ex.identity();
         if (id != null) {
             out.set("X-Bastion-Org", id.orgId());
-            out.set("X-Bastion-Subject", id.subject());
+            // Bastion's user id for people (the same sub as in X-Bastion-Identity), else the caller's id.
+            out.set("X-Bastion-Subject", id.userId() != null ? id.userId() : id.subject());
             if ("api_key".equals(id.credentialType())) out.set("X-Bastion-Key-Id", id.credentialId());
         }
         providerKey.forEach(out::set);

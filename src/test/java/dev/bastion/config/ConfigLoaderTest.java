@@ -88,6 +88,30 @@ class ConfigLoaderTest {
                         "listeners.admin.host: '0.0.0.0' is not loopback"),
                 Arguments.of("public route with per-key limit", VALID.replace("    auth: { methods: [api_key] }\n    require: { scopes_all: [invoke] }\n", "    public: true\n"),
                         "limits: per api_key needs an authenticated caller"),
+                Arguments.of("two issuers with one iss", VALID + """
+                        identity:
+                          issuers:
+                            - { name: a, issuer: "https://idp.example", audiences: [x] }
+                            - { name: b, issuer: "https://idp.example", audiences: [y] }
+                        """, "identity.issuers[1].issuer: 'https://idp.example' is already declared by identity.issuers[0]"),
+                Arguments.of("hmac algorithm for an issuer", VALID + """
+                        identity:
+                          issuers:
+                            - { name: a, issuer: "https://idp.example", audiences: [x], algorithms: [HS256] }
+                        """, "algorithms: 'HS256' is not allowed"),
+                Arguments.of("issuer without audience or azp", VALID + """
+                        identity:
+                          issuers:
+                            - { name: a, issuer: "https://idp.example" }
+                        """, "audiences: give audiences or authorized_parties"),
+                Arguments.of("jwt route without issuers", VALID.replace("methods: [api_key]", "methods: [jwt]"),
+                        "routes[0].auth.methods: jwt needs at least one entry under identity.issuers"),
+                Arguments.of("user token to a model provider", VALID.replace("    limits:\n", "    forward_user_token: true\n    limits:\n")
+                        .replace("methods: [api_key]", "methods: [jwt]").replace("api_key: env:OPENAI_API_KEY", "api_key: env:OPENAI_API_KEY\n    kind: ai")
+                        + "identity:\n  issuers:\n    - { name: a, issuer: \"https://idp.example\", audiences: [x] }\n",
+                        "forward_user_token: upstream 'openai' is kind ai"),
+                Arguments.of("route on the JWKS path", VALID.replace("path: /v1/chat/completions", "path: /.well-known/jwks.json"),
+                        "is Bastion's own JWKS"),
                 Arguments.of("api key cache ttl too long", VALID + "api_keys: { cache_ttl: 10m }\n", "api_keys: (line 15) cache_ttl: 10m (expected: 1ms..60s"));
     }
 

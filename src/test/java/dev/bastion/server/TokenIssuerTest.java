@@ -265,14 +265,50 @@ class TokenIssuerTest {
         keys.refresh();
         String newKid = keys.rotate();
         // Nodes pick the new key up on their next refresh (key_refresh: 1s here).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline && !gw.send(gw.request("/.well-known/jwks.json").GET().build()).body().contains(newKid)) Thread.sleep(500);
         String published = gw.send(gw.request("/.well-known/jwks.json").GET().build()).body();
         assertThat(published).contains(newKid).contains(oldKid);
-        assertThat(call("/api/x", before).statusCode()).as("tokens signed with the retired key still verify").isEqualTo(200);
-        String after = accessToken(token("grant_type=client_credentials", client.client().id(), client.secret()));
+        assertThat(call("/api/x", before).statusCode()).as("tokens signed with the previous key still verify").isEqualTo(200);
+        // The new key signs once every node has had time to read it (2 × key_refresh).
+        String after;
+        do {
+            after = accessToken(token("grant_type=client_credentials", client.client().id(), client.secret()));
+            if (newKid.equals(SignedJWT.parse(after).getHeader().getKeyID())) break;
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
         assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isEqualTo(newKid);
         assertThat(call("/api/x", after).statusCode()).isEqualTo(200);
+        assertThat(call("/api/x", before).statusCode()).as("and the previous key keeps verifying its tokens").isEqualTo(200);
+
+        // A leaked key is withdrawn: its tokens stop working on the node within key_refresh.
+        assertThat(keys.withdraw(oldKid)).isTrue();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int status;
+        do {
+            status = call("/api/x", before).statusCode();
+            if (status == 401) break;
+            Thread.sleep(200);
+        } while (System.nanoTime() < until);
+        assertThat(status).isEqualTo(401);
+        assertThat(gw.send(gw.request("/.well-known/jwks.json").GET().build()).body()).doesNotContain(oldKid);
+    }
+
+    @Test
+    void aTokenLivingLongerThanBastionEverIssuesIsRefused() throws Exception {
+        // As if minted with a stolen signing key: valid signature, but a week of lifetime.
+        MasterKey master = MasterKey.fromKeysetJson(java.nio.file.Files.readString(gw.dir.resolve("master-key.json")));
+        dev.bastion.config.TokensConfig cfg = new dev.bastion.config.TokensConfig("https://bastion.test", null, null, null, null, null, null, null,
+                null, null, null);
+        SigningKeys keys = new SigningKeys(gw.store, master, cfg, Clock.systemUTC());
+        keys.refresh();
+        var issuer = new dev.bastion.tokens.TokenIssuer(keys, cfg, Clock.systemUTC());
+        String week = issuer.accessToken(client.client().id(), "acme", Set.of("invoke"), Set.of(), "bastion", Duration.ofDays(7), client.client().id()).token();
+        HttpResponse<String> r = call("/api/x", week);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("token_lifetime_too_long");
+        String hour = issuer.accessToken(client.client().id(), "acme", Set.of("invoke"), Set.of(), "bastion", Duration.ofHours(1), client.client().id()).token();
+        assertThat(call("/api/x", hour).statusCode()).isEqualTo(200);
     }
 
     @Test

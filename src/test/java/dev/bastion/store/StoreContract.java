@@ -79,6 +79,66 @@ abstract class StoreContract {
     }
 
     @Test
+    void lookupsScopedToAnOrgNeverReturnAnotherOrgsRows() {
+        String a = "org-a-" + System.nanoTime(), b = "org-b-" + System.nanoTime();
+        ApiKeyService.CreatedKey key = service().create(b, Set.of("invoke"), null, null);
+        assertThat(store().apiKeys().findById(b, key.record().id())).isPresent();
+        assertThat(store().apiKeys().findById(a, key.record().id())).isEmpty();
+        assertThat(store().apiKeys().revoke(a, key.record().id(), Instant.now())).as("cross-org revoke").isFalse();
+        assertThat(store().apiKeys().findById(key.record().id()).orElseThrow().revoked()).isFalse();
+        assertThat(store().apiKeys().list(a)).isEmpty();
+
+        var client = new dev.bastion.tokens.ClientService(store(), Clock.systemUTC()).create(b, Set.of("invoke"), null, null);
+        assertThat(store().clients().findById(a, client.client().id())).isEmpty();
+        assertThat(store().clients().disable(a, client.client().id(), Instant.now())).isFalse();
+        assertThat(store().clients().findById(b, client.client().id()).orElseThrow().disabled()).isFalse();
+
+        store().orgs().ensure(a);
+        User u = store().users().insertIfAbsent(new User("usr_" + System.nanoTime(), b, "https://idp", "sub-" + System.nanoTime(), "reader", Instant.now(), Instant.now()));
+        assertThat(store().users().findById(b, u.id())).isPresent();
+        assertThat(store().users().findById(a, u.id())).isEmpty();
+
+        store().issuedTokens().insert(new IssuedTokenRepository.IssuedToken("jti-" + System.nanoTime(), b, "cli_x", Instant.now().plusSeconds(60)));
+    }
+
+    @Test
+    void usersAreCreatedOncePerProviderIdentity() {
+        String org = "org-u-" + System.nanoTime();
+        store().orgs().ensure(org);
+        String sub = "sub-" + System.nanoTime();
+        User first = store().users().insertIfAbsent(new User("usr_a" + System.nanoTime(), org, "https://idp", sub, null, Instant.now(), Instant.now()));
+        User again = store().users().insertIfAbsent(new User("usr_b" + System.nanoTime(), org, "https://idp", sub, "admin", Instant.now(), Instant.now()));
+        assertThat(again.id()).isEqualTo(first.id());
+        store().users().seen(first.id(), org, "admin", Instant.now());
+        assertThat(store().users().findById(org, first.id()).orElseThrow().role()).isEqualTo("admin");
+    }
+
+    @Test
+    void revocationsArePolledByCreationTimeAndPrunedWhenExpired() {
+        Instant now = Instant.now();
+        String subject = "jti-" + System.nanoTime();
+        store().revocations().insert(new Revocation("rev_" + System.nanoTime(), Revocation.Kind.TOKEN, subject, null, now, now.plusSeconds(60)));
+        String gone = "jti-old-" + System.nanoTime();
+        store().revocations().insert(new Revocation("rev_old" + System.nanoTime(), Revocation.Kind.TOKEN, gone, null, now.minusSeconds(120), now.minusSeconds(60)));
+        assertThat(store().revocations().since(now.minusSeconds(1), now)).extracting(Revocation::subject).contains(subject).doesNotContain(gone);
+        assertThat(store().revocations().pruneExpired(now)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void signingKeysArePublishedUntilTheyExpire() {
+        Instant now = Instant.now();
+        String kid = "k-" + System.nanoTime();
+        store().signingKeys().insert(new SigningKeyRecord(kid, "ES256", "{}", "c2VhbGVk", now, null, null));
+        String newer = "k-new-" + System.nanoTime();
+        store().signingKeys().insert(new SigningKeyRecord(newer, "ES256", "{}", "c2VhbGVk", now.plusMillis(1), null, null));
+        store().signingKeys().retireOlderThan(now.plusMillis(1), now, now.plusSeconds(3600));
+        var published = store().signingKeys().published(now);
+        assertThat(published).extracting(SigningKeyRecord::kid).contains(kid, newer);
+        assertThat(published.stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow().retiredAt()).isNotNull();
+        assertThat(store().signingKeys().published(now.plusSeconds(7200))).extracting(SigningKeyRecord::kid).doesNotContain(kid).contains(newer);
+    }
+
+    @Test
     void pingAnswers() {
         assertThat(store().ping()).isTrue();
     }

@@ -67,7 +67,12 @@ public final class IssuerKeys {
     public Future<TrustedKeys> current() {
         long now = nanos.getAsLong();
         long loaded = loadedAt;
-        if (loaded == NEVER) return fetch();
+        if (loaded == NEVER) {
+            // Never loaded: wait for a fetch, but no more than one per min_refetch_interval — an IdP that
+            // fails fast must not be hit at request rate.
+            if (attemptedAt == NEVER || now - attemptedAt >= config.jwks().minRefetchInterval().toNanos() || inFlightNow()) return fetch();
+            return Future.failedFuture(new Unavailable("keys of issuer " + config.name() + " could not be fetched yet"));
+        }
         long age = now - loaded;
         if (age > config.jwks().maxStale().toNanos()) {
             // Too old to trust: wait for a fresh fetch (throttled); if none may be made now, refuse.
@@ -87,11 +92,16 @@ public final class IssuerKeys {
         return fetch().recover(t -> current());
     }
 
+    private synchronized boolean inFlightNow() {
+        return inFlight != null;
+    }
+
     private synchronized Future<TrustedKeys> fetch() {
         if (inFlight != null) return inFlight;
         attemptedAt = nanos.getAsLong();
         Promise<TrustedKeys> done = Promise.promise();
-        inFlight = done.future();
+        Future<TrustedKeys> result = done.future();
+        inFlight = result;
         Future<URI> where = jwksUri != null ? Future.succeededFuture(jwksUri) : discover();
         where.compose(uri -> {
                     fetches.incrementAndGet();
@@ -108,7 +118,7 @@ public final class IssuerKeys {
                 })
                 .onComplete(ar -> {
                     synchronized (this) {
-                        inFlight = null;
+                        if (inFlight == result) inFlight = null;
                     }
                     if (ar.succeeded()) {
                         keys = ar.result();
@@ -123,7 +133,7 @@ public final class IssuerKeys {
                         }
                     }
                 });
-        return inFlight;
+        return result;
     }
 
     private Future<URI> discover() {
