@@ -45,7 +45,7 @@ public record BastionConfig(
         upstreams = upstreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         routes = routes == null ? List.of() : List.copyOf(routes);
         identity = identity == null ? new IdentityConfig(null) : identity;
-        tokens = tokens == null ? new TokensConfig(null, null, null, null, null, null, null, null, null, null, null) : tokens;
+        tokens = tokens == null ? new TokensConfig(null, null, null, null, null, null, null, null, null, null, null, null) : tokens;
         revocation = revocation == null ? new RevocationConfig(null) : revocation;
     }
 

@@ -20,10 +20,20 @@ import java.util.List;
  * @param endpoint          the {@code /oauth2/token} endpoint
  * @param identityTokenTtl  lifetime of {@code X-Bastion-Identity} tokens sent to upstreams; default 60s, at most 60s
  * @param keyRefresh        how often each node re-reads the signing keys (to pick up a rotation made elsewhere); default 30s
+ * @param identityBinding   {@code caller} (default): one identity token per caller and upstream, reused for up to half
+ *                          its lifetime, with its own {@code jti} and no {@code request_id} (almost free);
+ *                          {@code request}: a fresh token per request carrying its {@code request_id} — one ES256
+ *                          signature (~130 µs of CPU) per request, which cut end-to-end throughput to 0.25×
+ *                          in bench/auth.sh
  */
 public record TokensConfig(String issuer, String audience, List<String> audiences, Duration ttl, Duration exchangeTtl,
                            Algorithm algorithm, Duration rotateEvery, SecretRef masterKey, Endpoint endpoint, Duration identityTokenTtl,
-                           Duration keyRefresh) {
+                           Duration keyRefresh, IdentityBinding identityBinding) {
+
+    public enum IdentityBinding {
+        @JsonProperty("request") REQUEST,
+        @JsonProperty("caller") CALLER
+    }
     public enum Algorithm {
         @JsonProperty("ES256") ES256,
         @JsonProperty("EdDSA") EDDSA
@@ -49,6 +59,7 @@ public record TokensConfig(String issuer, String audience, List<String> audience
             throw new IllegalArgumentException("identity_token_ttl: at most 60s");
         }
         keyRefresh = keyRefresh == null ? Duration.ofSeconds(30) : keyRefresh;
+        identityBinding = identityBinding == null ? IdentityBinding.CALLER : identityBinding;
         EdgeConfig.requirePositive("key_refresh", keyRefresh);
     }
 

@@ -58,7 +58,7 @@ class IdentityCliTest {
             // Private keys are stored encrypted: nothing that looks like a JWK's private part is in the row.
             assertThat(keys).allSatisfy(k -> assertThat(k.privateJwkEncrypted()).doesNotContain("\"d\""));
             var signing = new dev.bastion.tokens.SigningKeys(s, MasterKey.fromKeysetJson(java.nio.file.Files.readString(dir.resolve("master-key.json"))),
-                    new dev.bastion.config.TokensConfig(null, null, null, null, null, null, null, null, null, null, null), java.time.Clock.systemUTC());
+                    new dev.bastion.config.TokensConfig(null, null, null, null, null, null, null, null, null, null, null, null), java.time.Clock.systemUTC());
             signing.refresh();
             String older = keys.stream().map(k -> k.kid()).filter(k -> !k.equals(newer)).findFirst().orElseThrow();
             assertThat(signing.current().kid()).as("the new key is not signing yet").isEqualTo(older);

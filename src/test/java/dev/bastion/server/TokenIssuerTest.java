@@ -65,6 +65,7 @@ class TokenIssuerTest {
                   audiences: [bastion, reports-api]
                   endpoint: { failures_per_client: 5/1m, requests_per_ip: 100000/1m }
                   key_refresh: 1s
+                  identity_binding: request
                 upstreams:
                   app: { url: "{{upstream}}", hmac_secret: env:HMAC_SECRET }
                   app2: { url: "{{upstream}}", identity_token: false }
@@ -261,7 +262,7 @@ class TokenIssuerTest {
         // What `bastion tokens rotate-key` does, from another process's point of view: same store, same master key.
         MasterKey master = MasterKey.fromKeysetJson(java.nio.file.Files.readString(gw.dir.resolve("master-key.json")));
         SigningKeys keys = new SigningKeys(gw.store, master,
-                new dev.bastion.config.TokensConfig("https://bastion.test", null, null, null, null, null, null, null, null, null, null), Clock.systemUTC());
+                new dev.bastion.config.TokensConfig("https://bastion.test", null, null, null, null, null, null, null, null, null, null, null), Clock.systemUTC());
         keys.refresh();
         String newKid = keys.rotate();
         // Nodes pick the new key up on their next refresh (key_refresh: 1s here).
@@ -299,7 +300,7 @@ class TokenIssuerTest {
         // As if minted with a stolen signing key: valid signature, but a week of lifetime.
         MasterKey master = MasterKey.fromKeysetJson(java.nio.file.Files.readString(gw.dir.resolve("master-key.json")));
         dev.bastion.config.TokensConfig cfg = new dev.bastion.config.TokensConfig("https://bastion.test", null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
         SigningKeys keys = new SigningKeys(gw.store, master, cfg, Clock.systemUTC());
         keys.refresh();
         var issuer = new dev.bastion.tokens.TokenIssuer(keys, cfg, Clock.systemUTC());
