@@ -350,6 +350,53 @@ class JwtAuthTest {
     }
 
     @Test
+    void jwksFetchesDoNotFollowRedirects() throws Exception {
+        // An IdP endpoint that redirects to an attacker's JWKS: the redirect is not followed, so the
+        // attacker's key is never trusted and the attacker is never contacted.
+        io.vertx.core.http.HttpServer redirector = idpVertx.createHttpServer().requestHandler(req -> req.response().setStatusCode(302)
+                .putHeader("Location", attacker.jwksUri()).end());
+        redirector.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        String redirectIssuer = "http://127.0.0.1:" + redirector.actualPort();
+        String yaml = TestGateway.config("""
+                  - id: app
+                    match: { methods: [GET], path: /app/* }
+                    upstream: app
+                    auth: { methods: [jwt] }
+                """) + """
+                identity:
+                  issuers:
+                    - { name: redirected, issuer: "ISS", jwks_uri: "ISS/keys", audiences: [bastion-api] }
+                """.replace("ISS", redirectIssuer);
+        int before = attacker.jwksFetches();
+        try (TestGateway g = TestGateway.start(yaml)) {
+            g.store.orgs().ensure("acme");
+            String token = attacker.sign(attacker.ec, new JWTClaimsSet.Builder(attacker.claims("eve", "bastion-api", "acme").build())
+                    .issuer(redirectIssuer).build());
+            HttpResponse<String> r = g.send(g.request("/app/x").header("Authorization", "Bearer " + token).GET().build());
+            assertThat(r.statusCode()).as("keys cannot be fetched: a fault, never a pass").isEqualTo(503);
+        } finally {
+            redirector.close();
+        }
+        assertThat(attacker.jwksFetches()).isEqualTo(before);
+    }
+
+    @Test
+    void tokensNeverReachTheLogs() throws Exception {
+        String good = idp.sign(idp.ec, valid());
+        String expired = idp.sign(idp.ec, idp.claims("u-log", "bastion-api", "acme").expirationTime(new Date(System.currentTimeMillis() - 600_000)).build());
+        String forged = idp.sign(new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate(), valid());
+        int already = gw.accessLines().size();
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            for (String t : List.of(good, expired, forged)) call("/app/x", t);
+            Thread.sleep(200);
+            String all = logs.all() + String.join("\n", gw.accessLines().subList(already, gw.accessLines().size()));
+            for (String t : List.of(good, expired, forged)) {
+                assertThat(all).doesNotContain(t).doesNotContain(t.substring(t.lastIndexOf('.') + 1)).doesNotContain(t.substring(0, t.indexOf('.')));
+            }
+        }
+    }
+
+    @Test
     void anIdentityTokenIsNotAnAccessToken() throws Exception {
         assertThat(call("/app/x", idp.sign(idp.ec, valid())).statusCode()).isEqualTo(200);
         String identity = gw.upstream.last().headers().get("X-Bastion-Identity");

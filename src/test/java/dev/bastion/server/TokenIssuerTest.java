@@ -144,6 +144,27 @@ class TokenIssuerTest {
     }
 
     @Test
+    void secretsAndTokensNeverReachTheLogs() throws Exception {
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            HttpResponse<String> ok = token("grant_type=client_credentials", client.client().id(), client.secret());
+            String at = accessToken(ok);
+            token("grant_type=client_credentials", client.client().id(), client.secret() + "x");
+            String idpToken = idp.sign(idp.ec, idp.claims("frank", "bastion-api", "acme").build());
+            token("grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token=" + idpToken
+                    + "&subject_token_type=urn:ietf:params:oauth:token-type:jwt", null, null);
+            token("grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token=" + idpToken + "x"
+                    + "&subject_token_type=urn:ietf:params:oauth:token-type:jwt", null, null);
+            call("/api/x", at);
+            Thread.sleep(200);
+            String all = logs.all() + String.join("\n", gw.accessLines());
+            assertThat(all).doesNotContain(client.secret()).doesNotContain(client.secret().substring(4, 20)).doesNotContain(at)
+                    .doesNotContain(at.substring(at.lastIndexOf('.') + 1)).doesNotContain(idpToken.substring(idpToken.lastIndexOf('.') + 1))
+                    .doesNotContain(HMAC_SECRET);
+            assertThat(all).contains("security_event client_auth_failed client_id=" + client.client().id());
+        }
+    }
+
+    @Test
     void everyClientAuthenticationFailureLooksTheSame() throws Exception {
         ClientService.CreatedClient disabled = new ClientService(gw.store, Clock.systemUTC()).create("acme", Set.of("invoke"), null, null);
         new ClientService(gw.store, Clock.systemUTC()).disable(null, disabled.client().id());
