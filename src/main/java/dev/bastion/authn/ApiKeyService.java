@@ -1,7 +1,6 @@
 package dev.bastion.authn;
 
 import dev.bastion.store.ApiKeyRecord;
-import dev.bastion.store.OrgRepository;
 import dev.bastion.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,11 +8,9 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Creating, listing and revoking API keys: the one service behind the CLI (and later the admin API). */
 public final class ApiKeyService {
-    private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9:._-]{0,63}");
     private static final Duration MAX_LIFETIME = Duration.ofDays(3650);
 
     private final Store store;
@@ -37,14 +34,7 @@ public final class ApiKeyService {
      * @throws IllegalArgumentException for an invalid org id, scope, name or lifetime
      */
     public CreatedKey create(String orgId, Set<String> scopes, String name, Duration expiresIn) {
-        OrgRepository.requireValidId(orgId);
-        if (scopes.isEmpty()) throw new IllegalArgumentException("scopes: none given (expected: e.g. invoke)");
-        for (String s : scopes) {
-            if (!SCOPE.matcher(s).matches()) throw new IllegalArgumentException("scope: '" + s + "' (expected: lower-case name like invoke or admin)");
-        }
-        if (name != null && (name.length() > 128 || name.chars().anyMatch(Character::isISOControl))) {
-            throw new IllegalArgumentException("name: up to 128 printable characters");
-        }
+        Credentials.requireValid(orgId, scopes, name);
         if (expiresIn != null && (expiresIn.isNegative() || expiresIn.isZero() || expiresIn.compareTo(MAX_LIFETIME) > 0)) {
             throw new IllegalArgumentException("expires: must be between 1s and 3650d");
         }

@@ -3,7 +3,6 @@ package dev.bastion.authn;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.zip.CRC32;
 
@@ -20,7 +19,6 @@ public final class ApiKeys {
     static final int CHECKSUM_CHARS = 6;
     public static final int LENGTH = PREFIX.length() + RANDOM_CHARS + CHECKSUM_CHARS;
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -33,17 +31,13 @@ public final class ApiKeys {
 
     /** A new random key. Shown once to the operator, then only its hash exists. */
     public static String generate() {
-        StringBuilder sb = new StringBuilder(LENGTH).append(PREFIX);
-        for (int i = 0; i < RANDOM_CHARS; i++) sb.append(BASE62[RANDOM.nextInt(62)]); // nextInt(62) is unbiased
-        sb.append(checksum(sb.substring(PREFIX.length())));
-        return sb.toString();
+        String body = Credentials.randomBase62(RANDOM_CHARS);
+        return PREFIX + body + checksum(body);
     }
 
     /** A public key id, {@code key_} + 16 base62 characters; not secret. */
     public static String newId() {
-        StringBuilder sb = new StringBuilder("key_");
-        for (int i = 0; i < 16; i++) sb.append(BASE62[RANDOM.nextInt(62)]);
-        return sb.toString();
+        return "key_" + Credentials.randomBase62(16);
     }
 
     /** Whether the text has the shape of a Bastion key (it may still be unknown or revoked). */

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Just-in-time users (A3): the first valid token for an (issuer, subject) creates a local user in the
@@ -26,7 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class UserDirectory {
     static final Duration SEEN_INTERVAL = Duration.ofMinutes(5);
     static final Duration UNKNOWN_ORG_INTERVAL = Duration.ofSeconds(10);
-    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
     /** The user, or empty when the org is unknown (and may not be created). */
     public record Resolution(Optional<User> user) {}
@@ -75,9 +73,6 @@ public final class UserDirectory {
     }
 
     static String newId() {
-        StringBuilder sb = new StringBuilder("usr_");
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        for (int i = 0; i < 16; i++) sb.append(BASE62[r.nextInt(62)]);
-        return sb.toString();
+        return "usr_" + Credentials.randomBase62(16);
     }
 }

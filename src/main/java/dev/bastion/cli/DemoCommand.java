@@ -128,9 +128,14 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  # rate limit: 60 requests/min per key, then 429 with Retry-After");
         out.println("  for i in $(seq 65); do curl -s -o /dev/null -w '%{http_code} ' " + base + "/v1/models -H \"Authorization: Bearer $BASTION_KEY\"; done; echo");
         out.println();
-        out.println("  # manage keys while this runs (another terminal):");
+        out.println("  # machine clients get short-lived tokens from Bastion's OAuth2 endpoint (another terminal):");
+        out.println("  ./bastion clients create --org demo --scopes invoke        # prints client_id and client_secret once");
+        out.println("  curl -s -u CLIENT_ID:CLIENT_SECRET -d grant_type=client_credentials " + base + "/oauth2/token");
+        out.println("  curl -s " + base + "/.well-known/jwks.json                   # the keys that verify Bastion's tokens");
+        out.println();
+        out.println("  # manage keys while this runs:");
         out.println("  ./bastion keys list");
-        out.println("  ./bastion keys revoke " + keyId + "   # refused by the gateway within 5 seconds");
+        out.println("  ./bastion keys revoke " + keyId + "   # refused by the gateway within a second");
         out.println();
         out.println("Access log lines (JSON, one per request) follow below. Ctrl-C stops the demo.");
         out.println();

@@ -23,6 +23,11 @@ public final class TokensCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The same signing keys the gateway uses: same store, same master key. */
+    static SigningKeys signingKeys(StoreOptions options, Store store) {
+        return new SigningKeys(store, MasterKey.load(options.config(), new SecretResolver()), options.config().tokens(), Clock.systemUTC());
+    }
+
     @Command(name = "rotate-key", description = "Make a new signing key now; the old one keeps verifying until its tokens expired.",
             mixinStandardHelpOptions = true)
     static final class RotateKey implements Callable<Integer> {
@@ -34,7 +39,7 @@ public final class TokensCommand implements Runnable {
         @Override
         public Integer call() {
             try (Store s = store.open()) {
-                SigningKeys keys = new SigningKeys(s, MasterKey.load(store.config(), new SecretResolver()), store.config().tokens(), Clock.systemUTC());
+                SigningKeys keys = signingKeys(store, s);
                 keys.refresh();
                 String kid = keys.rotate();
                 spec.commandLine().getOut().println("New signing key " + kid + ": published now, signing from "
@@ -83,7 +88,7 @@ public final class TokensCommand implements Runnable {
         @Override
         public Integer call() {
             try (Store s = store.open()) {
-                SigningKeys keys = new SigningKeys(s, MasterKey.load(store.config(), new SecretResolver()), store.config().tokens(), Clock.systemUTC());
+                SigningKeys keys = signingKeys(store, s);
                 if (!keys.withdraw(kid)) {
                     spec.commandLine().getErr().println("No published signing key " + kid + ".");
                     spec.commandLine().getErr().flush();

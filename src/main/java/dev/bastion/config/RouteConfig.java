@@ -145,7 +145,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
     }
 
     /**
-     * @param per   what the bucket is keyed by: {@code ip}, {@code api_key}, {@code org} or {@code route}
+     * @param per   what the bucket is keyed by: {@code ip}, {@code api_key} (the calling credential: the key, or for
+     *              token callers the client, else the user), {@code org} or {@code route}
      * @param rate  refill rate, {@code COUNT/PERIOD}
      * @param burst bucket capacity; default the rate's count
      */

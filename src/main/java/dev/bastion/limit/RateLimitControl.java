@@ -79,6 +79,17 @@ public final class RateLimitControl implements Control {
             this.buckets = Caffeine.newBuilder().maximumSize(MAX_KEYS_PER_LIMIT).expireAfterAccess(refill).build();
         }
 
+        /**
+         * The calling credential: the API key for key callers; for token callers (on routes that take
+         * several kinds) the machine client, else the user, else the subject — one bucket per caller.
+         */
+        static String caller(Identity id) {
+            if (id.credentialId() != null) return id.credentialId();
+            if (id.clientId() != null) return id.clientId();
+            if (id.userId() != null) return id.userId();
+            return id.credentialType() + ":" + id.subject();
+        }
+
         Bucket newBucket() {
             return Bucket.builder().addLimit(bandwidth).build();
         }
@@ -87,7 +98,7 @@ public final class RateLimitControl implements Control {
             Identity id = ex.identity();
             return switch (per) {
                 case IP -> ex.clientIp();
-                case API_KEY -> id == null ? null : id.credentialId();
+                case API_KEY -> id == null ? null : caller(id);
                 case ORG -> id == null ? null : id.orgId();
                 case ROUTE -> "";
             };

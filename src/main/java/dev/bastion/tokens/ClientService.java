@@ -1,12 +1,11 @@
 package dev.bastion.tokens;
 
 import dev.bastion.store.Client;
-import dev.bastion.store.OrgRepository;
+import dev.bastion.authn.Credentials;
 import dev.bastion.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Machine clients (A5): created with a secret shown once and stored as a SHA-256 hash (the secret carries
@@ -23,9 +21,6 @@ import java.util.regex.Pattern;
  * costs the same comparison as a wrong secret, so timing does not reveal which client ids exist.
  */
 public final class ClientService {
-    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9:._-]{0,63}");
     /** Compared against when the client id is unknown, so both paths do the same work. */
     private static final byte[] DECOY = sha256("bcs_decoy-secret-for-unknown-clients");
 
@@ -55,20 +50,13 @@ public final class ClientService {
     public record Failed(Failure failure) implements AuthOutcome {}
 
     public CreatedClient create(String orgId, Set<String> scopes, String name, Duration tokenTtl) {
-        OrgRepository.requireValidId(orgId);
-        if (scopes.isEmpty()) throw new IllegalArgumentException("scopes: none given (expected: e.g. invoke)");
-        for (String s : scopes) {
-            if (!SCOPE.matcher(s).matches()) throw new IllegalArgumentException("scope: '" + s + "' (expected: lower-case name like invoke or admin)");
-        }
-        if (name != null && (name.length() > 128 || name.chars().anyMatch(Character::isISOControl))) {
-            throw new IllegalArgumentException("name: up to 128 printable characters");
-        }
+        Credentials.requireValid(orgId, scopes, name);
         if (tokenTtl != null && (tokenTtl.isNegative() || tokenTtl.isZero() || tokenTtl.compareTo(Duration.ofHours(24)) > 0)) {
             throw new IllegalArgumentException("ttl: must be between 1s and 24h");
         }
         boolean orgCreated = store.orgs().ensure(orgId);
-        String secret = "bcs_" + random(40);
-        Client c = new Client("cli_" + random(16), orgId, name, hex(sha256(secret)), new LinkedHashSet<>(scopes), tokenTtl, clock.instant(), null);
+        String secret = "bcs_" + Credentials.randomBase62(40);
+        Client c = new Client("cli_" + Credentials.randomBase62(16), orgId, name, hex(sha256(secret)), new LinkedHashSet<>(scopes), tokenTtl, clock.instant(), null);
         store.clients().insert(c);
         return new CreatedClient(c, secret, orgCreated);
     }
@@ -96,12 +84,6 @@ public final class ClientService {
 
     public Instant now() {
         return clock.instant();
-    }
-
-    private static String random(int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) sb.append(BASE62[RANDOM.nextInt(62)]);
-        return sb.toString();
     }
 
     static byte[] sha256(String s) {

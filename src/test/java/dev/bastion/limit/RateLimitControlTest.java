@@ -48,6 +48,19 @@ class RateLimitControlTest {
     }
 
     @Test
+    void perKeyLimitsCountTokenCallersByClientOrUser() {
+        RateLimitControl c = new RateLimitControl(List.of(new Limit(LimitKey.API_KEY, new Rate(1, Duration.ofMinutes(1)), null)));
+        Exchange client1 = Exchange.builder().identity(new Identity("cli_1", "acme", Set.of(), Set.of(), "bastion_token", null, "bastion", null, "cli_1", "j1")).build();
+        Exchange client2 = Exchange.builder().identity(new Identity("cli_2", "acme", Set.of(), Set.of(), "bastion_token", null, "bastion", null, "cli_2", "j2")).build();
+        Exchange user = Exchange.builder().identity(new Identity("sub", "acme", Set.of(), Set.of(), "jwt", null, "main", "usr_1", null, null)).build();
+        assertThat(c.check(client1).result()).isEqualTo(Verdict.ALLOW);
+        assertThat(c.check(client1).result()).isInstanceOf(Verdict.Deny.class);
+        assertThat(c.check(client2).result()).isEqualTo(Verdict.ALLOW);
+        assertThat(c.check(user).result()).isEqualTo(Verdict.ALLOW);
+        assertThat(c.check(user).result()).isInstanceOf(Verdict.Deny.class);
+    }
+
+    @Test
     void perIdentityLimitWithoutIdentityFailsClosed() {
         RateLimitControl c = new RateLimitControl(List.of(new Limit(LimitKey.ORG, new Rate(100, Duration.ofMinutes(1)), null)));
         assertThat(c.check(from("1.1.1.1", null)).failed()).isTrue();

@@ -83,6 +83,8 @@ class TokenIssuerTest {
                     match: { methods: [GET, POST], path: /either }
                     upstream: app
                     auth: { methods: [jwt, bastion_token] }
+                    limits:
+                      - { per: api_key, rate: 1000/1m }   # per calling credential, whatever its kind
                   - id: user-token
                     match: { methods: [GET], path: /user-token }
                     upstream: app2
