@@ -57,6 +57,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void servicesDoNotKnowTheServerOrTheCli() {
+        noClasses().that().resideInAnyPackage("dev.bastion.tokens..", "dev.bastion.authn..", "dev.bastion.store..", "dev.bastion.secrets..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.bastion.server..", "dev.bastion.cli..", "dev.bastion.admin..")
+                .check(classes);
+    }
+
+    @Test
+    void theJoseCoreStandsAlone() {
+        noClasses().that().resideInAPackage("dev.bastion.authn.jose..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.bastion.store..", "dev.bastion.config..", "dev.bastion.chain..", "io.vertx..").check(classes);
+    }
+
+    @Test
     void storeIsPlainJdbc() {
         noClasses().that().resideInAPackage("dev.bastion.store..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.vertx..", "dev.bastion.server..", "dev.bastion.chain..").check(classes);
