@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /** Orgs (tenants). */
 public final class OrgRepository {
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    /** Case-sensitive, like the ids identity providers issue (Clerk and Auth0 use mixed-case {@code org_…}). */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -19,7 +20,7 @@ public final class OrgRepository {
     }
 
     public static void requireValidId(String id) {
-        if (!isValidId(id)) throw new IllegalArgumentException("org id: '" + id + "' (expected: lower-case letters, digits, _ and -; up to 63)");
+        if (!isValidId(id)) throw new IllegalArgumentException("org id: '" + id + "' (expected: letters, digits, _ and -; up to 63; case-sensitive)");
     }
 
     public static boolean isValidId(String id) {

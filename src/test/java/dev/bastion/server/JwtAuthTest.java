@@ -275,6 +275,13 @@ class JwtAuthTest {
         var auto = new JWTClaimsSet.Builder(valid()).issuer(idp.issuer() + "/auto").claim("org_id", null).claim("custom:org_id", "hooli").build();
         assertThat(call("/app/x", idp.sign(idp.ec, auto)).statusCode()).isEqualTo(200);
         assertThat(gw.store.orgs().find("hooli")).isPresent();
+        // IdP org ids are mixed case (Clerk, Auth0: org_2ZbA…): usable as they are, compared case-sensitively.
+        var clerkLike = new JWTClaimsSet.Builder(valid()).issuer(idp.issuer() + "/auto").claim("custom:org_id", "org_2ZbAxQ9").build();
+        assertThat(call("/app/x", idp.sign(idp.ec, clerkLike)).statusCode()).isEqualTo(200);
+        assertThat(gw.store.orgs().find("org_2ZbAxQ9")).isPresent();
+        assertThat(gw.store.orgs().find("org_2zbaxq9")).isEmpty();
+        var hostile = new JWTClaimsSet.Builder(valid()).issuer(idp.issuer() + "/auto").claim("custom:org_id", "../acme' OR 1=1").build();
+        assertThat(call("/app/x", idp.sign(idp.ec, hostile)).statusCode()).isEqualTo(403);
     }
 
     @Test
