@@ -1,7 +1,5 @@
 package dev.bastion.authn;
 
-import dev.bastion.config.RedisConfig;
-import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.Revocation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
@@ -35,11 +32,9 @@ public final class RedisRevocationChannel implements Consumer<Revocation>, AutoC
     /**
      * @param onMessage applies revocations published by others (and echoes of our own, harmlessly); null to only publish
      */
-    public RedisRevocationChannel(Vertx vertx, RedisConfig config, SecretResolver secrets, Consumer<Revocation> onMessage) {
+    public RedisRevocationChannel(Vertx vertx, Redis redis, Consumer<Revocation> onMessage) {
         this.vertx = vertx;
-        RedisOptions options = new RedisOptions().setConnectionString(config.url().toString()).setMaxPoolSize(4).setMaxPoolWaiting(64);
-        if (config.password() != null) options.setPassword(secrets.resolve(config.password(), "redis.password").reveal());
-        this.redis = Redis.createClient(vertx, options);
+        this.redis = redis;
         this.onMessage = onMessage;
     }
 
@@ -93,7 +88,6 @@ public final class RedisRevocationChannel implements Consumer<Revocation>, AutoC
     public void close() {
         closed = true;
         RedisConnection c = subscription;
-        if (c != null) c.close();
-        redis.close();
+        if (c != null) c.close(); // the client itself belongs to whoever made it
     }
 }

@@ -52,14 +52,14 @@ public final class Chain {
             if (f.isComplete()) {
                 // Fast path: synchronous decisions (most of them) continue without allocating a continuation.
                 if (f.failed()) return fault(control, exchange, f.cause());
-                if (f.result() instanceof Verdict.Deny) return f;
+                if (f.result() instanceof Verdict.Deny || f.result() instanceof Verdict.Respond) return f;
                 if (f.result() == null) return fault(control, exchange, new NullPointerException("null verdict"));
                 continue;
             }
             int next = i + 1;
             return f.transform(ar -> {
                 if (ar.failed()) return fault(control, exchange, ar.cause());
-                if (ar.result() instanceof Verdict.Deny) return Future.succeededFuture(ar.result());
+                if (ar.result() instanceof Verdict.Deny || ar.result() instanceof Verdict.Respond) return Future.succeededFuture(ar.result());
                 if (ar.result() == null) return fault(control, exchange, new NullPointerException("null verdict"));
                 return runFrom(next, exchange);
             });

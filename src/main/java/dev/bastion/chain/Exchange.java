@@ -29,6 +29,9 @@ public final class Exchange {
     private String errorCode;
     private long bytesSent;
     private long upstreamNanos = -1;
+    private java.util.List<ResponseFilter> responseFilters;
+    private java.util.List<Runnable> finishers;
+    private java.util.Map<Object, Object> attributes;
 
     private Exchange(Builder b) {
         this.requestId = Objects.requireNonNull(b.requestId, "requestId");
@@ -91,6 +94,40 @@ public final class Exchange {
     /** Time from sending upstream to the upstream's response headers; -1 when never forwarded. */
     public long upstreamNanos() { return upstreamNanos; }
     public void upstreamNanos(long n) { this.upstreamNanos = n; }
+
+    /** Adds a filter over the upstream response (run in the order added). */
+    public void addResponseFilter(ResponseFilter filter) {
+        if (responseFilters == null) responseFilters = new java.util.ArrayList<>(2);
+        responseFilters.add(filter);
+    }
+
+    public java.util.List<ResponseFilter> responseFilters() {
+        return responseFilters == null ? java.util.List.of() : responseFilters;
+    }
+
+    /**
+     * Runs when the exchange is over, whichever way — response sent, error, client gone, timeout. Where
+     * controls release what they hold (concurrency slots, budget reservations): exactly once each.
+     */
+    public void onFinish(Runnable finisher) {
+        if (finishers == null) finishers = new java.util.ArrayList<>(2);
+        finishers.add(finisher);
+    }
+
+    public java.util.List<Runnable> finishers() {
+        return finishers == null ? java.util.List.of() : finishers;
+    }
+
+    /** A per-exchange value shared between controls (e.g. the parsed LLM request). */
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(Class<T> key) {
+        return attributes == null ? null : (T) attributes.get(key);
+    }
+
+    public <T> void attribute(Class<T> key, T value) {
+        if (attributes == null) attributes = new java.util.HashMap<>(4);
+        attributes.put(key, value);
+    }
 
     public static final class Builder {
         private String requestId = "test-request-id";

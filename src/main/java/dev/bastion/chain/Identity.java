@@ -28,6 +28,32 @@ public record Identity(String subject, String orgId, Set<String> scopes, Set<Str
         roles = Set.copyOf(roles);
     }
 
+    /**
+     * The calling credential as a counter key, for limits and budgets: the API key, else the machine client,
+     * else the user, else the token subject. Never a secret.
+     */
+    public String caller() {
+        if ("api_key".equals(credentialType)) return "key:" + credentialId;
+        if (clientId != null) return "client:" + clientId;
+        if (userId != null) return "user:" + userId;
+        return credentialType + ":" + subject;
+    }
+
+    /**
+     * The counter key of this caller for a limit or budget kept {@code per} org, user, client or api_key.
+     * A caller without the named kind of credential (an API-key caller on a per-user budget) is counted by
+     * its own credential, so nothing is ever silently uncounted.
+     */
+    public String key(String per) {
+        return switch (per) {
+            case "org" -> "org:" + orgId;
+            case "user" -> userId != null ? "user:" + userId : caller();
+            case "client" -> clientId != null ? "client:" + clientId : caller();
+            case "api_key" -> caller();
+            default -> throw new IllegalArgumentException("not a caller key: " + per);
+        };
+    }
+
     public static Identity apiKey(String keyId, String orgId, Set<String> scopes) {
         return new Identity(keyId, orgId, scopes, Set.of(), "api_key", keyId, null, null, null, null);
     }

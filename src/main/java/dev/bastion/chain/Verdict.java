@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import java.util.Map;
 
 /** What a control decided. */
-public sealed interface Verdict permits Verdict.Allow, Verdict.Deny {
+public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Respond {
     Allow ALLOW = new Allow();
     Future<Verdict> ALLOWED = Future.succeededFuture(ALLOW);
 
@@ -23,6 +23,20 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny {
 
         public Deny(int status, String reason, String message) {
             this(status, reason, message, Map.of());
+        }
+
+        public Future<Verdict> future() {
+            return Future.succeededFuture(this);
+        }
+    }
+
+    /**
+     * The control answers the request itself, successfully, without calling the upstream (a replayed
+     * idempotent response, say). Ends the chain like a Deny, but is not an error.
+     */
+    record Respond(int status, Map<String, String> headers, io.vertx.core.buffer.Buffer body) implements Verdict {
+        public Respond {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
         }
 
         public Future<Verdict> future() {

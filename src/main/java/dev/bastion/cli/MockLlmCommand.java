@@ -24,6 +24,8 @@ public final class MockLlmCommand implements Callable<Integer> {
     String apiKey;
     @Option(names = "--chunk-delay-ms", defaultValue = "40", description = "Pause between streamed chunks (default: ${DEFAULT-VALUE}).")
     long chunkDelayMs;
+    @Option(names = "--fill-max-tokens", description = "Make every reply exactly max_tokens long when the request names one (for budget tests).")
+    boolean fillMaxTokens;
     @Option(names = "--instances", defaultValue = "1", description = "Event loops serving requests (default: ${DEFAULT-VALUE}).")
     int instances;
 
@@ -34,7 +36,7 @@ public final class MockLlmCommand implements Callable<Integer> {
         int bound = -1;
         for (int i = 0; i < Math.max(1, instances); i++) {
             // Servers on one port are load-balanced across event loops by Vert.x.
-            MockLlmServer server = new MockLlmServer(vertx, host, bound < 0 ? port : bound, key, chunkDelayMs);
+            MockLlmServer server = new MockLlmServer(vertx, host, bound < 0 ? port : bound, key, chunkDelayMs).fillMaxTokens(fillMaxTokens);
             vertx.deployVerticle(new io.vertx.core.VerticleBase() {
                 @Override
                 public io.vertx.core.Future<?> start() {

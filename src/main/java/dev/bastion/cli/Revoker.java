@@ -23,7 +23,8 @@ final class Revoker {
             return new RevocationService(store, Clock.systemUTC(), r -> {}, null).revoke(kind, subject, orgId, expiresAt);
         }
         Vertx vertx = Vertx.vertx();
-        try (RedisRevocationChannel channel = new RedisRevocationChannel(vertx, config.redis(), new SecretResolver(), null)) {
+        io.vertx.redis.client.Redis client = dev.bastion.state.RedisClients.create(vertx, config.redis(), new SecretResolver());
+        try (RedisRevocationChannel channel = new RedisRevocationChannel(vertx, client, null)) {
             java.util.List<Revocation> made = new java.util.ArrayList<>();
             Revocation r = new RevocationService(store, Clock.systemUTC(), made::add, null).revoke(kind, subject, orgId, expiresAt);
             try {
@@ -33,6 +34,7 @@ final class Revoker {
             }
             return r;
         } finally {
+            client.close();
             GatewayRunner.await(vertx.close());
         }
     }

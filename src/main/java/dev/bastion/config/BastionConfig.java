@@ -20,6 +20,8 @@ import java.util.Map;
  * @param tokens      Bastion's own token issuer and identity-token signer
  * @param redis       shared state between instances (revocation broadcast); absent means single node
  * @param revocation  how revocations reach this node
+ * @param limits      deployment-wide rate limits: backend, per-IP default, defaults and tiers
+ * @param budgets     LLM token and cost budgets
  */
 public record BastionConfig(
         Environment environment,
@@ -33,7 +35,9 @@ public record BastionConfig(
         IdentityConfig identity,
         TokensConfig tokens,
         RedisConfig redis,
-        RevocationConfig revocation) {
+        RevocationConfig revocation,
+        LimitsConfig limits,
+        BudgetsConfig budgets) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -47,6 +51,8 @@ public record BastionConfig(
         identity = identity == null ? new IdentityConfig(null) : identity;
         tokens = tokens == null ? new TokensConfig(null, null, null, null, null, null, null, null, null, null, null, null) : tokens;
         revocation = revocation == null ? new RevocationConfig(null) : revocation;
+        limits = limits == null ? LimitsConfig.DEFAULTS : limits;
+        budgets = budgets == null ? new BudgetsConfig(null, null, null, null) : budgets;
     }
 
     public boolean prod() {

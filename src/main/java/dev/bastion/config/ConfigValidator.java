@@ -82,6 +82,61 @@ final class ConfigValidator {
                 problems.add("routes[" + i + "].match.path: '" + p + "' is served by Bastion's token endpoint (set tokens.endpoint.enabled: false to route it)");
             }
         }
+        if (c.limits().backend() == LimitsConfig.Backend.REDIS && c.redis() == null) {
+            problems.add("limits.backend: redis needs redis.url");
+        }
+        for (int i = 0; i < c.routes().size(); i++) {
+            RouteConfig r = c.routes().get(i);
+            String at = "routes[" + i + "]";
+            List<RouteConfig.Limit> all = new java.util.ArrayList<>(r.limits());
+            all.addAll(r.mutations());
+            for (RouteConfig.Limit l : all) {
+                String problem = inert(l.per(), r);
+                if (problem != null) problems.add(at + ".limits: per " + l.per().key + " " + problem);
+            }
+            // Limits are counted by name: two different limits under one name would share a counter.
+            Map<String, RouteConfig.Limit> named = new HashMap<>();
+            all.addAll(r.publicRoute() ? List.of() : c.limits().defaults());
+            for (RouteConfig.Limit l : all) {
+                RouteConfig.Limit prev = named.putIfAbsent(l.name(), l);
+                if (prev != null && !prev.equals(l)) problems.add(at + ".limits: two different limits are named '" + l.name() + "' (names must be unique, including limits.defaults)");
+            }
+            for (RouteConfig.Concurrency cc : r.concurrency()) {
+                String problem = inert(cc.per(), r);
+                if (problem != null) problems.add(at + ".concurrency: per " + cc.per().key + " " + problem);
+            }
+        }
+        for (String tier : c.limits().tiers().keySet()) {
+            List<RouteConfig.Limit> plan = c.limits().tierLimits(tier);
+            if (plan.stream().map(RouteConfig.Limit::name).distinct().count() != plan.size()) {
+                problems.add("limits.tiers." + tier + ": two limits share a name (names must be unique within a tier)");
+            }
+        }
+        Map<String, Integer> ruleIds = new HashMap<>();
+        for (int i = 0; i < c.budgets().rules().size(); i++) {
+            BudgetsConfig.Rule rule = c.budgets().rules().get(i);
+            String at = "budgets.rules[" + i + "]";
+            Integer prev = ruleIds.putIfAbsent(rule.id(), i);
+            if (prev != null) problems.add(at + ".id: '" + rule.id() + "' is already used by budgets.rules[" + prev + "]");
+            if (rule.cost() != null && c.budgets().prices().isEmpty()) problems.add(at + ".cost: a cost budget needs budgets.prices");
+            for (String routeId : rule.routes()) {
+                RouteConfig r = c.routes().stream().filter(x -> x.id().equals(routeId)).findFirst().orElse(null);
+                if (r == null) problems.add(at + ".routes: unknown route '" + routeId + "'");
+                else if (r.llm() == null) problems.add(at + ".routes: route '" + routeId + "' has no llm: budgets only count LLM routes");
+            }
+        }
+        for (int i = 0; i < c.routes().size(); i++) {
+            RouteConfig r = c.routes().get(i);
+            if (r.llm() == null || !r.publicRoute()) continue;
+            for (BudgetsConfig.Rule rule : c.budgets().rules()) {
+                if (rule.routes().isEmpty() || rule.routes().contains(r.id())) {
+                    problems.add("routes[" + i + "]: budget '" + rule.id() + "' applies to this public route, which has no caller to charge (add auth, or list the budget's routes)");
+                }
+            }
+        }
+        if (!c.budgets().rules().isEmpty() && c.routes().stream().noneMatch(r -> r.llm() != null)) {
+            problems.add("budgets.rules: no route has llm set, so no budget would ever count anything");
+        }
         if (c.prod() && c.tokens().masterKey() == null) {
             problems.add("tokens.master_key: required when environment is prod (a secret reference to a Tink AEAD keyset)");
         }
@@ -94,6 +149,19 @@ final class ConfigValidator {
             problems.add("listeners.admin.port: " + admin.port() + " is the public listener's port too");
         }
         return problems;
+    }
+
+    /** Why a limit keyed this way could never see its kind of caller on this route, or null. */
+    private static String inert(RouteConfig.LimitKey per, RouteConfig r) {
+        if (r.auth() == null) return null; // public routes: checked by the record itself
+        List<RouteConfig.AuthMethod> m = r.auth().methods();
+        return switch (per) {
+            case USER -> m.contains(RouteConfig.AuthMethod.JWT) || m.contains(RouteConfig.AuthMethod.BASTION_TOKEN) ? null
+                    : "would never see a user: the route takes neither jwt nor bastion_token";
+            case CLIENT -> m.contains(RouteConfig.AuthMethod.BASTION_TOKEN) ? null : "would never see a client: the route does not take bastion_token";
+            // per api_key counts each calling credential (key, else client, else user): never inert.
+            case API_KEY, IP, ORG, ROUTE -> null;
+        };
     }
 
     static boolean isLoopback(String host) {

@@ -24,10 +24,17 @@ import java.util.regex.Pattern;
  * @param stripPrefix  a path prefix removed before forwarding (e.g. {@code /app} so {@code /app/x} → {@code /x})
  * @param maxBodyBytes a lower body cap for this route than {@code edge.max_body_bytes}
  * @param forwardUserToken pass the caller's own IdP token on to the upstream (never to {@code kind: ai} upstreams); default false
+ * @param mutations    limits that apply only to POST, PUT, PATCH and DELETE, on top of {@code limits}
+ * @param concurrency  caps on requests in flight at once, per org, key, client or user
+ * @param llm          the OpenAI-compatible API this route serves ({@code chat}, {@code completions},
+ *                     {@code embeddings}): enables token budgets and usage accounting
+ * @param idempotency  honour {@code Idempotency-Key} on POST and PATCH
+ * @param tiers        apply the caller's tier limits here; default true for routes with an authenticated caller
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
-                          List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken) {
+                          List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
+                          List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -54,11 +61,19 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             throw new IllegalArgumentException("forward_user_token: only meaningful with auth method jwt");
         }
         limits = limits == null ? List.of() : List.copyOf(limits);
-        for (Limit l : limits) {
+        mutations = mutations == null ? List.of() : List.copyOf(mutations);
+        concurrency = concurrency == null ? List.of() : List.copyOf(concurrency);
+        for (Limit l : concat(limits, mutations)) {
             if (publicRoute && l.per().needsIdentity()) {
                 throw new IllegalArgumentException("limits: per " + l.per().key + " needs an authenticated caller, and this route is public");
             }
         }
+        for (Concurrency c : concurrency) {
+            if (publicRoute && c.per().needsIdentity()) throw new IllegalArgumentException("concurrency: per " + c.per().key + " needs an authenticated caller, and this route is public");
+        }
+        if (idempotency != null && publicRoute) throw new IllegalArgumentException("idempotency: keys are scoped to the caller, and this route is public");
+        tiers = tiers == null ? !publicRoute : tiers;
+        if (tiers && publicRoute) throw new IllegalArgumentException("tiers: a public route has no caller with a tier");
         if (stripPrefix != null && (!stripPrefix.startsWith("/") || stripPrefix.endsWith("/") || stripPrefix.length() < 2)) {
             throw new IllegalArgumentException("strip_prefix: '" + stripPrefix + "' (expected: /segment without a trailing slash)");
         }
@@ -145,24 +160,77 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
     }
 
     /**
-     * @param per   what the bucket is keyed by: {@code ip}, {@code api_key} (the calling credential: the key, or for
-     *              token callers the client, else the user), {@code org} or {@code route}
-     * @param rate  refill rate, {@code COUNT/PERIOD}
-     * @param burst bucket capacity; default the rate's count
+     * A rate limit. Without {@code burst} it is a window: at most {@code COUNT} requests per {@code PERIOD},
+     * the window starting at the first request. With {@code burst} it is a token bucket holding up to
+     * {@code burst} requests and refilled at {@code COUNT/PERIOD}.
+     *
+     * @param per   who is counted: {@code ip}, {@code user}, {@code org}, {@code api_key}, {@code client} or the
+     *              {@code route} as a whole; a caller without the named kind of credential (an API key caller on
+     *              a {@code per: user} limit of a mixed route) is counted by its own credential
+     * @param rate  {@code COUNT/PERIOD}
+     * @param burst token-bucket capacity; absent for a window
+     * @param name  name in the {@code RateLimit-Policy} header and of the counter; default {@code PER-COUNT-PERIOD}
+     *              (with {@code -bBURST} for a bucket); unique among the limits that apply to a route
      */
-    public record Limit(LimitKey per, Rate rate, Long burst) {
+    public record Limit(LimitKey per, Rate rate, Long burst, String name) {
         public Limit {
-            if (per == null) throw new IllegalArgumentException("per: missing (expected: ip, api_key, org or route)");
+            if (per == null) throw new IllegalArgumentException("per: missing (expected: ip, user, org, api_key, client or route)");
             if (rate == null) throw new IllegalArgumentException("rate: missing (expected: e.g. 100/1m)");
-            burst = burst == null ? rate.count() : burst;
-            if (burst < 1) throw new IllegalArgumentException("burst: " + burst + " (expected: > 0)");
+            if (burst != null && burst < 1) throw new IllegalArgumentException("burst: " + burst + " (expected: > 0)");
+            if (name != null && !name.matches("[a-z0-9][a-z0-9_.-]{0,63}")) throw new IllegalArgumentException("name: '" + name + "' (expected: [a-z0-9_.-])");
+            name = name != null ? name : per.key + "-" + rate.count() + "-" + Durations.format(rate.period()) + (burst == null ? "" : "-b" + burst);
         }
+
+        public Limit(LimitKey per, Rate rate, Long burst) {
+            this(per, rate, burst, null);
+        }
+
+        public boolean bucket() {
+            return burst != null;
+        }
+    }
+
+    /**
+     * @param per who is capped: {@code org}, {@code api_key}, {@code client}, {@code user} or the {@code route}
+     * @param max requests in flight at once; more → 429 {@code concurrency_limited}
+     */
+    public record Concurrency(LimitKey per, Integer max) {
+        public Concurrency {
+            if (per == null || per == LimitKey.IP) throw new IllegalArgumentException("per: " + (per == null ? "missing" : "ip") + " (expected: org, api_key, client, user or route)");
+            if (max == null || max < 1) throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
+        }
+    }
+
+    public enum LlmApi {
+        @JsonProperty("chat") CHAT,
+        @JsonProperty("completions") COMPLETIONS,
+        @JsonProperty("embeddings") EMBEDDINGS
+    }
+
+    /**
+     * @param ttl              how long a first response is kept for repeats; default 24h, at most 7d
+     * @param maxResponseBytes larger responses are not kept (a repeat then gets 409); default 1MiB
+     */
+    public record Idempotency(Duration ttl, ByteSize maxResponseBytes) {
+        public Idempotency {
+            ttl = ttl == null ? Duration.ofHours(24) : ttl;
+            if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) throw new IllegalArgumentException("ttl: " + Durations.format(ttl) + " (expected: 1s..7d)");
+            maxResponseBytes = maxResponseBytes == null ? ByteSize.ofKiB(1024) : maxResponseBytes;
+        }
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        java.util.ArrayList<T> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     public enum LimitKey {
         @JsonProperty("ip") IP("ip", false),
-        @JsonProperty("api_key") API_KEY("api_key", true),
+        @JsonProperty("user") USER("user", true),
         @JsonProperty("org") ORG("org", true),
+        @JsonProperty("api_key") API_KEY("api_key", true),
+        @JsonProperty("client") CLIENT("client", true),
         @JsonProperty("route") ROUTE("route", false);
 
         public final String key;

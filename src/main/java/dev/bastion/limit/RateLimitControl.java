@@ -1,107 +1,130 @@
 package dev.bastion.limit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
-import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.RouteConfig.Limit;
-import dev.bastion.config.RouteConfig.LimitKey;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.vertx.core.Future;
-import java.time.Duration;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * In-process token buckets (Bucket4j), one per route limit and key (client IP, API key, org or the
- * route as a whole). Every limit must have a token; the first empty bucket answers 429 with
- * {@code Retry-After}. Buckets are held in bounded caches and dropped once idle for longer than
- * they take to refill, when they are indistinguishable from a new full bucket anyway.
+ * Rate limits (L1–L5): a route's limits, its stricter {@code mutations} limits for POST/PUT/PATCH/DELETE,
+ * the deployment's defaults and the caller's tier — all taken in one atomic step from the
+ * {@link Limiter} (this process, or Redis shared by every instance). Every response carries
+ * {@code RateLimit-Policy} and {@code RateLimit} (IETF httpapi draft); an exhausted limit answers 429
+ * with {@code Retry-After}. With Redis unreachable and {@code on_backend_failure: deny}: 503.
  */
 public final class RateLimitControl implements Control {
-    private static final long MAX_KEYS_PER_LIMIT = 1_000_000;
+    private static final Verdict.Deny UNAVAILABLE = new Verdict.Deny(503, "rate_limit_unavailable",
+            "Rate limits cannot be checked right now; retry shortly.", Map.of("Retry-After", "1"));
 
-    private final List<Rule> rules;
+    private final Stage stage;
+    private final String scope;
+    private final List<Policy> always;
+    private final List<Limit> alwaysLimits;
+    private final List<Policy> mutations;
+    private final List<Limit> mutationLimits;
+    private final TierDirectory tiers;
+    private final Limiter limiter;
 
-    public RateLimitControl(List<Limit> limits) {
-        if (limits.isEmpty()) throw new IllegalArgumentException("limits: empty");
-        this.rules = limits.stream().map(Rule::new).toList();
+    /**
+     * @param scope     names the counters (route id, or {@code edge} for the per-IP default)
+     * @param tiers     resolves the caller's tier; null when tier limits do not apply here
+     */
+    RateLimitControl(Stage stage, String scope, List<Limit> limits, List<Limit> mutations, TierDirectory tiers, Limiter limiter) {
+        this.stage = stage;
+        this.scope = scope;
+        this.alwaysLimits = List.copyOf(limits);
+        this.always = limits.stream().map(Policy::of).toList();
+        this.mutationLimits = List.copyOf(mutations);
+        this.mutations = mutations.stream().map(Policy::of).toList();
+        this.tiers = tiers;
+        this.limiter = limiter;
     }
 
     @Override
     public Stage stage() {
-        return Stage.LIMIT;
+        return stage;
     }
 
     @Override
     public String name() {
-        return "rate_limit";
+        return stage == Stage.EDGE ? "rate_limit_ip" : "rate_limit";
     }
 
     @Override
-    public Future<Verdict> check(Exchange exchange) {
-        for (Rule rule : rules) {
-            String key = rule.keyOf(exchange);
-            if (key == null) {
-                // A per-identity limit with no identity would silently admit everyone: refuse instead.
-                return Future.failedFuture(new IllegalStateException("limit per " + rule.per.key + " without an identity"));
-            }
-            Bucket bucket = rule.buckets.get(key, rule.newBucket);
-            if (!bucket.tryConsume(1)) {
-                // The slow path only: how long until one token is back.
-                long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-                long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
-                return new Verdict.Deny(429, "rate_limited", "Too many requests; retry after " + seconds + "s.",
-                        Map.of("Retry-After", Long.toString(seconds))).future();
-            }
+    public Future<Verdict> check(Exchange ex) {
+        List<Policy> policies = new ArrayList<>(always.size() + 4);
+        List<String> keys = new ArrayList<>(always.size() + 4);
+        if (!add(ex, alwaysLimits, always, policies, keys)) return Future.failedFuture(new IllegalStateException("limit without a caller"));
+        if (isMutation(ex.method()) && !add(ex, mutationLimits, mutations, policies, keys)) {
+            return Future.failedFuture(new IllegalStateException("limit without a caller"));
         }
-        return Verdict.ALLOWED;
+        if (tiers == null || ex.identity() == null) return decide(ex, policies, keys);
+        return tiers.of(ex.identity()).compose(assignment -> {
+            for (Policy p : assignment.plan()) {
+                policies.add(p);
+                // Per plan, not per route: a pro org has 1,000/min across all its routes.
+                keys.add("bastion:rl:tier:" + assignment.tier() + ":" + p.name() + ":" + assignment.assignee());
+            }
+            return decide(ex, policies, keys);
+        });
     }
 
-    private static final class Rule {
-        final LimitKey per;
-        final Bandwidth bandwidth;
-        final Cache<String, Bucket> buckets;
-        final java.util.function.Function<String, Bucket> newBucket = k -> newBucket();
-
-        Rule(Limit limit) {
-            this.per = limit.per();
-            this.bandwidth = Bandwidth.builder()
-                    .capacity(limit.burst())
-                    .refillGreedy(limit.rate().count(), limit.rate().period())
-                    .build();
-            // Time to refill a bucket from empty to full; an idle bucket older than that is full again.
-            Duration refill = limit.rate().period().multipliedBy(Math.max(1, (limit.burst() + limit.rate().count() - 1) / limit.rate().count()));
-            this.buckets = Caffeine.newBuilder().maximumSize(MAX_KEYS_PER_LIMIT).expireAfterAccess(refill).build();
+    private boolean add(Exchange ex, List<Limit> limits, List<Policy> ps, List<Policy> policies, List<String> keys) {
+        for (int i = 0; i < limits.size(); i++) {
+            String subject = Subjects.of(limits.get(i).per(), ex);
+            if (subject == null) return false; // fail closed: a limit must never silently not apply
+            String key = "bastion:rl:" + scope + ":" + ps.get(i).name() + ":" + subject;
+            if (keys.contains(key)) continue; // the same limit declared twice (route and defaults) counts once
+            policies.add(ps.get(i));
+            keys.add(key);
         }
+        return true;
+    }
 
-        /**
-         * The calling credential: the API key for key callers; for token callers (on routes that take
-         * several kinds) the machine client, else the user, else the subject — one bucket per caller.
-         */
-        static String caller(Identity id) {
-            if (id.credentialId() != null) return id.credentialId();
-            if (id.clientId() != null) return id.clientId();
-            if (id.userId() != null) return id.userId();
-            return id.credentialType() + ":" + id.subject();
-        }
+    private Future<Verdict> decide(Exchange ex, List<Policy> policies, List<String> keys) {
+        if (policies.isEmpty()) return Verdict.ALLOWED;
+        return limiter.acquire(policies, keys).map(d -> {
+            if (d.unavailable()) return UNAVAILABLE;
+            headers(ex.responseHeaders(), policies, d);
+            if (d.allowed()) return Verdict.ALLOW;
+            long retryMs = 0;
+            for (int i = 0; i < policies.size(); i++) if (d.remaining()[i] <= 0) retryMs = Math.max(retryMs, d.resetMs()[i]);
+            long seconds = Math.max(1, (retryMs + 999) / 1000);
+            return new Verdict.Deny(429, "rate_limited", "Too many requests; retry after " + seconds + "s.", Map.of("Retry-After", Long.toString(seconds)));
+        });
+    }
 
-        Bucket newBucket() {
-            return Bucket.builder().addLimit(bandwidth).build();
+    /** {@code RateLimit-Policy: "name";q=100;w=60} and {@code RateLimit: "name";r=42;t=17}, one item per limit. */
+    static void headers(MultiMap h, List<Policy> policies, Decision d) {
+        StringBuilder policy = new StringBuilder();
+        StringBuilder state = new StringBuilder();
+        for (int i = 0; i < policies.size(); i++) {
+            Policy p = policies.get(i);
+            if (i > 0) {
+                policy.append(", ");
+                state.append(", ");
+            }
+            policy.append('"').append(p.name()).append("\";q=").append(p.capacity()).append(";w=").append(Math.max(1, p.periodMs() / 1000));
+            state.append('"').append(p.name()).append("\";r=").append(Math.max(0, d.remaining()[i]))
+                    .append(";t=").append(Math.max(0, (d.resetMs()[i] + 999) / 1000));
         }
+        append(h, "RateLimit-Policy", policy.toString());
+        append(h, "RateLimit", state.toString());
+    }
 
-        String keyOf(Exchange ex) {
-            Identity id = ex.identity();
-            return switch (per) {
-                case IP -> ex.clientIp();
-                case API_KEY -> id == null ? null : caller(id);
-                case ORG -> id == null ? null : id.orgId();
-                case ROUTE -> "";
-            };
-        }
+    private static void append(MultiMap h, String name, String value) {
+        String existing = h.get(name);
+        h.set(name, existing == null ? value : existing + ", " + value);
+    }
+
+    private static boolean isMutation(HttpMethod m) {
+        return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
     }
 }

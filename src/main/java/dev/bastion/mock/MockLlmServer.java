@@ -1,5 +1,6 @@
 package dev.bastion.mock;
 
+import dev.bastion.llm.TokenCounter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MockLlmServer {
     public static final List<String> MODELS = List.of("mock-gpt-small", "mock-gpt-large");
+    /** Test hook: a stream that ends with this many words sent, by a connection reset (a provider failing mid-stream). */
+    public static final String CUT_AFTER_HEADER = "X-Mock-Cut-After";
+    /** Test hook: no usage chunk, even when asked for (a provider that does not support it). */
+    public static final String NO_USAGE_HEADER = "X-Mock-No-Usage";
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Vertx vertx;
     private final String host;
@@ -31,6 +37,8 @@ public final class MockLlmServer {
     private final String requiredKey;
     private final long chunkDelayMs;
     private final AtomicLong ids = new AtomicLong();
+    private final TokenCounter counter = new TokenCounter();
+    private boolean fillMaxTokens;
     private HttpServer server;
 
     /**
@@ -43,6 +51,12 @@ public final class MockLlmServer {
         this.port = port;
         this.requiredKey = requiredKey;
         this.chunkDelayMs = chunkDelayMs;
+    }
+
+    /** Every reply is exactly {@code max_tokens} long when the request names one (usage then equals Bastion's reservation). */
+    public MockLlmServer fillMaxTokens(boolean on) {
+        this.fillMaxTokens = on;
+        return this;
     }
 
     public Future<MockLlmServer> start() {
@@ -86,7 +100,7 @@ public final class MockLlmServer {
                 return;
             }
             switch (path) {
-                case "/v1/chat/completions" -> chat(req.response(), in);
+                case "/v1/chat/completions" -> chat(req, in);
                 case "/v1/completions" -> completion(req.response(), in);
                 case "/v1/embeddings" -> embeddings(req.response(), in);
                 default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
@@ -94,69 +108,119 @@ public final class MockLlmServer {
         });
     }
 
-    private void chat(HttpServerResponse resp, JsonObject in) {
+    private void chat(HttpServerRequest req, JsonObject in) {
+        HttpServerResponse resp = req.response();
         String model = in.getString("model", MODELS.get(0));
         JsonArray messages = in.getJsonArray("messages", new JsonArray());
         String lastUser = "";
-        int promptWords = 0;
         for (int i = 0; i < messages.size(); i++) {
-            Object m = messages.getValue(i);
-            if (m instanceof JsonObject msg && msg.getValue("content") instanceof String s) {
-                promptWords += s.split("\\s+").length;
-                if ("user".equals(msg.getString("role"))) lastUser = s;
-            }
+            if (messages.getValue(i) instanceof JsonObject msg && msg.getValue("content") instanceof String s && "user".equals(msg.getString("role"))) lastUser = s;
         }
-        String reply = reply(lastUser);
-        int promptTokens = Math.max(1, promptWords + messages.size() * 3);
+        int promptTokens = promptTokens(model, in);
+        Integer max = in.getInteger("max_completion_tokens", in.getInteger("max_tokens"));
+        Reply reply = reply(model, lastUser, max);
         String id = "chatcmpl-mock" + ids.incrementAndGet();
         if (in.getBoolean("stream", false)) {
-            boolean usage = in.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
-            streamChat(resp, id, model, reply, promptTokens, usage);
+            boolean usage = in.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false)
+                    && !"true".equals(req.getHeader(NO_USAGE_HEADER));
+            int cutAfter = intHeader(req, CUT_AFTER_HEADER);
+            streamChat(resp, id, model, reply, promptTokens, usage, cutAfter);
             return;
         }
-        int completionTokens = reply.split(" ").length;
         json(resp, 200, new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", now()).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
-                        .put("message", new JsonObject().put("role", "assistant").put("content", reply))
-                        .put("finish_reason", "stop")))
-                .put("usage", usage(promptTokens, completionTokens)));
+                        .put("message", new JsonObject().put("role", "assistant").put("content", reply.text()))
+                        .put("finish_reason", reply.finish())))
+                .put("usage", usage(promptTokens, reply.tokens())));
     }
 
-    private void streamChat(HttpServerResponse resp, String id, String model, String reply, int promptTokens, boolean usage) {
+    /** Prompt tokens as OpenAI counts them (the same counter Bastion reserves with: exact, for budget tests). */
+    private int promptTokens(String model, JsonObject in) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(in.encode());
+            return counter.chatPrompt(model, tree.get("messages"), tree.has("tools") ? tree.get("tools") : tree.get("functions"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The reply text, cut to {@code max} tokens (finish "length"); with fill on, padded to exactly {@code max}. */
+    private Reply reply(String model, String prompt, Integer max) {
+        String text = reply(prompt);
+        com.knuddels.jtokkit.api.Encoding enc = counter.encodingFor(model);
+        int tokens = enc.countTokensOrdinary(text);
+        String finish = "stop";
+        if (max != null && tokens > max) {
+            com.knuddels.jtokkit.api.IntArrayList ids = enc.encodeOrdinary(text);
+            com.knuddels.jtokkit.api.IntArrayList cut = new com.knuddels.jtokkit.api.IntArrayList(max);
+            for (int i = 0; i < max; i++) cut.add(ids.get(i));
+            text = enc.decode(cut);
+            tokens = enc.countTokensOrdinary(text);
+            finish = "length";
+        }
+        if (fillMaxTokens && max != null && tokens < max) {
+            text = text + " hello".repeat(max - tokens); // " hello" is one token in every OpenAI encoding
+            tokens = enc.countTokensOrdinary(text);
+            finish = "length";
+        }
+        return new Reply(text, tokens, finish);
+    }
+
+    private record Reply(String text, int tokens, String finish) {}
+
+    private static int intHeader(HttpServerRequest req, String name) {
+        try {
+            String v = req.getHeader(name);
+            return v == null ? -1 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void streamChat(HttpServerResponse resp, String id, String model, Reply reply, int promptTokens, boolean usage, int cutAfter) {
         resp.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-        String[] words = reply.split(" ");
+        String[] words = reply.text().split(" ", -1);
         long created = now();
         resp.write(sse(chunk(id, model, created, new JsonObject().put("role", "assistant").put("content", ""), null)));
-        sendWord(resp, id, model, created, words, 0, promptTokens, usage);
+        sendWord(resp, new Stream(id, model, created, words, promptTokens, reply.tokens(), reply.finish(), usage, cutAfter), 0);
     }
 
-    private void sendWord(HttpServerResponse resp, String id, String model, long created, String[] words, int i, int promptTokens, boolean usage) {
+    private record Stream(String id, String model, long created, String[] words, int promptTokens, int completionTokens, String finish,
+                          boolean usage, int cutAfter) {}
+
+    private void sendWord(HttpServerResponse resp, Stream s, int i) {
         if (resp.closed()) return;
-        if (i == words.length) {
-            resp.write(sse(chunk(id, model, created, new JsonObject(), "stop")));
-            if (usage) {
-                resp.write(sse(new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-                        .put("model", model).put("choices", new JsonArray()).put("usage", usage(promptTokens, words.length))));
+        if (s.cutAfter() >= 0 && i == s.cutAfter()) {
+            resp.reset(); // the provider's connection dies mid-stream
+            return;
+        }
+        if (i == s.words().length) {
+            resp.write(sse(chunk(s.id(), s.model(), s.created(), new JsonObject(), s.finish())));
+            if (s.usage()) {
+                resp.write(sse(new JsonObject().put("id", s.id()).put("object", "chat.completion.chunk").put("created", s.created())
+                        .put("model", s.model()).put("choices", new JsonArray()).put("usage", usage(s.promptTokens(), s.completionTokens()))));
             }
             resp.end("data: [DONE]\n\n");
             return;
         }
-        resp.write(sse(chunk(id, model, created, new JsonObject().put("content", (i == 0 ? "" : " ") + words[i]), null)));
+        resp.write(sse(chunk(s.id(), s.model(), s.created(), new JsonObject().put("content", (i == 0 ? "" : " ") + s.words()[i]), null)));
         if (chunkDelayMs > 0) {
-            vertx.setTimer(chunkDelayMs, t -> sendWord(resp, id, model, created, words, i + 1, promptTokens, usage));
+            vertx.setTimer(chunkDelayMs, t -> sendWord(resp, s, i + 1));
         } else {
-            sendWord(resp, id, model, created, words, i + 1, promptTokens, usage);
+            sendWord(resp, s, i + 1);
         }
     }
 
     private void completion(HttpServerResponse resp, JsonObject in) {
         Object prompt = in.getValue("prompt", "");
-        String reply = reply(prompt instanceof String s ? s : String.valueOf(prompt));
+        String model = in.getString("model", MODELS.get(0));
+        String promptText = prompt instanceof String s ? s : String.valueOf(prompt);
+        Reply reply = reply(model, promptText, in.getInteger("max_tokens"));
         json(resp, 200, new JsonObject().put("id", "cmpl-mock" + ids.incrementAndGet()).put("object", "text_completion")
-                .put("created", now()).put("model", in.getString("model", MODELS.get(0)))
-                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("text", reply).put("finish_reason", "stop")))
-                .put("usage", usage(Math.max(1, String.valueOf(prompt).split("\\s+").length), reply.split(" ").length)));
+                .put("created", now()).put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("text", reply.text()).put("finish_reason", reply.finish())))
+                .put("usage", usage(counter.count(model, promptText), reply.tokens())));
     }
 
     private void embeddings(HttpServerResponse resp, JsonObject in) {
@@ -166,7 +230,7 @@ public final class MockLlmServer {
         int tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             String text = String.valueOf(inputs.get(i));
-            tokens += Math.max(1, text.split("\\s+").length);
+            tokens += counter.count(in.getString("model", "mock-embedding"), text);
             data.add(new JsonObject().put("object", "embedding").put("index", i).put("embedding", vector(text)));
         }
         json(resp, 200, new JsonObject().put("object", "list").put("data", data).put("model", in.getString("model", "mock-embedding"))

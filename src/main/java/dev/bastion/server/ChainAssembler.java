@@ -8,7 +8,6 @@ import dev.bastion.authz.RequireControl;
 import dev.bastion.chain.Chain;
 import dev.bastion.chain.Control;
 import dev.bastion.config.RouteConfig;
-import dev.bastion.limit.RateLimitControl;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +43,11 @@ final class ChainAssembler {
             controls.add(new AuthenticateControl(authenticators, services.revocations));
             if (!route.require().isEmpty()) controls.add(new RequireControl(route.require()));
         }
-        if (!route.limits().isEmpty()) controls.add(new RateLimitControl(route.limits()));
+        Control perIp = services.limits.perIp();
+        if (perIp != null) controls.addFirst(perIp);
+        controls.addAll(services.limits.forRoute(route));
+        Control budget = services.budgets.forRoute(route);
+        if (budget != null) controls.add(budget);
         Chain all = new Chain(controls); // validates stage order
         int split = 0;
         while (split < controls.size() && !controls.get(split).needsBody()) split++;

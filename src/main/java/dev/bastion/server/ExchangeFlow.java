@@ -3,6 +3,7 @@ package dev.bastion.server;
 import dev.bastion.chain.Chain;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Verdict;
 import dev.bastion.edge.ErrorBody;
 import dev.bastion.edge.PathNormalizer;
@@ -51,6 +52,7 @@ final class ExchangeFlow {
     private boolean bodyRead;
     private boolean responded;
     private boolean finished;
+    private boolean filtersEnded;
     private long bodyTimer = -1;
     private long idleTimer = -1;
     private long lastChunkNanos;
@@ -153,6 +155,8 @@ final class ExchangeFlow {
                 deny(503, "control_fault", "A security control could not decide; the request was refused.");
             } else if (ar.result() instanceof Verdict.Deny d) {
                 deny(d.status(), d.reason(), d.message(), d.headers());
+            } else if (ar.result() instanceof Verdict.Respond r) {
+                respondDirectly(r);
             } else {
                 next.run();
             }
@@ -197,6 +201,24 @@ final class ExchangeFlow {
             runChain(route.afterBody(), this::terminal);
         });
         req.resume();
+    }
+
+    /** A control answered the request itself (e.g. a replayed idempotent response). */
+    private void respondDirectly(Verdict.Respond r) {
+        responded = true;
+        cancelBodyTimer();
+        ex.status(r.status());
+        MultiMap h = resp.headers();
+        r.headers().forEach(h::set);
+        commonHeaders(h);
+        boolean close = hasBodyPending();
+        if (close) h.set("Connection", "close");
+        io.vertx.core.buffer.Buffer body = r.body() == null ? io.vertx.core.buffer.Buffer.buffer() : r.body();
+        ex.addBytesSent(body.length());
+        resp.setStatusCode(r.status()).end(body).onComplete(v -> {
+            if (close) lingerThenClose();
+        });
+        if (!close && !bodyRead) req.resume();
     }
 
     /** After the chain: Bastion's own endpoint, or the upstream. */
@@ -255,13 +277,18 @@ final class ExchangeFlow {
         h.addAll(up.headers());
         commonHeaders(h);
         boolean bodyless = req.method() == HttpMethod.HEAD || up.status() == 204 || up.status() == 304 || up.status() < 200;
+        List<ResponseFilter> filters = ex.responseFilters();
+        for (ResponseFilter f : filters) f.onHeaders(up.status(), h);
         if (!bodyless && !h.contains("Content-Length")) resp.setChunked(true);
         HttpClientResponse body = up.body();
         lastChunkNanos = System.nanoTime();
         idleTimer = ctx.vertx().setTimer(up.idleTimeoutMillis(), t -> checkStreamIdle(up));
-        body.handler(chunk -> {
+        body.handler(upstreamChunk -> {
             if (finished) return;
             lastChunkNanos = System.nanoTime();
+            Buffer chunk = upstreamChunk;
+            for (ResponseFilter f : filters) chunk = f.onChunk(chunk);
+            if (chunk.length() == 0) return;
             ex.addBytesSent(chunk.length());
             resp.write(chunk);
             if (resp.writeQueueFull()) {
@@ -272,6 +299,15 @@ final class ExchangeFlow {
         body.exceptionHandler(t -> streamFailed(up, t));
         body.endHandler(v -> {
             cancelIdleTimer();
+            for (int i = 0; i < filters.size(); i++) {
+                Buffer tail = filters.get(i).onEnd();
+                for (int j = i + 1; tail != null && j < filters.size(); j++) tail = filters.get(j).onChunk(tail);
+                if (tail != null && tail.length() > 0) {
+                    ex.addBytesSent(tail.length());
+                    resp.write(tail);
+                }
+            }
+            filtersEnded = true;
             resp.end();
         });
         body.resume();
@@ -433,6 +469,23 @@ final class ExchangeFlow {
     private void finish() {
         if (finished) return;
         finished = true;
+        if (!filtersEnded) {
+            for (ResponseFilter f : ex.responseFilters()) {
+                try {
+                    f.onAbort();
+                } catch (RuntimeException e) {
+                    log.error("request {}: response filter abort failed: {}", ex.requestId(), e.toString());
+                }
+            }
+        }
+        for (Runnable r : ex.finishers()) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // A finisher releases something (a slot, a reservation): one failing must not stop the others.
+                log.error("request {}: finisher failed: {}", ex.requestId(), e.toString());
+            }
+        }
         long end = System.nanoTime();
         ctx.accessLog().record(ex, end);
         ctx.metrics().request(ex.routeId(), ex.status(), ex.errorCode(), end - ex.startNanos(), ex.upstreamNanos());

@@ -81,7 +81,7 @@ public final class Gateway {
             List<SystemRoutes.SystemRoute> systemRoutes = SystemRoutes.of(config, services);
             for (SystemRoutes.SystemRoute sr : systemRoutes) chains.put(sr.config().id(), assembler.assemble(sr.config()));
 
-            GatewayMetrics metrics = new GatewayMetrics();
+            GatewayMetrics metrics = services.metrics;
             Consumer<String> sink = accessLogSink;
             if (sink == null) {
                 AccessLogWriter stdout = stdoutWriter();

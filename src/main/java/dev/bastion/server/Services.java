@@ -53,11 +53,19 @@ final class Services implements AutoCloseable {
     ClientService clients;
     TokenEndpoint tokenEndpoint;
     JwksEndpoint jwksEndpoint;
+    /** The process's Redis client when {@code redis.url} is set; else null. */
+    final io.vertx.redis.client.Redis redisClient;
+    final dev.bastion.state.SharedState sharedState;
+    final dev.bastion.limit.LimitsRuntime limits;
+    final dev.bastion.budget.BudgetsRuntime budgets;
+    final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
+    final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
+    private long usageTimer = -1;
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
     private long keyTimer = -1;
 
-    private Services(Vertx vertx, BastionConfig config, Store store) {
+    private Services(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
@@ -73,12 +81,17 @@ final class Services implements AutoCloseable {
         this.idp = new IdpTokenVerifier(config.identity().issuers(), new JwksFetcher(vertx), clock);
         this.apiKeys = new ApiKeyAuthenticator(store.apiKeys(), storeExecutor, config.apiKeys().cacheTtl(), config.apiKeys().cacheSize(), clock);
         this.revocationService = new RevocationService(store, clock, this::broadcast, revocations);
+        this.redisClient = config.redis() == null ? null : dev.bastion.state.RedisClients.create(vertx, config.redis(), secrets);
+        this.sharedState = dev.bastion.state.SharedState.of(config, redisClient);
+        this.limits = dev.bastion.limit.LimitsRuntime.create(config, store, storeExecutor, sharedState);
+        this.limits.registerMetrics(metrics.registry());
+        this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
         Services s;
         try {
-            s = new Services(vertx, config, store);
+            s = new Services(vertx, config, store, secrets);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -94,12 +107,13 @@ final class Services implements AutoCloseable {
             return s;
         }).compose(v -> {
             s.idp.prefetch();
+            s.usageTimer = vertx.setPeriodic(1000, t -> s.budgets.flushSoon());
             s.keyTimer = vertx.setPeriodic(config.tokens().keyRefresh().toMillis(), t -> vertx.executeBlocking(() -> {
                 s.signingKeys.rotateIfDue(); // also refreshes when another node rotated
                 return null;
             }).onFailure(e -> log.warn("signing key refresh failed: {}", e.getMessage())));
             if (config.redis() == null) return Future.succeededFuture(s);
-            s.redis = new RedisRevocationChannel(vertx, config.redis(), secrets, s.revocations::apply);
+            s.redis = new RedisRevocationChannel(vertx, s.redisClient, s.revocations::apply);
             // Redis being down at start is not fatal: the store poll still delivers revocations.
             return s.redis.start().recover(t -> {
                 log.warn("Redis unreachable at start ({}); revocations arrive by store poll until it is back", t.getMessage());
@@ -127,8 +141,15 @@ final class Services implements AutoCloseable {
     @Override
     public void close() {
         if (keyTimer != -1) vertx.cancelTimer(keyTimer);
+        if (usageTimer != -1) vertx.cancelTimer(usageTimer);
+        try {
+            budgets.close(); // writes the last second's usage before the store closes
+        } catch (RuntimeException e) {
+            log.warn("usage record not written at shutdown: {}", e.getMessage());
+        }
         if (feed != null) feed.close();
         if (redis != null) redis.close();
+        if (redisClient != null) redisClient.close();
         storeExecutor.shutdownNow();
     }
 }

@@ -69,6 +69,22 @@ public final class ApiKeyRepository {
         }) == 1;
     }
 
+    /** The key's own tier, if one is assigned (it then wins over its org's). */
+    public Optional<String> tierOf(String id) {
+        return jdbc.one("api_keys: tier", "SELECT tier FROM api_keys WHERE id = ?", ps -> ps.setString(1, id), rs -> rs.getString(1))
+                .flatMap(Optional::ofNullable);
+    }
+
+    /** Assigns a tier (null removes it); false when there is no such key (in that org, when given). */
+    public boolean setTier(String orgId, String id, String tier) {
+        String sql = "UPDATE api_keys SET tier = ? WHERE id = ?" + (orgId == null ? "" : " AND org_id = ?");
+        return jdbc.update("api_keys: set tier", sql, ps -> {
+            ps.setString(1, tier);
+            ps.setString(2, id);
+            if (orgId != null) ps.setString(3, orgId);
+        }) == 1;
+    }
+
     private static ApiKeyRecord read(ResultSet rs) throws SQLException {
         return new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Jdbc.words(rs.getString(5)),
                 Instant.ofEpochMilli(rs.getLong(6)), Jdbc.instant(rs, 7), Jdbc.instant(rs, 8));

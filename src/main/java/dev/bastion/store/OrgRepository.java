@@ -41,6 +41,20 @@ public final class OrgRepository {
         }) == 1;
     }
 
+    /** The org's tier, if one is assigned. */
+    public Optional<String> tierOf(String id) {
+        return jdbc.one("orgs: tier", "SELECT tier FROM orgs WHERE id = ?", ps -> ps.setString(1, id), rs -> rs.getString(1))
+                .flatMap(Optional::ofNullable);
+    }
+
+    /** Assigns a tier (null removes it); false when there is no such org. */
+    public boolean setTier(String id, String tier) {
+        return jdbc.update("orgs: set tier", "UPDATE orgs SET tier = ? WHERE id = ?", ps -> {
+            ps.setString(1, tier);
+            ps.setString(2, id);
+        }) == 1;
+    }
+
     public List<Org> list() {
         return jdbc.list("orgs: list", "SELECT id, created_at FROM orgs ORDER BY id", ps -> {},
                 rs -> new Org(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));

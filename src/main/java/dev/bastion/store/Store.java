@@ -28,6 +28,7 @@ public final class Store implements AutoCloseable {
     private final SigningKeyRepository signingKeys;
     private final RevocationRepository revocations;
     private final IssuedTokenRepository issuedTokens;
+    private final UsageRepository usage;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -40,6 +41,11 @@ public final class Store implements AutoCloseable {
         this.signingKeys = new SigningKeyRepository(jdbc);
         this.revocations = new RevocationRepository(jdbc);
         this.issuedTokens = new IssuedTokenRepository(jdbc);
+        this.usage = new UsageRepository(jdbc);
+    }
+
+    public UsageRepository usage() {
+        return usage;
     }
 
     public static Store open(StoreConfig config, SecretResolver secrets) {

@@ -46,7 +46,11 @@ class ConfigLoaderTest {
         assertThat(up.port()).isEqualTo(443);
         RouteConfig r = c.routes().get(0);
         assertThat(r.limits().get(0).rate()).isEqualTo(new Rate(100, Duration.ofMinutes(1)));
-        assertThat(r.limits().get(0).burst()).isEqualTo(100);
+        assertThat(r.limits().get(0).burst()).as("no burst: a window, not a bucket").isNull();
+        assertThat(r.limits().get(0).name()).isEqualTo("api_key-100-1m");
+        assertThat(c.limits().perIpRate()).isEqualTo(new Rate(2000, Duration.ofMinutes(5)));
+        assertThat(c.limits().failureMode(false)).isEqualTo(LimitsConfig.FailureMode.LOCAL);
+        assertThat(c.limits().failureMode(true)).isEqualTo(LimitsConfig.FailureMode.DENY);
     }
 
     @Test
@@ -69,7 +73,7 @@ class ConfigLoaderTest {
                 Arguments.of("literal secret refused", VALID.replace("env:OPENAI_API_KEY", "sk-live-abcdef"),
                         "upstreams.openai.api_key: (line 6) a secret must be a reference"),
                 Arguments.of("bad rate", VALID.replace("100/1m", "100 per minute"), "routes[0].limits[0].rate: (line 14) '100 per minute' is not a rate"),
-                Arguments.of("bad enum", VALID.replace("per: api_key", "per: planet"), "routes[0].limits[0].per: (line 14) 'planet' is not a valid value (one of: ip, api_key, org, route)"),
+                Arguments.of("bad enum", VALID.replace("per: api_key", "per: planet"), "routes[0].limits[0].per: (line 14) 'planet' is not a valid value (one of: ip, user, org, api_key, client, route)"),
                 Arguments.of("duplicate key", VALID.replace("listeners:\n", "listeners:\n  public: { port: 1 }\n"), "Duplicate field 'public'"),
                 Arguments.of("bad path", VALID.replace("path: /v1/chat/completions", "path: /v1/../x"), "routes[0].match: (line 9) path: '/v1/../x' (expected: a normalised path"),
                 Arguments.of("upstream with credentials in url", VALID.replace("https://api.openai.com", "https://u:p@api.openai.com"),
@@ -112,7 +116,22 @@ class ConfigLoaderTest {
                         "forward_user_token: upstream 'openai' is kind ai"),
                 Arguments.of("route on the JWKS path", VALID.replace("path: /v1/chat/completions", "path: /.well-known/jwks.json"),
                         "is Bastion's own JWKS"),
-                Arguments.of("api key cache ttl too long", VALID + "api_keys: { cache_ttl: 10m }\n", "api_keys: (line 15) cache_ttl: 10m (expected: 1ms..60s"));
+                Arguments.of("api key cache ttl too long", VALID + "api_keys: { cache_ttl: 10m }\n", "api_keys: (line 15) cache_ttl: 10m (expected: 1ms..60s"),
+                Arguments.of("misspelled limit key", VALID.replace("per: api_key, rate: 100/1m", "per: api_key, rate: 100/1m, brust: 5"),
+                        "routes[0].limits[0].brust: (line 14) unknown key 'brust'"),
+                Arguments.of("misspelled limits section", VALID + "limit: { per_ip: 10/1m }\n", "unknown key 'limit'"),
+                Arguments.of("per-user limit on an api-key-only route", VALID.replace("per: api_key", "per: user"),
+                        "routes[0].limits: per user would never see a user: the route takes neither jwt nor bastion_token"),
+                Arguments.of("per-client cap on an api-key-only route", VALID + "    concurrency: [{ per: client, max: 2 }]\n",
+                        "routes[0].concurrency: per client would never see a client"),
+                Arguments.of("two limits under one name", VALID.replace("- { per: api_key, rate: 100/1m }",
+                        "- { per: api_key, rate: 100/1m, name: a }\n      - { per: ip, rate: 5/1m, name: a }"), "two different limits are named 'a'"),
+                Arguments.of("redis limits without redis", VALID + "limits: { backend: redis }\n", "limits.backend: redis needs redis.url"),
+                Arguments.of("bad per-ip rate", VALID + "limits: { per_ip: lots }\n", "'lots' is not a rate"),
+                Arguments.of("unknown default tier", VALID + "limits: { tiers: { free: [{ rate: 10/1m }] }, default_tier: fre }\n",
+                        "default_tier: 'fre' is not among tiers"),
+                Arguments.of("tier limit with a per", VALID + "limits: { tiers: { free: [{ per: ip, rate: 10/1m }] } }\n", "unknown key 'per'"),
+                Arguments.of("unknown failure mode", VALID + "limits: { on_backend_failure: allow }\n", "'allow' is not a valid value (one of: local, deny)"));
     }
 
     @ParameterizedTest(name = "{0}")

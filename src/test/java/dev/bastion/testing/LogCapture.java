@@ -31,6 +31,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     @Override
     protected synchronized void append(ILoggingEvent e) {
         StringBuilder sb = new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
+        // Structured arguments (audit fields) are not in the message text but do reach the JSON line.
+        if (e.getArgumentArray() != null) for (Object a : e.getArgumentArray()) sb.append(' ').append(a);
         if (e.getThrowableProxy() != null) sb.append('\n').append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
         lines.add(sb.toString());
     }

@@ -1,0 +1,217 @@
+package dev.bastion.budget;
+
+import dev.bastion.chain.Control;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
+import dev.bastion.chain.ResponseFilter;
+import dev.bastion.chain.Stage;
+import dev.bastion.chain.Verdict;
+import dev.bastion.config.BudgetsConfig;
+import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.llm.LlmRequest;
+import dev.bastion.llm.ResponseMeter;
+import dev.bastion.llm.TokenCounter;
+import dev.bastion.llm.Usage;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LLM token and cost budgets (L6): reserve, then settle. Before the request goes upstream, its most
+ * expensive outcome — prompt tokens counted with the model's encoding, plus {@code max_tokens} (or the
+ * configured default) for every choice — is reserved on every budget that applies, atomically and all or
+ * none; a reservation that does not fit is refused with 429 {@code budget_exhausted}. When the response
+ * has passed, the reservation is replaced by what was really used: the provider's {@code usage} (for a
+ * stream, Bastion asks for it with {@code stream_options.include_usage} and takes that chunk out again if
+ * the client did not ask), or, when none arrives (a cut stream), the completion text counted as it went by.
+ */
+public final class BudgetControl implements Control {
+    private static final Logger log = LoggerFactory.getLogger(BudgetControl.class);
+    private static final Verdict.Deny UNAVAILABLE = new Verdict.Deny(503, "budget_unavailable",
+            "Budgets cannot be checked right now; retry shortly.", Map.of("Retry-After", "1"));
+
+    private final LlmApi api;
+    private final List<BudgetsConfig.Rule> rules;
+    private final BudgetsConfig config;
+    private final TokenCounter counter;
+    private final Ledger ledger;
+    private final StoredUsage stored;
+    private final BudgetEvents events;
+    private final Clock clock;
+    private final boolean anyCost;
+
+    BudgetControl(LlmApi api, List<BudgetsConfig.Rule> rules, BudgetsConfig config, TokenCounter counter, Ledger ledger,
+                  StoredUsage stored, BudgetEvents events, Clock clock) {
+        this.api = api;
+        this.rules = List.copyOf(rules);
+        this.config = config;
+        this.counter = counter;
+        this.ledger = ledger;
+        this.stored = stored;
+        this.events = events;
+        this.clock = clock;
+        this.anyCost = rules.stream().anyMatch(r -> r.cost() != null);
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.LIMIT;
+    }
+
+    @Override
+    public String name() {
+        return "budget";
+    }
+
+    @Override
+    public boolean needsBody() {
+        return true;
+    }
+
+    @Override
+    public Future<Verdict> check(Exchange ex) {
+        Identity id = ex.identity();
+        if (id == null) return Future.failedFuture(new IllegalStateException("budget without a caller"));
+        LlmRequest req = ex.attribute(LlmRequest.class);
+        if (req == null) {
+            try {
+                req = LlmRequest.parse(api, ex.body(), counter);
+            } catch (LlmRequest.Invalid e) {
+                return new Verdict.Deny(400, "invalid_llm_request", e.getMessage()).future();
+            }
+            ex.attribute(LlmRequest.class, req);
+        }
+        BudgetsConfig.Price price = config.priceOf(req.model());
+        if (anyCost && price == null) {
+            return new Verdict.Deny(403, "model_not_priced", "The requested model has no price configured, so a cost budget cannot admit it.").future();
+        }
+        long completion = (long) (req.maxTokens() != null ? req.maxTokens() : api == LlmApi.EMBEDDINGS ? 0 : config.defaultMaxTokens()) * req.choices();
+        Amount estimate = new Amount(req.promptTokens() + completion, Pricing.costMicros(price, req.promptTokens(), completion));
+        Instant now = clock.instant();
+        List<Account> accounts = new ArrayList<>(rules.size());
+        for (BudgetsConfig.Rule r : rules) {
+            Instant start = Periods.start(r.period(), now);
+            accounts.add(new Account(r.id(), id.key(r.per().key), id.orgId(), start, Periods.end(r.period(), start),
+                    r.tokens() == null ? -1 : r.tokens(), r.cost() == null ? -1 : Pricing.micros(r.cost())));
+        }
+        LlmRequest request = req;
+        return ledger.reserve(accounts, estimate).map(res -> {
+            if (res == FailoverLedger.UNAVAILABLE) return UNAVAILABLE;
+            if (!res.granted()) return refuse(res, request, now);
+            Buffer withUsage = request.requestUsage();
+            if (withUsage != null) ex.body(withUsage);
+            ex.addResponseFilter(new Settlement(res, request, price));
+            return Verdict.ALLOW;
+        });
+    }
+
+    private Verdict refuse(Ledger.Reservation res, LlmRequest req, Instant now) {
+        int i = 0;
+        for (int k = 0; k < res.accounts().size(); k++) {
+            Account a = res.accounts().get(k);
+            Amount held = res.used()[k].plus(res.reserved()[k]);
+            boolean over = (a.tokenLimit() >= 0 && held.tokens() + res.amount().tokens() > a.tokenLimit())
+                    || (a.costLimitMicros() >= 0 && held.costMicros() + res.amount().costMicros() > a.costLimitMicros());
+            if (over) {
+                events.refused(a, res.newlyExhausted()[k]);
+                i = k;
+            }
+        }
+        Account a = res.accounts().get(i);
+        Amount held = res.used()[i].plus(res.reserved()[i]);
+        String left = a.tokenLimit() >= 0 && held.tokens() + res.amount().tokens() > a.tokenLimit()
+                ? Math.max(0, a.tokenLimit() - held.tokens()) + " tokens left, and this request may use up to " + res.amount().tokens()
+                + " (prompt " + req.promptTokens() + " + completion " + (res.amount().tokens() - req.promptTokens()) + ")"
+                : Pricing.format(Math.max(0, a.costLimitMicros() - held.costMicros())) + " left, and this request may cost up to "
+                + Pricing.format(res.amount().costMicros());
+        long retry = Math.max(1, a.periodEnd().getEpochSecond() - now.getEpochSecond());
+        return new Verdict.Deny(429, "budget_exhausted", "Budget '" + a.ruleId() + "' has " + left + ". It renews at "
+                + a.periodEnd() + ". A request with a lower max_tokens may still fit.", Map.of("Retry-After", Long.toString(retry)));
+    }
+
+    /** Meters the response and settles the reservation exactly once, however the exchange ends. */
+    private final class Settlement implements ResponseFilter {
+        private final Ledger.Reservation reservation;
+        private final LlmRequest req;
+        private final BudgetsConfig.Price price;
+        private final ResponseMeter meter;
+        private int status = -1;
+        private boolean broken;
+        private boolean settled;
+
+        Settlement(Ledger.Reservation reservation, LlmRequest req, BudgetsConfig.Price price) {
+            this.reservation = reservation;
+            this.req = req;
+            this.price = price;
+            this.meter = new ResponseMeter(counter, req.model(), req.stream() && !req.clientWantsUsage(), ResponseMeter.DEFAULT_MAX_BUFFERED);
+        }
+
+        @Override
+        public void onHeaders(int status, MultiMap headers) {
+            this.status = status;
+            String type = headers.get("Content-Type");
+            meter.contentType(type);
+            // Taking the usage chunk out changes the length: a stream must not carry the upstream's.
+            if (req.stream() && !req.clientWantsUsage()) headers.remove("Content-Length");
+        }
+
+        @Override
+        public Buffer onChunk(Buffer chunk) {
+            if (broken) return chunk;
+            try {
+                return meter.onChunk(chunk);
+            } catch (RuntimeException e) {
+                broken = true; // never break the response over metering: settle at the reservation instead
+                log.error("budget metering failed; settling at the reservation: {}", e.toString());
+                return chunk;
+            }
+        }
+
+        @Override
+        public Buffer onEnd() {
+            Buffer tail = null;
+            if (!broken) {
+                try {
+                    tail = meter.onEnd();
+                } catch (RuntimeException e) {
+                    broken = true;
+                    log.error("budget metering failed; settling at the reservation: {}", e.toString());
+                }
+            }
+            settle();
+            return tail;
+        }
+
+        @Override
+        public void onAbort() {
+            settle();
+        }
+
+        private void settle() {
+            if (settled) return;
+            settled = true;
+            Amount used = used();
+            for (Account a : reservation.accounts()) stored.add(a, used);
+            ledger.settle(reservation, used).onSuccess(events::settled)
+                    .onFailure(t -> log.warn("budget settlement failed ({}); the reservation's lease frees it", t.getMessage()));
+        }
+
+        /** What the request used, as well as can be known. */
+        private Amount used() {
+            if (status < 0) return Amount.ZERO; // no upstream response: nothing reached the model as far as we know
+            if (broken || !meter.measurable()) return reservation.amount();
+            Usage u = meter.reported();
+            if (u != null) return new Amount(u.total(), Pricing.costMicros(price, u.promptTokens(), u.completionTokens()));
+            if (status >= 400) return Amount.ZERO; // an error without usage: the provider did not bill it
+            long completion = meter.countedCompletionTokens();
+            return new Amount(req.promptTokens() + completion, Pricing.costMicros(price, req.promptTokens(), completion));
+        }
+    }
+}

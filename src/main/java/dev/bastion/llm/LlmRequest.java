@@ -1,0 +1,114 @@
+package dev.bastion.llm;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.config.RouteConfig.LlmApi;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * An OpenAI-compatible request as the budget (and later the guardrails) see it: which model, how many
+ * prompt tokens, how many completion tokens it may produce at most, and whether it streams.
+ *
+ * @param promptTokens      counted with the model's encoding ({@link TokenCounter})
+ * @param maxTokens         {@code max_completion_tokens} / {@code max_tokens} when given; else null
+ * @param choices           completions generated at once ({@code n}, or {@code best_of} for completions)
+ * @param stream            whether the response is an SSE stream
+ * @param clientWantsUsage  the client itself asked for {@code stream_options.include_usage}
+ * @param json              the parsed body (changed only through {@link #requestUsage()})
+ */
+public record LlmRequest(LlmApi api, String model, int promptTokens, Integer maxTokens, int choices, boolean stream,
+                         boolean clientWantsUsage, ObjectNode json) {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final int MAX_CHOICES = 128;
+    static final long MAX_TOKENS_CAP = 10_000_000;
+
+    /** A body Bastion cannot account for: answered 400, naming the field. */
+    public static final class Invalid extends Exception {
+        public Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static LlmRequest parse(LlmApi api, Buffer body, TokenCounter counter) throws Invalid {
+        if (body == null || body.length() == 0) throw new Invalid("The request body is empty; a JSON object is expected.");
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body.getBytes());
+        } catch (java.io.IOException e) { // JacksonException included
+            throw new Invalid("The request body is not valid JSON.");
+        }
+        if (root == null || !root.isObject()) throw new Invalid("The request body must be a JSON object.");
+        ObjectNode json = (ObjectNode) root;
+        JsonNode modelNode = json.get("model");
+        if (modelNode == null || !modelNode.isTextual() || modelNode.asText().isBlank() || modelNode.asText().length() > 256) {
+            throw new Invalid("'model' must be a non-empty string.");
+        }
+        String model = modelNode.asText();
+        boolean stream = bool(json, "stream");
+        JsonNode options = json.get("stream_options");
+        boolean wantsUsage = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
+        int choices = (int) integer(json, "n", 1, MAX_CHOICES, 1);
+        Integer maxTokens = null;
+        int prompt;
+        switch (api) {
+            case CHAT -> {
+                JsonNode messages = json.get("messages");
+                if (messages == null || !messages.isArray()) throw new Invalid("'messages' must be an array.");
+                prompt = counter.chatPrompt(model, messages, json.has("tools") ? json.get("tools") : json.get("functions"));
+                long max = integer(json, "max_completion_tokens", 1, MAX_TOKENS_CAP, -1);
+                if (max < 0) max = integer(json, "max_tokens", 1, MAX_TOKENS_CAP, -1);
+                maxTokens = max < 0 ? null : (int) max;
+            }
+            case COMPLETIONS -> {
+                if (!json.has("prompt")) throw new Invalid("'prompt' is required.");
+                prompt = counter.prompt(model, json.get("prompt"));
+                long max = integer(json, "max_tokens", 1, MAX_TOKENS_CAP, -1);
+                maxTokens = max < 0 ? null : (int) max;
+                choices = Math.max(choices, (int) integer(json, "best_of", 1, MAX_CHOICES, 1)); // best_of candidates are all billed
+            }
+            case EMBEDDINGS -> {
+                if (!json.has("input")) throw new Invalid("'input' is required.");
+                prompt = counter.prompt(model, json.get("input"));
+                maxTokens = 0;
+                stream = false;
+            }
+            default -> throw new IllegalStateException(api.toString());
+        }
+        return new LlmRequest(api, model, prompt, maxTokens, choices, stream, wantsUsage, json);
+    }
+
+    /**
+     * The body with {@code stream_options.include_usage: true} added, so the provider reports the
+     * stream's real usage; null when nothing needs changing (not streaming, or the client asked already).
+     */
+    public Buffer requestUsage() {
+        if (!stream || clientWantsUsage) return null;
+        ObjectNode copy = json.deepCopy();
+        JsonNode options = copy.get("stream_options");
+        ObjectNode o = options != null && options.isObject() ? (ObjectNode) options : copy.putObject("stream_options");
+        o.put("include_usage", true);
+        try {
+            return Buffer.buffer(MAPPER.writeValueAsBytes(copy));
+        } catch (JacksonException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean bool(ObjectNode json, String field) throws Invalid {
+        JsonNode n = json.get(field);
+        if (n == null || n.isNull()) return false;
+        if (!n.isBoolean()) throw new Invalid("'" + field + "' must be true or false.");
+        return n.asBoolean();
+    }
+
+    private static long integer(ObjectNode json, String field, long min, long max, long absent) throws Invalid {
+        JsonNode n = json.get(field);
+        if (n == null || n.isNull()) return absent;
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+            throw new Invalid("'" + field + "' must be an integer from " + min + " to " + max + ".");
+        }
+        return n.asLong();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.bastion.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import java.util.Locale;
+
+/**
+ * Counts tokens the way OpenAI's models do (jtokkit): {@code o200k_base} for the GPT-4o, GPT-4.1, GPT-5
+ * and o-series families, {@code cl100k_base} for everything else — exact for OpenAI's models, a close
+ * estimate for other vendors' (whose real usage settles the budget afterwards anyway).
+ * <p>
+ * Text is counted as ordinary text: special-token strings such as {@code <|endoftext|>} in a prompt are
+ * counted as the characters they are, never interpreted (and never an exception an attacker can cause).
+ */
+public final class TokenCounter {
+    /** Chat framing per OpenAI's cookbook: every message costs 3 tokens, a name 1 more, the reply's priming 3. */
+    static final int PER_MESSAGE = 3;
+    static final int PER_NAME = 1;
+    static final int REPLY_PRIMING = 3;
+    /** An image part: the low-detail price. High-detail images cost more; their real usage settles the difference. */
+    static final int PER_IMAGE = 85;
+
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+
+    private final Encoding o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE);
+    private final Encoding cl100k = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+
+    /** The encoding of a model, by its name's family (dated and fine-tuned variants included). */
+    public Encoding encodingFor(String model) {
+        if (model == null) return cl100k;
+        String m = model.toLowerCase(Locale.ROOT);
+        int slash = m.lastIndexOf('/'); // "openai/gpt-4o" style names from routers
+        if (slash >= 0) m = m.substring(slash + 1);
+        if (m.startsWith("ft:")) m = m.substring(3);
+        if (m.startsWith("gpt-4o") || m.startsWith("gpt-4.1") || m.startsWith("gpt-4.5") || m.startsWith("gpt-5") || m.startsWith("chatgpt-4o")
+                || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("gpt-oss")) {
+            return o200k;
+        }
+        return cl100k;
+    }
+
+    public int count(String model, String text) {
+        return text == null || text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
+    }
+
+    /** The prompt tokens of a chat request's {@code messages} (and its tool definitions). */
+    public int chatPrompt(String model, JsonNode messages, JsonNode tools) {
+        Encoding enc = encodingFor(model);
+        int n = REPLY_PRIMING;
+        if (messages != null && messages.isArray()) {
+            for (JsonNode m : messages) {
+                n += PER_MESSAGE;
+                if (!m.isObject()) continue;
+                n += ordinary(enc, m.path("role").asText(""));
+                if (m.hasNonNull("name")) n += PER_NAME + ordinary(enc, m.get("name").asText(""));
+                n += content(enc, m.get("content"));
+                JsonNode calls = m.get("tool_calls");
+                if (calls != null && calls.isArray()) {
+                    for (JsonNode c : calls) {
+                        n += ordinary(enc, c.path("function").path("name").asText(""));
+                        n += ordinary(enc, c.path("function").path("arguments").asText(""));
+                    }
+                }
+            }
+        }
+        // Tool schemas are sent to the model as text; counting their JSON is a close, slightly high estimate.
+        if (tools != null && !tools.isNull() && !tools.isMissingNode()) n += ordinary(enc, tools.toString());
+        return n;
+    }
+
+    /** A prompt given as a string, an array of strings, or arrays of token ids ({@code completions}, {@code embeddings}). */
+    public int prompt(String model, JsonNode input) {
+        if (input == null || input.isNull() || input.isMissingNode()) return 0;
+        if (input.isTextual()) return ordinary(encodingFor(model), input.asText());
+        if (!input.isArray()) return 0;
+        if (!input.isEmpty() && input.get(0).isNumber()) return input.size(); // one prompt, already token ids
+        int n = 0;
+        for (JsonNode item : input) n += item.isArray() ? item.size() : prompt(model, item);
+        return n;
+    }
+
+    private static int content(Encoding enc, JsonNode content) {
+        if (content == null || content.isNull()) return 0;
+        if (content.isTextual()) return ordinary(enc, content.asText());
+        int n = 0;
+        if (content.isArray()) {
+            for (JsonNode part : content) {
+                String type = part.path("type").asText("");
+                if ("text".equals(type)) n += ordinary(enc, part.path("text").asText(""));
+                else if ("image_url".equals(type) || "input_image".equals(type)) n += PER_IMAGE;
+            }
+        }
+        return n;
+    }
+
+    private static int ordinary(Encoding enc, String s) {
+        return s.isEmpty() ? 0 : enc.countTokensOrdinary(s);
+    }
+}

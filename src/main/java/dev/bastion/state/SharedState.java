@@ -1,0 +1,43 @@
+package dev.bastion.state;
+
+import dev.bastion.config.BastionConfig;
+import dev.bastion.config.LimitsConfig;
+import io.vertx.redis.client.Redis;
+import java.time.Duration;
+
+/**
+ * Where the state of limits, budgets, concurrency caps and idempotency keys lives, decided once from
+ * {@code limits.backend}: in this process, or in Redis shared by every instance — then with the
+ * deployment's explicit failure mode ({@code on_backend_failure}) for when Redis is unreachable.
+ *
+ * @param redis     the shared store; null when state is kept in this process
+ * @param onFailure what to do while Redis is unreachable
+ * @param timeout   longest wait for a Redis answer before it counts as a failure
+ */
+public record SharedState(Redis redis, LimitsConfig.FailureMode onFailure, Duration timeout) {
+    public static SharedState of(BastionConfig config, Redis redis) {
+        LimitsConfig lc = config.limits();
+        boolean shared = lc.backend() == LimitsConfig.Backend.REDIS || (lc.backend() == LimitsConfig.Backend.AUTO && redis != null);
+        if (shared && redis == null) throw new IllegalStateException("limits.backend: redis needs redis.url");
+        return new SharedState(shared ? redis : null, lc.failureMode(config.prod()), lc.backendTimeout());
+    }
+
+    /** In this process only (tests, single node). */
+    public static SharedState local() {
+        return new SharedState(null, LimitsConfig.FailureMode.LOCAL, Duration.ofMillis(250));
+    }
+
+    public boolean shared() {
+        return redis != null;
+    }
+
+    /** Whether to answer from this node's own state (rather than refuse) while Redis is unreachable. */
+    public boolean fallBackToLocal() {
+        return onFailure == LimitsConfig.FailureMode.LOCAL;
+    }
+
+    /** A guard for one kind of call to Redis; null when state is local. */
+    public BackendGuard guard(String name) {
+        return shared() ? new BackendGuard(name, timeout) : null;
+    }
+}

@@ -1,0 +1,29 @@
+-- Bastion LLM budgets: settle a reservation with what the request really used, atomically.
+-- KEYS: per account, its hash then its reservation set (see budget_reserve.lua).
+-- ARGV[1] reservation id ("-" for none: usage recorded while Redis was unreachable), ARGV[2] reserved tokens,
+-- ARGV[3] reserved cost, ARGV[4] used tokens, ARGV[5] used cost.
+-- Returns per account: ut_before, ut_after, uc_before, uc_after. An account whose state is gone (its
+-- period long over) records nothing and returns -1s.
+local n = #KEYS / 2
+local member = ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3]
+local rt, rc = tonumber(ARGV[2]), tonumber(ARGV[3])
+local ut, uc = tonumber(ARGV[4]), tonumber(ARGV[5])
+local out = {}
+for i = 1, n do
+  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
+  if redis.call('HEXISTS', h, 'seeded') == 0 then
+    for _ = 1, 4 do out[#out + 1] = -1 end
+  else
+    if ARGV[1] ~= '-' and redis.call('ZREM', z, member) == 1 then
+      redis.call('HINCRBY', h, 'rt', -rt)
+      redis.call('HINCRBY', h, 'rc', -rc)
+    end
+    local bt = tonumber(redis.call('HGET', h, 'ut')) or 0
+    local bc = tonumber(redis.call('HGET', h, 'uc')) or 0
+    out[#out + 1] = bt
+    out[#out + 1] = redis.call('HINCRBY', h, 'ut', ut)
+    out[#out + 1] = bc
+    out[#out + 1] = redis.call('HINCRBY', h, 'uc', uc)
+  end
+end
+return out
