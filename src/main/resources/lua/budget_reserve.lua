@@ -7,6 +7,11 @@
 -- then per account: token limit (-1: none), cost limit (-1: none), ttl ms.
 -- Returns {-1, i, ...} when accounts i need seeding from the store first; else
 -- {ok (1|0), then per account: ut, uc, rt, rc, newly_exhausted (1|0)} (values before this reservation).
+-- Adds v to a hash field; skipped for zero (Lua would pass -0 for a negated zero, which HINCRBY refuses).
+local function add(h, f, v)
+  if v ~= 0 then return redis.call('HINCRBY', h, f, v) end
+  return tonumber(redis.call('HGET', h, f)) or 0
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local n = #KEYS / 2
@@ -25,8 +30,8 @@ for i = 1, n do
   for _, m in ipairs(expired) do
     local _, _, mt, mc = string.find(m, '^[^|]*|(%d+)|(%d+)$')
     if mt then
-      redis.call('HINCRBY', h, 'rt', -tonumber(mt))
-      redis.call('HINCRBY', h, 'rc', -tonumber(mc))
+      add(h, 'rt', -tonumber(mt))
+      add(h, 'rc', -tonumber(mc))
     end
   end
   if #expired > 0 then redis.call('ZREMRANGEBYSCORE', z, '-inf', now) end
@@ -46,8 +51,8 @@ for i = 1, n do
   local s = state[i]
   local newly = 0
   if ok == 1 then
-    redis.call('HINCRBY', h, 'rt', et)
-    redis.call('HINCRBY', h, 'rc', ec)
+    add(h, 'rt', et)
+    add(h, 'rc', ec)
     redis.call('ZADD', z, now + lease, id .. '|' .. et .. '|' .. ec)
     redis.call('PEXPIRE', h, ttl)
     redis.call('PEXPIRE', z, ttl)

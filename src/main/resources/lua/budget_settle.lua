@@ -4,6 +4,11 @@
 -- ARGV[3] reserved cost, ARGV[4] used tokens, ARGV[5] used cost.
 -- Returns per account: ut_before, ut_after, uc_before, uc_after. An account whose state is gone (its
 -- period long over) records nothing and returns -1s.
+-- Adds v to a hash field; skipped for zero (Lua would pass -0 for a negated zero, which HINCRBY refuses).
+local function add(h, f, v)
+  if v ~= 0 then return redis.call('HINCRBY', h, f, v) end
+  return tonumber(redis.call('HGET', h, f)) or 0
+end
 local n = #KEYS / 2
 local member = ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3]
 local rt, rc = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -15,15 +20,15 @@ for i = 1, n do
     for _ = 1, 4 do out[#out + 1] = -1 end
   else
     if ARGV[1] ~= '-' and redis.call('ZREM', z, member) == 1 then
-      redis.call('HINCRBY', h, 'rt', -rt)
-      redis.call('HINCRBY', h, 'rc', -rc)
+      add(h, 'rt', -rt)
+      add(h, 'rc', -rc)
     end
     local bt = tonumber(redis.call('HGET', h, 'ut')) or 0
     local bc = tonumber(redis.call('HGET', h, 'uc')) or 0
     out[#out + 1] = bt
-    out[#out + 1] = redis.call('HINCRBY', h, 'ut', ut)
+    out[#out + 1] = add(h, 'ut', ut)
     out[#out + 1] = bc
-    out[#out + 1] = redis.call('HINCRBY', h, 'uc', uc)
+    out[#out + 1] = add(h, 'uc', uc)
   end
 end
 return out

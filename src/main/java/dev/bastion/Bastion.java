@@ -1,15 +1,17 @@
 package dev.bastion;
 
 import dev.bastion.cli.CheckCommand;
+import dev.bastion.cli.CliException;
 import dev.bastion.cli.ClientsCommand;
-import dev.bastion.cli.RevokeCommand;
-import dev.bastion.cli.TokensCommand;
-import dev.bastion.cli.UsersCommand;
 import dev.bastion.cli.DemoCommand;
 import dev.bastion.cli.KeysCommand;
 import dev.bastion.cli.MockLlmCommand;
+import dev.bastion.cli.OrgsCommand;
+import dev.bastion.cli.RevokeCommand;
 import dev.bastion.cli.ServeCommand;
-import dev.bastion.cli.CliException;
+import dev.bastion.cli.TokensCommand;
+import dev.bastion.cli.UsageCommand;
+import dev.bastion.cli.UsersCommand;
 import dev.bastion.config.ConfigException;
 import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.StoreException;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1.0",
         description = "A security gateway for AI applications: every control on by default.",
         subcommands = {ServeCommand.class, DemoCommand.class, KeysCommand.class, ClientsCommand.class, TokensCommand.class, RevokeCommand.class,
-                UsersCommand.class, CheckCommand.class, MockLlmCommand.class})
+                UsersCommand.class, OrgsCommand.class, UsageCommand.class, CheckCommand.class, MockLlmCommand.class})
 public final class Bastion implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

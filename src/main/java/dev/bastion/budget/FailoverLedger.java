@@ -23,7 +23,7 @@ final class FailoverLedger implements Ledger {
 
     private record Unseen(List<Account> accounts, Amount used) {}
 
-    private final Ledger redis;
+    private final RedisLedger redis;
     private final LocalLedger local;
     private final boolean fallBackToLocal;
     private final BackendGuard guard;
@@ -32,17 +32,38 @@ final class FailoverLedger implements Ledger {
     private final AtomicBoolean replaying = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
-    FailoverLedger(Ledger redis, LocalLedger local, boolean fallBackToLocal, BackendGuard guard) {
+    FailoverLedger(RedisLedger redis, LocalLedger local, boolean fallBackToLocal, BackendGuard guard) {
         this.redis = redis;
         this.local = local;
         this.fallBackToLocal = fallBackToLocal;
         this.guard = guard;
     }
 
+    /**
+     * Each Redis call is guarded on its own; the store read that seeds a new account is not (it is not
+     * Redis being slow). A reservation Redis granted after its timeout is given straight back.
+     */
     @Override
     public Future<Reservation> reserve(List<Account> accounts, Amount amount) {
-        return guard.call(() -> redis.reserve(accounts, amount).onSuccess(r -> replayUnseen()),
-                () -> fallBackToLocal ? local.reserve(accounts, amount) : Future.succeededFuture(UNAVAILABLE));
+        String id = java.util.UUID.randomUUID().toString();
+        return attempt(id, accounts, amount).compose(r -> {
+            if (!(r instanceof RedisLedger.Unseeded u)) return Future.succeededFuture((Reservation) r);
+            return redis.loadStored(u.accounts()).compose(stored -> guard.call(() -> redis.seed(u.accounts(), stored).map((Object) null),
+                    () -> Future.succeededFuture(UNAVAILABLE))).compose(seeded -> seeded == UNAVAILABLE ? fallback(accounts, amount)
+                    : attempt(id, accounts, amount).compose(again -> again instanceof Reservation res ? Future.succeededFuture(res) : fallback(accounts, amount)));
+        });
+    }
+
+    private Future<Object> attempt(String id, List<Account> accounts, Amount amount) {
+        return guard.call(() -> redis.tryReserve(id, accounts, amount).onSuccess(r -> replayUnseen()),
+                () -> fallback(accounts, amount).map(r -> (Object) r),
+                late -> {
+                    if (late instanceof Reservation r && r.granted()) redis.settle(r, Amount.ZERO);
+                });
+    }
+
+    private Future<Reservation> fallback(List<Account> accounts, Amount amount) {
+        return fallBackToLocal ? local.reserve(accounts, amount) : Future.succeededFuture(UNAVAILABLE);
     }
 
     @Override

@@ -7,10 +7,10 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 
 /** Budget periods are calendar periods in UTC: a month budget resets at 00:00 UTC on the 1st. */
-final class Periods {
+public final class Periods {
     private Periods() {}
 
-    static Instant start(Period p, Instant now) {
+    public static Instant start(Period p, Instant now) {
         ZonedDateTime t = now.atZone(ZoneOffset.UTC);
         return switch (p) {
             case MINUTE -> t.truncatedTo(ChronoUnit.MINUTES).toInstant();
@@ -20,7 +20,7 @@ final class Periods {
         };
     }
 
-    static Instant end(Period p, Instant start) {
+    public static Instant end(Period p, Instant start) {
         ZonedDateTime t = start.atZone(ZoneOffset.UTC);
         return switch (p) {
             case MINUTE -> t.plusMinutes(1).toInstant();

@@ -9,7 +9,7 @@ import java.math.RoundingMode;
  * in millionths per token, so {@code cost = prompt × input + completion × output}, rounded up to a whole
  * millionth (a budget is never undercharged by rounding).
  */
-final class Pricing {
+public final class Pricing {
     private Pricing() {}
 
     static long costMicros(BudgetsConfig.Price price, long promptTokens, long completionTokens) {
@@ -20,12 +20,12 @@ final class Pricing {
     }
 
     /** A budget's cost limit in millionths. */
-    static long micros(BigDecimal amount) {
+    public static long micros(BigDecimal amount) {
         return amount.movePointRight(6).setScale(0, RoundingMode.FLOOR).longValueExact();
     }
 
     /** Millionths as a plain decimal amount, for messages and the CLI. */
-    static String format(long micros) {
+    public static String format(long micros) {
         return BigDecimal.valueOf(micros).movePointLeft(6).stripTrailingZeros().toPlainString();
     }
 }

@@ -29,13 +29,22 @@ final class RedisLedger implements Ledger {
         this.leaseMs = leaseMs;
     }
 
+    /** Accounts Redis does not know yet: they must be seeded from the store before a reservation. */
+    record Unseeded(List<Account> accounts) {}
+
     @Override
     public Future<Reservation> reserve(List<Account> accounts, Amount amount) {
         String id = UUID.randomUUID().toString();
-        return tryReserve(id, accounts, amount, true);
+        return tryReserve(id, accounts, amount).compose(r -> {
+            if (r instanceof Reservation res) return Future.succeededFuture(res);
+            List<Account> unseeded = ((Unseeded) r).accounts();
+            return loadStored(unseeded).compose(stored -> seed(unseeded, stored)).compose(v -> tryReserve(id, accounts, amount)).compose(again ->
+                    again instanceof Reservation res ? Future.succeededFuture(res) : Future.failedFuture(new IllegalStateException("budget account vanished while seeding")));
+        });
     }
 
-    private Future<Reservation> tryReserve(String id, List<Account> accounts, Amount amount, boolean maySeed) {
+    /** One reservation attempt: a {@link Reservation}, or {@link Unseeded} when accounts need seeding first. */
+    Future<Object> tryReserve(String id, List<Account> accounts, Amount amount) {
         long now = System.currentTimeMillis();
         List<Object> args = new ArrayList<>(4 + accounts.size() * 3);
         args.add(id);
@@ -47,15 +56,37 @@ final class RedisLedger implements Ledger {
             args.add(a.costLimitMicros());
             args.add(a.ttlMs(now));
         }
-        return RESERVE.run(redis, keys(accounts), args).compose(r -> {
-            if (r.get(0).toInteger() == -1) {
-                if (!maySeed) return Future.failedFuture(new IllegalStateException("budget account vanished while seeding"));
-                List<Account> unseeded = new ArrayList<>();
-                for (int i = 1; i < r.size(); i++) unseeded.add(accounts.get(r.get(i).toInteger() - 1));
-                return seed(unseeded).compose(v -> tryReserve(id, accounts, amount, false));
-            }
-            return Future.succeededFuture(reservation(id, accounts, amount, r));
+        return RESERVE.run(redis, keys(accounts), args).map(r -> {
+            if (r.get(0).toInteger() != -1) return reservation(id, accounts, amount, r);
+            List<Account> unseeded = new ArrayList<>();
+            for (int i = 1; i < r.size(); i++) unseeded.add(accounts.get(r.get(i).toInteger() - 1));
+            return new Unseeded(unseeded);
         });
+    }
+
+    /** What the store has recorded for the accounts (a store read, on the store executor). */
+    Future<List<Amount>> loadStored(List<Account> accounts) {
+        List<Future<Amount>> loads = new ArrayList<>();
+        for (Account a : accounts) loads.add(stored.load(a));
+        return Future.all(loads).map(all -> {
+            List<Amount> out = new ArrayList<>();
+            for (int i = 0; i < accounts.size(); i++) out.add(all.resultAt(i));
+            return out;
+        });
+    }
+
+    /** Starts the accounts from the stored amounts (only the first seeding of an account counts). */
+    Future<Void> seed(List<Account> accounts, List<Amount> stored) {
+        long now = System.currentTimeMillis();
+        List<String> keys = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        for (int i = 0; i < accounts.size(); i++) {
+            keys.add(accounts.get(i).key());
+            args.add(stored.get(i).tokens());
+            args.add(stored.get(i).costMicros());
+            args.add(accounts.get(i).ttlMs(now));
+        }
+        return SEED.run(redis, keys, args).mapEmpty();
     }
 
     private Reservation reservation(String id, List<Account> accounts, Amount amount, Response r) {
@@ -70,24 +101,6 @@ final class RedisLedger implements Ledger {
             newly[i] = r.get(o + 4).toInteger() == 1;
         }
         return new Reservation(id, accounts, amount, r.get(0).toInteger() == 1, used, reserved, newly, this);
-    }
-
-    private Future<Void> seed(List<Account> accounts) {
-        List<Future<Amount>> loads = new ArrayList<>();
-        for (Account a : accounts) loads.add(stored.load(a));
-        return Future.all(loads).compose(all -> {
-            long now = System.currentTimeMillis();
-            List<String> keys = new ArrayList<>();
-            List<Object> args = new ArrayList<>();
-            for (int i = 0; i < accounts.size(); i++) {
-                Amount s = all.resultAt(i);
-                keys.add(accounts.get(i).key());
-                args.add(s.tokens());
-                args.add(s.costMicros());
-                args.add(accounts.get(i).ttlMs(now));
-            }
-            return SEED.run(redis, keys, args).mapEmpty();
-        });
     }
 
     @Override

@@ -95,12 +95,17 @@ public final class Exchange {
     public long upstreamNanos() { return upstreamNanos; }
     public void upstreamNanos(long n) { this.upstreamNanos = n; }
 
-    /** Adds a filter over the upstream response (run in the order added). */
+    /**
+     * Adds a filter over the upstream response. Filters nest like the controls that add them: the one
+     * added first is outermost and sees the response last, exactly as the client will receive it (so an
+     * idempotency capture sees what a budget filter changed).
+     */
     public void addResponseFilter(ResponseFilter filter) {
         if (responseFilters == null) responseFilters = new java.util.ArrayList<>(2);
-        responseFilters.add(filter);
+        responseFilters.addFirst(filter);
     }
 
+    /** Innermost first: the order a response passes through them. */
     public java.util.List<ResponseFilter> responseFilters() {
         return responseFilters == null ? java.util.List.of() : responseFilters;
     }

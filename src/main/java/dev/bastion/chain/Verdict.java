@@ -34,9 +34,9 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Res
      * The control answers the request itself, successfully, without calling the upstream (a replayed
      * idempotent response, say). Ends the chain like a Deny, but is not an error.
      */
-    record Respond(int status, Map<String, String> headers, io.vertx.core.buffer.Buffer body) implements Verdict {
+    record Respond(int status, java.util.List<Map.Entry<String, String>> headers, io.vertx.core.buffer.Buffer body) implements Verdict {
         public Respond {
-            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            headers = headers == null ? java.util.List.of() : java.util.List.copyOf(headers);
         }
 
         public Future<Verdict> future() {

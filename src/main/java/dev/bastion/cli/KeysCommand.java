@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code bastion keys create | list | revoke}: API keys, against the same store the server uses (it may be running). */
+/** {@code bastion keys create | list | revoke | set-tier}: API keys, against the same store the server uses (it may be running). */
 @Command(name = "keys", description = "Create, list and revoke API keys.", mixinStandardHelpOptions = true,
-        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class, KeysCommand.SetTier.class})
 public final class KeysCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -127,6 +127,30 @@ public final class KeysCommand implements Runnable {
                 spec.commandLine().getOut().flush();
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "set-tier", description = "Give a key a tier of its own (it then wins over its org's); 'default' removes it.",
+            mixinStandardHelpOptions = true)
+    static final class SetTier implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        StoreOptions store;
+        @Parameters(index = "0", paramLabel = "ID", description = "The key id (key_…).")
+        String id;
+        @Parameters(index = "1", paramLabel = "TIER")
+        String tier;
+
+        @Override
+        public Integer call() {
+            String t = Tiers.checked(store, tier, spec.commandLine().getErr());
+            try (Store s = store.open()) {
+                if (!s.apiKeys().setTier(null, id, t)) throw new CliException("no key " + id);
+            }
+            spec.commandLine().getOut().println("Key " + id + " is now on " + (t == null ? "its org's tier" : "tier " + t) + ".");
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 }

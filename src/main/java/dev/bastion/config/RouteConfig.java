@@ -72,6 +72,10 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             if (publicRoute && c.per().needsIdentity()) throw new IllegalArgumentException("concurrency: per " + c.per().key + " needs an authenticated caller, and this route is public");
         }
         if (idempotency != null && publicRoute) throw new IllegalArgumentException("idempotency: keys are scoped to the caller, and this route is public");
+        if (idempotency != null && match != null && !match.methods().contains("POST") && !match.methods().contains("PATCH")) {
+            throw new IllegalArgumentException("idempotency: keys apply to POST and PATCH, and this route matches neither");
+        }
+        if (llm != null && match != null && !match.methods().contains("POST")) throw new IllegalArgumentException("llm: LLM APIs are POST, and this route does not match POST");
         tiers = tiers == null ? !publicRoute : tiers;
         if (tiers && publicRoute) throw new IllegalArgumentException("tiers: a public route has no caller with a tier");
         if (stripPrefix != null && (!stripPrefix.startsWith("/") || stripPrefix.endsWith("/") || stripPrefix.length() < 2)) {

@@ -62,7 +62,8 @@ public final class ConcurrencyControl implements Control {
         }
         Future<ConcurrencyGate.Lease> lease = guard == null ? primary.acquire(keys, maxes)
                 : guard.call(() -> primary.acquire(keys, maxes),
-                        () -> mode == LimitsConfig.FailureMode.LOCAL ? local.acquire(keys, maxes) : Future.succeededFuture(UNAVAILABLE_LEASE));
+                        () -> mode == LimitsConfig.FailureMode.LOCAL ? local.acquire(keys, maxes) : Future.succeededFuture(UNAVAILABLE_LEASE),
+                        ConcurrencyGate.Lease::release); // a slot Redis granted too late is given straight back
         return lease.map(l -> {
             if (l == UNAVAILABLE_LEASE) return UNAVAILABLE;
             if (l == null) return FULL;

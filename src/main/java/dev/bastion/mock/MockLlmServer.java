@@ -156,12 +156,12 @@ public final class MockLlmServer {
             com.knuddels.jtokkit.api.IntArrayList cut = new com.knuddels.jtokkit.api.IntArrayList(max);
             for (int i = 0; i < max; i++) cut.add(ids.get(i));
             text = enc.decode(cut);
-            tokens = enc.countTokensOrdinary(text);
+            tokens = max; // what was generated, as a model reports it (re-encoding the cut text may merge differently)
             finish = "length";
         }
         if (fillMaxTokens && max != null && tokens < max) {
             text = text + " hello".repeat(max - tokens); // " hello" is one token in every OpenAI encoding
-            tokens = enc.countTokensOrdinary(text);
+            tokens = max;
             finish = "length";
         }
         return new Reply(text, tokens, finish);

@@ -46,6 +46,9 @@ final class ChainAssembler {
         Control perIp = services.limits.perIp();
         if (perIp != null) controls.addFirst(perIp);
         controls.addAll(services.limits.forRoute(route));
+        // Idempotency before the budget: a replay is answered without reserving anything.
+        Control idempotency = services.idempotency.forRoute(route);
+        if (idempotency != null) controls.add(idempotency);
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
         Chain all = new Chain(controls); // validates stage order

@@ -209,7 +209,7 @@ final class ExchangeFlow {
         cancelBodyTimer();
         ex.status(r.status());
         MultiMap h = resp.headers();
-        r.headers().forEach(h::set);
+        for (Map.Entry<String, String> e : r.headers()) h.add(e.getKey(), e.getValue());
         commonHeaders(h);
         boolean close = hasBodyPending();
         if (close) h.set("Connection", "close");

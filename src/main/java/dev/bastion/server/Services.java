@@ -58,6 +58,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.state.SharedState sharedState;
     final dev.bastion.limit.LimitsRuntime limits;
     final dev.bastion.budget.BudgetsRuntime budgets;
+    final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
     private long usageTimer = -1;
@@ -85,6 +86,7 @@ final class Services implements AutoCloseable {
         this.sharedState = dev.bastion.state.SharedState.of(config, redisClient);
         this.limits = dev.bastion.limit.LimitsRuntime.create(config, store, storeExecutor, sharedState);
         this.limits.registerMetrics(metrics.registry());
+        this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState);
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
     }
 
@@ -113,6 +115,9 @@ final class Services implements AutoCloseable {
                 return null;
             }).onFailure(e -> log.warn("signing key refresh failed: {}", e.getMessage())));
             if (config.redis() == null) return Future.succeededFuture(s);
+            // Open the pool's first connection now, so the first limit decision does not pay for the handshake.
+            s.redisClient.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING))
+                    .onFailure(t -> log.warn("Redis unreachable at start ({}); limits follow limits.on_backend_failure until it is back", t.getMessage()));
             s.redis = new RedisRevocationChannel(vertx, s.redisClient, s.revocations::apply);
             // Redis being down at start is not fatal: the store poll still delivers revocations.
             return s.redis.start().recover(t -> {

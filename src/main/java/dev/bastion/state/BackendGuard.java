@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,15 @@ public final class BackendGuard {
     }
 
     public <T> Future<T> call(Supplier<Future<T>> primary, Supplier<Future<T>> fallback) {
+        return call(primary, fallback, null);
+    }
+
+    /**
+     * @param undoLate when the primary answered after its timeout (the fallback already answered the
+     *                 caller), undoes what that late answer took — a reservation, a lease, a claim — so
+     *                 nothing stays held in Redis for a request that no longer counts on it
+     */
+    public <T> Future<T> call(Supplier<Future<T>> primary, Supplier<Future<T>> fallback, Consumer<T> undoLate) {
         if (!breaker.tryAcquirePermission()) return failed(null, fallback);
         long start = System.nanoTime();
         Future<T> f;
@@ -58,6 +68,7 @@ public final class BackendGuard {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             return failed(e, fallback);
         }
+        Future<T> answer = f;
         return f.timeout(timeoutMs, TimeUnit.MILLISECONDS).transform(ar -> {
             long took = System.nanoTime() - start;
             if (ar.succeeded()) {
@@ -65,6 +76,9 @@ public final class BackendGuard {
                 return Future.succeededFuture(ar.result());
             }
             breaker.onError(took, TimeUnit.NANOSECONDS, ar.cause());
+            if (undoLate != null && !answer.isComplete()) answer.onSuccess(late -> {
+                if (late != null) undoLate.accept(late);
+            });
             return failed(ar.cause(), fallback);
         });
     }
@@ -74,9 +88,16 @@ public final class BackendGuard {
         long now = System.currentTimeMillis();
         long last = lastLog.get();
         if (now - last > 10_000 && lastLog.compareAndSet(last, now)) {
-            log.warn("{}: shared backend unavailable ({}), using the configured fallback (circuit {})", name,
-                    cause == null ? "circuit open" : cause.getClass().getSimpleName(), breaker.getState());
+            log.warn("{}: shared backend unavailable ({}), using the configured fallback (circuit {})", name, describe(cause), breaker.getState());
         }
         return fallback.get();
+    }
+
+    /** The failure, for the log: Redis error replies and connection errors carry no request data. */
+    private static String describe(Throwable cause) {
+        if (cause == null) return "circuit open";
+        String m = cause.getMessage();
+        if (m == null) return cause.getClass().getSimpleName();
+        return cause.getClass().getSimpleName() + ": " + (m.length() > 200 ? m.substring(0, 200) + "…" : m);
     }
 }

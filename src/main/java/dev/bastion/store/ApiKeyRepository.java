@@ -71,8 +71,8 @@ public final class ApiKeyRepository {
 
     /** The key's own tier, if one is assigned (it then wins over its org's). */
     public Optional<String> tierOf(String id) {
-        return jdbc.one("api_keys: tier", "SELECT tier FROM api_keys WHERE id = ?", ps -> ps.setString(1, id), rs -> rs.getString(1))
-                .flatMap(Optional::ofNullable);
+        return jdbc.one("api_keys: tier", "SELECT tier FROM api_keys WHERE id = ?", ps -> ps.setString(1, id), rs -> Optional.ofNullable(rs.getString(1)))
+                .flatMap(t -> t);
     }
 
     /** Assigns a tier (null removes it); false when there is no such key (in that org, when given). */

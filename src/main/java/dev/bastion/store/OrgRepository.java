@@ -28,8 +28,7 @@ public final class OrgRepository {
     }
 
     public Optional<Org> find(String id) {
-        return jdbc.one("orgs: lookup", "SELECT id, created_at FROM orgs WHERE id = ?", ps -> ps.setString(1, id),
-                rs -> new Org(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
+        return jdbc.one("orgs: lookup", "SELECT id, created_at, tier FROM orgs WHERE id = ?", ps -> ps.setString(1, id), OrgRepository::read);
     }
 
     /** Creates the org when it does not exist yet; returns true when it was created by this call. */
@@ -43,8 +42,8 @@ public final class OrgRepository {
 
     /** The org's tier, if one is assigned. */
     public Optional<String> tierOf(String id) {
-        return jdbc.one("orgs: tier", "SELECT tier FROM orgs WHERE id = ?", ps -> ps.setString(1, id), rs -> rs.getString(1))
-                .flatMap(Optional::ofNullable);
+        return jdbc.one("orgs: tier", "SELECT tier FROM orgs WHERE id = ?", ps -> ps.setString(1, id), rs -> Optional.ofNullable(rs.getString(1)))
+                .flatMap(t -> t);
     }
 
     /** Assigns a tier (null removes it); false when there is no such org. */
@@ -56,7 +55,10 @@ public final class OrgRepository {
     }
 
     public List<Org> list() {
-        return jdbc.list("orgs: list", "SELECT id, created_at FROM orgs ORDER BY id", ps -> {},
-                rs -> new Org(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
+        return jdbc.list("orgs: list", "SELECT id, created_at, tier FROM orgs ORDER BY id", ps -> {}, OrgRepository::read);
+    }
+
+    private static Org read(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Org(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3));
     }
 }

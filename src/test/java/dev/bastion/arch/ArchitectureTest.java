@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The package boundaries of docs/architecture.md, enforced. */
 class ArchitectureTest {
     /** One control per package; none reaches into another. */
-    static final List<String> CONTROLS = List.of("edge", "authn", "authz", "limit", "upstream");
+    static final List<String> CONTROLS = List.of("edge", "authn", "authz", "limit", "budget", "idempotency", "upstream");
     static JavaClasses classes;
 
     @BeforeAll
@@ -45,7 +45,8 @@ class ArchitectureTest {
     void chainKnowsNoControl() {
         noClasses().that().resideInAPackage("dev.bastion.chain..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.bastion.edge..", "dev.bastion.authn..", "dev.bastion.authz..", "dev.bastion.limit..",
-                        "dev.bastion.upstream..", "dev.bastion.server..", "dev.bastion.store..", "dev.bastion.config..")
+                        "dev.bastion.budget..", "dev.bastion.idempotency..", "dev.bastion.upstream..", "dev.bastion.server..",
+                        "dev.bastion.store..", "dev.bastion.config..")
                 .check(classes);
     }
 
@@ -67,6 +68,13 @@ class ArchitectureTest {
     void theJoseCoreStandsAlone() {
         noClasses().that().resideInAPackage("dev.bastion.authn.jose..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.bastion.store..", "dev.bastion.config..", "dev.bastion.chain..", "io.vertx..").check(classes);
+    }
+
+    @Test
+    void sharedStateAndTheLlmLibraryKnowNoControl() {
+        noClasses().that().resideInAnyPackage("dev.bastion.state..", "dev.bastion.llm..").should().dependOnClassesThat()
+                .resideInAnyPackage(CONTROLS.stream().map(p -> "dev.bastion." + p + "..").toArray(String[]::new))
+                .check(classes);
     }
 
     @Test

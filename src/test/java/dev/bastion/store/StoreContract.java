@@ -102,6 +102,37 @@ abstract class StoreContract {
     }
 
     @Test
+    void tiersAreOptionalAndAKeysTierIsScopedToItsOrg() {
+        String org = "org-t-" + System.nanoTime();
+        ApiKeyService.CreatedKey k = service().create(org, Set.of("invoke"), null, null);
+        assertThat(store().orgs().tierOf(org)).isEmpty();
+        assertThat(store().apiKeys().tierOf(k.record().id())).isEmpty();
+        assertThat(store().orgs().setTier(org, "pro")).isTrue();
+        assertThat(store().orgs().tierOf(org)).hasValue("pro");
+        assertThat(store().apiKeys().setTier("someone-else", k.record().id(), "enterprise")).as("another org's key").isFalse();
+        assertThat(store().apiKeys().setTier(org, k.record().id(), "enterprise")).isTrue();
+        assertThat(store().apiKeys().tierOf(k.record().id())).hasValue("enterprise");
+        assertThat(store().orgs().setTier("no-such-org-" + System.nanoTime(), "pro")).isFalse();
+        store().orgs().setTier(org, null);
+        assertThat(store().orgs().tierOf(org)).isEmpty();
+    }
+
+    @Test
+    void usageAddsUpPerRuleSubjectAndPeriod() {
+        String org = "org-usage-" + System.nanoTime();
+        store().orgs().ensure(org);
+        Instant day = Instant.parse("2026-11-23T00:00:00Z");
+        store().usage().add("daily", "org:" + org, org, day, 100, 2500, Instant.now());
+        store().usage().add("daily", "org:" + org, org, day, 50, 500, Instant.now());
+        store().usage().add("daily", "org:" + org, org, day.plus(Duration.ofDays(1)), 7, 0, Instant.now());
+        var u = store().usage().find("daily", "org:" + org, day).orElseThrow();
+        assertThat(u.tokens()).isEqualTo(150);
+        assertThat(u.costMicros()).isEqualTo(3000);
+        assertThat(store().usage().forOrg(org, day)).hasSize(2);
+        assertThat(store().usage().forOrg("other-" + org, day)).isEmpty();
+    }
+
+    @Test
     void usersAreCreatedOncePerProviderIdentity() {
         String org = "org-u-" + System.nanoTime();
         store().orgs().ensure(org);

@@ -1,0 +1,129 @@
+package dev.bastion.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.testing.BastionProcess;
+import dev.bastion.testing.TestGateway;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * L5 failure behaviour: Redis dies mid-run. {@code on_backend_failure: local} keeps answering from the
+ * node's own counters, {@code deny} refuses with 503 — never a 500, never a thread per request left
+ * behind — and both go back to the shared counters by themselves when Redis returns.
+ */
+class RedisOutageTest {
+    static String config(int redisPort, String mode) {
+        return TestGateway.config("""
+                  - id: models
+                    match: { methods: [GET], path: /v1/models }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    limits: [{ per: api_key, rate: 100000/1m }]
+                    concurrency: [{ per: api_key, max: 50 }]
+                    tiers: false
+                  - id: chat
+                    match: { methods: [POST], path: /v1/chat/completions }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    llm: chat
+                    tiers: false
+                  - id: orders
+                    match: { methods: [POST], path: /orders }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    idempotency: {}
+                    tiers: false
+                redis: { url: "redis://127.0.0.1:%d" }
+                limits: { per_ip: off, on_backend_failure: %s, backend_timeout: 200ms }
+                budgets:
+                  rules: [{ id: daily, per: org, period: day, tokens: 1000000 }]
+                """.formatted(redisPort, mode));
+    }
+
+    @Test
+    void localKeepsServingDenyRefusesAndBothRecoverWhenRedisReturns() throws Exception {
+        int port = BastionProcess.freePort();
+        RedisServer redis = new RedisServer(port);
+        redis.start();
+        try (TestGateway local = TestGateway.start(config(port, "local")); TestGateway deny = TestGateway.start(config(port, "deny"))) {
+            for (TestGateway gw : new TestGateway[] {local, deny}) {
+                gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json").setStatusCode(req.path().equals("/orders") ? 201 : 200)
+                        .end("{\"choices\":[{\"message\":{\"content\":\"ok\"}}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":5,\"total_tokens\":10}}"));
+            }
+            String lk = local.createKey("outage-l", "invoke");
+            String dk = deny.createKey("outage-d", "invoke");
+            assertThat(statuses(local, lk, 5)).containsOnlyKeys(200, 201);
+            assertThat(statuses(deny, dk, 5)).containsOnlyKeys(200, 201);
+            int threadsBefore = Thread.getAllStackTraces().size();
+
+            redis.stop();
+            Map<String, Integer> duringLocal = new HashMap<>();
+            Map<String, Integer> duringDeny = new HashMap<>();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            int i = 0;
+            while (System.nanoTime() < until) {
+                i++;
+                record(duringLocal, local, lk, i);
+                record(duringDeny, deny, dk, i);
+            }
+            System.out.println("during the outage: local " + duringLocal + ", deny " + duringDeny);
+            assertThat(duringLocal.keySet()).as("local: served from this node's counters").allMatch(k -> k.startsWith("200") || k.startsWith("201"));
+            assertThat(duringDeny.keySet()).as("deny: refused with the named reason, never a 500")
+                    .allMatch(k -> k.equals("503 rate_limit_unavailable") || k.equals("503 budget_unavailable") || k.equals("503 idempotency_unavailable"));
+            assertThat(duringDeny).containsKeys("503 rate_limit_unavailable", "503 budget_unavailable", "503 idempotency_unavailable");
+            int threadsDuring = Thread.getAllStackTraces().size();
+            assertThat(threadsDuring - threadsBefore).as("no thread per failed call (%d requests)", i * 6).isLessThan(10);
+            assertThat(local.send(HttpRequest.newBuilder(local.adminUri("/metrics")).build()).body())
+                    .containsPattern("bastion_shared_state_failures_total\\{kind=\"rate_limits\",?\\} [1-9]");
+
+            redis = new RedisServer(port);
+            redis.start();
+            long back = System.nanoTime();
+            Map<Integer, Integer> after;
+            do {
+                Thread.sleep(250);
+                after = statuses(deny, dk, 1);
+            } while (!after.keySet().stream().allMatch(s -> s == 200 || s == 201) && System.nanoTime() - back < TimeUnit.SECONDS.toNanos(15));
+            assertThat(after).as("deny recovers by itself").containsOnlyKeys(200, 201);
+            assertThat(statuses(local, lk, 1)).containsOnlyKeys(200, 201);
+            System.out.printf("shared limits resumed %d ms after Redis came back%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
+            HttpResponse<String> shared = local.get("/v1/models", lk);
+            assertThat(shared.headers().firstValue("RateLimit").orElseThrow()).as("counting in Redis again (a fresh window there)")
+                    .containsPattern("r=9999[0-9];");
+        } finally {
+            redis.stop();
+        }
+    }
+
+    static void record(Map<String, Integer> seen, TestGateway gw, String key, int i) throws Exception {
+        for (HttpResponse<String> r : new HttpResponse[] {gw.get("/v1/models", key), chat(gw, key), order(gw, key, i)}) {
+            String code = r.statusCode() >= 400 ? " " + r.body().replaceAll(".*\"code\":\"([a-z_]+)\".*", "$1") : "";
+            seen.merge(r.statusCode() + code, 1, Integer::sum);
+        }
+    }
+
+    static HttpResponse<String> chat(TestGateway gw, String key) throws Exception {
+        return gw.postJson("/v1/chat/completions", key, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":10}");
+    }
+
+    static HttpResponse<String> order(TestGateway gw, String key, int i) throws Exception {
+        return gw.send(gw.request("/orders").header("Authorization", "Bearer " + key).header("Idempotency-Key", "order-" + i)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    }
+
+    static Map<Integer, Integer> statuses(TestGateway gw, String key, int rounds) throws Exception {
+        Map<Integer, Integer> out = new HashMap<>();
+        for (int i = 0; i < rounds; i++) {
+            for (HttpResponse<String> r : new HttpResponse[] {gw.get("/v1/models", key), chat(gw, key), order(gw, key, (int) System.nanoTime())}) {
+                out.merge(r.statusCode(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+}
