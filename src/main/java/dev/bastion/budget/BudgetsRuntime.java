@@ -41,10 +41,7 @@ public final class BudgetsRuntime implements AutoCloseable {
                 ? new FailoverLedger(new RedisLedger(state.redis(), stored, LEASE_MS), local, state.fallBackToLocal(), guard)
                 : local;
         this.events = new BudgetEvents(audit, registry, config.alerts());
-        if (guard != null) {
-            io.micrometer.core.instrument.FunctionCounter.builder("bastion.shared_state.failures", guard, BackendGuard::failures)
-                    .description("Decisions answered by the failure mode because Redis was unreachable").tag("kind", "budgets").register(registry);
-        }
+        if (guard != null) guard.registerMetric(registry);
     }
 
     public static BudgetsRuntime create(BudgetsConfig config, Store store, Executor storeExecutor, SharedState state, MeterRegistry registry,

@@ -2,7 +2,7 @@ package dev.bastion.budget;
 
 import dev.bastion.state.RedisScript;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Redis;
+import dev.bastion.state.RedisScript.Sender;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +19,11 @@ final class RedisLedger implements Ledger {
     static final RedisScript SETTLE = RedisScript.load("/lua/budget_settle.lua");
     static final RedisScript SEED = RedisScript.load("/lua/budget_seed.lua");
 
-    private final Redis redis;
+    private final Sender redis;
     private final StoredUsage stored;
     private final long leaseMs;
 
-    RedisLedger(Redis redis, StoredUsage stored, long leaseMs) {
+    RedisLedger(Sender redis, StoredUsage stored, long leaseMs) {
         this.redis = redis;
         this.stored = stored;
         this.leaseMs = leaseMs;

@@ -50,4 +50,9 @@ public final class IdempotencyStores {
     public long backendFailures() {
         return guard == null ? 0 : guard.failures();
     }
+
+    /** Counts answers the failure mode gave while Redis was unreachable. */
+    public void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        if (guard != null) guard.registerMetric(registry);
+    }
 }

@@ -2,7 +2,7 @@ package dev.bastion.idempotency;
 
 import dev.bastion.state.RedisScript;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Redis;
+import dev.bastion.state.RedisScript.Sender;
 import java.util.List;
 
 /**
@@ -13,9 +13,9 @@ import java.util.List;
 final class RedisIdempotencyStore implements IdempotencyStore {
     static final RedisScript SCRIPT = RedisScript.load("/lua/idempotency.lua");
 
-    private final Redis redis;
+    private final Sender redis;
 
-    RedisIdempotencyStore(Redis redis) {
+    RedisIdempotencyStore(Sender redis) {
         this.redis = redis;
     }
 

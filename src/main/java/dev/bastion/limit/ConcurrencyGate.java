@@ -3,7 +3,7 @@ package dev.bastion.limit;
 import dev.bastion.state.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
+import dev.bastion.state.RedisScript.Sender;
 import io.vertx.redis.client.Request;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,10 +56,10 @@ interface ConcurrencyGate {
      */
     final class Shared implements ConcurrencyGate {
         static final RedisScript SCRIPT = RedisScript.load("/lua/concurrency.lua");
-        private final Redis redis;
+        private final Sender redis;
         private final long leaseMs;
 
-        Shared(Redis redis, long leaseMs) {
+        Shared(Sender redis, long leaseMs) {
             this.redis = redis;
             this.leaseMs = leaseMs;
         }

@@ -37,8 +37,8 @@ public final class LimitsRuntime {
     private LimitsRuntime(BastionConfig config, Store store, Executor storeExecutor, SharedState state) {
         this.config = config;
         this.shared = state.shared();
-        this.limiterGuard = state.guard("rate limits");
-        this.gateGuard = state.guard("concurrency caps");
+        this.limiterGuard = state.guard("rate_limits");
+        this.gateGuard = state.guard("concurrency");
         this.failureMode = state.onFailure();
         if (shared) {
             this.limiter = new FailoverLimiter(new RedisLimiter(state.redis()), local, state.onFailure(), limiterGuard);
@@ -65,14 +65,8 @@ public final class LimitsRuntime {
 
     /** Counts of decisions the failure mode answered because Redis was unreachable. */
     public void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        if (limiterGuard != null) {
-            io.micrometer.core.instrument.FunctionCounter.builder("bastion.shared_state.failures", limiterGuard, BackendGuard::failures)
-                    .description("Decisions answered by the failure mode because Redis was unreachable").tag("kind", "rate_limits").register(registry);
-        }
-        if (gateGuard != null) {
-            io.micrometer.core.instrument.FunctionCounter.builder("bastion.shared_state.failures", gateGuard, BackendGuard::failures)
-                    .description("Decisions answered by the failure mode because Redis was unreachable").tag("kind", "concurrency").register(registry);
-        }
+        if (limiterGuard != null) limiterGuard.registerMetric(registry);
+        if (gateGuard != null) gateGuard.registerMetric(registry);
     }
 
     /** Decisions answered by the fallback because Redis was unavailable (metrics). */

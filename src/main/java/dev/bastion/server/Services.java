@@ -55,6 +55,7 @@ final class Services implements AutoCloseable {
     JwksEndpoint jwksEndpoint;
     /** The process's Redis client when {@code redis.url} is set; else null. */
     final io.vertx.redis.client.Redis redisClient;
+    final dev.bastion.state.RedisPipe redisPipe;
     final dev.bastion.state.SharedState sharedState;
     final dev.bastion.limit.LimitsRuntime limits;
     final dev.bastion.budget.BudgetsRuntime budgets;
@@ -83,10 +84,12 @@ final class Services implements AutoCloseable {
         this.apiKeys = new ApiKeyAuthenticator(store.apiKeys(), storeExecutor, config.apiKeys().cacheTtl(), config.apiKeys().cacheSize(), clock);
         this.revocationService = new RevocationService(store, clock, this::broadcast, revocations);
         this.redisClient = config.redis() == null ? null : dev.bastion.state.RedisClients.create(vertx, config.redis(), secrets);
-        this.sharedState = dev.bastion.state.SharedState.of(config, redisClient);
+        this.redisPipe = redisClient == null ? null : new dev.bastion.state.RedisPipe(redisClient, config.limits().backendTimeout().toMillis());
+        this.sharedState = dev.bastion.state.SharedState.of(config, redisPipe);
         this.limits = dev.bastion.limit.LimitsRuntime.create(config, store, storeExecutor, sharedState);
         this.limits.registerMetrics(metrics.registry());
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState);
+        this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
     }
 
@@ -154,6 +157,7 @@ final class Services implements AutoCloseable {
         }
         if (feed != null) feed.close();
         if (redis != null) redis.close();
+        if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
         storeExecutor.shutdownNow();
     }

@@ -2,7 +2,6 @@ package dev.bastion.state;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
@@ -16,6 +15,12 @@ import java.util.List;
  * a multi-key decision atomic across every instance in one round trip.
  */
 public final class RedisScript {
+    /** Where commands go: a {@link RedisPipe}, or a plain client ({@code redis::send}). */
+    @FunctionalInterface
+    public interface Sender {
+        Future<Response> send(Request request);
+    }
+
     private final String source;
     private volatile String sha;
 
@@ -33,7 +38,7 @@ public final class RedisScript {
         }
     }
 
-    public Future<Response> run(Redis redis, List<String> keys, List<Object> args) {
+    public Future<Response> run(Sender redis, List<String> keys, List<Object> args) {
         String s = sha;
         if (s == null) return loadInto(redis).compose(x -> eval(redis, x, keys, args));
         return eval(redis, s, keys, args).recover(t -> {
@@ -42,7 +47,7 @@ public final class RedisScript {
         });
     }
 
-    private static Future<Response> eval(Redis redis, String sha1, List<String> keys, List<Object> args) {
+    private static Future<Response> eval(Sender redis, String sha1, List<String> keys, List<Object> args) {
         Request req = Request.cmd(Command.EVALSHA).arg(sha1).arg(keys.size());
         for (String k : keys) req.arg(k);
         for (Object a : args) {
@@ -53,7 +58,7 @@ public final class RedisScript {
         return redis.send(req);
     }
 
-    private Future<String> loadInto(Redis redis) {
+    private Future<String> loadInto(Sender redis) {
         return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).map(r -> {
             sha = r.toString();
             return sha;

@@ -2,7 +2,6 @@ package dev.bastion.state;
 
 import dev.bastion.config.BastionConfig;
 import dev.bastion.config.LimitsConfig;
-import io.vertx.redis.client.Redis;
 import java.time.Duration;
 
 /**
@@ -10,16 +9,17 @@ import java.time.Duration;
  * {@code limits.backend}: in this process, or in Redis shared by every instance — then with the
  * deployment's explicit failure mode ({@code on_backend_failure}) for when Redis is unreachable.
  *
- * @param redis     the shared store; null when state is kept in this process
+ * @param redis     commands to the shared store; null when state is kept in this process
  * @param onFailure what to do while Redis is unreachable
  * @param timeout   longest wait for a Redis answer before it counts as a failure
  */
-public record SharedState(Redis redis, LimitsConfig.FailureMode onFailure, Duration timeout) {
-    public static SharedState of(BastionConfig config, Redis redis) {
+public record SharedState(RedisScript.Sender redis, LimitsConfig.FailureMode onFailure, Duration timeout) {
+    /** @param pipe the process's pipe to Redis; null when {@code redis.url} is not set */
+    public static SharedState of(BastionConfig config, RedisPipe pipe) {
         LimitsConfig lc = config.limits();
-        boolean shared = lc.backend() == LimitsConfig.Backend.REDIS || (lc.backend() == LimitsConfig.Backend.AUTO && redis != null);
-        if (shared && redis == null) throw new IllegalStateException("limits.backend: redis needs redis.url");
-        return new SharedState(shared ? redis : null, lc.failureMode(config.prod()), lc.backendTimeout());
+        boolean shared = lc.backend() == LimitsConfig.Backend.REDIS || (lc.backend() == LimitsConfig.Backend.AUTO && pipe != null);
+        if (shared && pipe == null) throw new IllegalStateException("limits.backend: redis needs redis.url");
+        return new SharedState(shared ? pipe.sender() : null, lc.failureMode(config.prod()), lc.backendTimeout());
     }
 
     /** In this process only (tests, single node). */

@@ -54,7 +54,7 @@ class LedgerTest {
     }
 
     static Ledger ledger(String kind) {
-        return "redis".equals(kind) ? new RedisLedger(redis, stored, LEASE_MS) : new LocalLedger(stored, LEASE_MS, System::currentTimeMillis);
+        return "redis".equals(kind) ? new RedisLedger(redis::send, stored, LEASE_MS) : new LocalLedger(stored, LEASE_MS, System::currentTimeMillis);
     }
 
     static Account account(String name, long tokens, long cost) {
