@@ -122,6 +122,7 @@ public final class ResponseMeter {
         }
         if (root == null || !root.isObject()) return;
         reported = Usage.of(root);
+        if (reported != null) return; // the provider's own count settles it: no need to count the text
         JsonNode choices = root.get("choices");
         if (choices != null && choices.isArray()) {
             for (JsonNode c : choices) counted += completionText(c.has("message") ? c.get("message") : c);

@@ -1,10 +1,13 @@
 package dev.bastion.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import java.security.SecureRandom;
 import java.util.Locale;
 
 /**
@@ -14,6 +17,13 @@ import java.util.Locale;
  * <p>
  * Text is counted as ordinary text: special-token strings such as {@code <|endoftext|>} in a prompt are
  * counted as the characters they are, never interpreted (and never an exception an attacker can cause).
+ * <p>
+ * Prompt text repeats: every turn of a chat resends the system prompt and the history. Counts of prompt
+ * strings are therefore remembered by a keyed 128-bit fingerprint of the text (never the text itself:
+ * a gateway should not keep prompts in memory longer than a request) — tokenizing is the largest cost
+ * of a budgeted request, hashing is a small fraction of it. The fingerprint's random per-process keys
+ * keep anyone from crafting two texts that share one; even then, only a reservation estimate would be
+ * off, and the real usage settles it.
  */
 public final class TokenCounter {
     /** Chat framing per OpenAI's cookbook: every message costs 3 tokens, a name 1 more, the reply's priming 3. */
@@ -25,8 +35,21 @@ public final class TokenCounter {
 
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
+    /** Shorter strings cost less to count than to look up. */
+    static final int MIN_CACHED_CHARS = 48;
+
     private final Encoding o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE);
     private final Encoding cl100k = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+    private final Cache<Fingerprint, Integer> counts = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final long k1, k2;
+
+    private record Fingerprint(long h1, long h2, int length, boolean o200k) {}
+
+    public TokenCounter() {
+        SecureRandom random = new SecureRandom();
+        k1 = random.nextLong() | 1;
+        k2 = random.nextLong() | 1;
+    }
 
     /** The encoding of a model, by its name's family (dated and fine-tuned variants included). */
     public Encoding encodingFor(String model) {
@@ -44,6 +67,23 @@ public final class TokenCounter {
 
     public int count(String model, String text) {
         return text == null || text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
+    }
+
+    /** Tokens of prompt text: remembered, since prompts repeat. */
+    private int ordinary(Encoding enc, String s) {
+        if (s.length() < MIN_CACHED_CHARS) return s.isEmpty() ? 0 : enc.countTokensOrdinary(s);
+        return counts.get(fingerprint(enc, s), f -> enc.countTokensOrdinary(s));
+    }
+
+    /** Two polynomial hashes with random odd multipliers, plus the length and the encoding. */
+    private Fingerprint fingerprint(Encoding enc, String s) {
+        long h1 = 0, h2 = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            h1 = (h1 + c) * k1;
+            h2 = (h2 ^ c) * k2;
+        }
+        return new Fingerprint(h1, Long.rotateLeft(h2, 31) * k1, s.length(), enc == o200k);
     }
 
     /** The prompt tokens of a chat request's {@code messages} (and its tool definitions). */
@@ -82,7 +122,7 @@ public final class TokenCounter {
         return n;
     }
 
-    private static int content(Encoding enc, JsonNode content) {
+    private int content(Encoding enc, JsonNode content) {
         if (content == null || content.isNull()) return 0;
         if (content.isTextual()) return ordinary(enc, content.asText());
         int n = 0;
@@ -94,9 +134,5 @@ public final class TokenCounter {
             }
         }
         return n;
-    }
-
-    private static int ordinary(Encoding enc, String s) {
-        return s.isEmpty() ? 0 : enc.countTokensOrdinary(s);
     }
 }

@@ -38,6 +38,29 @@ class LlmTest {
     }
 
     @Test
+    void rememberedPromptCountsStayExactPerTextAndEncoding() throws Exception {
+        // Counted twice (the second time from memory), and in the other encoding: each as a fresh counter says.
+        for (int round = 0; round < 2; round++) {
+            assertThat(chat(COOKBOOK.formatted("gpt-4-0613")).promptTokens()).isEqualTo(129);
+            assertThat(chat(COOKBOOK.formatted("gpt-4o")).promptTokens()).isEqualTo(124);
+        }
+        // Same length, different text: never confused with each other.
+        String words = "the quick brown fox jumps over the lazy dog again and again and again ";
+        String digits = "7".repeat(words.length());
+        assertThat(words.length()).isGreaterThanOrEqualTo(TokenCounter.MIN_CACHED_CHARS);
+        for (int round = 0; round < 2; round++) {
+            assertThat(tokensOf(words)).isEqualTo(new TokenCounter().count("gpt-4o", words));
+            assertThat(tokensOf(digits)).isEqualTo(new TokenCounter().count("gpt-4o", digits)).isNotEqualTo(tokensOf(words));
+        }
+    }
+
+    private int tokensOf(String userText) throws Exception {
+        String json = new ObjectMapper().createObjectNode().put("model", "gpt-4o").set("messages",
+                new ObjectMapper().createArrayNode().add(new ObjectMapper().createObjectNode().put("role", "user").put("content", userText))).toString();
+        return chat(json).promptTokens() - TokenCounter.REPLY_PRIMING - TokenCounter.PER_MESSAGE - counter.count("gpt-4o", "user");
+    }
+
+    @Test
     void modelFamiliesPickTheirEncoding() {
         for (String m : List.of("gpt-4o", "gpt-4o-mini-2024-07-18", "gpt-4.1", "o3-mini", "ft:gpt-4o:acme::abc", "openai/gpt-5")) {
             assertThat(counter.encodingFor(m).getName()).as(m).isEqualTo("o200k_base");
