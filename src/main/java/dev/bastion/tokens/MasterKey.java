@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import org.slf4j.Logger;
@@ -67,21 +66,36 @@ public final class MasterKey {
             }
             Path db = Path.of(config.store().url().substring("sqlite:".length())).toAbsolutePath();
             Path file = db.resolveSibling("master-key.json");
-            if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, generateKeysetJson(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
-                log.warn("created a development master key at {}; set tokens.master_key in production", file);
-            }
+            if (!Files.exists(file)) createDevelopmentKey(file);
             return fromKeysetJson(Files.readString(file, StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new ConfigException("tokens.master_key: not a usable Tink AEAD keyset (" + e.getClass().getSimpleName() + ")");
         } catch (IOException e) {
             throw new ConfigException("tokens.master_key: cannot read or create the development key (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Writes a new key where no process can read it half-written or with loose permissions: to an
+     * owner-only temporary file, then linked into place — link fails if the file exists, so of several
+     * nodes starting at once exactly one key wins and the others read it.
+     */
+    private static void createDevelopmentKey(Path file) throws IOException, GeneralSecurityException {
+        Files.createDirectories(file.getParent());
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(file.getParent(), ".master-key", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            tmp = Files.createTempFile(file.getParent(), ".master-key", ".tmp");
+        }
+        try {
+            Files.writeString(tmp, generateKeysetJson(), StandardCharsets.UTF_8);
+            Files.createLink(file, tmp);
+            log.warn("created a development master key at {}; set tokens.master_key in production", file);
+        } catch (java.nio.file.FileAlreadyExistsException anotherNodeWon) {
+            // another process created it first: use theirs
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
