@@ -7,27 +7,14 @@
 #   bench/auth.sh [--duration 15s] [--connections 32] [--identity-binding caller|request] [--no-install]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 duration=15s; connections=32; install=1; binding=caller
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --identity-binding) binding="$2"; shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    --no-install) install=0; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
-if ! command -v wrk >/dev/null && [ "$install" = 1 ]; then
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends wrk >/dev/null
-fi
-./bastion build >/dev/null
-. <(sed -n '/^java_major()/,/^}/p;/^find_jdk()/,/^}/p' ./bastion)
-JAVA="$(find_jdk)/bin/java"
+bench_option() { case "$1" in --identity-binding) binding="$2" ;; *) return 1 ;; esac; }
+parse_options "$@"
+need_packages wrk
+bastion_java
 out="$PWD/bench/out/auth-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$out"
 MOCK=18181 BASTION=18180 ADMIN=19190 IDP=18182
-pids=(); cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }; trap cleanup EXIT
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 
 "$JAVA" -jar target/bastion.jar mock-llm --port $MOCK >"$out/mock.log" 2>&1 & pids+=($!)
 JWT=$("$JAVA" -cp target/bastion.jar bench/tools/MintToken.java "$out/idp" "http://127.0.0.1:$IDP" RS256)
@@ -45,6 +32,7 @@ identity:
 tokens:
   endpoint: { requests_per_ip: 100000/1m }
   identity_binding: $binding
+limits: { per_ip: 100000000/1m }   # the per-IP limit every public route has, too high to trigger
 upstreams:
   llm: { url: "http://127.0.0.1:$MOCK", kind: ai, max_connections: 64 }
   app: { url: "http://127.0.0.1:$MOCK", kind: app, max_connections: 64 }

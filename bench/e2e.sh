@@ -7,39 +7,17 @@
 #   bench/e2e.sh [--duration 20s] [--connections 32] [--rounds 2] [--no-install]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 duration=20s; connections=32; rounds=2; install=1; warmup=10s
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --duration) duration="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --no-install) install=0; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
-
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
-if [ "${#need[@]}" -gt 0 ] && [ "$install" = 1 ]; then
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-command -v wrk >/dev/null || { echo "wrk is required" >&2; exit 1; }
+parse_options "$@"
+need_packages wrk nginx haproxy
 NGINX=$(command -v nginx || echo /usr/sbin/nginx); HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
-
-./bastion build >/dev/null
-. <(sed -n '/^java_major()/,/^}/p;/^find_jdk()/,/^}/p' ./bastion)
-JAVA_HOME="$(find_jdk)"; JAVA="$JAVA_HOME/bin/java"
+bastion_java
 
 out="$PWD/bench/out/$(date +%Y%m%d-%H%M%S)"; mkdir -p "$out"
 MOCK=18081 BASTION=18080 NGINX_PORT=18082 HAPROXY_PORT=18083 ADMIN=19090
-pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; [ -f "$out/nginx.pid" ] && kill "$(cat "$out/nginx.pid")" 2>/dev/null || true; }
-trap cleanup EXIT
 
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 
 # The shared upstream: Bastion's mock model, non-streaming answers, one event loop.
 "$JAVA" -jar target/bastion.jar mock-llm --port $MOCK --instances 1 >"$out/mock.log" 2>&1 & pids+=($!)
@@ -54,6 +32,7 @@ listeners:
   admin: { host: 127.0.0.1, port: $ADMIN }
 store: { url: "sqlite:$out/bastion.db" }
 access_log: { enabled: ${BENCH_ACCESS_LOG:-true} }
+limits: { per_ip: 100000000/1m }   # the per-IP limit every public route has, too high to trigger
 upstreams:
   mock: { url: "http://127.0.0.1:$MOCK", api_key: "file:$out/provider.key", max_connections: 64 }
 routes:
