@@ -128,6 +128,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  # rate limit: 60 requests/min per key, then 429 with Retry-After");
         out.println("  for i in $(seq 65); do curl -s -o /dev/null -w '%{http_code} ' " + base + "/v1/models -H \"Authorization: Bearer $BASTION_KEY\"; done; echo");
         out.println();
+        out.println("  # every answer says which limits apply and what is left (the org is on the 'free' tier)");
+        out.println("  curl -si " + base + "/v1/models -H \"Authorization: Bearer $BASTION_KEY\" | grep -i '^ratelimit'");
+        out.println();
+        out.println("  # token and cost budgets: prompt + max_tokens reserved before forwarding, settled from the usage (another terminal):");
+        out.println("  ./bastion usage show --org demo");
+        out.println("  ./bastion orgs set-tier demo pro        # a new plan, effective within seconds, no restart");
+        out.println();
         out.println("  # machine clients get short-lived tokens from Bastion's OAuth2 endpoint (another terminal):");
         out.println("  ./bastion clients create --org demo --scopes invoke        # prints client_id and client_secret once");
         out.println("  curl -s -u CLIENT_ID:CLIENT_SECRET -d grant_type=client_credentials " + base + "/oauth2/token");

@@ -1,0 +1,88 @@
+package dev.bastion.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.testing.BastionProcess;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bastion demo} — the README's first command — as a user runs it: a child process, the printed key,
+ * a chat completion through the gateway with tier headers and a settled budget, and the CLI lines the
+ * tour prints ({@code usage show}, {@code orgs set-tier}) working against the running demo.
+ */
+class DemoProcessTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void theDemoServesChatWithTiersAndBudgetsAndItsTourCommandsWork(@TempDir Path dir) throws Exception {
+        int port = BastionProcess.freePort(), admin = BastionProcess.freePort(), mock = BastionProcess.freePort();
+        Process demo = BastionProcess.start(dir, "demo", Map.of(), "demo", "--port", "" + port, "--admin-port", "" + admin, "--mock-port", "" + mock);
+        try {
+            String key = awaitKey(dir, demo);
+            String chat = "{\"model\":\"mock-gpt-small\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}";
+            HttpResponse<String> r = post(port, key, chat);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(new JsonObject(r.body()).getJsonObject("usage").getInteger("total_tokens")).isPositive();
+            assertThat(r.headers().firstValue("RateLimit-Policy").orElse("")).contains("\"free-100-1m\";q=100;w=60").contains("\"api_key-60-1m\"");
+
+            Thread.sleep(1500); // gateways write settled usage to the store every second
+            assertThat(cli(dir, "usage", "show", "--org", "demo")).contains("org-daily-tokens").contains("key-monthly-cost");
+
+            assertThat(cli(dir, "orgs", "set-tier", "demo", "pro")).isNotNull();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            do {
+                Thread.sleep(200);
+                r = post(port, key, chat);
+            } while (!r.headers().firstValue("RateLimit-Policy").orElse("").contains("pro-1000-1m") && System.nanoTime() < deadline);
+            assertThat(r.headers().firstValue("RateLimit-Policy").orElse("")).as("the new tier applies without a restart").contains("\"pro-1000-1m\"");
+
+            String providerKey = Files.readString(dir.resolve("data/mock-provider.key")).strip();
+            assertThat(Files.readString(dir.resolve("demo.out"))).doesNotContain(providerKey);
+            assertThat(Files.readString(dir.resolve("demo.err"))).doesNotContain(providerKey).doesNotContain(key).doesNotContain("Hello, Bastion");
+        } finally {
+            demo.destroy();
+            if (!demo.waitFor(15, TimeUnit.SECONDS)) demo.destroyForcibly();
+        }
+    }
+
+    private static String awaitKey(Path dir, Process demo) throws Exception {
+        Pattern export = Pattern.compile("export BASTION_KEY=(\\S+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path out = dir.resolve("demo.out");
+        while (System.nanoTime() < deadline && demo.isAlive()) {
+            if (Files.exists(out)) {
+                Matcher m = export.matcher(Files.readString(out));
+                if (m.find()) return m.group(1);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the demo never printed a key; stderr:\n" + Files.readString(dir.resolve("demo.err")));
+    }
+
+    private HttpResponse<String> post(int port, String key, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cli(Path dir, String... args) throws Exception {
+        String name = "cli-" + args[0] + "-" + System.nanoTime();
+        int code = BastionProcess.run(dir, name, Map.of(), args);
+        String out = Files.readString(dir.resolve(name + ".out"));
+        assertThat(code).as(String.join(" ", args) + ": " + out + Files.readString(dir.resolve(name + ".err"))).isZero();
+        return out;
+    }
+}
