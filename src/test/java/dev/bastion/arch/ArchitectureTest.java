@@ -71,6 +71,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void detectorsArePlainJavaThatKnowNoControlServerOrVertx() {
+        noClasses().that().resideInAPackage("dev.bastion.detect..").should().dependOnClassesThat()
+                .resideInAnyPackage(java.util.stream.Stream.concat(CONTROLS.stream().map(p -> "dev.bastion." + p + ".."),
+                        java.util.stream.Stream.of("dev.bastion.chain..", "dev.bastion.server..", "dev.bastion.cli..", "dev.bastion.store..", "io.vertx.."))
+                        .toArray(String[]::new))
+                .check(classes);
+    }
+
+    @Test
     void sharedStateAndTheLlmLibraryKnowNoControl() {
         noClasses().that().resideInAnyPackage("dev.bastion.state..", "dev.bastion.llm..").should().dependOnClassesThat()
                 .resideInAnyPackage(CONTROLS.stream().map(p -> "dev.bastion." + p + "..").toArray(String[]::new))

@@ -1,0 +1,18 @@
+package dev.bastion.detect;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds one family of entities in text. Implementations are precise first (a random 16-digit number
+ * that fails Luhn is not a card), stateless and thread-safe, and run in time linear in the text's
+ * length: no backtracking regex (use {@link java.util.regex} only for bounded, non-nested patterns, or
+ * RE2J), no quadratic scans. They never log or keep the text.
+ */
+public interface Detector {
+    /** The entity types this detector may report. */
+    Set<String> types();
+
+    /** Adds what it finds in {@code text} to {@code out}, in any order; spans may overlap other detectors'. */
+    void scan(String text, List<Finding> out);
+}
