@@ -1,0 +1,42 @@
+package dev.bastion.detect.pii;
+
+/** Character tests shared by the hand-written scanners (ASCII only: entities are ASCII-shaped). */
+final class Chars {
+    private Chars() {}
+
+    static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    static boolean letter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    static boolean alnum(char c) {
+        return digit(c) || letter(c);
+    }
+
+    /** A letter or digit of any script: what must not touch an entity for it to stand alone. */
+    static boolean wordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    static boolean wordBefore(String s, int i) {
+        return i > 0 && wordChar(s.charAt(i - 1));
+    }
+
+    static boolean wordAfter(String s, int end) {
+        return end < s.length() && wordChar(s.charAt(end));
+    }
+
+    /** Whether one of {@code words} (lower case) starts a word within {@code window} chars before {@code i}. */
+    static boolean contextBefore(String s, int i, int window, String... words) {
+        String before = s.substring(Math.max(0, i - window), i).toLowerCase(java.util.Locale.ROOT);
+        for (String w : words) {
+            for (int at = before.indexOf(w); at >= 0; at = before.indexOf(w, at + 1)) {
+                if (at == 0 || !Character.isLetter(before.charAt(at - 1))) return true;
+            }
+        }
+        return false;
+    }
+}
