@@ -1,0 +1,152 @@
+package dev.bastion.detect.injection;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Finds base64 and hex blobs worth decoding and rot13-reads the words, so the phrase signals can look at
+ * what an attacker encoded. A blob counts only if it decodes to readable UTF-8 text: a base64 PNG, a
+ * commit hash or a JWT signature decodes to bytes and is left alone.
+ *
+ * <p>Candidates: base64 runs (standard or URL-safe alphabet, optional padding, MIME line breaks allowed)
+ * of at least 16 chars that mix upper case, lower case and digits, as encoded text always does (which
+ * also skips ordinary long words and identifiers), and hex runs of at least 16 digits, optionally
+ * {@code 0x}-prefixed. Work is capped: each blob is decoded from at most {@link #MAX_BLOB_CHARS} chars,
+ * and at most {@link #MAX_BLOBS} blobs or {@link #MAX_TOTAL_CHARS} chars per text are decoded, so a
+ * megabyte of base64 costs no more than a fixed budget.
+ *
+ * <p>Not caught: a payload after the budget is spent on decoy blobs, nested encodings (base64 of hex),
+ * hex with separators ({@code 69 67 6e} or {@code \x69}), other ciphers and compressed payloads.
+ */
+final class EncodedPayloads {
+    static final int MIN_RUN = 16;
+    static final int MAX_BLOB_CHARS = 8 * 1024;
+    static final int MAX_BLOBS = 256;
+    static final int MAX_TOTAL_CHARS = 256 * 1024;
+
+    private EncodedPayloads() {}
+
+    /** The decoded texts of the blobs in {@code visible} that decode to readable text, within the budget. */
+    static List<String> decodedTexts(String visible) {
+        List<String> texts = new ArrayList<>();
+        int blobs = 0;
+        int budget = MAX_TOTAL_CHARS;
+        StringBuilder run = new StringBuilder();
+        int i = 0;
+        while (i < visible.length() && blobs < MAX_BLOBS && budget > 0) {
+            if (!isBase64Char(visible.charAt(i))) {
+                i++;
+                continue;
+            }
+            run.setLength(0);
+            i = readRun(visible, i, run);
+            if (run.length() < MIN_RUN) continue;
+            String blob = run.length() > MAX_BLOB_CHARS ? run.substring(0, MAX_BLOB_CHARS) : run.toString();
+            byte[] bytes = decode(blob);
+            if (bytes == null) continue;
+            blobs++;
+            budget -= blob.length();
+            String text = readableText(bytes);
+            if (text != null) texts.add(text);
+        }
+        return texts;
+    }
+
+    /**
+     * Reads one run from {@code start} into {@code run} and returns where scanning continues. Line breaks
+     * inside a long run are skipped (MIME wraps base64 at 76); the run stops growing past the blob cap
+     * but is consumed to its end, so the scan stays one pass.
+     */
+    private static int readRun(String s, int start, StringBuilder run) {
+        int i = start;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (isBase64Char(c)) {
+                if (run.length() <= MAX_BLOB_CHARS) run.append(c);
+                i++;
+            } else if (c == '=') { // padding ends a blob: "a=b&c=d" is a query string, not one blob
+                while (i < s.length() && s.charAt(i) == '=') i++;
+                break;
+            } else if ((c == '\n' || c == '\r') && run.length() >= MIN_RUN && i + 1 < s.length()
+                    && (isBase64Char(s.charAt(i + 1)) || s.charAt(i + 1) == '\n')) {
+                i++;
+            } else break;
+        }
+        return i;
+    }
+
+    private static byte[] decode(String blob) {
+        String hex = blob.startsWith("0x") || blob.startsWith("0X") ? blob.substring(2) : blob;
+        if (hex.length() >= MIN_RUN && isHex(hex)) {
+            return HexFormat.of().parseHex(hex.length() % 2 == 0 ? hex : hex.substring(0, hex.length() - 1));
+        }
+        if (!looksLikeBase64(blob)) return null;
+        String body = blob.replace("=", "");
+        if (body.length() % 4 == 1) body = body.substring(0, body.length() - 1);
+        boolean urlSafe = body.indexOf('-') >= 0 || body.indexOf('_') >= 0;
+        try {
+            return (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(body);
+        } catch (IllegalArgumentException e) {
+            return null; // mixed alphabets or padding in the middle: not one blob
+        }
+    }
+
+    /** Encoded text mixes cases and digits; a long word or a snake_case name does not. */
+    private static boolean looksLikeBase64(String blob) {
+        boolean upper = false, lower = false, digit = false;
+        for (int i = 0; i < blob.length(); i++) {
+            char c = blob.charAt(i);
+            upper |= c >= 'A' && c <= 'Z';
+            lower |= c >= 'a' && c <= 'z';
+            digit |= c >= '0' && c <= '9';
+        }
+        return upper && lower && digit;
+    }
+
+    /** The bytes as text if they are valid UTF-8 and nearly all printable, else null. */
+    static String readableText(byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        int printable = 0, letters = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isLetter(c)) letters++;
+            if (!Character.isISOControl(c) || c == '\n' || c == '\r' || c == '\t') printable++;
+        }
+        return letters >= 6 && printable >= text.length() * 0.95 ? text : null;
+    }
+
+    /** Rot13 of each word; words without ASCII letters come back as they are. */
+    static String[] rot13(String[] tokens) {
+        String[] out = new String[tokens.length];
+        for (int t = 0; t < tokens.length; t++) {
+            char[] cs = tokens[t].toCharArray();
+            for (int i = 0; i < cs.length; i++) {
+                char c = cs[i];
+                if (c >= 'a' && c <= 'z') cs[i] = (char) ('a' + (c - 'a' + 13) % 26);
+            }
+            out[t] = new String(cs);
+        }
+        return out;
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' || c == '_';
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) if (Character.digit(s.charAt(i), 16) < 0) return false;
+        return true;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.bastion.detect.injection;
+
+import java.util.List;
+
+/**
+ * How much a text looks like a prompt-injection attempt.
+ *
+ * @param score   in [0, 1]; a clear attack scores at least 0.8, benign text stays below 0.5
+ * @param signals the {@link InjectionSignals} ids that fired, in {@link InjectionSignals#ALL} order
+ */
+public record InjectionVerdict(double score, List<String> signals) {
+    public static final InjectionVerdict NONE = new InjectionVerdict(0, List.of());
+
+    public InjectionVerdict {
+        if (!(score >= 0 && score <= 1)) throw new IllegalArgumentException("score outside [0,1]: " + score);
+        signals = List.copyOf(signals);
+    }
+}
