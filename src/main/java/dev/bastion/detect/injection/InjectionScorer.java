@@ -108,7 +108,7 @@ public final class InjectionScorer {
 
     private static void weighEncoded(String visible, String[] words, SignalWeights weights) {
         SignalWeights decoded = new SignalWeights();
-        ENGLISH_PHRASES.scan(EncodedPayloads.rot13(words), decoded);
+        if (ENGLISH_PHRASES.mayMatchRot13(words)) ENGLISH_PHRASES.scan(EncodedPayloads.rot13(words), decoded);
         List<String> texts = EncodedPayloads.decodedTexts(visible);
         for (String text : texts) decoded.raiseAll(phrasesIn(text, ALL_PHRASES), 0);
         if (decoded.strongest() >= DECODED_MINIMUM) {

@@ -9,10 +9,24 @@ import java.util.Map;
 final class PhraseSet {
     private final Map<String, List<PhrasePattern>> byFirstKey = new HashMap<>();
 
+    /** The first keys, rot13-encoded: a word of text among these may start a rot13-encoded phrase. */
+    private final java.util.Set<String> rot13Keys = new java.util.HashSet<>();
+
     PhraseSet(List<PhrasePattern> patterns) {
         for (PhrasePattern p : patterns) {
             for (String key : p.firstKeys()) byFirstKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
         }
+        for (String key : byFirstKey.keySet()) rot13Keys.add(EncodedPayloads.rot13(new String[] {key})[0]);
+    }
+
+    /**
+     * Whether scanning the rot13 of {@code tokens} could find anything: one of them, rot13-decoded, starts
+     * a phrase. (Keys are word prefixes and rot13 works letter by letter, so the two commute.) Almost no
+     * text passes, which spares decoding and rescanning every prompt.
+     */
+    boolean mayMatchRot13(String[] tokens) {
+        for (String t : tokens) if (rot13Keys.contains(PhrasePattern.keyOf(t))) return true;
+        return false;
     }
 
     void scan(String[] tokens, SignalWeights out) {

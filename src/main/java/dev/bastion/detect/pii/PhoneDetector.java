@@ -13,8 +13,9 @@ import java.util.Set;
  * {@code 020 7946 0958}) for the configured region hints. Only numbers valid for a real numbering plan
  * count ({@code Leniency.VALID}), so most digit runs are not phones; numbers introduced as order,
  * invoice, ticket, tracking or account numbers, or after {@code #}, are skipped. Not caught: vanity
- * numbers with letters, numbers valid only in regions not hinted, and numbers inside a run of digits
- * and phone punctuation longer than {@value #MAX_WINDOW} characters (a table of figures).
+ * numbers with letters, numbers valid only in regions not hinted, numbers inside a run of digits and
+ * phone punctuation longer than {@value #MAX_WINDOW} characters (a table of figures), and date-shaped
+ * runs ({@code 2024-01-15 10}, {@code 12/25/2024}).
  */
 public final class PhoneDetector implements Detector {
     public static final String TYPE = "PHONE";
@@ -60,18 +61,77 @@ public final class PhoneDetector implements Detector {
         }
     }
 
+    /**
+     * One candidate run {@code s[from, to)} (with one char of context each side). A run that can hold one
+     * number is parsed and validated directly — a fraction of the cost of libphonenumber's matcher; a
+     * longer run (two numbers side by side) goes to the matcher, which splits it.
+     */
     private void match(String s, int from, int to, List<Finding> out) {
+        int start = from, end = to;
+        while (start < end && !(Chars.digit(s.charAt(start)) || s.charAt(start) == '+' || s.charAt(start) == '(')) start++;
+        while (end > start && !(Chars.digit(s.charAt(end - 1)) || s.charAt(end - 1) == ')')) end--;
+        if (start >= end) return;
+        int digits = 0;
+        for (int k = start; k < end; k++) if (Chars.digit(s.charAt(k))) digits++;
+        if (digits <= 15) {
+            if (standsAlone(s, start, end) && !dateLike(s, start, end) && valid(s.substring(start, end))) out.add(new Finding(TYPE, Finding.Category.PII, start, end));
+            return;
+        }
         String window = s.substring(from, to);
         java.util.BitSet taken = new java.util.BitSet();
         for (String region : regions) {
             for (PhoneNumberMatch m : UTIL.findNumbers(window, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-                int start = from + m.start(), end = from + m.end();
-                if (taken.get(m.start()) || (start > 0 && s.charAt(start - 1) == '#')) continue;
-                if (Chars.contextBefore(s, start, 16, "order", "invoice", "ticket", "tracking", "account", "ref ", "ref:", "ref.", "id ", "id:", "id#")) continue;
+                int a = from + m.start(), b = from + m.end();
+                if (taken.get(m.start()) || !standsAlone(s, a, b)) continue;
                 taken.set(m.start(), m.end());
-                out.add(new Finding(TYPE, Finding.Category.PII, start, end));
+                out.add(new Finding(TYPE, Finding.Category.PII, a, b));
             }
         }
+    }
+
+    private boolean valid(String candidate) {
+        boolean international = candidate.charAt(0) == '+';
+        String digits = candidate.replaceAll("[^0-9]", "");
+        for (String region : regions) {
+            // A national number must carry its trunk prefix where the region's plan writes one (0 in most of
+            // the world; NANPA's 1 is optional) — as libphonenumber's VALID leniency requires too.
+            if (!international && UTIL.getCountryCodeForRegion(region) != 1) {
+                String ndd = UTIL.getNddPrefixForRegion(region, true);
+                if (ndd != null && !ndd.isEmpty() && !digits.startsWith(ndd)) continue;
+            }
+            try {
+                if (UTIL.isValidNumber(UTIL.parse(candidate, region))) return true;
+            } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+                // not a number for this region; try the next
+            }
+            if (international) return false; // the region does not matter for +CC numbers
+        }
+        return false;
+    }
+
+    /** Not glued to a word, not after {@code #}, not introduced as some other kind of number. */
+    private static boolean standsAlone(String s, int start, int end) {
+        if (Chars.wordBefore(s, start) || Chars.wordAfter(s, end) || (start > 0 && s.charAt(start - 1) == '#')) return false;
+        return !Chars.contextBefore(s, start, 16, "order", "invoice", "ticket", "tracking", "account", "ref ", "ref:", "ref.", "id ", "id:", "id#");
+    }
+
+    /** Dates written with digits: {@code 2024-01-15 10}, {@code 12/25/2024}, {@code 15.01.2024}. */
+    private static boolean dateLike(String s, int start, int end) {
+        int[] groups = new int[8];
+        int n = 0, len = 0;
+        boolean slashOrDot = false;
+        for (int k = start; k <= end; k++) {
+            char c = k < end ? s.charAt(k) : ' ';
+            if (Chars.digit(c)) {
+                len++;
+                continue;
+            }
+            if (len > 0 && n < groups.length) groups[n++] = len;
+            len = 0;
+            slashOrDot |= c == '/' || c == '.';
+        }
+        if (n >= 3 && groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2) return true;                   // 2024-01-15
+        return n >= 3 && slashOrDot && groups[0] <= 2 && groups[1] <= 2 && (groups[2] == 2 || groups[2] == 4); // 12/25/2024
     }
 
     /** Digits and what phone numbers are written with. */

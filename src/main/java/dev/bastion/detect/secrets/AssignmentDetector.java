@@ -46,14 +46,13 @@ public final class AssignmentDetector implements Detector {
             }
             int nameEnd = Chars.runEnd(text, i, AssignmentDetector::isNameChar, Integer.MAX_VALUE - 1);
             int next = nameEnd;
-            if (namesASecret(text, i, nameEnd)) {
-                Value v = valueAfter(text, nameEnd);
-                if (v != null) {
-                    if (v.end > v.start && looksLikeSecret(text, v)) {
-                        out.add(new Finding("GENERIC_SECRET", Finding.Category.SECRET, v.start, v.end));
-                    }
-                    next = Math.max(next, v.resume); // a value is read once, never rescanned as names
+            // The assignment shape first: it rules out most words of prose in a few char checks.
+            Value v = valueAfter(text, nameEnd);
+            if (v != null && namesASecret(text, i, nameEnd)) {
+                if (v.end > v.start && looksLikeSecret(text, v)) {
+                    out.add(new Finding("GENERIC_SECRET", Finding.Category.SECRET, v.start, v.end));
                 }
+                next = Math.max(next, v.resume); // a value is read once, never rescanned as names
             }
             i = next;
         }

@@ -34,7 +34,7 @@ public final class AwsSecretKeyDetector implements Detector {
             int from;
             int to;
             int keyword = keywordEnd(text, i);
-            int keyId = keyword < 0 ? TokenFormats.awsAccessKeyIdAt(text, i) : -1;
+            int keyId = keyword < 0 && text.charAt(i) == 'A' ? TokenFormats.awsAccessKeyIdAt(text, i) : -1; // every key id starts with A
             if (keyword > 0) {
                 from = keyword;
                 to = Math.min(text.length(), keyword + KEYWORD_WINDOW);
@@ -55,6 +55,9 @@ public final class AwsSecretKeyDetector implements Detector {
     private static int keywordEnd(String text, int i) {
         char c = text.charAt(i);
         if (c != 's' && c != 'S' && c != 'a' && c != 'A') return -1;
+        // Every keyword's second letter is e or w: most words starting with s or a end the check here.
+        char c2 = i + 1 < text.length() ? (char) (text.charAt(i + 1) | 0x20) : 0;
+        if (c2 != 'e' && c2 != 'w') return -1;
         for (String k : KEYWORDS) {
             if (text.regionMatches(true, i, k, 0, k.length())) return i + k.length();
         }

@@ -40,7 +40,8 @@ public final class TokenFormatDetector implements Detector {
         int i = 0;
         while (i < n) {
             char c = text.charAt(i);
-            int end = c < 128 && STARTS[c] ? tokenAt(text, i, out) : -1;
+            // Every format's boundary excludes letters and digits: a prefix inside a word is never a token.
+            int end = c < 128 && STARTS[c] && !(i > 0 && Chars.isAlnum(text.charAt(i - 1))) ? tokenAt(text, i, out) : -1;
             i = end > i ? end : i + 1;
         }
     }

@@ -55,9 +55,15 @@ class PiiDetectorsTest {
         assertThat(found("PHONE", text)).containsExactly(expected);
     }
 
+    @Test
+    void twoNumbersInOneRunAreBothFound() {
+        assertThat(found("PHONE", "two: 415-555-2671 / 415-555-2672")).containsExactly("415-555-2671", "415-555-2672");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Order #4155552671 shipped", "order number 4155552671", "tracking 4155552671", "invoice 415-555-2671",
-            "pi is 3.14159265358979", "build 20240115123456", "call 123-456-7890", "year 2024, 12345 units"})
+            "pi is 3.14159265358979", "build 20240115123456", "call 123-456-7890", "year 2024, 12345 units",
+            "on 2024-01-15 10:30", "due 12/25/2024 09", "am 15.01.2024 1200", "x4155552671"})
     void notPhones(String text) {
         assertThat(found("PHONE", text)).isEmpty();
     }
