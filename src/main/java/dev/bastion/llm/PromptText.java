@@ -1,0 +1,110 @@
+package dev.bastion.llm;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.bastion.config.RouteConfig.LlmApi;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The text of an OpenAI-compatible request that reaches the model — and only that: message contents
+ * (strings and {@code text} parts of content arrays), tool results, the arguments of tool and function
+ * calls the conversation carries, the descriptions in tool and function definitions, completion
+ * prompts and suffixes, embedding inputs. JSON keys, ids, model names, roles and URLs of image parts
+ * are not text the model reads as instructions, so they are not scanned (and a detector never rewrites
+ * the request's structure). Each piece is addressed by its JSON pointer, so it can be replaced in place.
+ */
+public final class PromptText {
+    private PromptText() {}
+
+    /** @param pointer where the text is in the body (RFC 6901) */
+    public record Segment(String pointer, String text) {}
+
+    public static List<Segment> of(LlmApi api, JsonNode body) {
+        List<Segment> out = new ArrayList<>();
+        if (body == null || !body.isObject()) return out;
+        switch (api) {
+            case CHAT -> {
+                JsonNode messages = body.get("messages");
+                if (messages != null && messages.isArray()) {
+                    for (int i = 0; i < messages.size(); i++) message(messages.get(i), "/messages/" + i, out);
+                }
+                definitions(body.get("tools"), "/tools", out);
+                definitions(body.get("functions"), "/functions", out);
+            }
+            case COMPLETIONS -> {
+                strings(body.get("prompt"), "/prompt", out);
+                strings(body.get("suffix"), "/suffix", out);
+            }
+            case EMBEDDINGS -> strings(body.get("input"), "/input", out);
+        }
+        return out;
+    }
+
+    /** Replaces the text at {@code pointer} (one {@link #of} returned) with {@code text}. */
+    public static void replace(JsonNode body, String pointer, String text) {
+        JsonPointer p = JsonPointer.compile(pointer);
+        JsonNode parent = body.at(p.head());
+        String last = p.last().getMatchingProperty();
+        if (parent instanceof ObjectNode o) o.set(last, TextNode.valueOf(text));
+        else if (parent instanceof ArrayNode a) a.set(p.last().getMatchingIndex(), TextNode.valueOf(text));
+        else throw new IllegalArgumentException("no text at " + pointer);
+    }
+
+    private static void message(JsonNode m, String at, List<Segment> out) {
+        if (m == null || !m.isObject()) return;
+        JsonNode content = m.get("content");
+        if (content != null && content.isTextual()) out.add(new Segment(at + "/content", content.asText()));
+        else if (content != null && content.isArray()) {
+            for (int j = 0; j < content.size(); j++) {
+                JsonNode part = content.get(j);
+                if (part.isTextual()) out.add(new Segment(at + "/content/" + j, part.asText()));
+                else if (part.path("text").isTextual()) out.add(new Segment(at + "/content/" + j + "/text", part.get("text").asText()));
+            }
+        }
+        text(m.get("refusal"), at + "/refusal", out);
+        JsonNode calls = m.get("tool_calls");
+        if (calls != null && calls.isArray()) {
+            for (int k = 0; k < calls.size(); k++) text(calls.get(k).path("function").get("arguments"), at + "/tool_calls/" + k + "/function/arguments", out);
+        }
+        JsonNode call = m.get("function_call");
+        if (call != null) text(call.get("arguments"), at + "/function_call/arguments", out);
+    }
+
+    /** Tool and function definitions: every {@code description} in them, nested parameter schemas included. */
+    private static void definitions(JsonNode defs, String at, List<Segment> out) {
+        if (defs == null || !defs.isArray()) return;
+        for (int i = 0; i < defs.size(); i++) descriptions(defs.get(i), at + "/" + i, out, 0);
+    }
+
+    private static void descriptions(JsonNode node, String at, List<Segment> out, int depth) {
+        if (depth > 32) return; // schemas nest; a hostile one must not recurse without end
+        if (node.isObject()) {
+            node.properties().forEach(e -> {
+                String child = at + "/" + escape(e.getKey());
+                if (e.getKey().equals("description") && e.getValue().isTextual()) out.add(new Segment(child, e.getValue().asText()));
+                else descriptions(e.getValue(), child, out, depth + 1);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) descriptions(node.get(i), at + "/" + i, out, depth + 1);
+        }
+    }
+
+    /** A string, or an array of strings (arrays of token ids are not text). */
+    private static void strings(JsonNode node, String at, List<Segment> out) {
+        if (node == null) return;
+        if (node.isTextual()) out.add(new Segment(at, node.asText()));
+        else if (node.isArray()) for (int i = 0; i < node.size(); i++) text(node.get(i), at + "/" + i, out);
+    }
+
+    private static void text(JsonNode node, String at, List<Segment> out) {
+        if (node != null && node.isTextual()) out.add(new Segment(at, node.asText()));
+    }
+
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+}
