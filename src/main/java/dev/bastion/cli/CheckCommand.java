@@ -24,6 +24,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BastionConfig c = new ConfigLoader().load(config);
+        dev.bastion.guard.GuardsRuntime.build(c.guard()); // entity types and patterns, as the gateway checks them at start
         SecretResolver secrets = new SecretResolver();
         for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
             if (e.getValue().apiKey() != null) secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key");

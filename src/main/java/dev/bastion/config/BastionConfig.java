@@ -22,6 +22,7 @@ import java.util.Map;
  * @param revocation  how revocations reach this node
  * @param limits      deployment-wide rate limits: backend, per-IP default, defaults and tiers
  * @param budgets     LLM token and cost budgets
+ * @param guard       guardrail policies (PII, secrets, prompt injection) and per-org choices
  */
 public record BastionConfig(
         Environment environment,
@@ -37,7 +38,8 @@ public record BastionConfig(
         RedisConfig redis,
         RevocationConfig revocation,
         LimitsConfig limits,
-        BudgetsConfig budgets) {
+        BudgetsConfig budgets,
+        GuardConfig guard) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -53,6 +55,7 @@ public record BastionConfig(
         revocation = revocation == null ? new RevocationConfig(null) : revocation;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
         budgets = budgets == null ? new BudgetsConfig(null, null, null, null) : budgets;
+        guard = guard == null ? new GuardConfig(null, null) : guard;
     }
 
     public boolean prod() {

@@ -71,11 +71,31 @@ public final class ConfigLoader {
     }
 
     private BastionConfig parse(InputStream in, String source) {
-        BastionConfig config;
+        BastionConfig config = read(in, BastionConfig.class, source);
+        List<String> problems = ConfigValidator.validate(config);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.stream().map(p -> source + ": " + p).toList());
+        }
+        return config;
+    }
+
+    /** A guardrail policy file ({@code bastion guard scan --policy}): the same strict parsing as the config. */
+    public GuardPolicy loadPolicy(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, GuardPolicy.class, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private <T> T read(InputStream in, Class<T> type, String source) {
+        T value;
         try {
             byte[] bytes = in.readAllBytes();
-            if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) throw new ConfigException(source + ": empty config");
-            config = mapper.readValue(bytes, BastionConfig.class);
+            if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) throw new ConfigException(source + ": empty file");
+            value = mapper.readValue(bytes, type);
         } catch (JsonMappingException e) {
             throw new ConfigException(source + ": " + describe(e));
         } catch (JsonProcessingException e) {
@@ -83,12 +103,8 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(source + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        if (config == null) throw new ConfigException(source + ": empty config");
-        List<String> problems = ConfigValidator.validate(config);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems.stream().map(p -> source + ": " + p).toList());
-        }
-        return config;
+        if (value == null) throw new ConfigException(source + ": empty file");
+        return value;
     }
 
     private static String describe(JsonMappingException e) {

@@ -134,6 +134,12 @@ final class ConfigValidator {
                 }
             }
         }
+        for (int i = 0; i < c.routes().size(); i++) {
+            String g = c.routes().get(i).guard();
+            if (!g.equals(GuardConfig.OFF) && !c.guard().policies().containsKey(g)) {
+                problems.add("routes[" + i + "].guard: unknown policy '" + g + "' (declared: " + String.join(", ", c.guard().policies().keySet()) + ", or off)");
+            }
+        }
         if (!c.budgets().rules().isEmpty() && c.routes().stream().noneMatch(r -> r.llm() != null)) {
             problems.add("budgets.rules: no route has llm set, so no budget would ever count anything");
         }

@@ -30,11 +30,14 @@ import java.util.regex.Pattern;
  *                     {@code embeddings}): enables token budgets and usage accounting
  * @param idempotency  honour {@code Idempotency-Key} on POST and PATCH
  * @param tiers        apply the caller's tier limits here; default true for routes with an authenticated caller
+ * @param guard        the guardrail policy (a name under {@code guard.policies}) or {@code off}; default {@code default}
+ *                     on {@code llm} routes, none elsewhere
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
-                          List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers) {
+                          List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
+                          String guard) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -77,6 +80,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         }
         if (llm != null && match != null && !match.methods().contains("POST")) throw new IllegalArgumentException("llm: LLM APIs are POST, and this route does not match POST");
         tiers = tiers == null ? !publicRoute : tiers;
+        if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, completions or embeddings");
+        guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
         if (tiers && publicRoute) throw new IllegalArgumentException("tiers: a public route has no caller with a tier");
         if (stripPrefix != null && (!stripPrefix.startsWith("/") || stripPrefix.endsWith("/") || stripPrefix.length() < 2)) {
             throw new IllegalArgumentException("strip_prefix: '" + stripPrefix + "' (expected: /segment without a trailing slash)");

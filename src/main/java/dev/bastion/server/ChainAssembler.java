@@ -51,6 +51,8 @@ final class ChainAssembler {
         if (idempotency != null) controls.add(idempotency);
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
+        Control guard = services.guards.forRoute(route);
+        if (guard != null) controls.add(guard);
         Chain all = new Chain(controls); // validates stage order
         int split = 0;
         while (split < controls.size() && !controls.get(split).needsBody()) split++;

@@ -59,6 +59,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.state.SharedState sharedState;
     final dev.bastion.limit.LimitsRuntime limits;
     final dev.bastion.budget.BudgetsRuntime budgets;
+    final dev.bastion.guard.GuardsRuntime guards;
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
@@ -91,6 +92,7 @@ final class Services implements AutoCloseable {
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState);
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
+        this.guards = dev.bastion.guard.GuardsRuntime.create(config.guard(), audit, metrics.registry());
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {

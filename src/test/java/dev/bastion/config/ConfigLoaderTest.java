@@ -131,7 +131,12 @@ class ConfigLoaderTest {
                 Arguments.of("unknown default tier", VALID + "limits: { tiers: { free: [{ rate: 10/1m }] }, default_tier: fre }\n",
                         "default_tier: 'fre' is not among tiers"),
                 Arguments.of("tier limit with a per", VALID + "limits: { tiers: { free: [{ per: ip, rate: 10/1m }] } }\n", "unknown key 'per'"),
-                Arguments.of("unknown failure mode", VALID + "limits: { on_backend_failure: allow }\n", "'allow' is not a valid value (one of: local, deny)"));
+                Arguments.of("unknown failure mode", VALID + "limits: { on_backend_failure: allow }\n", "'allow' is not a valid value (one of: local, deny)"),
+                Arguments.of("guard on a route that is not llm", VALID + "    guard: default\n", "guard: guardrails read OpenAI-compatible requests"),
+                Arguments.of("unknown guard policy", VALID + "    llm: chat\n    guard: strcit\n", "routes[0].guard: unknown policy 'strcit' (declared: default, or off)"),
+                Arguments.of("unknown guard action", VALID + "guard: { policies: { default: { pii: { EMAIL: shred } } } }\n", "'shred' is not a valid value (one of: block, redact, pseudonymize, flag, allow)"),
+                Arguments.of("org on an unknown policy", VALID + "guard: { orgs: { acme: strict } }\n", "orgs.acme: unknown policy 'strict'"),
+                Arguments.of("injection thresholds reversed", VALID + "guard: { policies: { default: { injection: { flag_at: 0.9, block_at: 0.5 } } } }\n", "need 0 <= flag_at <= block_at"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -148,7 +153,7 @@ class ConfigLoaderTest {
 
     @Test
     void emptyAndMissingFilesAreClearErrors() {
-        assertThatThrownBy(() -> parse("")).isInstanceOf(ConfigException.class).hasMessageContaining("empty config");
+        assertThatThrownBy(() -> parse("")).isInstanceOf(ConfigException.class).hasMessageContaining("empty file");
         assertThatThrownBy(() -> new ConfigLoader().load(Path.of("does/not/exist.yaml"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("no such file");
     }

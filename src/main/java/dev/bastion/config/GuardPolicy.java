@@ -1,0 +1,100 @@
+package dev.bastion.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the guardrails do with what they find (G1–G3, G7). Entity type names are checked against the
+ * detectors when the policy is loaded: a misspelled type is an error, never a silently inert rule.
+ *
+ * @param pii          action per PII type ({@code EMAIL}, {@code PHONE}, {@code US_SSN}, {@code CREDIT_CARD},
+ *                     {@code IBAN}, {@code IP_ADDRESS}); {@code default} for the types not listed; default: redact
+ * @param secrets      action per secret type ({@code AWS_ACCESS_KEY}, {@code GITHUB_TOKEN}, …, {@code GENERIC_SECRET});
+ *                     {@code default} for the types not listed; default: block
+ * @param custom       the operator's own entities: a name, an RE2 pattern and an action
+ * @param injection    prompt-injection score thresholds
+ * @param phoneRegions region hints (ISO 3166) for national phone formats; default [US]
+ */
+public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, List<CustomEntity> custom, Injection injection,
+                          List<String> phoneRegions) {
+    public static final GuardPolicy DEFAULTS = new GuardPolicy(null, null, null, null, null);
+
+    public GuardPolicy {
+        pii = withDefault(pii, Action.REDACT);
+        secrets = withDefault(secrets, Action.BLOCK);
+        custom = custom == null ? List.of() : List.copyOf(custom);
+        injection = injection == null ? new Injection(null, null) : injection;
+        phoneRegions = phoneRegions == null || phoneRegions.isEmpty() ? List.of("US") : List.copyOf(phoneRegions);
+        for (CustomEntity c : custom) {
+            if (pii.containsKey(c.name()) || secrets.containsKey(c.name())) throw new IllegalArgumentException("custom: '" + c.name() + "' is also listed under pii or secrets");
+        }
+    }
+
+    private static Map<String, Action> withDefault(Map<String, Action> m, Action fallback) {
+        Map<String, Action> out = new LinkedHashMap<>(m == null ? Map.of() : m);
+        for (var e : out.entrySet()) {
+            if (e.getValue() == null) throw new IllegalArgumentException(e.getKey() + ": missing action (expected: block, redact, pseudonymize, flag or allow)");
+        }
+        out.putIfAbsent("default", fallback);
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** The action for a finding of {@code type}: its own entry, else its family's default. */
+    public Action actionFor(String type, boolean secret) {
+        Map<String, Action> family = secret ? secrets : pii;
+        Action a = family.get(type);
+        if (a != null) return a;
+        for (CustomEntity c : custom) if (c.name().equals(type)) return c.action();
+        return family.get("default");
+    }
+
+    public enum Action {
+        /** Refuse the request: 400 with a stable reason code, the content never echoed. */
+        @JsonProperty("block") BLOCK,
+        /** Replace the entity with {@code [TYPE]} before forwarding. */
+        @JsonProperty("redact") REDACT,
+        /** Replace it with a consistent placeholder {@code [TYPE_n]}, restored in the response for the caller. */
+        @JsonProperty("pseudonymize") PSEUDONYMIZE,
+        /** Forward unchanged; record the finding. */
+        @JsonProperty("flag") FLAG,
+        /** Forward unchanged; record nothing. */
+        @JsonProperty("allow") ALLOW;
+
+        /** How strong a decision is when several findings disagree: block wins over everything. */
+        public int strength() {
+            return switch (this) {
+                case BLOCK -> 4;
+                case PSEUDONYMIZE, REDACT -> 3;
+                case FLAG -> 2;
+                case ALLOW -> 1;
+            };
+        }
+    }
+
+    /**
+     * @param name    upper snake case, e.g. {@code EMPLOYEE_ID}; also the redaction placeholder
+     * @param pattern RE2 syntax (linear time: no back-references or look-arounds)
+     * @param action  default redact
+     */
+    public record CustomEntity(String name, String pattern, Action action) {
+        public CustomEntity {
+            if (name == null || !name.matches("[A-Z][A-Z0-9_]{0,47}")) throw new IllegalArgumentException("name: '" + name + "' (expected: UPPER_SNAKE_CASE)");
+            if (pattern == null || pattern.isEmpty()) throw new IllegalArgumentException("pattern: missing");
+            action = action == null ? Action.REDACT : action;
+        }
+    }
+
+    /**
+     * @param flagAt  score from which a request is flagged; default 0.5
+     * @param blockAt score from which it is refused; default 0.95 — one strong phrase alone (0.9, as when a text quotes an attack) is flagged, several signals together are refused; above 1: never
+     */
+    public record Injection(Double flagAt, Double blockAt) {
+        public Injection {
+            flagAt = flagAt == null ? 0.5 : flagAt;
+            blockAt = blockAt == null ? 0.95 : blockAt;
+            if (flagAt < 0 || blockAt < flagAt) throw new IllegalArgumentException("injection: need 0 <= flag_at <= block_at (got " + flagAt + ", " + blockAt + ")");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.bastion.guard;
+
+import dev.bastion.config.GuardPolicy;
+import dev.bastion.config.GuardPolicy.Action;
+import dev.bastion.detect.Detector;
+import dev.bastion.detect.Finding;
+import dev.bastion.detect.Scanner;
+import dev.bastion.detect.injection.InjectionScorer;
+import dev.bastion.detect.injection.InjectionVerdict;
+import dev.bastion.detect.pii.PiiDetectors;
+import dev.bastion.detect.pii.RegexDetector;
+import dev.bastion.detect.secrets.SecretDetectors;
+import dev.bastion.llm.PromptText.Segment;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One policy's guardrails, ready to run: the detectors it needs, the injection scorer, and the rule that
+ * turns findings into one decision — the strongest action any finding or the injection score asks for.
+ * Thread-safe and reusable; built once per policy when the config is loaded.
+ */
+public final class Guard {
+    private final GuardPolicy policy;
+    private final Scanner scanner;
+    private final InjectionScorer injection = new InjectionScorer();
+
+    private Guard(GuardPolicy policy, Scanner scanner) {
+        this.policy = policy;
+        this.scanner = scanner;
+    }
+
+    /** @throws IllegalArgumentException naming the policy key when an entity type is unknown or a pattern invalid */
+    public static Guard of(GuardPolicy policy) {
+        List<Detector> pii = PiiDetectors.all(policy.phoneRegions());
+        List<Detector> secrets = SecretDetectors.all();
+        check("pii", policy.pii().keySet(), types(pii));
+        check("secrets", policy.secrets().keySet(), types(secrets));
+        List<Detector> all = new ArrayList<>(secrets);
+        // Types whose action is "allow" are not even looked for.
+        for (Detector d : pii) if (d.types().stream().anyMatch(t -> policy.actionFor(t, false) != Action.ALLOW)) all.add(d);
+        for (GuardPolicy.CustomEntity c : policy.custom()) {
+            try {
+                all.add(new RegexDetector(c.name(), c.pattern()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("custom." + c.name() + ": " + e.getMessage());
+            }
+        }
+        return new Guard(policy, new Scanner(all));
+    }
+
+    private static Set<String> types(List<Detector> detectors) {
+        Set<String> t = new LinkedHashSet<>();
+        for (Detector d : detectors) t.addAll(d.types());
+        return t;
+    }
+
+    private static void check(String family, Set<String> listed, Set<String> known) {
+        for (String t : listed) {
+            if (!t.equals("default") && !known.contains(t)) {
+                throw new IllegalArgumentException(family + "." + t + ": unknown entity type (known: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    public GuardPolicy policy() {
+        return policy;
+    }
+
+    /** Inspects the text of one request, piece by piece; the injection score is taken over all of it. */
+    public Inspection inspect(List<Segment> segments) {
+        List<Inspection.Found> found = new ArrayList<>();
+        StringBuilder all = new StringBuilder();
+        for (Segment seg : segments) {
+            for (Finding f : scanner.scan(seg.text())) {
+                Action a = policy.actionFor(f.type(), f.category() == Finding.Category.SECRET);
+                if (a != Action.ALLOW) found.add(new Inspection.Found(seg, f, a));
+            }
+            if (!all.isEmpty()) all.append('\n');
+            all.append(seg.text());
+        }
+        InjectionVerdict score = injection.score(all.toString());
+        Action action = Action.ALLOW;
+        for (Inspection.Found f : found) if (f.action().strength() > action.strength()) action = f.action();
+        Action injected = score.score() >= policy.injection().blockAt() ? Action.BLOCK : score.score() >= policy.injection().flagAt() ? Action.FLAG : Action.ALLOW;
+        if (injected.strength() > action.strength()) action = injected;
+        return new Inspection(List.copyOf(found), score, injected, action);
+    }
+
+    /**
+     * The text with every finding that asks for it replaced: {@code [TYPE]} for redact, and for
+     * pseudonymize {@code [TYPE_n]}, the same n for the same value within one request.
+     */
+    public static String rewrite(String text, List<Inspection.Found> found, Pseudonyms names) {
+        TreeMap<Integer, Inspection.Found> byStart = new TreeMap<>();
+        for (Inspection.Found f : found) {
+            if (f.action() == Action.REDACT || f.action() == Action.PSEUDONYMIZE) byStart.put(f.finding().start(), f);
+        }
+        if (byStart.isEmpty()) return text;
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        for (Inspection.Found f : byStart.values()) {
+            Finding x = f.finding();
+            out.append(text, at, x.start());
+            if (f.action() == Action.REDACT) {
+                out.append('[').append(x.type()).append(']');
+            } else {
+                out.append(names.nameFor(x.type(), text.substring(x.start(), x.end())));
+            }
+            at = x.end();
+        }
+        return out.append(text, at, text.length()).toString();
+    }
+}

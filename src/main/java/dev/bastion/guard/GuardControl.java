@@ -1,0 +1,104 @@
+package dev.bastion.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bastion.chain.Control;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
+import dev.bastion.chain.Stage;
+import dev.bastion.chain.Verdict;
+import dev.bastion.config.GuardPolicy.Action;
+import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.detect.Finding;
+import dev.bastion.llm.PromptText;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The request side of the guardrails (G1–G3, G7): reads the text an OpenAI-compatible request sends to
+ * the model, runs the caller's policy over it, and then refuses the request (400 with a stable reason,
+ * naming entity types but never their content), rewrites the text before it is forwarded (redaction),
+ * or lets it pass — recording every decision that is not a plain pass as types, counts and a score.
+ */
+final class GuardControl implements Control {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String routeId;
+    private final LlmApi api;
+    private final Function<Identity, Guard> policyFor;
+    private final GuardDecisions decisions;
+
+    GuardControl(String routeId, LlmApi api, Function<Identity, Guard> policyFor, GuardDecisions decisions) {
+        this.routeId = routeId;
+        this.api = api;
+        this.policyFor = policyFor;
+        this.decisions = decisions;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.GUARD_IN;
+    }
+
+    @Override
+    public String name() {
+        return "guard";
+    }
+
+    @Override
+    public boolean needsBody() {
+        return true;
+    }
+
+    @Override
+    public Future<Verdict> check(Exchange ex) {
+        JsonNode body;
+        try {
+            body = ex.body() == null || ex.body().length() == 0 ? null : JSON.readTree(ex.body().getBytes());
+        } catch (java.io.IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            return new Verdict.Deny(400, "invalid_llm_request", "The request body must be a JSON object.").future();
+        }
+        Guard guard = policyFor.apply(ex.identity());
+        List<PromptText.Segment> segments = PromptText.of(api, body);
+        Inspection ins = guard.inspect(segments);
+        decisions.record(ex, routeId, ins);
+        if (ins.action() == Action.BLOCK) return refuse(ins).future();
+        if (ins.action() == Action.REDACT) {
+            for (PromptText.Segment seg : segments) {
+                List<Inspection.Found> here = ins.in(seg);
+                if (!here.isEmpty()) PromptText.replace(body, seg.pointer(), Guard.rewrite(seg.text(), here, new Pseudonyms()));
+            }
+            try {
+                ex.body(Buffer.buffer(JSON.writeValueAsBytes(body)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return Future.failedFuture(e); // cannot happen for a tree just parsed; a fault, never a pass
+            }
+        }
+        return Verdict.ALLOWED;
+    }
+
+    /** The reason a blocked request gets: secrets first (the most urgent to fix), then PII, then injection. */
+    static Verdict.Deny refuse(Inspection ins) {
+        java.util.Set<String> secretTypes = new java.util.TreeSet<>(), piiTypes = new java.util.TreeSet<>();
+        for (Inspection.Found f : ins.found()) {
+            if (f.action() != Action.BLOCK) continue;
+            (f.finding().category() == Finding.Category.SECRET ? secretTypes : piiTypes).add(f.finding().type());
+        }
+        if (!secretTypes.isEmpty()) {
+            return new Verdict.Deny(400, "secret_detected", "The request contains a credential (" + String.join(", ", secretTypes)
+                    + "); it was not sent to the model. Remove it and retry.");
+        }
+        if (!piiTypes.isEmpty()) {
+            return new Verdict.Deny(400, "pii_detected", "The request contains personal data this route does not accept ("
+                    + String.join(", ", piiTypes) + "); it was not sent to the model.");
+        }
+        return new Verdict.Deny(400, "prompt_injection_detected", "The request looks like a prompt-injection attempt ("
+                + String.join(", ", ins.injection().signals()) + "); it was not sent to the model.", Map.of());
+    }
+}

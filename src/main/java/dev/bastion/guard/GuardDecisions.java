@@ -1,0 +1,52 @@
+package dev.bastion.guard;
+
+import dev.bastion.chain.Exchange;
+import dev.bastion.config.GuardPolicy.Action;
+import dev.bastion.observe.AuditLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Guardrail decisions, recorded as decisions and never as content (G7, O1): every decision other than a
+ * plain pass is an audit event {@code guard.decision} with the route, org, request id, action, entity
+ * types and counts, and the injection score and signals; every decision is counted in
+ * {@code bastion_guard_decisions_total{route,action}} and every finding in
+ * {@code bastion_guard_findings_total{type,action}}.
+ */
+final class GuardDecisions {
+    private final AuditLog audit;
+    private final MeterRegistry registry;
+
+    GuardDecisions(AuditLog audit, MeterRegistry registry) {
+        this.audit = audit;
+        this.registry = registry;
+    }
+
+    void record(Exchange ex, String routeId, Inspection ins) {
+        counter("bastion.guard.decisions", "Guardrail decisions by route and action", "route", routeId, "action", name(ins.action())).increment();
+        for (Inspection.Found f : ins.found()) {
+            counter("bastion.guard.findings", "Guardrail findings by entity type and action", "type", f.finding().type(), "action", name(f.action())).increment();
+        }
+        if (ins.action() == Action.ALLOW) return;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", ex.requestId());
+        fields.put("route", routeId);
+        fields.put("org", ex.identity() == null ? null : ex.identity().orgId());
+        fields.put("action", name(ins.action()));
+        fields.put("entities", ins.counts());
+        fields.put("injection_score", Math.round(ins.injection().score() * 1000) / 1000.0);
+        fields.put("injection_signals", ins.injection().signals());
+        audit.event("guard.decision", fields);
+    }
+
+    private Counter counter(String name, String description, String k1, String v1, String k2, String v2) {
+        return Counter.builder(name).description(description).tag(k1, v1).tag(k2, v2).register(registry);
+    }
+
+    static String name(Action a) {
+        return a.name().toLowerCase(Locale.ROOT);
+    }
+}

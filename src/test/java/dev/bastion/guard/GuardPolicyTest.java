@@ -1,0 +1,57 @@
+package dev.bastion.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bastion.config.ConfigException;
+import dev.bastion.config.GuardConfig;
+import dev.bastion.config.GuardPolicy;
+import dev.bastion.config.GuardPolicy.Action;
+import dev.bastion.llm.PromptText;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GuardPolicyTest {
+    static GuardConfig config(GuardPolicy p) {
+        return new GuardConfig(Map.of("default", p), null);
+    }
+
+    @Test
+    void misspelledEntityTypesAndBadPatternsAreConfigErrorsWithTheirPath() {
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(Map.of("EMIAL", Action.BLOCK), null, null, null, null))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("guard.policies.default.pii.EMIAL: unknown entity type");
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, Map.of("AWS_KEY", Action.FLAG), null, null, null))))
+                .hasMessageContaining("secrets.AWS_KEY: unknown entity type");
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null,
+                List.of(new GuardPolicy.CustomEntity("BACKREF", "(a)\\1", null)), null, null))))
+                .hasMessageContaining("custom.BACKREF").hasMessageContaining("RE2");
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null, null, List.of("ZZ")))))
+                .hasMessageContaining("ZZ");
+    }
+
+    @Test
+    void pseudonymizeIsRefusedInTheGatewayUntilResponsesRestoreOriginals() {
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(Map.of("EMAIL", Action.PSEUDONYMIZE), null, null, null, null))))
+                .hasMessageContaining("pseudonymize is not available in the gateway yet");
+    }
+
+    @Test
+    void decisionIsTheStrongestActionAndRedactionKeepsEverythingElse() {
+        Guard g = Guard.of(new GuardPolicy(Map.of("default", Action.REDACT, "IP_ADDRESS", Action.FLAG), null, null, null, null));
+        PromptText.Segment seg = new PromptText.Segment("/x", "ping 10.0.0.1, mail a.b@example.com, again a.b@example.com");
+        Inspection ins = g.inspect(List.of(seg));
+        assertThat(ins.action()).isEqualTo(Action.REDACT);
+        assertThat(ins.counts()).containsEntry("EMAIL", 2).containsEntry("IP_ADDRESS", 1);
+        assertThat(Guard.rewrite(seg.text(), ins.in(seg), new Pseudonyms())).isEqualTo("ping 10.0.0.1, mail [EMAIL], again [EMAIL]");
+    }
+
+    @Test
+    void pseudonymsAreConsistentWithinARequest() {
+        Guard g = Guard.of(new GuardPolicy(Map.of("default", Action.PSEUDONYMIZE), null, null, null, null));
+        PromptText.Segment seg = new PromptText.Segment("/x", "a@example.com met b@example.com, then a@example.com again");
+        Pseudonyms names = new Pseudonyms();
+        assertThat(Guard.rewrite(seg.text(), g.inspect(List.of(seg)).in(seg), names)).isEqualTo("[EMAIL_1] met [EMAIL_2], then [EMAIL_1] again");
+        assertThat(names.original("[EMAIL_2]")).isEqualTo("b@example.com");
+    }
+}
