@@ -72,12 +72,18 @@ public final class InjectionScorer {
         if (text == null || text.isEmpty()) return InjectionVerdict.NONE;
         SignalWeights weights = new SignalWeights();
 
-        InvisibleCharacters.Scan invisible = InvisibleCharacters.scan(text);
-        String visible = invisible.visible();
-        weighInvisible(invisible, weights);
-        weighHomoglyphs(Homoglyphs.scan(visible), weights);
+        // Plain ASCII (most prompts) has no invisible characters, no look-alikes and nothing for Unicode
+        // folding to undo but case: three passes over the text saved.
+        boolean ascii = ascii(text);
+        String visible = text;
+        if (!ascii) {
+            InvisibleCharacters.Scan invisible = InvisibleCharacters.scan(text);
+            visible = invisible.visible();
+            weighInvisible(invisible, weights);
+            weighHomoglyphs(Homoglyphs.scan(visible), weights);
+        }
 
-        String folded = TextFolding.fold(visible);
+        String folded = ascii ? text.toLowerCase(java.util.Locale.ROOT) : TextFolding.fold(visible);
         String[] words = Tokens.of(folded);
         ALL_PHRASES.scan(words, weights);
         double roleTags = RoleTags.scan(folded);
@@ -85,6 +91,11 @@ public final class InjectionScorer {
 
         weighEncoded(visible, words, weights);
         return weights.verdict();
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) >= 0x80) return false;
+        return true;
     }
 
     private static void weighInvisible(InvisibleCharacters.Scan scan, SignalWeights weights) {
