@@ -16,10 +16,22 @@ import java.util.Map;
  * @param custom       the operator's own entities: a name, an RE2 pattern and an action
  * @param injection    prompt-injection score thresholds
  * @param phoneRegions region hints (ISO 3166) for national phone formats; default [US]
+ * @param models       models a request may name (exact names); absent: any (G5)
+ * @param tools        tool and function names a request may define or call; absent: any
+ * @param maxTokens    the most completion tokens a request may ask for; a request naming none is given
+ *                     this (so the cap holds); absent: no cap
+ * @param maxInputChars  the most characters of model-bound text per request; absent: no cap
+ * @param maxInputTokens the most prompt tokens per request (counted in the model's encoding); absent: no cap
  */
 public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, List<CustomEntity> custom, Injection injection,
-                          List<String> phoneRegions) {
-    public static final GuardPolicy DEFAULTS = new GuardPolicy(null, null, null, null, null);
+                          List<String> phoneRegions, List<String> models, List<String> tools, Integer maxTokens,
+                          Integer maxInputChars, Integer maxInputTokens) {
+    public static final GuardPolicy DEFAULTS = new GuardPolicy(null, null, null, null, null, null, null, null, null, null);
+
+    /** The detector policy alone, without request caps (tests, the scan CLI's older callers). */
+    public GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, List<CustomEntity> custom, Injection injection, List<String> phoneRegions) {
+        this(pii, secrets, custom, injection, phoneRegions, null, null, null, null, null);
+    }
 
     public GuardPolicy {
         pii = withDefault(pii, Action.REDACT);
@@ -27,6 +39,11 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
         custom = custom == null ? List.of() : List.copyOf(custom);
         injection = injection == null ? new Injection(null, null) : injection;
         phoneRegions = phoneRegions == null || phoneRegions.isEmpty() ? List.of("US") : List.copyOf(phoneRegions);
+        models = models == null ? null : List.copyOf(models);
+        tools = tools == null ? null : List.copyOf(tools);
+        if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("max_tokens: " + maxTokens + " (expected: > 0)");
+        if (maxInputChars != null && maxInputChars < 1) throw new IllegalArgumentException("max_input_chars: " + maxInputChars + " (expected: > 0)");
+        if (maxInputTokens != null && maxInputTokens < 1) throw new IllegalArgumentException("max_input_tokens: " + maxInputTokens + " (expected: > 0)");
         for (CustomEntity c : custom) {
             if (pii.containsKey(c.name()) || secrets.containsKey(c.name())) throw new IllegalArgumentException("custom: '" + c.name() + "' is also listed under pii or secrets");
         }

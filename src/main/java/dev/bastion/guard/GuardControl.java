@@ -2,6 +2,7 @@ package dev.bastion.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Identity;
@@ -11,6 +12,7 @@ import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.detect.Finding;
 import dev.bastion.llm.PromptText;
+import dev.bastion.llm.TokenCounter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -30,8 +32,10 @@ final class GuardControl implements Control {
     private final LlmApi api;
     private final Function<Identity, Guard> policyFor;
     private final GuardDecisions decisions;
+    private final TokenCounter counter;
 
-    GuardControl(String routeId, LlmApi api, Function<Identity, Guard> policyFor, GuardDecisions decisions) {
+    GuardControl(String routeId, LlmApi api, Function<Identity, Guard> policyFor, GuardDecisions decisions, TokenCounter counter) {
+        this.counter = counter;
         this.routeId = routeId;
         this.api = api;
         this.policyFor = policyFor;
@@ -66,14 +70,20 @@ final class GuardControl implements Control {
         }
         Guard guard = policyFor.apply(ex.identity());
         List<PromptText.Segment> segments = PromptText.of(api, body);
+        Verdict.Deny outOfBounds = RequestCaps.check(guard.policy(), api, (ObjectNode) body, segments, counter);
+        if (outOfBounds != null) return outOfBounds.future();
         Inspection ins = guard.inspect(segments);
         decisions.record(ex, routeId, ins);
         if (ins.action() == Action.BLOCK) return refuse(ins).future();
+        boolean changed = RequestCaps.capCompletion(guard.policy(), api, (ObjectNode) body);
         if (ins.action() == Action.REDACT) {
             for (PromptText.Segment seg : segments) {
                 List<Inspection.Found> here = ins.in(seg);
                 if (!here.isEmpty()) PromptText.replace(body, seg.pointer(), Guard.rewrite(seg.text(), here, new Pseudonyms()));
             }
+            changed = true;
+        }
+        if (changed) {
             try {
                 ex.body(Buffer.buffer(JSON.writeValueAsBytes(body)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

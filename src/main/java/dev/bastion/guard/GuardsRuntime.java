@@ -6,6 +6,7 @@ import dev.bastion.config.ConfigException;
 import dev.bastion.config.GuardConfig;
 import dev.bastion.config.GuardPolicy;
 import dev.bastion.config.RouteConfig;
+import dev.bastion.llm.TokenCounter;
 import dev.bastion.observe.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ public final class GuardsRuntime {
     private final Map<String, Guard> guards;
     private final Map<String, String> orgs;
     private final GuardDecisions decisions;
+    private final TokenCounter counter = new TokenCounter();
 
     private GuardsRuntime(Map<String, Guard> guards, Map<String, String> orgs, GuardDecisions decisions) {
         this.guards = guards;
@@ -60,7 +62,7 @@ public final class GuardsRuntime {
     public Control forRoute(RouteConfig route) {
         if (route.llm() == null || GuardConfig.OFF.equals(route.guard())) return null;
         Guard routeGuard = guards.get(route.guard());
-        return new GuardControl(route.id(), route.llm(), identity -> policyFor(identity, routeGuard), decisions);
+        return new GuardControl(route.id(), route.llm(), identity -> policyFor(identity, routeGuard), decisions, counter);
     }
 
     private Guard policyFor(Identity identity, Guard routeGuard) {

@@ -35,6 +35,12 @@ class GuardGatewayTest {
                     auth: { methods: [api_key] }
                     llm: chat
                     guard: off
+                  - id: capped
+                    match: { methods: [POST], path: /v1/capped }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    llm: chat
+                    guard: caps
                 guard:
                   policies:
                     default:
@@ -42,6 +48,12 @@ class GuardGatewayTest {
                       custom: [{ name: EMPLOYEE_ID, pattern: "EMP-[0-9]{6}" }]
                     strict:
                       pii: { default: block }
+                    caps:
+                      models: [gpt-4o]
+                      tools: [lookup]
+                      max_tokens: 100
+                      max_input_chars: 300
+                      max_input_tokens: 60
                   orgs: { strictorg: strict }
                 """));
         gw.upstream.behave(StubUpstream::echoJson);
@@ -120,6 +132,25 @@ class GuardGatewayTest {
         HttpResponse<String> raw = gw.postJson("/v1/raw", key, chat("mail jane.doe@example.com"));
         assertThat(raw.statusCode()).isEqualTo(200);
         assertThat(gw.upstream.last().body().toString()).contains("jane.doe@example.com");
+    }
+
+    @Test
+    void modelsToolsCompletionAndInputAreCappedPerPolicy() throws Exception {
+        JsonObject ok = new JsonObject(chat("hello"));
+        HttpResponse<String> r = gw.postJson("/v1/capped", key, ok.encode());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(gw.upstream.last().body().toJsonObject().getInteger("max_completion_tokens")).as("a request naming no limit gets the cap").isEqualTo(100);
+
+        assertThat(code(gw.postJson("/v1/capped", key, ok.copy().put("model", "gpt-4-32k").encode()))).isEqualTo("403 model_not_allowed");
+        JsonObject tools = ok.copy().put("tools", List.of(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", "shell_exec"))));
+        assertThat(code(gw.postJson("/v1/capped", key, tools.encode()))).isEqualTo("403 tool_not_allowed");
+        assertThat(code(gw.postJson("/v1/capped", key, ok.copy().put("max_tokens", 5000).encode()))).isEqualTo("400 max_tokens_too_large");
+        assertThat(code(gw.postJson("/v1/capped", key, chat("word ".repeat(100))))).isEqualTo("400 input_too_long");
+        assertThat(code(gw.postJson("/v1/capped", key, chat("一二三四五六七八九十".repeat(8))))).as("few characters, many tokens").isEqualTo("400 input_too_long");
+    }
+
+    static String code(HttpResponse<String> r) {
+        return r.statusCode() + " " + new JsonObject(r.body()).getJsonObject("error").getString("code");
     }
 
     @Test

@@ -1,0 +1,84 @@
+package dev.bastion.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.chain.Verdict;
+import dev.bastion.config.GuardPolicy;
+import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.llm.PromptText;
+import dev.bastion.llm.TokenCounter;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a request may ask of the model (G5): which model, which tools, how many completion tokens, how
+ * much input. Checked before any detector runs; the only change it makes is giving a request that
+ * names no completion limit the policy's cap, so the cap always holds.
+ */
+final class RequestCaps {
+    private RequestCaps() {}
+
+    /** A refusal, or null when the request is within the policy. */
+    static Verdict.Deny check(GuardPolicy p, LlmApi api, ObjectNode body, List<PromptText.Segment> text, TokenCounter counter) {
+        String model = body.path("model").asText(null);
+        if (p.models() != null && (model == null || !p.models().contains(model))) {
+            return new Verdict.Deny(403, "model_not_allowed", "This route does not allow " + (model == null ? "requests without a model" : "the model '" + safe(model) + "'")
+                    + "; allowed: " + String.join(", ", p.models()) + ".");
+        }
+        if (p.tools() != null) {
+            Set<String> refused = new TreeSet<>();
+            for (String tool : toolNames(body)) if (!p.tools().contains(tool)) refused.add(safe(tool));
+            if (!refused.isEmpty()) return new Verdict.Deny(403, "tool_not_allowed", "This route does not allow the tools " + String.join(", ", refused) + ".");
+        }
+        if (p.maxTokens() != null && api != LlmApi.EMBEDDINGS) {
+            for (String field : List.of("max_completion_tokens", "max_tokens")) {
+                JsonNode asked = body.get(field);
+                if (asked != null && !asked.isNull() && (!asked.canConvertToLong() || asked.asLong() > p.maxTokens())) {
+                    return new Verdict.Deny(400, "max_tokens_too_large", field + " may be at most " + p.maxTokens() + " on this route.");
+                }
+            }
+        }
+        if (p.maxInputChars() != null) {
+            long chars = 0;
+            for (PromptText.Segment s : text) chars += s.text().length();
+            if (chars > p.maxInputChars()) return new Verdict.Deny(400, "input_too_long", "The input is " + chars + " characters; this route accepts at most " + p.maxInputChars() + ".");
+        }
+        if (p.maxInputTokens() != null) {
+            int tokens = switch (api) {
+                case CHAT -> counter.chatPrompt(model, body.get("messages"), body.has("tools") ? body.get("tools") : body.get("functions"));
+                case COMPLETIONS -> counter.prompt(model, body.get("prompt"));
+                case EMBEDDINGS -> counter.prompt(model, body.get("input"));
+            };
+            if (tokens > p.maxInputTokens()) return new Verdict.Deny(400, "input_too_long", "The input is " + tokens + " tokens; this route accepts at most " + p.maxInputTokens() + ".");
+        }
+        return null;
+    }
+
+    /** Gives a request that names no completion limit the policy's cap; true when the body changed. */
+    static boolean capCompletion(GuardPolicy p, LlmApi api, ObjectNode body) {
+        if (p.maxTokens() == null || api == LlmApi.EMBEDDINGS) return false;
+        boolean named = (body.hasNonNull("max_completion_tokens")) || body.hasNonNull("max_tokens");
+        if (named) return false;
+        body.put(api == LlmApi.CHAT ? "max_completion_tokens" : "max_tokens", p.maxTokens());
+        return true;
+    }
+
+    /** Tool and function names a request defines or forces. */
+    private static Set<String> toolNames(JsonNode body) {
+        Set<String> names = new TreeSet<>();
+        for (JsonNode t : body.path("tools")) if (t.path("function").path("name").isTextual()) names.add(t.path("function").path("name").asText());
+        for (JsonNode f : body.path("functions")) if (f.path("name").isTextual()) names.add(f.path("name").asText());
+        JsonNode choice = body.path("tool_choice").path("function").path("name");
+        if (choice.isTextual()) names.add(choice.asText());
+        JsonNode call = body.path("function_call").path("name");
+        if (call.isTextual()) names.add(call.asText());
+        return names;
+    }
+
+    /** Names are echoed in errors: printable ASCII only, and short. */
+    private static String safe(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._:/-]", "?");
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}
