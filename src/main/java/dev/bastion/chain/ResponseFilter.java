@@ -27,4 +27,22 @@ public interface ResponseFilter {
 
     /** The exchange ended without a complete body (stream cut, client gone, upstream error). */
     default void onAbort() {}
+
+    /**
+     * True once this filter has ended the body itself (a guardrail stopped a stream): what it returned
+     * last was the final content. The flow then stops the upstream, ends the outer filters and the
+     * response — or, with a {@link #refusal()} and nothing sent yet, answers with that error instead.
+     */
+    default boolean cut() {
+        return false;
+    }
+
+    /**
+     * An error to answer with instead of the response: possible only while nothing has been sent (a
+     * filter holding the whole body). Looked at when this filter {@link #cut() cut} the body, and after
+     * its {@link #onEnd()}.
+     */
+    default Verdict.Deny refusal() {
+        return null;
+    }
 }

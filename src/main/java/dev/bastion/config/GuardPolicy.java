@@ -22,15 +22,16 @@ import java.util.Map;
  *                     this (so the cap holds); absent: no cap
  * @param maxInputChars  the most characters of model-bound text per request; absent: no cap
  * @param maxInputTokens the most prompt tokens per request (counted in the model's encoding); absent: no cap
+ * @param output       what the model's answer may contain (G4); default: on, with the request side's actions
  */
 public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, List<CustomEntity> custom, Injection injection,
                           List<String> phoneRegions, List<String> models, List<String> tools, Integer maxTokens,
-                          Integer maxInputChars, Integer maxInputTokens) {
-    public static final GuardPolicy DEFAULTS = new GuardPolicy(null, null, null, null, null, null, null, null, null, null);
+                          Integer maxInputChars, Integer maxInputTokens, Output output) {
+    public static final GuardPolicy DEFAULTS = new GuardPolicy(null, null, null, null, null, null, null, null, null, null, null);
 
     /** The detector policy alone, without request caps (tests, the scan CLI's older callers). */
     public GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, List<CustomEntity> custom, Injection injection, List<String> phoneRegions) {
-        this(pii, secrets, custom, injection, phoneRegions, null, null, null, null, null);
+        this(pii, secrets, custom, injection, phoneRegions, null, null, null, null, null, null);
     }
 
     public GuardPolicy {
@@ -47,6 +48,7 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
         for (CustomEntity c : custom) {
             if (pii.containsKey(c.name()) || secrets.containsKey(c.name())) throw new IllegalArgumentException("custom: '" + c.name() + "' is also listed under pii or secrets");
         }
+        output = output == null ? Output.DEFAULTS : output;
     }
 
     private static Map<String, Action> withDefault(Map<String, Action> m, Action fallback) {
@@ -56,6 +58,24 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
         }
         out.putIfAbsent("default", fallback);
         return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The action for a finding of {@code type} in the model's output: the output's own entry, else the
+     * request side's. Pseudonymize means redact there: only this request's own placeholders are put back,
+     * a value the model produced itself is not the caller's to receive.
+     */
+    public Action outputActionFor(String type, boolean secret) {
+        Map<String, Action> family = secret ? output.secrets() : output.pii();
+        Action a = family == null ? null : family.get(type);
+        if (a == null && family != null && !isCustom(type)) a = family.get("default");
+        if (a == null) a = actionFor(type, secret);
+        return a == Action.PSEUDONYMIZE ? Action.REDACT : a;
+    }
+
+    private boolean isCustom(String type) {
+        for (CustomEntity c : custom) if (c.name().equals(type)) return true;
+        return false;
     }
 
     /** The action for a finding of {@code type}: its own entry, else its family's default. */
@@ -112,6 +132,40 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
             flagAt = flagAt == null ? 0.5 : flagAt;
             blockAt = blockAt == null ? 0.95 : blockAt;
             if (flagAt < 0 || blockAt < flagAt) throw new IllegalArgumentException("injection: need 0 <= flag_at <= block_at (got " + flagAt + ", " + blockAt + ")");
+        }
+    }
+
+    /**
+     * The response side (G4).
+     *
+     * @param enabled      inspect the model's answers; default true
+     * @param pii          action per PII type in answers ({@code block}, {@code redact}, {@code flag}, {@code allow});
+     *                     a type not listed (and {@code default} not given) takes the request side's action
+     * @param secrets      the same for credentials; the request side's default is block
+     * @param streamWindow characters of a streamed answer held back so an entity split across chunks is seen
+     *                     whole before it is sent; default 64 (16–4096). Longer entities are held from the
+     *                     moment their start is recognised, and a word is never sent half-written.
+     * @param maxBody      the largest non-streamed answer held for inspection; a larger one is cut (502); default 8MiB
+     */
+    public record Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody) {
+        public static final Output DEFAULTS = new Output(null, null, null, null, null);
+
+        public Output {
+            enabled = enabled == null || enabled;
+            pii = outputActions("pii", pii);
+            secrets = outputActions("secrets", secrets);
+            streamWindow = streamWindow == null ? 64 : streamWindow;
+            if (streamWindow < 16 || streamWindow > 4096) throw new IllegalArgumentException("output.stream_window: " + streamWindow + " (expected: 16 to 4096 characters)");
+            maxBody = maxBody == null ? new ByteSize(8L * 1024 * 1024) : maxBody;
+        }
+
+        private static Map<String, Action> outputActions(String family, Map<String, Action> m) {
+            if (m == null) return null;
+            for (var e : m.entrySet()) {
+                if (e.getValue() == null) throw new IllegalArgumentException("output." + family + "." + e.getKey() + ": missing action (expected: block, redact, flag or allow)");
+                if (e.getValue() == Action.PSEUDONYMIZE) throw new IllegalArgumentException("output." + family + "." + e.getKey() + ": pseudonymize is a request-side action (use redact)");
+            }
+            return Map.copyOf(m);
         }
     }
 }

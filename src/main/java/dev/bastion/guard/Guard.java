@@ -25,11 +25,13 @@ import java.util.TreeMap;
 public final class Guard {
     private final GuardPolicy policy;
     private final Scanner scanner;
+    private final Scanner outputScanner; // null when answers are not inspected
     private final InjectionScorer injection = new InjectionScorer();
 
-    private Guard(GuardPolicy policy, Scanner scanner) {
+    private Guard(GuardPolicy policy, Scanner scanner, Scanner outputScanner) {
         this.policy = policy;
         this.scanner = scanner;
+        this.outputScanner = outputScanner;
     }
 
     /** @throws IllegalArgumentException naming the policy key when an entity type is unknown or a pattern invalid */
@@ -38,17 +40,29 @@ public final class Guard {
         List<Detector> secrets = SecretDetectors.all();
         check("pii", policy.pii().keySet(), types(pii));
         check("secrets", policy.secrets().keySet(), types(secrets));
-        List<Detector> all = new ArrayList<>(secrets);
-        // Types whose action is "allow" are not even looked for.
-        for (Detector d : pii) if (d.types().stream().anyMatch(t -> policy.actionFor(t, false) != Action.ALLOW)) all.add(d);
+        List<Detector> custom = new ArrayList<>();
         for (GuardPolicy.CustomEntity c : policy.custom()) {
             try {
-                all.add(new RegexDetector(c.name(), c.pattern()));
+                custom.add(new RegexDetector(c.name(), c.pattern()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("custom." + c.name() + ": " + e.getMessage());
             }
         }
-        return new Guard(policy, new Scanner(all));
+        GuardPolicy.Output out = policy.output();
+        Set<String> piiAndCustom = types(pii);
+        piiAndCustom.addAll(types(custom));
+        if (out.pii() != null) check("output.pii", out.pii().keySet(), piiAndCustom);
+        if (out.secrets() != null) check("output.secrets", out.secrets().keySet(), types(secrets));
+        Scanner outputScanner = out.enabled() ? scannerFor(secrets, pii, custom, t -> policy.outputActionFor(t, false)) : null;
+        return new Guard(policy, scannerFor(secrets, pii, custom, t -> policy.actionFor(t, false)), outputScanner);
+    }
+
+    /** Secrets are always looked for; PII types whose action is "allow" are not even looked for. */
+    private static Scanner scannerFor(List<Detector> secrets, List<Detector> pii, List<Detector> custom, java.util.function.Function<String, Action> piiAction) {
+        List<Detector> all = new ArrayList<>(secrets);
+        for (Detector d : pii) if (d.types().stream().anyMatch(t -> piiAction.apply(t) != Action.ALLOW)) all.add(d);
+        all.addAll(custom);
+        return new Scanner(all);
     }
 
     private static Set<String> types(List<Detector> detectors) {
@@ -68,6 +82,26 @@ public final class Guard {
     public GuardPolicy policy() {
         return policy;
     }
+
+    /** Whether the model's answers are inspected under this policy. */
+    public boolean guardsOutput() {
+        return outputScanner != null;
+    }
+
+    /**
+     * Findings in a piece of the model's answer that the policy does not allow outright, with their
+     * actions (block, redact or flag).
+     */
+    public List<OutputFinding> inspectOutput(String text) {
+        List<OutputFinding> out = new ArrayList<>(0);
+        for (Finding f : outputScanner.scan(text)) {
+            Action a = policy.outputActionFor(f.type(), f.category() == Finding.Category.SECRET);
+            if (a != Action.ALLOW) out.add(new OutputFinding(f, a));
+        }
+        return out;
+    }
+
+    public record OutputFinding(Finding finding, Action action) {}
 
     /** Inspects the text of one request, piece by piece; the injection score is taken over all of it. */
     public Inspection inspect(List<Segment> segments) {

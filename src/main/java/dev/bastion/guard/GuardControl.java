@@ -76,12 +76,13 @@ final class GuardControl implements Control {
         decisions.record(ex, routeId, ins);
         if (ins.action() == Action.BLOCK) return refuse(ins).future();
         boolean changed = RequestCaps.capCompletion(guard.policy(), api, (ObjectNode) body);
-        if (ins.action() == Action.REDACT) {
-            for (PromptText.Segment seg : segments) {
-                List<Inspection.Found> here = ins.in(seg);
-                if (!here.isEmpty()) PromptText.replace(body, seg.pointer(), Guard.rewrite(seg.text(), here, new Pseudonyms()));
+        Pseudonyms names = new Pseudonyms(); // one table per request: the same value is the same placeholder everywhere
+        for (PromptText.Segment seg : segments) {
+            List<Inspection.Found> here = ins.in(seg);
+            if (here.stream().anyMatch(f -> f.action() == Action.REDACT || f.action() == Action.PSEUDONYMIZE)) {
+                PromptText.replace(body, seg.pointer(), Guard.rewrite(seg.text(), here, names));
+                changed = true;
             }
-            changed = true;
         }
         if (changed) {
             try {
@@ -90,7 +91,19 @@ final class GuardControl implements Control {
                 return Future.failedFuture(e); // cannot happen for a tree just parsed; a fault, never a pass
             }
         }
+        if (api != LlmApi.EMBEDDINGS && (guard.guardsOutput() || !names.isEmpty())) guardAnswer(ex, guard, names);
         return Verdict.ALLOWED;
+    }
+
+    /**
+     * Inspects the answer on its way back (and puts this request's pseudonyms back into it). The upstream
+     * is asked for an uncompressed answer, since a compressed one cannot be inspected and is refused.
+     */
+    private void guardAnswer(Exchange ex, Guard guard, Pseudonyms names) {
+        ex.headers().set("Accept-Encoding", "identity");
+        AnswerGuard answer = new AnswerGuard(ex, api, guard, names);
+        ex.addResponseFilter(answer);
+        ex.onFinish(() -> decisions.recordAnswer(ex, routeId, answer));
     }
 
     /** The reason a blocked request gets: secrets first (the most urgent to fix), then PII, then injection. */

@@ -42,6 +42,36 @@ final class GuardDecisions {
         audit.event("guard.decision", fields);
     }
 
+    /**
+     * The answer's decision, once the exchange is over: {@code guard.answer} with the action, entity types
+     * and counts, whether the answer was streamed and stopped, and how many bytes the client had received
+     * by then — so the record says exactly what was delivered.
+     */
+    void recordAnswer(Exchange ex, String routeId, AnswerGuard answer) {
+        AnswerRecord r = answer.record();
+        if (r.isEmpty() && !answer.stopped()) return;
+        Action action = answer.stopped() ? Action.BLOCK : r.action();
+        counter("bastion.guard.answer.decisions", "Guardrail decisions on answers by route and action", "route", routeId, "action", name(action)).increment();
+        for (var e : r.counts().entrySet()) {
+            Counter.builder("bastion.guard.answer.findings").description("Guardrail findings in answers by entity type and action")
+                    .tag("type", e.getKey()).tag("action", name(r.actions().get(e.getKey()))).register(registry).increment(e.getValue());
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", ex.requestId());
+        fields.put("route", routeId);
+        fields.put("org", ex.identity() == null ? null : ex.identity().orgId());
+        fields.put("action", name(action));
+        fields.put("entities", r.counts());
+        fields.put("streamed", answer.streamed());
+        fields.put("stopped", answer.stopped());
+        fields.put("status", ex.status());
+        fields.put("bytes_sent", ex.bytesSent());
+        if (r.late() > 0) fields.put("late_entities", r.late());
+        if (r.wasRestored()) fields.put("pseudonyms_restored", true);
+        if (answer.stopped() && ex.errorCode() != null) fields.put("reason", ex.errorCode());
+        audit.event("guard.answer", fields);
+    }
+
     private Counter counter(String name, String description, String k1, String v1, String k2, String v2) {
         return Counter.builder(name).description(description).tag(k1, v1).tag(k2, v2).register(registry);
     }

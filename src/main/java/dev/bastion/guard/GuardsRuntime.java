@@ -31,23 +31,13 @@ public final class GuardsRuntime {
         return new GuardsRuntime(build(config), config.orgs(), new GuardDecisions(audit, registry));
     }
 
-    /**
-     * Every policy, checked: unknown entity types and invalid patterns are config errors with their path.
-     * {@code pseudonymize} is refused until responses restore the originals (the response-side guardrails),
-     * rather than silently replacing values the caller would then never get back.
-     */
+    /** Every policy, checked: unknown entity types and invalid patterns are config errors with their path. */
     public static Map<String, Guard> build(GuardConfig config) {
         Map<String, Guard> out = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (var e : config.policies().entrySet()) {
             String at = "guard.policies." + e.getKey();
             GuardPolicy p = e.getValue();
-            boolean pseudonymize = p.pii().containsValue(GuardPolicy.Action.PSEUDONYMIZE) || p.secrets().containsValue(GuardPolicy.Action.PSEUDONYMIZE)
-                    || p.custom().stream().anyMatch(c -> c.action() == GuardPolicy.Action.PSEUDONYMIZE);
-            if (pseudonymize) {
-                problems.add(at + ": pseudonymize is not available in the gateway yet (responses do not restore originals); use redact");
-                continue;
-            }
             try {
                 out.put(e.getKey(), Guard.of(p));
             } catch (IllegalArgumentException ex) {

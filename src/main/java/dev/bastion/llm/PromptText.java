@@ -54,7 +54,7 @@ public final class PromptText {
         else throw new IllegalArgumentException("no text at " + pointer);
     }
 
-    private static void message(JsonNode m, String at, List<Segment> out) {
+    static void message(JsonNode m, String at, List<Segment> out) {
         if (m == null || !m.isObject()) return;
         JsonNode content = m.get("content");
         if (content != null && content.isTextual()) out.add(new Segment(at + "/content", content.asText()));

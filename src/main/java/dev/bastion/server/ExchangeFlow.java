@@ -53,6 +53,7 @@ final class ExchangeFlow {
     private boolean responded;
     private boolean finished;
     private boolean filtersEnded;
+    private boolean cut; // a response filter ended the body itself
     private long bodyTimer = -1;
     private long idleTimer = -1;
     private long lastChunkNanos;
@@ -284,33 +285,103 @@ final class ExchangeFlow {
         lastChunkNanos = System.nanoTime();
         idleTimer = ctx.vertx().setTimer(up.idleTimeoutMillis(), t -> checkStreamIdle(up));
         body.handler(upstreamChunk -> {
-            if (finished) return;
+            if (finished || cut) return;
             lastChunkNanos = System.nanoTime();
             Buffer chunk = upstreamChunk;
             for (ResponseFilter f : filters) chunk = f.onChunk(chunk);
-            if (chunk.length() == 0) return;
-            ex.addBytesSent(chunk.length());
-            resp.write(chunk);
+            if (chunk.length() > 0) {
+                ex.addBytesSent(chunk.length());
+                resp.write(chunk);
+            }
+            for (int i = 0; i < filters.size(); i++) {
+                if (filters.get(i).cut()) {
+                    endCut(up, filters, i);
+                    return;
+                }
+            }
             if (resp.writeQueueFull()) {
                 body.pause();
                 resp.drainHandler(v -> body.resume());
             }
         });
-        body.exceptionHandler(t -> streamFailed(up, t));
+        body.exceptionHandler(t -> {
+            if (!cut) streamFailed(up, t);
+        });
         body.endHandler(v -> {
             cancelIdleTimer();
-            for (int i = 0; i < filters.size(); i++) {
-                Buffer tail = filters.get(i).onEnd();
-                for (int j = i + 1; tail != null && j < filters.size(); j++) tail = filters.get(j).onChunk(tail);
-                if (tail != null && tail.length() > 0) {
-                    ex.addBytesSent(tail.length());
-                    resp.write(tail);
-                }
-            }
-            filtersEnded = true;
-            resp.end();
+            if (!cut) endFilters(filters, 0);
         });
         body.resume();
+    }
+
+    /**
+     * Ends the filters from {@code from} outward and then the response. A filter that refuses the body
+     * at its end while nothing was sent gets its error answered instead.
+     */
+    private void endFilters(List<ResponseFilter> filters, int from) {
+        for (int i = from; i < filters.size(); i++) {
+            ResponseFilter f = filters.get(i);
+            Buffer tail = f.onEnd();
+            Verdict.Deny refusal = f.refusal();
+            if (refusal != null && !resp.headWritten()) {
+                abortFilters(filters, i + 1, filters.size());
+                replaceWithError(refusal);
+                return;
+            }
+            for (int j = i + 1; tail != null && j < filters.size(); j++) tail = filters.get(j).onChunk(tail);
+            if (tail != null && tail.length() > 0) {
+                ex.addBytesSent(tail.length());
+                resp.write(tail);
+            }
+        }
+        filtersEnded = true;
+        resp.end();
+    }
+
+    /**
+     * A filter ended the body itself (a guardrail stopped the answer): the upstream is stopped — it would
+     * otherwise keep generating, and billing, for nobody — and the response ends cleanly: the inner
+     * filters saw an incomplete body, the outer ones a complete one (what the client got).
+     */
+    private void endCut(UpstreamResponse up, List<ResponseFilter> filters, int by) {
+        cut = true;
+        cancelIdleTimer();
+        up.abort();
+        abortFilters(filters, 0, by);
+        Verdict.Deny refusal = filters.get(by).refusal();
+        if (refusal != null && !resp.headWritten()) {
+            abortFilters(filters, by + 1, filters.size());
+            replaceWithError(refusal);
+            return;
+        }
+        endFilters(filters, by + 1);
+    }
+
+    private void abortFilters(List<ResponseFilter> filters, int from, int to) {
+        for (int i = from; i < to; i++) {
+            try {
+                filters.get(i).onAbort();
+            } catch (RuntimeException e) {
+                log.error("request {}: response filter abort failed: {}", ex.requestId(), e.toString());
+            }
+        }
+    }
+
+    /** Answers with an error in place of an upstream response none of which was sent. */
+    private void replaceWithError(Verdict.Deny d) {
+        filtersEnded = true;
+        ex.status(d.status());
+        ex.errorCode(d.reason());
+        MultiMap h = resp.headers();
+        h.clear();
+        h.set("Content-Type", "application/json; charset=utf-8");
+        h.set("Cache-Control", "no-store");
+        commonHeaders(h);
+        d.headers().forEach(h::set);
+        resp.setStatusCode(d.status());
+        String body = ErrorBody.json(d.reason(), d.message(), ex.requestId());
+        ex.addBytesSent(body.length());
+        resp.end(body);
     }
 
     /** The upstream (or a client not reading) paused longer than the upstream's idle_timeout: cut the stream. */

@@ -1,0 +1,217 @@
+package dev.bastion.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.ResponseFilter;
+import dev.bastion.chain.Verdict;
+import dev.bastion.config.GuardPolicy.Action;
+import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.detect.Finding;
+import dev.bastion.edge.ErrorBody;
+import dev.bastion.llm.CompletionText;
+import dev.bastion.llm.PromptText;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The response side of the guardrails (G4): the model's answer is inspected before the client sees it.
+ * A whole answer is held (bounded), scanned and then rewritten or refused with 502; a streamed one goes
+ * out event by event behind a bounded hold-back window ({@link StreamedAnswer}), and a block mid-stream
+ * ends it with an SSE error event and {@code [DONE]}. Placeholders of this request's pseudonyms are put
+ * back for the caller either way. Error answers (not 2xx) pass unchanged.
+ */
+final class AnswerGuard implements ResponseFilter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private enum Mode { PASS, STREAM, WHOLE, UNREADABLE }
+
+    private final Exchange ex;
+    private final LlmApi api;
+    private final Guard guard;
+    private final Pseudonyms names;
+    private final AnswerRecord record = new AnswerRecord();
+    private Mode mode = Mode.PASS;
+    private StreamedAnswer stream;
+    private Buffer whole;
+    private boolean tooLarge;
+    private boolean cut;
+    private Verdict.Deny refusal;
+
+    AnswerGuard(Exchange ex, LlmApi api, Guard guard, Pseudonyms names) {
+        this.ex = ex;
+        this.api = api;
+        this.guard = guard;
+        this.names = names;
+    }
+
+    AnswerRecord record() {
+        return record;
+    }
+
+    boolean streamed() {
+        return mode == Mode.STREAM;
+    }
+
+    @Override
+    public void onHeaders(int status, MultiMap headers) {
+        if (status < 200 || status >= 300) return;
+        String encoding = headers.get("Content-Encoding");
+        if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
+            // Bastion asks for identity; an upstream that compresses anyway cannot be inspected, so it is refused.
+            mode = Mode.UNREADABLE;
+        } else {
+            String type = headers.get("Content-Type");
+            mode = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream") ? Mode.STREAM : Mode.WHOLE;
+        }
+        headers.remove("Content-Length"); // redaction changes the length
+        if (mode == Mode.STREAM) stream = new StreamedAnswer(api, guard, names, guard.policy().output().streamWindow(), record);
+        else whole = Buffer.buffer();
+    }
+
+    @Override
+    public Buffer onChunk(Buffer chunk) {
+        switch (mode) {
+            case PASS:
+                return chunk;
+            case STREAM: {
+                Buffer out = stream.feed(chunk);
+                if (stream.blocked() != null) return endStream();
+                return out;
+            }
+            case UNREADABLE:
+                refuse(502, "answer_not_inspectable", "The upstream sent a compressed answer, which the guardrails cannot inspect; it was withheld.");
+                return Buffer.buffer();
+            default:
+                if ((long) whole.length() + chunk.length() > guard.policy().output().maxBody().bytes()) {
+                    tooLarge = true;
+                    refuse(502, "answer_too_large", "The answer exceeds the " + guard.policy().output().maxBody().bytes() + " bytes the guardrails inspect; it was withheld.");
+                } else {
+                    whole.appendBuffer(chunk);
+                }
+                return Buffer.buffer();
+        }
+    }
+
+    @Override
+    public Buffer onEnd() {
+        switch (mode) {
+            case PASS:
+                return null;
+            case STREAM: {
+                Buffer out = stream.finish();
+                if (stream.blocked() != null) return endStream();
+                return out;
+            }
+            case UNREADABLE:
+                refuse(502, "answer_not_inspectable", "The upstream sent a compressed answer, which the guardrails cannot inspect; it was withheld.");
+                return null;
+            default:
+                return tooLarge ? null : inspectWhole();
+        }
+    }
+
+    @Override
+    public boolean cut() {
+        return cut;
+    }
+
+    @Override
+    public Verdict.Deny refusal() {
+        return refusal;
+    }
+
+    /** Whether the answer was stopped (a cut stream, or a withheld whole answer). */
+    boolean stopped() {
+        return cut || refusal != null;
+    }
+
+    private Buffer inspectWhole() {
+        JsonNode json = null;
+        try {
+            json = JSON.readTree(whole.getBytes());
+        } catch (java.io.IOException e) {
+            // not JSON: the body is inspected as one text
+        }
+        List<PromptText.Segment> segments;
+        if (json != null && json.isContainerNode()) {
+            segments = json.has("choices") ? CompletionText.of(api, json) : allStrings(json);
+        } else {
+            segments = List.of(new PromptText.Segment(null, whole.toString(StandardCharsets.UTF_8)));
+        }
+        boolean changed = false;
+        List<String> rendered = new ArrayList<>(segments.size());
+        for (PromptText.Segment seg : segments) {
+            HeldText text = new HeldText(guard, names, guard.policy().output().streamWindow(), record);
+            text.append(seg.text());
+            Finding blocked = text.decide(true);
+            if (blocked != null) {
+                refuse(blocked);
+                return null;
+            }
+            String out = text.render(0, seg.text().length());
+            rendered.add(out);
+            changed |= !out.equals(seg.text());
+        }
+        if (!changed) return whole;
+        if (json == null || !json.isContainerNode()) return Buffer.buffer(rendered.getFirst());
+        for (int i = 0; i < segments.size(); i++) PromptText.replace(json, segments.get(i).pointer(), rendered.get(i));
+        try {
+            return Buffer.buffer(JSON.writeValueAsBytes(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree just parsed always serialises
+        }
+    }
+
+    /** An answer in a shape Bastion does not know: every string in it is model text until shown otherwise. */
+    private static List<PromptText.Segment> allStrings(JsonNode json) {
+        List<PromptText.Segment> out = new ArrayList<>();
+        strings(json, "", out, 0);
+        return out;
+    }
+
+    private static void strings(JsonNode node, String at, List<PromptText.Segment> out, int depth) {
+        if (depth > 64) return;
+        if (node.isTextual()) out.add(new PromptText.Segment(at, node.asText()));
+        else if (node.isObject()) node.properties().forEach(e -> strings(e.getValue(), at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), out, depth + 1));
+        else if (node.isArray()) for (int i = 0; i < node.size(); i++) strings(node.get(i), at + "/" + i, out, depth + 1);
+    }
+
+    /** Ends a stream: one SSE error event (the shape OpenAI's clients raise as an error) and [DONE]. */
+    private Buffer endStream() {
+        cut = true;
+        StreamedAnswer.Blocked b = stream.blocked();
+        Verdict.Deny why = b.tooLarge()
+                ? new Verdict.Deny(502, "answer_not_inspectable", "A streamed event was too large to inspect; the rest of the answer was withheld.")
+                : reason(b.finding(), "the rest of the answer was withheld.");
+        ex.errorCode(why.reason());
+        String error = ErrorBody.json(why.reason(), why.message(), ex.requestId());
+        return Buffer.buffer("data: " + error + "\n\ndata: [DONE]\n\n");
+    }
+
+    private void refuse(Finding f) {
+        Verdict.Deny d = reason(f, "it was withheld.");
+        refuse(d.status(), d.reason(), d.message());
+    }
+
+    private void refuse(int status, String code, String message) {
+        cut = true;
+        if (refusal == null) refusal = new Verdict.Deny(status, code, message);
+    }
+
+    /** The reason an answer is stopped for: names every type the answer was blocked for, never content. */
+    private Verdict.Deny reason(Finding f, String what) {
+        Set<String> types = new TreeSet<>();
+        for (var e : record.actions().entrySet()) if (e.getValue() == Action.BLOCK) types.add(e.getKey());
+        types.add(f.type());
+        boolean secret = f.category() == Finding.Category.SECRET;
+        return new Verdict.Deny(502, secret ? "secret_in_answer" : "pii_in_answer",
+                "The model's answer contained " + (secret ? "a credential" : "personal data this route does not deliver") + " (" + String.join(", ", types) + "); " + what);
+    }
+}

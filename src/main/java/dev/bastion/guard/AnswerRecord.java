@@ -1,0 +1,55 @@
+package dev.bastion.guard;
+
+import dev.bastion.config.GuardPolicy.Action;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the guardrails found in one answer and did about it, as types and counts only — the decision
+ * record of the response side. {@code late} counts entities recognised only after their start had been
+ * sent (longer than the hold-back window and unrecognisable from their start).
+ */
+final class AnswerRecord {
+    private final Map<String, Integer> counts = new TreeMap<>();
+    private final Map<String, Action> actions = new TreeMap<>();
+    private Action action = Action.ALLOW;
+    private int late;
+    private boolean restored;
+
+    void found(String type, Action a, boolean lateFinding) {
+        counts.merge(type, 1, Integer::sum);
+        actions.merge(type, a, (x, y) -> y.strength() > x.strength() ? y : x);
+        if (a.strength() > action.strength()) action = a;
+        if (lateFinding) late++;
+    }
+
+    void restored() {
+        restored = true;
+    }
+
+    Map<String, Integer> counts() {
+        return counts;
+    }
+
+    /** Type → the strongest action taken on it. */
+    Map<String, Action> actions() {
+        return actions;
+    }
+
+    Action action() {
+        return action;
+    }
+
+    int late() {
+        return late;
+    }
+
+    /** Whether pseudonym placeholders were put back into the answer. */
+    boolean wasRestored() {
+        return restored;
+    }
+
+    boolean isEmpty() {
+        return counts.isEmpty() && !restored;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.bastion.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.detect.Finding;
+import dev.bastion.llm.CompletionText;
+import dev.bastion.llm.PromptText;
+import dev.bastion.llm.SseSplitter;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A streamed (SSE) answer on its way to the client, event by event: the model text in each chunk is
+ * appended to its stream ({@link HeldText}), and an event goes out, in order, once every piece of text it
+ * carries is decided — unchanged byte for byte when nothing in it was rewritten, re-serialised otherwise.
+ * Events without model text (the role chunk, finish reasons, usage, comments) keep their place in line.
+ * A finding that asks to block ends the answer: nothing more is released, and the client gets one SSE
+ * error event and {@code [DONE]}.
+ */
+final class StreamedAnswer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest single event inspected; a longer one cannot be held and ends the answer. */
+    static final int MAX_EVENT_BYTES = 1 << 20;
+
+    private final LlmApi api;
+    private final Guard guard;
+    private final Pseudonyms names;
+    private final int window;
+    private final AnswerRecord record;
+    private final SseSplitter splitter = new SseSplitter(MAX_EVENT_BYTES);
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final Map<String, HeldText> streams = new HashMap<>(2);
+    private Blocked blocked;
+
+    /** Why the answer was ended: an entity type the policy blocks, or an event too large to inspect. */
+    record Blocked(Finding finding, boolean tooLarge) {}
+
+    private record Piece(HeldText text, String pointer, long start, long end, String original) {}
+
+    private record Pending(Buffer raw, JsonNode json, List<Piece> pieces) {}
+
+    StreamedAnswer(LlmApi api, Guard guard, Pseudonyms names, int window, AnswerRecord record) {
+        this.api = api;
+        this.guard = guard;
+        this.names = names;
+        this.window = window;
+        this.record = record;
+    }
+
+    /** Why the answer was ended, or null while it goes on. */
+    Blocked blocked() {
+        return blocked;
+    }
+
+    /** Takes a chunk of the upstream's bytes; returns the events that may go to the client now. */
+    Buffer feed(Buffer chunk) {
+        if (blocked != null) return Buffer.buffer();
+        List<Buffer> events = splitter.feed(chunk);
+        if (splitter.overflowed()) {
+            blocked = new Blocked(null, true);
+            return Buffer.buffer();
+        }
+        for (Buffer event : events) {
+            take(event);
+            if (blocked != null) return Buffer.buffer();
+        }
+        return drain();
+    }
+
+    /** The upstream's body ended: everything still held is decided and released (or the answer blocked). */
+    Buffer finish() {
+        if (blocked != null) return Buffer.buffer();
+        Buffer rest = splitter.rest();
+        if (rest != null) take(rest);
+        if (blocked == null) decideAll(true);
+        return blocked != null ? Buffer.buffer() : drain();
+    }
+
+    private void take(Buffer event) {
+        String data = SseSplitter.data(event);
+        if (data == null || data.equals("[DONE]")) {
+            // The end of the answer: nothing more can follow what is held, so all of it is decided.
+            if (data != null) decideAll(true);
+            queue.add(new Pending(event, null, List.of()));
+            return;
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(data);
+        } catch (java.io.IOException e) {
+            json = null;
+        }
+        List<CompletionText.Delta> deltas = json == null ? List.of(new CompletionText.Delta("raw", null, data)) : CompletionText.deltas(api, json);
+        if (deltas.isEmpty()) {
+            queue.add(new Pending(event, null, List.of()));
+            return;
+        }
+        List<Piece> pieces = new ArrayList<>(deltas.size());
+        List<HeldText> touched = new ArrayList<>(deltas.size());
+        for (CompletionText.Delta d : deltas) {
+            HeldText text = streams.computeIfAbsent(d.stream(), k -> new HeldText(guard, names, window, record));
+            long start = text.append(d.text());
+            pieces.add(new Piece(text, d.pointer(), start, start + d.text().length(), d.text()));
+            if (!touched.contains(text)) touched.add(text);
+        }
+        queue.add(new Pending(event, json, pieces));
+        for (HeldText t : touched) {
+            Finding f = t.decide(false);
+            if (f != null) {
+                blocked = new Blocked(f, false);
+                return;
+            }
+        }
+    }
+
+    private void decideAll(boolean last) {
+        for (HeldText t : streams.values()) {
+            Finding f = t.decide(last);
+            if (f != null) {
+                blocked = new Blocked(f, false);
+                return;
+            }
+        }
+    }
+
+    /** Sends the events at the head of the line whose text is all decided. */
+    private Buffer drain() {
+        Buffer out = null;
+        while (!queue.isEmpty() && decided(queue.peekFirst())) {
+            Buffer b = render(queue.pollFirst());
+            if (out == null) out = b;
+            else out.appendBuffer(b);
+        }
+        return out == null ? Buffer.buffer() : out;
+    }
+
+    private static boolean decided(Pending p) {
+        for (Piece piece : p.pieces()) if (piece.end() > piece.text().released()) return false;
+        return true;
+    }
+
+    private Buffer render(Pending p) {
+        if (p.pieces().isEmpty()) return p.raw();
+        boolean changed = false;
+        String[] texts = new String[p.pieces().size()];
+        for (int i = 0; i < texts.length; i++) {
+            Piece piece = p.pieces().get(i);
+            texts[i] = piece.text().render(piece.start(), piece.end());
+            changed |= !texts[i].equals(piece.original());
+        }
+        if (!changed) return p.raw();
+        if (p.json() == null) return Buffer.buffer("data: " + texts[0].replace("\n", "\ndata: ") + "\n\n");
+        for (int i = 0; i < texts.length; i++) PromptText.replace(p.json(), p.pieces().get(i).pointer(), texts[i]);
+        try {
+            return Buffer.buffer("data: ").appendBytes(JSON.writeValueAsBytes(p.json())).appendString("\n\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree just parsed always serialises
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.bastion.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bastion.config.GuardPolicy;
+import dev.bastion.config.GuardPolicy.Action;
+import dev.bastion.config.RouteConfig.LlmApi;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streamed answer guard on its own: SSE in, SSE out, however the text is cut into chunks and the
+ * chunks into network writes. What the client would read is reassembled from the output and compared.
+ */
+class StreamedAnswerTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String AWS_KEY = "AKIA" + "Z7QW3ERT5YUI2OPA";
+
+    static Guard guard(Map<String, Action> pii, Map<String, Action> outputPii, int window) {
+        return Guard.of(new GuardPolicy(pii, null, null, null, null, null, null, null, null, null,
+                new GuardPolicy.Output(null, outputPii, null, window, null)));
+    }
+
+    static final Guard REDACT = guard(Map.of("default", Action.REDACT), null, 64);
+    static final Guard BLOCK_CARDS = guard(Map.of("default", Action.REDACT, "CREDIT_CARD", Action.BLOCK), null, 64);
+
+    static String event(String content) {
+        JsonObject delta = content == null ? new JsonObject().put("role", "assistant").put("content", "") : new JsonObject().put("content", content);
+        return "data: " + new JsonObject().put("id", "c1").put("object", "chat.completion.chunk")
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta))).encode() + "\n\n";
+    }
+
+    /** The SSE stream an OpenAI-compatible server sends for these content pieces. */
+    static String sse(List<String> pieces) {
+        StringBuilder sb = new StringBuilder(event(null));
+        for (String p : pieces) sb.append(event(p));
+        sb.append("data: ").append(new JsonObject().put("id", "c1").put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                .put("delta", new JsonObject()).put("finish_reason", "stop"))).encode()).append("\n\n");
+        return sb.append("data: [DONE]\n\n").toString();
+    }
+
+    /** Cuts a string into random pieces of 1..max characters. */
+    static List<String> pieces(String text, Random rnd, int max) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < text.length(); ) {
+            int n = Math.min(text.length() - i, 1 + rnd.nextInt(max));
+            if (Character.isHighSurrogate(text.charAt(i + n - 1)) && i + n < text.length()) n++;
+            out.add(text.substring(i, i + n));
+            i += n;
+        }
+        return out;
+    }
+
+    record Run(String output, List<String> sentAfterEachWrite) {}
+
+    /** Feeds the stream in network writes of random sizes; records what had gone out after each one. */
+    static Run run(Guard guard, Pseudonyms names, String stream, Random rnd) {
+        StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, guard, names, guard.policy().output().streamWindow(), new AnswerRecord());
+        StringBuilder out = new StringBuilder();
+        List<String> after = new ArrayList<>();
+        byte[] bytes = stream.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; ) {
+            int n = Math.min(bytes.length - i, 1 + rnd.nextInt(40));
+            out.append(a.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, i, i + n))).toString());
+            after.add(content(out.toString()));
+            i += n;
+            if (a.blocked() != null) break;
+        }
+        if (a.blocked() == null) out.append(a.finish().toString());
+        return new Run(out.toString(), after);
+    }
+
+    /** The answer text a client assembles from the content deltas of an SSE stream. */
+    static String content(String sse) {
+        StringBuilder text = new StringBuilder();
+        for (String ev : sse.split("\n\n")) {
+            if (!ev.startsWith("data: {")) continue;
+            try {
+                JsonNode c = JSON.readTree(ev.substring(6)).path("choices").path(0).path("delta").path("content");
+                if (c.isTextual()) text.append(c.asText());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not JSON: " + ev, e);
+            }
+        }
+        return text.toString();
+    }
+
+    @Test
+    void anEntitySplitAcrossChunksIsRedactedHoweverTheStreamIsCut() {
+        String answer = "Sure. Write to john@example.com 😀 or call +1 415-555-2671; the card 4111 1111 1111 1111 was declined, IBAN DE89 3704 0044 0532 0130 00 too. Bye.";
+        String expected = "Sure. Write to [EMAIL] 😀 or call [PHONE]; the card [CREDIT_CARD] was declined, IBAN [IBAN] too. Bye.";
+        for (int seed = 0; seed < 300; seed++) {
+            Random rnd = new Random(seed);
+            Run r = run(REDACT, null, sse(pieces(answer, rnd, 1 + seed % 9)), rnd);
+            assertThat(content(r.output())).as("seed %d", seed).isEqualTo(expected);
+            for (String sent : r.sentAfterEachWrite()) {
+                assertThat(sent).as("seed %d: partial output", seed).doesNotContain("john", "example", "415", "4111", "DE89", "3704");
+                assertThat(expected).as("seed %d: every prefix sent is a prefix of the redacted answer", seed).startsWith(sent);
+            }
+            assertThat(r.output()).endsWith("data: [DONE]\n\n").contains("\"finish_reason\":\"stop\"");
+        }
+    }
+
+    @Test
+    void theIssuesExampleJoHnAtExamPleComIsCaught() {
+        Run r = run(REDACT, null, sse(List.of("mail jo", "hn@exam", "ple.com now")), new Random(1));
+        assertThat(content(r.output())).isEqualTo("mail [EMAIL] now");
+    }
+
+    @Test
+    void cleanTextFlowsWithAtMostTheWindowAndOneWordHeldBack() {
+        StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, REDACT, null, 64, new AnswerRecord());
+        StringBuilder sent = new StringBuilder(a.feed(Buffer.buffer(event(null))).toString());
+        assertThat(sent.toString()).as("the role chunk goes out at once").contains("assistant");
+        String text = "The quick brown fox jumps over the lazy dog while the deploy keeps rolling out to every replica. ".repeat(5);
+        StringBuilder fed = new StringBuilder();
+        for (String w : text.split("(?<= )")) {
+            fed.append(w);
+            sent.append(a.feed(Buffer.buffer(event(w))).toString());
+            int held = fed.length() - content(sent.toString()).length();
+            assertThat(held).as("held back after %d chars", fed.length()).isLessThanOrEqualTo(64 + 12);
+        }
+        sent.append(a.finish().toString());
+        assertThat(content(sent.toString())).isEqualTo(text);
+    }
+
+    @Test
+    void unchangedEventsKeepTheirExactBytes() {
+        String stream = sse(List.of("Hello ", "there, ", "how can I help you today with your deployment question? ", "Tell me more about it."));
+        Run r = run(REDACT, null, stream, new Random(7));
+        assertThat(r.output()).isEqualTo(stream);
+    }
+
+    @Test
+    void aBlockMidStreamEndsWithAnErrorEventAndDoneAndNothingOfTheEntity() {
+        String answer = "Here is the summary you asked for, in full detail. The customer paid with 4111 1111 1111 1111 and then left the store.";
+        for (int seed = 0; seed < 100; seed++) {
+            Random rnd = new Random(seed);
+            StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, BLOCK_CARDS, null, 64, new AnswerRecord());
+            StringBuilder out = new StringBuilder();
+            for (String p : pieces(answer, rnd, 6)) {
+                out.append(a.feed(Buffer.buffer(event(p))).toString());
+                if (a.blocked() != null) break;
+            }
+            if (a.blocked() == null) out.append(a.finish().toString()); // the card is within the window of the end
+            assertThat(a.blocked()).as("seed %d", seed).isNotNull();
+            assertThat(a.blocked().finding().type()).isEqualTo("CREDIT_CARD");
+            assertThat(content(out.toString())).as("seed %d", seed).doesNotContain("4111").startsWith("Here is the summary");
+            assertThat("Here is the summary you asked for, in full detail. The customer paid with ").startsWith(content(out.toString()));
+            assertThat(a.feed(Buffer.buffer(event(" more text"))).length()).as("nothing after a block").isZero();
+        }
+    }
+
+    @Test
+    void pseudonymPlaceholdersSplitAcrossChunksArePutBack() {
+        Pseudonyms names = new Pseudonyms();
+        assertThat(names.nameFor("EMAIL", "jane.doe@example.com")).isEqualTo("[EMAIL_1]");
+        assertThat(names.nameFor("PHONE", "+1 415-555-2671")).isEqualTo("[PHONE_1]");
+        String answer = "I will write to [EMAIL_1] and call [PHONE_1]; [EMAIL_9] is unknown and stays.";
+        for (int seed = 0; seed < 100; seed++) {
+            Random rnd = new Random(seed);
+            Run r = run(REDACT, names, sse(pieces(answer, rnd, 5)), rnd);
+            assertThat(content(r.output())).as("seed %d", seed)
+                    .isEqualTo("I will write to jane.doe@example.com and call +1 415-555-2671; [EMAIL_9] is unknown and stays.");
+        }
+    }
+
+    @Test
+    void toolCallArgumentsAreAStreamOfTheirOwn() {
+        String args = "{\"to\":\"jane.doe@example.com\",\"subject\":\"hi\"}";
+        StringBuilder sse = new StringBuilder();
+        for (String p : pieces(args, new Random(3), 4)) {
+            JsonObject call = new JsonObject().put("index", 0).put("function", new JsonObject().put("arguments", p));
+            sse.append("data: ").append(new JsonObject().put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                    .put("delta", new JsonObject().put("tool_calls", new JsonArray().add(call))))).encode()).append("\n\n");
+        }
+        sse.append("data: [DONE]\n\n");
+        Run r = run(REDACT, null, sse.toString(), new Random(3));
+        StringBuilder got = new StringBuilder();
+        for (String ev : r.output().split("\n\n")) {
+            if (ev.startsWith("data: {")) got.append(new JsonObject(ev.substring(6)).getJsonArray("choices").getJsonObject(0)
+                    .getJsonObject("delta").getJsonArray("tool_calls").getJsonObject(0).getJsonObject("function").getString("arguments"));
+        }
+        assertThat(got.toString()).isEqualTo("{\"to\":\"[EMAIL]\",\"subject\":\"hi\"}");
+    }
+
+    @Test
+    void outputPolicyOverridesTheRequestSide() {
+        Guard flagOnly = guard(Map.of("default", Action.BLOCK), Map.of("default", Action.FLAG), 64);
+        AnswerRecord rec = new AnswerRecord();
+        StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, flagOnly, null, 64, rec);
+        String out = a.feed(Buffer.buffer(sse(List.of("mail jane.doe@example.com today")))).toString();
+        assertThat(content(out)).isEqualTo("mail jane.doe@example.com today");
+        assertThat(rec.counts()).containsEntry("EMAIL", 1);
+        assertThat(rec.action()).isEqualTo(Action.FLAG);
+    }
+
+    @Test
+    void aHugeEventEndsTheAnswerRatherThanPassingUninspected() {
+        StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, REDACT, null, 64, new AnswerRecord());
+        a.feed(Buffer.buffer("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "x".repeat(StreamedAnswer.MAX_EVENT_BYTES + 10)));
+        assertThat(a.blocked()).isNotNull();
+        assertThat(a.blocked().tooLarge()).isTrue();
+    }
+}
