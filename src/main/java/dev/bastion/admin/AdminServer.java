@@ -3,7 +3,7 @@ package dev.bastion.admin;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.AdminListenerConfig;
-import dev.bastion.edge.ErrorBody;
+import dev.bastion.chain.ErrorBody;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
 import dev.bastion.observe.GatewayMetrics;

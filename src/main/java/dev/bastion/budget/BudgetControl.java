@@ -107,7 +107,7 @@ public final class BudgetControl implements Control {
             if (!res.granted()) return refuse(res, request, now);
             Buffer withUsage = request.requestUsage();
             if (withUsage != null) ex.body(withUsage);
-            ex.addResponseFilter(new Settlement(res, request, price));
+            ex.addResponseMeter(new Settlement(res, request, price));
             return Verdict.ALLOW;
         });
     }

@@ -30,6 +30,7 @@ public final class Exchange {
     private long bytesSent;
     private long upstreamNanos = -1;
     private java.util.List<ResponseFilter> responseFilters;
+    private int responseMeters; // the first ones in responseFilters
     private java.util.List<Runnable> finishers;
     private java.util.Map<Object, Object> attributes;
 
@@ -102,7 +103,18 @@ public final class Exchange {
      */
     public void addResponseFilter(ResponseFilter filter) {
         if (responseFilters == null) responseFilters = new java.util.ArrayList<>(2);
+        responseFilters.add(responseMeters, filter);
+    }
+
+    /**
+     * Adds a filter that must see the upstream's body exactly as it arrived, whichever stage adds it: it
+     * goes innermost. For metering what the upstream produced (and billed) — a guardrail that withholds
+     * part of an answer must not make a budget undercount it.
+     */
+    public void addResponseMeter(ResponseFilter filter) {
+        if (responseFilters == null) responseFilters = new java.util.ArrayList<>(2);
         responseFilters.addFirst(filter);
+        responseMeters++;
     }
 
     /** Innermost first: the order a response passes through them. */

@@ -142,9 +142,10 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
      * @param pii          action per PII type in answers ({@code block}, {@code redact}, {@code flag}, {@code allow});
      *                     a type not listed (and {@code default} not given) takes the request side's action
      * @param secrets      the same for credentials; the request side's default is block
-     * @param streamWindow characters of a streamed answer held back so an entity split across chunks is seen
-     *                     whole before it is sent; default 64 (16–4096). Longer entities are held from the
-     *                     moment their start is recognised, and a word is never sent half-written.
+     * @param streamWindow characters of a streamed answer held back beyond what the structural rules hold, so
+     *                     an entity split across chunks is seen whole before it is sent; default 32 (0–4096).
+     *                     Whatever the window, a word is never sent half-written, a number written in groups
+     *                     (card, phone, IBAN) is held until it ends, and an entity is held from its recognised start.
      * @param maxBody      the largest non-streamed answer held for inspection; a larger one is cut (502); default 8MiB
      */
     public record Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody) {
@@ -154,8 +155,8 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
             enabled = enabled == null || enabled;
             pii = outputActions("pii", pii);
             secrets = outputActions("secrets", secrets);
-            streamWindow = streamWindow == null ? 64 : streamWindow;
-            if (streamWindow < 16 || streamWindow > 4096) throw new IllegalArgumentException("output.stream_window: " + streamWindow + " (expected: 16 to 4096 characters)");
+            streamWindow = streamWindow == null ? 32 : streamWindow;
+            if (streamWindow < 0 || streamWindow > 4096) throw new IllegalArgumentException("output.stream_window: " + streamWindow + " (expected: 0 to 4096 characters)");
             maxBody = maxBody == null ? new ByteSize(8L * 1024 * 1024) : maxBody;
         }
 

@@ -8,7 +8,7 @@ import dev.bastion.chain.Verdict;
 import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.detect.Finding;
-import dev.bastion.edge.ErrorBody;
+import dev.bastion.chain.ErrorBody;
 import dev.bastion.llm.CompletionText;
 import dev.bastion.llm.PromptText;
 import io.vertx.core.MultiMap;

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * client only once it is decided. The last {@code window} characters are held back, so an entity the
  * network split across chunks ({@code jo} + {@code hn@exam} + {@code ple.com}) is scanned whole before any
  * of it is sent; on top of that a word is never released half-written, an entity whose start is
- * recognised is held from that start however long it grows, and a pseudonym placeholder is held until it
- * is complete so it can be put back. Released text is rescanned as context only.
+ * recognised is held from that start however long it grows, a number still being written in groups (a
+ * card, a phone number, an IBAN) is held until it ends, and a pseudonym placeholder is held until it is
+ * complete so it can be put back. Released text is rescanned as context only.
  *
  * <p>Offsets are absolute positions in the whole streamed text (UTF-16 units); only the undecided part
  * and a little context stay in memory. Confined to one event loop.
@@ -22,6 +23,8 @@ final class HeldText {
     static final int CONTEXT = 64;
     /** A word longer than this is no longer held whole (a base64 blob must not hold the stream forever). */
     static final int MAX_WORD = 4096;
+    /** The longest grouped number held whole: an IBAN in groups of four is at most 42 characters. */
+    static final int MAX_FIGURE = 48;
     /** The longest placeholder: {@code [} + a 48-character type + {@code _} + digits + {@code ]}. */
     private static final int MAX_PLACEHOLDER = 60;
 
@@ -68,7 +71,7 @@ final class HeldText {
         long total = end();
         if (released == total) return null;
         List<Guard.OutputFinding> found = guard.inspectOutput(buf.toString());
-        long r = last ? total : Math.min(total - window, wordStart());
+        long r = last ? total : Math.min(total - window, Math.min(wordStart(), figureStart()));
         if (names != null && !last) r = Math.min(r, openPlaceholder(r));
         // An entity that is still being written is held from its start, however long it grows.
         for (boolean moved = true; moved; ) {
@@ -131,6 +134,26 @@ final class HeldText {
         int stop = Math.max(0, i - MAX_WORD);
         while (i > stop && !Character.isWhitespace(buf.charAt(i - 1))) i--;
         return i == stop && stop > 0 ? end() : base + i;
+    }
+
+    /**
+     * Start of a trailing run that could still grow into a number written in groups — a card, a phone
+     * number, an IBAN, an SSN ({@code 4111 1111 }, {@code +1 (415) 555-}, {@code DE89 3704 }) — so such an
+     * entity is held whole whatever the window. Only a run holding a digit counts, at most {@link #MAX_FIGURE}.
+     */
+    private long figureStart() {
+        int i = buf.length();
+        int stop = Math.max(0, i - MAX_FIGURE);
+        boolean digit = false;
+        while (i > stop) {
+            char c = buf.charAt(i - 1);
+            if (c >= '0' && c <= '9') digit = true;
+            else if (!(c >= 'A' && c <= 'Z' || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+' || c == '/')) break;
+            i--;
+        }
+        if (!digit) return end();
+        while (i < buf.length() && buf.charAt(i) == ' ') i++;
+        return base + i;
     }
 
     /** Where an unfinished {@code [TYPE_} placeholder begins before {@code r}, else {@code r}. */

@@ -5,7 +5,7 @@ import dev.bastion.chain.Exchange;
 import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Verdict;
-import dev.bastion.edge.ErrorBody;
+import dev.bastion.chain.ErrorBody;
 import dev.bastion.edge.PathNormalizer;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;

@@ -1,6 +1,6 @@
 package dev.bastion.server;
 
-import dev.bastion.edge.ErrorBody;
+import dev.bastion.chain.ErrorBody;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
 import io.vertx.core.http.HttpServerRequest;

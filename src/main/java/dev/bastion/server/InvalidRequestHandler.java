@@ -3,7 +3,7 @@ package dev.bastion.server;
 import dev.bastion.chain.Exchange;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
-import dev.bastion.edge.ErrorBody;
+import dev.bastion.chain.ErrorBody;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;

@@ -45,6 +45,13 @@ class BudgetTest {
                     upstream: llm
                     auth: { methods: [api_key] }
                     llm: chat
+                    guard: "off"
+                  - id: chat-guarded
+                    match: { methods: [POST], path: /guarded/v1/chat/completions }
+                    strip_prefix: /guarded
+                    upstream: llm
+                    auth: { methods: [api_key] }
+                    llm: chat
                   - id: chat-priced
                     match: { methods: [POST], path: /priced/v1/chat/completions }
                     upstream: llm
@@ -56,7 +63,7 @@ class BudgetTest {
                   prices:
                     gpt-4o: { input: 2.5, output: 10 }
                   rules:
-                    - { id: daily, per: org, period: day, tokens: 1000, routes: [chat] }
+                    - { id: daily, per: org, period: day, tokens: 1000, routes: [chat, chat-guarded] }
                     - { id: key-cost, per: api_key, period: month, cost: 0.01, routes: [chat-priced] }
                   alerts: [0.5, 1.0]
                 """).replace("upstreams:\n", "upstreams:\n  llm: { url: \"http://127.0.0.1:" + mock.port() + "\", kind: ai }\n"));
@@ -160,6 +167,34 @@ class BudgetTest {
         long expected = prompt() + countedDeltas(received.toString());
         assertThat(countedDeltas(received.toString())).isPositive();
         assertThat(settled("daily", "org:b-cut", today(), expected).tokens()).isEqualTo(expected);
+    }
+
+    @Test
+    void whatTheGuardrailsHoldBackIsStillCountedTheUpstreamProducedIt() throws Exception {
+        // Unguarded, the client receives every delta the upstream produced before the cut: that is the count.
+        String plain = cutStream("/v1/chat/completions", gw.createKey("b-cut-plain", "invoke"));
+        long produced = countedDeltas(plain);
+        assertThat(produced).isPositive();
+        // Guarded, the last words are still held back when the upstream dies; the budget counts them all the same.
+        String guarded = cutStream("/guarded/v1/chat/completions", gw.createKey("b-cut-guarded", "invoke"));
+        assertThat(countedDeltas(guarded)).isLessThan(produced);
+        assertThat(settled("daily", "org:b-cut-guarded", today(), prompt() + produced).tokens()).isEqualTo(prompt() + produced);
+    }
+
+    private static String cutStream(String path, String key) throws Exception {
+        HttpRequest req = gw.request(path).header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .header(MockLlmServer.CUT_AFTER_HEADER, "5").POST(HttpRequest.BodyPublishers.ofString(PROMPT.formatted(",\"stream\":true"))).build();
+        StringBuilder received = new StringBuilder();
+        try {
+            HttpResponse<java.io.InputStream> r = gw.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (var in = r.body()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) received.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException expectedCut) {
+            // the stream ends abnormally: it was cut upstream
+        }
+        return received.toString();
     }
 
     /** The chat prompt of PROMPT as the mock (and OpenAI) count it. */

@@ -37,7 +37,7 @@ class GuardPolicyTest {
                 .hasMessageContaining("guard.policies.default.output.pii.EMIAL");
         assertThatThrownBy(() -> new GuardPolicy.Output(null, Map.of("EMAIL", Action.PSEUDONYMIZE), null, null, null))
                 .hasMessageContaining("output.pii.EMAIL: pseudonymize is a request-side action");
-        assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, 8, null)).hasMessageContaining("output.stream_window");
+        assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, -1, null)).hasMessageContaining("output.stream_window");
         GuardPolicy p = new GuardPolicy(Map.of("default", Action.PSEUDONYMIZE, "PHONE", Action.BLOCK), null,
                 List.of(new GuardPolicy.CustomEntity("EMPLOYEE_ID", "EMP-[0-9]{6}", Action.FLAG)), null, null, null, null, null, null, null,
                 new GuardPolicy.Output(null, Map.of("PHONE", Action.FLAG), null, null, null));

@@ -1,4 +1,4 @@
-package dev.bastion.edge;
+package dev.bastion.chain;
 
 import dev.bastion.observe.Json;
 
