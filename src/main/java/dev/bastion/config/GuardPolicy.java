@@ -23,15 +23,17 @@ import java.util.Map;
  * @param maxInputChars  the most characters of model-bound text per request; absent: no cap
  * @param maxInputTokens the most prompt tokens per request (counted in the model's encoding); absent: no cap
  * @param output       what the model's answer may contain (G4); default: on, with the request side's actions
+ * @param classifier   a model-based classifier called with the model-bound text after the built-in detectors
+ *                     (G3, G6); absent: none
  */
 public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, List<CustomEntity> custom, Injection injection,
                           List<String> phoneRegions, List<String> models, List<String> tools, Integer maxTokens,
-                          Integer maxInputChars, Integer maxInputTokens, Output output) {
-    public static final GuardPolicy DEFAULTS = new GuardPolicy(null, null, null, null, null, null, null, null, null, null, null);
+                          Integer maxInputChars, Integer maxInputTokens, Output output, ClassifierConfig classifier) {
+    public static final GuardPolicy DEFAULTS = new GuardPolicy(null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** The detector policy alone, without request caps (tests, the scan CLI's older callers). */
     public GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, List<CustomEntity> custom, Injection injection, List<String> phoneRegions) {
-        this(pii, secrets, custom, injection, phoneRegions, null, null, null, null, null, null);
+        this(pii, secrets, custom, injection, phoneRegions, null, null, null, null, null, null, null);
     }
 
     public GuardPolicy {

@@ -44,14 +44,7 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
     }
 
     public UpstreamConfig {
-        if (url == null) throw new IllegalArgumentException("url: missing (expected: http(s)://host[:port][/path])");
-        String scheme = url.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException("url: scheme '" + scheme + "' (expected: http or https)");
-        }
-        if (url.getHost() == null) throw new IllegalArgumentException("url: no host in '" + url + "'");
-        if (url.getRawUserInfo() != null) throw new IllegalArgumentException("url: credentials in the URL are refused (use api_key: env:NAME)");
-        if (url.getRawQuery() != null || url.getRawFragment() != null) throw new IllegalArgumentException("url: query and fragment are not allowed");
+        checkServiceUrl(url);
         apiKeyHeader = apiKeyHeader == null ? ApiKeyHeader.AUTHORIZATION : apiKeyHeader;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         responseTimeout = responseTimeout == null ? Duration.ofSeconds(120) : responseTimeout;
@@ -63,6 +56,21 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
         if (maxConnections < 1) throw new IllegalArgumentException("max_connections: " + maxConnections + " (expected: > 0)");
         kind = kind == null ? Kind.APP : kind;
         identityToken = identityToken == null ? kind == Kind.APP : identityToken;
+    }
+
+    /**
+     * A service Bastion calls, from config only: http(s) with a host, no credentials in it (they belong in
+     * a secret reference), no query or fragment.
+     */
+    static void checkServiceUrl(URI url) {
+        if (url == null) throw new IllegalArgumentException("url: missing (expected: http(s)://host[:port][/path])");
+        String scheme = url.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("url: scheme '" + scheme + "' (expected: http or https)");
+        }
+        if (url.getHost() == null) throw new IllegalArgumentException("url: no host in '" + url + "'");
+        if (url.getRawUserInfo() != null) throw new IllegalArgumentException("url: credentials in the URL are refused (use api_key: env:NAME)");
+        if (url.getRawQuery() != null || url.getRawFragment() != null) throw new IllegalArgumentException("url: query and fragment are not allowed");
     }
 
     public boolean tls() {

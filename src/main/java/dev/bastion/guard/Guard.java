@@ -27,11 +27,23 @@ public final class Guard {
     private final Scanner scanner;
     private final Scanner outputScanner; // null when answers are not inspected
     private final InjectionScorer injection = new InjectionScorer();
+    private final Classifier classifier; // null: none configured, or not wired (offline scans)
 
-    private Guard(GuardPolicy policy, Scanner scanner, Scanner outputScanner) {
+    private Guard(GuardPolicy policy, Scanner scanner, Scanner outputScanner, Classifier classifier) {
         this.policy = policy;
         this.scanner = scanner;
         this.outputScanner = outputScanner;
+        this.classifier = classifier;
+    }
+
+    /** This guard, calling {@code classifier} after its own detectors. */
+    Guard withClassifier(Classifier classifier) {
+        return new Guard(policy, scanner, outputScanner, classifier);
+    }
+
+    /** The policy's classifier, or null. */
+    Classifier classifier() {
+        return classifier;
     }
 
     /** @throws IllegalArgumentException naming the policy key when an entity type is unknown or a pattern invalid */
@@ -54,7 +66,7 @@ public final class Guard {
         if (out.pii() != null) check("output.pii", out.pii().keySet(), piiAndCustom);
         if (out.secrets() != null) check("output.secrets", out.secrets().keySet(), types(secrets));
         Scanner outputScanner = out.enabled() ? scannerFor(secrets, pii, custom, t -> policy.outputActionFor(t, false)) : null;
-        return new Guard(policy, scannerFor(secrets, pii, custom, t -> policy.actionFor(t, false)), outputScanner);
+        return new Guard(policy, scannerFor(secrets, pii, custom, t -> policy.actionFor(t, false)), outputScanner, null);
     }
 
     /** Secrets are always looked for; PII types whose action is "allow" are not even looked for. */
@@ -93,6 +105,7 @@ public final class Guard {
      * actions (block, redact or flag).
      */
     public List<OutputFinding> inspectOutput(String text) {
+        if (outputScanner == null) return List.of();
         List<OutputFinding> out = new ArrayList<>(0);
         for (Finding f : outputScanner.scan(text)) {
             Action a = policy.outputActionFor(f.type(), f.category() == Finding.Category.SECRET);

@@ -8,6 +8,7 @@ import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
+import dev.bastion.config.ClassifierConfig;
 import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.detect.Finding;
@@ -73,16 +74,22 @@ final class GuardControl implements Control {
         Verdict.Deny outOfBounds = RequestCaps.check(guard.policy(), api, (ObjectNode) body, segments, counter);
         if (outOfBounds != null) return outOfBounds.future();
         Inspection ins = guard.inspect(segments);
-        decisions.record(ex, routeId, ins);
-        if (ins.action() == Action.BLOCK) return refuse(ins).future();
+        if (ins.action() == Action.BLOCK) {
+            decisions.record(ex, routeId, ins, null, Action.BLOCK);
+            return refuse(ins).future();
+        }
         boolean changed = RequestCaps.capCompletion(guard.policy(), api, (ObjectNode) body);
         Pseudonyms names = new Pseudonyms(); // one table per request: the same value is the same placeholder everywhere
+        StringBuilder modelText = guard.classifier() == null ? null : new StringBuilder();
         for (PromptText.Segment seg : segments) {
             List<Inspection.Found> here = ins.in(seg);
+            String text = seg.text();
             if (here.stream().anyMatch(f -> f.action() == Action.REDACT || f.action() == Action.PSEUDONYMIZE)) {
-                PromptText.replace(body, seg.pointer(), Guard.rewrite(seg.text(), here, names));
+                text = Guard.rewrite(seg.text(), here, names);
+                PromptText.replace(body, seg.pointer(), text);
                 changed = true;
             }
+            if (modelText != null) modelText.append(modelText.isEmpty() ? "" : "\n").append(text);
         }
         if (changed) {
             try {
@@ -91,6 +98,34 @@ final class GuardControl implements Control {
                 return Future.failedFuture(e); // cannot happen for a tree just parsed; a fault, never a pass
             }
         }
+        if (modelText == null || modelText.isEmpty()) {
+            decisions.record(ex, routeId, ins, null, ins.action());
+            return pass(ex, guard, names);
+        }
+        // The classifier sees the text as the model will, redactions applied: a third party never gets what the policy removed.
+        ClassifierConfig c = guard.policy().classifier();
+        Future<ClassifierVerdict> judged = modelText.length() > c.maxInputChars()
+                ? Future.succeededFuture(ClassifierVerdict.failed(ClassifierVerdict.Failure.TOO_LONG))
+                : guard.classifier().classify(modelText.toString(), ex.requestId());
+        return judged.map(verdict -> {
+            Action said = verdict.action(c);
+            Action action = said.strength() > ins.action().strength() ? said : ins.action();
+            decisions.record(ex, routeId, ins, verdict, action);
+            if (said != Action.BLOCK) return pass(ex, guard, names).result();
+            if (verdict.failed()) {
+                if (verdict.failure() == ClassifierVerdict.Failure.TOO_LONG) {
+                    return new Verdict.Deny(400, "input_too_long", "The input is longer than the " + c.maxInputChars()
+                            + " characters the content classifier checks, and this route refuses what it cannot check.");
+                }
+                return new Verdict.Deny(503, "classifier_unavailable", "The content classifier could not be reached (" + verdict.failure().code()
+                        + ") and this route refuses requests it cannot check; retry later.");
+            }
+            return new Verdict.Deny(400, "classifier_blocked", "The content classifier refused the request"
+                    + (verdict.labels().isEmpty() ? "" : " (" + String.join(", ", verdict.labels()) + ")") + "; it was not sent to the model.");
+        });
+    }
+
+    private Future<Verdict> pass(Exchange ex, Guard guard, Pseudonyms names) {
         if (api != LlmApi.EMBEDDINGS && (guard.guardsOutput() || !names.isEmpty())) guardAnswer(ex, guard, names);
         return Verdict.ALLOWED;
     }

@@ -25,20 +25,35 @@ final class GuardDecisions {
         this.registry = registry;
     }
 
-    void record(Exchange ex, String routeId, Inspection ins) {
-        counter("bastion.guard.decisions", "Guardrail decisions by route and action", "route", routeId, "action", name(ins.action())).increment();
+    /**
+     * @param verdict the classifier's, or null when none was called
+     * @param action  the decision: the strongest of the detectors' and the classifier's
+     */
+    void record(Exchange ex, String routeId, Inspection ins, ClassifierVerdict verdict, Action action) {
+        counter("bastion.guard.decisions", "Guardrail decisions by route and action", "route", routeId, "action", name(action)).increment();
         for (Inspection.Found f : ins.found()) {
             counter("bastion.guard.findings", "Guardrail findings by entity type and action", "type", f.finding().type(), "action", name(f.action())).increment();
         }
-        if (ins.action() == Action.ALLOW) return;
+        if (verdict != null) {
+            counter("bastion.guard.classifier.calls", "Classifier calls by route and result", "route", routeId,
+                    "result", verdict.failed() ? verdict.failure().code() : "ok").increment();
+        }
+        if (action == Action.ALLOW) return;
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", ex.requestId());
         fields.put("route", routeId);
         fields.put("org", ex.identity() == null ? null : ex.identity().orgId());
-        fields.put("action", name(ins.action()));
+        fields.put("action", name(action));
         fields.put("entities", ins.counts());
         fields.put("injection_score", Math.round(ins.injection().score() * 1000) / 1000.0);
         fields.put("injection_signals", ins.injection().signals());
+        if (verdict != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("score", Math.round(verdict.score() * 1000) / 1000.0);
+            c.put("labels", verdict.labels());
+            if (verdict.failed()) c.put("failure", verdict.failure().code());
+            fields.put("classifier", c);
+        }
         audit.event("guard.decision", fields);
     }
 

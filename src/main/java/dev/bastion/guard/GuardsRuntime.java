@@ -2,13 +2,17 @@ package dev.bastion.guard;
 
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Identity;
+import dev.bastion.config.ClassifierConfig;
 import dev.bastion.config.ConfigException;
 import dev.bastion.config.GuardConfig;
 import dev.bastion.config.GuardPolicy;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.llm.TokenCounter;
 import dev.bastion.observe.AuditLog;
+import dev.bastion.secrets.Secret;
+import dev.bastion.secrets.SecretResolver;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,15 +24,37 @@ public final class GuardsRuntime {
     private final Map<String, String> orgs;
     private final GuardDecisions decisions;
     private final TokenCounter counter = new TokenCounter();
+    private final List<HttpClassifier> classifiers;
 
-    private GuardsRuntime(Map<String, Guard> guards, Map<String, String> orgs, GuardDecisions decisions) {
+    private GuardsRuntime(Map<String, Guard> guards, Map<String, String> orgs, GuardDecisions decisions, List<HttpClassifier> classifiers) {
+        this.classifiers = classifiers;
         this.guards = guards;
         this.orgs = orgs;
         this.decisions = decisions;
     }
 
-    public static GuardsRuntime create(GuardConfig config, AuditLog audit, MeterRegistry registry) {
-        return new GuardsRuntime(build(config), config.orgs(), new GuardDecisions(audit, registry));
+    /**
+     * The policies, with their classifiers connected.
+     *
+     * @throws SecretResolver.SecretException when a classifier's api_key cannot be resolved
+     */
+    public static GuardsRuntime create(Vertx vertx, GuardConfig config, SecretResolver secrets, AuditLog audit, MeterRegistry registry) {
+        Map<String, Guard> guards = build(config);
+        List<HttpClassifier> classifiers = new ArrayList<>();
+        for (var e : guards.entrySet()) {
+            ClassifierConfig c = e.getValue().policy().classifier();
+            if (c == null) continue;
+            Secret key = c.apiKey() == null ? null : secrets.resolve(c.apiKey(), "guard.policies." + e.getKey() + ".classifier.api_key");
+            HttpClassifier classifier = new HttpClassifier(vertx, c, key);
+            classifiers.add(classifier);
+            e.setValue(e.getValue().withClassifier(classifier));
+        }
+        return new GuardsRuntime(guards, config.orgs(), new GuardDecisions(audit, registry), classifiers);
+    }
+
+    /** Closes the classifiers' connections. */
+    public void close() {
+        for (HttpClassifier c : classifiers) c.close();
     }
 
     /** Every policy, checked: unknown entity types and invalid patterns are config errors with their path. */

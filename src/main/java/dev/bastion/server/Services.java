@@ -92,7 +92,7 @@ final class Services implements AutoCloseable {
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState);
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
-        this.guards = dev.bastion.guard.GuardsRuntime.create(config.guard(), audit, metrics.registry());
+        this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, config.guard(), secrets, audit, metrics.registry());
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
@@ -161,6 +161,7 @@ final class Services implements AutoCloseable {
         if (redis != null) redis.close();
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
+        if (guards != null) guards.close();
         storeExecutor.shutdownNow();
     }
 }

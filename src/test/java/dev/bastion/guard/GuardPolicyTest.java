@@ -33,14 +33,14 @@ class GuardPolicyTest {
     @Test
     void outputActionsAreCheckedAndInheritTheRequestSide() {
         GuardPolicy.Output typo = new GuardPolicy.Output(null, Map.of("EMIAL", Action.FLAG), null, null, null);
-        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null, null, null, null, null, null, null, null, typo))))
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null, null, null, null, null, null, null, null, typo, null))))
                 .hasMessageContaining("guard.policies.default.output.pii.EMIAL");
         assertThatThrownBy(() -> new GuardPolicy.Output(null, Map.of("EMAIL", Action.PSEUDONYMIZE), null, null, null))
                 .hasMessageContaining("output.pii.EMAIL: pseudonymize is a request-side action");
         assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, -1, null)).hasMessageContaining("output.stream_window");
         GuardPolicy p = new GuardPolicy(Map.of("default", Action.PSEUDONYMIZE, "PHONE", Action.BLOCK), null,
                 List.of(new GuardPolicy.CustomEntity("EMPLOYEE_ID", "EMP-[0-9]{6}", Action.FLAG)), null, null, null, null, null, null, null,
-                new GuardPolicy.Output(null, Map.of("PHONE", Action.FLAG), null, null, null));
+                new GuardPolicy.Output(null, Map.of("PHONE", Action.FLAG), null, null, null), null);
         assertThat(p.outputActionFor("EMAIL", false)).as("pseudonymize means redact in answers").isEqualTo(Action.REDACT);
         assertThat(p.outputActionFor("PHONE", false)).isEqualTo(Action.FLAG);
         assertThat(p.outputActionFor("EMPLOYEE_ID", false)).isEqualTo(Action.FLAG);

@@ -26,7 +26,7 @@ class StreamedAnswerTest {
 
     static Guard guard(Map<String, Action> pii, Map<String, Action> outputPii, int window) {
         return Guard.of(new GuardPolicy(pii, null, null, null, null, null, null, null, null, null,
-                new GuardPolicy.Output(null, outputPii, null, window, null)));
+                new GuardPolicy.Output(null, outputPii, null, window, null), null));
     }
 
     static final Guard REDACT = guard(Map.of("default", Action.REDACT), null, 64);
