@@ -192,7 +192,9 @@ public final class MockLlmServer {
     private void sendWord(HttpServerResponse resp, Stream s, int i) {
         if (resp.closed()) return;
         if (s.cutAfter() >= 0 && i == s.cutAfter()) {
-            resp.reset(); // the provider's connection dies mid-stream
+            // The provider's connection dies mid-stream. Not at once: a reset arriving with the last words
+            // makes the receiving kernel drop what it has not yet handed to the reader.
+            vertx.setTimer(200, t -> resp.reset());
             return;
         }
         if (i == s.words().length) {
@@ -257,7 +259,21 @@ public final class MockLlmServer {
         return out;
     }
 
+    /** A made-up AWS access key id (valid in form only), for the demo of a model leaking a credential. */
+    static final String DEMO_LEAKED_KEY = "AKIA" + "Z7QW3ERT5YUI2OPA";
+
+    /**
+     * The reply to a prompt. Two prompts are for showing the guardrails: {@code echo: …} replies with the
+     * text the model received (so redaction and pseudonyms can be seen), and a prompt asking for the
+     * {@code deploy key} makes the model leak a (made-up) credential mid-answer.
+     */
     static String reply(String prompt) {
+        String p = prompt.strip();
+        if (p.regionMatches(true, 0, "echo:", 0, 5)) return "You wrote:" + p.substring(5);
+        if (p.toLowerCase(java.util.Locale.ROOT).contains("deploy key")) {
+            return "Sure. The deploy pipeline reads its credentials from the vault, and the key it uses today is " + DEMO_LEAKED_KEY
+                    + " with the secret in the usual place. Rotate it after the release.";
+        }
         int words = prompt.isBlank() ? 0 : prompt.trim().split("\\s+").length;
         return "Hello from Bastion's mock model. Your message had " + words + " word" + (words == 1 ? "" : "s")
                 + ". This reply streams one word at a time so you can watch Bastion forward each chunk as it arrives.";
