@@ -100,7 +100,8 @@ final class GuardControl implements Control {
         }
         if (modelText == null || modelText.isEmpty()) {
             decisions.record(ex, routeId, ins, null, ins.action());
-            return pass(ex, guard, names);
+            guardAnswer(ex, guard, names);
+            return Verdict.ALLOWED;
         }
         // The classifier sees the text as the model will, redactions applied: a third party never gets what the policy removed.
         ClassifierConfig c = guard.policy().classifier();
@@ -109,25 +110,25 @@ final class GuardControl implements Control {
                 : guard.classifier().classify(modelText.toString(), ex.requestId());
         return judged.map(verdict -> {
             Action said = verdict.action(c);
-            Action action = said.strength() > ins.action().strength() ? said : ins.action();
-            decisions.record(ex, routeId, ins, verdict, action);
-            if (said != Action.BLOCK) return pass(ex, guard, names).result();
-            if (verdict.failed()) {
-                if (verdict.failure() == ClassifierVerdict.Failure.TOO_LONG) {
-                    return new Verdict.Deny(400, "input_too_long", "The input is longer than the " + c.maxInputChars()
-                            + " characters the content classifier checks, and this route refuses what it cannot check.");
-                }
-                return new Verdict.Deny(503, "classifier_unavailable", "The content classifier could not be reached (" + verdict.failure().code()
-                        + ") and this route refuses requests it cannot check; retry later.");
-            }
-            return new Verdict.Deny(400, "classifier_blocked", "The content classifier refused the request"
-                    + (verdict.labels().isEmpty() ? "" : " (" + String.join(", ", verdict.labels()) + ")") + "; it was not sent to the model.");
+            decisions.record(ex, routeId, ins, verdict, said.strength() > ins.action().strength() ? said : ins.action());
+            if (said == Action.BLOCK) return refuse(verdict, c);
+            guardAnswer(ex, guard, names);
+            return Verdict.ALLOW;
         });
     }
 
-    private Future<Verdict> pass(Exchange ex, Guard guard, Pseudonyms names) {
-        if (api != LlmApi.EMBEDDINGS && (guard.guardsOutput() || !names.isEmpty())) guardAnswer(ex, guard, names);
-        return Verdict.ALLOWED;
+    /** Why the classifier's verdict refuses a request: judged harmful, or not judged at all (on_failure: deny). */
+    static Verdict.Deny refuse(ClassifierVerdict verdict, ClassifierConfig c) {
+        if (!verdict.failed()) {
+            return new Verdict.Deny(400, "classifier_blocked", "The content classifier refused the request"
+                    + (verdict.labels().isEmpty() ? "" : " (" + String.join(", ", verdict.labels()) + ")") + "; it was not sent to the model.");
+        }
+        if (verdict.failure() == ClassifierVerdict.Failure.TOO_LONG) {
+            return new Verdict.Deny(400, "input_too_long", "The input is longer than the " + c.maxInputChars()
+                    + " characters the content classifier checks, and this route refuses what it cannot check.");
+        }
+        return new Verdict.Deny(503, "classifier_unavailable", "The content classifier could not be reached (" + verdict.failure().code()
+                + ") and this route refuses requests it cannot check; retry later.");
     }
 
     /**
@@ -135,6 +136,7 @@ final class GuardControl implements Control {
      * is asked for an uncompressed answer, since a compressed one cannot be inspected and is refused.
      */
     private void guardAnswer(Exchange ex, Guard guard, Pseudonyms names) {
+        if (api == LlmApi.EMBEDDINGS || (!guard.guardsOutput() && names.isEmpty())) return; // vectors carry no text
         ex.headers().set("Accept-Encoding", "identity");
         AnswerGuard answer = new AnswerGuard(ex, api, guard, names);
         ex.addResponseFilter(answer);

@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class PhoneDetector implements Detector {
     static final int MAX_WINDOW = 40;
 
     private final List<String> regions;
+    private final boolean nanpHinted; // a North American region is among the hints
 
     /** @param regions ISO 3166 region codes for national formats, most likely first (e.g. [US, GB]) */
     public PhoneDetector(List<String> regions) {
@@ -32,6 +34,7 @@ public final class PhoneDetector implements Detector {
             if (!UTIL.getSupportedRegions().contains(r)) throw new IllegalArgumentException("unknown phone region '" + r + "'");
         }
         this.regions = regions.isEmpty() ? List.of("US") : List.copyOf(regions);
+        this.nanpHinted = this.regions.stream().anyMatch(r -> UTIL.getCountryCodeForRegion(r) == 1);
     }
 
     @Override
@@ -92,6 +95,8 @@ public final class PhoneDetector implements Detector {
     private boolean valid(String candidate) {
         boolean international = candidate.charAt(0) == '+';
         String digits = candidate.replaceAll("[^0-9]", "");
+        Boolean nanp = nanp(international, digits);
+        if (nanp != null) return nanp;
         for (String region : regions) {
             // A national number must carry its trunk prefix where the region's plan writes one (0 in most of
             // the world; NANPA's 1 is optional) — as libphonenumber's VALID leniency requires too.
@@ -107,6 +112,27 @@ public final class PhoneDetector implements Detector {
             if (international) return false; // the region does not matter for +CC numbers
         }
         return false;
+    }
+
+    /**
+     * North American numbers (+1, or 10 digits with a NANP region hinted) validated without
+     * libphonenumber's parser: the plan has one trunk prefix ({@code 1}), no leading zeros and no
+     * parsing transforms, so the number is its ten digits, and parsing — three quarters of the cost of a
+     * phone number — adds nothing. Null when the number is not of that shape (the parser decides).
+     */
+    private Boolean nanp(boolean international, String digits) {
+        String nsn;
+        if (international) {
+            nsn = digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : null;
+        } else if (nanpHinted) {
+            nsn = digits.length() == 10 ? digits : digits.length() == 11 && digits.charAt(0) == '1' ? digits.substring(1) : null;
+        } else {
+            nsn = null;
+        }
+        if (nsn == null) return null;
+        if (UTIL.isValidNumber(new Phonenumber.PhoneNumber().setCountryCode(1).setNationalNumber(Long.parseLong(nsn)))) return true;
+        // Not valid as North American: with other regions hinted, the same digits may still be theirs.
+        return international || regions.size() == 1 ? false : null;
     }
 
     /** Not glued to a word, not after {@code #}, not introduced as some other kind of number. */
