@@ -23,6 +23,8 @@ final class HeldText {
     static final int CONTEXT = 64;
     /** A word longer than this is no longer held whole (a base64 blob must not hold the stream forever). */
     static final int MAX_WORD = 4096;
+    /** After the first release, text goes out in steps of at least this many characters (one scan each). */
+    static final int MIN_STEP = 16;
     /** The longest grouped number held whole: an IBAN in groups of four is at most 42 characters. */
     static final int MAX_FIGURE = 48;
     /** The longest placeholder: {@code [} + a 48-character type + {@code _} + digits + {@code ]}. */
@@ -70,9 +72,12 @@ final class HeldText {
     Finding decide(boolean last) {
         long total = end();
         if (released == total) return null;
-        List<Guard.OutputFinding> found = guard.inspectOutput(buf.toString());
         long r = last ? total : Math.min(total - window, Math.min(wordStart(), figureStart()));
         if (names != null && !last) r = Math.min(r, openPlaceholder(r));
+        // Scanning costs the held text and its context each time: after the first release, wait until a
+        // step's worth can go out. Nothing undecided is sent meanwhile, so a finding is only seen later.
+        if (!last && r - released < (released == 0 ? 1 : MIN_STEP)) return null;
+        List<Guard.OutputFinding> found = guard.inspectOutput(buf.toString());
         // An entity that is still being written is held from its start, however long it grows.
         for (boolean moved = true; moved; ) {
             moved = false;
