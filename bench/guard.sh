@@ -28,14 +28,18 @@ listeners:
   public: { host: 127.0.0.1, port: $BASTION }
   admin: { host: 127.0.0.1, port: $ADMIN }
 store: { url: "sqlite:$out/bastion.db" }
-access_log: { enabled: false }
+access_log: { enabled: true }   # decisions are recorded in the access line: part of the cost measured
 limits: { per_ip: off }
 upstreams:
   mock: { url: "http://127.0.0.1:$MOCK", kind: ai, max_connections: 64 }
   slow: { url: "http://127.0.0.1:$SLOW", kind: ai }
+guard:
+  policies:
+    window0: { output: { stream_window: 0 } }   # only the structural hold-back rules
 routes:
   - { id: "stream-off", match: { methods: [POST], path: /stream-off/v1/chat/completions }, strip_prefix: /stream-off, upstream: slow, auth: { methods: [api_key] }, tiers: false, llm: chat, guard: "off" }
   - { id: "stream-on", match: { methods: [POST], path: /stream-on/v1/chat/completions }, strip_prefix: /stream-on, upstream: slow, auth: { methods: [api_key] }, tiers: false, llm: chat }
+  - { id: "stream-w0", match: { methods: [POST], path: /stream-w0/v1/chat/completions }, strip_prefix: /stream-w0, upstream: slow, auth: { methods: [api_key] }, tiers: false, llm: chat, guard: window0 }
   - { id: "off", match: { methods: [POST], path: /off/v1/chat/completions }, strip_prefix: /off, upstream: mock, auth: { methods: [api_key] }, tiers: false, llm: chat, guard: "off" }
   - { id: "on", match: { methods: [POST], path: /on/v1/chat/completions }, strip_prefix: /on, upstream: mock, auth: { methods: [api_key] }, tiers: false, llm: chat }
 YAML
@@ -86,5 +90,6 @@ echo
 echo "Time to first token, streamed chat completion, one word every 20 ms from the upstream, $streams requests each, in turns"
 stream_body='{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Summarise the deploy runbook for the on-call engineer in a few sentences, please."}]}'
 "$JAVA" bench/tools/StreamTiming.java "$KEY" "$streams" "$stream_body" \
-  "http://127.0.0.1:$BASTION/stream-off/v1/chat/completions" "http://127.0.0.1:$BASTION/stream-on/v1/chat/completions" | tee "$out/ttft.txt"
-awk 'NR==2 {off=$2} NR==3 {on=$2; printf "first token added by the guardrails (p50): %.1f ms\n", on - off}' "$out/ttft.txt"
+  "http://127.0.0.1:$BASTION/stream-off/v1/chat/completions" "http://127.0.0.1:$BASTION/stream-on/v1/chat/completions" \
+  "http://127.0.0.1:$BASTION/stream-w0/v1/chat/completions" | tee "$out/ttft.txt"
+awk 'NR==2 {off=$2} NR==3 {printf "first token added by the guardrails (p50): %.1f ms with the default 32-character window", $2 - off} NR==4 {printf ", %.1f ms with stream_window: 0\n", $2 - off}' "$out/ttft.txt"

@@ -33,6 +33,7 @@ public final class Exchange {
     private int responseMeters; // the first ones in responseFilters
     private java.util.List<Runnable> finishers;
     private java.util.Map<Object, Object> attributes;
+    private java.util.Map<String, Object> logFields;
 
     private Exchange(Builder b) {
         this.requestId = Objects.requireNonNull(b.requestId, "requestId");
@@ -133,6 +134,22 @@ public final class Exchange {
 
     public java.util.List<Runnable> finishers() {
         return finishers == null ? java.util.List.of() : finishers;
+    }
+
+    /**
+     * A field for this request's access line: what a control decided (a guardrail's action and entity
+     * counts), so a decision is recorded with the request it belongs to at no extra write. Names are
+     * snake_case; values are strings, numbers, booleans, lists and maps of those — ids, counts and codes,
+     * never content.
+     */
+    public void logField(String name, Object value) {
+        if (logFields == null) logFields = new java.util.LinkedHashMap<>(4);
+        logFields.put(name, value);
+    }
+
+    /** The fields controls added for the access line, in order; empty when none. */
+    public java.util.Map<String, Object> logFields() {
+        return logFields == null ? java.util.Map.of() : logFields;
     }
 
     /** A per-exchange value shared between controls (e.g. the parsed LLM request). */

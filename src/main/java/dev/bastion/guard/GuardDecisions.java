@@ -11,10 +11,12 @@ import java.util.Map;
 
 /**
  * Guardrail decisions, recorded as decisions and never as content (G7, O1): every decision other than a
- * plain pass is an audit event {@code guard.decision} with the route, org, request id, action, entity
- * types and counts, and the injection score and signals; every decision is counted in
- * {@code bastion_guard_decisions_total{route,action}} and every finding in
- * {@code bastion_guard_findings_total{type,action}}.
+ * plain pass goes into the request's access line ({@code guard}, {@code guard_answer}: action, entity
+ * types and counts, injection score and signals, the classifier's verdict; for answers whether they were
+ * streamed or stopped and the bytes sent); a refused request or a stopped answer is also an audit event
+ * ({@code guard.decision}, {@code guard.answer}) with the route, org and request id. One line per request
+ * keeps recording cheap: an audit event costs about as much as the detectors. Every decision and
+ * finding is counted ({@code bastion_guard_decisions_total{route,action}}, {@code bastion_guard_findings_total{type,action}}, …).
  */
 final class GuardDecisions {
     private final AuditLog audit;
@@ -39,22 +41,30 @@ final class GuardDecisions {
                     "result", verdict.failed() ? verdict.failure().code() : "ok").increment();
         }
         if (action == Action.ALLOW) return;
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("request_id", ex.requestId());
-        fields.put("route", routeId);
-        fields.put("org", ex.identity() == null ? null : ex.identity().orgId());
-        fields.put("action", name(action));
-        fields.put("entities", ins.counts());
-        fields.put("injection_score", Math.round(ins.injection().score() * 1000) / 1000.0);
-        fields.put("injection_signals", ins.injection().signals());
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("action", name(action));
+        decision.put("entities", ins.counts());
+        decision.put("injection_score", Math.round(ins.injection().score() * 1000) / 1000.0);
+        decision.put("injection_signals", ins.injection().signals());
         if (verdict != null) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("score", Math.round(verdict.score() * 1000) / 1000.0);
             c.put("labels", verdict.labels());
             if (verdict.failed()) c.put("failure", verdict.failure().code());
-            fields.put("classifier", c);
+            decision.put("classifier", c);
         }
-        audit.event("guard.decision", fields);
+        ex.logField("guard", decision);
+        if (action == Action.BLOCK) audit.event("guard.decision", event(ex, routeId, decision));
+    }
+
+    /** A refusal is a security event as well: the audit stream gets it with the request's ids. */
+    private static Map<String, Object> event(Exchange ex, String routeId, Map<String, Object> decision) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", ex.requestId());
+        fields.put("route", routeId);
+        fields.put("org", ex.identity() == null ? null : ex.identity().orgId());
+        fields.putAll(decision);
+        return fields;
     }
 
     /**
@@ -71,20 +81,18 @@ final class GuardDecisions {
             Counter.builder("bastion.guard.answer.findings").description("Guardrail findings in answers by entity type and action")
                     .tag("type", e.getKey()).tag("action", name(r.actions().get(e.getKey()))).register(registry).increment(e.getValue());
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("request_id", ex.requestId());
-        fields.put("route", routeId);
-        fields.put("org", ex.identity() == null ? null : ex.identity().orgId());
-        fields.put("action", name(action));
-        fields.put("entities", r.counts());
-        fields.put("streamed", answer.streamed());
-        fields.put("stopped", answer.stopped());
-        fields.put("status", ex.status());
-        fields.put("bytes_sent", ex.bytesSent());
-        if (r.late() > 0) fields.put("late_entities", r.late());
-        if (r.wasRestored()) fields.put("pseudonyms_restored", true);
-        if (answer.stopped() && ex.errorCode() != null) fields.put("reason", ex.errorCode());
-        audit.event("guard.answer", fields);
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("action", name(action));
+        decision.put("entities", r.counts());
+        decision.put("streamed", answer.streamed());
+        decision.put("stopped", answer.stopped());
+        decision.put("status", ex.status());
+        decision.put("bytes_sent", ex.bytesSent());
+        if (r.late() > 0) decision.put("late_entities", r.late());
+        if (r.wasRestored()) decision.put("pseudonyms_restored", true);
+        if (answer.stopped() && ex.errorCode() != null) decision.put("reason", ex.errorCode());
+        ex.logField("guard_answer", decision);
+        if (answer.stopped()) audit.event("guard.answer", event(ex, routeId, decision));
     }
 
     private Counter counter(String name, String description, String k1, String v1, String k2, String v2) {

@@ -51,6 +51,11 @@ public final class AccessLog {
         if (ex.upstreamNanos() < 0) sb.append("null");
         else millis(sb, ex.upstreamNanos());
         sb.append(",\"bytes\":").append(ex.bytesSent());
+        for (var f : ex.logFields().entrySet()) {
+            sb.append(',');
+            Json.string(sb, f.getKey()).append(':');
+            Json.value(sb, f.getValue());
+        }
         return sb.append('}').toString();
     }
 

@@ -30,4 +30,37 @@ public final class Json {
         }
         return sb.append('"');
     }
+
+    /** Appends a string, number, boolean, null, or a map or collection of those, as JSON. */
+    public static StringBuilder value(StringBuilder sb, Object v) {
+        switch (v) {
+            case null -> sb.append("null");
+            case String s -> string(sb, s);
+            case Number n when !(n instanceof Double d && (d.isNaN() || d.isInfinite())) -> sb.append(n);
+            case Boolean b -> sb.append(b);
+            case java.util.Map<?, ?> m -> {
+                sb.append('{');
+                boolean first = true;
+                for (var e : m.entrySet()) {
+                    if (!first) sb.append(',');
+                    first = false;
+                    string(sb, String.valueOf(e.getKey())).append(':');
+                    value(sb, e.getValue());
+                }
+                sb.append('}');
+            }
+            case java.util.Collection<?> c -> {
+                sb.append('[');
+                boolean first = true;
+                for (Object o : c) {
+                    if (!first) sb.append(',');
+                    first = false;
+                    value(sb, o);
+                }
+                sb.append(']');
+            }
+            default -> string(sb, v.toString());
+        }
+        return sb;
+    }
 }

@@ -144,6 +144,9 @@ class AnswerGatewayTest {
         assertThat(body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content")).isEqualTo("Ask [EMAIL] or call [PHONE].");
         assertThat(body.getJsonObject("usage").getInteger("total_tokens")).as("the rest is untouched").isEqualTo(12);
         assertThat(gw.upstream.last().headers().get("Accept-Encoding")).isEqualTo("identity");
+        String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(line).contains("\"guard_answer\":{\"action\":\"redact\",\"entities\":{\"EMAIL\":1,\"PHONE\":1}")
+                .contains("\"stopped\":false").doesNotContain("jane", "415");
     }
 
     @Test

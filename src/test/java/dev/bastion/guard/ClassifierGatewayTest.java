@@ -113,7 +113,8 @@ class ClassifierGatewayTest {
         try (LogCapture logs = LogCapture.capture()) {
             HttpResponse<String> r = gw.postJson("/allow/v1/chat/completions", key, chat("hello"));
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(logs.all()).contains("guard.decision").contains("failure=unreachable").contains("action=flag");
+            assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow()))
+                    .contains("\"guard\":{\"action\":\"flag\"").contains("\"failure\":\"unreachable\"");
         }
     }
 }

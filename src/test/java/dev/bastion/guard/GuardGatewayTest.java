@@ -119,7 +119,9 @@ class GuardGatewayTest {
             HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("why is 10.1.2.3 unreachable?"));
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(gw.upstream.last().body().toString()).contains("10.1.2.3");
-            assertThat(logs.all()).contains("guard.decision").contains("IP_ADDRESS").doesNotContain("10.1.2.3");
+            String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(line).contains("\"guard\":{\"action\":\"flag\",\"entities\":{\"IP_ADDRESS\":1}").doesNotContain("10.1.2.3");
+            assertThat(logs.all()).as("a flag is not a security event").doesNotContain("guard.decision").doesNotContain("10.1.2.3");
         }
     }
 

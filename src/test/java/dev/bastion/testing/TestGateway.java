@@ -94,6 +94,15 @@ public final class TestGateway implements AutoCloseable {
         return List.copyOf(accessLines);
     }
 
+    /** The access line of one request, waiting for it: it is written just after the response's last byte. */
+    public String accessLine(String requestId) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            for (String l : accessLines) if (l.contains("\"request_id\":\"" + requestId + "\"")) return l;
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no access line for request " + requestId);
+    }
+
     public String createKey(String org, String... scopes) {
         return new ApiKeyService(store, Clock.systemUTC()).create(org, Set.of(scopes), "test", null).plaintext();
     }
