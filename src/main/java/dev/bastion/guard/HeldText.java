@@ -199,8 +199,11 @@ final class HeldText {
         if (keep <= base) return;
         int i = (int) (keep - base);
         int limit = (int) (Math.min(emitted, released) - base);
+        int word = i;
         while (i < limit && !Character.isWhitespace(buf.charAt(i))) i++;
-        if (i >= limit) return; // a long word reaching the released edge: keep it whole as context
+        // A word running through the released edge (a long blob): cut it anyway, or every scan would
+        // cover all of it and a megabyte without spaces would cost quadratic time.
+        if (i >= limit) i = word;
         buf.delete(0, i);
         base += i;
     }

@@ -206,6 +206,19 @@ class StreamedAnswerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(5) // rescanning the whole blob each time took longer; linear is well under a second
+    void aLongAnswerWithoutSpacesStaysLinear() {
+        // 1 MB of base64-like text in 5,000 events: held text and context stay bounded, so this takes
+        // about as long per event as ordinary text, instead of rescanning a growing blob each time.
+        StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, REDACT, null, 32, new AnswerRecord());
+        StringBuilder sent = new StringBuilder();
+        String piece = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo".repeat(6); // 210 characters, no space
+        for (int i = 0; i < 5000; i++) sent.append(content(a.feed(Buffer.buffer(event(piece))).toString()));
+        sent.append(content(a.finish().toString()));
+        assertThat(sent.length()).isEqualTo(piece.length() * 5000);
+    }
+
+    @Test
     void aHugeEventEndsTheAnswerRatherThanPassingUninspected() {
         StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, REDACT, null, 64, new AnswerRecord());
         a.feed(Buffer.buffer("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "x".repeat(StreamedAnswer.MAX_EVENT_BYTES + 10)));
