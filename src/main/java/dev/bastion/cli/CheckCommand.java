@@ -30,6 +30,12 @@ public final class CheckCommand implements Callable<Integer> {
             if (e.getValue().apiKey() != null) secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key");
         }
         if (c.store().password() != null) secrets.resolve(c.store().password(), "store.password");
+        for (var e : c.guard().policies().entrySet()) {
+            var classifier = e.getValue().classifier();
+            if (classifier != null && classifier.apiKey() != null) {
+                secrets.resolve(classifier.apiKey(), "guard.policies." + e.getKey() + ".classifier.api_key");
+            }
+        }
         spec.commandLine().getOut().println(config + ": ok (" + c.routes().size() + " routes, " + c.upstreams().size() + " upstreams, environment "
                 + c.environment().name().toLowerCase() + ")");
         spec.commandLine().getOut().flush();

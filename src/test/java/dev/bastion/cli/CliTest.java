@@ -107,5 +107,17 @@ class CliTest {
         Run bad = run("check", "--config", broken.toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("config error: " + broken + ": routes[0].upstream: unknown upstream 'lm' (declared: llm)");
+
+        Files.writeString(key, "sk-real-looking-key-123456");
+        Path moderated = dir.resolve("moderated.yaml");
+        Files.writeString(moderated, Files.readString(good) + """
+                guard:
+                  policies:
+                    default:
+                      classifier: { url: "http://127.0.0.1:9/moderate", format: openai_moderation, api_key: "file:%s", on_failure: deny }
+                """.formatted(dir.resolve("missing.key")));
+        Run classifier = run("check", "--config", moderated.toString());
+        assertThat(classifier.exit()).isEqualTo(1);
+        assertThat(classifier.err()).contains("guard.policies.default.classifier.api_key").contains("cannot read");
     }
 }
