@@ -288,7 +288,12 @@ final class ExchangeFlow {
             if (finished || cut) return;
             lastChunkNanos = System.nanoTime();
             Buffer chunk = upstreamChunk;
-            for (ResponseFilter f : filters) chunk = f.onChunk(chunk);
+            try {
+                for (ResponseFilter f : filters) chunk = f.onChunk(chunk);
+            } catch (RuntimeException e) {
+                filterFailed(up, e);
+                return;
+            }
             if (chunk.length() > 0) {
                 ex.addBytesSent(chunk.length());
                 resp.write(chunk);
@@ -309,7 +314,12 @@ final class ExchangeFlow {
         });
         body.endHandler(v -> {
             cancelIdleTimer();
-            if (!cut) endFilters(filters, 0);
+            if (cut) return;
+            try {
+                endFilters(filters, 0);
+            } catch (RuntimeException e) {
+                filterFailed(up, e);
+            }
         });
         body.resume();
     }
@@ -323,9 +333,9 @@ final class ExchangeFlow {
             ResponseFilter f = filters.get(i);
             Buffer tail = f.onEnd();
             Verdict.Deny refusal = f.refusal();
-            if (refusal != null && !resp.headWritten()) {
+            if (refusal != null) {
                 abortFilters(filters, i + 1, filters.size());
-                replaceWithError(refusal);
+                refuseResponse(refusal);
                 return;
             }
             for (int j = i + 1; tail != null && j < filters.size(); j++) tail = filters.get(j).onChunk(tail);
@@ -349,12 +359,41 @@ final class ExchangeFlow {
         up.abort();
         abortFilters(filters, 0, by);
         Verdict.Deny refusal = filters.get(by).refusal();
-        if (refusal != null && !resp.headWritten()) {
+        if (refusal != null) {
             abortFilters(filters, by + 1, filters.size());
-            replaceWithError(refusal);
+            refuseResponse(refusal);
             return;
         }
         endFilters(filters, by + 1);
+    }
+
+    /**
+     * A response filter failed (a bug): the response must not go on uninspected or look complete, so the
+     * upstream is stopped and the connection cut, as for a failed upstream stream.
+     */
+    private void filterFailed(UpstreamResponse up, RuntimeException e) {
+        log.error("request {} route {}: response filter failed: {}", ex.requestId(), route.id(), e.toString());
+        cancelIdleTimer();
+        if (finished) return;
+        cut = true;
+        abortFilters(ex.responseFilters(), 0, ex.responseFilters().size());
+        filtersEnded = true;
+        ex.errorCode("response_filter_fault");
+        up.abort();
+        req.connection().close();
+        finish();
+    }
+
+    /** A filter refused the response: its error in place of it while nothing was sent, else a cut connection. */
+    private void refuseResponse(Verdict.Deny refusal) {
+        if (!resp.headWritten()) {
+            replaceWithError(refusal);
+            return;
+        }
+        filtersEnded = true;
+        ex.errorCode(refusal.reason());
+        req.connection().close();
+        finish();
     }
 
     private void abortFilters(List<ResponseFilter> filters, int from, int to) {
