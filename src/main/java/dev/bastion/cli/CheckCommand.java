@@ -25,6 +25,11 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         BastionConfig c = new ConfigLoader().load(config);
         dev.bastion.guard.GuardsRuntime.build(c.guard()); // entity types and patterns, as the gateway checks them at start
+        try {
+            dev.bastion.ipfilter.IpLists.load(c.waf().ipLists()); // list files readable, every line a range
+        } catch (IllegalArgumentException e) {
+            throw new dev.bastion.config.ConfigException(java.util.List.of("waf.ip_lists: " + e.getMessage()));
+        }
         SecretResolver secrets = new SecretResolver();
         for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
             if (e.getValue().apiKey() != null) secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key");

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param limits      deployment-wide rate limits: backend, per-IP default, defaults and tiers
  * @param budgets     LLM token and cost budgets
  * @param guard       guardrail policies (PII, secrets, prompt injection) and per-org choices
+ * @param waf         request inspection: IP allow and deny lists
  */
 public record BastionConfig(
         Environment environment,
@@ -39,7 +40,8 @@ public record BastionConfig(
         RevocationConfig revocation,
         LimitsConfig limits,
         BudgetsConfig budgets,
-        GuardConfig guard) {
+        GuardConfig guard,
+        WafConfig waf) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -56,6 +58,7 @@ public record BastionConfig(
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
         budgets = budgets == null ? new BudgetsConfig(null, null, null, null) : budgets;
         guard = guard == null ? new GuardConfig(null, null) : guard;
+        waf = waf == null ? WafConfig.DEFAULTS : waf;
     }
 
     public boolean prod() {

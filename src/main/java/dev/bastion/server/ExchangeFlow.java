@@ -9,6 +9,7 @@ import dev.bastion.chain.ErrorBody;
 import dev.bastion.edge.PathNormalizer;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
+import dev.bastion.ipfilter.IpLists;
 import dev.bastion.upstream.UpstreamFailure;
 import dev.bastion.upstream.UpstreamResponse;
 import io.vertx.core.Future;
@@ -71,13 +72,15 @@ final class ExchangeFlow {
 
     void start() {
         long start = System.nanoTime();
-        String rawPath = req.path();
-        String path = PathNormalizer.decode(rawPath);
+        String clientIp = ctx.clientIps().resolve(peer(), req.headers().getAll("X-Forwarded-For"));
+        // The IP lists come before any other work: a refused address gets no path decoding, no routing.
+        IpLists.Decision listed = ctx.ipLists() == null ? IpLists.Decision.PASS : ctx.ipLists().check(clientIp);
+        String path = listed == IpLists.Decision.PASS ? PathNormalizer.decode(req.path()) : null;
         ex = Exchange.builder()
                 .requestId(RequestIds.acceptOrGenerate(req.getHeader("X-Request-Id")))
-                .clientIp(ctx.clientIps().resolve(peer(), req.headers().getAll("X-Forwarded-For")))
+                .clientIp(clientIp)
                 .method(req.method())
-                .path(path != null ? path : "(invalid)")
+                .path(path != null ? path : listed == IpLists.Decision.PASS ? "(invalid)" : "(not read)")
                 .rawQuery(req.query())
                 .host(host())
                 .headers(req.headers())
@@ -91,6 +94,17 @@ final class ExchangeFlow {
         resp.closeHandler(v -> clientClosed());
         resp.endHandler(v -> finish());
 
+        switch (listed) {
+            case DENIED -> {
+                deny(403, "ip_denied", "Requests from this address are refused.", Map.of(), true);
+                return;
+            }
+            case NOT_ALLOWED -> {
+                deny(403, "ip_not_allowed", "This address is not on the list of addresses allowed to call.", Map.of(), true);
+                return;
+            }
+            case PASS -> { }
+        }
         if (path == null) {
             deny(400, "path_invalid", "The request path is malformed or ambiguous (dot segments, empty segments, encoded slashes or control characters).");
             return;

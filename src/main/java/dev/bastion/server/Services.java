@@ -60,6 +60,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.limit.LimitsRuntime limits;
     final dev.bastion.budget.BudgetsRuntime budgets;
     final dev.bastion.guard.GuardsRuntime guards;
+    final dev.bastion.ipfilter.IpLists ipLists; // null: no lists configured
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
@@ -93,6 +94,13 @@ final class Services implements AutoCloseable {
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, config.guard(), secrets, audit, metrics.registry());
+        dev.bastion.ipfilter.IpLists lists;
+        try {
+            lists = dev.bastion.ipfilter.IpLists.load(config.waf().ipLists());
+        } catch (IllegalArgumentException e) {
+            throw new dev.bastion.config.ConfigException(java.util.List.of("waf.ip_lists: " + e.getMessage()));
+        }
+        this.ipLists = lists == null ? null : lists.start(vertx, metrics.registry());
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
@@ -162,6 +170,7 @@ final class Services implements AutoCloseable {
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
         if (guards != null) guards.close();
+        if (ipLists != null) ipLists.close();
         storeExecutor.shutdownNow();
     }
 }
