@@ -30,6 +30,11 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new dev.bastion.config.ConfigException(java.util.List.of("waf.ip_lists: " + e.getMessage()));
         }
+        try {
+            dev.bastion.ipfilter.GeoFilter.open(c.waf().geo()); // the database opens
+        } catch (IllegalArgumentException e) {
+            throw new dev.bastion.config.ConfigException(java.util.List.of("waf.geo.database: " + e.getMessage()));
+        }
         SecretResolver secrets = new SecretResolver();
         for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
             if (e.getValue().apiKey() != null) secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key");

@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * Files are checked for changes every {@code reload_interval} off the event loops; a file that cannot be
  * read or holds a bad line keeps the previous snapshot, so a broken edit changes nothing.
  */
-public final class IpLists implements AutoCloseable {
+public final class IpLists implements AddressFilter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpLists.class);
 
-    /** What the lists say about one address. */
-    public enum Decision { PASS, NOT_ALLOWED, DENIED }
+    private static final Refusal DENIED = new Refusal("ip_denied", "Requests from this address are refused.");
+    private static final Refusal NOT_ALLOWED = new Refusal("ip_not_allowed", "This address is not on the list of addresses allowed to call.");
 
     private record Snapshot(IpTrie allow, IpTrie deny, boolean allowListed) {}
 
@@ -75,18 +75,19 @@ public final class IpLists implements AutoCloseable {
     }
 
     /** The lists' decision for a client address (its canonical text, as the edge resolved it). */
-    public Decision check(String clientIp) {
+    @Override
+    public Refusal check(String clientIp) {
         Snapshot s = current;
         byte[] address = IpAddresses.parse(clientIp);
         if (s.deny.contains(address)) {
             if (denied != null) denied.increment();
-            return Decision.DENIED;
+            return DENIED;
         }
         if (s.allowListed && !s.allow.contains(address)) {
             if (notAllowed != null) notAllowed.increment();
-            return Decision.NOT_ALLOWED;
+            return NOT_ALLOWED;
         }
-        return Decision.PASS;
+        return null;
     }
 
     /** Re-reads the files if any changed; keeps the current lists when one is broken. True when replaced. */

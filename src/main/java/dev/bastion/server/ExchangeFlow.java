@@ -9,7 +9,7 @@ import dev.bastion.chain.ErrorBody;
 import dev.bastion.edge.PathNormalizer;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
-import dev.bastion.ipfilter.IpLists;
+import dev.bastion.ipfilter.AddressFilter;
 import dev.bastion.upstream.UpstreamFailure;
 import dev.bastion.upstream.UpstreamResponse;
 import io.vertx.core.Future;
@@ -73,14 +73,14 @@ final class ExchangeFlow {
     void start() {
         long start = System.nanoTime();
         String clientIp = ctx.clientIps().resolve(peer(), req.headers().getAll("X-Forwarded-For"));
-        // The IP lists come before any other work: a refused address gets no path decoding, no routing.
-        IpLists.Decision listed = ctx.ipLists() == null ? IpLists.Decision.PASS : ctx.ipLists().check(clientIp);
-        String path = listed == IpLists.Decision.PASS ? PathNormalizer.decode(req.path()) : null;
+        // Address rules come before any other work: a refused address gets no path decoding, no routing.
+        AddressFilter.Refusal refused = ctx.addressFilter() == null ? null : ctx.addressFilter().check(clientIp);
+        String path = refused == null ? PathNormalizer.decode(req.path()) : null;
         ex = Exchange.builder()
                 .requestId(RequestIds.acceptOrGenerate(req.getHeader("X-Request-Id")))
                 .clientIp(clientIp)
                 .method(req.method())
-                .path(path != null ? path : listed == IpLists.Decision.PASS ? "(invalid)" : "(not read)")
+                .path(path != null ? path : refused == null ? "(invalid)" : "(not read)")
                 .rawQuery(req.query())
                 .host(host())
                 .headers(req.headers())
@@ -94,16 +94,9 @@ final class ExchangeFlow {
         resp.closeHandler(v -> clientClosed());
         resp.endHandler(v -> finish());
 
-        switch (listed) {
-            case DENIED -> {
-                deny(403, "ip_denied", "Requests from this address are refused.", Map.of(), true);
-                return;
-            }
-            case NOT_ALLOWED -> {
-                deny(403, "ip_not_allowed", "This address is not on the list of addresses allowed to call.", Map.of(), true);
-                return;
-            }
-            case PASS -> { }
+        if (refused != null) {
+            deny(403, refused.code(), refused.message(), Map.of(), true);
+            return;
         }
         if (path == null) {
             deny(400, "path_invalid", "The request path is malformed or ambiguous (dot segments, empty segments, encoded slashes or control characters).");

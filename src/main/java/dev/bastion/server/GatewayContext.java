@@ -2,7 +2,7 @@ package dev.bastion.server;
 
 import dev.bastion.config.EdgeConfig;
 import dev.bastion.edge.ClientIpResolver;
-import dev.bastion.ipfilter.IpLists;
+import dev.bastion.ipfilter.AddressFilter;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.GatewayMetrics;
 import io.vertx.core.Vertx;
@@ -10,7 +10,7 @@ import io.vertx.core.Vertx;
 /**
  * What every request handler on every event loop shares: read-only after start.
  *
- * @param ipLists the client-address lists checked before anything else, or null when none are configured
+ * @param addressFilter the client-address rules (IP lists, countries) checked before anything else, or null when none are configured
  */
 record GatewayContext(Vertx vertx, EdgeConfig edge, ClientIpResolver clientIps, AccessLog accessLog,
-                      GatewayMetrics metrics, boolean tls, IpLists ipLists) {}
+                      GatewayMetrics metrics, boolean tls, AddressFilter addressFilter) {}
