@@ -1,0 +1,315 @@
+package dev.bastion.waf;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * What a rule's value is turned into before it is matched (W1), with CRS's names and meaning: an attack
+ * is matched in the form it takes effect in, not the form it was sent in. Every transformation runs in
+ * one pass, linear in its input, and never produces more characters than it was given (except
+ * {@link #HTML_ENTITY_DECODE}'s few multi-character entities and case mappings, bounded by the input).
+ * A rule lists its transformations in order; values are short-lived strings, not shared.
+ */
+public enum Transform {
+    /**
+     * Percent-decoding, including {@code %uXXXX} (IIS), {@code +} as space, and overlong UTF-8 sequences
+     * ({@code %c0%ae} → {@code .}, the classic traversal bypass): bytes that are not valid UTF-8 in any
+     * reading are kept as U+FFFD rather than dropped, so nothing disappears between two characters.
+     */
+    URL_DECODE_UNI {
+        @Override
+        public String apply(String s) {
+            if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+            StringBuilder out = new StringBuilder(s.length());
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c == '%' && i + 2 < n && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                    bytes.write(hex(s.charAt(i + 1)) << 4 | hex(s.charAt(i + 2)));
+                    i += 2;
+                    continue;
+                }
+                flush(bytes, out);
+                if (c == '%' && i + 5 < n && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U')
+                        && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0 && hex(s.charAt(i + 4)) >= 0 && hex(s.charAt(i + 5)) >= 0) {
+                    out.append((char) (hex(s.charAt(i + 2)) << 12 | hex(s.charAt(i + 3)) << 8 | hex(s.charAt(i + 4)) << 4 | hex(s.charAt(i + 5))));
+                    i += 5;
+                } else {
+                    out.append(c == '+' ? ' ' : c);
+                }
+            }
+            flush(bytes, out);
+            return out.toString();
+        }
+    },
+    /** Applies {@link #URL_DECODE_UNI} until the value stops changing (at most 8 times): double and deeper encoding. */
+    URL_DECODE_REPEATED {
+        @Override
+        public String apply(String s) {
+            for (int i = 0; i < 8; i++) {
+                String d = URL_DECODE_UNI.apply(s);
+                if (d.equals(s)) return s;
+                s = d;
+            }
+            return s;
+        }
+    },
+    /** Named ({@code &lt;}, {@code &quot;}, the common HTML ones), decimal and hex entities, with or without {@code ;}. */
+    HTML_ENTITY_DECODE {
+        @Override
+        public String apply(String s) {
+            int amp = s.indexOf('&');
+            if (amp < 0) return s;
+            StringBuilder out = new StringBuilder(s.length());
+            out.append(s, 0, amp);
+            int n = s.length();
+            for (int i = amp; i < n; i++) {
+                char c = s.charAt(i);
+                if (c != '&') {
+                    out.append(c);
+                    continue;
+                }
+                int consumed = entity(s, i, out);
+                if (consumed == 0) out.append(c);
+                else i += consumed - 1;
+            }
+            return out.toString();
+        }
+    },
+    LOWERCASE {
+        @Override
+        public String apply(String s) {
+            return s.toLowerCase(Locale.ROOT);
+        }
+    },
+    /** Unicode compatibility folding (NFKC): full-width {@code ＜ｓｃｒｉｐｔ＞} → {@code <script>}, ligatures, superscripts. */
+    NFKC {
+        @Override
+        public String apply(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) return Normalizer.normalize(s, Normalizer.Form.NFKC);
+            }
+            return s;
+        }
+    },
+    /** Resolves {@code ./}, {@code ../} and repeated slashes the way a file system would, never above the start. */
+    NORMALIZE_PATH {
+        @Override
+        public String apply(String s) {
+            return normalize(s);
+        }
+    },
+    /** {@link #NORMALIZE_PATH} with backslashes as separators (Windows). */
+    NORMALIZE_PATH_WIN {
+        @Override
+        public String apply(String s) {
+            return normalize(s.replace('\\', '/'));
+        }
+    },
+    REMOVE_NULLS {
+        @Override
+        public String apply(String s) {
+            return s.indexOf('\0') < 0 ? s : s.replace("\0", "");
+        }
+    },
+    /** Runs of white space (and NUL) become one space. */
+    COMPRESS_WHITESPACE {
+        @Override
+        public String apply(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            boolean space = false;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isWhitespace(c) || c == '\0' || c == 0xa0) {
+                    if (!space) out.append(' ');
+                    space = true;
+                } else {
+                    out.append(c);
+                    space = false;
+                }
+            }
+            return out.toString();
+        }
+    },
+    REMOVE_WHITESPACE {
+        @Override
+        public String apply(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (!Character.isWhitespace(c) && c != 0xa0) out.append(c);
+            }
+            return out.toString();
+        }
+    },
+    /**
+     * Removes SQL and C comments — {@code /* … *}{@code /} (an unterminated one to the end), {@code --} and
+     * {@code #} to the end of the line — so {@code UN/**}{@code /ION} reads {@code UNION}. MySQL's executable
+     * comments {@code /*!50000 … *}{@code /} keep their content, which MySQL runs.
+     */
+    REMOVE_COMMENTS {
+        @Override
+        public String apply(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+                    int j = i + 2;
+                    if (j < n && s.charAt(j) == '!') { // executable comment: keep what MySQL executes
+                        j++;
+                        while (j < n && Character.isDigit(s.charAt(j))) j++;
+                        int end = s.indexOf("*/", j);
+                        out.append(s, j, end < 0 ? n : end);
+                        i = end < 0 ? n : end + 1;
+                        continue;
+                    }
+                    int end = s.indexOf("*/", j);
+                    i = end < 0 ? n : end + 1;
+                } else if ((c == '-' && i + 1 < n && s.charAt(i + 1) == '-') || c == '#') {
+                    int end = s.indexOf('\n', i);
+                    i = end < 0 ? n : end - 1;
+                } else {
+                    out.append(c);
+                }
+            }
+            return out.toString();
+        }
+    },
+    /**
+     * Undoes shell obfuscation the way a shell would read the command: quotes, backslashes and carets
+     * ({@code c^m^d}, {@code w"h"o'am'i}, {@code /bin/c\at}) removed; {@code ,} and {@code ;} become spaces;
+     * white space compressed; no space before {@code /} or {@code (}; lower case — CRS's {@code cmdLine}.
+     */
+    CMD_LINE {
+        @Override
+        public String apply(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            boolean space = false;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '\\', '"', '\'', '^' -> { }
+                    case ' ', '\t', '\n', '\r', ',', ';' -> space = true;
+                    case '/', '(' -> {
+                        space = false;
+                        out.append(c);
+                    }
+                    default -> {
+                        if (space && !out.isEmpty()) out.append(' ');
+                        space = false;
+                        out.append(Character.toLowerCase(c));
+                    }
+                }
+            }
+            return out.toString();
+        }
+    };
+
+    /** The transformed value. */
+    public abstract String apply(String value);
+
+    /** Applies {@code transforms} in order. */
+    public static String all(String value, Transform... transforms) {
+        for (Transform t : transforms) value = t.apply(value);
+        return value;
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    /** Decodes collected bytes as UTF-8, reading overlong forms as the character they spell. */
+    private static void flush(ByteArrayOutputStream bytes, StringBuilder out) {
+        if (bytes.size() == 0) return;
+        byte[] b = bytes.toByteArray();
+        bytes.reset();
+        int n = b.length;
+        for (int i = 0; i < n; ) {
+            int x = b[i] & 0xff;
+            if (x < 0x80) {
+                out.append((char) x);
+                i++;
+            } else if (x >= 0xc0 && x < 0xe0 && i + 1 < n && (b[i + 1] & 0xc0) == 0x80) {
+                out.append((char) ((x & 0x1f) << 6 | (b[i + 1] & 0x3f))); // includes overlong c0/c1 forms
+                i += 2;
+            } else if (x >= 0xe0 && x < 0xf0 && i + 2 < n && (b[i + 1] & 0xc0) == 0x80 && (b[i + 2] & 0xc0) == 0x80) {
+                out.append((char) ((x & 0x0f) << 12 | (b[i + 1] & 0x3f) << 6 | (b[i + 2] & 0x3f)));
+                i += 3;
+            } else if (x >= 0xf0 && x < 0xf8 && i + 3 < n && (b[i + 1] & 0xc0) == 0x80 && (b[i + 2] & 0xc0) == 0x80 && (b[i + 3] & 0xc0) == 0x80) {
+                int cp = (x & 0x07) << 18 | (b[i + 1] & 0x3f) << 12 | (b[i + 2] & 0x3f) << 6 | (b[i + 3] & 0x3f);
+                if (cp <= Character.MAX_CODE_POINT) out.appendCodePoint(cp);
+                else out.append('\ufffd');
+                i += 4;
+            } else {
+                out.append('\ufffd');
+                i++;
+            }
+        }
+    }
+
+    private static final java.util.Map<String, String> NAMED = java.util.Map.ofEntries(
+            java.util.Map.entry("lt", "<"), java.util.Map.entry("gt", ">"), java.util.Map.entry("amp", "&"), java.util.Map.entry("quot", "\""),
+            java.util.Map.entry("apos", "'"), java.util.Map.entry("nbsp", "\u00a0"), java.util.Map.entry("colon", ":"), java.util.Map.entry("lpar", "("),
+            java.util.Map.entry("rpar", ")"), java.util.Map.entry("sol", "/"), java.util.Map.entry("bsol", "\\"), java.util.Map.entry("tab", "\t"),
+            java.util.Map.entry("newline", "\n"), java.util.Map.entry("equals", "="), java.util.Map.entry("period", "."), java.util.Map.entry("comma", ","),
+            java.util.Map.entry("semi", ";"), java.util.Map.entry("excl", "!"), java.util.Map.entry("grave", "`"), java.util.Map.entry("lsqb", "["),
+            java.util.Map.entry("rsqb", "]"), java.util.Map.entry("lcub", "{"), java.util.Map.entry("rcub", "}"), java.util.Map.entry("num", "#"),
+            java.util.Map.entry("percnt", "%"), java.util.Map.entry("plus", "+"), java.util.Map.entry("ast", "*"), java.util.Map.entry("dollar", "$"));
+
+    /** One entity at {@code s[i] == '&'}: appends what it decodes to and returns its length, or 0 when none. */
+    private static int entity(String s, int i, StringBuilder out) {
+        int n = s.length();
+        int j = i + 1;
+        if (j < n && s.charAt(j) == '#') {
+            j++;
+            boolean hexForm = j < n && (s.charAt(j) == 'x' || s.charAt(j) == 'X');
+            if (hexForm) j++;
+            int start = j;
+            long v = 0;
+            // Any number of digits (leading zeros pad attacks: &#0000000060;), the value saturating.
+            while (j < n && (hexForm ? hex(s.charAt(j)) >= 0 : Character.isDigit(s.charAt(j)))) {
+                if (v <= Character.MAX_CODE_POINT) v = v * (hexForm ? 16 : 10) + (hexForm ? hex(s.charAt(j)) : s.charAt(j) - '0');
+                j++;
+            }
+            if (j == start) return 0;
+            if (j < n && s.charAt(j) == ';') j++;
+            if (v > 0 && v <= Character.MAX_CODE_POINT) out.appendCodePoint((int) v);
+            else out.append('\ufffd');
+            return j - i;
+        }
+        int start = j;
+        while (j < n && j - start < 8 && Character.isLetter(s.charAt(j))) j++;
+        String name = s.substring(start, j);
+        String value = NAMED.get(name.toLowerCase(Locale.ROOT));
+        if (value == null) return 0;
+        if (j < n && s.charAt(j) == ';') j++;
+        out.append(value);
+        return j - i;
+    }
+
+    private static String normalize(String s) {
+        if (s.indexOf('.') < 0 && !s.contains("//")) return s;
+        boolean absolute = s.startsWith("/");
+        boolean trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..");
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String seg : s.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".")) continue;
+            if (seg.equals("..")) {
+                // Above the start is where traversal wants to go: keep the ".." so rules still see it.
+                if (!parts.isEmpty() && !parts.peekLast().equals("..")) parts.pollLast();
+                else parts.addLast("..");
+                continue;
+            }
+            parts.addLast(seg);
+        }
+        String joined = String.join("/", parts);
+        return (absolute ? "/" : "") + joined + (trailing && !joined.isEmpty() ? "/" : "");
+    }
+}
