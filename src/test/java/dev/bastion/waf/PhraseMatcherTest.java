@@ -1,0 +1,62 @@
+package dev.bastion.waf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PhraseMatcherTest {
+    @Test
+    void findsPhrasesCaseInsensitivelyAndOverlapping() {
+        PhraseMatcher m = new PhraseMatcher(List.of("nikto", "sqlmap", "he", "she", "hers", "his"));
+        assertThat(m.find("Mozilla/5.0 (compatible; Nikto/2.1.6)")).isEqualTo("nikto");
+        assertThat(m.find("SQLMAP/1.7")).isEqualTo("sqlmap");
+        assertThat(m.find("ordinary browser")).isNull();
+        assertThat(m.findAll("ushers").stream().map(s -> "ushers".substring(s[0], s[1])).toList()).containsExactly("she", "he", "hers");
+        assertThat(m.size()).isEqualTo(6);
+    }
+
+    @Test
+    void agreesWithANaiveSearchOnRandomPhrasesAndTexts() {
+        Random rnd = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            List<String> phrases = new ArrayList<>();
+            for (int i = 0; i < 1 + rnd.nextInt(20); i++) phrases.add(random(rnd, 1 + rnd.nextInt(4)));
+            String text = random(rnd, rnd.nextInt(60));
+            PhraseMatcher m = new PhraseMatcher(phrases);
+            int expected = 0;
+            for (int end = 1; end <= text.length(); end++) {
+                for (String p : new java.util.HashSet<>(phrases.stream().map(String::toLowerCase).toList())) {
+                    if (text.toLowerCase().substring(0, end).endsWith(p)) expected++;
+                }
+            }
+            assertThat(m.findAll(text)).as("phrases %s in %s", phrases, text).hasSize(expected);
+            assertThat(m.find(text) != null).isEqualTo(expected > 0);
+        }
+    }
+
+    private static String random(Random rnd, int len) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < len; i++) sb.append("abAB"[rnd.nextInt(4)]);
+        return sb.toString();
+    }
+
+    @Test
+    void linearOnAHostileText() {
+        List<String> phrases = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) phrases.add("a".repeat(i) + "b");
+        PhraseMatcher m = new PhraseMatcher(phrases);
+        String text = "a".repeat(1 << 20);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThat(m.find(text)).isNull());
+    }
+
+    @Test
+    void anEmptyListIsAConfigError() {
+        assertThatThrownBy(() -> new PhraseMatcher(List.of("", ""))).hasMessageContaining("at least one");
+    }
+}
