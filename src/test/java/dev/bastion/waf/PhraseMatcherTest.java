@@ -42,7 +42,7 @@ class PhraseMatcherTest {
 
     private static String random(Random rnd, int len) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < len; i++) sb.append("abAB"[rnd.nextInt(4)]);
+        for (int i = 0; i < len; i++) sb.append("abAB".charAt(rnd.nextInt(4)));
         return sb.toString();
     }
 
