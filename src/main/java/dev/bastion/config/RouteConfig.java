@@ -31,13 +31,14 @@ import java.util.regex.Pattern;
  * @param idempotency  honour {@code Idempotency-Key} on POST and PATCH
  * @param tiers        apply the caller's tier limits here; default true for routes with an authenticated caller
  * @param guard        the guardrail policy (a name under {@code guard.policies}) or {@code off}; default {@code default}
+ * @param graphql      the route serves GraphQL: documents are parsed and held to these limits (W7); absent: not GraphQL
  *                     on {@code llm} routes, none elsewhere
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
-                          String guard) {
+                          String guard, GraphqlConfig graphql) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -82,6 +83,10 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         tiers = tiers == null ? !publicRoute : tiers;
         if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, completions or embeddings");
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
+        if (graphql != null && llm != null) throw new IllegalArgumentException("graphql: a route serves GraphQL or an LLM API, not both");
+        if (graphql != null && match != null && !match.methods().contains("POST") && !match.methods().contains("GET")) {
+            throw new IllegalArgumentException("graphql: GraphQL is served over GET and POST, and this route matches neither");
+        }
         if (tiers && publicRoute) throw new IllegalArgumentException("tiers: a public route has no caller with a tier");
         if (stripPrefix != null && (!stripPrefix.startsWith("/") || stripPrefix.endsWith("/") || stripPrefix.length() < 2)) {
             throw new IllegalArgumentException("strip_prefix: '" + stripPrefix + "' (expected: /segment without a trailing slash)");

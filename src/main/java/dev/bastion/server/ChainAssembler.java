@@ -51,6 +51,8 @@ final class ChainAssembler {
         if (idempotency != null) controls.add(idempotency);
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
+        // After authentication and the limits: a caller who is not let in never makes Bastion parse a document.
+        if (route.graphql() != null) controls.add(new dev.bastion.graphql.GraphqlControl(route.graphql(), services.config.prod()));
         Control guard = services.guards.forRoute(route);
         if (guard != null) controls.add(guard);
         Chain all = new Chain(controls); // validates stage order

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The package boundaries of docs/architecture.md, enforced. */
 class ArchitectureTest {
     /** One control per package; none reaches into another. */
-    static final List<String> CONTROLS = List.of("edge", "authn", "authz", "limit", "budget", "idempotency", "guard", "upstream", "ipfilter", "waf");
+    static final List<String> CONTROLS = List.of("edge", "authn", "authz", "limit", "budget", "idempotency", "guard", "upstream", "ipfilter", "waf", "graphql");
     static JavaClasses classes;
 
     @BeforeAll
