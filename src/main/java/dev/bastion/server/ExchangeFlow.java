@@ -98,6 +98,13 @@ final class ExchangeFlow {
             deny(403, refused.code(), refused.message(), Map.of(), true);
             return;
         }
+        String framing = framingViolation();
+        if (framing != null) {
+            // Parsers that disagree on where a request ends are how requests are smuggled: refuse, and close
+            // the connection so nothing the client sent after this is read as another request.
+            deny(400, framing.startsWith("Host") ? "host_invalid" : "framing_invalid", framing, Map.of(), true);
+            return;
+        }
         if (path == null) {
             deny(400, "path_invalid", "The request path is malformed or ambiguous (dot segments, empty segments, encoded slashes or control characters).");
             return;
@@ -116,6 +123,21 @@ final class ExchangeFlow {
                 edgeChecks();
             }
         }
+    }
+
+    /**
+     * Framing that two HTTP parsers could read differently (RFC 9112 §3.2, §6.1): an HTTP/1.1 request must
+     * carry exactly one Host; a Transfer-Encoding must be exactly {@code chunked}, once. Null when sound.
+     */
+    private String framingViolation() {
+        if (req.version() == io.vertx.core.http.HttpVersion.HTTP_1_1 && req.headers().getAll("Host").size() != 1) {
+            return "Host: an HTTP/1.1 request must carry exactly one Host header.";
+        }
+        List<String> codings = req.headers().getAll("Transfer-Encoding");
+        if (codings.size() > 1 || (codings.size() == 1 && !"chunked".equalsIgnoreCase(codings.getFirst().trim()))) {
+            return "The request's Transfer-Encoding is not exactly 'chunked'.";
+        }
+        return null;
     }
 
     /** Framing, size and type checks that need the route but not the body. */
