@@ -25,16 +25,7 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         BastionConfig c = new ConfigLoader().load(config);
         dev.bastion.guard.GuardsRuntime.build(c.guard()); // entity types and patterns, as the gateway checks them at start
-        try {
-            dev.bastion.ipfilter.IpLists.load(c.waf().ipLists()); // list files readable, every line a range
-        } catch (IllegalArgumentException e) {
-            throw new dev.bastion.config.ConfigException(java.util.List.of("waf.ip_lists: " + e.getMessage()));
-        }
-        try {
-            dev.bastion.ipfilter.GeoFilter.open(c.waf().geo()); // the database opens
-        } catch (IllegalArgumentException e) {
-            throw new dev.bastion.config.ConfigException(java.util.List.of("waf.geo.database: " + e.getMessage()));
-        }
+        dev.bastion.ipfilter.AddressRules.load(c.waf()); // list files and the country database load, as at start
         SecretResolver secrets = new SecretResolver();
         for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
             if (e.getValue().apiKey() != null) secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key");

@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  * @param idempotency  honour {@code Idempotency-Key} on POST and PATCH
  * @param tiers        apply the caller's tier limits here; default true for routes with an authenticated caller
  * @param guard        the guardrail policy (a name under {@code guard.policies}) or {@code off}; default {@code default}
- * @param graphql      the route serves GraphQL: documents are parsed and held to these limits (W7); absent: not GraphQL
  *                     on {@code llm} routes, none elsewhere
+ * @param graphql      the route serves GraphQL: documents are parsed and held to these limits (W7); absent: not GraphQL
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,

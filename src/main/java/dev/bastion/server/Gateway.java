@@ -90,7 +90,7 @@ public final class Gateway {
             }
             GatewayContext shared = new GatewayContext(vertx, config.edge(),
                     new ClientIpResolver(config.listeners().publicListener().trustedProxyRanges()),
-                    new AccessLog(config.accessLog().enabled(), sink), metrics, config.listeners().publicListener().tls() != null, services.addressFilter);
+                    new AccessLog(config.accessLog().enabled(), sink), metrics, config.listeners().publicListener().tls() != null, services.addressRules);
             UpstreamClient.IdentitySigner signer = services.issuer::identityToken;
 
             List<String> deployments = new ArrayList<>();

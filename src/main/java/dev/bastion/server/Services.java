@@ -60,9 +60,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.limit.LimitsRuntime limits;
     final dev.bastion.budget.BudgetsRuntime budgets;
     final dev.bastion.guard.GuardsRuntime guards;
-    final dev.bastion.ipfilter.IpLists ipLists; // null: no lists configured
-    final dev.bastion.ipfilter.GeoFilter geo;   // null: no country rules
-    final dev.bastion.ipfilter.AddressFilter addressFilter; // both, in order; null: neither
+    final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
@@ -96,22 +94,8 @@ final class Services implements AutoCloseable {
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, config.guard(), secrets, audit, metrics.registry());
-        dev.bastion.ipfilter.IpLists lists;
-        dev.bastion.ipfilter.GeoFilter geo;
-        try {
-            lists = dev.bastion.ipfilter.IpLists.load(config.waf().ipLists());
-        } catch (IllegalArgumentException e) {
-            throw new dev.bastion.config.ConfigException(java.util.List.of("waf.ip_lists: " + e.getMessage()));
-        }
-        try {
-            geo = dev.bastion.ipfilter.GeoFilter.open(config.waf().geo());
-        } catch (IllegalArgumentException e) {
-            throw new dev.bastion.config.ConfigException(java.util.List.of("waf.geo.database: " + e.getMessage()));
-        }
-        this.ipLists = lists == null ? null : lists.start(vertx, metrics.registry());
-        this.geo = geo == null ? null : geo.start(vertx, metrics.registry());
-        // The IP lists first: a listed address is refused without a database lookup.
-        this.addressFilter = dev.bastion.ipfilter.AddressFilter.all(java.util.Arrays.asList(ipLists, this.geo));
+        dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
+        this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry());
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
@@ -181,8 +165,7 @@ final class Services implements AutoCloseable {
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
         if (guards != null) guards.close();
-        if (ipLists != null) ipLists.close();
-        if (geo != null) geo.close();
+        if (addressRules != null) addressRules.close();
         storeExecutor.shutdownNow();
     }
 }
