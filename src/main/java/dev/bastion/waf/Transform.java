@@ -79,6 +79,49 @@ public enum Transform {
             return out.toString();
         }
     },
+    /**
+     * JavaScript / JSON string escapes: backslash-u and four hex digits, backslash-x and two, backslash-n,
+     * backslash-t and friends, and a backslash before any other character dropped — how a dollar sign, an
+     * escaped brace and {@code jndi:} hide {@code ${jndi:}.
+     */
+    JS_DECODE {
+        @Override
+        public String apply(String s) {
+            int bs = s.indexOf('\\');
+            if (bs < 0) return s;
+            StringBuilder out = new StringBuilder(s.length());
+            out.append(s, 0, bs);
+            int n = s.length();
+            for (int i = bs; i < n; i++) {
+                char c = s.charAt(i);
+                if (c != '\\' || i + 1 >= n) {
+                    out.append(c);
+                    continue;
+                }
+                char e = s.charAt(i + 1);
+                if (e == 'u' && i + 5 < n && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0 && hex(s.charAt(i + 4)) >= 0 && hex(s.charAt(i + 5)) >= 0) {
+                    out.append((char) (hex(s.charAt(i + 2)) << 12 | hex(s.charAt(i + 3)) << 8 | hex(s.charAt(i + 4)) << 4 | hex(s.charAt(i + 5))));
+                    i += 5;
+                } else if (e == 'x' && i + 3 < n && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0) {
+                    out.append((char) (hex(s.charAt(i + 2)) << 4 | hex(s.charAt(i + 3))));
+                    i += 3;
+                } else {
+                    out.append(switch (e) {
+                        case 'n' -> '\n';
+                        case 't' -> '\t';
+                        case 'r' -> '\r';
+                        case 'b' -> '\b';
+                        case 'f' -> '\f';
+                        case 'v' -> '\u000b';
+                        case '0' -> '\0';
+                        default -> e;
+                    });
+                    i++;
+                }
+            }
+            return out.toString();
+        }
+    },
     LOWERCASE {
         @Override
         public String apply(String s) {
@@ -261,7 +304,8 @@ public enum Transform {
             java.util.Map.entry("newline", "\n"), java.util.Map.entry("equals", "="), java.util.Map.entry("period", "."), java.util.Map.entry("comma", ","),
             java.util.Map.entry("semi", ";"), java.util.Map.entry("excl", "!"), java.util.Map.entry("grave", "`"), java.util.Map.entry("lsqb", "["),
             java.util.Map.entry("rsqb", "]"), java.util.Map.entry("lcub", "{"), java.util.Map.entry("rcub", "}"), java.util.Map.entry("num", "#"),
-            java.util.Map.entry("percnt", "%"), java.util.Map.entry("plus", "+"), java.util.Map.entry("ast", "*"), java.util.Map.entry("dollar", "$"));
+            java.util.Map.entry("percnt", "%"), java.util.Map.entry("plus", "+"), java.util.Map.entry("ast", "*"), java.util.Map.entry("dollar", "$"),
+            java.util.Map.entry("lbrace", "{"), java.util.Map.entry("rbrace", "}"), java.util.Map.entry("lbrack", "["), java.util.Map.entry("rbrack", "]"));
 
     /** One entity at {@code s[i] == '&'}: appends what it decodes to and returns its length, or 0 when none. */
     private static int entity(String s, int i, StringBuilder out) {
@@ -286,12 +330,15 @@ public enum Transform {
         }
         int start = j;
         while (j < n && j - start < 8 && Character.isLetter(s.charAt(j))) j++;
-        String name = s.substring(start, j);
-        String value = NAMED.get(name.toLowerCase(Locale.ROOT));
-        if (value == null) return 0;
-        if (j < n && s.charAt(j) == ';') j++;
-        out.append(value);
-        return j - i;
+        // Without a ';' a browser takes the longest name it knows ("&lbracejndi" is "{jndi"), so this does too.
+        for (int end = j; end - start >= 2; end--) {
+            String value = NAMED.get(s.substring(start, end).toLowerCase(Locale.ROOT));
+            if (value == null) continue;
+            if (end < n && s.charAt(end) == ';') end++;
+            out.append(value);
+            return end - i;
+        }
+        return 0;
     }
 
     private static String normalize(String s) {

@@ -32,6 +32,9 @@ class TransformTest {
                 Arguments.of(Transform.HTML_ENTITY_DECODE, "&#60&#62", "<>"),
                 Arguments.of(Transform.HTML_ENTITY_DECODE, "AT&T & friends &unknown;", "AT&T & friends &unknown;"),
                 Arguments.of(Transform.HTML_ENTITY_DECODE, "&#99999999999;", "\ufffd"),
+                Arguments.of(Transform.HTML_ENTITY_DECODE, "$&lbracejndi:", "${jndi:"),
+                Arguments.of(Transform.JS_DECODE, "$\\u007Bjndi\\x3a", "${jndi:"),
+                Arguments.of(Transform.JS_DECODE, "a\\nb\\\"c", "a\nb\"c"),
                 // case and Unicode folding
                 Arguments.of(Transform.LOWERCASE, "SeLeCt", "select"),
                 Arguments.of(Transform.NFKC, "\uff1c\uff53\uff43\uff52\uff49\uff50\uff54\uff1e", "<script>"),
