@@ -33,12 +33,13 @@ import java.util.regex.Pattern;
  * @param guard        the guardrail policy (a name under {@code guard.policies}) or {@code off}; default {@code default}
  *                     on {@code llm} routes, none elsewhere
  * @param graphql      the route serves GraphQL: documents are parsed and held to these limits (W7); absent: not GraphQL
+ * @param waf          the route's request inspection: profile and exclusions (see {@code waf.rules})
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
-                          String guard, GraphqlConfig graphql) {
+                          String guard, GraphqlConfig graphql, RouteWafConfig waf) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -83,6 +84,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         tiers = tiers == null ? !publicRoute : tiers;
         if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, completions or embeddings");
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
+        waf = waf != null ? waf : new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, null, null);
+        if (waf.profile() == null) waf = new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, waf.exclusions(), waf.enabled());
         if (graphql != null && llm != null) throw new IllegalArgumentException("graphql: a route serves GraphQL or an LLM API, not both");
         if (graphql != null && match != null && !match.methods().contains("POST") && !match.methods().contains("GET")) {
             throw new IllegalArgumentException("graphql: GraphQL is served over GET and POST, and this route matches neither");

@@ -51,6 +51,10 @@ final class ChainAssembler {
         if (idempotency != null) controls.add(idempotency);
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
+        if (services.waf != null && route.waf().enabled()) {
+            controls.add(new dev.bastion.waf.WafControl(services.waf, services.config.waf().rules(), route.id(), route.waf(), route.llm(),
+                    services.audit, services.metrics.registry()));
+        }
         // After authentication and the limits: a caller who is not let in never makes Bastion parse a document.
         if (route.graphql() != null) controls.add(new dev.bastion.graphql.GraphqlControl(route.graphql(), services.config.prod()));
         Control guard = services.guards.forRoute(route);

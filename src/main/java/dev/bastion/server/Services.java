@@ -61,6 +61,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.budget.BudgetsRuntime budgets;
     final dev.bastion.guard.GuardsRuntime guards;
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
+    final dev.bastion.waf.Inspector waf; // the inspection rules; null: waf.rules.mode off
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
@@ -94,6 +95,15 @@ final class Services implements AutoCloseable {
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, config.guard(), secrets, audit, metrics.registry());
+        if (config.waf().rules().mode() == dev.bastion.config.WafRulesConfig.Mode.OFF) {
+            this.waf = null;
+        } else {
+            try {
+                this.waf = new dev.bastion.waf.Inspector(dev.bastion.waf.RuleSet.load(config.waf().rules().files()), config.waf().rules().paranoia());
+            } catch (IllegalArgumentException e) {
+                throw new dev.bastion.config.ConfigException(java.util.List.of("waf.rules: " + e.getMessage()));
+            }
+        }
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry());
     }

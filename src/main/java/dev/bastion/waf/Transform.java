@@ -189,8 +189,9 @@ public enum Transform {
         }
     },
     /**
-     * Removes SQL and C comments — {@code /* … *}{@code /} (an unterminated one to the end), {@code --} and
-     * {@code #} to the end of the line — so {@code UN/**}{@code /ION} reads {@code UNION}. MySQL's executable
+     * Removes SQL and C comments — {@code /* … *}{@code /} (an unterminated one to the end) becomes one space,
+     * as SQL reads it, so {@code UNION/**}{@code /SELECT} reads {@code UNION SELECT}; {@code --} and {@code #}
+     * run to the end of the line. MySQL's executable
      * comments {@code /*!50000 … *}{@code /} keep their content, which MySQL runs.
      */
     REMOVE_COMMENTS {
@@ -211,6 +212,7 @@ public enum Transform {
                         continue;
                     }
                     int end = s.indexOf("*/", j);
+                    out.append(' '); // to SQL a comment separates like white space: UNION/**/SELECT is UNION SELECT
                     i = end < 0 ? n : end + 1;
                 } else if ((c == '-' && i + 1 < n && s.charAt(i + 1) == '-') || c == '#') {
                     int end = s.indexOf('\n', i);

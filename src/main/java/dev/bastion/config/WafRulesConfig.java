@@ -1,0 +1,34 @@
+package dev.bastion.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The request-inspection rules (W1, W2, W4): Bastion's own rule set shipped in the jar, plus the
+ * operator's files, scored by severity against a threshold.
+ *
+ * @param mode      {@code off} (default while the rule set is being built up), {@code detect} (score and
+ *                  record, never refuse) or {@code block} (403 {@code request_blocked} from the threshold)
+ * @param paranoia  1 (default) to 4: rules of this level and below run; higher levels catch more and
+ *                  refuse more legitimate traffic
+ * @param threshold inbound anomaly score that refuses (critical 5, error 4, warning 3, notice 2); default 5
+ * @param files     operator rule files (the same YAML shape as the built-in rules), added to them
+ */
+public record WafRulesConfig(Mode mode, Integer paranoia, Integer threshold, List<String> files) {
+    public static final WafRulesConfig DEFAULTS = new WafRulesConfig(null, null, null, null);
+
+    public enum Mode {
+        @JsonProperty("off") OFF,
+        @JsonProperty("detect") DETECT,
+        @JsonProperty("block") BLOCK
+    }
+
+    public WafRulesConfig {
+        mode = mode == null ? Mode.OFF : mode;
+        paranoia = paranoia == null ? 1 : paranoia;
+        if (paranoia < 1 || paranoia > 4) throw new IllegalArgumentException("paranoia: " + paranoia + " (expected: 1 to 4)");
+        threshold = threshold == null ? 5 : threshold;
+        if (threshold < 1) throw new IllegalArgumentException("threshold: " + threshold + " (expected: > 0)");
+        files = files == null ? List.of() : List.copyOf(files);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.bastion.waf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rules as data: Bastion's own set shipped in the jar ({@code waf/rules.yaml}) and the operator's files,
+ * each a YAML document {@code rules: [ … ]}. Every rule is checked when it is loaded — a rule that
+ * could never match, or that names a transformation or target that does not exist, stops the start
+ * with its file and id rather than silently inspecting nothing.
+ */
+public final class RuleSet {
+    static final String BUILT_IN = "/waf/rules.yaml";
+    private static final Set<String> TARGETS = Set.of("path", "query", "args", "args_names", "headers", "cookies", "cookie_names",
+            "body", "json_keys", "request_line");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final List<Rule> rules;
+
+    private RuleSet(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** The built-in rules and the files, in that order. @throws IllegalArgumentException naming file and rule */
+    public static RuleSet load(List<String> files) {
+        Map<Integer, Rule> byId = new LinkedHashMap<>();
+        try (InputStream in = RuleSet.class.getResourceAsStream(BUILT_IN)) {
+            if (in == null) throw new IllegalStateException(BUILT_IN + " is missing from the jar");
+            parse(YAML.readTree(in), "built-in rules", byId);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + BUILT_IN, e);
+        }
+        for (String f : files) {
+            try {
+                parse(YAML.readTree(Files.readString(Path.of(f))), f, byId);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(f + ": cannot read (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return new RuleSet(new ArrayList<>(byId.values()));
+    }
+
+    static RuleSet of(String yaml) throws IOException {
+        Map<Integer, Rule> byId = new LinkedHashMap<>();
+        parse(YAML.readTree(yaml), "rules", byId);
+        return new RuleSet(new ArrayList<>(byId.values()));
+    }
+
+    private static void parse(JsonNode doc, String source, Map<Integer, Rule> into) {
+        JsonNode list = doc == null ? null : doc.get("rules");
+        if (list == null || !list.isArray()) throw new IllegalArgumentException(source + ": expected a document with 'rules: [...]'");
+        for (JsonNode r : list) {
+            int id = r.path("id").asInt(-1);
+            String at = source + ": rule " + (id > 0 ? id : "without an id");
+            try {
+                Rule rule = rule(r, id);
+                if (into.putIfAbsent(id, rule) != null) throw new IllegalArgumentException("the id is used twice");
+            } catch (IllegalArgumentException | com.google.re2j.PatternSyntaxException e) {
+                throw new IllegalArgumentException(at + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static Rule rule(JsonNode r, int id) {
+        if (id < 1) throw new IllegalArgumentException("id: missing (expected: a positive number)");
+        int paranoia = r.path("paranoia").asInt(1);
+        if (paranoia < 1 || paranoia > 4) throw new IllegalArgumentException("paranoia: " + paranoia + " (expected: 1 to 4)");
+        Rule.Severity severity;
+        try {
+            severity = Rule.Severity.valueOf(r.path("severity").asText("critical").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("severity: '" + r.path("severity").asText() + "' (expected: critical, error, warning or notice)");
+        }
+        List<String> targets = strings(r.path("targets"));
+        if (targets.isEmpty()) throw new IllegalArgumentException("targets: missing");
+        for (String t : targets) {
+            String kind = t.contains(":") ? t.substring(0, t.indexOf(':')) : t;
+            if (!TARGETS.contains(kind)) throw new IllegalArgumentException("targets: unknown target '" + t + "' (known: " + String.join(", ", new java.util.TreeSet<>(TARGETS)) + ")");
+        }
+        List<Transform> transforms = new ArrayList<>();
+        for (String t : strings(r.path("transforms"))) {
+            try {
+                transforms.add(Transform.valueOf(t.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("transforms: unknown transformation '" + t + "'");
+            }
+        }
+        Operator op;
+        int operators = (r.has("rx") ? 1 : 0) + (r.has("pm") ? 1 : 0) + (r.has("detect") ? 1 : 0);
+        if (operators != 1) throw new IllegalArgumentException("needs exactly one operator: rx, pm or detect");
+        if (r.has("rx")) {
+            String rx = r.get("rx").asText();
+            op = Operator.Regex.of(rx);
+            if (((Operator.Regex) op).pattern().matcher("").find()) throw new IllegalArgumentException("rx: matches the empty string, so every value");
+        } else if (r.has("pm")) {
+            op = Operator.Phrases.of(strings(r.get("pm")));
+        } else {
+            String d = r.get("detect").asText();
+            if (!d.equals("log4shell")) throw new IllegalArgumentException("detect: unknown detector '" + d + "' (known: log4shell)");
+            op = new Operator.Log4Shell();
+        }
+        List<String> lowerTargets = targets.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
+        return new Rule(id, r.path("description").asText(""), paranoia, severity, strings(r.path("tags")), lowerTargets, List.copyOf(transforms), op);
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) for (JsonNode x : n) out.add(x.asText());
+        return out;
+    }
+}

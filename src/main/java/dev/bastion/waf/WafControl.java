@@ -1,0 +1,111 @@
+package dev.bastion.waf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bastion.chain.Control;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Stage;
+import dev.bastion.chain.Verdict;
+import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.config.RouteWafConfig;
+import dev.bastion.config.WafRulesConfig;
+import dev.bastion.llm.PromptText;
+import dev.bastion.observe.AuditLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Request inspection for one route (W1, W2, W4, W6): the request's values through the rules, the anomaly
+ * score against the threshold. In {@code block} mode a request at or over the threshold gets 403
+ * {@code request_blocked} — which rules fired is recorded (access line, audit event, per-rule counters),
+ * never told to the client, who would tune an evasion on it; in {@code detect} mode it passes, recorded
+ * the same way. Under the {@code llm} profile the text a model reads is not inspected (developers
+ * paste SQL and shell into prompts; the guardrails look at that text), the rest of the request is.
+ * Runs after authentication and the limits, so a caller who is not let in costs no inspection.
+ */
+public final class WafControl implements Control {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Inspector inspector;
+    private final WafRulesConfig config;
+    private final RouteWafConfig route;
+    private final LlmApi api;
+    private final String routeId;
+    private final AuditLog audit;
+    private final MeterRegistry registry;
+
+    public WafControl(Inspector inspector, WafRulesConfig config, String routeId, RouteWafConfig route, LlmApi api, AuditLog audit, MeterRegistry registry) {
+        this.inspector = inspector;
+        this.config = config;
+        this.routeId = routeId;
+        this.route = route;
+        this.api = api;
+        this.audit = audit;
+        this.registry = registry;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.INSPECT_BODY;
+    }
+
+    @Override
+    public String name() {
+        return "waf";
+    }
+
+    @Override
+    public boolean needsBody() {
+        return true;
+    }
+
+    @Override
+    public Future<Verdict> check(Exchange ex) {
+        byte[] body = ex.body() == null ? null : ex.body().getBytes();
+        RequestTargets targets = RequestTargets.of(ex.method().name(), ex.path(), ex.rawQuery(), ex.headers(), ex.headers().get("Content-Type"), body,
+                modelText(body));
+        Inspector.Result result = inspector.inspect(targets, route.exclusions());
+        if (result.matches().isEmpty()) return Verdict.ALLOWED;
+        boolean block = config.mode() == WafRulesConfig.Mode.BLOCK && result.score() >= config.threshold();
+        List<Integer> ids = result.matches().stream().map(Inspector.Match::rule).toList();
+        for (Inspector.Match m : result.matches()) {
+            Counter.builder("bastion.waf.rule.matches").description("Requests a rule matched").tag("rule", Integer.toString(m.rule()))
+                    .tag("action", block ? "block" : "detect").register(registry).increment();
+        }
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("action", block ? "block" : config.mode() == WafRulesConfig.Mode.BLOCK ? "pass" : "detect");
+        decision.put("score", result.score());
+        decision.put("rules", ids);
+        decision.put("targets", result.matches().stream().map(Inspector.Match::target).distinct().toList());
+        ex.logField("waf", decision);
+        if (!block) return Verdict.ALLOWED;
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("request_id", ex.requestId());
+        event.put("route", routeId);
+        event.put("org", ex.identity() == null ? null : ex.identity().orgId());
+        event.put("client_ip", ex.clientIp());
+        event.putAll(decision);
+        audit.event("waf.block", event);
+        return new Verdict.Deny(403, "request_blocked", "The request was refused by request inspection; quote the request id if you think this is wrong.").future();
+    }
+
+    /** The JSON pointers of the text a model reads, not inspected under the llm profile. */
+    private Set<String> modelText(byte[] body) {
+        if (route.profile() != RouteWafConfig.Profile.LLM || api == null || body == null || body.length == 0) return Set.of();
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return Set.of();
+        }
+        Set<String> pointers = new HashSet<>();
+        for (PromptText.Segment s : PromptText.of(api, tree)) pointers.add(s.pointer());
+        return pointers;
+    }
+}
