@@ -13,7 +13,8 @@ import java.util.Set;
  * The values of one request that rules look at, each with its kind and name: {@code path},
  * {@code query}, {@code request_line}, {@code args:NAME} (query parameters, form fields, JSON values
  * by dotted path), {@code args_names}, {@code headers:NAME}, {@code cookies:NAME}, {@code cookie_names},
- * {@code json_keys}, and {@code body} for bodies that are neither form nor JSON. Values are as received:
+ * {@code json_keys}, {@code files} (multipart file names), and {@code body} for bodies that are neither
+ * form, multipart nor JSON. Values are as received:
  * rules decode them with their own transformations. JSON strings at {@code skip} pointers (the text a
  * model reads, under the {@code llm} profile) are not targets; the JSON around them is.
  */
@@ -53,6 +54,8 @@ public final class RequestTargets {
             String text = new String(body, StandardCharsets.UTF_8);
             if (type.startsWith("application/x-www-form-urlencoded")) {
                 t.form(text);
+            } else if (type.startsWith("multipart/form-data") && boundary(contentType) != null) {
+                t.multipart(text, boundary(contentType));
             } else if (type.startsWith("application/json") || type.endsWith("+json")) {
                 JsonNode tree;
                 try {
@@ -84,6 +87,70 @@ public final class RequestTargets {
             add("args_names", "args_names", name);
             add("args", "args:" + decodedName, value);
         }
+    }
+
+    /** The boundary parameter of a multipart content type, or null. */
+    private static String boundary(String contentType) {
+        for (String p : contentType.split(";")) {
+            String part = p.strip();
+            if (part.regionMatches(true, 0, "boundary=", 0, 9)) {
+                String b = part.substring(9).strip();
+                if (b.length() > 1 && b.startsWith("\"") && b.endsWith("\"")) b = b.substring(1, b.length() - 1);
+                return b.isEmpty() || b.length() > 200 ? null : b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Form parts: each part's value is {@code args:NAME}, its file name {@code files}; the part headers are
+     * structure, not values. A body that does not parse as multipart is inspected as one text.
+     */
+    private void multipart(String body, String boundary) {
+        String delimiter = "--" + boundary;
+        int at = body.indexOf(delimiter);
+        if (at < 0) {
+            add("body", "body", body);
+            return;
+        }
+        while (at >= 0) {
+            int start = at + delimiter.length();
+            if (body.startsWith("--", start)) return; // the closing delimiter
+            int next = body.indexOf(delimiter, start);
+            String part = body.substring(start, next < 0 ? body.length() : next);
+            int headersEnd = part.indexOf("\r\n\r\n");
+            int sep = 4;
+            if (headersEnd < 0) {
+                headersEnd = part.indexOf("\n\n");
+                sep = 2;
+            }
+            String headers = headersEnd < 0 ? part : part.substring(0, headersEnd);
+            String value = headersEnd < 0 ? "" : part.substring(headersEnd + sep);
+            if (value.endsWith("\r\n")) value = value.substring(0, value.length() - 2);
+            else if (value.endsWith("\n")) value = value.substring(0, value.length() - 1);
+            String name = parameter(headers, "name");
+            String file = parameter(headers, "filename");
+            if (name != null) add("args_names", "args_names", name);
+            if (file != null) add("files", "files", file);
+            add("args", "args:" + (name == null ? "" : name.toLowerCase(Locale.ROOT)), value);
+            at = next;
+        }
+    }
+
+    /** A {@code name="value"} parameter of a part's Content-Disposition, or null. */
+    private static String parameter(String headers, String key) {
+        String lower = headers.toLowerCase(Locale.ROOT);
+        int i = lower.indexOf(key + "=");
+        while (i > 0 && Character.isLetterOrDigit(lower.charAt(i - 1))) i = lower.indexOf(key + "=", i + 1); // "filename" is not "name"
+        if (i < 0) return null;
+        int from = i + key.length() + 1;
+        if (from < headers.length() && headers.charAt(from) == '"') {
+            int end = headers.indexOf('"', from + 1);
+            return end < 0 ? headers.substring(from + 1) : headers.substring(from + 1, end);
+        }
+        int end = from;
+        while (end < headers.length() && headers.charAt(end) != ';' && !Character.isWhitespace(headers.charAt(end))) end++;
+        return headers.substring(from, end);
     }
 
     private void cookies(String header) {

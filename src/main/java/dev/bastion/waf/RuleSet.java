@@ -23,7 +23,7 @@ import java.util.Set;
 public final class RuleSet {
     static final String BUILT_IN = "/waf/rules.yaml";
     private static final Set<String> TARGETS = Set.of("path", "query", "args", "args_names", "headers", "cookies", "cookie_names",
-            "body", "json_keys", "request_line");
+            "body", "json_keys", "request_line", "files");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final List<Rule> rules;
