@@ -30,18 +30,21 @@ public final class Inspector {
 
     public Result inspect(RequestTargets request, List<RouteWafConfig.Exclusion> exclusions) {
         List<RequestTargets.Target> targets = request.all();
-        Map<List<Transform>, String[]> transformed = new HashMap<>();
+        // Per target, every prefix of every chain computed once: chains share their first steps (most
+        // start with url_decode_uni), and decoding is what costs on a long value.
+        List<Map<List<Transform>, String>> memo = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) memo.add(null);
         List<Match> matches = new ArrayList<>(0);
         int score = 0;
         for (Rule rule : rules) {
             if (excluded(rule.id(), null, exclusions)) continue;
-            String[] values = transformed.computeIfAbsent(rule.transforms(), k -> new String[targets.size()]);
             for (int i = 0; i < targets.size(); i++) {
                 RequestTargets.Target t = targets.get(i);
                 if (!rule.reads(t.kind(), t.name()) || excluded(rule.id(), t.name(), exclusions)) continue;
-                String v = values[i];
-                if (v == null) values[i] = v = Transform.all(t.value(), rule.transforms().toArray(Transform[]::new));
-                if (rule.operator().matches(v)) {
+                Map<List<Transform>, String> m = memo.get(i);
+                if (m == null) memo.set(i, m = new HashMap<>());
+                String v = transformed(t.value(), rule.transforms(), m);
+                if (rule.matches(v)) {
                     matches.add(new Match(rule.id(), t.name(), rule.severity()));
                     score += rule.severity().score;
                     break;
@@ -49,6 +52,20 @@ public final class Inspector {
             }
         }
         return new Result(score, matches);
+    }
+
+    private static String transformed(String value, List<Transform> chain, Map<List<Transform>, String> memo) {
+        String v = value;
+        for (int k = 1; k <= chain.size(); k++) {
+            List<Transform> prefix = chain.subList(0, k);
+            String known = memo.get(prefix);
+            if (known == null) {
+                known = chain.get(k - 1).apply(v);
+                memo.put(List.copyOf(prefix), known);
+            }
+            v = known;
+        }
+        return v;
     }
 
     private static boolean excluded(int rule, String target, List<RouteWafConfig.Exclusion> exclusions) {

@@ -17,9 +17,17 @@ import java.util.List;
  *                    {@code body}, {@code json_keys}, {@code request_line}
  * @param transforms  applied in order before matching
  * @param operator    what a value must contain to match
+ * @param requires    literals one of which a transformed value must contain for the operator to run at all
+ *                    (case-insensitive, one linear pass), or null: a cheap prefilter in front of regular
+ *                    expressions, which cost far more per character — most values hold none of them
  */
 public record Rule(int id, String description, int paranoia, Severity severity, List<String> tags, List<String> targets,
-                   List<Transform> transforms, Operator operator) {
+                   List<Transform> transforms, Operator operator, PhraseMatcher requires) {
+
+    /** Whether the transformed value matches: the prefilter first, then the operator. */
+    boolean matches(String value) {
+        return (requires == null || requires.find(value) != null) && operator.matches(value);
+    }
 
     public enum Severity {
         CRITICAL(5), ERROR(4), WARNING(3), NOTICE(2);

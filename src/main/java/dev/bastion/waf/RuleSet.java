@@ -24,7 +24,9 @@ public final class RuleSet {
     static final String BUILT_IN = "/waf/rules.yaml";
     private static final Set<String> TARGETS = Set.of("path", "query", "args", "args_names", "headers", "cookies", "cookie_names",
             "body", "json_keys", "request_line", "files");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // A key given twice would silently replace the first: refused, like everything else that would inspect less than it says.
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final List<Rule> rules;
 
@@ -115,7 +117,10 @@ public final class RuleSet {
             op = new Operator.Log4Shell();
         }
         List<String> lowerTargets = targets.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
-        return new Rule(id, r.path("description").asText(""), paranoia, severity, strings(r.path("tags")), lowerTargets, List.copyOf(transforms), op);
+        List<String> requires = strings(r.path("requires"));
+        if (r.has("requires") && requires.isEmpty()) throw new IllegalArgumentException("requires: an empty list would skip every value");
+        return new Rule(id, r.path("description").asText(""), paranoia, severity, strings(r.path("tags")), lowerTargets, List.copyOf(transforms), op,
+                requires.isEmpty() ? null : new PhraseMatcher(requires));
     }
 
     private static List<String> strings(JsonNode n) {

@@ -21,7 +21,7 @@ public enum Transform {
     URL_DECODE_UNI {
         @Override
         public String apply(String s) {
-            if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
+            if (s.indexOf('%') < 0) return s.indexOf('+') < 0 ? s : s.replace('+', ' ');
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
             StringBuilder out = new StringBuilder(s.length());
             int n = s.length();
