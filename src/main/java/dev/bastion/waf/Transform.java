@@ -61,22 +61,7 @@ public enum Transform {
     HTML_ENTITY_DECODE {
         @Override
         public String apply(String s) {
-            int amp = s.indexOf('&');
-            if (amp < 0) return s;
-            StringBuilder out = new StringBuilder(s.length());
-            out.append(s, 0, amp);
-            int n = s.length();
-            for (int i = amp; i < n; i++) {
-                char c = s.charAt(i);
-                if (c != '&') {
-                    out.append(c);
-                    continue;
-                }
-                int consumed = entity(s, i, out);
-                if (consumed == 0) out.append(c);
-                else i += consumed - 1;
-            }
-            return out.toString();
+            return escapes(s, '&', Transform::entity);
         }
     },
     /**
@@ -87,39 +72,7 @@ public enum Transform {
     JS_DECODE {
         @Override
         public String apply(String s) {
-            int bs = s.indexOf('\\');
-            if (bs < 0) return s;
-            StringBuilder out = new StringBuilder(s.length());
-            out.append(s, 0, bs);
-            int n = s.length();
-            for (int i = bs; i < n; i++) {
-                char c = s.charAt(i);
-                if (c != '\\' || i + 1 >= n) {
-                    out.append(c);
-                    continue;
-                }
-                char e = s.charAt(i + 1);
-                if (e == 'u' && i + 5 < n && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0 && hex(s.charAt(i + 4)) >= 0 && hex(s.charAt(i + 5)) >= 0) {
-                    out.append((char) (hex(s.charAt(i + 2)) << 12 | hex(s.charAt(i + 3)) << 8 | hex(s.charAt(i + 4)) << 4 | hex(s.charAt(i + 5))));
-                    i += 5;
-                } else if (e == 'x' && i + 3 < n && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0) {
-                    out.append((char) (hex(s.charAt(i + 2)) << 4 | hex(s.charAt(i + 3))));
-                    i += 3;
-                } else {
-                    out.append(switch (e) {
-                        case 'n' -> '\n';
-                        case 't' -> '\t';
-                        case 'r' -> '\r';
-                        case 'b' -> '\b';
-                        case 'f' -> '\f';
-                        case 'v' -> '\u000b';
-                        case '0' -> '\0';
-                        default -> e;
-                    });
-                    i++;
-                }
-            }
-            return out.toString();
+            return escapes(s, '\\', Transform::jsEscape);
         }
     },
     LOWERCASE {
@@ -253,6 +206,52 @@ public enum Transform {
             return out.toString();
         }
     };
+
+    /** Decodes one escape starting at {@code s[i]}: appends what it stands for, returns its length, or 0 when it is none. */
+    private interface Escape {
+        int decode(String s, int i, StringBuilder out);
+    }
+
+    /** Copies {@code s}, decoding every escape that starts with {@code marker}; an escape that is none stays as it is. */
+    private static String escapes(String s, char marker, Escape escape) {
+        int first = s.indexOf(marker);
+        if (first < 0) return s;
+        StringBuilder out = new StringBuilder(s.length());
+        out.append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int consumed = c == marker ? escape.decode(s, i, out) : 0;
+            if (consumed == 0) out.append(c);
+            else i += consumed - 1;
+        }
+        return out.toString();
+    }
+
+    /** A JavaScript escape at {@code s[i] == '\\'}. */
+    private static int jsEscape(String s, int i, StringBuilder out) {
+        int n = s.length();
+        if (i + 1 >= n) return 0;
+        char e = s.charAt(i + 1);
+        if (e == 'u' && i + 5 < n && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0 && hex(s.charAt(i + 4)) >= 0 && hex(s.charAt(i + 5)) >= 0) {
+            out.append((char) (hex(s.charAt(i + 2)) << 12 | hex(s.charAt(i + 3)) << 8 | hex(s.charAt(i + 4)) << 4 | hex(s.charAt(i + 5))));
+            return 6;
+        }
+        if (e == 'x' && i + 3 < n && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0) {
+            out.append((char) (hex(s.charAt(i + 2)) << 4 | hex(s.charAt(i + 3))));
+            return 4;
+        }
+        out.append(switch (e) {
+            case 'n' -> '\n';
+            case 't' -> '\t';
+            case 'r' -> '\r';
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'v' -> '\u000b';
+            case '0' -> '\0';
+            default -> e;
+        });
+        return 2;
+    }
 
     /** The transformed value. */
     public abstract String apply(String value);
