@@ -13,10 +13,21 @@ import java.util.Map;
  */
 public final class Inspector {
     private final List<Rule> rules;
+    /** Per rule, per step of its chain: the id of the chain prefix ending there (shared between rules). */
+    private final int[][] steps;
+    private final int prefixes;
 
     /** The rules of paranoia level {@code paranoia} and below. */
     public Inspector(RuleSet set, int paranoia) {
         this.rules = set.rules().stream().filter(r -> r.paranoia() <= paranoia).toList();
+        Map<List<Transform>, Integer> ids = new HashMap<>();
+        steps = new int[rules.size()][];
+        for (int r = 0; r < rules.size(); r++) {
+            List<Transform> chain = rules.get(r).transforms();
+            steps[r] = new int[chain.size()];
+            for (int k = 0; k < chain.size(); k++) steps[r][k] = ids.computeIfAbsent(List.copyOf(chain.subList(0, k + 1)), x -> ids.size());
+        }
+        prefixes = ids.size();
     }
 
     public int size() {
@@ -32,18 +43,17 @@ public final class Inspector {
         List<RequestTargets.Target> targets = request.all();
         // Per target, every prefix of every chain computed once: chains share their first steps (most
         // start with url_decode_uni), and decoding is what costs on a long value.
-        List<Map<List<Transform>, String>> memo = new ArrayList<>(targets.size());
-        for (int i = 0; i < targets.size(); i++) memo.add(null);
+        String[][] memo = new String[targets.size()][];
         List<Match> matches = new ArrayList<>(0);
         int score = 0;
-        for (Rule rule : rules) {
+        for (int r = 0; r < rules.size(); r++) {
+            Rule rule = rules.get(r);
             if (excluded(rule.id(), null, exclusions)) continue;
             for (int i = 0; i < targets.size(); i++) {
                 RequestTargets.Target t = targets.get(i);
                 if (!rule.reads(t.kind(), t.name()) || excluded(rule.id(), t.name(), exclusions)) continue;
-                Map<List<Transform>, String> m = memo.get(i);
-                if (m == null) memo.set(i, m = new HashMap<>());
-                String v = transformed(t.value(), rule.transforms(), m);
+                if (memo[i] == null) memo[i] = new String[prefixes];
+                String v = transformed(t.value(), rule.transforms(), steps[r], memo[i]);
                 if (rule.matches(v)) {
                     matches.add(new Match(rule.id(), t.name(), rule.severity()));
                     score += rule.severity().score;
@@ -54,15 +64,11 @@ public final class Inspector {
         return new Result(score, matches);
     }
 
-    private static String transformed(String value, List<Transform> chain, Map<List<Transform>, String> memo) {
+    private static String transformed(String value, List<Transform> chain, int[] steps, String[] memo) {
         String v = value;
-        for (int k = 1; k <= chain.size(); k++) {
-            List<Transform> prefix = chain.subList(0, k);
-            String known = memo.get(prefix);
-            if (known == null) {
-                known = chain.get(k - 1).apply(v);
-                memo.put(List.copyOf(prefix), known);
-            }
+        for (int k = 0; k < steps.length; k++) {
+            String known = memo[steps[k]];
+            if (known == null) memo[steps[k]] = known = chain.get(k).apply(v);
             v = known;
         }
         return v;

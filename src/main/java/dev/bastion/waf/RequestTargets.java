@@ -20,23 +20,34 @@ import java.util.Set;
  */
 public final class RequestTargets {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Values beyond this many are not extracted: a body is bounded by the route's size cap anyway. */
+    /** Values beyond this many are not extracted (and the request is not {@link #complete()}). */
     static final int MAX_VALUES = 20_000;
 
     /** @param kind the target kind rules select; @param name the full name ({@code args:q}), lower case */
     public record Target(String kind, String name, String value) {}
 
     private final List<Target> targets = new ArrayList<>();
+    private boolean complete = true;
 
     public List<Target> all() {
         return targets;
     }
 
     /**
-     * @param skip JSON pointers of strings not to inspect (the model-bound text of an LLM request); empty: none
+     * False when some of the request was not extracted (more than {@link #MAX_VALUES} values, JSON nested
+     * deeper than 64): what was not extracted was not inspected, so the caller must not treat the request
+     * as clean — padding a request until the attack falls past the limit is the oldest WAF bypass.
+     */
+    public boolean complete() {
+        return complete;
+    }
+
+    /**
+     * @param skip given a JSON body, the pointers of strings not to inspect (the model-bound text of an LLM
+     *             request); the body is parsed once, here
      */
     public static RequestTargets of(String method, String path, String rawQuery, Iterable<Map.Entry<String, String>> headers,
-                                    String contentType, byte[] body, Set<String> skip) {
+                                    String contentType, byte[] body, java.util.function.Function<JsonNode, Set<String>> skip) {
         RequestTargets t = new RequestTargets();
         t.add("path", "path", path);
         if (rawQuery != null && !rawQuery.isEmpty()) {
@@ -64,7 +75,7 @@ public final class RequestTargets {
                     tree = null;
                 }
                 if (tree == null) t.add("body", "body", text); // not JSON after all: the raw text
-                else t.json(tree, "", "", skip, 0);
+                else t.json(tree, "", "", skip.apply(tree), 0);
             } else {
                 t.add("body", "body", text);
             }
@@ -73,7 +84,9 @@ public final class RequestTargets {
     }
 
     private void add(String kind, String name, String value) {
-        if (value != null && targets.size() < MAX_VALUES) targets.add(new Target(kind, name, value));
+        if (value == null) return;
+        if (targets.size() < MAX_VALUES) targets.add(new Target(kind, name, value));
+        else complete = false;
     }
 
     /** {@code a=1&b=2}: names and values, still percent-encoded (rules decode). */
@@ -165,7 +178,10 @@ public final class RequestTargets {
     }
 
     private void json(JsonNode n, String pointer, String dotted, Set<String> skip, int depth) {
-        if (depth > 64) return;
+        if (depth > 64) {
+            complete = false;
+            return;
+        }
         if (n.isObject()) {
             n.properties().forEach(e -> {
                 add("json_keys", "json_keys", e.getKey());

@@ -1,7 +1,6 @@
 package dev.bastion.waf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Stage;
@@ -30,8 +29,6 @@ import java.util.Set;
  * Runs after authentication and the limits, so a caller who is not let in costs no inspection.
  */
 public final class WafControl implements Control {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Inspector inspector;
     private final WafRulesConfig config;
     private final RouteWafConfig route;
@@ -69,10 +66,11 @@ public final class WafControl implements Control {
     public Future<Verdict> check(Exchange ex) {
         byte[] body = ex.body() == null ? null : ex.body().getBytes();
         RequestTargets targets = RequestTargets.of(ex.method().name(), ex.path(), ex.rawQuery(), ex.headers(), ex.headers().get("Content-Type"), body,
-                modelText(body));
+                this::modelText);
         Inspector.Result result = inspector.inspect(targets, route.exclusions());
-        if (result.matches().isEmpty()) return Verdict.ALLOWED;
-        boolean block = config.mode() == WafRulesConfig.Mode.BLOCK && result.score() >= config.threshold();
+        if (result.matches().isEmpty() && targets.complete()) return Verdict.ALLOWED;
+        // A request too large to inspect whole is not passed as if it had been: fail closed.
+        boolean block = config.mode() == WafRulesConfig.Mode.BLOCK && (result.score() >= config.threshold() || !targets.complete());
         List<Integer> ids = result.matches().stream().map(Inspector.Match::rule).toList();
         for (Inspector.Match m : result.matches()) {
             Counter.builder("bastion.waf.rule.matches").description("Requests a rule matched").tag("rule", Integer.toString(m.rule()))
@@ -83,6 +81,7 @@ public final class WafControl implements Control {
         decision.put("score", result.score());
         decision.put("rules", ids);
         decision.put("targets", result.matches().stream().map(Inspector.Match::target).distinct().toList());
+        if (!targets.complete()) decision.put("incomplete", true);
         ex.logField("waf", decision);
         if (!block) return Verdict.ALLOWED;
         Map<String, Object> event = new LinkedHashMap<>();
@@ -96,16 +95,10 @@ public final class WafControl implements Control {
     }
 
     /** The JSON pointers of the text a model reads, not inspected under the llm profile. */
-    private Set<String> modelText(byte[] body) {
-        if (route.profile() != RouteWafConfig.Profile.LLM || api == null || body == null || body.length == 0) return Set.of();
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            return Set.of();
-        }
+    private Set<String> modelText(JsonNode body) {
+        if (route.profile() != RouteWafConfig.Profile.LLM || api == null) return Set.of();
         Set<String> pointers = new HashSet<>();
-        for (PromptText.Segment s : PromptText.of(api, tree)) pointers.add(s.pointer());
+        for (PromptText.Segment s : PromptText.of(api, body)) pointers.add(s.pointer());
         return pointers;
     }
 }

@@ -97,6 +97,16 @@ class WafGatewayTest {
     }
 
     @Test
+    void aRequestPaddedPastWhatIsInspectedIsRefusedNotPassedUninspected() throws Exception {
+        String padded = "a=1&".repeat(RequestTargets.MAX_VALUES) + "q=" + URLEncoder.encode("1 union select password from users", StandardCharsets.UTF_8);
+        HttpResponse<String> r = gw.send(gw.request("/api/form").header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(padded)).build());
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(code(r)).isEqualTo("request_blocked");
+        assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow())).contains("\"incomplete\":true");
+    }
+
+    @Test
     void exclusionsApplyToTheirRuleAndTargetOnly() throws Exception {
         assertThat(gw.get("/search?q=" + URLEncoder.encode("1 union select 2", StandardCharsets.UTF_8), key).statusCode()).isEqualTo(200);
         assertThat(gw.get("/search?r=" + URLEncoder.encode("1 union select 2", StandardCharsets.UTF_8), key).statusCode()).isEqualTo(403);
