@@ -4,8 +4,12 @@ import com.google.re2j.Pattern;
 import java.util.List;
 
 /** What a rule looks for in a transformed value. Every operator runs in time linear in the value. */
-public sealed interface Operator permits Operator.Regex, Operator.Phrases, Operator.Log4Shell {
+public sealed interface Operator permits Operator.Regex, Operator.Phrases, Operator.Detector {
     boolean matches(String value);
+
+    /** The tokenizing detectors a rule names with {@code detect:}. */
+    java.util.Map<String, Operator> DETECTORS = java.util.Map.of(
+            "log4shell", new Detector("log4shell", Log4ShellDetector::matches));
 
     /** A regular expression, RE2 syntax (linear time: no back-references or look-arounds), found anywhere. */
     record Regex(Pattern pattern) implements Operator {
@@ -31,11 +35,14 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
         }
     }
 
-    /** Log4j lookups that reach JNDI, in every obfuscation ({@link Log4ShellDetector}). */
-    record Log4Shell() implements Operator {
+    /**
+     * A detector written for one attack family, which reads the value as the attacked interpreter would
+     * (Log4j lookups, SQL tokens, HTML) rather than matching a pattern.
+     */
+    record Detector(String name, java.util.function.Predicate<String> test) implements Operator {
         @Override
         public boolean matches(String value) {
-            return Log4ShellDetector.matches(value);
+            return test.test(value);
         }
     }
 }

@@ -15,13 +15,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Rules as data: Bastion's own set shipped in the jar ({@code waf/rules.yaml}) and the operator's files,
+ * Rules as data: Bastion's own set shipped in the jar (one file per attack family under {@code waf/rules/},
+ * named in order by {@code waf/rules/index.txt}) and the operator's files,
  * each a YAML document {@code rules: [ … ]}. Every rule is checked when it is loaded — a rule that
  * could never match, or that names a transformation or target that does not exist, stops the start
  * with its file and id rather than silently inspecting nothing.
  */
 public final class RuleSet {
-    static final String BUILT_IN = "/waf/rules.yaml";
+    static final String BUILT_IN = "/waf/rules/";
     private static final Set<String> TARGETS = Set.of("path", "query", "args", "args_names", "headers", "cookies", "cookie_names",
             "body", "json_keys", "request_line", "files");
     // A key given twice would silently replace the first: refused, like everything else that would inspect less than it says.
@@ -41,11 +42,13 @@ public final class RuleSet {
     /** The built-in rules and the files, in that order. @throws IllegalArgumentException naming file and rule */
     public static RuleSet load(List<String> files) {
         Map<Integer, Rule> byId = new LinkedHashMap<>();
-        try (InputStream in = RuleSet.class.getResourceAsStream(BUILT_IN)) {
-            if (in == null) throw new IllegalStateException(BUILT_IN + " is missing from the jar");
-            parse(YAML.readTree(in), "built-in rules", byId);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + BUILT_IN, e);
+        for (String name : builtInFiles()) {
+            try (InputStream in = RuleSet.class.getResourceAsStream(BUILT_IN + name)) {
+                if (in == null) throw new IllegalStateException(BUILT_IN + name + " is missing from the jar");
+                parse(YAML.readTree(in), "built-in rules " + name, byId);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + BUILT_IN + name, e);
+            }
         }
         for (String f : files) {
             try {
@@ -55,6 +58,16 @@ public final class RuleSet {
             }
         }
         return new RuleSet(new ArrayList<>(byId.values()));
+    }
+
+    private static List<String> builtInFiles() {
+        try (InputStream in = RuleSet.class.getResourceAsStream(BUILT_IN + "index.txt")) {
+            if (in == null) throw new IllegalStateException(BUILT_IN + "index.txt is missing from the jar");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + BUILT_IN + "index.txt", e);
+        }
     }
 
     static RuleSet of(String yaml) throws IOException {
@@ -113,8 +126,8 @@ public final class RuleSet {
             op = Operator.Phrases.of(strings(r.get("pm")));
         } else {
             String d = r.get("detect").asText();
-            if (!d.equals("log4shell")) throw new IllegalArgumentException("detect: unknown detector '" + d + "' (known: log4shell)");
-            op = new Operator.Log4Shell();
+            op = Operator.DETECTORS.get(d);
+            if (op == null) throw new IllegalArgumentException("detect: unknown detector '" + d + "' (known: " + String.join(", ", new java.util.TreeSet<>(Operator.DETECTORS.keySet())) + ")");
         }
         List<String> lowerTargets = targets.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
         List<String> requires = strings(r.path("requires"));

@@ -40,7 +40,7 @@ class CrsConformanceTest {
     record Case(String category, String id, boolean attack, byte[] request) {}
 
     /** Where the misses and false refusals are listed, one request per line, for whoever works on the rules. */
-    static final Path REPORT = Path.of("target", "crs-report.txt");
+    static final Path REPORT = Path.of(System.getProperty("crs.report", "target/crs-report.txt"));
 
     @Test
     void crsRegressionTestsThroughTheGateway() throws Exception {
@@ -50,6 +50,9 @@ class CrsConformanceTest {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) cases.addAll(read(f, levels));
         }
+        // -Dcrs.only=932 (or 932130) replays one family or one rule's tests while working on its rules; the floor is then not checked.
+        String only = System.getProperty("crs.only", "");
+        if (!only.isEmpty()) cases.removeIf(c -> !c.id().startsWith(only));
         String yaml = TestGateway.config("""
                   - { id: all, match: { methods: [GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS], path: /* }, upstream: app, public: true, tiers: false }
                 """) + """
@@ -75,7 +78,7 @@ class CrsConformanceTest {
                 if (c.attack() != refused) {
                     String head = new String(c.request(), StandardCharsets.ISO_8859_1);
                     misses.append(c.attack() ? "MISSED " : "FALSE  ").append(c.id()).append(' ').append(status).append(' ')
-                            .append(head.replace("\r", "").replace("\n", " | "), 0, Math.min(400, head.length())).append('\n');
+                            .append(head.replace("\r", "").replace("\n", " | "), 0, Math.min(2000, head.length())).append('\n');
                 }
             }
         }
@@ -94,6 +97,7 @@ class CrsConformanceTest {
         System.out.print(report);
         Files.createDirectories(REPORT.getParent());
         Files.writeString(REPORT, report + "\n" + misses);
+        if (!only.isEmpty()) return;
         assertThat(attacks).as("PL1 attack tests in the corpus").isGreaterThan(2000);
         assertThat(pct(refused, attacks)).as(report.toString()).isGreaterThanOrEqualTo(FLOOR_OVERALL);
     }
