@@ -3,92 +3,172 @@ package dev.bastion.waf;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Many phrases found in one pass (W1's {@code @pm} operator): an Aho–Corasick automaton over UTF-16
- * chars, built once from a rule's phrase list, then matched in time linear in the text however many
- * phrases there are (CRS lists run to hundreds: scanner user agents, PHP functions, Unix commands).
- * Case-insensitive by construction (both sides lower-cased with {@link Character#toLowerCase(char)}),
- * as CRS's {@code @pm} is. Immutable once built: safe to share between event loops.
+ * Many phrases found in one pass (W1's {@code @pm} operator, and the rule prefilters): an Aho–Corasick
+ * automaton over UTF-16 chars, built once from a phrase list, then matched in time linear in the text
+ * however many phrases there are (CRS lists run to hundreds: scanner user agents, PHP functions, Unix
+ * commands). Case-insensitive by construction (both sides lower-cased with
+ * {@link Character#toLowerCase(char)}), as CRS's {@code @pm} is.
+ *
+ * <p>Compiled to a dense transition table — one array read per character of text, failure links folded
+ * in at build time — over the alphabet of the phrases' own characters (every other character is one
+ * class): a hash map per trie node cost four times as much per character, and inspection scans every
+ * value of every request. Immutable once built: safe to share between event loops.
  */
 public final class PhraseMatcher {
-    private static final class Node {
-        final Map<Character, Node> next = new HashMap<>(4);
-        Node fail;
-        String output;   // the longest phrase ending here, or null
-        Node dictLink;   // the nearest node along fail links with an output
-    }
+    private final List<String> phrases;   // distinct, lower case; a phrase's id is its index
+    private final int classes;
+    private final int[] asciiClass = new int[128];
+    private final Map<Character, Integer> otherClass = new HashMap<>();
+    private final int[] delta;            // state * classes + class → next state
+    private final int[][] matches;        // per state: ids of every phrase ending there (own and along failure links), or null
 
-    private final Node root = new Node();
-    private final int phrases;
-
-    public PhraseMatcher(List<String> phrases) {
-        int count = 0;
-        for (String p : phrases) {
+    public PhraseMatcher(List<String> phraseList) {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (String p : phraseList) {
             if (p == null || p.isEmpty()) continue;
-            Node n = root;
-            for (int i = 0; i < p.length(); i++) n = n.next.computeIfAbsent(Character.toLowerCase(p.charAt(i)), c -> new Node());
-            if (n.output == null || n.output.length() < p.length()) n.output = p;
-            count++;
+            ids.putIfAbsent(lower(p), ids.size());
         }
-        if (count == 0) throw new IllegalArgumentException("a phrase list needs at least one non-empty phrase");
-        this.phrases = count;
-        link();
+        if (ids.isEmpty()) throw new IllegalArgumentException("a phrase list needs at least one non-empty phrase");
+        phrases = List.copyOf(ids.keySet());
+        int c = 1; // class 0: a character in no phrase
+        for (String p : phrases) {
+            for (int i = 0; i < p.length(); i++) {
+                char ch = p.charAt(i);
+                if (ch < 128) {
+                    if (asciiClass[ch] == 0) asciiClass[ch] = c++;
+                } else if (!otherClass.containsKey(ch)) otherClass.put(ch, c++);
+            }
+        }
+        classes = c;
+        // The trie, as growing lists, then failure links breadth first, then the dense table.
+        List<int[]> next = new ArrayList<>();
+        List<List<Integer>> own = new ArrayList<>();
+        next.add(new int[classes]);
+        own.add(null);
+        for (int id = 0; id < phrases.size(); id++) {
+            String p = phrases.get(id);
+            int s = 0;
+            for (int i = 0; i < p.length(); i++) {
+                int k = classOf(p.charAt(i));
+                if (next.get(s)[k] == 0) {
+                    next.add(new int[classes]);
+                    own.add(null);
+                    next.get(s)[k] = next.size() - 1;
+                }
+                s = next.get(s)[k];
+            }
+            if (own.get(s) == null) own.set(s, new ArrayList<>(1));
+            own.get(s).add(id);
+        }
+        int states = next.size();
+        int[] fail = new int[states];
+        delta = new int[states * classes];
+        matches = new int[states][];
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int k = 0; k < classes; k++) {
+            int child = next.get(0)[k];
+            delta[k] = child;
+            if (child != 0) queue.add(child);
+        }
+        matches[0] = null;
+        while (!queue.isEmpty()) {
+            int s = queue.poll();
+            List<Integer> found = new ArrayList<>();
+            if (own.get(s) != null) found.addAll(own.get(s));
+            if (matches[fail[s]] != null) for (int id : matches[fail[s]]) found.add(id);
+            matches[s] = found.isEmpty() ? null : found.stream().mapToInt(Integer::intValue).toArray();
+            for (int k = 0; k < classes; k++) {
+                int child = next.get(s)[k];
+                if (child != 0) {
+                    fail[child] = delta[fail[s] * classes + k];
+                    delta[s * classes + k] = child;
+                    queue.add(child);
+                } else {
+                    delta[s * classes + k] = delta[fail[s] * classes + k];
+                }
+            }
+        }
+        // A state is stored as its row offset (state * classes), so a step is one load and one add —
+        // matching is bound by the latency of that chain, one character after the other — and as the
+        // complement of that offset when phrases end in it, so the common step tests only the sign.
+        for (int i = 0; i < delta.length; i++) {
+            int target = delta[i];
+            delta[i] = matches[target] == null ? target * classes : ~(target * classes);
+        }
     }
 
-    public int size() {
+    private static String lower(String p) {
+        StringBuilder b = new StringBuilder(p.length());
+        for (int i = 0; i < p.length(); i++) b.append(Character.toLowerCase(p.charAt(i)));
+        return b.toString();
+    }
+
+    private int classOf(char lowered) {
+        if (lowered < 128) return asciiClass[lowered];
+        Integer k = otherClass.get(lowered);
+        return k == null ? 0 : k;
+    }
+
+    private int classOfText(char c) {
+        if (c < 128) return asciiClass[c >= 'A' && c <= 'Z' ? c | 0x20 : c];
+        return classOf(Character.toLowerCase(c));
+    }
+
+    /** The distinct phrases, lower case, in the order of their ids. */
+    public List<String> phrases() {
         return phrases;
     }
 
-    /** Breadth first: each node's failure link is the longest proper suffix that is also a path. */
-    private void link() {
-        ArrayDeque<Node> queue = new ArrayDeque<>();
-        for (Node child : root.next.values()) {
-            child.fail = root;
-            queue.add(child);
-        }
-        while (!queue.isEmpty()) {
-            Node n = queue.poll();
-            for (Map.Entry<Character, Node> e : n.next.entrySet()) {
-                Node child = e.getValue();
-                Node f = n.fail;
-                while (f != null && !f.next.containsKey(e.getKey())) f = f.fail;
-                child.fail = f == null ? root : f.next.get(e.getKey());
-                child.dictLink = child.fail.output != null ? child.fail : child.fail.dictLink;
-                queue.add(child);
-            }
-        }
+    /** How many distinct phrases (case-insensitively). */
+    public int size() {
+        return phrases.size();
     }
 
-    /** The first phrase found (the one ending earliest), or null. */
+    /** The id {@link #forEach} reports for {@code phrase}, or -1 when it is not one of the phrases. */
+    public int id(String phrase) {
+        return phrases.indexOf(lower(phrase));
+    }
+
+    /** The first phrase found (the one ending earliest; the longest of those ending there), or null. */
     public String find(String text) {
-        Node n = root;
-        for (int i = 0; i < text.length(); i++) {
-            n = step(n, Character.toLowerCase(text.charAt(i)));
-            if (n.output != null) return n.output;
-            if (n.dictLink != null) return n.dictLink.output;
+        int row = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            row = delta[row + classOfText(text.charAt(i))];
+            if (row < 0) return phrases.get(matches[~row / classes][0]);
         }
         return null;
+    }
+
+    /** Called with the id of every phrase occurrence, in text order of their ends. */
+    public interface Sink {
+        void found(int id, int end);
+    }
+
+    public void forEach(String text, Sink sink) {
+        int row = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            row = delta[row + classOfText(text.charAt(i))];
+            if (row < 0) {
+                row = ~row;
+                for (int id : matches[row / classes]) sink.found(id, i + 1);
+            }
+        }
     }
 
     /** Every phrase occurrence, as {@code [start, end)} spans in text order of their ends. */
     public List<int[]> findAll(String text) {
         List<int[]> out = new ArrayList<>();
-        Node n = root;
-        for (int i = 0; i < text.length(); i++) {
-            n = step(n, Character.toLowerCase(text.charAt(i)));
-            for (Node m = n.output != null ? n : n.dictLink; m != null; m = m.dictLink) {
-                out.add(new int[] {i + 1 - m.output.length(), i + 1});
-            }
-        }
+        forEach(text, (id, end) -> out.add(new int[] {end - phrases.get(id).length(), end}));
         return out;
     }
 
-    private Node step(Node n, char c) {
-        while (n != root && !n.next.containsKey(c)) n = n.fail;
-        Node next = n.next.get(c);
-        return next == null ? root : next;
+    @Override
+    public String toString() {
+        return "PhraseMatcher" + phrases.stream().limit(5).toList() + (phrases.size() > 5 ? "…" : "") + " (" + phrases.size() + ")";
     }
 }

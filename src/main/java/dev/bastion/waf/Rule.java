@@ -24,11 +24,6 @@ import java.util.List;
 public record Rule(int id, String description, int paranoia, Severity severity, List<String> tags, List<String> targets,
                    List<Transform> transforms, Operator operator, PhraseMatcher requires) {
 
-    /** Whether the transformed value matches: the prefilter first, then the operator. */
-    boolean matches(String value) {
-        return (requires == null || requires.find(value) != null) && operator.matches(value);
-    }
-
     public enum Severity {
         CRITICAL(5), ERROR(4), WARNING(3), NOTICE(2);
 
@@ -37,13 +32,5 @@ public record Rule(int id, String description, int paranoia, Severity severity, 
         Severity(int score) {
             this.score = score;
         }
-    }
-
-    /** Whether this rule reads the target called {@code name} ({@code args:q} is read by {@code args} and by {@code args:q}). */
-    boolean reads(String kind, String name) {
-        for (String t : targets) {
-            if (t.equals(kind) || t.equals(name)) return true;
-        }
-        return false;
     }
 }

