@@ -4,12 +4,13 @@ import com.google.re2j.Pattern;
 import java.util.List;
 
 /** What a rule looks for in a transformed value. Every operator runs in time linear in the value. */
-public sealed interface Operator permits Operator.Regex, Operator.Phrases, Operator.Detector {
+public sealed interface Operator permits Operator.Regex, Operator.Phrases, Operator.Detector, Operator.Not {
     boolean matches(String value);
 
     /** The tokenizing detectors a rule names with {@code detect:}. */
     java.util.Map<String, Operator> DETECTORS = java.util.Map.of(
-            "log4shell", new Detector("log4shell", Log4ShellDetector::matches));
+            "log4shell", new Detector("log4shell", Log4ShellDetector::matches),
+            "charset", new Detector("charset", CharsetDetector::matches));
 
     /** A regular expression, RE2 syntax (linear time: no back-references or look-arounds), found anywhere. */
     record Regex(Pattern pattern) implements Operator {
@@ -32,6 +33,17 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
         @Override
         public boolean matches(String value) {
             return matcher.find(value) != null;
+        }
+    }
+
+    /**
+     * {@code negate: true}: the rule fires on a value the regular expression does not match — an allow-list
+     * (content types, charsets). With {@code requires}, only values holding one of its literals are judged.
+     */
+    record Not(Operator inner) implements Operator {
+        @Override
+        public boolean matches(String value) {
+            return !inner.matches(value);
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Set;
  * The values of one request that rules look at, each with its kind and name: {@code path},
  * {@code query}, {@code request_line}, {@code args:NAME} (query parameters, form fields, JSON values
  * by dotted path), {@code args_names}, {@code headers:NAME}, {@code cookies:NAME}, {@code cookie_names},
- * {@code json_keys}, {@code files} (multipart file names), and {@code body} for bodies that are neither
- * form, multipart nor JSON. Values are as received:
+ * {@code json_keys}, {@code files} (multipart file names), {@code files_names} (the field names of file
+ * parts), {@code multipart_headers:NAME} (each part's own headers), {@code headers_names}, {@code method},
+ * and {@code body} for bodies that are neither form, multipart nor JSON. Values are as received:
  * rules decode them with their own transformations. JSON strings at {@code skip} pointers (the text a
  * model reads, under the {@code llm} profile) are not targets; the JSON around them is.
  */
@@ -49,6 +50,7 @@ public final class RequestTargets {
     public static RequestTargets of(String method, String path, String rawQuery, Iterable<Map.Entry<String, String>> headers,
                                     String contentType, byte[] body, java.util.function.Function<JsonNode, Set<String>> skip) {
         RequestTargets t = new RequestTargets();
+        t.add("method", "method", method);
         t.add("path", "path", path);
         if (rawQuery != null && !rawQuery.isEmpty()) {
             t.add("query", "query", rawQuery);
@@ -57,10 +59,16 @@ public final class RequestTargets {
         t.add("request_line", "request_line", method + " " + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
+            t.add("headers_names", "headers_names", name);
             if (name.equals("cookie")) t.cookies(h.getValue());
             else t.add("headers", "headers:" + name, h.getValue());
         }
-        if (body != null && body.length > 0) {
+        boolean chunked = false;
+        for (Map.Entry<String, String> h : headers) chunked |= h.getKey().equalsIgnoreCase("transfer-encoding");
+        boolean hasBody = body != null && body.length > 0;
+        t.add("request_shape", "request_shape", method + (hasBody ? " body" : "") + (chunked ? " chunked" : "")
+                + (hasBody && contentType == null ? " no_content_type" : ""));
+        if (hasBody) {
             String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             String text = new String(body, StandardCharsets.UTF_8);
             if (type.startsWith("application/x-www-form-urlencoded")) {
@@ -144,7 +152,14 @@ public final class RequestTargets {
             String name = parameter(headers, "name");
             String file = parameter(headers, "filename");
             if (name != null) add("args_names", "args_names", name);
-            if (file != null) add("files", "files", file);
+            if (file != null) {
+                add("files", "files", file);
+                if (name != null) add("files_names", "files_names", name);
+            }
+            for (String line : headers.split("\r?\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) add("multipart_headers", "multipart_headers:" + line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+            }
             add("args", "args:" + (name == null ? "" : name.toLowerCase(Locale.ROOT)), value);
             at = next;
         }

@@ -24,7 +24,7 @@ import java.util.Set;
 public final class RuleSet {
     static final String BUILT_IN = "/waf/rules/";
     private static final Set<String> TARGETS = Set.of("path", "query", "args", "args_names", "headers", "cookies", "cookie_names",
-            "body", "json_keys", "request_line", "files");
+            "body", "json_keys", "request_line", "files", "files_names", "multipart_headers", "headers_names", "method", "request_shape");
     // A key given twice would silently replace the first: refused, like everything else that would inspect less than it says.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -118,10 +118,13 @@ public final class RuleSet {
         Operator op;
         int operators = (r.has("rx") ? 1 : 0) + (r.has("pm") ? 1 : 0) + (r.has("detect") ? 1 : 0);
         if (operators != 1) throw new IllegalArgumentException("needs exactly one operator: rx, pm or detect");
+        boolean negate = r.path("negate").asBoolean(false);
+        if (negate && !r.has("rx")) throw new IllegalArgumentException("negate: only with rx (a rule that fires when a value does not match)");
         if (r.has("rx")) {
             String rx = r.get("rx").asText();
             op = Operator.Regex.of(rx);
-            if (((Operator.Regex) op).pattern().matcher("").find()) throw new IllegalArgumentException("rx: matches the empty string, so every value");
+            if (!negate && ((Operator.Regex) op).pattern().matcher("").find()) throw new IllegalArgumentException("rx: matches the empty string, so every value");
+            if (negate) op = new Operator.Not(op);
         } else if (r.has("pm")) {
             op = Operator.Phrases.of(strings(r.get("pm")));
         } else {
