@@ -84,11 +84,79 @@ public final class RequestTargets {
                 }
                 if (tree == null) t.add("body", "body", text); // not JSON after all: the raw text
                 else t.json(tree, "", "", skip.apply(tree), 0);
+            } else if (isXml(type)) {
+                if (!t.xml(body)) t.add("body", "body", text); // not well-formed XML (or a DTD): the raw text
             } else {
                 t.add("body", "body", text);
             }
         }
         return t;
+    }
+
+    private static boolean isXml(String type) {
+        String mime = type.contains(";") ? type.substring(0, type.indexOf(';')).strip() : type.strip();
+        return mime.equals("application/xml") || mime.equals("text/xml") || mime.endsWith("+xml");
+    }
+
+    private static final javax.xml.stream.XMLInputFactory XML = xmlFactory();
+
+    /** A StAX factory that reads no DTD and resolves no external entity: inspecting XML must not be an XXE. */
+    private static javax.xml.stream.XMLInputFactory xmlFactory() {
+        javax.xml.stream.XMLInputFactory f = javax.xml.stream.XMLInputFactory.newFactory();
+        f.setProperty(javax.xml.stream.XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(javax.xml.stream.XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(javax.xml.stream.XMLInputFactory.IS_COALESCING, true);
+        return f;
+    }
+
+    /**
+     * XML bodies are read as CRS reads them ({@code XML:/*}): the text of every element and the value of
+     * every attribute, entities decoded, as {@code body} values named {@code xml:/root/a} and
+     * {@code xml:/root/a/@probe} — not the markup, whose element names are data structure, not input.
+     * False when the body is not well-formed XML or declares a DTD; it is then inspected as one text.
+     */
+    private boolean xml(byte[] body) {
+        javax.xml.stream.XMLStreamReader r = null;
+        List<String> path = new ArrayList<>();
+        List<Target> found = new ArrayList<>();
+        try {
+            r = XML.createXMLStreamReader(new java.io.ByteArrayInputStream(body));
+            while (r.hasNext()) {
+                switch (r.next()) {
+                    case javax.xml.stream.XMLStreamConstants.START_ELEMENT -> {
+                        if (path.size() >= 64) {
+                            complete = false;
+                            return true;
+                        }
+                        path.add(r.getLocalName());
+                        String at = "xml:/" + String.join("/", path);
+                        for (int i = 0; i < r.getAttributeCount(); i++) {
+                            found.add(new Target("body", at + "/@" + r.getAttributeLocalName(i), r.getAttributeValue(i)));
+                        }
+                    }
+                    case javax.xml.stream.XMLStreamConstants.END_ELEMENT -> path.removeLast();
+                    case javax.xml.stream.XMLStreamConstants.CHARACTERS, javax.xml.stream.XMLStreamConstants.CDATA -> {
+                        if (!r.isWhiteSpace()) found.add(new Target("body", "xml:/" + String.join("/", path), r.getText()));
+                    }
+                    case javax.xml.stream.XMLStreamConstants.DTD -> {
+                        return false;
+                    }
+                    default -> { }
+                }
+            }
+        } catch (javax.xml.stream.XMLStreamException | RuntimeException e) {
+            return false;
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (javax.xml.stream.XMLStreamException ignored) {
+                    // closing an in-memory reader
+                }
+            }
+        }
+        for (Target x : found) add(x.kind(), x.name().toLowerCase(Locale.ROOT), x.value());
+        return true;
     }
 
     private void add(String kind, String name, String value) {

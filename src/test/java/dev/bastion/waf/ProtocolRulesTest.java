@@ -135,6 +135,22 @@ class ProtocolRulesTest {
     }
 
     @Test
+    void xmlBodiesAreReadAsTheirValuesAndNeverResolveAnEntity() throws Exception {
+        RequestTargets t = RequestTargets.of("POST", "/a", null, List.of(), "application/xml; charset=utf-8",
+                "<?xml version=\"1.0\"?><root><java.Runtime probe=\"a &amp; b\">text <![CDATA[<x>]]></java.Runtime></root>".getBytes(), x -> Set.of());
+        assertThat(t.all()).contains(new RequestTargets.Target("body", "xml:/root/java.runtime/@probe", "a & b"),
+                new RequestTargets.Target("body", "xml:/root/java.runtime", "text <x>"));
+        assertThat(t.all()).extracting(RequestTargets.Target::value).noneMatch(v -> v.contains("<root>"));
+        java.nio.file.Path secret = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("xxe", ".txt"), "TOP-SECRET-CONTENT");
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"" + secret.toUri() + "\">]><r>&x;</r>";
+        RequestTargets e = RequestTargets.of("POST", "/a", null, List.of(), "text/xml", xxe.getBytes(), x -> Set.of());
+        assertThat(e.all()).extracting(RequestTargets.Target::value).noneMatch(v -> v.contains("TOP-SECRET")).contains(xxe);
+        // Element names are structure: a Java class as an element name passes, as a value it does not.
+        assertThat(status("POST /a HTTP/1.1", "Content-Type: application/xml", "<x><java.Runtime>1</java.Runtime></x>")).isEqualTo(200);
+        assertThat(status("POST /a HTTP/1.1", "Content-Type: application/xml", "<x><a>java.Runtime</a></x>")).isEqualTo(403);
+    }
+
+    @Test
     void negateIsOnlyForRegularExpressions() throws Exception {
         assertThatThrownBy(() -> RuleSet.of("rules: [{ id: 1, targets: [path], pm: [a], negate: true }]")).hasMessageContaining("negate: only with rx");
         RuleSet set = RuleSet.of("rules: [{ id: 1, targets: [\"headers:x\"], negate: true, rx: '^ok$' }]");
