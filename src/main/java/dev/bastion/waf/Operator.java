@@ -11,7 +11,8 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
     java.util.Map<String, Operator> DETECTORS = java.util.Map.of(
             "log4shell", new Detector("log4shell", Log4ShellDetector::matches),
             "charset", new Detector("charset", CharsetDetector::matches),
-            "sqli", new Detector("sqli", SqlInjectionDetector::matches));
+            "sqli", new Detector("sqli", SqlInjectionDetector::matches),
+            "xss", new Detector("xss", XssDetector::matches));
 
     /** A regular expression, RE2 syntax (linear time: no back-references or look-arounds), found anywhere. */
     record Regex(Pattern pattern) implements Operator {

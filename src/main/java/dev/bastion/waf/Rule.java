@@ -24,6 +24,14 @@ import java.util.List;
 public record Rule(int id, String description, int paranoia, Severity severity, List<String> tags, List<String> targets,
                    List<Transform> transforms, Operator operator, PhraseMatcher requires) {
 
+    /**
+     * The plain reading of the rule on an already transformed value: the prefilter, then the operator.
+     * {@link Inspector} gets the same answer by a faster road (one automaton for all rules' literals).
+     */
+    public boolean matches(String transformed) {
+        return (requires == null || requires.find(transformed) != null) && operator.matches(transformed);
+    }
+
     public enum Severity {
         CRITICAL(5), ERROR(4), WARNING(3), NOTICE(2);
 

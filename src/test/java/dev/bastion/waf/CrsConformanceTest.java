@@ -35,7 +35,7 @@ class CrsConformanceTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** Detection rates (percent) the rule set reaches today; raise them as rules are added, never lower. */
-    static final double FLOOR_OVERALL = 84.5;
+    static final double FLOOR_OVERALL = 88.0;
 
     record Case(String category, String id, boolean attack, byte[] request) {}
 
