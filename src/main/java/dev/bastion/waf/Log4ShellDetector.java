@@ -18,7 +18,7 @@ public final class Log4ShellDetector {
     private Log4ShellDetector() {}
 
     public static boolean matches(String value) {
-        if (value == null || value.isEmpty()) return false;
+        if (value == null || value.isEmpty() || !mayHoldADollar(value)) return false;
         String s = value;
         for (int round = 0; round < 4; round++) {
             if (lookup(s.toLowerCase(java.util.Locale.ROOT))) return true;
@@ -27,6 +27,15 @@ public final class Log4ShellDetector {
             s = next;
         }
         return lookup(s);
+    }
+
+    /** Only a '$' or an escape (%24, \u0024, &dollar;) can start a lookup: most values hold none, and cost one scan. */
+    private static boolean mayHoldADollar(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '$' || c == '%' || c == '\\' || c == '&') return true;
+        }
+        return false;
     }
 
     /** A {@code ${} followed by {@code jndi} / {@code ctx}, or by another {@code ${} before a {@code }} and within the window. */

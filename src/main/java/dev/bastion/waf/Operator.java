@@ -15,14 +15,25 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
             "xss", new Detector("xss", XssDetector::matches));
 
     /** A regular expression, RE2 syntax (linear time: no back-references or look-arounds), found anywhere. */
-    record Regex(Pattern pattern) implements Operator {
+    record Regex(Pattern pattern, java.util.concurrent.ConcurrentHashMap<String, Boolean> recent) implements Operator {
+        /** Short values seen again and again (header names, Content-Type, Accept) are answered from memory. */
+        static final int MEMO_LENGTH = 128, MEMO_ENTRIES = 512;
+
         static Regex of(String expression) {
-            return new Regex(Pattern.compile(expression));
+            return new Regex(Pattern.compile(expression), new java.util.concurrent.ConcurrentHashMap<>());
         }
 
         @Override
         public boolean matches(String value) {
-            return pattern.matcher(value).find();
+            // RE2J costs a microsecond or more per call however short the value, and the same few header
+            // values come with every request; bounded, so a flood of distinct values only empties it.
+            if (value.length() > MEMO_LENGTH) return pattern.matcher(value).find();
+            Boolean known = recent.get(value);
+            if (known != null) return known;
+            boolean found = pattern.matcher(value).find();
+            if (recent.size() >= MEMO_ENTRIES) recent.clear();
+            recent.put(value, found);
+            return found;
         }
     }
 

@@ -85,8 +85,8 @@ public enum Transform {
     NFKC {
         @Override
         public String apply(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) >= 0x80) return Normalizer.normalize(s, Normalizer.Form.NFKC);
+            for (char c : s.toCharArray()) {
+                if (c >= 0x80) return Normalizer.normalize(s, Normalizer.Form.NFKC);
             }
             return s;
         }
@@ -116,33 +116,28 @@ public enum Transform {
         @Override
         public String apply(String s) {
             if (!hasRun(s)) return s;
-            StringBuilder out = new StringBuilder(s.length());
+            char[] in = s.toCharArray(), out = new char[in.length];
+            int o = 0;
             boolean space = false;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
+            for (char c : in) {
                 if (blank(c)) {
-                    if (!space) out.append(' ');
+                    if (!space) out[o++] = ' ';
                     space = true;
                 } else {
-                    out.append(c);
+                    out[o++] = c;
                     space = false;
                 }
             }
-            return out.toString();
+            return new String(out, 0, o);
         }
     },
     REMOVE_WHITESPACE {
         @Override
         public String apply(String s) {
-            int first = 0;
-            while (first < s.length() && !Character.isWhitespace(s.charAt(first)) && s.charAt(first) != 0xa0) first++;
-            if (first == s.length()) return s;
-            StringBuilder out = new StringBuilder(s.length()).append(s, 0, first);
-            for (int i = first; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (!Character.isWhitespace(c) && c != 0xa0) out.append(c);
-            }
-            return out.toString();
+            char[] in = s.toCharArray(), out = new char[in.length];
+            int o = 0;
+            for (char c : in) if (!blank(c) || c == '\0') out[o++] = c;
+            return o == in.length ? s : new String(out, 0, o);
         }
     },
     /**
@@ -190,11 +185,10 @@ public enum Transform {
     CMD_LINE {
         @Override
         public String apply(String s) {
-            char[] out = new char[s.length()];
+            char[] in = s.toCharArray(), out = new char[in.length];
             int o = 0;
             boolean space = false;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
+            for (char c : in) {
                 switch (c) {
                     case '\\', '"', '\'', '^' -> { }
                     case ' ', '\t', '\n', '\r', ',', ';' -> space = true;
