@@ -13,9 +13,12 @@ import java.util.List;
  *                  refuse more legitimate traffic
  * @param threshold inbound anomaly score that refuses (critical 5, error 4, warning 3, notice 2); default 5
  * @param files     operator rule files (the same YAML shape as the built-in rules), added to them
+ * @param blockedLogPerSecond how many refused requests per second and instance get a {@code waf.block}
+ *                  record (W6, sampled logging); the rest are counted, and the next record says how many
+ *                  went unrecorded — an attack at line rate must not flood the audit trail. Default 20; 0: none
  */
-public record WafRulesConfig(Mode mode, Integer paranoia, Integer threshold, List<String> files) {
-    public static final WafRulesConfig DEFAULTS = new WafRulesConfig(null, null, null, null);
+public record WafRulesConfig(Mode mode, Integer paranoia, Integer threshold, List<String> files, Integer blockedLogPerSecond) {
+    public static final WafRulesConfig DEFAULTS = new WafRulesConfig(null, null, null, null, null);
 
     public enum Mode {
         @JsonProperty("off") OFF,
@@ -30,5 +33,7 @@ public record WafRulesConfig(Mode mode, Integer paranoia, Integer threshold, Lis
         threshold = threshold == null ? 5 : threshold;
         if (threshold < 1) throw new IllegalArgumentException("threshold: " + threshold + " (expected: > 0)");
         files = files == null ? List.of() : List.copyOf(files);
+        blockedLogPerSecond = blockedLogPerSecond == null ? 20 : blockedLogPerSecond;
+        if (blockedLogPerSecond < 0) throw new IllegalArgumentException("blocked_log_per_second: " + blockedLogPerSecond + " (expected: 0 or more)");
     }
 }

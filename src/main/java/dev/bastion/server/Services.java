@@ -62,6 +62,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.guard.GuardsRuntime guards;
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
     final dev.bastion.waf.Inspector waf; // the inspection rules; null: waf.rules.mode off
+    final dev.bastion.waf.BlockedRequestLog wafBlocked; // one per instance: the sampling budget is the instance's
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
@@ -104,6 +105,7 @@ final class Services implements AutoCloseable {
                 throw new dev.bastion.config.ConfigException(java.util.List.of("waf.rules: " + e.getMessage()));
             }
         }
+        this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry());
     }

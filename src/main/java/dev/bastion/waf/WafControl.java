@@ -9,7 +9,6 @@ import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.config.RouteWafConfig;
 import dev.bastion.config.WafRulesConfig;
 import dev.bastion.llm.PromptText;
-import dev.bastion.observe.AuditLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -22,7 +21,8 @@ import java.util.Set;
 /**
  * Request inspection for one route (W1, W2, W4, W6): the request's values through the rules, the anomaly
  * score against the threshold. In {@code block} mode a request at or over the threshold gets 403
- * {@code request_blocked} — which rules fired is recorded (access line, audit event, per-rule counters),
+ * {@code request_blocked} — which rules fired is recorded (access line, per-rule counters, a sampled
+ * {@code waf.block} audit event),
  * never told to the client, who would tune an evasion on it; in {@code detect} mode it passes, recorded
  * the same way. Under the {@code llm} profile the text a model reads is not inspected (developers
  * paste SQL and shell into prompts; the guardrails look at that text), the rest of the request is.
@@ -34,16 +34,17 @@ public final class WafControl implements Control {
     private final RouteWafConfig route;
     private final LlmApi api;
     private final String routeId;
-    private final AuditLog audit;
+    private final BlockedRequestLog blocked;
     private final MeterRegistry registry;
 
-    public WafControl(Inspector inspector, WafRulesConfig config, String routeId, RouteWafConfig route, LlmApi api, AuditLog audit, MeterRegistry registry) {
+    public WafControl(Inspector inspector, WafRulesConfig config, String routeId, RouteWafConfig route, LlmApi api, BlockedRequestLog blocked,
+                      MeterRegistry registry) {
         this.inspector = inspector;
         this.config = config;
         this.routeId = routeId;
         this.route = route;
         this.api = api;
-        this.audit = audit;
+        this.blocked = blocked;
         this.registry = registry;
     }
 
@@ -90,7 +91,7 @@ public final class WafControl implements Control {
         event.put("org", ex.identity() == null ? null : ex.identity().orgId());
         event.put("client_ip", ex.clientIp());
         event.putAll(decision);
-        audit.event("waf.block", event);
+        blocked.record(event);
         return new Verdict.Deny(403, "request_blocked", "The request was refused by request inspection; quote the request id if you think this is wrong.").future();
     }
 

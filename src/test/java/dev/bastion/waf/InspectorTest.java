@@ -55,6 +55,21 @@ class InspectorTest {
         assertThat(r.score()).isEqualTo(r.matches().stream().mapToInt(m -> m.severity().score).sum());
     }
 
+    @Test
+    void rememberedRegexAnswersStayRightAndBounded() {
+        Operator.Regex rx = Operator.Regex.of("^a+b$");
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 3 * Operator.Regex.MEMO_ENTRIES; i++) {
+                String v = "a".repeat(1 + i % 100) + (i % 3 == 0 ? "b" : "c") + (i / 100);
+                assertThat(rx.matches(v)).as(v).isEqualTo(v.matches("^a+b$"));
+                assertThat(rx.recent().size()).isLessThanOrEqualTo(Operator.Regex.MEMO_ENTRIES);
+            }
+        }
+        assertThat(rx.matches("aab")).isTrue();
+        assertThat(rx.matches("aab")).as("answered from memory").isTrue();
+        assertThat(rx.matches("a".repeat(Operator.Regex.MEMO_LENGTH) + "b")).as("too long to remember, still right").isTrue();
+    }
+
     static boolean reads(Rule r, RequestTargets.Target t) {
         return r.targets().contains(t.kind()) || r.targets().contains(t.name());
     }
