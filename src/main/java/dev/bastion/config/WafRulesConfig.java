@@ -7,8 +7,8 @@ import java.util.List;
  * The request-inspection rules (W1, W2, W4): Bastion's own rule set shipped in the jar, plus the
  * operator's files, scored by severity against a threshold.
  *
- * @param mode      {@code off} (default while the rule set is being built up), {@code detect} (score and
- *                  record, never refuse) or {@code block} (403 {@code request_blocked} from the threshold)
+ * @param mode      {@code block} (default), {@code detect} (score and
+ *                  record, never refuse) or {@code off}; block: 403 {@code request_blocked} from the threshold
  * @param paranoia  1 (default) to 4: rules of this level and below run; higher levels catch more and
  *                  refuse more legitimate traffic
  * @param threshold inbound anomaly score that refuses (critical 5, error 4, warning 3, notice 2); default 5
@@ -27,7 +27,7 @@ public record WafRulesConfig(Mode mode, Integer paranoia, Integer threshold, Lis
     }
 
     public WafRulesConfig {
-        mode = mode == null ? Mode.OFF : mode;
+        mode = mode == null ? Mode.BLOCK : mode;
         paranoia = paranoia == null ? 1 : paranoia;
         if (paranoia < 1 || paranoia > 4) throw new IllegalArgumentException("paranoia: " + paranoia + " (expected: 1 to 4)");
         threshold = threshold == null ? 5 : threshold;

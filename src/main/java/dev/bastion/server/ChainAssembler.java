@@ -53,7 +53,7 @@ final class ChainAssembler {
         if (budget != null) controls.add(budget);
         if (services.waf != null && route.waf().enabled()) {
             controls.add(new dev.bastion.waf.WafControl(services.waf, services.config.waf().rules(), route.id(), route.waf(), route.llm(),
-                    services.wafBlocked, services.metrics.registry()));
+                    route.graphql() != null, services.wafBlocked, services.metrics.registry()));
         }
         // After authentication and the limits: a caller who is not let in never makes Bastion parse a document.
         if (route.graphql() != null) controls.add(new dev.bastion.graphql.GraphqlControl(route.graphql(), services.config.prod()));

@@ -33,12 +33,14 @@ public final class WafControl implements Control {
     private final WafRulesConfig config;
     private final RouteWafConfig route;
     private final LlmApi api;
+    private final boolean graphql;
     private final String routeId;
     private final BlockedRequestLog blocked;
     private final MeterRegistry registry;
 
-    public WafControl(Inspector inspector, WafRulesConfig config, String routeId, RouteWafConfig route, LlmApi api, BlockedRequestLog blocked,
-                      MeterRegistry registry) {
+    public WafControl(Inspector inspector, WafRulesConfig config, String routeId, RouteWafConfig route, LlmApi api, boolean graphql,
+                      BlockedRequestLog blocked, MeterRegistry registry) {
+        this.graphql = graphql;
         this.inspector = inspector;
         this.config = config;
         this.routeId = routeId;
@@ -95,8 +97,13 @@ public final class WafControl implements Control {
         return new Verdict.Deny(403, "request_blocked", "The request was refused by request inspection; quote the request id if you think this is wrong.").future();
     }
 
-    /** The JSON pointers of the text a model reads, not inspected under the llm profile. */
+    /**
+     * The JSON pointers not inspected: under the llm profile the text a model reads; on a GraphQL route the
+     * document ({@code /query}), which is code — {@code user(id: 1)} reads as a SQL call — and which the
+     * GraphQL limits parse and bound; its {@code variables}, where callers' data goes, are inspected.
+     */
     private Set<String> modelText(JsonNode body) {
+        if (graphql) return Set.of("/query");
         if (route.profile() != RouteWafConfig.Profile.LLM || api == null) return Set.of();
         Set<String> pointers = new HashSet<>();
         for (PromptText.Segment s : PromptText.of(api, body)) pointers.add(s.pointer());

@@ -58,6 +58,18 @@ class GraphqlGatewayTest {
         assertThat(gw.upstream.seen()).as("no refused document went upstream").hasSize(before + 1);
     }
 
+    /** Request inspection (on by default) reads the variables, where callers' data goes, and leaves the document — code — to the limits. */
+    @Test
+    void inspectionReadsTheVariablesNotTheDocument() throws Exception {
+        String document = "query($id: ID!) { user(id: $id) { name orders(first: 10) { id } } }";
+        HttpResponse<String> ok = gw.postJson("/graphql", key, new JsonObject().put("query", document).put("variables", new JsonObject().put("id", "42")).encode());
+        assertThat(ok.statusCode()).as("user( and count( in a document are not SQL").isEqualTo(200);
+        HttpResponse<String> sqli = gw.postJson("/graphql", key,
+                new JsonObject().put("query", document).put("variables", new JsonObject().put("id", "1' UNION SELECT password FROM users--")).encode());
+        assertThat(sqli.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(sqli.body()).getJsonObject("error").getString("code")).isEqualTo("request_blocked");
+    }
+
     @Test
     void anUnauthenticatedCallerIsRefusedBeforeItsDocumentIsParsed() throws Exception {
         HttpResponse<String> r = gw.postJson("/graphql", null, query("{ a ".repeat(5000) + "}".repeat(5000)));
