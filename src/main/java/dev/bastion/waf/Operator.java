@@ -12,7 +12,8 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
             "log4shell", new Detector("log4shell", Log4ShellDetector::matches),
             "charset", new Detector("charset", CharsetDetector::matches),
             "sqli", new Detector("sqli", SqlInjectionDetector::matches),
-            "xss", new Detector("xss", XssDetector::matches));
+            "xss", new Detector("xss", XssDetector::matches),
+            "command", new Detector("command", CommandInjectionDetector::matches));
 
     /** A regular expression, RE2 syntax (linear time: no back-references or look-arounds), found anywhere. */
     record Regex(Pattern pattern, java.util.concurrent.ConcurrentHashMap<String, Boolean> recent) implements Operator {

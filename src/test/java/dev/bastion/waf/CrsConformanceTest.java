@@ -35,7 +35,11 @@ class CrsConformanceTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** Detection rates (percent) the rule set reaches today; raise them as rules are added, never lower. */
-    static final double FLOOR_OVERALL = 88.0;
+    static final double FLOOR_OVERALL = 95.5;
+    /** The families the WAF issue holds to 95 %, each on its own. */
+    static final List<String> HELD_TO_95 = List.of("930", "932", "941", "942", "944");
+    /** Must-pass tests refused, at most (percent): many are attacks meant for another rule, see docs/waf.md. */
+    static final double CEILING_MUST_PASS = 9.0;
 
     record Case(String category, String id, boolean attack, byte[] request) {}
 
@@ -102,6 +106,11 @@ class CrsConformanceTest {
         if (!only.isEmpty()) return;
         assertThat(attacks).as("PL1 attack tests in the corpus").isGreaterThan(2000);
         assertThat(pct(refused, attacks)).as(report.toString()).isGreaterThanOrEqualTo(FLOOR_OVERALL);
+        for (String family : HELD_TO_95) {
+            int[] n = byCategory.get(family);
+            assertThat(pct(n[1], n[0])).as("CRS %s: %s", family, report).isGreaterThanOrEqualTo(95.0);
+        }
+        assertThat(pct(falsely, benign)).as("must-pass refused: " + report).isLessThanOrEqualTo(CEILING_MUST_PASS);
     }
 
     static double pct(int a, int b) {
