@@ -28,10 +28,18 @@ public final class Inspector {
     private final int words;
     /** Rules with literals (skipped on values that hold none); of those, rules whose phrase list is the whole test. */
     private final boolean[] prefiltered, phrasesOnly;
-    /** Rule indices reading a whole kind of target ({@code args}), and one named target ({@code args:q}). */
-    private final Map<String, int[]> byKind = new HashMap<>();
-    private final Map<String, int[]> byName = new HashMap<>();
-    private static final int[] NONE = new int[0];
+    /** The rules (bit sets) reading a whole kind of target ({@code args}), and one named target ({@code args:q}). */
+    private final Map<String, long[]> byKind = new HashMap<>();
+    private final Map<String, long[]> byName = new HashMap<>();
+    /** The kinds some rule names one target of ({@code headers} for {@code headers:referer}): only their names are looked up. */
+    private final java.util.Set<String> namedKinds = new java.util.HashSet<>();
+    /**
+     * Rules grouped by the transformation chain they end with (group 0: no transformation): a value is
+     * transformed and scanned once per group that has a reader, and only the group's rules that read the
+     * target and whose literal turned up are looked at — not every rule once per value.
+     */
+    private final long[][] groupRules;
+    private final int[] groupExample; // a rule of the group, whose chain and steps compute the group's value
 
     /** The rules of paranoia level {@code paranoia} and below. */
     public Inspector(RuleSet set, int paranoia) {
@@ -64,10 +72,24 @@ public final class Inspector {
             for (int r : rs) bits[r >>> 6] |= 1L << r;
             owners[i++] = bits;
         }
-        kinds.forEach((k, rs) -> byKind.put(k, rs.stream().mapToInt(Integer::intValue).toArray()));
-        // A rule reading both "args" and "args:q" is already among the readers of every args target.
-        names.forEach((n, rs) -> byName.put(n, rs.stream().mapToInt(Integer::intValue)
-                .filter(r -> !rules[r].targets().contains(n.substring(0, n.indexOf(':')))).toArray()));
+        kinds.forEach((k, rs) -> byKind.put(k, bits(rs)));
+        names.forEach((n, rs) -> byName.put(n, bits(rs)));
+        for (String n : names.keySet()) namedKinds.add(n.substring(0, n.indexOf(':')));
+        Map<Integer, List<Integer>> groups = new java.util.TreeMap<>();
+        for (int r = 0; r < rules.length; r++) groups.computeIfAbsent(steps[r].length == 0 ? -1 : steps[r][steps[r].length - 1], x -> new ArrayList<>()).add(r);
+        groupRules = new long[groups.size()][];
+        groupExample = new int[groups.size()];
+        int g = 0;
+        for (List<Integer> rs : groups.values()) {
+            groupRules[g] = bits(rs);
+            groupExample[g++] = rs.getFirst();
+        }
+    }
+
+    private long[] bits(List<Integer> ruleIndices) {
+        long[] b = new long[words];
+        for (int r : ruleIndices) b[r >>> 6] |= 1L << r;
+        return b;
     }
 
     public int size() {
@@ -81,26 +103,41 @@ public final class Inspector {
 
     public Result inspect(RequestTargets request, List<RouteWafConfig.Exclusion> exclusions) {
         Match[] matched = new Match[rules.length];
+        long[] done = new long[words], readers = new long[words];
         boolean any = false;
         Scans scans = new Scans();
         for (RequestTargets.Target t : request.all()) {
-            int[] kind = byKind.getOrDefault(t.kind(), NONE), named = byName.getOrDefault(t.name(), NONE);
-            if (kind.length == 0 && named.length == 0) continue;
+            long[] kind = byKind.get(t.kind()), named = namedKinds.contains(t.kind()) ? byName.get(t.name()) : null;
+            if (kind == null && named == null) continue;
+            boolean someone = false;
+            for (int w = 0; w < words; w++) {
+                readers[w] = ((kind == null ? 0 : kind[w]) | (named == null ? 0 : named[w])) & ~done[w];
+                someone |= readers[w] != 0;
+            }
+            if (!someone) continue;
             String[] memo = new String[prefixes];
             scans.clear();
-            for (int pass = 0; pass < 2; pass++) {
-                for (int r : pass == 0 ? kind : named) {
-                    if (matched[r] != null || !exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
-                    String v = transformed(t.value(), rules[r].transforms(), steps[r], memo, scans);
-                    if (prefiltered[r]) {
-                        long[] hits = scans.hits(v);
-                        if ((hits[r >>> 6] & 1L << r) == 0) continue;
-                        if (!phrasesOnly[r] && !rules[r].operator().matches(v)) continue;
-                    } else if (!rules[r].operator().matches(v)) {
-                        continue;
+            for (int g = 0; g < groupRules.length; g++) {
+                long[] group = groupRules[g];
+                String v = null;
+                long[] hits = null;
+                for (int w = 0; w < words; w++) {
+                    for (long todo = readers[w] & group[w]; todo != 0; todo &= todo - 1) {
+                        int r = (w << 6) + Long.numberOfTrailingZeros(todo);
+                        if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
+                        if (v == null) v = transformed(t.value(), rules[groupExample[g]].transforms(), steps[groupExample[g]], memo, scans);
+                        if (prefiltered[r]) {
+                            if (hits == null) hits = scans.hits(v);
+                            if ((hits[w] & 1L << r) == 0) continue;
+                            if (!phrasesOnly[r] && !rules[r].operator().matches(v)) continue;
+                        } else if (!rules[r].operator().matches(v)) {
+                            continue;
+                        }
+                        matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
+                        done[w] |= 1L << r;
+                        readers[w] &= ~(1L << r);
+                        any = true;
                     }
-                    matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
-                    any = true;
                 }
             }
         }
@@ -126,24 +163,30 @@ public final class Inspector {
         private final String[] seen = new String[16];
         private final long[][] found = new long[16][];
         private int n;
-        private final String[] stepIn = new String[32], stepOut = new String[32];
-        private final Transform[] stepOf = new Transform[32];
-        private int steps;
+        // Per distinct input (a value has few: as received, decoded, lower-cased…), its result under each transformation.
+        private static final int TRANSFORMS = Transform.values().length;
+        private final String[] inputs = new String[8];
+        private final String[][] outputs = new String[8][TRANSFORMS];
+        private int distinct;
 
         void clear() {
             for (int i = 0; i < n; i++) seen[i] = null;
-            for (int i = 0; i < steps; i++) stepIn[i] = stepOut[i] = null;
-            n = steps = 0;
+            for (int i = 0; i < distinct; i++) {
+                inputs[i] = null;
+                java.util.Arrays.fill(outputs[i], null);
+            }
+            n = distinct = 0;
         }
 
         String apply(Transform t, String in) {
-            for (int i = 0; i < steps; i++) if (stepIn[i] == in && stepOf[i] == t) return stepOut[i];
-            String out = t.apply(in);
-            if (steps < stepIn.length) {
-                stepIn[steps] = in;
-                stepOf[steps] = t;
-                stepOut[steps++] = out;
+            int i = 0;
+            while (i < distinct && inputs[i] != in) i++;
+            if (i == distinct) {
+                if (distinct == inputs.length) return t.apply(in);
+                inputs[distinct++] = in;
             }
+            String out = outputs[i][t.ordinal()];
+            if (out == null) outputs[i][t.ordinal()] = out = t.apply(in);
             return out;
         }
 
@@ -152,7 +195,7 @@ public final class Inspector {
             // level of encoding) is one scan: comparing costs a fraction of scanning.
             for (int i = 0; i < n; i++) if (seen[i] == v || seen[i].length() == v.length() && seen[i].equals(v)) return found[i];
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
-            for (int i = 0; i < steps; i++) if (stepOut[i] == v && stepOf[i] == Transform.LOWERCASE && stepIn[i] != v) return hits(stepIn[i]);
+            for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && inputs[i] != v) return hits(inputs[i]);
             long[] bits = new long[words];
             literals.forEach(v, (id, end) -> {
                 long[] o = owners[id];

@@ -85,8 +85,8 @@ public enum Transform {
     NFKC {
         @Override
         public String apply(String s) {
-            for (char c : s.toCharArray()) {
-                if (c >= 0x80) return Normalizer.normalize(s, Normalizer.Form.NFKC);
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) return Normalizer.normalize(s, Normalizer.Form.NFKC);
             }
             return s;
         }
@@ -134,10 +134,13 @@ public enum Transform {
     REMOVE_WHITESPACE {
         @Override
         public String apply(String s) {
+            int first = 0;
+            while (first < s.length() && (!blank(s.charAt(first)) || s.charAt(first) == '\0')) first++;
+            if (first == s.length()) return s; // most values: no allocation at all
             char[] in = s.toCharArray(), out = new char[in.length];
             int o = 0;
             for (char c : in) if (!blank(c) || c == '\0') out[o++] = c;
-            return o == in.length ? s : new String(out, 0, o);
+            return new String(out, 0, o);
         }
     },
     /**
@@ -185,29 +188,34 @@ public enum Transform {
     CMD_LINE {
         @Override
         public String apply(String s) {
-            char[] in = s.toCharArray(), out = new char[in.length];
-            int o = 0;
-            boolean space = false;
-            for (char c : in) {
-                switch (c) {
-                    case '\\', '"', '\'', '^' -> { }
-                    case ' ', '\t', '\n', '\r', ',', ';' -> space = true;
-                    case '/', '(' -> {
-                        space = false;
-                        out[o++] = c;
-                    }
-                    default -> {
-                        if (space && o > 0) out[o++] = ' ';
-                        space = false;
-                        out[o++] = c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c < 128 ? c : Character.toLowerCase(c);
-                    }
-                }
-            }
-            // Unchanged (prose without separators or capitals): the same string, so later steps and the prefilter share it.
-            String result = new String(out, 0, o);
-            return result.equals(s) ? s : result;
+            return cmdLineKeeps(s) ? s : cmdLine(s);
         }
     };
+
+    /** {@link #CMD_LINE} the long way, always building the result. */
+    static String cmdLine(String s) {
+        char[] in = s.toCharArray(), out = new char[in.length];
+        int o = 0;
+        boolean space = false;
+        for (char c : in) {
+            switch (c) {
+                case '\\', '"', '\'', '^' -> { }
+                case ' ', '\t', '\n', '\r', ',', ';' -> space = true;
+                case '/', '(' -> {
+                    space = false;
+                    out[o++] = c;
+                }
+                default -> {
+                    if (space && o > 0) out[o++] = ' ';
+                    space = false;
+                    out[o++] = c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c < 128 ? c : Character.toLowerCase(c);
+                }
+            }
+        }
+        // Unchanged (prose without separators or capitals): the same string, so later steps and the prefilter share it.
+        String result = new String(out, 0, o);
+        return result.equals(s) ? s : result;
+    }
 
     /** Decodes one escape starting at {@code s[i]}: appends what it stands for, returns its length, or 0 when it is none. */
     private interface Escape {
@@ -342,6 +350,34 @@ public enum Transform {
             return end - i;
         }
         return 0;
+    }
+
+    /** Whether {@link #CMD_LINE} would return the value as it is (one pass, no allocation): the common case. */
+    static boolean cmdLineKeeps(String s) {
+        if (s.isEmpty()) return true;
+        if (s.charAt(0) == ' ') return false; // a leading space is dropped
+        boolean lastSpace = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\', '"', '\'', '^', '\t', '\n', '\r', ',', ';' -> {
+                    return false;
+                }
+                case ' ' -> {
+                    if (lastSpace) return false;
+                    lastSpace = true;
+                }
+                case '/', '(' -> {
+                    if (lastSpace) return false; // no space before / or (
+                    lastSpace = false;
+                }
+                default -> {
+                    if (c >= 'A' && c <= 'Z' || c >= 128 && Character.toLowerCase(c) != c) return false;
+                    lastSpace = false;
+                }
+            }
+        }
+        return !lastSpace; // a trailing space is dropped
     }
 
     /** Whether white space needs compressing: anything but single spaces. */

@@ -86,4 +86,18 @@ class TransformTest {
             }
         }
     }
+
+    @Test
+    void theCommandLineFastPathAgreesWithTheLongWay() {
+        java.util.Random rnd = new java.util.Random(11);
+        String alphabet = "ab/( ;,\\\"'^\tAZ\u00c4\u00e4.";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = rnd.nextInt(8); k > 0; k--) sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            String v = sb.toString();
+            if (Transform.cmdLineKeeps(v)) assertThat(Transform.cmdLine(v)).as("'%s'", v).isEqualTo(v);
+            assertThat(Transform.CMD_LINE.apply(v)).as("'%s'", v).isEqualTo(Transform.cmdLine(v));
+        }
+        assertThat(Transform.CMD_LINE.apply("/on/v1/chat")).isSameAs("/on/v1/chat".intern());
+    }
 }
