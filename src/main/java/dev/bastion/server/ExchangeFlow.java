@@ -158,6 +158,13 @@ final class ExchangeFlow {
             }
         }
         hasBody = declared > 0 || transferEncoding != null;
+        // The HTTP decoder drops a Content-Length that came with Transfer-Encoding before Bastion sees the
+        // request, so a chunked request may have been framed two ways (CL.TE smuggling). RFC 9112 §6.1: the
+        // server MUST close the connection after answering it — nothing after this request is read as another.
+        if (transferEncoding != null) {
+            resp.putHeader("Connection", "close");
+            closeAfterAnswer = true;
+        }
         if (declared > route.maxBodyBytes()) {
             deny(413, "body_too_large", "The request body exceeds " + route.maxBodyBytes() + " bytes.");
             return;
@@ -605,9 +612,13 @@ final class ExchangeFlow {
         finish();
     }
 
+    /** Set for a request whose framing might have been read two ways: its connection ends with its answer. */
+    private boolean closeAfterAnswer;
+
     private void finish() {
         if (finished) return;
         finished = true;
+        if (closeAfterAnswer) req.connection().close(); // after the answer's last byte: no request after it is read
         if (!filtersEnded) {
             for (ResponseFilter f : ex.responseFilters()) {
                 try {

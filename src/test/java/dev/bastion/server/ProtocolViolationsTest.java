@@ -75,4 +75,26 @@ class ProtocolViolationsTest {
         assertThat(gw.upstream.last().headers().get("X-Injected")).isNull();
         assertThat(gw.upstream.last().headers().get("X-Note")).isEqualTo("a X-Injected: 1");
     }
+
+    /**
+     * CL.TE smuggling: a front end that frames by Content-Length would read "GET …smuggled" as part of the
+     * body. Bastion frames by Transfer-Encoding (RFC 9112 §6.3), so the hidden request is no part of the
+     * first one: it is answered as a request of its own, without the first one's credentials (401, never
+     * forwarded), and the connection is closed after it (RFC 9112 §6.1: a server MUST) — no later request
+     * shares it.
+     */
+    @org.junit.jupiter.api.Test
+    void contentLengthWithChunkedIsFramedByChunksAndTheConnectionIsClosed() throws Exception {
+        int before = gw.upstream.seen().size();
+        String smuggled = "GET /v1/echo?smuggled=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+        String first = "POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + (5 + smuggled.length()) + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled;
+        try (RawHttp raw = new RawHttp(gw.gateway.publicPort())) {
+            String resp = raw.write(first).readAll(1500);
+            assertThat(resp).startsWith("HTTP/1.1 200").contains("Connection: close").doesNotContain("smuggled");
+            assertThat(raw.closedWithin(2000)).as("connection closed after a request framed two ways").isTrue();
+        }
+        assertThat(gw.upstream.seen().subList(before, gw.upstream.seen().size()))
+                .noneMatch(r -> String.valueOf(r.uri()).contains("smuggled"));
+    }
 }
