@@ -122,8 +122,13 @@ class AnswerGatewayTest {
     }
 
     static String auditLine(LogCapture logs, String event) throws InterruptedException {
+        return auditLine(logs, event, "");
+    }
+
+    /** The record of one request (an earlier test's exchange may still be writing its own record). */
+    static String auditLine(LogCapture logs, String event, String requestId) throws InterruptedException {
         for (int i = 0; i < 100; i++) { // the record is written when the exchange is over, just after the last byte
-            for (String l : logs.lines()) if (l.contains("event=" + event + ",")) return l;
+            for (String l : logs.lines()) if (l.contains("event=" + event + ",") && l.contains("request_id=" + requestId)) return l;
             Thread.sleep(20);
         }
         throw new AssertionError("no " + event + " record in " + logs.all());
@@ -160,7 +165,7 @@ class AnswerGatewayTest {
             assertThat(err.getString("message")).contains("AWS_ACCESS_KEY");
             assertThat(err.getString("request_id")).isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
             assertThat(r.body()).doesNotContain(AWS_KEY, "AKIA");
-            String audit = auditLine(logs, "guard.answer");
+            String audit = auditLine(logs, "guard.answer", err.getString("request_id"));
             assertThat(audit).contains("action=block").contains("AWS_ACCESS_KEY=1").contains("stopped=true").contains("status=502");
             assertThat(logs.all() + String.join("\n", gw.accessLines())).doesNotContain(AWS_KEY);
         }
