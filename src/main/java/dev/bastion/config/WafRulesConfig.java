@@ -1,6 +1,5 @@
 package dev.bastion.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -21,9 +20,15 @@ public record WafRulesConfig(Mode mode, Integer paranoia, Integer threshold, Lis
     public static final WafRulesConfig DEFAULTS = new WafRulesConfig(null, null, null, null, null);
 
     public enum Mode {
-        @JsonProperty("off") OFF,
-        @JsonProperty("detect") DETECT,
-        @JsonProperty("block") BLOCK
+        OFF, DETECT, BLOCK;
+
+        /** YAML 1.1 reads a bare {@code off} as false: {@code mode: off} must still mean off. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Mode of(Object value) {
+            if (Boolean.FALSE.equals(value)) return OFF;
+            for (Mode m : values()) if (m.name().equalsIgnoreCase(String.valueOf(value))) return m;
+            throw new IllegalArgumentException("mode: '" + value + "' (expected: off, detect or block)");
+        }
     }
 
     public WafRulesConfig {

@@ -4,7 +4,7 @@ import com.google.re2j.Pattern;
 import java.util.List;
 
 /** What a rule looks for in a transformed value. Every operator runs in time linear in the value. */
-public sealed interface Operator permits Operator.Regex, Operator.Phrases, Operator.Detector, Operator.Not {
+public sealed interface Operator permits Operator.Regex, Operator.Phrases, Operator.Detector, Operator.Not, Operator.LongerThan, Operator.GreaterThan {
     boolean matches(String value);
 
     /** The tokenizing detectors a rule names with {@code detect:}. */
@@ -47,6 +47,35 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
         @Override
         public boolean matches(String value) {
             return matcher.find(value) != null;
+        }
+    }
+
+    /** {@code longer_than: N}: the value has more than N characters (a header no client sends that long). */
+    record LongerThan(long limit) implements Operator {
+        @Override
+        public boolean matches(String value) {
+            return value.length() > limit;
+        }
+    }
+
+    /**
+     * {@code greater_than: N}: the value is a whole number (optional sign, digits, surrounding white space)
+     * greater than N (one with more digits than a long holds is); anything else — text, a fraction —
+     * does not match, and a rule that wants such values refused says so with {@code rx}.
+     */
+    record GreaterThan(long limit) implements Operator {
+        @Override
+        public boolean matches(String value) {
+            String v = value.strip();
+            int start = v.startsWith("-") || v.startsWith("+") ? 1 : 0;
+            if (v.length() == start || !digits(v, start)) return false;
+            if (v.length() - start > 18) return v.charAt(0) != '-'; // more digits than a long: beyond any limit, unless negative
+            return Long.parseLong(v) > limit;
+        }
+
+        private static boolean digits(String v, int from) {
+            for (int i = from; i < v.length(); i++) if (v.charAt(i) < '0' || v.charAt(i) > '9') return false;
+            return true;
         }
     }
 

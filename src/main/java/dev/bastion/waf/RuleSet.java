@@ -116,8 +116,9 @@ public final class RuleSet {
             }
         }
         Operator op;
-        int operators = (r.has("rx") ? 1 : 0) + (r.has("pm") ? 1 : 0) + (r.has("detect") ? 1 : 0);
-        if (operators != 1) throw new IllegalArgumentException("needs exactly one operator: rx, pm or detect");
+        int operators = (r.has("rx") ? 1 : 0) + (r.has("pm") ? 1 : 0) + (r.has("detect") ? 1 : 0) + (r.has("longer_than") ? 1 : 0)
+                + (r.has("greater_than") ? 1 : 0);
+        if (operators != 1) throw new IllegalArgumentException("needs exactly one operator: rx, pm, detect, longer_than or greater_than");
         boolean negate = r.path("negate").asBoolean(false);
         if (negate && !r.has("rx")) throw new IllegalArgumentException("negate: only with rx (a rule that fires when a value does not match)");
         if (r.has("rx")) {
@@ -127,6 +128,10 @@ public final class RuleSet {
             if (negate) op = new Operator.Not(op);
         } else if (r.has("pm")) {
             op = Operator.Phrases.of(strings(r.get("pm")));
+        } else if (r.has("longer_than")) {
+            op = new Operator.LongerThan(whole(r.get("longer_than"), "longer_than"));
+        } else if (r.has("greater_than")) {
+            op = new Operator.GreaterThan(whole(r.get("greater_than"), "greater_than"));
         } else {
             String d = r.get("detect").asText();
             op = Operator.DETECTORS.get(d);
@@ -137,6 +142,11 @@ public final class RuleSet {
         if (r.has("requires") && requires.isEmpty()) throw new IllegalArgumentException("requires: an empty list would skip every value");
         return new Rule(id, r.path("description").asText(""), paranoia, severity, strings(r.path("tags")), lowerTargets, List.copyOf(transforms), op,
                 requires.isEmpty() ? null : new PhraseMatcher(requires));
+    }
+
+    private static long whole(JsonNode n, String key) {
+        if (!n.canConvertToExactIntegral() || n.asLong() < 0) throw new IllegalArgumentException(key + ": '" + n.asText() + "' (expected: a whole number, 0 or more)");
+        return n.asLong();
     }
 
     private static List<String> strings(JsonNode n) {
