@@ -28,6 +28,7 @@ public final class Inspector {
     private final int words;
     /** Rules with literals (skipped on values that hold none); of those, rules whose phrase list is the whole test. */
     private final boolean[] prefiltered, phrasesOnly;
+    private final long[] prefilteredBits;
     /** The rules (bit sets) reading a whole kind of target ({@code args}), and one named target ({@code args:q}). */
     private final Map<String, long[]> byKind = new HashMap<>();
     private final Map<String, long[]> byName = new HashMap<>();
@@ -64,6 +65,9 @@ public final class Inspector {
             for (String t : rule.targets()) (t.contains(":") ? names : kinds).computeIfAbsent(t, x -> new ArrayList<>()).add(r);
         }
         prefixes = ids.size();
+        List<Integer> withLiterals = new ArrayList<>();
+        for (int r = 0; r < rules.length; r++) if (prefiltered[r]) withLiterals.add(r);
+        prefilteredBits = bits(withLiterals);
         literals = literalOwners.isEmpty() ? null : new PhraseMatcher(new ArrayList<>(literalOwners.keySet()));
         owners = new long[literalOwners.size()][];
         int i = 0;
@@ -122,14 +126,20 @@ public final class Inspector {
                 String v = null;
                 long[] hits = null;
                 for (int w = 0; w < words; w++) {
-                    for (long todo = readers[w] & group[w]; todo != 0; todo &= todo - 1) {
+                    long todo = readers[w] & group[w];
+                    if (todo == 0) continue;
+                    if (v == null) v = transformed(t.value(), rules[groupExample[g]].transforms(), steps[groupExample[g]], memo, scans);
+                    long withLiterals = todo & prefilteredBits[w];
+                    if (withLiterals != 0) {
+                        // Rules with literals are visited only when one of theirs turned up in the value.
+                        if (hits == null) hits = scans.hits(v);
+                        todo = todo & ~prefilteredBits[w] | withLiterals & hits[w];
+                    }
+                    for (; todo != 0; todo &= todo - 1) {
                         int r = (w << 6) + Long.numberOfTrailingZeros(todo);
                         if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
-                        if (v == null) v = transformed(t.value(), rules[groupExample[g]].transforms(), steps[groupExample[g]], memo, scans);
-                        if (prefiltered[r]) {
-                            if (hits == null) hits = scans.hits(v);
-                            if ((hits[w] & 1L << r) == 0) continue;
-                            if (!phrasesOnly[r] && !rules[r].operator().matches(v)) continue;
+                        if (phrasesOnly[r]) {
+                            // the phrase found is the match
                         } else if (!rules[r].operator().matches(v)) {
                             continue;
                         }
