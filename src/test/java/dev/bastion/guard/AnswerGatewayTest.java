@@ -151,7 +151,7 @@ class AnswerGatewayTest {
         assertThat(gw.upstream.last().headers().get("Accept-Encoding")).isEqualTo("identity");
         String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
         assertThat(line).contains("\"guard_answer\":{\"action\":\"redact\",\"entities\":{\"EMAIL\":1,\"PHONE\":1}")
-                .contains("\"stopped\":false").doesNotContain("jane", "415");
+                .contains("\"stopped\":false").doesNotContain("jane", "415-555");
     }
 
     @Test

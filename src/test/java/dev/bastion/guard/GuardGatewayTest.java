@@ -109,7 +109,7 @@ class GuardGatewayTest {
             assertThat(gw.upstream.seen()).as("nothing blocked went upstream").hasSize(before);
             String logged = logs.all() + String.join("\n", gw.accessLines());
             assertThat(logged).contains("guard.decision").contains("CREDIT_CARD").contains("AWS_ACCESS_KEY");
-            assertThat(logged).doesNotContain("4111", AWS_KEY, "Ignore all previous", "DAN, with");
+            assertThat(logged).doesNotContain("4111 1111", AWS_KEY, "Ignore all previous", "DAN, with");
         }
     }
 
