@@ -69,7 +69,7 @@ public final class WafControl implements Control {
     public Future<Verdict> check(Exchange ex) {
         byte[] body = ex.body() == null ? null : ex.body().getBytes();
         RequestTargets targets = RequestTargets.of(ex.method().name(), ex.path(), ex.rawQuery(), ex.headers(), ex.headers().get("Content-Type"), body,
-                this::modelText);
+                this::notInspected);
         Inspector.Result result = inspector.inspect(targets, route.exclusions());
         if (result.matches().isEmpty() && targets.complete()) return Verdict.ALLOWED;
         // A request too large to inspect whole is not passed as if it had been: fail closed.
@@ -102,7 +102,7 @@ public final class WafControl implements Control {
      * document ({@code /query}), which is code — {@code user(id: 1)} reads as a SQL call — and which the
      * GraphQL limits parse and bound; its {@code variables}, where callers' data goes, are inspected.
      */
-    private Set<String> modelText(JsonNode body) {
+    private Set<String> notInspected(JsonNode body) {
         if (graphql) return Set.of("/query");
         if (route.profile() != RouteWafConfig.Profile.LLM || api == null) return Set.of();
         Set<String> pointers = new HashSet<>();
