@@ -15,6 +15,17 @@ public interface AddressFilter {
      */
     record Refusal(String code, String message) {}
 
+    /**
+     * Runs {@code reload} every {@code interval} on a worker thread (it reads files), never on an event loop.
+     * @return the timer id, for {@code vertx.cancelTimer}
+     */
+    static long reloadEvery(io.vertx.core.Vertx vertx, java.time.Duration interval, Runnable reload) {
+        return vertx.setPeriodic(interval.toMillis(), t -> vertx.executeBlocking(() -> {
+            reload.run();
+            return null;
+        }, false));
+    }
+
     /** The filters in order, the first refusal wins; null when there are none. */
     static AddressFilter all(List<AddressFilter> filters) {
         List<AddressFilter> present = filters.stream().filter(java.util.Objects::nonNull).toList();

@@ -59,10 +59,7 @@ public final class GeoFilter implements AddressFilter, AutoCloseable {
     public GeoFilter start(Vertx vertx, MeterRegistry registry) {
         this.vertx = vertx;
         refused = Counter.builder("bastion.geo.refusals").description("Requests refused by country rules").register(registry);
-        timer = vertx.setPeriodic(config.reloadInterval().toMillis(), t -> vertx.executeBlocking(() -> {
-            reloadIfChanged();
-            return null;
-        }, false));
+        timer = AddressFilter.reloadEvery(vertx, config.reloadInterval(), this::reloadIfChanged);
         return this;
     }
 

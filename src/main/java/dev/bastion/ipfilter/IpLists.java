@@ -66,10 +66,7 @@ public final class IpLists implements AddressFilter, AutoCloseable {
         Gauge.builder("bastion.ip_list.ranges", this, l -> l.current.allow.size() + l.current.deny.size())
                 .description("Ranges in the IP allow and deny lists").register(registry);
         if (!config.allowFiles().isEmpty() || !config.denyFiles().isEmpty()) {
-            timer = vertx.setPeriodic(config.reloadInterval().toMillis(), t -> vertx.executeBlocking(() -> {
-                reloadIfChanged();
-                return null;
-            }, false));
+            timer = AddressFilter.reloadEvery(vertx, config.reloadInterval(), this::reloadIfChanged);
         }
         return this;
     }

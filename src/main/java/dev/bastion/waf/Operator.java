@@ -16,12 +16,27 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
             "command", new Detector("command", CommandInjectionDetector::matches));
 
     /** A regular expression, RE2 syntax (linear time: no back-references or look-arounds), found anywhere. */
-    record Regex(Pattern pattern, java.util.concurrent.ConcurrentHashMap<String, Boolean> recent) implements Operator {
+    final class Regex implements Operator {
         /** Short values seen again and again (header names, Content-Type, Accept) are answered from memory. */
         static final int MEMO_LENGTH = 128, MEMO_ENTRIES = 512;
+        private final Pattern pattern;
+        private final java.util.concurrent.ConcurrentHashMap<String, Boolean> recent = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private Regex(Pattern pattern) {
+            this.pattern = pattern;
+        }
 
         static Regex of(String expression) {
-            return new Regex(Pattern.compile(expression), new java.util.concurrent.ConcurrentHashMap<>());
+            return new Regex(Pattern.compile(expression));
+        }
+
+        public Pattern pattern() {
+            return pattern;
+        }
+
+        /** How many answers are remembered now (tests: the memory stays bounded). */
+        int remembered() {
+            return recent.size();
         }
 
         @Override
@@ -35,6 +50,11 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
             if (recent.size() >= MEMO_ENTRIES) recent.clear();
             recent.put(value, found);
             return found;
+        }
+
+        @Override
+        public String toString() {
+            return "Regex[" + pattern.pattern() + "]";
         }
     }
 

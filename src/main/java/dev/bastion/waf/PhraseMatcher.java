@@ -148,11 +148,6 @@ public final class PhraseMatcher {
         return phrases.size();
     }
 
-    /** The id {@link #forEach} reports for {@code phrase}, or -1 when it is not one of the phrases. */
-    public int id(String phrase) {
-        return phrases.indexOf(lower(phrase));
-    }
-
     /** The first phrase found (the one ending earliest; the longest of those ending there), or null. */
     public String find(String text) {
         int row = 0;

@@ -121,12 +121,13 @@ public final class RequestTargets {
         List<Target> found = new ArrayList<>();
         try {
             r = XML.createXMLStreamReader(new java.io.ByteArrayInputStream(body));
+            read:
             while (r.hasNext()) {
                 switch (r.next()) {
                     case javax.xml.stream.XMLStreamConstants.START_ELEMENT -> {
-                        if (path.size() >= 64) {
+                        if (path.size() >= 64) { // deeper is not read: inspected so far, and the request marked incomplete
                             complete = false;
-                            return true;
+                            break read;
                         }
                         path.add(r.getLocalName());
                         String at = "xml:/" + String.join("/", path);

@@ -62,7 +62,7 @@ class InspectorTest {
             for (int i = 0; i < 3 * Operator.Regex.MEMO_ENTRIES; i++) {
                 String v = "a".repeat(1 + i % 100) + (i % 3 == 0 ? "b" : "c") + (i / 100);
                 assertThat(rx.matches(v)).as(v).isEqualTo(v.matches("^a+b$"));
-                assertThat(rx.recent().size()).isLessThanOrEqualTo(Operator.Regex.MEMO_ENTRIES);
+                assertThat(rx.remembered()).isLessThanOrEqualTo(Operator.Regex.MEMO_ENTRIES);
             }
         }
         assertThat(rx.matches("aab")).isTrue();

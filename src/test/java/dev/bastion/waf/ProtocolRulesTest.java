@@ -148,6 +148,12 @@ class ProtocolRulesTest {
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"" + secret.toUri() + "\">]><r>&x;</r>";
         RequestTargets e = RequestTargets.of("POST", "/a", null, List.of(), "text/xml", xxe.getBytes(), x -> Set.of());
         assertThat(e.all()).extracting(RequestTargets.Target::value).noneMatch(v -> v.contains("TOP-SECRET")).contains(xxe);
+        // Nested past what is read: the request is incomplete (refused in block mode), what was read is kept.
+        String deep = "<a>shallow" + "<x>".repeat(70) + "deep" + "</x>".repeat(70) + "</a>";
+        RequestTargets d = RequestTargets.of("POST", "/a", null, List.of(), "application/xml", deep.getBytes(), x -> Set.of());
+        assertThat(d.complete()).isFalse();
+        assertThat(d.all()).extracting(RequestTargets.Target::value).contains("shallow").doesNotContain("deep");
+        assertThat(status("POST /a HTTP/1.1", "Content-Type: application/xml", deep)).isEqualTo(403);
         // Element names are structure: a Java class as an element name passes, as a value it does not.
         assertThat(status("POST /a HTTP/1.1", "Content-Type: application/xml", "<x><java.Runtime>1</java.Runtime></x>")).isEqualTo(200);
         assertThat(status("POST /a HTTP/1.1", "Content-Type: application/xml", "<x><a>java.Runtime</a></x>")).isEqualTo(403);
