@@ -146,14 +146,22 @@ public final class CommandInjectionDetector {
     }
 
     public static boolean matches(String value) {
+        return value != null && matches(value, CharClasses.of(value));
+    }
+
+    /** {@link #matches(String)} for a value whose {@link CharClasses} are known: most prose is ruled out by them. */
+    public static boolean matches(String value, long classes) {
         if (value == null || value.isEmpty()) return false;
-        int syntax = shellSyntax(value);
+        int syntax = (classes & MAY_BE_SYNTAX) != 0 ? shellSyntax(value) : (classes & PARENTHESES) != 0 ? 2 : 1;
         if (syntax < 3 && !commandCandidate(value, syntax == 2)) return false;
         return new Words(value).scan();
     }
 
     /** Characters only shell syntax needs here: separators, expansions, escapes, redirections, braces, brackets, assignments. */
     private static final boolean[] SYNTAX = new boolean[128];
+    /** The classes of character without which {@link #shellSyntax} finds none: its characters ({@code \n} a control), and {@code /} of {@code bin/}. */
+    private static final long MAY_BE_SYNTAX = CharClasses.of(";|&`$\\{[<>=^/") | CharClasses.CONTROL;
+    private static final long PARENTHESES = CharClasses.of("()");
 
     static {
         for (char c : ";|&`\n$\\{[<>=^".toCharArray()) SYNTAX[c] = true;

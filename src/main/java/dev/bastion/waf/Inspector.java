@@ -28,6 +28,8 @@ public final class Inspector {
     private final int words;
     /** Rules with literals (skipped on values that hold none); of those, rules whose phrase list is the whole test. */
     private final boolean[] prefiltered, phrasesOnly;
+    /** Rules whose operator takes the value's {@link CharClasses} (the detectors). */
+    private final boolean[] readsClasses;
     private final long[] prefilteredBits;
     /** The rules (bit sets) reading a whole kind of target ({@code args}), and one named target ({@code args:q}). */
     private final Map<String, long[]> byKind = new HashMap<>();
@@ -41,6 +43,7 @@ public final class Inspector {
      */
     private final long[][] groupRules;
     private final int[] groupExample; // a rule of the group, whose chain and steps compute the group's value
+    private final boolean[] lowercaseLast; // per group: its chain ends in lowercase
 
     /** The rules of paranoia level {@code paranoia} and below. */
     public Inspector(RuleSet set, int paranoia) {
@@ -50,6 +53,7 @@ public final class Inspector {
         words = (rules.length + 63) >>> 6;
         prefiltered = new boolean[rules.length];
         phrasesOnly = new boolean[rules.length];
+        readsClasses = new boolean[rules.length];
         Map<String, List<Integer>> literalOwners = new java.util.LinkedHashMap<>();
         Map<String, List<Integer>> kinds = new HashMap<>(), names = new HashMap<>();
         for (int r = 0; r < rules.length; r++) {
@@ -61,6 +65,7 @@ public final class Inspector {
                     : rule.operator() instanceof Operator.Phrases p ? p.matcher().phrases() : List.of();
             prefiltered[r] = !own.isEmpty();
             phrasesOnly[r] = rule.requires() == null && rule.operator() instanceof Operator.Phrases;
+            readsClasses[r] = rule.operator() instanceof Operator.Detector;
             for (String l : own) literalOwners.computeIfAbsent(l, x -> new ArrayList<>()).add(r);
             for (String t : rule.targets()) (t.contains(":") ? names : kinds).computeIfAbsent(t, x -> new ArrayList<>()).add(r);
         }
@@ -83,9 +88,12 @@ public final class Inspector {
         for (int r = 0; r < rules.length; r++) groups.computeIfAbsent(steps[r].length == 0 ? -1 : steps[r][steps[r].length - 1], x -> new ArrayList<>()).add(r);
         groupRules = new long[groups.size()][];
         groupExample = new int[groups.size()];
+        lowercaseLast = new boolean[groups.size()];
         int g = 0;
         for (List<Integer> rs : groups.values()) {
             groupRules[g] = bits(rs);
+            List<Transform> chain = rules[rs.getFirst()].transforms();
+            lowercaseLast[g] = !chain.isEmpty() && chain.getLast() == Transform.LOWERCASE;
             groupExample[g++] = rs.getFirst();
         }
     }
@@ -123,24 +131,28 @@ public final class Inspector {
             scans.clear();
             for (int g = 0; g < groupRules.length; g++) {
                 long[] group = groupRules[g];
+                List<Transform> chain = rules[groupExample[g]].transforms();
+                int[] chainSteps = steps[groupExample[g]];
                 String v = null;
                 long[] hits = null;
                 for (int w = 0; w < words; w++) {
                     long todo = readers[w] & group[w];
                     if (todo == 0) continue;
-                    if (v == null) v = transformed(t.value(), rules[groupExample[g]].transforms(), steps[groupExample[g]], memo, scans);
                     long withLiterals = todo & prefilteredBits[w];
                     if (withLiterals != 0) {
-                        // Rules with literals are visited only when one of theirs turned up in the value.
-                        if (hits == null) hits = scans.hits(v);
+                        // Rules with literals are visited only when one of theirs turned up in the value. The
+                        // automaton ignores case, so a chain ending in lowercase is scanned before that step,
+                        // which then runs only for a rule that reads the value.
+                        if (hits == null) hits = scans.hits(transformed(t.value(), chain, chainSteps, lowercaseLast[g] ? chainSteps.length - 1 : chainSteps.length, memo, scans));
                         todo = todo & ~prefilteredBits[w] | withLiterals & hits[w];
                     }
+                    if (todo != 0 && v == null) v = transformed(t.value(), chain, chainSteps, chainSteps.length, memo, scans);
                     for (; todo != 0; todo &= todo - 1) {
                         int r = (w << 6) + Long.numberOfTrailingZeros(todo);
                         if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
                         if (phrasesOnly[r]) {
                             // the phrase found is the match
-                        } else if (!rules[r].operator().matches(v)) {
+                        } else if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) {
                             continue;
                         }
                         matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
@@ -167,37 +179,78 @@ public final class Inspector {
      * (the same string), and the same step often follows the same input in several chains
      * ({@code lowercase} after {@code url_decode_uni}, and after {@code url_decode_uni, html_entity_decode}
      * when there was no entity): each step is computed once per distinct input, each distinct result
-     * scanned once.
+     * scanned once. Each distinct text's {@link CharClasses} are read once, and spare the transformations
+     * that cannot change it (and some detectors) a pass of their own.
      */
     private final class Scans {
+        private static final int TRANSFORMS = Transform.values().length, TEXTS = 8;
+        private static final long UNKNOWN = Transform.UNKNOWN_CLASSES;
+        // The distinct texts of the value (as received, decoded, lower-cased…), by identity, and what is known of each.
+        private final String[] texts = new String[TEXTS];
+        private final long[] classes = new long[TEXTS];
+        private final String[][] outputs = new String[TEXTS][TRANSFORMS];
+        private int distinct;
+        // Literal scans, by content.
         private final String[] seen = new String[16];
         private final long[][] found = new long[16][];
         private int n;
-        // Per distinct input (a value has few: as received, decoded, lower-cased…), its result under each transformation.
-        private static final int TRANSFORMS = Transform.values().length;
-        private final String[] inputs = new String[8];
-        private final String[][] outputs = new String[8][TRANSFORMS];
-        private int distinct;
 
         void clear() {
             for (int i = 0; i < n; i++) seen[i] = null;
             for (int i = 0; i < distinct; i++) {
-                inputs[i] = null;
+                texts[i] = null;
                 java.util.Arrays.fill(outputs[i], null);
             }
             n = distinct = 0;
         }
 
+        /** The text's slot, added when new; -1 when the slots are full (the text is then worked on unremembered). */
+        private int slot(String text) {
+            for (int i = 0; i < distinct; i++) if (texts[i] == text) return i;
+            if (distinct == TEXTS) return -1;
+            texts[distinct] = text;
+            classes[distinct] = UNKNOWN;
+            return distinct++;
+        }
+
+        private long classesAt(int i) {
+            if (classes[i] == UNKNOWN) classes[i] = CharClasses.of(texts[i]);
+            return classes[i];
+        }
+
+        long classes(String text) {
+            int i = slot(text);
+            return i < 0 ? CharClasses.of(text) : classesAt(i);
+        }
+
         String apply(Transform t, String in) {
-            int i = 0;
-            while (i < distinct && inputs[i] != in) i++;
-            if (i == distinct) {
-                if (distinct == inputs.length) return t.apply(in);
-                inputs[distinct++] = in;
-            }
+            int i = slot(in);
+            if (i < 0) return t.apply(in);
             String out = outputs[i][t.ordinal()];
-            if (out == null) outputs[i][t.ordinal()] = out = t.apply(in);
+            if (out != null) return out;
+            long known = classesAt(i);
+            out = t == Transform.URL_DECODE_REPEATED ? decodedRepeatedly(in) : t.apply(in, known);
+            outputs[i][t.ordinal()] = out;
+            if (out != in) {
+                // What the result holds follows from what the input held, for the transformations that only remove or lower-case.
+                int o = slot(out);
+                if (o >= 0 && classes[o] == UNKNOWN) classes[o] = t.resultClasses(known);
+            }
             return out;
+        }
+
+        /**
+         * {@link Transform#URL_DECODE_REPEATED} as the memoised {@link Transform#URL_DECODE_UNI} repeated: the
+         * same decoding, whose first round is url_decode_uni's own result — one text, not two equal ones.
+         */
+        private String decodedRepeatedly(String in) {
+            String s = in;
+            for (int round = 0; round < 8; round++) {
+                String d = apply(Transform.URL_DECODE_UNI, s);
+                if (d == s || d.equals(s)) return s;
+                s = d;
+            }
+            return s;
         }
 
         long[] hits(String v) {
@@ -205,9 +258,9 @@ public final class Inspector {
             // level of encoding) is one scan: comparing costs a fraction of scanning.
             for (int i = 0; i < n; i++) if (seen[i] == v || seen[i].length() == v.length() && seen[i].equals(v)) return found[i];
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
-            for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && inputs[i] != v) return hits(inputs[i]);
+            for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && texts[i] != v) return hits(texts[i]);
             long[] bits = new long[words];
-            literals.forEach(v, (id, end) -> {
+            literals.forEachPresent(v, (id, end) -> {
                 long[] o = owners[id];
                 for (int w = 0; w < o.length; w++) bits[w] |= o[w];
             });
@@ -219,9 +272,10 @@ public final class Inspector {
         }
     }
 
-    private static String transformed(String value, List<Transform> chain, int[] steps, String[] memo, Scans scans) {
+    /** The value after the first {@code upTo} steps of a chain, each prefix computed once per value ({@code memo}). */
+    private static String transformed(String value, List<Transform> chain, int[] steps, int upTo, String[] memo, Scans scans) {
         String v = value;
-        for (int k = 0; k < steps.length; k++) {
+        for (int k = 0; k < upTo; k++) {
             String known = memo[steps[k]];
             if (known == null) memo[steps[k]] = known = scans.apply(chain.get(k), v);
             v = known;

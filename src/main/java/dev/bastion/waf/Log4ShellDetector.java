@@ -15,6 +15,9 @@ public final class Log4ShellDetector {
     static final int NESTING_WINDOW = 15;
     private static final Transform[] DECODE = {Transform.URL_DECODE_UNI, Transform.JS_DECODE, Transform.HTML_ENTITY_DECODE, Transform.LOWERCASE};
 
+    /** Only a '$' or an escape of one ({@code %24}, {@code \u0024}, {@code &dollar;}) can start a lookup. */
+    static final java.util.List<String> NEEDS = java.util.List.of("$", "%", "\\", "&");
+
     private Log4ShellDetector() {}
 
     public static boolean matches(String value) {

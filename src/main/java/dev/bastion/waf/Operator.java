@@ -7,13 +7,18 @@ import java.util.List;
 public sealed interface Operator permits Operator.Regex, Operator.Phrases, Operator.Detector, Operator.Not, Operator.LongerThan, Operator.GreaterThan {
     boolean matches(String value);
 
+    /** {@link #matches(String)}, given the value's {@link CharClasses}, which some operators rule values out by. */
+    default boolean matches(String value, long classes) {
+        return matches(value);
+    }
+
     /** The tokenizing detectors a rule names with {@code detect:}. */
-    java.util.Map<String, Operator> DETECTORS = java.util.Map.of(
-            "log4shell", new Detector("log4shell", Log4ShellDetector::matches),
-            "charset", new Detector("charset", CharsetDetector::matches),
-            "sqli", new Detector("sqli", SqlInjectionDetector::matches),
-            "xss", new Detector("xss", XssDetector::matches),
-            "command", new Detector("command", CommandInjectionDetector::matches));
+    java.util.Map<String, Detector> DETECTORS = java.util.Map.of(
+            "log4shell", new Detector("log4shell", (v, classes) -> Log4ShellDetector.matches(v), Log4ShellDetector.NEEDS),
+            "charset", new Detector("charset", (v, classes) -> CharsetDetector.matches(v), List.of()),
+            "sqli", new Detector("sqli", (v, classes) -> SqlInjectionDetector.matches(v), SqlInjectionDetector.NEEDS),
+            "xss", new Detector("xss", (v, classes) -> XssDetector.matches(v), XssDetector.NEEDS),
+            "command", new Detector("command", CommandInjectionDetector::matches, List.of()));
 
     /** A regular expression, RE2 syntax (linear time: no back-references or look-arounds), found anywhere. */
     final class Regex implements Operator {
@@ -113,11 +118,25 @@ public sealed interface Operator permits Operator.Regex, Operator.Phrases, Opera
     /**
      * A detector written for one attack family, which reads the value as the attacked interpreter would
      * (Log4j lookups, SQL tokens, HTML) rather than matching a pattern.
+     *
+     * @param needs literals one of which (case-insensitively) every value the detector can match holds, or
+     *              none: a rule with the detector and no {@code requires} of its own takes them as its
+     *              prefilter, so the inspector's one literal scan passes over most values for it
      */
-    record Detector(String name, java.util.function.Predicate<String> test) implements Operator {
+    record Detector(String name, Test test, List<String> needs) implements Operator {
+        /** The detector's reading of a value whose {@link CharClasses} are {@code classes}. */
+        public interface Test {
+            boolean matches(String value, long classes);
+        }
+
         @Override
         public boolean matches(String value) {
-            return test.test(value);
+            return test.matches(value, CharClasses.of(value));
+        }
+
+        @Override
+        public boolean matches(String value, long classes) {
+            return test.matches(value, classes);
         }
     }
 }

@@ -140,6 +140,7 @@ public final class RuleSet {
         List<String> lowerTargets = targets.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
         List<String> requires = strings(r.path("requires"));
         if (r.has("requires") && requires.isEmpty()) throw new IllegalArgumentException("requires: an empty list would skip every value");
+        if (!r.has("requires") && op instanceof Operator.Detector d) requires = d.needs(); // what the detector cannot match without
         return new Rule(id, r.path("description").asText(""), paranoia, severity, strings(r.path("tags")), lowerTargets, List.copyOf(transforms), op,
                 requires.isEmpty() ? null : new PhraseMatcher(requires));
     }

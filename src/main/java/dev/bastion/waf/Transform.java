@@ -18,7 +18,7 @@ public enum Transform {
      * ({@code %c0%ae} → {@code .}, the classic traversal bypass): bytes that are not valid UTF-8 in any
      * reading are kept as U+FFFD rather than dropped, so nothing disappears between two characters.
      */
-    URL_DECODE_UNI {
+    URL_DECODE_UNI(CharClasses.of("%+")) {
         @Override
         public String apply(String s) {
             if (s.indexOf('%') < 0) return s.indexOf('+') < 0 ? s : s.replace('+', ' ');
@@ -46,7 +46,7 @@ public enum Transform {
         }
     },
     /** Applies {@link #URL_DECODE_UNI} until the value stops changing (at most 8 times): double and deeper encoding. */
-    URL_DECODE_REPEATED {
+    URL_DECODE_REPEATED(CharClasses.of("%+")) {
         @Override
         public String apply(String s) {
             for (int i = 0; i < 8; i++) {
@@ -58,7 +58,7 @@ public enum Transform {
         }
     },
     /** Named ({@code &lt;}, {@code &quot;}, the common HTML ones), decimal and hex entities, with or without {@code ;}. */
-    HTML_ENTITY_DECODE {
+    HTML_ENTITY_DECODE(CharClasses.of("&")) {
         @Override
         public String apply(String s) {
             return escapes(s, '&', Transform::entity);
@@ -69,20 +69,20 @@ public enum Transform {
      * backslash-t and friends, and a backslash before any other character dropped — how a dollar sign, an
      * escaped brace and {@code jndi:} hide {@code ${jndi:}.
      */
-    JS_DECODE {
+    JS_DECODE(CharClasses.of("\\")) {
         @Override
         public String apply(String s) {
             return escapes(s, '\\', Transform::jsEscape);
         }
     },
-    LOWERCASE {
+    LOWERCASE(CharClasses.UPPER | CharClasses.NON_ASCII) {
         @Override
         public String apply(String s) {
             return s.toLowerCase(Locale.ROOT);
         }
     },
     /** Unicode compatibility folding (NFKC): full-width {@code ＜ｓｃｒｉｐｔ＞} → {@code <script>}, ligatures, superscripts. */
-    NFKC {
+    NFKC(CharClasses.NON_ASCII) {
         @Override
         public String apply(String s) {
             for (int i = 0; i < s.length(); i++) {
@@ -92,27 +92,33 @@ public enum Transform {
         }
     },
     /** Resolves {@code ./}, {@code ../} and repeated slashes the way a file system would, never above the start. */
-    NORMALIZE_PATH {
+    NORMALIZE_PATH(CharClasses.of("/.")) {
         @Override
         public String apply(String s) {
             return normalize(s);
         }
     },
     /** {@link #NORMALIZE_PATH} with backslashes as separators (Windows). */
-    NORMALIZE_PATH_WIN {
+    NORMALIZE_PATH_WIN(CharClasses.of("/\\.")) {
         @Override
         public String apply(String s) {
             return normalize(s.replace('\\', '/'));
         }
     },
-    REMOVE_NULLS {
+    REMOVE_NULLS(CharClasses.NUL) {
         @Override
         public String apply(String s) {
             return s.indexOf('\0') < 0 ? s : s.replace("\0", "");
         }
     },
     /** Runs of white space (and NUL) become one space. */
-    COMPRESS_WHITESPACE {
+    COMPRESS_WHITESPACE(CharClasses.BLANK) {
+        @Override
+        String apply(String s, long classes) {
+            if (!keeps(classes) && (classes & (CharClasses.CONTROL | CharClasses.NON_ASCII)) == 0 && s.indexOf("  ") < 0) return s; // single spaces only
+            return super.apply(s, classes);
+        }
+
         @Override
         public String apply(String s) {
             if (!hasRun(s)) return s;
@@ -131,7 +137,7 @@ public enum Transform {
             return new String(out, 0, o);
         }
     },
-    REMOVE_WHITESPACE {
+    REMOVE_WHITESPACE(CharClasses.BLANK) {
         @Override
         public String apply(String s) {
             int first = 0;
@@ -149,7 +155,7 @@ public enum Transform {
      * run to the end of the line. MySQL's executable
      * comments {@code /*!50000 … *}{@code /} keep their content, which MySQL runs.
      */
-    REMOVE_COMMENTS {
+    REMOVE_COMMENTS(CharClasses.of("#-*")) {
         @Override
         public String apply(String s) {
             if (s.indexOf('#') < 0 && !s.contains("/*") && !s.contains("--")) return s;
@@ -185,7 +191,7 @@ public enum Transform {
      * ({@code c^m^d}, {@code w"h"o'am'i}, {@code /bin/c\at}) removed; {@code ,} and {@code ;} become spaces;
      * white space compressed; no space before {@code /} or {@code (}; lower case — CRS's {@code cmdLine}.
      */
-    CMD_LINE {
+    CMD_LINE(CharClasses.of("\\\"'^,;") | CharClasses.BLANK | CharClasses.UPPER) {
         @Override
         public String apply(String s) {
             return cmdLineKeeps(s) ? s : cmdLine(s);
@@ -263,8 +269,47 @@ public enum Transform {
         return 2;
     }
 
+    /** The classes of character ({@link CharClasses}) whose presence may make this transformation change a value. */
+    private final long changers;
+
+    Transform(long changers) {
+        this.changers = changers;
+    }
+
     /** The transformed value. */
     public abstract String apply(String value);
+
+    /** Whether a value holding only these classes of character ({@link CharClasses#of}) comes back as it is. */
+    final boolean keeps(long classes) {
+        return (classes & changers) == 0;
+    }
+
+    private static final long SLASH = CharClasses.of("/");
+
+    /** What {@link #resultClasses} says when the result must be read to know its classes. */
+    static final long UNKNOWN_CLASSES = Long.MIN_VALUE; // a bit CharClasses never sets
+
+    /**
+     * Classes of character the result may hold (a superset: never missing one it holds), given the input's —
+     * so the result need not be read for them — or {@link #UNKNOWN_CLASSES} when decoding can make any
+     * character. Removing characters leaves a subset; lower-casing ASCII takes away {@link CharClasses#UPPER}.
+     */
+    long resultClasses(long in) {
+        return switch (this) {
+            case URL_DECODE_UNI, URL_DECODE_REPEATED, HTML_ENTITY_DECODE, JS_DECODE, NFKC -> UNKNOWN_CLASSES;
+            case LOWERCASE -> (in & CharClasses.NON_ASCII) == 0 ? in & ~CharClasses.UPPER : in;
+            case REMOVE_WHITESPACE -> (in & (CharClasses.CONTROL | CharClasses.NON_ASCII)) == 0 ? in & ~CharClasses.SPACE : in;
+            case NORMALIZE_PATH, REMOVE_NULLS -> in;
+            case NORMALIZE_PATH_WIN -> in | SLASH;
+            case COMPRESS_WHITESPACE, REMOVE_COMMENTS -> in | CharClasses.SPACE;
+            case CMD_LINE -> (in & CharClasses.NON_ASCII) == 0 ? (in | CharClasses.SPACE) & ~CharClasses.UPPER : in | CharClasses.SPACE;
+        };
+    }
+
+    /** {@link #apply(String)}, given the value's {@link CharClasses}: the value itself when they show nothing to do. */
+    String apply(String value, long classes) {
+        return keeps(classes) ? value : apply(value);
+    }
 
     /** Applies {@code transforms} in order. */
     public static String all(String value, Transform... transforms) {

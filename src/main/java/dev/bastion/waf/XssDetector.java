@@ -1,5 +1,6 @@
 package dev.bastion.waf;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -45,6 +46,12 @@ public final class XssDetector {
     private static final Set<String> URL_ATTRIBUTES = Set.of(
             "href", "src", "action", "formaction", "data", "xlink:href", "background", "dynsrc", "lowsrc", "codebase",
             "poster", "to", "from", "values", "by", "srcdoc", "xml:base", "ping", "archive", "code", "content", "url");
+
+    /**
+     * Nothing is read without a tag, an attribute or a scheme, or an entity left to decode: one of these
+     * is in every value this detector can match (the inspector's literal scan skips the others).
+     */
+    static final List<String> NEEDS = List.of("<", "=", ":", "&");
 
     public static boolean matches(String value) {
         if (value == null || value.length() < 3) return false;

@@ -24,7 +24,11 @@ class InspectorTest {
             "<?php system($_GET['c']); ?>", "php://filter/convert.base64-encode/resource=index", "java.lang.Runtime.getRuntime().exec",
             "We would like to move our support team to the new plan next month. ".repeat(20),
             "ＳＥＬＥＣＴ ＊ ＦＲＯＭ users", "SeLeCt%09*%0bFrOm%0cusers", "&#x3C;script&#x3E;", "\\u003cscript\\u003e", "a\u0000b",
-            "İSTANBUL union İ select", "nikto/2.1.6", "() { :; }; /bin/bash -c id");
+            "İSTANBUL union İ select", "nikto/2.1.6", "() { :; }; /bin/bash -c id",
+            // long values (read from four places at once), attacks where one reading hands over to the next
+            "Please review. ".repeat(10) + "<script>alert(1)</script>" + " Thanks.".repeat(27),
+            "Hello+there+".repeat(25) + "%27+or+%271%27%3D%271" + "+ok".repeat(60),
+            "Plain text, nothing else. ".repeat(30) + "${jndi:ldap://x/a}");
 
     @Test
     void findsExactlyWhatEachRuleFindsOnItsOwn() {

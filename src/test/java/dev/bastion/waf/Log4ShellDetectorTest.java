@@ -27,6 +27,8 @@ class Log4ShellDetectorTest {
             "&#36;{jndi:ldap://x}", "${${upper:j}${lower:N}di:iiop://x}"})
     void attacksAreCaught(String value) {
         assertThat(Log4ShellDetector.matches(value)).isTrue();
+        // The rule's prefilter is the detector's NEEDS: an attack without one of them would never reach it.
+        assertThat(new PhraseMatcher(Log4ShellDetector.NEEDS).find(value)).as("what %s needs", value).isNotNull();
     }
 
     @ParameterizedTest

@@ -41,6 +41,27 @@ class PhraseMatcherTest {
         }
     }
 
+    @Test
+    void readingLongTextsFromFourPlacesFindsTheSamePhrases() {
+        Random rnd = new Random(11);
+        for (int round = 0; round < 300; round++) {
+            List<String> phrases = new ArrayList<>();
+            for (int i = 0; i < 1 + rnd.nextInt(30); i++) phrases.add(random(rnd, 1 + rnd.nextInt(12)));
+            PhraseMatcher m = new PhraseMatcher(phrases);
+            StringBuilder text = new StringBuilder(random(rnd, PhraseMatcher.SPLIT_AT + rnd.nextInt(700)));
+            // Plant phrases across the quarter boundaries, where one walk hands over to the next.
+            for (int k = 1; k <= 3; k++) {
+                String p = phrases.get(rnd.nextInt(phrases.size()));
+                int at = Math.max(0, Math.min(text.length() - p.length(), k * (text.length() / 4) - rnd.nextInt(p.length() + 1)));
+                text.replace(at, at + p.length(), p);
+            }
+            java.util.Set<Integer> expected = new java.util.TreeSet<>(), got = new java.util.TreeSet<>();
+            m.forEach(text.toString(), (id, end) -> expected.add(id));
+            m.forEachPresent(text.toString(), (id, end) -> got.add(id));
+            assertThat(got).as("phrases %s in %s", phrases, text).isEqualTo(expected);
+        }
+    }
+
     private static String random(Random rnd, int len) {
         StringBuilder sb = new StringBuilder();
         // Upper and lower case, a Latin-1 letter with its capital, a character in no phrase, and one beyond Latin-1.

@@ -45,6 +45,9 @@ class SqlInjectionDetectorTest {
             "1234 AS \"foobar\" FROM t", "'x'!='y", "q='x'!='y", "x' waitfor delay '0:0:20'--"})
     void injectionsAreCaught(String value) {
         assertThat(detects(value)).as(value).isTrue();
+        // The rule's prefilter is the detector's NEEDS: an attack without one of them would never reach it.
+        String decoded = Transform.all(value, Transform.URL_DECODE_UNI, Transform.HTML_ENTITY_DECODE);
+        assertThat(new PhraseMatcher(SqlInjectionDetector.NEEDS).find(decoded)).as("what %s needs", value).isNotNull();
     }
 
     @ParameterizedTest

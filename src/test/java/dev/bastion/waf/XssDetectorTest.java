@@ -41,6 +41,8 @@ class XssDetectorTest {
             "@import'ja\u000bvascript:alert(1)'"})
     void attacksAreCaught(String value) {
         assertThat(XssDetector.matches(value)).as(value).isTrue();
+        // The rule's prefilter is the detector's NEEDS: an attack without one of them would never reach it.
+        assertThat(new PhraseMatcher(XssDetector.NEEDS).find(value)).as("what %s needs", value).isNotNull();
     }
 
     @ParameterizedTest
