@@ -23,6 +23,8 @@ final class CharClasses {
     static final long BLANK = SPACE | CONTROL | NON_ASCII;
 
     private static final long[] ASCII = new long[128];
+    /** Per Latin-1 character (index {@code c & 0xff}, the loop needs no bounds check): ASCII's classes, and NON_ASCII above. */
+    private static final long[] LATIN1 = new long[256];
 
     static {
         for (int i = 0; i < PUNCTUATION.length(); i++) ASCII[PUNCTUATION.charAt(i)] = 1L << i;
@@ -31,17 +33,19 @@ final class CharClasses {
         ASCII[0] = CONTROL | NUL;
         ASCII[0x7f] = CONTROL;
         ASCII[' '] = SPACE;
+        for (int c = 0; c < 256; c++) LATIN1[c] = c < 128 ? ASCII[c] : NON_ASCII;
     }
 
     private CharClasses() {}
 
     /** The classes of the characters of {@code text}; as a set to test against, {@code of("%+")} is those two. */
     static long of(String text) {
+        return of(text.toCharArray());
+    }
+
+    static long of(char[] text) {
         long classes = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            classes |= c < 128 ? ASCII[c] : NON_ASCII;
-        }
+        for (char c : text) classes |= c >>> 8 == 0 ? LATIN1[c & 0xff] : NON_ASCII;
         return classes;
     }
 }

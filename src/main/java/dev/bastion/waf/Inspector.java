@@ -188,6 +188,8 @@ public final class Inspector {
         // The distinct texts of the value (as received, decoded, lower-cased…), by identity, and what is known of each.
         private final String[] texts = new String[TEXTS];
         private final long[] classes = new long[TEXTS];
+        private final char[][] chars = new char[TEXTS][]; // read by both the class pass and the literal scan
+        private final int[] lowerOf = new int[TEXTS]; // the slot of the text a text is the lower case of, or -1
         private final String[][] outputs = new String[TEXTS][TRANSFORMS];
         private int distinct;
         // Literal scans, by content.
@@ -199,6 +201,7 @@ public final class Inspector {
             for (int i = 0; i < n; i++) seen[i] = null;
             for (int i = 0; i < distinct; i++) {
                 texts[i] = null;
+                chars[i] = null;
                 java.util.Arrays.fill(outputs[i], null);
             }
             n = distinct = 0;
@@ -210,12 +213,18 @@ public final class Inspector {
             if (distinct == TEXTS) return -1;
             texts[distinct] = text;
             classes[distinct] = UNKNOWN;
+            lowerOf[distinct] = -1;
             return distinct++;
         }
 
         private long classesAt(int i) {
-            if (classes[i] == UNKNOWN) classes[i] = CharClasses.of(texts[i]);
+            if (classes[i] == UNKNOWN) classes[i] = CharClasses.of(charsAt(i));
             return classes[i];
+        }
+
+        private char[] charsAt(int i) {
+            if (chars[i] == null) chars[i] = texts[i].toCharArray();
+            return chars[i];
         }
 
         long classes(String text) {
@@ -229,12 +238,22 @@ public final class Inspector {
             String out = outputs[i][t.ordinal()];
             if (out != null) return out;
             long known = classesAt(i);
-            out = t == Transform.URL_DECODE_REPEATED ? decodedRepeatedly(in) : t.apply(in, known);
+            if (t == Transform.URL_DECODE_REPEATED) {
+                out = decodedRepeatedly(in);
+            } else if (t == Transform.REMOVE_WHITESPACE && lowerOf[i] >= 0 && (known & CharClasses.NON_ASCII) == 0) {
+                // On ASCII, removing white space from a lower-cased text is lower-casing the text without its white
+                // space: computed that way, chains that lower-case before and after the removal share one text,
+                // scanned once (the automaton ignores case), instead of two that differ in case.
+                out = apply(Transform.LOWERCASE, apply(Transform.REMOVE_WHITESPACE, texts[lowerOf[i]]));
+            } else {
+                out = t.apply(in, known);
+            }
             outputs[i][t.ordinal()] = out;
             if (out != in) {
                 // What the result holds follows from what the input held, for the transformations that only remove or lower-case.
                 int o = slot(out);
                 if (o >= 0 && classes[o] == UNKNOWN) classes[o] = t.resultClasses(known);
+                if (o >= 0 && t == Transform.LOWERCASE) lowerOf[o] = i;
             }
             return out;
         }
@@ -260,7 +279,8 @@ public final class Inspector {
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
             for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && texts[i] != v) return hits(texts[i]);
             long[] bits = new long[words];
-            literals.forEachPresent(v, (id, end) -> {
+            int i = slot(v);
+            literals.forEachPresent(i < 0 ? v.toCharArray() : charsAt(i), (id, end) -> {
                 long[] o = owners[id];
                 for (int w = 0; w < o.length; w++) bits[w] |= o[w];
             });

@@ -191,12 +191,16 @@ public final class PhraseMatcher {
      * its own quarter; a walk starting fresh finds every occurrence that starts where it starts or later.
      */
     public void forEachPresent(String text, Sink sink) {
-        int n = text.length();
+        forEachPresent(text.toCharArray(), sink);
+    }
+
+    /** {@link #forEachPresent(String, Sink)} over a text's characters (arrays read at four places cost half what String.charAt does). */
+    public void forEachPresent(char[] b, Sink sink) {
+        int n = b.length;
         if (n < SPLIT_AT) {
-            forEach(text, sink);
+            walk(b, 0, n, 0, sink);
             return;
         }
-        char[] b = text.toCharArray(); // arrays read at four places cost half what String.charAt does
         int q = n / 4, s1 = q, s2 = 2 * q, s3 = 3 * q;
         int common = Math.min(q + longest - 1, n - s3);
         int r0 = 0, r1 = 0, r2 = 0, r3 = 0;
