@@ -38,8 +38,10 @@ public final class Gateway {
     private final List<String> deployments;
     private final AdminServer admin;
     private final int publicPort;
+    private final java.util.Set<String> eventLoops;
 
-    private Gateway(Vertx vertx, Services services, List<String> deployments, AdminServer admin, int publicPort) {
+    private Gateway(Vertx vertx, Services services, List<String> deployments, AdminServer admin, int publicPort, java.util.Set<String> eventLoops) {
+        this.eventLoops = eventLoops;
         this.vertx = vertx;
         this.services = services;
         this.deployments = deployments;
@@ -94,34 +96,48 @@ public final class Gateway {
             UpstreamClient.IdentitySigner signer = services.issuer::identityToken;
 
             List<String> deployments = new ArrayList<>();
+            List<GatewayVerticle> instancesUp = new ArrayList<>();
             DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
-            // The first instance binds (possibly port 0); the others join the port it actually got.
-            GatewayVerticle first = new GatewayVerticle(config, chains, systemRoutes, upstreamKeys, hmacSecrets, signer, shared,
-                    config.listeners().publicListener().port());
-            return vertx.deployVerticle(first, options).compose(id -> {
-                deployments.add(id);
-                int port = first.actualPort();
-                Future<Void> rest = Future.succeededFuture();
-                for (int i = 1; i < n; i++) {
-                    rest = rest.compose(v -> vertx.deployVerticle(new GatewayVerticle(config, chains, systemRoutes, upstreamKeys, hmacSecrets,
-                                    signer, shared, port), options)
-                            .map(d -> {
-                                deployments.add(d);
-                                return null;
-                            }));
-                }
-                return rest.map(port);
-            }).compose(port -> {
+            java.util.function.IntFunction<GatewayVerticle> instance = port ->
+                    new GatewayVerticle(config, chains, systemRoutes, upstreamKeys, hmacSecrets, signer, shared, port);
+            // Port 0 becomes -1: Vert.x's random port, shared by every server listening on that same -1.
+            int listenPort = config.listeners().publicListener().port() == 0 ? -1 : config.listeners().publicListener().port();
+            return deployOnDistinctLoops(vertx, instance, options, listenPort, n, 4 * n, instancesUp, deployments)
+                    .map(v -> instancesUp.getFirst().actualPort()).compose(port -> {
                 AdminServer admin = new AdminServer(vertx, config.listeners().admin(), store, metrics, services.adminApi());
-                return admin.start().map(v -> new Gateway(vertx, services, deployments, admin, port));
-            }).onSuccess(g -> log.info("bastion listening on {}:{} ({} event loops, {} routes){}",
-                            config.listeners().publicListener().host(), g.publicPort, n, config.routes().size(),
+                java.util.Set<String> loops = new java.util.TreeSet<>();
+                for (GatewayVerticle v : instancesUp) loops.add(v.eventLoop());
+                return admin.start().map(v -> new Gateway(vertx, services, deployments, admin, port, java.util.Set.copyOf(loops)));
+            }).onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} routes){}",
+                            config.listeners().publicListener().host(), g.publicPort, n, g.eventLoops.size(), config.routes().size(),
                             g.admin.enabled() ? ", admin on " + config.listeners().admin().host() + ":" + g.admin.port() : ""))
                     .onFailure(t -> {
                         deployments.forEach(vertx::undeploy);
                         services.close();
                     });
         });
+    }
+
+    /**
+     * Deploys the public listener's instances one by one, each on an event loop none of the others serves
+     * on: an instance started on a taken loop refuses to start (before it listens) and is deployed again,
+     * and Vert.x hands out loops in turn, so the next try gets another. Vert.x offers no way to ask for a
+     * loop, and which one an instance gets depends on every context created before it — both instances
+     * of a two-core machine had landed on one loop, so one core served every request (found measuring the
+     * WAF). After {@code attempts} refusals (more instances than loops) an instance shares a loop.
+     */
+    private static Future<Void> deployOnDistinctLoops(Vertx vertx, java.util.function.IntFunction<GatewayVerticle> instance, DeploymentOptions options,
+                                                      int port, int wanted, int attempts, List<GatewayVerticle> up, List<String> deployments) {
+        if (up.size() == wanted) return Future.succeededFuture();
+        GatewayVerticle v = instance.apply(port);
+        if (attempts > 0) v.refusingLoops(up.stream().map(GatewayVerticle::eventLoop).collect(java.util.stream.Collectors.toSet()));
+        return vertx.deployVerticle(v, options).compose(id -> {
+            up.add(v);
+            deployments.add(id);
+            return deployOnDistinctLoops(vertx, instance, options, port, wanted, attempts, up, deployments);
+        }, failure -> failure instanceof GatewayVerticle.LoopTaken
+                ? deployOnDistinctLoops(vertx, instance, options, port, wanted, attempts - 1, up, deployments)
+                : Future.failedFuture(failure));
     }
 
     private static AccessLogWriter stdoutWriter;
@@ -138,6 +154,11 @@ public final class Gateway {
 
     public int publicPort() {
         return publicPort;
+    }
+
+    /** The event loops the public listener's instances serve on: one each, so each has a core. */
+    public java.util.Set<String> eventLoops() {
+        return eventLoops;
     }
 
     /** The admin listener's port, or -1 when it is disabled. */

@@ -49,8 +49,31 @@ final class GatewayVerticle extends VerticleBase {
         this.port = port;
     }
 
+    /** The event loop this instance serves on (its start runs there). */
+    String eventLoop() {
+        return eventLoop;
+    }
+
+    private volatile String eventLoop;
+    private volatile java.util.Set<String> takenLoops = java.util.Set.of();
+
+    /** Loops other instances serve on: started on one of them, this instance refuses to start, before it listens. */
+    GatewayVerticle refusingLoops(java.util.Set<String> taken) {
+        this.takenLoops = java.util.Set.copyOf(taken);
+        return this;
+    }
+
+    /** The start refused because another instance serves on this loop. */
+    static final class LoopTaken extends RuntimeException {
+        LoopTaken(String loop) {
+            super("another instance serves on " + loop, null, false, false);
+        }
+    }
+
     @Override
     public Future<?> start() {
+        eventLoop = Thread.currentThread().getName();
+        if (takenLoops.contains(eventLoop)) return Future.failedFuture(new LoopTaken(eventLoop));
         Map<String, UpstreamClient> upstreams = new HashMap<>();
         for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
             UpstreamClient c = new UpstreamClient(vertx, e.getKey(), e.getValue(), upstreamKeys.get(e.getKey()), identitySigner,

@@ -56,7 +56,12 @@ public final class TestGateway implements AutoCloseable {
 
     /** @param env extra variables for {@code env:} secret references (besides PROVIDER_KEY) */
     public static TestGateway start(String yamlTemplate, int instances, Map<String, String> env) throws Exception {
-        Vertx vertx = Vertx.vertx();
+        return start(yamlTemplate, instances, env, new io.vertx.core.VertxOptions());
+    }
+
+    /** @param options the Vert.x instance's (the event loop pool: {@code serve} sizes it to the cores) */
+    public static TestGateway start(String yamlTemplate, int instances, Map<String, String> env, io.vertx.core.VertxOptions options) throws Exception {
+        Vertx vertx = Vertx.vertx(options);
         StubUpstream upstream = new StubUpstream(vertx);
         Path dir = Files.createTempDirectory("bastion-it");
         String yaml = yamlTemplate.replace("{{upstream}}", upstream.url()).replace("{{store}}", "sqlite:" + dir.resolve("bastion.db"));
