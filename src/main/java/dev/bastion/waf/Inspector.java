@@ -22,9 +22,24 @@ public final class Inspector {
     /** Per rule, per step of its chain: the id of the chain prefix ending there (shared between rules). */
     private final int[][] steps;
     private final int prefixes;
-    /** Every rule's literals; per literal id, the rules (bit set over rule indices) it belongs to. */
-    private final PhraseMatcher literals;
-    private final long[][] owners;
+    /** Every rule's literals, in one automaton. */
+    private final LiteralScan literals;
+    /**
+     * Per group, null, or — for the groups with few literals — one automaton of all such groups' literals:
+     * a text only they read (the value without white space, or as received) is scanned by a table that
+     * stays in the cache, not by the one of all rules' literals. Groups with it are walked after those
+     * without, so a text the full automaton has scanned is not scanned again.
+     */
+    private final LiteralScan[] groupLiterals;
+    static final int FEW_LITERALS = 200;
+    /**
+     * Per word of the rule bit sets: the prefiltered rules each of whose literals holds a character of some
+     * class ({@code needers[w][bit]}: the rules one of whose literals has that class), and those with a
+     * literal of letters and digits only, which no class rules out ({@code unclassed[w]}). A text without
+     * any class a rule's literals hold cannot hold its literals: the rule is passed over without a scan.
+     */
+    private final long[][] needers;
+    private final long[] unclassed;
     private final int words;
     /** Rules with literals (skipped on values that hold none); of those, rules whose phrase list is the whole test. */
     private final boolean[] prefiltered, phrasesOnly;
@@ -61,8 +76,7 @@ public final class Inspector {
             List<Transform> chain = rule.transforms();
             steps[r] = new int[chain.size()];
             for (int k = 0; k < chain.size(); k++) steps[r][k] = ids.computeIfAbsent(List.copyOf(chain.subList(0, k + 1)), x -> ids.size());
-            List<String> own = rule.requires() != null ? rule.requires().phrases()
-                    : rule.operator() instanceof Operator.Phrases p ? p.matcher().phrases() : List.of();
+            List<String> own = literalsOf(rule);
             prefiltered[r] = !own.isEmpty();
             phrasesOnly[r] = rule.requires() == null && rule.operator() instanceof Operator.Phrases;
             readsClasses[r] = rule.operator() instanceof Operator.Detector;
@@ -73,28 +87,82 @@ public final class Inspector {
         List<Integer> withLiterals = new ArrayList<>();
         for (int r = 0; r < rules.length; r++) if (prefiltered[r]) withLiterals.add(r);
         prefilteredBits = bits(withLiterals);
-        literals = literalOwners.isEmpty() ? null : new PhraseMatcher(new ArrayList<>(literalOwners.keySet()));
-        owners = new long[literalOwners.size()][];
-        int i = 0;
-        for (List<Integer> rs : literalOwners.values()) {
-            long[] bits = new long[words];
-            for (int r : rs) bits[r >>> 6] |= 1L << r;
-            owners[i++] = bits;
+        literals = LiteralScan.of(literalOwners, words);
+        needers = new long[words][64];
+        unclassed = new long[words];
+        for (int r = 0; r < rules.length; r++) {
+            if (!prefiltered[r]) continue;
+            for (String l : literalsOf(rules[r])) {
+                long k = CharClasses.of(l) & ~CharClasses.UPPER; // the automaton ignores case
+                if (k == 0) unclassed[r >>> 6] |= 1L << r;
+                for (; k != 0; k &= k - 1) needers[r >>> 6][Long.numberOfTrailingZeros(k)] |= 1L << r;
+            }
         }
         kinds.forEach((k, rs) -> byKind.put(k, bits(rs)));
         names.forEach((n, rs) -> byName.put(n, bits(rs)));
         for (String n : names.keySet()) namedKinds.add(n.substring(0, n.indexOf(':')));
         Map<Integer, List<Integer>> groups = new java.util.TreeMap<>();
         for (int r = 0; r < rules.length; r++) groups.computeIfAbsent(steps[r].length == 0 ? -1 : steps[r][steps[r].length - 1], x -> new ArrayList<>()).add(r);
-        groupRules = new long[groups.size()][];
-        groupExample = new int[groups.size()];
-        lowercaseLast = new boolean[groups.size()];
+        List<List<Integer>> ordered = new ArrayList<>(groups.values());
+        java.util.Set<List<Integer>> few = new java.util.HashSet<>();
+        Map<String, List<Integer>> fewOwners = new java.util.LinkedHashMap<>();
+        for (List<Integer> rs : ordered) {
+            long count = rs.stream().flatMap(r -> literalsOf(rules[r]).stream()).distinct().count();
+            if (count == 0 || count > FEW_LITERALS) continue;
+            few.add(rs);
+            for (int r : rs) for (String l : literalsOf(rules[r])) fewOwners.computeIfAbsent(l, x -> new ArrayList<>()).add(r);
+        }
+        LiteralScan fewLiterals = LiteralScan.of(fewOwners, words);
+        ordered.sort(java.util.Comparator.comparing(few::contains)); // stable: groups reading the full automaton first
+        groupRules = new long[ordered.size()][];
+        groupExample = new int[ordered.size()];
+        lowercaseLast = new boolean[ordered.size()];
+        groupLiterals = new LiteralScan[ordered.size()];
         int g = 0;
-        for (List<Integer> rs : groups.values()) {
+        for (List<Integer> rs : ordered) {
             groupRules[g] = bits(rs);
             List<Transform> chain = rules[rs.getFirst()].transforms();
             lowercaseLast[g] = !chain.isEmpty() && chain.getLast() == Transform.LOWERCASE;
+            groupLiterals[g] = few.contains(rs) ? fewLiterals : null;
             groupExample[g++] = rs.getFirst();
+        }
+    }
+
+    /** The prefiltered rules of word {@code w} whose literals a text holding {@code classes} may hold. */
+    private long possible(int w, long classes) {
+        long p = unclassed[w];
+        for (long k = classes; k != 0; k &= k - 1) p |= needers[w][Long.numberOfTrailingZeros(k)];
+        return p;
+    }
+
+    /** A rule's literals: its {@code requires} prefilter, or the phrases that are its whole test. */
+    private static List<String> literalsOf(Rule rule) {
+        return rule.requires() != null ? rule.requires().phrases()
+                : rule.operator() instanceof Operator.Phrases p ? p.matcher().phrases() : List.of();
+    }
+
+    /** An automaton of literals, and per literal id the rules (bit set over rule indices) it belongs to. */
+    private record LiteralScan(PhraseMatcher matcher, long[][] owners) {
+        static LiteralScan of(Map<String, List<Integer>> literalOwners, int words) {
+            if (literalOwners.isEmpty()) return null;
+            long[][] owners = new long[literalOwners.size()][];
+            int i = 0;
+            for (List<Integer> rs : literalOwners.values()) {
+                long[] bits = new long[words];
+                for (int r : rs) bits[r >>> 6] |= 1L << r;
+                owners[i++] = bits;
+            }
+            return new LiteralScan(new PhraseMatcher(new ArrayList<>(literalOwners.keySet())), owners);
+        }
+
+        /** The rules whose literals occur in the text. */
+        long[] rulesIn(char[] text, int words) {
+            long[] bits = new long[words];
+            matcher.forEachPresent(text, (id, end) -> {
+                long[] o = owners[id];
+                for (int w = 0; w < o.length; w++) bits[w] |= o[w];
+            });
+            return bits;
         }
     }
 
@@ -143,8 +211,10 @@ public final class Inspector {
                         // Rules with literals are visited only when one of theirs turned up in the value. The
                         // automaton ignores case, so a chain ending in lowercase is scanned before that step,
                         // which then runs only for a rule that reads the value.
-                        if (hits == null) hits = scans.hits(transformed(t.value(), chain, chainSteps, lowercaseLast[g] ? chainSteps.length - 1 : chainSteps.length, memo, scans));
-                        todo = todo & ~prefilteredBits[w] | withLiterals & hits[w];
+                        String scanned = transformed(t.value(), chain, chainSteps, lowercaseLast[g] ? chainSteps.length - 1 : chainSteps.length, memo, scans);
+                        long possible = withLiterals & possible(w, scans.classes(scanned));
+                        if (possible != 0 && hits == null) hits = scans.hits(scanned, groupLiterals[g]);
+                        todo = todo & ~prefilteredBits[w] | (possible == 0 ? 0 : possible & hits[w]);
                     }
                     if (todo != 0 && v == null) v = transformed(t.value(), chain, chainSteps, chainSteps.length, memo, scans);
                     for (; todo != 0; todo &= todo - 1) {
@@ -194,6 +264,7 @@ public final class Inspector {
         private int distinct;
         // Literal scans, by content.
         private final String[] seen = new String[16];
+        private final LiteralScan[] by = new LiteralScan[16]; // which automaton read it: null, the full one
         private final long[][] found = new long[16][];
         private int n;
 
@@ -272,20 +343,24 @@ public final class Inspector {
             return s;
         }
 
-        long[] hits(String v) {
+        /**
+         * The rules whose literals occur in {@code v}: all rules' when the full automaton has read it (or
+         * {@code few} is null), else those of the group that brought {@code few}, its own automaton.
+         */
+        long[] hits(String v, LiteralScan few) {
             // The same text from two roads (url_decode_uni and url_decode_repeated of a value with one
             // level of encoding) is one scan: comparing costs a fraction of scanning.
-            for (int i = 0; i < n; i++) if (seen[i] == v || seen[i].length() == v.length() && seen[i].equals(v)) return found[i];
+            for (int i = 0; i < n; i++) {
+                if ((by[i] == null || by[i] == few) && (seen[i] == v || seen[i].length() == v.length() && seen[i].equals(v))) return found[i];
+            }
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
-            for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && texts[i] != v) return hits(texts[i]);
-            long[] bits = new long[words];
+            for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && texts[i] != v) return hits(texts[i], few);
             int i = slot(v);
-            literals.forEachPresent(i < 0 ? v.toCharArray() : charsAt(i), (id, end) -> {
-                long[] o = owners[id];
-                for (int w = 0; w < o.length; w++) bits[w] |= o[w];
-            });
+            LiteralScan scan = few == null ? literals : few;
+            long[] bits = scan.rulesIn(i < 0 ? v.toCharArray() : charsAt(i), words);
             if (n < seen.length) {
                 seen[n] = v;
+                by[n] = few;
                 found[n++] = bits;
             }
             return bits;

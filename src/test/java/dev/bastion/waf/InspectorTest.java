@@ -28,7 +28,9 @@ class InspectorTest {
             // long values (read from four places at once), attacks where one reading hands over to the next
             "Please review. ".repeat(10) + "<script>alert(1)</script>" + " Thanks.".repeat(27),
             "Hello+there+".repeat(25) + "%27+or+%271%27%3D%271" + "+ok".repeat(60),
-            "Plain text, nothing else. ".repeat(30) + "${jndi:ldap://x/a}");
+            "Plain text, nothing else. ".repeat(30) + "${jndi:ldap://x/a}",
+            // read as received (rules with no decoding), and serialized Java objects
+            "%uff1cscript%uff1e", "rO0ABXNyABdqYXZh", "H4sIAAAAAAAAAJVQ");
 
     @Test
     void findsExactlyWhatEachRuleFindsOnItsOwn() {
