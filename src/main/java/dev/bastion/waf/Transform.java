@@ -94,12 +94,22 @@ public enum Transform {
     /** Resolves {@code ./}, {@code ../} and repeated slashes the way a file system would, never above the start. */
     NORMALIZE_PATH(CharClasses.of("/.")) {
         @Override
+        String apply(String s, long classes) {
+            return (classes & SLASH) == 0 ? oneSegment(s) : apply(s);
+        }
+
+        @Override
         public String apply(String s) {
             return normalize(s);
         }
     },
     /** {@link #NORMALIZE_PATH} with backslashes as separators (Windows). */
     NORMALIZE_PATH_WIN(CharClasses.of("/\\.")) {
+        @Override
+        String apply(String s, long classes) {
+            return (classes & (SLASH | BACKSLASH)) == 0 ? oneSegment(s) : apply(s);
+        }
+
         @Override
         public String apply(String s) {
             return normalize(s.replace('\\', '/'));
@@ -138,6 +148,19 @@ public enum Transform {
         }
     },
     REMOVE_WHITESPACE(CharClasses.BLANK) {
+        @Override
+        String apply(String s, long classes) {
+            if ((classes & CharClasses.BLANK) != CharClasses.SPACE) return super.apply(s, classes);
+            // Plain spaces are the only white space: kept characters moved down in place, no test per kind.
+            char[] b = s.toCharArray();
+            int o = 0;
+            for (char c : b) {
+                b[o] = c;
+                o += c == ' ' ? 0 : 1;
+            }
+            return new String(b, 0, o);
+        }
+
         @Override
         public String apply(String s) {
             int first = 0;
@@ -284,7 +307,12 @@ public enum Transform {
         return (classes & changers) == 0;
     }
 
-    private static final long SLASH = CharClasses.of("/");
+    private static final long SLASH = CharClasses.of("/"), BACKSLASH = CharClasses.of("\\");
+
+    /** A path of one segment (no separator) normalised: only "." changes, to nothing. */
+    private static String oneSegment(String s) {
+        return s.equals(".") ? "" : s;
+    }
 
     /** What {@link #resultClasses} says when the result must be read to know its classes. */
     static final long UNKNOWN_CLASSES = Long.MIN_VALUE; // a bit CharClasses never sets
@@ -443,7 +471,7 @@ public enum Transform {
     }
 
     private static String normalize(String s) {
-        if (s.indexOf('/') < 0) return s.equals(".") ? "" : s; // one segment: nothing to resolve
+        if (s.indexOf('/') < 0) return oneSegment(s); // nothing to resolve
         if (s.indexOf('.') < 0 && !s.contains("//")) return s;
         boolean absolute = s.startsWith("/");
         boolean trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..");
