@@ -15,7 +15,9 @@ import java.util.Map;
  * stays the same string; then all rules' literals — their {@code requires} prefilters and their phrase
  * lists — are looked for in one pass of a single automaton over each distinct transformed value, instead
  * of one pass per rule. Only the rules whose literal turned up run their regular expression. Most
- * benign values hold none, so a value costs a few scans, not one per rule.
+ * benign values hold none, so a value costs a few scans, not one per rule. Each distinct text's
+ * {@link CharClasses} are read once: transformations skip the texts they cannot change, and rules whose
+ * literals need a class the text lacks are passed over without scanning it.
  */
 public final class Inspector {
     private final Rule[] rules;
@@ -33,10 +35,10 @@ public final class Inspector {
     private final LiteralScan[] groupLiterals;
     static final int FEW_LITERALS = 200;
     /**
-     * Per word of the rule bit sets: the prefiltered rules each of whose literals holds a character of some
-     * class ({@code needers[w][bit]}: the rules one of whose literals has that class), and those with a
-     * literal of letters and digits only, which no class rules out ({@code unclassed[w]}). A text without
-     * any class a rule's literals hold cannot hold its literals: the rule is passed over without a scan.
+     * Per word of the rule bit sets: {@code needers[w][bit]}, the prefiltered rules one of whose literals
+     * holds a character of that {@link CharClasses} bit; {@code unclassed[w]}, those with a literal of
+     * letters and digits only, which no class rules out. A text holding none of the classes a rule's
+     * literals hold cannot hold any of them: the rule is passed over without a scan.
      */
     private final long[][] needers;
     private final long[] unclassed;
