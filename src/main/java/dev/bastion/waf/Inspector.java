@@ -61,6 +61,7 @@ public final class Inspector {
     private final long[][] groupRules;
     private final int[] groupExample; // a rule of the group, whose chain and steps compute the group's value
     private final boolean[] lowercaseLast; // per group: its chain ends in lowercase
+    private final long[] chainChangers; // per group: the classes of character some step of its chain acts on
 
     /** The rules of paranoia level {@code paranoia} and below. */
     public Inspector(RuleSet set, int paranoia) {
@@ -120,12 +121,14 @@ public final class Inspector {
         groupExample = new int[ordered.size()];
         lowercaseLast = new boolean[ordered.size()];
         groupLiterals = new LiteralScan[ordered.size()];
+        chainChangers = new long[ordered.size()];
         int g = 0;
         for (List<Integer> rs : ordered) {
             groupRules[g] = bits(rs);
             List<Transform> chain = rules[rs.getFirst()].transforms();
             lowercaseLast[g] = !chain.isEmpty() && chain.getLast() == Transform.LOWERCASE;
             groupLiterals[g] = few.contains(rs) ? fewLiterals : null;
+            for (Transform step : chain) chainChangers[g] |= step.changers();
             groupExample[g++] = rs.getFirst();
         }
     }
@@ -199,12 +202,15 @@ public final class Inspector {
             if (!someone) continue;
             String[] memo = new String[prefixes];
             scans.clear();
+            long valueClasses = scans.classes(t.value());
             for (int g = 0; g < groupRules.length; g++) {
                 long[] group = groupRules[g];
                 List<Transform> chain = rules[groupExample[g]].transforms();
                 int[] chainSteps = steps[groupExample[g]];
                 String v = null;
                 long[] hits = null;
+                // A value holding no character any step of the chain acts on is its own result: no step to look up.
+                boolean kept = (valueClasses & chainChangers[g]) == 0;
                 for (int w = 0; w < words; w++) {
                     long todo = readers[w] & group[w];
                     if (todo == 0) continue;
@@ -213,12 +219,12 @@ public final class Inspector {
                         // Rules with literals are visited only when one of theirs turned up in the value. The
                         // automaton ignores case, so a chain ending in lowercase is scanned before that step,
                         // which then runs only for a rule that reads the value.
-                        String scanned = transformed(t.value(), chain, chainSteps, lowercaseLast[g] ? chainSteps.length - 1 : chainSteps.length, memo, scans);
+                        String scanned = kept ? t.value() : transformed(t.value(), chain, chainSteps, lowercaseLast[g] ? chainSteps.length - 1 : chainSteps.length, memo, scans);
                         long possible = withLiterals & possible(w, scans.classes(scanned));
                         if (possible != 0 && hits == null) hits = scans.hits(scanned, groupLiterals[g]);
                         todo = todo & ~prefilteredBits[w] | (possible == 0 ? 0 : possible & hits[w]);
                     }
-                    if (todo != 0 && v == null) v = transformed(t.value(), chain, chainSteps, chainSteps.length, memo, scans);
+                    if (todo != 0 && v == null) v = kept ? t.value() : transformed(t.value(), chain, chainSteps, chainSteps.length, memo, scans);
                     for (; todo != 0; todo &= todo - 1) {
                         int r = (w << 6) + Long.numberOfTrailingZeros(todo);
                         if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;

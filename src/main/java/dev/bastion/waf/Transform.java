@@ -302,6 +302,11 @@ public enum Transform {
     /** The transformed value. */
     public abstract String apply(String value);
 
+    /** The classes of character ({@link CharClasses}) this transformation acts on. */
+    long changers() {
+        return changers;
+    }
+
     /** Whether a value holding only these classes of character ({@link CharClasses#of}) comes back as it is. */
     final boolean keeps(long classes) {
         return (classes & changers) == 0;
