@@ -44,8 +44,15 @@ final class CharClasses {
     }
 
     static long of(char[] text) {
+        return of(text, 0, text.length);
+    }
+
+    static long of(char[] text, int from, int to) {
         long classes = 0;
-        for (char c : text) classes |= c >>> 8 == 0 ? LATIN1[c & 0xff] : NON_ASCII;
+        for (int i = from; i < to; i++) {
+            char c = text[i];
+            classes |= c >>> 8 == 0 ? LATIN1[c & 0xff] : NON_ASCII;
+        }
         return classes;
     }
 }

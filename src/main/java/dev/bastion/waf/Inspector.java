@@ -161,9 +161,9 @@ public final class Inspector {
         }
 
         /** The rules whose literals occur in the text. */
-        long[] rulesIn(char[] text, int words) {
+        long[] rulesIn(char[] text, int from, int to, int words) {
             long[] bits = new long[words];
-            matcher.forEachPresent(text, (id, end) -> {
+            matcher.forEachPresent(text, from, to, (id, end) -> {
                 long[] o = owners[id];
                 for (int w = 0; w < o.length; w++) bits[w] |= o[w];
             });
@@ -260,13 +260,20 @@ public final class Inspector {
      * scanned once. Each distinct text's {@link CharClasses} are read once, and spare the transformations
      * that cannot change it (and some detectors) a pass of their own.
      */
+    /** Per thread, a buffer the texts' characters are copied into (kept while it is at most POOL_KEPT characters). */
+    private static final ThreadLocal<char[]> POOLS = ThreadLocal.withInitial(() -> new char[8192]);
+    static final int POOL_KEPT = 1 << 18;
+
     private final class Scans {
         private static final int TRANSFORMS = Transform.values().length, TEXTS = 8;
         private static final long UNKNOWN = Transform.UNKNOWN_CLASSES;
         // The distinct texts of the value (as received, decoded, lower-cased…), by identity, and what is known of each.
         private final String[] texts = new String[TEXTS];
         private final long[] classes = new long[TEXTS];
-        private final char[][] chars = new char[TEXTS][]; // read by both the class pass and the literal scan
+        // Each text's characters, copied once into this thread's buffer, read by both the class pass and the scan.
+        private char[] pool = POOLS.get();
+        private int used;
+        private final int[] from = new int[TEXTS], to = new int[TEXTS];
         private final int[] lowerOf = new int[TEXTS]; // the slot of the text a text is the lower case of, or -1
         private final String[][] outputs = new String[TEXTS][TRANSFORMS];
         private int distinct;
@@ -280,10 +287,9 @@ public final class Inspector {
             for (int i = 0; i < n; i++) seen[i] = null;
             for (int i = 0; i < distinct; i++) {
                 texts[i] = null;
-                chars[i] = null;
                 java.util.Arrays.fill(outputs[i], null);
             }
-            n = distinct = 0;
+            n = distinct = used = 0;
         }
 
         /** The text's slot, added when new; -1 when the slots are full (the text is then worked on unremembered). */
@@ -293,17 +299,31 @@ public final class Inspector {
             texts[distinct] = text;
             classes[distinct] = UNKNOWN;
             lowerOf[distinct] = -1;
+            from[distinct] = -1;
             return distinct++;
         }
 
         private long classesAt(int i) {
-            if (classes[i] == UNKNOWN) classes[i] = CharClasses.of(charsAt(i));
+            if (classes[i] == UNKNOWN) {
+                copied(i);
+                classes[i] = CharClasses.of(pool, from[i], to[i]);
+            }
             return classes[i];
         }
 
-        private char[] charsAt(int i) {
-            if (chars[i] == null) chars[i] = texts[i].toCharArray();
-            return chars[i];
+        /** Slot {@code i}'s characters are in {@code pool[from[i], to[i])}. */
+        private void copied(int i) {
+            if (from[i] >= 0) return;
+            String t = texts[i];
+            int length = t.length();
+            if (used + length > pool.length) {
+                char[] bigger = java.util.Arrays.copyOf(pool, Math.max(2 * pool.length, used + length));
+                if (bigger.length <= POOL_KEPT) POOLS.set(bigger); // a huge value's buffer is not kept
+                pool = bigger;
+            }
+            t.getChars(0, length, pool, used);
+            from[i] = used;
+            to[i] = used += length;
         }
 
         long classes(String text) {
@@ -365,7 +385,14 @@ public final class Inspector {
             for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && texts[i] != v) return hits(texts[i], few);
             int i = slot(v);
             LiteralScan scan = few == null ? literals : few;
-            long[] bits = scan.rulesIn(i < 0 ? v.toCharArray() : charsAt(i), words);
+            long[] bits;
+            if (i < 0) {
+                char[] c = v.toCharArray();
+                bits = scan.rulesIn(c, 0, c.length, words);
+            } else {
+                copied(i);
+                bits = scan.rulesIn(pool, from[i], to[i], words);
+            }
             if (n < seen.length) {
                 seen[n] = v;
                 by[n] = few;

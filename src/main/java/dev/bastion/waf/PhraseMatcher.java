@@ -196,19 +196,24 @@ public final class PhraseMatcher {
 
     /** {@link #forEachPresent(String, Sink)} over a text's characters (arrays read at four places cost half what String.charAt does). */
     public void forEachPresent(char[] b, Sink sink) {
-        int n = b.length;
+        forEachPresent(b, 0, b.length, sink);
+    }
+
+    /** {@link #forEachPresent(char[], Sink)} over {@code b[from, to)}; the ends reported are indices into {@code b}. */
+    public void forEachPresent(char[] b, int from, int to, Sink sink) {
+        int n = to - from;
         if (n < SPLIT_AT) {
-            walk(b, 0, n, 0, sink);
+            walk(b, from, to, 0, sink);
             return;
         }
-        int q = n / 4, s1 = q, s2 = 2 * q, s3 = 3 * q;
-        int common = Math.min(q + longest - 1, n - s3);
+        int q = n / 4, s0 = from, s1 = from + q, s2 = from + 2 * q, s3 = from + 3 * q;
+        int common = Math.min(q + longest - 1, to - s3);
         int r0 = 0, r1 = 0, r2 = 0, r3 = 0;
         int[] delta = this.delta, latin1 = latin1Class;
         for (int i = 0; i < common; i++) {
-            char c0 = b[i], c1 = b[s1 + i], c2 = b[s2 + i], c3 = b[s3 + i];
+            char c0 = b[s0 + i], c1 = b[s1 + i], c2 = b[s2 + i], c3 = b[s3 + i];
             if ((c0 | c1 | c2 | c3) >= 256) { // outside Latin-1: the slow class look-up, one walk at a time
-                r0 = step(r0, c0, i, sink);
+                r0 = step(r0, c0, s0 + i, sink);
                 r1 = step(r1, c1, s1 + i, sink);
                 r2 = step(r2, c2, s2 + i, sink);
                 r3 = step(r3, c3, s3 + i, sink);
@@ -219,16 +224,16 @@ public final class PhraseMatcher {
             r2 = delta[r2 + latin1[c2]];
             r3 = delta[r3 + latin1[c3]];
             if ((r0 | r1 | r2 | r3) < 0) {
-                r0 = reported(r0, i, sink);
+                r0 = reported(r0, s0 + i, sink);
                 r1 = reported(r1, s1 + i, sink);
                 r2 = reported(r2, s2 + i, sink);
                 r3 = reported(r3, s3 + i, sink);
             }
         }
-        walk(b, common, Math.min(n, s1 + longest - 1), r0, sink);
-        walk(b, s1 + common, Math.min(n, s2 + longest - 1), r1, sink);
-        walk(b, s2 + common, Math.min(n, s3 + longest - 1), r2, sink);
-        walk(b, s3 + common, n, r3, sink);
+        walk(b, s0 + common, Math.min(to, s1 + longest - 1), r0, sink);
+        walk(b, s1 + common, Math.min(to, s2 + longest - 1), r1, sink);
+        walk(b, s2 + common, Math.min(to, s3 + longest - 1), r2, sink);
+        walk(b, s3 + common, to, r3, sink);
     }
 
     /** A walk's state after reporting the phrases ending at {@code b[at]} when it is a matching one. */

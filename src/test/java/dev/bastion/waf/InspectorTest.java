@@ -30,7 +30,9 @@ class InspectorTest {
             "Hello+there+".repeat(25) + "%27+or+%271%27%3D%271" + "+ok".repeat(60),
             "Plain text, nothing else. ".repeat(30) + "${jndi:ldap://x/a}",
             // read as received (rules with no decoding), and serialized Java objects
-            "%uff1cscript%uff1e", "rO0ABXNyABdqYXZh", "H4sIAAAAAAAAAJVQ");
+            "%uff1cscript%uff1e", "rO0ABXNyABdqYXZh", "H4sIAAAAAAAAAJVQ",
+            // longer than the per-thread character buffer holds at first: it grows, the texts before stay
+            "Lorem ipsum dolor+sit amet. ".repeat(400) + "' or '1'='1");
 
     @Test
     void findsExactlyWhatEachRuleFindsOnItsOwn() {
