@@ -312,7 +312,7 @@ public enum Transform {
         return (classes & changers) == 0;
     }
 
-    private static final long SLASH = CharClasses.of("/"), BACKSLASH = CharClasses.of("\\");
+    private static final long SLASH = CharClasses.of("/"), BACKSLASH = CharClasses.of("\\"), PERCENT = CharClasses.of("%"), PLUS = CharClasses.of("+");
 
     /** A path of one segment (no separator) normalised: only "." changes, to nothing. */
     private static String oneSegment(String s) {
@@ -329,7 +329,9 @@ public enum Transform {
      */
     long resultClasses(long in) {
         return switch (this) {
-            case URL_DECODE_UNI, URL_DECODE_REPEATED, HTML_ENTITY_DECODE, JS_DECODE, NFKC -> UNKNOWN_CLASSES;
+            // Without a '%', decoding only turns '+' into spaces.
+            case URL_DECODE_UNI, URL_DECODE_REPEATED -> (in & PERCENT) != 0 ? UNKNOWN_CLASSES : (in & PLUS) == 0 ? in : in & ~PLUS | CharClasses.SPACE;
+            case HTML_ENTITY_DECODE, JS_DECODE, NFKC -> UNKNOWN_CLASSES;
             case LOWERCASE -> (in & CharClasses.NON_ASCII) == 0 ? in & ~CharClasses.UPPER : in;
             case REMOVE_WHITESPACE -> (in & (CharClasses.CONTROL | CharClasses.NON_ASCII)) == 0 ? in & ~CharClasses.SPACE : in;
             case NORMALIZE_PATH, REMOVE_NULLS -> in;
