@@ -191,15 +191,14 @@ public final class PhraseMatcher {
      * its own quarter; a walk starting fresh finds every occurrence that starts where it starts or later.
      */
     public void forEachPresent(String text, Sink sink) {
-        forEachPresent(text.toCharArray(), sink);
-    }
-
-    /** {@link #forEachPresent(String, Sink)} over a text's characters (arrays read at four places cost half what String.charAt does). */
-    public void forEachPresent(char[] b, Sink sink) {
+        char[] b = text.toCharArray();
         forEachPresent(b, 0, b.length, sink);
     }
 
-    /** {@link #forEachPresent(char[], Sink)} over {@code b[from, to)}; the ends reported are indices into {@code b}. */
+    /**
+     * {@link #forEachPresent(String, Sink)} over {@code b[from, to)} (arrays read at four places cost half
+     * what String.charAt does); the ends reported are indices into {@code b}.
+     */
     public void forEachPresent(char[] b, int from, int to, Sink sink) {
         int n = to - from;
         if (n < SPLIT_AT) {
