@@ -27,12 +27,12 @@ public final class Inspector {
     /** Every rule's literals, in one automaton. */
     private final LiteralScan literals;
     /**
-     * Per group, null, or — for the groups with few literals — one automaton of all such groups' literals:
-     * a text only they read (the value without white space, or as received) is scanned by a table that
-     * stays in the cache, not by the one of all rules' literals. Groups with it are walked after those
-     * without, so a text the full automaton has scanned is not scanned again.
+     * One automaton of the literals of the groups with few of them ({@code fewOnly}): a text only they read
+     * (the value without white space, or as received) is scanned by a table that stays in the cache, not by
+     * the one of all rules' literals. A text some other group reads too is scanned by that one, once.
      */
-    private final LiteralScan[] groupLiterals;
+    private final LiteralScan fewLiterals;
+    private final boolean[] fewOnly;
     static final int FEW_LITERALS = 200;
     /**
      * Per word of the rule bit sets: {@code needers[w][bit]}, the prefiltered rules one of whose literals
@@ -54,14 +54,20 @@ public final class Inspector {
     /** The kinds some rule names one target of ({@code headers} for {@code headers:referer}): only their names are looked up. */
     private final java.util.Set<String> namedKinds = new java.util.HashSet<>();
     /**
-     * Rules grouped by the transformation chain they end with (group 0: no transformation): a value is
-     * transformed and scanned once per group that has a reader, and only the group's rules that read the
-     * target and whose literal turned up are looked at — not every rule once per value.
+     * Rules grouped by the transformation chain they end with: a value is transformed once per group that
+     * has a reader, each distinct text those chains give scanned once for all groups reading it, and only
+     * the rules that read the target and whose literal turned up are looked at — not every rule once per value.
      */
     private final long[][] groupRules;
     private final int[] groupExample; // a rule of the group, whose chain and steps compute the group's value
-    private final boolean[] lowercaseLast; // per group: its chain ends in lowercase
-    private final long[] chainChangers; // per group: the classes of character some step of its chain acts on
+    private final int[] groupOf; // per rule: its group
+    /**
+     * Per group: how many steps of its chain come before its scan — all, or all but a final lowercase (the
+     * automaton ignores case, so that step runs only for a rule that reads the value) — and the classes of
+     * character those steps act on, and the whole chain's: a value holding none of them is its own result.
+     */
+    private final int[] scanSteps;
+    private final long[] scanChangers, chainChangers;
 
     /** The rules of paranoia level {@code paranoia} and below. */
     public Inspector(RuleSet set, int paranoia) {
@@ -115,20 +121,25 @@ public final class Inspector {
             few.add(rs);
             for (int r : rs) for (String l : literalsOf(rules[r])) fewOwners.computeIfAbsent(l, x -> new ArrayList<>()).add(r);
         }
-        LiteralScan fewLiterals = LiteralScan.of(fewOwners, words);
-        ordered.sort(java.util.Comparator.comparing(few::contains)); // stable: groups reading the full automaton first
+        fewLiterals = LiteralScan.of(fewOwners, words);
         groupRules = new long[ordered.size()][];
         groupExample = new int[ordered.size()];
-        lowercaseLast = new boolean[ordered.size()];
-        groupLiterals = new LiteralScan[ordered.size()];
+        groupOf = new int[rules.length];
+        fewOnly = new boolean[ordered.size()];
+        scanSteps = new int[ordered.size()];
+        scanChangers = new long[ordered.size()];
         chainChangers = new long[ordered.size()];
         int g = 0;
         for (List<Integer> rs : ordered) {
             groupRules[g] = bits(rs);
+            for (int r : rs) groupOf[r] = g;
             List<Transform> chain = rules[rs.getFirst()].transforms();
-            lowercaseLast[g] = !chain.isEmpty() && chain.getLast() == Transform.LOWERCASE;
-            groupLiterals[g] = few.contains(rs) ? fewLiterals : null;
-            for (Transform step : chain) chainChangers[g] |= step.changers();
+            scanSteps[g] = !chain.isEmpty() && chain.getLast() == Transform.LOWERCASE ? chain.size() - 1 : chain.size();
+            fewOnly[g] = few.contains(rs);
+            for (int k = 0; k < chain.size(); k++) {
+                chainChangers[g] |= chain.get(k).changers();
+                if (k < scanSteps[g]) scanChangers[g] |= chain.get(k).changers();
+            }
             groupExample[g++] = rs.getFirst();
         }
     }
@@ -191,6 +202,13 @@ public final class Inspector {
         long[] done = new long[words], readers = new long[words];
         boolean any = false;
         Scans scans = new Scans();
+        String[] memo = new String[prefixes];
+        int groups = groupRules.length;
+        // Per target: the distinct texts the groups scan, and per text the rules wanting its literals.
+        String[] texts = new String[groups];
+        long[] wanted = new long[groups * words];
+        boolean[] full = new boolean[groups];
+        long[] candidates = new long[words];
         for (RequestTargets.Target t : request.all()) {
             long[] kind = byKind.get(t.kind()), named = namedKinds.contains(t.kind()) ? byName.get(t.name()) : null;
             if (kind == null && named == null) continue;
@@ -200,44 +218,61 @@ public final class Inspector {
                 someone |= readers[w] != 0;
             }
             if (!someone) continue;
-            String[] memo = new String[prefixes];
+            java.util.Arrays.fill(memo, null);
             scans.clear();
-            long valueClasses = scans.classes(t.value());
-            for (int g = 0; g < groupRules.length; g++) {
+            String value = t.value();
+            long valueClasses = scans.classes(value);
+            // 1. Each group reading the value names the text it scans: the value as it is when no step before
+            //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
+            int distinct = 0;
+            java.util.Arrays.fill(candidates, 0);
+            for (int g = 0; g < groups; g++) {
                 long[] group = groupRules[g];
-                List<Transform> chain = rules[groupExample[g]].transforms();
-                int[] chainSteps = steps[groupExample[g]];
-                String v = null;
-                long[] hits = null;
-                // A value holding no character any step of the chain acts on is its own result: no step to look up.
-                boolean kept = (valueClasses & chainChangers[g]) == 0;
+                boolean literals = false;
                 for (int w = 0; w < words; w++) {
                     long todo = readers[w] & group[w];
-                    if (todo == 0) continue;
-                    long withLiterals = todo & prefilteredBits[w];
-                    if (withLiterals != 0) {
-                        // Rules with literals are visited only when one of theirs turned up in the value. The
-                        // automaton ignores case, so a chain ending in lowercase is scanned before that step,
-                        // which then runs only for a rule that reads the value.
-                        String scanned = kept ? t.value() : transformed(t.value(), chain, chainSteps, lowercaseLast[g] ? chainSteps.length - 1 : chainSteps.length, memo, scans);
-                        long possible = withLiterals & possible(w, scans.classes(scanned));
-                        if (possible != 0 && hits == null) hits = scans.hits(scanned, groupLiterals[g]);
-                        todo = todo & ~prefilteredBits[w] | (possible == 0 ? 0 : possible & hits[w]);
+                    candidates[w] |= todo & ~prefilteredBits[w]; // no literal to wait for: always looked at
+                    literals |= (todo & prefilteredBits[w]) != 0;
+                }
+                if (!literals) continue;
+                String scanned = (valueClasses & scanChangers[g]) == 0 ? value
+                        : transformed(value, rules[groupExample[g]].transforms(), steps[groupExample[g]], scanSteps[g], memo, scans);
+                int k = 0;
+                while (k < distinct && texts[k] != scanned) k++;
+                if (k == distinct) {
+                    texts[distinct++] = scanned;
+                    full[k] = false;
+                    for (int w = 0; w < words; w++) wanted[k * words + w] = 0;
+                }
+                full[k] |= !fewOnly[g];
+                for (int w = 0; w < words; w++) wanted[k * words + w] |= readers[w] & group[w] & prefilteredBits[w];
+            }
+            // 2. Each distinct text is scanned once, unless its characters rule out every literal of the rules wanting it.
+            for (int k = 0; k < distinct; k++) {
+                long textClasses = scans.classes(texts[k]);
+                long[] hits = null;
+                for (int w = 0; w < words; w++) {
+                    long possible = wanted[k * words + w] & possible(w, textClasses);
+                    if (possible == 0) continue;
+                    if (hits == null) hits = scans.hits(texts[k], full[k] ? null : fewLiterals);
+                    candidates[w] |= possible & hits[w];
+                }
+                texts[k] = null;
+            }
+            // 3. Only the candidates run their test, on their chain's whole result.
+            for (int w = 0; w < words; w++) {
+                for (long todo = candidates[w]; todo != 0; todo &= todo - 1) {
+                    int r = (w << 6) + Long.numberOfTrailingZeros(todo);
+                    if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
+                    if (!phrasesOnly[r]) {
+                        String v = (valueClasses & chainChangers[groupOf[r]]) == 0 ? value
+                                : transformed(value, rules[r].transforms(), steps[r], steps[r].length, memo, scans);
+                        if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) continue;
                     }
-                    if (todo != 0 && v == null) v = kept ? t.value() : transformed(t.value(), chain, chainSteps, chainSteps.length, memo, scans);
-                    for (; todo != 0; todo &= todo - 1) {
-                        int r = (w << 6) + Long.numberOfTrailingZeros(todo);
-                        if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
-                        if (phrasesOnly[r]) {
-                            // the phrase found is the match
-                        } else if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) {
-                            continue;
-                        }
-                        matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
-                        done[w] |= 1L << r;
-                        readers[w] &= ~(1L << r);
-                        any = true;
-                    }
+                    matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
+                    done[w] |= 1L << r;
+                    readers[w] &= ~(1L << r);
+                    any = true;
                 }
             }
         }
@@ -373,7 +408,7 @@ public final class Inspector {
 
         /**
          * The rules whose literals occur in {@code v}: all rules' when the full automaton has read it (or
-         * {@code few} is null), else those of the group that brought {@code few}, its own automaton.
+         * {@code few} is null), else those of the groups {@code few} holds the literals of.
          */
         long[] hits(String v, LiteralScan few) {
             // The same text from two roads (url_decode_uni and url_decode_repeated of a value with one
