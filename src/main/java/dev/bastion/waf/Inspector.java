@@ -48,9 +48,12 @@ public final class Inspector {
     /** Rules whose operator takes the value's {@link CharClasses} (the detectors). */
     private final boolean[] readsClasses;
     private final long[] prefilteredBits;
-    /** The rules (bit sets) reading a whole kind of target ({@code args}), and one named target ({@code args:q}). */
-    private final Map<String, long[]> byKind = new HashMap<>();
-    private final Map<String, long[]> byName = new HashMap<>();
+    /**
+     * What a target of a kind ({@code args}) is looked at by, and one of a name some rule reads
+     * ({@code args:q}: the kind's readers and the name's).
+     */
+    private final Map<String, Plan> byKind = new HashMap<>();
+    private final Map<String, Plan> byName = new HashMap<>();
     /** The kinds some rule names one target of ({@code headers} for {@code headers:referer}): only their names are looked up. */
     private final java.util.Set<String> namedKinds = new java.util.HashSet<>();
     /**
@@ -107,9 +110,6 @@ public final class Inspector {
                 for (; k != 0; k &= k - 1) needers[r >>> 6][Long.numberOfTrailingZeros(k)] |= 1L << r;
             }
         }
-        kinds.forEach((k, rs) -> byKind.put(k, bits(rs)));
-        names.forEach((n, rs) -> byName.put(n, bits(rs)));
-        for (String n : names.keySet()) namedKinds.add(n.substring(0, n.indexOf(':')));
         Map<Integer, List<Integer>> groups = new java.util.TreeMap<>();
         for (int r = 0; r < rules.length; r++) groups.computeIfAbsent(steps[r].length == 0 ? -1 : steps[r][steps[r].length - 1], x -> new ArrayList<>()).add(r);
         List<List<Integer>> ordered = new ArrayList<>(groups.values());
@@ -142,6 +142,36 @@ public final class Inspector {
             }
             groupExample[g++] = rs.getFirst();
         }
+        kinds.forEach((k, rs) -> byKind.put(k, plan(bits(rs))));
+        names.forEach((n, rs) -> {
+            String kind = n.substring(0, n.indexOf(':'));
+            long[] readers = bits(rs);
+            if (kinds.containsKey(kind)) for (int r : kinds.get(kind)) readers[r >>> 6] |= 1L << r;
+            byName.put(n, plan(readers));
+            namedKinds.add(kind);
+        });
+    }
+
+    /**
+     * A target's readers, laid out for the loop over its values: the rules with no literal (each looks at
+     * every value), and the groups with a reader that has literals, with those readers.
+     */
+    private record Plan(long[] plain, int[] groups, long[][] wanted) {}
+
+    private Plan plan(long[] readers) {
+        long[] plain = new long[words];
+        List<Integer> groups = new ArrayList<>();
+        List<long[]> wanted = new ArrayList<>();
+        for (int w = 0; w < words; w++) plain[w] = readers[w] & ~prefilteredBits[w];
+        for (int g = 0; g < groupRules.length; g++) {
+            long[] want = new long[words];
+            boolean some = false;
+            for (int w = 0; w < words; w++) some |= (want[w] = readers[w] & groupRules[g][w] & prefilteredBits[w]) != 0;
+            if (!some) continue;
+            groups.add(g);
+            wanted.add(want);
+        }
+        return new Plan(plain, groups.stream().mapToInt(Integer::intValue).toArray(), wanted.toArray(long[][]::new));
     }
 
     /** The prefiltered rules of word {@code w} whose literals a text holding {@code classes} may hold. */
@@ -199,44 +229,36 @@ public final class Inspector {
 
     public Result inspect(RequestTargets request, List<RouteWafConfig.Exclusion> exclusions) {
         Match[] matched = new Match[rules.length];
-        long[] done = new long[words], readers = new long[words];
+        long[] done = new long[words];
         boolean any = false;
         Scans scans = new Scans();
-        String[] memo = new String[prefixes];
-        int groups = groupRules.length;
-        // Per target: the distinct texts the groups scan, and per text the rules wanting its literals.
-        String[] texts = new String[groups];
-        long[] wanted = new long[groups * words];
-        boolean[] full = new boolean[groups];
-        long[] candidates = new long[words];
+        // Per target: the distinct texts its groups scan, and per text the rules wanting its literals.
+        String[] texts = new String[groupRules.length];
+        long[] wanted = new long[groupRules.length * words], candidates = new long[words];
+        boolean[] full = new boolean[groupRules.length];
         for (RequestTargets.Target t : request.all()) {
-            long[] kind = byKind.get(t.kind()), named = namedKinds.contains(t.kind()) ? byName.get(t.name()) : null;
-            if (kind == null && named == null) continue;
-            boolean someone = false;
-            for (int w = 0; w < words; w++) {
-                readers[w] = ((kind == null ? 0 : kind[w]) | (named == null ? 0 : named[w])) & ~done[w];
-                someone |= readers[w] != 0;
-            }
+            Plan plan = namedKinds.contains(t.kind()) ? byName.get(t.name()) : null;
+            if (plan == null) plan = byKind.get(t.kind());
+            if (plan == null) continue;
+            boolean someone = plan.groups.length > 0;
+            for (int w = 0; w < words; w++) someone |= (candidates[w] = plan.plain[w] & ~done[w]) != 0;
             if (!someone) continue;
-            java.util.Arrays.fill(memo, null);
             scans.clear();
             String value = t.value();
             long valueClasses = scans.classes(value);
             // 1. Each group reading the value names the text it scans: the value as it is when no step before
             //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
             int distinct = 0;
-            java.util.Arrays.fill(candidates, 0);
-            for (int g = 0; g < groups; g++) {
-                long[] group = groupRules[g];
-                boolean literals = false;
-                for (int w = 0; w < words; w++) {
-                    long todo = readers[w] & group[w];
-                    candidates[w] |= todo & ~prefilteredBits[w]; // no literal to wait for: always looked at
-                    literals |= (todo & prefilteredBits[w]) != 0;
+            for (int i = 0; i < plan.groups.length; i++) {
+                long[] want = plan.wanted[i];
+                if (any) {
+                    boolean some = false;
+                    for (int w = 0; w < words; w++) some |= (want[w] & ~done[w]) != 0;
+                    if (!some) continue;
                 }
-                if (!literals) continue;
+                int g = plan.groups[i];
                 String scanned = (valueClasses & scanChangers[g]) == 0 ? value
-                        : transformed(value, rules[groupExample[g]].transforms(), steps[groupExample[g]], scanSteps[g], memo, scans);
+                        : transformed(value, rules[groupExample[g]].transforms(), steps[groupExample[g]], scanSteps[g], scans);
                 int k = 0;
                 while (k < distinct && texts[k] != scanned) k++;
                 if (k == distinct) {
@@ -245,7 +267,7 @@ public final class Inspector {
                     for (int w = 0; w < words; w++) wanted[k * words + w] = 0;
                 }
                 full[k] |= !fewOnly[g];
-                for (int w = 0; w < words; w++) wanted[k * words + w] |= readers[w] & group[w] & prefilteredBits[w];
+                for (int w = 0; w < words; w++) wanted[k * words + w] |= want[w] & ~done[w];
             }
             // 2. Each distinct text is scanned once, unless its characters rule out every literal of the rules wanting it.
             for (int k = 0; k < distinct; k++) {
@@ -266,12 +288,11 @@ public final class Inspector {
                     if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
                     if (!phrasesOnly[r]) {
                         String v = (valueClasses & chainChangers[groupOf[r]]) == 0 ? value
-                                : transformed(value, rules[r].transforms(), steps[r], steps[r].length, memo, scans);
+                                : transformed(value, rules[r].transforms(), steps[r], steps[r].length, scans);
                         if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) continue;
                     }
                     matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
                     done[w] |= 1L << r;
-                    readers[w] &= ~(1L << r);
                     any = true;
                 }
             }
@@ -301,6 +322,9 @@ public final class Inspector {
 
     private final class Scans {
         private static final int TRANSFORMS = Transform.values().length, TEXTS = 8;
+        static {
+            if (TRANSFORMS > Long.SIZE) throw new IllegalStateException("outputSet holds one bit per transformation");
+        }
         private static final long UNKNOWN = Transform.UNKNOWN_CLASSES;
         // The distinct texts of the value (as received, decoded, lower-cased…), by identity, and what is known of each.
         private final String[] texts = new String[TEXTS];
@@ -311,20 +335,37 @@ public final class Inspector {
         private final int[] from = new int[TEXTS], to = new int[TEXTS];
         private final int[] lowerOf = new int[TEXTS]; // the slot of the text a text is the lower case of, or -1
         private final String[][] outputs = new String[TEXTS][TRANSFORMS];
+        private final long[] outputSet = new long[TEXTS]; // per slot, which transformations' outputs are known
         private int distinct;
+        // Per chain prefix, its result for the current value: valid when stamped with the current generation.
+        private final String[] prefixResults = new String[prefixes];
+        private final int[] prefixStamps = new int[prefixes];
+        private int generation;
         // Literal scans, by content.
         private final String[] seen = new String[16];
         private final LiteralScan[] by = new LiteralScan[16]; // which automaton read it: null, the full one
         private final long[][] found = new long[16][];
         private int n;
 
+        /** Forgets the last value: what is known of its texts, its chain prefixes and its scans. */
         void clear() {
             for (int i = 0; i < n; i++) seen[i] = null;
-            for (int i = 0; i < distinct; i++) {
-                texts[i] = null;
-                java.util.Arrays.fill(outputs[i], null);
-            }
+            for (int i = 0; i < distinct; i++) texts[i] = null;
             n = distinct = used = 0;
+            generation++;
+        }
+
+        String prefix(int id) {
+            return prefixStamps[id] == generation ? prefixResults[id] : null;
+        }
+
+        void prefix(int id, String result) {
+            prefixResults[id] = result;
+            prefixStamps[id] = generation;
+        }
+
+        private String output(int slot, Transform t) {
+            return (outputSet[slot] & 1L << t.ordinal()) != 0 ? outputs[slot][t.ordinal()] : null;
         }
 
         /** The text's slot, added when new; -1 when the slots are full (the text is then worked on unremembered). */
@@ -335,6 +376,7 @@ public final class Inspector {
             classes[distinct] = UNKNOWN;
             lowerOf[distinct] = -1;
             from[distinct] = -1;
+            outputSet[distinct] = 0;
             return distinct++;
         }
 
@@ -369,7 +411,7 @@ public final class Inspector {
         String apply(Transform t, String in) {
             int i = slot(in);
             if (i < 0) return t.apply(in);
-            String out = outputs[i][t.ordinal()];
+            String out = output(i, t);
             if (out != null) return out;
             long known = classesAt(i);
             if (t == Transform.URL_DECODE_REPEATED) {
@@ -383,6 +425,7 @@ public final class Inspector {
                 out = t.apply(in, known);
             }
             outputs[i][t.ordinal()] = out;
+            outputSet[i] |= 1L << t.ordinal();
             if (out != in) {
                 // What the result holds follows from what the input held, for the transformations that only remove or lower-case.
                 int o = slot(out);
@@ -417,7 +460,7 @@ public final class Inspector {
                 if ((by[i] == null || by[i] == few) && (seen[i] == v || seen[i].length() == v.length() && seen[i].equals(v))) return found[i];
             }
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
-            for (int i = 0; i < distinct; i++) if (outputs[i][Transform.LOWERCASE.ordinal()] == v && texts[i] != v) return hits(texts[i], few);
+            for (int i = 0; i < distinct; i++) if (output(i, Transform.LOWERCASE) == v && texts[i] != v) return hits(texts[i], few);
             int i = slot(v);
             LiteralScan scan = few == null ? literals : few;
             long[] bits;
@@ -437,12 +480,12 @@ public final class Inspector {
         }
     }
 
-    /** The value after the first {@code upTo} steps of a chain, each prefix computed once per value ({@code memo}). */
-    private static String transformed(String value, List<Transform> chain, int[] steps, int upTo, String[] memo, Scans scans) {
+    /** The value after the first {@code upTo} steps of a chain, each prefix computed once per value. */
+    private static String transformed(String value, List<Transform> chain, int[] steps, int upTo, Scans scans) {
         String v = value;
         for (int k = 0; k < upTo; k++) {
-            String known = memo[steps[k]];
-            if (known == null) memo[steps[k]] = known = scans.apply(chain.get(k), v);
+            String known = scans.prefix(steps[k]);
+            if (known == null) scans.prefix(steps[k], known = scans.apply(chain.get(k), v));
             v = known;
         }
         return v;
