@@ -71,6 +71,17 @@ public final class Inspector {
      */
     private final int[] scanSteps;
     private final long[] scanChangers, chainChangers;
+    /**
+     * For the groups whose chain ends in {@code remove_whitespace} (with {@code remove_nulls} or
+     * {@code lowercase} around it), the steps before those ({@code spaceFrom}, else -1) and their classes:
+     * a text with white space is then scanned as it is before them by {@link #spaceless}, which reads it as
+     * if it held none — the value without its white space is never made, unless a rule's test needs it.
+     */
+    private final int[] spaceFrom;
+    private final long[] spaceFromChangers;
+    private final boolean[] spaceNulls; // the steps removed include remove_nulls: a text holding a NUL takes the long way
+    /** The literals of the groups with a {@code spaceFrom}, found as if the text held no white space. */
+    private final LiteralScan spaceless;
 
     /** The rules of paranoia level {@code paranoia} and below. */
     public Inspector(RuleSet set, int paranoia) {
@@ -129,6 +140,10 @@ public final class Inspector {
         scanSteps = new int[ordered.size()];
         scanChangers = new long[ordered.size()];
         chainChangers = new long[ordered.size()];
+        spaceFrom = new int[ordered.size()];
+        spaceFromChangers = new long[ordered.size()];
+        spaceNulls = new boolean[ordered.size()];
+        Map<String, List<Integer>> spacelessOwners = new java.util.LinkedHashMap<>();
         int g = 0;
         for (List<Integer> rs : ordered) {
             groupRules[g] = bits(rs);
@@ -136,12 +151,20 @@ public final class Inspector {
             List<Transform> chain = rules[rs.getFirst()].transforms();
             scanSteps[g] = !chain.isEmpty() && chain.getLast() == Transform.LOWERCASE ? chain.size() - 1 : chain.size();
             fewOnly[g] = few.contains(rs);
+            int from = chain.size();
+            while (from > 0 && (chain.get(from - 1) == Transform.LOWERCASE || chain.get(from - 1).removed() != null)) from--;
+            List<Transform> tail = chain.subList(from, chain.size());
+            spaceFrom[g] = tail.contains(Transform.REMOVE_WHITESPACE) ? from : -1;
+            spaceNulls[g] = tail.contains(Transform.REMOVE_NULLS);
+            if (spaceFrom[g] >= 0) for (int r : rs) for (String l : literalsOf(rules[r])) spacelessOwners.computeIfAbsent(l, x -> new ArrayList<>()).add(r);
             for (int k = 0; k < chain.size(); k++) {
                 chainChangers[g] |= chain.get(k).changers();
                 if (k < scanSteps[g]) scanChangers[g] |= chain.get(k).changers();
+                if (k < from) spaceFromChangers[g] |= chain.get(k).changers();
             }
             groupExample[g++] = rs.getFirst();
         }
+        spaceless = LiteralScan.of(spacelessOwners, words, Transform.REMOVE_WHITESPACE.removed());
         kinds.forEach((k, rs) -> byKind.put(k, plan(bits(rs))));
         names.forEach((n, rs) -> {
             String kind = n.substring(0, n.indexOf(':'));
@@ -190,6 +213,11 @@ public final class Inspector {
     /** An automaton of literals, and per literal id the rules (bit set over rule indices) it belongs to. */
     private record LiteralScan(PhraseMatcher matcher, long[][] owners) {
         static LiteralScan of(Map<String, List<Integer>> literalOwners, int words) {
+            return of(literalOwners, words, null);
+        }
+
+        /** @param ignored characters the text is read as if it did not hold, or null */
+        static LiteralScan of(Map<String, List<Integer>> literalOwners, int words, java.util.function.IntPredicate ignored) {
             if (literalOwners.isEmpty()) return null;
             long[][] owners = new long[literalOwners.size()][];
             int i = 0;
@@ -198,7 +226,7 @@ public final class Inspector {
                 for (int r : rs) bits[r >>> 6] |= 1L << r;
                 owners[i++] = bits;
             }
-            return new LiteralScan(new PhraseMatcher(new ArrayList<>(literalOwners.keySet())), owners);
+            return new LiteralScan(new PhraseMatcher(new ArrayList<>(literalOwners.keySet()), ignored), owners);
         }
 
         /** The rules whose literals occur in the text. */
@@ -234,6 +262,7 @@ public final class Inspector {
         Scans scans = new Scans();
         // Per target: the distinct texts its groups scan, and per text the rules wanting its literals.
         String[] texts = new String[groupRules.length];
+        LiteralScan[] scanners = new LiteralScan[groupRules.length];
         long[] wanted = new long[groupRules.length * words], candidates = new long[words];
         boolean[] full = new boolean[groupRules.length];
         for (RequestTargets.Target t : request.all()) {
@@ -257,12 +286,26 @@ public final class Inspector {
                     if (!some) continue;
                 }
                 int g = plan.groups[i];
-                String scanned = (valueClasses & scanChangers[g]) == 0 ? value
-                        : transformed(value, rules[groupExample[g]].transforms(), steps[groupExample[g]], scanSteps[g], scans);
+                List<Transform> chain = rules[groupExample[g]].transforms();
+                String scanned = null;
+                LiteralScan by = null; // null: the full automaton, or the few one
+                if (spaceFrom[g] >= 0) {
+                    // The text before the steps taking white space out: read as if it held none when it holds
+                    // some, as it is (the chain's text then) when it holds none. A NUL the chain takes out too
+                    // sends it the long way, below.
+                    String before = (valueClasses & spaceFromChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], spaceFrom[g], scans);
+                    long held = scans.classes(before);
+                    if (!(spaceNulls[g] && (held & CharClasses.NUL) != 0)) {
+                        scanned = before;
+                        if ((held & Transform.REMOVE_WHITESPACE.changers()) != 0) by = spaceless;
+                    }
+                }
+                if (scanned == null) scanned = (valueClasses & scanChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], scanSteps[g], scans);
                 int k = 0;
-                while (k < distinct && texts[k] != scanned) k++;
+                while (k < distinct && (texts[k] != scanned || scanners[k] != by)) k++;
                 if (k == distinct) {
-                    texts[distinct++] = scanned;
+                    texts[distinct] = scanned;
+                    scanners[distinct++] = by;
                     full[k] = false;
                     for (int w = 0; w < words; w++) wanted[k * words + w] = 0;
                 }
@@ -276,7 +319,7 @@ public final class Inspector {
                 for (int w = 0; w < words; w++) {
                     long possible = wanted[k * words + w] & possible(w, textClasses);
                     if (possible == 0) continue;
-                    if (hits == null) hits = scans.hits(texts[k], full[k] ? null : fewLiterals);
+                    if (hits == null) hits = scans.hits(texts[k], scanners[k] != null ? scanners[k] : full[k] ? literals : fewLiterals);
                     candidates[w] |= possible & hits[w];
                 }
                 texts[k] = null;
@@ -343,7 +386,7 @@ public final class Inspector {
         private int generation;
         // Literal scans, by content.
         private final String[] seen = new String[16];
-        private final LiteralScan[] by = new LiteralScan[16]; // which automaton read it: null, the full one
+        private final LiteralScan[] by = new LiteralScan[16]; // which automaton read it
         private final long[][] found = new long[16][];
         private int n;
 
@@ -450,19 +493,18 @@ public final class Inspector {
         }
 
         /**
-         * The rules whose literals occur in {@code v}: all rules' when the full automaton has read it (or
-         * {@code few} is null), else those of the groups {@code few} holds the literals of.
+         * The rules whose literals {@code scan} finds in {@code v}. What the full automaton found answers for
+         * the few one too: it holds every literal.
          */
-        long[] hits(String v, LiteralScan few) {
+        long[] hits(String v, LiteralScan scan) {
             // The same text from two roads (url_decode_uni and url_decode_repeated of a value with one
             // level of encoding) is one scan: comparing costs a fraction of scanning.
             for (int i = 0; i < n; i++) {
-                if ((by[i] == null || by[i] == few) && (seen[i] == v || seen[i].length() == v.length() && seen[i].equals(v))) return found[i];
+                if ((by[i] == scan || by[i] == literals && scan == fewLiterals) && (seen[i] == v || seen[i].length() == v.length() && seen[i].equals(v))) return found[i];
             }
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
-            for (int i = 0; i < distinct; i++) if (output(i, Transform.LOWERCASE) == v && texts[i] != v) return hits(texts[i], few);
+            for (int i = 0; i < distinct; i++) if (output(i, Transform.LOWERCASE) == v && texts[i] != v) return hits(texts[i], scan);
             int i = slot(v);
-            LiteralScan scan = few == null ? literals : few;
             long[] bits;
             if (i < 0) {
                 char[] c = v.toCharArray();
@@ -473,7 +515,7 @@ public final class Inspector {
             }
             if (n < seen.length) {
                 seen[n] = v;
-                by[n] = few;
+                by[n] = scan;
                 found[n++] = bits;
             }
             return bits;

@@ -307,6 +307,18 @@ public enum Transform {
         return changers;
     }
 
+    /**
+     * For the steps that only take characters out — {@code remove_whitespace}, {@code remove_nulls} — which
+     * characters they take out; null for every other step.
+     */
+    java.util.function.IntPredicate removed() {
+        return switch (this) {
+            case REMOVE_WHITESPACE -> c -> c != '\0' && blank((char) c);
+            case REMOVE_NULLS -> c -> c == '\0';
+            default -> null;
+        };
+    }
+
     /** Whether a value holding only these classes of character ({@link CharClasses#of}) comes back as it is. */
     final boolean keeps(long classes) {
         return (classes & changers) == 0;

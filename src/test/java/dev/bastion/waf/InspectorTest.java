@@ -31,6 +31,11 @@ class InspectorTest {
             "Plain text, nothing else. ".repeat(30) + "${jndi:ldap://x/a}",
             // read as received (rules with no decoding), and serialized Java objects
             "%uff1cscript%uff1e", "rO0ABXNyABdqYXZh", "H4sIAAAAAAAAAJVQ",
+            // literals of chains that remove white space, found across it (the text is read as if it held none),
+            // with NULs too (read the long way when the chain also removes them), short and long
+            "1 union select * from information _schema . tables", "sys\tobjects", "w a i t f o r d e l a y '0:0:5'",
+            "<a style=\"background: u r l (javascript:alert(1))\">", "s\u0000r c d o c =x", "x\u0000link:h\u00a0ref=y", "t\u2003e\u2003m\u2003p\u2003d\u2003b",
+            "Regards, ".repeat(22) + "sys  \t objects" + " ok".repeat(200), "Words here ".repeat(30) + "temp" + " ".repeat(60) + "db" + " fine".repeat(80),
             // longer than the per-thread character buffer holds at first: it grows, the texts before stay
             "Lorem ipsum dolor+sit amet. ".repeat(400) + "' or '1'='1");
 

@@ -62,6 +62,32 @@ class PhraseMatcherTest {
         }
     }
 
+    @Test
+    void ignoringCharactersFindsWhatTheTextWithoutThemHolds() {
+        Random rnd = new Random(13);
+        java.util.function.IntPredicate blank = c -> c == ' ' || c == '\t' || c == '\u2003';
+        for (int round = 0; round < 500; round++) {
+            List<String> phrases = new ArrayList<>();
+            for (int i = 0; i < 1 + rnd.nextInt(30); i++) phrases.add(random(rnd, 1 + rnd.nextInt(12)));
+            if (rnd.nextBoolean()) phrases.add("a b"); // holds an ignored character: found in no text read without them
+            PhraseMatcher plain = new PhraseMatcher(phrases), ignoring = new PhraseMatcher(phrases, blank);
+            // Short and long texts (walked from four places), runs of ignored characters anywhere, long ones
+            // too: the walks' overlap into the next quarter counts only characters that are read.
+            StringBuilder text = new StringBuilder();
+            int length = rnd.nextBoolean() ? rnd.nextInt(PhraseMatcher.SPLIT_AT) : PhraseMatcher.SPLIT_AT + rnd.nextInt(900);
+            while (text.length() < length) {
+                text.append(random(rnd, 1 + rnd.nextInt(6)));
+                int run = rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(40) : rnd.nextInt(3);
+                for (int i = 0; i < run; i++) text.append(" \t\u2003".charAt(rnd.nextInt(3)));
+            }
+            String without = text.toString().replaceAll("[ \t\u2003]", "");
+            java.util.Set<Integer> expected = new java.util.TreeSet<>(), got = new java.util.TreeSet<>();
+            if (!without.isEmpty()) plain.forEach(without, (id, end) -> expected.add(id));
+            ignoring.forEachPresent(text.toString(), (id, end) -> got.add(id));
+            assertThat(got).as("phrases %s in %s", phrases, text).isEqualTo(expected);
+        }
+    }
+
     private static String random(Random rnd, int len) {
         StringBuilder sb = new StringBuilder();
         // Upper and lower case, a Latin-1 letter with its capital, a character in no phrase, and one beyond Latin-1.
