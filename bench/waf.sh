@@ -3,11 +3,12 @@
 # blocking) against Bastion with its rules off / at paranoia 1 / at paranoia 2 (api profile, blocking),
 # all in front of the same mock model, on a benign 640-byte chat JSON body and a benign 4 KB form body.
 #
-#   bench/waf.sh [--duration 15s] [--connections 32] [--rounds 1] [--no-install]
+#   bench/waf.sh [--duration 15s] [--connections 32] [--rounds 1] [--warmup 20s] [--no-install]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-duration=15s; connections=32; rounds=1; install=1; warmup=5s
+duration=15s; connections=32; rounds=1; install=1; warmup=20s
+bench_option() { case "$1" in --warmup) warmup="$2" ;; *) return 1 ;; esac; }
 parse_options "$@"
 need_packages wrk nginx
 if [ "$install" = 1 ] && [ ! -f /usr/lib/nginx/modules/ngx_http_modsecurity_module.so ]; then
