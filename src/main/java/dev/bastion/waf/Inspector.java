@@ -28,7 +28,7 @@ public final class Inspector {
     private final LiteralScan literals;
     /**
      * One automaton of the literals of the groups with few of them ({@code fewOnly}): a text only they read
-     * (the value without white space, or as received) is scanned by a table that stays in the cache, not by
+     * (the request line, a value as received) is scanned by a table that stays in the cache, not by
      * the one of all rules' literals. A text some other group reads too is scanned by that one, once.
      */
     private final LiteralScan fewLiterals;
