@@ -376,7 +376,6 @@ public final class Inspector {
         private char[] pool = POOLS.get();
         private int used;
         private final int[] from = new int[TEXTS], to = new int[TEXTS];
-        private final int[] lowerOf = new int[TEXTS]; // the slot of the text a text is the lower case of, or -1
         private final String[][] outputs = new String[TEXTS][TRANSFORMS];
         private final long[] outputSet = new long[TEXTS]; // per slot, which transformations' outputs are known
         private int distinct;
@@ -417,7 +416,6 @@ public final class Inspector {
             if (distinct == TEXTS) return -1;
             texts[distinct] = text;
             classes[distinct] = UNKNOWN;
-            lowerOf[distinct] = -1;
             from[distinct] = -1;
             outputSet[distinct] = 0;
             return distinct++;
@@ -459,11 +457,6 @@ public final class Inspector {
             long known = classesAt(i);
             if (t == Transform.URL_DECODE_REPEATED) {
                 out = decodedRepeatedly(in);
-            } else if (t == Transform.REMOVE_WHITESPACE && lowerOf[i] >= 0 && (known & CharClasses.NON_ASCII) == 0) {
-                // On ASCII, removing white space from a lower-cased text is lower-casing the text without its white
-                // space: computed that way, chains that lower-case before and after the removal share one text,
-                // scanned once (the automaton ignores case), instead of two that differ in case.
-                out = apply(Transform.LOWERCASE, apply(Transform.REMOVE_WHITESPACE, texts[lowerOf[i]]));
             } else {
                 out = t.apply(in, known);
             }
@@ -473,7 +466,6 @@ public final class Inspector {
                 // What the result holds follows from what the input held, for the transformations that only remove or lower-case.
                 int o = slot(out);
                 if (o >= 0 && classes[o] == UNKNOWN) classes[o] = t.resultClasses(known);
-                if (o >= 0 && t == Transform.LOWERCASE) lowerOf[o] = i;
             }
             return out;
         }
