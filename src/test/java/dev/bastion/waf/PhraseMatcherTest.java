@@ -25,8 +25,7 @@ class PhraseMatcherTest {
     void agreesWithANaiveSearchOnRandomPhrasesAndTexts() {
         Random rnd = new Random(7);
         for (int round = 0; round < 200; round++) {
-            List<String> phrases = new ArrayList<>();
-            for (int i = 0; i < 1 + rnd.nextInt(20); i++) phrases.add(random(rnd, 1 + rnd.nextInt(4)));
+            List<String> phrases = randomPhrases(rnd, 20, 4);
             if (round % 2 == 1) phrases.add("\u20ac" + random(rnd, 1)); // a character outside the table's ASCII part
             String text = random(rnd, rnd.nextInt(60));
             PhraseMatcher m = new PhraseMatcher(phrases);
@@ -45,8 +44,7 @@ class PhraseMatcherTest {
     void readingLongTextsFromFourPlacesFindsTheSamePhrases() {
         Random rnd = new Random(11);
         for (int round = 0; round < 300; round++) {
-            List<String> phrases = new ArrayList<>();
-            for (int i = 0; i < 1 + rnd.nextInt(30); i++) phrases.add(random(rnd, 1 + rnd.nextInt(12)));
+            List<String> phrases = randomPhrases(rnd, 30, 12);
             PhraseMatcher m = new PhraseMatcher(phrases);
             StringBuilder text = new StringBuilder(random(rnd, PhraseMatcher.SPLIT_AT + rnd.nextInt(700)));
             // Plant phrases across the quarter boundaries, where one walk hands over to the next.
@@ -67,8 +65,7 @@ class PhraseMatcherTest {
         Random rnd = new Random(13);
         java.util.function.IntPredicate blank = c -> c == ' ' || c == '\t' || c == '\u2003';
         for (int round = 0; round < 500; round++) {
-            List<String> phrases = new ArrayList<>();
-            for (int i = 0; i < 1 + rnd.nextInt(30); i++) phrases.add(random(rnd, 1 + rnd.nextInt(12)));
+            List<String> phrases = randomPhrases(rnd, 30, 12);
             if (rnd.nextBoolean()) phrases.add("a b"); // holds an ignored character: found in no text read without them
             PhraseMatcher plain = new PhraseMatcher(phrases), ignoring = new PhraseMatcher(phrases, blank);
             // Short and long texts (walked from four places), runs of ignored characters anywhere, long ones
@@ -86,6 +83,13 @@ class PhraseMatcherTest {
             ignoring.forEachPresent(text.toString(), (id, end) -> got.add(id));
             assertThat(got).as("phrases %s in %s", phrases, text).isEqualTo(expected);
         }
+    }
+
+    /** Up to {@code most} phrases of up to {@code longest} random characters (a list that can still grow). */
+    private static List<String> randomPhrases(Random rnd, int most, int longest) {
+        List<String> phrases = new ArrayList<>();
+        for (int i = 0; i < 1 + rnd.nextInt(most); i++) phrases.add(random(rnd, 1 + rnd.nextInt(longest)));
+        return phrases;
     }
 
     private static String random(Random rnd, int len) {
