@@ -82,7 +82,8 @@ public final class BudgetControl implements Control {
         LlmRequest req = ex.attribute(LlmRequest.class);
         if (req == null) {
             try {
-                req = LlmRequest.parse(api, ex.body(), counter);
+                if (ex.json() == null) throw new LlmRequest.Invalid("The request body is empty; a JSON object is expected.");
+                req = LlmRequest.parse(api, ex.json().tree(), counter);
             } catch (LlmRequest.Invalid e) {
                 return new Verdict.Deny(400, "invalid_llm_request", e.getMessage()).future();
             }
@@ -105,8 +106,8 @@ public final class BudgetControl implements Control {
         return ledger.reserve(accounts, estimate).map(res -> {
             if (res == FailoverLedger.UNAVAILABLE) return UNAVAILABLE;
             if (!res.granted()) return refuse(res, request, now);
-            Buffer withUsage = request.requestUsage();
-            if (withUsage != null) ex.body(withUsage);
+            // Only the provider sees this: the controls after this one read the request as the client sent it.
+            if (request.needsUsageReport()) ex.json().beforeSend(LlmRequest::includeUsage);
             ex.addResponseMeter(new Settlement(res, request, price));
             return Verdict.ALLOW;
         });

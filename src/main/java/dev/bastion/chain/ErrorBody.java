@@ -1,6 +1,5 @@
 package dev.bastion.chain;
 
-import dev.bastion.observe.Json;
 
 /**
  * The one error shape (E5): {@code {"error":{"code","message","request_id"}}}. The code is a stable

@@ -6,8 +6,9 @@ import io.vertx.core.http.HttpMethod;
 import java.util.Objects;
 
 /**
- * One request on its way through the chain: what arrived (method, normalised path, headers, client IP),
- * what controls established (identity), and what happened (status, bytes, timings) for the record step.
+ * One request on its way through the chain: what arrived (method, path, headers, client IP, body), what
+ * controls established (the decoded path, identity, the parsed body), and what happened (status, bytes,
+ * per-step timings, which step refused it) for the record step.
  * Built by the server per request; tests build one with {@link #builder()}, no mocks needed.
  * Confined to one event loop, so it is not thread-safe.
  */
@@ -15,17 +16,25 @@ public final class Exchange {
     private final String requestId;
     private final String clientIp;
     private final HttpMethod method;
-    private final String path;
+    private final String rawPath;
+    private String path;
     private final String rawQuery;
     private final String host;
     private final MultiMap headers;
     private final long startNanos;
+    private final boolean secure;
+    private final String protocol;
     private MultiMap responseHeaders;
 
     private String routeId;
     private Identity identity;
     private Buffer body;
+    private JsonBody json;
     private int status;
+    private String refusedBy;
+    private String[] stepNames;
+    private long[] stepNanos;
+    private int steps;
     private String errorCode;
     private long bytesSent;
     private long upstreamNanos = -1;
@@ -39,11 +48,14 @@ public final class Exchange {
         this.requestId = Objects.requireNonNull(b.requestId, "requestId");
         this.clientIp = Objects.requireNonNull(b.clientIp, "clientIp");
         this.method = Objects.requireNonNull(b.method, "method");
-        this.path = Objects.requireNonNull(b.path, "path");
+        this.rawPath = Objects.requireNonNull(b.rawPath != null ? b.rawPath : b.path, "rawPath");
+        this.path = b.path;
         this.rawQuery = b.rawQuery;
         this.host = b.host;
         this.headers = b.headers == null ? MultiMap.caseInsensitiveMultiMap() : b.headers;
         this.startNanos = b.startNanos == 0 ? System.nanoTime() : b.startNanos;
+        this.secure = b.secure;
+        this.protocol = b.protocol;
         this.routeId = b.routeId;
         this.identity = b.identity;
         this.body = b.body;
@@ -57,8 +69,14 @@ public final class Exchange {
     /** Canonical text of the client's IP (after trusted-proxy resolution). */
     public String clientIp() { return clientIp; }
     public HttpMethod method() { return method; }
-    /** The normalised request path (no dot segments, no encoded slashes). */
+    /**
+     * The decoded request path routes match (no dot segments, no encoded slashes); null until the edge's
+     * path check accepted it.
+     */
     public String path() { return path; }
+    public void path(String decoded) { this.path = decoded; }
+    /** The path as received (without query or fragment): what is forwarded once the decoded form was accepted. */
+    public String rawPath() { return rawPath; }
     /** The query string as received, without '?', or null. */
     public String rawQuery() { return rawQuery; }
     /** Host name the request was for, lower case, without port; may be null. */
@@ -66,6 +84,10 @@ public final class Exchange {
     /** Request headers as received. Controls read them; the forwarder decides what goes upstream. */
     public MultiMap headers() { return headers; }
     public long startNanos() { return startNanos; }
+    /** Whether the client reached Bastion over TLS (here, or at a trusted proxy that says so). */
+    public boolean secure() { return secure; }
+    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    public String protocol() { return protocol; }
     /** Headers controls want on the response, success or denial (e.g. rate-limit state). */
     public MultiMap responseHeaders() {
         if (responseHeaders == null) responseHeaders = MultiMap.caseInsensitiveMultiMap();
@@ -82,9 +104,45 @@ public final class Exchange {
     public Identity identity() { return identity; }
     public void identity(Identity identity) { this.identity = identity; }
 
-    /** The complete request body once read; null before, or when there was none. */
+    /** The complete request body as received, once read; null before, or when there was none. */
     public Buffer body() { return body; }
-    public void body(Buffer body) { this.body = body; }
+    public void body(Buffer body) {
+        this.body = body;
+        this.json = null;
+    }
+
+    /** The body as JSON, parsed once for every control that reads it; null when there is no body. */
+    public JsonBody json() {
+        if (json == null && body != null && body.length() > 0) json = new JsonBody(body);
+        return json;
+    }
+
+    /** The body to forward: as received, or serialised once if a control changed its JSON. */
+    public Buffer outboundBody() {
+        return json == null ? body : json.toSend();
+    }
+
+    /** The step that refused the exchange (a control's name, or the runner's {@code route}, {@code body}, {@code forward}); else null. */
+    public String refusedBy() { return refusedBy; }
+    public void refusedBy(String step) { this.refusedBy = step; }
+
+    /** Records how long a step took (the runner calls this once per step that ran). */
+    public void stepTime(String step, long nanos) {
+        if (stepNames == null) {
+            stepNames = new String[8];
+            stepNanos = new long[8];
+        } else if (steps == stepNames.length) {
+            stepNames = java.util.Arrays.copyOf(stepNames, steps * 2);
+            stepNanos = java.util.Arrays.copyOf(stepNanos, steps * 2);
+        }
+        stepNames[steps] = step;
+        stepNanos[steps++] = nanos;
+    }
+
+    /** How many steps were timed. */
+    public int steps() { return steps; }
+    public String stepName(int i) { return stepNames[i]; }
+    public long stepNanos(int i) { return stepNanos[i]; }
 
     public int status() { return status; }
     public void status(int status) { this.status = status; }
@@ -152,7 +210,7 @@ public final class Exchange {
         return logFields == null ? java.util.Map.of() : logFields;
     }
 
-    /** A per-exchange value shared between controls (e.g. the parsed LLM request). */
+    /** A per-exchange value shared between controls (e.g. the LLM request's accounting), keyed by its type. */
     @SuppressWarnings("unchecked")
     public <T> T attribute(Class<T> key) {
         return attributes == null ? null : (T) attributes.get(key);
@@ -168,7 +226,10 @@ public final class Exchange {
         private String clientIp = "127.0.0.1";
         private HttpMethod method = HttpMethod.GET;
         private String path = "/";
+        private String rawPath;
         private String rawQuery;
+        private boolean secure;
+        private String protocol = "HTTP/1.1";
         private String host;
         private MultiMap headers;
         private long startNanos;
@@ -179,7 +240,11 @@ public final class Exchange {
         public Builder requestId(String v) { requestId = v; return this; }
         public Builder clientIp(String v) { clientIp = v; return this; }
         public Builder method(HttpMethod v) { method = v; return this; }
+        /** The decoded path; the raw path is the same unless set. */
         public Builder path(String v) { path = v; return this; }
+        public Builder rawPath(String v) { rawPath = v; return this; }
+        public Builder secure(boolean v) { secure = v; return this; }
+        public Builder protocol(String v) { protocol = v; return this; }
         public Builder rawQuery(String v) { rawQuery = v; return this; }
         public Builder host(String v) { host = v; return this; }
         public Builder headers(MultiMap v) { headers = v; return this; }

@@ -25,6 +25,15 @@ public interface ResponseFilter {
         return null;
     }
 
+    /**
+     * Whether this filter reads the body's content (a meter, a guardrail): the upstream is then asked for an
+     * uncompressed answer, since a compressed one cannot be read. A filter that only passes bytes on (a
+     * capture for replay) returns false, and the client's own {@code Accept-Encoding} goes upstream.
+     */
+    default boolean readsBody() {
+        return true;
+    }
+
     /** The exchange ended without a complete body (stream cut, client gone, upstream error). */
     default void onAbort() {}
 

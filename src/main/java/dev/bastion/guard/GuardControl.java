@@ -1,7 +1,6 @@
 package dev.bastion.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
@@ -12,10 +11,10 @@ import dev.bastion.config.ClassifierConfig;
 import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.detect.Finding;
+import dev.bastion.llm.LlmRequest;
 import dev.bastion.llm.PromptText;
 import dev.bastion.llm.TokenCounter;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,8 +26,6 @@ import java.util.function.Function;
  * or lets it pass — recording every decision that is not a plain pass as types, counts and a score.
  */
 final class GuardControl implements Control {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String routeId;
     private final LlmApi api;
     private final Function<Identity, Guard> policyFor;
@@ -60,22 +57,20 @@ final class GuardControl implements Control {
 
     @Override
     public Future<Verdict> check(Exchange ex) {
-        JsonNode body;
-        try {
-            body = ex.body() == null || ex.body().length() == 0 ? null : JSON.readTree(ex.body().getBytes());
-        } catch (java.io.IOException e) {
-            body = null;
-        }
+        // The exchange's one parse of the body, shared with the budget and request inspection; redaction edits it in place.
+        JsonNode body = ex.json() == null ? null : ex.json().tree();
         if (body == null || !body.isObject()) {
             return new Verdict.Deny(400, "invalid_llm_request", "The request body must be a JSON object.").future();
         }
         Guard guard = policyFor.apply(ex.identity());
         List<PromptText.Segment> segments = PromptText.of(api, body);
-        Verdict.Deny outOfBounds = RequestCaps.check(guard.policy(), api, (ObjectNode) body, segments, counter);
+        LlmRequest counted = ex.attribute(LlmRequest.class); // the budget's, when it counted the prompt already
+        Verdict.Deny outOfBounds = RequestCaps.check(guard.policy(), api, (ObjectNode) body, segments, counter,
+                counted == null ? null : counted.promptTokens());
         if (outOfBounds != null) return outOfBounds.future();
         Inspection ins = guard.inspect(segments);
         if (ins.action() == Action.BLOCK) {
-            decisions.record(ex, routeId, ins, null, Action.BLOCK);
+            decisions.record(ex, ins, null, Action.BLOCK);
             return refuse(ins).future();
         }
         boolean changed = RequestCaps.capCompletion(guard.policy(), api, (ObjectNode) body);
@@ -91,15 +86,9 @@ final class GuardControl implements Control {
             }
             if (modelText != null) modelText.append(modelText.isEmpty() ? "" : "\n").append(text);
         }
-        if (changed) {
-            try {
-                ex.body(Buffer.buffer(JSON.writeValueAsBytes(body)));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                return Future.failedFuture(e); // cannot happen for a tree just parsed; a fault, never a pass
-            }
-        }
+        if (changed) ex.json().changed(); // serialised once, by the forward step
         if (modelText == null || modelText.isEmpty()) {
-            decisions.record(ex, routeId, ins, null, ins.action());
+            decisions.record(ex, ins, null, ins.action());
             guardAnswer(ex, guard, names);
             return Verdict.ALLOWED;
         }
@@ -110,7 +99,7 @@ final class GuardControl implements Control {
                 : guard.classifier().classify(modelText.toString(), ex.requestId());
         return judged.map(verdict -> {
             Action said = verdict.action(c);
-            decisions.record(ex, routeId, ins, verdict, said.strength() > ins.action().strength() ? said : ins.action());
+            decisions.record(ex, ins, verdict, said.strength() > ins.action().strength() ? said : ins.action());
             if (said == Action.BLOCK) return refuse(verdict, c);
             guardAnswer(ex, guard, names);
             return Verdict.ALLOW;
@@ -132,15 +121,15 @@ final class GuardControl implements Control {
     }
 
     /**
-     * Inspects the answer on its way back (and puts this request's pseudonyms back into it). The upstream
-     * is asked for an uncompressed answer, since a compressed one cannot be inspected and is refused.
+     * Inspects the answer on its way back (and puts this request's pseudonyms back into it). The filter reads
+     * the body, so the forward step asks the upstream for an uncompressed answer; a compressed one cannot be
+     * inspected and is refused.
      */
     private void guardAnswer(Exchange ex, Guard guard, Pseudonyms names) {
         if (api == LlmApi.EMBEDDINGS || (!guard.guardsOutput() && names.isEmpty())) return; // vectors carry no text
-        ex.headers().set("Accept-Encoding", "identity");
         AnswerGuard answer = new AnswerGuard(ex, api, guard, names);
         ex.addResponseFilter(answer);
-        ex.onFinish(() -> decisions.recordAnswer(ex, routeId, answer));
+        ex.onFinish(() -> decisions.recordAnswer(ex, answer));
     }
 
     /** The reason a blocked request gets: secrets first (the most urgent to fix), then PII, then injection. */

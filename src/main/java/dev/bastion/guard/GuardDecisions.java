@@ -5,9 +5,11 @@ import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.observe.AuditLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Guardrail decisions, recorded as decisions and never as content (G7, O1): every decision other than a
@@ -20,26 +22,75 @@ import java.util.Map;
  */
 final class GuardDecisions {
     private final AuditLog audit;
-    private final MeterRegistry registry;
+    private final Meters meters;
+    private final String routeId;
+    private final EnumMap<Action, Counter> decisions = new EnumMap<>(Action.class);
+    private final EnumMap<Action, Counter> answerDecisions = new EnumMap<>(Action.class);
+    private final Counter classifierOk;
+    private final EnumMap<ClassifierVerdict.Failure, Counter> classifierFailures = new EnumMap<>(ClassifierVerdict.Failure.class);
 
-    GuardDecisions(AuditLog audit, MeterRegistry registry) {
+    /**
+     * The counters one route's decisions go to, made once, when its control is built.
+     *
+     * @param classified whether a classifier may be called on this route (its counters exist only then)
+     */
+    GuardDecisions(AuditLog audit, Meters meters, String routeId, boolean classified) {
         this.audit = audit;
-        this.registry = registry;
+        this.meters = meters;
+        this.routeId = routeId;
+        for (Action a : Action.values()) {
+            decisions.put(a, meters.counter("bastion.guard.decisions", "Guardrail decisions by route and action", "route", routeId, "action", name(a)));
+            answerDecisions.put(a, meters.counter("bastion.guard.answer.decisions", "Guardrail decisions on answers by route and action", "route", routeId,
+                    "action", name(a)));
+        }
+        classifierOk = !classified ? null
+                : meters.counter("bastion.guard.classifier.calls", "Classifier calls by route and result", "route", routeId, "result", "ok");
+        for (ClassifierVerdict.Failure f : classified ? ClassifierVerdict.Failure.values() : new ClassifierVerdict.Failure[0]) {
+            classifierFailures.put(f, meters.counter("bastion.guard.classifier.calls", "Classifier calls by route and result", "route", routeId,
+                    "result", f.code()));
+        }
+    }
+
+    /**
+     * The finding counters, by entity type and action, shared by every route: made on a type's first finding
+     * (types come from the configured detectors and patterns, a bounded set), then only incremented.
+     */
+    static final class Meters {
+        private final MeterRegistry registry;
+        private final ConcurrentHashMap<String, Counter[]> findings = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Counter[]> answerFindings = new ConcurrentHashMap<>();
+
+        Meters(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        Counter counter(String name, String description, String k1, String v1, String k2, String v2) {
+            return Counter.builder(name).description(description).tag(k1, v1).tag(k2, v2).register(registry);
+        }
+
+        Counter finding(String type, Action a) {
+            return findings.computeIfAbsent(type, t -> byAction("bastion.guard.findings", "Guardrail findings by entity type and action", t))[a.ordinal()];
+        }
+
+        Counter answerFinding(String type, Action a) {
+            return answerFindings.computeIfAbsent(type, t -> byAction("bastion.guard.answer.findings", "Guardrail findings in answers by entity type and action", t))[a.ordinal()];
+        }
+
+        private Counter[] byAction(String name, String description, String type) {
+            Counter[] out = new Counter[Action.values().length];
+            for (Action a : Action.values()) out[a.ordinal()] = counter(name, description, "type", type, "action", name(a));
+            return out;
+        }
     }
 
     /**
      * @param verdict the classifier's, or null when none was called
      * @param action  the decision: the strongest of the detectors' and the classifier's
      */
-    void record(Exchange ex, String routeId, Inspection ins, ClassifierVerdict verdict, Action action) {
-        counter("bastion.guard.decisions", "Guardrail decisions by route and action", "route", routeId, "action", name(action)).increment();
-        for (Inspection.Found f : ins.found()) {
-            counter("bastion.guard.findings", "Guardrail findings by entity type and action", "type", f.finding().type(), "action", name(f.action())).increment();
-        }
-        if (verdict != null) {
-            counter("bastion.guard.classifier.calls", "Classifier calls by route and result", "route", routeId,
-                    "result", verdict.failed() ? verdict.failure().code() : "ok").increment();
-        }
+    void record(Exchange ex, Inspection ins, ClassifierVerdict verdict, Action action) {
+        decisions.get(action).increment();
+        for (Inspection.Found f : ins.found()) meters.finding(f.finding().type(), f.action()).increment();
+        if (verdict != null) (verdict.failed() ? classifierFailures.get(verdict.failure()) : classifierOk).increment();
         if (action == Action.ALLOW) return;
         Map<String, Object> decision = new LinkedHashMap<>();
         decision.put("action", name(action));
@@ -72,15 +123,12 @@ final class GuardDecisions {
      * and counts, whether the answer was streamed and stopped, and how many bytes the client had received
      * by then — so the record says exactly what was delivered.
      */
-    void recordAnswer(Exchange ex, String routeId, AnswerGuard answer) {
+    void recordAnswer(Exchange ex, AnswerGuard answer) {
         AnswerRecord r = answer.record();
         if (r.isEmpty() && !answer.stopped()) return;
         Action action = answer.stopped() ? Action.BLOCK : r.action();
-        counter("bastion.guard.answer.decisions", "Guardrail decisions on answers by route and action", "route", routeId, "action", name(action)).increment();
-        for (var e : r.counts().entrySet()) {
-            Counter.builder("bastion.guard.answer.findings").description("Guardrail findings in answers by entity type and action")
-                    .tag("type", e.getKey()).tag("action", name(r.actions().get(e.getKey()))).register(registry).increment(e.getValue());
-        }
+        answerDecisions.get(action).increment();
+        for (var e : r.counts().entrySet()) meters.answerFinding(e.getKey(), r.actions().get(e.getKey())).increment(e.getValue());
         Map<String, Object> decision = new LinkedHashMap<>();
         decision.put("action", name(action));
         decision.put("entities", r.counts());
@@ -93,10 +141,6 @@ final class GuardDecisions {
         if (answer.stopped() && ex.errorCode() != null) decision.put("reason", ex.errorCode());
         ex.logField("guard_answer", decision);
         if (answer.stopped()) audit.event("guard.answer", event(ex, routeId, decision));
-    }
-
-    private Counter counter(String name, String description, String k1, String v1, String k2, String v2) {
-        return Counter.builder(name).description(description).tag(k1, v1).tag(k2, v2).register(registry);
     }
 
     static String name(Action a) {

@@ -7,6 +7,7 @@ import dev.bastion.config.ConfigException;
 import dev.bastion.config.GuardConfig;
 import dev.bastion.config.GuardPolicy;
 import dev.bastion.config.RouteConfig;
+import dev.bastion.egress.OutboundConnector;
 import dev.bastion.llm.TokenCounter;
 import dev.bastion.observe.AuditLog;
 import dev.bastion.secrets.Secret;
@@ -22,15 +23,15 @@ import java.util.Map;
 public final class GuardsRuntime {
     private final Map<String, Guard> guards;
     private final Map<String, String> orgs;
-    private final GuardDecisions decisions;
+    private final AuditLog audit;
+    private final GuardDecisions.Meters meters;
     private final TokenCounter counter = new TokenCounter();
-    private final List<HttpClassifier> classifiers;
 
-    private GuardsRuntime(Map<String, Guard> guards, Map<String, String> orgs, GuardDecisions decisions, List<HttpClassifier> classifiers) {
-        this.classifiers = classifiers;
+    private GuardsRuntime(Map<String, Guard> guards, Map<String, String> orgs, AuditLog audit, GuardDecisions.Meters meters) {
         this.guards = guards;
         this.orgs = orgs;
-        this.decisions = decisions;
+        this.audit = audit;
+        this.meters = meters;
     }
 
     /**
@@ -38,23 +39,16 @@ public final class GuardsRuntime {
      *
      * @throws SecretResolver.SecretException when a classifier's api_key cannot be resolved
      */
-    public static GuardsRuntime create(Vertx vertx, GuardConfig config, SecretResolver secrets, AuditLog audit, MeterRegistry registry) {
+    public static GuardsRuntime create(Vertx vertx, OutboundConnector connector, GuardConfig config, SecretResolver secrets, AuditLog audit, MeterRegistry registry) {
         Map<String, Guard> guards = build(config);
-        List<HttpClassifier> classifiers = new ArrayList<>();
         for (var e : guards.entrySet()) {
             ClassifierConfig c = e.getValue().policy().classifier();
             if (c == null) continue;
             Secret key = c.apiKey() == null ? null : secrets.resolve(c.apiKey(), "guard.policies." + e.getKey() + ".classifier.api_key");
-            HttpClassifier classifier = new HttpClassifier(vertx, c, key);
-            classifiers.add(classifier);
+            HttpClassifier classifier = new HttpClassifier(vertx, connector, c, key);
             e.setValue(e.getValue().withClassifier(classifier));
         }
-        return new GuardsRuntime(guards, config.orgs(), new GuardDecisions(audit, registry), classifiers);
-    }
-
-    /** Closes the classifiers' connections. */
-    public void close() {
-        for (HttpClassifier c : classifiers) c.close();
+        return new GuardsRuntime(guards, config.orgs(), audit, new GuardDecisions.Meters(registry));
     }
 
     /** Every policy, checked: unknown entity types and invalid patterns are config errors with their path. */
@@ -78,7 +72,8 @@ public final class GuardsRuntime {
     public Control forRoute(RouteConfig route) {
         if (route.llm() == null || GuardConfig.OFF.equals(route.guard())) return null;
         Guard routeGuard = guards.get(route.guard());
-        return new GuardControl(route.id(), route.llm(), identity -> policyFor(identity, routeGuard), decisions, counter);
+        return new GuardControl(route.id(), route.llm(), identity -> policyFor(identity, routeGuard),
+                new GuardDecisions(audit, meters, route.id(), guards.values().stream().anyMatch(g -> g.classifier() != null)), counter);
     }
 
     private Guard policyFor(Identity identity, Guard routeGuard) {

@@ -7,19 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.config.ClassifierConfig;
+import dev.bastion.egress.ClientProfile;
+import dev.bastion.egress.Destination;
+import dev.bastion.egress.OutboundConnector;
 import dev.bastion.guard.ClassifierVerdict.Failure;
 import dev.bastion.secrets.Secret;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Classifier} behind an HTTP endpoint, in one of two wire formats ({@code bastion} or
  * {@code openai_moderation}, see {@link ClassifierConfig}). The URL comes only from config. One pooled
- * keep-alive client, shared by all event loops; every call has one deadline, {@code timeout}, for
+ * keep-alive pool per event loop, through the {@link OutboundConnector}; every call has one deadline, {@code timeout}, for
  * connecting, sending and reading the whole answer. Redirects are never followed (a redirect would let
  * whoever answers choose where the text goes next). Answers are read up to 64 KiB.
  *
@@ -55,8 +54,9 @@ public final class HttpClassifier implements Classifier {
 
     private final Vertx vertx;
     private final ClassifierConfig config;
-    private final HttpClientAgent client;
-    private final String host;
+    private final OutboundConnector connector;
+    private final Destination destination;
+    private final ClientProfile profile;
     private final String authorization;
 
     /**
@@ -64,7 +64,7 @@ public final class HttpClassifier implements Classifier {
      *               null exactly when the config names none
      * @throws IllegalArgumentException when the key and the config disagree, or the key cannot be a header value
      */
-    public HttpClassifier(Vertx vertx, ClassifierConfig config, Secret apiKey) {
+    public HttpClassifier(Vertx vertx, OutboundConnector connector, ClassifierConfig config, Secret apiKey) {
         if ((config.apiKey() == null) != (apiKey == null)) {
             throw new IllegalArgumentException("api_key: " + (apiKey == null ? "configured but not resolved" : "resolved but not configured"));
         }
@@ -74,23 +74,13 @@ public final class HttpClassifier implements Classifier {
         }
         this.vertx = vertx;
         this.config = config;
-        this.host = config.url().getHost();
+        this.connector = connector;
+        this.destination = Destination.of(config.url());
         this.authorization = apiKey == null ? null : "Bearer " + apiKey.reveal();
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
-        HttpClientOptions options = new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setKeepAlive(true)
-                // Shorter than the usual server-side idle timeouts (Node's 5 s), so a pooled connection is not
-                // reused in the instant the server closes it, which would fail a call as unreachable.
-                .setKeepAliveTimeout(4)
-                .setPipelining(false)
-                .setConnectTimeout(timeoutMs)
-                .setDecompressionSupported(false)
-                .setMaxHeaderSize(16 * 1024)
-                .setSsl(config.tls())
-                .setVerifyHost(true)
-                .setTrustAll(false);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(64));
+        // Keep-alive shorter than the usual server-side idle timeouts (Node's 5 s), so a pooled connection is not
+        // reused in the instant the server closes it, which would fail a call as unreachable.
+        this.profile = new ClientProfile("classifier:" + destination.authority(), config.timeout(), 64, java.time.Duration.ofSeconds(4),
+                16 * 1024, false);
     }
 
     public ClassifierConfig config() {
@@ -103,11 +93,7 @@ public final class HttpClassifier implements Classifier {
         Buffer body = requestBody(text == null ? "" : text, requestId);
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setHost(host)
-                .setPort(config.port())
-                .setSsl(config.tls())
                 .setURI(config.path())
-                .setFollowRedirects(false)
                 // Also bounds the wait for a pooled connection; the whole call is bounded by the timer below.
                 .setConnectTimeout(config.timeout().toMillis())
                 .putHeader("Content-Type", "application/json")
@@ -116,7 +102,7 @@ public final class HttpClassifier implements Classifier {
         // One timer for the whole call: the request's idle timeout would restart on every byte, so a trickling
         // answer could hold the request for longer than the timeout.
         call.timer = vertx.setTimer(config.timeout().toMillis(), id -> call.finish(ClassifierVerdict.failed(Failure.TIMEOUT)));
-        client.request(options).onComplete(ar -> {
+        connector.request(destination, profile, options).onComplete(ar -> {
             if (ar.failed()) {
                 call.finish(ClassifierVerdict.failed(beforeResponse(ar.cause())));
                 return;
@@ -290,9 +276,6 @@ public final class HttpClassifier implements Classifier {
         return false;
     }
 
-    public Future<Void> close() {
-        return client.close();
-    }
 
     /** One call: resolved once, by whichever comes first — the answer, a failure or the deadline. */
     private final class Call {
@@ -324,7 +307,7 @@ public final class HttpClassifier implements Classifier {
             HttpClientRequest req = request.get();
             if (v.failed()) {
                 // Logged before the caller hears of it, so the line is there by the time the decision is.
-                log.warn("classifier call failed: {} (host {}, request {})", v.failure().code(), host, requestId);
+                log.warn("classifier call failed: {} (host {}, request {})", v.failure().code(), destination.host(), requestId);
                 // A failed call's connection is closed rather than drained: the rest of the answer is of no use.
                 if (req != null) req.reset();
             }

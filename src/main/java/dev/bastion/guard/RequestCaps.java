@@ -19,8 +19,12 @@ import java.util.TreeSet;
 final class RequestCaps {
     private RequestCaps() {}
 
-    /** A refusal, or null when the request is within the policy. */
-    static Verdict.Deny check(GuardPolicy p, LlmApi api, ObjectNode body, List<PromptText.Segment> text, TokenCounter counter) {
+    /**
+     * A refusal, or null when the request is within the policy.
+     *
+     * @param promptTokens the prompt's tokens when already counted (by the budget), else null
+     */
+    static Verdict.Deny check(GuardPolicy p, LlmApi api, ObjectNode body, List<PromptText.Segment> text, TokenCounter counter, Integer promptTokens) {
         String model = body.path("model").asText(null);
         if (p.models() != null && (model == null || !p.models().contains(model))) {
             return new Verdict.Deny(403, "model_not_allowed", "This route does not allow " + (model == null ? "requests without a model" : "the model '" + safe(model) + "'")
@@ -45,7 +49,7 @@ final class RequestCaps {
             if (chars > p.maxInputChars()) return new Verdict.Deny(400, "input_too_long", "The input is " + chars + " characters; this route accepts at most " + p.maxInputChars() + ".");
         }
         if (p.maxInputTokens() != null) {
-            int tokens = switch (api) {
+            int tokens = promptTokens != null ? promptTokens : switch (api) {
                 case CHAT -> counter.chatPrompt(model, body.get("messages"), body.has("tools") ? body.get("tools") : body.get("functions"));
                 case COMPLETIONS -> counter.prompt(model, body.get("prompt"));
                 case EMBEDDINGS -> counter.prompt(model, body.get("input"));

@@ -1,6 +1,5 @@
 package dev.bastion.llm;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,15 +7,16 @@ import dev.bastion.config.RouteConfig.LlmApi;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * An OpenAI-compatible request as the budget (and later the guardrails) see it: which model, how many
- * prompt tokens, how many completion tokens it may produce at most, and whether it streams.
+ * An OpenAI-compatible request as the budget sees it: which model, how many prompt tokens, how many
+ * completion tokens it may produce at most, and whether it streams. Read from the exchange's one parse of
+ * the body, which the other controls share.
  *
  * @param promptTokens      counted with the model's encoding ({@link TokenCounter})
  * @param maxTokens         {@code max_completion_tokens} / {@code max_tokens} when given; else null
  * @param choices           completions generated at once ({@code n}, or {@code best_of} for completions)
  * @param stream            whether the response is an SSE stream
  * @param clientWantsUsage  the client itself asked for {@code stream_options.include_usage}
- * @param json              the parsed body (changed only through {@link #requestUsage()})
+ * @param json              the parsed body
  */
 public record LlmRequest(LlmApi api, String model, int promptTokens, Integer maxTokens, int choices, boolean stream,
                          boolean clientWantsUsage, ObjectNode json) {
@@ -39,7 +39,13 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
         } catch (java.io.IOException e) { // JacksonException included
             throw new Invalid("The request body is not valid JSON.");
         }
-        if (root == null || !root.isObject()) throw new Invalid("The request body must be a JSON object.");
+        return parse(api, root, counter);
+    }
+
+    /** @param root the body already parsed (the exchange's shared tree); null when it was not JSON */
+    public static LlmRequest parse(LlmApi api, JsonNode root, TokenCounter counter) throws Invalid {
+        if (root == null) throw new Invalid("The request body is not valid JSON.");
+        if (!root.isObject()) throw new Invalid("The request body must be a JSON object.");
         ObjectNode json = (ObjectNode) root;
         JsonNode modelNode = json.get("model");
         if (modelNode == null || !modelNode.isTextual() || modelNode.asText().isBlank() || modelNode.asText().length() > 256) {
@@ -79,21 +85,16 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
         return new LlmRequest(api, model, prompt, maxTokens, choices, stream, wantsUsage, json);
     }
 
-    /**
-     * The body with {@code stream_options.include_usage: true} added, so the provider reports the
-     * stream's real usage; null when nothing needs changing (not streaming, or the client asked already).
-     */
-    public Buffer requestUsage() {
-        if (!stream || clientWantsUsage) return null;
-        ObjectNode copy = json.deepCopy();
-        JsonNode options = copy.get("stream_options");
-        ObjectNode o = options != null && options.isObject() ? (ObjectNode) options : copy.putObject("stream_options");
+    /** Whether the provider must be asked to report the stream's usage (the client did not ask already). */
+    public boolean needsUsageReport() {
+        return stream && !clientWantsUsage;
+    }
+
+    /** Adds {@code stream_options.include_usage: true}, keeping the client's other stream options. */
+    public static void includeUsage(ObjectNode body) {
+        JsonNode options = body.get("stream_options");
+        ObjectNode o = options != null && options.isObject() ? (ObjectNode) options : body.putObject("stream_options");
         o.put("include_usage", true);
-        try {
-            return Buffer.buffer(MAPPER.writeValueAsBytes(copy));
-        } catch (JacksonException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static boolean bool(ObjectNode json, String field) throws Invalid {

@@ -1,7 +1,9 @@
 package dev.bastion.observe;
 
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.ExchangeListener;
 import dev.bastion.chain.Identity;
+import dev.bastion.chain.Json;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -11,7 +13,7 @@ import java.util.function.Consumer;
  * token: only the fields below are written. Lines go to a sink, by default an {@link AccessLogWriter}
  * on stdout.
  */
-public final class AccessLog {
+public final class AccessLog implements ExchangeListener {
     private final boolean enabled;
     private final Consumer<String> sink;
 
@@ -20,7 +22,8 @@ public final class AccessLog {
         this.sink = sink;
     }
 
-    public void record(Exchange ex, long endNanos) {
+    @Override
+    public void finished(Exchange ex, long endNanos) {
         if (enabled) sink.accept(line(ex, endNanos));
     }
 
@@ -51,6 +54,19 @@ public final class AccessLog {
         if (ex.upstreamNanos() < 0) sb.append("null");
         else millis(sb, ex.upstreamNanos());
         sb.append(",\"bytes\":").append(ex.bytesSent());
+        if (ex.refusedBy() != null) {
+            sb.append(",\"refused_by\":");
+            Json.string(sb, ex.refusedBy());
+        }
+        if (ex.steps() > 0) {
+            // Each step's time in microseconds, in the order they ran: where a slow request spent its time.
+            sb.append(",\"steps_us\":{");
+            for (int i = 0; i < ex.steps(); i++) {
+                if (i > 0) sb.append(',');
+                Json.string(sb, ex.stepName(i)).append(':').append(ex.stepNanos(i) / 1000);
+            }
+            sb.append('}');
+        }
         for (var f : ex.logFields().entrySet()) {
             sb.append(',');
             Json.string(sb, f.getKey()).append(':');

@@ -8,6 +8,7 @@ import dev.bastion.authz.RequireControl;
 import dev.bastion.chain.Chain;
 import dev.bastion.chain.Control;
 import dev.bastion.config.RouteConfig;
+import dev.bastion.edge.RequestShapeControl;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,34 +18,22 @@ import java.util.List;
  * Deny by default: a non-public route always gets an authenticate control.
  */
 final class ChainAssembler {
-    /** The controls of one route, split where the first body-reading control starts. */
-    record Assembled(Chain beforeBody, Chain afterBody) {}
-
     private final Services services;
 
     ChainAssembler(Services services) {
         this.services = services;
     }
 
-    Assembled assemble(RouteConfig route) {
+    /** The route's chain; {@code maxBodyBytes} is the cap its shape check and body read enforce. */
+    Chain assemble(RouteConfig route, long maxBodyBytes) {
         List<Control> controls = new ArrayList<>();
+        controls.add(new RequestShapeControl(maxBodyBytes, route.contentTypes()));
+        Control perIp = services.limits.perIp();
+        if (perIp != null) controls.add(perIp);
         if (!route.publicRoute()) {
-            List<Authenticator> authenticators = new ArrayList<>();
-            for (RouteConfig.AuthMethod m : route.auth().methods()) {
-                authenticators.add(switch (m) {
-                    case API_KEY -> services.apiKeys;
-                    case JWT -> new JwtAuthenticator(services.idp, services.users, services.tokenCache, services.config.tokens().issuer(),
-                            route.auth().issuers());
-                    case BASTION_TOKEN -> new BastionTokenAuthenticator(services.config.tokens().issuer(), services.signingKeys::published,
-                            services.tokenCache, route.auth().audiences().isEmpty() ? List.of(services.config.tokens().audience()) : route.auth().audiences(),
-                            services.clock);
-                });
-            }
-            controls.add(new AuthenticateControl(authenticators, services.revocations));
+            controls.add(new AuthenticateControl(authenticators(route.auth()), services.revocations));
             if (!route.require().isEmpty()) controls.add(new RequireControl(route.require()));
         }
-        Control perIp = services.limits.perIp();
-        if (perIp != null) controls.addFirst(perIp);
         controls.addAll(services.limits.forRoute(route));
         // Idempotency before the budget: a replay is answered without reserving anything.
         Control idempotency = services.idempotency.forRoute(route);
@@ -53,15 +42,26 @@ final class ChainAssembler {
         if (budget != null) controls.add(budget);
         if (services.waf != null && route.waf().enabled()) {
             controls.add(new dev.bastion.waf.WafControl(services.waf, services.config.waf().rules(), route.id(), route.waf(), route.llm(),
-                    route.graphql() != null, services.wafBlocked, services.metrics.registry()));
+                    route.graphql() != null, services.wafBlocked, services.wafMeters));
         }
         // After authentication and the limits: a caller who is not let in never makes Bastion parse a document.
         if (route.graphql() != null) controls.add(new dev.bastion.graphql.GraphqlControl(route.graphql(), services.config.prod()));
         Control guard = services.guards.forRoute(route);
         if (guard != null) controls.add(guard);
-        Chain all = new Chain(controls); // validates stage order
-        int split = 0;
-        while (split < controls.size() && !controls.get(split).needsBody()) split++;
-        return new Assembled(new Chain(all.controls().subList(0, split)), new Chain(all.controls().subList(split, controls.size())));
+        return new Chain(controls); // validates stage order
+    }
+
+    List<Authenticator> authenticators(RouteConfig.Auth auth) {
+        List<Authenticator> out = new ArrayList<>();
+        for (RouteConfig.AuthMethod m : auth.methods()) {
+            out.add(switch (m) {
+                case API_KEY -> services.apiKeys;
+                case JWT -> new JwtAuthenticator(services.idp, services.users, services.tokenCache, services.config.tokens().issuer(), auth.issuers());
+                case BASTION_TOKEN -> new BastionTokenAuthenticator(services.config.tokens().issuer(), services.signingKeys::published,
+                        services.tokenCache, auth.audiences().isEmpty() ? List.of(services.config.tokens().audience()) : auth.audiences(),
+                        services.clock);
+            });
+        }
+        return out;
     }
 }

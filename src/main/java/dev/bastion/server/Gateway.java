@@ -1,34 +1,49 @@
 package dev.bastion.server;
 
-import dev.bastion.admin.AdminServer;
+import dev.bastion.chain.Chain;
+import dev.bastion.chain.Control;
+import dev.bastion.chain.ExchangeListener;
+import dev.bastion.config.AdminListenerConfig;
 import dev.bastion.config.BastionConfig;
 import dev.bastion.config.ConfigException;
+import dev.bastion.config.EdgeConfig;
+import dev.bastion.config.PublicListenerConfig;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.config.UpstreamConfig;
 import dev.bastion.edge.ClientIpResolver;
+import dev.bastion.edge.CorsPolicy;
+import dev.bastion.edge.FramingControl;
+import dev.bastion.edge.PathControl;
+import dev.bastion.ipfilter.AddressFilterControl;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.AccessLogWriter;
-import dev.bastion.observe.GatewayMetrics;
 import dev.bastion.secrets.Secret;
 import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.Store;
-import dev.bastion.upstream.UpstreamClient;
+import dev.bastion.upstream.HttpUpstream;
+import dev.bastion.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: the public listener on every event loop, the admin listener, and what they share.
- * Everything that can be wrong with the config (an unresolvable or placeholder secret, a bad
- * certificate, a port in use) fails {@link #start} before any request is served.
+ * Both listeners run every request through the same {@link ChainRunner}; they differ only in their edge
+ * controls and routes. Everything that can be wrong with the config (an unresolvable or placeholder
+ * secret, a bad certificate, a port in use) fails {@link #start} before any request is served.
  */
 public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -36,17 +51,17 @@ public final class Gateway {
     private final Vertx vertx;
     private final Services services;
     private final List<String> deployments;
-    private final AdminServer admin;
     private final int publicPort;
-    private final java.util.Set<String> eventLoops;
+    private final int adminPort;
+    private final Set<String> eventLoops;
 
-    private Gateway(Vertx vertx, Services services, List<String> deployments, AdminServer admin, int publicPort, java.util.Set<String> eventLoops) {
-        this.eventLoops = eventLoops;
+    private Gateway(Vertx vertx, Services services, List<String> deployments, int publicPort, int adminPort, Set<String> eventLoops) {
         this.vertx = vertx;
         this.services = services;
         this.deployments = deployments;
-        this.admin = admin;
         this.publicPort = publicPort;
+        this.adminPort = adminPort;
+        this.eventLoops = eventLoops;
     }
 
     /**
@@ -77,45 +92,115 @@ public final class Gateway {
         }
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
         return Services.start(vertx, config, store, secrets).compose(services -> {
-            ChainAssembler assembler = new ChainAssembler(services);
-            Map<String, ChainAssembler.Assembled> chains = new HashMap<>();
-            for (RouteConfig r : config.routes()) chains.put(r.id(), assembler.assemble(r));
-            List<SystemRoutes.SystemRoute> systemRoutes = SystemRoutes.of(config, services);
-            for (SystemRoutes.SystemRoute sr : systemRoutes) chains.put(sr.config().id(), assembler.assemble(sr.config()));
-
-            GatewayMetrics metrics = services.metrics;
-            Consumer<String> sink = accessLogSink;
-            if (sink == null) {
-                AccessLogWriter stdout = stdoutWriter();
-                metrics.accessLogDrops(stdout::dropped);
-                sink = stdout;
-            }
-            GatewayContext shared = new GatewayContext(vertx, config.edge(),
-                    new ClientIpResolver(config.listeners().publicListener().trustedProxyRanges()),
-                    new AccessLog(config.accessLog().enabled(), sink), metrics, config.listeners().publicListener().tls() != null, services.addressRules);
-            UpstreamClient.IdentitySigner signer = services.issuer::identityToken;
-
             List<String> deployments = new ArrayList<>();
-            List<GatewayVerticle> instancesUp = new ArrayList<>();
-            DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
-            java.util.function.IntFunction<GatewayVerticle> instance = port ->
-                    new GatewayVerticle(config, chains, systemRoutes, upstreamKeys, hmacSecrets, signer, shared, port);
-            // Port 0 becomes -1: Vert.x's random port, shared by every server listening on that same -1.
-            int listenPort = config.listeners().publicListener().port() == 0 ? -1 : config.listeners().publicListener().port();
-            return deployOnDistinctLoops(vertx, instance, options, listenPort, n, 4 * n, instancesUp, deployments)
-                    .map(v -> instancesUp.getFirst().actualPort()).compose(port -> {
-                AdminServer admin = new AdminServer(vertx, config.listeners().admin(), store, metrics, services.adminApi());
-                java.util.Set<String> loops = new java.util.TreeSet<>();
-                for (GatewayVerticle v : instancesUp) loops.add(v.eventLoop());
-                return admin.start().map(v -> new Gateway(vertx, services, deployments, admin, port, java.util.Set.copyOf(loops)));
-            }).onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} routes){}",
+            Future<Gateway> started;
+            try {
+                Map<String, Upstream> upstreams = new HashMap<>();
+                for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
+                    upstreams.put(e.getKey(), new HttpUpstream(services.connector, e.getKey(), e.getValue(), upstreamKeys.get(e.getKey()),
+                            services.issuer::identityToken, hmacSecrets.get(e.getKey())));
+                }
+                List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), sink(accessLogSink, services)), services.metrics);
+                Listener publicListener = publicListener(vertx, config, services, upstreams, recorders);
+                Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
+                started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->
+                        deployAdmin(vertx, config, adminListener, deployments).map(adminPort ->
+                                new Gateway(vertx, services, deployments, loops.port, adminPort, loops.names)));
+            } catch (RuntimeException e) {
+                started = Future.failedFuture(e);
+            }
+            return started.onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} routes){}",
                             config.listeners().publicListener().host(), g.publicPort, n, g.eventLoops.size(), config.routes().size(),
-                            g.admin.enabled() ? ", admin on " + config.listeners().admin().host() + ":" + g.admin.port() : ""))
+                            g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : ""))
                     .onFailure(t -> {
                         deployments.forEach(vertx::undeploy);
                         services.close();
                     });
         });
+    }
+
+    private static Consumer<String> sink(Consumer<String> given, Services services) {
+        if (given != null) return given;
+        AccessLogWriter stdout = stdoutWriter();
+        services.metrics.accessLogDrops(stdout::dropped);
+        return stdout;
+    }
+
+    /** The public listener: address rules, framing and the path before routing; the configured and system routes. */
+    private static Listener publicListener(Vertx vertx, BastionConfig config, Services services, Map<String, Upstream> upstreams,
+                                           List<ExchangeListener> recorders) {
+        ChainAssembler assembler = new ChainAssembler(services);
+        long edgeMax = config.edge().maxBodyBytes().bytes();
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig rc : config.routes()) {
+            long maxBody = rc.maxBodyBytes() != null ? rc.maxBodyBytes().bytes() : edgeMax;
+            Chain chain = assembler.assemble(rc, maxBody);
+            routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics),
+                    new Route.Forward(upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken()),
+                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody));
+        }
+        for (SystemRoutes.SystemRoute sr : SystemRoutes.of(config, services)) {
+            long maxBody = Math.min(SystemRoutes.MAX_BODY, edgeMax);
+            RouteConfig rc = sr.config();
+            routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(assembler.assemble(rc, maxBody), rc.id(), services.metrics),
+                    new Route.Local(sr.endpoint()), null, maxBody));
+        }
+        List<Control> edge = new ArrayList<>();
+        // Address rules come before any other work: a refused address gets no path decoding, no routing.
+        if (services.addressRules != null) edge.add(new AddressFilterControl(services.addressRules));
+        edge.add(new FramingControl());
+        edge.add(new PathControl());
+        PublicListenerConfig pl = config.listeners().publicListener();
+        return new Listener("public", vertx, new ClientIpResolver(pl.trustedProxyRanges()), pl.tls() != null,
+                new Steps(new Chain(edge), null, services.metrics), new RouteTable(routes), config.edge().bodyTimeout().toMillis(), recorders);
+    }
+
+    private record Loops(int port, Set<String> names) {}
+
+    private static Future<Loops> deployPublic(Vertx vertx, BastionConfig config, Listener listener, int n, List<String> deployments) {
+        EdgeConfig edge = config.edge();
+        PublicListenerConfig pl = config.listeners().publicListener();
+        // Port 0 becomes -1: Vert.x's random port, shared by every server listening on that same -1.
+        int port = pl.port() == 0 ? -1 : pl.port();
+        Supplier<ListenerVerticle> instance = () -> {
+            HttpServerOptions options = serverOptions(pl.host(), port, edge.maxHeaderBytes().asInt(), edge.maxUriBytes().asInt());
+            if (pl.tls() != null) TlsOptions.apply(options, pl.tls());
+            return new ListenerVerticle(listener, options, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
+        };
+        List<ListenerVerticle> up = new ArrayList<>();
+        return deployOnDistinctLoops(vertx, instance, n, 4 * n, up, deployments)
+                .map(v -> new Loops(up.getFirst().actualPort(), up.stream().map(ListenerVerticle::eventLoop).collect(Collectors.toCollection(TreeSet::new))));
+    }
+
+    /** The admin listener on one event loop; its port, or -1 when it is disabled. */
+    private static Future<Integer> deployAdmin(Vertx vertx, BastionConfig config, Listener listener, List<String> deployments) {
+        AdminListenerConfig admin = config.listeners().admin();
+        if (!admin.enabled()) return Future.succeededFuture(-1);
+        EdgeConfig edge = config.edge();
+        ListenerVerticle v = new ListenerVerticle(listener, serverOptions(admin.host(), admin.port(), 8192, edge.maxUriBytes().asInt()),
+                edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
+        return vertx.deployVerticle(v, eventLoop()).map(id -> {
+            deployments.add(id);
+            return v.actualPort();
+        });
+    }
+
+    static HttpServerOptions serverOptions(String host, int port, int maxHeaderBytes, int maxUriBytes) {
+        return new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setMaxHeaderSize(maxHeaderBytes)
+                .setMaxInitialLineLength(maxUriBytes)
+                .setHandle100ContinueAutomatically(false)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setTcpNoDelay(true)
+                .setHttp2ClearTextEnabled(false) // HTTP/1.1 only for now: no h2c upgrade from plain-text clients
+                .setIdleTimeout(0); // connection deadlines and per-request timeouts handle idleness
+    }
+
+    private static DeploymentOptions eventLoop() {
+        return new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
     }
 
     /**
@@ -126,17 +211,17 @@ public final class Gateway {
      * of a two-core machine had landed on one loop, so one core served every request (found measuring the
      * WAF). After {@code attempts} refusals (more instances than loops) an instance shares a loop.
      */
-    private static Future<Void> deployOnDistinctLoops(Vertx vertx, java.util.function.IntFunction<GatewayVerticle> instance, DeploymentOptions options,
-                                                      int port, int wanted, int attempts, List<GatewayVerticle> up, List<String> deployments) {
+    private static Future<Void> deployOnDistinctLoops(Vertx vertx, Supplier<ListenerVerticle> instance, int wanted, int attempts,
+                                                      List<ListenerVerticle> up, List<String> deployments) {
         if (up.size() == wanted) return Future.succeededFuture();
-        GatewayVerticle v = instance.apply(port);
-        if (attempts > 0) v.refusingLoops(up.stream().map(GatewayVerticle::eventLoop).collect(java.util.stream.Collectors.toSet()));
-        return vertx.deployVerticle(v, options).compose(id -> {
+        ListenerVerticle v = instance.get();
+        if (attempts > 0) v.refusingLoops(up.stream().map(ListenerVerticle::eventLoop).collect(Collectors.toSet()));
+        return vertx.deployVerticle(v, eventLoop()).compose(id -> {
             up.add(v);
             deployments.add(id);
-            return deployOnDistinctLoops(vertx, instance, options, port, wanted, attempts, up, deployments);
-        }, failure -> failure instanceof GatewayVerticle.LoopTaken
-                ? deployOnDistinctLoops(vertx, instance, options, port, wanted, attempts - 1, up, deployments)
+            return deployOnDistinctLoops(vertx, instance, wanted, attempts, up, deployments);
+        }, failure -> failure instanceof ListenerVerticle.LoopTaken
+                ? deployOnDistinctLoops(vertx, instance, wanted, attempts - 1, up, deployments)
                 : Future.failedFuture(failure));
     }
 
@@ -157,19 +242,18 @@ public final class Gateway {
     }
 
     /** The event loops the public listener's instances serve on: one each, so each has a core. */
-    public java.util.Set<String> eventLoops() {
+    public Set<String> eventLoops() {
         return eventLoops;
     }
 
     /** The admin listener's port, or -1 when it is disabled. */
     public int adminPort() {
-        return admin.enabled() ? admin.port() : -1;
+        return adminPort;
     }
 
     public Future<Void> close() {
         List<Future<?>> closing = new ArrayList<>();
         deployments.forEach(id -> closing.add(vertx.undeploy(id)));
-        closing.add(admin.close());
         return Future.join(closing).<Void>mapEmpty().onComplete(ar -> services.close());
     }
 }

@@ -1,38 +1,37 @@
 package dev.bastion.server;
 
-import dev.bastion.chain.Chain;
 import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.edge.CorsPolicy;
-import dev.bastion.upstream.UpstreamClient;
-import java.util.List;
+import dev.bastion.upstream.Upstream;
 import java.util.Set;
 
 /**
- * A route as it runs: its config, its chain split around the body read, its upstream and CORS policy.
- * Built once at start; shared read-only by all event loops.
+ * A route as it runs: what it matches, its controls, where it goes and its CORS policy. Built once at
+ * start; shared read-only by all event loops.
  *
- * @param beforeBody controls that run on the paused request (no body needed), so a denied request's body is never read
- * @param afterBody  controls that need the body
- * @param upstream   where the request goes, or null for a route Bastion answers itself
- * @param local      Bastion's own endpoint for this route, or null
+ * @param maxBodyBytes the body cap the body read enforces (the edge's shape check refuses a larger declared length first)
  */
-record Route(RouteConfig config, Chain beforeBody, Chain afterBody, UpstreamClient upstream, LocalEndpoint local, CorsPolicy cors,
-             Set<String> methods, long maxBodyBytes) {
+record Route(String id, RouteConfig.Match match, Set<String> methods, Steps steps, Target target, CorsPolicy cors, long maxBodyBytes) {
 
-    String id() {
-        return config.id();
+    /** Where a route's requests end. Sealed: the runner's switch covers every kind. */
+    sealed interface Target permits Forward, Local {}
+
+    /**
+     * To an upstream.
+     *
+     * @param stripPrefix      removed from the path before forwarding, or null
+     * @param forwardUserToken pass the caller's identity-provider token on
+     */
+    record Forward(Upstream upstream, String stripPrefix, boolean forwardUserToken) implements Target {
+        /** The path to send upstream: the raw path, minus the route's {@code strip_prefix}. */
+        String path(String rawPath) {
+            if (stripPrefix == null) return rawPath;
+            if (rawPath.length() == stripPrefix.length()) return "/";
+            return rawPath.substring(stripPrefix.length());
+        }
     }
 
-    List<String> contentTypes() {
-        return config.contentTypes();
-    }
-
-    /** The path to send upstream: the raw path, minus the route's {@code strip_prefix}. */
-    String forwardPath(String rawPath) {
-        String prefix = config.stripPrefix();
-        if (prefix == null) return rawPath;
-        if (rawPath.length() == prefix.length()) return "/";
-        return rawPath.substring(prefix.length());
-    }
+    /** Answered by Bastion itself ({@code /oauth2/token}, the JWKS, the admin listener's endpoints). */
+    record Local(LocalEndpoint endpoint) implements Target {}
 }

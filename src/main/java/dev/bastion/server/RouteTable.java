@@ -1,20 +1,23 @@
 package dev.bastion.server;
 
+import dev.bastion.chain.Exchange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Matches method + host + path to a route (Z1, E4). Exact paths win over prefixes, longer prefixes
  * over shorter, host-specific routes over host-less ones. A path no route covers is a 404; a path that
- * is covered but not for this method is a 405 with {@code Allow}.
+ * is covered but not for this method is a 405 with {@code Allow}. CORS preflights are answered here,
+ * before authentication (browsers send them without credentials), by the best route that approves them.
  */
 final class RouteTable {
-    sealed interface Result permits Found, MethodNotAllowed, NotFound {}
+    sealed interface Result permits Found, MethodNotAllowed, NotFound, Preflight, PreflightRefused {}
 
     record Found(Route route) implements Result {}
 
@@ -22,19 +25,51 @@ final class RouteTable {
 
     record NotFound() implements Result {}
 
+    /** A CORS preflight this route approves: answered 204 with its CORS headers. */
+    record Preflight(Route route) implements Result {}
+
+    /** A CORS preflight that routes with a CORS policy cover, none of which approves it. */
+    record PreflightRefused() implements Result {}
+
     private static final NotFound NOT_FOUND = new NotFound();
+    private static final PreflightRefused PREFLIGHT_REFUSED = new PreflightRefused();
 
     private final Map<String, List<Route>> exact = new HashMap<>();
     private final List<Route> prefixes = new ArrayList<>();
 
     RouteTable(List<Route> routes) {
         for (Route r : routes) {
-            if (r.config().match().prefix()) prefixes.add(r);
-            else exact.computeIfAbsent(r.config().match().path(), k -> new ArrayList<>()).add(r);
+            if (r.match().prefix()) prefixes.add(r);
+            else exact.computeIfAbsent(r.match().path(), k -> new ArrayList<>()).add(r);
         }
-        Comparator<Route> hostFirst = Comparator.comparing(r -> r.config().match().host() == null);
+        Comparator<Route> hostFirst = Comparator.comparing(r -> r.match().host() == null);
         exact.values().forEach(l -> l.sort(hostFirst));
-        prefixes.sort(Comparator.<Route>comparingInt(r -> -r.config().match().path().length()).thenComparing(hostFirst));
+        prefixes.sort(Comparator.<Route>comparingInt(r -> -r.match().path().length()).thenComparing(hostFirst));
+    }
+
+    /** The route for an exchange whose path the edge decoded, or why there is none. */
+    Result resolve(Exchange ex) {
+        String origin = ex.headers().get("Origin");
+        String requested = ex.headers().get("Access-Control-Request-Method");
+        if (ex.method().name().equals("OPTIONS") && origin != null && requested != null) {
+            Result preflight = preflight(ex, origin, requested);
+            if (preflight != null) return preflight;
+        }
+        return match(ex.method().name(), ex.host(), ex.path());
+    }
+
+    /** A preflight's answer, or null when no route for the path has CORS (normal routing answers it). */
+    private Result preflight(Exchange ex, String origin, String method) {
+        boolean anyCors = false;
+        for (Route r : candidates(ex.host(), ex.path())) {
+            if (r.cors() == null) continue;
+            anyCors = true;
+            if (r.methods().contains(method.trim().toUpperCase(Locale.ROOT))
+                    && r.cors().allowsPreflight(origin, method, ex.headers().get("Access-Control-Request-Headers"))) {
+                return new Preflight(r);
+            }
+        }
+        return anyCors ? PREFLIGHT_REFUSED : null;
     }
 
     /** Every route whose path (and host) covers the request, best first. */
@@ -43,7 +78,7 @@ final class RouteTable {
         List<Route> e = exact.get(path);
         if (e != null) for (Route r : e) if (hostMatches(r, host)) out.add(r);
         for (Route r : prefixes) {
-            String p = r.config().match().path();
+            String p = r.match().path();
             String base = p.substring(0, p.length() - 1); // "/api/"
             if ((path.startsWith(base) || path.equals(base.substring(0, base.length() - 1))) && hostMatches(r, host)) out.add(r);
         }
@@ -60,7 +95,7 @@ final class RouteTable {
     }
 
     private static boolean hostMatches(Route r, String host) {
-        String want = r.config().match().host();
+        String want = r.match().host();
         return want == null || want.equals(host);
     }
 }

@@ -63,8 +63,11 @@ final class Services implements AutoCloseable {
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
     final dev.bastion.waf.Inspector waf; // the inspection rules; null: waf.rules.mode off
     final dev.bastion.waf.BlockedRequestLog wafBlocked; // one per instance: the sampling budget is the instance's
+    final dev.bastion.waf.WafMeters wafMeters; // per-rule counters, made once; null when the rules are off
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
+    /** Every outbound HTTP call's way out: upstreams, identity providers, classifiers. */
+    final dev.bastion.egress.OutboundConnector connector;
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
     private long usageTimer = -1;
     private RevocationFeed feed;
@@ -75,6 +78,7 @@ final class Services implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
+        this.connector = new dev.bastion.egress.OutboundConnector(vertx);
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
@@ -84,7 +88,7 @@ final class Services implements AutoCloseable {
         this.revocations = new RevocationList(clock);
         this.tokenCache = new TokenCache(100_000, clock);
         this.users = new UserDirectory(store, storeExecutor, clock);
-        this.idp = new IdpTokenVerifier(config.identity().issuers(), new JwksFetcher(vertx), clock);
+        this.idp = new IdpTokenVerifier(config.identity().issuers(), new JwksFetcher(connector), clock);
         this.apiKeys = new ApiKeyAuthenticator(store.apiKeys(), storeExecutor, config.apiKeys().cacheTtl(), config.apiKeys().cacheSize(), clock);
         this.revocationService = new RevocationService(store, clock, this::broadcast, revocations);
         this.redisClient = config.redis() == null ? null : dev.bastion.state.RedisClients.create(vertx, config.redis(), secrets);
@@ -95,7 +99,7 @@ final class Services implements AutoCloseable {
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState);
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
-        this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, config.guard(), secrets, audit, metrics.registry());
+        this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, connector, config.guard(), secrets, audit, metrics.registry());
         if (config.waf().rules().mode() == dev.bastion.config.WafRulesConfig.Mode.OFF) {
             this.waf = null;
         } else {
@@ -106,6 +110,7 @@ final class Services implements AutoCloseable {
             }
         }
         this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
+        this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry());
     }
@@ -147,13 +152,6 @@ final class Services implements AutoCloseable {
         }).onFailure(t -> s.close());
     }
 
-    /** The tenant admin API: API keys and Bastion tokens with the admin scope. */
-    dev.bastion.admin.AdminApi adminApi() {
-        return new dev.bastion.admin.AdminApi(vertx, store, revocationService, revocations, java.util.List.of(apiKeys,
-                new dev.bastion.authn.BastionTokenAuthenticator(config.tokens().issuer(), signingKeys::published, tokenCache,
-                        java.util.List.of(config.tokens().audience()), clock)));
-    }
-
     private void broadcast(Revocation r) {
         RedisRevocationChannel ch = redis;
         if (ch != null) ch.accept(r);
@@ -176,7 +174,7 @@ final class Services implements AutoCloseable {
         if (redis != null) redis.close();
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
-        if (guards != null) guards.close();
+        connector.close();
         if (addressRules != null) addressRules.close();
         storeExecutor.shutdownNow();
     }

@@ -17,6 +17,8 @@ final class SystemRoutes {
     static final String TOKEN_PATH = "/oauth2/token";
     static final String JWKS_PATH = "/.well-known/jwks.json";
     static final String LOCAL = "(bastion)";
+    /** Bastion's own endpoints take small forms at most. */
+    static final long MAX_BODY = 64 * 1024;
 
     /** A system route's config and its endpoint. */
     record SystemRoute(RouteConfig config, LocalEndpoint endpoint) {}

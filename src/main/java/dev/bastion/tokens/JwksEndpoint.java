@@ -2,6 +2,7 @@ package dev.bastion.tokens;
 
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.chain.Verdict;
 import io.vertx.core.Future;
 import java.util.Map;
 
@@ -14,9 +15,9 @@ public final class JwksEndpoint implements LocalEndpoint {
     }
 
     @Override
-    public Future<Response> handle(Exchange exchange) {
+    public Future<Verdict> handle(Exchange exchange) {
         // toString(true): public parts only, whatever the set holds.
-        return Future.succeededFuture(new Response(200, Map.of("Content-Type", "application/jwk-set+json",
+        return Future.succeededFuture(LocalEndpoint.answer(200, Map.of("Content-Type", "application/jwk-set+json",
                 "Cache-Control", "public, max-age=300"), keys.publicJwks().toString(true)));
     }
 }

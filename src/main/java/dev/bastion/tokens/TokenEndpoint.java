@@ -10,9 +10,10 @@ import dev.bastion.authn.jwt.VerifiedClaims;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Identity;
 import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.chain.Verdict;
 import dev.bastion.config.Rate;
 import dev.bastion.config.TokensConfig;
-import dev.bastion.observe.Json;
+import dev.bastion.chain.Json;
 import dev.bastion.store.Client;
 import dev.bastion.store.IssuedTokenRepository;
 import io.github.bucket4j.Bandwidth;
@@ -82,7 +83,7 @@ public final class TokenEndpoint implements LocalEndpoint {
     }
 
     @Override
-    public Future<Response> handle(Exchange ex) {
+    public Future<Verdict> handle(Exchange ex) {
         Map<String, List<String>> params;
         try {
             params = form(ex);
@@ -98,7 +99,7 @@ public final class TokenEndpoint implements LocalEndpoint {
         };
     }
 
-    private Future<Response> clientCredentials(Exchange ex, Map<String, List<String>> params) {
+    private Future<Verdict> clientCredentials(Exchange ex, Map<String, List<String>> params) {
         String[] creds;
         try {
             creds = clientCredentialsOf(ex, params);
@@ -144,7 +145,7 @@ public final class TokenEndpoint implements LocalEndpoint {
         });
     }
 
-    private Future<Response> exchange(Exchange ex, Map<String, List<String>> params) {
+    private Future<Verdict> exchange(Exchange ex, Map<String, List<String>> params) {
         String subjectToken = single(params, "subject_token");
         String subjectType = single(params, "subject_token_type");
         if (subjectToken == null || subjectType == null) {
@@ -201,17 +202,17 @@ public final class TokenEndpoint implements LocalEndpoint {
         });
     }
 
-    private static Response success(TokenIssuer.Minted t, Set<String> scopes, String issuedType, boolean exchange) {
+    private static Verdict success(TokenIssuer.Minted t, Set<String> scopes, String issuedType, boolean exchange) {
         long expiresIn = Math.max(0, Duration.between(Instant.now(), t.expiresAt()).toSeconds());
         StringBuilder sb = new StringBuilder("{\"access_token\":");
         Json.string(sb, t.token()).append(",\"token_type\":\"Bearer\",\"expires_in\":").append(expiresIn).append(",\"scope\":");
         Json.string(sb, String.join(" ", new java.util.TreeSet<>(scopes)));
         if (exchange) sb.append(",\"issued_token_type\":\"").append(issuedType).append('"');
         sb.append('}');
-        return new Response(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store", "Pragma", "no-cache"), sb.toString());
+        return LocalEndpoint.answer(200, Map.of("Content-Type", "application/json", "Cache-Control", "no-store", "Pragma", "no-cache"), sb.toString());
     }
 
-    private static Future<Response> error(Exchange ex, OAuthError e) {
+    private static Future<Verdict> error(Exchange ex, OAuthError e) {
         StringBuilder sb = new StringBuilder("{\"error\":");
         Json.string(sb, e.error()).append(",\"error_description\":");
         Json.string(sb, e.description()).append(",\"request_id\":");
@@ -220,7 +221,7 @@ public final class TokenEndpoint implements LocalEndpoint {
         Map<String, String> headers = new java.util.HashMap<>(e.headers());
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", "no-store");
-        return Future.succeededFuture(new Response(e.status(), headers, sb.toString()));
+        return Future.succeededFuture(LocalEndpoint.answer(e.status(), headers, sb.toString()));
     }
 
     /** Client credentials from HTTP Basic or the form; both at once, or a partial set, is a malformed request. */

@@ -1,36 +1,43 @@
 package dev.bastion.upstream;
 
+import java.util.Objects;
+
 /**
- * The upstream did not produce a response. {@code status} is 502 (could not connect, protocol error)
- * or 504 (it did not answer in time); {@code reason} is the stable error code. The cause stays in
- * the log; the client gets only the code.
+ * The upstream produced no response. The kind decides the client's status and error code; {@code detail}
+ * (the cause's class and message) is for the log only — never sent to the client.
  */
-public final class UpstreamFailure extends RuntimeException {
-    private final int status;
-    private final String reason;
+public record UpstreamFailure(Kind kind, String upstream, String detail) implements UpstreamResult {
+    public enum Kind {
+        /** The connection was refused, reset or the host did not resolve. */
+        UNREACHABLE(502, "upstream_unavailable", "The upstream could not be reached."),
+        /** No connection, or no response headers, within the configured time. */
+        TIMEOUT(504, "upstream_timeout", "The upstream did not answer in time."),
+        /** Anything else: a protocol error, a closed connection mid-request. */
+        ERROR(502, "upstream_error", "The upstream could not be reached.");
 
-    UpstreamFailure(int status, String reason, String detail, Throwable cause) {
-        super(detail, cause, false, false);
-        this.status = status;
-        this.reason = reason;
-    }
+        public final int status;
+        public final String reason;
+        public final String message;
 
-    public int status() {
-        return status;
-    }
-
-    public String reason() {
-        return reason;
-    }
-
-    static UpstreamFailure classify(String upstream, Throwable t) {
-        String detail = "upstream " + upstream + ": " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-        if (t instanceof io.netty.channel.ConnectTimeoutException) return new UpstreamFailure(504, "upstream_timeout", detail, t);
-        if (t instanceof java.util.concurrent.TimeoutException) return new UpstreamFailure(504, "upstream_timeout", detail, t);
-        if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
-                || t instanceof java.nio.channels.ClosedChannelException) {
-            return new UpstreamFailure(502, "upstream_unavailable", detail, t);
+        Kind(int status, String reason, String message) {
+            this.status = status;
+            this.reason = reason;
+            this.message = message;
         }
-        return new UpstreamFailure(502, "upstream_error", detail, t);
+    }
+
+    public UpstreamFailure {
+        Objects.requireNonNull(kind, "kind");
+    }
+
+    /** Classifies a transport failure; the cause's text stays in {@code detail}. */
+    public static UpstreamFailure of(String upstream, Throwable t) {
+        String detail = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        Kind kind;
+        if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException) kind = Kind.TIMEOUT;
+        else if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                || t instanceof java.nio.channels.ClosedChannelException) kind = Kind.UNREACHABLE;
+        else kind = Kind.ERROR;
+        return new UpstreamFailure(kind, upstream, detail);
     }
 }

@@ -251,6 +251,13 @@ public final class Inspector {
     }
 
     /** @param rule which rule matched; @param target the name of the first value it matched in */
+    /** The ids of the rules this inspector runs (those of its paranoia level and below). */
+    public List<Integer> ruleIds() {
+        List<Integer> ids = new ArrayList<>(rules.length);
+        for (Rule r : rules) ids.add(r.id());
+        return ids;
+    }
+
     public record Match(int rule, String target, Rule.Severity severity) {}
 
     public record Result(int score, List<Match> matches) {}

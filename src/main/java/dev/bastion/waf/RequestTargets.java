@@ -45,10 +45,21 @@ public final class RequestTargets {
 
     /**
      * @param skip given a JSON body, the pointers of strings not to inspect (the model-bound text of an LLM
-     *             request); the body is parsed once, here
+     *             request); the body is parsed here
      */
     public static RequestTargets of(String method, String path, String rawQuery, Iterable<Map.Entry<String, String>> headers,
                                     String contentType, byte[] body, java.util.function.Function<JsonNode, Set<String>> skip) {
+        return of(method, path, rawQuery, headers, contentType, body, () -> parse(body), skip);
+    }
+
+    /**
+     * @param json the body parsed as JSON (asked for only when the content type says JSON), or null when it is
+     *             not JSON: the exchange's one parse, shared with the other controls
+     * @param skip given a JSON body, the pointers of strings not to inspect (the model-bound text of an LLM request)
+     */
+    public static RequestTargets of(String method, String path, String rawQuery, Iterable<Map.Entry<String, String>> headers,
+                                    String contentType, byte[] body, java.util.function.Supplier<JsonNode> json,
+                                    java.util.function.Function<JsonNode, Set<String>> skip) {
         RequestTargets t = new RequestTargets();
         t.add("method", "method", method);
         t.add("path", "path", path);
@@ -76,12 +87,7 @@ public final class RequestTargets {
             } else if (type.startsWith("multipart/form-data") && boundary(contentType) != null) {
                 t.multipart(text, boundary(contentType));
             } else if (type.startsWith("application/json") || type.endsWith("+json")) {
-                JsonNode tree;
-                try {
-                    tree = JSON.readTree(body);
-                } catch (java.io.IOException e) {
-                    tree = null;
-                }
+                JsonNode tree = json.get();
                 if (tree == null) t.add("body", "body", text); // not JSON after all: the raw text
                 else t.json(tree, "", "", skip.apply(tree), 0);
             } else if (isXml(type)) {
@@ -91,6 +97,14 @@ public final class RequestTargets {
             }
         }
         return t;
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return body == null ? null : JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static boolean isXml(String type) {

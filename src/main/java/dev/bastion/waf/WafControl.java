@@ -9,8 +9,6 @@ import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.config.RouteWafConfig;
 import dev.bastion.config.WafRulesConfig;
 import dev.bastion.llm.PromptText;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,10 +34,10 @@ public final class WafControl implements Control {
     private final boolean graphql;
     private final String routeId;
     private final BlockedRequestLog blocked;
-    private final MeterRegistry registry;
+    private final WafMeters meters;
 
     public WafControl(Inspector inspector, WafRulesConfig config, String routeId, RouteWafConfig route, LlmApi api, boolean graphql,
-                      BlockedRequestLog blocked, MeterRegistry registry) {
+                      BlockedRequestLog blocked, WafMeters meters) {
         this.graphql = graphql;
         this.inspector = inspector;
         this.config = config;
@@ -47,7 +45,7 @@ public final class WafControl implements Control {
         this.route = route;
         this.api = api;
         this.blocked = blocked;
-        this.registry = registry;
+        this.meters = meters;
     }
 
     @Override
@@ -69,16 +67,13 @@ public final class WafControl implements Control {
     public Future<Verdict> check(Exchange ex) {
         byte[] body = ex.body() == null ? null : ex.body().getBytes();
         RequestTargets targets = RequestTargets.of(ex.method().name(), ex.path(), ex.rawQuery(), ex.headers(), ex.headers().get("Content-Type"), body,
-                this::notInspected);
+                () -> ex.json() == null ? null : ex.json().tree(), this::notInspected);
         Inspector.Result result = inspector.inspect(targets, route.exclusions());
         if (result.matches().isEmpty() && targets.complete()) return Verdict.ALLOWED;
         // A request too large to inspect whole is not passed as if it had been: fail closed.
         boolean block = config.mode() == WafRulesConfig.Mode.BLOCK && (result.score() >= config.threshold() || !targets.complete());
         List<Integer> ids = result.matches().stream().map(Inspector.Match::rule).toList();
-        for (Inspector.Match m : result.matches()) {
-            Counter.builder("bastion.waf.rule.matches").description("Requests a rule matched").tag("rule", Integer.toString(m.rule()))
-                    .tag("action", block ? "block" : "detect").register(registry).increment();
-        }
+        for (Inspector.Match m : result.matches()) meters.matched(m.rule(), block);
         Map<String, Object> decision = new LinkedHashMap<>();
         decision.put("action", block ? "block" : config.mode() == WafRulesConfig.Mode.BLOCK ? "pass" : "detect");
         decision.put("score", result.score());

@@ -102,11 +102,13 @@ class LlmTest {
     @Test
     void usageIsRequestedOnlyForStreamsThatDidNotAskAlready() throws Exception {
         LlmRequest streaming = chat("{\"model\":\"m\",\"messages\":[],\"stream\":true,\"stream_options\":{\"x\":1}}");
-        var rewritten = new ObjectMapper().readTree(streaming.requestUsage().getBytes());
+        assertThat(streaming.needsUsageReport()).isTrue();
+        var rewritten = streaming.json().deepCopy();
+        LlmRequest.includeUsage(rewritten);
         assertThat(rewritten.path("stream_options").path("include_usage").asBoolean()).isTrue();
         assertThat(rewritten.path("stream_options").path("x").asInt()).as("the client's other options stay").isEqualTo(1);
-        assertThat(chat("{\"model\":\"m\",\"messages\":[],\"stream\":true,\"stream_options\":{\"include_usage\":true}}").requestUsage()).isNull();
-        assertThat(chat("{\"model\":\"m\",\"messages\":[]}").requestUsage()).isNull();
+        assertThat(chat("{\"model\":\"m\",\"messages\":[],\"stream\":true,\"stream_options\":{\"include_usage\":true}}").needsUsageReport()).isFalse();
+        assertThat(chat("{\"model\":\"m\",\"messages\":[]}").needsUsageReport()).isFalse();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.bastion.authn.jwt;
 
+import dev.bastion.egress.ClientProfile;
+import dev.bastion.egress.Destination;
+import dev.bastion.egress.OutboundConnector;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
@@ -13,30 +13,29 @@ import java.time.Duration;
 /**
  * Fetches JWKS and discovery documents from identity providers: GET only, a timeout on connect and on
  * the whole exchange, redirects never followed (a redirect to another host would let whoever controls
- * the first answer choose our keys), 2xx only, at most 512 KiB. Non-blocking.
+ * the first answer choose our keys), 2xx only, at most 512 KiB. Non-blocking; through the
+ * {@link OutboundConnector}, like every outbound call.
  */
 public class JwksFetcher {
     static final int MAX_BYTES = 512 * 1024;
-    private final HttpClientAgent client;
+    private static final ClientProfile PROFILE = new ClientProfile("jwks", Duration.ofSeconds(10), 4, Duration.ofSeconds(30), 32 * 1024, true);
+    private final OutboundConnector connector;
 
-    public JwksFetcher(Vertx vertx) {
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setVerifyHost(true).setTrustAll(false)
-                .setMaxHeaderSize(32 * 1024).setDecompressionSupported(true));
+    public JwksFetcher(OutboundConnector connector) {
+        this.connector = connector;
     }
 
     /** Tests and custom deployments may substitute the transport. */
     protected JwksFetcher() {
-        this.client = null;
+        this.connector = null;
     }
 
     public Future<String> get(URI uri, Duration timeout) {
-        boolean tls = "https".equals(uri.getScheme());
-        int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost()).setPort(port).setSsl(tls).setURI(path)
-                .setFollowRedirects(false).setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis())
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(path)
+                .setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis())
                 .putHeader("Accept", "application/json, application/jwk-set+json");
-        return client.request(options)
+        return connector.request(Destination.of(uri), PROFILE, options)
                 .compose(req -> req.send())
                 .compose(resp -> {
                     if (resp.statusCode() / 100 != 2) {

@@ -1,4 +1,4 @@
-package dev.bastion.observe;
+package dev.bastion.chain;
 
 /** Minimal JSON string escaping for log lines built by hand on the hot path. */
 public final class Json {

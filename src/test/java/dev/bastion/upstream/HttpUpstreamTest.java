@@ -7,7 +7,9 @@ import dev.bastion.config.UpstreamConfig;
 import dev.bastion.testing.StubUpstream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.bastion.egress.OutboundConnector;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -17,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-class UpstreamClientTest {
+class HttpUpstreamTest {
     /**
      * Regression: the body idle timeout used to be Vert.x's request idle timer, which stays scheduled (holding
      * the request, its headers and its exchange) for the whole timeout after the response has ended. At
@@ -29,14 +31,17 @@ class UpstreamClientTest {
         Vertx vertx = Vertx.vertx();
         try (StubUpstream stub = new StubUpstream(vertx)) {
             UpstreamConfig config = new UpstreamConfig(URI.create(stub.url()), null, null, null, null, Duration.ofSeconds(60), null, null, null, null);
-            UpstreamClient client = new UpstreamClient(vertx, "stub", config, null, null, null);
+            OutboundConnector connector = new OutboundConnector(vertx);
+            HttpUpstream client = new HttpUpstream(connector, "stub", config, null, null, null);
             AtomicReference<WeakReference<HttpClientRequest>> ref = new AtomicReference<>();
             CompletableFuture<String> body = new CompletableFuture<>();
-            vertx.runOnContext(x -> client.send(Exchange.builder().method(HttpMethod.GET).path("/x").build(), "/x", false, false,
-                            r -> ref.set(new WeakReference<>(r)))
-                    .compose(up -> {
-                        Future<io.vertx.core.buffer.Buffer> all = up.body().body();
-                        up.body().resume();
+            Exchange ex = Exchange.builder().method(HttpMethod.GET).path("/x").build();
+            vertx.runOnContext(x -> client.send(new UpstreamRequest(ex, "/x", null, false, false, false, new Cancellation()))
+                    .compose(result -> {
+                        HttpClientResponse resp = (HttpClientResponse) ((UpstreamResponse) result).body();
+                        ref.set(new WeakReference<>(resp.request()));
+                        Future<io.vertx.core.buffer.Buffer> all = resp.body();
+                        resp.resume();
                         return all;
                     })
                     .onSuccess(b -> body.complete(b.toString()))
@@ -48,7 +53,7 @@ class UpstreamClientTest {
                 Thread.sleep(100);
             }
             assertThat(ref.get().get()).as("request still reachable after the response ended").isNull();
-            client.close();
+            connector.close();
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }

@@ -1,0 +1,27 @@
+package dev.bastion.egress;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How connections for one kind of outbound call behave. Calls with equal profiles share connection
+ * pools (one pool per profile and event loop).
+ *
+ * @param name             for logs and pool names, e.g. {@code upstream:openai}, {@code jwks}, {@code classifier}
+ * @param connectTimeout   the longest wait for a TCP (and TLS) connection
+ * @param maxConnections   pooled HTTP/1.1 connections per event loop
+ * @param keepAliveTimeout how long an idle pooled connection is kept; null for Vert.x's default. Shorter than
+ *                         the peer's own idle timeout, so a connection is not reused in the instant the peer closes it
+ * @param maxHeaderBytes   the largest response header block accepted
+ * @param decompress       whether compressed responses are inflated (only for documents Bastion reads itself;
+ *                         a proxied body is passed on as it came)
+ */
+public record ClientProfile(String name, Duration connectTimeout, int maxConnections, Duration keepAliveTimeout, int maxHeaderBytes,
+                            boolean decompress) {
+    public ClientProfile {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (maxConnections < 1) throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > 0)");
+        if (maxHeaderBytes < 1024) throw new IllegalArgumentException("maxHeaderBytes: " + maxHeaderBytes + " (expected: >= 1024)");
+    }
+}

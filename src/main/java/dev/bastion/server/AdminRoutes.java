@@ -1,0 +1,67 @@
+package dev.bastion.server;
+
+import dev.bastion.admin.AdminApi;
+import dev.bastion.admin.HealthEndpoints;
+import dev.bastion.authn.AuthenticateControl;
+import dev.bastion.authn.Authenticator;
+import dev.bastion.authn.BastionTokenAuthenticator;
+import dev.bastion.authz.RequireControl;
+import dev.bastion.chain.Chain;
+import dev.bastion.chain.Control;
+import dev.bastion.chain.ExchangeListener;
+import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.config.BastionConfig;
+import dev.bastion.config.RouteConfig;
+import dev.bastion.edge.ClientIpResolver;
+import dev.bastion.edge.FramingControl;
+import dev.bastion.edge.PathControl;
+import dev.bastion.edge.RequestShapeControl;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The admin listener (E6): health and metrics without credentials, and the tenant admin API under
+ * {@code /admin/v1/} behind an admin-scoped API key or Bastion token. Its routes are Bastion's own
+ * endpoints on the same runner as the public listener — the same framing and path checks, the one error
+ * shape, an access line per request — and the public listener never serves them.
+ */
+final class AdminRoutes {
+    /** The admin API takes small JSON bodies only. */
+    static final long MAX_BODY = 64 * 1024;
+    private static final RouteConfig.Require ADMIN_SCOPE = new RouteConfig.Require(List.of("admin"), null, null, null);
+
+    private AdminRoutes() {}
+
+    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders) {
+        HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
+        AdminApi api = new AdminApi(vertx, services.store, services.revocationService);
+        List<Authenticator> admins = List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
+                services.tokenCache, List.of(config.tokens().audience()), services.clock));
+        List<Route> routes = new ArrayList<>();
+        routes.add(open("admin.live", "/health/live", health.live(), services));
+        routes.add(open("admin.ready", "/health/ready", health.ready(), services));
+        routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
+        routes.add(admin("admin.keys", "GET", "/admin/v1/keys", api.keys(), admins, services));
+        routes.add(admin("admin.clients", "GET", "/admin/v1/clients", api.clients(), admins, services));
+        routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
+        Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
+        return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(routes),
+                config.edge().bodyTimeout().toMillis(), recorders);
+    }
+
+    /** Health and metrics: GET and HEAD, no credentials (the listener is loopback unless exposed on purpose). */
+    private static Route open(String id, String path, LocalEndpoint endpoint, Services services) {
+        Chain chain = new Chain(List.of(new RequestShapeControl(0, List.of())));
+        return new Route(id, new RouteConfig.Match(List.of("GET", "HEAD"), path, null), Set.of("GET", "HEAD"), new Steps(chain, id, services.metrics),
+                new Route.Local(endpoint), null, 0);
+    }
+
+    private static Route admin(String id, String method, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
+        List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, method.equals("POST") ? List.of("application/json") : List.of()),
+                new AuthenticateControl(authenticators, services.revocations), new RequireControl(ADMIN_SCOPE));
+        return new Route(id, new RouteConfig.Match(List.of(method), path, null), Set.of(method), new Steps(new Chain(controls), id, services.metrics),
+                new Route.Local(endpoint), null, MAX_BODY);
+    }
+}

@@ -1,0 +1,310 @@
+package dev.bastion.server;
+
+import dev.bastion.chain.Control;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.ExchangeListener;
+import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.chain.ResponseFilter;
+import dev.bastion.chain.Verdict;
+import dev.bastion.edge.CorsPolicy;
+import dev.bastion.upstream.Cancellation;
+import dev.bastion.upstream.UpstreamFailure;
+import dev.bastion.upstream.UpstreamRequest;
+import dev.bastion.upstream.UpstreamResponse;
+import dev.bastion.upstream.UpstreamResult;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one exchange through its listener's steps, in order:
+ * <pre>
+ *   edge controls ─► route ─► route's controls (the body is read before the first that needs it)
+ *                                   ─► forward (upstream) or Bastion's own endpoint ─► response relay ─► record
+ * </pre>
+ * Every verdict is handled in one exhaustive switch — a failed future, a thrown exception or a null verdict
+ * is a fault, answered 503 {@code control_fault}, never an allow. Every refusal is written by
+ * {@link Responses}; every step's time goes to the exchange (the access line) and to its meter; every
+ * refusal and every finished exchange is told to the {@link ExchangeListener}s, once — the access log, the
+ * metrics, and the audit trail's attachment point.
+ */
+final class ChainRunner {
+    private static final Logger log = LoggerFactory.getLogger(ChainRunner.class);
+    static final Verdict.Deny FAULT = new Verdict.Deny(503, "control_fault", "A security control could not decide; the request was refused.");
+    private static final Verdict.Deny UNAVAILABLE = new Verdict.Deny(503, "service_unavailable", "Bastion could not complete the request; retry later.");
+    private static final Verdict.Deny MALFORMED = new Verdict.Deny(400, "request_malformed", "The request body could not be parsed.").closing();
+    private static final Verdict.Deny NOT_FOUND = new Verdict.Deny(404, "route_not_found", "No route matches this request.");
+    private static final Verdict.Deny PREFLIGHT_REFUSED = new Verdict.Deny(403, "cors_preflight_denied",
+            "This origin, method or header is not allowed for this route.");
+
+    /** Where the exchange is; anything that completes late checks it first. */
+    private enum Phase { CHAIN, TERMINAL, RELAY, ANSWERED, DONE }
+
+    private final Listener listener;
+    private final ClientChannel client;
+    private final Exchange ex;
+    private Phase phase = Phase.CHAIN;
+    private Route route;
+    private boolean bodyRead;
+    private Cancellation cancellation;
+    private ResponseRelay relay;
+    private boolean finished;
+
+    ChainRunner(Listener listener, ClientChannel client, Exchange ex) {
+        this.listener = listener;
+        this.client = client;
+        this.ex = ex;
+    }
+
+    void start() {
+        client.onGone(this::clientGone);
+        client.onMalformed(() -> refuse("body", MALFORMED));
+        client.onDone(this::finish);
+        run(listener.edge(), 0, this::route);
+    }
+
+    /** Refuses the exchange before any step ran (a request the HTTP decoder could not read). */
+    void reject(String step, Verdict.Deny refusal) {
+        client.onGone(this::clientGone);
+        client.onDone(this::finish);
+        refuse(step, refusal);
+    }
+
+    /** Runs {@code steps} from {@code from}; synchronous verdicts continue in this loop without allocating. */
+    private void run(Steps steps, int from, Runnable next) {
+        for (int i = from; i < steps.size(); i++) {
+            Control control = steps.control(i);
+            if (control.needsBody() && !bodyRead) {
+                int at = i;
+                readBody(() -> run(steps, at, next));
+                return;
+            }
+            long start = System.nanoTime();
+            Future<Verdict> f;
+            try {
+                f = control.check(ex);
+            } catch (RuntimeException e) {
+                steps.timed(ex, i, System.nanoTime() - start);
+                fault(control, e);
+                return;
+            }
+            if (f == null) {
+                fault(control, new NullPointerException("check returned null"));
+                return;
+            }
+            if (!f.isComplete()) {
+                int at = i;
+                f.onComplete(ar -> {
+                    steps.timed(ex, at, System.nanoTime() - start);
+                    if (phase == Phase.CHAIN && decided(control, f)) run(steps, at + 1, next);
+                });
+                return;
+            }
+            steps.timed(ex, i, System.nanoTime() - start);
+            if (!decided(control, f)) return;
+        }
+        next.run();
+    }
+
+    /** True to go on; otherwise the exchange has been answered. */
+    private boolean decided(Control control, Future<Verdict> f) {
+        if (f.failed()) {
+            fault(control, f.cause());
+            return false;
+        }
+        Verdict v = f.result();
+        if (v == null) {
+            fault(control, new NullPointerException("null verdict"));
+            return false;
+        }
+        return switch (v) {
+            case Verdict.Allow a -> true;
+            case Verdict.Deny d -> {
+                refuse(control.name(), d);
+                yield false;
+            }
+            case Verdict.Respond r -> {
+                phase = Phase.ANSWERED;
+                Responses.whole(client, ex, r.status(), r.headers(), r.body(), cors());
+                yield false;
+            }
+        };
+    }
+
+    private void fault(Control control, Throwable cause) {
+        // The cause's class and message may describe internals; they go to the log, never to the client.
+        log.error("control {} failed on request {}: {}", control.name(), ex.requestId(), cause.toString());
+        refuse(control.name(), FAULT);
+    }
+
+    private void route() {
+        long start = System.nanoTime();
+        RouteTable.Result result = listener.routes().resolve(ex);
+        ex.stepTime("route", System.nanoTime() - start);
+        switch (result) {
+            case RouteTable.NotFound n -> refuse("route", NOT_FOUND);
+            case RouteTable.MethodNotAllowed m -> refuse("route", new Verdict.Deny(405, "method_not_allowed",
+                    "This path does not accept " + ex.method().name() + ".", Map.of("Allow", String.join(", ", m.allowed()))));
+            case RouteTable.PreflightRefused p -> refuse("route", PREFLIGHT_REFUSED);
+            case RouteTable.Preflight p -> {
+                route = p.route();
+                ex.routeId(route.id());
+                phase = Phase.ANSWERED;
+                route.cors().applyPreflight(ex.headers().get("Origin"), client.responseHeaders());
+                Responses.whole(client, ex, 204, List.of(), null, null);
+            }
+            case RouteTable.Found f -> {
+                route = f.route();
+                ex.routeId(route.id());
+                run(route.steps(), 0, this::terminal);
+            }
+        }
+    }
+
+    private void readBody(Runnable then) {
+        long start = System.nanoTime();
+        client.readBody(route.maxBodyBytes(), listener.bodyTimeoutMillis()).onComplete(ar -> {
+            ex.stepTime("body", System.nanoTime() - start);
+            if (phase != Phase.CHAIN) return;
+            if (ar.succeeded()) {
+                bodyRead = true;
+                if (ar.result() != null) ex.body(ar.result());
+                then.run();
+            } else if (ar.cause() instanceof ClientChannel.BodyRefused b) {
+                refuse("body", new Verdict.Deny(b.status, b.reason, b.getMessage()).closing());
+            } else {
+                clientGone();
+            }
+        });
+    }
+
+    /** After the chain: the upstream, or Bastion's own endpoint; the body is read first if no control needed it. */
+    private void terminal() {
+        if (!bodyRead) {
+            readBody(this::terminal);
+            return;
+        }
+        phase = Phase.TERMINAL;
+        switch (route.target()) {
+            case Route.Forward f -> forward(f);
+            case Route.Local l -> local(l.endpoint());
+        }
+    }
+
+    private void forward(Route.Forward target) {
+        boolean readsBody = false;
+        for (ResponseFilter f : ex.responseFilters()) readsBody |= f.readsBody();
+        cancellation = new Cancellation();
+        UpstreamRequest request = new UpstreamRequest(ex, target.path(ex.rawPath()), ex.outboundBody(), ex.secure(), target.forwardUserToken(),
+                readsBody, cancellation);
+        Future<UpstreamResult> sent;
+        try {
+            sent = target.upstream().send(request);
+        } catch (RuntimeException e) {
+            sent = Future.succeededFuture(UpstreamFailure.of(target.upstream().name(), e));
+        }
+        sent.onComplete(ar -> {
+            UpstreamResult result = ar.succeeded() ? ar.result() : UpstreamFailure.of(target.upstream().name(), ar.cause());
+            if (phase != Phase.TERMINAL) {
+                if (result instanceof UpstreamResponse up) up.abort(); // the client left while the upstream was thinking
+                return;
+            }
+            switch (result) {
+                case UpstreamResponse up -> {
+                    phase = Phase.RELAY;
+                    relay = new ResponseRelay(listener.vertx(), client, ex, route.cors());
+                    relay.start(up);
+                }
+                case UpstreamFailure failure -> {
+                    log.warn("request {} route {}: {} ({})", ex.requestId(), route.id(), failure.kind().reason, failure.detail());
+                    refuse("forward", new Verdict.Deny(failure.kind().status, failure.kind().reason, failure.kind().message));
+                }
+            }
+        });
+    }
+
+    private void local(LocalEndpoint endpoint) {
+        Future<Verdict> answer;
+        try {
+            answer = endpoint.handle(ex);
+        } catch (RuntimeException e) {
+            answer = Future.failedFuture(e);
+        }
+        answer.onComplete(ar -> {
+            if (phase != Phase.TERMINAL) return;
+            if (ar.failed() || ar.result() == null) {
+                // A store outage or unreachable identity-provider keys: temporary, and never a pass.
+                log.error("request {} route {}: local endpoint failed: {}", ex.requestId(), route.id(), ar.failed() ? ar.cause().toString() : "no answer");
+                refuse("endpoint", UNAVAILABLE);
+                return;
+            }
+            switch (ar.result()) {
+                case Verdict.Respond r -> {
+                    phase = Phase.ANSWERED;
+                    Responses.whole(client, ex, r.status(), r.headers(), r.body(), route.cors());
+                }
+                case Verdict.Deny d -> refuse("endpoint", d);
+                case Verdict.Allow a -> {
+                    log.error("request {} route {}: local endpoint answered with an allow", ex.requestId(), route.id());
+                    refuse("endpoint", FAULT);
+                }
+            }
+        });
+    }
+
+    /** Answers with the refusal; the step's name goes to the access line. */
+    private void refuse(String step, Verdict.Deny refusal) {
+        if (phase == Phase.ANSWERED || phase == Phase.RELAY || phase == Phase.DONE) return;
+        phase = Phase.ANSWERED;
+        ex.refusedBy(step);
+        for (ExchangeListener l : listener.listeners()) l.refused(ex, step, refusal);
+        Responses.error(client, ex, refusal, cors());
+    }
+
+    private CorsPolicy cors() {
+        return route == null ? null : route.cors();
+    }
+
+    private void clientGone() {
+        switch (phase) {
+            case CHAIN, TERMINAL -> {
+                ex.status(499);
+                if (ex.errorCode() == null) ex.errorCode("client_closed");
+                if (cancellation != null) cancellation.cancel(); // the upstream would otherwise work (and bill) for nobody
+            }
+            case RELAY -> {
+                if (ex.errorCode() == null) ex.errorCode("client_closed");
+                relay.clientGone();
+            }
+            case ANSWERED, DONE -> { }
+        }
+        phase = Phase.DONE;
+    }
+
+    /** The record step: exactly once, however the exchange ended. */
+    private void finish() {
+        if (finished) return;
+        finished = true;
+        phase = Phase.DONE;
+        if (relay != null) relay.abortOpen();
+        else ResponseRelay.abortAll(ex);
+        for (Runnable r : ex.finishers()) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // A finisher releases something (a slot, a reservation): one failing must not stop the others.
+                log.error("request {}: finisher failed: {}", ex.requestId(), e.toString());
+            }
+        }
+        long end = System.nanoTime();
+        for (ExchangeListener l : listener.listeners()) {
+            try {
+                l.finished(ex, end);
+            } catch (RuntimeException e) {
+                log.error("request {}: recording failed: {}", ex.requestId(), e.toString());
+            }
+        }
+    }
+}

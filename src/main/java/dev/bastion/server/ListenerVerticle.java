@@ -1,0 +1,101 @@
+package dev.bastion.server;
+
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Verdict;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listener on one event loop. The public listener runs one instance per event loop, all on the same
+ * port; each has its own connection deadlines, while the routes, controls and upstream pools (kept per
+ * loop by the outbound connector) are shared. Every request goes to a {@link ChainRunner}.
+ */
+final class ListenerVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(ListenerVerticle.class);
+
+    private final Listener listener;
+    private final HttpServerOptions options;
+    private final long headerTimeoutMs;
+    private final long idleTimeoutMs;
+    private volatile Set<String> takenLoops = Set.of();
+    private volatile String eventLoop;
+    private HttpServer server;
+    private ConnectionDeadlines deadlines;
+
+    ListenerVerticle(Listener listener, HttpServerOptions options, long headerTimeoutMs, long idleTimeoutMs) {
+        this.listener = listener;
+        this.options = options;
+        this.headerTimeoutMs = headerTimeoutMs;
+        this.idleTimeoutMs = idleTimeoutMs;
+    }
+
+    /** The event loop this instance serves on (its start runs there). */
+    String eventLoop() {
+        return eventLoop;
+    }
+
+    /** Loops other instances serve on: started on one of them, this instance refuses to start, before it listens. */
+    ListenerVerticle refusingLoops(Set<String> taken) {
+        this.takenLoops = Set.copyOf(taken);
+        return this;
+    }
+
+    /** The start refused because another instance serves on this loop. */
+    static final class LoopTaken extends RuntimeException {
+        LoopTaken(String loop) {
+            super("another instance serves on " + loop, null, false, false);
+        }
+    }
+
+    @Override
+    public Future<?> start() {
+        eventLoop = Thread.currentThread().getName();
+        if (takenLoops.contains(eventLoop)) return Future.failedFuture(new LoopTaken(eventLoop));
+        deadlines = new ConnectionDeadlines(vertx, headerTimeoutMs, idleTimeoutMs);
+        server = vertx.createHttpServer(options)
+                .connectionHandler(c -> {
+                    deadlines.opened(c);
+                    NettyEdge.install(c);
+                })
+                .invalidRequestHandler(new InvalidRequestHandler(listener, deadlines))
+                .requestHandler(this::handle);
+        return server.listen();
+    }
+
+    private void handle(HttpServerRequest req) {
+        deadlines.requestStarted(req.connection());
+        req.pause();
+        HttpAdapter adapter = null;
+        Exchange ex = null;
+        try {
+            adapter = new HttpAdapter(vertx, req, deadlines);
+            ex = adapter.exchange(listener.clientIps(), listener.tls(), System.nanoTime());
+            new ChainRunner(listener, adapter, ex).start();
+        } catch (RuntimeException e) {
+            // A bug in the request path: the client still gets the JSON shape (500, no internals), and the
+            // connection is closed because its state is unknown.
+            log.error("request {}: internal error: {}", ex == null ? "-" : ex.requestId(), e.toString(), e);
+            if (adapter == null || ex == null || adapter.headWritten() || req.response().ended()) {
+                req.connection().close();
+            } else {
+                Responses.error(adapter, ex, new Verdict.Deny(500, "internal_error", "Bastion failed to process the request.").closing(), null);
+            }
+        }
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (deadlines != null) deadlines.stop();
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.bastion.upstream;
+
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
+import dev.bastion.config.UpstreamConfig;
+import dev.bastion.egress.ClientProfile;
+import dev.bastion.egress.Destination;
+import dev.bastion.egress.OutboundConnector;
+import dev.bastion.secrets.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A configured HTTP upstream (U1, U2). Its URL comes only from config: a request picks the path, never
+ * the host. Its key is injected here and nowhere else, so it can only ever reach this upstream. Redirects
+ * are not followed (the connector's rule): a redirect is passed to the client, which cannot make Bastion
+ * fetch another host.
+ */
+public final class HttpUpstream implements Upstream {
+    private final String name;
+    private final UpstreamConfig config;
+    private final OutboundConnector connector;
+    private final Destination destination;
+    private final ClientProfile profile;
+    private final String basePath;
+    private final Map<String, String> providerKey;
+    private final IdentitySigner identitySigner;
+    private final byte[] hmacSecret;
+
+    /** Signs {@code X-Bastion-Identity} for one request to one upstream. */
+    @FunctionalInterface
+    public interface IdentitySigner {
+        String sign(Identity identity, String upstream, String requestId);
+    }
+
+    /**
+     * @param apiKey         the upstream's own credential; null when it needs none
+     * @param identitySigner signs the identity header; used only when the upstream asks for one
+     * @param hmacSecret     request-signing secret (Z5); null when this upstream wants no signature
+     */
+    public HttpUpstream(OutboundConnector connector, String name, UpstreamConfig config, Secret apiKey, IdentitySigner identitySigner,
+                        Secret hmacSecret) {
+        this.connector = connector;
+        this.name = name;
+        this.config = config;
+        this.destination = Destination.of(config.url());
+        this.profile = new ClientProfile("upstream:" + name, config.connectTimeout(), config.maxConnections(), null, 64 * 1024, false);
+        this.basePath = config.basePath();
+        this.identitySigner = config.identityToken() ? identitySigner : null;
+        this.hmacSecret = hmacSecret == null ? null : hmacSecret.reveal().getBytes(StandardCharsets.UTF_8);
+        this.providerKey = apiKey == null ? Map.of() : Map.of(config.apiKeyHeader().headerName,
+                config.apiKeyHeader() == UpstreamConfig.ApiKeyHeader.AUTHORIZATION ? "Bearer " + apiKey.reveal() : apiKey.reveal());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Completes when the response headers arrive (body paused), or with the failure's kind. */
+    @Override
+    public Future<UpstreamResult> send(UpstreamRequest r) {
+        Exchange ex = r.exchange();
+        String target = r.target(basePath);
+        RequestOptions options = new RequestOptions()
+                .setMethod(ex.method())
+                .setURI(target)
+                .setHeaders(headers(r, target))
+                // Until the response headers arrive: the upstream's time to answer.
+                .setIdleTimeout(config.responseTimeout().toMillis());
+        long sentAt = System.nanoTime();
+        return connector.request(destination, profile, options)
+                .compose(req -> {
+                    r.cancellation().onCancel(() -> req.connection().close());
+                    Buffer body = r.body();
+                    return body == null || body.length() == 0 ? req.send() : req.send(body);
+                })
+                .<UpstreamResult>map(resp -> {
+                    ex.upstreamNanos(System.nanoTime() - sentAt);
+                    resp.pause();
+                    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+                    ForwardHeaders.toClient(resp.headers(), out);
+                    // Not the request's idle timeout: Vert.x keeps that timer (and the request) alive after the
+                    // response ends; the caller enforces the body idle timeout and cancels it at the end.
+                    HttpClientRequest req = resp.request();
+                    return new UpstreamResponse(resp.statusCode(), out, resp, () -> req.connection().close(), config.idleTimeout().toMillis());
+                })
+                .otherwise(t -> UpstreamFailure.of(name, t));
+    }
+
+    private MultiMap headers(UpstreamRequest r, String target) {
+        Exchange ex = r.exchange();
+        MultiMap headers = ForwardHeaders.toUpstream(ex, destination.authority(), providerKey, r.inboundTls());
+        if (r.identityEncoding()) headers.set("Accept-Encoding", "identity"); // a response filter must read the answer
+        Identity id = ex.identity();
+        if (id != null && identitySigner != null) headers.set("X-Bastion-Identity", identitySigner.sign(id, name, ex.requestId()));
+        if (r.forwardUserToken() && config.kind() != UpstreamConfig.Kind.AI && id != null && "jwt".equals(id.credentialType())) {
+            headers.set("Authorization", ex.headers().get("Authorization"));
+        }
+        if (hmacSecret != null) {
+            long ts = System.currentTimeMillis() / 1000;
+            byte[] body = r.body() == null ? null : r.body().getBytes();
+            headers.set(RequestSigner.TIMESTAMP_HEADER, Long.toString(ts));
+            headers.set(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(hmacSecret, ts, ex.method().name(), target, body));
+        }
+        return headers;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.bastion.upstream;
+
+import dev.bastion.chain.Exchange;
+import io.vertx.core.buffer.Buffer;
+import java.util.Objects;
+
+/**
+ * One request to forward: the exchange it belongs to (method, query, headers, identity) and what the
+ * route decided about it. The upstream adds what belongs to the destination: its host, its key, the
+ * identity token and the request signature.
+ *
+ * @param path             the path as received, minus the route's {@code strip_prefix}
+ * @param body             the body to send (after the controls' changes), or null
+ * @param inboundTls       whether the client reached Bastion over TLS (for {@code X-Forwarded-Proto})
+ * @param forwardUserToken pass the caller's identity-provider token on (the route allows it; never to a model provider)
+ * @param identityEncoding ask for an uncompressed answer: a response filter reads the body
+ */
+public record UpstreamRequest(Exchange exchange, String path, Buffer body, boolean inboundTls, boolean forwardUserToken,
+                              boolean identityEncoding, Cancellation cancellation) {
+    public UpstreamRequest {
+        Objects.requireNonNull(exchange, "exchange");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(cancellation, "cancellation");
+    }
+
+    /** The request target to send: the upstream's base path, the path, and the query as received. */
+    String target(String basePath) {
+        String query = exchange.rawQuery();
+        return basePath + path + (query == null ? "" : "?" + query);
+    }
+}
