@@ -22,8 +22,6 @@ import java.util.Locale;
  * server's types; it decides nothing.
  */
 final class HttpAdapter implements ClientChannel {
-    static final long LINGER_MILLIS = 2_000;
-    static final long LINGER_BYTES = 8L * 1024 * 1024;
     static final HttpMethod INVALID_METHOD = HttpMethod.valueOf("INVALID");
 
     private final Vertx vertx;
@@ -133,7 +131,7 @@ final class HttpAdapter implements ClientChannel {
         boolean closing = close || closeAfterAnswer || (unread && hasBody);
         if (closing) resp.headers().set("Connection", "close");
         resp.setStatusCode(status).end(body).onComplete(v -> {
-            if (closing && unread) lingerThenClose();
+            if (closing && unread) LingeringClose.start(vertx, req);
             else if (closing) req.connection().close();
         });
         // A body-less request's end is still queued while paused: let it be read, or the connection stalls.
@@ -218,26 +216,5 @@ final class HttpAdapter implements ClientChannel {
         doneRan = true;
         if (deadlines != null) deadlines.requestFinished(req.connection());
         if (done != null) done.run();
-    }
-
-    /**
-     * Reads and discards what the client is still sending for a little while before closing. Closing a
-     * socket with unread input makes the kernel send a reset, which can destroy the error response
-     * before the client reads it; a client would then see "connection reset" instead of 413.
-     */
-    private void lingerThenClose() {
-        long[] discarded = {0};
-        long timer = vertx.setTimer(LINGER_MILLIS, t -> req.connection().close());
-        Runnable close = () -> {
-            vertx.cancelTimer(timer);
-            req.connection().close();
-        };
-        req.handler(chunk -> {
-            discarded[0] += chunk.length();
-            if (discarded[0] > LINGER_BYTES) close.run();
-        });
-        req.endHandler(v -> close.run());
-        req.exceptionHandler(t -> close.run());
-        req.resume();
     }
 }
