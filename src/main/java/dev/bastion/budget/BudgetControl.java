@@ -108,7 +108,7 @@ public final class BudgetControl implements Control {
             if (!res.granted()) return refuse(res, request, now);
             // Only the provider sees this: the controls after this one read the request as the client sent it.
             if (request.needsUsageReport()) ex.json().beforeSend(LlmRequest::includeUsage);
-            ex.addResponseMeter(new Settlement(res, request, price));
+            ex.addResponseMeter(new Settlement(res, request, price, whole -> ex.answerJson(whole).tree()));
             return Verdict.ALLOW;
         });
     }
@@ -147,11 +147,12 @@ public final class BudgetControl implements Control {
         private boolean broken;
         private boolean settled;
 
-        Settlement(Ledger.Reservation reservation, LlmRequest req, BudgetsConfig.Price price) {
+        Settlement(Ledger.Reservation reservation, LlmRequest req, BudgetsConfig.Price price,
+                   java.util.function.Function<Buffer, com.fasterxml.jackson.databind.JsonNode> answerJson) {
             this.reservation = reservation;
             this.req = req;
             this.price = price;
-            this.meter = new ResponseMeter(counter, req.model(), req.stream() && !req.clientWantsUsage(), ResponseMeter.DEFAULT_MAX_BUFFERED);
+            this.meter = new ResponseMeter(counter, req.model(), req.stream() && !req.clientWantsUsage(), ResponseMeter.DEFAULT_MAX_BUFFERED, answerJson);
         }
 
         @Override

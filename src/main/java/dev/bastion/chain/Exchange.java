@@ -30,6 +30,7 @@ public final class Exchange {
     private Identity identity;
     private Buffer body;
     private JsonBody json;
+    private JsonBody answerJson;
     private int status;
     private String refusedBy;
     private String[] stepNames;
@@ -115,6 +116,15 @@ public final class Exchange {
     public JsonBody json() {
         if (json == null && body != null && body.length() > 0) json = new JsonBody(body);
         return json;
+    }
+
+    /**
+     * A whole answer body as JSON, parsed once for every response filter that reads it (the usage meter, the
+     * answer guard): the parse is shared when they pass each other the same bytes.
+     */
+    public JsonBody answerJson(Buffer whole) {
+        if (answerJson == null || !answerJson.of(whole)) answerJson = new JsonBody(whole);
+        return answerJson;
     }
 
     /** The body to forward: as received, or serialised once if a control changed its JSON. */

@@ -29,6 +29,11 @@ public final class JsonBody {
         this.raw = raw;
     }
 
+    /** Whether this is the parse of exactly these bytes. */
+    boolean of(Buffer bytes) {
+        return raw == bytes || raw.equals(bytes);
+    }
+
     /** The parsed body, or null when it is not JSON. Controls that edit it call {@link #changed()}. */
     public JsonNode tree() {
         if (!parsed) {

@@ -133,12 +133,8 @@ final class AnswerGuard implements ResponseFilter {
     }
 
     private Buffer inspectWhole() {
-        JsonNode json = null;
-        try {
-            json = JSON.readTree(whole.getBytes());
-        } catch (java.io.IOException e) {
-            // not JSON: the body is inspected as one text
-        }
+        // The exchange's parse of the answer, shared with the usage meter; null when not JSON (inspected as one text).
+        JsonNode json = ex.answerJson(whole).tree();
         List<PromptText.Segment> segments;
         if (json != null && json.isContainerNode()) {
             segments = json.has("choices") ? CompletionText.of(api, json) : allStrings(json);

@@ -22,6 +22,7 @@ public final class ResponseMeter {
     private final String model;
     private final boolean stripUsageChunk;
     private final int maxBuffered;
+    private final java.util.function.Function<Buffer, JsonNode> parser;
     private boolean sse;
     private SseSplitter splitter;
     private Buffer json;
@@ -30,6 +31,13 @@ public final class ResponseMeter {
     private long counted;
 
     public ResponseMeter(TokenCounter counter, String model, boolean stripUsageChunk, int maxBuffered) {
+        this(counter, model, stripUsageChunk, maxBuffered, ResponseMeter::parse);
+    }
+
+    /** @param parser parses a whole JSON body (the exchange's shared parse of the answer); null when it is not JSON */
+    public ResponseMeter(TokenCounter counter, String model, boolean stripUsageChunk, int maxBuffered,
+                         java.util.function.Function<Buffer, JsonNode> parser) {
+        this.parser = parser;
         this.counter = counter;
         this.model = model;
         this.stripUsageChunk = stripUsageChunk;
@@ -113,13 +121,16 @@ public final class ResponseMeter {
         return !(stripUsageChunk && usageOnly);
     }
 
-    private void readJson(Buffer body) {
-        JsonNode root;
+    private static JsonNode parse(Buffer body) {
         try {
-            root = LlmRequest.MAPPER.readTree(body.getBytes());
+            return LlmRequest.MAPPER.readTree(body.getBytes());
         } catch (java.io.IOException e) {
-            return;
+            return null;
         }
+    }
+
+    private void readJson(Buffer body) {
+        JsonNode root = parser.apply(body);
         if (root == null || !root.isObject()) return;
         reported = Usage.of(root);
         if (reported != null) return; // the provider's own count settles it: no need to count the text

@@ -51,8 +51,11 @@ interface ClientChannel {
 
     void onDrain(Runnable resume);
 
-    /** Ends a streamed response. */
-    void endStream();
+    /**
+     * Ends a streamed response with its last bytes (or none), in one write. When nothing was sent yet (a
+     * filter held the whole answer) the response goes out whole, with a {@code Content-Length}.
+     */
+    void endStream(Buffer last);
 
     /** Closes the connection now: a response that cannot be completed must not look complete. */
     void cut();

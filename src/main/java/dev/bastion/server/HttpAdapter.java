@@ -161,8 +161,13 @@ final class HttpAdapter implements ClientChannel {
     }
 
     @Override
-    public void endStream() {
-        resp.end().onComplete(v -> {
+    public void endStream(Buffer last) {
+        if (!resp.headWritten() && resp.isChunked()) {
+            // Held whole by a filter: its length is known now, and one write carries the head and the body.
+            resp.setChunked(false);
+            resp.headers().set("Content-Length", Integer.toString(last == null ? 0 : last.length()));
+        }
+        (last == null || last.length() == 0 ? resp.end() : resp.end(last)).onComplete(v -> {
             if (closeAfterAnswer) req.connection().close();
         });
     }

@@ -111,8 +111,12 @@ final class ResponseRelay {
         }
     }
 
-    /** Ends the open filters from {@code from} outward, then the response, unless one refuses the body at its end. */
+    /**
+     * Ends the open filters from {@code from} outward, then the response with what they still held, in one
+     * write — unless one refuses the body at its end.
+     */
     private void endFrom(int from) {
+        Buffer last = null;
         for (int i = from; i < filters.size(); i++) {
             if (closed[i]) continue;
             ResponseFilter f = filters.get(i);
@@ -125,10 +129,11 @@ final class ResponseRelay {
                 return;
             }
             for (int j = i + 1; tail != null && j < filters.size(); j++) tail = filters.get(j).onChunk(tail);
-            if (tail != null) send(tail);
+            if (tail != null && tail.length() > 0) last = last == null ? tail : last.copy().appendBuffer(tail);
         }
         over = true;
-        client.endStream();
+        if (last != null) ex.addBytesSent(last.length());
+        client.endStream(last);
     }
 
     /** A filter ended the body itself: inner filters saw an incomplete body, outer ones a complete one. */

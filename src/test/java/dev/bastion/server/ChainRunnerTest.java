@@ -76,7 +76,7 @@ class ChainRunnerTest {
         public void write(Buffer chunk) { }
         public boolean writeQueueFull() { return false; }
         public void onDrain(Runnable resume) { }
-        public void endStream() { done.run(); }
+        public void endStream(Buffer last) { done.run(); }
         public void cut() { closed = true; done.run(); }
         public boolean headWritten() { return status != -1; }
         public void onGone(Runnable gone) { }
