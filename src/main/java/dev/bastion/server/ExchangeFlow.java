@@ -6,6 +6,7 @@ import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Verdict;
 import dev.bastion.chain.ErrorBody;
+import dev.bastion.edge.HeaderSpellings;
 import dev.bastion.edge.PathNormalizer;
 import dev.bastion.edge.RequestIds;
 import dev.bastion.edge.SecurityHeaders;
@@ -103,6 +104,10 @@ final class ExchangeFlow {
             // Parsers that disagree on where a request ends are how requests are smuggled: refuse, and close
             // the connection so nothing the client sent after this is read as another request.
             deny(400, framing.startsWith("Host") ? "host_invalid" : "framing_invalid", framing, Map.of(), true);
+            return;
+        }
+        if (HeaderSpellings.ambiguous(req.headers()) != null) {
+            deny(400, "header_ambiguous", "The request carries a header under two spellings (such as X-Api-Key and X_Api_Key).", Map.of(), true);
             return;
         }
         if (path == null) {
