@@ -120,7 +120,7 @@ final class ExchangeFlow {
         }
         switch (routes.match(req.method().name(), ex.host(), path)) {
             case RouteTable.NotFound n -> deny(404, "route_not_found", "No route matches this request.");
-            case RouteTable.MethodNotAllowed m -> deny(405, "method_not_allowed", "This path does not accept " + req.method().name() + ".",
+            case RouteTable.MethodNotAllowed m -> deny(405, "method_not_allowed", "This path does not accept this method.",
                     Map.of("Allow", String.join(", ", m.allowed())));
             case RouteTable.Found f -> {
                 route = f.route();

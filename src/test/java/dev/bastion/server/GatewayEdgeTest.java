@@ -90,6 +90,11 @@ class GatewayEdgeTest {
         assertThat(r.statusCode()).isEqualTo(405);
         assertThat(code(r)).isEqualTo("method_not_allowed");
         assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        // Any token is a method: an error never repeats the caller's text.
+        HttpResponse<String> odd = gw.send(gw.request("/v1/models").header("Authorization", "Bearer " + key)
+                .method("SKLIVE51HQSECRET", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(code(odd)).isEqualTo("method_not_allowed");
+        assertThat(odd.body()).doesNotContain("SKLIVE51HQSECRET");
     }
 
     @Test
