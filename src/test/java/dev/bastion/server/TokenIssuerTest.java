@@ -388,6 +388,7 @@ class TokenIssuerTest {
         assertThat(c.getStringClaim("org")).isEqualTo("acme");
         assertThat(c.getStringListClaim("scopes")).containsExactlyInAnyOrder("admin", "invoke");
         assertThat(c.getStringClaim("request_id")).isEqualTo(requestId);
+        assertThat(c.getJWTID()).as("identity_binding: request, as identity.md says: request_id, no jti").isNull();
         assertThat(Duration.between(c.getIssueTime().toInstant(), c.getExpirationTime().toInstant())).isLessThanOrEqualTo(Duration.ofSeconds(60));
 
         // Replayed to Bastion as a credential: refused (wrong type), even on a route that takes Bastion tokens.
