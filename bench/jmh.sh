@@ -7,6 +7,7 @@
 #   bench/jmh.sh LimiterBench    [extra JMH args]                                 baseline: redisLuaManyKeys
 #   bench/jmh.sh GuardBench      [extra JMH args]                                 baseline: jsonParse
 #   bench/jmh.sh WafBench        [extra JMH args]                                 baseline: jsonParse
+#   bench/jmh.sh DetectorBench   [extra JMH args]                                 baseline: jsonParse
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench="${1:-CredentialBench}"; shift || true
@@ -19,7 +20,7 @@ out="$PWD/bench/out/jmh-$bench-$(date +%Y%m%d-%H%M%S).json"; mkdir -p bench/out
 python3 - "$out" "$bench" <<'PY'
 import json, sys
 rows, bench = json.load(open(sys.argv[1])), sys.argv[2]
-baseline = {"CredentialBench": "apiKeyCheckAndHash", "LimiterBench": "redisLuaManyKeys", "GuardBench": "jsonParse", "WafBench": "jsonParse"}[bench]
+baseline = {"CredentialBench": "apiKeyCheckAndHash", "LimiterBench": "redisLuaManyKeys", "GuardBench": "jsonParse", "WafBench": "jsonParse", "DetectorBench": "jsonParse"}[bench]
 def params(r): return ",".join(f"{k}={v}" for k, v in sorted((r.get("params") or {}).items()))
 base = {params(r): r["primaryMetric"]["score"] for r in rows if r["benchmark"].endswith("." + baseline)}
 print(f"{'benchmark':28} {'params':12} {'ops/ms':>10} {'±':>8} {'µs/op':>8} {'vs ' + baseline:>22}")

@@ -5,12 +5,14 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.bastion.authn.jose.JwsVerifier;
 import dev.bastion.authn.jose.TrustedKeys;
 import dev.bastion.authn.jwt.BearerTokens;
+import dev.bastion.authn.jwt.NumericDates;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Identity;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.store.OrgRepository;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class BastionTokenAuthenticator implements Authenticator {
     private static final long SKEW_SECONDS = 60;
-    private static final java.time.Duration MAX_LIFETIME = java.time.Duration.ofHours(24).plusMinutes(5);
+    private static final Duration MAX_LIFETIME = Duration.ofHours(24).plusMinutes(5);
     private static final JOSEObjectType ACCESS_TOKEN = new JOSEObjectType("at+jwt");
 
     private final String issuer;
@@ -72,20 +74,19 @@ public final class BastionTokenAuthenticator implements Authenticator {
         } catch (java.text.ParseException e) {
             return rejected("token_malformed");
         }
-        Instant now = clock.instant();
+        // The skew widens now, never the token's dates: those may be as far as Instant goes (NumericDates).
+        Instant now = clock.instant(), earliest = now.minusSeconds(SKEW_SECONDS), latest = now.plusSeconds(SKEW_SECONDS);
         if (!issuer.equals(c.get("iss"))) return rejected("token_issuer_mismatch");
         if (!(c.get("exp") instanceof Number exp)) return rejected("token_malformed");
-        Instant expiresAt = Instant.ofEpochSecond(exp.longValue());
-        if (!now.isBefore(expiresAt.plusSeconds(SKEW_SECONDS))) return rejected("token_expired");
-        if (c.get("nbf") instanceof Number nbf && now.plusSeconds(SKEW_SECONDS).isBefore(Instant.ofEpochSecond(nbf.longValue()))) {
-            return rejected("token_not_yet_valid");
-        }
+        Instant expiresAt = NumericDates.toInstant(exp);
+        if (!earliest.isBefore(expiresAt)) return rejected("token_expired");
+        if (c.get("nbf") instanceof Number nbf && latest.isBefore(NumericDates.toInstant(nbf))) return rejected("token_not_yet_valid");
         // Bastion never issues tokens living longer than a day: a longer one was not minted by Bastion's
         // token logic (a leaked key would be the only way), so it is refused whatever its signature.
         if (!(c.get("iat") instanceof Number iat)) return rejected("token_malformed");
-        Instant issuedAt = Instant.ofEpochSecond(iat.longValue());
-        if (now.plusSeconds(SKEW_SECONDS).isBefore(issuedAt)) return rejected("token_issued_in_future");
-        if (expiresAt.isAfter(issuedAt.plus(MAX_LIFETIME))) return rejected("token_lifetime_too_long");
+        Instant issuedAt = NumericDates.toInstant(iat);
+        if (latest.isBefore(issuedAt)) return rejected("token_issued_in_future");
+        if (Duration.between(issuedAt, expiresAt).compareTo(MAX_LIFETIME) > 0) return rejected("token_lifetime_too_long");
         List<String> aud = c.get("aud") instanceof String s ? List.of(s) : c.get("aud") instanceof List<?> l
                 ? l.stream().filter(String.class::isInstance).map(String.class::cast).toList() : List.of();
         if (!(c.get("sub") instanceof String sub) || !(c.get("org") instanceof String org) || !OrgRepository.isValidId(org)) {

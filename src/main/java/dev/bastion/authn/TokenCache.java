@@ -33,8 +33,10 @@ public final class TokenCache {
         this.cache = Caffeine.newBuilder().maximumSize(maxSize).expireAfter(new Expiry<String, Entry>() {
             @Override
             public long expireAfterCreate(String key, Entry e, long currentTime) {
-                long untilExp = Duration.between(clock.instant(), e.expiresAt()).toNanos();
-                return Math.max(0, Math.min(untilExp, MAX_ENTRY_LIFE.toNanos()));
+                // Capped before converting: an exp centuries away (4·10¹⁰ is the year 3237) overflows toNanos().
+                Duration untilExp = Duration.between(clock.instant(), e.expiresAt());
+                if (untilExp.isNegative()) return 0;
+                return (untilExp.compareTo(MAX_ENTRY_LIFE) < 0 ? untilExp : MAX_ENTRY_LIFE).toNanos();
             }
 
             @Override

@@ -12,14 +12,18 @@ import java.util.List;
  * Refuses framing two HTTP parsers could read differently (RFC 9112 §3.2, §6.1, §6.3) — how requests are
  * smuggled past one parser to another: an HTTP/1.1 request must carry exactly one Host; a
  * Transfer-Encoding must be exactly {@code chunked}, once; a Content-Length must be one run of digits,
- * once, and never beside a Transfer-Encoding. Refused with 400 and the connection closed, so nothing the
- * client sent after this is read as another request.
+ * once, and never beside a Transfer-Encoding; no header may come under two spellings a CGI-style server
+ * reads as one ({@code X-Api-Key} and {@code X_Api_Key}, {@link HeaderSpellings}). Refused with 400 and the
+ * connection closed, so nothing the client sent after this is read as another request.
  */
 public final class FramingControl implements Control {
     private static final Verdict.Deny HOST = deny("host_invalid", "Host: an HTTP/1.1 request must carry exactly one Host header.");
     private static final Verdict.Deny CODING = deny("framing_invalid", "The request's Transfer-Encoding is not exactly 'chunked'.");
     private static final Verdict.Deny CONFLICT = deny("framing_invalid", "The request has conflicting or duplicate length headers.");
     private static final Verdict.Deny LENGTH = deny("framing_invalid", "The Content-Length header is not a valid length.");
+    // The name is the client's text: never echoed.
+    private static final Verdict.Deny SPELLINGS = deny("header_ambiguous",
+            "The request carries a header under two spellings (such as X-Api-Key and X_Api_Key).");
 
     private static Verdict.Deny deny(String code, String message) {
         return new Verdict.Deny(400, code, message).closing();
@@ -44,6 +48,7 @@ public final class FramingControl implements Control {
         List<String> lengths = h.getAll("Content-Length");
         if (lengths.size() > 1 || (lengths.size() == 1 && !codings.isEmpty())) return CONFLICT.future();
         if (lengths.size() == 1 && contentLength(lengths.getFirst()) < 0) return LENGTH.future();
+        if (HeaderSpellings.ambiguous(h) != null) return SPELLINGS.future();
         return Verdict.ALLOWED;
     }
 

@@ -5,6 +5,9 @@ package dev.bastion.edge;
  * path is refused (400) when the decoded form is ambiguous — dot segments, empty segments, encoded
  * slashes or backslashes, NUL or control characters, raw non-ASCII bytes — because an upstream that resolves those itself
  * could see a different path than the one Bastion authorised ({@code /v1/%2e%2e/admin}).
+ * Dot and empty segments are recognised with path parameters too: Tomcat, Jetty and Spring drop
+ * {@code ;…} from a segment before resolving it, so {@code /public/..;/private} reaches them as
+ * {@code /private} ({@code ..;x}, {@code .;x}, {@code %2e%2e;}, {@code .%3b} alike).
  * A valid path is forwarded exactly as received.
  */
 public final class PathNormalizer {
@@ -42,7 +45,10 @@ public final class PathNormalizer {
         while (start <= n) {
             int end = path.indexOf('/', start);
             if (end < 0) end = n;
-            int len = end - start;
+            // The segment as a servlet container resolves it: without its path parameters.
+            int nameEnd = start;
+            while (nameEnd < end && path.charAt(nameEnd) != ';') nameEnd++;
+            int len = nameEnd - start;
             // An empty segment is only allowed as the trailing slash.
             if (len == 0 && end != n) return true;
             if (len == 1 && path.charAt(start) == '.') return true;

@@ -27,13 +27,12 @@ final class RequestCaps {
     static Verdict.Deny check(GuardPolicy p, LlmApi api, ObjectNode body, List<PromptText.Segment> text, TokenCounter counter, Integer promptTokens) {
         String model = body.path("model").asText(null);
         if (p.models() != null && (model == null || !p.models().contains(model))) {
-            return new Verdict.Deny(403, "model_not_allowed", "This route does not allow " + (model == null ? "requests without a model" : "the model '" + safe(model) + "'")
-                    + "; allowed: " + String.join(", ", p.models()) + ".");
+            // The caller's own text is never quoted back in an error; the allowed list is configuration.
+            return new Verdict.Deny(403, "model_not_allowed", "This route does not allow " + (model == null ? "requests without a model" : "the requested model")
+                    + "; allowed: " + allowed(p.models()) + ".");
         }
-        if (p.tools() != null) {
-            Set<String> refused = new TreeSet<>();
-            for (String tool : toolNames(body)) if (!p.tools().contains(tool)) refused.add(safe(tool));
-            if (!refused.isEmpty()) return new Verdict.Deny(403, "tool_not_allowed", "This route does not allow the tools " + String.join(", ", refused) + ".");
+        if (p.tools() != null && !p.tools().containsAll(toolNames(body))) {
+            return new Verdict.Deny(403, "tool_not_allowed", "This route does not allow a requested tool; allowed: " + allowed(p.tools()) + ".");
         }
         if (p.maxTokens() != null && api != LlmApi.EMBEDDINGS) {
             for (String field : List.of("max_completion_tokens", "max_tokens")) {
@@ -80,9 +79,7 @@ final class RequestCaps {
         return names;
     }
 
-    /** Names are echoed in errors: printable ASCII only, and short. */
-    private static String safe(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._:/-]", "?");
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    private static String allowed(List<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 }

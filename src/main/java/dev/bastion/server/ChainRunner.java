@@ -146,7 +146,7 @@ final class ChainRunner {
         switch (result) {
             case RouteTable.NotFound n -> refuse("route", NOT_FOUND);
             case RouteTable.MethodNotAllowed m -> refuse("route", new Verdict.Deny(405, "method_not_allowed",
-                    "This path does not accept " + ex.method().name() + ".", Map.of("Allow", String.join(", ", m.allowed()))));
+                    "This path does not accept this method.", Map.of("Allow", String.join(", ", m.allowed()))));
             case RouteTable.PreflightRefused p -> refuse("route", PREFLIGHT_REFUSED);
             case RouteTable.Preflight p -> {
                 route = p.route();

@@ -5,8 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.bastion.config.StoreConfig;
 import dev.bastion.secrets.SecretResolver;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -62,8 +64,9 @@ public final class Store implements AutoCloseable {
             try {
                 Path parent = file.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
+                createOwnerOnly(file);
             } catch (IOException e) {
-                throw new StoreException("store.url: cannot create the directory for " + file, e);
+                throw new StoreException("store.url: cannot create " + file, e);
             }
             hc.setJdbcUrl("jdbc:sqlite:" + file);
             // WAL lets readers (the gateway) and one writer (the CLI) share the file; busy_timeout makes a
@@ -143,6 +146,22 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /**
+     * Creates a new database file readable by its owner only, as the master key is: it holds key and secret
+     * hashes, the encrypted signing keys, users and revocations. Left to SQLite it would follow the umask
+     * (usually world-readable). SQLite gives the {@code -wal} and {@code -shm} files the database file's
+     * mode, so they are private too. An existing file keeps the mode its operator gave it.
+     */
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException existing) {
+            // an existing store, or another process created it first
+        } catch (UnsupportedOperationException notPosix) {
+            // no POSIX modes (Windows): the directory's ACL decides, and SQLite creates the file
+        }
     }
 
     private static String describe(StoreConfig config) {

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -75,10 +76,20 @@ public final class TokenEndpoint implements LocalEndpoint {
         this.failures = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(r.period().multipliedBy(2)).build();
     }
 
-    /** An RFC 6749 §5.2 error. */
+    /** An RFC 6749 §5.2 error. {@code description} is Bastion's own text: it never quotes the request. */
     record OAuthError(int status, String error, String description, Map<String, String> headers) {
         OAuthError(int status, String error, String description) {
             this(status, error, description, Map.of());
+        }
+    }
+
+    /**
+     * A malformed request, described in a fixed text. Exceptions from decoding (Netty's quote the whole
+     * form, {@code client_secret} and {@code subject_token} included) are never turned into a response.
+     */
+    static final class Malformed extends Exception {
+        Malformed(String description) {
+            super(description, null, false, false);
         }
     }
 
@@ -87,7 +98,7 @@ public final class TokenEndpoint implements LocalEndpoint {
         Map<String, List<String>> params;
         try {
             params = form(ex);
-        } catch (IllegalArgumentException e) {
+        } catch (Malformed e) {
             return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
         }
         String grant = single(params, "grant_type");
@@ -103,7 +114,7 @@ public final class TokenEndpoint implements LocalEndpoint {
         String[] creds;
         try {
             creds = clientCredentialsOf(ex, params);
-        } catch (IllegalArgumentException e) {
+        } catch (Malformed e) {
             return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
         }
         boolean basic = ex.headers().contains("Authorization");
@@ -121,7 +132,7 @@ public final class TokenEndpoint implements LocalEndpoint {
         Set<String> requested;
         try {
             requested = scopes(single(params, "scope"));
-        } catch (IllegalArgumentException e) {
+        } catch (Malformed e) {
             return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
         }
         String audience = single(params, "audience");
@@ -165,7 +176,7 @@ public final class TokenEndpoint implements LocalEndpoint {
         Set<String> requested;
         try {
             requested = scopes(single(params, "scope"));
-        } catch (IllegalArgumentException e) {
+        } catch (Malformed e) {
             return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
         }
         if (subjectToken.length() > BearerTokens.MAX_LENGTH) return error(ex, new OAuthError(400, "invalid_grant", "The subject token is not valid."));
@@ -225,12 +236,12 @@ public final class TokenEndpoint implements LocalEndpoint {
     }
 
     /** Client credentials from HTTP Basic or the form; both at once, or a partial set, is a malformed request. */
-    private static String[] clientCredentialsOf(Exchange ex, Map<String, List<String>> params) {
+    private static String[] clientCredentialsOf(Exchange ex, Map<String, List<String>> params) throws Malformed {
         String header = ex.headers().get("Authorization");
         String formId = single(params, "client_id");
         String formSecret = single(params, "client_secret");
         if (header != null) {
-            if (formSecret != null) throw new IllegalArgumentException("Use one client authentication method, not two.");
+            if (formSecret != null) throw new Malformed("Use one client authentication method, not two.");
             if (!header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
             String decoded;
             try {
@@ -241,25 +252,36 @@ public final class TokenEndpoint implements LocalEndpoint {
             int colon = decoded.indexOf(':');
             if (colon <= 0) return null;
             // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
-            String id = QueryStringDecoder.decodeComponent(decoded.substring(0, colon), StandardCharsets.UTF_8);
-            String secret = QueryStringDecoder.decodeComponent(decoded.substring(colon + 1), StandardCharsets.UTF_8);
-            if (formId != null && !formId.equals(id)) throw new IllegalArgumentException("client_id does not match the Basic credentials.");
+            String id, secret;
+            try {
+                id = QueryStringDecoder.decodeComponent(decoded.substring(0, colon), StandardCharsets.UTF_8);
+                secret = QueryStringDecoder.decodeComponent(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new Malformed("The Basic credentials are not valid form encoding.");
+            }
+            if (formId != null && !formId.equals(id)) throw new Malformed("client_id does not match the Basic credentials.");
             return new String[] {id, secret};
         }
         if (formId == null || formSecret == null) return null;
         return new String[] {formId, formSecret};
     }
 
-    private static Map<String, List<String>> form(Exchange ex) {
+    private static Map<String, List<String>> form(Exchange ex) throws Malformed {
         String type = ex.headers().get("Content-Type");
-        if (type == null || !type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            throw new IllegalArgumentException("The body must be application/x-www-form-urlencoded.");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw new Malformed("The body must be application/x-www-form-urlencoded.");
         }
         String body = ex.body() == null ? "" : ex.body().toString(StandardCharsets.UTF_8);
-        Map<String, List<String>> params = new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters();
+        Map<String, List<String>> params;
+        try {
+            params = new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters();
+        } catch (IllegalArgumentException e) {
+            throw new Malformed("The body is not valid form encoding.");
+        }
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
-            // RFC 6749 §3.1: request parameters must not be included more than once.
-            if (e.getValue().size() > 1) throw new IllegalArgumentException("Parameter " + e.getKey() + " is repeated.");
+            // RFC 6749 §3.1: request parameters must not be included more than once. The name is the
+            // caller's text, so it is not quoted back.
+            if (e.getValue().size() > 1) throw new Malformed("A parameter is repeated.");
         }
         return params;
     }
@@ -269,12 +291,12 @@ public final class TokenEndpoint implements LocalEndpoint {
         return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
     }
 
-    private static Set<String> scopes(String scope) {
+    private static Set<String> scopes(String scope) throws Malformed {
         Set<String> out = new LinkedHashSet<>();
         if (scope == null) return out;
         for (String s : scope.split(" ")) {
             if (s.isEmpty()) continue;
-            if (s.length() > 64 || !s.matches("[a-z][a-z0-9:._-]*")) throw new IllegalArgumentException("scope is malformed.");
+            if (s.length() > 64 || !s.matches("[a-z][a-z0-9:._-]*")) throw new Malformed("scope is malformed.");
             out.add(s);
         }
         return out;

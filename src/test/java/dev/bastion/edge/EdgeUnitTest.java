@@ -16,14 +16,20 @@ class EdgeUnitTest {
             "/v1/models/, /v1/models/",
             "/v1/model%73, /v1/models",
             "/, /",
-            "/caf%C3%A9, /caf\u00c3\u00a9"})
+            "/caf%C3%A9, /caf\u00c3\u00a9",
+            "/files/report;v=2, /files/report;v=2",
+            "/app/;jsessionid=1, /app/;jsessionid=1",
+            "/a/...;x/b, /a/...;x/b"})
     void acceptedPaths(String raw, String decoded) {
         assertThat(PathNormalizer.decode(raw)).isEqualTo(decoded);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"", "v1", "/v1/../x", "/v1/..", "/./x", "//x", "/a//b", "/%2e%2e/x", "/a%2fb", "/a%2Fb", "/a%5cb", "/a\\b",
-            "/a%00", "/a%0d%0aSet-Cookie", "/a%", "/a%zz", "/a b", "/a\u00e9"})
+            "/a%00", "/a%0d%0aSet-Cookie", "/a%", "/a%zz", "/a b", "/a\u00e9",
+            // dot and empty segments behind path parameters, which servlet containers drop before resolving
+            "/public/..;/private", "/public/..;jsessionid=1/private", "/public/.;x/private", "/public/%2e%2e;/private", "/public/.%3b/private",
+            "/public/%2E%2E%3Bx/private", "/public/..;", "/public/;x/private", "/;/private"})
     void refusedPaths(String raw) {
         assertThat(PathNormalizer.decode(raw)).isNull();
     }

@@ -143,9 +143,14 @@ class GuardGatewayTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(gw.upstream.last().body().toJsonObject().getInteger("max_completion_tokens")).as("a request naming no limit gets the cap").isEqualTo(100);
 
-        assertThat(code(gw.postJson("/v1/capped", key, ok.copy().put("model", "gpt-4-32k").encode()))).isEqualTo("403 model_not_allowed");
-        JsonObject tools = ok.copy().put("tools", List.of(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", "shell_exec"))));
-        assertThat(code(gw.postJson("/v1/capped", key, tools.encode()))).isEqualTo("403 tool_not_allowed");
+        HttpResponse<String> model = gw.postJson("/v1/capped", key, ok.copy().put("model", "gpt-4-32k-sk_live_51Hq").encode());
+        assertThat(code(model)).isEqualTo("403 model_not_allowed");
+        JsonObject tools = ok.copy().put("tools", List.of(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", "shell_exec_sk_live_52Hq"))));
+        HttpResponse<String> tool = gw.postJson("/v1/capped", key, tools.encode());
+        assertThat(code(tool)).isEqualTo("403 tool_not_allowed");
+        // An error never repeats the caller's text: the names may carry anything.
+        assertThat(model.body()).doesNotContain("sk_live_51Hq");
+        assertThat(tool.body()).doesNotContain("sk_live_52Hq");
         assertThat(code(gw.postJson("/v1/capped", key, ok.copy().put("max_tokens", 5000).encode()))).isEqualTo("400 max_tokens_too_large");
         assertThat(code(gw.postJson("/v1/capped", key, chat("word ".repeat(100))))).isEqualTo("400 input_too_long");
         assertThat(code(gw.postJson("/v1/capped", key, chat("一二三四五六七八九十".repeat(8))))).as("few characters, many tokens").isEqualTo("400 input_too_long");

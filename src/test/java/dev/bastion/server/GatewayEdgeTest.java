@@ -90,6 +90,11 @@ class GatewayEdgeTest {
         assertThat(r.statusCode()).isEqualTo(405);
         assertThat(code(r)).isEqualTo("method_not_allowed");
         assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        // Any token is a method: an error never repeats the caller's text.
+        HttpResponse<String> odd = gw.send(gw.request("/v1/models").header("Authorization", "Bearer " + key)
+                .method("SKLIVE51HQSECRET", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(code(odd)).isEqualTo("method_not_allowed");
+        assertThat(odd.body()).doesNotContain("SKLIVE51HQSECRET");
     }
 
     @Test
@@ -174,11 +179,11 @@ class GatewayEdgeTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/v1/../admin", "/v1/./models", "/v1//models", "/v1/%2e%2e/admin", "/v1%2fmodels", "/v1/models%00",
-            "/v1/%5cmodels", "/v1/models/%"})
+            "/v1/%5cmodels", "/v1/models/%", "/v1/models/..;/../admin", "/v1/models/.;x/x", "/v1/models/%2e%2e;/x"})
     void ambiguousPathsAre400(String path) throws Exception {
         try (RawHttp raw = new RawHttp(gw.gateway.publicPort())) {
             String resp = raw.write("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n\r\n").readAll(2000);
-            assertThat(resp).startsWith("HTTP/1.1 400");
+            assertThat(resp).startsWith("HTTP/1.1 400").contains("\"code\":\"path_invalid\"");
         }
     }
 

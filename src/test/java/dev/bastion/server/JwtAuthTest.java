@@ -403,6 +403,19 @@ class JwtAuthTest {
         }
     }
 
+    /** identity_binding: caller (the default), as identity.md says: one token per caller and upstream, with a jti and no request_id. */
+    @Test
+    void theIdentityTokenOfACallerHasAJtiAndNoRequestId() throws Exception {
+        String token = idp.sign(idp.ec, valid());
+        assertThat(call("/app/one", token).statusCode()).isEqualTo(200);
+        JWTClaimsSet first = SignedJWT.parse(gw.upstream.last().headers().get("X-Bastion-Identity")).getJWTClaimsSet();
+        assertThat(call("/app/two", token).statusCode()).isEqualTo(200);
+        JWTClaimsSet second = SignedJWT.parse(gw.upstream.last().headers().get("X-Bastion-Identity")).getJWTClaimsSet();
+        assertThat(first.getJWTID()).isNotBlank().isEqualTo(second.getJWTID());
+        assertThat(first.getClaim("request_id")).isNull();
+        assertThat(first.getNotBeforeTime()).isNull();
+    }
+
     @Test
     void anIdentityTokenIsNotAnAccessToken() throws Exception {
         assertThat(call("/app/x", idp.sign(idp.ec, valid())).statusCode()).isEqualTo(200);

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bastion as a token issuer (A5–A7) and as the signer of identity to upstreams (Z4, Z5), through the real
@@ -163,6 +165,36 @@ class TokenIssuerTest {
                     .doesNotContain(at.substring(at.lastIndexOf('.') + 1)).doesNotContain(idpToken.substring(idpToken.lastIndexOf('.') + 1))
                     .doesNotContain(HMAC_SECRET);
             assertThat(all).contains("security_event client_auth_failed client_id=" + client.client().id());
+        }
+    }
+
+    /**
+     * A form body the decoder cannot read ({@code %zz}, a trailing {@code %}) once came back whole in
+     * {@code error_description}, client secret and subject token included. No error quotes the request.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"%zz", "%", "%e", "%C3%"})
+    void aMalformedRequestIsRefusedWithoutRepeatingWhatItCarried(String malformed) throws Exception {
+        String secret = client.secret(), subjectToken = idp.sign(idp.ec, idp.claims("grace", "bastion-api", "acme").build());
+        String signature = subjectToken.substring(subjectToken.lastIndexOf('.') + 1);
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            int already = gw.accessLines().size();
+            List<HttpResponse<String>> refused = List.of(
+                    token("grant_type=client_credentials&client_id=" + client.client().id() + "&client_secret=" + secret + malformed, null, null),
+                    token("grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token=" + subjectToken + malformed
+                            + "&subject_token_type=urn:ietf:params:oauth:token-type:jwt", null, null),
+                    token("grant_type=client_credentials", client.client().id(), secret + malformed),
+                    // A repeated parameter's name is the caller's text too.
+                    token("grant_type=client_credentials&" + secret + "=1&" + secret + "=2", null, null));
+            for (HttpResponse<String> r : refused) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("invalid_request");
+                assertThat(r.body()).doesNotContain(secret.substring(4, 20)).doesNotContain(signature);
+            }
+            Thread.sleep(200);
+            String logged = logs.all() + String.join("\n", gw.accessLines().subList(already, gw.accessLines().size()));
+            assertThat(logged).doesNotContain(secret.substring(4, 20)).doesNotContain(signature);
+            assertThat(logs.errors()).isEmpty();
         }
     }
 
@@ -356,6 +388,7 @@ class TokenIssuerTest {
         assertThat(c.getStringClaim("org")).isEqualTo("acme");
         assertThat(c.getStringListClaim("scopes")).containsExactlyInAnyOrder("admin", "invoke");
         assertThat(c.getStringClaim("request_id")).isEqualTo(requestId);
+        assertThat(c.getJWTID()).as("identity_binding: request, as identity.md says: request_id, no jti").isNull();
         assertThat(Duration.between(c.getIssueTime().toInstant(), c.getExpirationTime().toInstant())).isLessThanOrEqualTo(Duration.ofSeconds(60));
 
         // Replayed to Bastion as a credential: refused (wrong type), even on a route that takes Bastion tokens.

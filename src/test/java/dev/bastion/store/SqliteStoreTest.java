@@ -1,11 +1,18 @@
 package dev.bastion.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.bastion.config.StoreConfig;
 import dev.bastion.secrets.SecretResolver;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteStoreTest extends StoreContract {
@@ -35,5 +42,17 @@ class SqliteStoreTest extends StoreContract {
     @Override
     protected Store secondStore() {
         return Store.open(config(), new SecretResolver(Map.of()));
+    }
+
+    /** Key and secret hashes, encrypted signing keys, users: the database and its WAL are the owner's only, like the master key. */
+    @Test
+    void theDatabaseAndItsWalAndSharedMemoryFilesAreReadableByTheOwnerOnly() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        store.orgs().ensure("permissions"); // a write, so the -wal and -shm files exist
+        Path db = dir.resolve("nested/dir/bastion.db");
+        for (Path f : new Path[] {db, Path.of(db + "-wal"), Path.of(db + "-shm")}) {
+            assertThat(f).exists();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.getFileName().toString()).isEqualTo("rw-------");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bastion.testing;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
 
     public static LogCapture capture() {
         LogCapture c = new LogCapture();
@@ -35,10 +37,16 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
         if (e.getArgumentArray() != null) for (Object a : e.getArgumentArray()) sb.append(' ').append(a);
         if (e.getThrowableProxy() != null) sb.append('\n').append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
         lines.add(sb.toString());
+        if (e.getLevel().isGreaterOrEqual(Level.ERROR)) errors.add(sb.toString());
     }
 
     public synchronized List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The lines logged at ERROR: a request, however hostile, that produces one has found a fault. */
+    public synchronized List<String> errors() {
+        return List.copyOf(errors);
     }
 
     public synchronized String all() {

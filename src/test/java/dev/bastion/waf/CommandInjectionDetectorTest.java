@@ -2,6 +2,7 @@ package dev.bastion.waf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bastion.testing.Scaling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,38 +95,27 @@ class CommandInjectionDetectorTest {
         assertThat(CommandInjectionDetector.matches(value)).as(value).isFalse();
     }
 
-    /** The benchmark's benign bodies (bench/waf.sh): not matched, and read in a few microseconds. */
+    /**
+     * The benchmark's benign bodies (bench/waf.sh) and prose full of separators are not commands. Their cost is
+     * measured by bench/jmh.sh DetectorBench (commandOnFormValues, commandOnProseWithSeparators), not asserted here.
+     */
     @Test
-    void benchmarkValuesAreCheap() {
+    void benchmarkValuesAreNotCommands() {
         String[] values = {
                 "You are a concise assistant for an internal engineering knowledge base. Answer in two sentences, cite the runbook section when one applies, and say so plainly when you are not sure.",
                 "Our service returns intermittent 502 errors from the load balancer during deploys. What is the most likely cause, and what setting should we check first on the upstream pool to make rolling deploys graceful for in-flight requests? We run three replicas behind it.",
-                "We would like to move our support team to the new plan next month. ".repeat(40), "Jane Doe", "Example Corp", "team", "25"};
+                "We would like to move our support team to the new plan next month. ".repeat(40), "Jane Doe", "Example Corp", "team", "25",
+                "Tom & Jerry; popcorn, and then (for the record) a note with = and / in it: https://example.com/a?b=c&d=e. ".repeat(6)};
         for (String v : values) assertThat(CommandInjectionDetector.matches(v)).as(v).isFalse();
-        int rounds = 20_000;
-        long start = System.nanoTime();
-        for (int i = 0; i < rounds; i++) for (String v : values) CommandInjectionDetector.matches(v);
-        long perRound = (System.nanoTime() - start) / rounds;
-        System.out.println("CommandInjectionDetector: " + perRound + " ns for the benchmark's values");
-        for (String v : values) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < rounds; i++) CommandInjectionDetector.matches(v);
-            System.out.println("  " + (System.nanoTime() - t0) / rounds + " ns for " + v.length() + " chars");
-        }
-        String amp = "Tom & Jerry; popcorn, and then (for the record) a note with = and / in it: https://example.com/a?b=c&d=e. ".repeat(6);
-        long t1 = System.nanoTime();
-        for (int i = 0; i < rounds; i++) CommandInjectionDetector.matches(amp);
-        System.out.println("  " + (System.nanoTime() - t1) / rounds + " ns for " + amp.length() + " chars of prose with separators (full read)");
-        assertThat(perRound).isLessThan(200_000L); // generous: a shared CI core; measured figures are in the output
     }
 
-    @Test
-    void linearOnHostileInput() {
-        long start = System.nanoTime();
-        assertThat(CommandInjectionDetector.matches("a;".repeat(1 << 16))).isFalse();
-        assertThat(CommandInjectionDetector.matches("/[a".repeat(1 << 15))).isFalse();
-        assertThat(CommandInjectionDetector.matches("{a,".repeat(1 << 15))).isFalse();
-        assertThat(CommandInjectionDetector.matches("$".repeat(1 << 16) + "{")).isFalse();
-        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    /** Hostile repetitions of up to 64 K units: eight times the input, not much more than eight times the time. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a;", "/[a", "{a,", "$"})
+    void linearOnHostileInput(String unit) {
+        // "$$$…{" ends with an open brace, the others with nothing; none is a command.
+        String end = unit.equals("$") ? "{" : "";
+        assertThat(CommandInjectionDetector.matches(unit.repeat(1 << 16) + end)).isFalse();
+        Scaling.assertLinear(unit + "×n" + end, 1 << 13, n -> unit.repeat(n) + end, CommandInjectionDetector::matches);
     }
 }

@@ -2,6 +2,7 @@ package dev.bastion.waf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bastion.testing.Scaling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,17 +94,17 @@ class SqlInjectionDetectorTest {
         assertThat(SqlInjectionDetector.matches("x ".repeat(10_000) + "1 union select password from users")).isTrue();
     }
 
-    /** The performance budget of the brief: a 600-character benign value well under 2 µs once warm (a loose bound, machines vary). */
+    /** Customer prose close to SQL is not an injection. Its cost is measured by bench/jmh.sh DetectorBench (sqlOnProse), not asserted here. */
     @Test
-    void cheapOnBenignProse() {
+    void benignProseIsNotAnInjection() {
         String prose = ("Hi! I'd like to change my order, it's #1234 from 2024-01-15; the size is wrong (M instead of L) and "
                 + "the colour isn't what the site showed. Can you send a new one or refund me? Thanks, Mary O'Brien. ").repeat(3);
-        for (int i = 0; i < 50_000; i++) SqlInjectionDetector.matches(prose);
-        long start = System.nanoTime();
-        int rounds = 50_000;
-        for (int i = 0; i < rounds; i++) assertThat(SqlInjectionDetector.matches(prose)).isFalse();
-        double perCall = (System.nanoTime() - start) / (double) rounds;
-        System.out.printf("SqlInjectionDetector: %.0f ns for %d characters of prose%n", perCall, prose.length());
-        assertThat(perCall).isLessThan(20_000);
+        assertThat(SqlInjectionDetector.matches(prose)).isFalse();
+    }
+
+    @Test
+    void linearOnLongValues() {
+        Scaling.assertLinear("prose", 1_000, n -> "it's (M instead of L), or 'x' -- ".repeat(n), SqlInjectionDetector::matches);
+        Scaling.assertLinear("open quotes and parentheses", 1_000, n -> "'(\"(".repeat(n), SqlInjectionDetector::matches);
     }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bastion.testing.LogCapture;
+import dev.bastion.testing.Scaling;
 import dev.bastion.testing.TestGateway;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,18 +75,13 @@ class WafModesTest {
         assertThatThrownBy(() -> RuleSet.of("rules: [{ id: 4, targets: [path], longer_than: 5, rx: a }]")).hasMessageContaining("exactly one operator");
     }
 
-    /** 4× the body must not cost much more than 4× the time (quadratic would be 16×); medians of several runs, generous bound. */
+    /** Eight times the messages, not much more than eight times the time (quadratic would be 64×). */
     @Test
     void aLargeBenignJsonBodyCostsLinearTime() {
         Inspector in = new Inspector(RuleSet.load(List.of()), 1);
         String paragraph = "Our service returns intermittent 502 errors from the load balancer during deploys; what should we check first? ";
-        byte[] small = json(paragraph, 1_000), large = json(paragraph, 4_000);
-        for (int i = 0; i < 3; i++) {
-            inspect(in, small);
-            inspect(in, large);
-        }
-        long s = median(in, small), l = median(in, large);
-        assertThat((double) l / s).as("large %d ns, small %d ns", l, s).isLessThan(8.0);
+        assertThat(inspect(in, json(paragraph, 4_000))).as("benign").isZero();
+        Scaling.assertLinear("chat messages", 500, n -> json(paragraph, n), body -> inspect(in, body));
     }
 
     static byte[] json(String paragraph, int messages) {
@@ -95,17 +90,9 @@ class WafModesTest {
         return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static long inspect(Inspector in, byte[] body) {
-        long t0 = System.nanoTime();
+    /** The anomaly score of a chat body. */
+    static int inspect(Inspector in, byte[] body) {
         RequestTargets t = RequestTargets.of("POST", "/v1/chat/completions", null, List.of(), "application/json", body, x -> Set.of());
-        assertThat(in.inspect(t, List.of()).score()).isZero();
-        return System.nanoTime() - t0;
-    }
-
-    static long median(Inspector in, byte[] body) {
-        List<Long> runs = new ArrayList<>();
-        for (int i = 0; i < 7; i++) runs.add(inspect(in, body));
-        runs.sort(null);
-        return runs.get(runs.size() / 2);
+        return in.inspect(t, List.of()).score();
     }
 }

@@ -2,9 +2,14 @@ package dev.bastion.waf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bastion.testing.Scaling;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -63,29 +68,31 @@ class XssDetectorTest {
         assertThat(XssDetector.matches(value)).as(value).isFalse();
     }
 
-    @Test
-    void linearOnHostileInput() {
-        long start = System.nanoTime();
-        for (String hostile : new String[] {"<a x=\"".repeat(50_000), "<".repeat(200_000), "<a ".repeat(70_000), "on".repeat(100_000) + "=",
-                "\" o".repeat(70_000), "j".repeat(200_000) + ":", "<a b=\"".repeat(30_000) + "<", "<f ".repeat(70_000), "&".repeat(200_000) + ":",
-                ("j\t").repeat(100_000) + ":", "data:" + "a".repeat(200_000), "<a style=\"" + "u".repeat(200_000)}) {
-            XssDetector.matches(hostile);
-        }
-        assertThat((System.nanoTime() - start) / 1_000_000).as("milliseconds for 12 hostile 200 KB values").isLessThan(2_000);
+    static Stream<Arguments> hostileRepetitions() {
+        return Stream.of(hostile("", "<a x=\"", "", 6_250), hostile("", "<", "", 25_000), hostile("", "<a ", "", 8_750),
+                hostile("", "on", "=", 12_500), hostile("", "\" o", "", 8_750), hostile("", "j", ":", 25_000), hostile("", "<a b=\"", "<", 3_750),
+                hostile("", "<f ", "", 8_750), hostile("", "&", ":", 25_000), hostile("", "j\t", ":", 12_500), hostile("data:", "a", "", 25_000),
+                hostile("<a style=\"", "u", "", 25_000));
     }
 
+    private static Arguments hostile(String prefix, String unit, String suffix, int n) {
+        return Arguments.of(prefix + "(" + unit + ")×n" + suffix, (IntFunction<String>) k -> prefix + unit.repeat(k) + suffix, n);
+    }
+
+    /** Hostile repetitions of up to 200 KB: eight times the input, not much more than eight times the time. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileRepetitions")
+    void linearOnHostileInput(String name, IntFunction<String> value, int n) {
+        Scaling.assertLinear(name, n, value, XssDetector::matches);
+    }
+
+    /** A chat message is not an attack. Its cost is measured by bench/jmh.sh DetectorBench (xssOnChat), not asserted here. */
     @Test
-    void cheapOnBenignValues() {
+    void benignChatIsNotAnAttack() {
         String chat = "Hi there! Could you summarise the attached report for me? I need the key figures for Q3, the risks the team "
                 + "listed, and what they recommend for next year. Please keep it under 200 words and use bullet points. Thanks a lot, "
                 + "and have a great day. PS: the meeting moved to 14:30 on Friday; bring the printed version of report.pdf if you can.";
-        for (int i = 0; i < 200_000; i++) XssDetector.matches(chat); // warm up
-        long start = System.nanoTime();
-        int n = 200_000;
-        for (int i = 0; i < n; i++) XssDetector.matches(chat);
-        double nanos = (System.nanoTime() - start) / (double) n;
         assertThat(XssDetector.matches(chat)).isFalse();
-        assertThat(nanos).as("ns per %d-char benign value", chat.length()).isLessThan(5_000);
     }
 
     /** The 941 rules next to the detector, each through its own transformations, as a query value would reach it. */

@@ -30,15 +30,16 @@ final class ClaimsPolicy {
     private ClaimsPolicy() {}
 
     static VerifiedClaims check(IssuerConfig cfg, Map<String, Object> claims, Instant now) throws Violation {
-        long skew = cfg.clockSkew().toSeconds();
+        // The skew widens now, never the token's dates: those may be as far as Instant goes (NumericDates).
+        Instant earliest = now.minus(cfg.clockSkew()), latest = now.plus(cfg.clockSkew());
         if (!cfg.issuer().equals(claims.get("iss"))) throw new Violation("jwt_issuer_mismatch");
         Instant exp = time(claims, "exp");
         if (exp == null) throw new Violation("jwt_exp_missing");
-        if (!now.isBefore(exp.plusSeconds(skew))) throw new Violation("jwt_expired");
+        if (!earliest.isBefore(exp)) throw new Violation("jwt_expired");
         Instant nbf = time(claims, "nbf");
-        if (nbf != null && now.plusSeconds(skew).isBefore(nbf)) throw new Violation("jwt_not_yet_valid");
+        if (nbf != null && latest.isBefore(nbf)) throw new Violation("jwt_not_yet_valid");
         Instant iat = time(claims, "iat");
-        if (iat != null && now.plusSeconds(skew).isBefore(iat)) throw new Violation("jwt_issued_in_future");
+        if (iat != null && latest.isBefore(iat)) throw new Violation("jwt_issued_in_future");
         if (!cfg.audiences().isEmpty()) {
             List<String> aud = strings(claims.get("aud"));
             if (aud.stream().noneMatch(cfg.audiences()::contains)) throw new Violation("jwt_audience_mismatch");
@@ -92,7 +93,7 @@ final class ClaimsPolicy {
     private static Instant time(Map<String, Object> claims, String name) throws Violation {
         Object v = claims.get(name);
         if (v == null) return null;
-        if (v instanceof Number n) return Instant.ofEpochSecond(n.longValue());
+        if (v instanceof Number n) return NumericDates.toInstant(n);
         if (v instanceof Date d) return d.toInstant();
         throw new Violation("jwt_claims_invalid");
     }
