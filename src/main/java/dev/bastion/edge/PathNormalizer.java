@@ -13,6 +13,29 @@ package dev.bastion.edge;
 public final class PathNormalizer {
     private PathNormalizer() {}
 
+    /**
+     * The path routes are matched on: each segment's name, without its parameters ({@code /admin;x/users} →
+     * {@code /admin/users}). Tomcat, Jetty and Spring read a segment's name the same way, so a route decides
+     * on the path such an upstream will serve; for an upstream that keeps {@code ;x} as part of the name,
+     * the request was only held to a stricter route. Allocates only when a {@code ;} is present.
+     */
+    public static String withoutParameters(String decodedPath) {
+        int semi = decodedPath.indexOf(';');
+        if (semi < 0) return decodedPath;
+        StringBuilder out = new StringBuilder(decodedPath.length()).append(decodedPath, 0, semi);
+        for (int i = semi; i < decodedPath.length(); i++) {
+            char c = decodedPath.charAt(i);
+            if (c == ';') {
+                int slash = decodedPath.indexOf('/', i);
+                if (slash < 0) break;
+                i = slash - 1; // the parameters end where the next segment starts
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** The decoded path, or {@code null} when the raw path is refused. */
     public static String decode(String rawPath) {
         if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') return null;

@@ -1,6 +1,7 @@
 package dev.bastion.server;
 
 import dev.bastion.chain.Exchange;
+import dev.bastion.edge.PathNormalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,21 +48,26 @@ final class RouteTable {
         prefixes.sort(Comparator.<Route>comparingInt(r -> -r.match().path().length()).thenComparing(hostFirst));
     }
 
-    /** The route for an exchange whose path the edge decoded, or why there is none. */
+    /**
+     * The route for an exchange whose path the edge decoded, or why there is none. Routes match the path
+     * without its segments' parameters ({@link PathNormalizer#withoutParameters}): {@code /admin;x/users}
+     * is held to the route of {@code /admin/users}, the path a Java upstream serves for it.
+     */
     Result resolve(Exchange ex) {
+        String path = PathNormalizer.withoutParameters(ex.path());
         String origin = ex.headers().get("Origin");
         String requested = ex.headers().get("Access-Control-Request-Method");
         if (ex.method().name().equals("OPTIONS") && origin != null && requested != null) {
-            Result preflight = preflight(ex, origin, requested);
+            Result preflight = preflight(ex, path, origin, requested);
             if (preflight != null) return preflight;
         }
-        return match(ex.method().name(), ex.host(), ex.path());
+        return match(ex.method().name(), ex.host(), path);
     }
 
     /** A preflight's answer, or null when no route for the path has CORS (normal routing answers it). */
-    private Result preflight(Exchange ex, String origin, String method) {
+    private Result preflight(Exchange ex, String path, String origin, String method) {
         boolean anyCors = false;
-        for (Route r : candidates(ex.host(), ex.path())) {
+        for (Route r : candidates(ex.host(), path)) {
             if (r.cors() == null) continue;
             anyCors = true;
             if (r.methods().contains(method.trim().toUpperCase(Locale.ROOT))

@@ -23,8 +23,13 @@ public final class ForwardHeaders {
     static final Set<String> HOP_BY_HOP = caseInsensitive("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
 
-    /** Client credentials: the upstream gets Bastion's identity headers and its own key instead. */
-    static final Set<String> CLIENT_CREDENTIALS = caseInsensitive("authorization", "x-api-key", "api-key", "cookie");
+    /**
+     * Client credentials: the upstream gets Bastion's identity headers and its own key instead. With them go
+     * the headers that pick which provider account a key acts for (OpenAI's organization and project,
+     * Google's billing project): the key is Bastion's, so a client must not choose whose quota and bill it spends.
+     */
+    static final Set<String> CLIENT_CREDENTIALS = caseInsensitive("authorization", "x-api-key", "api-key", "cookie",
+            "openai-organization", "openai-project", "x-goog-user-project");
 
     /**
      * Headers that proxies, load balancers and identity-aware platforms set, and the apps behind them

@@ -24,6 +24,18 @@ class EdgeUnitTest {
         assertThat(PathNormalizer.decode(raw)).isEqualTo(decoded);
     }
 
+    @ParameterizedTest(name = "{0} routes as {1}")
+    @CsvSource({
+            "/v1/chat/completions, /v1/chat/completions",
+            "/admin;x/users, /admin/users",
+            "/admin;a=1;b=2/users;c/, /admin/users/",
+            "/files/report;v=2, /files/report",
+            "/app/;jsessionid=1, /app/",
+            "/a;b, /a"})
+    void routesMatchSegmentNamesWithoutTheirParameters(String decoded, String routed) {
+        assertThat(PathNormalizer.withoutParameters(decoded)).isEqualTo(routed);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"", "v1", "/v1/../x", "/v1/..", "/./x", "//x", "/a//b", "/%2e%2e/x", "/a%2fb", "/a%2Fb", "/a%5cb", "/a\\b",
             "/a%00", "/a%0d%0aSet-Cookie", "/a%", "/a%zz", "/a b", "/a\u00e9",

@@ -25,6 +25,7 @@ class PathParameterTraversalTest {
                   - { id: public, match: { methods: [GET], path: /public/* }, upstream: app, public: true }
                   - { id: uninspected, match: { methods: [GET], path: /uninspected/* }, upstream: app, public: true, waf: { enabled: false } }
                   - { id: private, match: { methods: [GET], path: /private/* }, upstream: app, auth: { methods: [api_key] } }
+                  - { id: catchall, match: { methods: [GET], path: /* }, upstream: app, public: true }
                 """) + """
                 waf:
                   rules: { mode: detect }
@@ -51,6 +52,25 @@ class PathParameterTraversalTest {
         String resp = get(path);
         assertThat(resp).startsWith("HTTP/1.1 400").contains("\"code\":\"path_invalid\"");
         assertThat(gw.upstream.seen()).as("nothing reached the upstream").hasSize(before);
+    }
+
+    /**
+     * {@code /private;x/data}: no route's prefix is {@code /private;x/}, so it used to fall to the public
+     * catch-all and reach a Java upstream, which serves {@code /private/data} for it. Routes match the
+     * segments' names, so it is held to the private route.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/private;x/data", "/private;jsessionid=1/data", "/private%3bx/data", "/private;/data"})
+    void pathParametersDoNotMoveARequestToAnotherRoute(String path) throws Exception {
+        int before = gw.upstream.seen().size();
+        assertThat(get(path)).startsWith("HTTP/1.1 401").contains("credentials_missing");
+        assertThat(gw.upstream.seen()).hasSize(before);
+        String key = gw.createKey("acme", "invoke");
+        try (RawHttp raw = new RawHttp(gw.gateway.publicPort())) {
+            String ok = raw.write("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nConnection: close\r\n\r\n").readAll(3000);
+            assertThat(ok).startsWith("HTTP/1.1 200");
+        }
+        assertThat(gw.upstream.last().uri()).as("forwarded as received, now that the private route let it in").isEqualTo(path);
     }
 
     @Test
