@@ -65,6 +65,7 @@ public final class BackendGuard {
     private final Map<Thread, Loop> loops = new ConcurrentHashMap<>();
     /** Callers outside an event loop (CLI, workers) have no timer to probe with: their circuit half-opens by itself. */
     private final CircuitBreaker shared;
+    private final Redelivery redelivery;
     private final LongAdder failures = new LongAdder();
     private final AtomicLong lastLog = new AtomicLong();
 
@@ -80,6 +81,7 @@ public final class BackendGuard {
         // An event loop's circuit is closed by its probe; the wait is only a backstop should no probe answer ever arrive.
         this.loopConfig = breaker(Duration.ofMillis(Math.max(60_000, 30 * probeMs)));
         this.shared = CircuitBreaker.of(name, breaker(probeInterval));
+        this.redelivery = new Redelivery(name, this, probeMs);
     }
 
     private static CircuitBreakerConfig breaker(Duration openFor) {
@@ -104,15 +106,23 @@ public final class BackendGuard {
         return open;
     }
 
+    /** Writes that wait for Redis to answer again (releases, settlements). */
+    public Redelivery redelivery() {
+        return redelivery;
+    }
+
     /**
-     * Counts this guard's fallback answers as {@code bastion_shared_state_failures_total{kind=NAME}} and its open
-     * circuits as {@code bastion_shared_state_open_circuits}.
+     * Counts this guard's fallback answers as {@code bastion_shared_state_failures_total{kind=NAME}}, its open
+     * circuits as {@code bastion_shared_state_open_circuits} and its waiting writes as
+     * {@code bastion_shared_state_undelivered}.
      */
     public void registerMetric(MeterRegistry registry) {
         FunctionCounter.builder("bastion.shared_state.failures", this, BackendGuard::failures)
                 .description("Decisions answered by the failure mode because Redis was unreachable").tag("kind", name).register(registry);
         Gauge.builder("bastion.shared_state.open_circuits", this, BackendGuard::openCircuits)
                 .description("Event loops whose Redis circuit is open (their calls go to the failure mode)").tag("kind", name).register(registry);
+        Gauge.builder("bastion.shared_state.undelivered", redelivery, Redelivery::waiting)
+                .description("Releases and settlements waiting for Redis to answer again").tag("kind", name).register(registry);
     }
 
     private Loop loop(Context ctx) {
@@ -151,6 +161,26 @@ public final class BackendGuard {
             });
             return failed(breaker, ar.cause(), fallback);
         });
+    }
+
+    /**
+     * One call with no fallback (a write sent again, see {@link Redelivery}): refused at once while the
+     * circuit is open, bounded by the timeout, and counted by the breaker like any call.
+     */
+    <T> Future<T> attempt(Supplier<Future<T>> op) {
+        Context ctx = Vertx.currentContext();
+        Loop loop = loop(ctx);
+        CircuitBreaker breaker = loop == null ? shared : loop.breaker;
+        if (!breaker.tryAcquirePermission()) return Future.failedFuture("Redis circuit open");
+        long start = System.nanoTime();
+        Future<T> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            record(ctx, loop, breaker, start, e);
+            return Future.failedFuture(e);
+        }
+        return bounded(ctx, f).andThen(ar -> record(ctx, loop, breaker, start, ar.failed() ? ar.cause() : null));
     }
 
     /** {@code f}, or a timeout failure after {@code timeoutMs}: a timer on the calling event loop. */
@@ -205,6 +235,7 @@ public final class BackendGuard {
                 log.warn("{}: Redis answers again: circuit {} → CLOSED ({})", name, before, loop.breaker.getName());
             }
             stopProbing(ctx, loop);
+            redelivery.round();
         });
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -101,5 +102,25 @@ class BackendGuardTest {
             });
         });
         assertThat(burst).isEqualTo(Map.of("PONG", 50));
+    }
+
+    /** A write Redis could not take waits, and is sent when Redis answers again, with no traffic to carry it. */
+    @Test
+    void aWriteRedisDidNotTakeIsSentWhenItComesBack() throws Exception {
+        start(true);
+        redis.command("SET", "held", "1");
+        redis.kill();
+        relay.cut(); // so the test can look at Redis before the guard reaches it again
+        onLoop(() -> {
+            guard.redelivery().send(() -> pipe.send(Request.cmd(Command.DEL).arg("held")).map(true));
+            return Future.succeededFuture();
+        });
+        eventually("the write failed and waits", () -> guard.redelivery().waiting() == 1);
+
+        redis.restart();
+        assertThat(redis.command("EXISTS", "held")).as("AOF: Redis came back with it").isEqualTo("1");
+        relay.restore();
+        eventually("delivered", () -> guard.redelivery().waiting() == 0);
+        assertThat(redis.command("EXISTS", "held")).isEqualTo("0");
     }
 }
