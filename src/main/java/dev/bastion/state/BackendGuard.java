@@ -135,11 +135,12 @@ public final class BackendGuard {
     }
 
     /**
-     * @param undoLate when the primary answered after its timeout (the fallback already answered the
-     *                 caller), undoes what that late answer took — a reservation, a lease, a claim — so
-     *                 nothing stays held in Redis for a request that no longer counts on it
+     * @param lateAnswer receives an answer the primary gave after its timeout, when the fallback has already
+     *                   answered the caller: to give back what it took — a reservation, a lease, a claim — so
+     *                   nothing stays held in Redis for a request that no longer counts on it, or to report
+     *                   what it did
      */
-    public <T> Future<T> call(Supplier<Future<T>> primary, Supplier<Future<T>> fallback, Consumer<T> undoLate) {
+    public <T> Future<T> call(Supplier<Future<T>> primary, Supplier<Future<T>> fallback, Consumer<T> lateAnswer) {
         Context ctx = Vertx.currentContext();
         Loop loop = loop(ctx);
         CircuitBreaker breaker = loop == null ? shared : loop.breaker;
@@ -156,8 +157,8 @@ public final class BackendGuard {
         return bounded(ctx, f).transform(ar -> {
             record(ctx, loop, breaker, start, ar.failed() ? ar.cause() : null);
             if (ar.succeeded()) return Future.succeededFuture(ar.result());
-            if (undoLate != null && !answer.isComplete()) answer.onSuccess(late -> {
-                if (late != null) undoLate.accept(late);
+            if (lateAnswer != null && !answer.isComplete()) answer.onSuccess(late -> {
+                if (late != null) lateAnswer.accept(late);
             });
             return failed(breaker, ar.cause(), fallback);
         });
