@@ -200,8 +200,8 @@ public final class BudgetControl implements Control {
             if (settled) return;
             settled = true;
             Amount used = used();
-            for (Account a : reservation.accounts()) stored.add(a, used);
-            ledger.settle(reservation, used).onSuccess(events::settled)
+            StoredUsage.Receipt receipt = stored.add(reservation.accounts(), used);
+            ledger.settle(reservation, used, receipt).onSuccess(events::settled)
                     .onFailure(t -> log.warn("budget settlement failed ({}); the reservation's lease frees it", t.getMessage()));
         }
 

@@ -37,10 +37,10 @@ public final class BudgetsRuntime implements AutoCloseable {
         this.stored = new StoredUsage(store, storeExecutor, clock);
         LocalLedger local = new LocalLedger(stored, LEASE_MS, clock::millis);
         this.guard = state.guard("budgets");
-        this.ledger = state.shared()
-                ? new FailoverLedger(new RedisLedger(state.redis(), stored, LEASE_MS), local, state.fallBackToLocal(), guard)
-                : local;
         this.events = new BudgetEvents(audit, registry, config.alerts());
+        this.ledger = state.shared()
+                ? new FailoverLedger(new RedisLedger(state.redis(), stored, LEASE_MS), local, state.fallBackToLocal(), guard, events::settled)
+                : local;
         if (guard != null) guard.registerMetric(registry);
     }
 

@@ -1,51 +1,58 @@
 package dev.bastion.budget;
 
+import dev.bastion.budget.RedisLedger.Delivery;
+import dev.bastion.budget.RedisLedger.Outcome;
 import dev.bastion.state.BackendGuard;
+import dev.bastion.state.Redelivery;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
  * The Redis ledger with the deployment's failure mode. While Redis is unreachable, {@code local} reserves
- * and settles on this node's own ledger and {@code deny} refuses (the control answers 503). Usage that
- * Redis did not see — settled locally, or a Redis settlement that failed — is kept and recorded in Redis
- * once it answers again, so the shared counters catch up by themselves.
+ * and settles on this node's own ledger and {@code deny} refuses (the control answers 503).
+ * <p>
+ * A settlement Redis did not confirm — a timeout, a lost connection, an outage — waits in the guard's
+ * {@link Redelivery} and is sent again when Redis answers, and Redis applies each one exactly once
+ * ({@code lua/budget_settle.lua}): a paused Redis that runs a timed-out settlement when it wakes and then
+ * receives it again counts it once; a reservation whose release could not be delivered is released when
+ * Redis returns with its data; usage settled on this node's own ledger is added to Redis unless the store
+ * already had it when Redis re-seeded the account after losing its data.
  */
 final class FailoverLedger implements Ledger {
     /** A reservation the caller must refuse with 503: Redis is down and the mode is {@code deny}. */
-    static final Reservation UNAVAILABLE = new Reservation("-", List.of(), Amount.ZERO, false, new Amount[0], new Amount[0], new boolean[0], null);
-    private static final Logger log = LoggerFactory.getLogger(FailoverLedger.class);
-    private static final int MAX_REPLAY = 100_000;
-
-    private record Unseen(List<Account> accounts, Amount used) {}
+    static final Reservation UNAVAILABLE = new Reservation("-", List.of(), Amount.ZERO, false, new Amount[0], new Amount[0], new boolean[0],
+            null, null);
+    /** The answer for a settlement Redis did not confirm in time: it waits in {@link Redelivery}. */
+    private static final Outcome NOT_SENT = new Outcome(List.of(), false, false);
 
     private final RedisLedger redis;
     private final LocalLedger local;
     private final boolean fallBackToLocal;
     private final BackendGuard guard;
-    private final ConcurrentLinkedQueue<Unseen> replay = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger replaySize = new AtomicInteger();
-    private final AtomicBoolean replaying = new AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private final Redelivery redelivery;
+    private final Consumer<List<Settled>> settledLate;
 
-    FailoverLedger(RedisLedger redis, LocalLedger local, boolean fallBackToLocal, BackendGuard guard) {
+    /**
+     * @param settledLate told what a settlement added in Redis after its caller stopped waiting (the budget's
+     *                    alerts and metrics), so each settlement is reported once however it got there
+     */
+    FailoverLedger(RedisLedger redis, LocalLedger local, boolean fallBackToLocal, BackendGuard guard, Consumer<List<Settled>> settledLate) {
         this.redis = redis;
         this.local = local;
         this.fallBackToLocal = fallBackToLocal;
         this.guard = guard;
+        this.redelivery = guard.redelivery();
+        this.settledLate = settledLate;
     }
 
     /**
      * Each Redis call is guarded on its own; the store read that seeds a new account is not (it is not
-     * Redis being slow). A reservation Redis granted after its timeout is given straight back.
+     * Redis being slow).
      */
     @Override
     public Future<Reservation> reserve(List<Account> accounts, Amount amount) {
-        String id = java.util.UUID.randomUUID().toString();
+        String id = RedisLedger.newId();
         return attempt(id, accounts, amount).compose(r -> {
             if (!(r instanceof RedisLedger.Unseeded u)) return Future.succeededFuture((Reservation) r);
             return redis.loadStored(u.accounts()).compose(stored -> guard.call(() -> redis.seed(u.accounts(), stored).map((Object) null),
@@ -54,12 +61,21 @@ final class FailoverLedger implements Ledger {
         });
     }
 
+    /**
+     * A reservation the caller no longer counts on is released: one Redis granted after the timeout, and one
+     * whose answer never came (the script may have run in a Redis that then went silent or died).
+     */
     private Future<Object> attempt(String id, List<Account> accounts, Amount amount) {
-        return guard.call(() -> redis.tryReserve(id, accounts, amount).onSuccess(r -> replayUnseen()),
+        return guard.call(() -> redis.tryReserve(id, accounts, amount).onFailure(t -> redelivery.later(release(id, accounts, amount, null))),
                 () -> fallback(accounts, amount).map(r -> (Object) r),
                 late -> {
-                    if (late instanceof Reservation r && r.granted()) redis.settle(r, Amount.ZERO);
+                    if (late instanceof Reservation r && r.granted()) redelivery.send(release(r.id(), accounts, amount, r.generations()));
                 });
+    }
+
+    /** Gives back a reservation Redis may hold (a settlement of nothing: a no-op if it holds none). */
+    private Pending release(String id, List<Account> accounts, Amount amount, String[] generations) {
+        return new Pending(new Delivery(id, accounts, amount, Amount.ZERO, generations, StoredUsage.Receipt.NONE), false);
     }
 
     private Future<Reservation> fallback(List<Account> accounts, Amount amount) {
@@ -67,55 +83,52 @@ final class FailoverLedger implements Ledger {
     }
 
     @Override
-    public Future<List<Settled>> settle(Reservation r, Amount used) {
+    public Future<List<Settled>> settle(Reservation r, Amount used, StoredUsage.Receipt receipt) {
+        Delivery d = Delivery.of(r, used, receipt);
         if (r.holder() == local) {
-            remember(r.accounts(), used);
-            return local.settle(r, used);
+            // Redis never saw this reservation, but must see its usage; this node's ledger reports it.
+            if (!d.usesNothing()) redelivery.later(new Pending(d, false));
+            return local.settle(r, used, receipt);
         }
-        return guard.call(() -> redis.settle(r, used), () -> {
-            // The reservation's lease frees it in Redis; the usage itself must not be lost.
-            remember(r.accounts(), used);
-            return Future.succeededFuture(List.of());
+        Pending p = new Pending(d, true);
+        return guard.call(() -> redis.deliver(d), () -> {
+            redelivery.later(p);
+            return Future.succeededFuture(NOT_SENT);
+        }, late -> settledLate.accept(late.settled())).map(o -> {
+            if (o != NOT_SENT && !p.done(o)) redelivery.later(p);
+            return o.settled();
         });
     }
 
-    @Override
-    public Future<List<Settled>> record(List<Account> accounts, Amount used) {
-        return redis.record(accounts, used);
-    }
+    /** A settlement or release for {@link Redelivery}. */
+    private final class Pending implements Redelivery.Write {
+        final Delivery delivery;
+        private final boolean report;
+        private int goneWhileStored;
 
-    private void remember(List<Account> accounts, Amount used) {
-        if (used.tokens() == 0 && used.costMicros() == 0) return;
-        replay.add(new Unseen(accounts, used));
-        if (replaySize.incrementAndGet() > MAX_REPLAY && replay.poll() != null) {
-            replaySize.decrementAndGet();
-            if (dropped.getAndIncrement() % 10_000 == 0) {
-                log.warn("budget usage awaiting Redis exceeds {} records; the oldest leave the shared counters (the store keeps them)", MAX_REPLAY);
-            }
+        /** @param report whether what it adds in Redis is still to be reported (nobody has yet) */
+        Pending(Delivery delivery, boolean report) {
+            this.delivery = delivery;
+            this.report = report;
         }
-    }
 
-    private void replayUnseen() {
-        if (replay.isEmpty() || !replaying.compareAndSet(false, true)) return;
-        drain();
-    }
-
-    private void drain() {
-        Unseen u = replay.poll();
-        if (u == null) {
-            replaying.set(false);
-            if (!replay.isEmpty()) replayUnseen();
-            return;
+        @Override
+        public Future<Boolean> send() {
+            return redis.deliver(delivery).map(o -> {
+                if (report && !o.settled().isEmpty()) settledLate.accept(o.settled());
+                return done(o);
+            });
         }
-        replaySize.decrementAndGet();
-        redis.record(u.accounts(), u.used()).onComplete(ar -> {
-            if (ar.failed()) {
-                replay.add(u); // Redis went away again: try at the next success
-                replaySize.incrementAndGet();
-                replaying.set(false);
-                return;
-            }
-            drain();
-        });
+
+        /**
+         * Whether nothing is left to send. An account Redis lost waits for the seed that starts it again from the
+         * store: once the usage is in the store, that seed includes it. One more round after that, so a seed whose
+         * store read raced the write is still answered by this delivery.
+         */
+        boolean done(Outcome o) {
+            if (!o.gone()) return true;
+            if (o.notInStore()) return false;
+            return ++goneWhileStored >= 2;
+        }
     }
 }

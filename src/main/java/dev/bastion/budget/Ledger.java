@@ -9,9 +9,13 @@ import java.util.List;
  * is reserved in flight — and, when reservations cover real usage, never at all.
  */
 interface Ledger {
-    /** A reservation held, or refused; {@code exhausted[i]} is true when account i was refused for the first time this period. */
+    /**
+     * A reservation held, or refused; {@code newlyExhausted[i]} is true when account i was refused for the first
+     * time this period. {@code generations[i]} is account i's generation in Redis when the reservation was made
+     * (null for a reservation held in this process): a settlement names it so Redis applies it exactly once.
+     */
     record Reservation(String id, List<Account> accounts, Amount amount, boolean granted, Amount[] used, Amount[] reserved,
-                       boolean[] newlyExhausted, Ledger holder) {}
+                       boolean[] newlyExhausted, Ledger holder, String[] generations) {}
 
     /** One account's settled usage before and after a settlement (for threshold alerts). */
     record Settled(Account account, Amount before, Amount after) {}
@@ -19,9 +23,10 @@ interface Ledger {
     /** Reserves {@code amount} on every account, all or none. */
     Future<Reservation> reserve(List<Account> accounts, Amount amount);
 
-    /** Gives back a granted reservation and records what was really used instead. */
-    Future<List<Settled>> settle(Reservation reservation, Amount used);
-
-    /** Records usage that has no reservation here (usage settled elsewhere while this ledger was unreachable). */
-    Future<List<Settled>> record(List<Account> accounts, Amount used);
+    /**
+     * Gives back a granted reservation and records what was really used instead.
+     *
+     * @param receipt where that usage went in the store, and when it got there
+     */
+    Future<List<Settled>> settle(Reservation reservation, Amount used, StoredUsage.Receipt receipt);
 }

@@ -86,37 +86,27 @@ final class LocalLedger implements Ledger {
                 newly[i] = true;
             }
         }
-        return new Reservation(id, list, amount, ok, used, reserved, newly, this);
+        return new Reservation(id, list, amount, ok, used, reserved, newly, this, null);
     }
 
+    /** The receipt does not matter here: this process's accounts are only ever seeded before their first use. */
     @Override
-    public synchronized Future<List<Settled>> settle(Reservation r, Amount used) {
-        return Future.succeededFuture(apply(r.accounts(), r.id(), used));
-    }
-
-    @Override
-    public synchronized Future<List<Settled>> record(List<Account> list, Amount used) {
-        return Future.succeededFuture(apply(list, null, used));
-    }
-
-    private List<Settled> apply(List<Account> list, String reservationId, Amount used) {
-        List<Settled> out = new ArrayList<>(list.size());
-        for (Account a : list) {
+    public synchronized Future<List<Settled>> settle(Reservation r, Amount used, StoredUsage.Receipt receipt) {
+        List<Settled> out = new ArrayList<>(r.accounts().size());
+        for (Account a : r.accounts()) {
             State st = accounts.get(a.key());
             if (st == null) continue; // its period ended long ago
-            if (reservationId != null) {
-                long[] held = st.reservations.remove(reservationId);
-                if (held != null) {
-                    st.rt -= held[0];
-                    st.rc -= held[1];
-                }
+            long[] held = st.reservations.remove(r.id());
+            if (held != null) {
+                st.rt -= held[0];
+                st.rc -= held[1];
             }
             Amount before = new Amount(st.ut, st.uc);
             st.ut += used.tokens();
             st.uc += used.costMicros();
             out.add(new Settled(a, before, new Amount(st.ut, st.uc)));
         }
-        return out;
+        return Future.succeededFuture(out);
     }
 
     /** Reservations whose lease ran out stop holding budget (their request is long gone). */

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param onBackendFailure what to do while Redis is unreachable: {@code local} (fall back to this node's own
  *                         limits) or {@code deny} (503); default {@code deny} in prod, {@code local} in dev
  * @param backendTimeout   longest wait for a Redis decision before it counts as a failure; default 250ms
+ * @param backendProbeInterval how often a node checks an unreachable Redis (an open circuit) and sends again the
+ *                         writes Redis could not receive (releases, settlements); default 1s
  * @param perIp            the per-IP limit on every route of the public listener, before authentication;
  *                         default {@code 2000/5m}; {@code off} disables it
  * @param defaults         limits added to every route that has an authenticated caller
@@ -22,7 +24,7 @@ import java.util.Map;
  *                         else the whole org; an empty list means unlimited
  * @param defaultTier      the plan of orgs and keys that have none assigned; absent: no tier limits for them
  */
-public record LimitsConfig(Backend backend, FailureMode onBackendFailure, Duration backendTimeout, String perIp,
+public record LimitsConfig(Backend backend, FailureMode onBackendFailure, Duration backendTimeout, Duration backendProbeInterval, String perIp,
                            List<RouteConfig.Limit> defaults, Map<String, List<TierLimit>> tiers, String defaultTier) {
 
     public enum Backend {
@@ -36,12 +38,14 @@ public record LimitsConfig(Backend backend, FailureMode onBackendFailure, Durati
         @JsonProperty("deny") DENY
     }
 
-    public static final LimitsConfig DEFAULTS = new LimitsConfig(null, null, null, null, null, null, null);
+    public static final LimitsConfig DEFAULTS = new LimitsConfig(null, null, null, null, null, null, null, null);
 
     public LimitsConfig {
         backend = backend == null ? Backend.AUTO : backend;
         backendTimeout = backendTimeout == null ? Duration.ofMillis(250) : backendTimeout;
         EdgeConfig.requirePositive("backend_timeout", backendTimeout);
+        backendProbeInterval = backendProbeInterval == null ? Duration.ofSeconds(1) : backendProbeInterval;
+        EdgeConfig.requirePositive("backend_probe_interval", backendProbeInterval);
         perIp = perIp == null ? "2000/5m" : perIp.trim();
         if (!"off".equals(perIp)) Rate.parse(perIp);
         defaults = defaults == null ? List.of() : List.copyOf(defaults);

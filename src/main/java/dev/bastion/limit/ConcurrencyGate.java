@@ -1,10 +1,12 @@
 package dev.bastion.limit;
 
+import dev.bastion.state.Redelivery;
 import dev.bastion.state.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import dev.bastion.state.RedisScript.Sender;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,15 +55,19 @@ interface ConcurrencyGate {
     /**
      * Slots in Redis, shared by every instance ({@code lua/concurrency.lua}). A slot is a lease that also
      * expires on its own after {@code leaseMs}, so a node that dies mid-request does not hold it forever.
+     * A release Redis did not take (it was down, paused or cut off) is sent again when it answers
+     * ({@link Redelivery}): a Redis that kept its data would otherwise hold the slot until the lease ends.
      */
     final class Shared implements ConcurrencyGate {
         static final RedisScript SCRIPT = RedisScript.load("/lua/concurrency.lua");
         private final Sender redis;
         private final long leaseMs;
+        private final Redelivery redelivery;
 
-        Shared(Sender redis, long leaseMs) {
+        Shared(Sender redis, long leaseMs, Redelivery redelivery) {
             this.redis = redis;
             this.leaseMs = leaseMs;
+            this.redelivery = redelivery;
         }
 
         @Override
@@ -71,15 +77,24 @@ interface ConcurrencyGate {
             args.add(lease);
             args.add(leaseMs);
             args.addAll(maxes);
-            return SCRIPT.run(redis, keys, args).map(r -> {
+            Redelivery.Write release = () -> release(keys, lease);
+            // No answer: the script may still have run in a Redis that then went silent or died.
+            return SCRIPT.run(redis, keys, args).onFailure(t -> redelivery.later(release)).map(r -> {
                 if (r.get(0).toInteger() != 1) return null;
                 boolean[] released = {false};
                 return () -> {
                     if (released[0]) return;
                     released[0] = true;
-                    for (String k : keys) redis.send(Request.cmd(Command.ZREM).arg(k).arg(lease)); // lease expiry is the fallback
+                    redelivery.send(release);
                 };
             });
+        }
+
+        /** Removes the lease from every cap (removing one that is not there changes nothing). */
+        private Future<Boolean> release(List<String> keys, String lease) {
+            List<Future<Response>> removed = new java.util.ArrayList<>(keys.size());
+            for (String k : keys) removed.add(redis.send(Request.cmd(Command.ZREM).arg(k).arg(lease)));
+            return Future.all(removed).map(true);
         }
     }
 }

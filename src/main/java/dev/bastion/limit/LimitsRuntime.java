@@ -42,7 +42,7 @@ public final class LimitsRuntime {
         this.failureMode = state.onFailure();
         if (shared) {
             this.limiter = new FailoverLimiter(new RedisLimiter(state.redis()), local, state.onFailure(), limiterGuard);
-            this.gate = new ConcurrencyGate.Shared(state.redis(), CONCURRENCY_LEASE_MS);
+            this.gate = new ConcurrencyGate.Shared(state.redis(), CONCURRENCY_LEASE_MS, gateGuard.redelivery());
         } else {
             this.limiter = local;
             this.gate = localGate;

@@ -12,19 +12,21 @@ import java.time.Duration;
  * @param redis     commands to the shared store; null when state is kept in this process
  * @param onFailure what to do while Redis is unreachable
  * @param timeout   longest wait for a Redis answer before it counts as a failure
+ * @param probeInterval how often an open circuit is probed, and waiting writes are sent again
  */
-public record SharedState(RedisScript.Sender redis, LimitsConfig.FailureMode onFailure, Duration timeout) {
+public record SharedState(RedisScript.Sender redis, LimitsConfig.FailureMode onFailure, Duration timeout, Duration probeInterval) {
     /** @param pipe the process's pipe to Redis; null when {@code redis.url} is not set */
     public static SharedState of(BastionConfig config, RedisPipe pipe) {
         LimitsConfig lc = config.limits();
         boolean shared = lc.backend() == LimitsConfig.Backend.REDIS || (lc.backend() == LimitsConfig.Backend.AUTO && pipe != null);
         if (shared && pipe == null) throw new IllegalStateException("limits.backend: redis needs redis.url");
-        return new SharedState(shared ? pipe.sender() : null, lc.failureMode(config.prod()), lc.backendTimeout());
+        return new SharedState(shared ? pipe.sender() : null, lc.failureMode(config.prod()), lc.backendTimeout(),
+                lc.backendProbeInterval());
     }
 
     /** In this process only (tests, single node). */
     public static SharedState local() {
-        return new SharedState(null, LimitsConfig.FailureMode.LOCAL, Duration.ofMillis(250));
+        return new SharedState(null, LimitsConfig.FailureMode.LOCAL, Duration.ofMillis(250), Duration.ofSeconds(1));
     }
 
     public boolean shared() {
@@ -38,6 +40,6 @@ public record SharedState(RedisScript.Sender redis, LimitsConfig.FailureMode onF
 
     /** A guard for one kind of call to Redis; null when state is local. */
     public BackendGuard guard(String name) {
-        return shared() ? new BackendGuard(name, timeout) : null;
+        return shared() ? new BackendGuard(name, timeout, probeInterval, redis) : null;
     }
 }

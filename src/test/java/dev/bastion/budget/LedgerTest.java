@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.embedded.RedisServer;
@@ -74,7 +75,7 @@ class LedgerTest {
         Ledger.Reservation r1 = await(l.reserve(List.of(a), new Amount(60, 0)));
         assertThat(r1.granted()).isTrue();
         assertThat(await(l.reserve(List.of(a), new Amount(60, 0))).granted()).as("60 held + 60 > 100").isFalse();
-        List<Ledger.Settled> s = await(l.settle(r1, new Amount(30, 0)));
+        List<Ledger.Settled> s = await(l.settle(r1, new Amount(30, 0), StoredUsage.Receipt.NONE));
         assertThat(s).singleElement().satisfies(x -> {
             assertThat(x.before()).isEqualTo(Amount.ZERO);
             assertThat(x.after()).isEqualTo(new Amount(30, 0));
@@ -95,7 +96,7 @@ class LedgerTest {
         assertThat(await(l.reserve(List.of(tokens, cost), new Amount(10, 600))).newlyExhausted()).as("reported once").containsExactly(false, false);
         Ledger.Reservation ok = await(l.reserve(List.of(tokens), new Amount(1000, 0)));
         assertThat(ok.granted()).as("the refusal took nothing from the token account").isTrue();
-        assertThat(await(l.settle(ok, new Amount(0, 0)))).hasSize(1);
+        assertThat(await(l.settle(ok, new Amount(0, 0), StoredUsage.Receipt.NONE))).hasSize(1);
     }
 
     @ParameterizedTest
@@ -125,13 +126,68 @@ class LedgerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "redis"})
-    void zeroCostAndUsageWithoutAReservationAreRecorded(String kind) throws Exception {
+    void aZeroSettlementOnlyReleases(String kind) throws Exception {
         Ledger l = ledger(kind);
-        Account a = account("record", 100, -1);
-        Ledger.Reservation r = await(l.reserve(List.of(a), new Amount(10, 0)));
-        await(l.settle(r, Amount.ZERO));
-        List<Ledger.Settled> s = await(l.record(List.of(a), new Amount(25, 0)));
-        assertThat(s).singleElement().satisfies(x -> assertThat(x.after().tokens()).isEqualTo(25));
-        assertThat(await(l.reserve(List.of(a), new Amount(76, 0))).granted()).isFalse();
+        Account a = account("zero", 100, -1);
+        Ledger.Reservation r = await(l.reserve(List.of(a), new Amount(100, 0)));
+        assertThat(await(l.settle(r, Amount.ZERO, StoredUsage.Receipt.NONE))).singleElement()
+                .satisfies(x -> assertThat(x.after()).isEqualTo(Amount.ZERO));
+        assertThat(await(l.reserve(List.of(a), new Amount(100, 0))).granted()).isTrue();
+    }
+
+    // Redis receives some settlements more than once (see FailoverLedger): the settle script applies each once.
+
+    @Test
+    void aSettlementSentAgainIsCountedOnce() throws Exception {
+        RedisLedger l = (RedisLedger) ledger("redis");
+        Account a = account("twice", 1000, -1);
+        Ledger.Reservation r = await(l.reserve(List.of(a), new Amount(100, 0)));
+        assertThat(await(l.settle(r, new Amount(30, 0), StoredUsage.Receipt.NONE))).hasSize(1);
+        assertThat(await(l.settle(r, new Amount(30, 0), StoredUsage.Receipt.NONE))).as("nothing added the second time").isEmpty();
+        assertThat(await(l.reserve(List.of(a), new Amount(970, 0))).granted()).as("30 used, nothing held").isTrue();
+        assertThat(await(l.reserve(List.of(a), new Amount(1, 0))).granted()).isFalse();
+    }
+
+    @Test
+    void aSettlementAfterItsLeaseRanOutIsCountedOnce() throws Exception {
+        RedisLedger l = (RedisLedger) ledger("redis");
+        Account a = account("late", 1000, -1);
+        Ledger.Reservation slow = await(l.reserve(List.of(a), new Amount(600, 0)));
+        Thread.sleep(LEASE_MS + 100);
+        Ledger.Reservation next = await(l.reserve(List.of(a), new Amount(400, 0))); // sweeps the lapsed lease
+        assertThat(next.reserved()[0]).as("the lapsed reservation no longer holds budget").isEqualTo(Amount.ZERO);
+        assertThat(await(l.settle(slow, new Amount(500, 0), StoredUsage.Receipt.NONE))).as("its usage still counts").hasSize(1);
+        assertThat(await(l.settle(slow, new Amount(500, 0), StoredUsage.Receipt.NONE))).as("once").isEmpty();
+        assertThat(await(l.reserve(List.of(a), new Amount(101, 0))).granted()).as("500 used + 400 held + 101 > 1000").isFalse();
+        assertThat(await(l.reserve(List.of(a), new Amount(100, 0))).granted()).isTrue();
+    }
+
+    /**
+     * Usage with no reservation in Redis (settled on a node's own ledger while Redis was unreachable) is added
+     * once — unless it reached the store before the seed that started the account read the store.
+     */
+    @Test
+    void usageWithoutAReservationIsAddedOnceUnlessTheSeedReadItFromTheStore() throws Exception {
+        RedisLedger l = (RedisLedger) ledger("redis");
+        Account seededFirst = account("seeded-first", 1000, -1);
+        Account storedFirst = account("stored-first", 1000, -1);
+        store.orgs().ensure(seededFirst.orgId());
+        store.orgs().ensure(storedFirst.orgId());
+        Amount used = new Amount(50, 0);
+
+        await(l.settle(await(l.reserve(List.of(seededFirst), new Amount(1, 0))), Amount.ZERO, StoredUsage.Receipt.NONE));
+        StoredUsage.Receipt afterSeed = stored.add(List.of(seededFirst), used);
+        stored.flush();
+        RedisLedger.Delivery local = new RedisLedger.Delivery("local-1", List.of(seededFirst), used, used, null, afterSeed);
+        assertThat(await(l.deliver(local)).settled()).as("written after the seed read the store: added").hasSize(1);
+        assertThat(await(l.deliver(local)).settled()).as("once").isEmpty();
+
+        StoredUsage.Receipt beforeSeed = stored.add(List.of(storedFirst), used);
+        stored.flush();
+        Ledger.Reservation seeding = await(l.reserve(List.of(storedFirst), new Amount(1, 0)));
+        assertThat(seeding.used()[0]).as("the seed read it").isEqualTo(used);
+        RedisLedger.Delivery late = new RedisLedger.Delivery("local-2", List.of(storedFirst), used, used, null, beforeSeed);
+        assertThat(await(l.deliver(late)).settled()).as("already in the seed: not added again").isEmpty();
+        assertThat(await(l.reserve(List.of(storedFirst), new Amount(949, 0))).granted()).as("50 used + 1 held + 949").isTrue();
     }
 }

@@ -132,6 +132,7 @@ class ConfigLoaderTest {
                         "default_tier: 'fre' is not among tiers"),
                 Arguments.of("tier limit with a per", VALID + "limits: { tiers: { free: [{ per: ip, rate: 10/1m }] } }\n", "unknown key 'per'"),
                 Arguments.of("unknown failure mode", VALID + "limits: { on_backend_failure: allow }\n", "'allow' is not a valid value (one of: local, deny)"),
+                Arguments.of("probe interval of zero", VALID + "limits: { backend_probe_interval: 0s }\n", "backend_probe_interval: PT0S (expected: > 0)"),
                 Arguments.of("guard on a route that is not llm", VALID + "    guard: default\n", "guard: guardrails read OpenAI-compatible requests"),
                 Arguments.of("unknown guard policy", VALID + "    llm: chat\n    guard: strcit\n", "routes[0].guard: unknown policy 'strcit' (declared: default, or off)"),
                 Arguments.of("unknown guard action", VALID + "guard: { policies: { default: { pii: { EMAIL: shred } } } }\n", "'shred' is not a valid value (one of: block, redact, pseudonymize, flag, allow)"),

@@ -3,13 +3,25 @@ package dev.bastion.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.testing.BastionProcess;
+import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TestGateway;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import redis.embedded.RedisServer;
 
 /**
@@ -99,6 +111,67 @@ class RedisOutageTest {
         } finally {
             redis.stop();
         }
+    }
+
+    /**
+     * Redis goes away and comes back while no traffic arrives: each event loop's probe closes its circuit by
+     * itself, so the first burst afterwards is counted in Redis — a fresh 100/1m key admits exactly 100, and
+     * nothing is sent to the failure mode (no 503 in {@code deny}, no node-local counting in {@code local}).
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"pause, local", "pause, deny", "kill, local", "kill, deny"})
+    void theFirstBurstAfterRedisReturnsIsCountedInRedis(String fault, String mode) throws Exception {
+        try (RedisProcess redis = RedisProcess.start(false); TestGateway gw = TestGateway.start(TestGateway.config("""
+                  - id: models
+                    match: { methods: [GET], path: /v1/models }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    limits: [{ per: api_key, rate: 100/1m }]
+                    tiers: false
+                redis: { url: "redis://127.0.0.1:%d" }
+                limits: { per_ip: off, on_backend_failure: %s, backend_timeout: 200ms, backend_probe_interval: 100ms }
+                """.formatted(redis.port, mode)), 2)) {
+            gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json").end("{\"data\":[]}"));
+            String before = gw.createKey("burst-before", "invoke");
+            assertThat(burst(gw, before, 20)).isEqualTo(Map.of(200, 20));
+
+            if (fault.equals("pause")) redis.pause();
+            else redis.kill();
+            assertThat(burst(gw, before, 40)).as("answered by the failure mode").containsOnlyKeys(mode.equals("local") ? 200 : 503);
+            assertThat(openCircuits(gw)).as("circuits opened").isPositive();
+
+            if (fault.equals("pause")) redis.resume();
+            else redis.restart();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (openCircuits(gw) > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertThat(openCircuits(gw)).as("closed by the probes, without traffic").isZero();
+
+            String fresh = gw.createKey("burst-after", "invoke");
+            assertThat(burst(gw, fresh, 150)).as("the first burst: counted in Redis").isEqualTo(Map.of(200, 100, 429, 50));
+        }
+    }
+
+    /** {@code n} requests from 30 clients at once; statuses counted. */
+    static Map<Integer, Integer> burst(TestGateway gw, String key, int n) throws Exception {
+        Map<Integer, Integer> out = new ConcurrentHashMap<>();
+        ExecutorService clients = Executors.newFixedThreadPool(30);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) all.add(clients.submit(() -> out.merge(gw.get("/v1/models", key).statusCode(), 1, Integer::sum)));
+            for (Future<?> f : all) f.get(30, TimeUnit.SECONDS);
+        } finally {
+            clients.shutdownNow();
+        }
+        return new TreeMap<>(out);
+    }
+
+    /** Event loops whose Redis circuit is open, over every kind of shared state (from /metrics). */
+    static int openCircuits(TestGateway gw) throws Exception {
+        String metrics = gw.send(HttpRequest.newBuilder(gw.adminUri("/metrics")).build()).body();
+        Matcher m = Pattern.compile("(?m)^bastion_shared_state_open_circuits\\{[^}]*} ([0-9.]+)$").matcher(metrics);
+        int open = 0;
+        while (m.find()) open += (int) Double.parseDouble(m.group(1));
+        return open;
     }
 
     static void record(Map<String, Integer> seen, TestGateway gw, String key, int i) throws Exception {
