@@ -30,7 +30,8 @@ public final class TokenCache {
 
     public TokenCache(long maxSize, Clock clock) {
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(maxSize).expireAfter(new Expiry<String, Entry>() {
+        // Cache upkeep on the calling event loop, in small batches: no hop to the common pool per burst of reads.
+        this.cache = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxSize).expireAfter(new Expiry<String, Entry>() {
             @Override
             public long expireAfterCreate(String key, Entry e, long currentTime) {
                 // Capped before converting: an exp centuries away (4·10¹⁰ is the year 3237) overflows toNanos().

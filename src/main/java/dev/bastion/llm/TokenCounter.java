@@ -40,7 +40,8 @@ public final class TokenCounter {
 
     private final Encoding o200k = REGISTRY.getEncoding(EncodingType.O200K_BASE);
     private final Encoding cl100k = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
-    private final Cache<Fingerprint, Integer> counts = Caffeine.newBuilder().maximumSize(100_000).build();
+    // Cache upkeep on the calling event loop, in small batches: no hop to the common pool per burst of reads.
+    private final Cache<Fingerprint, Integer> counts = Caffeine.newBuilder().executor(Runnable::run).maximumSize(100_000).build();
     private final long k1, k2;
 
     private record Fingerprint(long h1, long h2, int length, boolean o200k) {}
