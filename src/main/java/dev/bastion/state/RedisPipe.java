@@ -61,8 +61,17 @@ public final class RedisPipe implements AutoCloseable {
         }
         if (conn == null) conn = open(loop);
         Conn used = conn;
-        if (used.waiting.getAndIncrement() == 0) used.lastProgressNanos = System.nanoTime();
-        return conn.connection.compose(c -> c.send(request)).andThen(ar -> {
+        long queued = System.nanoTime();
+        if (used.waiting.getAndIncrement() == 0) used.lastProgressNanos = queued;
+        return conn.connection.compose(c -> {
+            // A connection that took longer to open than the caller waits for its answer: the caller has gone
+            // to its fallback already, so the command is not sent late — a rate-limit count or a reservation
+            // applied after the fact would count a request twice (here and in the fallback).
+            if (System.nanoTime() - queued > timeoutNanos) {
+                return Future.<Response>failedFuture(new java.util.concurrent.TimeoutException("not sent: Redis was not connected in time"));
+            }
+            return c.send(request);
+        }).andThen(ar -> {
             used.waiting.decrementAndGet();
             used.lastProgressNanos = System.nanoTime(); // a reply, an error reply, or a failure: not silence
         });
