@@ -23,6 +23,7 @@ import jdk.jfr.consumer.RecordingFile;
  *   java bench/tools/JfrSummary.java --compare A.jfr A_REQUESTS B.jfr B_REQUESTS [TOP]
  *   java bench/tools/JfrSummary.java --callers REC.jfr METHOD [DEPTH] [TOP]
  *   java bench/tools/JfrSummary.java --owned REC.jfr REQUESTS OWNER [TOP]
+ *   java bench/tools/JfrSummary.java --via REC.jfr REQUESTS PREFIX [TOP]
  *
  * CPU: jdk.CPUTimeSample events when the recording has them (JDK 25's CPU-time sampler: one sample per
  * 10 ms of a Java thread's CPU time, native and kernel time included, so samples × 10 ms is CPU time;
@@ -37,8 +38,9 @@ import jdk.jfr.consumer.RecordingFile;
  * --compare prints the owners of two recordings side by side in samples and bytes per request, with
  * the difference: what A's route does that B's does not. --callers prints the most frequent call paths
  * (DEPTH frames, default 8) of the CPU samples whose top frame is METHOD ("Class.method", or a part of it);
- * --owned the top frames, and the innermost Bastion methods, of the samples an owner (a class or package
- * as printed) was charged with.
+ * --owned the top frames, and the innermost Bastion methods, of the samples whose owner class starts
+ * with OWNER (a class or a package); --via the CPU and allocation samples with a frame of a library
+ * (a class-name prefix: com.fasterxml.jackson), by the innermost Bastion method and line below it.
  */
 public class JfrSummary {
 
@@ -73,7 +75,9 @@ public class JfrSummary {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length >= 4 && args[0].equals("--owned")) {
+        if (args.length >= 4 && args[0].equals("--via")) {
+            via(args[1], Long.parseLong(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 15);
+        } else if (args.length >= 4 && args[0].equals("--owned")) {
             owned(args[1], Long.parseLong(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 15);
         } else if (args.length >= 3 && args[0].equals("--callers")) {
             callers(args[1], args[2], args.length > 3 ? Integer.parseInt(args[3]) : 8, args.length > 4 ? Integer.parseInt(args[4]) : 10);
@@ -114,15 +118,24 @@ public class JfrSummary {
     }
 
     static void owned(String file, long requests, String owner, int top) throws Exception {
-        Tally self = new Tally(), bastion = new Tally();
-        List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(file));
+        Tally self = new Tally(), bastion = new Tally(), alloc = new Tally();
+        List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(Path.of(file)));
+        events.sort(java.util.Comparator.comparing(RecordedEvent::getStartTime));
         boolean cpuTime = events.stream().anyMatch(e -> e.getEventType().getName().equals("jdk.CPUTimeSample"));
+        Set<Long> sampledAllocation = new java.util.HashSet<>();
         for (RecordedEvent e : events) {
-            if (!e.getEventType().getName().equals(cpuTime ? "jdk.CPUTimeSample" : "jdk.ExecutionSample")) continue;
+            String type = e.getEventType().getName();
+            boolean isCpu = type.equals(cpuTime ? "jdk.CPUTimeSample" : "jdk.ExecutionSample");
+            boolean isAlloc = type.equals("jdk.ObjectAllocationSample");
+            if (!isCpu && !isAlloc) continue;
+            if (isAlloc && (e.getThread() == null || sampledAllocation.add(e.getThread().getId()))) continue;
             RecordedStackTrace st = e.getStackTrace();
             if (st == null || st.getFrames().isEmpty()) continue;
-            String oc = ownerClass(st);
-            if (!oc.equals(owner) && !ownerPackage(oc).equals(owner)) continue;
+            if (!ownerClass(st).startsWith(owner)) continue;
+            if (isAlloc) {
+                alloc.add(method(st.getFrames().get(0)), e.getLong("weight"));
+                continue;
+            }
             self.add(method(st.getFrames().get(0)), 1);
             for (RecordedFrame f : st.getFrames()) {
                 if (f.isJavaFrame() && typeName(f.getMethod().getType()).startsWith("dev.bastion.")) {
@@ -133,8 +146,45 @@ public class JfrSummary {
         }
         Profile p = new Profile(file, requests);
         if (cpuTime) p.cpuEvent = "jdk.CPUTimeSample";
-        table("charged to " + owner + ": top frames", self, top, p, false);
-        table("charged to " + owner + ": innermost Bastion method and line", bastion, top, p, false);
+        System.out.printf("%s: charged to %s*: %.1f %s, %.1f bytes allocated per request%n", Path.of(file).getFileName(), owner,
+                self.total * scale(p, false), unit(p, false), alloc.total * scale(p, true));
+        table("charged to " + owner + "*: top frames", self, top, p, false);
+        table("charged to " + owner + "*: innermost Bastion method and line", bastion, top, p, false);
+        table("charged to " + owner + "*: allocating method", alloc, top, p, true);
+    }
+
+    static void via(String file, long requests, String prefix, int top) throws Exception {
+        Tally cpu = new Tally(), alloc = new Tally();
+        List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(Path.of(file)));
+        events.sort(java.util.Comparator.comparing(RecordedEvent::getStartTime));
+        boolean cpuTime = events.stream().anyMatch(e -> e.getEventType().getName().equals("jdk.CPUTimeSample"));
+        Set<Long> sampledAllocation = new java.util.HashSet<>();
+        for (RecordedEvent e : events) {
+            String type = e.getEventType().getName();
+            boolean isCpu = type.equals(cpuTime ? "jdk.CPUTimeSample" : "jdk.ExecutionSample");
+            boolean isAlloc = type.equals("jdk.ObjectAllocationSample");
+            if (!isCpu && !isAlloc) continue;
+            if (isAlloc && (e.getThread() == null || sampledAllocation.add(e.getThread().getId()))) continue;
+            RecordedStackTrace st = e.getStackTrace();
+            if (st == null) continue;
+            boolean inside = false;
+            for (RecordedFrame f : st.getFrames()) {
+                if (!f.isJavaFrame()) continue;
+                String n = typeName(f.getMethod().getType());
+                if (n.startsWith(prefix)) inside = true;
+                else if (inside && n.startsWith("dev.bastion.")) {
+                    if (isCpu) cpu.add(method(f) + ":" + f.getLineNumber(), 1);
+                    else alloc.add(method(f) + ":" + f.getLineNumber(), e.getLong("weight"));
+                    break;
+                }
+            }
+        }
+        Profile p = new Profile(file, requests);
+        if (cpuTime) p.cpuEvent = "jdk.CPUTimeSample";
+        System.out.printf("%s: CPU in %s: %.1f %s in all; allocated: %.1f bytes per request in all%n", Path.of(file).getFileName(), prefix,
+                cpu.total * scale(p, false), unit(p, false), alloc.total * scale(p, true));
+        table("CPU in " + prefix + "*, by the Bastion method calling it", cpu, top, p, false);
+        table("allocation in " + prefix + "*, by the Bastion method calling it", alloc, top, p, true);
     }
 
     static Profile read(String file, long requests) throws Exception {
