@@ -266,16 +266,32 @@ drive() {
     "$(awk '$1=="99%" {print $2}' "$f" | to_ms)" "$cpu" "$n")
 }
 
+# Each thread's CPU ticks (user + system) from /proc: TID, name, ticks.
+thread_ticks() {
+  local t; for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\t%s\n' "${t##*/}" "$(tr -d '\n' < "$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+  done
+}
 if [ "$profile" = 1 ]; then
   JCMD="$(dirname "$JAVA")/jcmd"
   for t in bastion-bare bastion-log bastion-full; do
     pid=$(pid_of "$t")
     "$JCMD" "$pid" JFR.start name=full-bench settings=profile jdk.CPUTimeSample#enabled=true filename="$out/$t.jfr" >/dev/null
+    thread_ticks "$pid" > "$out/$t-threads-0.tsv"
     drive "$t" "$profile_duration" "$out/wrk-$t-profile.txt"; IFS=$'\t' read -r rps p50 p99 cpu n <<<"$line"
+    thread_ticks "$pid" > "$out/$t-threads-1.tsv"
     "$JCMD" "$pid" JFR.stop name=full-bench >/dev/null
     echo "$t: $rps requests/s, p50 $p50 ms, p99 $p99 ms, $cpu µs CPU/request, $n requests (profiled)"
     echo "$n" > "$out/$t.requests"
-    "$JAVA" bench/tools/JfrSummary.java "$out/$t.jfr" "$n" > "$out/$t-profile.txt"
+    # The process's CPU by thread (JIT compilers and GC threads included, which JFR does not sample).
+    { echo "$t: process CPU by thread, µs per request (/proc, the recording's window)"
+      awk -F'\t' -v n="$n" -v tick="$TICK" 'FNR == NR {before[$1] = $3; next}
+        {name = $2; gsub(/[0-9]+/, "N", name); cpu[name] += $3 - before[$1]; all += $3 - before[$1]}
+        END {for (k in cpu) if (cpu[k] > 0) printf "  %8.1f  %s\n", cpu[k] / tick * 1e6 / n, k; printf "  %8.1f  (all)\n", all / tick * 1e6 / n}' \
+        "$out/$t-threads-0.tsv" "$out/$t-threads-1.tsv" | sort -rn
+      echo
+      "$JAVA" bench/tools/JfrSummary.java "$out/$t.jfr" "$n"; } > "$out/$t-profile.txt"
+    sed -n '1,8p' "$out/$t-profile.txt"
   done
   "$JAVA" bench/tools/JfrSummary.java --compare "$out/bastion-full.jfr" "$(cat "$out/bastion-full.requests")" \
     "$out/bastion-bare.jfr" "$(cat "$out/bastion-bare.requests")" > "$out/compare-full-bare.txt"
