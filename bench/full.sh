@@ -84,6 +84,7 @@ http {
 NGINX
 "$NGINX" -c "$out/upstream.conf" -p "$out" -e "$out/upstream-error.log"
 wait_port $UP
+UPSTREAM_WORKERS=$(pgrep -P "$(cat "$out/upstream.pid")" | tr '\n' ' ')
 
 # nginx as a plain reverse proxy, and the same nginx with ModSecurity + CRS on a second port.
 cat > "$out/modsec.conf" <<MODSEC
@@ -248,22 +249,28 @@ done
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
 cpu_ticks() { local p t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
 TICK=$(getconf CLK_TCK)
+host_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat; }   # busy, idle
 # Runs wrk on target $1 for $2 into file $3; sets `line` to requests/s, p50, p99, µs of the proxy's CPU
-# per request and requests, tab-separated, and stops the script when any answer was not a 2xx or any
-# socket failed.
+# per request, requests, µs of wrk's and the upstream's CPU per request, and the share of the host's CPU
+# that other processes took meanwhile (a shared machine's noise, in numbers), tab-separated; stops the
+# script when any answer was not a 2xx or any socket failed.
 drive() {
-  local t=$1 d=$2 f=$3 pid c0 c1 n cpu=-
-  pid=$(pid_of "$t"); c0=$(cpu_ticks $pid)
-  wrk -t2 -c"$connections" -d"$d" --latency -s "$(lua_of "$t")" "$(url_of "$t")" > "$f"
+  local t=$1 d=$2 f=$3 pid c0 c1 u0 u1 b0 i0 b1 i1 w n cpu aux others TIMEFORMAT='%U %S'
+  pid=$(pid_of "$t"); c0=$(cpu_ticks $pid); u0=$(cpu_ticks $UPSTREAM_WORKERS); read -r b0 i0 < <(host_ticks)
+  w=$( { time wrk -t2 -c"$connections" -d"$d" --latency -s "$(lua_of "$t")" "$(url_of "$t")" > "$f" 2>"$f.stderr"; } 2>&1 )
+  c1=$(cpu_ticks $pid); u1=$(cpu_ticks $UPSTREAM_WORKERS); read -r b1 i1 < <(host_ticks)
   n=$(awk '/requests in/ {print $1}' "$f")
-  c1=$(cpu_ticks $pid); cpu=$(awk -v d=$((c1 - c0)) -v n="$n" -v t="$TICK" 'BEGIN {printf "%.1f", d / t * 1e6 / n}')
+  cpu=$(awk -v d=$((c1 - c0)) -v n="$n" -v t="$TICK" 'BEGIN {printf "%.1f", d / t * 1e6 / n}')
+  aux=$(awk -v w="$w" -v u=$((u1 - u0)) -v n="$n" -v t="$TICK" 'BEGIN {split(w, a, " "); printf "%.1f", ((a[1] + a[2]) + u / t) * 1e6 / n}')
+  others=$(awk -v w="$w" -v p=$((c1 - c0)) -v u=$((u1 - u0)) -v b=$((b1 - b0)) -v i=$((i1 - i0)) -v t="$TICK" \
+    'BEGIN {split(w, a, " "); o = b - p - u - (a[1] + a[2]) * t; if (o < 0) o = 0; printf "%.0f", 100 * o / (b + i)}')
   if grep -q 'Non-2xx' "$f" || grep -q 'Socket errors' "$f"; then
     echo "$t: errors under load ($f):" >&2; grep -E 'Non-2xx|Socket errors' "$f" >&2
     echo "one answer now: $(post "$t" "$body" "$( [ "$t" = bastion-full ] && echo "Bearer $KEY")" -w ' (%{http_code})')" >&2
     exit 1
   fi
-  line=$(printf '%s\t%s\t%s\t%s\t%s' "$(awk '/^Requests\/sec:/ {print $2}' "$f")" "$(awk '$1=="50%" {print $2}' "$f" | to_ms)" \
-    "$(awk '$1=="99%" {print $2}' "$f" | to_ms)" "$cpu" "$n")
+  line=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s' "$(awk '/^Requests\/sec:/ {print $2}' "$f")" "$(awk '$1=="50%" {print $2}' "$f" | to_ms)" \
+    "$(awk '$1=="99%" {print $2}' "$f" | to_ms)" "$cpu" "$n" "$aux" "$others")
 }
 
 # Each thread's CPU ticks (user + system) from /proc: TID, name, ticks.
@@ -278,10 +285,10 @@ if [ "$profile" = 1 ]; then
     pid=$(pid_of "$t")
     "$JCMD" "$pid" JFR.start name=full-bench settings=profile jdk.CPUTimeSample#enabled=true filename="$out/$t.jfr" >/dev/null
     thread_ticks "$pid" > "$out/$t-threads-0.tsv"
-    drive "$t" "$profile_duration" "$out/wrk-$t-profile.txt"; IFS=$'\t' read -r rps p50 p99 cpu n <<<"$line"
+    drive "$t" "$profile_duration" "$out/wrk-$t-profile.txt"; IFS=$'\t' read -r rps p50 p99 cpu n aux others <<<"$line"
     thread_ticks "$pid" > "$out/$t-threads-1.tsv"
     "$JCMD" "$pid" JFR.stop name=full-bench >/dev/null
-    echo "$t: $rps requests/s, p50 $p50 ms, p99 $p99 ms, $cpu µs CPU/request, $n requests (profiled)"
+    echo "$t: $rps requests/s, p50 $p50 ms, p99 $p99 ms, $cpu µs CPU/request, $n requests (profiled; other processes took $others % of the host's CPU)"
     echo "$n" > "$out/$t.requests"
     # The process's CPU by thread (JIT compilers and GC threads included, which JFR does not sample).
     { echo "$t: process CPU by thread, µs per request (/proc, the recording's window)"
@@ -311,9 +318,10 @@ done
 
 echo
 echo "POST /v1/chat/completions, $(printf %s "$body" | wc -c)-byte JSON body, canned answer from nginx, wrk -t2 -c$connections -d$duration, $rounds round(s), warm-up $warmup (Bastion) / 5s, $(nproc) cores"
-printf '%-13s %6s %12s %9s %9s %12s\n' target round "requests/s" "p50 ms" "p99 ms" "µs CPU/req"   # CPU: the proxy's processes only
-sort -s -t$'\t' -k1,1n "$results" | while IFS=$'\t' read -r round t rps p50 p99 cpu n; do
-  printf '%-13s %6s %12s %9s %9s %12s\n' "$t" "$round" "$rps" "$p50" "$p99" "$cpu"
+echo "µs CPU/req: the proxy's own processes; wrk+up: wrk's and the upstream's; others: the share of the host's CPU other processes took"
+printf '%-13s %6s %12s %9s %9s %12s %12s %7s\n' target round "requests/s" "p50 ms" "p99 ms" "µs CPU/req" "wrk+up µs" "others"
+sort -s -t$'\t' -k1,1n "$results" | while IFS=$'\t' read -r round t rps p50 p99 cpu n aux others; do
+  printf '%-13s %6s %12s %9s %9s %12s %12s %6s%%\n' "$t" "$round" "$rps" "$p50" "$p99" "$cpu" "$aux" "$others"
 done
 echo
 awk -F'\t' '{rps[$1,$2]=$3; p99[$1,$2]=$5; cpu[$1,$2]=$6; if (!($1 in seen)) {seen[$1]=1; rounds[++n]=$1}}
