@@ -3,7 +3,8 @@
 #   parse_options "$@"     --duration D --connections N --rounds N --no-install, plus the script's own
 #                          options through a bench_option NAME VALUE function returning 0 when it took one
 #   need_packages P...     installs missing Debian packages (each named by its command) unless --no-install
-#   bastion_java           builds the jar when stale and sets JAVA to a JDK ≥ 21 (the launcher's search)
+#   bastion_java           builds the jar when stale and sets JAVA to a JDK ≥ 21 (the launcher's search);
+#                          the build holds /tmp/bastion-maven.lock (flock) so builds on a shared host take turns
 #   wait_port PORT         waits up to 15 s for a loopback port to accept connections
 #   pids+=($!)             processes killed on exit
 
@@ -31,7 +32,7 @@ need_packages() {
 }
 
 bastion_java() {
-  ./bastion build >/dev/null
+  if command -v flock >/dev/null; then flock /tmp/bastion-maven.lock ./bastion build >/dev/null; else ./bastion build >/dev/null; fi
   . <(sed -n '/^java_major()/,/^}/p;/^find_jdk()/,/^}/p' ./bastion)
   JAVA_HOME="$(find_jdk)"; JAVA="$JAVA_HOME/bin/java"
 }
