@@ -30,7 +30,9 @@ public final class AccessLog implements ExchangeListener {
     static String line(Exchange ex, long endNanos) {
         Identity id = ex.identity();
         StringBuilder sb = new StringBuilder(320);
-        sb.append("{\"ts\":\"").append(Instant.now()).append('"');
+        sb.append("{\"ts\":\"");
+        Timestamps.append(sb, Instant.now());
+        sb.append('"');
         sb.append(",\"type\":\"access\",\"request_id\":");
         Json.string(sb, ex.requestId());
         sb.append(",\"route\":");

@@ -109,8 +109,9 @@ public final class Gateway {
             } catch (RuntimeException e) {
                 started = Future.failedFuture(e);
             }
-            return started.onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} routes){}",
-                            config.listeners().publicListener().host(), g.publicPort, n, g.eventLoops.size(), config.routes().size(),
+            return started.onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} transport, {} routes){}",
+                            config.listeners().publicListener().host(), g.publicPort, n, g.eventLoops.size(),
+                            vertx.isNativeTransportEnabled() ? "native" : "NIO", config.routes().size(),
                             g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : ""))
                     .onFailure(t -> {
                         deployments.forEach(vertx::undeploy);

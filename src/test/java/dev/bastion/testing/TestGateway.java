@@ -56,7 +56,8 @@ public final class TestGateway implements AutoCloseable {
 
     /** @param env extra variables for {@code env:} secret references (besides PROVIDER_KEY) */
     public static TestGateway start(String yamlTemplate, int instances, Map<String, String> env) throws Exception {
-        return start(yamlTemplate, instances, env, new io.vertx.core.VertxOptions());
+        // The transport `serve` uses (epoll on Linux), so the tests run the production path.
+        return start(yamlTemplate, instances, env, new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     }
 
     /** @param options the Vert.x instance's (the event loop pool: {@code serve} sizes it to the cores) */
