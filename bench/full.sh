@@ -33,7 +33,12 @@
 # round with their median: every control ÷ control-free (target ≥ 0.7), control-free ÷ HAProxy
 # (≥ 0.5), every-control p99 ÷ HAProxy p99 (≤ 2), and a few more.
 #
-#   bench/full.sh [--duration 15s] [--connections 32] [--rounds 2] [--warmup 20s] [--no-install]
+# Then tail latency at a fixed load: wrk keeps its connections busy, so its latencies are queueing — a
+# target at a third of HAProxy's throughput shows three times its latency whatever its own. To compare
+# what each adds, hey offers the same rate to HAProxy, the control-free route and the full route (half of
+# the full route's median throughput by default, --fixed-rate N to choose) and reports p50 and p99.
+#
+#   bench/full.sh [--duration 15s] [--connections 32] [--rounds 2] [--warmup 20s] [--fixed-rate N] [--no-install]
 #   bench/full.sh --profile [--profile-duration 30s]   instead of the rounds: a JFR recording (profile
 #       settings plus JDK 25's CPU-time sampler) of each Bastion target under the same load, summarised by
 #       bench/tools/JfrSummary.java into bench/out/full-*/bastion-*-profile.txt, and the full route
@@ -41,11 +46,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-duration=15s; connections=32; rounds=2; install=1; warmup=20s; profile=0; profile_duration=30s
-bench_option() { case "$1" in --warmup) warmup="$2" ;; --profile-duration) profile_duration="$2" ;; *) return 1 ;; esac; }
+duration=15s; connections=32; rounds=2; install=1; warmup=20s; profile=0; profile_duration=30s; fixed_rate=0
+bench_option() { case "$1" in --warmup) warmup="$2" ;; --profile-duration) profile_duration="$2" ;; --fixed-rate) fixed_rate="$2" ;; *) return 1 ;; esac; }
 args=(); for a in "$@"; do if [ "$a" = --profile ]; then profile=1; else args+=("$a"); fi; done
 parse_options "${args[@]}"
-need_packages wrk nginx haproxy
+need_packages wrk hey nginx haproxy
 if [ "$install" = 1 ] && [ ! -f /usr/lib/nginx/modules/ngx_http_modsecurity_module.so ]; then
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends libnginx-mod-http-modsecurity modsecurity-crs >/dev/null
@@ -204,6 +209,7 @@ wait_port $NGINX_PORT; wait_port $MODSEC; wait_port $HAPROXY_PORT; wait_port $BA
 
 body='{"model":"mock-gpt-small","temperature":0.2,"max_tokens":256,"messages":[{"role":"system","content":"You are a concise assistant for an internal engineering knowledge base. Answer in two sentences, cite the runbook section when one applies, and say so plainly when you are not sure."},{"role":"user","content":"Our service returns intermittent 502 errors from the load balancer during deploys. What is the most likely cause, and what setting should we check first on the upstream pool to make rolling deploys graceful for in-flight requests?"}],"user":"bench-user-0001","metadata":{"team":"platform","ticket":"OPS-4821","env":"staging"}}'
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$body" > "$out/post.lua"
+printf '%s' "$body" > "$out/body.json"
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\nwrk.body = [[%s]]\n' "$KEY" "$body" > "$out/post-key.lua"
 
 url_of() {
@@ -344,5 +350,31 @@ awk -F'\t' '{rps[$1,$2]=$3; p99[$1,$2]=$5; cpu[$1,$2]=$6; if (!($1 in seen)) {se
     ratio("CPU per request, every control / control-free", "", "bastion-full", "bastion-bare", 2)
     ratio("CPU per request, control-free / HAProxy", "", "bastion-bare", "haproxy", 2)
   }' "$results"
+# Tail latency at one offered rate for all three (see the header): hey's workers each send at rate/c.
+if [ "$fixed_rate" = 0 ]; then
+  fixed_rate=$(awk -F'\t' '$2 == "bastion-full" {v[++n] = $3} END {for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) {t = v[i]; v[i] = v[j]; v[j] = t}
+    printf "%d", (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) / 2}' "$results")
+fi
+echo
+echo "fixed load: $fixed_rate requests/s offered to each (hey -c $connections -z $duration), latency in ms"
+printf '%-13s %12s %9s %9s %9s\n' target "requests/s" "p50 ms" "p90 ms" "p99 ms"
+fixed="$out/fixed.tsv"; : > "$fixed"
+for t in haproxy bastion-bare bastion-full; do
+  auth=(); [ "$t" = bastion-full ] && auth=(-H "Authorization: Bearer $KEY")
+  hey -z "$duration" -c "$connections" -q "$(awk -v r="$fixed_rate" -v c="$connections" 'BEGIN {printf "%.2f", r / c}')" -m POST \
+      -T application/json -D "$out/body.json" "${auth[@]}" "$(url_of "$t")" > "$out/hey-$t.txt" 2>&1
+  if ! grep -q '\[200\]' "$out/hey-$t.txt" || grep -qE '^\s+\[(4|5)[0-9][0-9]\]' "$out/hey-$t.txt"; then
+    echo "$t: non-200 answers at the fixed load ($out/hey-$t.txt)" >&2; grep -A5 'Status code distribution' "$out/hey-$t.txt" >&2; exit 1
+  fi
+  row=$(awk -v t="$t" '/Requests\/sec:/ {rps = $2} /50% in/ {p50 = $3 * 1000} /90% in/ {p90 = $3 * 1000} /99% in/ {p99 = $3 * 1000}
+    END {printf "%s\t%.1f\t%.2f\t%.2f\t%.2f", t, rps, p50, p90, p99}' "$out/hey-$t.txt")
+  echo "$row" >> "$fixed"
+  IFS=$'\t' read -r _ rps p50 p90 p99 <<<"$row"; printf '%-13s %12s %9s %9s %9s\n' "$t" "$rps" "$p50" "$p90" "$p99"
+done
+awk -F'\t' '{p99[$1] = $5; p50[$1] = $3} END {
+  printf "every-control p99 / HAProxy p99 at the same load: %.2f   (target <= 2: %s)\n", p99["bastion-full"] / p99["haproxy"], p99["bastion-full"] / p99["haproxy"] <= 2 ? "met" : "NOT met"
+  printf "control-free p99 / HAProxy p99 at the same load:  %.2f\n", p99["bastion-bare"] / p99["haproxy"]
+  printf "every-control p50 / HAProxy p50 at the same load: %.2f\n", p50["bastion-full"] / p50["haproxy"] }' "$fixed"
+echo
 echo "access log lines written by the full process: $(wc -l < "$out/full-access.log") ($(grep -c '"route":"full"' "$out/full-access.log") of the full route)"
 echo "raw output: $out"
