@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -74,7 +73,7 @@ final class LocalLedger implements Ledger {
                     && (a.costLimitMicros() < 0 || st.uc + st.rc + amount.costMicros() <= a.costLimitMicros());
             ok &= fits[i];
         }
-        String id = UUID.randomUUID().toString();
+        String id = RedisLedger.newId();
         boolean[] newly = new boolean[n];
         for (int i = 0; i < n; i++) {
             if (ok) {

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Budget accounts in Redis, shared by every instance: reservation and settlement are each one
@@ -55,8 +54,13 @@ final class RedisLedger implements Ledger {
      */
     record Outcome(List<Settled> settled, boolean gone, boolean notInStore) {}
 
+    /**
+     * A reservation id: 128 random bits, unique across nodes. Not a secret (it never leaves Bastion and Redis),
+     * so a fast generator will do: {@code UUID.randomUUID()}'s {@code SecureRandom} cost ~1.7 µs a request.
+     */
     static String newId() {
-        return UUID.randomUUID().toString();
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong()) + '-' + Long.toHexString(r.nextLong());
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +79,9 @@ public final class IdempotencyControl implements Control {
         if (id == null) return Future.failedFuture(new IllegalStateException("idempotency without a caller"));
         String storeKey = "bastion:idem:" + routeId + ":" + sha256(id.orgId() + "\u0000" + id.caller() + "\u0000" + key);
         String fingerprint = fingerprint(ex);
-        Entry.Pending mine = new Entry.Pending(UUID.randomUUID().toString(), fingerprint);
+        // The claim's owner token: unique, never shown to anyone, so a fast generator (not SecureRandom) will do.
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        Entry.Pending mine = new Entry.Pending(Long.toHexString(r.nextLong()) + '-' + Long.toHexString(r.nextLong()), fingerprint);
         return stores.claim(storeKey, mine, PENDING_LEASE_MS).map(claim -> {
             if (claim.unavailable()) {
                 return new Verdict.Deny(503, "idempotency_unavailable", "Idempotency keys cannot be checked right now; retry shortly.",

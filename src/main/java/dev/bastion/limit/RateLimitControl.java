@@ -29,6 +29,9 @@ public final class RateLimitControl implements Control {
     private final List<Limit> alwaysLimits;
     private final List<Policy> mutations;
     private final List<Limit> mutationLimits;
+    /** Each limit's counter-key prefix ({@code bastion:rl:SCOPE:NAME:}), built once: a request adds only its subject. */
+    private final String[] alwaysPrefixes;
+    private final String[] mutationPrefixes;
     private final TierDirectory tiers;
     private final Limiter limiter;
 
@@ -43,6 +46,8 @@ public final class RateLimitControl implements Control {
         this.always = limits.stream().map(Policy::of).toList();
         this.mutationLimits = List.copyOf(mutations);
         this.mutations = mutations.stream().map(Policy::of).toList();
+        this.alwaysPrefixes = this.always.stream().map(p -> "bastion:rl:" + scope + ":" + p.name() + ":").toArray(String[]::new);
+        this.mutationPrefixes = this.mutations.stream().map(p -> "bastion:rl:" + scope + ":" + p.name() + ":").toArray(String[]::new);
         this.tiers = tiers;
         this.limiter = limiter;
     }
@@ -61,8 +66,8 @@ public final class RateLimitControl implements Control {
     public Future<Verdict> check(Exchange ex) {
         List<Policy> policies = new ArrayList<>(always.size() + 4);
         List<String> keys = new ArrayList<>(always.size() + 4);
-        if (!add(ex, alwaysLimits, always, policies, keys)) return Future.failedFuture(new IllegalStateException("limit without a caller"));
-        if (isMutation(ex.method()) && !add(ex, mutationLimits, mutations, policies, keys)) {
+        if (!add(ex, alwaysLimits, always, alwaysPrefixes, policies, keys)) return Future.failedFuture(new IllegalStateException("limit without a caller"));
+        if (isMutation(ex.method()) && !add(ex, mutationLimits, mutations, mutationPrefixes, policies, keys)) {
             return Future.failedFuture(new IllegalStateException("limit without a caller"));
         }
         if (tiers == null || ex.identity() == null) return decide(ex, policies, keys);
@@ -76,11 +81,11 @@ public final class RateLimitControl implements Control {
         });
     }
 
-    private boolean add(Exchange ex, List<Limit> limits, List<Policy> ps, List<Policy> policies, List<String> keys) {
+    private boolean add(Exchange ex, List<Limit> limits, List<Policy> ps, String[] prefixes, List<Policy> policies, List<String> keys) {
         for (int i = 0; i < limits.size(); i++) {
             String subject = Subjects.of(limits.get(i).per(), ex);
             if (subject == null) return false; // fail closed: a limit must never silently not apply
-            String key = "bastion:rl:" + scope + ":" + ps.get(i).name() + ":" + subject;
+            String key = prefixes[i].concat(subject);
             if (keys.contains(key)) continue; // the same limit declared twice (route and defaults) counts once
             policies.add(ps.get(i));
             keys.add(key);
