@@ -39,12 +39,21 @@ public final class JsonBody {
         if (!parsed) {
             parsed = true;
             try {
-                tree = MAPPER.readTree(raw.getBytes());
+                tree = parse(raw);
             } catch (java.io.IOException e) { // JacksonException included: not JSON
                 tree = null;
             }
         }
         return tree;
+    }
+
+    /** Parses the buffer's bytes where they are, without copying them out first when they are on the heap. */
+    private static JsonNode parse(Buffer raw) throws java.io.IOException {
+        if (raw instanceof io.vertx.core.internal.buffer.BufferInternal b && b.getByteBuf().hasArray()) {
+            io.netty.buffer.ByteBuf buf = b.getByteBuf();
+            return MAPPER.readTree(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        }
+        return MAPPER.readTree(raw.getBytes());
     }
 
     /** The tree was edited: the upstream gets it serialised. */
