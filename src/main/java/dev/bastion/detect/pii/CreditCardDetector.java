@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,12 @@ public final class CreditCardDetector implements Detector {
 
     /** A run of digit groups: group i spans [starts[i], ends[i]); seps[i] is the separator before group i. */
     private record Run(List<int[]> groups, List<Character> seps) {}
+
+    /** Thirteen digits or more, grouped by spaces or dashes if at all. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.figureDigits() >= MIN_DIGITS;
+    }
 
     @Override
     public void scan(String s, List<Finding> out) {

@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,11 @@ public final class IbanDetector implements Detector {
     @Override
     public Set<String> types() {
         return Set.of(TYPE);
+    }
+
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.ibanStart();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import dev.bastion.net.IpAddresses;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,12 @@ public final class IpAddressDetector implements Detector {
     @Override
     public Set<String> types() {
         return Set.of(TYPE);
+    }
+
+    /** Three dots between digits, or two colons between hex digits. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.numberDots() >= 3 || shape.hexColons() >= 2;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.List;
 import java.util.Set;
 
@@ -40,6 +41,12 @@ public final class PhoneDetector implements Detector {
     @Override
     public Set<String> types() {
         return Set.of(TYPE);
+    }
+
+    /** A number lies in a run of phone chars with seven digits or more. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.figureDigits() >= 7;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.List;
 import java.util.Set;
 
@@ -18,6 +19,12 @@ public final class SsnDetector implements Detector {
     @Override
     public Set<String> types() {
         return Set.of(TYPE);
+    }
+
+    /** Nine digits, bare or grouped by dashes or spaces. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.figureDigits() >= 9;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.bastion.detect.secrets;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +43,12 @@ public final class TokenFormatDetector implements Detector {
     @Override
     public Set<String> types() {
         return TYPES;
+    }
+
+    /** Every token holds a run of 13 base64url chars or more: {@code xoxa-} and an 8-char secret is the shortest. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.urlSafeRun() >= 13;
     }
 
     @Override
