@@ -97,7 +97,16 @@ final class Tokens {
 
     /** Word {@code i}'s {@link PhrasePattern#keyOf key}. */
     long key(int i) {
-        return PhrasePattern.keyOf(text, starts[i], end(i, PhrasePattern.KEY_LENGTH));
+        int start = starts[i];
+        long key = 0;
+        // An ASCII word (most are) is packed as it is read; anything else goes the general way.
+        for (int p = start, stop = Math.min(text.length(), start + PhrasePattern.KEY_LENGTH); p < stop; p++) {
+            char c = text.charAt(p);
+            if (c >= 0x80) return PhrasePattern.keyOf(text, start, end(i, PhrasePattern.KEY_LENGTH));
+            if (!isAsciiLetterOrDigit(c)) return p == start ? c : key; // a ':' is a word of its own
+            key = key << 16 | c;
+        }
+        return key;
     }
 
     /** Word {@code i} as a String (for compiling patterns; scanning compares in place). */
