@@ -15,4 +15,12 @@ public interface Detector {
 
     /** Adds what it finds in {@code text} to {@code out}, in any order; spans may overlap other detectors'. */
     void scan(String text, List<Finding> out);
+
+    /**
+     * Whether a text of this shape can hold one of this detector's entities at all; the {@link Scanner}
+     * does not run {@link #scan} on it when not. Only says no where {@code scan} would find nothing.
+     */
+    default boolean mayFind(TextShape shape) {
+        return true;
+    }
 }

@@ -33,7 +33,8 @@ public final class Scanner {
     public List<Finding> scan(String text) {
         if (text == null || text.isEmpty()) return List.of();
         List<Finding> raw = new ArrayList<>();
-        for (Detector d : detectors) d.scan(text, raw);
+        TextShape shape = TextShape.of(text);
+        for (Detector d : detectors) if (d.mayFind(shape)) d.scan(text, raw);
         if (raw.size() <= 1) return raw;
         raw.sort(PRECEDENCE);
         // Kept spans never overlap each other, so one neighbour on each side decides (n log n, not n²).

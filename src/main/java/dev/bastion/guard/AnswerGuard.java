@@ -16,7 +16,6 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,6 +28,8 @@ import java.util.TreeSet;
  */
 final class AnswerGuard implements ResponseFilter {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest answer buffer made ahead of its bytes: an upstream's Content-Length is a hint, not a promise. */
+    private static final int MAX_PRESIZE = 64 * 1024;
 
     private enum Mode { PASS, STREAM, WHOLE, UNREADABLE }
 
@@ -68,11 +69,21 @@ final class AnswerGuard implements ResponseFilter {
             mode = Mode.UNREADABLE;
         } else {
             String type = headers.get("Content-Type");
-            mode = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream") ? Mode.STREAM : Mode.WHOLE;
+            mode = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17) ? Mode.STREAM : Mode.WHOLE;
         }
+        long announced = contentLength(headers); // sizes the buffer a whole answer is held in
         headers.remove("Content-Length"); // redaction changes the length
         if (mode == Mode.STREAM) stream = new StreamedAnswer(api, guard, names, guard.policy().output().streamWindow(), record);
-        else whole = Buffer.buffer();
+        else whole = announced > 0 ? Buffer.buffer((int) Math.min(announced, MAX_PRESIZE)) : Buffer.buffer();
+    }
+
+    private static long contentLength(MultiMap headers) {
+        try {
+            String length = headers.get("Content-Length");
+            return length == null ? 0 : Math.max(0, Long.parseLong(length.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @Override
@@ -144,6 +155,12 @@ final class AnswerGuard implements ResponseFilter {
         boolean changed = false;
         List<String> rendered = new ArrayList<>(segments.size());
         for (PromptText.Segment seg : segments) {
+            // Nothing found and no placeholder to put back (most answers): the text goes out as it came,
+            // as HeldText would decide, without copying it through one.
+            if ((names == null || names.isEmpty()) && guard.inspectOutput(seg.text()).isEmpty()) {
+                rendered.add(seg.text());
+                continue;
+            }
             HeldText text = new HeldText(guard, names, guard.policy().output().streamWindow(), record);
             text.append(seg.text());
             Finding blocked = text.decide(true);

@@ -10,13 +10,17 @@ import java.util.TreeMap;
  * sent (longer than the hold-back window and unrecognisable from their start).
  */
 final class AnswerRecord {
-    private final Map<String, Integer> counts = new TreeMap<>();
-    private final Map<String, Action> actions = new TreeMap<>();
+    private Map<String, Integer> counts; // made on the first finding: most answers have none
+    private Map<String, Action> actions;
     private Action action = Action.ALLOW;
     private int late;
     private boolean restored;
 
     void found(String type, Action a, boolean lateFinding) {
+        if (counts == null) {
+            counts = new TreeMap<>();
+            actions = new TreeMap<>();
+        }
         counts.merge(type, 1, Integer::sum);
         actions.merge(type, a, (x, y) -> y.strength() > x.strength() ? y : x);
         if (a.strength() > action.strength()) action = a;
@@ -28,12 +32,12 @@ final class AnswerRecord {
     }
 
     Map<String, Integer> counts() {
-        return counts;
+        return counts == null ? Map.of() : counts;
     }
 
     /** Type → the strongest action taken on it. */
     Map<String, Action> actions() {
-        return actions;
+        return actions == null ? Map.of() : actions;
     }
 
     Action action() {
@@ -50,6 +54,6 @@ final class AnswerRecord {
     }
 
     boolean isEmpty() {
-        return counts.isEmpty() && !restored;
+        return counts == null && !restored;
     }
 }

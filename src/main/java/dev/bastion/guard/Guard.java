@@ -119,16 +119,15 @@ public final class Guard {
     /** Inspects the text of one request, piece by piece; the injection score is taken over all of it. */
     public Inspection inspect(List<Segment> segments) {
         List<Inspection.Found> found = new ArrayList<>();
-        StringBuilder all = new StringBuilder();
+        List<String> texts = new ArrayList<>(segments.size());
         for (Segment seg : segments) {
             for (Finding f : scanner.scan(seg.text())) {
                 Action a = policy.actionFor(f.type(), f.category() == Finding.Category.SECRET);
                 if (a != Action.ALLOW) found.add(new Inspection.Found(seg, f, a));
             }
-            if (!all.isEmpty()) all.append('\n');
-            all.append(seg.text());
+            if (!texts.isEmpty() || !seg.text().isEmpty()) texts.add(seg.text()); // no line break before the first text
         }
-        InjectionVerdict score = injection.score(all.toString());
+        InjectionVerdict score = injection.score(String.join("\n", texts)); // one copy, of the exact length
         Action action = Action.ALLOW;
         for (Inspection.Found f : found) if (f.action().strength() > action.strength()) action = f.action();
         Action injected = score.score() >= policy.injection().blockAt() ? Action.BLOCK : score.score() >= policy.injection().flagAt() ? Action.FLAG : Action.ALLOW;

@@ -79,7 +79,7 @@ final class GuardControl implements Control {
         for (PromptText.Segment seg : segments) {
             List<Inspection.Found> here = ins.in(seg);
             String text = seg.text();
-            if (here.stream().anyMatch(f -> f.action() == Action.REDACT || f.action() == Action.PSEUDONYMIZE)) {
+            if (rewritesAny(here)) {
                 text = Guard.rewrite(seg.text(), here, names);
                 PromptText.replace(body, seg.pointer(), text);
                 changed = true;
@@ -104,6 +104,11 @@ final class GuardControl implements Control {
             guardAnswer(ex, guard, names);
             return Verdict.ALLOW;
         });
+    }
+
+    private static boolean rewritesAny(List<Inspection.Found> found) {
+        for (Inspection.Found f : found) if (f.action() == Action.REDACT || f.action() == Action.PSEUDONYMIZE) return true;
+        return false;
     }
 
     /** Why the classifier's verdict refuses a request: judged harmful, or not judged at all (on_failure: deny). */

@@ -9,11 +9,17 @@ import java.util.Map;
  * the request, to put the originals back into the response for the caller.
  */
 public final class Pseudonyms {
-    private final Map<String, String> byValue = new HashMap<>();
-    private final Map<String, String> byName = new HashMap<>();
-    private final Map<String, Integer> perType = new HashMap<>();
+    // Made on the first pseudonym: most requests have none.
+    private Map<String, String> byValue;
+    private Map<String, String> byName;
+    private Map<String, Integer> perType;
 
     public String nameFor(String type, String value) {
+        if (byValue == null) {
+            byValue = new HashMap<>();
+            byName = new HashMap<>();
+            perType = new HashMap<>();
+        }
         String name = byValue.get(value);
         if (name == null) {
             int n = perType.merge(type, 1, Integer::sum);
@@ -26,10 +32,10 @@ public final class Pseudonyms {
 
     /** The original value behind a placeholder, or null. */
     public String original(String name) {
-        return byName.get(name);
+        return byName == null ? null : byName.get(name);
     }
 
     public boolean isEmpty() {
-        return byValue.isEmpty();
+        return byValue == null;
     }
 }

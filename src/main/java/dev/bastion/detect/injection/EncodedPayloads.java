@@ -34,16 +34,22 @@ final class EncodedPayloads {
 
     /** The decoded texts of the blobs in {@code visible} that decode to readable text, within the budget. */
     static List<String> decodedTexts(String visible) {
-        List<String> texts = new ArrayList<>();
+        List<String> texts = List.of();
         int blobs = 0;
         int budget = MAX_TOTAL_CHARS;
-        StringBuilder run = new StringBuilder();
+        StringBuilder run = null;
         int i = 0;
         while (i < visible.length() && blobs < MAX_BLOBS && budget > 0) {
             if (!isBase64Char(visible.charAt(i))) {
                 i++;
                 continue;
             }
+            int shortRunEnd = shortRunEnd(visible, i);
+            if (shortRunEnd >= 0) { // a word of prose: too short to be a blob, and nothing is copied
+                i = shortRunEnd;
+                continue;
+            }
+            if (run == null) run = new StringBuilder();
             run.setLength(0);
             i = readRun(visible, i, run);
             if (run.length() < MIN_RUN) continue;
@@ -53,7 +59,10 @@ final class EncodedPayloads {
             blobs++;
             budget -= blob.length();
             String text = readableText(bytes);
-            if (text != null) texts.add(text);
+            if (text != null) {
+                if (texts.isEmpty()) texts = new ArrayList<>();
+                texts.add(text);
+            }
         }
         return texts;
     }
@@ -78,6 +87,19 @@ final class EncodedPayloads {
                 i++;
             } else break;
         }
+        return i;
+    }
+
+    /**
+     * Where {@link #readRun} would stop when the run at {@code start} ends shorter than {@link #MIN_RUN}
+     * (line breaks are only skipped inside longer runs, so a short one ends at its first other char,
+     * padding consumed); -1 when it is longer.
+     */
+    private static int shortRunEnd(String s, int start) {
+        int i = start;
+        while (i < s.length() && i - start < MIN_RUN && isBase64Char(s.charAt(i))) i++;
+        if (i - start >= MIN_RUN) return -1;
+        while (i < s.length() && s.charAt(i) == '=') i++;
         return i;
     }
 
@@ -127,22 +149,26 @@ final class EncodedPayloads {
         return letters >= 6 && printable >= text.length() * 0.95 ? text : null;
     }
 
-    /** Rot13 of each word; words without ASCII letters come back as they are. */
-    static String[] rot13(String[] tokens) {
-        String[] out = new String[tokens.length];
-        for (int t = 0; t < tokens.length; t++) {
-            char[] cs = tokens[t].toCharArray();
-            for (int i = 0; i < cs.length; i++) {
-                char c = cs[i];
-                if (c >= 'a' && c <= 'z') cs[i] = (char) ('a' + (c - 'a' + 13) % 26);
-            }
-            out[t] = new String(cs);
-        }
-        return out;
+    /** Rot13 of the (folded, lower-case) text: {@code a}–{@code z} rotated, every other char as it is. */
+    static String rot13(String folded) {
+        char[] cs = folded.toCharArray();
+        for (int i = 0; i < cs.length; i++) cs[i] = rot13(cs[i]);
+        return new String(cs);
+    }
+
+    static char rot13(char c) {
+        return c >= 'a' && c <= 'z' ? (char) ('a' + (c - 'a' + 13) % 26) : c;
+    }
+
+    /** Both base64 alphabets, by ASCII code: one lookup per char of the text. */
+    private static final boolean[] BASE64_CHARS = new boolean[128];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".toCharArray()) BASE64_CHARS[c] = true;
     }
 
     private static boolean isBase64Char(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' || c == '_';
+        return c < 128 && BASE64_CHARS[c];
     }
 
     private static boolean isHex(String s) {

@@ -73,29 +73,23 @@ public final class InjectionScorer {
         SignalWeights weights = new SignalWeights();
 
         // Plain ASCII (most prompts) has no invisible characters, no look-alikes and nothing for Unicode
-        // folding to undo but case: three passes over the text saved.
-        boolean ascii = ascii(text);
+        // folding to undo but case: three passes over the text saved, and checking is splitting into words.
+        Tokens words = Tokens.ofAscii(text);
         String visible = text;
-        if (!ascii) {
+        if (words == null) {
             InvisibleCharacters.Scan invisible = InvisibleCharacters.scan(text);
             visible = invisible.visible();
             weighInvisible(invisible, weights);
             weighHomoglyphs(Homoglyphs.scan(visible), weights);
+            words = Tokens.of(TextFolding.fold(visible));
         }
-
-        String folded = ascii ? text.toLowerCase(java.util.Locale.ROOT) : TextFolding.fold(visible);
-        String[] words = Tokens.of(folded);
+        String folded = words.text();
         ALL_PHRASES.scan(words, weights);
         double roleTags = RoleTags.scan(folded);
         if (roleTags > 0) weights.raise(ROLE_TAG_INJECTION, roleTags);
 
         weighEncoded(visible, words, weights);
         return weights.verdict();
-    }
-
-    private static boolean ascii(String text) {
-        for (int i = 0; i < text.length(); i++) if (text.charAt(i) >= 0x80) return false;
-        return true;
     }
 
     private static void weighInvisible(InvisibleCharacters.Scan scan, SignalWeights weights) {
@@ -117,10 +111,12 @@ public final class InjectionScorer {
         else if (scan.styledWords() > 0) weights.raise(HOMOGLYPHS, 0.3);
     }
 
-    private static void weighEncoded(String visible, String[] words, SignalWeights weights) {
-        SignalWeights decoded = new SignalWeights();
-        if (ENGLISH_PHRASES.mayMatchRot13(words)) ENGLISH_PHRASES.scan(EncodedPayloads.rot13(words), decoded);
+    private static void weighEncoded(String visible, Tokens words, SignalWeights weights) {
+        boolean rot13 = ENGLISH_PHRASES.mayMatchRot13(words);
         List<String> texts = EncodedPayloads.decodedTexts(visible);
+        if (!rot13 && texts.isEmpty()) return; // nothing encoded: most texts
+        SignalWeights decoded = new SignalWeights();
+        if (rot13) ENGLISH_PHRASES.scan(words.rot13(), decoded);
         for (String text : texts) decoded.raiseAll(phrasesIn(text, ALL_PHRASES), 0);
         if (decoded.strongest() >= DECODED_MINIMUM) {
             weights.raiseAll(decoded, DECODED_MINIMUM);

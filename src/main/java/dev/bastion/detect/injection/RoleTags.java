@@ -36,17 +36,28 @@ final class RoleTags {
     /** The signal weight, 0 when no marker was found. */
     static double scan(String folded) {
         Map<String, Double> found = new HashMap<>();
-        boolean lineStart = true;
-        for (int i = 0; i < folded.length(); i++) {
-            char c = folded.charAt(i);
-            if (c == '<' || c == '[') {
+        // Markers start at '<' or '[' or at a line start: the scan goes from one of those to the next.
+        int angle = next(folded, '<', 0), bracket = next(folded, '[', 0), line = 0;
+        for (int i = 0; i < folded.length(); i = Math.min(line, Math.min(angle, bracket))) {
+            if (i == angle || i == bracket) {
                 for (String token : SPECIAL_TOKENS) if (folded.startsWith(token, i)) found.put(marker(token), SPECIAL_TOKEN);
                 for (var tag : XML_TAGS.entrySet()) if (folded.startsWith(tag.getKey(), i)) found.put(marker(tag.getKey()), tag.getValue());
+                if (i == angle) angle = next(folded, '<', i + 1);
+                if (i == bracket) bracket = next(folded, '[', i + 1);
             }
-            if (lineStart) lineMarker(folded, i, found);
-            lineStart = c == '\n';
+            if (i == line) {
+                lineMarker(folded, i, found);
+                int newline = next(folded, '\n', i);
+                line = newline == Integer.MAX_VALUE ? newline : newline + 1;
+            }
         }
         return SignalWeights.noisyOr(found.values());
+    }
+
+    /** The index of {@code c} at or after {@code from}; MAX_VALUE when there is none. */
+    private static int next(String s, char c, int from) {
+        int at = s.indexOf(c, from);
+        return at < 0 ? Integer.MAX_VALUE : at;
     }
 
     /** Opening and closing forms are one marker: {@code <system>…</system>} is one piece of evidence, not two. */

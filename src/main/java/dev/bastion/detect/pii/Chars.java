@@ -8,6 +8,15 @@ final class Chars {
         return c >= '0' && c <= '9';
     }
 
+    /** The index of the first ASCII digit at or after {@code from}, or -1: the tight loop the digit-led detectors skip prose with. */
+    static int nextDigit(String s, int from) {
+        for (int i = Math.max(0, from), n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') return i;
+        }
+        return -1;
+    }
+
     static boolean letter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
@@ -18,7 +27,7 @@ final class Chars {
 
     /** A letter or digit of any script: what must not touch an entity for it to stand alone. */
     static boolean wordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_';
+        return c < 128 ? alnum(c) || c == '_' : Character.isLetterOrDigit(c);
     }
 
     static boolean wordBefore(String s, int i) {

@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.Set;
  */
 public final class CreditCardDetector implements Detector {
     public static final String TYPE = "CREDIT_CARD";
+    private static final int MIN_DIGITS = 13;
 
     @Override
     public Set<String> types() {
@@ -25,38 +27,56 @@ public final class CreditCardDetector implements Detector {
     /** A run of digit groups: group i spans [starts[i], ends[i]); seps[i] is the separator before group i. */
     private record Run(List<int[]> groups, List<Character> seps) {}
 
+    /** Thirteen digits or more, grouped by spaces or dashes if at all. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.figureDigits() >= MIN_DIGITS;
+    }
+
     @Override
     public void scan(String s, List<Finding> out) {
-        int n = s.length();
         int i = 0;
-        while (i < n) {
-            if (!Chars.digit(s.charAt(i)) || Chars.wordBefore(s, i)) {
+        while ((i = Chars.nextDigit(s, i)) >= 0) {
+            if (Chars.wordBefore(s, i)) {
                 i++;
                 continue;
             }
-            Run run = readRun(s, i);
-            int[] last = run.groups().getLast();
-            int next = last[1];
-            if (!Chars.wordAfter(s, next)) findCards(s, run, out);
+            int next = runEnd(s, i);
+            // A run with fewer digits than the shortest card holds none: its groups are not even collected.
+            if (!Chars.wordAfter(s, next) && digits(s, i, next) >= MIN_DIGITS) findCards(s, readRun(s, i, next), out);
             i = Math.max(next, i + 1);
         }
     }
 
-    private static Run readRun(String s, int i) {
+    /** The end of the run of digit groups starting at {@code p}: at most 64 groups joined by single spaces or dashes. */
+    private static int runEnd(String s, int p) {
+        for (int groups = 1; ; groups++) {
+            int q = p;
+            while (q < s.length() && Chars.digit(s.charAt(q))) q++;
+            if (q + 1 < s.length() && (s.charAt(q) == ' ' || s.charAt(q) == '-') && Chars.digit(s.charAt(q + 1)) && groups < 64) p = q + 1;
+            else return q;
+        }
+    }
+
+    private static int digits(String s, int from, int to) {
+        int digits = 0;
+        for (int k = from; k < to; k++) if (Chars.digit(s.charAt(k))) digits++;
+        return digits;
+    }
+
+    /** The groups of the run {@code s[from, to)} that {@link #runEnd} found: its digit runs, and the separator before each. */
+    private static Run readRun(String s, int from, int to) {
         List<int[]> groups = new ArrayList<>();
         List<Character> seps = new ArrayList<>();
         seps.add('\0');
-        int p = i;
+        int p = from;
         while (true) {
             int q = p;
-            while (q < s.length() && Chars.digit(s.charAt(q))) q++;
+            while (q < to && Chars.digit(s.charAt(q))) q++;
             groups.add(new int[] {p, q});
-            if (q + 1 < s.length() && (s.charAt(q) == ' ' || s.charAt(q) == '-') && Chars.digit(s.charAt(q + 1)) && groups.size() < 64) {
-                seps.add(s.charAt(q));
-                p = q + 1;
-            } else {
-                return new Run(groups, seps);
-            }
+            if (q >= to) return new Run(groups, seps);
+            seps.add(s.charAt(q));
+            p = q + 1;
         }
     }
 
@@ -71,7 +91,7 @@ public final class CreditCardDetector implements Detector {
                 digits += g.get(b)[1] - g.get(b)[0];
                 if (digits > 19) break;
                 if (b > a + 1 && !run.seps().get(b).equals(run.seps().get(a + 1))) break; // one kind of separator
-                if (digits >= 13 && valid(s, g.subList(a, b + 1))) found = b;
+                if (digits >= MIN_DIGITS && valid(s, g.subList(a, b + 1))) found = b;
             }
             if (found >= 0) {
                 out.add(new Finding(TYPE, Finding.Category.PII, g.get(a)[0], g.get(found)[1]));

@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,23 +36,37 @@ public final class IbanDetector implements Detector {
             Map.entry("TL", 23), Map.entry("TN", 24), Map.entry("TR", 26), Map.entry("UA", 29), Map.entry("VA", 22),
             Map.entry("VG", 24), Map.entry("XK", 20));
 
+    /** {@link #LENGTHS} by country code, {@code (c0 - 'A') * 26 + (c1 - 'A')}; 0 where none is registered. */
+    private static final int[] LENGTH_BY_CODE = new int[26 * 26];
+
+    static {
+        LENGTHS.forEach((country, length) -> LENGTH_BY_CODE[(country.charAt(0) - 'A') * 26 + country.charAt(1) - 'A'] = length);
+    }
+
     @Override
     public Set<String> types() {
         return Set.of(TYPE);
     }
 
     @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.ibanStart();
+    }
+
+    @Override
     public void scan(String s, List<Finding> out) {
         int n = s.length();
-        for (int i = 0; i + 15 <= n; i++) {
+        // Every IBAN's check digits are its third and fourth chars: candidates start two chars before a digit.
+        for (int d = Chars.nextDigit(s, 2); d >= 0 && d - 2 + 15 <= n; d = Chars.nextDigit(s, d + 1)) {
+            int i = d - 2;
             char c0 = s.charAt(i), c1 = s.charAt(i + 1);
-            if (!upper(c0) || !upper(c1) || Chars.wordBefore(s, i) || !Chars.digit(s.charAt(i + 2)) || !Chars.digit(s.charAt(i + 3))) continue;
-            Integer len = LENGTHS.get(s.substring(i, i + 2));
-            if (len == null) continue;
+            if (!upper(c0) || !upper(c1) || Chars.wordBefore(s, i) || !Chars.digit(s.charAt(i + 3))) continue;
+            int len = LENGTH_BY_CODE[(c0 - 'A') * 26 + c1 - 'A'];
+            if (len == 0) continue;
             int end = read(s, i, len);
             if (end < 0) continue;
             out.add(new Finding(TYPE, Finding.Category.PII, i, end));
-            i = end - 1;
+            d = end + 1; // the next candidate starts at the end or later
         }
     }
 

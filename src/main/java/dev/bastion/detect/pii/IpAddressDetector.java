@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import dev.bastion.net.IpAddresses;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,12 @@ public final class IpAddressDetector implements Detector {
     @Override
     public Set<String> types() {
         return Set.of(TYPE);
+    }
+
+    /** Three dots between digits, or two colons between hex digits. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.numberDots() >= 3 || shape.hexColons() >= 2;
     }
 
     @Override
@@ -54,14 +61,11 @@ public final class IpAddressDetector implements Detector {
     }
 
     private static int ipv4(String s, int from, int end) {
-        if (end < s.length() && Chars.wordChar(s.charAt(end))) return -1;
-        String t = s.substring(from, end);
-        if (t.chars().filter(ch -> ch == '.').count() != 3) return -1;
-        String[] parts = t.split("\\.", -1);
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) return -1;
-            for (int k = 0; k < p.length(); k++) if (!Chars.digit(p.charAt(k))) return -1;
-            if (Integer.parseInt(p) > 255) return -1;
+        // Words and numbers end here, before anything is copied: three dots, digits and dots only.
+        if (count(s, from, end, '.') != 3 || end < s.length() && Chars.wordChar(s.charAt(end))) return -1;
+        for (int k = from; k < end; k++) if (s.charAt(k) != '.' && !Chars.digit(s.charAt(k))) return -1;
+        for (String p : s.substring(from, end).split("\\.", -1)) {
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0') || Integer.parseInt(p) > 255) return -1;
         }
         if (from > 0 && (s.charAt(from - 1) == 'v' || s.charAt(from - 1) == 'V')) return -1;
         if (Chars.contextBefore(s, from, 12, "version", "release", "build", "ver.")) return -1;
@@ -69,13 +73,17 @@ public final class IpAddressDetector implements Detector {
     }
 
     private static int ipv6(String s, int from, int end) {
-        if (end < s.length() && Chars.wordChar(s.charAt(end))) return -1;
+        if (count(s, from, end, ':') < 2 || end < s.length() && Chars.wordChar(s.charAt(end))) return -1;
         String t = s.substring(from, end);
-        int colons = 0;
-        for (int k = 0; k < t.length(); k++) if (t.charAt(k) == ':') colons++;
-        if (colons < 2 || t.equals("::")) return -1;
+        if (t.equals("::")) return -1;
         byte[] b = IpAddresses.parse(t);
         return b != null ? end : -1; // 4 bytes: an IPv4-mapped address, still an address
+    }
+
+    private static int count(String s, int from, int to, char c) {
+        int n = 0;
+        for (int k = from; k < to; k++) if (s.charAt(k) == c) n++;
+        return n;
     }
 
     private static boolean hex(char c) {

@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.List;
 import java.util.Set;
 
@@ -42,24 +43,30 @@ public final class PhoneDetector implements Detector {
         return Set.of(TYPE);
     }
 
+    /** A number lies in a run of phone chars with seven digits or more. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.figureDigits() >= 7;
+    }
+
     @Override
     public void scan(String s, List<Finding> out) {
         // libphonenumber's matcher costs microseconds per character of digit-dense text, so it only sees
         // short windows that could hold a number: runs of digits and phone punctuation with 7 or more
         // digits and at most MAX_WINDOW long (a longer run is a table of figures, not a phone number).
+        // A run without a digit holds no number, so the scan goes from digit to digit, each time out to the
+        // ends of the run around it (the previous run ended before, so nothing is read twice).
         int n = s.length();
         int i = 0;
-        while (i < n) {
-            if (!phoneChar(s.charAt(i))) {
-                i++;
-                continue;
-            }
-            int end = i, digits = 0;
+        while ((i = Chars.nextDigit(s, i)) >= 0) {
+            int start = i;
+            while (start > 0 && phoneChar(s.charAt(start - 1))) start--;
+            int end = start, digits = 0;
             while (end < n && phoneChar(s.charAt(end))) {
                 if (Chars.digit(s.charAt(end))) digits++;
                 end++;
             }
-            if (digits >= 7 && end - i <= MAX_WINDOW) match(s, Math.max(0, i - 1), Math.min(n, end + 1), out);
+            if (digits >= 7 && end - start <= MAX_WINDOW) match(s, Math.max(0, start - 1), Math.min(n, end + 1), out);
             i = end;
         }
     }

@@ -2,6 +2,7 @@ package dev.bastion.detect.pii;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.List;
 import java.util.Set;
 
@@ -20,11 +21,17 @@ public final class SsnDetector implements Detector {
         return Set.of(TYPE);
     }
 
+    /** Nine digits, bare or grouped by dashes or spaces. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.figureDigits() >= 9;
+    }
+
     @Override
     public void scan(String s, List<Finding> out) {
         int n = s.length();
-        for (int i = 0; i + 9 <= n; i++) {
-            if (!Chars.digit(s.charAt(i)) || (i > 0 && (Chars.digit(s.charAt(i - 1)) || s.charAt(i - 1) == '-' || Chars.letter(s.charAt(i - 1))))) continue;
+        for (int i = Chars.nextDigit(s, 0); i >= 0 && i + 9 <= n; i = Chars.nextDigit(s, i + 1)) {
+            if (i > 0 && (Chars.digit(s.charAt(i - 1)) || s.charAt(i - 1) == '-' || Chars.letter(s.charAt(i - 1)))) continue;
             // AAA-GG-SSSS / AAA GG SSSS
             if (i + 11 <= n && digits(s, i, 3) && sep(s.charAt(i + 3)) && s.charAt(i + 6) == s.charAt(i + 3)
                     && digits(s, i + 4, 2) && digits(s, i + 7, 4) && !continues(s, i + 11)

@@ -25,6 +25,8 @@ public final class AssignmentDetector implements Detector {
     static final int MAX_LENGTH = 256;
     private static final int MAX_BLANKS = 16;
     private static final int NAME_TAIL = 40;
+    /** The farthest a separator can be from the end of its name: an escaped quote, then {@value #MAX_BLANKS} blanks. */
+    private static final int SEPARATOR_REACH = 2 + MAX_BLANKS;
     static final List<String> NAME_ENDINGS = List.of(
             "password", "passwd", "passphrase", "pwd", "secret", "secretkey", "secretaccesskey", "apikey", "apitoken",
             "accesstoken", "refreshtoken", "authtoken", "bearertoken", "sessiontoken", "privatekey", "signingkey", "encryptionkey");
@@ -39,7 +41,19 @@ public final class AssignmentDetector implements Detector {
     @Override
     public void scan(String text, List<Finding> out) {
         int i = 0;
+        int colon = -1, equals = -1; // the next ':' and '=' at or after i, once looked up; MAX_VALUE: none left
         while (i < text.length()) {
+            if (colon < i) colon = next(text, ':', i);
+            if (equals < i) equals = next(text, '=', i);
+            int separator = Math.min(colon, equals);
+            if (separator == Integer.MAX_VALUE) return; // every assignment has one
+            // Prose has few separators: names ending too far before the next one cannot reach it, so the scan
+            // jumps to the start of the first name that might (never into the middle of a name).
+            int reachable = separator - SEPARATOR_REACH - 1;
+            if (reachable > i) {
+                while (reachable > i && isNameChar(text.charAt(reachable - 1))) reachable--;
+                i = reachable;
+            }
             if (!isNameChar(text.charAt(i))) {
                 i++;
                 continue;
@@ -56,6 +70,11 @@ public final class AssignmentDetector implements Detector {
             }
             i = next;
         }
+    }
+
+    private static int next(String text, char separator, int from) {
+        int at = text.indexOf(separator, from);
+        return at < 0 ? Integer.MAX_VALUE : at;
     }
 
     private static boolean isNameChar(char c) {

@@ -2,6 +2,7 @@ package dev.bastion.detect.secrets;
 
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.TextShape;
 import java.util.List;
 import java.util.Set;
 
@@ -25,6 +26,12 @@ public final class AwsSecretKeyDetector implements Detector {
     @Override
     public Set<String> types() {
         return Set.of("AWS_SECRET_KEY");
+    }
+
+    /** Whatever the context, the key itself is a run of 40 base64 chars. */
+    @Override
+    public boolean mayFind(TextShape shape) {
+        return shape.base64Run() >= KEY_LENGTH;
     }
 
     @Override

@@ -28,8 +28,8 @@ public final class JwtDetector implements Detector {
     @Override
     public void scan(String text, List<Finding> out) {
         int i = 0;
-        while (i < text.length()) {
-            if (!text.startsWith("eyJ", i) || Chars.in(text, i - 1, Chars::isUrlSafe)) {
+        while ((i = text.indexOf("eyJ", i)) >= 0) {
+            if (Chars.in(text, i - 1, Chars::isUrlSafe)) {
                 i++;
                 continue;
             }
