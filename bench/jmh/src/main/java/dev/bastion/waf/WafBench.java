@@ -59,7 +59,9 @@ public class WafBench {
     String contentType;
     List<Map.Entry<String, String>> headers;
     WafControl waf;
-    dev.bastion.chain.Exchange exchange;
+    /** More requests than the inspector remembers values. */
+    final dev.bastion.chain.Exchange[] exchanges = new dev.bastion.chain.Exchange[4096];
+    int next;
     final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     final byte[] chat = CHAT.getBytes(StandardCharsets.UTF_8);
 
@@ -74,29 +76,34 @@ public class WafBench {
         gateway(isChat ? GATEWAY_CHAT : FORM, contentType);
     }
 
-    /** The route's control and one request as the server hands it over: Vert.x's header map, the body parsed. */
+    /**
+     * The route's control, and requests as the server hands them over: Vert.x's header map, the body parsed.
+     * Each request has its own {@code X-Request-Id} and {@code user}, and its own copies of every string, as
+     * on the wire; there are more of them than the inspector remembers values, so what differs from request
+     * to request is inspected afresh every time.
+     */
     private void gateway(String requestBody, String type) {
         var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         waf = new WafControl(inspector, new dev.bastion.config.WafRulesConfig(null, paranoia, null, null, null), "bench",
                 new dev.bastion.config.RouteWafConfig(dev.bastion.config.RouteWafConfig.Profile.LLM, null, null),
                 dev.bastion.config.RouteConfig.LlmApi.CHAT, false,
                 new BlockedRequestLog((event, fields) -> { }, 20, registry), new WafMeters(inspector, registry));
-        byte[] payload = requestBody.getBytes(StandardCharsets.UTF_8);
-        io.vertx.core.MultiMap h = io.vertx.core.http.HttpHeaders.headers()
-                .add("Host", "127.0.0.1:8080")
-                .add("Accept-Encoding", "gzip, deflate")
-                .add("Connection", "keep-alive")
-                .add("Accept", "application/json")
-                .add("Content-Type", type)
-                .add("User-Agent", "OpenAI/Python 1.54.4")
-                .add("X-Stainless-Lang", "python")
-                .add("Authorization", "Bearer bst_7fK2pQ9xLm4ZtR8vBn3WcY6hJd1sGe5aUq0kXo")
-                .add("X-Request-Id", "6f1c2b9e-4d3a-4e8f-9b7c-2a1d0e5f8c34")
-                .add("Content-Length", Integer.toString(payload.length));
-        exchange = dev.bastion.chain.Exchange.builder().method(io.vertx.core.http.HttpMethod.POST).path("/v1/chat/completions")
-                .headers(h).body(io.vertx.core.buffer.Buffer.buffer(payload)).build();
-        exchange.json().tree(); // the exchange's one parse, done by the control before (the budget) in the gateway
-        if (waf.check(exchange) != dev.bastion.chain.Verdict.ALLOWED) throw new IllegalStateException("the benign request was refused");
+        java.util.Random random = new java.util.Random(14);
+        for (int i = 0; i < exchanges.length; i++) {
+            String user = String.format("bench-user-%04d", i);
+            byte[] payload = (requestBody.equals(GATEWAY_CHAT) ? requestBody.replace("bench-user-0001", user) : requestBody).getBytes(StandardCharsets.UTF_8);
+            io.vertx.core.MultiMap h = io.vertx.core.http.HttpHeaders.headers();
+            String[][] headers = {{"Host", "127.0.0.1:8080"}, {"Accept-Encoding", "gzip, deflate"}, {"Connection", "keep-alive"},
+                    {"Accept", "application/json"}, {"Content-Type", type}, {"User-Agent", "OpenAI/Python 1.54.4"}, {"X-Stainless-Lang", "python"},
+                    {"Authorization", "Bearer bst_7fK2pQ9xLm4ZtR8vBn3WcY6hJd1sGe5aUq0kXo"},
+                    {"X-Request-Id", new java.util.UUID(random.nextLong(), random.nextLong()).toString()},
+                    {"Content-Length", Integer.toString(payload.length)}};
+            for (String[] nv : headers) h.add(new String(nv[0]), new String(nv[1]));
+            exchanges[i] = dev.bastion.chain.Exchange.builder().method(io.vertx.core.http.HttpMethod.POST).path(new String("/v1/chat/completions"))
+                    .headers(h).body(io.vertx.core.buffer.Buffer.buffer(payload)).build();
+            exchanges[i].json().tree(); // the exchange's one parse, done by the control before (the budget) in the gateway
+            if (waf.check(exchanges[i]) != dev.bastion.chain.Verdict.ALLOWED) throw new IllegalStateException("the benign request was refused");
+        }
     }
 
     @Benchmark
@@ -111,7 +118,7 @@ public class WafBench {
 
     @Benchmark
     public Object gatewayCheck() {
-        return waf.check(exchange);
+        return waf.check(exchanges[next++ & (exchanges.length - 1)]);
     }
 
     @Benchmark
