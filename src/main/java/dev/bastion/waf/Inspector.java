@@ -263,24 +263,53 @@ public final class Inspector {
     public record Result(int score, List<Match> matches) {}
 
     public Result inspect(RequestTargets request, List<RouteWafConfig.Exclusion> exclusions) {
-        Match[] matched = new Match[rules.length];
-        long[] done = new long[words];
-        boolean any = false;
-        Scans scans = new Scans();
-        // Per target: the distinct texts its groups scan, and per text the rules wanting its literals.
-        String[] texts = new String[groupRules.length];
-        LiteralScan[] scanners = new LiteralScan[groupRules.length];
-        long[] wanted = new long[groupRules.length * words], candidates = new long[words];
-        boolean[] full = new boolean[groupRules.length];
-        for (RequestTargets.Target t : request.all()) {
-            Plan plan = namedKinds.contains(t.kind()) ? byName.get(t.name()) : null;
-            if (plan == null) plan = byKind.get(t.kind());
-            if (plan == null) continue;
+        Run run = start(exclusions);
+        for (RequestTargets.Target t : request.all()) run.value(t.kind(), t.name(), t.value());
+        return run.result();
+    }
+
+    /** An inspection to feed a request's values to, as the {@link Extractor} reads them. */
+    Run start(List<RouteWafConfig.Exclusion> exclusions) {
+        return new Run(exclusions);
+    }
+
+    /** One request's inspection: its values come one at a time; {@link #result()} adds up what matched. One thread. */
+    final class Run implements Extractor.Sink {
+        private final List<RouteWafConfig.Exclusion> exclusions;
+        private final Match[] matched = new Match[rules.length];
+        private final long[] done = new long[words];
+        private boolean any;
+        private final Scans scans = new Scans();
+        // Per value: the distinct texts its groups scan, and per text the rules wanting its literals.
+        private final String[] texts = new String[groupRules.length];
+        private final LiteralScan[] scanners = new LiteralScan[groupRules.length];
+        private final long[] wanted = new long[groupRules.length * words], candidates = new long[words];
+        private final boolean[] full = new boolean[groupRules.length];
+
+        private Run(List<RouteWafConfig.Exclusion> exclusions) {
+            this.exclusions = exclusions;
+        }
+
+        @Override
+        public void value(String kind, String name, String value) {
+            inspect(kind, name, null, value);
+        }
+
+        @Override
+        public void jsonValue(JsonPath at, String value) {
+            inspect("args", null, at, value);
+        }
+
+        /** @param name the value's target name, or null when {@code at} (a JSON value's place) gives it */
+        private void inspect(String kind, String name, JsonPath at, String value) {
+            Plan plan = null;
+            if (namedKinds.contains(kind)) plan = byName.get(name = name != null ? name : at.argsName());
+            if (plan == null) plan = byKind.get(kind);
+            if (plan == null) return;
             boolean someone = plan.groups.length > 0;
             for (int w = 0; w < words; w++) someone |= (candidates[w] = plan.plain[w] & ~done[w]) != 0;
-            if (!someone) continue;
+            if (!someone) return;
             scans.clear();
-            String value = t.value();
             long valueClasses = scans.classes(value);
             // 1. Each group reading the value names the text it scans: the value as it is when no step before
             //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
@@ -335,27 +364,30 @@ public final class Inspector {
             for (int w = 0; w < words; w++) {
                 for (long todo = candidates[w]; todo != 0; todo &= todo - 1) {
                     int r = (w << 6) + Long.numberOfTrailingZeros(todo);
-                    if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
+                    if (!exclusions.isEmpty() && excluded(rules[r].id(), name = name != null ? name : at.argsName(), exclusions)) continue;
                     if (!phrasesOnly[r]) {
                         String v = (valueClasses & chainChangers[groupOf[r]]) == 0 ? value
                                 : transformed(value, rules[r].transforms(), steps[r], steps[r].length, scans);
                         if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) continue;
                     }
-                    matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
+                    matched[r] = new Match(rules[r].id(), name = name != null ? name : at.argsName(), rules[r].severity());
                     done[w] |= 1L << r;
                     any = true;
                 }
             }
         }
-        if (!any) return new Result(0, List.of());
-        List<Match> out = new ArrayList<>(2);
-        int score = 0;
-        for (Match m : matched) {
-            if (m == null) continue;
-            out.add(m);
-            score += m.severity().score;
+
+        Result result() {
+            if (!any) return new Result(0, List.of());
+            List<Match> out = new ArrayList<>(2);
+            int score = 0;
+            for (Match m : matched) {
+                if (m == null) continue;
+                out.add(m);
+                score += m.severity().score;
+            }
+            return new Result(score, out);
         }
-        return new Result(score, out);
     }
 
     /**
