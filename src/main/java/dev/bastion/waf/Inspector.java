@@ -229,14 +229,22 @@ public final class Inspector {
             return new LiteralScan(new PhraseMatcher(new ArrayList<>(literalOwners.keySet()), ignored), owners);
         }
 
-        /** The rules whose literals occur in the text. */
-        long[] rulesIn(char[] text, int from, int to, int words) {
-            long[] bits = new long[words];
-            matcher.forEachPresent(text, from, to, (id, end) -> {
-                long[] o = owners[id];
-                for (int w = 0; w < o.length; w++) bits[w] |= o[w];
-            });
-            return bits;
+        /** Adds to {@code into} the rules whose literals occur in the text. */
+        void rulesIn(char[] text, int from, int to, Owners into) {
+            into.of = owners;
+            matcher.forEachPresent(text, from, to, into);
+        }
+    }
+
+    /** Collects the rules owning each literal found: one per thread's {@link Scans}, not one per scan. */
+    private static final class Owners implements PhraseMatcher.Sink {
+        long[][] of;
+        long[] bits;
+
+        @Override
+        public void found(int id, int end) {
+            long[] o = of[id];
+            for (int w = 0; w < o.length; w++) bits[w] |= o[w];
         }
     }
 
@@ -276,15 +284,9 @@ public final class Inspector {
     /** One request's inspection: its values come one at a time; {@link #result()} adds up what matched. One thread. */
     final class Run implements Extractor.Sink {
         private final List<RouteWafConfig.Exclusion> exclusions;
-        private final Match[] matched = new Match[rules.length];
         private final long[] done = new long[words];
         private boolean any;
-        private final Scans scans = new Scans();
-        // Per value: the distinct texts its groups scan, and per text the rules wanting its literals.
-        private final String[] texts = new String[groupRules.length];
-        private final LiteralScan[] scanners = new LiteralScan[groupRules.length];
-        private final long[] wanted = new long[groupRules.length * words], candidates = new long[words];
-        private final boolean[] full = new boolean[groupRules.length];
+        private Match[] matched; // made at the first match: most requests have none
 
         private Run(List<RouteWafConfig.Exclusion> exclusions) {
             this.exclusions = exclusions;
@@ -306,71 +308,14 @@ public final class Inspector {
             if (namedKinds.contains(kind)) plan = byName.get(name = name != null ? name : at.argsName());
             if (plan == null) plan = byKind.get(kind);
             if (plan == null) return;
-            boolean someone = plan.groups.length > 0;
-            for (int w = 0; w < words; w++) someone |= (candidates[w] = plan.plain[w] & ~done[w]) != 0;
-            if (!someone) return;
-            scans.clear();
-            long valueClasses = scans.classes(value);
-            // 1. Each group reading the value names the text it scans: the value as it is when no step before
-            //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
-            int distinct = 0;
-            for (int i = 0; i < plan.groups.length; i++) {
-                long[] want = plan.wanted[i];
-                if (any) {
-                    boolean some = false;
-                    for (int w = 0; w < words; w++) some |= (want[w] & ~done[w]) != 0;
-                    if (!some) continue;
-                }
-                int g = plan.groups[i];
-                List<Transform> chain = rules[groupExample[g]].transforms();
-                String scanned = null;
-                LiteralScan by = null; // null: the full automaton, or the few one
-                if (spaceFrom[g] >= 0) {
-                    // The text before the steps taking white space out: read as if it held none when it holds
-                    // some, as it is (the chain's text then) when it holds none. A NUL the chain takes out too
-                    // sends it the long way, below.
-                    String before = (valueClasses & spaceFromChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], spaceFrom[g], scans);
-                    long held = scans.classes(before);
-                    if (!(spaceNulls[g] && (held & CharClasses.NUL) != 0)) {
-                        scanned = before;
-                        if ((held & Transform.REMOVE_WHITESPACE.changers()) != 0) by = spaceless;
-                    }
-                }
-                if (scanned == null) scanned = (valueClasses & scanChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], scanSteps[g], scans);
-                int k = 0;
-                while (k < distinct && (texts[k] != scanned || scanners[k] != by)) k++;
-                if (k == distinct) {
-                    texts[distinct] = scanned;
-                    scanners[distinct++] = by;
-                    full[k] = false;
-                    for (int w = 0; w < words; w++) wanted[k * words + w] = 0;
-                }
-                full[k] |= !fewOnly[g];
-                for (int w = 0; w < words; w++) wanted[k * words + w] |= want[w] & ~done[w];
-            }
-            // 2. Each distinct text is scanned once, unless its characters rule out every literal of the rules wanting it.
-            for (int k = 0; k < distinct; k++) {
-                long textClasses = scans.classes(texts[k]);
-                long[] hits = null;
-                for (int w = 0; w < words; w++) {
-                    long possible = wanted[k * words + w] & possible(w, textClasses);
-                    if (possible == 0) continue;
-                    if (hits == null) hits = scans.hits(texts[k], scanners[k] != null ? scanners[k] : full[k] ? literals : fewLiterals);
-                    candidates[w] |= possible & hits[w];
-                }
-                texts[k] = null;
-            }
-            // 3. Only the candidates run their test, on their chain's whole result.
+            long[] hits = matching(plan, value, done, any, scratch.get());
             for (int w = 0; w < words; w++) {
-                for (long todo = candidates[w]; todo != 0; todo &= todo - 1) {
+                for (long todo = hits[w] & ~done[w]; todo != 0; todo &= todo - 1) {
                     int r = (w << 6) + Long.numberOfTrailingZeros(todo);
-                    if (!exclusions.isEmpty() && excluded(rules[r].id(), name = name != null ? name : at.argsName(), exclusions)) continue;
-                    if (!phrasesOnly[r]) {
-                        String v = (valueClasses & chainChangers[groupOf[r]]) == 0 ? value
-                                : transformed(value, rules[r].transforms(), steps[r], steps[r].length, scans);
-                        if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) continue;
-                    }
-                    matched[r] = new Match(rules[r].id(), name = name != null ? name : at.argsName(), rules[r].severity());
+                    if (name == null) name = at.argsName();
+                    if (!exclusions.isEmpty() && excluded(rules[r].id(), name, exclusions)) continue;
+                    if (matched == null) matched = new Match[rules.length];
+                    matched[r] = new Match(rules[r].id(), name, rules[r].severity());
                     done[w] |= 1L << r;
                     any = true;
                 }
@@ -378,6 +323,7 @@ public final class Inspector {
         }
 
         Result result() {
+            scratch.get().release();
             if (!any) return new Result(0, List.of());
             List<Match> out = new ArrayList<>(2);
             int score = 0;
@@ -388,6 +334,88 @@ public final class Inspector {
             }
             return new Result(score, out);
         }
+    }
+
+    /** Per thread, the scratch one value's inspection works in. */
+    private final ThreadLocal<Scans> scratch = ThreadLocal.withInitial(Scans::new);
+
+    /**
+     * The rules among the plan's readers, other than those of {@code skip}, that the value matches: in
+     * {@code scans}' result, valid until its next value. Exclusions are the caller's business.
+     *
+     * @param skipping whether {@code skip} holds any rule
+     */
+    private long[] matching(Plan plan, String value, long[] skip, boolean skipping, Scans scans) {
+        long[] candidates = scans.candidates;
+        boolean someone = plan.groups.length > 0;
+        for (int w = 0; w < words; w++) someone |= (candidates[w] = plan.plain[w] & ~skip[w]) != 0;
+        if (!someone) return candidates;
+        scans.clear();
+        String[] texts = scans.scanned;
+        LiteralScan[] scanners = scans.scanners;
+        long[] wanted = scans.wanted;
+        boolean[] full = scans.full;
+        long valueClasses = scans.classes(value);
+        // 1. Each group reading the value names the text it scans: the value as it is when no step before
+        //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
+        int distinct = 0;
+        for (int i = 0; i < plan.groups.length; i++) {
+            long[] want = plan.wanted[i];
+            if (skipping) {
+                boolean some = false;
+                for (int w = 0; w < words; w++) some |= (want[w] & ~skip[w]) != 0;
+                if (!some) continue;
+            }
+            int g = plan.groups[i];
+            List<Transform> chain = rules[groupExample[g]].transforms();
+            String scanned = null;
+            LiteralScan by = null; // null: the full automaton, or the few one
+            if (spaceFrom[g] >= 0) {
+                // The text before the steps taking white space out: read as if it held none when it holds
+                // some, as it is (the chain's text then) when it holds none. A NUL the chain takes out too
+                // sends it the long way, below.
+                String before = (valueClasses & spaceFromChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], spaceFrom[g], scans);
+                long held = scans.classes(before);
+                if (!(spaceNulls[g] && (held & CharClasses.NUL) != 0)) {
+                    scanned = before;
+                    if ((held & Transform.REMOVE_WHITESPACE.changers()) != 0) by = spaceless;
+                }
+            }
+            if (scanned == null) scanned = (valueClasses & scanChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], scanSteps[g], scans);
+            int k = 0;
+            while (k < distinct && (texts[k] != scanned || scanners[k] != by)) k++;
+            if (k == distinct) {
+                texts[distinct] = scanned;
+                scanners[distinct++] = by;
+                full[k] = false;
+                for (int w = 0; w < words; w++) wanted[k * words + w] = 0;
+            }
+            full[k] |= !fewOnly[g];
+            for (int w = 0; w < words; w++) wanted[k * words + w] |= want[w] & ~skip[w];
+        }
+        // 2. Each distinct text is scanned once, unless its characters rule out every literal of the rules wanting it.
+        for (int k = 0; k < distinct; k++) {
+            long textClasses = scans.classes(texts[k]);
+            long[] hits = null;
+            for (int w = 0; w < words; w++) {
+                long possible = wanted[k * words + w] & possible(w, textClasses);
+                if (possible == 0) continue;
+                if (hits == null) hits = scans.hits(texts[k], scanners[k] != null ? scanners[k] : full[k] ? literals : fewLiterals);
+                candidates[w] |= possible & hits[w];
+            }
+            texts[k] = null;
+        }
+        // 3. Only the candidates run their test, on their chain's whole result.
+        for (int w = 0; w < words; w++) {
+            for (long todo = candidates[w]; todo != 0; todo &= todo - 1) {
+                int r = (w << 6) + Long.numberOfTrailingZeros(todo);
+                if (phrasesOnly[r]) continue;
+                String v = (valueClasses & chainChangers[groupOf[r]]) == 0 ? value
+                        : transformed(value, rules[r].transforms(), steps[r], steps[r].length, scans);
+                if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) candidates[w] &= ~(1L << r);
+            }
+        }
+        return candidates;
     }
 
     /**
@@ -425,8 +453,15 @@ public final class Inspector {
         // Literal scans, by content.
         private final String[] seen = new String[16];
         private final LiteralScan[] by = new LiteralScan[16]; // which automaton read it
-        private final long[][] found = new long[16][];
+        private final long[][] found = new long[17][words]; // the last one for a scan not remembered
+        private final Owners owners = new Owners();
         private int n;
+        // The value's groups: the distinct texts they scan, the automaton each is scanned by, the rules wanting each
+        // text's literals, whether a group beyond the few-literal ones reads it; the candidate rules, then the matching ones.
+        final String[] scanned = new String[groupRules.length];
+        final LiteralScan[] scanners = new LiteralScan[groupRules.length];
+        final long[] wanted = new long[groupRules.length * words], candidates = new long[words];
+        final boolean[] full = new boolean[groupRules.length];
 
         /** Forgets the last value: what is known of its texts, its chain prefixes and its scans. */
         void clear() {
@@ -434,6 +469,14 @@ public final class Inspector {
             for (int i = 0; i < distinct; i++) texts[i] = null;
             n = distinct = used = 0;
             generation++;
+            if (pool.length > POOL_KEPT) pool = POOLS.get();
+        }
+
+        /** Lets go of the strings of the last value (kept per thread, this scratch must not hold a request's data). */
+        void release() {
+            clear();
+            java.util.Arrays.fill(prefixResults, null);
+            for (String[] o : outputs) java.util.Arrays.fill(o, null);
         }
 
         String prefix(int id) {
@@ -536,18 +579,19 @@ public final class Inspector {
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
             for (int i = 0; i < distinct; i++) if (output(i, Transform.LOWERCASE) == v && texts[i] != v) return hits(texts[i], scan);
             int i = slot(v);
-            long[] bits;
+            long[] bits = found[n];
+            java.util.Arrays.fill(bits, 0);
+            owners.bits = bits;
             if (i < 0) {
                 char[] c = v.toCharArray();
-                bits = scan.rulesIn(c, 0, c.length, words);
+                scan.rulesIn(c, 0, c.length, owners);
             } else {
                 copied(i);
-                bits = scan.rulesIn(pool, from[i], to[i], words);
+                scan.rulesIn(pool, from[i], to[i], owners);
             }
             if (n < seen.length) {
                 seen[n] = v;
-                by[n] = scan;
-                found[n++] = bits;
+                by[n++] = scan;
             }
             return bits;
         }
