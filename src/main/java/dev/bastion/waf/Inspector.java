@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a rule set over one request's targets and adds up the anomaly score (W2): each rule that matches
@@ -17,7 +18,10 @@ import java.util.Map;
  * of one pass per rule. Only the rules whose literal turned up run their regular expression. Most
  * benign values hold none, so a value costs a few scans, not one per rule. Each distinct text's
  * {@link CharClasses} are read once: transformations skip the texts they cannot change, and rules whose
- * literals need a class the text lacks are passed over without scanning it.
+ * literals need a class the text lacks are passed over without scanning it. And what a short value
+ * matched is remembered per target (a value's verdict depends on nothing else): a gateway's requests
+ * bring the same header values, JSON keys, roles and model names again and again, and those cost a
+ * look-up, not an inspection; exclusions apply to the remembered verdict as to a fresh one.
  */
 public final class Inspector {
     private final Rule[] rules;
@@ -89,6 +93,7 @@ public final class Inspector {
         Map<List<Transform>, Integer> ids = new HashMap<>();
         steps = new int[rules.length][];
         words = (rules.length + 63) >>> 6;
+        noRules = new long[words];
         prefiltered = new boolean[rules.length];
         phrasesOnly = new boolean[rules.length];
         readsClasses = new boolean[rules.length];
@@ -177,9 +182,47 @@ public final class Inspector {
 
     /**
      * A target's readers, laid out for the loop over its values: the rules with no literal (each looks at
-     * every value), and the groups with a reader that has literals, with those readers.
+     * every value), and the groups with a reader that has literals, with those readers; and the verdicts
+     * of the short values it has seen.
      */
-    private record Plan(long[] plain, int[] groups, long[][] wanted) {}
+    private static final class Plan {
+        final long[] plain;
+        final int[] groups;
+        final long[][] wanted;
+        /**
+         * What short values of this target matched (among its readers, before exclusions): the same header
+         * values, JSON keys, roles and model names come with request after request, and each is a pure
+         * function of the value. Bounded, so a flood of distinct values only empties it.
+         */
+        private final ConcurrentHashMap<String, long[]> verdicts = new ConcurrentHashMap<>();
+
+        Plan(long[] plain, int[] groups, long[][] wanted) {
+            this.plain = plain;
+            this.groups = groups;
+            this.wanted = wanted;
+        }
+
+        /** What the value matched when it came before, or null. */
+        long[] remembered(String value) {
+            return value.length() <= REMEMBERED_LENGTH ? verdicts.get(value) : null;
+        }
+
+        void remember(String value, long[] matched) {
+            if (verdicts.size() >= REMEMBERED_VALUES) verdicts.clear();
+            verdicts.put(value, matched);
+        }
+    }
+
+    /** The most verdicts one target remembers now (tests: the memory stays bounded). */
+    int remembered() {
+        int most = 0;
+        for (Plan p : byKind.values()) most = Math.max(most, p.verdicts.size());
+        for (Plan p : byName.values()) most = Math.max(most, p.verdicts.size());
+        return most;
+    }
+
+    /** Values up to this long have their verdicts remembered, this many per target plan. */
+    static final int REMEMBERED_LENGTH = 256, REMEMBERED_VALUES = 512;
 
     private Plan plan(long[] readers) {
         long[] plain = new long[words];
@@ -308,7 +351,17 @@ public final class Inspector {
             if (namedKinds.contains(kind)) plan = byName.get(name = name != null ? name : at.argsName());
             if (plan == null) plan = byKind.get(kind);
             if (plan == null) return;
-            long[] hits = matching(plan, value, done, any, scratch.get());
+            long[] hits = plan.remembered(value);
+            if (hits == null) {
+                Scans scans = scratch.get();
+                if (value.length() <= REMEMBERED_LENGTH) {
+                    // Remembered whole: every reader tested, also those an earlier value of this request matched.
+                    hits = matching(plan, value, noRules, false, scans);
+                    plan.remember(value, hits = isEmpty(hits) ? noRules : hits.clone());
+                } else {
+                    hits = matching(plan, value, done, any, scans);
+                }
+            }
             for (int w = 0; w < words; w++) {
                 for (long todo = hits[w] & ~done[w]; todo != 0; todo &= todo - 1) {
                     int r = (w << 6) + Long.numberOfTrailingZeros(todo);
@@ -334,6 +387,14 @@ public final class Inspector {
             }
             return new Result(score, out);
         }
+    }
+
+    /** No rule: the verdict of most values. Never written to. */
+    private final long[] noRules;
+
+    private static boolean isEmpty(long[] bits) {
+        for (long b : bits) if (b != 0) return false;
+        return true;
     }
 
     /** Per thread, the scratch one value's inspection works in. */
