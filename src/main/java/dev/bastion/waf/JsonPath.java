@@ -5,9 +5,9 @@ import java.util.Locale;
 
 /**
  * Where a walk over a JSON body is: the keys and array indices from the root. A value's target name
- * ({@code args:messages.0.role}) and JSON pointer ({@code /messages/0/role}) are built from it only when
- * asked for — a rule matched, an exclusion names targets, a string may be model-bound text — not for
- * every value and container of every body.
+ * ({@code args:messages.0.role}) is built from it only when asked for — a rule matched, an exclusion
+ * names targets — and its JSON pointer ({@code /messages/0/role}) is compared, never built: not a name
+ * and a pointer for every value and container of every body.
  */
 final class JsonPath {
     private static final int INDEX_OF_KEY = -1;
@@ -53,14 +53,30 @@ final class JsonPath {
         return "args:" + dotted.toString().toLowerCase(Locale.ROOT);
     }
 
-    /** The RFC 6901 pointer of the value here ({@code ~} and {@code /} in keys escaped). */
-    String pointer() {
-        StringBuilder p = new StringBuilder();
+    /** Whether {@code pointer} is the RFC 6901 pointer of the value here ({@code ~} and {@code /} in keys escaped), read without building it. */
+    boolean is(String pointer) {
+        int p = 0, n = pointer.length();
         for (int i = 0; i < depth; i++) {
-            p.append('/');
-            if (keys[i] == null) p.append(indices[i]);
-            else p.append(keys[i].replace("~", "~0").replace("/", "~1"));
+            if (p == n || pointer.charAt(p++) != '/') return false;
+            if (keys[i] == null) {
+                int digits = 1;
+                for (int x = indices[i]; x >= 10; x /= 10) digits++;
+                if (p + digits > n) return false;
+                for (int k = digits - 1, x = indices[i]; k >= 0; k--, x /= 10) if (pointer.charAt(p + k) != '0' + x % 10) return false;
+                p += digits;
+            } else {
+                String key = keys[i];
+                for (int k = 0; k < key.length(); k++) {
+                    char c = key.charAt(k);
+                    if (c == '~' || c == '/') {
+                        if (!pointer.startsWith(c == '~' ? "~0" : "~1", p)) return false;
+                        p += 2;
+                    } else if (p == n || pointer.charAt(p++) != c) {
+                        return false;
+                    }
+                }
+            }
         }
-        return p.toString();
+        return p == n;
     }
 }

@@ -1,41 +1,52 @@
 package dev.bastion.waf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The JSON strings a request's inspection leaves out (the model-bound text under the {@code llm} profile),
  * given by their pointers. The pointers are resolved to their nodes once, and the walk asks by identity,
- * so no pointer is built for the strings that are inspected; a node found is confirmed by its pointer,
- * because one node can stand in two places (Jackson shares a single empty-string node), and only the
- * places a pointer names are left out.
+ * so no pointer is built for the strings that are inspected; a node found is confirmed against the
+ * pointer it was found by, because one node can stand in two places (Jackson shares a single
+ * empty-string node), and only the places a pointer names are left out.
  */
 final class SkippedStrings {
-    static final SkippedStrings NONE = new SkippedStrings(Set.of(), Set.of());
+    static final SkippedStrings NONE = new SkippedStrings(Map.of());
 
-    private final Set<String> pointers;
-    private final Set<JsonNode> nodes;
+    /** Each node, and the pointer it was found by (or the pointers, when several name the same node). */
+    private final Map<JsonNode, Object> nodes;
 
-    private SkippedStrings(Set<String> pointers, Set<JsonNode> nodes) {
-        this.pointers = pointers;
+    private SkippedStrings(Map<JsonNode, Object> nodes) {
         this.nodes = nodes;
     }
 
     static SkippedStrings of(JsonNode root, Set<String> pointers) {
         if (pointers.isEmpty()) return NONE;
-        Set<JsonNode> nodes = Collections.newSetFromMap(new IdentityHashMap<>(pointers.size()));
+        Map<JsonNode, Object> nodes = new IdentityHashMap<>(pointers.size());
         for (String p : pointers) {
             JsonNode n = resolve(root, p);
-            if (n != null) nodes.add(n);
+            if (n != null) nodes.merge(n, p, (a, b) -> a instanceof Set<?> s ? plus(s, b) : Set.of(a, b));
         }
-        return new SkippedStrings(pointers, nodes);
+        return new SkippedStrings(nodes);
+    }
+
+    private static Set<Object> plus(Set<?> set, Object more) {
+        Set<Object> all = new java.util.HashSet<>(set);
+        all.add(more);
+        return all;
     }
 
     /** Whether the string {@code text}, which the walk reached at {@code at}, is left out. */
     boolean contains(JsonNode text, JsonPath at) {
-        return !nodes.isEmpty() && nodes.contains(text) && pointers.contains(at.pointer());
+        if (nodes.isEmpty()) return false;
+        Object pointers = nodes.get(text);
+        if (pointers instanceof String p) return at.is(p);
+        if (pointers instanceof Set<?> s) {
+            for (Object p : s) if (at.is((String) p)) return true;
+        }
+        return false;
     }
 
     /** The node at an RFC 6901 pointer, or null when there is none. */

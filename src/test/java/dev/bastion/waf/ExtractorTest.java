@@ -55,6 +55,22 @@ class ExtractorTest {
     }
 
     @Test
+    void aPlaceIsComparedWithPointersWithoutBuildingOne() {
+        JsonPath at = new JsonPath();
+        assertThat(at.is("")).isTrue();
+        at.enter("a/b");
+        at.enter(12);
+        at.enter("~");
+        at.enter("");
+        assertThat(at.is("/a~1b/12/~0/")).isTrue();
+        assertThat(List.of("/a~1b/12/~0", "/a~1b/012/~0/", "/a/b/12/~/", "/a~1b/12/~0//", "/a~1b/1/~0/", "/a~1b/12/~01/", "")).noneMatch(at::is);
+        at.leave();
+        at.leave();
+        assertThat(at.is("/a~1b/12")).isTrue();
+        assertThat(at.argsName()).isEqualTo("args:a/b.12");
+    }
+
+    @Test
     void headerNamesAreReadOnceInLowerCase() {
         List<Map.Entry<String, String>> headers = List.of(Map.entry("User-Agent", "curl/8.5.0"), Map.entry("user-agent", "x"),
                 Map.entry("Cookie", "A=1"), Map.entry("TRANSFER-Encoding", "chunked"));
