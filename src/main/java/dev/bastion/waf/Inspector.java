@@ -190,16 +190,27 @@ public final class Inspector {
         final int[] groups;
         final long[][] wanted;
         /**
+         * Over all the groups: the rules wanting literals, whether one beyond the few-literal groups reads,
+         * and the classes of character some step before a group's scan acts on. A value holding none of
+         * those is the one text every group scans, by the full automaton or the few one.
+         */
+        final long[] allWanted;
+        final boolean anyFull;
+        final long changedBeforeScans;
+        /**
          * What short values of this target matched (among its readers, before exclusions): the same header
          * values, JSON keys, roles and model names come with request after request, and each is a pure
          * function of the value. Bounded, so a flood of distinct values only empties it.
          */
         private final ConcurrentHashMap<String, long[]> verdicts = new ConcurrentHashMap<>();
 
-        Plan(long[] plain, int[] groups, long[][] wanted) {
+        Plan(long[] plain, int[] groups, long[][] wanted, long[] allWanted, boolean anyFull, long changedBeforeScans) {
             this.plain = plain;
             this.groups = groups;
             this.wanted = wanted;
+            this.allWanted = allWanted;
+            this.anyFull = anyFull;
+            this.changedBeforeScans = changedBeforeScans;
         }
 
         /** What the value matched when it came before, or null. */
@@ -229,6 +240,9 @@ public final class Inspector {
         List<Integer> groups = new ArrayList<>();
         List<long[]> wanted = new ArrayList<>();
         for (int w = 0; w < words; w++) plain[w] = readers[w] & ~prefilteredBits[w];
+        long[] allWanted = new long[words];
+        boolean anyFull = false;
+        long changedBeforeScans = 0;
         for (int g = 0; g < groupRules.length; g++) {
             long[] want = new long[words];
             boolean some = false;
@@ -236,8 +250,13 @@ public final class Inspector {
             if (!some) continue;
             groups.add(g);
             wanted.add(want);
+            for (int w = 0; w < words; w++) allWanted[w] |= want[w];
+            anyFull |= !fewOnly[g];
+            changedBeforeScans |= scanChangers[g];
+            // a group taking white space out scans its text before that (as if it held none), and a NUL sends it the long way
+            if (spaceFrom[g] >= 0) changedBeforeScans |= spaceFromChangers[g] | Transform.REMOVE_WHITESPACE.changers() | CharClasses.NUL;
         }
-        return new Plan(plain, groups.stream().mapToInt(Integer::intValue).toArray(), wanted.toArray(long[][]::new));
+        return new Plan(plain, groups.stream().mapToInt(Integer::intValue).toArray(), wanted.toArray(long[][]::new), allWanted, anyFull, changedBeforeScans);
     }
 
     /** The prefiltered rules of word {@code w} whose literals a text holding {@code classes} may hold. */
@@ -419,8 +438,17 @@ public final class Inspector {
         long valueClasses = scans.classes(value);
         // 1. Each group reading the value names the text it scans: the value as it is when no step before
         //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
+        //    A value no step before any scan can change is the one text of them all (most short values).
         int distinct = 0;
-        for (int i = 0; i < plan.groups.length; i++) {
+        boolean oneText = (valueClasses & plan.changedBeforeScans) == 0;
+        if (oneText && plan.groups.length > 0) {
+            texts[0] = value;
+            scanners[0] = null;
+            full[0] = plan.anyFull; // the full automaton finds what the few one finds, and more that no rule here wants
+            for (int w = 0; w < words; w++) wanted[w] = plan.allWanted[w] & ~skip[w];
+            distinct = 1;
+        }
+        for (int i = 0; !oneText && i < plan.groups.length; i++) {
             long[] want = plan.wanted[i];
             if (skipping) {
                 boolean some = false;
