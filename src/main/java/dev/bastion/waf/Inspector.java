@@ -215,7 +215,7 @@ public final class Inspector {
 
         /** What the value matched when it came before, or null. */
         long[] remembered(String value) {
-            return value.length() <= REMEMBERED_LENGTH ? verdicts.get(value) : null;
+            return verdicts.get(value);
         }
 
         void remember(String value, long[] matched) {
@@ -234,6 +234,14 @@ public final class Inspector {
 
     /** Values up to this long have their verdicts remembered, this many per target plan. */
     static final int REMEMBERED_LENGTH = 256, REMEMBERED_VALUES = 512;
+
+    /** Headers that carry credentials: their values are inspected every time, never kept in memory. */
+    private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("headers:authorization", "headers:proxy-authorization",
+            "headers:x-api-key");
+
+    private static boolean credential(String kind, String name) {
+        return kind.equals("cookies") || (name != null && CREDENTIAL_HEADERS.contains(name));
+    }
 
     private Plan plan(long[] readers) {
         long[] plain = new long[words];
@@ -370,10 +378,11 @@ public final class Inspector {
             if (namedKinds.contains(kind)) plan = byName.get(name = name != null ? name : at.argsName());
             if (plan == null) plan = byKind.get(kind);
             if (plan == null) return;
-            long[] hits = plan.remembered(value);
+            boolean rememberable = value.length() <= REMEMBERED_LENGTH && !credential(kind, name);
+            long[] hits = rememberable ? plan.remembered(value) : null;
             if (hits == null) {
                 Scans scans = scratch.get();
-                if (value.length() <= REMEMBERED_LENGTH) {
+                if (rememberable) {
                     // Remembered whole: every reader tested, also those an earlier value of this request matched.
                     hits = matching(plan, value, noRules, false, scans);
                     plan.remember(value, hits = isEmpty(hits) ? noRules : hits.clone());

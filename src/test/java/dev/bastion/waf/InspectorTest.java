@@ -126,6 +126,18 @@ class InspectorTest {
     }
 
     @Test
+    void credentialsAreNotRemembered() {
+        Inspector inspector = new Inspector(RuleSet.load(List.of()), 1);
+        for (int i = 0; i < 10; i++) {
+            RequestTargets t = RequestTargets.of("GET", "/", null, List.of(Map.entry("Authorization", "Bearer bst_" + i),
+                    Map.entry("X-Api-Key", "bst_" + i), Map.entry("Cookie", "session=s" + i)), null, null, x -> Set.of());
+            assertThat(inspector.inspect(t, List.of()).score()).isZero();
+        }
+        // Only the header and cookie names are (three header names, in one target); no key, token or session value.
+        assertThat(inspector.remembered()).isEqualTo(3);
+    }
+
+    @Test
     void rememberedRegexAnswersStayRightAndBounded() {
         Operator.Regex rx = Operator.Regex.of("^a+b$");
         for (int round = 0; round < 2; round++) {
