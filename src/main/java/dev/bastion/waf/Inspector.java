@@ -191,12 +191,13 @@ public final class Inspector {
         final long[][] wanted;
         /**
          * Over all the groups: the rules wanting literals, whether one beyond the few-literal groups reads,
-         * and the classes of character some step before a group's scan acts on. A value holding none of
-         * those is the one text every group scans, by the full automaton or the few one.
+         * and the classes of character some step before a group's scan acts on (also leaving out
+         * {@code remove_comments}). A value holding none of those — or only dashes and the like, and no
+         * comment — is the one text every group scans, by the full automaton or the few one.
          */
         final long[] allWanted;
         final boolean anyFull;
-        final long changedBeforeScans;
+        final long changedBeforeScans, changedBeforeScansButComments;
         /**
          * What short values of this target matched (among its readers, before exclusions): the same header
          * values, JSON keys, roles and model names come with request after request, and each is a pure
@@ -204,13 +205,21 @@ public final class Inspector {
          */
         private final ConcurrentHashMap<String, long[]> verdicts = new ConcurrentHashMap<>();
 
-        Plan(long[] plain, int[] groups, long[][] wanted, long[] allWanted, boolean anyFull, long changedBeforeScans) {
+        Plan(long[] plain, int[] groups, long[][] wanted, long[] allWanted, boolean anyFull, long changedBeforeScans, long changedBeforeScansButComments) {
             this.plain = plain;
             this.groups = groups;
             this.wanted = wanted;
             this.allWanted = allWanted;
             this.anyFull = anyFull;
             this.changedBeforeScans = changedBeforeScans;
+            this.changedBeforeScansButComments = changedBeforeScansButComments;
+        }
+
+        /** Whether every group of this plan scans the value itself: no step before a scan can change it. */
+        boolean oneText(String value, long classes) {
+            if ((classes & changedBeforeScans) == 0) return true;
+            // A dash alone is no comment: remove_comments then returns the value itself (-- would be one).
+            return (classes & changedBeforeScansButComments) == 0 && Transform.REMOVE_COMMENTS.apply(value) == value;
         }
 
         /** What the value matched when it came before, or null. */
@@ -250,7 +259,7 @@ public final class Inspector {
         for (int w = 0; w < words; w++) plain[w] = readers[w] & ~prefilteredBits[w];
         long[] allWanted = new long[words];
         boolean anyFull = false;
-        long changedBeforeScans = 0;
+        long changedBeforeScans = 0, butComments = 0;
         for (int g = 0; g < groupRules.length; g++) {
             long[] want = new long[words];
             boolean some = false;
@@ -261,10 +270,17 @@ public final class Inspector {
             for (int w = 0; w < words; w++) allWanted[w] |= want[w];
             anyFull |= !fewOnly[g];
             changedBeforeScans |= scanChangers[g];
+            List<Transform> chain = rules[groupExample[g]].transforms();
+            for (int k = 0; k < scanSteps[g]; k++) if (chain.get(k) != Transform.REMOVE_COMMENTS) butComments |= chain.get(k).changers();
             // a group taking white space out scans its text before that (as if it held none), and a NUL sends it the long way
-            if (spaceFrom[g] >= 0) changedBeforeScans |= spaceFromChangers[g] | Transform.REMOVE_WHITESPACE.changers() | CharClasses.NUL;
+            if (spaceFrom[g] >= 0) {
+                changedBeforeScans |= spaceFromChangers[g] | Transform.REMOVE_WHITESPACE.changers() | CharClasses.NUL;
+                butComments |= Transform.REMOVE_WHITESPACE.changers() | CharClasses.NUL;
+                for (int k = 0; k < spaceFrom[g]; k++) if (chain.get(k) != Transform.REMOVE_COMMENTS) butComments |= chain.get(k).changers();
+            }
         }
-        return new Plan(plain, groups.stream().mapToInt(Integer::intValue).toArray(), wanted.toArray(long[][]::new), allWanted, anyFull, changedBeforeScans);
+        return new Plan(plain, groups.stream().mapToInt(Integer::intValue).toArray(), wanted.toArray(long[][]::new), allWanted, anyFull,
+                changedBeforeScans, butComments);
     }
 
     /** The prefiltered rules of word {@code w} whose literals a text holding {@code classes} may hold. */
@@ -449,7 +465,7 @@ public final class Inspector {
         //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
         //    A value no step before any scan can change is the one text of them all (most short values).
         int distinct = 0;
-        boolean oneText = (valueClasses & plan.changedBeforeScans) == 0;
+        boolean oneText = plan.oneText(value, valueClasses);
         if (oneText && plan.groups.length > 0) {
             texts[0] = value;
             scanners[0] = null;
