@@ -119,6 +119,8 @@ public final class CommandInjectionDetector {
         NAMES = COMMANDS.keySet().toArray(new String[0]);
     }
 
+    private static final NameTable BY_NAME = new NameTable(COMMANDS);
+
     /** The first two characters of every command name (ASCII pairs), for {@link Words#possible}. */
     private static final boolean[] PREFIXES = new boolean[128 * 128];
 
@@ -126,9 +128,6 @@ public final class CommandInjectionDetector {
         for (String name : NAMES) PREFIXES[name.charAt(0) << 7 | name.charAt(1)] = true;
         for (String family : new String[]{"ansible", "invoke"}) PREFIXES[family.charAt(0) << 7 | family.charAt(1)] = true;
     }
-
-    /** {@code ansible-galaxy}, {@code chef-client}, {@code aa-disable}, {@code rmt-tar}: a tool family by its first part. */
-    private static final Set<String> FAMILIES = Set.of("ansible", "invoke");
 
     /** Arguments no sentence has: the files an attacker reads. */
     private static final Set<String> SENSITIVE = Set.of("passwd", "shadow", "win.ini", "boot.ini", "system.ini", "id_rsa", "id_dsa",
@@ -185,24 +184,39 @@ public final class CommandInjectionDetector {
 
     /**
      * Without shell syntax only the first word and the words after a parenthesis stand in command
-     * position: whether one of them is a known command (quotes dropped, case folded). One map look-up
-     * per candidate; a value none of whose candidates is a command cannot match.
+     * position: whether one of them is a known command (quotes dropped, case folded). The word is read
+     * once for what could make it one — its first two characters beginning some command's name, its hash
+     * in the table of names, a glob, an ending that {@link #lookup} reads as {@code .exe} or a version, a
+     * dash after a tool family's name — and is copied out and looked up only then; most words of prose
+     * are not. A value none of whose candidates is a command cannot match.
      */
     private static boolean commandCandidate(String s, boolean parens) {
         int n = s.length();
-        char[] word = new char[40];
         for (int i = 0; i < n; ) {
             while (i < n && Character.isWhitespace(s.charAt(i))) i++;
-            int len = 0;
-            boolean tooLong = false;
+            int start = i, len = 0, hash = 0;
+            char c0 = 0, c1 = 0, last = 0;
+            boolean glob = false, dash = false;
             for (; i < n; i++) {
                 char c = s.charAt(i);
                 if (Character.isWhitespace(c) || c == '(' || c == ')') break;
                 if (c == '\'' || c == '"') continue;
-                if (len == word.length) tooLong = true;
-                else word[len++] = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+                char f = folded(c);
+                if (len == 0) c0 = f;
+                else if (len == 1) c1 = f;
+                glob |= f == '?' || f == '*' || f == '[';
+                dash |= f == '-';
+                hash = 31 * hash + f;
+                last = f;
+                len++;
             }
-            if (len > 0 && !tooLong && resolve(new String(word, 0, len)) != 0) return true;
+            // Every name is two characters or more, and every reading (.exe, a version, a family) keeps the first two.
+            if (len >= 2 && len <= MAX_WORD && (glob || (c0 < 128 && c1 < 128 && PREFIXES[c0 << 7 | c1]))) {
+                boolean named = BY_NAME.mayHold(hash);
+                boolean otherReading = glob || last == 'e' || last == '.' || Character.isDigit(last)
+                        || (dash && ((c0 == 'a' && c1 == 'n') || (c0 == 'i' && c1 == 'n')));
+                if ((named || otherReading) && resolve(word(s, start, i, len), 0, len) != 0) return true;
+            }
             if (!parens) return false;
             // the next candidate: after the next parenthesis
             while (i < n && s.charAt(i) != '(' && s.charAt(i) != ')') i++;
@@ -211,30 +225,128 @@ public final class CommandInjectionDetector {
         return false;
     }
 
+    /** Words longer than this are no command. */
+    private static final int MAX_WORD = 40;
+
+    /** Case folded as the shell's reading here does it: ASCII fast, the rest by {@link Character#toLowerCase(char)}. */
+    private static char folded(char c) {
+        return c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+    }
+
+    /** The {@code len} characters of {@code s[from, to)} that are not quotes, case folded. */
+    private static char[] word(String s, int from, int to, int len) {
+        char[] w = new char[len];
+        int k = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c != '\'' && c != '"') w[k++] = folded(c);
+        }
+        return w;
+    }
+
     /** The flags of a command word, or 0 when it is none (a known command of no flag returns {@link #KNOWN}). */
     static int lookup(String word) {
-        if (word.isEmpty() || word.length() > 40) return 0;
-        Integer f = COMMANDS.get(word);
-        if (f != null) return f | KNOWN;
-        if (word.endsWith(".exe") && word.length() > 4) {
-            f = COMMANDS.get(word.substring(0, word.length() - 4));
-            if (f != null) return f | STRONG | KNOWN;
+        return lookup(word.toCharArray(), 0, word.length());
+    }
+
+    /** {@link #lookup(String)} of the word {@code w[from, to)}, without making it a String. */
+    static int lookup(char[] w, int from, int to) {
+        int len = to - from;
+        if (len == 0 || len > MAX_WORD) return 0;
+        int f = BY_NAME.flags(w, from, to);
+        if (f >= 0) return f | KNOWN;
+        if (len > 4 && regionIs(w, to - 4, to, ".exe")) {
+            f = BY_NAME.flags(w, from, to - 4);
+            if (f >= 0) return f | STRONG | KNOWN;
         }
-        int end = word.length();
-        while (end > 0 && (Character.isDigit(word.charAt(end - 1)) || word.charAt(end - 1) == '.')) end--;
-        if (end < word.length() && end > 0 && Character.isDigit(word.charAt(end))) {
-            String base = word.substring(0, end);
-            f = COMMANDS.get(base);
+        int end = to;
+        while (end > from && (Character.isDigit(w[end - 1]) || w[end - 1] == '.')) end--;
+        if (end < to && end > from && Character.isDigit(w[end])) {
+            f = BY_NAME.flags(w, from, end);
             // python3.10, gcc10.1, pip3: a version makes the name unmistakable ("node2" alone could be a host)
-            boolean version = word.indexOf('.', end) >= 0 || base.equals("python") || base.equals("pip") || base.equals("gcc");
-            if (f != null && (f & VERSIONED) != 0 && version) return f | STRONG | VERB | KNOWN;
+            boolean version = indexOf(w, '.', end, to) >= 0 || regionIs(w, from, end, "python") || regionIs(w, from, end, "pip") || regionIs(w, from, end, "gcc");
+            if (f >= 0 && (f & VERSIONED) != 0 && version) return f | STRONG | VERB | KNOWN;
         }
-        int dash = word.indexOf('-');
-        if (dash > 0 && dash < word.length() - 1 && FAMILIES.contains(word.substring(0, dash))
-                && Character.isLetter(word.charAt(dash + 1))) {
+        // ansible-galaxy, invoke-webrequest: a tool family by its first part
+        int dash = indexOf(w, '-', from, to);
+        if (dash > from && dash < to - 1 && (regionIs(w, from, dash, "ansible") || regionIs(w, from, dash, "invoke"))
+                && Character.isLetter(w[dash + 1])) {
             return STRONG | BARE | VERB | KNOWN;
         }
         return 0;
+    }
+
+    private static boolean regionIs(char[] w, int from, int to, String s) {
+        if (to - from != s.length()) return false;
+        for (int i = 0; i < s.length(); i++) if (w[from + i] != s.charAt(i)) return false;
+        return true;
+    }
+
+    private static int indexOf(char[] w, char c, int from, int to) {
+        for (int i = from; i < to; i++) if (w[i] == c) return i;
+        return -1;
+    }
+
+    /**
+     * The command names, looked up from a range of characters: no String is made and hashed per word. Open
+     * addressing over a table at most a quarter full, hashed as {@link String#hashCode()} hashes.
+     */
+    private static final class NameTable {
+        private final String[] names;
+        private final int[] hashes, flags;
+        private final int mask;
+
+        NameTable(Map<String, Integer> commands) {
+            int size = Integer.highestOneBit(commands.size() * 4 - 1) << 1;
+            names = new String[size];
+            hashes = new int[size];
+            flags = new int[size];
+            mask = size - 1;
+            commands.forEach((name, f) -> {
+                int slot = spread(name.hashCode()) & mask;
+                while (names[slot] != null) slot = (slot + 1) & mask;
+                names[slot] = name;
+                hashes[slot] = name.hashCode();
+                flags[slot] = f;
+            });
+        }
+
+        /** The flags of the name {@code w[from, to)}, or -1 when it is none. */
+        int flags(char[] w, int from, int to) {
+            int h = 0;
+            for (int i = from; i < to; i++) h = 31 * h + w[i];
+            for (int slot = spread(h) & mask; names[slot] != null; slot = (slot + 1) & mask) {
+                if (hashes[slot] == h && regionIs(w, from, to, names[slot])) return flags[slot];
+            }
+            return -1;
+        }
+
+        /** Whether a name has this {@link String#hashCode()}: false rules a word out without reading it again. */
+        boolean mayHold(int h) {
+            for (int slot = spread(h) & mask; names[slot] != null; slot = (slot + 1) & mask) if (hashes[slot] == h) return true;
+            return false;
+        }
+
+        private static int spread(int h) {
+            return h ^ (h >>> 16);
+        }
+    }
+
+    /** The flags of a command word, globbing included. */
+    static int resolve(String w) {
+        return resolve(w.toCharArray(), 0, w.length());
+    }
+
+    /** {@link #resolve(String)} of the word {@code w[from, to)}. */
+    static int resolve(char[] w, int from, int to) {
+        int f = lookup(w, from, to);
+        if (f == 0 && indexOfGlob(w, from, to) >= 0) f = globLookup(new String(w, from, to - from), true);
+        return f;
+    }
+
+    private static int indexOfGlob(char[] w, int from, int to) {
+        for (int i = from; i < to; i++) if (w[i] == '?' || w[i] == '*' || w[i] == '[') return i;
+        return -1;
     }
 
     /** Set on every known command's flags, so that a command with no other flag is still told from a non-command. */
@@ -308,13 +420,6 @@ public final class CommandInjectionDetector {
             if (glob(w, 0, name, 0)) return COMMANDS.get(name) | KNOWN;
         }
         return 0;
-    }
-
-    /** The flags of a command word, globbing included. */
-    static int resolve(String w) {
-        int f = lookup(w);
-        if (f == 0 && hasGlob(w)) f = globLookup(w, true);
-        return f;
     }
 
     /**
@@ -831,8 +936,8 @@ public final class CommandInjectionDetector {
         boolean command(int t, int start, byte sep, boolean atStart, boolean afterPrefix) {
             if (!possible(start, to[t]) && !(tail[t] > start && possible(tail[t], to[t]))) return false;
             String w = new String(text, start, to[t] - start);
-            int f = resolve(w);
-            if (f == 0 && (flags[t] & GLOBBED) == 0 && tail[t] > start) f = resolve(new String(text, tail[t], to[t] - tail[t])) & ~BARE; // C:\Windows\System32\cmd.exe
+            int f = resolve(text, start, to[t]);
+            if (f == 0 && (flags[t] & GLOBBED) == 0 && tail[t] > start) f = resolve(text, tail[t], to[t]) & ~BARE; // C:\Windows\System32\cmd.exe
             boolean winOpt = false;
             int slash = w.indexOf('/');
             if (f == 0 && slash > 0 && windowsOption(w, slash)) { // bcdboot/r, cmd/c — not copy/paste or net/gross

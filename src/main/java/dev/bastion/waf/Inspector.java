@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a rule set over one request's targets and adds up the anomaly score (W2): each rule that matches
@@ -17,7 +18,10 @@ import java.util.Map;
  * of one pass per rule. Only the rules whose literal turned up run their regular expression. Most
  * benign values hold none, so a value costs a few scans, not one per rule. Each distinct text's
  * {@link CharClasses} are read once: transformations skip the texts they cannot change, and rules whose
- * literals need a class the text lacks are passed over without scanning it.
+ * literals need a class the text lacks are passed over without scanning it. And what a short value
+ * matched is remembered per target (a value's verdict depends on nothing else): a gateway's requests
+ * bring the same header values, JSON keys, roles and model names again and again, and those cost a
+ * look-up, not an inspection; exclusions apply to the remembered verdict as to a fresh one.
  */
 public final class Inspector {
     private final Rule[] rules;
@@ -89,6 +93,7 @@ public final class Inspector {
         Map<List<Transform>, Integer> ids = new HashMap<>();
         steps = new int[rules.length][];
         words = (rules.length + 63) >>> 6;
+        noRules = new long[words];
         prefiltered = new boolean[rules.length];
         phrasesOnly = new boolean[rules.length];
         readsClasses = new boolean[rules.length];
@@ -177,15 +182,84 @@ public final class Inspector {
 
     /**
      * A target's readers, laid out for the loop over its values: the rules with no literal (each looks at
-     * every value), and the groups with a reader that has literals, with those readers.
+     * every value), and the groups with a reader that has literals, with those readers; and the verdicts
+     * of the short values it has seen.
      */
-    private record Plan(long[] plain, int[] groups, long[][] wanted) {}
+    private static final class Plan {
+        final long[] plain;
+        final int[] groups;
+        final long[][] wanted;
+        /**
+         * Over all the groups: the rules wanting literals, whether one beyond the few-literal groups reads,
+         * and the classes of character some step before a group's scan acts on (also leaving out
+         * {@code remove_comments}). A value holding none of those — or only dashes and the like, and no
+         * comment — is the one text every group scans, by the full automaton or the few one.
+         */
+        final long[] allWanted;
+        final boolean anyFull;
+        final long changedBeforeScans, changedBeforeScansButComments;
+        /**
+         * What short values of this target matched (among its readers, before exclusions): the same header
+         * values, JSON keys, roles and model names come with request after request, and each is a pure
+         * function of the value. Bounded, so a flood of distinct values only empties it.
+         */
+        private final ConcurrentHashMap<String, long[]> verdicts = new ConcurrentHashMap<>();
+
+        Plan(long[] plain, int[] groups, long[][] wanted, long[] allWanted, boolean anyFull, long changedBeforeScans, long changedBeforeScansButComments) {
+            this.plain = plain;
+            this.groups = groups;
+            this.wanted = wanted;
+            this.allWanted = allWanted;
+            this.anyFull = anyFull;
+            this.changedBeforeScans = changedBeforeScans;
+            this.changedBeforeScansButComments = changedBeforeScansButComments;
+        }
+
+        /** Whether every group of this plan scans the value itself: no step before a scan can change it. */
+        boolean oneText(String value, long classes) {
+            if ((classes & changedBeforeScans) == 0) return true;
+            // A dash alone is no comment: remove_comments then returns the value itself (-- would be one).
+            return (classes & changedBeforeScansButComments) == 0 && Transform.REMOVE_COMMENTS.apply(value) == value;
+        }
+
+        /** What the value matched when it came before, or null. */
+        long[] remembered(String value) {
+            return verdicts.get(value);
+        }
+
+        void remember(String value, long[] matched) {
+            if (verdicts.size() >= REMEMBERED_VALUES) verdicts.clear();
+            verdicts.put(value, matched);
+        }
+    }
+
+    /** The most verdicts one target remembers now (tests: the memory stays bounded). */
+    int remembered() {
+        int most = 0;
+        for (Plan p : byKind.values()) most = Math.max(most, p.verdicts.size());
+        for (Plan p : byName.values()) most = Math.max(most, p.verdicts.size());
+        return most;
+    }
+
+    /** Values up to this long have their verdicts remembered, this many per target plan. */
+    static final int REMEMBERED_LENGTH = 256, REMEMBERED_VALUES = 512;
+
+    /** Headers that carry credentials: their values are inspected every time, never kept in memory. */
+    private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("headers:authorization", "headers:proxy-authorization",
+            "headers:x-api-key");
+
+    private static boolean credential(String kind, String name) {
+        return kind.equals("cookies") || (name != null && CREDENTIAL_HEADERS.contains(name));
+    }
 
     private Plan plan(long[] readers) {
         long[] plain = new long[words];
         List<Integer> groups = new ArrayList<>();
         List<long[]> wanted = new ArrayList<>();
         for (int w = 0; w < words; w++) plain[w] = readers[w] & ~prefilteredBits[w];
+        long[] allWanted = new long[words];
+        boolean anyFull = false;
+        long changedBeforeScans = 0, butComments = 0;
         for (int g = 0; g < groupRules.length; g++) {
             long[] want = new long[words];
             boolean some = false;
@@ -193,8 +267,20 @@ public final class Inspector {
             if (!some) continue;
             groups.add(g);
             wanted.add(want);
+            for (int w = 0; w < words; w++) allWanted[w] |= want[w];
+            anyFull |= !fewOnly[g];
+            changedBeforeScans |= scanChangers[g];
+            List<Transform> chain = rules[groupExample[g]].transforms();
+            for (int k = 0; k < scanSteps[g]; k++) if (chain.get(k) != Transform.REMOVE_COMMENTS) butComments |= chain.get(k).changers();
+            // a group taking white space out scans its text before that (as if it held none), and a NUL sends it the long way
+            if (spaceFrom[g] >= 0) {
+                changedBeforeScans |= spaceFromChangers[g] | Transform.REMOVE_WHITESPACE.changers() | CharClasses.NUL;
+                butComments |= Transform.REMOVE_WHITESPACE.changers() | CharClasses.NUL;
+                for (int k = 0; k < spaceFrom[g]; k++) if (chain.get(k) != Transform.REMOVE_COMMENTS) butComments |= chain.get(k).changers();
+            }
         }
-        return new Plan(plain, groups.stream().mapToInt(Integer::intValue).toArray(), wanted.toArray(long[][]::new));
+        return new Plan(plain, groups.stream().mapToInt(Integer::intValue).toArray(), wanted.toArray(long[][]::new), allWanted, anyFull,
+                changedBeforeScans, butComments);
     }
 
     /** The prefiltered rules of word {@code w} whose literals a text holding {@code classes} may hold. */
@@ -229,14 +315,22 @@ public final class Inspector {
             return new LiteralScan(new PhraseMatcher(new ArrayList<>(literalOwners.keySet()), ignored), owners);
         }
 
-        /** The rules whose literals occur in the text. */
-        long[] rulesIn(char[] text, int from, int to, int words) {
-            long[] bits = new long[words];
-            matcher.forEachPresent(text, from, to, (id, end) -> {
-                long[] o = owners[id];
-                for (int w = 0; w < o.length; w++) bits[w] |= o[w];
-            });
-            return bits;
+        /** Adds to {@code into} the rules whose literals occur in the text. */
+        void rulesIn(char[] text, int from, int to, Owners into) {
+            into.of = owners;
+            matcher.forEachPresent(text, from, to, into);
+        }
+    }
+
+    /** Collects the rules owning each literal found: one per thread's {@link Scans}, not one per scan. */
+    private static final class Owners implements PhraseMatcher.Sink {
+        long[][] of;
+        long[] bits;
+
+        @Override
+        public void found(int id, int end) {
+            long[] o = of[id];
+            for (int w = 0; w < o.length; w++) bits[w] |= o[w];
         }
     }
 
@@ -263,99 +357,179 @@ public final class Inspector {
     public record Result(int score, List<Match> matches) {}
 
     public Result inspect(RequestTargets request, List<RouteWafConfig.Exclusion> exclusions) {
-        Match[] matched = new Match[rules.length];
-        long[] done = new long[words];
-        boolean any = false;
-        Scans scans = new Scans();
-        // Per target: the distinct texts its groups scan, and per text the rules wanting its literals.
-        String[] texts = new String[groupRules.length];
-        LiteralScan[] scanners = new LiteralScan[groupRules.length];
-        long[] wanted = new long[groupRules.length * words], candidates = new long[words];
-        boolean[] full = new boolean[groupRules.length];
-        for (RequestTargets.Target t : request.all()) {
-            Plan plan = namedKinds.contains(t.kind()) ? byName.get(t.name()) : null;
-            if (plan == null) plan = byKind.get(t.kind());
-            if (plan == null) continue;
-            boolean someone = plan.groups.length > 0;
-            for (int w = 0; w < words; w++) someone |= (candidates[w] = plan.plain[w] & ~done[w]) != 0;
-            if (!someone) continue;
-            scans.clear();
-            String value = t.value();
-            long valueClasses = scans.classes(value);
-            // 1. Each group reading the value names the text it scans: the value as it is when no step before
-            //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
-            int distinct = 0;
-            for (int i = 0; i < plan.groups.length; i++) {
-                long[] want = plan.wanted[i];
-                if (any) {
-                    boolean some = false;
-                    for (int w = 0; w < words; w++) some |= (want[w] & ~done[w]) != 0;
-                    if (!some) continue;
+        Run run = start(exclusions);
+        for (RequestTargets.Target t : request.all()) run.value(t.kind(), t.name(), t.value());
+        return run.result();
+    }
+
+    /** An inspection to feed a request's values to, as the {@link Extractor} reads them. */
+    Run start(List<RouteWafConfig.Exclusion> exclusions) {
+        return new Run(exclusions);
+    }
+
+    /** One request's inspection: its values come one at a time; {@link #result()} adds up what matched. One thread. */
+    final class Run implements Extractor.Sink {
+        private final List<RouteWafConfig.Exclusion> exclusions;
+        private final long[] done = new long[words];
+        private boolean any;
+        private Match[] matched; // made at the first match: most requests have none
+
+        private Run(List<RouteWafConfig.Exclusion> exclusions) {
+            this.exclusions = exclusions;
+        }
+
+        @Override
+        public void value(String kind, String name, String value) {
+            inspect(kind, name, null, value);
+        }
+
+        @Override
+        public void jsonValue(JsonPath at, String value) {
+            inspect("args", null, at, value);
+        }
+
+        /** @param name the value's target name, or null when {@code at} (a JSON value's place) gives it */
+        private void inspect(String kind, String name, JsonPath at, String value) {
+            Plan plan = null;
+            if (namedKinds.contains(kind)) plan = byName.get(name = name != null ? name : at.argsName());
+            if (plan == null) plan = byKind.get(kind);
+            if (plan == null) return;
+            boolean rememberable = value.length() <= REMEMBERED_LENGTH && !credential(kind, name);
+            long[] hits = rememberable ? plan.remembered(value) : null;
+            if (hits == null) {
+                Scans scans = scratch.get();
+                if (rememberable) {
+                    // Remembered whole: every reader tested, also those an earlier value of this request matched.
+                    hits = matching(plan, value, noRules, false, scans);
+                    plan.remember(value, hits = isEmpty(hits) ? noRules : hits.clone());
+                } else {
+                    hits = matching(plan, value, done, any, scans);
                 }
-                int g = plan.groups[i];
-                List<Transform> chain = rules[groupExample[g]].transforms();
-                String scanned = null;
-                LiteralScan by = null; // null: the full automaton, or the few one
-                if (spaceFrom[g] >= 0) {
-                    // The text before the steps taking white space out: read as if it held none when it holds
-                    // some, as it is (the chain's text then) when it holds none. A NUL the chain takes out too
-                    // sends it the long way, below.
-                    String before = (valueClasses & spaceFromChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], spaceFrom[g], scans);
-                    long held = scans.classes(before);
-                    if (!(spaceNulls[g] && (held & CharClasses.NUL) != 0)) {
-                        scanned = before;
-                        if ((held & Transform.REMOVE_WHITESPACE.changers()) != 0) by = spaceless;
-                    }
-                }
-                if (scanned == null) scanned = (valueClasses & scanChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], scanSteps[g], scans);
-                int k = 0;
-                while (k < distinct && (texts[k] != scanned || scanners[k] != by)) k++;
-                if (k == distinct) {
-                    texts[distinct] = scanned;
-                    scanners[distinct++] = by;
-                    full[k] = false;
-                    for (int w = 0; w < words; w++) wanted[k * words + w] = 0;
-                }
-                full[k] |= !fewOnly[g];
-                for (int w = 0; w < words; w++) wanted[k * words + w] |= want[w] & ~done[w];
             }
-            // 2. Each distinct text is scanned once, unless its characters rule out every literal of the rules wanting it.
-            for (int k = 0; k < distinct; k++) {
-                long textClasses = scans.classes(texts[k]);
-                long[] hits = null;
-                for (int w = 0; w < words; w++) {
-                    long possible = wanted[k * words + w] & possible(w, textClasses);
-                    if (possible == 0) continue;
-                    if (hits == null) hits = scans.hits(texts[k], scanners[k] != null ? scanners[k] : full[k] ? literals : fewLiterals);
-                    candidates[w] |= possible & hits[w];
-                }
-                texts[k] = null;
-            }
-            // 3. Only the candidates run their test, on their chain's whole result.
             for (int w = 0; w < words; w++) {
-                for (long todo = candidates[w]; todo != 0; todo &= todo - 1) {
+                for (long todo = hits[w] & ~done[w]; todo != 0; todo &= todo - 1) {
                     int r = (w << 6) + Long.numberOfTrailingZeros(todo);
-                    if (!exclusions.isEmpty() && excluded(rules[r].id(), t.name(), exclusions)) continue;
-                    if (!phrasesOnly[r]) {
-                        String v = (valueClasses & chainChangers[groupOf[r]]) == 0 ? value
-                                : transformed(value, rules[r].transforms(), steps[r], steps[r].length, scans);
-                        if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) continue;
-                    }
-                    matched[r] = new Match(rules[r].id(), t.name(), rules[r].severity());
+                    if (name == null) name = at.argsName();
+                    if (!exclusions.isEmpty() && excluded(rules[r].id(), name, exclusions)) continue;
+                    if (matched == null) matched = new Match[rules.length];
+                    matched[r] = new Match(rules[r].id(), name, rules[r].severity());
                     done[w] |= 1L << r;
                     any = true;
                 }
             }
         }
-        if (!any) return new Result(0, List.of());
-        List<Match> out = new ArrayList<>(2);
-        int score = 0;
-        for (Match m : matched) {
-            if (m == null) continue;
-            out.add(m);
-            score += m.severity().score;
+
+        Result result() {
+            scratch.get().release();
+            if (!any) return new Result(0, List.of());
+            List<Match> out = new ArrayList<>(2);
+            int score = 0;
+            for (Match m : matched) {
+                if (m == null) continue;
+                out.add(m);
+                score += m.severity().score;
+            }
+            return new Result(score, out);
         }
-        return new Result(score, out);
+    }
+
+    /** No rule: the verdict of most values. Never written to. */
+    private final long[] noRules;
+
+    private static boolean isEmpty(long[] bits) {
+        for (long b : bits) if (b != 0) return false;
+        return true;
+    }
+
+    /** Per thread, the scratch one value's inspection works in. */
+    private final ThreadLocal<Scans> scratch = ThreadLocal.withInitial(Scans::new);
+
+    /**
+     * The rules among the plan's readers, other than those of {@code skip}, that the value matches: in
+     * {@code scans}' result, valid until its next value. Exclusions are the caller's business.
+     *
+     * @param skipping whether {@code skip} holds any rule
+     */
+    private long[] matching(Plan plan, String value, long[] skip, boolean skipping, Scans scans) {
+        long[] candidates = scans.candidates;
+        boolean someone = plan.groups.length > 0;
+        for (int w = 0; w < words; w++) someone |= (candidates[w] = plan.plain[w] & ~skip[w]) != 0;
+        if (!someone) return candidates;
+        scans.clear();
+        String[] texts = scans.scanned;
+        LiteralScan[] scanners = scans.scanners;
+        long[] wanted = scans.wanted;
+        boolean[] full = scans.full;
+        long valueClasses = scans.classes(value);
+        // 1. Each group reading the value names the text it scans: the value as it is when no step before
+        //    the scan can change it, else its transformed prefix. Groups scanning the same text share it.
+        //    A value no step before any scan can change is the one text of them all (most short values).
+        int distinct = 0;
+        boolean oneText = plan.oneText(value, valueClasses);
+        if (oneText && plan.groups.length > 0) {
+            texts[0] = value;
+            scanners[0] = null;
+            full[0] = plan.anyFull; // the full automaton finds what the few one finds, and more that no rule here wants
+            for (int w = 0; w < words; w++) wanted[w] = plan.allWanted[w] & ~skip[w];
+            distinct = 1;
+        }
+        for (int i = 0; !oneText && i < plan.groups.length; i++) {
+            long[] want = plan.wanted[i];
+            if (skipping) {
+                boolean some = false;
+                for (int w = 0; w < words; w++) some |= (want[w] & ~skip[w]) != 0;
+                if (!some) continue;
+            }
+            int g = plan.groups[i];
+            List<Transform> chain = rules[groupExample[g]].transforms();
+            String scanned = null;
+            LiteralScan by = null; // null: the full automaton, or the few one
+            if (spaceFrom[g] >= 0) {
+                // The text before the steps taking white space out: read as if it held none when it holds
+                // some, as it is (the chain's text then) when it holds none. A NUL the chain takes out too
+                // sends it the long way, below.
+                String before = (valueClasses & spaceFromChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], spaceFrom[g], scans);
+                long held = scans.classes(before);
+                if (!(spaceNulls[g] && (held & CharClasses.NUL) != 0)) {
+                    scanned = before;
+                    if ((held & Transform.REMOVE_WHITESPACE.changers()) != 0) by = spaceless;
+                }
+            }
+            if (scanned == null) scanned = (valueClasses & scanChangers[g]) == 0 ? value : transformed(value, chain, steps[groupExample[g]], scanSteps[g], scans);
+            int k = 0;
+            while (k < distinct && (texts[k] != scanned || scanners[k] != by)) k++;
+            if (k == distinct) {
+                texts[distinct] = scanned;
+                scanners[distinct++] = by;
+                full[k] = false;
+                for (int w = 0; w < words; w++) wanted[k * words + w] = 0;
+            }
+            full[k] |= !fewOnly[g];
+            for (int w = 0; w < words; w++) wanted[k * words + w] |= want[w] & ~skip[w];
+        }
+        // 2. Each distinct text is scanned once, unless its characters rule out every literal of the rules wanting it.
+        for (int k = 0; k < distinct; k++) {
+            long textClasses = scans.classes(texts[k]);
+            long[] hits = null;
+            for (int w = 0; w < words; w++) {
+                long possible = wanted[k * words + w] & possible(w, textClasses);
+                if (possible == 0) continue;
+                if (hits == null) hits = scans.hits(texts[k], scanners[k] != null ? scanners[k] : full[k] ? literals : fewLiterals);
+                candidates[w] |= possible & hits[w];
+            }
+            texts[k] = null;
+        }
+        // 3. Only the candidates run their test, on their chain's whole result.
+        for (int w = 0; w < words; w++) {
+            for (long todo = candidates[w]; todo != 0; todo &= todo - 1) {
+                int r = (w << 6) + Long.numberOfTrailingZeros(todo);
+                if (phrasesOnly[r]) continue;
+                String v = (valueClasses & chainChangers[groupOf[r]]) == 0 ? value
+                        : transformed(value, rules[r].transforms(), steps[r], steps[r].length, scans);
+                if (!(readsClasses[r] ? rules[r].operator().matches(v, scans.classes(v)) : rules[r].operator().matches(v))) candidates[w] &= ~(1L << r);
+            }
+        }
+        return candidates;
     }
 
     /**
@@ -393,8 +567,15 @@ public final class Inspector {
         // Literal scans, by content.
         private final String[] seen = new String[16];
         private final LiteralScan[] by = new LiteralScan[16]; // which automaton read it
-        private final long[][] found = new long[16][];
+        private final long[][] found = new long[17][words]; // the last one for a scan not remembered
+        private final Owners owners = new Owners();
         private int n;
+        // The value's groups: the distinct texts they scan, the automaton each is scanned by, the rules wanting each
+        // text's literals, whether a group beyond the few-literal ones reads it; the candidate rules, then the matching ones.
+        final String[] scanned = new String[groupRules.length];
+        final LiteralScan[] scanners = new LiteralScan[groupRules.length];
+        final long[] wanted = new long[groupRules.length * words], candidates = new long[words];
+        final boolean[] full = new boolean[groupRules.length];
 
         /** Forgets the last value: what is known of its texts, its chain prefixes and its scans. */
         void clear() {
@@ -402,6 +583,14 @@ public final class Inspector {
             for (int i = 0; i < distinct; i++) texts[i] = null;
             n = distinct = used = 0;
             generation++;
+            if (pool.length > POOL_KEPT) pool = POOLS.get();
+        }
+
+        /** Lets go of the strings of the last value (kept per thread, this scratch must not hold a request's data). */
+        void release() {
+            clear();
+            java.util.Arrays.fill(prefixResults, null);
+            for (String[] o : outputs) java.util.Arrays.fill(o, null);
         }
 
         String prefix(int id) {
@@ -504,18 +693,19 @@ public final class Inspector {
             // The literal automaton ignores case, so a lower-cased value holds the literals its input held.
             for (int i = 0; i < distinct; i++) if (output(i, Transform.LOWERCASE) == v && texts[i] != v) return hits(texts[i], scan);
             int i = slot(v);
-            long[] bits;
+            long[] bits = found[n];
+            java.util.Arrays.fill(bits, 0);
+            owners.bits = bits;
             if (i < 0) {
                 char[] c = v.toCharArray();
-                bits = scan.rulesIn(c, 0, c.length, words);
+                scan.rulesIn(c, 0, c.length, owners);
             } else {
                 copied(i);
-                bits = scan.rulesIn(pool, from[i], to[i], words);
+                scan.rulesIn(pool, from[i], to[i], owners);
             }
             if (n < seen.length) {
                 seen[n] = v;
-                by[n] = scan;
-                found[n++] = bits;
+                by[n++] = scan;
             }
             return bits;
         }

@@ -10,6 +10,7 @@ import dev.bastion.config.RouteWafConfig;
 import dev.bastion.config.WafRulesConfig;
 import dev.bastion.llm.PromptText;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,13 +66,17 @@ public final class WafControl implements Control {
 
     @Override
     public Future<Verdict> check(Exchange ex) {
-        byte[] body = ex.body() == null ? null : ex.body().getBytes();
-        RequestTargets targets = RequestTargets.of(ex.method().name(), ex.path(), ex.rawQuery(), ex.headers(), ex.headers().get("Content-Type"), body,
-                () -> ex.json() == null ? null : ex.json().tree(), this::notInspected);
-        Inspector.Result result = inspector.inspect(targets, route.exclusions());
-        if (result.matches().isEmpty() && targets.complete()) return Verdict.ALLOWED;
+        // The values go to the inspector as they are read: no list of them, and the body's bytes are copied
+        // out only for a reading that needs them (a JSON body is read from the exchange's one parse).
+        Buffer raw = ex.body();
+        Extractor.Body body = raw == null ? Extractor.Body.NONE : new Extractor.Body(raw.length(), raw::getBytes);
+        Inspector.Run run = inspector.start(route.exclusions());
+        boolean complete = Extractor.extract(ex.method().name(), ex.path(), ex.rawQuery(), ex.headers()::forEach, ex.headers().get("Content-Type"), body,
+                () -> ex.json() == null ? null : ex.json().tree(), this::notInspected, run);
+        Inspector.Result result = run.result();
+        if (result.matches().isEmpty() && complete) return Verdict.ALLOWED;
         // A request too large to inspect whole is not passed as if it had been: fail closed.
-        boolean block = config.mode() == WafRulesConfig.Mode.BLOCK && (result.score() >= config.threshold() || !targets.complete());
+        boolean block = config.mode() == WafRulesConfig.Mode.BLOCK && (result.score() >= config.threshold() || !complete);
         List<Integer> ids = result.matches().stream().map(Inspector.Match::rule).toList();
         for (Inspector.Match m : result.matches()) meters.matched(m.rule(), block);
         Map<String, Object> decision = new LinkedHashMap<>();
@@ -79,7 +84,7 @@ public final class WafControl implements Control {
         decision.put("score", result.score());
         decision.put("rules", ids);
         decision.put("targets", result.matches().stream().map(Inspector.Match::target).distinct().toList());
-        if (!targets.complete()) decision.put("incomplete", true);
+        if (!complete) decision.put("incomplete", true);
         ex.logField("waf", decision);
         if (!block) return Verdict.ALLOWED;
         Map<String, Object> event = new LinkedHashMap<>();

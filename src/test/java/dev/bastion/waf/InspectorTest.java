@@ -69,6 +69,75 @@ class InspectorTest {
     }
 
     @Test
+    void rememberedVerdictsAreTheVerdicts() throws Exception {
+        RuleSet set = RuleSet.load(List.of());
+        Inspector inspector = new Inspector(set, 2);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String v : VALUES) {
+            // The same value twice in one request (args:a, then args:b.0 from memory when short), then the whole request again.
+            var tree = json.createObjectNode().put("a", v);
+            tree.putArray("b").add(v);
+            RequestTargets t = RequestTargets.of("POST", "/p", null, List.of(), "application/json", json.writeValueAsBytes(tree), x -> Set.of());
+            List<Integer> expected = new ArrayList<>();
+            for (Rule r : set.rules()) {
+                if (r.paranoia() <= 2 && t.all().stream().anyMatch(x -> reads(r, x) && plainlyMatches(r, x.value()))) expected.add(r.id());
+            }
+            Inspector.Result first = inspector.inspect(t, List.of());
+            assertThat(first.matches()).extracting(Inspector.Match::rule).as(v).containsExactlyElementsOf(expected);
+            assertThat(inspector.inspect(t, List.of())).as(v).isEqualTo(first);
+            // An exclusion applies to a remembered verdict: the rule is then recorded where else it matched.
+            for (Inspector.Match m : first.matches()) {
+                List<Inspector.Match> without = inspector.inspect(t, List.of(new dev.bastion.config.RouteWafConfig.Exclusion(m.rule(), m.target()))).matches();
+                assertThat(without).as("%s without %d on %s", v, m.rule(), m.target()).doesNotContain(m);
+                if (m.target().equals("args:a")) assertThat(without).contains(new Inspector.Match(m.rule(), "args:b.0", m.severity()));
+            }
+        }
+    }
+
+    @Test
+    void aVerdictRememberedWithinARequestIsTheValuesWholeVerdict() throws Exception {
+        // A value first seen after another one matched rules is remembered with every rule it matches, those included.
+        RuleSet set = RuleSet.load(List.of());
+        Inspector inspector = new Inspector(set, 2);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < VALUES.size(); i++) {
+            String v = VALUES.get(i), w = VALUES.get((i + 1) % VALUES.size());
+            inspector.inspect(RequestTargets.of("POST", "/p", null, List.of(), "application/json",
+                    json.writeValueAsBytes(json.createObjectNode().put("a", v).put("b", w)), x -> Set.of()), List.of());
+            RequestTargets alone = RequestTargets.of("POST", "/p", null, List.of(), "application/json",
+                    json.writeValueAsBytes(json.createObjectNode().put("b", w)), x -> Set.of());
+            List<Integer> expected = new ArrayList<>();
+            for (Rule r : set.rules()) {
+                if (r.paranoia() <= 2 && alone.all().stream().anyMatch(x -> reads(r, x) && plainlyMatches(r, x.value()))) expected.add(r.id());
+            }
+            assertThat(inspector.inspect(alone, List.of()).matches()).extracting(Inspector.Match::rule).as(w).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void rememberedVerdictsStayBounded() {
+        Inspector inspector = new Inspector(RuleSet.load(List.of()), 1);
+        for (int i = 0; i < 3 * Inspector.REMEMBERED_VALUES; i++) {
+            RequestTargets t = RequestTargets.of("GET", "/", null, List.of(Map.entry("X-Request-Id", "id-" + i)), null, null, x -> Set.of());
+            assertThat(inspector.inspect(t, List.of()).score()).isZero();
+            assertThat(inspector.remembered()).isLessThanOrEqualTo(Inspector.REMEMBERED_VALUES);
+        }
+        assertThat(inspector.remembered()).isPositive();
+    }
+
+    @Test
+    void credentialsAreNotRemembered() {
+        Inspector inspector = new Inspector(RuleSet.load(List.of()), 1);
+        for (int i = 0; i < 10; i++) {
+            RequestTargets t = RequestTargets.of("GET", "/", null, List.of(Map.entry("Authorization", "Bearer bst_" + i),
+                    Map.entry("X-Api-Key", "bst_" + i), Map.entry("Cookie", "session=s" + i)), null, null, x -> Set.of());
+            assertThat(inspector.inspect(t, List.of()).score()).isZero();
+        }
+        // Only the header and cookie names are (three header names, in one target); no key, token or session value.
+        assertThat(inspector.remembered()).isEqualTo(3);
+    }
+
+    @Test
     void rememberedRegexAnswersStayRightAndBounded() {
         Operator.Regex rx = Operator.Regex.of("^a+b$");
         for (int round = 0; round < 2; round++) {
