@@ -78,22 +78,7 @@ NGINX
 "$NGINX" -c "$out/nginx.conf" -p "$out" -e "$out/nginx-error.log"
 wait_port $NGINX_PORT
 
-cat > "$out/haproxy.cfg" <<HAP
-global
-  nbthread 2
-defaults
-  mode http
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-  option http-keep-alive
-frontend fe
-  bind 127.0.0.1:$HAPROXY_PORT
-  default_backend be
-backend be
-  http-reuse always
-  server mock 127.0.0.1:$MOCK
-HAP
+haproxy_cfg "$out/haproxy.cfg" "$HAPROXY_PORT" mock "$MOCK"
 "$HAPROXY" -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 & pids+=($!)
 wait_port $HAPROXY_PORT
 

@@ -92,17 +92,7 @@ wait_port $UP
 UPSTREAM_WORKERS=$(pgrep -P "$(cat "$out/upstream.pid")" | tr '\n' ' ')
 
 # nginx as a plain reverse proxy, and the same nginx with ModSecurity + CRS on a second port.
-cat > "$out/modsec.conf" <<MODSEC
-SecRuleEngine On
-SecRequestBodyAccess On
-SecRequestBodyLimit 13107200
-SecRequestBodyNoFilesLimit 131072
-SecResponseBodyAccess Off
-SecAuditEngine Off
-SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
-Include /etc/modsecurity/crs/crs-setup.conf
-Include /usr/share/modsecurity-crs/rules/*.conf
-MODSEC
+modsec_conf "$out/modsec.conf"
 cat > "$out/nginx.conf" <<NGINX
 load_module /usr/lib/nginx/modules/ngx_http_modsecurity_module.so;
 worker_processes 2;
@@ -127,22 +117,7 @@ http {
 NGINX
 "$NGINX" -c "$out/nginx.conf" -p "$out" -e "$out/nginx-error.log"
 
-cat > "$out/haproxy.cfg" <<HAP
-global
-  nbthread 2
-defaults
-  mode http
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-  option http-keep-alive
-frontend fe
-  bind 127.0.0.1:$HAPROXY_PORT
-  default_backend be
-backend be
-  http-reuse always
-  server canned 127.0.0.1:$UP
-HAP
+haproxy_cfg "$out/haproxy.cfg" "$HAPROXY_PORT" canned "$UP"
 "$HAPROXY" -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 & pids+=($!); HAPROXY_PID=$!
 
 # Bastion. The control-free route, the same in both processes: public, no llm (so no budget, no guard),

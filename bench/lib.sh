@@ -42,6 +42,42 @@ wait_port() {
   echo "port $1 never opened" >&2; exit 1
 }
 
+# ModSecurity v3 with the OWASP CRS as Debian installs them: blocking, JSON bodies read by its JSON processor.
+modsec_conf() {
+  cat > "$1" <<'MODSEC'
+SecRuleEngine On
+SecRequestBodyAccess On
+SecRequestBodyLimit 13107200
+SecRequestBodyNoFilesLimit 131072
+SecResponseBodyAccess Off
+SecAuditEngine Off
+SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
+Include /etc/modsecurity/crs/crs-setup.conf
+Include /usr/share/modsecurity-crs/rules/*.conf
+MODSEC
+}
+
+# HAProxy as every benchmark runs it: 2 threads, keep-alive both ways, no logging.
+#   haproxy_cfg FILE PORT SERVER_NAME UPSTREAM_PORT
+haproxy_cfg() {
+  cat > "$1" <<HAP
+global
+  nbthread 2
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option http-keep-alive
+frontend fe
+  bind 127.0.0.1:$2
+  default_backend be
+backend be
+  http-reuse always
+  server $3 127.0.0.1:$4
+HAP
+}
+
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT

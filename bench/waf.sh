@@ -45,17 +45,7 @@ YAML
   wait_port $port
 done
 
-cat > "$out/modsec.conf" <<MODSEC
-SecRuleEngine On
-SecRequestBodyAccess On
-SecRequestBodyLimit 13107200
-SecRequestBodyNoFilesLimit 131072
-SecResponseBodyAccess Off
-SecAuditEngine Off
-SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
-Include /etc/modsecurity/crs/crs-setup.conf
-Include /usr/share/modsecurity-crs/rules/*.conf
-MODSEC
+modsec_conf "$out/modsec.conf"
 cat > "$out/nginx.conf" <<NGINX
 load_module /usr/lib/nginx/modules/ngx_http_modsecurity_module.so;
 worker_processes 2;
