@@ -7,11 +7,11 @@ import dev.bastion.secrets.SecretResolver;
 import dev.bastion.state.BackendGuard;
 import dev.bastion.state.RedisPipe;
 import dev.bastion.store.Store;
+import dev.bastion.testing.OnLoop;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TcpRelay;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
@@ -86,9 +86,7 @@ class FailoverLedgerTest {
         }
 
         <T> T on(Supplier<Future<T>> work) throws Exception {
-            Promise<T> p = Promise.promise();
-            loop.runOnContext(v -> work.get().onComplete(p));
-            return p.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return OnLoop.await(loop, work);
         }
 
         Ledger.Reservation reserve(Account a, long tokens) throws Exception {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.state.BackendGuard;
 import dev.bastion.state.RedisPipe;
+import dev.bastion.testing.OnLoop;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TcpRelay;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.time.Duration;
@@ -42,9 +42,7 @@ class ConcurrencyOutageTest {
     }
 
     <T> T onLoop(Supplier<Future<T>> work) throws Exception {
-        Promise<T> p = Promise.promise();
-        loop.runOnContext(v -> work.get().onComplete(p));
-        return p.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return OnLoop.await(loop, work);
     }
 
     static void eventually(String what, Callable<Boolean> done) throws Exception {

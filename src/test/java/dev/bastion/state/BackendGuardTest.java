@@ -2,11 +2,11 @@ package dev.bastion.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bastion.testing.OnLoop;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TcpRelay;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -54,9 +54,7 @@ class BackendGuardTest {
     }
 
     <T> T onLoop(Supplier<Future<T>> work) throws Exception {
-        Promise<T> p = Promise.promise();
-        loop.runOnContext(v -> work.get().onComplete(p));
-        return p.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return OnLoop.await(loop, work);
     }
 
     /** A PING through the guard: "PONG" from Redis, "fallback" from the failure path. */
