@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
-    private static final Map<String, String> JSON = Map.of("Content-Type", "application/json", "Cache-Control", "no-store");
+    private static final Map<String, String> JSON = LocalEndpoint.JSON_NO_STORE;
 
     private final Vertx vertx;
     private final Store store;

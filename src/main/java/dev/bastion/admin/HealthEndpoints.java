@@ -14,7 +14,7 @@ import java.util.Map;
  * unless the config explicitly exposes it.
  */
 public final class HealthEndpoints {
-    private static final Map<String, String> JSON = Map.of("Content-Type", "application/json", "Cache-Control", "no-store");
+    private static final Map<String, String> JSON = LocalEndpoint.JSON_NO_STORE;
 
     private final Vertx vertx;
     private final Store store;

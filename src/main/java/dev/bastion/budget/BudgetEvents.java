@@ -3,6 +3,7 @@ package dev.bastion.budget;
 import dev.bastion.observe.AuditLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +20,24 @@ final class BudgetEvents {
     private final AuditLog audit;
     private final MeterRegistry registry;
     private final List<Double> thresholds;
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, RuleMeters> meters = new ConcurrentHashMap<>();
 
-    BudgetEvents(AuditLog audit, MeterRegistry registry, List<Double> thresholds) {
+    /** One rule's counters, registered at start: a settlement increments them, never looks one up by name. */
+    private record RuleMeters(Counter tokens, Counter costMicros, Counter refused, Map<Double, Counter> alerts) {}
+
+    BudgetEvents(AuditLog audit, MeterRegistry registry, List<Double> thresholds, List<String> ruleIds) {
         this.audit = audit;
         this.registry = registry;
         this.thresholds = thresholds.stream().sorted().toList();
+        for (String rule : ruleIds) meters.put(rule, register(rule));
     }
 
     void settled(List<Ledger.Settled> settled) {
         for (Ledger.Settled s : settled) {
             Account a = s.account();
-            counter("bastion.budget.tokens", a.ruleId(), null, "Settled LLM tokens by budget rule")
-                    .increment(s.after().tokens() - s.before().tokens());
-            counter("bastion.budget.cost_micros", a.ruleId(), null, "Settled LLM cost (millionths) by budget rule")
-                    .increment(s.after().costMicros() - s.before().costMicros());
+            RuleMeters m = meters(a.ruleId());
+            m.tokens().increment(s.after().tokens() - s.before().tokens());
+            m.costMicros().increment(s.after().costMicros() - s.before().costMicros());
             for (double t : thresholds) {
                 if (crossed(t, a.tokenLimit(), s.before().tokens(), s.after().tokens())) alert(a, t, "tokens", s.after().tokens(), a.tokenLimit());
                 if (crossed(t, a.costLimitMicros(), s.before().costMicros(), s.after().costMicros())) {
@@ -50,7 +54,7 @@ final class BudgetEvents {
     }
 
     private void alert(Account a, double threshold, String measure, long used, long limit) {
-        counter("bastion.budget.alerts", a.ruleId(), threshold, "Budget threshold alerts by rule and threshold").increment();
+        meters(a.ruleId()).alerts().get(threshold).increment();
         Map<String, Object> f = fields(a);
         f.put("threshold", threshold);
         f.put("measure", measure);
@@ -61,7 +65,7 @@ final class BudgetEvents {
 
     /** A request refused by a budget; the first refusal of an account in a period is also an audit event. */
     void refused(Account a, boolean firstThisPeriod) {
-        counter("bastion.budget.refused", a.ruleId(), null, "Requests refused by a budget, by rule").increment();
+        meters(a.ruleId()).refused().increment();
         if (firstThisPeriod) audit.event("budget.exhausted", fields(a));
     }
 
@@ -74,12 +78,24 @@ final class BudgetEvents {
         return f;
     }
 
-    private Counter counter(String name, String rule, Double threshold, String description) {
-        String id = name + '\u0000' + rule + '\u0000' + threshold;
-        return counters.computeIfAbsent(id, k -> {
-            Counter.Builder b = Counter.builder(name).description(description).tag("rule", rule);
-            if (threshold != null) b.tag("threshold", Double.toString(threshold));
-            return b.register(registry);
-        });
+    /** The rule's meters: made at start for every configured rule, and once for a rule only a replay names. */
+    private RuleMeters meters(String rule) {
+        RuleMeters m = meters.get(rule);
+        return m != null ? m : meters.computeIfAbsent(rule, this::register);
+    }
+
+    private RuleMeters register(String rule) {
+        Map<Double, Counter> alerts = new HashMap<>();
+        for (double t : thresholds) {
+            alerts.put(t, Counter.builder("bastion.budget.alerts").description("Budget threshold alerts by rule and threshold")
+                    .tag("rule", rule).tag("threshold", Double.toString(t)).register(registry));
+        }
+        return new RuleMeters(counter("bastion.budget.tokens", rule, "Settled LLM tokens by budget rule"),
+                counter("bastion.budget.cost_micros", rule, "Settled LLM cost (millionths) by budget rule"),
+                counter("bastion.budget.refused", rule, "Requests refused by a budget, by rule"), Map.copyOf(alerts));
+    }
+
+    private Counter counter(String name, String rule, String description) {
+        return Counter.builder(name).description(description).tag("rule", rule).register(registry);
     }
 }

@@ -37,7 +37,7 @@ public final class BudgetsRuntime implements AutoCloseable {
         this.stored = new StoredUsage(store, storeExecutor, clock);
         LocalLedger local = new LocalLedger(stored, LEASE_MS, clock::millis);
         this.guard = state.guard("budgets");
-        this.events = new BudgetEvents(audit, registry, config.alerts());
+        this.events = new BudgetEvents(audit, registry, config.alerts(), config.rules().stream().map(BudgetsConfig.Rule::id).toList());
         this.ledger = state.shared()
                 ? new FailoverLedger(new RedisLedger(state.redis(), stored, LEASE_MS), local, state.fallBackToLocal(), guard, events::settled)
                 : local;

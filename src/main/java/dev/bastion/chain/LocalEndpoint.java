@@ -13,6 +13,9 @@ import java.util.Map;
  * {@code Allow} is a fault.
  */
 public interface LocalEndpoint {
+    /** The headers of an answer about this gateway's state: JSON that no cache may keep. */
+    Map<String, String> JSON_NO_STORE = Map.of("Content-Type", "application/json", "Cache-Control", "no-store");
+
     Future<Verdict> handle(Exchange exchange);
 
     /** A whole answer: UTF-8 text, usually JSON. */
