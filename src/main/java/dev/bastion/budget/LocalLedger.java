@@ -20,6 +20,8 @@ final class LocalLedger implements Ledger {
         boolean exhausted;
         final long endMs;
         final Map<String, long[]> reservations = new HashMap<>(); // id -> {tokens, cost, expiresAt}
+        /** No reservation expires before this: a request looks through them only when one can have (not once per request). */
+        long nextExpiry = Long.MAX_VALUE;
 
         State(long endMs, Amount stored) {
             this.endMs = endMs;
@@ -80,6 +82,7 @@ final class LocalLedger implements Ledger {
                 s[i].rt += amount.tokens();
                 s[i].rc += amount.costMicros();
                 s[i].reservations.put(id, new long[] {amount.tokens(), amount.costMicros(), now + leaseMs});
+                s[i].nextExpiry = Math.min(s[i].nextExpiry, now + leaseMs);
             } else if (!fits[i] && !s[i].exhausted) {
                 s[i].exhausted = true;
                 newly[i] = true;
@@ -110,15 +113,19 @@ final class LocalLedger implements Ledger {
 
     /** Reservations whose lease ran out stop holding budget (their request is long gone). */
     private static void expire(State st, long now) {
-        if (st.reservations.isEmpty()) return;
+        if (now < st.nextExpiry) return;
+        long next = Long.MAX_VALUE;
         for (Iterator<long[]> it = st.reservations.values().iterator(); it.hasNext(); ) {
             long[] r = it.next();
             if (r[2] <= now) {
                 st.rt -= r[0];
                 st.rc -= r[1];
                 it.remove();
+            } else {
+                next = Math.min(next, r[2]);
             }
         }
+        st.nextExpiry = next;
     }
 
     private void sweepEndedPeriods(long now) {

@@ -112,6 +112,27 @@ class LedgerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "redis"})
+    void eachLeaseEndsOnItsOwnTimeWhileLaterOnesStillHold(String kind) throws Exception {
+        Ledger l = ledger(kind);
+        Account a = account("leases", 100, -1);
+        assertThat(await(l.reserve(List.of(a), new Amount(60, 0))).granted()).isTrue(); // never settled
+        Thread.sleep(LEASE_MS * 2 / 3);
+        long secondAt = System.currentTimeMillis();
+        assertThat(await(l.reserve(List.of(a), new Amount(40, 0))).granted()).isTrue(); // never settled either
+        Thread.sleep(LEASE_MS / 2);
+        Ledger.Reservation after = await(l.reserve(List.of(a), new Amount(61, 0)));
+        if (System.currentTimeMillis() < secondAt + LEASE_MS) { // else this machine was too slow to see the second lease alive
+            assertThat(after.granted()).as("the first lease ended, the second still holds 40").isFalse();
+            assertThat(after.reserved()[0]).isEqualTo(new Amount(40, 0));
+        }
+        Thread.sleep(LEASE_MS + 100);
+        Ledger.Reservation last = await(l.reserve(List.of(a), new Amount(100, 0)));
+        assertThat(last.granted()).as("every lease ended").isTrue();
+        assertThat(last.reserved()[0]).isEqualTo(Amount.ZERO);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "redis"})
     void anAccountStartsFromTheStoresRecord(String kind) throws Exception {
         Account a = account("seed", 100, -1);
         store.orgs().ensure(a.orgId());
