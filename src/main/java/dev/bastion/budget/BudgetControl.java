@@ -2,6 +2,7 @@ package dev.bastion.budget;
 
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Faults;
 import dev.bastion.chain.Identity;
 import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Stage;
@@ -171,7 +172,7 @@ public final class BudgetControl implements Control {
                 return meter.onChunk(chunk);
             } catch (RuntimeException e) {
                 broken = true; // never break the response over metering: settle at the reservation instead
-                log.error("budget metering failed; settling at the reservation: {}", e.toString());
+                log.error("budget metering failed; settling at the reservation: {}", Faults.describe(e));
                 return chunk;
             }
         }
@@ -184,7 +185,7 @@ public final class BudgetControl implements Control {
                     tail = meter.onEnd();
                 } catch (RuntimeException e) {
                     broken = true;
-                    log.error("budget metering failed; settling at the reservation: {}", e.toString());
+                    log.error("budget metering failed; settling at the reservation: {}", Faults.describe(e));
                 }
             }
             settle();

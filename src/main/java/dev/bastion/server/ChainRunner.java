@@ -3,6 +3,7 @@ package dev.bastion.server;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.ExchangeListener;
+import dev.bastion.chain.Faults;
 import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Verdict;
@@ -135,7 +136,7 @@ final class ChainRunner {
 
     private void fault(Control control, Throwable cause) {
         // The cause's class and message may describe internals; they go to the log, never to the client.
-        log.error("control {} failed on request {}: {}", control.name(), ex.requestId(), cause.toString());
+        log.error("control {} failed on request {}: {}", control.name(), ex.requestId(), Faults.describe(cause));
         refuse(control.name(), FAULT);
     }
 
@@ -236,7 +237,7 @@ final class ChainRunner {
             if (phase != Phase.TERMINAL) return;
             if (ar.failed() || ar.result() == null) {
                 // A store outage or unreachable identity-provider keys: temporary, and never a pass.
-                log.error("request {} route {}: local endpoint failed: {}", ex.requestId(), route.id(), ar.failed() ? ar.cause().toString() : "no answer");
+                log.error("request {} route {}: local endpoint failed: {}", ex.requestId(), route.id(), ar.failed() ? Faults.describe(ar.cause()) : "no answer");
                 refuse("endpoint", UNAVAILABLE);
                 return;
             }
@@ -295,7 +296,7 @@ final class ChainRunner {
                 r.run();
             } catch (RuntimeException e) {
                 // A finisher releases something (a slot, a reservation): one failing must not stop the others.
-                log.error("request {}: finisher failed: {}", ex.requestId(), e.toString());
+                log.error("request {}: finisher failed: {}", ex.requestId(), Faults.describe(e));
             }
         }
         long end = System.nanoTime();
@@ -303,7 +304,7 @@ final class ChainRunner {
             try {
                 l.finished(ex, end);
             } catch (RuntimeException e) {
-                log.error("request {}: recording failed: {}", ex.requestId(), e.toString());
+                log.error("request {}: recording failed: {}", ex.requestId(), Faults.describe(e));
             }
         }
     }

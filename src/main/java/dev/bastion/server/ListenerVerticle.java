@@ -1,6 +1,7 @@
 package dev.bastion.server;
 
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Faults;
 import dev.bastion.chain.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -80,7 +81,7 @@ final class ListenerVerticle extends VerticleBase {
         } catch (RuntimeException e) {
             // A bug in the request path: the client still gets the JSON shape (500, no internals), and the
             // connection is closed because its state is unknown.
-            log.error("request {}: internal error: {}", ex == null ? "-" : ex.requestId(), e.toString(), e);
+            log.error("request {}: internal error: {}", ex == null ? "-" : ex.requestId(), Faults.describe(e), Faults.withoutMessages(e));
             if (adapter == null || ex == null || adapter.headWritten() || req.response().ended()) {
                 req.connection().close();
             } else {

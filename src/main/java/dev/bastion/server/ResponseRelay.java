@@ -1,6 +1,7 @@
 package dev.bastion.server;
 
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Faults;
 import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Verdict;
 import dev.bastion.edge.CorsPolicy;
@@ -65,7 +66,7 @@ final class ResponseRelay {
             over = true;
             up.abort();
             abortOpen();
-            log.error("request {}: response filter failed on the headers: {}", ex.requestId(), e.toString());
+            log.error("request {}: response filter failed on the headers: {}", ex.requestId(), Faults.describe(e));
             Responses.error(client, ex, new Verdict.Deny(502, "response_filter_fault", "The upstream's answer could not be checked; it was withheld."), cors);
             return;
         }
@@ -169,7 +170,7 @@ final class ResponseRelay {
 
     /** A filter threw (a bug): the response must not go on uninspected or look complete. */
     private void filterFailed(RuntimeException e) {
-        log.error("request {}: response filter failed: {}", ex.requestId(), e.toString());
+        log.error("request {}: response filter failed: {}", ex.requestId(), Faults.describe(e));
         stop("response_filter_fault");
     }
 
@@ -210,7 +211,7 @@ final class ResponseRelay {
             try {
                 f.onAbort();
             } catch (RuntimeException e) {
-                log.error("request {}: response filter abort failed: {}", ex.requestId(), e.toString());
+                log.error("request {}: response filter abort failed: {}", ex.requestId(), Faults.describe(e));
             }
         }
     }
@@ -221,7 +222,7 @@ final class ResponseRelay {
         try {
             filters.get(i).onAbort();
         } catch (RuntimeException e) {
-            log.error("request {}: response filter abort failed: {}", ex.requestId(), e.toString());
+            log.error("request {}: response filter abort failed: {}", ex.requestId(), Faults.describe(e));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.bastion.chain.Verdict;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.edge.ClientIpResolver;
 import dev.bastion.observe.GatewayMetrics;
+import dev.bastion.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -160,7 +161,7 @@ class ChainRunnerTest {
         Control throwing = new Control() {
             public Stage stage() { return Stage.LIMIT; }
             public String name() { return "throws"; }
-            public Future<Verdict> check(Exchange e) { throw new IllegalStateException("boom"); }
+            public Future<Verdict> check(Exchange e) { throw new IllegalStateException("boom sk-live-4eC39HqLyjWDarjtT1zdp7dc"); }
         };
         Control nullFuture = new Control() {
             public Stage stage() { return Stage.LIMIT; }
@@ -175,6 +176,21 @@ class ChainRunnerTest {
             assertThat(client.code()).isEqualTo("control_fault");
             assertThat(client.body.toString()).doesNotContain("boom", "store down");
             assertThat(calls).as("the endpoint never ran").doesNotContain("endpoint");
+        }
+    }
+
+    @Test
+    void aFaultsMessageNeverReachesTheLog() {
+        Control throwing = new Control() {
+            public Stage stage() { return Stage.LIMIT; }
+            public String name() { return "throws"; }
+            public Future<Verdict> check(Exchange e) { throw new IllegalStateException("Unrecognized token 'sk-live-4eC39HqLyjWDarjtT1zdp7dc'"); }
+        };
+        try (LogCapture logs = LogCapture.capture()) {
+            Recorded client = run(listener(List.of(throwing), List.of()), post("/x"), null);
+            assertThat(client.code()).isEqualTo("control_fault");
+            assertThat(logs.errors()).anySatisfy(l -> assertThat(l).contains("control throws failed", "java.lang.IllegalStateException at "))
+                    .allSatisfy(l -> assertThat(l).doesNotContain("sk-live", "Unrecognized token"));
         }
     }
 
