@@ -8,12 +8,16 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one store of Bastion's mutable state: an embedded SQLite file (WAL, so the CLI can write while the
@@ -21,6 +25,7 @@ import org.flywaydb.core.Flyway;
  * the repositories handed out here. All calls block: callers on an event loop must use a worker.
  */
 public final class Store implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
     private final HikariDataSource dataSource;
     private final boolean sqlite;
     private final OrgRepository orgs;
@@ -152,15 +157,28 @@ public final class Store implements AutoCloseable {
      * Creates a new database file readable by its owner only, as the master key is: it holds key and secret
      * hashes, the encrypted signing keys, users and revocations. Left to SQLite it would follow the umask
      * (usually world-readable). SQLite gives the {@code -wal} and {@code -shm} files the database file's
-     * mode, so they are private too. An existing file keeps the mode its operator gave it.
+     * mode, so they are private too. An existing file keeps the mode its operator gave it (a backup agent
+     * may read it as a group), but one anybody may read is named in a warning at every start.
      */
     private static void createOwnerOnly(Path file) throws IOException {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException existing) {
-            // an existing store, or another process created it first
+            warnIfWorldReadable(file); // an existing store, or another process created it first
         } catch (UnsupportedOperationException notPosix) {
             // no POSIX modes (Windows): the directory's ACL decides, and SQLite creates the file
+        }
+    }
+
+    private static void warnIfWorldReadable(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (mode.contains(PosixFilePermission.OTHERS_READ)) {
+                log.warn("store file {} is readable by every user ({}): it holds key hashes and the encrypted signing keys; chmod 600 it",
+                        file, PosixFilePermissions.toString(mode));
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // no POSIX modes: nothing to read
         }
     }
 
