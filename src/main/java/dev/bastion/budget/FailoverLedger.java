@@ -28,6 +28,8 @@ final class FailoverLedger implements Ledger {
 
     private final RedisLedger redis;
     private final LocalLedger local;
+    /** This node's own ledger has decided since Redis last did (both event loops read and write it). */
+    private volatile boolean onLocal;
     private final boolean fallBackToLocal;
     private final BackendGuard guard;
     private final Redelivery redelivery;
@@ -58,7 +60,16 @@ final class FailoverLedger implements Ledger {
             return redis.loadStored(u.accounts()).compose(stored -> guard.call(() -> redis.seed(u.accounts(), stored).map((Object) null),
                     () -> Future.succeededFuture(UNAVAILABLE))).compose(seeded -> seeded == UNAVAILABLE ? fallback(accounts, amount)
                     : attempt(id, accounts, amount).compose(again -> again instanceof Reservation res ? Future.succeededFuture(res) : fallback(accounts, amount)));
-        });
+        }).map(this::answeredBy);
+    }
+
+    /** Redis decided again after this node's own ledger did: that ledger's counts are behind from now on. */
+    private Reservation answeredBy(Reservation r) {
+        if (onLocal && r.holder() == redis) {
+            onLocal = false;
+            local.redisBack();
+        }
+        return r;
     }
 
     /**
@@ -79,7 +90,9 @@ final class FailoverLedger implements Ledger {
     }
 
     private Future<Reservation> fallback(List<Account> accounts, Amount amount) {
-        return fallBackToLocal ? local.reserve(accounts, amount) : Future.succeededFuture(UNAVAILABLE);
+        if (!fallBackToLocal) return Future.succeededFuture(UNAVAILABLE);
+        onLocal = true;
+        return local.reserve(accounts, amount);
     }
 
     @Override

@@ -18,6 +18,8 @@ final class LocalLedger implements Ledger {
     private static final class State {
         long ut, uc, rt, rc;
         boolean exhausted;
+        /** Usage seen before Redis answered again: read from the store once more before it decides (another outage). */
+        boolean stale;
         final long endMs;
         final Map<String, long[]> reservations = new HashMap<>(); // id -> {tokens, cost, expiresAt}
         /** No reservation expires before this: a request looks through them only when one can have (not once per request). */
@@ -45,14 +47,35 @@ final class LocalLedger implements Ledger {
     @Override
     public Future<Reservation> reserve(List<Account> list, Amount amount) {
         List<Account> unseeded = new ArrayList<>();
-        for (Account a : list) if (!accounts.containsKey(a.key())) unseeded.add(a);
+        for (Account a : list) {
+            State st = accounts.get(a.key());
+            if (st == null || st.stale) unseeded.add(a);
+        }
         if (unseeded.isEmpty()) return Future.succeededFuture(decide(list, amount));
         Future<Void> seeded = Future.succeededFuture();
         for (Account a : unseeded) seeded = seeded.compose(v -> stored.load(a).map(amt -> {
-            accounts.putIfAbsent(a.key(), new State(a.periodEnd().toEpochMilli() + 86_400_000L, amt));
+            seed(a, amt);
             return null;
         }));
         return seeded.map(v -> decide(list, amount));
+    }
+
+    /** A new account starts from the store; a stale one takes the store's usage where it is higher (its reservations stay). */
+    private synchronized void seed(Account a, Amount fromStore) {
+        State st = accounts.putIfAbsent(a.key(), new State(a.periodEnd().toEpochMilli() + 86_400_000L, fromStore));
+        if (st != null && st.stale) {
+            st.ut = Math.max(st.ut, fromStore.tokens());
+            st.uc = Math.max(st.uc, fromStore.costMicros());
+            st.stale = false;
+        }
+    }
+
+    /**
+     * Redis answered again: what this ledger counted is now behind the deployment (other nodes spent through
+     * Redis meanwhile). The next outage reads every account from the store again before deciding on it.
+     */
+    synchronized void redisBack() {
+        for (State st : accounts.values()) st.stale = true;
     }
 
     private synchronized Reservation decide(List<Account> list, Amount amount) {
