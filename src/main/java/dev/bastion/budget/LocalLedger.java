@@ -19,7 +19,7 @@ final class LocalLedger implements Ledger {
         long ut, uc, rt, rc;
         boolean exhausted;
         /** Usage seen before Redis answered again: read from the store once more before it decides (another outage). */
-        boolean stale;
+        volatile boolean stale; // read before the ledger's lock is taken
         final long endMs;
         final Map<String, long[]> reservations = new HashMap<>(); // id -> {tokens, cost, expiresAt}
         /** No reservation expires before this: a request looks through them only when one can have (not once per request). */
