@@ -7,6 +7,7 @@ import dev.bastion.secrets.SecretResolver;
 import dev.bastion.state.BackendGuard;
 import dev.bastion.state.RedisPipe;
 import dev.bastion.store.Store;
+import dev.bastion.testing.Eventually;
 import dev.bastion.testing.OnLoop;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TcpRelay;
@@ -128,11 +129,7 @@ class FailoverLedgerTest {
     }
 
     static void eventually(String what, Callable<Boolean> done) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!done.call()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within 15 s: " + what);
-            Thread.sleep(20);
-        }
+        Eventually.until(what, done);
     }
 
     /** Redis ran the settlement its caller gave up on when it woke, and received it again: counted once. */

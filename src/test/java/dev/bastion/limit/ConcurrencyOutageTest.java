@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.state.BackendGuard;
 import dev.bastion.state.RedisPipe;
+import dev.bastion.testing.Eventually;
 import dev.bastion.testing.OnLoop;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TcpRelay;
@@ -46,11 +47,7 @@ class ConcurrencyOutageTest {
     }
 
     static void eventually(String what, Callable<Boolean> done) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!done.call()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not within 15 s: " + what);
-            Thread.sleep(20);
-        }
+        Eventually.until(what, done);
     }
 
     @ParameterizedTest(name = "{0}")
