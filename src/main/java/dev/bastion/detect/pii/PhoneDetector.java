@@ -43,6 +43,15 @@ public final class PhoneDetector implements Detector {
         return Set.of(TYPE);
     }
 
+    /**
+     * Loose: the numbering plans hinted together accept most runs of 9 to 11 digits (German numbers have
+     * variable length), so a number that is also an SSN, a card, an IBAN or an IP address is that.
+     */
+    @Override
+    public int specificity() {
+        return LOOSE;
+    }
+
     /** A number lies in a run of phone chars with seven digits or more. */
     @Override
     public boolean mayFind(TextShape shape) {

@@ -11,7 +11,9 @@ import java.util.Set;
  * twice), and nine bare digits only when "SSN" or "social security" precedes them. Numbers the SSA never
  * issues are refused: area 000, 666 or 900–999, group 00, serial 0000, and the well-known specimen
  * numbers (078-05-1120, 219-09-9999). Dates (2-2-4 or 4-2-2 digits), phone numbers (3-3-4) and longer
- * digit runs do not have the 3-2-4 shape and are not matched.
+ * digit runs do not have the 3-2-4 shape and are not matched; nor is a 3-2-4 group right after a
+ * phone number's country or area code ({@code +49 123 45 6789}) unless SSN context words precede it.
+ * Where a phone number is also found over the same digits, the SSN wins (see {@link dev.bastion.detect.Scanner}).
  */
 public final class SsnDetector implements Detector {
     public static final String TYPE = "US_SSN";
@@ -35,15 +37,37 @@ public final class SsnDetector implements Detector {
             // AAA-GG-SSSS / AAA GG SSSS
             if (i + 11 <= n && digits(s, i, 3) && sep(s.charAt(i + 3)) && s.charAt(i + 6) == s.charAt(i + 3)
                     && digits(s, i + 4, 2) && digits(s, i + 7, 4) && !continues(s, i + 11)
-                    && valid(s, i, i + 4, i + 7)) {
+                    && valid(s, i, i + 4, i + 7) && !(afterPhonePrefix(s, i) && !context(s, i))) {
                 out.add(new Finding(TYPE, Finding.Category.PII, i, i + 11));
                 i += 10;
-            } else if (digits(s, i, 9) && !continues(s, i + 9) && Chars.contextBefore(s, i, 24, "ssn", "social security", "soc. sec")
+            } else if (digits(s, i, 9) && !continues(s, i + 9) && context(s, i)
                     && valid(s, i, i + 3, i + 5)) {
                 out.add(new Finding(TYPE, Finding.Category.PII, i, i + 9));
                 i += 8;
             }
         }
+    }
+
+    /** Words that say an SSN follows. */
+    private static boolean context(String s, int i) {
+        return Chars.contextBefore(s, i, 24, "ssn", "social security", "soc. sec");
+    }
+
+    /**
+     * Right after an international prefix or an area code ({@code +49 }, {@code (030) }, {@code 030 }):
+     * the rest of a phone number, not an SSN (a list of SSNs has no such group between them).
+     */
+    private static boolean afterPhonePrefix(String s, int i) {
+        int p = i - 2;
+        if (p < 0 || s.charAt(i - 1) != ' ') return false;
+        boolean paren = s.charAt(p) == ')';
+        if (paren) p--;
+        int last = p;
+        while (p >= 0 && last - p < 5 && Chars.digit(s.charAt(p))) p--;
+        if (p == last) return false;
+        char lead = p >= 0 ? s.charAt(p) : ' ';
+        if (paren) return lead == '(';
+        return lead == '+' || (last - p >= 2 && s.charAt(p + 1) == '0' && !Chars.wordChar(lead) && lead != '-' && lead != '.');
     }
 
     private static boolean sep(char c) {
