@@ -68,7 +68,7 @@ public final class IpAddressDetector implements Detector {
             if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0') || Integer.parseInt(p) > 255) return -1;
         }
         if (from > 0 && (s.charAt(from - 1) == 'v' || s.charAt(from - 1) == 'V')) return -1;
-        if (Chars.contextBefore(s, from, 12, "version", "release", "build", "ver.")) return -1;
+        if (Chars.versionBefore(s, from)) return -1;
         return end;
     }
 

@@ -36,12 +36,13 @@ class SsnDetectorTest {
         }
     }
 
-    /** The nine digits as written: dashes, spaces, or bare. */
-    static final String[] FORMS = {"%s-%s-%s", "%s %s %s", "%s%s%s"};
+    /** The nine digits as written: dashes, spaces, dots, or bare. */
+    static final String[] FORMS = {"%s-%s-%s", "%s %s %s", "%s.%s.%s", "%s%s%s"};
 
     /** Sentences around the number; {@code %s} is the number. Bare digits need their context words. */
-    static final String[] CONTEXTS = {"SSN: %s", "My SSN is %s.", "ssn %s on file", "Social Security: %s",
-            "SSN#%s", "employee (SSN %s) joined"};
+    static final String[] CONTEXTS = {"SSN: %s", "My social security number is %s.", "ssn %s on file", "Social Security: %s",
+            "SSN#%s", "employee (SSN %s) joined", "SS# %s", "soc sec %s", "Social Security No. %s", "my social is %s",
+            "SSN:%s", "SSN%s", "S.S.N. %s"};
     static final String[] PLAIN = {"%s", "record: John Smith, %s, Ohio", "use %s for the form", "(%s)", "it is %s."};
 
     static String written(String digits, String form) {
@@ -96,6 +97,36 @@ class SsnDetectorTest {
     @ParameterizedTest
     @ValueSource(strings = {"+49 123 45 6789", "+1 123-45-6789", "(030) 123-45-6789", "030 123 45 6789"})
     void notSsnsAfterAPhonePrefix(String text) {
+        assertThat(ssns(text)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "SSN 123.45.6789 on file                    | 123.45.6789",
+            "it is 536.22.1234, I think                 | 536.22.1234",
+            "SS#536221234                               | 536221234",
+            "soc. sec. no.: 536221234                   | 536221234",
+            "my social is 536221234                     | 536221234",
+            "Social Security No. 536 22 1234            | 536 22 1234",
+            "what is my social security number again? 536221234 | 536221234",
+            "SSN123-45-6789                             | 123-45-6789",
+    })
+    void ssnsInTheirOtherForms(String text, String expected) {
+        assertThat(ssns(text)).containsExactly(expected);
+    }
+
+    /**
+     * Precision: dotted 3-2-4 numbers count without context words (dates, IPs and phone numbers are
+     * written in other groupings), but not as versions or inside longer dotted runs; nothing SSN-shaped
+     * counts when introduced as another kind of number; bare digits need SSN words close by.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"version 123.45.6789", "v123.45.6789", "build 123.45.6789", "release 123.45.6789", "1.123.45.6789",
+            "123.45.6789.1", "10.123.45.6789", "12.25.2024", "2024.01.15", "415.555.2671", "192.168.100.200",
+            "order #123-45-6789", "Invoice 123.45.6789", "tracking 123 45 6789", "ref: 123-45-6789", "order 536221234",
+            "social media budget 250000000", "123-45-6789.5", "class#536221234",
+            "123.45-6789", "123 45-6789"})
+    void notSsnsInOtherForms(String text) {
         assertThat(ssns(text)).isEmpty();
     }
 }
