@@ -138,6 +138,32 @@ class PiiDetectorsTest {
         assertThat(found("IP_ADDRESS", text)).contains(expected);
     }
 
+    /** IPv6 with an embedded IPv4 part, zone ids and brackets: one span, the whole address and its zone. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "mapped ::ffff:192.0.2.1 here                  | ::ffff:192.0.2.1",
+            "nat64 64:ff9b::198.51.100.7 here              | 64:ff9b::198.51.100.7",
+            "doc 2001:db8::192.0.2.33.                     | 2001:db8::192.0.2.33",
+            "full 0:0:0:0:0:ffff:192.0.2.1 here            | 0:0:0:0:0:ffff:192.0.2.1",
+            "long 0000:0000:0000:0000:0000:ffff:192.0.2.1  | 0000:0000:0000:0000:0000:ffff:192.0.2.1",
+            "compat ::192.0.2.1                            | ::192.0.2.1",
+            "six 2001:db8:1:2:3:4:192.0.2.1                | 2001:db8:1:2:3:4:192.0.2.1",
+            "link-local fe80::1ff:fe23:4567:890a%eth0, up  | fe80::1ff:fe23:4567:890a%eth0",
+            "windows fe80::1%12 here                       | fe80::1%12",
+            "url http://[2001:db8::1]:8080/x               | 2001:db8::1",
+            "url http://[::ffff:192.0.2.1]:80/             | ::ffff:192.0.2.1",
+    })
+    void ipv6WithItsIpv4PartAndZoneIsOneAddress(String text, String expected) {
+        assertThat(found("IP_ADDRESS", text)).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8:1:2:3:4:5:192.0.2.1", "::ffff:256.0.0.1", "::ffff:192.0.2", "::ffff:192.0.02.1",
+            "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::1", "2001:db8::1.2.3.4.5", "::ffff:192.0.2.1x"})
+    void notIpv6(String text) {
+        assertThat(found("IP_ADDRESS", text)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"v1.2.3.4", "version 10.0.2.1", "release 4.2.1.0 notes", "1.2.3.4.5", "256.1.1.1", "01.02.03.04", "12:30:45",
             "00:1A:2B:3C:4D:5E", "1.2.3", "build 2.10.3.1"})
