@@ -36,6 +36,29 @@ class PiiDetectorsTest {
         assertThat(found("EMAIL", text)).containsExactly(expected);
     }
 
+    /** Internationalised addresses (RFC 6531): punycode or Unicode domains, Unicode local parts. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "write to user@xn--bcher-kva.example today      | user@xn--bcher-kva.example",
+            "mail user@xn--bcher-kva.xn--p1ai now           | user@xn--bcher-kva.xn--p1ai",
+            "schreib an jürgen@bücher.de.                   | jürgen@bücher.de",
+            "邮箱 用户@例子.广告                               | 用户@例子.广告",
+            "пишите: пользователь@пример.рф                 | пользователь@пример.рф",
+            "γράψε στο δοκιμή@παράδειγμα.δοκιμή             | δοκιμή@παράδειγμα.δοκιμή",
+            "संपर्क करें: संपर्क@डाटामेल.भारत                    | संपर्क@डाटामेल.भारत",
+            "José.Núñez+fact@correo.españa.es               | José.Núñez+fact@correo.españa.es",
+    })
+    void internationalisedEmails(String text, String expected) {
+        assertThat(found("EMAIL", text)).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jürgen@localhost", "ü@ö.ü", "name@bücher.123", "用户@例子", "@例子.广告", "user@example.xn--", "user@bücher.d3",
+            "jürgen..x@bücher.de", "@Überschrift über.alles"})
+    void notInternationalisedEmails(String text) {
+        assertThat(found("EMAIL", text)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"@Override public void run()", "user@localhost", "a@b.c", "x..y@example.com", "name@example.123", "npm i @scope/pkg@1.2.3"})
     void notEmails(String text) {
