@@ -12,10 +12,11 @@ import java.util.Set;
  * marks of any script in the local part and the labels ({@code jürgen@bücher.de}, {@code 用户@例子.广告}),
  * and punycode labels and TLDs ({@code xn--p1ai}). In text without spaces (Chinese, Japanese) the local
  * part cannot be told from the words before it, so the span may take those in (up to 64 chars): more is
- * hidden, never less. Not caught, deliberately: quoted local parts, IP-literal domains
- * ({@code user@[10.0.0.1]}), domains with ideographic full stops ({@code 。}, also a sentence end) —
- * rare in prompts, and matching them would also match code such as decorators ({@code @Override}) or
- * package coordinates. Linear: the scan expands around each {@code @} by bounded amounts.
+ * hidden, never less. Not caught, deliberately: quoted local parts and IP-literal domains
+ * ({@code user@[10.0.0.1]}) — rare in prompts, and matching them would also match code such as
+ * decorators ({@code @Override}) or package coordinates — nor domains written with ideographic full
+ * stops ({@code 。}), which also end sentences. Linear: the scan expands around each {@code @} by
+ * bounded amounts.
  */
 public final class EmailDetector implements Detector {
     public static final String TYPE = "EMAIL";
