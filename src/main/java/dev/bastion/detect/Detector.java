@@ -23,4 +23,19 @@ public interface Detector {
     default boolean mayFind(TextShape shape) {
         return true;
     }
+
+    /**
+     * How strong this detector's findings are as evidence, against other detectors' findings of the same
+     * category over some of the same characters: the higher wins before the longer span does. Detectors
+     * that validate a structure (a checksum, an issuer range, an SSN's area and group) keep
+     * {@link #SPECIFIC}; one whose rules accept most digit runs of some length says {@link #LOOSE}.
+     */
+    default int specificity() {
+        return SPECIFIC;
+    }
+
+    /** The default {@link #specificity}. */
+    int SPECIFIC = 1;
+    /** The {@link #specificity} of findings any more specific one overrides (phone numbers). */
+    int LOOSE = 0;
 }

@@ -8,14 +8,20 @@ import java.util.Set;
 
 /**
  * Runs a set of detectors over a text and resolves overlaps, so every character belongs to at most one
- * finding: a secret wins over PII it contains (an API key that happens to contain digits is a key),
- * then the longer span, then the earlier one.
+ * finding: a secret wins over PII it contains (an API key that happens to contain digits is a key), an
+ * operator's custom entity over built-in PII, then the more specific detector ({@link Detector#specificity}:
+ * a phone number yields to an SSN, card, IBAN, IP address or e-mail address over the same digits, as
+ * numbering plans accept most digit runs), then the longer span, then the earlier one.
  */
 public final class Scanner {
-    private static final Comparator<Finding> PRECEDENCE = Comparator
-            .comparingInt((Finding f) -> f.category() == Finding.Category.SECRET ? 0 : f.category() == Finding.Category.CUSTOM ? 1 : 2)
-            .thenComparing(Comparator.comparingInt(Finding::length).reversed())
-            .thenComparingInt(Finding::start);
+    /** A finding and its detector's {@link Detector#specificity}. */
+    private record Ranked(Finding finding, int specificity) {}
+
+    private static final Comparator<Ranked> PRECEDENCE = Comparator
+            .comparingInt((Ranked r) -> r.finding().category() == Finding.Category.SECRET ? 0 : r.finding().category() == Finding.Category.CUSTOM ? 1 : 2)
+            .thenComparing(Comparator.comparingInt(Ranked::specificity).reversed())
+            .thenComparing(Comparator.comparingInt((Ranked r) -> r.finding().length()).reversed())
+            .thenComparingInt(r -> r.finding().start());
 
     private final List<Detector> detectors;
 
@@ -33,13 +39,20 @@ public final class Scanner {
     public List<Finding> scan(String text) {
         if (text == null || text.isEmpty()) return List.of();
         List<Finding> raw = new ArrayList<>();
+        List<Ranked> ranked = new ArrayList<>();
         TextShape shape = TextShape.of(text);
-        for (Detector d : detectors) if (d.mayFind(shape)) d.scan(text, raw);
+        for (Detector d : detectors) {
+            if (!d.mayFind(shape)) continue;
+            int before = raw.size();
+            d.scan(text, raw);
+            for (int k = before; k < raw.size(); k++) ranked.add(new Ranked(raw.get(k), d.specificity()));
+        }
         if (raw.size() <= 1) return raw;
-        raw.sort(PRECEDENCE);
+        ranked.sort(PRECEDENCE);
         // Kept spans never overlap each other, so one neighbour on each side decides (n log n, not n²).
         java.util.TreeMap<Integer, Finding> kept = new java.util.TreeMap<>();
-        for (Finding f : raw) {
+        for (Ranked r : ranked) {
+            Finding f = r.finding();
             var below = kept.floorEntry(f.start());
             if (below != null && below.getValue().overlaps(f)) continue;
             var above = kept.ceilingEntry(f.start());

@@ -92,6 +92,11 @@ class TextShapeTest {
             public void scan(String text, List<Finding> out) {
                 d.scan(text, out);
             }
+
+            @Override
+            public int specificity() {
+                return d.specificity();
+            }
         };
     }
 }

@@ -38,6 +38,16 @@ final class Chars {
         return end < s.length() && wordChar(s.charAt(end));
     }
 
+    /** Whether the number at {@code i} is introduced as an order, invoice, ticket, tracking, account, reference or id number. */
+    static boolean otherNumberBefore(String s, int i) {
+        return contextBefore(s, i, 16, "order", "invoice", "ticket", "tracking", "account", "ref ", "ref:", "ref.", "id ", "id:", "id#");
+    }
+
+    /** Whether the number at {@code i} is introduced as a version. */
+    static boolean versionBefore(String s, int i) {
+        return contextBefore(s, i, 12, "version", "release", "build", "ver.");
+    }
+
     /** Whether one of {@code words} (lower case) starts a word within {@code window} chars before {@code i}. */
     static boolean contextBefore(String s, int i, int window, String... words) {
         String before = s.substring(Math.max(0, i - window), i).toLowerCase(java.util.Locale.ROOT);

@@ -3,7 +3,6 @@ package dev.bastion.detect.pii;
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
 import dev.bastion.detect.TextShape;
-import dev.bastion.net.IpAddresses;
 import java.util.List;
 import java.util.Set;
 
@@ -11,12 +10,15 @@ import java.util.Set;
  * IPv4 and IPv6 addresses. IPv4: four decimal octets 0–255 without leading zeros, standing alone — not
  * part of a longer dotted sequence ({@code 1.2.3.4.5}, an OID), not right after a {@code v} or the words
  * "version", "release", "build" (so {@code v1.2.3.4} and "version 10.0.2.1" are versions, not hosts).
- * IPv6: a run of hex digits and colons (with an optional embedded IPv4 tail) that Bastion's own literal
- * parser accepts, with at least two colons; times ({@code 12:30:45}) and MAC addresses have the wrong
- * shape and are refused by the parser. Not caught: IPv4 in hex or octal notation, zone ids.
+ * IPv6: a run of hex digits and colons in an RFC 4291 text form ({@link IpLiterals}), with an embedded
+ * IPv4 part ({@code 64:ff9b::198.51.100.7}) and a zone id ({@code fe80::1%eth0}) in the one span; the
+ * brackets of a URL ({@code [2001:db8::1]:8080}) stay outside it. Times ({@code 12:30:45}) and MAC
+ * addresses have the wrong number of groups. Not caught: IPv4 in hex or octal notation.
  */
 public final class IpAddressDetector implements Detector {
     public static final String TYPE = "IP_ADDRESS";
+    /** Interface names are at most 15 chars (Linux), with a {@code 25} before them in URLs. */
+    private static final int MAX_ZONE = 18;
 
     @Override
     public Set<String> types() {
@@ -35,7 +37,7 @@ public final class IpAddressDetector implements Detector {
         int i = 0;
         while (i < n) {
             char c = s.charAt(i);
-            if (!hex(c) && c != ':') {
+            if (!IpLiterals.hex(c) && c != ':') {
                 i++;
                 continue;
             }
@@ -45,7 +47,7 @@ public final class IpAddressDetector implements Detector {
             }
             int end = i;
             boolean colon = false;
-            while (end < n && end - i < 45 && (hex(s.charAt(end)) || s.charAt(end) == ':' || s.charAt(end) == '.')) {
+            while (end < n && end - i < 45 && (IpLiterals.hex(s.charAt(end)) || s.charAt(end) == ':' || s.charAt(end) == '.')) {
                 colon |= s.charAt(end) == ':';
                 end++;
             }
@@ -61,32 +63,28 @@ public final class IpAddressDetector implements Detector {
     }
 
     private static int ipv4(String s, int from, int end) {
-        // Words and numbers end here, before anything is copied: three dots, digits and dots only.
-        if (count(s, from, end, '.') != 3 || end < s.length() && Chars.wordChar(s.charAt(end))) return -1;
-        for (int k = from; k < end; k++) if (s.charAt(k) != '.' && !Chars.digit(s.charAt(k))) return -1;
-        for (String p : s.substring(from, end).split("\\.", -1)) {
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0') || Integer.parseInt(p) > 255) return -1;
-        }
+        if (end < s.length() && Chars.wordChar(s.charAt(end)) || !IpLiterals.dottedQuad(s, from, end)) return -1;
         if (from > 0 && (s.charAt(from - 1) == 'v' || s.charAt(from - 1) == 'V')) return -1;
-        if (Chars.contextBefore(s, from, 12, "version", "release", "build", "ver.")) return -1;
+        if (Chars.versionBefore(s, from)) return -1;
         return end;
     }
 
+    /** The end of the IPv6 address {@code s[from, end)} with its zone id if one follows, or -1. */
     private static int ipv6(String s, int from, int end) {
-        if (count(s, from, end, ':') < 2 || end < s.length() && Chars.wordChar(s.charAt(end))) return -1;
-        String t = s.substring(from, end);
-        if (t.equals("::")) return -1;
-        byte[] b = IpAddresses.parse(t);
-        return b != null ? end : -1; // 4 bytes: an IPv4-mapped address, still an address
+        // "::" alone is the unspecified address, and as text more often punctuation (C++, Ruby, YAML) than a host.
+        if (end < s.length() && Chars.wordChar(s.charAt(end)) || end - from < 3 || !IpLiterals.ipv6(s, from, end)) return -1;
+        return zoneEnd(s, end);
     }
 
-    private static int count(String s, int from, int to, char c) {
-        int n = 0;
-        for (int k = from; k < to; k++) if (s.charAt(k) == c) n++;
-        return n;
-    }
-
-    private static boolean hex(char c) {
-        return Chars.digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    /**
+     * After {@code %}, a zone id ({@code fe80::1%eth0}, {@code %12}, URL-encoded {@code %25eth0}): an
+     * interface name or number, part of the address as written.
+     */
+    private static int zoneEnd(String s, int end) {
+        if (end >= s.length() || s.charAt(end) != '%') return end;
+        int q = end + 1;
+        while (q < s.length() && q - end <= MAX_ZONE && (Chars.alnum(s.charAt(q)) || s.charAt(q) == '_' || s.charAt(q) == '-' || s.charAt(q) == '.')) q++;
+        while (q > end + 1 && s.charAt(q - 1) == '.') q--; // sentence punctuation
+        return q == end + 1 || q - end > MAX_ZONE || Chars.wordAfter(s, q) ? end : q;
     }
 }

@@ -43,6 +43,15 @@ public final class PhoneDetector implements Detector {
         return Set.of(TYPE);
     }
 
+    /**
+     * Loose: the numbering plans hinted together accept most runs of 9 to 11 digits (German numbers have
+     * variable length), so a number that is also an SSN, a card, an IBAN or an IP address is that.
+     */
+    @Override
+    public int specificity() {
+        return LOOSE;
+    }
+
     /** A number lies in a run of phone chars with seven digits or more. */
     @Override
     public boolean mayFind(TextShape shape) {
@@ -145,7 +154,7 @@ public final class PhoneDetector implements Detector {
     /** Not glued to a word, not after {@code #}, not introduced as some other kind of number. */
     private static boolean standsAlone(String s, int start, int end) {
         if (Chars.wordBefore(s, start) || Chars.wordAfter(s, end) || (start > 0 && s.charAt(start - 1) == '#')) return false;
-        return !Chars.contextBefore(s, start, 16, "order", "invoice", "ticket", "tracking", "account", "ref ", "ref:", "ref.", "id ", "id:", "id#");
+        return !Chars.otherNumberBefore(s, start);
     }
 
     /** Dates written with digits: {@code 2024-01-15 10}, {@code 12/25/2024}, {@code 15.01.2024}. */

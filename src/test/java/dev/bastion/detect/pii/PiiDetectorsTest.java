@@ -36,6 +36,29 @@ class PiiDetectorsTest {
         assertThat(found("EMAIL", text)).containsExactly(expected);
     }
 
+    /** Internationalised addresses (RFC 6531): punycode or Unicode domains, Unicode local parts. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "write to user@xn--bcher-kva.example today      | user@xn--bcher-kva.example",
+            "mail user@xn--bcher-kva.xn--p1ai now           | user@xn--bcher-kva.xn--p1ai",
+            "schreib an jürgen@bücher.de.                   | jürgen@bücher.de",
+            "邮箱 用户@例子.广告                               | 用户@例子.广告",
+            "пишите: пользователь@пример.рф                 | пользователь@пример.рф",
+            "γράψε στο δοκιμή@παράδειγμα.δοκιμή             | δοκιμή@παράδειγμα.δοκιμή",
+            "संपर्क करें: संपर्क@डाटामेल.भारत                    | संपर्क@डाटामेल.भारत",
+            "José.Núñez+fact@correo.españa.es               | José.Núñez+fact@correo.españa.es",
+    })
+    void internationalisedEmails(String text, String expected) {
+        assertThat(found("EMAIL", text)).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jürgen@localhost", "ü@ö.ü", "name@bücher.123", "用户@例子", "@例子.广告", "user@example.xn--", "user@bücher.d3",
+            "jürgen..x@bücher.de", "@Überschrift über.alles"})
+    void notInternationalisedEmails(String text) {
+        assertThat(found("EMAIL", text)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"@Override public void run()", "user@localhost", "a@b.c", "x..y@example.com", "name@example.123", "npm i @scope/pkg@1.2.3"})
     void notEmails(String text) {
@@ -138,6 +161,32 @@ class PiiDetectorsTest {
         assertThat(found("IP_ADDRESS", text)).contains(expected);
     }
 
+    /** IPv6 with an embedded IPv4 part, zone ids and brackets: one span, the whole address and its zone. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "mapped ::ffff:192.0.2.1 here                  | ::ffff:192.0.2.1",
+            "nat64 64:ff9b::198.51.100.7 here              | 64:ff9b::198.51.100.7",
+            "doc 2001:db8::192.0.2.33.                     | 2001:db8::192.0.2.33",
+            "full 0:0:0:0:0:ffff:192.0.2.1 here            | 0:0:0:0:0:ffff:192.0.2.1",
+            "long 0000:0000:0000:0000:0000:ffff:192.0.2.1  | 0000:0000:0000:0000:0000:ffff:192.0.2.1",
+            "compat ::192.0.2.1                            | ::192.0.2.1",
+            "six 2001:db8:1:2:3:4:192.0.2.1                | 2001:db8:1:2:3:4:192.0.2.1",
+            "link-local fe80::1ff:fe23:4567:890a%eth0, up  | fe80::1ff:fe23:4567:890a%eth0",
+            "windows fe80::1%12 here                       | fe80::1%12",
+            "url http://[2001:db8::1]:8080/x               | 2001:db8::1",
+            "url http://[::ffff:192.0.2.1]:80/             | ::ffff:192.0.2.1",
+    })
+    void ipv6WithItsIpv4PartAndZoneIsOneAddress(String text, String expected) {
+        assertThat(found("IP_ADDRESS", text)).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8:1:2:3:4:5:192.0.2.1", "::ffff:256.0.0.1", "::ffff:192.0.2", "::ffff:192.0.02.1",
+            "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::1", "2001:db8::1.2.3.4.5", "::ffff:192.0.2.1x"})
+    void notIpv6(String text) {
+        assertThat(found("IP_ADDRESS", text)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"v1.2.3.4", "version 10.0.2.1", "release 4.2.1.0 notes", "1.2.3.4.5", "256.1.1.1", "01.02.03.04", "12:30:45",
             "00:1A:2B:3C:4D:5E", "1.2.3", "build 2.10.3.1"})
@@ -180,7 +229,9 @@ class PiiDetectorsTest {
     @Test
     void longAndHostileInputsStayLinear() {
         List<String> inputs = List.of("a@".repeat(300_000), "1-".repeat(300_000), "4111 ".repeat(200_000), "1.".repeat(300_000),
-                "DE89 ".repeat(200_000), "::".repeat(300_000), "+1 415 555 ".repeat(60_000), "x".repeat(1_000_000));
+                "DE89 ".repeat(200_000), "::".repeat(300_000), "+1 415 555 ".repeat(60_000), "x".repeat(1_000_000),
+                "ü@".repeat(300_000), "用户@例子.".repeat(100_000), "SSN 536 22 1234 ".repeat(20_000), "123.45.6789.".repeat(50_000),
+                "fe80::1%".repeat(100_000), "::ffff:1.2.3.4:".repeat(40_000));
         for (String input : inputs) {
             long t0 = System.nanoTime();
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> scanner.scan(input), () -> "slow on " + input.substring(0, 8) + "…");
