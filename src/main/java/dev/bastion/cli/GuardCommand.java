@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * JSONL, writes one JSONL verdict per input line — spans, types, scores and actions, never the text.
  * The format is documented in docs/guardrails.md and kept stable.
  */
-@Command(name = "guard", description = "Run the guardrails offline.", mixinStandardHelpOptions = true, subcommands = GuardCommand.Scan.class)
+@Command(name = "guard", description = "Run the guardrails offline.", mixinStandardHelpOptions = true, subcommands = {GuardCommand.Scan.class, GuardEvalCommand.class, GuardTrainCommand.class})
 public final class GuardCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -147,6 +147,9 @@ public final class GuardCommand implements Runnable {
             inj.put("score", Math.round(ins.injection().score() * 1000) / 1000.0);
             ArrayNode signals = inj.putArray("signals");
             ins.injection().signals().forEach(signals::add);
+            if (ins.injection().model() >= 0) inj.put("model_score", Math.round(ins.injection().model() * 1000) / 1000.0);
+            inj.put("part", ins.injectionPart().id());
+            if (ins.injectionAt() != null) inj.put("path", ins.injectionAt());
             inj.put("action", name(ins.injectionAction()));
             return ins.action();
         }

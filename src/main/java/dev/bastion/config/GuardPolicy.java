@@ -126,14 +126,54 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
     }
 
     /**
-     * @param flagAt  score from which a request is flagged; default 0.5
-     * @param blockAt score from which it is refused; default 0.95 — one strong phrase alone (0.9, as when a text quotes an attack) is flagged, several signals together are refused; above 1: never
+     * Prompt-injection detection (G3): what scores, and from which score a part of the conversation is
+     * flagged or refused. Each threshold pair needs {@code 0 <= flag_at <= block_at}; a {@code block_at}
+     * above 1 never blocks.
+     *
+     * @param flagAt      score from which the request's own text (system, user and assistant messages, tool
+     *                    definitions) is flagged; default 0.5, the learned model's operating point
+     * @param blockAt     score from which it is refused; default 0.95 — the model alone at its operating point
+     *                    flags, a confident model or several signals together refuse
+     * @param model       the learned model: {@code linear} (default), {@code embedding}, or {@code phrases}
+     *                    for the phrase signals alone
+     * @param toolResults thresholds for third-party text in the conversation — tool results and documents —
+     *                    which is noisier than a user's prompt; default flag from 0.8, never block
+     * @param answers     thresholds for the model's answers, scored for instructions aimed at the caller's
+     *                    agent ("now call the delete tool"); default flag from 0.8, never block
      */
-    public record Injection(Double flagAt, Double blockAt) {
+    public record Injection(Double flagAt, Double blockAt, String model, Thresholds toolResults, Thresholds answers) {
+        public static final Thresholds THIRD_PARTY_DEFAULTS = new Thresholds(0.8, 1.01);
+
+        public Injection(Double flagAt, Double blockAt) {
+            this(flagAt, blockAt, null, null, null);
+        }
+
         public Injection {
             flagAt = flagAt == null ? 0.5 : flagAt;
             blockAt = blockAt == null ? 0.95 : blockAt;
             if (flagAt < 0 || blockAt < flagAt) throw new IllegalArgumentException("injection: need 0 <= flag_at <= block_at (got " + flagAt + ", " + blockAt + ")");
+            model = model == null ? "linear" : model;
+            toolResults = toolResults == null ? THIRD_PARTY_DEFAULTS : toolResults.orDefaults(THIRD_PARTY_DEFAULTS, "tool_results");
+            answers = answers == null ? THIRD_PARTY_DEFAULTS : answers.orDefaults(THIRD_PARTY_DEFAULTS, "answers");
+        }
+
+        /** What a score asks for under the request-side thresholds. */
+        public Action actionFor(double score) {
+            return score >= blockAt ? Action.BLOCK : score >= flagAt ? Action.FLAG : Action.ALLOW;
+        }
+    }
+
+    /** A flag/block pair; a missing one takes its default. */
+    public record Thresholds(Double flagAt, Double blockAt) {
+        Thresholds orDefaults(Thresholds defaults, String key) {
+            double flag = flagAt == null ? defaults.flagAt() : flagAt;
+            double block = blockAt == null ? Math.max(flag, defaults.blockAt()) : blockAt;
+            if (flag < 0 || block < flag) throw new IllegalArgumentException("injection." + key + ": need 0 <= flag_at <= block_at (got " + flag + ", " + block + ")");
+            return new Thresholds(flag, block);
+        }
+
+        public Action actionFor(double score) {
+            return score >= blockAt ? Action.BLOCK : score >= flagAt ? Action.FLAG : Action.ALLOW;
         }
     }
 

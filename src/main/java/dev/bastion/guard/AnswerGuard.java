@@ -152,6 +152,7 @@ final class AnswerGuard implements ResponseFilter {
         } else {
             segments = List.of(new PromptText.Segment(null, whole.toString(StandardCharsets.UTF_8)));
         }
+        if (!scoreInjection(segments)) return null;
         boolean changed = false;
         List<String> rendered = new ArrayList<>(segments.size());
         for (PromptText.Segment seg : segments) {
@@ -182,6 +183,27 @@ final class AnswerGuard implements ResponseFilter {
         }
     }
 
+    /** Scores the whole answer's text for injection (G4); false when the policy blocks it, which withholds it. */
+    private boolean scoreInjection(List<PromptText.Segment> segments) {
+        StringBuilder said = new StringBuilder();
+        for (PromptText.Segment seg : segments) {
+            if (said.length() >= StreamedAnswer.MAX_SCORED_CHARS) break;
+            if (!said.isEmpty()) said.append('\n');
+            said.append(seg.text(), 0, Math.min(seg.text().length(), StreamedAnswer.MAX_SCORED_CHARS - said.length()));
+        }
+        Guard.AnswerInjection ai = guard.inspectAnswer(said.toString());
+        record.injection(ai.verdict(), ai.action());
+        if (ai.action() != Action.BLOCK) return true;
+        Verdict.Deny d = injectionReason("it was withheld.");
+        refuse(d.status(), d.reason(), d.message());
+        return false;
+    }
+
+    private Verdict.Deny injectionReason(String what) {
+        return new Verdict.Deny(502, "prompt_injection_in_answer", "The model's answer looks like an instruction aimed at the caller's tools or agent ("
+                + String.join(", ", record.injection().signals()) + "); " + what);
+    }
+
     /** An answer in a shape Bastion does not know: every string in it is model text until shown otherwise. */
     private static List<PromptText.Segment> allStrings(JsonNode json) {
         List<PromptText.Segment> out = new ArrayList<>();
@@ -202,6 +224,7 @@ final class AnswerGuard implements ResponseFilter {
         StreamedAnswer.Blocked b = stream.blocked();
         Verdict.Deny why = b.tooLarge()
                 ? new Verdict.Deny(502, "answer_not_inspectable", "A streamed event was too large to inspect; the rest of the answer was withheld.")
+                : b.injection() ? injectionReason("the end of the answer was withheld.")
                 : reason(b.finding(), "the rest of the answer was withheld.");
         ex.errorCode(why.reason());
         String error = ErrorBody.json(why.reason(), why.message(), ex.requestId());

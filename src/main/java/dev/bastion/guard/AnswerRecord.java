@@ -1,6 +1,7 @@
 package dev.bastion.guard;
 
 import dev.bastion.config.GuardPolicy.Action;
+import dev.bastion.detect.injection.InjectionVerdict;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +16,8 @@ final class AnswerRecord {
     private Action action = Action.ALLOW;
     private int late;
     private boolean restored;
+    private InjectionVerdict injection; // set when the answer's injection score asked for more than allow
+    private Action injectionAction = Action.ALLOW;
 
     void found(String type, Action a, boolean lateFinding) {
         if (counts == null) {
@@ -25,6 +28,23 @@ final class AnswerRecord {
         actions.merge(type, a, (x, y) -> y.strength() > x.strength() ? y : x);
         if (a.strength() > action.strength()) action = a;
         if (lateFinding) late++;
+    }
+
+    /** The answer's injection score, kept when its action is more than allow. */
+    void injection(InjectionVerdict verdict, Action a) {
+        if (a == Action.ALLOW) return;
+        injection = verdict;
+        injectionAction = a;
+        if (a.strength() > action.strength()) action = a;
+    }
+
+    /** The injection verdict when it asked for more than allow, else null. */
+    InjectionVerdict injection() {
+        return injection;
+    }
+
+    Action injectionAction() {
+        return injectionAction;
     }
 
     void restored() {
@@ -54,6 +74,6 @@ final class AnswerRecord {
     }
 
     boolean isEmpty() {
-        return counts == null && !restored;
+        return counts == null && !restored && injection == null;
     }
 }

@@ -5,11 +5,13 @@ import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.detect.Detector;
 import dev.bastion.detect.Finding;
 import dev.bastion.detect.Scanner;
-import dev.bastion.detect.injection.InjectionScorer;
+import dev.bastion.detect.injection.InjectionDetector;
+import dev.bastion.detect.injection.InjectionModels;
 import dev.bastion.detect.injection.InjectionVerdict;
 import dev.bastion.detect.pii.PiiDetectors;
 import dev.bastion.detect.pii.RegexDetector;
 import dev.bastion.detect.secrets.SecretDetectors;
+import dev.bastion.llm.PromptText.Part;
 import dev.bastion.llm.PromptText.Segment;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,19 +28,20 @@ public final class Guard {
     private final GuardPolicy policy;
     private final Scanner scanner;
     private final Scanner outputScanner; // null when answers are not inspected
-    private final InjectionScorer injection = new InjectionScorer();
+    private final InjectionDetector injection;
     private final Classifier classifier; // null: none configured, or not wired (offline scans)
 
-    private Guard(GuardPolicy policy, Scanner scanner, Scanner outputScanner, Classifier classifier) {
+    private Guard(GuardPolicy policy, Scanner scanner, Scanner outputScanner, InjectionDetector injection, Classifier classifier) {
         this.policy = policy;
         this.scanner = scanner;
         this.outputScanner = outputScanner;
+        this.injection = injection;
         this.classifier = classifier;
     }
 
     /** This guard, calling {@code classifier} after its own detectors. */
     Guard withClassifier(Classifier classifier) {
-        return new Guard(policy, scanner, outputScanner, classifier);
+        return new Guard(policy, scanner, outputScanner, injection, classifier);
     }
 
     /** The policy's classifier, or null. */
@@ -66,7 +69,13 @@ public final class Guard {
         if (out.pii() != null) check("output.pii", out.pii().keySet(), piiAndCustom);
         if (out.secrets() != null) check("output.secrets", out.secrets().keySet(), types(secrets));
         Scanner outputScanner = out.enabled() ? scannerFor(secrets, pii, custom, t -> policy.outputActionFor(t, false)) : null;
-        return new Guard(policy, scannerFor(secrets, pii, custom, t -> policy.actionFor(t, false)), outputScanner, null);
+        InjectionDetector injection;
+        try {
+            injection = InjectionModels.detector(policy.injection().model());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("injection.model: " + e.getMessage());
+        }
+        return new Guard(policy, scannerFor(secrets, pii, custom, t -> policy.actionFor(t, false)), outputScanner, injection, null);
     }
 
     /** Secrets are always looked for; PII types whose action is "allow" are not even looked for. */
@@ -116,24 +125,57 @@ public final class Guard {
 
     public record OutputFinding(Finding finding, Action action) {}
 
-    /** Inspects the text of one request, piece by piece; the injection score is taken over all of it. */
+    /**
+     * Inspects the text of one request, piece by piece. The injection score is taken over the caller's own
+     * text as one (an instruction split across messages is still one instruction) and over each piece of
+     * third-party text alone, under that part's thresholds; the part that asks for the most decides.
+     */
     public Inspection inspect(List<Segment> segments) {
         List<Inspection.Found> found = new ArrayList<>();
         List<String> texts = new ArrayList<>(segments.size());
+        List<Segment> thirdParty = List.of();
         for (Segment seg : segments) {
             for (Finding f : scanner.scan(seg.text())) {
                 Action a = policy.actionFor(f.type(), f.category() == Finding.Category.SECRET);
                 if (a != Action.ALLOW) found.add(new Inspection.Found(seg, f, a));
             }
-            if (!texts.isEmpty() || !seg.text().isEmpty()) texts.add(seg.text()); // no line break before the first text
+            if (seg.part().thirdParty()) {
+                if (thirdParty.isEmpty()) thirdParty = new ArrayList<>(2);
+                thirdParty.add(seg);
+            } else if (!texts.isEmpty() || !seg.text().isEmpty()) {
+                texts.add(seg.text()); // no line break before the first text
+            }
         }
         InjectionVerdict score = injection.score(String.join("\n", texts)); // one copy, of the exact length
+        Action injected = policy.injection().actionFor(score.score());
+        Part part = Part.PROMPT;
+        String pointer = null;
+        for (Segment seg : thirdParty) {
+            InjectionVerdict v = injection.score(seg.text());
+            Action a = policy.injection().toolResults().actionFor(v.score());
+            if (a.strength() > injected.strength() || (a == injected && v.score() > score.score())) {
+                score = v;
+                injected = a;
+                part = seg.part();
+                pointer = seg.pointer();
+            }
+        }
         Action action = Action.ALLOW;
         for (Inspection.Found f : found) if (f.action().strength() > action.strength()) action = f.action();
-        Action injected = score.score() >= policy.injection().blockAt() ? Action.BLOCK : score.score() >= policy.injection().flagAt() ? Action.FLAG : Action.ALLOW;
         if (injected.strength() > action.strength()) action = injected;
-        return new Inspection(List.copyOf(found), score, injected, action);
+        return new Inspection(List.copyOf(found), score, injected, action, part, pointer);
     }
+
+    /**
+     * The injection score of the model's answer (G4), for instructions aimed at the caller's agent, and
+     * the action the policy's {@code injection.answers} thresholds give it.
+     */
+    public AnswerInjection inspectAnswer(String text) {
+        InjectionVerdict v = injection.score(text);
+        return new AnswerInjection(v, policy.injection().answers().actionFor(v.score()));
+    }
+
+    public record AnswerInjection(InjectionVerdict verdict, Action action) {}
 
     /**
      * The text with every finding that asks for it replaced: {@code [TYPE]} for redact, and for

@@ -97,6 +97,8 @@ final class GuardDecisions {
         decision.put("entities", ins.counts());
         decision.put("injection_score", Math.round(ins.injection().score() * 1000) / 1000.0);
         decision.put("injection_signals", ins.injection().signals());
+        decision.put("injection_part", ins.injectionPart().id());
+        if (ins.injectionAt() != null) decision.put("injection_at", ins.injectionAt());
         if (verdict != null) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("score", Math.round(verdict.score() * 1000) / 1000.0);
@@ -129,6 +131,7 @@ final class GuardDecisions {
         Action action = answer.stopped() ? Action.BLOCK : r.action();
         answerDecisions.get(action).increment();
         for (var e : r.counts().entrySet()) meters.answerFinding(e.getKey(), r.actions().get(e.getKey())).increment(e.getValue());
+        if (r.injection() != null) meters.answerFinding("PROMPT_INJECTION", r.injectionAction()).increment();
         Map<String, Object> decision = new LinkedHashMap<>();
         decision.put("action", name(action));
         decision.put("entities", r.counts());
@@ -137,6 +140,11 @@ final class GuardDecisions {
         decision.put("status", ex.status());
         decision.put("bytes_sent", ex.bytesSent());
         if (r.late() > 0) decision.put("late_entities", r.late());
+        if (r.injection() != null) {
+            decision.put("injection_score", Math.round(r.injection().score() * 1000) / 1000.0);
+            decision.put("injection_signals", r.injection().signals());
+            decision.put("injection_action", name(r.injectionAction()));
+        }
         if (r.wasRestored()) decision.put("pseudonyms_restored", true);
         if (answer.stopped() && ex.errorCode() != null) decision.put("reason", ex.errorCode());
         ex.logField("guard_answer", decision);

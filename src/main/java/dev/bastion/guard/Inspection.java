@@ -3,6 +3,7 @@ package dev.bastion.guard;
 import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.detect.Finding;
 import dev.bastion.detect.injection.InjectionVerdict;
+import dev.bastion.llm.PromptText.Part;
 import dev.bastion.llm.PromptText.Segment;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,10 @@ import java.util.TreeMap;
  * @param injection      the prompt-injection score and the signals that fired
  * @param injectionAction what the score alone asks for
  * @param action         the decision: the strongest action asked for
+ * @param injectionPart  the part of the conversation the injection verdict is about
+ * @param injectionAt    the JSON pointer of that text when it is one piece of third-party text; null for the prompt
  */
-public record Inspection(List<Found> found, InjectionVerdict injection, Action injectionAction, Action action) {
+public record Inspection(List<Found> found, InjectionVerdict injection, Action injectionAction, Action action, Part injectionPart, String injectionAt) {
     public record Found(Segment segment, Finding finding, Action action) {}
 
     /** Entity type → count, for decision records and metrics. */

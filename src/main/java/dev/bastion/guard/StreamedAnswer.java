@@ -3,6 +3,7 @@ package dev.bastion.guard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.detect.Finding;
 import dev.bastion.llm.CompletionText;
 import dev.bastion.llm.PromptText;
@@ -26,6 +27,8 @@ final class StreamedAnswer {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The longest single event inspected; a longer one cannot be held and ends the answer. */
     static final int MAX_EVENT_BYTES = 1 << 20;
+    /** The most answer text kept for the injection score; what an agent acts on sits early enough in any answer. */
+    static final int MAX_SCORED_CHARS = 64 * 1024;
 
     private final LlmApi api;
     private final Guard guard;
@@ -35,10 +38,19 @@ final class StreamedAnswer {
     private final SseSplitter splitter = new SseSplitter(MAX_EVENT_BYTES);
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Map<String, HeldText> streams = new HashMap<>(2);
+    private final StringBuilder said = new StringBuilder();
+    private boolean scored;
     private Blocked blocked;
 
-    /** Why the answer was ended: an entity type the policy blocks, or an event too large to inspect. */
-    record Blocked(Finding finding, boolean tooLarge) {}
+    /**
+     * Why the answer was ended: an entity type the policy blocks, an event too large to inspect, or an
+     * injection score at the policy's {@code injection.answers.block_at}.
+     */
+    record Blocked(Finding finding, boolean tooLarge, boolean injection) {
+        Blocked(Finding finding, boolean tooLarge) {
+            this(finding, tooLarge, false);
+        }
+    }
 
     private record Piece(HeldText text, String pointer, long start, long end, String original) {}
 
@@ -81,6 +93,18 @@ final class StreamedAnswer {
         return blocked != null ? Buffer.buffer() : drain();
     }
 
+    /**
+     * Scores what the model said, once, when it has said all of it: before {@code [DONE]} goes out, so a
+     * block still keeps the client's SDK from seeing a finished answer to act on.
+     */
+    private void scoreAnswer() {
+        if (scored || blocked != null) return;
+        scored = true;
+        Guard.AnswerInjection ai = guard.inspectAnswer(said.toString());
+        record.injection(ai.verdict(), ai.action());
+        if (ai.action() == Action.BLOCK) blocked = new Blocked(null, false, true);
+    }
+
     private void take(Buffer event) {
         String data = SseSplitter.data(event);
         if (data == null || data.equals("[DONE]")) {
@@ -105,6 +129,7 @@ final class StreamedAnswer {
         for (CompletionText.Delta d : deltas) {
             HeldText text = streams.computeIfAbsent(d.stream(), k -> new HeldText(guard, names, window, record));
             long start = text.append(d.text());
+            if (said.length() < MAX_SCORED_CHARS) said.append(d.text(), 0, Math.min(d.text().length(), MAX_SCORED_CHARS - said.length()));
             pieces.add(new Piece(text, d.pointer(), start, start + d.text().length(), d.text()));
             if (!touched.contains(text)) touched.add(text);
         }
@@ -126,6 +151,7 @@ final class StreamedAnswer {
                 return;
             }
         }
+        if (last) scoreAnswer();
     }
 
     /** Sends the events at the head of the line whose text is all decided. */

@@ -20,8 +20,38 @@ import java.util.List;
 public final class PromptText {
     private PromptText() {}
 
-    /** @param pointer where the text is in the body (RFC 6901) */
-    public record Segment(String pointer, String text) {}
+    /**
+     * Whose text it is: the caller's own prompt, or third-party content the conversation carries — a
+     * tool's result or an attached document — which the model reads as data but an attacker can write.
+     */
+    public enum Part {
+        PROMPT("prompt"), TOOL_RESULT("tool_result"), DOCUMENT("document");
+
+        private final String id;
+
+        Part(String id) {
+            this.id = id;
+        }
+
+        /** The stable name decision records use. */
+        public String id() {
+            return id;
+        }
+
+        public boolean thirdParty() {
+            return this != PROMPT;
+        }
+    }
+
+    /**
+     * @param pointer where the text is in the body (RFC 6901)
+     * @param part    whose text it is
+     */
+    public record Segment(String pointer, String text, Part part) {
+        public Segment(String pointer, String text) {
+            this(pointer, text, Part.PROMPT);
+        }
+    }
 
     public static List<Segment> of(LlmApi api, JsonNode body) {
         List<Segment> out = new ArrayList<>();
@@ -54,17 +84,17 @@ public final class PromptText {
         else throw new IllegalArgumentException("no text at " + pointer);
     }
 
+    /**
+     * One message. A {@code tool} or {@code function} message is a tool's result; in content arrays,
+     * {@code tool_result} blocks (their string content or text parts) and text {@code document} blocks
+     * (the Anthropic shapes, which OpenAI-compatible servers increasingly accept too) are third-party text
+     * wherever they sit.
+     */
     static void message(JsonNode m, String at, List<Segment> out) {
         if (m == null || !m.isObject()) return;
-        JsonNode content = m.get("content");
-        if (content != null && content.isTextual()) out.add(new Segment(at + "/content", content.asText()));
-        else if (content != null && content.isArray()) {
-            for (int j = 0; j < content.size(); j++) {
-                JsonNode part = content.get(j);
-                if (part.isTextual()) out.add(new Segment(at + "/content/" + j, part.asText()));
-                else if (part.path("text").isTextual()) out.add(new Segment(at + "/content/" + j + "/text", part.get("text").asText()));
-            }
-        }
+        String role = m.path("role").asText("");
+        Part whose = role.equals("tool") || role.equals("function") ? Part.TOOL_RESULT : Part.PROMPT;
+        content(m.get("content"), at + "/content", whose, out, 0);
         text(m.get("refusal"), at + "/refusal", out);
         JsonNode calls = m.get("tool_calls");
         if (calls != null && calls.isArray()) {
@@ -72,6 +102,25 @@ public final class PromptText {
         }
         JsonNode call = m.get("function_call");
         if (call != null) text(call.get("arguments"), at + "/function_call/arguments", out);
+    }
+
+    private static void content(JsonNode content, String at, Part whose, List<Segment> out, int depth) {
+        if (content == null) return;
+        if (content.isTextual()) {
+            out.add(new Segment(at, content.asText(), whose));
+            return;
+        }
+        if (!content.isArray() || depth > 2) return; // a tool result's content nests once; deeper is not a known shape
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode part = content.get(j);
+            String here = at + "/" + j;
+            String type = part.path("type").asText("");
+            if (part.isTextual()) out.add(new Segment(here, part.asText(), whose));
+            else if (type.equals("tool_result")) content(part.get("content"), here + "/content", Part.TOOL_RESULT, out, depth + 1);
+            else if (type.equals("document") && part.path("source").path("data").isTextual() && part.path("source").path("type").asText("").equals("text")) {
+                out.add(new Segment(here + "/source/data", part.get("source").get("data").asText(), Part.DOCUMENT));
+            } else if (part.path("text").isTextual()) out.add(new Segment(here + "/text", part.get("text").asText(), whose));
+        }
     }
 
     /** Tool and function definitions: every {@code description} in them, nested parameter schemas included. */

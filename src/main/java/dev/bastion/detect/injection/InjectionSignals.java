@@ -12,8 +12,10 @@ public final class InjectionSignals {
     public static final String INVISIBLE_CHARACTERS = "invisible_characters";
     public static final String HOMOGLYPHS = "homoglyphs";
     public static final String MULTILINGUAL_OVERRIDE = "multilingual_override";
+    /** The learned model ({@link InjectionModel}) scored the text at or above its operating point. */
+    public static final String LEARNED_MODEL = "learned_model";
 
-    /** Every id, in the order verdicts list them. */
+    /** Every phrase-signal id, in the order verdicts list them; {@link #LEARNED_MODEL} comes after them. */
     public static final List<String> ALL = List.of(INSTRUCTION_OVERRIDE, ROLE_HIJACK, SYSTEM_PROMPT_EXTRACTION, ROLE_TAG_INJECTION,
             ENCODED_PAYLOAD, INVISIBLE_CHARACTERS, HOMOGLYPHS, MULTILINGUAL_OVERRIDE);
 

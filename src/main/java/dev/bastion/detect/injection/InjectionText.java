@@ -1,0 +1,269 @@
+package dev.bastion.detect.injection;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The text a learned injection detector reads: what a model would understand, with the tricks that hide
+ * words from a detector undone. Every learned model scores this view, the same way in training and in the
+ * request path, so a trick costs the attacker nothing but the detector nothing either.
+ *
+ * <ol>
+ *   <li>Invisible characters removed (zero-width, bidi, tag characters; {@link InvisibleCharacters}); text
+ *       spelled in tag characters is kept as a {@linkplain #hidden() hidden part}.</li>
+ *   <li>Unicode NFKC (full-width and mathematical letters become plain ones), lower case.</li>
+ *   <li>In words that mix Latin with Cyrillic or Greek look-alikes, the look-alikes become Latin
+ *       ({@link Confusables}); a wholly Cyrillic or Greek word is left as it is.</li>
+ *   <li>Accents on Latin letters dropped ({@code précédentes} reads as {@code precedentes}), so typos of
+ *       accents and their absence look alike; other scripts keep their marks (Devanagari vowel signs are
+ *       letters, not accents).</li>
+ *   <li>Leetspeak digits inside words undone ({@code 1gn0r3} → {@code ignore}): only in a word that has
+ *       letters and a digit that is not merely a suffix ({@code gpt4}, {@code sha256} stay).</li>
+ *   <li>Spaced-out words joined: a run of four or more single letters separated by one space or
+ *       punctuation mark ({@code i g n o r e}, {@code i.g.n.o.r.e}) becomes one word.</li>
+ * </ol>
+ *
+ * Encoded spans (base64, hex, URL percent-encoding) that decode to readable text are returned as further
+ * {@linkplain #decoded() parts}, normalised the same way, so a detector scores what the model would read
+ * after decoding. Every step is one linear pass; decoding has the fixed budgets of {@link EncodedPayloads}.
+ *
+ * @param text    the normalised text
+ * @param hidden  text spelled in invisible tag characters, normalised; "" when none
+ * @param decoded readable texts decoded from encoded spans, normalised
+ */
+public record InjectionText(String text, String hidden, List<String> decoded) {
+    static final int MIN_SPACED_LETTERS = 4;
+    static final int MIN_URL_ENCODED = 4;
+
+    public InjectionText {
+        decoded = List.copyOf(decoded);
+    }
+
+    /** Every part a detector should score: the text, then the hidden and decoded parts. */
+    public List<String> parts() {
+        if (hidden.isEmpty() && decoded.isEmpty()) return List.of(text);
+        List<String> all = new ArrayList<>(2 + decoded.size());
+        all.add(text);
+        if (!hidden.isEmpty()) all.add(hidden);
+        all.addAll(decoded);
+        return all;
+    }
+
+    public static InjectionText of(String raw) {
+        if (raw == null || raw.isEmpty()) return new InjectionText("", "", List.of());
+        String visible = raw;
+        String hidden = "";
+        if (!isAscii(raw)) {
+            InvisibleCharacters.Scan scan = InvisibleCharacters.scan(raw);
+            visible = scan.visible();
+            hidden = scan.hiddenText().isEmpty() ? "" : normalise(scan.hiddenText());
+        }
+        List<String> decoded = new ArrayList<>(0);
+        for (String d : EncodedPayloads.decodedTexts(visible)) decoded.add(normalise(d));
+        String url = urlDecoded(visible);
+        if (url != null) decoded.add(normalise(url));
+        return new InjectionText(normalise(visible), hidden, decoded);
+    }
+
+    /** Steps 2–6 on text whose invisible characters are already gone. */
+    static String normalise(String visible) {
+        String s = isAscii(visible) ? visible.toLowerCase(Locale.ROOT) : unicodeFold(visible);
+        return joinSpacedLetters(undoLeet(s));
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
+        return true;
+    }
+
+    /** NFKC, lower case, look-alikes in mixed words to Latin, accents off Latin letters. */
+    private static String unicodeFold(String s) {
+        String lower = Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        String decomposed = Normalizer.normalize(lower, Normalizer.Form.NFD);
+        StringBuilder out = new StringBuilder(decomposed.length());
+        int wordStart = 0;
+        boolean latin = false, lookAlike = false;
+        int lastBase = 0;
+        for (int i = 0; i < decomposed.length(); ) {
+            int cp = decomposed.codePointAt(i);
+            i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            if (type == Character.NON_SPACING_MARK) {
+                if (lastBase < 0x250 || (lastBase >= 0x1E00 && lastBase <= 0x1EFF)) continue; // an accent on a Latin letter
+                out.appendCodePoint(cp);
+                continue;
+            }
+            if (!Character.isLetterOrDigit(cp)) {
+                if (latin && lookAlike) foldLookAlikes(out, wordStart);
+                latin = lookAlike = false;
+                out.appendCodePoint(cp);
+                wordStart = out.length();
+                lastBase = cp;
+                continue;
+            }
+            if (cp < 0x250 && Character.isLetter(cp)) latin = true;
+            else if (Confusables.latinFor(cp) != 0) lookAlike = true;
+            out.appendCodePoint(cp);
+            lastBase = cp;
+        }
+        if (latin && lookAlike) foldLookAlikes(out, wordStart);
+        return Normalizer.normalize(out, Normalizer.Form.NFC);
+    }
+
+    private static void foldLookAlikes(StringBuilder out, int from) {
+        for (int i = from; i < out.length(); i++) {
+            char latin = Confusables.latinFor(out.charAt(i));
+            if (latin != 0) out.setCharAt(i, latin);
+        }
+    }
+
+    /** Digits that stand for letters, inside words that are otherwise letters. */
+    static String undoLeet(String s) {
+        StringBuilder out = null;
+        int i = 0, n = s.length();
+        while (i < n) {
+            if (!isWordChar(s.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && isWordChar(s.charAt(i))) i++;
+            if (isLeet(s, start, i)) {
+                if (out == null) out = new StringBuilder(s);
+                for (int k = start; k < i; k++) {
+                    char c = leetLetter(s.charAt(k));
+                    if (c != 0) out.setCharAt(k, c);
+                }
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '@' || c == '$';
+    }
+
+    /**
+     * At least two letters, no digit that stands for no letter (2, 6, 8, 9: a code, not a word), and either a
+     * leet character before a letter or two of them ({@code rul35}) — one trailing digit is a version
+     * ({@code gpt4}, {@code mp3}, {@code html5}), not a disguise.
+     */
+    private static boolean isLeet(String s, int from, int to) {
+        int letters = 0, leet = 0;
+        boolean beforeLetter = false;
+        for (int k = from; k < to; k++) {
+            char c = s.charAt(k);
+            if (Character.isLetter(c)) {
+                letters++;
+            } else if (leetLetter(c) != 0) {
+                leet++;
+                beforeLetter |= k + 1 < to && Character.isLetter(s.charAt(k + 1));
+            } else if (Character.isDigit(c)) {
+                return false;
+            }
+        }
+        return letters >= 2 && (beforeLetter || leet >= 2);
+    }
+
+    private static char leetLetter(char c) {
+        return switch (c) {
+            case '0' -> 'o';
+            case '1' -> 'i';
+            case '3' -> 'e';
+            case '4', '@' -> 'a';
+            case '5', '$' -> 's';
+            case '7' -> 't';
+            default -> 0;
+        };
+    }
+
+    /** "i g n o r e" and "i.g.n.o.r.e" become "ignore"; shorter runs ("a b c") are left alone. */
+    static String joinSpacedLetters(String s) {
+        StringBuilder out = null;
+        int n = s.length();
+        int copied = 0;
+        for (int i = 0; i < n; ) {
+            if (!isSingleLetterAt(s, i)) {
+                i++;
+                continue;
+            }
+            int end = i + 1, letters = 1;
+            while (end + 1 < n && isSeparator(s.charAt(end)) && isSingleLetterAt(s, end + 1)) {
+                end += 2;
+                letters++;
+            }
+            if (letters >= MIN_SPACED_LETTERS) {
+                if (out == null) out = new StringBuilder(n);
+                out.append(s, copied, i);
+                for (int k = i; k < end; k += 2) out.append(s.charAt(k));
+                copied = end;
+            }
+            i = end;
+        }
+        if (out == null) return s;
+        return out.append(s, copied, n).toString();
+    }
+
+    private static boolean isSingleLetterAt(String s, int i) {
+        return Character.isLetter(s.charAt(i)) && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)))
+                && (i + 1 == s.length() || !Character.isLetterOrDigit(s.charAt(i + 1)));
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '/' || c == '|';
+    }
+
+    /**
+     * The text with its percent-encoded runs decoded, when it has a run of at least {@value #MIN_URL_ENCODED}
+     * escapes that decodes to readable UTF-8; null otherwise (most texts: one scan for '%').
+     */
+    static String urlDecoded(String s) {
+        int first = s.indexOf('%');
+        if (first < 0) return null;
+        StringBuilder out = new StringBuilder(s.length());
+        byte[] run = new byte[s.length()]; // escapes and the plain characters between them
+        boolean found = false;
+        int i = 0;
+        while (i < s.length()) {
+            int len = 0, j = i;
+            while (j + 2 < s.length() && s.charAt(j) == '%' && hex(s.charAt(j + 1)) >= 0 && hex(s.charAt(j + 2)) >= 0) {
+                run[len++] = (byte) (hex(s.charAt(j + 1)) << 4 | hex(s.charAt(j + 2)));
+                j += 3;
+                // plain characters between escapes belong to the run ("ignore%20all%20previous")
+                while (j < s.length() && s.charAt(j) != '%' && s.charAt(j) > ' ' && s.charAt(j) < 0x80 && len < run.length) {
+                    run[len++] = (byte) s.charAt(j++);
+                }
+            }
+            if (j > i) {
+                int escapes = countEscapes(s, i, j);
+                String text = escapes >= MIN_URL_ENCODED ? EncodedPayloads.readableText(Arrays.copyOf(run, len)) : null;
+                if (text != null) {
+                    out.append(text);
+                    found = true;
+                } else {
+                    out.append(s, i, j);
+                }
+                i = j;
+            } else {
+                out.append(s.charAt(i++));
+            }
+        }
+        return found ? out.toString() : null;
+    }
+
+    private static int countEscapes(String s, int from, int to) {
+        int n = 0;
+        for (int k = from; k < to; k++) if (s.charAt(k) == '%') n++;
+        return n;
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.bastion.detect.injection;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * Trains a {@link LinearInjectionModel} from labelled text: logistic regression by AdaGrad SGD with L2,
+ * the two classes weighted to count equally, rows visited in a seeded order, so the same data and options
+ * give the same model byte for byte.
+ *
+ * <p>Calibration, on out-of-fold scores ({@link Options#folds}-fold cross validation on the training rows,
+ * never on data held out for reporting): the margin above which at most {@link Options#targetFpr} of benign
+ * rows score becomes 0.5, and the margin above which a tenth of that does becomes 0.95 — so the policy's
+ * default {@code flag_at: 0.5} flags about targetFpr of benign text and {@code block_at: 0.95} refuses
+ * about a tenth of that.
+ * Long benign texts also train as their windows, so a window of a benign document (what
+ * {@link LinearInjectionModel#scoreNormalised} looks at) is known to be benign.
+ */
+public final class LinearModelTrainer {
+    /**
+     * @param bits      2^bits hashed slots
+     * @param epochs    passes over the rows
+     * @param rate      AdaGrad's base learning rate
+     * @param l2        L2 penalty per update
+     * @param folds     cross-validation folds for calibration (≥ 2)
+     * @param targetFpr share of benign rows allowed at or above the operating point
+     * @param seed      order of the rows and fold assignment
+     */
+    public record Options(int bits, int epochs, double rate, double l2, int folds, double targetFpr, long seed) {
+        public static final Options DEFAULTS = new Options(18, 12, 0.2, 1e-6, 5, 0.02, 20261206L);
+    }
+
+    /** One text's features; a long attack also has its windows, of which the most attack-like one trains. */
+    private record Row(int[] slots, double scale, boolean attack, List<Row> windows, double weight, boolean window) {}
+
+    private final Options options;
+
+    public LinearModelTrainer(Options options) {
+        this.options = options;
+    }
+
+    public LinearInjectionModel train(List<LabelledText> rows) {
+        List<Row> all = featurise(rows);
+        int[] fold = new int[all.size()];
+        Random random = new Random(options.seed());
+        for (int i = 0; i < fold.length; i++) fold[i] = random.nextInt(options.folds());
+        List<Double> benignMargins = new ArrayList<>();
+        for (int f = 0; f < options.folds(); f++) {
+            List<Row> in = new ArrayList<>(), out = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) (fold[i] == f ? out : in).add(all.get(i));
+            Fit fit = fit(in);
+            for (Row r : out) if (!r.attack() && !r.window()) benignMargins.add(fit.margin(mostAttackLike(fit, r)));
+        }
+        double flagAt = quantile(benignMargins, 1 - options.targetFpr());
+        double blockAt = quantile(benignMargins, 1 - options.targetFpr() / 10);
+        // Two points fix the scale: 0.5 where targetFpr of benign rows score, 0.95 where a tenth of that does.
+        double k = blockAt > flagAt ? Math.log(19) / (blockAt - flagAt) : 1;
+        Fit fit = fit(all);
+        float[] w = fit.weights;
+        for (int i = 0; i < w.length; i++) w[i] *= (float) k;
+        return new LinearInjectionModel(options.bits(), w, k * (fit.bias - flagAt));
+    }
+
+    private List<Row> featurise(List<LabelledText> rows) {
+        Map<String, Double> bySource = balance(rows, LabelledText::source);
+        Map<String, Double> byLang = balance(rows, LabelledText::lang);
+        List<Row> out = new ArrayList<>(rows.size());
+        for (LabelledText t : rows) {
+            double weight = t.attack() ? 1 : bySource.getOrDefault(t.source(), 1.0) * byLang.getOrDefault(t.lang(), 1.0);
+            String text = InjectionText.of(t.text()).text();
+            if (text.isEmpty()) continue;
+            int w = LinearInjectionModel.WINDOW;
+            List<Row> windows = new ArrayList<>();
+            if (text.length() > w + w / 2) {
+                for (int from = 0; from < text.length() - w / 2; from += w / 2) windows.add(row(text.substring(from, Math.min(text.length(), from + w)), t.attack(), List.of(), weight, true));
+            }
+            if (t.attack()) {
+                out.add(row(text, true, windows, weight, false));
+            } else {
+                out.add(row(text, false, windows, weight, false));
+                out.addAll(windows);
+            }
+        }
+        return out;
+    }
+
+    private Row row(String text, boolean attack, List<Row> windows, double weight, boolean window) {
+        int[][] slots = {new int[256]};
+        int[] size = {0};
+        int n = NgramFeatures.emit(text, options.bits(), slot -> {
+            if (size[0] == slots[0].length) slots[0] = Arrays.copyOf(slots[0], size[0] * 2);
+            slots[0][size[0]++] = slot;
+        });
+        return new Row(Arrays.copyOf(slots[0], size[0]), NgramFeatures.scale(n), attack, windows, weight, window);
+    }
+
+    private final class Fit {
+        final float[] weights = new float[1 << options.bits()];
+        final float[] squares = new float[1 << options.bits()];
+        double bias, biasSquares;
+
+        double margin(Row r) {
+            double sum = 0;
+            for (int s : r.slots()) sum += weights[s];
+            return sum * r.scale() + bias;
+        }
+    }
+
+    private Fit fit(List<Row> rows) {
+        Fit fit = new Fit();
+        double attacks = 0, benign = 0;
+        for (Row r : rows) {
+            if (r.attack()) attacks += r.weight();
+            else benign += r.weight();
+        }
+        double attackWeight = (attacks + benign) / (2.0 * Math.max(1, attacks));
+        double benignWeight = (attacks + benign) / (2.0 * Math.max(1, benign));
+        int[] order = new int[rows.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Random random = new Random(options.seed() + 1);
+        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+            for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int i : order) {
+                Row r = rows.get(i).attack() ? mostAttackLike(fit, rows.get(i)) : rows.get(i); // a benign row's windows train as rows of their own
+                double p = LinearInjectionModel.sigmoid(fit.margin(r));
+                double g = (p - (r.attack() ? 1 : 0)) * (r.attack() ? attackWeight : benignWeight) * r.weight();
+                for (int s : r.slots()) {
+                    double grad = g * r.scale() + options.l2() * fit.weights[s];
+                    fit.squares[s] += (float) (grad * grad);
+                    fit.weights[s] -= (float) (options.rate() * grad / Math.sqrt(fit.squares[s] + 1e-8));
+                }
+                fit.biasSquares += g * g;
+                fit.bias -= options.rate() * g / Math.sqrt(fit.biasSquares + 1e-8);
+            }
+        }
+        return fit;
+    }
+
+    /**
+     * An attack hidden in a long document is one sentence of it: the label says some window is an attack,
+     * not which, so the window the model currently finds most attack-like learns from it (multiple-instance
+     * learning). Without this, the benign document around the sentence would learn to look like an attack.
+     */
+    /**
+     * Where a source or a language has more attacks than benign rows, its benign rows weigh as much as its
+     * attacks together: otherwise the source's own style (an e-mail's greeting, a table's layout) or the
+     * language itself (Bengali, Hindi) would learn to mean "attack" only because the data holds more
+     * attacks than clean text of that kind.
+     */
+    static Map<String, Double> balance(List<LabelledText> rows, Function<LabelledText, String> key) {
+        Map<String, int[]> counts = new HashMap<>();
+        for (LabelledText t : rows) counts.computeIfAbsent(key.apply(t), k -> new int[2])[t.attack() ? 1 : 0]++;
+        Map<String, Double> out = new HashMap<>();
+        counts.forEach((source, c) -> {
+            if (!source.isEmpty() && c[0] > 0 && c[1] > c[0]) out.put(source, (double) c[1] / c[0]);
+        });
+        return out;
+    }
+
+    private static Row mostAttackLike(Fit fit, Row r) {
+        Row best = r;
+        double margin = fit.margin(r);
+        for (Row w : r.windows()) {
+            double m = fit.margin(w);
+            if (m > margin) {
+                margin = m;
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    private static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) return 0;
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return Math.nextUp(v[Math.min(v.length - 1, (int) Math.floor(q * v.length))]); // strictly above: at most (1 - q) score at or over it
+    }
+}
