@@ -137,7 +137,9 @@ class ConfigLoaderTest {
                 Arguments.of("unknown guard policy", VALID + "    llm: chat\n    guard: strcit\n", "routes[0].guard: unknown policy 'strcit' (declared: default, or off)"),
                 Arguments.of("unknown guard action", VALID + "guard: { policies: { default: { pii: { EMAIL: shred } } } }\n", "'shred' is not a valid value (one of: block, redact, pseudonymize, flag, allow)"),
                 Arguments.of("org on an unknown policy", VALID + "guard: { orgs: { acme: strict } }\n", "orgs.acme: unknown policy 'strict'"),
-                Arguments.of("injection thresholds reversed", VALID + "guard: { policies: { default: { injection: { flag_at: 0.9, block_at: 0.5 } } } }\n", "need 0 <= flag_at <= block_at"));
+                Arguments.of("injection thresholds reversed", VALID + "guard: { policies: { default: { injection: { flag_at: 0.9, block_at: 0.5 } } } }\n", "need 0 <= flag_at <= block_at"),
+                Arguments.of("tool-result thresholds reversed", VALID + "guard: { policies: { default: { injection: { tool_results: { flag_at: 0.9, block_at: 0.5 } } } } }\n",
+                        "injection.tool_results: need 0 <= flag_at <= block_at"));
     }
 
     @ParameterizedTest(name = "{0}")

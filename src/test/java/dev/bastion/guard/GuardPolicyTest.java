@@ -31,6 +31,28 @@ class GuardPolicyTest {
     }
 
     @Test
+    void anUnknownInjectionModelOrAMissingModelFileIsAConfigErrorWithItsPath() {
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null, new GuardPolicy.Injection(null, null, "bert", null, null), null))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("guard.policies.default.injection.model: unknown model 'bert' (known: linear, phrases");
+        assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null,
+                new GuardPolicy.Injection(null, null, "/nonexistent/m.bin.gz", null, null), null))))
+                .hasMessageContaining("injection.model: ").hasMessageContaining("m.bin.gz: no such file");
+    }
+
+    @Test
+    void thirdPartyTextAndAnswersDefaultToFlagOnlyAtTheirOwnThreshold() {
+        GuardPolicy.Injection d = GuardPolicy.DEFAULTS.injection();
+        assertThat(d.model()).isEqualTo("linear");
+        assertThat(d.actionFor(0.6)).isEqualTo(Action.FLAG);
+        assertThat(d.actionFor(0.96)).isEqualTo(Action.BLOCK);
+        assertThat(d.toolResults().actionFor(0.6)).isEqualTo(Action.ALLOW);
+        assertThat(d.toolResults().actionFor(1.0)).as("never blocks by default").isEqualTo(Action.FLAG);
+        assertThat(d.answers().actionFor(0.85)).isEqualTo(Action.FLAG);
+        GuardPolicy.Injection own = new GuardPolicy.Injection(null, null, null, new GuardPolicy.Thresholds(0.6, null), null);
+        assertThat(own.toolResults()).isEqualTo(new GuardPolicy.Thresholds(0.6, 1.01));
+    }
+
+    @Test
     void outputActionsAreCheckedAndInheritTheRequestSide() {
         GuardPolicy.Output typo = new GuardPolicy.Output(null, Map.of("EMIAL", Action.FLAG), null, null, null);
         assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null, null, null, null, null, null, null, null, typo, null))))

@@ -27,6 +27,28 @@ class PromptTextTest {
                 "/messages/0/content", "/messages/1/content/0/text", "/messages/2/tool_calls/0/function/arguments", "/messages/3/content",
                 "/tools/0/function/description", "/tools/0/function/parameters/properties/q/description");
         assertThat(s).extracting(PromptText.Segment::text).doesNotContain("alice@example.com", "https://x.example/a.png", "lookup", "bob", "user");
+        assertThat(s).extracting(PromptText.Segment::part).containsExactly(PromptText.Part.PROMPT, PromptText.Part.PROMPT, PromptText.Part.PROMPT,
+                PromptText.Part.TOOL_RESULT, PromptText.Part.PROMPT, PromptText.Part.PROMPT);
+    }
+
+    @Test
+    void toolResultAndDocumentBlocksAreThirdPartyTextWhereverTheySit() throws Exception {
+        JsonNode body = json.readTree("""
+                {"model":"m","messages":[
+                  {"role":"user","content":[
+                    {"type":"tool_result","tool_use_id":"t1","content":"plain result"},
+                    {"type":"tool_result","tool_use_id":"t2","content":[{"type":"text","text":"part result"}]},
+                    {"type":"document","source":{"type":"text","media_type":"text/plain","data":"the document"}},
+                    {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}},
+                    {"type":"text","text":"my question"}]},
+                  {"role":"function","name":"f","content":"function result"}]}""");
+        List<PromptText.Segment> s = PromptText.of(LlmApi.CHAT, body);
+        assertThat(s).extracting(PromptText.Segment::pointer).containsExactly("/messages/0/content/0/content", "/messages/0/content/1/content/0/text",
+                "/messages/0/content/2/source/data", "/messages/0/content/4/text", "/messages/1/content");
+        assertThat(s).extracting(PromptText.Segment::part).containsExactly(PromptText.Part.TOOL_RESULT, PromptText.Part.TOOL_RESULT,
+                PromptText.Part.DOCUMENT, PromptText.Part.PROMPT, PromptText.Part.TOOL_RESULT);
+        PromptText.replace(body, "/messages/0/content/2/source/data", "[redacted]");
+        assertThat(body.at("/messages/0/content/2/source/data").asText()).isEqualTo("[redacted]");
     }
 
     @Test
