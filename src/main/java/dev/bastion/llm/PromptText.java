@@ -21,10 +21,14 @@ public final class PromptText {
     private PromptText() {}
 
     /**
-     * Whose text it is: the caller's own prompt, or third-party content the conversation carries — a
-     * tool's result or an attached document — which the model reads as data but an attacker can write.
+     * Whose text it is: the application's own instructions (system and developer messages), the
+     * conversation's prompt (user and assistant messages, tool definitions), or third-party content the
+     * conversation carries — a tool's result or an attached document — which the model reads as data but
+     * an attacker can write.
      */
     public enum Part {
+        /** The application's own instructions: {@code system} and {@code developer} messages. */
+        INSTRUCTIONS("instructions"),
         PROMPT("prompt"), TOOL_RESULT("tool_result"), DOCUMENT("document");
 
         private final String id;
@@ -38,8 +42,9 @@ public final class PromptText {
             return id;
         }
 
+        /** Text an attacker can write without being the caller: a tool's result or a document. */
         public boolean thirdParty() {
-            return this != PROMPT;
+            return this == TOOL_RESULT || this == DOCUMENT;
         }
     }
 
@@ -93,7 +98,11 @@ public final class PromptText {
     static void message(JsonNode m, String at, List<Segment> out) {
         if (m == null || !m.isObject()) return;
         String role = m.path("role").asText("");
-        Part whose = role.equals("tool") || role.equals("function") ? Part.TOOL_RESULT : Part.PROMPT;
+        Part whose = switch (role) {
+            case "tool", "function" -> Part.TOOL_RESULT;
+            case "system", "developer" -> Part.INSTRUCTIONS;
+            default -> Part.PROMPT;
+        };
         content(m.get("content"), at + "/content", whose, out, 0);
         text(m.get("refusal"), at + "/refusal", out);
         JsonNode calls = m.get("tool_calls");

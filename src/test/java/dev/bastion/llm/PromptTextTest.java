@@ -27,7 +27,7 @@ class PromptTextTest {
                 "/messages/0/content", "/messages/1/content/0/text", "/messages/2/tool_calls/0/function/arguments", "/messages/3/content",
                 "/tools/0/function/description", "/tools/0/function/parameters/properties/q/description");
         assertThat(s).extracting(PromptText.Segment::text).doesNotContain("alice@example.com", "https://x.example/a.png", "lookup", "bob", "user");
-        assertThat(s).extracting(PromptText.Segment::part).containsExactly(PromptText.Part.PROMPT, PromptText.Part.PROMPT, PromptText.Part.PROMPT,
+        assertThat(s).extracting(PromptText.Segment::part).containsExactly(PromptText.Part.INSTRUCTIONS, PromptText.Part.PROMPT, PromptText.Part.PROMPT,
                 PromptText.Part.TOOL_RESULT, PromptText.Part.PROMPT, PromptText.Part.PROMPT);
     }
 

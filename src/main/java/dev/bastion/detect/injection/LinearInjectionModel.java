@@ -18,8 +18,9 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>The score is calibrated so that 0.5 is the operating point chosen in training (see
  * {@link LinearModelTrainer}): the policy's {@code flag_at: 0.5} means "what the model was trained to
- * call an attack". Weights are stored as 8-bit integers with one scale ({@link #write}); the model that
- * ships is {@code linear-model.bin.gz} beside this class, described by {@code linear-model.json}.
+ * call an attack". Weights are 8-bit integers with one step, in memory as on disk ({@link #write}): 2^18
+ * slots are 256 KiB, which stay in a core's cache between requests. The model that ships is
+ * {@code linear-model.bin.gz} beside this class, described by {@code linear-model.json}.
  *
  * <p>Immutable and thread-safe; a score costs one pass over the text per part and window.
  */
@@ -31,13 +32,26 @@ public final class LinearInjectionModel implements InjectionModel {
     static final int WINDOW = 320;
 
     private final int bits;
-    private final float[] weights;
+    private final byte[] weights; // quantised: the model as shipped is the model as trained and tested
+    private final float step;
     private final double bias;
 
+    /** Quantises {@code weights} to one signed byte each, as {@link #write} stores them. */
     LinearInjectionModel(int bits, float[] weights, double bias) {
         if (weights.length != 1 << bits) throw new IllegalArgumentException("weights: " + weights.length + " (expected 2^" + bits + ")");
+        float max = 0;
+        for (float w : weights) max = Math.max(max, Math.abs(w));
+        this.step = max == 0 ? 1 : max / 127f;
+        this.bits = bits;
+        this.weights = new byte[weights.length];
+        for (int i = 0; i < weights.length; i++) this.weights[i] = (byte) Math.round(weights[i] / step);
+        this.bias = bias;
+    }
+
+    private LinearInjectionModel(int bits, byte[] weights, float step, double bias) {
         this.bits = bits;
         this.weights = weights;
+        this.step = step;
         this.bias = bias;
     }
 
@@ -64,36 +78,37 @@ public final class LinearInjectionModel implements InjectionModel {
         return best;
     }
 
-    /** The score of text already normalised, whole and in windows. */
+    /**
+     * The score of text already normalised: of the whole, and for a long text also of each window — from
+     * one pass, since a window's features are those that end inside it.
+     */
     double scoreNormalised(String text) {
-        if (text.isEmpty()) return 0;
-        double best = sigmoid(margin(text, 0, text.length()));
-        if (text.length() > WINDOW + WINDOW / 2) {
-            for (int from = 0; from < text.length() - WINDOW / 2; from += WINDOW / 2) {
-                best = Math.max(best, sigmoid(margin(text, from, Math.min(text.length(), from + WINDOW))));
-            }
+        int n = text.length();
+        if (n == 0) return 0;
+        if (n <= WINDOW + WINDOW / 2) {
+            int[] sum = {0};
+            int count = NgramFeatures.emit(text, bits, (slot, at) -> sum[0] += weights[slot]);
+            return sigmoid(margin(sum[0], count));
         }
-        return best;
+        int[] sumTo = new int[n + 1], countTo = new int[n + 1]; // per end position, then running totals
+        int count = NgramFeatures.emit(text, bits, (slot, at) -> {
+            sumTo[at + 1] += weights[slot];
+            countTo[at + 1]++;
+        });
+        for (int i = 1; i <= n; i++) {
+            sumTo[i] += sumTo[i - 1];
+            countTo[i] += countTo[i - 1];
+        }
+        double best = margin(sumTo[n], count);
+        for (int from = 0; from < n - WINDOW / 2; from += WINDOW / 2) {
+            int to = Math.min(n, from + WINDOW);
+            best = Math.max(best, margin(sumTo[to] - sumTo[from], countTo[to] - countTo[from]));
+        }
+        return sigmoid(best);
     }
 
-    private double margin(String text, int from, int to) {
-        Dot dot = new Dot(weights);
-        int n = NgramFeatures.emit(from == 0 && to == text.length() ? text : text.substring(from, to), bits, dot);
-        return dot.sum * NgramFeatures.scale(n) + bias;
-    }
-
-    private static final class Dot implements NgramFeatures.Sink {
-        private final float[] w;
-        double sum;
-
-        Dot(float[] w) {
-            this.w = w;
-        }
-
-        @Override
-        public void add(int slot) {
-            sum += w[slot];
-        }
+    private double margin(int quantisedSum, int count) {
+        return quantisedSum * step * NgramFeatures.scale(count) + bias;
     }
 
     static double sigmoid(double z) {
@@ -104,20 +119,15 @@ public final class LinearInjectionModel implements InjectionModel {
         return bits;
     }
 
-    /** The model quantised to one signed byte per weight plus one scale, gzipped: 2^bits bytes before compression. */
+    /** The model as one signed byte per weight plus one step, gzipped: 2^bits bytes before compression. */
     public byte[] write() {
-        float max = 0;
-        for (float w : weights) max = Math.max(max, Math.abs(w));
-        float scale = max == 0 ? 1 : max / 127f;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes))) {
             out.writeInt(MAGIC);
             out.writeInt(bits);
             out.writeDouble(bias);
-            out.writeFloat(scale);
-            byte[] q = new byte[weights.length];
-            for (int i = 0; i < weights.length; i++) q[i] = (byte) Math.round(weights[i] / scale);
-            out.write(q);
+            out.writeFloat(step);
+            out.write(weights);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -130,12 +140,11 @@ public final class LinearInjectionModel implements InjectionModel {
             int bits = in.readInt();
             if (bits < 8 || bits > 24) throw new IOException("model bits out of range: " + bits);
             double bias = in.readDouble();
-            float scale = in.readFloat();
+            float step = in.readFloat();
+            if (!(step > 0) || Float.isInfinite(step) || Double.isNaN(bias) || Double.isInfinite(bias)) throw new IOException("model scale out of range");
             byte[] q = in.readNBytes(1 << bits);
             if (q.length != 1 << bits) throw new IOException("model truncated");
-            float[] w = new float[q.length];
-            for (int i = 0; i < q.length; i++) w[i] = q[i] * scale;
-            return new LinearInjectionModel(bits, w, bias);
+            return new LinearInjectionModel(bits, q, step, bias);
         }
     }
 }

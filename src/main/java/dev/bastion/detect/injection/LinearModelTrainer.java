@@ -74,29 +74,45 @@ public final class LinearModelTrainer {
             double weight = t.attack() ? 1 : bySource.getOrDefault(t.source(), 1.0) * byLang.getOrDefault(t.lang(), 1.0);
             String text = InjectionText.of(t.text()).text();
             if (text.isEmpty()) continue;
-            int w = LinearInjectionModel.WINDOW;
+            int[][] slots = {new int[256]}, ats = {new int[256]};
+            int[] size = {0};
+            NgramFeatures.emit(text, options.bits(), (slot, at) -> {
+                if (size[0] == slots[0].length) {
+                    slots[0] = Arrays.copyOf(slots[0], size[0] * 2);
+                    ats[0] = Arrays.copyOf(ats[0], size[0] * 2);
+                }
+                slots[0][size[0]] = slot;
+                ats[0][size[0]++] = at;
+            });
+            // The windows LinearInjectionModel#scoreNormalised scores: the features that end inside each.
+            int w = LinearInjectionModel.WINDOW, n = text.length();
             List<Row> windows = new ArrayList<>();
-            if (text.length() > w + w / 2) {
-                for (int from = 0; from < text.length() - w / 2; from += w / 2) windows.add(row(text.substring(from, Math.min(text.length(), from + w)), t.attack(), List.of(), weight, true));
+            if (n > w + w / 2) {
+                for (int from = 0; from < n - w / 2; from += w / 2) {
+                    int lo = firstAt(ats[0], size[0], from), hi = firstAt(ats[0], size[0], Math.min(n, from + w));
+                    windows.add(row(Arrays.copyOfRange(slots[0], lo, hi), t.attack(), List.of(), weight, true));
+                }
             }
-            if (t.attack()) {
-                out.add(row(text, true, windows, weight, false));
-            } else {
-                out.add(row(text, false, windows, weight, false));
-                out.addAll(windows);
-            }
+            Row whole = row(Arrays.copyOf(slots[0], size[0]), t.attack(), windows, weight, false);
+            out.add(whole);
+            if (!t.attack()) out.addAll(windows); // a benign text's windows are benign; an attack's are not all attacks
         }
         return out;
     }
 
-    private Row row(String text, boolean attack, List<Row> windows, double weight, boolean window) {
-        int[][] slots = {new int[256]};
-        int[] size = {0};
-        int n = NgramFeatures.emit(text, options.bits(), slot -> {
-            if (size[0] == slots[0].length) slots[0] = Arrays.copyOf(slots[0], size[0] * 2);
-            slots[0][size[0]++] = slot;
-        });
-        return new Row(Arrays.copyOf(slots[0], size[0]), NgramFeatures.scale(n), attack, windows, weight, window);
+    /** The index of the first feature ending at or after {@code position} (positions never decrease). */
+    private static int firstAt(int[] ats, int size, int position) {
+        int lo = 0, hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ats[mid] < position) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private static Row row(int[] slots, boolean attack, List<Row> windows, double weight, boolean window) {
+        return new Row(slots, NgramFeatures.scale(slots.length), attack, windows, weight, window);
     }
 
     private final class Fit {

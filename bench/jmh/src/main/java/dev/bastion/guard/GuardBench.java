@@ -23,6 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * (640 B, as in the e2e benchmark, and 16 KiB). MB/s = size / time per op. Baseline: parsing the same
  * request body with Jackson.
  *
+ * <p>The learned injection detector (issue 15): {@code inspectPhrasesOnly} is the full inspection with
+ * {@code injection.model: phrases} (the detector before it), so {@code inspect} minus it is what the
+ * default model adds; {@code linearModel} is the model's score alone, normalisation included.
+ *
  * <p>The answer side on the same text: {@code answerWhole} inspects it as a whole (non-streamed) answer;
  * {@code answerStreamed} pushes it through the streamed guard as an SSE stream of one event per word (about
  * 5 characters each, as providers send), hold-back window and all — divide by the event count for the
@@ -44,6 +48,8 @@ public class GuardBench {
     int size;
 
     Guard guard;
+    Guard phrasesGuard;
+    dev.bastion.detect.injection.LinearInjectionModel linear;
     List<PromptText.Segment> segments;
     String text;
     byte[] body;
@@ -52,6 +58,8 @@ public class GuardBench {
     @Setup
     public void setUp() {
         guard = Guard.of(GuardPolicy.DEFAULTS);
+        phrasesGuard = Guard.of(new GuardPolicy(null, null, null, new GuardPolicy.Injection(null, null, "phrases", null, null), null));
+        linear = dev.bastion.detect.injection.LinearInjectionModel.bundled();
         StringBuilder sb = new StringBuilder();
         while (sb.length() < size) sb.append(PARAGRAPH);
         text = sb.substring(0, size);
@@ -73,6 +81,16 @@ public class GuardBench {
     @Benchmark
     public Inspection inspect() {
         return guard.inspect(segments);
+    }
+
+    @Benchmark
+    public Inspection inspectPhrasesOnly() {
+        return phrasesGuard.inspect(segments);
+    }
+
+    @Benchmark
+    public double linearModel() {
+        return linear.score(text);
     }
 
     io.vertx.core.buffer.Buffer stream;
