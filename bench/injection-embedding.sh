@@ -9,7 +9,7 @@
 #
 # Embedding the corpus takes most of the time (about 13,000 texts, minutes on 2 cores); the embeddings
 # are cached in bench/out/embedding-cache by the corpus files' sha256, so a re-run takes seconds.
-# Deterministic: the same corpus gives the same head file.
+# Deterministic: on the same kind of CPU, the same corpus gives the same head file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +47,7 @@ final class CorpusEmbeddings {
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            List<Future<?>> jobs = new java.util.ArrayList<>();
+            List<Future<?>> jobs = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int first = t;
                 jobs.add(pool.submit(() -> {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Trains the head of the embedding detector on {@code train.jsonl} and reports on {@code dev.jsonl}:
@@ -26,7 +27,8 @@ import java.util.Map;
  * head is written (default the bundled resource). The L2 strength is picked from {@link #LAMBDAS} by
  * cross-validated TPR at 2 % FPR on train; dev is only reported on. Leave-one-source-out: for every attack
  * source with at least {@link #LOSO_MIN_ROWS} rows, the same procedure without that source, scored on
- * its rows from train and dev. Deterministic: the same corpus gives the same head file, byte for byte.
+ * its rows from train and dev. Deterministic: on the same kind of CPU, the same corpus gives the same head
+ * file, byte for byte.
  * {@code bench/injection-embedding.sh} runs it.
  */
 public final class EmbeddingHeadTrainer {
@@ -169,7 +171,7 @@ public final class EmbeddingHeadTrainer {
     }
 
     private static List<String> attackLanguages(List<LabelledText> train, List<LabelledText> dev) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         for (List<LabelledText> rows : List.of(train, dev)) for (LabelledText r : rows) if (r.attack()) counts.merge(r.lang(), 1L, Long::sum);
         return counts.entrySet().stream().filter(e -> e.getValue() >= LANG_MIN_ATTACKS)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).map(Map.Entry::getKey).toList();

@@ -3,11 +3,13 @@ package dev.bastion.detect.injection.embedding;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.detect.injection.LabelledText;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Detection figures of scored rows (a row is flagged when its logit is at least 0, i.e. its score at
@@ -40,12 +42,8 @@ final class Evaluation {
 
     /** The highest TPR at any threshold whose FPR on these rows is at most {@code fpr}. */
     static double tprAtFpr(List<LabelledText> rows, double[] logits, double fpr) {
-        double[] benign = rows.stream().filter(r -> !r.attack()).mapToDouble(r -> 0).toArray();
-        int b = 0;
-        for (int i = 0; i < rows.size(); i++) if (!rows.get(i).attack()) benign[b++] = logits[i];
-        Arrays.sort(benign);
-        int allowed = (int) Math.floor(fpr * benign.length);
-        double threshold = allowed >= benign.length ? Double.NEGATIVE_INFINITY : Math.nextUp(benign[benign.length - 1 - allowed]);
+        double[] benign = IntStream.range(0, rows.size()).filter(i -> !rows.get(i).attack()).mapToDouble(i -> logits[i]).toArray();
+        double threshold = HeadTraining.thresholdAt(benign, fpr);
         int hit = 0, attacks = 0;
         for (int i = 0; i < rows.size(); i++) {
             if (!rows.get(i).attack()) continue;
@@ -110,7 +108,7 @@ final class Evaluation {
 
     static Map<String, List<Integer>> groups(List<LabelledText> rows, Function<LabelledText, String> key) {
         Map<String, List<Integer>> out = new TreeMap<>();
-        for (int i = 0; i < rows.size(); i++) out.computeIfAbsent(key.apply(rows.get(i)), k -> new java.util.ArrayList<>()).add(i);
+        for (int i = 0; i < rows.size(); i++) out.computeIfAbsent(key.apply(rows.get(i)), k -> new ArrayList<>()).add(i);
         return out;
     }
 

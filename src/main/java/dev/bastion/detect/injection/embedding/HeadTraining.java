@@ -60,19 +60,17 @@ final class HeadTraining {
 
     /** The lowest logit that flags at most {@code fpr} of the benign rows (flag: logit >= threshold). */
     static double thresholdAt(double[] logits, List<Row> rows, double fpr) {
-        double[] benign = benignDescending(logits, rows);
-        int allowed = (int) Math.floor(fpr * benign.length);
-        return allowed >= benign.length ? Double.NEGATIVE_INFINITY : Math.nextUp(benign[allowed]);
-    }
-
-    static double[] benignDescending(double[] logits, List<Row> rows) {
         double[] benign = new double[rows.size()];
         int n = 0;
-        for (int i = 0; i < rows.size(); i++) if (!rows.get(i).attack()) benign[n++] = -logits[i];
-        benign = Arrays.copyOf(benign, n);
+        for (int i = 0; i < rows.size(); i++) if (!rows.get(i).attack()) benign[n++] = logits[i];
+        return thresholdAt(Arrays.copyOf(benign, n), fpr);
+    }
+
+    /** The lowest logit that flags at most {@code fpr} of {@code benign} (sorted in place). */
+    static double thresholdAt(double[] benign, double fpr) {
         Arrays.sort(benign);
-        for (int i = 0; i < n; i++) benign[i] = -benign[i];
-        return benign;
+        int allowed = (int) Math.floor(fpr * benign.length);
+        return allowed >= benign.length ? Double.NEGATIVE_INFINITY : Math.nextUp(benign[benign.length - 1 - allowed]);
     }
 
     /** Weights then bias of a head fitted to {@code rows}, multiple-instance rounds included. */
