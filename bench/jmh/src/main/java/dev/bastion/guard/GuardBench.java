@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class GuardBench {
-    static final String PARAGRAPH = "Our service returns intermittent 502 errors from the load balancer during deploys; the on-call "
+    public static final String PARAGRAPH = "Our service returns intermittent 502 errors from the load balancer during deploys; the on-call "
             + "engineer (jane.doe@example.com, +1 415-555-2671) saw it on 10.1.2.3 after build 4.2.1. What is the most likely "
             + "cause, and which setting of the upstream pool should we check first to make rolling deploys graceful? ";
 
