@@ -31,7 +31,7 @@ final class GuardEvalCommand implements Callable<Integer> {
     Path input;
     @Option(names = "--policy", paramLabel = "FILE", description = "A guardrail policy (YAML); its injection.model and flag_at are used. Default: the built-in policy.")
     Path policy;
-    @Option(names = "--model", paramLabel = "NAME", description = "Override the policy's model: linear, phrases, embedding, or a model file from 'bastion guard train'.")
+    @Option(names = "--model", paramLabel = "NAME", description = "Override the policy's model: linear, embedding, phrases, or a model file from 'bastion guard train'.")
     String model;
     @Option(names = "--threshold", paramLabel = "SCORE", description = "Override the policy's flag_at.")
     Double threshold;

@@ -29,6 +29,7 @@ public final class Guard {
     private final Scanner scanner;
     private final Scanner outputScanner; // null when answers are not inspected
     private final InjectionDetector injection;
+    private final InjectionDetector answerInjection; // the default model when the policy's must run off the event loop
     private final Classifier classifier; // null: none configured, or not wired (offline scans)
 
     private Guard(GuardPolicy policy, Scanner scanner, Scanner outputScanner, InjectionDetector injection, Classifier classifier) {
@@ -36,7 +37,16 @@ public final class Guard {
         this.scanner = scanner;
         this.outputScanner = outputScanner;
         this.injection = injection;
+        this.answerInjection = injection.needsWorker() ? InjectionModels.detector(InjectionModels.DEFAULT) : injection;
         this.classifier = classifier;
+    }
+
+    /**
+     * Whether {@link #inspect} costs milliseconds (the policy's injection model needs a worker pool): the
+     * gateway then runs it off the event loop.
+     */
+    public boolean inspectsOnWorker() {
+        return injection.needsWorker();
     }
 
     /** This guard, calling {@code classifier} after its own detectors. */
@@ -170,10 +180,11 @@ public final class Guard {
 
     /**
      * The injection score of the model's answer (G4), for instructions aimed at the caller's agent, and
-     * the action the policy's {@code injection.answers} thresholds give it.
+     * the action the policy's {@code injection.answers} thresholds give it. Answers are inspected on the
+     * event loop as they stream, so a model that needs a worker pool is replaced here by the default one.
      */
     public AnswerInjection inspectAnswer(String text) {
-        InjectionVerdict v = injection.score(text);
+        InjectionVerdict v = answerInjection.score(text);
         return new AnswerInjection(v, policy.injection().answers().actionFor(v.score()));
     }
 

@@ -14,7 +14,9 @@ import dev.bastion.detect.Finding;
 import dev.bastion.llm.LlmRequest;
 import dev.bastion.llm.PromptText;
 import dev.bastion.llm.TokenCounter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -68,12 +70,22 @@ final class GuardControl implements Control {
         Verdict.Deny outOfBounds = RequestCaps.check(guard.policy(), api, (ObjectNode) body, segments, counter,
                 counted == null ? null : counted.promptTokens());
         if (outOfBounds != null) return outOfBounds.future();
-        Inspection ins = guard.inspect(segments);
+        Context context = Vertx.currentContext();
+        if (guard.inspectsOnWorker() && context != null) {
+            // Milliseconds of model time: on a worker, so the event loop keeps serving other requests meanwhile.
+            return context.executeBlocking(() -> guard.inspect(segments), false)
+                    .compose(ins -> decide(ex, guard, (ObjectNode) body, segments, ins));
+        }
+        return decide(ex, guard, (ObjectNode) body, segments, guard.inspect(segments));
+    }
+
+    /** Refuses, rewrites or passes the request on what the inspection found (back on the event loop). */
+    private Future<Verdict> decide(Exchange ex, Guard guard, ObjectNode body, List<PromptText.Segment> segments, Inspection ins) {
         if (ins.action() == Action.BLOCK) {
             decisions.record(ex, ins, null, Action.BLOCK);
             return refuse(ins).future();
         }
-        boolean changed = RequestCaps.capCompletion(guard.policy(), api, (ObjectNode) body);
+        boolean changed = RequestCaps.capCompletion(guard.policy(), api, body);
         Pseudonyms names = new Pseudonyms(); // one table per request: the same value is the same placeholder everywhere
         StringBuilder modelText = guard.classifier() == null ? null : new StringBuilder();
         for (PromptText.Segment seg : segments) {

@@ -33,7 +33,7 @@ class GuardPolicyTest {
     @Test
     void anUnknownInjectionModelOrAMissingModelFileIsAConfigErrorWithItsPath() {
         assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null, new GuardPolicy.Injection(null, null, "bert", null, null), null))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("guard.policies.default.injection.model: unknown model 'bert' (known: linear, phrases");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("guard.policies.default.injection.model: unknown model 'bert' (known: linear, embedding, phrases");
         assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null,
                 new GuardPolicy.Injection(null, null, "/nonexistent/m.bin.gz", null, null), null))))
                 .hasMessageContaining("injection.model: ").hasMessageContaining("m.bin.gz: no such file");

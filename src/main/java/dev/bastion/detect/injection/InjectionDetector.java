@@ -32,6 +32,11 @@ public final class InjectionDetector {
         this.model = model;
     }
 
+    /** Whether scoring must run on a worker pool ({@link InjectionModel#needsWorker()}). */
+    public boolean needsWorker() {
+        return model != null && model.needsWorker();
+    }
+
     /** The model's name, or {@code phrases} when there is none. */
     public String modelName() {
         return model == null ? "phrases" : model.name();

@@ -11,4 +11,24 @@ public interface InjectionModel {
 
     /** The probability in [0, 1]; empty text scores 0. */
     double score(String text);
+
+    /**
+     * Whether a score costs so much (milliseconds) that it must run on a worker pool, never an event loop.
+     * The request's inspection then moves off the loop; answers, inspected as they stream, are scored by
+     * the default model instead.
+     */
+    default boolean needsWorker() {
+        return false;
+    }
+
+    /**
+     * A model a policy can name that lives outside this package (found with {@link java.util.ServiceLoader}),
+     * so heavy models and their libraries stay out of the core detector.
+     */
+    interface Provider {
+        String name();
+
+        /** Loads the model; called once per process, on the first policy that names it. */
+        InjectionModel load();
+    }
 }

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,7 +18,7 @@ public final class InjectionModels {
     /** No learned model: the phrase signals alone (the detector before issue 15). */
     public static final String PHRASES = "phrases";
     public static final String DEFAULT = LinearInjectionModel.NAME;
-    public static final List<String> NAMES = List.of(LinearInjectionModel.NAME, PHRASES);
+    private static final ConcurrentHashMap<String, InjectionModel> PROVIDED = new ConcurrentHashMap<>();
 
     private InjectionModels() {}
 
@@ -36,8 +38,25 @@ public final class InjectionModels {
         return switch (name) {
             case LinearInjectionModel.NAME -> new InjectionDetector(Linear.MODEL);
             case PHRASES -> new InjectionDetector(null);
-            default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ", or a .bin.gz file from 'bastion guard train')");
+            default -> new InjectionDetector(provided(name));
         };
+    }
+
+    /** Every name a policy can use: the built-in ones and those of the providers on the class path. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>(List.of(LinearInjectionModel.NAME));
+        for (InjectionModel.Provider p : ServiceLoader.load(InjectionModel.Provider.class)) names.add(p.name());
+        names.add(PHRASES);
+        return names;
+    }
+
+    private static InjectionModel provided(String name) {
+        InjectionModel loaded = PROVIDED.get(name);
+        if (loaded != null) return loaded;
+        for (InjectionModel.Provider p : ServiceLoader.load(InjectionModel.Provider.class)) {
+            if (p.name().equals(name)) return PROVIDED.computeIfAbsent(name, n -> p.load());
+        }
+        throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", names()) + ", or a .bin.gz file from 'bastion guard train')");
     }
 
     private static LinearInjectionModel file(Path path) {

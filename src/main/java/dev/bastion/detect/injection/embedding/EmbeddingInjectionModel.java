@@ -58,6 +58,25 @@ public final class EmbeddingInjectionModel implements InjectionModel, AutoClosea
         return best;
     }
 
+    /** Milliseconds per prompt: never on an event loop. */
+    @Override
+    public boolean needsWorker() {
+        return true;
+    }
+
+    /** Makes {@code injection.model: embedding} known to the guardrails (META-INF/services). */
+    public static final class Provider implements InjectionModel.Provider {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public InjectionModel load() {
+            return EmbeddingInjectionModel.load();
+        }
+    }
+
     @Override
     public void close() {
         encoder.close();
