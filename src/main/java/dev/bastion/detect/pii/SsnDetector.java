@@ -13,9 +13,11 @@ import java.util.Set;
  * SSA never issues are refused: area 000, 666 or 900–999, group 00, serial 0000, and the well-known
  * specimen numbers (078-05-1120, 219-09-9999). Dates (2-2-4 or 4-2-2 digits), phone numbers (3-3-4),
  * IPv4 addresses and longer digit or dotted runs do not have the 3-2-4 shape and are not matched.
- * Without SSN words, neither is a 3-2-4 group introduced as an order, invoice, ticket or id number, a
- * dotted one introduced as a version, nor one right after a phone number's country or area code
- * ({@code +49 123 45 6789}). Where a phone number is also found over the same digits, the SSN wins (see
+ * Without SSN words, neither is a spaced or dotted 3-2-4 group introduced as an order, invoice, ticket or
+ * id number, a dotted one introduced as a version, nor one right after a phone number's country or area
+ * code ({@code +49 123 45 6789}). The dashed form is the SSA's own and stays an SSN whatever introduces it:
+ * "Employee ID 123-45-6789" is how SSNs get pasted, and redacting an order number written exactly like
+ * one costs less than sending an SSN on. Where a phone number is also found over the same digits, the SSN wins (see
  * {@link dev.bastion.detect.Scanner}).
  */
 public final class SsnDetector implements Detector {
@@ -62,9 +64,13 @@ public final class SsnDetector implements Detector {
         return Chars.wordChar(c) && !(i >= 3 && s.regionMatches(true, i - 3, "ssn", 0, 3) && !Chars.wordBefore(s, i - 3));
     }
 
-    /** An SSN-shaped group without SSN words: not another kind of number, a version or a phone number's rest. */
+    /**
+     * An SSN-shaped group without SSN words: a spaced or dotted one not introduced as another kind of
+     * number or a version, and not a phone number's rest.
+     */
     private static boolean standsAlone(String s, int i) {
-        return !Chars.otherNumberBefore(s, i) && !(s.charAt(i + 3) == '.' && Chars.versionBefore(s, i)) && !afterPhonePrefix(s, i);
+        boolean dashed = s.charAt(i + 3) == '-';
+        return !(!dashed && Chars.otherNumberBefore(s, i)) && !(s.charAt(i + 3) == '.' && Chars.versionBefore(s, i)) && !afterPhonePrefix(s, i);
     }
 
     /**

@@ -117,16 +117,23 @@ class SsnDetectorTest {
 
     /**
      * Precision: dotted 3-2-4 numbers count without context words (dates, IPs and phone numbers are
-     * written in other groupings), but not as versions or inside longer dotted runs; nothing SSN-shaped
-     * counts when introduced as another kind of number; bare digits need SSN words close by.
+     * written in other groupings), but not as versions or inside longer dotted runs; a spaced or dotted
+     * group introduced as another kind of number does not count; bare digits need SSN words close by.
      */
     @ParameterizedTest
     @ValueSource(strings = {"version 123.45.6789", "v123.45.6789", "build 123.45.6789", "release 123.45.6789", "1.123.45.6789",
             "123.45.6789.1", "10.123.45.6789", "12.25.2024", "2024.01.15", "415.555.2671", "192.168.100.200",
-            "order #123-45-6789", "Invoice 123.45.6789", "tracking 123 45 6789", "ref: 123-45-6789", "order 536221234",
+            "Invoice 123.45.6789", "tracking 123 45 6789", "ref: 123 45 6789", "order 536221234",
             "social media budget 250000000", "123-45-6789.5", "class#536221234",
             "123.45-6789", "123 45-6789"})
     void notSsnsInOtherForms(String text) {
         assertThat(ssns(text)).isEmpty();
+    }
+
+    /** The SSA's own dashed form is an SSN whatever introduces it: employee ids and "reference" fields are where SSNs get pasted. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Employee ID 123-45-6789", "order #123-45-6789", "ref: 123-45-6789", "account 123-45-6789"})
+    void theDashedFormIsAnSsnWhateverIntroducesIt(String text) {
+        assertThat(ssns(text)).containsExactly("123-45-6789");
     }
 }
