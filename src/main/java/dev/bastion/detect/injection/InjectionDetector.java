@@ -43,14 +43,27 @@ public final class InjectionDetector {
     }
 
     public InjectionVerdict score(String text) {
+        if (text == null || text.isEmpty()) return InjectionVerdict.NONE;
+        // One normalisation for every detector: the model reads it, and the phrase signals read it too when
+        // it undid leetspeak or spacing, which their own folding does not.
+        InjectionText view = InjectionText.of(text);
         InjectionVerdict signals = phrases.score(text);
-        if (model == null || text == null || text.isEmpty()) return signals;
-        double learned = model.score(text);
+        if (view.unmasked()) signals = stronger(signals, phrases.score(view.text()));
+        if (model == null) return signals;
+        double learned = model.scoreParts(view);
         if (learned < MODEL_POINT) return new InjectionVerdict(Math.max(learned, signals.score()), signals.signals(), learned);
         List<String> named = new ArrayList<>(signals.signals());
         named.add(InjectionSignals.LEARNED_MODEL);
         double capped = Math.min(learned, MODEL_CAP);
         double score = signals.score() >= MODEL_POINT ? 1 - (1 - signals.score()) * (1 - capped) : Math.max(capped, signals.score());
         return new InjectionVerdict(score, named, learned);
+    }
+
+    /** The higher score, with the signals of both in their usual order. */
+    private static InjectionVerdict stronger(InjectionVerdict a, InjectionVerdict b) {
+        if (b.signals().isEmpty()) return a;
+        List<String> named = new ArrayList<>();
+        for (String id : InjectionSignals.ALL) if (a.signals().contains(id) || b.signals().contains(id)) named.add(id);
+        return new InjectionVerdict(Math.max(a.score(), b.score()), named);
     }
 }

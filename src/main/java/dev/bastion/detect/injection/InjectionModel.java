@@ -12,6 +12,13 @@ public interface InjectionModel {
     /** The probability in [0, 1]; empty text scores 0. */
     double score(String text);
 
+    /** The score of text already {@linkplain InjectionText normalised}: the highest of its parts'. */
+    default double scoreParts(InjectionText text) {
+        double best = 0;
+        for (String part : text.parts()) best = Math.max(best, score(part));
+        return best;
+    }
+
     /**
      * Whether a score costs so much (milliseconds) that it must run on a worker pool, never an event loop.
      * The request's inspection then moves off the loop; answers, inspected as they stream, are scored by

@@ -30,11 +30,13 @@ import java.util.Locale;
  * {@linkplain #decoded() parts}, normalised the same way, so a detector scores what the model would read
  * after decoding. Every step is one linear pass; decoding has the fixed budgets of {@link EncodedPayloads}.
  *
- * @param text    the normalised text
- * @param hidden  text spelled in invisible tag characters, normalised; "" when none
- * @param decoded readable texts decoded from encoded spans, normalised
+ * @param text     the normalised text
+ * @param hidden   text spelled in invisible tag characters, normalised; "" when none
+ * @param decoded  readable texts decoded from encoded spans, normalised
+ * @param unmasked whether leetspeak or spaced-out letters were undone: detectors that read words their own
+ *                 way (the phrase signals) should read {@code text} as well as the original
  */
-public record InjectionText(String text, String hidden, List<String> decoded) {
+public record InjectionText(String text, String hidden, List<String> decoded, boolean unmasked) {
     static final int MIN_SPACED_LETTERS = 4;
     static final int MIN_URL_ENCODED = 4;
 
@@ -53,7 +55,7 @@ public record InjectionText(String text, String hidden, List<String> decoded) {
     }
 
     public static InjectionText of(String raw) {
-        if (raw == null || raw.isEmpty()) return new InjectionText("", "", List.of());
+        if (raw == null || raw.isEmpty()) return new InjectionText("", "", List.of(), false);
         String visible = raw;
         String hidden = "";
         if (!isAscii(raw)) {
@@ -65,13 +67,18 @@ public record InjectionText(String text, String hidden, List<String> decoded) {
         for (String d : EncodedPayloads.decodedTexts(visible)) decoded.add(normalise(d));
         String url = urlDecoded(visible);
         if (url != null) decoded.add(normalise(url));
-        return new InjectionText(normalise(visible), hidden, decoded);
+        String folded = fold(visible);
+        String text = joinSpacedLetters(undoLeet(folded));
+        return new InjectionText(text, hidden, decoded, text != folded); // both steps return their input when they change nothing
     }
 
     /** Steps 2–6 on text whose invisible characters are already gone. */
     static String normalise(String visible) {
-        String s = isAscii(visible) ? visible.toLowerCase(Locale.ROOT) : unicodeFold(visible);
-        return joinSpacedLetters(undoLeet(s));
+        return joinSpacedLetters(undoLeet(fold(visible)));
+    }
+
+    private static String fold(String visible) {
+        return isAscii(visible) ? visible.toLowerCase(Locale.ROOT) : unicodeFold(visible);
     }
 
     private static boolean isAscii(String s) {

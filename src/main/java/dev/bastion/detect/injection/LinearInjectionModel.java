@@ -72,9 +72,13 @@ public final class LinearInjectionModel implements InjectionModel {
 
     @Override
     public double score(String raw) {
-        if (raw == null || raw.isEmpty()) return 0;
+        return raw == null || raw.isEmpty() ? 0 : scoreParts(InjectionText.of(raw));
+    }
+
+    @Override
+    public double scoreParts(InjectionText text) {
         double best = 0;
-        for (String part : InjectionText.of(raw).parts()) best = Math.max(best, scoreNormalised(part));
+        for (String part : text.parts()) best = Math.max(best, scoreNormalised(part));
         return best;
     }
 
