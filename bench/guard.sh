@@ -5,7 +5,7 @@
 # with a clean prompt and once with a prompt carrying an e-mail address and a phone number (redacted, so
 # the body is rewritten before forwarding). The "phr" route is the default policy with the learned
 # injection model off (injection.model: phrases, the detector before issue 15): on/phr is what the model
-# costs end to end.
+# costs end to end; "emb" uses the embedding option (injection.model: embedding, on the worker pool).
 #
 # Then the time to first token of a streamed answer, guardrails off and on, through a second mock that
 # sends one word every 20 ms (about 50 tokens/s, a typical provider): what the hold-back window costs.
@@ -39,6 +39,7 @@ guard:
   policies:
     window0: { output: { stream_window: 0 } }   # only the structural hold-back rules
     phrases: { injection: { model: phrases } }   # the phrase signals alone
+    embedding: { injection: { model: embedding } }
 routes:
   - { id: "stream-off", match: { methods: [POST], path: /stream-off/v1/chat/completions }, strip_prefix: /stream-off, upstream: slow, auth: { methods: [api_key] }, tiers: false, llm: chat, guard: "off" }
   - { id: "stream-on", match: { methods: [POST], path: /stream-on/v1/chat/completions }, strip_prefix: /stream-on, upstream: slow, auth: { methods: [api_key] }, tiers: false, llm: chat }
@@ -46,6 +47,7 @@ routes:
   - { id: "off", match: { methods: [POST], path: /off/v1/chat/completions }, strip_prefix: /off, upstream: mock, auth: { methods: [api_key] }, tiers: false, llm: chat, guard: "off" }
   - { id: "on", match: { methods: [POST], path: /on/v1/chat/completions }, strip_prefix: /on, upstream: mock, auth: { methods: [api_key] }, tiers: false, llm: chat }
   - { id: "phr", match: { methods: [POST], path: /phr/v1/chat/completions }, strip_prefix: /phr, upstream: mock, auth: { methods: [api_key] }, tiers: false, llm: chat, guard: phrases }
+  - { id: "emb", match: { methods: [POST], path: /emb/v1/chat/completions }, strip_prefix: /emb, upstream: mock, auth: { methods: [api_key] }, tiers: false, llm: chat, guard: embedding }
 YAML
 KEY=$("$JAVA" -jar target/bastion.jar keys create --config "$out/bastion.yaml" --org bench --scopes invoke 2>/dev/null)
 "$JAVA" ${BASTION_JAVA_OPTS:-} -jar target/bastion.jar serve --config "$out/bastion.yaml" >/dev/null 2>"$out/bastion.log" & pids+=($!); BASTION_PID=$!
@@ -57,7 +59,7 @@ for name in clean pii; do
   body=${!name}
   printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\nwrk.body = [[%s]]\n' "$KEY" "$body" > "$out/$name.lua"
 done
-targets="off-clean phr-clean on-clean off-pii on-pii"
+targets="off-clean phr-clean on-clean emb-clean off-pii on-pii"
 url_of() { echo "http://127.0.0.1:$BASTION/${1%%-*}/v1/chat/completions"; }
 lua_of() { echo "$out/${1#*-}.lua"; }
 for t in $targets; do
@@ -87,7 +89,7 @@ echo "POST chat completion (640-byte user message) through Bastion, wrk -t2 -c$c
 printf '%-10s %6s %12s %9s %9s %14s\n' target round "requests/s" "p50 ms" "p99 ms" "µs CPU/req"
 awk -F'\t' '{printf "%-10s %6s %12s %9s %9s %14s\n", $2, $1, $3, $4, $5, $6}' "$results"
 echo
-awk -F'\t' '{rps[$1","$2]=$3; cpu[$1","$2]=$6; r[$1]=1} END {for (k in r) printf "round %s: on/off throughput clean %.3f, with PII %.3f; added CPU per request clean %.1f µs, with PII %.1f µs; learned model: on/phr throughput %.3f, %.1f µs CPU per request\n", k, rps[k",on-clean"]/rps[k",off-clean"], rps[k",on-pii"]/rps[k",off-pii"], cpu[k",on-clean"]-cpu[k",off-clean"], cpu[k",on-pii"]-cpu[k",off-pii"], rps[k",on-clean"]/rps[k",phr-clean"], cpu[k",on-clean"]-cpu[k",phr-clean"]}' "$results" | sort
+awk -F'\t' '{rps[$1","$2]=$3; cpu[$1","$2]=$6; r[$1]=1} END {for (k in r) printf "round %s: on/off throughput clean %.3f, with PII %.3f; added CPU per request clean %.1f µs, with PII %.1f µs; learned model: on/phr throughput %.3f, %.1f µs CPU per request\n", k, rps[k",on-clean"]/rps[k",off-clean"], rps[k",on-pii"]/rps[k",off-pii"], cpu[k",on-clean"]-cpu[k",off-clean"], cpu[k",on-pii"]-cpu[k",off-pii"], rps[k",on-clean"]/rps[k",phr-clean"], cpu[k",on-clean"]-cpu[k",phr-clean"]; for (k in r) printf "round %s: embedding model: emb/phr throughput %.4f, %.0f µs CPU per request\n", k, rps[k",emb-clean"]/rps[k",phr-clean"], cpu[k",emb-clean"]-cpu[k",phr-clean"]}' "$results" | sort
 echo "raw output: $out"
 
 echo
