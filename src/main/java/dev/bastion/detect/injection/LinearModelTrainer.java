@@ -36,7 +36,7 @@ public final class LinearModelTrainer {
     }
 
     /** One text's features; a long attack also has its windows, of which the most attack-like one trains. */
-    private record Row(int[] slots, double scale, boolean attack, List<Row> windows, double weight, boolean window) {}
+    private record Row(int[] slots, double scale, boolean attack, List<Row> windows, double weight, boolean window, int origin) {}
 
     private final Options options;
 
@@ -46,9 +46,13 @@ public final class LinearModelTrainer {
 
     public LinearInjectionModel train(List<LabelledText> rows) {
         List<Row> all = featurise(rows);
-        int[] fold = new int[all.size()];
+        // Folds by labelled text, not by row: a benign document's windows are held out with it, or the
+        // calibration would score documents whose windows it had just trained on.
+        int[] foldOf = new int[rows.size()];
         Random random = new Random(options.seed());
-        for (int i = 0; i < fold.length; i++) fold[i] = random.nextInt(options.folds());
+        for (int i = 0; i < foldOf.length; i++) foldOf[i] = random.nextInt(options.folds());
+        int[] fold = new int[all.size()];
+        for (int i = 0; i < fold.length; i++) fold[i] = foldOf[all.get(i).origin()];
         List<Double> benignMargins = new ArrayList<>();
         for (int f = 0; f < options.folds(); f++) {
             List<Row> in = new ArrayList<>(), out = new ArrayList<>();
@@ -70,7 +74,8 @@ public final class LinearModelTrainer {
         Map<String, Double> bySource = balance(rows, LabelledText::source);
         Map<String, Double> byLang = balance(rows, LabelledText::lang);
         List<Row> out = new ArrayList<>(rows.size());
-        for (LabelledText t : rows) {
+        for (int origin = 0; origin < rows.size(); origin++) {
+            LabelledText t = rows.get(origin);
             double weight = t.attack() ? 1 : bySource.getOrDefault(t.source(), 1.0) * byLang.getOrDefault(t.lang(), 1.0);
             String text = InjectionText.of(t.text()).text();
             if (text.isEmpty()) continue;
@@ -90,10 +95,10 @@ public final class LinearModelTrainer {
             if (n > w + w / 2) {
                 for (int from = 0; from < n - w / 2; from += w / 2) {
                     int lo = firstAt(ats[0], size[0], from), hi = firstAt(ats[0], size[0], Math.min(n, from + w));
-                    windows.add(row(Arrays.copyOfRange(slots[0], lo, hi), t.attack(), List.of(), weight, true));
+                    windows.add(row(Arrays.copyOfRange(slots[0], lo, hi), t.attack(), List.of(), weight, true, origin));
                 }
             }
-            Row whole = row(Arrays.copyOf(slots[0], size[0]), t.attack(), windows, weight, false);
+            Row whole = row(Arrays.copyOf(slots[0], size[0]), t.attack(), windows, weight, false, origin);
             out.add(whole);
             if (!t.attack()) out.addAll(windows); // a benign text's windows are benign; an attack's are not all attacks
         }
@@ -111,8 +116,8 @@ public final class LinearModelTrainer {
         return lo;
     }
 
-    private static Row row(int[] slots, boolean attack, List<Row> windows, double weight, boolean window) {
-        return new Row(slots, NgramFeatures.scale(slots.length), attack, windows, weight, window);
+    private static Row row(int[] slots, boolean attack, List<Row> windows, double weight, boolean window, int origin) {
+        return new Row(slots, NgramFeatures.scale(slots.length), attack, windows, weight, window, origin);
     }
 
     private final class Fit {
