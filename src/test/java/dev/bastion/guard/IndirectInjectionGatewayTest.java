@@ -131,6 +131,34 @@ class IndirectInjectionGatewayTest {
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("prompt_injection_detected");
     }
 
+    /** What the official OpenAI SDK (npm) makes of the three refusals: it raises, with Bastion's code. */
+    @Test
+    void theOpenAiSdkRaisesOnEveryRefusalWithItsCode() throws Exception {
+        gw.upstream.behave(req -> { // the stub has read the body already: the last request seen is this one
+            if (gw.upstream.last().body().toJsonObject().getBoolean("stream", false)) {
+                StringBuilder all = new StringBuilder(AnswerGatewayTest.chunk(null)).append(AnswerGatewayTest.chunk("Done. "));
+                all.append(AnswerGatewayTest.chunk(PLANTED)).append("data: [DONE]\n\n");
+                req.response().putHeader("Content-Type", "text/event-stream").end(all.toString());
+            } else {
+                req.response().putHeader("Content-Type", "application/json").end(AnswerGatewayTest.whole("Done. " + PLANTED));
+            }
+        });
+        java.util.Map<String, JsonObject> cases = new java.util.HashMap<>();
+        for (String line : dev.bastion.testing.NodeSdk.node("injection.mjs", gw.uri("/strict/v1").toString(), key)) {
+            JsonObject o = new JsonObject(line);
+            cases.put(o.getString("case"), o);
+        }
+        JsonObject request = cases.get("request"), whole = cases.get("whole-answer"), streamed = cases.get("streamed-answer");
+        assertThat(request.getBoolean("ok")).isFalse();
+        assertThat(request.getInteger("status")).isEqualTo(400);
+        assertThat(request.getString("code")).isEqualTo("prompt_injection_detected");
+        assertThat(whole.getBoolean("ok")).isFalse();
+        assertThat(whole.getInteger("status")).isEqualTo(502);
+        assertThat(whole.getString("code")).isEqualTo("prompt_injection_in_answer");
+        assertThat(streamed.getBoolean("ok")).as("an SSE error event instead of the stream's end: the SDK raises").isFalse();
+        assertThat(streamed.getString("code")).isEqualTo("prompt_injection_in_answer");
+    }
+
     @Test
     void theEmbeddingModelScoresOnAWorkerAndItsDecisionsAreRecordedTheSameWay() throws Exception {
         answerWith("It is 18 degrees.");
