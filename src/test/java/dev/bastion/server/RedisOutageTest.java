@@ -3,6 +3,7 @@ package dev.bastion.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.testing.BastionProcess;
+import dev.bastion.testing.Eventually;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TestGateway;
 import java.net.http.HttpRequest;
@@ -96,23 +97,11 @@ class RedisOutageTest {
 
             redis = new RedisServer(port);
             redis.start();
-            long back = System.nanoTime();
-            Map<Integer, Integer> after;
-            do {
-                Thread.sleep(250);
-                after = statuses(deny, dk, 1);
-            } while (!after.keySet().stream().allMatch(s -> s == 200 || s == 201) && System.nanoTime() - back < TimeUnit.SECONDS.toNanos(15));
-            assertThat(after).as("deny recovers by itself").containsOnlyKeys(200, 201);
+            Eventually.until("deny recovers by itself", () -> statuses(deny, dk, 1).keySet().stream().allMatch(st -> st == 200 || st == 201));
             assertThat(statuses(local, lk, 1)).containsOnlyKeys(200, 201);
-            System.out.printf("shared limits resumed %d ms after Redis came back%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
             // Each node's event loops probe on their own: local's may close a moment after deny's did.
-            String rateLimit;
-            do {
-                rateLimit = local.get("/v1/models", lk).headers().firstValue("RateLimit").orElseThrow();
-                if (rateLimit.matches(".*r=9999[0-9];.*")) break;
-                Thread.sleep(250);
-            } while (System.nanoTime() - back < TimeUnit.SECONDS.toNanos(15));
-            assertThat(rateLimit).as("local counts in Redis again by itself (a fresh window there)").containsPattern("r=9999[0-9];");
+            Eventually.until("local counts in Redis again by itself (a fresh window there)",
+                    () -> local.get("/v1/models", lk).headers().firstValue("RateLimit").orElseThrow().matches(".*r=9999[0-9];.*"));
         } finally {
             redis.stop();
         }
@@ -147,9 +136,7 @@ class RedisOutageTest {
 
             if (fault.equals("pause")) redis.resume();
             else redis.restart();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (openCircuits(gw) > 0 && System.nanoTime() < deadline) Thread.sleep(50);
-            assertThat(openCircuits(gw)).as("closed by the probes, without traffic").isZero();
+            Eventually.until("circuits closed by the probes, without traffic", () -> openCircuits(gw) == 0);
 
             String fresh = gw.createKey("burst-after", "invoke");
             assertThat(burst(gw, fresh, 150)).as("the first burst: counted in Redis").isEqualTo(Map.of(200, 100, 429, 50));
