@@ -47,8 +47,8 @@ public final class InjectionDetector {
         // One normalisation for every detector: the model reads it, and the phrase signals read it too when
         // it undid leetspeak or spacing, which their own folding does not.
         InjectionText view = InjectionText.of(text);
-        InjectionVerdict signals = phrases.score(text);
-        if (view.unmasked()) signals = stronger(signals, phrases.score(view.text()));
+        InjectionVerdict signals = phrases.score(text, view.decoded());
+        if (view.unmasked()) signals = stronger(signals, phrases.score(view.text(), List.of())); // its payloads were weighed above
         if (model == null) return signals;
         double learned = model.scoreParts(view);
         if (learned < MODEL_POINT) return new InjectionVerdict(Math.max(learned, signals.score()), signals.signals(), learned);

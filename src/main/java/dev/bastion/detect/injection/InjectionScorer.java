@@ -69,6 +69,15 @@ public final class InjectionScorer {
     private static final double DECODED_MINIMUM = 0.5;
 
     public InjectionVerdict score(String text) {
+        return score(text, null);
+    }
+
+    /**
+     * The score with the encoded payloads already decoded ({@link InjectionText#decoded()}, which
+     * decodes the same blobs of the same visible text), so a caller that normalised the text does not
+     * pay for decoding twice; null decodes here.
+     */
+    InjectionVerdict score(String text, List<String> decoded) {
         if (text == null || text.isEmpty()) return InjectionVerdict.NONE;
         SignalWeights weights = new SignalWeights();
 
@@ -88,7 +97,7 @@ public final class InjectionScorer {
         double roleTags = RoleTags.scan(folded);
         if (roleTags > 0) weights.raise(ROLE_TAG_INJECTION, roleTags);
 
-        weighEncoded(visible, words, weights);
+        weighEncoded(decoded != null ? decoded : EncodedPayloads.decodedTexts(visible), words, weights);
         return weights.verdict();
     }
 
@@ -111,9 +120,8 @@ public final class InjectionScorer {
         else if (scan.styledWords() > 0) weights.raise(HOMOGLYPHS, 0.3);
     }
 
-    private static void weighEncoded(String visible, Tokens words, SignalWeights weights) {
+    private static void weighEncoded(List<String> texts, Tokens words, SignalWeights weights) {
         boolean rot13 = ENGLISH_PHRASES.mayMatchRot13(words);
-        List<String> texts = EncodedPayloads.decodedTexts(visible);
         if (!rot13 && texts.isEmpty()) return; // nothing encoded: most texts
         SignalWeights decoded = new SignalWeights();
         if (rot13) ENGLISH_PHRASES.scan(words.rot13(), decoded);

@@ -27,16 +27,17 @@ import java.util.Locale;
  * </ol>
  *
  * Encoded spans (base64, hex, URL percent-encoding) that decode to readable text are returned as further
- * {@linkplain #decoded() parts}, normalised the same way, so a detector scores what the model would read
+ * {@linkplain #parts() parts}, normalised the same way, so a detector scores what the model would read
  * after decoding. Every step is one linear pass; decoding has the fixed budgets of {@link EncodedPayloads}.
  *
  * @param text     the normalised text
  * @param hidden   text spelled in invisible tag characters, normalised; "" when none
- * @param decoded  readable texts decoded from encoded spans, normalised
+ * @param decoded  readable texts decoded from base64 and hex blobs, normalised
+ * @param urlDecoded the text with its percent-encoded runs decoded, normalised; "" when it has none
  * @param unmasked whether leetspeak or spaced-out letters were undone: detectors that read words their own
  *                 way (the phrase signals) should read {@code text} as well as the original
  */
-public record InjectionText(String text, String hidden, List<String> decoded, boolean unmasked) {
+public record InjectionText(String text, String hidden, List<String> decoded, String urlDecoded, boolean unmasked) {
     static final int MIN_SPACED_LETTERS = 4;
     static final int MIN_URL_ENCODED = 4;
 
@@ -44,18 +45,19 @@ public record InjectionText(String text, String hidden, List<String> decoded, bo
         decoded = List.copyOf(decoded);
     }
 
-    /** Every part a detector should score: the text, then the hidden and decoded parts. */
+    /** Every part a detector should score: the text, then the hidden, decoded and URL-decoded parts. */
     public List<String> parts() {
-        if (hidden.isEmpty() && decoded.isEmpty()) return List.of(text);
-        List<String> all = new ArrayList<>(2 + decoded.size());
+        if (hidden.isEmpty() && decoded.isEmpty() && urlDecoded.isEmpty()) return List.of(text);
+        List<String> all = new ArrayList<>(3 + decoded.size());
         all.add(text);
         if (!hidden.isEmpty()) all.add(hidden);
         all.addAll(decoded);
+        if (!urlDecoded.isEmpty()) all.add(urlDecoded);
         return all;
     }
 
     public static InjectionText of(String raw) {
-        if (raw == null || raw.isEmpty()) return new InjectionText("", "", List.of(), false);
+        if (raw == null || raw.isEmpty()) return new InjectionText("", "", List.of(), "", false);
         String visible = raw;
         String hidden = "";
         if (!isAscii(raw)) {
@@ -66,10 +68,9 @@ public record InjectionText(String text, String hidden, List<String> decoded, bo
         List<String> decoded = new ArrayList<>(0);
         for (String d : EncodedPayloads.decodedTexts(visible)) decoded.add(normalise(d));
         String url = urlDecoded(visible);
-        if (url != null) decoded.add(normalise(url));
         String folded = fold(visible);
         String text = joinSpacedLetters(undoLeet(folded));
-        return new InjectionText(text, hidden, decoded, text != folded); // both steps return their input when they change nothing
+        return new InjectionText(text, hidden, decoded, url == null ? "" : normalise(url), text != folded); // both steps return their input when they change nothing
     }
 
     /** Steps 2–6 on text whose invisible characters are already gone. */
