@@ -69,13 +69,21 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
         for (String d : EncodedPayloads.decodedTexts(visible)) decoded.add(normalise(d));
         String url = urlDecoded(visible);
         String folded = fold(visible);
-        String text = joinSpacedLetters(undoLeet(folded));
-        return new InjectionText(text, hidden, decoded, url == null ? "" : normalise(url), text != folded); // both steps return their input when they change nothing
+        String text = unmask(folded);
+        return new InjectionText(text, hidden, decoded, url == null ? "" : normalise(url), text != folded);
     }
 
     /** Steps 2–6 on text whose invisible characters are already gone. */
     static String normalise(String visible) {
-        return joinSpacedLetters(undoLeet(fold(visible)));
+        return unmask(fold(visible));
+    }
+
+    /** Steps 5 and 6 on folded text, in place on its characters; the same string when neither changed it. */
+    static String unmask(String folded) {
+        char[] cs = folded.toCharArray();
+        boolean leet = undoLeet(cs);
+        int length = joinSpacedLetters(cs);
+        return leet || length < cs.length ? new String(cs, 0, length) : folded;
     }
 
     private static String fold(String visible) {
@@ -128,30 +136,52 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
         }
     }
 
-    /** Digits that stand for letters, inside words that are otherwise letters. */
-    static String undoLeet(String s) {
-        StringBuilder out = null;
-        int i = 0, n = s.length();
+    /** Digits that stand for letters, inside words that are otherwise letters; whether any was undone. */
+    private static boolean undoLeet(char[] s) {
+        boolean changed = false;
+        int i = 0, n = s.length;
         while (i < n) {
-            if (!isWordChar(s.charAt(i))) {
+            if (!isWordChar(s[i])) {
                 i++;
                 continue;
             }
             int start = i;
-            while (i < n && isWordChar(s.charAt(i))) i++;
-            if (isLeet(s, start, i)) {
-                if (out == null) out = new StringBuilder(s);
+            boolean leetChar = false; // most words have none: only those are read again
+            for (; i < n && isWordChar(s[i]); i++) leetChar |= leetLetter(s[i]) != 0;
+            if (leetChar && isLeet(s, start, i)) {
+                changed = true;
                 for (int k = start; k < i; k++) {
-                    char c = leetLetter(s.charAt(k));
-                    if (c != 0) out.setCharAt(k, c);
+                    char c = leetLetter(s[k]);
+                    if (c != 0) s[k] = c;
                 }
             }
         }
-        return out == null ? s : out.toString();
+        return changed;
+    }
+
+    /** ASCII characters by code, so the per-character tests of the passes above are one lookup. */
+    private static final byte LETTER = 1, DIGIT = 2, WORD = 4;
+    private static final byte[] ASCII = new byte[128];
+    private static final char[] LEET = new char[128]; // the letter a leet character stands for; 0: none
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) ASCII[c] = ASCII[Character.toUpperCase(c)] = LETTER | WORD;
+        for (char c = '0'; c <= '9'; c++) ASCII[c] = DIGIT | WORD;
+        ASCII['@'] = ASCII['$'] = WORD;
+        String leet = "0o1i3e4a@a5s$s7t";
+        for (int i = 0; i < leet.length(); i += 2) LEET[leet.charAt(i)] = leet.charAt(i + 1);
+    }
+
+    private static boolean isLetter(char c) {
+        return c < 128 ? (ASCII[c] & LETTER) != 0 : Character.isLetter(c);
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return c < 128 ? (ASCII[c] & (LETTER | DIGIT)) != 0 : Character.isLetterOrDigit(c);
     }
 
     private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '@' || c == '$';
+        return c < 128 ? (ASCII[c] & WORD) != 0 : Character.isLetterOrDigit(c);
     }
 
     /**
@@ -159,16 +189,16 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
      * leet character before a letter or two of them ({@code rul35}) — one trailing digit is a version
      * ({@code gpt4}, {@code mp3}, {@code html5}), not a disguise.
      */
-    private static boolean isLeet(String s, int from, int to) {
+    private static boolean isLeet(char[] s, int from, int to) {
         int letters = 0, leet = 0;
         boolean beforeLetter = false;
         for (int k = from; k < to; k++) {
-            char c = s.charAt(k);
-            if (Character.isLetter(c)) {
+            char c = s[k];
+            if (isLetter(c)) {
                 letters++;
             } else if (leetLetter(c) != 0) {
                 leet++;
-                beforeLetter |= k + 1 < to && Character.isLetter(s.charAt(k + 1));
+                beforeLetter |= k + 1 < to && isLetter(s[k + 1]);
             } else if (Character.isDigit(c)) {
                 return false;
             }
@@ -177,47 +207,49 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
     }
 
     private static char leetLetter(char c) {
-        return switch (c) {
-            case '0' -> 'o';
-            case '1' -> 'i';
-            case '3' -> 'e';
-            case '4', '@' -> 'a';
-            case '5', '$' -> 's';
-            case '7' -> 't';
-            default -> 0;
-        };
+        return c < 128 ? LEET[c] : 0;
     }
 
-    /** "i g n o r e" and "i.g.n.o.r.e" become "ignore"; shorter runs ("a b c") are left alone. */
-    static String joinSpacedLetters(String s) {
-        StringBuilder out = null;
-        int n = s.length();
+    /**
+     * "i g n o r e" and "i.g.n.o.r.e" become "ignore"; shorter runs ("a b c") are left alone. In place:
+     * only separators are removed, so the text moves left; returns its new length.
+     */
+    private static int joinSpacedLetters(char[] s) {
+        int n = s.length;
+        int out = 0; // s[0, out) is the result so far; s[copied, i) is still to be kept as it is
         int copied = 0;
         for (int i = 0; i < n; ) {
-            if (!isSingleLetterAt(s, i)) {
+            if (!isLetterOrDigit(s[i])) {
                 i++;
                 continue;
             }
+            // i starts a run of letters and digits: only a run of one letter can start a spaced-out word
+            if (!isSingleLetterAt(s, i)) {
+                do i++; while (i < n && isLetterOrDigit(s[i]));
+                continue;
+            }
             int end = i + 1, letters = 1;
-            while (end + 1 < n && isSeparator(s.charAt(end)) && isSingleLetterAt(s, end + 1)) {
+            while (end + 1 < n && isSeparator(s[end]) && isSingleLetterAt(s, end + 1)) {
                 end += 2;
                 letters++;
             }
             if (letters >= MIN_SPACED_LETTERS) {
-                if (out == null) out = new StringBuilder(n);
-                out.append(s, copied, i);
-                for (int k = i; k < end; k += 2) out.append(s.charAt(k));
+                out = keep(s, copied, i, out);
+                for (int k = i; k < end; k += 2) s[out++] = s[k];
                 copied = end;
             }
             i = end;
         }
-        if (out == null) return s;
-        return out.append(s, copied, n).toString();
+        return copied == 0 ? n : keep(s, copied, n, out);
     }
 
-    private static boolean isSingleLetterAt(String s, int i) {
-        return Character.isLetter(s.charAt(i)) && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)))
-                && (i + 1 == s.length() || !Character.isLetterOrDigit(s.charAt(i + 1)));
+    private static int keep(char[] s, int from, int to, int out) {
+        if (out != from) System.arraycopy(s, from, s, out, to - from);
+        return out + to - from;
+    }
+
+    private static boolean isSingleLetterAt(char[] s, int i) {
+        return isLetter(s[i]) && (i == 0 || !isLetterOrDigit(s[i - 1])) && (i + 1 == s.length || !isLetterOrDigit(s[i + 1]));
     }
 
     private static boolean isSeparator(char c) {

@@ -89,26 +89,41 @@ public final class LinearInjectionModel implements InjectionModel {
     double scoreNormalised(String text) {
         int n = text.length();
         if (n == 0) return 0;
+        NgramFeatures.Buffer features = scratch(n);
+        NgramFeatures.emit(text, bits, features);
+        int[] slots = features.slots;
+        int count = features.size;
         if (n <= WINDOW + WINDOW / 2) {
-            int[] sum = {0};
-            int count = NgramFeatures.emit(text, bits, (slot, at) -> sum[0] += weights[slot]);
-            return sigmoid(margin(sum[0], count));
+            int sum = 0;
+            for (int i = 0; i < count; i++) sum += weights[slots[i]];
+            return sigmoid(margin(sum, count));
         }
-        int[] sumTo = new int[n + 1], countTo = new int[n + 1]; // per end position, then running totals
-        int count = NgramFeatures.emit(text, bits, (slot, at) -> {
-            sumTo[at + 1] += weights[slot];
-            countTo[at + 1]++;
-        });
-        for (int i = 1; i <= n; i++) {
-            sumTo[i] += sumTo[i - 1];
-            countTo[i] += countTo[i - 1];
+        // prefix[i]: the sum of the weights of the features before i, written over slots already read.
+        int[] prefix = slots;
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            int w = weights[slots[i]];
+            prefix[i] = total;
+            total += w;
         }
-        double best = margin(sumTo[n], count);
+        double best = margin(total, count);
+        int lo = 0, hi = 0;
         for (int from = 0; from < n - WINDOW / 2; from += WINDOW / 2) {
-            int to = Math.min(n, from + WINDOW);
-            best = Math.max(best, margin(sumTo[to] - sumTo[from], countTo[to] - countTo[from]));
+            lo = features.firstEndingAt(from, lo);
+            hi = features.firstEndingAt(Math.min(n, from + WINDOW), Math.max(hi, lo));
+            int sum = (hi < count ? prefix[hi] : total) - (lo < count ? prefix[lo] : total);
+            best = Math.max(best, margin(sum, hi - lo));
         }
         return sigmoid(best);
+    }
+
+    /** Each event loop scores many texts: one buffer per thread, dropped when a huge text grew it too far. */
+    private static final ThreadLocal<NgramFeatures.Buffer> SCRATCH = ThreadLocal.withInitial(() -> new NgramFeatures.Buffer(4096));
+    private static final int SCRATCH_KEPT = 1 << 16;
+
+    private static NgramFeatures.Buffer scratch(int length) {
+        if (NgramFeatures.FEATURES_PER_CHAR * (length + 1) > SCRATCH_KEPT) return new NgramFeatures.Buffer(0);
+        return SCRATCH.get();
     }
 
     private double margin(int quantisedSum, int count) {

@@ -74,46 +74,29 @@ public final class LinearModelTrainer {
         Map<String, Double> bySource = balance(rows, LabelledText::source);
         Map<String, Double> byLang = balance(rows, LabelledText::lang);
         List<Row> out = new ArrayList<>(rows.size());
+        NgramFeatures.Buffer features = new NgramFeatures.Buffer(1024);
         for (int origin = 0; origin < rows.size(); origin++) {
             LabelledText t = rows.get(origin);
             double weight = t.attack() ? 1 : bySource.getOrDefault(t.source(), 1.0) * byLang.getOrDefault(t.lang(), 1.0);
             String text = InjectionText.of(t.text()).text();
             if (text.isEmpty()) continue;
-            int[][] slots = {new int[256]}, ats = {new int[256]};
-            int[] size = {0};
-            NgramFeatures.emit(text, options.bits(), (slot, at) -> {
-                if (size[0] == slots[0].length) {
-                    slots[0] = Arrays.copyOf(slots[0], size[0] * 2);
-                    ats[0] = Arrays.copyOf(ats[0], size[0] * 2);
-                }
-                slots[0][size[0]] = slot;
-                ats[0][size[0]++] = at;
-            });
+            NgramFeatures.emit(text, options.bits(), features);
             // The windows LinearInjectionModel#scoreNormalised scores: the features that end inside each.
             int w = LinearInjectionModel.WINDOW, n = text.length();
             List<Row> windows = new ArrayList<>();
             if (n > w + w / 2) {
+                int lo = 0, hi = 0;
                 for (int from = 0; from < n - w / 2; from += w / 2) {
-                    int lo = firstAt(ats[0], size[0], from), hi = firstAt(ats[0], size[0], Math.min(n, from + w));
-                    windows.add(row(Arrays.copyOfRange(slots[0], lo, hi), t.attack(), List.of(), weight, true, origin));
+                    lo = features.firstEndingAt(from, lo);
+                    hi = features.firstEndingAt(Math.min(n, from + w), Math.max(hi, lo));
+                    windows.add(row(Arrays.copyOfRange(features.slots, lo, hi), t.attack(), List.of(), weight, true, origin));
                 }
             }
-            Row whole = row(Arrays.copyOf(slots[0], size[0]), t.attack(), windows, weight, false, origin);
+            Row whole = row(Arrays.copyOf(features.slots, features.size), t.attack(), windows, weight, false, origin);
             out.add(whole);
             if (!t.attack()) out.addAll(windows); // a benign text's windows are benign; an attack's are not all attacks
         }
         return out;
-    }
-
-    /** The index of the first feature ending at or after {@code position} (positions never decrease). */
-    private static int firstAt(int[] ats, int size, int position) {
-        int lo = 0, hi = size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (ats[mid] < position) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 
     private static Row row(int[] slots, boolean attack, List<Row> windows, double weight, boolean window, int origin) {

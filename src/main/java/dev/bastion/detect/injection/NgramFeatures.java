@@ -6,8 +6,9 @@ package dev.bastion.detect.injection;
  * normalised text with white space collapsed (they survive typos, inflection and languages without spaces),
  * and word unigrams and bigrams (they carry phrasing: "ignore previous", "you are"). Each occurrence counts
  * once, at the position of its last character, so a window of the text is simply the features that end
- * inside it; a vector is scaled by {@link #scale} so long and short texts are comparable. One pass, no
- * allocation.
+ * inside it; a vector is scaled by {@link #scale} so long and short texts are comparable. One pass into a
+ * reusable {@link Buffer}: the caller sums weights in a tight loop of its own (a call per feature through an
+ * interface cost more than the hashing).
  */
 final class NgramFeatures {
     static final int MIN_N = 3;
@@ -17,10 +18,37 @@ final class NgramFeatures {
     private static final int FNV_BASIS = 0x811c9dc5;
     private static final int FNV_PRIME = 0x01000193;
 
-    /** Receives each feature's slot and the index of the character it ends at; called once per occurrence. */
-    interface Sink {
-        void add(int slot, int at);
+    /** The features of one text: {@code slots[i]} ends at character {@code ends[i]}, in order of position. */
+    static final class Buffer {
+        int[] slots;
+        int[] ends;
+        int size;
+
+        Buffer(int capacity) {
+            slots = new int[capacity];
+            ends = new int[capacity];
+        }
+
+        /** Room for the features of a text of {@code length} characters: at most five end at each. */
+        void reserve(int length) {
+            int needed = FEATURES_PER_CHAR * (length + 1);
+            if (slots.length < needed) {
+                slots = new int[needed];
+                ends = new int[needed];
+            }
+            size = 0;
+        }
+
+        /** The index of the first feature ending at or after {@code position}, searching from {@code from}. */
+        int firstEndingAt(int position, int from) {
+            int i = from;
+            while (i < size && ends[i] < position) i++;
+            return i;
+        }
     }
+
+    /** Three character n-grams, a word and a word bigram can end at one character. */
+    static final int FEATURES_PER_CHAR = 5;
 
     /** Texts with fewer features than this are scaled as if they had this many: see {@link #scale}. */
     static final int MIN_EVIDENCE = 64;
@@ -37,8 +65,11 @@ final class NgramFeatures {
         return 1 / Math.sqrt(Math.max(n, MIN_EVIDENCE));
     }
 
-    /** Emits the features of {@code text} (already {@linkplain InjectionText normalised}) and returns how many. */
-    static int emit(String text, int bits, Sink sink) {
+    /** Fills {@code out} with the features of {@code text} (already {@linkplain InjectionText normalised}). */
+    static void emit(String text, int bits, Buffer out) {
+        int n = text.length();
+        out.reserve(n);
+        int[] slots = out.slots, ends = out.ends;
         int shift = 32 - bits;
         int count = 0;
         // The last MAX_N characters of " text " with runs of white space read as one space.
@@ -46,7 +77,6 @@ final class NgramFeatures {
         boolean lastSpace = true;
         int wordHash = 0, prevWord = 0;
         boolean inWord = false, havePrev = false;
-        int n = text.length();
         for (int i = 0; i <= n; i++) {
             char c = i < n ? text.charAt(i) : ' ';
             boolean space = c <= ' ' ? c == ' ' || (c >= '\t' && c <= '\r') : c >= 0x80 && Character.isWhitespace(c);
@@ -56,16 +86,16 @@ final class NgramFeatures {
             int at = Math.min(i, n - 1);
             if (c2 != 0) { // 3-gram c2 c1 c
                 int h = ((((FNV_BASIS ^ 3) ^ c2) * FNV_PRIME ^ c1) * FNV_PRIME ^ c) * FNV_PRIME;
-                sink.add(fmix(h) >>> shift, at);
-                count++;
+                slots[count] = fmix(h) >>> shift;
+                ends[count++] = at;
                 if (c3 != 0) {
                     h = (((((FNV_BASIS ^ 4) ^ c3) * FNV_PRIME ^ c2) * FNV_PRIME ^ c1) * FNV_PRIME ^ c) * FNV_PRIME;
-                    sink.add(fmix(h) >>> shift, at);
-                    count++;
+                    slots[count] = fmix(h) >>> shift;
+                    ends[count++] = at;
                     if (c4 != 0) {
                         h = ((((((FNV_BASIS ^ 5) ^ c4) * FNV_PRIME ^ c3) * FNV_PRIME ^ c2) * FNV_PRIME ^ c1) * FNV_PRIME ^ c) * FNV_PRIME;
-                        sink.add(fmix(h) >>> shift, at);
-                        count++;
+                        slots[count] = fmix(h) >>> shift;
+                        ends[count++] = at;
                     }
                 }
             }
@@ -77,18 +107,18 @@ final class NgramFeatures {
                 wordHash = (inWord ? wordHash ^ c : FNV_BASIS ^ c) * FNV_PRIME;
                 inWord = true;
             } else if (inWord) {
-                sink.add(fmix(wordHash ^ WORD_SALT) >>> shift, at);
-                count++;
+                slots[count] = fmix(wordHash ^ WORD_SALT) >>> shift;
+                ends[count++] = at;
                 if (havePrev) {
-                    sink.add(fmix(prevWord * 31 + wordHash ^ BIGRAM_SALT) >>> shift, at);
-                    count++;
+                    slots[count] = fmix(prevWord * 31 + wordHash ^ BIGRAM_SALT) >>> shift;
+                    ends[count++] = at;
                 }
                 prevWord = wordHash;
                 havePrev = true;
                 inWord = false;
             }
         }
-        return count;
+        out.size = count;
     }
 
     /** Letters, digits and the combining marks of scripts that write vowels with them. */
