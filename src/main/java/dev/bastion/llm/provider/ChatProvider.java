@@ -1,0 +1,61 @@
+package dev.bastion.llm.provider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A model provider's wire format for chat (U1): Bastion's controls read and edit the OpenAI chat format —
+ * the normalised request and answer — and a provider translates to its own format on the way out and back
+ * on the way in, so every control works the same whatever the provider. One implementation per provider;
+ * stateless and thread-safe (a streamed answer gets its own {@link StreamTranslator}).
+ */
+public interface ChatProvider {
+    /** The provider's name in config ({@code openai}, {@code anthropic}). */
+    String name();
+
+    /** The path to send the request to, appended to the upstream's URL (its base path included). */
+    String path(String model, boolean stream);
+
+    /** Headers the provider needs on every request besides its key (e.g. {@code anthropic-version}). */
+    default void headers(MultiMap headers) {}
+
+    /**
+     * The provider's request body for an OpenAI chat request (as the controls left it), to be answered by
+     * {@code model}. Throws {@link UntranslatableRequest} (→ 400) for what has no equivalent.
+     */
+    Buffer request(ObjectNode openAiChat, String model);
+
+    /**
+     * The provider's whole, non-streamed answer as an OpenAI chat completion — or, for an error status, as
+     * an OpenAI error body ({@code {"error":{"message","type","code"}}}) carrying the provider's message.
+     * {@code model} is the model that answered, reported in the completion.
+     */
+    Buffer answer(int status, Buffer body, String model);
+
+    /** A translator for one streamed answer: the provider's SSE in, OpenAI chat-completion chunks out. */
+    StreamTranslator stream(String model);
+
+    /** Translates one streamed answer; fed in network order, ended exactly once. */
+    interface StreamTranslator {
+        /** Bytes of the provider's stream (split anywhere); returns the OpenAI SSE bytes ready to send (maybe empty). */
+        Buffer feed(Buffer chunk);
+
+        /**
+         * The provider's stream ended. If it ended properly, returns what is left and {@code data: [DONE]};
+         * if it was cut (no final event), returns an OpenAI-style error event and <b>no</b> {@code [DONE]}:
+         * a truncated answer must never look complete.
+         */
+        Buffer end();
+
+        /** The stream carried an error event or ended without its final event. */
+        boolean failed();
+    }
+
+    /** A request the provider's format cannot express; the message is safe to show the client. */
+    final class UntranslatableRequest extends RuntimeException {
+        public UntranslatableRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
