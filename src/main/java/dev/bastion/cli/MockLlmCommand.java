@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code bastion mock-llm}: an OpenAI-compatible mock model provider for demos, tests and benchmarks. */
-@Command(name = "mock-llm", description = "Run an OpenAI-compatible mock model server.", mixinStandardHelpOptions = true)
+/** {@code bastion mock-llm}: an OpenAI-compatible mock model provider (Anthropic's Messages API too) for demos, tests and benchmarks. */
+@Command(name = "mock-llm", description = "Run an OpenAI-compatible mock model server (also serving Anthropic's /v1/messages).", mixinStandardHelpOptions = true)
 public final class MockLlmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

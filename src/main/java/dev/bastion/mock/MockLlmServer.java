@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An OpenAI-compatible stand-in for a model provider ({@code bastion mock-llm}): chat completions
  * (JSON and SSE streaming), completions, embeddings and the model list, with deterministic output and
- * realistic framing. When started with a provider key it demands it like a real provider does — which
- * makes Bastion's key injection visible in the demo. Not a model: it never calls out anywhere.
+ * realistic framing — and Anthropic's Messages API at {@code /v1/messages} ({@link MockAnthropic}). When
+ * started with a provider key it demands it like a real provider does (as {@code Authorization: Bearer},
+ * or {@code x-api-key} for Anthropic) — which makes Bastion's key injection visible in the demo. Not a
+ * model: it never calls out anywhere.
  */
 public final class MockLlmServer {
     public static final List<String> MODELS = List.of("mock-gpt-small", "mock-gpt-large");
@@ -38,6 +40,7 @@ public final class MockLlmServer {
     private final long chunkDelayMs;
     private final AtomicLong ids = new AtomicLong();
     private final TokenCounter counter = new TokenCounter();
+    private final MockAnthropic anthropic;
     private boolean fillMaxTokens;
     private HttpServer server;
 
@@ -51,6 +54,7 @@ public final class MockLlmServer {
         this.port = port;
         this.requiredKey = requiredKey;
         this.chunkDelayMs = chunkDelayMs;
+        this.anthropic = new MockAnthropic(this, vertx, requiredKey, chunkDelayMs, counter);
     }
 
     /** Every reply is exactly {@code max_tokens} long when the request names one (usage then equals Bastion's reservation). */
@@ -74,6 +78,10 @@ public final class MockLlmServer {
     }
 
     private void handle(HttpServerRequest req) {
+        if (req.method() == HttpMethod.POST && "/v1/messages".equals(req.path())) {
+            anthropic.handle(req); // its own key header and error shape
+            return;
+        }
         if (requiredKey != null && !("Bearer " + requiredKey).equals(req.getHeader("Authorization"))) {
             req.resume();
             error(req.response(), 401, "invalid_api_key", "Incorrect API key provided.");
@@ -146,7 +154,7 @@ public final class MockLlmServer {
     }
 
     /** The reply text, cut to {@code max} tokens (finish "length"); with fill on, padded to exactly {@code max}. */
-    private Reply reply(String model, String prompt, Integer max) {
+    Reply reply(String model, String prompt, Integer max) {
         String text = reply(prompt);
         com.knuddels.jtokkit.api.Encoding enc = counter.encodingFor(model);
         int tokens = enc.countTokensOrdinary(text);
@@ -167,9 +175,13 @@ public final class MockLlmServer {
         return new Reply(text, tokens, finish);
     }
 
-    private record Reply(String text, int tokens, String finish) {}
+    record Reply(String text, int tokens, String finish) {}
 
-    private static int intHeader(HttpServerRequest req, String name) {
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    static int intHeader(HttpServerRequest req, String name) {
         try {
             String v = req.getHeader(name);
             return v == null ? -1 : Integer.parseInt(v);
