@@ -15,6 +15,8 @@ import java.util.Map;
  * @param apiKeys     API key verification settings
  * @param accessLog   the one-line-per-request JSON access log
  * @param upstreams   named upstreams that routes forward to; URLs only ever come from here
+ * @param models      the model catalogue: public model names and the deployments that serve them; an
+ *                    {@code llm: chat} route without an upstream routes each request by its {@code model}
  * @param routes      the only requests Bastion accepts: anything unmatched is a 404
  * @param identity    identity providers whose JWTs routes may accept
  * @param tokens      Bastion's own token issuer and identity-token signer
@@ -33,6 +35,7 @@ public record BastionConfig(
         ApiKeysConfig apiKeys,
         AccessLogConfig accessLog,
         Map<String, UpstreamConfig> upstreams,
+        Map<String, ModelConfig> models,
         List<RouteConfig> routes,
         IdentityConfig identity,
         TokensConfig tokens,
@@ -51,6 +54,10 @@ public record BastionConfig(
         apiKeys = apiKeys == null ? new ApiKeysConfig(null, null) : apiKeys;
         accessLog = accessLog == null ? new AccessLogConfig(null) : accessLog;
         upstreams = upstreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        for (String name : models.keySet()) {
+            if (!ModelConfig.NAME.matcher(name).matches()) throw new IllegalArgumentException("models: '" + name + "' is not a model name");
+        }
         routes = routes == null ? List.of() : List.copyOf(routes);
         identity = identity == null ? new IdentityConfig(null) : identity;
         tokens = tokens == null ? new TokensConfig(null, null, null, null, null, null, null, null, null, null, null, null) : tokens;

@@ -20,7 +20,9 @@ final class ConfigValidator {
             String at = "routes[" + i + "]";
             Integer prev = ids.putIfAbsent(r.id(), i);
             if (prev != null) problems.add(at + ".id: '" + r.id() + "' is already used by routes[" + prev + "]");
-            if (!c.upstreams().containsKey(r.upstream())) {
+            if (r.routesByModel()) {
+                if (c.models().isEmpty()) problems.add(at + ".upstream: missing, and there is no models catalogue to route by model");
+            } else if (!c.upstreams().containsKey(r.upstream())) {
                 problems.add(at + ".upstream: unknown upstream '" + r.upstream() + "' (declared: "
                         + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
             }
@@ -39,6 +41,15 @@ final class ConfigValidator {
                 problems.add(at + ".strip_prefix: '" + r.stripPrefix() + "' is not a prefix of match.path '" + r.match().path() + "'");
             }
         }
+        c.models().forEach((name, model) -> {
+            for (int i = 0; i < model.deployments().size(); i++) {
+                String up = model.deployments().get(i).upstream();
+                if (!c.upstreams().containsKey(up)) {
+                    problems.add("models." + name + ".deployments[" + i + "].upstream: unknown upstream '" + up + "' (declared: "
+                            + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
+                }
+            }
+        });
         Map<String, Integer> issuerNames = new HashMap<>();
         Map<String, Integer> issuerUrls = new HashMap<>();
         for (int i = 0; i < c.identity().issuers().size(); i++) {
@@ -65,7 +76,10 @@ final class ConfigValidator {
             for (String aud : r.auth().audiences()) {
                 if (!c.tokens().audiences().contains(aud)) problems.add(at + ".auth.audiences: '" + aud + "' is not in tokens.audiences");
             }
-            UpstreamConfig up = c.upstreams().get(r.upstream());
+            if (r.forwardUserToken() && r.routesByModel()) {
+                problems.add(at + ".forward_user_token: the route sends to model providers; end-user tokens are never sent to them");
+            }
+            UpstreamConfig up = r.routesByModel() ? null : c.upstreams().get(r.upstream());
             if (r.forwardUserToken() && up != null && up.kind() == UpstreamConfig.Kind.AI) {
                 problems.add(at + ".forward_user_token: upstream '" + r.upstream() + "' is kind ai; end-user tokens are never sent to model providers");
             }

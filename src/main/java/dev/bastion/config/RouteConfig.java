@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  *
  * @param id           stable name used in logs and metrics ({@code [a-z0-9_.-]})
  * @param match        which requests this route takes
- * @param upstream     name of an entry under {@code upstreams}
+ * @param upstream     name of an entry under {@code upstreams}; omitted on an {@code llm: chat} route, which then
+ *                     routes each request by its {@code model} through the {@code models} catalogue (and
+ *                     answers {@code GET …/models} beside it)
  * @param contentTypes media types accepted for request bodies (e.g. {@code application/json}); others → 415;
  *                     empty means bodies are not restricted by type
  * @param publicRoute  {@code public: true} lets requests through without credentials
@@ -49,7 +51,10 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             throw new IllegalArgumentException("id: " + (id == null ? "missing" : "'" + id + "'") + " (expected: lower-case letters, digits, _ . -; up to 64)");
         }
         if (match == null) throw new IllegalArgumentException("match: missing");
-        if (upstream == null || upstream.isBlank()) throw new IllegalArgumentException("upstream: missing");
+        if (upstream != null && upstream.isBlank()) throw new IllegalArgumentException("upstream: empty");
+        if (upstream == null && llm != LlmApi.CHAT) {
+            throw new IllegalArgumentException("upstream: missing (only an llm: chat route may omit it, to route by model through the models catalogue)");
+        }
         contentTypes = contentTypes == null ? List.of() : contentTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
         for (String t : contentTypes) {
             if (!MEDIA_TYPE.matcher(t).matches()) throw new IllegalArgumentException("content_types: '" + t + "' is not a media type");
@@ -216,6 +221,11 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             if (per == null || per == LimitKey.IP) throw new IllegalArgumentException("per: " + (per == null ? "missing" : "ip") + " (expected: org, api_key, client, user or route)");
             if (max == null || max < 1) throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
         }
+    }
+
+    /** Whether this route sends each request to the deployment of its {@code model} in the catalogue. */
+    public boolean routesByModel() {
+        return upstream == null;
     }
 
     public enum LlmApi {

@@ -76,6 +76,16 @@ public final class GuardsRuntime {
                 new GuardDecisions(audit, meters, route.id(), guards.values().stream().anyMatch(g -> g.classifier() != null)), counter);
     }
 
+    /**
+     * The models the caller may name on the route (the model allow-list of the policy that applies to its
+     * org, G5), or null when any model is allowed.
+     */
+    public java.util.List<String> allowedModels(RouteConfig route, Identity identity) {
+        if (route.llm() == null || GuardConfig.OFF.equals(route.guard())) return null;
+        Guard guard = policyFor(identity, guards.get(route.guard()));
+        return guard == null ? null : guard.policy().models();
+    }
+
     private Guard policyFor(Identity identity, Guard routeGuard) {
         String own = identity == null ? null : orgs.get(identity.orgId());
         return own != null ? guards.get(own) : routeGuard;

@@ -9,6 +9,8 @@ import dev.bastion.chain.Chain;
 import dev.bastion.chain.Control;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.edge.RequestShapeControl;
+import dev.bastion.models.ModelCatalogue;
+import dev.bastion.models.ModelControl;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +21,11 @@ import java.util.List;
  */
 final class ChainAssembler {
     private final Services services;
+    private final ModelCatalogue catalogue;
 
-    ChainAssembler(Services services) {
+    ChainAssembler(Services services, ModelCatalogue catalogue) {
         this.services = services;
+        this.catalogue = catalogue;
     }
 
     /** The route's chain; {@code maxBodyBytes} is the cap its shape check and body read enforce. */
@@ -38,6 +42,8 @@ final class ChainAssembler {
         // Idempotency before the budget: a replay is answered without reserving anything.
         Control idempotency = services.idempotency.forRoute(route);
         if (idempotency != null) controls.add(idempotency);
+        // The model before the budget: an unknown model is refused before anything is reserved for it.
+        if (route.routesByModel()) controls.add(new ModelControl(catalogue));
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
         if (services.waf != null && route.waf().enabled()) {

@@ -21,6 +21,9 @@ import dev.bastion.secrets.Secret;
 import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.Store;
 import dev.bastion.upstream.HttpUpstream;
+import dev.bastion.models.CatalogueUpstream;
+import dev.bastion.models.ModelCatalogue;
+import dev.bastion.models.ModelListEndpoint;
 import dev.bastion.upstream.Upstream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -101,7 +104,8 @@ public final class Gateway {
                             services.issuer::identityToken, hmacSecrets.get(e.getKey())));
                 }
                 List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), sink(accessLogSink, services)), services.metrics);
-                Listener publicListener = publicListener(vertx, config, services, upstreams, recorders);
+                ModelCatalogue catalogue = new ModelCatalogue(config.models(), upstreams);
+                Listener publicListener = publicListener(vertx, config, services, upstreams, catalogue, recorders);
                 Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
                 started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->
                         deployAdmin(vertx, config, adminListener, deployments).map(adminPort ->
@@ -129,16 +133,23 @@ public final class Gateway {
 
     /** The public listener: address rules, framing and the path before routing; the configured and system routes. */
     private static Listener publicListener(Vertx vertx, BastionConfig config, Services services, Map<String, Upstream> upstreams,
-                                           List<ExchangeListener> recorders) {
-        ChainAssembler assembler = new ChainAssembler(services);
+                                           ModelCatalogue catalogue, List<ExchangeListener> recorders) {
+        ChainAssembler assembler = new ChainAssembler(services, catalogue);
         long edgeMax = config.edge().maxBodyBytes().bytes();
         List<Route> routes = new ArrayList<>();
+        Upstream byModel = new CatalogueUpstream();
         for (RouteConfig rc : config.routes()) {
             long maxBody = rc.maxBodyBytes() != null ? rc.maxBodyBytes().bytes() : edgeMax;
             Chain chain = assembler.assemble(rc, maxBody);
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics),
-                    new Route.Forward(upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken()),
+                    new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken()),
                     rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody));
+        }
+        for (ModelListRoutes.Pair pair : ModelListRoutes.of(config)) {
+            RouteConfig rc = pair.list(), chat = pair.chat();
+            routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(assembler.assemble(rc, 0), rc.id(), services.metrics),
+                    new Route.Local(new ModelListEndpoint(catalogue, identity -> services.guards.allowedModels(chat, identity))),
+                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), 0));
         }
         for (SystemRoutes.SystemRoute sr : SystemRoutes.of(config, services)) {
             long maxBody = Math.min(SystemRoutes.MAX_BODY, edgeMax);

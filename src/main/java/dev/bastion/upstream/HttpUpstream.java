@@ -108,6 +108,7 @@ public final class HttpUpstream implements Upstream {
             headers.set(RequestSigner.TIMESTAMP_HEADER, Long.toString(ts));
             headers.set(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(hmacSecret, ts, ex.method().name(), target, body));
         }
+        if (r.providerHeaders() != null) r.providerHeaders().forEach(headers::set); // not setAll: it clears the map first
         return headers;
     }
 }

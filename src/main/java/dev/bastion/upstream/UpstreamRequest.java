@@ -1,6 +1,7 @@
 package dev.bastion.upstream;
 
 import dev.bastion.chain.Exchange;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.Objects;
 
@@ -14,18 +15,30 @@ import java.util.Objects;
  * @param inboundTls       whether the client reached Bastion over TLS (for {@code X-Forwarded-Proto})
  * @param forwardUserToken pass the caller's identity-provider token on (the route allows it; never to a model provider)
  * @param identityEncoding ask for an uncompressed answer: a response filter reads the body
+ * @param providerHeaders  headers a provider's wire format needs (set last), or null
+ * @param clientQuery      append the client's query string (false when a provider's path replaces the client's)
  */
 public record UpstreamRequest(Exchange exchange, String path, Buffer body, boolean inboundTls, boolean forwardUserToken,
-                              boolean identityEncoding, Cancellation cancellation) {
+                              boolean identityEncoding, Cancellation cancellation, MultiMap providerHeaders, boolean clientQuery) {
     public UpstreamRequest {
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(cancellation, "cancellation");
     }
 
+    public UpstreamRequest(Exchange exchange, String path, Buffer body, boolean inboundTls, boolean forwardUserToken,
+                           boolean identityEncoding, Cancellation cancellation) {
+        this(exchange, path, body, inboundTls, forwardUserToken, identityEncoding, cancellation, null, true);
+    }
+
+    /** The same request in a provider's wire format: its path (no client query), its body, its headers. */
+    public UpstreamRequest translated(String providerPath, Buffer providerBody, MultiMap headers) {
+        return new UpstreamRequest(exchange, providerPath, providerBody, inboundTls, forwardUserToken, identityEncoding, cancellation, headers, false);
+    }
+
     /** The request target to send: the upstream's base path, the path, and the query as received. */
     String target(String basePath) {
-        String query = exchange.rawQuery();
+        String query = clientQuery ? exchange.rawQuery() : null;
         return basePath + path + (query == null ? "" : "?" + query);
     }
 }

@@ -54,6 +54,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theModelCatalogueMapsToTypedRecordsWithDefaults() {
+        BastionConfig c = parse(VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                + "models:\n  fast:\n    deployments:\n      - { upstream: openai, model: gpt-4o-mini, weight: 3 }\n"
+                + "      - { upstream: openai, provider: anthropic }\n");
+        assertThat(c.routes().get(0).routesByModel()).isTrue();
+        var ds = c.models().get("fast").deployments();
+        assertThat(ds.get(0)).isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.OPENAI, "gpt-4o-mini", 3));
+        assertThat(ds.get(1)).as("model defaults to the public name (null here, the catalogue fills it), weight to 1")
+                .isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.ANTHROPIC, null, 1));
+    }
+
+    @Test
     void theShippedExampleConfigIsValid() {
         BastionConfig c = new ConfigLoader().load(Path.of("examples/bastion.yaml"));
         assertThat(c.routes()).isNotEmpty();
@@ -68,6 +80,19 @@ class ConfigLoaderTest {
                 Arguments.of("string where a number belongs", VALID.replace("port: 8080", "port: '8080'"), "listeners.public.port"),
                 Arguments.of("unknown upstream reference", VALID.replace("upstream: openai", "upstream: opanai"),
                         "routes[0].upstream: unknown upstream 'opanai' (declared: openai)"),
+                Arguments.of("a route without an upstream that is not llm: chat", VALID.replace("    upstream: openai\n", ""),
+                        "upstream: missing (only an llm: chat route may omit it, to route by model through the models catalogue)"),
+                Arguments.of("routing by model with no catalogue", VALID.replace("    upstream: openai\n", "    llm: chat\n"),
+                        "routes[0].upstream: missing, and there is no models catalogue to route by model"),
+                Arguments.of("a deployment on an undeclared upstream", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openia, model: gpt-4o }\n",
+                        "models.gpt-4o.deployments[0].upstream: unknown upstream 'openia' (declared: openai)"),
+                Arguments.of("an unknown provider", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openai, provider: openaii }\n",
+                        "provider"),
+                Arguments.of("a model with no deployment", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments: []\n",
+                        "deployments: at least one"),
                 Arguments.of("route without auth", VALID.replace("    auth: { methods: [api_key] }\n", "").replace("    require: { scopes_all: [invoke] }\n", ""),
                         "routes[0]: (line 13) auth: missing (every route needs auth, or an explicit public: true)"),
                 Arguments.of("literal secret refused", VALID.replace("env:OPENAI_API_KEY", "sk-live-abcdef"),

@@ -33,6 +33,11 @@ public interface ChatProvider {
      */
     Buffer answer(int status, Buffer body, String model);
 
+    /** False for the OpenAI format itself: its answers pass through as the provider sent them. */
+    default boolean translatesAnswers() {
+        return true;
+    }
+
     /** A translator for one streamed answer: the provider's SSE in, OpenAI chat-completion chunks out. */
     StreamTranslator stream(String model);
 

@@ -1,0 +1,43 @@
+package dev.bastion.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One public model of the catalogue (U1): the name clients send, served by one or more deployments.
+ *
+ * @param deployments where the model runs; a request goes to one of them, chosen by weight
+ */
+public record ModelConfig(List<Deployment> deployments) {
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,127}");
+
+    public ModelConfig {
+        if (deployments == null || deployments.isEmpty()) throw new IllegalArgumentException("deployments: at least one");
+        deployments = List.copyOf(deployments);
+    }
+
+    /** The wire format a deployment's upstream speaks. */
+    public enum Provider {
+        /** OpenAI's chat completions, and every server that speaks it (vLLM, Ollama, Mistral, Groq…). */
+        @JsonProperty("openai") OPENAI,
+        /** Anthropic's Messages API. */
+        @JsonProperty("anthropic") ANTHROPIC
+    }
+
+    /**
+     * @param upstream the upstream (its URL, key and timeouts) that serves this deployment
+     * @param provider its wire format; default {@code openai}
+     * @param model    the provider's name for the model; default: the public name
+     * @param weight   share of the model's requests among its deployments; default 1
+     */
+    public record Deployment(String upstream, Provider provider, String model, Integer weight) {
+        public Deployment {
+            if (upstream == null || upstream.isBlank()) throw new IllegalArgumentException("upstream: missing");
+            provider = provider == null ? Provider.OPENAI : provider;
+            if (model != null && !NAME.matcher(model).matches()) throw new IllegalArgumentException("model: '" + model + "' is not a model name");
+            weight = weight == null ? 1 : weight;
+            if (weight < 1 || weight > 1000) throw new IllegalArgumentException("weight: " + weight + " (expected: 1 to 1000)");
+        }
+    }
+}

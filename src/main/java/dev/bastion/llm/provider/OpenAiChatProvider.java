@@ -1,0 +1,59 @@
+package dev.bastion.llm.provider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * OpenAI's chat completions and every server that speaks them (vLLM, Ollama, Mistral, Groq…): the format
+ * the controls already read, so only the model name changes — to the deployment's — and answers pass
+ * through as the provider sent them.
+ */
+public final class OpenAiChatProvider implements ChatProvider {
+    public static final String PATH = "/v1/chat/completions";
+
+    @Override
+    public String name() {
+        return "openai";
+    }
+
+    @Override
+    public String path(String model, boolean stream) {
+        return PATH;
+    }
+
+    @Override
+    public Buffer request(ObjectNode openAiChat, String model) {
+        openAiChat.put("model", model);
+        return Buffer.buffer(openAiChat.toString());
+    }
+
+    @Override
+    public boolean translatesAnswers() {
+        return false;
+    }
+
+    @Override
+    public Buffer answer(int status, Buffer body, String model) {
+        return body;
+    }
+
+    @Override
+    public StreamTranslator stream(String model) {
+        return new StreamTranslator() {
+            @Override
+            public Buffer feed(Buffer chunk) {
+                return chunk;
+            }
+
+            @Override
+            public Buffer end() {
+                return Buffer.buffer();
+            }
+
+            @Override
+            public boolean failed() {
+                return false;
+            }
+        };
+    }
+}

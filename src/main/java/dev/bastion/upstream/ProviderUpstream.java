@@ -1,0 +1,69 @@
+package dev.bastion.upstream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.llm.provider.ChatProvider;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/**
+ * One deployment of a model (U1, U2): the request as the controls left it (OpenAI's chat format) is
+ * translated to the provider's wire format and sent through the deployment's upstream — which adds the
+ * key, the timeouts and the connector's egress rules — and the answer comes back translated, so nothing
+ * after the forward step knows which provider answered. The answer names the deployment's model.
+ */
+public final class ProviderUpstream implements Upstream {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Upstream upstream;
+    private final ChatProvider provider;
+    private final String model;
+
+    public ProviderUpstream(Upstream upstream, ChatProvider provider, String model) {
+        this.upstream = upstream;
+        this.provider = provider;
+        this.model = model;
+    }
+
+    @Override
+    public String name() {
+        return upstream.name();
+    }
+
+    @Override
+    public Future<UpstreamResult> send(UpstreamRequest r) {
+        ObjectNode chat;
+        try {
+            chat = r.body() == null ? null : MAPPER.readTree(r.body().getBytes()) instanceof ObjectNode o ? o : null;
+        } catch (IOException e) {
+            chat = null;
+        }
+        if (chat == null) return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "the request body is not a JSON object"));
+        boolean stream = chat.path("stream").asBoolean(false);
+        Buffer body;
+        try {
+            body = provider.request(chat, model);
+        } catch (ChatProvider.UntranslatableRequest e) { // checked by the model step before; a control's edit made it so
+            return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "untranslatable: " + e.getMessage()));
+        }
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        provider.headers(headers);
+        headers.set("Content-Type", "application/json");
+        headers.set("Accept", stream ? "text/event-stream" : "application/json");
+        return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
+            case UpstreamFailure f -> f;
+            case UpstreamResponse up -> provider.translatesAnswers() ? translated(up, stream) : up;
+        });
+    }
+
+    private UpstreamResponse translated(UpstreamResponse up, boolean stream) {
+        boolean events = stream && up.status() / 100 == 2;
+        MultiMap headers = up.headers();
+        headers.remove("Content-Length");
+        headers.set("Content-Type", events ? "text/event-stream" : "application/json");
+        TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model) : TranslatedBody.whole(up.body(), provider, up.status(), model);
+        return new UpstreamResponse(up.status(), headers, body, up.stop(), up.idleTimeoutMillis());
+    }
+}

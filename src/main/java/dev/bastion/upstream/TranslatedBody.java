@@ -1,0 +1,108 @@
+package dev.bastion.upstream;
+
+import dev.bastion.llm.provider.ChatProvider;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+
+/**
+ * A provider's response body read as OpenAI's format, so the response filters (usage meter, answer
+ * guard) and the client see one format whatever the provider. A stream is translated event by event as
+ * it arrives; a whole answer is held to its end (up to {@link #MAX_WHOLE_BYTES}) and translated once.
+ * Flow control is the source's: pause, resume and fetch go straight through.
+ */
+final class TranslatedBody implements ReadStream<Buffer> {
+    /** A whole answer larger than this is not a chat completion: the exchange fails instead of holding it. */
+    static final int MAX_WHOLE_BYTES = 32 * 1024 * 1024;
+
+    private final ReadStream<Buffer> source;
+    private final ChatProvider.StreamTranslator stream; // null: a whole answer
+    private final ChatProvider provider;
+    private final int status;
+    private final String model;
+    private Buffer whole;
+    private Handler<Buffer> handler;
+    private Handler<Throwable> exceptionHandler;
+    private boolean failed;
+
+    private TranslatedBody(ReadStream<Buffer> source, ChatProvider provider, int status, String model, boolean streamed) {
+        this.source = source;
+        this.provider = provider;
+        this.status = status;
+        this.model = model;
+        this.stream = streamed ? provider.stream(model) : null;
+        this.whole = streamed ? null : Buffer.buffer();
+    }
+
+    static TranslatedBody stream(ReadStream<Buffer> source, ChatProvider provider, String model) {
+        return new TranslatedBody(source, provider, 200, model, true);
+    }
+
+    static TranslatedBody whole(ReadStream<Buffer> source, ChatProvider provider, int status, String model) {
+        return new TranslatedBody(source, provider, status, model, false);
+    }
+
+    @Override
+    public ReadStream<Buffer> handler(Handler<Buffer> h) {
+        this.handler = h;
+        if (h == null) {
+            source.handler(null);
+            return this;
+        }
+        source.handler(chunk -> {
+            if (failed) return;
+            if (stream != null) {
+                emit(stream.feed(chunk));
+            } else if (whole.length() + chunk.length() > MAX_WHOLE_BYTES) {
+                failed = true;
+                if (exceptionHandler != null) exceptionHandler.handle(new IllegalStateException("answer larger than " + MAX_WHOLE_BYTES + " bytes"));
+            } else {
+                whole.appendBuffer(chunk);
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> endHandler(Handler<Void> end) {
+        if (end == null) {
+            source.endHandler(null);
+            return this;
+        }
+        source.endHandler(v -> {
+            if (failed) return;
+            emit(stream != null ? stream.end() : provider.answer(status, whole, model));
+            end.handle(null);
+        });
+        return this;
+    }
+
+    private void emit(Buffer out) {
+        if (out != null && out.length() > 0 && handler != null) handler.handle(out);
+    }
+
+    @Override
+    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> h) {
+        this.exceptionHandler = h;
+        source.exceptionHandler(h);
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> pause() {
+        source.pause();
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> resume() {
+        source.resume();
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> fetch(long amount) {
+        source.fetch(amount);
+        return this;
+    }
+}
