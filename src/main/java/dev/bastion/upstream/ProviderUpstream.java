@@ -42,6 +42,8 @@ public final class ProviderUpstream implements Upstream {
         }
         if (chat == null) return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "the request body is not a JSON object"));
         boolean stream = chat.path("stream").asBoolean(false);
+        // What the upstream-bound body asks for (the budget's meter asks, and strips it for a client that did not).
+        boolean usageChunk = chat.path("stream_options").path("include_usage").asBoolean(false);
         Buffer body;
         try {
             body = provider.request(chat, model);
@@ -54,16 +56,16 @@ public final class ProviderUpstream implements Upstream {
         headers.set("Accept", stream ? "text/event-stream" : "application/json");
         return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
             case UpstreamFailure f -> f;
-            case UpstreamResponse up -> provider.translatesAnswers() ? translated(up, stream) : up;
+            case UpstreamResponse up -> provider.translatesAnswers() ? translated(up, stream, usageChunk) : up;
         });
     }
 
-    private UpstreamResponse translated(UpstreamResponse up, boolean stream) {
+    private UpstreamResponse translated(UpstreamResponse up, boolean stream, boolean usageChunk) {
         boolean events = stream && up.status() / 100 == 2;
         MultiMap headers = up.headers();
         headers.remove("Content-Length");
         headers.set("Content-Type", events ? "text/event-stream" : "application/json");
-        TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model) : TranslatedBody.whole(up.body(), provider, up.status(), model);
+        TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model, usageChunk) : TranslatedBody.whole(up.body(), provider, up.status(), model);
         return new UpstreamResponse(up.status(), headers, body, up.stop(), up.idleTimeoutMillis());
     }
 }

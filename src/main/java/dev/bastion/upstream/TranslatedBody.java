@@ -25,21 +25,21 @@ final class TranslatedBody implements ReadStream<Buffer> {
     private Handler<Throwable> exceptionHandler;
     private boolean failed;
 
-    private TranslatedBody(ReadStream<Buffer> source, ChatProvider provider, int status, String model, boolean streamed) {
+    private TranslatedBody(ReadStream<Buffer> source, ChatProvider provider, int status, String model, boolean streamed, boolean usageChunk) {
         this.source = source;
         this.provider = provider;
         this.status = status;
         this.model = model;
-        this.stream = streamed ? provider.stream(model) : null;
+        this.stream = streamed ? provider.stream(model, usageChunk) : null;
         this.whole = streamed ? null : Buffer.buffer();
     }
 
-    static TranslatedBody stream(ReadStream<Buffer> source, ChatProvider provider, String model) {
-        return new TranslatedBody(source, provider, 200, model, true);
+    static TranslatedBody stream(ReadStream<Buffer> source, ChatProvider provider, String model, boolean usageChunk) {
+        return new TranslatedBody(source, provider, 200, model, true, usageChunk);
     }
 
     static TranslatedBody whole(ReadStream<Buffer> source, ChatProvider provider, int status, String model) {
-        return new TranslatedBody(source, provider, status, model, false);
+        return new TranslatedBody(source, provider, status, model, false, false);
     }
 
     @Override

@@ -341,7 +341,7 @@ class MockAnthropicTest {
     @Test
     void aStreamedOpenAiRequestRoundTripsToValidChunks() throws Exception {
         JsonNode whole = roundTrip(openAi(CHAT.formatted("")));
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         List<JsonNode> chunks = chunks(streamedRoundTrip(openAi(CHAT.formatted(",\"stream\":true")), t));
         assertThat(t.failed()).isFalse();
         assertThat(chunks.getLast().asText()).isEqualTo("[DONE]");
@@ -388,7 +388,7 @@ class MockAnthropicTest {
 
     @Test
     void aStreamedToolCallRoundTripsToToolCallDeltas() throws Exception {
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         List<JsonNode> chunks = chunks(streamedRoundTrip(openAi(TOOLS.formatted("", ",\"stream\":true")), t));
         assertThat(t.failed()).isFalse();
         assertThat(chunks.getLast().asText()).isEqualTo("[DONE]");
@@ -411,7 +411,7 @@ class MockAnthropicTest {
 
     @Test
     void aCutStreamRoundTripsToTheCutErrorAndNoDone() throws Exception {
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         String out = streamedRoundTrip(openAi(CHAT.formatted(",\"stream\":true")), t, MockLlmServer.CUT_AFTER_HEADER, "2");
         assertThat(t.failed()).isTrue();
         assertThat(out).doesNotContain("[DONE]").doesNotContain("finish_reason\":\"stop");

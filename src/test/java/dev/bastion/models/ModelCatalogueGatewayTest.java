@@ -193,6 +193,10 @@ class ModelCatalogueGatewayTest {
         assertThat(text.toString()).isNotBlank();
         assertThat(finish).isIn("stop", "length");
         assertThat(r.body().trim()).endsWith("data: [DONE]");
+        // Not asked for: no usage chunk, whose empty choices would break a client that reads choices[0] of every chunk.
+        assertThat(r.body()).doesNotContain("\"choices\":[]");
+        HttpResponse<String> asked = chat(key, "claude", ",\"max_tokens\":50,\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+        assertThat(asked.body()).contains("\"choices\":[]").contains("\"prompt_tokens\"");
     }
 
     @Test
@@ -245,5 +249,34 @@ class ModelCatalogueGatewayTest {
             received = null; // the client's connection was cut: a truncated answer cannot look complete
         }
         if (received != null) assertThat(received).doesNotContain("[DONE]").contains("\"error\"");
+    }
+
+    @Test
+    void theOfficialOpenAiSdkUsesAnAnthropicModelThroughTheCatalogue() throws Exception {
+        java.util.Map<String, JsonNode> cases = new java.util.HashMap<>();
+        for (String line : dev.bastion.testing.NodeSdk.node("models.mjs", gw.uri("/v1").toString(), key)) {
+            JsonNode c = JSON.readTree(line);
+            cases.put(c.path("case").asText(), c);
+        }
+        assertThat(cases.get("list").path("ids").toString()).isEqualTo("[\"small\",\"claude\",\"split\"]");
+        JsonNode whole = cases.get("whole");
+        assertThat(whole.path("ok").asBoolean()).as(whole.toString()).isTrue();
+        assertThat(whole.path("model").asText()).isEqualTo("claude-mock-haiku");
+        assertThat(whole.path("text").asText()).isNotBlank();
+        assertThat(whole.at("/usage/prompt_tokens").asInt()).isPositive();
+        JsonNode streamed = cases.get("streamed");
+        assertThat(streamed.path("ok").asBoolean()).as(streamed.toString()).isTrue();
+        assertThat(streamed.path("text").asText()).isNotBlank();
+        assertThat(streamed.path("finish").asText()).isIn("stop", "length");
+        assertThat(streamed.at("/usage/completion_tokens").asInt()).isPositive();
+        JsonNode tool = cases.get("tool-call");
+        assertThat(tool.path("ok").asBoolean()).as(tool.toString()).isTrue();
+        assertThat(tool.path("name").asText()).isEqualTo("get_weather");
+        assertThat(tool.at("/args/city").asText()).isEqualTo("Paris");
+        assertThat(tool.path("finish").asText()).isEqualTo("tool_calls");
+        // Refusals surface as the SDK's own errors, with Bastion's codes.
+        assertThat(cases.get("unknown-model").path("status").asInt()).isEqualTo(400);
+        assertThat(cases.get("unknown-model").path("code").asText()).isEqualTo("model_not_found");
+        assertThat(cases.get("untranslatable").path("code").asText()).isEqualTo("unsupported_by_provider");
     }
 }

@@ -31,8 +31,9 @@ import io.vertx.core.buffer.Buffer;
  * {@code functions}, strict tool schemas, OpenAI file ids, {@code temperature} above 1, and every other
  * field, message field or content-part field not named here — nothing is silently lost.
  * <p>
- * <b>Dropped</b>, since they do not change what is said, or only slightly: {@code stream_options} (usage
- * is always reported), {@code seed}, {@code presence_penalty}, {@code frequency_penalty}, {@code store},
+ * <b>Dropped</b>, since they do not change what is said, or only slightly: {@code stream_options} (Anthropic
+ * always reports usage; its {@code include_usage} decides whether the stream ends with OpenAI's usage
+ * chunk), {@code seed}, {@code presence_penalty}, {@code frequency_penalty}, {@code store},
  * {@code metadata} (OpenAI's stored-completion tags), {@code prediction}, {@code service_tier},
  * {@code prompt_cache_key}, a message's {@code name}, an image's {@code detail}, a file's
  * {@code filename} (kept as the document's title), {@code parallel_tool_calls} without tools.
@@ -108,8 +109,8 @@ public final class AnthropicChatProvider implements ChatProvider {
     }
 
     @Override
-    public StreamTranslator stream(String model) {
-        return new AnthropicStream(model);
+    public StreamTranslator stream(String model, boolean usageChunk) {
+        return new AnthropicStream(model, usageChunk);
     }
 
     /** Anthropic's stop reason in OpenAI's words ("stop" when it gave none). */

@@ -15,8 +15,8 @@ import java.util.UUID;
 /**
  * One streamed Anthropic answer as OpenAI chat-completion chunks: the role chunk at {@code message_start},
  * text deltas as content, each {@code tool_use} block as a tool call (its id and name, then its
- * {@code input_json_delta} fragments as arguments), the finish reason and a usage chunk at
- * {@code message_stop}, and {@code [DONE]} when the stream ends after it. An {@code error} event, an
+ * {@code input_json_delta} fragments as arguments), the finish reason and — when the request asked for it —
+ * a usage chunk at {@code message_stop}, and {@code [DONE]} when the stream ends after it. An {@code error} event, an
  * unreadable event, or an end before {@code message_stop} gives one OpenAI-style error event and no
  * {@code [DONE]}. Pings, thinking and event types added later carry nothing for the client.
  */
@@ -31,6 +31,7 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
     private final SseSplitter splitter = new SseSplitter(MAX_EVENT_BYTES);
     /** Anthropic content block index → the tool call it is. */
     private final Map<Integer, Tool> tools = new HashMap<>();
+    private final boolean usageChunk;
     /** Anthropic's usage as it stands: message_start's, updated by message_delta's (cumulative) counts. */
     private final ObjectNode usage = JSON.createObjectNode();
     private String id;
@@ -49,8 +50,9 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
         }
     }
 
-    AnthropicStream(String model) {
+    AnthropicStream(String model, boolean usageChunk) {
         this.model = model;
+        this.usageChunk = usageChunk;
     }
 
     @Override
@@ -144,10 +146,12 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
             case "message_stop" -> {
                 started(out);
                 out.appendBuffer(chunk(JSON.createObjectNode(), AnthropicChatProvider.finishReason(stopReason)));
-                ObjectNode u = base();
-                u.putArray("choices");
-                u.set("usage", AnthropicChatProvider.usage(usage, usage.path("output_tokens").asLong(0)));
-                out.appendBuffer(sse(u));
+                if (usageChunk) {
+                    ObjectNode u = base();
+                    u.putArray("choices");
+                    u.set("usage", AnthropicChatProvider.usage(usage, usage.path("output_tokens").asLong(0)));
+                    out.appendBuffer(sse(u));
+                }
                 stopped = true;
             }
             case "error" -> {

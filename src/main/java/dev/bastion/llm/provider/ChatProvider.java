@@ -38,8 +38,13 @@ public interface ChatProvider {
         return true;
     }
 
-    /** A translator for one streamed answer: the provider's SSE in, OpenAI chat-completion chunks out. */
-    StreamTranslator stream(String model);
+    /**
+     * A translator for one streamed answer: the provider's SSE in, OpenAI chat-completion chunks out.
+     * {@code usageChunk}: end with OpenAI's usage chunk ({@code "choices":[]}) — only when the request asked
+     * for it ({@code stream_options.include_usage}); a client that did not may read {@code choices[0]} of
+     * every chunk.
+     */
+    StreamTranslator stream(String model, boolean usageChunk);
 
     /** Translates one streamed answer; fed in network order, ended exactly once. */
     interface StreamTranslator {

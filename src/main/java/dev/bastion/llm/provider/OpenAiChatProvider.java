@@ -38,7 +38,7 @@ public final class OpenAiChatProvider implements ChatProvider {
     }
 
     @Override
-    public StreamTranslator stream(String model) {
+    public StreamTranslator stream(String model, boolean usageChunk) {
         return new StreamTranslator() {
             @Override
             public Buffer feed(Buffer chunk) {

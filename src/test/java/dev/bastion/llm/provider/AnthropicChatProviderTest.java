@@ -104,7 +104,7 @@ class AnthropicChatProviderTest {
     @ValueSource(strings = {"plain", "tool-use", "cut", "error-event"})
     void streamsTranslateAsTheGoldenFilesSay(String name) throws IOException {
         byte[] in = resource(name + ".anthropic.sse").getBytes(StandardCharsets.UTF_8);
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         String out = t.feed(Buffer.buffer(in)).toString(StandardCharsets.UTF_8) + t.end().toString(StandardCharsets.UTF_8);
         List<String> got = events(out);
         List<String> want = events(resource(name + ".openai.sse"));
@@ -141,7 +141,7 @@ class AnthropicChatProviderTest {
 
     /** Fed in pieces of 1..maxPiece bytes (UTF-8 characters cut too), then ended. */
     private String run(byte[] in, Random random, int maxPiece) {
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         Buffer out = Buffer.buffer();
         for (int i = 0; i < in.length; ) {
             int n = Math.min(in.length - i, 1 + random.nextInt(maxPiece));
@@ -169,7 +169,7 @@ class AnthropicChatProviderTest {
 
     @Test
     void aStreamWithAnEventTooLargeToReadFails() {
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         String start = resource0("plain.anthropic.sse").split("\n\n")[0] + "\n\n";
         String out = t.feed(Buffer.buffer(start)).toString() + t.feed(Buffer.buffer("data: " + "x".repeat(AnthropicStream.MAX_EVENT_BYTES + 1))).toString();
         assertThat(out).contains("\"role\":\"assistant\"").contains("upstream_invalid_stream");
@@ -179,7 +179,7 @@ class AnthropicChatProviderTest {
 
     @Test
     void anUnreadableEventFailsTheStream() {
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         String out = t.feed(Buffer.buffer("event: content_block_delta\ndata: {not json\n\n")).toString();
         assertThat(out).contains("upstream_invalid_stream").doesNotContain("not json");
         assertThat(t.failed()).isTrue();
@@ -188,7 +188,7 @@ class AnthropicChatProviderTest {
 
     @Test
     void anEmptyStreamIsCut() {
-        StreamTranslator t = provider.stream(MODEL);
+        StreamTranslator t = provider.stream(MODEL, true);
         assertThat(t.feed(Buffer.buffer(": keep-alive\n\n")).length()).isZero();
         assertThat(t.end().toString()).contains(AnthropicStream.CUT_TYPE).doesNotContain("[DONE]");
         assertThat(t.failed()).isTrue();
