@@ -123,6 +123,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -sN " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + stream);
         out.println();
+        out.println("  # one OpenAI-format endpoint, many providers: 'claude' is served by an Anthropic-format deployment,");
+        out.println("  # translated both ways; the answer names the model that answered. GET /any/v1/models lists what you may use");
+        out.println("  curl -s " + base + "/any/v1/models -H \"Authorization: Bearer $BASTION_KEY\"");
+        out.println("  curl -s " + base + "/any/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
+        out.println("       -H 'Content-Type: application/json' -d " + chat.replace("mock-gpt-small", "claude"));
+        out.println();
         out.println("  # guardrails: the model only ever sees [EMAIL] (the mock echoes what it received)");
         out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + ask("echo: mail jane.doe@example.com or call +1 415-555-2671"));

@@ -61,6 +61,15 @@ class DemoProcessTest {
             assertThat(leak.statusCode()).isEqualTo(200);
             assertThat(leak.body()).contains("Sure.").contains("secret_in_answer").endsWith("data: [DONE]\n\n").doesNotContain("AKIA");
 
+            // The tour's catalogue lines: one OpenAI-format endpoint, an Anthropic-format deployment behind it, the
+            // guardrails applied the same way (the Anthropic side of the mock echoes what it received, too).
+            HttpResponse<String> claude = post(port, key, "/any/v1/chat/completions", ask("echo: mail jane.doe@example.com", false).replace("mock-gpt-small", "claude"));
+            assertThat(content(claude)).isEqualTo("You wrote: mail [EMAIL]");
+            assertThat(new JsonObject(claude.body()).getString("model")).isEqualTo("mock-claude-haiku");
+            HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/any/v1/models"))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(models.body()).contains("\"small\"").contains("\"claude\"").contains("\"either\"").doesNotContain("mock-anthropic");
+
             HttpResponse<String> sqlInAPrompt = post(port, key, "/v1/chat/completions", ask("SELECT name FROM users; -- explain this query", false));
             assertThat(sqlInAPrompt.statusCode()).as("SQL in a prompt is the model's business").isEqualTo(200);
             HttpResponse<String> log4shell = post(port, key, "/v1/chat/completions",
