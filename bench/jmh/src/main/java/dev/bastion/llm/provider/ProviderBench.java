@@ -1,0 +1,103 @@
+package dev.bastion.llm.provider;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What a provider's translation costs per request and per streamed answer, against parsing the same
+ * request (the baseline any body-reading control pays). The request benchmarks include a copy of the
+ * parsed tree, since a translation consumes it; {@code openAiRequest} is the pass-through provider (set
+ * the model, serialise) — the floor every translation is compared with.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ProviderBench {
+    static final String PARAGRAPH = "Our service returns intermittent 502 errors from the load balancer during deploys; what is the most "
+            + "likely cause, and which setting of the upstream pool should we check first to make rolling deploys graceful? ";
+    /** Text deltas in the streamed answer: one per word of a ~600-character answer. */
+    static final int DELTAS = 98;
+
+    final ObjectMapper json = new ObjectMapper();
+    final ChatProvider openAi = new OpenAiChatProvider();
+    final ChatProvider anthropic = new AnthropicChatProvider();
+    byte[] request;
+    ObjectNode parsed;
+    Buffer answer;
+    Buffer stream;
+
+    @Setup
+    public void setUp() throws Exception {
+        ObjectNode root = json.createObjectNode().put("model", "fast").put("max_tokens", 256).put("temperature", 0.2);
+        var messages = root.putArray("messages");
+        messages.addObject().put("role", "system").put("content", "You are a concise assistant for an internal knowledge base.");
+        messages.addObject().put("role", "user").put("content", (PARAGRAPH + PARAGRAPH + PARAGRAPH).substring(0, 460));
+        request = root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8); // ~640 bytes, as in GuardBench
+        parsed = (ObjectNode) json.readTree(request);
+        String text = (PARAGRAPH + PARAGRAPH + PARAGRAPH).substring(0, 600);
+        answer = Buffer.buffer("{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-3-5-haiku-latest\","
+                + "\"content\":[{\"type\":\"text\",\"text\":" + json.writeValueAsString(text) + "}],\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":150,\"output_tokens\":120}}");
+        StringBuilder sse = new StringBuilder();
+        sse.append(event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-3-5-haiku-latest\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":150,\"output_tokens\":1}}}"));
+        sse.append(event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        String[] words = text.split("(?<= )");
+        for (int i = 0; i < DELTAS; i++) {
+            sse.append(event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+                    + json.writeValueAsString(words[i % words.length]) + "}}"));
+        }
+        sse.append(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+        sse.append(event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":120}}"));
+        sse.append(event("message_stop", "{\"type\":\"message_stop\"}"));
+        stream = Buffer.buffer(sse.toString());
+    }
+
+    private static String event(String name, String data) {
+        return "event: " + name + "\ndata: " + data + "\n\n";
+    }
+
+    @Benchmark
+    public Object jsonParse() throws java.io.IOException {
+        return json.readTree(request);
+    }
+
+    @Benchmark
+    public Buffer openAiRequest() {
+        return openAi.request(parsed.deepCopy(), "gpt-4o-mini");
+    }
+
+    @Benchmark
+    public Buffer anthropicRequest() {
+        return anthropic.request(parsed.deepCopy(), "claude-3-5-haiku-latest");
+    }
+
+    @Benchmark
+    public Buffer anthropicAnswer() {
+        return anthropic.answer(200, answer, "claude-3-5-haiku-latest");
+    }
+
+    /** A whole streamed answer (~{@value #DELTAS} text deltas) in network writes of 256 bytes. */
+    @Benchmark
+    public int anthropicStream() {
+        ChatProvider.StreamTranslator t = anthropic.stream("claude-3-5-haiku-latest", false);
+        int n = 0;
+        for (int i = 0; i < stream.length(); i += 256) n += t.feed(stream.getBuffer(i, Math.min(stream.length(), i + 256))).length();
+        return n + t.end().length();
+    }
+}
