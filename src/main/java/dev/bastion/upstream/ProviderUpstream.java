@@ -54,6 +54,8 @@ public final class ProviderUpstream implements Upstream {
         provider.headers(headers);
         headers.set("Content-Type", "application/json");
         headers.set("Accept", stream ? "text/event-stream" : "application/json");
+        // A translated answer is read here whatever the filters need: a compressed one could not be.
+        if (provider.translatesAnswers()) headers.set("Accept-Encoding", "identity");
         return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
             case UpstreamFailure f -> f;
             case UpstreamResponse up -> provider.translatesAnswers() ? translated(up, stream, usageChunk) : up;
