@@ -50,10 +50,14 @@ public final class ModelControl implements Control {
         if (d == null) {
             return new Verdict.Deny(400, "model_not_found", "The model does not exist or you do not have access to it; GET /v1/models lists the models you may use.").future();
         }
-        try { // refused here, in the one error shape, rather than failing at the forward step
-            d.chat().request(((com.fasterxml.jackson.databind.node.ObjectNode) body).deepCopy(), d.model());
-        } catch (ChatProvider.UntranslatableRequest e) {
-            return new Verdict.Deny(400, "unsupported_by_provider", "The model '" + model.asText() + "' cannot take this request: " + e.getMessage()).future();
+        // Refused here, in the one error shape, rather than failing at the forward step; a format that only
+        // renames the model cannot refuse, so it is not translated twice.
+        if (d.chat().translates()) {
+            try {
+                d.chat().request(((com.fasterxml.jackson.databind.node.ObjectNode) body).deepCopy(), d.model());
+            } catch (ChatProvider.UntranslatableRequest e) {
+                return new Verdict.Deny(400, "unsupported_by_provider", "The requested model cannot take this request: " + e.getMessage()).future();
+            }
         }
         ex.attribute(ModelCatalogue.Deployment.class, d);
         ex.logField("deployment", d.upstreamName() + "/" + d.model());

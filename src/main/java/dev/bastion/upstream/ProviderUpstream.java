@@ -48,17 +48,18 @@ public final class ProviderUpstream implements Upstream {
         try {
             body = provider.request(chat, model);
         } catch (ChatProvider.UntranslatableRequest e) { // checked by the model step before; a control's edit made it so
-            return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "untranslatable: " + e.getMessage()));
+            // Not the message: it may quote the client's field names, and this detail goes to the log.
+            return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "the request became untranslatable after the controls' edits"));
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         provider.headers(headers);
         headers.set("Content-Type", "application/json");
         headers.set("Accept", stream ? "text/event-stream" : "application/json");
         // A translated answer is read here whatever the filters need: a compressed one could not be.
-        if (provider.translatesAnswers()) headers.set("Accept-Encoding", "identity");
+        if (provider.translates()) headers.set("Accept-Encoding", "identity");
         return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
             case UpstreamFailure f -> f;
-            case UpstreamResponse up -> provider.translatesAnswers() ? translated(up, stream, usageChunk) : up;
+            case UpstreamResponse up -> provider.translates() ? translated(up, stream, usageChunk) : up;
         });
     }
 

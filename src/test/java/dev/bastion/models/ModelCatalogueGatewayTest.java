@@ -222,6 +222,11 @@ class ModelCatalogueGatewayTest {
         assertThat(error.path("code").asText()).isEqualTo("unsupported_by_provider");
         assertThat(error.path("message").asText()).contains("n");
         assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow())).contains("\"refused_by\":\"model\"");
+        // A field name is quoted only when it looks like one: request content never comes back in an error.
+        HttpResponse<String> odd = chat(key, "claude", ",\"my key is sk-live-4f3c2b1a0987 and more\":1");
+        assertThat(odd.statusCode()).isEqualTo(400);
+        assertThat(odd.body()).doesNotContain("sk-live").contains("(not shown)");
+        assertThat(gw.accessLine(odd.headers().firstValue("X-Request-Id").orElseThrow())).doesNotContain("sk-live");
     }
 
     @Test

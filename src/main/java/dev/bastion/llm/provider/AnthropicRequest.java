@@ -118,7 +118,7 @@ final class AnthropicRequest {
                 // Anthropic has no JSON mode; asking for JSON in the prompt would rewrite the client's conversation.
                 if (type.equals("json_object")) throw new UntranslatableRequest("'response_format' json_object has no equivalent in Anthropic's Messages API.");
                 if (type.equals("json_schema")) throw new UntranslatableRequest("'response_format' json_schema has no equivalent in Anthropic's Messages API.");
-                throw new UntranslatableRequest("'response_format' of type '" + type + "' has no equivalent in Anthropic's Messages API.");
+                throw new UntranslatableRequest("'response_format' of type '" + shown(type) + "' has no equivalent in Anthropic's Messages API.");
             }
             case "modalities" -> {
                 if (!(v.isArray() && v.size() == 1 && "text".equals(v.get(0).asText()))) {
@@ -126,9 +126,9 @@ final class AnthropicRequest {
                 }
             }
             case "audio" -> throw new UntranslatableRequest("'audio' has no equivalent: Anthropic's models answer in text only.");
-            case "functions", "function_call" -> throw new UntranslatableRequest("'" + field + "' (the legacy function calling) is not translated; use 'tools' and 'tool_choice'.");
+            case "functions", "function_call" -> throw new UntranslatableRequest("'" + shown(field) + "' (the legacy function calling) is not translated; use 'tools' and 'tool_choice'.");
             default -> {
-                if (!DROPPED.contains(field)) throw new UntranslatableRequest("'" + field + "' has no equivalent in Anthropic's Messages API.");
+                if (!DROPPED.contains(field)) throw new UntranslatableRequest("'" + shown(field) + "' has no equivalent in Anthropic's Messages API.");
             }
         }
     }
@@ -175,7 +175,7 @@ final class AnthropicRequest {
                     ? "'function' (the legacy function calling) is not translated; use tools." : "must be system, developer, user, assistant or tool."));
             for (var e : m.properties()) {
                 if (!e.getValue().isNull() && !keys.contains(e.getKey())) {
-                    throw new UntranslatableRequest("'" + at + "." + e.getKey() + "' has no equivalent in Anthropic's Messages API.");
+                    throw new UntranslatableRequest("'" + at + "." + shown(e.getKey()) + "' has no equivalent in Anthropic's Messages API.");
                 }
             }
             if (role.equals("system") || role.equals("developer")) {
@@ -250,7 +250,7 @@ final class AnthropicRequest {
                     blocks.add(document(part.get("file"), where));
                 }
                 case "input_audio" -> throw new UntranslatableRequest("'" + where + "' is audio, which Anthropic's models do not take.");
-                default -> throw new UntranslatableRequest("'" + where + "' of type '" + type + "' has no equivalent in Anthropic's Messages API.");
+                default -> throw new UntranslatableRequest("'" + where + "' of type '" + shown(type) + "' has no equivalent in Anthropic's Messages API.");
             }
         }
         return new Blocks(blocks, false);
@@ -269,7 +269,7 @@ final class AnthropicRequest {
         if (url.regionMatches(true, 0, "data:", 0, 5)) {
             DataUrl d = DataUrl.parse(url, at);
             if (!IMAGE_TYPES.contains(d.mediaType())) {
-                throw new UntranslatableRequest("'" + at + "' is a " + d.mediaType() + " image; Anthropic takes JPEG, PNG, GIF and WebP.");
+                throw new UntranslatableRequest("'" + at + "' is a " + shown(d.mediaType()) + " image; Anthropic takes JPEG, PNG, GIF and WebP.");
             }
             block.putObject("source").put("type", "base64").put("media_type", d.mediaType()).put("data", d.data());
             return block;
@@ -290,12 +290,20 @@ final class AnthropicRequest {
         }
         onlyKeys(file, at + ".file", "file_data", "filename");
         DataUrl d = DataUrl.parse(data.asText(), at);
-        if (!d.mediaType().equals("application/pdf")) throw new UntranslatableRequest("'" + at + "' is " + d.mediaType() + "; Anthropic takes PDF documents.");
+        if (!d.mediaType().equals("application/pdf")) throw new UntranslatableRequest("'" + at + "' is " + shown(d.mediaType()) + "; Anthropic takes PDF documents.");
         ObjectNode block = JSON.createObjectNode().put("type", "document");
         block.putObject("source").put("type", "base64").put("media_type", d.mediaType()).put("data", d.data());
         JsonNode name = file.get("filename");
         if (name != null && name.isTextual()) block.put("title", name.asText());
         return block;
+    }
+
+    /**
+     * A name the client sent (a field, a type, a media type), as an error may quote it: only when it looks
+     * like a name. Anything else, long or not a name, is not echoed: an error never carries request content.
+     */
+    static String shown(String name) {
+        return name != null && name.length() <= 48 && name.matches("[A-Za-z0-9_.+/-]+") ? name : "(not shown)";
     }
 
     private record DataUrl(String mediaType, String data) {
@@ -323,7 +331,7 @@ final class AnthropicRequest {
                 String where = at + ".content[" + i + "]";
                 String type = part.path("type").asText("");
                 String field = type.equals("text") ? "text" : type.equals("refusal") ? "refusal" : null;
-                if (field == null) throw new UntranslatableRequest("'" + where + "' of type '" + type + "' has no equivalent in an assistant message.");
+                if (field == null) throw new UntranslatableRequest("'" + where + "' of type '" + shown(type) + "' has no equivalent in an assistant message.");
                 onlyKeys(part, where, "type", field);
                 String text = part.path(field).asText("");
                 if (!text.isEmpty()) blocks.addObject().put("type", "text").put("text", text);
@@ -344,7 +352,7 @@ final class AnthropicRequest {
 
     private static ObjectNode toolUse(JsonNode call, String at) {
         if (!"function".equals(call.path("type").asText("function"))) {
-            throw new UntranslatableRequest("'" + at + "' of type '" + call.path("type").asText() + "' has no equivalent in Anthropic's Messages API.");
+            throw new UntranslatableRequest("'" + at + "' of type '" + shown(call.path("type").asText()) + "' has no equivalent in Anthropic's Messages API.");
         }
         JsonNode id = call.get("id");
         JsonNode name = call.path("function").get("name");
@@ -393,7 +401,7 @@ final class AnthropicRequest {
         for (var e : node.properties()) {
             if (e.getValue().isNull()) continue;
             for (String k : keys) if (k.equals(e.getKey())) continue outer;
-            throw new UntranslatableRequest("'" + at + "." + e.getKey() + "' has no equivalent in Anthropic's Messages API.");
+            throw new UntranslatableRequest("'" + at + "." + shown(e.getKey()) + "' has no equivalent in Anthropic's Messages API.");
         }
     }
 

@@ -33,8 +33,11 @@ public interface ChatProvider {
      */
     Buffer answer(int status, Buffer body, String model);
 
-    /** False for the OpenAI format itself: its answers pass through as the provider sent them. */
-    default boolean translatesAnswers() {
+    /**
+     * False for the OpenAI format itself: a request only gets the deployment's model name (it cannot be
+     * refused), and answers pass through as the provider sent them.
+     */
+    default boolean translates() {
         return true;
     }
 

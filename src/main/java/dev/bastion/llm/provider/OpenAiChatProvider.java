@@ -28,7 +28,7 @@ public final class OpenAiChatProvider implements ChatProvider {
     }
 
     @Override
-    public boolean translatesAnswers() {
+    public boolean translates() {
         return false;
     }
 
