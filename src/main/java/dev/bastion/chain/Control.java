@@ -19,4 +19,12 @@ public interface Control {
     default boolean needsBody() {
         return false;
     }
+
+    /**
+     * Whether a request that fails over to another deployment runs the chain again from this control on:
+     * the first such control of a route marks where the policy that depends on the model begins.
+     */
+    default boolean reentryPoint() {
+        return false;
+    }
 }

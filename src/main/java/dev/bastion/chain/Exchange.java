@@ -220,6 +220,34 @@ public final class Exchange {
         return logFields == null ? java.util.Map.of() : logFields;
     }
 
+    /** What {@link #rewind} goes back to: the response filters, the body and the attributes at one point of the chain. */
+    public record Mark(java.util.List<ResponseFilter> filters, int meters, Buffer body, java.util.Map<Object, Object> attributes) {}
+
+    /** Where the chain is now, to run its rest again for another deployment (U3). */
+    public Mark mark() {
+        return new Mark(responseFilters == null ? java.util.List.of() : java.util.List.copyOf(responseFilters), responseMeters, body,
+                attributes == null ? java.util.Map.of() : new java.util.HashMap<>(attributes));
+    }
+
+    /**
+     * Back to {@code mark}: the response filters added since are dropped (returned, for the caller to abort:
+     * a budget reservation made for a deployment that failed settles at nothing), the body is the client's
+     * again, unparsed — so no control sees another's edits twice — and the attributes are as they were.
+     */
+    public java.util.List<ResponseFilter> rewind(Mark mark) {
+        java.util.List<ResponseFilter> dropped = new java.util.ArrayList<>(2);
+        for (ResponseFilter f : responseFilters()) {
+            boolean kept = false;
+            for (ResponseFilter m : mark.filters()) kept |= m == f;
+            if (!kept) dropped.add(f);
+        }
+        responseFilters = mark.filters().isEmpty() ? null : new java.util.ArrayList<>(mark.filters());
+        responseMeters = mark.meters();
+        body(mark.body());
+        attributes = mark.attributes().isEmpty() ? null : new java.util.HashMap<>(mark.attributes());
+        return dropped;
+    }
+
     /** A per-exchange value shared between controls (e.g. the LLM request's accounting), keyed by its type. */
     @SuppressWarnings("unchecked")
     public <T> T attribute(Class<T> key) {

@@ -28,7 +28,9 @@ public final class CheckCommand implements Callable<Integer> {
         dev.bastion.ipfilter.AddressRules.load(c.waf()); // list files and the country database load, as at start
         SecretResolver secrets = new SecretResolver();
         for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
-            if (e.getValue().apiKey() != null) secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key");
+            for (int i = 0; i < e.getValue().apiKeys().size(); i++) {
+                secrets.resolve(e.getValue().apiKeys().get(i), "upstreams." + e.getKey() + (e.getValue().apiKey() != null ? ".api_key" : ".api_keys[" + i + "]"));
+            }
         }
         if (c.store().password() != null) secrets.resolve(c.store().password(), "store.password");
         for (var e : c.guard().policies().entrySet()) {

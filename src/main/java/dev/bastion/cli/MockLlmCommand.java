@@ -26,6 +26,10 @@ public final class MockLlmCommand implements Callable<Integer> {
     long chunkDelayMs;
     @Option(names = "--fill-max-tokens", description = "Make every reply exactly max_tokens long when the request names one (for budget tests).")
     boolean fillMaxTokens;
+    @Option(names = "--fault", paramLabel = "KIND[:N]", description = "Fail every chat request this way: "
+            + "status:CODE, context_length, content_filter, reset, no_response, slow_first_token:MS, cut_after:WORDS, stall_after:WORDS, "
+            + "malformed_after:WORDS, no_done, reject_prefill. More at run time over POST /_mock/faults.")
+    String faultSpec;
     @Option(names = "--instances", defaultValue = "1", description = "Event loops serving requests (default: ${DEFAULT-VALUE}).")
     int instances;
 
@@ -33,10 +37,18 @@ public final class MockLlmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String key = apiKey == null ? null : new SecretResolver().resolve(SecretRef.parse(apiKey), "--api-key").reveal();
         Vertx vertx = GatewayRunner.newVertx();
+        dev.bastion.mock.MockFaults faults = new dev.bastion.mock.MockFaults();
+        if (faultSpec != null) {
+            try {
+                faults.add(dev.bastion.mock.MockFaults.Fault.parse(faultSpec));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--fault " + faultSpec + ": unknown fault (see --help)");
+            }
+        }
         int bound = -1;
         for (int i = 0; i < Math.max(1, instances); i++) {
             // Servers on one port are load-balanced across event loops by Vert.x.
-            MockLlmServer server = new MockLlmServer(vertx, host, bound < 0 ? port : bound, key, chunkDelayMs).fillMaxTokens(fillMaxTokens);
+            MockLlmServer server = new MockLlmServer(vertx, host, bound < 0 ? port : bound, key, chunkDelayMs).fillMaxTokens(fillMaxTokens).faults(faults);
             vertx.deployVerticle(new io.vertx.core.VerticleBase() {
                 @Override
                 public io.vertx.core.Future<?> start() {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param upstreams   named upstreams that routes forward to; URLs only ever come from here
  * @param models      the model catalogue: public model names and the deployments that serve them; an
  *                    {@code llm: chat} route without an upstream routes each request by its {@code model}
+ * @param breakers    the circuit breaker of every deployment of the catalogue
  * @param routes      the only requests Bastion accepts: anything unmatched is a 404
  * @param identity    identity providers whose JWTs routes may accept
  * @param tokens      Bastion's own token issuer and identity-token signer
@@ -36,6 +37,7 @@ public record BastionConfig(
         AccessLogConfig accessLog,
         Map<String, UpstreamConfig> upstreams,
         Map<String, ModelConfig> models,
+        BreakerConfig breakers,
         List<RouteConfig> routes,
         IdentityConfig identity,
         TokensConfig tokens,
@@ -58,6 +60,7 @@ public record BastionConfig(
         for (String name : models.keySet()) {
             if (!ModelConfig.NAME.matcher(name).matches()) throw new IllegalArgumentException("models: '" + name + "' is not a model name");
         }
+        breakers = breakers == null ? BreakerConfig.DEFAULT : breakers;
         routes = routes == null ? List.of() : List.copyOf(routes);
         identity = identity == null ? new IdentityConfig(null) : identity;
         tokens = tokens == null ? new TokensConfig(null, null, null, null, null, null, null, null, null, null, null, null) : tokens;

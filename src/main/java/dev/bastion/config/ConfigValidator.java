@@ -22,6 +22,9 @@ final class ConfigValidator {
             if (prev != null) problems.add(at + ".id: '" + r.id() + "' is already used by routes[" + prev + "]");
             if (r.routesByModel()) {
                 if (c.models().isEmpty()) problems.add(at + ".upstream: missing, and there is no models catalogue to route by model");
+                for (String f : r.failover().fallbacks()) {
+                    if (!c.models().containsKey(f)) problems.add(at + ".failover.fallbacks: unknown model '" + f + "'");
+                }
             } else if (!c.upstreams().containsKey(r.upstream())) {
                 problems.add(at + ".upstream: unknown upstream '" + r.upstream() + "' (declared: "
                         + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
@@ -42,6 +45,10 @@ final class ConfigValidator {
             }
         }
         c.models().forEach((name, model) -> {
+            for (String f : model.fallbacks()) {
+                if (f.equals(name)) problems.add("models." + name + ".fallbacks: a model cannot fall back to itself");
+                else if (!c.models().containsKey(f)) problems.add("models." + name + ".fallbacks: unknown model '" + f + "'");
+            }
             for (int i = 0; i < model.deployments().size(); i++) {
                 String up = model.deployments().get(i).upstream();
                 if (!c.upstreams().containsKey(up)) {

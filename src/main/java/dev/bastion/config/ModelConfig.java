@@ -7,14 +7,26 @@ import java.util.regex.Pattern;
 /**
  * One public model of the catalogue (U1): the name clients send, served by one or more deployments.
  *
- * @param deployments where the model runs; a request goes to one of them, chosen by weight
+ * @param deployments where the model runs; a request goes to one of them, chosen by {@code balance}
+ * @param balance     how a request's first deployment is chosen: {@code weighted} (default) or {@code least_in_flight}
+ * @param fallbacks   other public models tried, in order, when every deployment of this one failed (U3)
  */
-public record ModelConfig(List<Deployment> deployments) {
+public record ModelConfig(List<Deployment> deployments, Balance balance, List<String> fallbacks) {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,127}");
 
     public ModelConfig {
         if (deployments == null || deployments.isEmpty()) throw new IllegalArgumentException("deployments: at least one");
         deployments = List.copyOf(deployments);
+        balance = balance == null ? Balance.WEIGHTED : balance;
+        fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+    }
+
+    /** How the first deployment of a request is chosen among the healthy ones (breaker not open). */
+    public enum Balance {
+        /** At random, in proportion to the weights. */
+        @JsonProperty("weighted") WEIGHTED,
+        /** The one with the fewest requests in flight for its weight (ties: by weight). */
+        @JsonProperty("least_in_flight") LEAST_IN_FLIGHT
     }
 
     /** The wire format a deployment's upstream speaks. */

@@ -36,12 +36,13 @@ import java.util.regex.Pattern;
  *                     on {@code llm} routes, none elsewhere
  * @param graphql      the route serves GraphQL: documents are parsed and held to these limits (W7); absent: not GraphQL
  * @param waf          the route's request inspection: profile and exclusions (see {@code waf.rules})
+ * @param failover     retries, fallbacks and backoff of a route that routes by model (see {@link FailoverConfig})
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
-                          String guard, GraphqlConfig graphql, RouteWafConfig waf) {
+                          String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -91,6 +92,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
         waf = waf != null ? waf : new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, null, null);
         if (waf.profile() == null) waf = new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, waf.exclusions(), waf.enabled());
+        if (failover != null && upstream != null) throw new IllegalArgumentException("failover: only a route that routes by model (llm: chat, no upstream) has deployments to fail over to");
+        failover = failover == null ? FailoverConfig.DEFAULT : failover;
         if (graphql != null && llm != null) throw new IllegalArgumentException("graphql: a route serves GraphQL or an LLM API, not both");
         if (graphql != null && match != null && !match.methods().contains("POST") && !match.methods().contains("GET")) {
             throw new IllegalArgumentException("graphql: GraphQL is served over GET and POST, and this route matches neither");

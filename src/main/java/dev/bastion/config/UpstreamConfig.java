@@ -3,6 +3,7 @@ package dev.bastion.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A service Bastion forwards to: a model provider or the application's own API.
@@ -21,10 +22,17 @@ import java.time.Duration;
  * @param identityToken   send {@code X-Bastion-Identity}, a ≤ 60 s JWT signed by Bastion with the caller's
  *                        sub, org, roles and scopes; default true for {@code app}, false for {@code ai}
  * @param hmacSecret      sign every request with HMAC-SHA256 ({@code X-Bastion-Signature}) using this secret
+ * @param apiKeys         a pool of credentials instead of one {@code api_key}: a model deployment on this upstream
+ *                        spreads its requests over them and moves to the next one on a 429 (U3)
+ * @param firstTokenTimeout time from the response headers to the first byte of the answer (a model's first
+ *                        token); exceeding it → 504, or a fallback where the route allows; default {@code response_timeout}
+ * @param totalTimeout    the longest an answer may take from the request to its last byte, streams included;
+ *                        default 10m
  */
 public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout,
                              Duration responseTimeout, Duration idleTimeout, Integer maxConnections, Kind kind,
-                             Boolean identityToken, SecretRef hmacSecret) {
+                             Boolean identityToken, SecretRef hmacSecret, List<SecretRef> apiKeys,
+                             Duration firstTokenTimeout, Duration totalTimeout) {
 
     public enum Kind {
         @JsonProperty("app") APP,
@@ -52,6 +60,13 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
         EdgeConfig.requirePositive("connect_timeout", connectTimeout);
         EdgeConfig.requirePositive("response_timeout", responseTimeout);
         EdgeConfig.requirePositive("idle_timeout", idleTimeout);
+        firstTokenTimeout = firstTokenTimeout == null ? responseTimeout : firstTokenTimeout;
+        totalTimeout = totalTimeout == null ? Duration.ofMinutes(10) : totalTimeout;
+        EdgeConfig.requirePositive("first_token_timeout", firstTokenTimeout);
+        EdgeConfig.requirePositive("total_timeout", totalTimeout);
+        if (apiKey != null && apiKeys != null) throw new IllegalArgumentException("api_key and api_keys: one credential or a pool, not both");
+        apiKeys = apiKeys == null ? (apiKey == null ? List.of() : List.of(apiKey)) : List.copyOf(apiKeys);
+        if (apiKeys.size() > 64) throw new IllegalArgumentException("api_keys: " + apiKeys.size() + " keys (at most 64)");
         maxConnections = maxConnections == null ? 256 : maxConnections;
         if (maxConnections < 1) throw new IllegalArgumentException("max_connections: " + maxConnections + " (expected: > 0)");
         kind = kind == null ? Kind.APP : kind;

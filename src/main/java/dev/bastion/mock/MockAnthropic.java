@@ -47,7 +47,7 @@ final class MockAnthropic {
         this.counter = counter;
     }
 
-    void handle(HttpServerRequest req) {
+    void handle(HttpServerRequest req, MockFaults.Fault fault) {
         HttpServerResponse resp = req.response();
         String key = req.getHeader("x-api-key");
         if (requiredKey != null && !requiredKey.equals(key)) {
@@ -72,6 +72,12 @@ final class MockAnthropic {
                 return;
             }
             String invalid = invalid(in);
+            JsonNode msgs = in.path("messages");
+            if (invalid == null && fault != null && fault.kind() == MockFaults.Kind.REJECT_PREFILL && msgs.isArray() && !msgs.isEmpty()
+                    && "assistant".equals(msgs.get(msgs.size() - 1).path("role").asText())) {
+                // What the newest models answer: they take no prefilled assistant turn
+                invalid = "This model does not support assistant message prefill. The conversation must end with a user message.";
+            }
             if (invalid != null) {
                 error(resp, 400, "invalid_request_error", invalid);
                 return;
@@ -446,7 +452,7 @@ final class MockAnthropic {
     }
 
     /** Anthropic's error shape: {@code {"type":"error","error":{"type","message"},"request_id"}}. */
-    private void error(HttpServerResponse resp, int status, String type, String message) {
+    void error(HttpServerResponse resp, int status, String type, String message) {
         String requestId = "req_mock" + server.nextId();
         ObjectNode body = JSON.createObjectNode().put("type", "error");
         body.putObject("error").put("type", type).put("message", message);

@@ -42,6 +42,7 @@ public final class MockLlmServer {
     private final TokenCounter counter = new TokenCounter();
     private final MockAnthropic anthropic;
     private boolean fillMaxTokens;
+    private MockFaults faults = new MockFaults();
     private HttpServer server;
 
     /**
@@ -63,6 +64,16 @@ public final class MockLlmServer {
         return this;
     }
 
+    /** The faults this mock plays (share one between instances so that a control request reaches them all). */
+    public MockLlmServer faults(MockFaults shared) {
+        this.faults = shared;
+        return this;
+    }
+
+    public MockFaults faults() {
+        return faults;
+    }
+
     public Future<MockLlmServer> start() {
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setHttp2ClearTextEnabled(false))
                 .requestHandler(this::handle);
@@ -78,8 +89,15 @@ public final class MockLlmServer {
     }
 
     private void handle(HttpServerRequest req) {
-        if (req.method() == HttpMethod.POST && "/v1/messages".equals(req.path())) {
-            anthropic.handle(req); // its own key header and error shape
+        if (req.path().startsWith("/_mock/")) {
+            control(req);
+            return;
+        }
+        boolean anthropicPath = "/v1/messages".equals(req.path());
+        MockFaults.Fault fault = req.method() == HttpMethod.POST && (anthropicPath || "/v1/chat/completions".equals(req.path())) ? faults.next() : null;
+        if (fault != null && failsBeforeAnswering(req, fault, anthropicPath)) return;
+        if (req.method() == HttpMethod.POST && anthropicPath) {
+            anthropic.handle(req, fault); // its own key header and error shape
             return;
         }
         if (requiredKey != null && !("Bearer " + requiredKey).equals(req.getHeader("Authorization"))) {
@@ -108,7 +126,7 @@ public final class MockLlmServer {
                 return;
             }
             switch (path) {
-                case "/v1/chat/completions" -> chat(req, in);
+                case "/v1/chat/completions" -> chat(req, in, fault);
                 case "/v1/completions" -> completion(req.response(), in);
                 case "/v1/embeddings" -> embeddings(req.response(), in);
                 default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
@@ -116,10 +134,70 @@ public final class MockLlmServer {
         });
     }
 
-    private void chat(HttpServerRequest req, JsonObject in) {
+    /** The control endpoint: {@code POST /_mock/faults} queues faults, {@code DELETE} clears them, {@code GET /_mock/stats} counts. */
+    private void control(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            switch (req.method().name() + " " + req.path()) {
+                case "POST /_mock/faults" -> {
+                    try {
+                        faults.set(body.toJsonObject().getJsonArray("faults", new JsonArray()));
+                        req.response().setStatusCode(204).end();
+                    } catch (RuntimeException e) {
+                        error(req.response(), 400, "invalid_request_error", "faults: " + e.getMessage());
+                    }
+                }
+                case "DELETE /_mock/faults" -> {
+                    faults.clear();
+                    req.response().setStatusCode(204).end();
+                }
+                case "GET /_mock/stats" -> json(req.response(), 200, new JsonObject().put("chat_requests", faults.chatRequests()));
+                default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
+            }
+        });
+    }
+
+    /** Plays a fault that comes before any answer; true when it did (the request is then answered, or never). */
+    private boolean failsBeforeAnswering(HttpServerRequest req, MockFaults.Fault f, boolean anthropicFormat) {
+        HttpServerResponse resp = req.response();
+        switch (f.kind()) {
+            case STATUS -> req.body().onSuccess(b -> {
+                if (f.retryAfter() != null) resp.putHeader("Retry-After", f.retryAfter());
+                if (anthropicFormat) {
+                    String type = switch (f.arg()) { case 429 -> "rate_limit_error"; case 529 -> "overloaded_error"; case 500 -> "api_error"; default -> "api_error"; };
+                    anthropic.error(resp, f.arg(), type, f.arg() == 429 ? "Number of request tokens has exceeded your per-minute rate limit" : "Internal server error");
+                } else {
+                    String code = f.arg() == 429 ? "rate_limit_exceeded" : null;
+                    json(resp, f.arg(), new JsonObject().put("error", new JsonObject()
+                            .put("message", f.arg() == 429 ? "Rate limit reached for requests" : f.arg() == 503 ? "The server is overloaded or not ready yet." : "The server had an error while processing your request.")
+                            .put("type", f.arg() == 429 ? "requests" : "server_error").put("param", (String) null).put("code", code)));
+                }
+            });
+            case CONTEXT_LENGTH -> req.body().onSuccess(b -> {
+                if (anthropicFormat) anthropic.error(resp, 400, "invalid_request_error", "prompt is too long: 212000 tokens > 200000 maximum");
+                else error(resp, 400, "context_length_exceeded", "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens. Please reduce the length of the messages.");
+            });
+            case CONTENT_FILTER -> req.body().onSuccess(b -> {
+                if (anthropicFormat) anthropic.error(resp, 400, "invalid_request_error", "Output blocked by content filtering policy");
+                else error(resp, 400, "content_filter", "The response was filtered due to the prompt triggering the content management policy.");
+            });
+            case RESET -> req.body().onSuccess(b -> req.connection().close()); // the request arrived; the connection dies without an answer
+            case NO_RESPONSE -> req.body(); // read, and never answered
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void chat(HttpServerRequest req, JsonObject in, MockFaults.Fault fault) {
         HttpServerResponse resp = req.response();
         String model = in.getString("model", MODELS.get(0));
         JsonArray messages = in.getJsonArray("messages", new JsonArray());
+        if (fault != null && fault.kind() == MockFaults.Kind.REJECT_PREFILL && !messages.isEmpty()
+                && messages.getValue(messages.size() - 1) instanceof JsonObject last && "assistant".equals(last.getString("role"))) {
+            error(resp, 400, "invalid_request_error", "This model does not support assistant message prefill. The conversation must end with a user message.");
+            return;
+        }
         String lastUser = "";
         for (int i = 0; i < messages.size(); i++) {
             if (messages.getValue(i) instanceof JsonObject msg && msg.getValue("content") instanceof String s && "user".equals(msg.getString("role"))) lastUser = s;
@@ -132,7 +210,7 @@ public final class MockLlmServer {
             boolean usage = in.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false)
                     && !"true".equals(req.getHeader(NO_USAGE_HEADER));
             int cutAfter = intHeader(req, CUT_AFTER_HEADER);
-            streamChat(resp, id, model, reply, promptTokens, usage, cutAfter);
+            streamChat(resp, id, model, reply, promptTokens, usage, cutAfter, fault);
             return;
         }
         json(resp, 200, new JsonObject()
@@ -190,19 +268,36 @@ public final class MockLlmServer {
         }
     }
 
-    private void streamChat(HttpServerResponse resp, String id, String model, Reply reply, int promptTokens, boolean usage, int cutAfter) {
+    private void streamChat(HttpServerResponse resp, String id, String model, Reply reply, int promptTokens, boolean usage, int cutAfter,
+                            MockFaults.Fault fault) {
         resp.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
         String[] words = reply.text().split(" ", -1);
         long created = now();
+        MockFaults.Kind kind = fault == null ? null : fault.kind();
+        if (kind == MockFaults.Kind.CUT_AFTER) cutAfter = fault.arg();
+        Stream s = new Stream(id, model, created, words, promptTokens, reply.tokens(), reply.finish(), usage, cutAfter,
+                kind == MockFaults.Kind.STALL_AFTER ? fault.arg() : -1, kind == MockFaults.Kind.MALFORMED_AFTER ? fault.arg() : -1,
+                kind == MockFaults.Kind.NO_DONE);
+        if (kind == MockFaults.Kind.SLOW_FIRST_TOKEN) { // the headers at once, then a long silence before the first token
+            resp.writeHead();
+            vertx.setTimer(Math.max(1, fault.arg()), t -> {
+                if (resp.closed()) return;
+                resp.write(sse(chunk(id, model, created, new JsonObject().put("role", "assistant").put("content", ""), null)));
+                sendWord(resp, s, 0);
+            });
+            return;
+        }
         resp.write(sse(chunk(id, model, created, new JsonObject().put("role", "assistant").put("content", ""), null)));
-        sendWord(resp, new Stream(id, model, created, words, promptTokens, reply.tokens(), reply.finish(), usage, cutAfter), 0);
+        sendWord(resp, s, 0);
     }
 
     private record Stream(String id, String model, long created, String[] words, int promptTokens, int completionTokens, String finish,
-                          boolean usage, int cutAfter) {}
+                          boolean usage, int cutAfter, int stallAfter, int malformedAfter, boolean noDone) {}
 
     private void sendWord(HttpServerResponse resp, Stream s, int i) {
         if (resp.closed()) return;
+        if (i == s.stallAfter()) return; // the provider goes quiet mid-answer, the connection open
+        if (i == s.malformedAfter()) resp.write("data: {\"id\":\"" + s.id() + "\",\"choices\":[{\"delta\":{\"content\n\n");
         if (s.cutAfter() >= 0 && i == s.cutAfter()) {
             // The provider's connection dies mid-stream. Not at once: a reset arriving with the last words
             // makes the receiving kernel drop what it has not yet handed to the reader.
@@ -215,7 +310,8 @@ public final class MockLlmServer {
                 resp.write(sse(new JsonObject().put("id", s.id()).put("object", "chat.completion.chunk").put("created", s.created())
                         .put("model", s.model()).put("choices", new JsonArray()).put("usage", usage(s.promptTokens(), s.completionTokens()))));
             }
-            resp.end("data: [DONE]\n\n");
+            if (s.noDone()) resp.end(); // the body ends cleanly, but the stream never said it was complete
+            else resp.end("data: [DONE]\n\n");
             return;
         }
         resp.write(sse(chunk(s.id(), s.model(), s.created(), new JsonObject().put("content", (i == 0 ? "" : " ") + s.words()[i]), null)));

@@ -1,6 +1,9 @@
 package dev.bastion.models;
 
 import dev.bastion.config.ModelConfig;
+import dev.bastion.config.UpstreamConfig;
+import dev.bastion.failover.DeploymentHealth;
+import dev.bastion.failover.DeploymentHealthRegistry;
 import dev.bastion.llm.provider.ChatProvider;
 import dev.bastion.llm.provider.ChatProviders;
 import dev.bastion.upstream.ProviderUpstream;
@@ -8,6 +11,7 @@ import dev.bastion.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,33 +19,54 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The model catalogue as it runs (U1): each public model name and the deployments that serve it, each
- * deployment bound to its upstream and wire format. Built once at start; read-only, shared by every
- * event loop.
+ * deployment bound to its upstream (one per key of the upstream's pool), wire format and health. Built
+ * once at start; read-only, shared by every event loop.
  */
 public final class ModelCatalogue {
     /**
      * One place a model runs: the provider's own model name, its wire format, and the upstream (URL, key,
-     * timeouts) wrapped so that requests and answers are translated.
+     * timeouts) wrapped so that requests and answers are translated — once per key of the upstream's pool.
      */
-    public record Deployment(String publicName, ChatProvider chat, String model, String upstreamName, Upstream upstream, int weight) {}
+    public record Deployment(String publicName, ChatProvider chat, String model, String upstreamName, List<Upstream> keys, int weight,
+                             DeploymentHealth health, long firstTokenTimeoutMillis, long totalTimeoutMillis) {
+        /** The upstream with the pool's first key. */
+        public Upstream upstream() {
+            return keys.getFirst();
+        }
+
+        /** {@code upstream/model}: the access line's and the metrics' name for it. */
+        public String id() {
+            return upstreamName + "/" + model;
+        }
+    }
 
     private final Map<String, List<Deployment>> models;
+    private final Map<String, ModelConfig> config;
 
-    /** @param upstreams the upstream for each upstream name the deployments use */
-    public ModelCatalogue(Map<String, ModelConfig> config, Map<String, Upstream> upstreams) {
+    /**
+     * @param pools  the upstream for each upstream name the deployments use, once per key of its pool
+     * @param health where each deployment's breaker lives (shared by models that use the same deployment)
+     */
+    public ModelCatalogue(Map<String, ModelConfig> config, Map<String, UpstreamConfig> upstreams, Map<String, List<Upstream>> pools,
+                          DeploymentHealthRegistry health) {
         Map<String, List<Deployment>> out = new LinkedHashMap<>();
         config.forEach((name, entry) -> {
             List<Deployment> ds = new ArrayList<>();
             for (ModelConfig.Deployment d : entry.deployments()) {
-                Upstream up = upstreams.get(d.upstream());
-                if (up == null) throw new IllegalArgumentException("models." + name + ": unknown upstream '" + d.upstream() + "'");
+                List<Upstream> pool = pools.get(d.upstream());
+                UpstreamConfig up = upstreams.get(d.upstream());
+                if (pool == null || pool.isEmpty() || up == null) throw new IllegalArgumentException("models." + name + ": unknown upstream '" + d.upstream() + "'");
                 String model = d.model() == null ? name : d.model();
                 ChatProvider chat = ChatProviders.of(d.provider());
-                ds.add(new Deployment(name, chat, model, d.upstream(), new ProviderUpstream(up, chat, model), d.weight()));
+                List<Upstream> keys = new ArrayList<>(pool.size());
+                for (Upstream u : pool) keys.add(new ProviderUpstream(u, chat, model));
+                ds.add(new Deployment(name, chat, model, d.upstream(), List.copyOf(keys), d.weight(), health.of(d.upstream() + "/" + model),
+                        up.firstTokenTimeout().toMillis(), up.totalTimeout().toMillis()));
             }
             out.put(name, List.copyOf(ds));
         });
         this.models = Collections.unmodifiableMap(out);
+        this.config = Map.copyOf(config);
     }
 
     public boolean isEmpty() {
@@ -59,10 +84,41 @@ public final class ModelCatalogue {
         return ds == null ? List.of() : ds;
     }
 
-    /** One deployment of the model, chosen at random in proportion to the weights; null for an unknown model. */
+    /**
+     * Where a request for the model may go, in the order to try them: the model's healthy deployments (the
+     * first chosen by its {@code balance}, then the rest by weight), then each fallback model's — the model's
+     * own fallbacks, then the route's. Deployments whose breaker is open are left out; empty when none is left.
+     */
+    public List<Deployment> candidates(String publicName, List<String> routeFallbacks) {
+        ModelConfig own = config.get(publicName);
+        if (own == null) return List.of();
+        Set<String> names = new LinkedHashSet<>();
+        names.add(publicName);
+        names.addAll(own.fallbacks());
+        names.addAll(routeFallbacks);
+        List<Deployment> out = new ArrayList<>();
+        for (String name : names) {
+            ModelConfig m = config.get(name);
+            if (m == null) continue;
+            List<Deployment> healthy = new ArrayList<>();
+            for (Deployment d : models.get(name)) if (d.health().available() && !out.contains(d)) healthy.add(d);
+            if (healthy.isEmpty()) continue;
+            Deployment first = m.balance() == ModelConfig.Balance.LEAST_IN_FLIGHT ? leastInFlight(healthy) : weighted(healthy);
+            out.add(first);
+            healthy.remove(first);
+            healthy.sort((a, b) -> Integer.compare(b.weight(), a.weight()));
+            out.addAll(healthy);
+        }
+        return out;
+    }
+
+    /** One deployment of the model, at random in proportion to the weights, healthy ones only; null when none. */
     public Deployment pick(String publicName) {
-        List<Deployment> ds = models.get(publicName);
-        if (ds == null) return null;
+        List<Deployment> c = candidates(publicName, List.of());
+        return c.isEmpty() || !c.getFirst().publicName().equals(publicName) ? null : c.getFirst();
+    }
+
+    private static Deployment weighted(List<Deployment> ds) {
         if (ds.size() == 1) return ds.getFirst();
         int total = 0;
         for (Deployment d : ds) total += d.weight();
@@ -72,5 +128,23 @@ public final class ModelCatalogue {
             if (r < 0) return d;
         }
         return ds.getLast();
+    }
+
+    /** Fewest in flight per unit of weight; ties at random (no herd on the first one listed). */
+    private static Deployment leastInFlight(List<Deployment> ds) {
+        Deployment best = null;
+        double bestLoad = Double.MAX_VALUE;
+        int ties = 0;
+        for (Deployment d : ds) {
+            double load = (d.health().inFlight() + 1.0) / d.weight();
+            if (load < bestLoad) {
+                best = d;
+                bestLoad = load;
+                ties = 1;
+            } else if (load == bestLoad && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = d;
+            }
+        }
+        return best;
     }
 }

@@ -1,26 +1,39 @@
 package dev.bastion.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
+import dev.bastion.config.FailoverConfig;
+import dev.bastion.failover.FailoverPlan;
 import dev.bastion.llm.provider.ChatProvider;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Resolves the request's {@code model} in the catalogue on a route that routes by model (U1): an unknown
- * model is refused here with 400 {@code model_not_found} (OpenAI's error code for it), before the budget reserves anything; a known one picks the deployment that will answer, which
- * the forward step reads from the exchange. A request the deployment's wire format cannot express (an
- * OpenAI-only option sent to an Anthropic model) is refused here with 400 {@code unsupported_by_provider}
- * and the reason, never sent half-translated. The model allow-list of the guard policy (G5) still applies
- * after this, to the name the client sent.
+ * model is refused here with 400 {@code model_not_found} (OpenAI's error code for it), before the budget
+ * reserves anything; a known one gets its {@link FailoverPlan} — the healthy deployments and fallbacks in
+ * the order to try them — which the forward step follows. When every one of them is failing (breakers
+ * open) the request is refused at once with 503 {@code model_unavailable}.
+ * <p>
+ * The policy re-enters at this step for each fallback (U3): the request then names the fallback's public
+ * model, so the guard's model allow-list, the budget (at the fallback's prices) and the guardrails judge
+ * what is really sent. A request the deployment's wire format cannot express (an OpenAI-only option sent
+ * to an Anthropic model) is refused with 400 {@code unsupported_by_provider}, never sent half-translated.
  */
 public final class ModelControl implements Control {
     private final ModelCatalogue catalogue;
+    private final FailoverConfig failover;
+    private final long openForSeconds;
 
-    public ModelControl(ModelCatalogue catalogue) {
+    public ModelControl(ModelCatalogue catalogue, FailoverConfig failover, java.time.Duration openFor) {
         this.catalogue = catalogue;
+        this.failover = failover;
+        this.openForSeconds = Math.max(1, openFor.toSeconds());
     }
 
     @Override
@@ -39,6 +52,11 @@ public final class ModelControl implements Control {
     }
 
     @Override
+    public boolean reentryPoint() {
+        return true;
+    }
+
+    @Override
     public Future<Verdict> check(Exchange ex) {
         JsonNode body = ex.json() == null ? null : ex.json().tree();
         if (body == null || !body.isObject()) return new Verdict.Deny(400, "invalid_llm_request", "The request body must be a JSON object.").future();
@@ -46,21 +64,35 @@ public final class ModelControl implements Control {
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             return new Verdict.Deny(400, "invalid_llm_request", "'model' must be a non-empty string.").future();
         }
-        ModelCatalogue.Deployment d = catalogue.pick(model.asText());
-        if (d == null) {
-            return new Verdict.Deny(400, "model_not_found", "The model does not exist or you do not have access to it; GET /v1/models lists the models you may use.").future();
+        FailoverPlan plan = ex.attribute(FailoverPlan.class);
+        if (plan == null) {
+            if (catalogue.deployments(model.asText()).isEmpty()) {
+                return new Verdict.Deny(400, "model_not_found", "The model does not exist or you do not have access to it; GET /v1/models lists the models you may use.").future();
+            }
+            List<ModelCatalogue.Deployment> candidates = catalogue.candidates(model.asText(), failover.fallbacks());
+            if (candidates.isEmpty()) {
+                return new Verdict.Deny(503, "model_unavailable", "Every deployment of this model is failing at the moment; retry later.",
+                        Map.of("Retry-After", Long.toString(openForSeconds))).future();
+            }
+            plan = new FailoverPlan(candidates, failover);
+            ex.attribute(FailoverPlan.class, plan);
+        }
+        ModelCatalogue.Deployment d = plan.current();
+        if (!d.publicName().equals(model.asText())) { // a fallback model (or the first healthy one is one): the policy judges what is sent
+            ((ObjectNode) body).put("model", d.publicName());
+            ex.json().changed();
         }
         // Refused here, in the one error shape, rather than failing at the forward step; a format that only
         // renames the model cannot refuse, so it is not translated twice.
         if (d.chat().translates()) {
             try {
-                d.chat().request(((com.fasterxml.jackson.databind.node.ObjectNode) body).deepCopy(), d.model());
+                d.chat().request(((ObjectNode) body).deepCopy(), d.model());
             } catch (ChatProvider.UntranslatableRequest e) {
                 return new Verdict.Deny(400, "unsupported_by_provider", "The requested model cannot take this request: " + e.getMessage()).future();
             }
         }
         ex.attribute(ModelCatalogue.Deployment.class, d);
-        ex.logField("deployment", d.upstreamName() + "/" + d.model());
+        ex.logField("deployment", d.id());
         return Verdict.ALLOWED;
     }
 }

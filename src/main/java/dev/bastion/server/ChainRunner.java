@@ -8,6 +8,9 @@ import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Verdict;
 import dev.bastion.edge.CorsPolicy;
+import dev.bastion.failover.FailoverPlan;
+import dev.bastion.failover.Outcome;
+import dev.bastion.models.ModelCatalogue;
 import dev.bastion.upstream.Cancellation;
 import dev.bastion.upstream.UpstreamFailure;
 import dev.bastion.upstream.UpstreamRequest;
@@ -52,6 +55,12 @@ final class ChainRunner {
     private Cancellation cancellation;
     private ResponseRelay relay;
     private boolean finished;
+    // Failing over (U3): where the model-dependent policy begins, the exchange as it was there, and the plan.
+    private int reentryAt = -1;
+    private Exchange.Mark mark;
+    private boolean reentering;
+    private FailoverPlan plan;
+    private Route.Forward forwardTarget;
 
     ChainRunner(Listener listener, ClientChannel client, Exchange ex) {
         this.listener = listener;
@@ -81,6 +90,10 @@ final class ChainRunner {
                 int at = i;
                 readBody(() -> run(steps, at, next));
                 return;
+            }
+            if (control.reentryPoint() && mark == null) {
+                reentryAt = i;
+                mark = ex.mark();
             }
             long start = System.nanoTime();
             Future<Verdict> f;
@@ -123,7 +136,8 @@ final class ChainRunner {
         return switch (v) {
             case Verdict.Allow a -> true;
             case Verdict.Deny d -> {
-                refuse(control.name(), d);
+                if (reentering) fallbackRefused(control.name(), d);
+                else refuse(control.name(), d);
                 yield false;
             }
             case Verdict.Respond r -> {
@@ -195,6 +209,14 @@ final class ChainRunner {
     }
 
     private void forward(Route.Forward target) {
+        FailoverPlan failover = ex.attribute(FailoverPlan.class);
+        if (failover != null) {
+            plan = failover;
+            forwardTarget = target;
+            if (cancellation == null) cancellation = new Cancellation();
+            attempt();
+            return;
+        }
         boolean readsBody = false;
         for (ResponseFilter f : ex.responseFilters()) readsBody |= f.readsBody();
         cancellation = new Cancellation();
@@ -224,6 +246,101 @@ final class ChainRunner {
                 }
             }
         });
+    }
+
+    /** One attempt of the plan on its current deployment; what follows depends on how it went. */
+    private void attempt() {
+        Future<Outcome> sent;
+        try {
+            sent = plan.attempt(listener.vertx(), upstreamRequest(forwardTarget));
+        } catch (RuntimeException e) {
+            sent = Future.failedFuture(e);
+        }
+        sent.onComplete(ar -> {
+            Outcome outcome = ar.succeeded() ? ar.result()
+                    : new Outcome.Failed(dev.bastion.config.FailoverConfig.On.UNCERTAIN, 0, UpstreamFailure.of(plan.current().upstreamName(), ar.cause()));
+            if (phase != Phase.TERMINAL) {
+                if (outcome instanceof Outcome.Answer a) a.response().abort(); // the client left while the upstream was thinking
+                return;
+            }
+            switch (outcome) {
+                case Outcome.Answer a -> relayAnswer(plan.current(), a.response());
+                case Outcome.Failed f -> after(plan.next(f));
+            }
+        });
+    }
+
+    private void after(FailoverPlan.Next next) {
+        switch (next) {
+            case FailoverPlan.Next.Retry r -> listener.vertx().setTimer(Math.max(1, r.delayMillis()), t -> {
+                if (phase == Phase.TERMINAL) attempt();
+            });
+            case FailoverPlan.Next.Move m -> reenter();
+            case FailoverPlan.Next.GiveUp g -> giveUp();
+        }
+    }
+
+    /**
+     * Another deployment: the chain runs again from the model step, on the client's body as it came, so the
+     * allow-list, the budget (at that deployment's prices) and the guardrails judge what is sent now. What the
+     * failed attempt reserved is released by its filters' abort: a failed attempt costs nothing.
+     */
+    private void reenter() {
+        for (ResponseFilter f : ex.rewind(mark)) {
+            try {
+                f.onAbort();
+            } catch (RuntimeException e) {
+                log.error("request {}: response filter abort failed: {}", ex.requestId(), Faults.describe(e));
+            }
+        }
+        ex.attribute(FailoverPlan.class, plan);
+        phase = Phase.CHAIN;
+        reentering = true;
+        run(route.steps(), reentryAt, () -> {
+            reentering = false;
+            terminal();
+        });
+    }
+
+    /** The policy refused the fallback (not allowed, no budget left for it): the next one, or the last failure. */
+    private void fallbackRefused(String step, Verdict.Deny refusal) {
+        reentering = false;
+        phase = Phase.TERMINAL;
+        after(plan.refused(step, refusal.reason()));
+    }
+
+    /** Nothing more to try: the client gets the last failure — the provider's own error when it answered one. */
+    private void giveUp() {
+        Outcome.Failed last = plan.lastFailure();
+        if (last == null) { // only a refusal of the policy, never an upstream's answer: cannot happen after a failed attempt
+            refuse("forward", new Verdict.Deny(502, "upstream_error", "The upstream could not be reached."));
+            return;
+        }
+        ex.logField("deployment", plan.lastFailedDeployment().id());
+        ex.logField("failover", plan.trail());
+        switch (last.last()) {
+            case UpstreamResponse up -> relayAnswer(plan.lastFailedDeployment(), up);
+            case UpstreamFailure failure -> {
+                log.warn("request {} route {}: {} after {} attempt(s) ({})", ex.requestId(), route.id(), failure.kind().reason, plan.attempts(), failure.detail());
+                refuse("forward", new Verdict.Deny(failure.kind().status, failure.kind().reason, failure.kind().message));
+            }
+        }
+    }
+
+    /** An answer from a deployment of the plan: it names the public model that answered and how many attempts it took. */
+    private void relayAnswer(ModelCatalogue.Deployment by, UpstreamResponse up) {
+        up.headers().set("X-Bastion-Model", by.publicName());
+        up.headers().set("X-Bastion-Attempts", Integer.toString(Math.max(1, plan.attempts())));
+        if (!plan.trail().isEmpty()) ex.logField("failover", plan.trail());
+        phase = Phase.RELAY;
+        relay = new ResponseRelay(listener.vertx(), client, ex, route.cors());
+        relay.start(up);
+    }
+
+    private UpstreamRequest upstreamRequest(Route.Forward target) {
+        boolean readsBody = false;
+        for (ResponseFilter f : ex.responseFilters()) readsBody |= f.readsBody();
+        return new UpstreamRequest(ex, target.path(ex.rawPath()), ex.outboundBody(), ex.secure(), target.forwardUserToken(), readsBody, cancellation);
     }
 
     private void local(LocalEndpoint endpoint) {

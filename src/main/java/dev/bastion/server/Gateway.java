@@ -79,13 +79,16 @@ public final class Gateway {
      */
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
                                         Consumer<String> accessLogSink) {
-        Map<String, Secret> upstreamKeys = new HashMap<>();
+        Map<String, List<Secret>> upstreamKeys = new HashMap<>();
         Map<String, Secret> hmacSecrets = new HashMap<>();
         try {
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
-                if (e.getValue().apiKey() != null) {
-                    upstreamKeys.put(e.getKey(), secrets.resolve(e.getValue().apiKey(), "upstreams." + e.getKey() + ".api_key"));
+                List<Secret> keys = new ArrayList<>();
+                for (int i = 0; i < e.getValue().apiKeys().size(); i++) {
+                    keys.add(secrets.resolve(e.getValue().apiKeys().get(i),
+                            "upstreams." + e.getKey() + (e.getValue().apiKey() != null ? ".api_key" : ".api_keys[" + i + "]")));
                 }
+                upstreamKeys.put(e.getKey(), keys);
                 if (e.getValue().hmacSecret() != null) {
                     hmacSecrets.put(e.getKey(), secrets.resolve(e.getValue().hmacSecret(), "upstreams." + e.getKey() + ".hmac_secret"));
                 }
@@ -98,13 +101,21 @@ public final class Gateway {
             List<String> deployments = new ArrayList<>();
             Future<Gateway> started;
             try {
+                // One upstream per key of a pool (a model deployment rotates through them); a route uses the first.
+                Map<String, List<Upstream>> pools = new HashMap<>();
                 Map<String, Upstream> upstreams = new HashMap<>();
                 for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
-                    upstreams.put(e.getKey(), new HttpUpstream(services.connector, e.getKey(), e.getValue(), upstreamKeys.get(e.getKey()),
-                            services.issuer::identityToken, hmacSecrets.get(e.getKey())));
+                    List<Upstream> pool = new ArrayList<>();
+                    List<Secret> keys = upstreamKeys.get(e.getKey());
+                    for (int i = 0; i < Math.max(1, keys.size()); i++) {
+                        pool.add(new HttpUpstream(services.connector, e.getKey(), e.getValue(), keys.isEmpty() ? null : keys.get(i),
+                                services.issuer::identityToken, hmacSecrets.get(e.getKey())));
+                    }
+                    pools.put(e.getKey(), List.copyOf(pool));
+                    upstreams.put(e.getKey(), pool.getFirst());
                 }
                 List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), sink(accessLogSink, services)), services.metrics);
-                ModelCatalogue catalogue = new ModelCatalogue(config.models(), upstreams);
+                ModelCatalogue catalogue = new ModelCatalogue(config.models(), config.upstreams(), pools, services.deploymentHealth);
                 Listener publicListener = publicListener(vertx, config, services, upstreams, catalogue, recorders);
                 Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
                 started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->

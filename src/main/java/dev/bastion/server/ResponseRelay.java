@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  *       outer ones end normally (they saw what the client got), and the response ends cleanly;</li>
  *   <li>refused by a filter that held the whole body — its error replaces the response while nothing was sent,
  *       otherwise the connection is cut;</li>
- *   <li>the upstream failed or went quiet for longer than its idle timeout, or a filter failed — headers are
- *       gone, so the connection is cut: a truncated response must not look complete;</li>
+ *   <li>the upstream failed, went quiet for longer than its idle timeout, or overran its total timeout, or a filter
+ *       failed — headers are gone: an event stream ends with an error event in OpenAI's format (what the SDKs raise),
+ *       never a clean end or a {@code [DONE]} alone; any other body has its connection cut. A truncated response
+ *       must not look complete;</li>
+ *   <li>the upstream's stream failed on its own terms (a provider error event, a stream without its end) — the
+ *       translated error event has gone through, and the access line records the failure.</li>
  *   <li>the client left — the upstream is stopped at once, so a model stops generating (and billing) for nobody.</li>
  * </ul>
  * Every filter sees exactly one of {@code onEnd} or {@code onAbort}.
@@ -43,6 +47,7 @@ final class ResponseRelay {
     private boolean over;
     private long idleTimer = -1;
     private long lastChunkNanos;
+    private boolean eventStream;
 
     ResponseRelay(Vertx vertx, ClientChannel client, Exchange ex, CorsPolicy cors) {
         this.vertx = vertx;
@@ -70,9 +75,11 @@ final class ResponseRelay {
             Responses.error(client, ex, new Verdict.Deny(502, "response_filter_fault", "The upstream's answer could not be checked; it was withheld."), cors);
             return;
         }
+        String type = h.get("Content-Type");
+        eventStream = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
         client.startStream(status, ex.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200);
         lastChunkNanos = System.nanoTime();
-        idleTimer = vertx.setTimer(up.idleTimeoutMillis(), t -> checkIdle());
+        checkIdle(); // arms the idle timer (and the total deadline, whichever comes first)
         up.body().handler(this::chunk);
         up.body().exceptionHandler(this::streamFailed);
         up.body().endHandler(v -> upstreamEnded());
@@ -105,6 +112,8 @@ final class ResponseRelay {
     private void upstreamEnded() {
         cancelIdle();
         if (over) return;
+        String failure = up.body() instanceof dev.bastion.upstream.StreamStatus s ? s.failure() : null;
+        if (failure != null && ex.errorCode() == null) ex.errorCode(failure);
         try {
             endFrom(0);
         } catch (RuntimeException e) {
@@ -177,19 +186,33 @@ final class ResponseRelay {
     private void streamFailed(Throwable t) {
         if (over) return;
         boolean timeout = t instanceof TimeoutException;
+        if (t instanceof dev.bastion.upstream.UpstreamFailure.Overdue) {
+            log.warn("request {} route {}: upstream answer overran its total timeout after {} bytes", ex.requestId(), ex.routeId(), ex.bytesSent());
+            stop("upstream_total_timeout");
+            return;
+        }
         log.warn("request {} route {}: upstream stream failed after {} bytes: {}", ex.requestId(), ex.routeId(), ex.bytesSent(),
                 timeout ? t.getMessage() : t.getClass().getSimpleName());
         stop(timeout ? "upstream_stream_timeout" : "upstream_stream_error");
     }
 
-    /** Headers are gone: the only honest signal left is to cut the connection. */
+    /**
+     * Headers are gone: an event stream ends with an error event (the client's SDK raises it; the stream never
+     * ends clean), any other body with a cut connection — the only honest signal left.
+     */
     private void stop(String errorCode) {
         cancelIdle();
         over = true;
         ex.errorCode(errorCode);
         up.abort();
         abortOpen();
-        client.cut();
+        if (eventStream && client.headWritten()) {
+            Buffer event = StreamErrors.event(errorCode);
+            ex.addBytesSent(event.length());
+            client.endStream(event);
+        } else {
+            client.cut();
+        }
     }
 
     /** The client left: stop the upstream, which would otherwise keep generating (and billing) for nobody. */
@@ -236,10 +259,20 @@ final class ResponseRelay {
     private void checkIdle() {
         idleTimer = -1;
         if (over) return;
+        long now = System.nanoTime();
+        if (up.deadlineNanos() != 0 && now - up.deadlineNanos() >= 0) {
+            streamFailed(new dev.bastion.upstream.UpstreamFailure.Overdue());
+            return;
+        }
         long limit = up.idleTimeoutMillis() * 1_000_000;
-        long idle = System.nanoTime() - lastChunkNanos;
-        if (idle >= limit) streamFailed(new TimeoutException("no data for " + up.idleTimeoutMillis() + "ms"));
-        else idleTimer = vertx.setTimer(Math.max(1, (limit - idle) / 1_000_000), t -> checkIdle());
+        long idle = now - lastChunkNanos;
+        if (idle >= limit) {
+            streamFailed(new TimeoutException("no data for " + up.idleTimeoutMillis() + "ms"));
+            return;
+        }
+        long wait = limit - idle;
+        if (up.deadlineNanos() != 0) wait = Math.min(wait, up.deadlineNanos() - now);
+        idleTimer = vertx.setTimer(Math.max(1, wait / 1_000_000), t -> checkIdle());
     }
 
     private void cancelIdle() {

@@ -66,6 +66,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.waf.WafMeters wafMeters; // per-rule counters, made once; null when the rules are off
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
+    /** Every model deployment's circuit breaker and requests in flight (U5). */
+    final dev.bastion.failover.DeploymentHealthRegistry deploymentHealth;
     /** Every outbound HTTP call's way out: upstreams, identity providers, classifiers. */
     final dev.bastion.egress.OutboundConnector connector;
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
@@ -109,6 +111,7 @@ final class Services implements AutoCloseable {
                 throw new dev.bastion.config.ConfigException(java.util.List.of("waf.rules: " + e.getMessage()));
             }
         }
+        this.deploymentHealth = new dev.bastion.failover.DeploymentHealthRegistry(config.breakers(), metrics.registry());
         this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
         this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());

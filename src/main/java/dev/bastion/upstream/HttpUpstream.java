@@ -74,23 +74,25 @@ public final class HttpUpstream implements Upstream {
                 // Until the response headers arrive: the upstream's time to answer.
                 .setIdleTimeout(config.responseTimeout().toMillis());
         long sentAt = System.nanoTime();
-        return connector.request(destination, profile, options)
-                .compose(req -> {
-                    r.cancellation().onCancel(() -> req.connection().close());
-                    Buffer body = r.body();
-                    return body == null || body.length() == 0 ? req.send() : req.send(body);
-                })
-                .<UpstreamResult>map(resp -> {
-                    ex.upstreamNanos(System.nanoTime() - sentAt);
-                    resp.pause();
-                    MultiMap out = MultiMap.caseInsensitiveMultiMap();
-                    ForwardHeaders.toClient(resp.headers(), out);
-                    // Not the request's idle timeout: Vert.x keeps that timer (and the request) alive after the
-                    // response ends; the caller enforces the body idle timeout and cancels it at the end.
-                    HttpClientRequest req = resp.request();
-                    return new UpstreamResponse(resp.statusCode(), out, resp, () -> req.connection().close(), config.idleTimeout().toMillis());
-                })
-                .otherwise(t -> UpstreamFailure.of(name, t));
+        return connector.request(destination, profile, options).transform(connected -> {
+            // Not connected: nothing was sent, so the caller may safely try again (U3).
+            if (connected.failed()) return Future.succeededFuture(UpstreamFailure.connecting(name, connected.cause()));
+            HttpClientRequest req = connected.result();
+            r.cancellation().onCancel(() -> req.connection().close());
+            Buffer body = r.body();
+            return (body == null || body.length() == 0 ? req.send() : req.send(body))
+                    .<UpstreamResult>map(resp -> {
+                        ex.upstreamNanos(System.nanoTime() - sentAt);
+                        resp.pause();
+                        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+                        ForwardHeaders.toClient(resp.headers(), out);
+                        // Not the request's idle timeout: Vert.x keeps that timer (and the request) alive after the
+                        // response ends; the caller enforces the body idle timeout and cancels it at the end.
+                        return new UpstreamResponse(resp.statusCode(), out, resp, () -> req.connection().close(), config.idleTimeout().toMillis(),
+                                sentAt + config.totalTimeout().toNanos());
+                    })
+                    .otherwise(t -> UpstreamFailure.of(name, t));
+        });
     }
 
     private MultiMap headers(UpstreamRequest r, String target) {

@@ -55,11 +55,12 @@ public final class ProviderUpstream implements Upstream {
         provider.headers(headers);
         headers.set("Content-Type", "application/json");
         headers.set("Accept", stream ? "text/event-stream" : "application/json");
-        // A translated answer is read here whatever the filters need: a compressed one could not be.
-        if (provider.translates()) headers.set("Accept-Encoding", "identity");
+        // A translated answer, and every stream (checked for its end), is read here whatever the filters need.
+        if (provider.translates() || stream) headers.set("Accept-Encoding", "identity");
         return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
             case UpstreamFailure f -> f;
-            case UpstreamResponse up -> provider.translates() ? translated(up, stream, usageChunk) : up;
+            // An OpenAI-format stream is checked for its end on the way; whole OpenAI answers pass as they are.
+            case UpstreamResponse up -> provider.translates() || (stream && up.status() / 100 == 2) ? translated(up, stream, usageChunk) : up;
         });
     }
 
@@ -69,6 +70,6 @@ public final class ProviderUpstream implements Upstream {
         headers.remove("Content-Length");
         headers.set("Content-Type", events ? "text/event-stream" : "application/json");
         TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model, usageChunk) : TranslatedBody.whole(up.body(), provider, up.status(), model);
-        return new UpstreamResponse(up.status(), headers, body, up.stop(), up.idleTimeoutMillis());
+        return up.withBody(body);
     }
 }

@@ -11,7 +11,7 @@ import io.vertx.core.streams.ReadStream;
  * it arrives; a whole answer is held to its end (up to {@link #MAX_WHOLE_BYTES}) and translated once.
  * Flow control is the source's: pause, resume and fetch go straight through.
  */
-final class TranslatedBody implements ReadStream<Buffer> {
+final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
     /** A whole answer larger than this is not a chat completion: the exchange fails instead of holding it. */
     static final int MAX_WHOLE_BYTES = 32 * 1024 * 1024;
 
@@ -40,6 +40,11 @@ final class TranslatedBody implements ReadStream<Buffer> {
 
     static TranslatedBody whole(ReadStream<Buffer> source, ChatProvider provider, int status, String model) {
         return new TranslatedBody(source, provider, status, model, false, false);
+    }
+
+    @Override
+    public String failure() {
+        return failed ? "upstream_answer_too_large" : stream != null && stream.failed() ? "upstream_stream_error" : null;
     }
 
     @Override

@@ -3,26 +3,36 @@ package dev.bastion.upstream;
 import java.util.Objects;
 
 /**
- * The upstream produced no response. The kind decides the client's status and error code; {@code detail}
- * (the cause's class and message) is for the log only — never sent to the client.
+ * The upstream produced no response. The kind decides the client's status and error code, and whether the
+ * request may be tried again ({@link Kind#beforeSend}); {@code detail} (the cause's class and message) is
+ * for the log only — never sent to the client.
  */
 public record UpstreamFailure(Kind kind, String upstream, String detail) implements UpstreamResult {
     public enum Kind {
-        /** The connection was refused, reset or the host did not resolve. */
-        UNREACHABLE(502, "upstream_unavailable", "The upstream could not be reached."),
-        /** No connection, or no response headers, within the configured time. */
-        TIMEOUT(504, "upstream_timeout", "The upstream did not answer in time."),
-        /** Anything else: a protocol error, a closed connection mid-request. */
-        ERROR(502, "upstream_error", "The upstream could not be reached.");
+        /** No connection: refused, reset while connecting, or the host did not resolve. Nothing was sent. */
+        UNREACHABLE(502, "upstream_unavailable", "The upstream could not be reached.", true),
+        /** No connection within {@code connect_timeout}. Nothing was sent. */
+        CONNECT_TIMEOUT(504, "upstream_timeout", "The upstream did not answer in time.", true),
+        /** Sent, but no response headers within {@code response_timeout}: the upstream may be working on it. */
+        TIMEOUT(504, "upstream_timeout", "The upstream did not answer in time.", false),
+        /** Headers came, but no first byte of the answer within {@code first_token_timeout}. */
+        FIRST_TOKEN_TIMEOUT(504, "upstream_timeout", "The upstream did not start its answer in time.", false),
+        /** Sent, then the connection was closed or reset before a response. */
+        RESET(502, "upstream_error", "The upstream could not be reached.", false),
+        /** Anything else: a protocol error, an answer that could not be read. */
+        ERROR(502, "upstream_error", "The upstream could not be reached.", false);
 
         public final int status;
         public final String reason;
         public final String message;
+        /** True when the request never left Bastion: trying again cannot make the provider do (or bill) it twice. */
+        public final boolean beforeSend;
 
-        Kind(int status, String reason, String message) {
+        Kind(int status, String reason, String message, boolean beforeSend) {
             this.status = status;
             this.reason = reason;
             this.message = message;
+            this.beforeSend = beforeSend;
         }
     }
 
@@ -30,14 +40,33 @@ public record UpstreamFailure(Kind kind, String upstream, String detail) impleme
         Objects.requireNonNull(kind, "kind");
     }
 
-    /** Classifies a transport failure; the cause's text stays in {@code detail}. */
+    /** A failure while connecting: nothing was sent. */
+    public static UpstreamFailure connecting(String upstream, Throwable t) {
+        boolean timeout = t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException;
+        return new UpstreamFailure(timeout ? Kind.CONNECT_TIMEOUT : Kind.UNREACHABLE, upstream, detail(t));
+    }
+
+    /** A failure after the request was (maybe partly) sent; the cause's text stays in {@code detail}. */
     public static UpstreamFailure of(String upstream, Throwable t) {
-        String detail = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         Kind kind;
-        if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException) kind = Kind.TIMEOUT;
-        else if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
-                || t instanceof java.nio.channels.ClosedChannelException) kind = Kind.UNREACHABLE;
+        if (t instanceof io.netty.channel.ConnectTimeoutException) kind = Kind.CONNECT_TIMEOUT;
+        else if (t instanceof java.util.concurrent.TimeoutException) kind = Kind.TIMEOUT;
+        else if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) kind = Kind.UNREACHABLE;
+        else if (t instanceof java.nio.channels.ClosedChannelException || t instanceof java.net.SocketException
+                || t instanceof io.vertx.core.http.HttpClosedException
+                || (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().contains("reset"))) kind = Kind.RESET;
         else kind = Kind.ERROR;
-        return new UpstreamFailure(kind, upstream, detail);
+        return new UpstreamFailure(kind, upstream, detail(t));
+    }
+
+    /** An answer still streaming when its upstream's {@code total_timeout} ran out. */
+    public static final class Overdue extends java.util.concurrent.TimeoutException {
+        public Overdue() {
+            super("total timeout");
+        }
+    }
+
+    private static String detail(Throwable t) {
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 }

@@ -145,7 +145,7 @@ class GatewayForwardTest {
     }
 
     @Test
-    void stalledStreamIsCutSoTheClientSeesATruncatedResponse() throws Exception {
+    void aStalledEventStreamEndsWithAnErrorEventNeverLookingComplete() throws Exception {
         gw.upstream.behave(req -> {
             req.response().setChunked(true).putHeader("Content-Type", "text/event-stream").write("data: first\n\n");
             // ...and then nothing: longer than the upstream idle_timeout (1s)
@@ -163,7 +163,11 @@ class GatewayForwardTest {
             failed = true; // the chunked body ended without its terminator
         }
         assertThat(got.toString()).contains("data: first");
-        assertThat(failed).as("a cut stream must not look complete").isTrue();
+        // Headers are gone: the stream ends with an error event the client's SDK raises, never a clean end or [DONE].
+        assertThat(failed).isFalse();
+        assertThat(got.toString()).contains("data: {\"error\":{").contains("\"type\":\"upstream_stream_timeout\"").doesNotContain("[DONE]");
+        String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(line).contains("\"error\":\"upstream_stream_timeout\"");
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 /**
  * OpenAI's chat completions and every server that speaks them (vLLM, Ollama, Mistral, Groq…): the format
  * the controls already read, so only the model name changes — to the deployment's — and answers pass
- * through as the provider sent them.
+ * through as the provider sent them — a stream checked for its end ({@link OpenAiStream}).
  */
 public final class OpenAiChatProvider implements ChatProvider {
     public static final String PATH = "/v1/chat/completions";
@@ -37,23 +37,9 @@ public final class OpenAiChatProvider implements ChatProvider {
         return body;
     }
 
+    /** Events pass byte for byte; a stream cut before {@code [DONE]}, or one with an unreadable event, ends with an error event. */
     @Override
     public StreamTranslator stream(String model, boolean usageChunk) {
-        return new StreamTranslator() {
-            @Override
-            public Buffer feed(Buffer chunk) {
-                return chunk;
-            }
-
-            @Override
-            public Buffer end() {
-                return Buffer.buffer();
-            }
-
-            @Override
-            public boolean failed() {
-                return false;
-            }
-        };
+        return new OpenAiStream();
     }
 }
