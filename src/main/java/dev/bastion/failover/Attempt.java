@@ -41,7 +41,7 @@ final class Attempt {
                 health.end(DeploymentHealth.Result.FAILURE, System.nanoTime() - start);
                 yield Future.succeededFuture(new Outcome.Failed(Failures.of(f), 0, f));
             }
-            case UpstreamResponse up when up.status() >= 400 -> readError(vertx, up, upstream.name()).map(outcome -> {
+            case UpstreamResponse up when up.status() >= 400 -> readError(vertx, up, upstream.name(), request.exchange().requestId()).map(outcome -> {
                 On cause = outcome instanceof Outcome.Failed f ? f.cause() : null;
                 boolean unhealthy = cause == On.OVERLOADED || cause == On.SERVER_ERROR || cause == On.UNCERTAIN || cause == On.UNAVAILABLE;
                 health.end(unhealthy ? DeploymentHealth.Result.FAILURE : DeploymentHealth.Result.NEUTRAL, System.nanoTime() - start);
@@ -56,7 +56,7 @@ final class Attempt {
     }
 
     /** Reads an error answer whole, then classifies it; the client gets the same bytes if nothing else is tried. */
-    private static Future<Outcome> readError(Vertx vertx, UpstreamResponse up, String name) {
+    private static Future<Outcome> readError(Vertx vertx, UpstreamResponse up, String name, String requestId) {
         Promise<Outcome> done = Promise.promise();
         Buffer body = Buffer.buffer();
         long[] timer = {-1};
@@ -79,8 +79,15 @@ final class Attempt {
         });
         up.body().endHandler(v -> {
             vertx.cancelTimer(timer[0]);
-            UpstreamResponse held = up.withBody(HeldBody.whole(body));
-            On cause = Failures.of(up.status(), parse(body));
+            JsonNode error = parse(body);
+            Buffer out = body;
+            if (error != null && error.path("error").isObject()) { // the client can quote Bastion's request id, as with Bastion's own errors
+                ((com.fasterxml.jackson.databind.node.ObjectNode) error.get("error")).put("request_id", requestId);
+                out = Buffer.buffer(error.toString());
+                up.headers().set("Content-Length", Integer.toString(out.length()));
+            }
+            UpstreamResponse held = up.withBody(HeldBody.whole(out));
+            On cause = Failures.of(up.status(), error);
             done.tryComplete(cause == null ? new Outcome.Answer(held)
                     : new Outcome.Failed(cause, Failures.retryAfterMillis(up.headers(), System.currentTimeMillis()), held));
         });
