@@ -43,6 +43,7 @@ final class AdminRoutes {
         routes.add(open("admin.live", "/health/live", health.live(), services));
         routes.add(open("admin.ready", "/health/ready", health.ready(), services));
         routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
+        routes.add(open("admin.deployments", "/health/deployments", dev.bastion.failover.DeploymentHealthEndpoint.of(services.deploymentHealth), services));
         routes.add(admin("admin.keys", "GET", "/admin/v1/keys", api.keys(), admins, services));
         routes.add(admin("admin.clients", "GET", "/admin/v1/clients", api.clients(), admins, services));
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));

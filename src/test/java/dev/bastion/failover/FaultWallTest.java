@@ -282,6 +282,9 @@ class FaultWallTest {
         call("flap", false, "").answeredBy("backup", 3);
         assertThat(primary.faults().chatRequests()).isEqualTo(4);
         assertThat(metric("bastion_deployment_state{deployment=\"p-flap/mock-gpt-small\"")).isEqualTo(2.0);
+        JsonNode health = JSON.readTree(gw.send(HttpRequest.newBuilder(gw.adminUri("/health/deployments")).build()).body());
+        assertThat(health.path("status").asText()).isEqualTo("degraded");
+        assertThat(health.path("deployments").toString()).contains("{\"deployment\":\"p-flap/mock-gpt-small\",\"state\":\"open\"");
         // Open: the primary is not even tried.
         call("flap", false, "").answeredBy("backup", 1);
         assertThat(primary.faults().chatRequests()).isEqualTo(4);
