@@ -36,7 +36,7 @@ public final class ModelCatalogue {
                 Upstream up = upstreams.get(d.upstream());
                 if (up == null) throw new IllegalArgumentException("models." + name + ": unknown upstream '" + d.upstream() + "'");
                 String model = d.model() == null ? name : d.model();
-                ChatProvider chat = ChatProviders.of(d.provider());
+                ChatProvider chat = ChatProviders.of(d);
                 ds.add(new Deployment(name, chat, model, d.upstream(), new ProviderUpstream(up, chat, model), d.weight()));
             }
             out.put(name, List.copyOf(ds));
