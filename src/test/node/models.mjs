@@ -1,8 +1,9 @@
-// What the official OpenAI SDK does with a model served through Bastion's catalogue by an Anthropic
-// deployment. Prints one JSON line per case: {"case": ..., "ok": bool, ...}. Never prints keys.
+// What the official OpenAI SDK does with a model served through Bastion's catalogue by a translated
+// deployment (the public model name is the third argument; default "claude", an Anthropic deployment).
+// Prints one JSON line per case: {"case": ..., "ok": bool, ...}. Never prints keys.
 import OpenAI from "openai";
 
-const [baseURL, apiKey] = process.argv.slice(2);
+const [baseURL, apiKey, model = "claude"] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
 const out = (o) => console.log(JSON.stringify(o));
 
@@ -20,25 +21,25 @@ await run("list", async () => {
   return { ids };
 });
 await run("whole", async () => {
-  const r = await client.chat.completions.create({ model: "claude", max_tokens: 40, messages: [
+  const r = await client.chat.completions.create({ model, max_tokens: 40, messages: [
     { role: "system", content: "Be brief." }, { role: "user", content: "Say hello" }] });
   return { model: r.model, text: r.choices[0].message.content, finish: r.choices[0].finish_reason, usage: r.usage };
 });
 await run("streamed", async () => {
-  const stream = await client.chat.completions.create({ model: "claude", max_tokens: 40, stream: true,
+  const stream = await client.chat.completions.create({ model, max_tokens: 40, stream: true,
     stream_options: { include_usage: true }, messages: [{ role: "user", content: "Say hello" }] });
-  let text = "", finish = null, usage = null, model = null;
+  let text = "", finish = null, usage = null, answered = null;
   for await (const chunk of stream) {
-    model = chunk.model;
+    answered = chunk.model;
     text += chunk.choices[0]?.delta?.content ?? "";
     finish = chunk.choices[0]?.finish_reason ?? finish;
     usage = chunk.usage ?? usage;
   }
-  return { model, text, finish, usage };
+  return { model: answered, text, finish, usage };
 });
 await run("tool-call", async () => {
   const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
-  const stream = await client.chat.completions.create({ model: "claude", max_tokens: 40, stream: true, tools,
+  const stream = await client.chat.completions.create({ model, max_tokens: 40, stream: true, tools,
     messages: [{ role: "user", content: "What is the weather in Paris?" }] });
   let name = "", args = "", finish = null;
   for await (const chunk of stream) {
@@ -54,6 +55,6 @@ await run("unknown-model", async () => {
   return {};
 });
 await run("untranslatable", async () => {
-  await client.chat.completions.create({ model: "claude", n: 2, messages: [{ role: "user", content: "Say hello" }] });
+  await client.chat.completions.create({ model, n: 2, messages: [{ role: "user", content: "Say hello" }] });
   return {};
 });

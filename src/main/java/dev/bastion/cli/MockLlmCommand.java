@@ -11,8 +11,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code bastion mock-llm}: an OpenAI-compatible mock model provider (Anthropic's Messages API too) for demos, tests and benchmarks. */
-@Command(name = "mock-llm", description = "Run an OpenAI-compatible mock model server (also serving Anthropic's /v1/messages).", mixinStandardHelpOptions = true)
+/**
+ * {@code bastion mock-llm}: an OpenAI-compatible mock model provider (Anthropic's Messages API, Azure OpenAI's
+ * deployment paths and Gemini's generateContent too) for demos, tests and benchmarks.
+ */
+@Command(name = "mock-llm", description = "Run an OpenAI-compatible mock model server (also serving Anthropic's /v1/messages, "
+        + "Azure OpenAI's /openai/deployments/… and Gemini's /v1beta/models/…).", mixinStandardHelpOptions = true)
 public final class MockLlmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

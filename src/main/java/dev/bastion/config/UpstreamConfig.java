@@ -12,7 +12,7 @@ import java.util.List;
  * @param apiKey          the upstream's own credential, as {@code env:NAME} or {@code file:PATH}; injected
  *                        per request, never visible to clients; omit for upstreams that need none
  * @param apiKeyHeader    how the key is sent: {@code authorization} (Bearer, default), {@code x-api-key}
- *                        (Anthropic), {@code api-key} (Azure OpenAI)
+ *                        (Anthropic), {@code api-key} (Azure OpenAI), {@code x-goog-api-key} (Google's Gemini API)
  * @param connectTimeout  default 5s; exceeding it → 502
  * @param responseTimeout time until the upstream's response headers; exceeding it → 504; default 120s
  * @param idleTimeout     longest pause inside a streamed response before the stream is cut; default 60s
@@ -42,7 +42,8 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
     public enum ApiKeyHeader {
         @JsonProperty("authorization") AUTHORIZATION("Authorization"),
         @JsonProperty("x-api-key") X_API_KEY("X-Api-Key"),
-        @JsonProperty("api-key") API_KEY("Api-Key");
+        @JsonProperty("api-key") API_KEY("Api-Key"),
+        @JsonProperty("x-goog-api-key") X_GOOG_API_KEY("X-Goog-Api-Key");
 
         public final String headerName;
 

@@ -20,10 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An OpenAI-compatible stand-in for a model provider ({@code bastion mock-llm}): chat completions
  * (JSON and SSE streaming), completions, embeddings and the model list, with deterministic output and
- * realistic framing — and Anthropic's Messages API at {@code /v1/messages} ({@link MockAnthropic}). When
- * started with a provider key it demands it like a real provider does (as {@code Authorization: Bearer},
- * or {@code x-api-key} for Anthropic) — which makes Bastion's key injection visible in the demo. Not a
- * model: it never calls out anywhere.
+ * realistic framing — and, on the same port, Anthropic's Messages API at {@code /v1/messages}
+ * ({@link MockAnthropic}), Azure OpenAI's deployment paths ({@link MockAzure}) and Gemini's
+ * {@code generateContent} ({@link MockGemini}). When started with a provider key it demands it like a real
+ * provider does (as {@code Authorization: Bearer}, {@code x-api-key} for Anthropic, {@code api-key} for
+ * Azure, {@code x-goog-api-key} or {@code ?key=} for Gemini) — which makes Bastion's key injection visible in
+ * the demo. Not a model: it never calls out anywhere.
  */
 public final class MockLlmServer {
     public static final List<String> MODELS = List.of("mock-gpt-small", "mock-gpt-large");
@@ -41,6 +43,8 @@ public final class MockLlmServer {
     private final AtomicLong ids = new AtomicLong();
     private final TokenCounter counter = new TokenCounter();
     private final MockAnthropic anthropic;
+    private final MockAzure azure;
+    private final MockGemini gemini;
     private boolean fillMaxTokens;
     private MockFaults faults = new MockFaults();
     private HttpServer server;
@@ -56,6 +60,8 @@ public final class MockLlmServer {
         this.requiredKey = requiredKey;
         this.chunkDelayMs = chunkDelayMs;
         this.anthropic = new MockAnthropic(this, vertx, requiredKey, chunkDelayMs, counter);
+        this.azure = new MockAzure(this, vertx, requiredKey, chunkDelayMs, counter);
+        this.gemini = new MockGemini(this, vertx, requiredKey, chunkDelayMs, counter);
     }
 
     /** Every reply is exactly {@code max_tokens} long when the request names one (usage then equals Bastion's reservation). */
@@ -98,6 +104,14 @@ public final class MockLlmServer {
         if (fault != null && failsBeforeAnswering(req, fault, anthropicPath)) return;
         if (req.method() == HttpMethod.POST && anthropicPath) {
             anthropic.handle(req, fault); // its own key header and error shape
+            return;
+        }
+        if (req.method() == HttpMethod.POST && MockAzure.matches(req.path())) {
+            azure.handle(req);
+            return;
+        }
+        if (req.method() == HttpMethod.POST && MockGemini.matches(req.path())) {
+            gemini.handle(req);
             return;
         }
         if (requiredKey != null && !("Bearer " + requiredKey).equals(req.getHeader("Authorization"))) {

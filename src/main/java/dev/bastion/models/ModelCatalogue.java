@@ -57,7 +57,7 @@ public final class ModelCatalogue {
                 UpstreamConfig up = upstreams.get(d.upstream());
                 if (pool == null || pool.isEmpty() || up == null) throw new IllegalArgumentException("models." + name + ": unknown upstream '" + d.upstream() + "'");
                 String model = d.model() == null ? name : d.model();
-                ChatProvider chat = ChatProviders.of(d.provider());
+                ChatProvider chat = ChatProviders.of(d);
                 List<Upstream> keys = new ArrayList<>(pool.size());
                 for (Upstream u : pool) keys.add(new ProviderUpstream(u, chat, model));
                 ds.add(new Deployment(name, chat, model, d.upstream(), List.copyOf(keys), d.weight(), health.of(d.upstream() + "/" + model),

@@ -28,7 +28,7 @@ public final class ForwardHeaders {
      * the headers that pick which provider account a key acts for (OpenAI's organization and project,
      * Google's billing project): the key is Bastion's, so a client must not choose whose quota and bill it spends.
      */
-    static final Set<String> CLIENT_CREDENTIALS = caseInsensitive("authorization", "x-api-key", "api-key", "cookie",
+    static final Set<String> CLIENT_CREDENTIALS = caseInsensitive("authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie",
             "openai-organization", "openai-project", "x-goog-user-project");
 
     /**

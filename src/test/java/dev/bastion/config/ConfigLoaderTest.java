@@ -66,6 +66,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void azureAndGeminiDeploymentsMapWithTheirSettings() {
+        BastionConfig c = parse(VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                + "models:\n  fast:\n    deployments:\n      - { upstream: openai, provider: azure, model: gpt-4o-prod, api_version: 2024-10-21 }\n"
+                + "      - { upstream: openai, provider: gemini, model: gemini-2.5-flash }\n"
+                + "      - { upstream: openai, provider: gemini, model: tunedModels/support-v2 }\n");
+        var ds = c.models().get("fast").deployments();
+        assertThat(ds.get(0)).isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.AZURE, "gpt-4o-prod", 1, "2024-10-21"));
+        assertThat(ds.get(1)).isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.GEMINI, "gemini-2.5-flash", 1, null));
+        assertThat(ds.get(2).model()).isEqualTo("tunedModels/support-v2");
+    }
+
+    @Test
+    void theGeminiKeyHeaderIsAnUpstreamSetting() {
+        BastionConfig c = parse(VALID.replace("    api_key: env:OPENAI_API_KEY\n", "    api_key: env:OPENAI_API_KEY\n    api_key_header: x-goog-api-key\n"));
+        assertThat(c.upstreams().get("openai").apiKeyHeader()).isEqualTo(UpstreamConfig.ApiKeyHeader.X_GOOG_API_KEY);
+        assertThat(UpstreamConfig.ApiKeyHeader.X_GOOG_API_KEY.headerName).isEqualTo("X-Goog-Api-Key");
+    }
+
+    @Test
     void theShippedExampleConfigIsValid() {
         BastionConfig c = new ConfigLoader().load(Path.of("examples/bastion.yaml"));
         assertThat(c.routes()).isNotEmpty();
@@ -90,6 +109,21 @@ class ConfigLoaderTest {
                 Arguments.of("an unknown provider", VALID.replace("    upstream: openai\n", "    llm: chat\n")
                                 + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openai, provider: openaii }\n",
                         "provider"),
+                Arguments.of("an azure deployment without api_version", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openai, provider: azure, model: gpt-4o-prod }\n",
+                        "api_version: missing (an azure deployment needs one, e.g. 2024-10-21)"),
+                Arguments.of("api_version on another provider", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openai, model: gpt-4o, api_version: 2024-10-21 }\n",
+                        "api_version: only for provider azure"),
+                Arguments.of("an api_version that is not one", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openai, provider: azure, api_version: '2024-10-21&x=1' }\n",
+                        "api_version: '2024-10-21&x=1' is not an API version"),
+                Arguments.of("an azure deployment name with a slash", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openai, provider: azure, model: a/b, api_version: 2024-10-21 }\n",
+                        "model: 'a/b' is not an Azure deployment name"),
+                Arguments.of("a gemini model name with a colon", VALID.replace("    upstream: openai\n", "    llm: chat\n")
+                                + "models:\n  gpt-4o:\n    deployments:\n      - { upstream: openai, provider: gemini, model: 'gemini:x' }\n",
+                        "model: 'gemini:x' is not a Gemini model name"),
                 Arguments.of("a model with no deployment", VALID.replace("    upstream: openai\n", "    llm: chat\n")
                                 + "models:\n  gpt-4o:\n    deployments: []\n",
                         "deployments: at least one"),

@@ -6,13 +6,25 @@ import dev.bastion.config.ModelConfig;
 public final class ChatProviders {
     private static final ChatProvider OPENAI = new OpenAiChatProvider();
     private static final ChatProvider ANTHROPIC = new AnthropicChatProvider();
+    private static final ChatProvider GEMINI = new GeminiChatProvider();
 
     private ChatProviders() {}
 
+    /** The deployment's wire format, with its own settings (Azure's api-version). */
+    public static ChatProvider of(ModelConfig.Deployment d) {
+        return switch (d.provider()) {
+            case AZURE -> new AzureChatProvider(d.apiVersion());
+            default -> of(d.provider());
+        };
+    }
+
+    /** A wire format that needs no per-deployment settings. */
     public static ChatProvider of(ModelConfig.Provider provider) {
         return switch (provider) {
             case OPENAI -> OPENAI;
             case ANTHROPIC -> ANTHROPIC;
+            case GEMINI -> GEMINI;
+            case AZURE -> throw new IllegalArgumentException("azure needs its deployment's api_version: use of(Deployment)");
         };
     }
 }

@@ -36,10 +36,13 @@ public class ProviderBench {
     final ObjectMapper json = new ObjectMapper();
     final ChatProvider openAi = new OpenAiChatProvider();
     final ChatProvider anthropic = new AnthropicChatProvider();
+    final ChatProvider gemini = new GeminiChatProvider();
     byte[] request;
     ObjectNode parsed;
     Buffer answer;
     Buffer stream;
+    Buffer geminiAnswer;
+    Buffer geminiStream;
 
     @Setup
     public void setUp() throws Exception {
@@ -66,6 +69,18 @@ public class ProviderBench {
         sse.append(event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":120}}"));
         sse.append(event("message_stop", "{\"type\":\"message_stop\"}"));
         stream = Buffer.buffer(sse.toString());
+        String usage = "\"usageMetadata\":{\"promptTokenCount\":150,\"candidatesTokenCount\":120,\"totalTokenCount\":270}";
+        geminiAnswer = Buffer.buffer("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + json.writeValueAsString(text) + "}],\"role\":\"model\"},"
+                + "\"finishReason\":\"STOP\",\"index\":0}]," + usage + ",\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"Xq5vaJ2rKdqLz7IP\"}");
+        StringBuilder gsse = new StringBuilder();
+        for (int i = 0; i < DELTAS; i++) {
+            boolean last = i == DELTAS - 1;
+            gsse.append("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":").append(json.writeValueAsString(words[i % words.length]))
+                    .append("}],\"role\":\"model\"}").append(last ? ",\"finishReason\":\"STOP\"" : "").append(",\"index\":0}],")
+                    .append(last ? usage : "\"usageMetadata\":{\"promptTokenCount\":150,\"totalTokenCount\":150}")
+                    .append(",\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"Xq5vaJ2rKdqLz7IP\"}\r\n\r\n");
+        }
+        geminiStream = Buffer.buffer(gsse.toString());
     }
 
     private static String event(String name, String data) {
@@ -98,6 +113,25 @@ public class ProviderBench {
         ChatProvider.StreamTranslator t = anthropic.stream("claude-3-5-haiku-latest", false);
         int n = 0;
         for (int i = 0; i < stream.length(); i += 256) n += t.feed(stream.getBuffer(i, Math.min(stream.length(), i + 256))).length();
+        return n + t.end().length();
+    }
+
+    @Benchmark
+    public Buffer geminiRequest() {
+        return gemini.request(parsed.deepCopy(), "gemini-2.5-flash");
+    }
+
+    @Benchmark
+    public Buffer geminiAnswer() {
+        return gemini.answer(200, geminiAnswer, "gemini-2.5-flash");
+    }
+
+    /** A whole streamed Gemini answer ({@value #DELTAS} events, one text part each, usage on every one) in 256-byte writes. */
+    @Benchmark
+    public int geminiStream() {
+        ChatProvider.StreamTranslator t = gemini.stream("gemini-2.5-flash", false);
+        int n = 0;
+        for (int i = 0; i < geminiStream.length(); i += 256) n += t.feed(geminiStream.getBuffer(i, Math.min(geminiStream.length(), i + 256))).length();
         return n + t.end().length();
     }
 }
