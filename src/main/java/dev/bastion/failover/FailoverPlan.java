@@ -2,7 +2,6 @@ package dev.bastion.failover;
 
 import dev.bastion.config.FailoverConfig;
 import dev.bastion.config.FailoverConfig.On;
-import dev.bastion.models.ModelCatalogue.Deployment;
 import dev.bastion.upstream.Upstream;
 import dev.bastion.upstream.UpstreamRequest;
 import io.vertx.core.Future;

@@ -18,7 +18,7 @@ public final class CatalogueUpstream implements Upstream {
 
     @Override
     public Future<UpstreamResult> send(UpstreamRequest request) {
-        ModelCatalogue.Deployment d = request.exchange().attribute(ModelCatalogue.Deployment.class);
+        dev.bastion.failover.Deployment d = request.exchange().attribute(dev.bastion.failover.Deployment.class);
         if (d == null) { // the route's chain always resolves the model first: a wiring fault, not the client's
             return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "no deployment chosen for the request"));
         }

@@ -2,7 +2,7 @@ package dev.bastion.models;
 
 import dev.bastion.config.ModelConfig;
 import dev.bastion.config.UpstreamConfig;
-import dev.bastion.failover.DeploymentHealth;
+import dev.bastion.failover.Deployment;
 import dev.bastion.failover.DeploymentHealthRegistry;
 import dev.bastion.llm.provider.ChatProvider;
 import dev.bastion.llm.provider.ChatProviders;
@@ -23,23 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * once at start; read-only, shared by every event loop.
  */
 public final class ModelCatalogue {
-    /**
-     * One place a model runs: the provider's own model name, its wire format, and the upstream (URL, key,
-     * timeouts) wrapped so that requests and answers are translated — once per key of the upstream's pool.
-     */
-    public record Deployment(String publicName, ChatProvider chat, String model, String upstreamName, List<Upstream> keys, int weight,
-                             DeploymentHealth health, long firstTokenTimeoutMillis, long totalTimeoutMillis) {
-        /** The upstream with the pool's first key. */
-        public Upstream upstream() {
-            return keys.getFirst();
-        }
-
-        /** {@code upstream/model}: the access line's and the metrics' name for it. */
-        public String id() {
-            return upstreamName + "/" + model;
-        }
-    }
-
     private final Map<String, List<Deployment>> models;
     private final Map<String, ModelConfig> config;
 

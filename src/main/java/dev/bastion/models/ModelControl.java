@@ -69,7 +69,7 @@ public final class ModelControl implements Control {
             if (catalogue.deployments(model.asText()).isEmpty()) {
                 return new Verdict.Deny(400, "model_not_found", "The model does not exist or you do not have access to it; GET /v1/models lists the models you may use.").future();
             }
-            List<ModelCatalogue.Deployment> candidates = catalogue.candidates(model.asText(), failover.fallbacks());
+            List<dev.bastion.failover.Deployment> candidates = catalogue.candidates(model.asText(), failover.fallbacks());
             if (candidates.isEmpty()) {
                 return new Verdict.Deny(503, "model_unavailable", "Every deployment of this model is failing at the moment; retry later.",
                         Map.of("Retry-After", Long.toString(openForSeconds))).future();
@@ -77,7 +77,7 @@ public final class ModelControl implements Control {
             plan = new FailoverPlan(candidates, failover);
             ex.attribute(FailoverPlan.class, plan);
         }
-        ModelCatalogue.Deployment d = plan.current();
+        dev.bastion.failover.Deployment d = plan.current();
         if (!d.publicName().equals(model.asText())) { // a fallback model (or the first healthy one is one): the policy judges what is sent
             ((ObjectNode) body).put("model", d.publicName());
             ex.json().changed();
@@ -91,7 +91,7 @@ public final class ModelControl implements Control {
                 return new Verdict.Deny(400, "unsupported_by_provider", "The requested model cannot take this request: " + e.getMessage()).future();
             }
         }
-        ex.attribute(ModelCatalogue.Deployment.class, d);
+        ex.attribute(dev.bastion.failover.Deployment.class, d);
         ex.logField("deployment", d.id());
         return Verdict.ALLOWED;
     }

@@ -328,7 +328,7 @@ final class ChainRunner {
     }
 
     /** An answer from a deployment of the plan: it names the public model that answered and how many attempts it took. */
-    private void relayAnswer(ModelCatalogue.Deployment by, UpstreamResponse up) {
+    private void relayAnswer(dev.bastion.failover.Deployment by, UpstreamResponse up) {
         up.headers().set("X-Bastion-Model", by.publicName());
         up.headers().set("X-Bastion-Attempts", Integer.toString(Math.max(1, plan.attempts())));
         if (!plan.trail().isEmpty()) ex.logField("failover", plan.trail());

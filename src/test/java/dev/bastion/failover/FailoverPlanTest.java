@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.config.FailoverConfig;
 import dev.bastion.config.FailoverConfig.On;
 import dev.bastion.llm.provider.OpenAiChatProvider;
-import dev.bastion.models.ModelCatalogue.Deployment;
 import dev.bastion.upstream.Upstream;
 import dev.bastion.upstream.UpstreamFailure;
 import dev.bastion.upstream.UpstreamRequest;

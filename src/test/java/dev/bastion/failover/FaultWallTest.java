@@ -209,6 +209,17 @@ class FaultWallTest {
     }
 
     @Test
+    void theOfficialOpenAiSdkRaisesTheErrorOfAStreamCutMidAnswer() throws Exception {
+        primary.faults().add(fault(dev.bastion.mock.MockFaults.Kind.CUT_AFTER, 4, 1));
+        String key = gw.createKey("wall-sdk", "invoke");
+        List<String> lines = dev.bastion.testing.NodeSdk.node("failover.mjs", gw.uri("/v1").toString(), key, "cut");
+        JsonNode c = JSON.readTree(lines.getFirst());
+        assertThat(c.path("ok").asBoolean()).as(c.toString()).isFalse();
+        assertThat(c.path("type").asText()).isEqualTo("APIError");
+        assertThat(c.toString()).doesNotContain(TestGateway.PROVIDER_KEY);
+    }
+
+    @Test
     void aStalledStreamEndsWithAnErrorEventAfterTheIdleTimeout() throws Exception {
         primary.faults().add(fault(dev.bastion.mock.MockFaults.Kind.STALL_AFTER, 4, 1));
         Call c = call("stall", true, "");

@@ -1,0 +1,22 @@
+package dev.bastion.failover;
+
+import dev.bastion.llm.provider.ChatProvider;
+import dev.bastion.upstream.Upstream;
+import java.util.List;
+
+/**
+ * One place a model runs: the provider's own model name, its wire format, and the upstream (URL, key,
+ * timeouts) wrapped so that requests and answers are translated — once per key of the upstream's pool.
+ */
+public record Deployment(String publicName, ChatProvider chat, String model, String upstreamName, List<Upstream> keys, int weight,
+                         DeploymentHealth health, long firstTokenTimeoutMillis, long totalTimeoutMillis) {
+    /** The upstream with the pool's first key. */
+    public Upstream upstream() {
+        return keys.getFirst();
+    }
+
+    /** {@code upstream/model}: the access line's and the metrics' name for it. */
+    public String id() {
+        return upstreamName + "/" + model;
+    }
+}
