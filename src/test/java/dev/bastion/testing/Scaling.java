@@ -37,6 +37,7 @@ public final class Scaling {
     public static <T> void assertLinear(String what, int n, IntFunction<T> input, Function<T, ?> work) {
         T small = input.apply(n), large = input.apply(8 * n);
         for (int i = 0; i < RUNS; i++) sink = work.apply(small); // warm-up: the first runs are interpreted, then compiled
+        for (int i = 0; i < 2; i++) sink = work.apply(large); // and the large input's paths (bigger buffers, other branches) too
         long tSmall = Long.MAX_VALUE, tLarge = Long.MAX_VALUE;
         for (int i = 0; i < RUNS; i++) {
             // Interleaved, so a burst of load or a compilation hits both sizes alike.
