@@ -98,6 +98,21 @@ final class HeldBody implements ReadStream<Buffer>, dev.bastion.upstream.StreamS
 
     @Override
     public ReadStream<Buffer> fetch(long amount) {
-        return amount > 0 ? resume() : this;
+        if (amount <= 0) return this;
+        if (held != null) { // the held bytes count as one of the items asked for
+            Buffer first = held;
+            held = null;
+            if (handler != null && first.length() > 0) handler.handle(first);
+            amount--;
+        }
+        if (ended) {
+            if (!endDelivered) {
+                endDelivered = true;
+                if (endHandler != null) endHandler.handle(null);
+            }
+        } else if (source != null && amount > 0) {
+            source.fetch(amount);
+        }
+        return this;
     }
 }

@@ -7,8 +7,9 @@ import dev.bastion.upstream.Upstream;
 import io.vertx.core.Future;
 
 /**
- * The upstream of a route that routes by model: sends each request to the deployment its
- * {@link ModelControl} chose. Retries, fallbacks and breakers wrap this choice (U3).
+ * The upstream of a route that routes by model. The runner follows the request's
+ * {@link dev.bastion.failover.FailoverPlan} (attempts, retries, fallbacks) and never calls this; it only
+ * answers, as a failure, a request whose model step did not run — a wiring fault, never a pass.
  */
 public final class CatalogueUpstream implements Upstream {
     @Override
@@ -18,10 +19,6 @@ public final class CatalogueUpstream implements Upstream {
 
     @Override
     public Future<UpstreamResult> send(UpstreamRequest request) {
-        dev.bastion.failover.Deployment d = request.exchange().attribute(dev.bastion.failover.Deployment.class);
-        if (d == null) { // the route's chain always resolves the model first: a wiring fault, not the client's
-            return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "no deployment chosen for the request"));
-        }
-        return d.upstream().send(request);
+        return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "no failover plan for the request"));
     }
 }

@@ -95,12 +95,6 @@ public final class ModelCatalogue {
         return out;
     }
 
-    /** One deployment of the model, at random in proportion to the weights, healthy ones only; null when none. */
-    public Deployment pick(String publicName) {
-        List<Deployment> c = candidates(publicName, List.of());
-        return c.isEmpty() || !c.getFirst().publicName().equals(publicName) ? null : c.getFirst();
-    }
-
     private static Deployment weighted(List<Deployment> ds) {
         if (ds.size() == 1) return ds.getFirst();
         int total = 0;

@@ -217,11 +217,8 @@ final class ChainRunner {
             attempt();
             return;
         }
-        boolean readsBody = false;
-        for (ResponseFilter f : ex.responseFilters()) readsBody |= f.readsBody();
         cancellation = new Cancellation();
-        UpstreamRequest request = new UpstreamRequest(ex, target.path(ex.rawPath()), ex.outboundBody(), ex.secure(), target.forwardUserToken(),
-                readsBody, cancellation);
+        UpstreamRequest request = upstreamRequest(target);
         Future<UpstreamResult> sent;
         try {
             sent = target.upstream().send(request);

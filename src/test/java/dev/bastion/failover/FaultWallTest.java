@@ -94,9 +94,6 @@ class FaultWallTest {
                 breakers: { failure_rate: 50, minimum_calls: 4, window: 4, open_for: 1s, half_open_calls: 1 }
                 budgets:
                   default_max_tokens: 100
-                  prices:
-                    backup: { input: 10, output: 10 }
-                    accounting: { input: 1, output: 1 }
                   rules:
                     - { id: wall, per: org, period: day, tokens: 1000000, routes: [wall, strict] }
                 """).replace("upstreams:\n", upstreams.toString()) + models);
@@ -308,12 +305,13 @@ class FaultWallTest {
     }
 
     @Test
-    void failedAttemptsCostNothingAndTheFallbackIsBilledAtItsOwnPrices() throws Exception {
+    void failedAttemptsCostNothingAndOnlyTheFallbacksAnswerIsBilled() throws Exception {
         primary.faults().add(fault(dev.bastion.mock.MockFaults.Kind.STATUS, 500, 2));
         Call c = call("accounting", false, "");
         c.answeredBy("backup", 3).costsWhatTheAnswerUsed();
-        // The budget reserved for the fallback with the fallback's name: its price (backup) applied, the failed model's did not.
-        assertThat(c.line).contains("\"deployment\":\"backup/mock-gpt-large\"");
+        // Two failed attempts on the primary, then the fallback: the org's budget holds the fallback's usage and nothing else.
+        assertThat(c.line).contains("\"deployment\":\"backup/mock-gpt-large\"").contains("\"failure\":\"server_error\"");
+        assertThat(primary.faults().chatRequests()).isEqualTo(2);
     }
 
     // ---- helpers

@@ -17,6 +17,7 @@ import java.util.Set;
  * never silently loses something that would change the answer.
  */
 final class AnthropicRequest {
+    private static final String API = "Anthropic's Messages API"; // how refusals name the target
     static final ObjectMapper JSON = new ObjectMapper();
     /** Anthropic requires {@code max_tokens}; OpenAI lets the model run to its limit. */
     static final int DEFAULT_MAX_TOKENS = 4096;
@@ -207,21 +208,8 @@ final class AnthropicRequest {
         return turns;
     }
 
-    /** Text content: a string, or an array of text parts (joined, as OpenAI reads them). */
     private static String text(JsonNode content, String at) {
-        if (content == null || content.isNull()) return "";
-        if (content.isTextual()) return content.asText();
-        if (!content.isArray()) throw new UntranslatableRequest("'" + at + ".content' must be a string or an array of parts.");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < content.size(); i++) {
-            JsonNode part = content.get(i);
-            if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                throw new UntranslatableRequest("'" + at + ".content[" + i + "]' must be a text part here.");
-            }
-            onlyKeys(part, at + ".content[" + i + "]", "type", "text");
-            sb.append(part.get("text").asText());
-        }
-        return sb.toString();
+        return OpenAiParts.text(content, at, API);
     }
 
     private static Blocks user(JsonNode content, String at) {
@@ -397,12 +385,7 @@ final class AnthropicRequest {
     }
 
     private static void onlyKeys(JsonNode node, String at, String... keys) {
-        outer:
-        for (var e : node.properties()) {
-            if (e.getValue().isNull()) continue;
-            for (String k : keys) if (k.equals(e.getKey())) continue outer;
-            throw new UntranslatableRequest("'" + at + "." + shown(e.getKey()) + "' has no equivalent in Anthropic's Messages API.");
-        }
+        OpenAiParts.onlyKeys(node, at, API, keys);
     }
 
     private static void tools(ObjectNode in, ObjectNode out) {

@@ -20,6 +20,7 @@ import java.util.Set;
  * documents. Every field is translated, on the documented list of dropped fields, or refused.
  */
 final class GeminiRequest {
+    private static final String API = "Gemini's API"; // how refusals name the target
     /** Fields that change nothing the model says: dropped, as the provider documents. */
     static final Set<String> DROPPED = Set.of("stream_options", "store", "metadata", "prediction", "service_tier", "prompt_cache_key", "user",
             "safety_identifier");
@@ -214,21 +215,8 @@ final class GeminiRequest {
         return turns;
     }
 
-    /** Text content: a string, or an array of text parts (joined, as OpenAI reads them). */
     private static String text(JsonNode content, String at) {
-        if (content == null || content.isNull()) return "";
-        if (content.isTextual()) return content.asText();
-        if (!content.isArray()) throw new UntranslatableRequest("'" + at + ".content' must be a string or an array of parts.");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < content.size(); i++) {
-            JsonNode part = content.get(i);
-            if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                throw new UntranslatableRequest("'" + at + ".content[" + i + "]' must be a text part here.");
-            }
-            onlyKeys(part, at + ".content[" + i + "]", "type", "text");
-            sb.append(part.get("text").asText());
-        }
-        return sb.toString();
+        return OpenAiParts.text(content, at, API);
     }
 
     private static ArrayNode userParts(JsonNode content, String at) {
@@ -383,12 +371,7 @@ final class GeminiRequest {
     }
 
     private static void onlyKeys(JsonNode node, String at, String... keys) {
-        outer:
-        for (var e : node.properties()) {
-            if (e.getValue().isNull()) continue;
-            for (String k : keys) if (k.equals(e.getKey())) continue outer;
-            throw new UntranslatableRequest("'" + at + "." + shown(e.getKey()) + "' has no equivalent in Gemini's API.");
-        }
+        OpenAiParts.onlyKeys(node, at, API, keys);
     }
 
     // --- tools

@@ -43,6 +43,7 @@ public class ProviderBench {
     Buffer stream;
     Buffer geminiAnswer;
     Buffer geminiStream;
+    Buffer openAiStream;
 
     @Setup
     public void setUp() throws Exception {
@@ -81,6 +82,14 @@ public class ProviderBench {
                     .append(",\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"Xq5vaJ2rKdqLz7IP\"}\r\n\r\n");
         }
         geminiStream = Buffer.buffer(gsse.toString());
+        StringBuilder osse = new StringBuilder();
+        for (int i = 0; i < DELTAS; i++) {
+            osse.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gpt-4o-mini\",")
+                    .append("\"choices\":[{\"index\":0,\"delta\":{\"content\":").append(json.writeValueAsString(words[i % words.length]))
+                    .append("},\"finish_reason\":null}]}\n\n");
+        }
+        osse.append("data: [DONE]\n\n");
+        openAiStream = Buffer.buffer(osse.toString());
     }
 
     private static String event(String name, String data) {
@@ -113,6 +122,15 @@ public class ProviderBench {
         ChatProvider.StreamTranslator t = anthropic.stream("claude-3-5-haiku-latest", false);
         int n = 0;
         for (int i = 0; i < stream.length(); i += 256) n += t.feed(stream.getBuffer(i, Math.min(stream.length(), i + 256))).length();
+        return n + t.end().length();
+    }
+
+    /** An OpenAI-format stream ({@value #DELTAS} chunks) checked on its way (events pass as they are; [DONE] and each event's JSON checked). */
+    @Benchmark
+    public int openAiStream() {
+        ChatProvider.StreamTranslator t = openAi.stream("gpt-4o-mini", false);
+        int n = 0;
+        for (int i = 0; i < openAiStream.length(); i += 256) n += t.feed(openAiStream.getBuffer(i, Math.min(openAiStream.length(), i + 256))).length();
         return n + t.end().length();
     }
 
