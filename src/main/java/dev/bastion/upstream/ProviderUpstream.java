@@ -52,9 +52,9 @@ public final class ProviderUpstream implements Upstream {
             return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "the request became untranslatable after the controls' edits"));
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        provider.headers(headers);
         headers.set("Content-Type", "application/json");
         headers.set("Accept", stream ? "text/event-stream" : "application/json");
+        provider.headers(headers, stream);
         // A translated answer is read here whatever the filters need: a compressed one could not be.
         if (provider.translates()) headers.set("Accept-Encoding", "identity");
         return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
@@ -68,7 +68,8 @@ public final class ProviderUpstream implements Upstream {
         MultiMap headers = up.headers();
         headers.remove("Content-Length");
         headers.set("Content-Type", events ? "text/event-stream" : "application/json");
-        TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model, usageChunk) : TranslatedBody.whole(up.body(), provider, up.status(), model);
+        TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model, usageChunk)
+                : TranslatedBody.whole(up.body(), provider, up.status(), headers.copy(), model);
         return new UpstreamResponse(up.status(), headers, body, up.stop(), up.idleTimeoutMillis());
     }
 }
