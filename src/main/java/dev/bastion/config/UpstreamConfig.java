@@ -21,10 +21,20 @@ import java.time.Duration;
  * @param identityToken   send {@code X-Bastion-Identity}, a ≤ 60 s JWT signed by Bastion with the caller's
  *                        sub, org, roles and scopes; default true for {@code app}, false for {@code ai}
  * @param hmacSecret      sign every request with HMAC-SHA256 ({@code X-Bastion-Signature}) using this secret
+ * @param awsCredentials  instead of a key: AWS credentials the requests of this upstream's {@code bedrock}
+ *                        deployments are signed with (SigV4, for the deployment's region)
+ * @param googleServiceAccountKey instead of a key: a Google service account's JSON key ({@code file:PATH}); the
+ *                        upstream's {@code vertex} deployments send OAuth2 access tokens obtained with it
  */
 public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout,
                              Duration responseTimeout, Duration idleTimeout, Integer maxConnections, Kind kind,
-                             Boolean identityToken, SecretRef hmacSecret) {
+                             Boolean identityToken, SecretRef hmacSecret, AwsCredentialsConfig awsCredentials,
+                             SecretRef googleServiceAccountKey) {
+
+    public UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout, Duration responseTimeout,
+                          Duration idleTimeout, Integer maxConnections, Kind kind, Boolean identityToken, SecretRef hmacSecret) {
+        this(url, apiKey, apiKeyHeader, connectTimeout, responseTimeout, idleTimeout, maxConnections, kind, identityToken, hmacSecret, null, null);
+    }
 
     public enum Kind {
         @JsonProperty("app") APP,
@@ -56,6 +66,15 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
         if (maxConnections < 1) throw new IllegalArgumentException("max_connections: " + maxConnections + " (expected: > 0)");
         kind = kind == null ? Kind.APP : kind;
         identityToken = identityToken == null ? kind == Kind.APP : identityToken;
+        // One credential per upstream: a key beside signed or token-bearing requests would reach the provider too.
+        int credentials = (apiKey != null ? 1 : 0) + (awsCredentials != null ? 1 : 0) + (googleServiceAccountKey != null ? 1 : 0);
+        if (credentials > 1) throw new IllegalArgumentException("api_key, aws_credentials, google_service_account_key: an upstream has one credential (found "
+                + credentials + ")");
+    }
+
+    /** Whether the upstream's requests are authenticated per deployment (signed, or with a fetched token) rather than with a key. */
+    public boolean deploymentAuth() {
+        return awsCredentials != null || googleServiceAccountKey != null;
     }
 
     /**

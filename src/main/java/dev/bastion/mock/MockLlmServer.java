@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An OpenAI-compatible stand-in for a model provider ({@code bastion mock-llm}): chat completions
  * (JSON and SSE streaming), completions, embeddings and the model list, with deterministic output and
- * realistic framing — and Anthropic's Messages API at {@code /v1/messages} ({@link MockAnthropic}). When
+ * realistic framing — and Anthropic's Messages API at {@code /v1/messages} ({@link MockAnthropic}), Bedrock's
+ * Converse API at {@code /model/ID/converse} with SigV4 ({@link MockBedrock}). When
  * started with a provider key it demands it like a real provider does (as {@code Authorization: Bearer},
  * or {@code x-api-key} for Anthropic) — which makes Bastion's key injection visible in the demo. Not a
  * model: it never calls out anywhere.
@@ -41,6 +42,7 @@ public final class MockLlmServer {
     private final AtomicLong ids = new AtomicLong();
     private final TokenCounter counter = new TokenCounter();
     private final MockAnthropic anthropic;
+    private final MockBedrock bedrock;
     private boolean fillMaxTokens;
     private HttpServer server;
 
@@ -55,6 +57,16 @@ public final class MockLlmServer {
         this.requiredKey = requiredKey;
         this.chunkDelayMs = chunkDelayMs;
         this.anthropic = new MockAnthropic(this, vertx, requiredKey, chunkDelayMs, counter);
+        this.bedrock = new MockBedrock(this, vertx, chunkDelayMs, counter);
+    }
+
+    /**
+     * The AWS credentials and region Bedrock's paths verify SigV4 signatures with; without them a signature's
+     * form is checked, not its value.
+     */
+    public MockLlmServer bedrock(String accessKeyId, String secretAccessKey, String sessionToken, String region) {
+        bedrock.credentials(new dev.bastion.upstream.auth.SigV4.Credentials(accessKeyId, secretAccessKey, sessionToken), region);
+        return this;
     }
 
     /** Every reply is exactly {@code max_tokens} long when the request names one (usage then equals Bastion's reservation). */
@@ -80,6 +92,10 @@ public final class MockLlmServer {
     private void handle(HttpServerRequest req) {
         if (req.method() == HttpMethod.POST && "/v1/messages".equals(req.path())) {
             anthropic.handle(req); // its own key header and error shape
+            return;
+        }
+        if (req.method() == HttpMethod.POST && MockBedrock.matches(req.path())) {
+            bedrock.handle(req); // SigV4, not a key
             return;
         }
         if (requiredKey != null && !("Bearer " + requiredKey).equals(req.getHeader("Authorization"))) {

@@ -4,7 +4,9 @@ import dev.bastion.config.ModelConfig;
 import dev.bastion.llm.provider.ChatProvider;
 import dev.bastion.llm.provider.ChatProviders;
 import dev.bastion.upstream.ProviderUpstream;
+import dev.bastion.upstream.RequestAuth;
 import dev.bastion.upstream.Upstream;
+import dev.bastion.upstream.auth.DeploymentAuth;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,6 +31,15 @@ public final class ModelCatalogue {
 
     /** @param upstreams the upstream for each upstream name the deployments use */
     public ModelCatalogue(Map<String, ModelConfig> config, Map<String, Upstream> upstreams) {
+        this(config, upstreams, Map.of());
+    }
+
+    /**
+     * @param upstreams the upstream for each upstream name the deployments use
+     * @param auths     for upstreams that authenticate per deployment (AWS credentials, a Google service account):
+     *                  what gives each deployment its credential
+     */
+    public ModelCatalogue(Map<String, ModelConfig> config, Map<String, Upstream> upstreams, Map<String, DeploymentAuth> auths) {
         Map<String, List<Deployment>> out = new LinkedHashMap<>();
         config.forEach((name, entry) -> {
             List<Deployment> ds = new ArrayList<>();
@@ -36,8 +47,10 @@ public final class ModelCatalogue {
                 Upstream up = upstreams.get(d.upstream());
                 if (up == null) throw new IllegalArgumentException("models." + name + ": unknown upstream '" + d.upstream() + "'");
                 String model = d.model() == null ? name : d.model();
-                ChatProvider chat = ChatProviders.of(d.provider());
-                ds.add(new Deployment(name, chat, model, d.upstream(), new ProviderUpstream(up, chat, model), d.weight()));
+                ChatProvider chat = ChatProviders.of(d);
+                DeploymentAuth auth = auths.get(d.upstream());
+                RequestAuth requestAuth = auth == null ? null : auth.forDeployment(d);
+                ds.add(new Deployment(name, chat, model, d.upstream(), new ProviderUpstream(up, chat, model, requestAuth), d.weight()));
             }
             out.put(name, List.copyOf(ds));
         });

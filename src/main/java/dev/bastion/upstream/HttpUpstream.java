@@ -67,14 +67,17 @@ public final class HttpUpstream implements Upstream {
     public Future<UpstreamResult> send(UpstreamRequest r) {
         Exchange ex = r.exchange();
         String target = r.target(basePath);
+        MultiMap headers = headers(r, target);
         RequestOptions options = new RequestOptions()
                 .setMethod(ex.method())
                 .setURI(target)
-                .setHeaders(headers(r, target))
+                .setHeaders(headers)
                 // Until the response headers arrive: the upstream's time to answer.
                 .setIdleTimeout(config.responseTimeout().toMillis());
         long sentAt = System.nanoTime();
-        return connector.request(destination, profile, options)
+        // A deployment's credential goes on last, over the final headers and body (a signature covers what is sent).
+        Future<Void> authed = r.auth() == null ? Future.succeededFuture() : r.auth().apply(new RequestAuth.Outgoing(ex.method().name(), target, headers, r.body()));
+        return authed.compose(v -> connector.request(destination, profile, options))
                 .compose(req -> {
                     r.cancellation().onCancel(() -> req.connection().close());
                     Buffer body = r.body();

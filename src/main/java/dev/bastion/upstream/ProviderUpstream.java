@@ -20,11 +20,18 @@ public final class ProviderUpstream implements Upstream {
     private final Upstream upstream;
     private final ChatProvider provider;
     private final String model;
+    private final RequestAuth auth;
 
     public ProviderUpstream(Upstream upstream, ChatProvider provider, String model) {
+        this(upstream, provider, model, null);
+    }
+
+    /** @param auth the deployment's own credential (Bedrock's SigV4, Vertex's token), applied by the upstream last; or null */
+    public ProviderUpstream(Upstream upstream, ChatProvider provider, String model, RequestAuth auth) {
         this.upstream = upstream;
         this.provider = provider;
         this.model = model;
+        this.auth = auth;
     }
 
     @Override
@@ -57,7 +64,7 @@ public final class ProviderUpstream implements Upstream {
         provider.headers(headers, stream);
         // A translated answer is read here whatever the filters need: a compressed one could not be.
         if (provider.translates()) headers.set("Accept-Encoding", "identity");
-        return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
+        return upstream.send(r.translated(provider.path(model, stream), body, headers, auth)).map(result -> switch (result) {
             case UpstreamFailure f -> f;
             case UpstreamResponse up -> provider.translates() ? translated(up, stream, usageChunk) : up;
         });

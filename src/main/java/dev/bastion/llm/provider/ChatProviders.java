@@ -6,13 +6,25 @@ import dev.bastion.config.ModelConfig;
 public final class ChatProviders {
     private static final ChatProvider OPENAI = new OpenAiChatProvider();
     private static final ChatProvider ANTHROPIC = new AnthropicChatProvider();
+    private static final ChatProvider BEDROCK = new BedrockChatProvider();
 
     private ChatProviders() {}
 
+    /** The deployment's wire format, with its own settings (Vertex's project and location are in its path). */
+    public static ChatProvider of(ModelConfig.Deployment d) {
+        return switch (d.provider()) {
+            case VERTEX -> throw new IllegalArgumentException("vertex: its Gemini body translation is not in this build");
+            default -> of(d.provider());
+        };
+    }
+
+    /** A wire format that needs no per-deployment settings. */
     public static ChatProvider of(ModelConfig.Provider provider) {
         return switch (provider) {
             case OPENAI -> OPENAI;
             case ANTHROPIC -> ANTHROPIC;
+            case BEDROCK -> BEDROCK;
+            case VERTEX -> throw new IllegalArgumentException("vertex needs its deployment's project and location: use of(Deployment)");
         };
     }
 }
