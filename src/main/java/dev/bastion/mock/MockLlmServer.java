@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * An OpenAI-compatible stand-in for a model provider ({@code bastion mock-llm}): chat completions
  * (JSON and SSE streaming), completions, embeddings and the model list, with deterministic output and
  * realistic framing — and Anthropic's Messages API at {@code /v1/messages} ({@link MockAnthropic}), Bedrock's
- * Converse API at {@code /model/ID/converse} with SigV4 ({@link MockBedrock}). When
+ * Converse API at {@code /model/ID/converse} with SigV4 ({@link MockBedrock}), and Vertex's generateContent behind
+ * a Google OAuth2 token endpoint at {@code /token} ({@link MockGoogleAuth}). When
  * started with a provider key it demands it like a real provider does (as {@code Authorization: Bearer},
  * or {@code x-api-key} for Anthropic) — which makes Bastion's key injection visible in the demo. Not a
  * model: it never calls out anywhere.
@@ -43,6 +44,9 @@ public final class MockLlmServer {
     private final TokenCounter counter = new TokenCounter();
     private final MockAnthropic anthropic;
     private final MockBedrock bedrock;
+    private final MockGoogleAuth google = new MockGoogleAuth();
+    private static final java.util.regex.Pattern VERTEX_PATH = java.util.regex.Pattern.compile(
+            "/v1/projects/[^/]+/locations/[^/]+/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent)");
     private boolean fillMaxTokens;
     private HttpServer server;
 
@@ -67,6 +71,20 @@ public final class MockLlmServer {
     public MockLlmServer bedrock(String accessKeyId, String secretAccessKey, String sessionToken, String region) {
         bedrock.credentials(new dev.bastion.upstream.auth.SigV4.Credentials(accessKeyId, secretAccessKey, sessionToken), region);
         return this;
+    }
+
+    /**
+     * The Google service account whose JWT-bearer grants {@code POST /token} honours (its public key, e-mail and
+     * the token URI its assertions must name), and how long the tokens it issues last; Vertex's paths take only those.
+     */
+    public MockLlmServer vertexAccount(String clientEmail, java.security.interfaces.RSAPublicKey publicKey, String tokenUri, long expiresInSeconds) {
+        google.configure(clientEmail, publicKey, tokenUri, expiresInSeconds);
+        return this;
+    }
+
+    /** How many tokens {@code POST /token} has issued. */
+    public int googleGrants() {
+        return google.grants();
     }
 
     /** Every reply is exactly {@code max_tokens} long when the request names one (usage then equals Bastion's reservation). */
@@ -96,6 +114,15 @@ public final class MockLlmServer {
         }
         if (req.method() == HttpMethod.POST && MockBedrock.matches(req.path())) {
             bedrock.handle(req); // SigV4, not a key
+            return;
+        }
+        if (req.method() == HttpMethod.POST && "/token".equals(req.path())) {
+            google.token(req); // Google's OAuth2 JWT-bearer grant
+            return;
+        }
+        java.util.regex.Matcher vertex = VERTEX_PATH.matcher(req.path());
+        if (req.method() == HttpMethod.POST && vertex.matches()) {
+            vertex(req, vertex.group(1), vertex.group(2).startsWith("stream"));
             return;
         }
         if (requiredKey != null && !("Bearer " + requiredKey).equals(req.getHeader("Authorization"))) {
@@ -129,6 +156,53 @@ public final class MockLlmServer {
                 case "/v1/embeddings" -> embeddings(req.response(), in);
                 default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
             }
+        });
+    }
+
+    /**
+     * Vertex's generateContent for Gemini models, behind an access token from {@code POST /token} (401 in
+     * Google's error shape without one): the mock's reply to the last user text, whole or as one SSE event.
+     */
+    private void vertex(HttpServerRequest req, String model, boolean stream) {
+        HttpServerResponse resp = req.response();
+        if (!google.authorized(req)) {
+            req.resume();
+            resp.setStatusCode(401).putHeader("Content-Type", "application/json").end(new JsonObject().put("error", new JsonObject().put("code", 401)
+                    .put("message", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.")
+                    .put("status", "UNAUTHENTICATED")).encode());
+            return;
+        }
+        req.body().onSuccess(body -> {
+            JsonObject in;
+            try {
+                in = body.toJsonObject();
+            } catch (DecodeException | ClassCastException e) {
+                in = null;
+            }
+            JsonArray contents = in == null ? null : in.getJsonArray("contents");
+            if (contents == null || contents.isEmpty()) {
+                resp.setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject().put("error", new JsonObject().put("code", 400)
+                        .put("message", "* GenerateContentRequest.contents: contents is not specified").put("status", "INVALID_ARGUMENT")).encode());
+                return;
+            }
+            String lastUser = "";
+            for (int i = 0; i < contents.size(); i++) {
+                JsonObject c = contents.getJsonObject(i);
+                if (!"user".equals(c.getString("role"))) continue;
+                StringBuilder sb = new StringBuilder();
+                for (Object part : c.getJsonArray("parts", new JsonArray())) if (part instanceof JsonObject p && p.getString("text") != null) sb.append(p.getString("text"));
+                lastUser = sb.toString();
+            }
+            Reply r = reply(model, lastUser, in.getJsonObject("generationConfig", new JsonObject()).getInteger("maxOutputTokens"));
+            int prompt = counter.count(model, lastUser);
+            JsonObject answer = new JsonObject().put("candidates", new JsonArray().add(new JsonObject()
+                            .put("content", new JsonObject().put("role", "model").put("parts", new JsonArray().add(new JsonObject().put("text", r.text()))))
+                            .put("finishReason", r.finish().equals("length") ? "MAX_TOKENS" : "STOP").put("index", 0)))
+                    .put("usageMetadata", new JsonObject().put("promptTokenCount", prompt).put("candidatesTokenCount", r.tokens())
+                            .put("totalTokenCount", prompt + r.tokens()))
+                    .put("modelVersion", model).put("responseId", "mock" + ids.incrementAndGet());
+            if (stream) resp.putHeader("Content-Type", "text/event-stream").end("data: " + answer.encode() + "\r\n\r\n");
+            else json(resp, 200, answer);
         });
     }
 
