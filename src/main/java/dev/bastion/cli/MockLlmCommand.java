@@ -13,10 +13,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bastion mock-llm}: an OpenAI-compatible mock model provider (Anthropic's Messages API, Azure OpenAI's
- * deployment paths and Gemini's generateContent too) for demos, tests and benchmarks.
+ * deployment paths, Gemini's generateContent, Vertex and Bedrock's Converse too) for demos, tests and benchmarks.
  */
 @Command(name = "mock-llm", description = "Run an OpenAI-compatible mock model server (also serving Anthropic's /v1/messages, "
-        + "Azure OpenAI's /openai/deployments/… and Gemini's /v1beta/models/…).", mixinStandardHelpOptions = true)
+        + "Azure OpenAI's /openai/deployments/…, Gemini's /v1beta/models/…, Vertex's /v1/projects/… and Bedrock's Converse).",
+        mixinStandardHelpOptions = true)
 public final class MockLlmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,10 +37,19 @@ public final class MockLlmCommand implements Callable<Integer> {
     String faultSpec;
     @Option(names = "--instances", defaultValue = "1", description = "Event loops serving requests (default: ${DEFAULT-VALUE}).")
     int instances;
+    @Option(names = "--aws-access-key-id", paramLabel = "ID", description = "Bedrock's paths verify SigV4 signatures made with this access key id (with --aws-secret-access-key).")
+    String awsAccessKeyId;
+    @Option(names = "--aws-secret-access-key", paramLabel = "REF", description = "The secret access key Bedrock's signatures are verified with (env:NAME or file:PATH).")
+    String awsSecretAccessKey;
+    @Option(names = "--aws-region", defaultValue = "us-east-1", description = "The region Bedrock's signatures must be scoped to (default: ${DEFAULT-VALUE}).")
+    String awsRegion;
 
     @Override
     public Integer call() throws Exception {
         String key = apiKey == null ? null : new SecretResolver().resolve(SecretRef.parse(apiKey), "--api-key").reveal();
+        if ((awsAccessKeyId == null) != (awsSecretAccessKey == null)) throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--aws-access-key-id and --aws-secret-access-key go together");
+        String awsSecret = awsSecretAccessKey == null ? null : new SecretResolver().resolve(SecretRef.parse(awsSecretAccessKey), "--aws-secret-access-key").reveal();
         Vertx vertx = GatewayRunner.newVertx();
         dev.bastion.mock.MockFaults faults = new dev.bastion.mock.MockFaults();
         if (faultSpec != null) {
@@ -53,6 +63,7 @@ public final class MockLlmCommand implements Callable<Integer> {
         for (int i = 0; i < Math.max(1, instances); i++) {
             // Servers on one port are load-balanced across event loops by Vert.x.
             MockLlmServer server = new MockLlmServer(vertx, host, bound < 0 ? port : bound, key, chunkDelayMs).fillMaxTokens(fillMaxTokens).faults(faults);
+            if (awsSecret != null) server.bedrock(awsAccessKeyId, awsSecret, null, awsRegion);
             vertx.deployVerticle(new io.vertx.core.VerticleBase() {
                 @Override
                 public io.vertx.core.Future<?> start() {

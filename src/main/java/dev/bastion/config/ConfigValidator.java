@@ -28,6 +28,10 @@ final class ConfigValidator {
             } else if (!c.upstreams().containsKey(r.upstream())) {
                 problems.add(at + ".upstream: unknown upstream '" + r.upstream() + "' (declared: "
                         + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
+            } else if (c.upstreams().get(r.upstream()).deploymentAuth()) {
+                // Its requests are signed or given a token by a deployment; a route's would go out with no credential.
+                problems.add(at + ".upstream: '" + r.upstream() + "' authenticates per model deployment (aws_credentials or google_service_account_key); "
+                        + "route by model (llm: chat without upstream) to use it");
             }
             for (String m : r.match().methods()) {
                 String key = m + " " + (r.match().host() == null ? "*" : r.match().host()) + " " + r.match().path();
@@ -54,6 +58,9 @@ final class ConfigValidator {
                 if (!c.upstreams().containsKey(up)) {
                     problems.add("models." + name + ".deployments[" + i + "].upstream: unknown upstream '" + up + "' (declared: "
                             + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
+                } else {
+                    String problem = ProviderCredentials.check(model.deployments().get(i), up, c.upstreams().get(up));
+                    if (problem != null) problems.add("models." + name + ".deployments[" + i + "]." + problem);
                 }
             }
         });

@@ -38,7 +38,11 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
         /** Azure OpenAI: OpenAI's chat completions under a deployment path, with an {@code api-version}. */
         @JsonProperty("azure") AZURE,
         /** Google's Gemini API ({@code generateContent}), with an API key. */
-        @JsonProperty("gemini") GEMINI
+        @JsonProperty("gemini") GEMINI,
+        /** AWS Bedrock's Converse API, signed with SigV4 (the upstream's {@code aws_credentials}, the deployment's {@code region}). */
+        @JsonProperty("bedrock") BEDROCK,
+        /** Gemini models on Google Vertex AI, with an OAuth2 token from the upstream's {@code google_service_account_key}. */
+        @JsonProperty("vertex") VERTEX
     }
 
     /**
@@ -47,16 +51,25 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
      * @param model    the provider's name for the model; default: the public name
      * @param weight   share of the model's requests among its deployments; default 1
      * @param apiVersion Azure's {@code api-version} query parameter: required for {@code azure}, refused for the others
+     * @param region   {@code bedrock} only, and required there: the AWS region the requests are signed for
+     *                 ({@code us-east-1}); the upstream's URL must be that region's endpoint
+     * @param project  {@code vertex} only, and required there: the Google Cloud project id in the request path
+     * @param location {@code vertex} only, and required there: the Vertex location ({@code us-central1}, {@code global})
      */
-    public record Deployment(String upstream, Provider provider, String model, Integer weight, String apiVersion) {
+    public record Deployment(String upstream, Provider provider, String model, Integer weight, String apiVersion,
+                             String region, String project, String location) {
         /** Azure's versions: {@code 2024-10-21}, {@code 2025-01-01-preview}, {@code preview}; sent in the query as they are. */
         static final Pattern API_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,31}");
         /** Names that go into a URL path: an Azure deployment name; a Gemini model, or its resource name. */
         static final Pattern AZURE_DEPLOYMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
         static final Pattern GEMINI_MODEL = Pattern.compile("(models/|tunedModels/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+        static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+        /** Google Cloud project ids: 6 to 30 lower-case letters, digits and hyphens, starting with a letter. */
+        static final Pattern PROJECT = Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]");
+        static final Pattern LOCATION = Pattern.compile("[a-z][a-z0-9-]{1,30}");
 
         public Deployment(String upstream, Provider provider, String model, Integer weight) {
-            this(upstream, provider, model, weight, null);
+            this(upstream, provider, model, weight, null, null, null, null);
         }
 
         public Deployment {
@@ -68,7 +81,7 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
             if (model != null && provider == Provider.AZURE && !AZURE_DEPLOYMENT.matcher(model).matches()) {
                 throw new IllegalArgumentException("model: '" + model + "' is not an Azure deployment name (letters, digits, _ . -)");
             }
-            if (model != null && provider == Provider.GEMINI && !GEMINI_MODEL.matcher(model).matches()) {
+            if (model != null && (provider == Provider.GEMINI || provider == Provider.VERTEX) && !GEMINI_MODEL.matcher(model).matches()) {
                 throw new IllegalArgumentException("model: '" + model + "' is not a Gemini model name (e.g. gemini-2.5-flash or tunedModels/NAME)");
             }
             if (provider == Provider.AZURE) {
@@ -76,6 +89,22 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
                 if (!API_VERSION.matcher(apiVersion).matches()) throw new IllegalArgumentException("api_version: '" + apiVersion + "' is not an API version (e.g. 2024-10-21)");
             } else if (apiVersion != null) {
                 throw new IllegalArgumentException("api_version: only for provider azure");
+            }
+            // Each provider's own settings, and only its: a field another provider reads would be silently ignored.
+            if (provider == Provider.BEDROCK) {
+                if (region == null) throw new IllegalArgumentException("region: missing (a bedrock deployment is signed for one AWS region, e.g. us-east-1)");
+                if (!REGION.matcher(region).matches()) throw new IllegalArgumentException("region: '" + region + "' is not an AWS region (e.g. us-east-1)");
+            } else if (region != null) {
+                throw new IllegalArgumentException("region: only for provider bedrock");
+            }
+            if (provider == Provider.VERTEX) {
+                if (project == null) throw new IllegalArgumentException("project: missing (a vertex deployment names its Google Cloud project)");
+                if (!PROJECT.matcher(project).matches()) throw new IllegalArgumentException("project: '" + project + "' is not a Google Cloud project id");
+                if (location == null) throw new IllegalArgumentException("location: missing (a vertex deployment names its location, e.g. us-central1)");
+                if (!LOCATION.matcher(location).matches()) throw new IllegalArgumentException("location: '" + location + "' is not a Vertex location (e.g. us-central1)");
+            } else {
+                if (project != null) throw new IllegalArgumentException("project: only for provider vertex");
+                if (location != null) throw new IllegalArgumentException("location: only for provider vertex");
             }
         }
     }

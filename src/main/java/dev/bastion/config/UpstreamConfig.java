@@ -28,11 +28,22 @@ import java.util.List;
  *                        token); exceeding it → 504, or a fallback where the route allows; default {@code response_timeout}
  * @param totalTimeout    the longest an answer may take from the request to its last byte, streams included;
  *                        default 10m
+ * @param awsCredentials  instead of a key: AWS credentials the requests of this upstream's {@code bedrock}
+ *                        deployments are signed with (SigV4, for the deployment's region)
+ * @param googleServiceAccountKey instead of a key: a Google service account's JSON key ({@code file:PATH}); the
+ *                        upstream's {@code vertex} deployments send OAuth2 access tokens obtained with it
  */
 public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout,
                              Duration responseTimeout, Duration idleTimeout, Integer maxConnections, Kind kind,
                              Boolean identityToken, SecretRef hmacSecret, List<SecretRef> apiKeys,
-                             Duration firstTokenTimeout, Duration totalTimeout) {
+                             Duration firstTokenTimeout, Duration totalTimeout, AwsCredentialsConfig awsCredentials,
+                             SecretRef googleServiceAccountKey) {
+
+    public UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout, Duration responseTimeout,
+                          Duration idleTimeout, Integer maxConnections, Kind kind, Boolean identityToken, SecretRef hmacSecret) {
+        this(url, apiKey, apiKeyHeader, connectTimeout, responseTimeout, idleTimeout, maxConnections, kind, identityToken, hmacSecret,
+                null, null, null, null, null);
+    }
 
     public enum Kind {
         @JsonProperty("app") APP,
@@ -72,6 +83,15 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
         if (maxConnections < 1) throw new IllegalArgumentException("max_connections: " + maxConnections + " (expected: > 0)");
         kind = kind == null ? Kind.APP : kind;
         identityToken = identityToken == null ? kind == Kind.APP : identityToken;
+        // One credential per upstream: a key beside signed or token-bearing requests would reach the provider too.
+        int credentials = (!apiKeys.isEmpty() ? 1 : 0) + (awsCredentials != null ? 1 : 0) + (googleServiceAccountKey != null ? 1 : 0);
+        if (credentials > 1) throw new IllegalArgumentException("api_key(s), aws_credentials, google_service_account_key: an upstream has one credential (found "
+                + credentials + ")");
+    }
+
+    /** Whether the upstream's requests are authenticated per deployment (signed, or with a fetched token) rather than with a key. */
+    public boolean deploymentAuth() {
+        return awsCredentials != null || googleServiceAccountKey != null;
     }
 
     /**

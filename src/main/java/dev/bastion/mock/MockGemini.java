@@ -80,12 +80,20 @@ final class MockGemini {
         }
         Matcher m = PATH.matcher(req.path());
         String method = m.matches() ? m.group(2) : "";
+        serve(req, m.matches() ? m.group(1).substring(m.group(1).indexOf('/') + 1) : "", method);
+    }
+
+    /**
+     * A {@code generateContent} or {@code streamGenerateContent} call whose caller is authenticated: the Gemini
+     * API's (by key, above) and Vertex's (by OAuth2 token, checked by the server) share the body format.
+     */
+    void serve(HttpServerRequest req, String model, String method) {
+        HttpServerResponse resp = req.response();
         if (!method.equals("generateContent") && !method.equals("streamGenerateContent")) {
             req.resume();
             error(resp, 404, "NOT_FOUND", "The requested method was not found.");
             return;
         }
-        String model = m.group(1).substring(m.group(1).indexOf('/') + 1);
         boolean stream = method.equals("streamGenerateContent");
         boolean sse = "sse".equals(req.getParam("alt"));
         req.body().onSuccess(body -> {

@@ -21,11 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * An OpenAI-compatible stand-in for a model provider ({@code bastion mock-llm}): chat completions
  * (JSON and SSE streaming), completions, embeddings and the model list, with deterministic output and
  * realistic framing — and, on the same port, Anthropic's Messages API at {@code /v1/messages}
- * ({@link MockAnthropic}), Azure OpenAI's deployment paths ({@link MockAzure}) and Gemini's
- * {@code generateContent} ({@link MockGemini}). When started with a provider key it demands it like a real
- * provider does (as {@code Authorization: Bearer}, {@code x-api-key} for Anthropic, {@code api-key} for
- * Azure, {@code x-goog-api-key} or {@code ?key=} for Gemini) — which makes Bastion's key injection visible in
- * the demo. Not a model: it never calls out anywhere.
+ * ({@link MockAnthropic}), Azure OpenAI's deployment paths ({@link MockAzure}), Gemini's
+ * {@code generateContent} ({@link MockGemini}), the same on Vertex's paths behind a Google OAuth2 token endpoint
+ * at {@code /token} ({@link MockGoogleAuth}), and Bedrock's Converse API at {@code /model/ID/converse} with SigV4
+ * ({@link MockBedrock}). When started with a provider key it demands it like a real provider does (as
+ * {@code Authorization: Bearer}, {@code x-api-key} for Anthropic, {@code api-key} for Azure,
+ * {@code x-goog-api-key} or {@code ?key=} for Gemini) — which makes Bastion's key injection visible in the demo.
+ * Not a model: it never calls out anywhere.
  */
 public final class MockLlmServer {
     public static final List<String> MODELS = List.of("mock-gpt-small", "mock-gpt-large");
@@ -45,6 +47,10 @@ public final class MockLlmServer {
     private final MockAnthropic anthropic;
     private final MockAzure azure;
     private final MockGemini gemini;
+    private final MockBedrock bedrock;
+    private final MockGoogleAuth google = new MockGoogleAuth();
+    private static final java.util.regex.Pattern VERTEX_PATH = java.util.regex.Pattern.compile(
+            "/v1/projects/[^/]+/locations/[^/]+/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent)");
     private boolean fillMaxTokens;
     private MockFaults faults = new MockFaults();
     private HttpServer server;
@@ -62,6 +68,30 @@ public final class MockLlmServer {
         this.anthropic = new MockAnthropic(this, vertx, requiredKey, chunkDelayMs, counter);
         this.azure = new MockAzure(this, vertx, requiredKey, chunkDelayMs, counter);
         this.gemini = new MockGemini(this, vertx, requiredKey, chunkDelayMs, counter);
+        this.bedrock = new MockBedrock(this, vertx, chunkDelayMs, counter);
+    }
+
+    /**
+     * The AWS credentials and region Bedrock's paths verify SigV4 signatures with; without them a signature's
+     * form is checked, not its value.
+     */
+    public MockLlmServer bedrock(String accessKeyId, String secretAccessKey, String sessionToken, String region) {
+        bedrock.credentials(new dev.bastion.upstream.auth.SigV4.Credentials(accessKeyId, secretAccessKey, sessionToken), region);
+        return this;
+    }
+
+    /**
+     * The Google service account whose JWT-bearer grants {@code POST /token} honours (its public key, e-mail and
+     * the token URI its assertions must name), and how long the tokens it issues last; Vertex's paths take only those.
+     */
+    public MockLlmServer vertexAccount(String clientEmail, java.security.interfaces.RSAPublicKey publicKey, String tokenUri, long expiresInSeconds) {
+        google.configure(clientEmail, publicKey, tokenUri, expiresInSeconds);
+        return this;
+    }
+
+    /** How many tokens {@code POST /token} has issued. */
+    public int googleGrants() {
+        return google.grants();
     }
 
     /** Every reply is exactly {@code max_tokens} long when the request names one (usage then equals Bastion's reservation). */
@@ -114,6 +144,19 @@ public final class MockLlmServer {
             gemini.handle(req);
             return;
         }
+        if (req.method() == HttpMethod.POST && MockBedrock.matches(req.path())) {
+            bedrock.handle(req); // SigV4, not a key
+            return;
+        }
+        if (req.method() == HttpMethod.POST && "/token".equals(req.path())) {
+            google.token(req); // Google's OAuth2 JWT-bearer grant
+            return;
+        }
+        java.util.regex.Matcher vertex = VERTEX_PATH.matcher(req.path());
+        if (req.method() == HttpMethod.POST && vertex.matches()) {
+            vertex(req, vertex.group(1), vertex.group(2));
+            return;
+        }
         if (requiredKey != null && !("Bearer " + requiredKey).equals(req.getHeader("Authorization"))) {
             req.resume();
             error(req.response(), 401, "invalid_api_key", "Incorrect API key provided.");
@@ -146,6 +189,18 @@ public final class MockLlmServer {
                 default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
             }
         });
+    }
+
+    /** Vertex's generateContent for Gemini models, behind an access token from {@code POST /token} (401 in Google's error shape without one). */
+    private void vertex(HttpServerRequest req, String model, String method) {
+        if (!google.authorized(req)) {
+            req.resume();
+            req.response().setStatusCode(401).putHeader("Content-Type", "application/json").end(new JsonObject().put("error", new JsonObject().put("code", 401)
+                    .put("message", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.")
+                    .put("status", "UNAUTHENTICATED")).encode());
+            return;
+        }
+        gemini.serve(req, model, method);
     }
 
     /** The control endpoint: {@code POST /_mock/faults} queues faults, {@code DELETE} clears them, {@code GET /_mock/stats} counts. */

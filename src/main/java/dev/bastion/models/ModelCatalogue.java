@@ -7,7 +7,9 @@ import dev.bastion.failover.DeploymentHealthRegistry;
 import dev.bastion.llm.provider.ChatProvider;
 import dev.bastion.llm.provider.ChatProviders;
 import dev.bastion.upstream.ProviderUpstream;
+import dev.bastion.upstream.RequestAuth;
 import dev.bastion.upstream.Upstream;
+import dev.bastion.upstream.auth.DeploymentAuth;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,9 +31,11 @@ public final class ModelCatalogue {
     /**
      * @param pools  the upstream for each upstream name the deployments use, once per key of its pool
      * @param health where each deployment's breaker lives (shared by models that use the same deployment)
+     * @param auths  for upstreams that authenticate per deployment (AWS credentials, a Google service account):
+     *               what gives each deployment its credential
      */
     public ModelCatalogue(Map<String, ModelConfig> config, Map<String, UpstreamConfig> upstreams, Map<String, List<Upstream>> pools,
-                          DeploymentHealthRegistry health) {
+                          DeploymentHealthRegistry health, Map<String, DeploymentAuth> auths) {
         Map<String, List<Deployment>> out = new LinkedHashMap<>();
         config.forEach((name, entry) -> {
             List<Deployment> ds = new ArrayList<>();
@@ -41,8 +45,10 @@ public final class ModelCatalogue {
                 if (pool == null || pool.isEmpty() || up == null) throw new IllegalArgumentException("models." + name + ": unknown upstream '" + d.upstream() + "'");
                 String model = d.model() == null ? name : d.model();
                 ChatProvider chat = ChatProviders.of(d);
+                DeploymentAuth auth = auths.get(d.upstream());
+                RequestAuth requestAuth = auth == null ? null : auth.forDeployment(d);
                 List<Upstream> keys = new ArrayList<>(pool.size());
-                for (Upstream u : pool) keys.add(new ProviderUpstream(u, chat, model));
+                for (Upstream u : pool) keys.add(new ProviderUpstream(u, chat, model, requestAuth));
                 ds.add(new Deployment(name, chat, model, d.upstream(), List.copyOf(keys), d.weight(), health.of(d.upstream() + "/" + model),
                         up.firstTokenTimeout().toMillis(), up.totalTimeout().toMillis()));
             }

@@ -20,7 +20,13 @@ import dev.bastion.observe.AccessLogWriter;
 import dev.bastion.secrets.Secret;
 import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.Store;
+import dev.bastion.config.AwsCredentialsConfig;
+import dev.bastion.llm.provider.BedrockChatProvider;
 import dev.bastion.upstream.HttpUpstream;
+import dev.bastion.upstream.auth.DeploymentAuth;
+import dev.bastion.upstream.auth.GoogleTokenSource;
+import dev.bastion.upstream.auth.SigV4;
+import dev.bastion.upstream.auth.SigV4Auth;
 import dev.bastion.models.CatalogueUpstream;
 import dev.bastion.models.ModelCatalogue;
 import dev.bastion.models.ModelListEndpoint;
@@ -81,6 +87,8 @@ public final class Gateway {
                                         Consumer<String> accessLogSink) {
         Map<String, List<Secret>> upstreamKeys = new HashMap<>();
         Map<String, Secret> hmacSecrets = new HashMap<>();
+        Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
+        Map<String, Secret> serviceAccountKeys = new HashMap<>();
         try {
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                 List<Secret> keys = new ArrayList<>();
@@ -91,6 +99,17 @@ public final class Gateway {
                 upstreamKeys.put(e.getKey(), keys);
                 if (e.getValue().hmacSecret() != null) {
                     hmacSecrets.put(e.getKey(), secrets.resolve(e.getValue().hmacSecret(), "upstreams." + e.getKey() + ".hmac_secret"));
+                }
+                AwsCredentialsConfig aws = e.getValue().awsCredentials();
+                if (aws != null) {
+                    String at = "upstreams." + e.getKey() + ".aws_credentials.";
+                    SigV4.Credentials c = new SigV4.Credentials(secrets.resolve(aws.accessKeyId(), at + "access_key_id").reveal(),
+                            secrets.resolve(aws.secretAccessKey(), at + "secret_access_key").reveal(),
+                            aws.sessionToken() == null ? null : secrets.resolve(aws.sessionToken(), at + "session_token").reveal());
+                    deploymentAuths.put(e.getKey(), SigV4Auth.forUpstream(c, BedrockChatProvider.SIGNING_SERVICE));
+                }
+                if (e.getValue().googleServiceAccountKey() != null) {
+                    serviceAccountKeys.put(e.getKey(), secrets.resolve(e.getValue().googleServiceAccountKey(), "upstreams." + e.getKey() + ".google_service_account_key"));
                 }
             }
         } catch (SecretResolver.SecretException e) {
@@ -115,7 +134,10 @@ public final class Gateway {
                     upstreams.put(e.getKey(), pool.getFirst());
                 }
                 List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), sink(accessLogSink, services)), services.metrics);
-                ModelCatalogue catalogue = new ModelCatalogue(config.models(), config.upstreams(), pools, services.deploymentHealth);
+                for (Map.Entry<String, Secret> k : serviceAccountKeys.entrySet()) {
+                    deploymentAuths.put(k.getKey(), GoogleTokenSource.forUpstream(vertx, services.connector, k.getValue(), "upstreams." + k.getKey()));
+                }
+                ModelCatalogue catalogue = new ModelCatalogue(config.models(), config.upstreams(), pools, services.deploymentHealth, deploymentAuths);
                 Listener publicListener = publicListener(vertx, config, services, upstreams, catalogue, recorders);
                 Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
                 started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->

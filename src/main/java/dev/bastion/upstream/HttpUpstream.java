@@ -67,31 +67,39 @@ public final class HttpUpstream implements Upstream {
     public Future<UpstreamResult> send(UpstreamRequest r) {
         Exchange ex = r.exchange();
         String target = r.target(basePath);
+        MultiMap headers = headers(r, target);
         RequestOptions options = new RequestOptions()
                 .setMethod(ex.method())
                 .setURI(target)
-                .setHeaders(headers(r, target))
+                .setHeaders(headers)
                 // Until the response headers arrive: the upstream's time to answer.
                 .setIdleTimeout(config.responseTimeout().toMillis());
         long sentAt = System.nanoTime();
-        return connector.request(destination, profile, options).transform(connected -> {
-            // Not connected: nothing was sent, so the caller may safely try again (U3).
-            if (connected.failed()) return Future.succeededFuture(UpstreamFailure.connecting(name, connected.cause()));
-            HttpClientRequest req = connected.result();
-            r.cancellation().onCancel(() -> req.connection().close());
-            Buffer body = r.body();
-            return (body == null || body.length() == 0 ? req.send() : req.send(body))
-                    .<UpstreamResult>map(resp -> {
-                        ex.upstreamNanos(System.nanoTime() - sentAt);
-                        resp.pause();
-                        MultiMap out = MultiMap.caseInsensitiveMultiMap();
-                        ForwardHeaders.toClient(resp.headers(), out);
-                        // Not the request's idle timeout: Vert.x keeps that timer (and the request) alive after the
-                        // response ends; the caller enforces the body idle timeout and cancels it at the end.
-                        return new UpstreamResponse(resp.statusCode(), out, resp, () -> req.connection().close(), config.idleTimeout().toMillis(),
-                                sentAt + config.totalTimeout().toNanos());
-                    })
-                    .otherwise(t -> UpstreamFailure.of(name, t));
+        // A deployment's credential goes on last, over the final headers and body (a signature covers what is sent).
+        Future<Void> authed = r.auth() == null ? Future.succeededFuture()
+                : r.auth().apply(new RequestAuth.Outgoing(ex.method().name(), target, headers, r.body()));
+        return authed.transform(auth -> {
+            // No credential (a token endpoint that failed): nothing reached the provider, so a retry is safe.
+            if (auth.failed()) return Future.succeededFuture(UpstreamFailure.connecting(name, auth.cause()));
+            return connector.request(destination, profile, options).transform(connected -> {
+                // Not connected: nothing was sent, so the caller may safely try again (U3).
+                if (connected.failed()) return Future.succeededFuture(UpstreamFailure.connecting(name, connected.cause()));
+                HttpClientRequest req = connected.result();
+                r.cancellation().onCancel(() -> req.connection().close());
+                Buffer body = r.body();
+                return (body == null || body.length() == 0 ? req.send() : req.send(body))
+                        .<UpstreamResult>map(resp -> {
+                            ex.upstreamNanos(System.nanoTime() - sentAt);
+                            resp.pause();
+                            MultiMap out = MultiMap.caseInsensitiveMultiMap();
+                            ForwardHeaders.toClient(resp.headers(), out);
+                            // Not the request's idle timeout: Vert.x keeps that timer (and the request) alive after the
+                            // response ends; the caller enforces the body idle timeout and cancels it at the end.
+                            return new UpstreamResponse(resp.statusCode(), out, resp, () -> req.connection().close(), config.idleTimeout().toMillis(),
+                                    sentAt + config.totalTimeout().toNanos());
+                        })
+                        .otherwise(t -> UpstreamFailure.of(name, t));
+            });
         });
     }
 

@@ -20,11 +20,18 @@ public final class ProviderUpstream implements Upstream {
     private final Upstream upstream;
     private final ChatProvider provider;
     private final String model;
+    private final RequestAuth auth;
 
     public ProviderUpstream(Upstream upstream, ChatProvider provider, String model) {
+        this(upstream, provider, model, null);
+    }
+
+    /** @param auth the deployment's own credential (Bedrock's SigV4, Vertex's token), applied by the upstream last; or null */
+    public ProviderUpstream(Upstream upstream, ChatProvider provider, String model, RequestAuth auth) {
         this.upstream = upstream;
         this.provider = provider;
         this.model = model;
+        this.auth = auth;
     }
 
     @Override
@@ -52,12 +59,12 @@ public final class ProviderUpstream implements Upstream {
             return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "the request became untranslatable after the controls' edits"));
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        provider.headers(headers);
         headers.set("Content-Type", "application/json");
         headers.set("Accept", stream ? "text/event-stream" : "application/json");
+        provider.headers(headers, stream);
         // A translated answer, and every stream (checked for its end), is read here whatever the filters need.
         if (provider.translates() || stream) headers.set("Accept-Encoding", "identity");
-        return upstream.send(r.translated(provider.path(model, stream), body, headers)).map(result -> switch (result) {
+        return upstream.send(r.translated(provider.path(model, stream), body, headers, auth)).map(result -> switch (result) {
             case UpstreamFailure f -> f;
             // An OpenAI-format stream is checked for its end on the way; whole OpenAI answers pass as they are.
             case UpstreamResponse up -> provider.translates() || (stream && up.status() / 100 == 2) ? translated(up, stream, usageChunk) : up;
@@ -69,7 +76,8 @@ public final class ProviderUpstream implements Upstream {
         MultiMap headers = up.headers();
         headers.remove("Content-Length");
         headers.set("Content-Type", events ? "text/event-stream" : "application/json");
-        TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model, usageChunk) : TranslatedBody.whole(up.body(), provider, up.status(), model);
+        TranslatedBody body = events ? TranslatedBody.stream(up.body(), provider, model, usageChunk)
+                : TranslatedBody.whole(up.body(), provider, up.status(), headers.copy(), model);
         return up.withBody(body);
     }
 }

@@ -2,6 +2,7 @@ package dev.bastion.upstream;
 
 import dev.bastion.llm.provider.ChatProvider;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
@@ -20,13 +21,16 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
     private final ChatProvider provider;
     private final int status;
     private final String model;
+    private final MultiMap headers; // the answer's, as received (a whole answer's error may be named in one)
     private Buffer whole;
     private Handler<Buffer> handler;
     private Handler<Throwable> exceptionHandler;
     private boolean failed;
 
-    private TranslatedBody(ReadStream<Buffer> source, ChatProvider provider, int status, String model, boolean streamed, boolean usageChunk) {
+    private TranslatedBody(ReadStream<Buffer> source, ChatProvider provider, int status, MultiMap headers, String model, boolean streamed,
+                           boolean usageChunk) {
         this.source = source;
+        this.headers = headers;
         this.provider = provider;
         this.status = status;
         this.model = model;
@@ -35,11 +39,15 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
     }
 
     static TranslatedBody stream(ReadStream<Buffer> source, ChatProvider provider, String model, boolean usageChunk) {
-        return new TranslatedBody(source, provider, 200, model, true, usageChunk);
+        return new TranslatedBody(source, provider, 200, null, model, true, usageChunk);
     }
 
     static TranslatedBody whole(ReadStream<Buffer> source, ChatProvider provider, int status, String model) {
-        return new TranslatedBody(source, provider, status, model, false, false);
+        return whole(source, provider, status, MultiMap.caseInsensitiveMultiMap(), model);
+    }
+
+    static TranslatedBody whole(ReadStream<Buffer> source, ChatProvider provider, int status, MultiMap headers, String model) {
+        return new TranslatedBody(source, provider, status, headers, model, false, false);
     }
 
     @Override
@@ -76,7 +84,7 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
         }
         source.endHandler(v -> {
             if (failed) return;
-            emit(stream != null ? stream.end() : provider.answer(status, whole, model));
+            emit(stream != null ? stream.end() : provider.answer(status, headers, whole, model));
             end.handle(null);
         });
         return this;

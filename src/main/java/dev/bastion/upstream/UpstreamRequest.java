@@ -17,13 +17,20 @@ import java.util.Objects;
  * @param identityEncoding ask for an uncompressed answer: a response filter reads the body
  * @param providerHeaders  headers a provider's wire format needs (set last), or null
  * @param clientQuery      append the client's query string (false when a provider's path replaces the client's)
+ * @param auth             a deployment's credential applied last (SigV4, an OAuth2 token), or null
  */
 public record UpstreamRequest(Exchange exchange, String path, Buffer body, boolean inboundTls, boolean forwardUserToken,
-                              boolean identityEncoding, Cancellation cancellation, MultiMap providerHeaders, boolean clientQuery) {
+                              boolean identityEncoding, Cancellation cancellation, MultiMap providerHeaders, boolean clientQuery,
+                              RequestAuth auth) {
     public UpstreamRequest {
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(cancellation, "cancellation");
+    }
+
+    public UpstreamRequest(Exchange exchange, String path, Buffer body, boolean inboundTls, boolean forwardUserToken,
+                           boolean identityEncoding, Cancellation cancellation, MultiMap providerHeaders, boolean clientQuery) {
+        this(exchange, path, body, inboundTls, forwardUserToken, identityEncoding, cancellation, providerHeaders, clientQuery, null);
     }
 
     public UpstreamRequest(Exchange exchange, String path, Buffer body, boolean inboundTls, boolean forwardUserToken,
@@ -33,7 +40,12 @@ public record UpstreamRequest(Exchange exchange, String path, Buffer body, boole
 
     /** The same request in a provider's wire format: its path (no client query), its body, its headers. */
     public UpstreamRequest translated(String providerPath, Buffer providerBody, MultiMap headers) {
-        return new UpstreamRequest(exchange, providerPath, providerBody, inboundTls, forwardUserToken, identityEncoding, cancellation, headers, false);
+        return translated(providerPath, providerBody, headers, null);
+    }
+
+    /** The same, authenticated by the deployment ({@code auth} may be null). */
+    public UpstreamRequest translated(String providerPath, Buffer providerBody, MultiMap headers, RequestAuth auth) {
+        return new UpstreamRequest(exchange, providerPath, providerBody, inboundTls, forwardUserToken, identityEncoding, cancellation, headers, false, auth);
     }
 
     /** The request target to send: the upstream's base path, the path, and the query as received. */

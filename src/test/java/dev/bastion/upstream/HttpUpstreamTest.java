@@ -30,7 +30,7 @@ class HttpUpstreamTest {
     void aFinishedRequestIsNotRetainedUntilItsIdleTimeout() throws Exception {
         Vertx vertx = Vertx.vertx();
         try (StubUpstream stub = new StubUpstream(vertx)) {
-            UpstreamConfig config = new UpstreamConfig(URI.create(stub.url()), null, null, null, null, Duration.ofSeconds(60), null, null, null, null, null, null, null);
+            UpstreamConfig config = new UpstreamConfig(URI.create(stub.url()), null, null, null, null, Duration.ofSeconds(60), null, null, null, null);
             OutboundConnector connector = new OutboundConnector(vertx);
             HttpUpstream client = new HttpUpstream(connector, "stub", config, null, null, null);
             AtomicReference<WeakReference<HttpClientRequest>> ref = new AtomicReference<>();

@@ -21,6 +21,14 @@ public interface ChatProvider {
     default void headers(MultiMap headers) {}
 
     /**
+     * The same, knowing whether the answer is streamed; set after the defaults ({@code Content-Type},
+     * {@code Accept}), so a provider may replace them (Bedrock's stream is not SSE).
+     */
+    default void headers(MultiMap headers, boolean stream) {
+        headers(headers);
+    }
+
+    /**
      * The provider's request body for an OpenAI chat request (as the controls left it), to be answered by
      * {@code model}. Throws {@link UntranslatableRequest} (→ 400) for what has no equivalent.
      */
@@ -32,6 +40,11 @@ public interface ChatProvider {
      * {@code model} is the model that answered, reported in the completion.
      */
     Buffer answer(int status, Buffer body, String model);
+
+    /** The same, with the answer's headers, for providers that say in a header what went wrong (Bedrock's {@code x-amzn-ErrorType}). */
+    default Buffer answer(int status, MultiMap headers, Buffer body, String model) {
+        return answer(status, body, model);
+    }
 
     /**
      * False for the OpenAI format itself: a request only gets the deployment's model name (it cannot be
