@@ -9,6 +9,7 @@ import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.BudgetsConfig;
 import dev.bastion.config.RouteConfig.LlmApi;
+import dev.bastion.failover.FailoverPlan;
 import dev.bastion.llm.LlmRequest;
 import dev.bastion.llm.ResponseMeter;
 import dev.bastion.llm.TokenCounter;
@@ -90,7 +91,7 @@ public final class BudgetControl implements Control {
             }
             ex.attribute(LlmRequest.class, req);
         }
-        BudgetsConfig.Price price = config.priceOf(req.model());
+        BudgetsConfig.Price price = priceOf(ex, req);
         if (anyCost && price == null) {
             return new Verdict.Deny(403, "model_not_priced", "The requested model has no price configured, so a cost budget cannot admit it.").future();
         }
@@ -112,6 +113,16 @@ public final class BudgetControl implements Control {
             ex.addResponseMeter(new Settlement(res, request, price, whole -> ex.answerJson(whole).tree()));
             return Verdict.ALLOW;
         });
+    }
+
+    /**
+     * The price of the deployment that will serve the request when it names one (the model step chose it;
+     * a fallback re-enters here with its own), else the price table's for the public model.
+     */
+    private BudgetsConfig.Price priceOf(Exchange ex, LlmRequest req) {
+        FailoverPlan plan = ex.attribute(FailoverPlan.class);
+        BudgetsConfig.Price own = plan == null ? null : plan.current().price();
+        return own != null ? own : config.priceOf(req.model());
     }
 
     private Verdict refuse(Ledger.Reservation res, LlmRequest req, Instant now) {

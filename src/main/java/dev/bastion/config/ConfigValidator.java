@@ -146,7 +146,10 @@ final class ConfigValidator {
             String at = "budgets.rules[" + i + "]";
             Integer prev = ruleIds.putIfAbsent(rule.id(), i);
             if (prev != null) problems.add(at + ".id: '" + rule.id() + "' is already used by budgets.rules[" + prev + "]");
-            if (rule.cost() != null && c.budgets().prices().isEmpty()) problems.add(at + ".cost: a cost budget needs budgets.prices");
+            boolean deploymentPrices = c.models().values().stream().anyMatch(m -> m.deployments().stream().anyMatch(d -> d.price() != null));
+            if (rule.cost() != null && c.budgets().prices().isEmpty() && !deploymentPrices) {
+                problems.add(at + ".cost: a cost budget needs budgets.prices (or prices on the model deployments)");
+            }
             for (String routeId : rule.routes()) {
                 RouteConfig r = c.routes().stream().filter(x -> x.id().equals(routeId)).findFirst().orElse(null);
                 if (r == null) problems.add(at + ".routes: unknown route '" + routeId + "'");

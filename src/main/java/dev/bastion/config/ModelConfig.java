@@ -55,9 +55,11 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
      *                 ({@code us-east-1}); the upstream's URL must be that region's endpoint
      * @param project  {@code vertex} only, and required there: the Google Cloud project id in the request path
      * @param location {@code vertex} only, and required there: the Vertex location ({@code us-central1}, {@code global})
+     * @param price    what this deployment's tokens cost, per million (as {@code budgets.prices}); budgets use it for
+     *                 requests this deployment serves, the price table's entry for the public name otherwise
      */
     public record Deployment(String upstream, Provider provider, String model, Integer weight, String apiVersion,
-                             String region, String project, String location) {
+                             String region, String project, String location, BudgetsConfig.Price price) {
         /** Azure's versions: {@code 2024-10-21}, {@code 2025-01-01-preview}, {@code preview}; sent in the query as they are. */
         static final Pattern API_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,31}");
         /** Names that go into a URL path: an Azure deployment name; a Gemini model, or its resource name. */
@@ -69,7 +71,7 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
         static final Pattern LOCATION = Pattern.compile("[a-z][a-z0-9-]{1,30}");
 
         public Deployment(String upstream, Provider provider, String model, Integer weight) {
-            this(upstream, provider, model, weight, null, null, null, null);
+            this(upstream, provider, model, weight, null, null, null, null, null);
         }
 
         public Deployment {

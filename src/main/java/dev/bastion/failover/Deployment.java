@@ -1,5 +1,6 @@
 package dev.bastion.failover;
 
+import dev.bastion.config.BudgetsConfig;
 import dev.bastion.llm.provider.ChatProvider;
 import dev.bastion.upstream.Upstream;
 import java.util.List;
@@ -7,9 +8,11 @@ import java.util.List;
 /**
  * One place a model runs: the provider's own model name, its wire format, and the upstream (URL, key,
  * timeouts) wrapped so that requests and answers are translated — once per key of the upstream's pool.
+ *
+ * @param price what its tokens cost when the deployment names a price of its own; null: the price table's
  */
 public record Deployment(String publicName, ChatProvider chat, String model, String upstreamName, List<Upstream> keys, int weight,
-                         DeploymentHealth health, long firstTokenTimeoutMillis, long totalTimeoutMillis) {
+                         DeploymentHealth health, long firstTokenTimeoutMillis, long totalTimeoutMillis, BudgetsConfig.Price price) {
     /** The upstream with the pool's first key. */
     public Upstream upstream() {
         return keys.getFirst();

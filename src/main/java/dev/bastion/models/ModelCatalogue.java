@@ -50,7 +50,7 @@ public final class ModelCatalogue {
                 List<Upstream> keys = new ArrayList<>(pool.size());
                 for (Upstream u : pool) keys.add(new ProviderUpstream(u, chat, model, requestAuth));
                 ds.add(new Deployment(name, chat, model, d.upstream(), List.copyOf(keys), d.weight(), health.of(d.upstream() + "/" + model),
-                        up.firstTokenTimeout().toMillis(), up.totalTimeout().toMillis()));
+                        up.firstTokenTimeout().toMillis(), up.totalTimeout().toMillis(), d.price()));
             }
             out.put(name, List.copyOf(ds));
         });

@@ -72,8 +72,8 @@ class ConfigLoaderTest {
                 + "      - { upstream: openai, provider: gemini, model: gemini-2.5-flash }\n"
                 + "      - { upstream: openai, provider: gemini, model: tunedModels/support-v2 }\n");
         var ds = c.models().get("fast").deployments();
-        assertThat(ds.get(0)).isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.AZURE, "gpt-4o-prod", 1, "2024-10-21", null, null, null));
-        assertThat(ds.get(1)).isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.GEMINI, "gemini-2.5-flash", 1, null, null, null, null));
+        assertThat(ds.get(0)).isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.AZURE, "gpt-4o-prod", 1, "2024-10-21", null, null, null, null));
+        assertThat(ds.get(1)).isEqualTo(new ModelConfig.Deployment("openai", ModelConfig.Provider.GEMINI, "gemini-2.5-flash", 1, null, null, null, null, null));
         assertThat(ds.get(2).model()).isEqualTo("tunedModels/support-v2");
     }
 

@@ -37,7 +37,7 @@ class FailoverPlanTest {
         List<Upstream> pool = new java.util.ArrayList<>();
         for (int i = 0; i < keys; i++) pool.add(key(name + "-key" + i));
         return new Deployment(name, new OpenAiChatProvider(), name, "up-" + name, pool, 1,
-                new DeploymentHealth("up-" + name + "/" + name, CircuitBreaker.ofDefaults(name)), 1000, 60_000);
+                new DeploymentHealth("up-" + name + "/" + name, CircuitBreaker.ofDefaults(name)), 1000, 60_000, null);
     }
 
     static FailoverConfig config() {

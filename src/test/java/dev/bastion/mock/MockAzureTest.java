@@ -34,7 +34,7 @@ class MockAzureTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static Vertx vertx;
     static MockLlmServer mock;
-    final ChatProvider provider = ChatProviders.of(new ModelConfig.Deployment("az", ModelConfig.Provider.AZURE, DEPLOYMENT, 1, "2024-10-21", null, null, null));
+    final ChatProvider provider = ChatProviders.of(new ModelConfig.Deployment("az", ModelConfig.Provider.AZURE, DEPLOYMENT, 1, "2024-10-21", null, null, null, null));
 
     @BeforeAll
     static void start() throws Exception {

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AzureChatProviderTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String DEPLOYMENT = "my-gpt-4o";
-    final ChatProvider provider = ChatProviders.of(new ModelConfig.Deployment("azure", ModelConfig.Provider.AZURE, DEPLOYMENT, 1, "2024-10-21", null, null, null));
+    final ChatProvider provider = ChatProviders.of(new ModelConfig.Deployment("azure", ModelConfig.Provider.AZURE, DEPLOYMENT, 1, "2024-10-21", null, null, null, null));
 
     static String resource(String name) throws IOException {
         try (InputStream in = AzureChatProviderTest.class.getResourceAsStream("/providers/azure/" + name)) {
