@@ -38,21 +38,30 @@ final class Attempt {
         }
         return sent.otherwise(t -> UpstreamFailure.of(upstream.name(), t)).compose(result -> switch (result) {
             case UpstreamFailure f -> {
-                health.end(DeploymentHealth.Result.FAILURE, System.nanoTime() - start);
+                health.end(judged(request, DeploymentHealth.Result.FAILURE), System.nanoTime() - start);
                 yield Future.succeededFuture(new Outcome.Failed(Failures.of(f), 0, f));
             }
             case UpstreamResponse up when up.status() >= 400 -> readError(vertx, up, upstream.name(), request.exchange().requestId()).map(outcome -> {
                 On cause = outcome instanceof Outcome.Failed f ? f.cause() : null;
                 boolean unhealthy = cause == On.OVERLOADED || cause == On.SERVER_ERROR || cause == On.UNCERTAIN || cause == On.UNAVAILABLE;
-                health.end(unhealthy ? DeploymentHealth.Result.FAILURE : DeploymentHealth.Result.NEUTRAL, System.nanoTime() - start);
+                health.end(judged(request, unhealthy ? DeploymentHealth.Result.FAILURE : DeploymentHealth.Result.NEUTRAL), System.nanoTime() - start);
                 return outcome;
             });
             case UpstreamResponse up -> firstBytes(vertx, up, upstream.name(), firstTokenTimeoutMillis).map(outcome -> {
-                health.end(outcome instanceof Outcome.Answer ? DeploymentHealth.Result.SUCCESS : DeploymentHealth.Result.FAILURE,
+                health.end(judged(request, outcome instanceof Outcome.Answer ? DeploymentHealth.Result.SUCCESS : DeploymentHealth.Result.FAILURE),
                         System.nanoTime() - start);
                 return outcome;
             });
         });
+    }
+
+    /**
+     * A failure the client caused by leaving (its cancellation closed the upstream connection) says nothing
+     * about the deployment: counted as one, a load balancer's or a benchmark's closed connections would open
+     * the breaker of a healthy deployment.
+     */
+    private static DeploymentHealth.Result judged(UpstreamRequest request, DeploymentHealth.Result result) {
+        return result == DeploymentHealth.Result.FAILURE && request.cancellation().cancelled() ? DeploymentHealth.Result.NEUTRAL : result;
     }
 
     /** Reads an error answer whole, then classifies it; the client gets the same bytes if nothing else is tried. */

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 class FaultWallTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> SCENARIOS = List.of("r429", "r429-bare", "e500", "e503", "reset", "connect", "silent", "slow", "cut", "stall",
-            "malformed", "nodone", "context", "filter", "prefill", "flap", "strict-reset", "strict-context", "accounting");
+            "malformed", "nodone", "context", "filter", "prefill", "flap", "strict-reset", "strict-context", "accounting",
+            "leave");
     static Vertx mockVertx;
     static MockLlmServer primary, backup;
     static ServerSocket blackhole;
@@ -312,6 +313,24 @@ class FaultWallTest {
         // Two failed attempts on the primary, then the fallback: the org's budget holds the fallback's usage and nothing else.
         assertThat(c.line).contains("\"deployment\":\"backup/mock-gpt-large\"").contains("\"failure\":\"server_error\"");
         assertThat(primary.faults().chatRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void clientsThatLeaveDoNotOpenTheBreakerOfAHealthyDeployment() throws Exception {
+        // The provider is thinking when each client gives up: its connection closes, which is no failure of the deployment.
+        primary.faults().add(fault(dev.bastion.mock.MockFaults.Kind.NO_RESPONSE, 0, 6));
+        long before = primary.faults().chatRequests();
+        for (int i = 0; i < 6; i++) {
+            HttpRequest r = gw.request("/v1/chat/completions").timeout(java.time.Duration.ofMillis(300)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + gw.createKey("leave-" + i, "invoke"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"leave\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw.send(r)).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        }
+        dev.bastion.testing.Eventually.until("the six attempts ended", () -> primary.faults().chatRequests() - before == 6
+                && metric("bastion_deployment_in_flight{deployment=\"p-leave/mock-gpt-small\"") == 0.0);
+        assertThat(metric("bastion_deployment_attempts_total{deployment=\"p-leave/mock-gpt-small\",outcome=\"failure\"")).isZero();
+        assertThat(metric("bastion_deployment_state{deployment=\"p-leave/mock-gpt-small\"")).isEqualTo(0.0);
+        call("leave", false, "").answeredBy("leave", 1);
     }
 
     // ---- helpers
