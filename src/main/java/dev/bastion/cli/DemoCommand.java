@@ -91,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             throw e;
         }
-        printTour(spec.commandLine().getOut(), key.plaintext(), key.record().id(), gateway.publicPort(), gateway.adminPort(), dataDir);
+        printTour(spec.commandLine().getOut(), key.plaintext(), key.record().id(), gateway.publicPort(), gateway.adminPort(), mockPort, dataDir);
         GatewayRunner.awaitShutdown(vertx, () -> GatewayRunner.await(gateway.close()), () -> GatewayRunner.await(mock.close()), store::close);
         return 0;
     }
@@ -100,7 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
         return "'{\"model\":\"mock-gpt-small\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}'";
     }
 
-    static void printTour(PrintWriter out, String key, String keyId, int port, int adminPort, String dataDir) {
+    static void printTour(PrintWriter out, String key, String keyId, int port, int adminPort, int mockPort, String dataDir) {
         String base = "http://127.0.0.1:" + port;
         String chat = "'{\"model\":\"mock-gpt-small\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
         String stream = "'{\"model\":\"mock-gpt-small\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
@@ -128,6 +128,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -s " + base + "/any/v1/models -H \"Authorization: Bearer $BASTION_KEY\"");
         out.println("  curl -s " + base + "/any/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + chat.replace("mock-gpt-small", "claude"));
+        out.println();
+        out.println("  # failover: the mock fails its next two requests with 503; 'either' retries its OpenAI-format deployment");
+        out.println("  # once, then its Anthropic-format one answers. X-Bastion-Attempts says how many tries it took, the answer's");
+        out.println("  # model who answered, and the access line the failover trail; the failed attempts cost nothing");
+        out.println("  curl -s -X POST http://127.0.0.1:" + mockPort + "/_mock/faults -d '{\"faults\":[{\"kind\":\"status\",\"status\":503,\"times\":2}]}'");
+        out.println("  curl -si " + base + "/any/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
+        out.println("       -H 'Content-Type: application/json' -d " + chat.replace("mock-gpt-small", "either") + " | grep -iE '^x-bastion|\"model\"'");
         out.println();
         out.println("  # guardrails: the model only ever sees [EMAIL] (the mock echoes what it received)");
         out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");

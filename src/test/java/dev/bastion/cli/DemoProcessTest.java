@@ -70,6 +70,18 @@ class DemoProcessTest {
                     .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(models.body()).contains("\"small\"").contains("\"claude\"").contains("\"either\"").doesNotContain("mock-anthropic");
 
+            // The tour's failover lines: two 503s from the mock, then 'either' answers from its Anthropic-format deployment.
+            HttpResponse<String> faults = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mock + "/_mock/faults"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"faults\":[{\"kind\":\"status\",\"status\":503,\"times\":2}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(faults.statusCode()).isEqualTo(204);
+            HttpResponse<String> failedOver = post(port, key, "/any/v1/chat/completions", ask("Hello, Bastion", false).replace("mock-gpt-small", "either"));
+            assertThat(failedOver.statusCode()).as(failedOver.body()).isEqualTo(200);
+            assertThat(failedOver.headers().firstValue("X-Bastion-Attempts")).contains("3");
+            assertThat(failedOver.headers().firstValue("X-Bastion-Model")).contains("either");
+            assertThat(new JsonObject(failedOver.body()).getString("model")).isEqualTo("mock-claude-haiku");
+            assertThat(Files.readString(dir.resolve("demo.out"))).contains("\"failure\":\"overloaded\"");
+
             HttpResponse<String> sqlInAPrompt = post(port, key, "/v1/chat/completions", ask("SELECT name FROM users; -- explain this query", false));
             assertThat(sqlInAPrompt.statusCode()).as("SQL in a prompt is the model's business").isEqualTo(200);
             HttpResponse<String> log4shell = post(port, key, "/v1/chat/completions",
