@@ -37,6 +37,7 @@ public class ProviderBench {
     final ChatProvider openAi = new OpenAiChatProvider();
     final ChatProvider anthropic = new AnthropicChatProvider();
     final ChatProvider gemini = new GeminiChatProvider();
+    final ChatProvider bedrock = new BedrockChatProvider();
     byte[] request;
     ObjectNode parsed;
     Buffer answer;
@@ -44,6 +45,8 @@ public class ProviderBench {
     Buffer geminiAnswer;
     Buffer geminiStream;
     Buffer openAiStream;
+    Buffer bedrockAnswer;
+    Buffer bedrockStream;
 
     @Setup
     public void setUp() throws Exception {
@@ -90,6 +93,24 @@ public class ProviderBench {
         }
         osse.append("data: [DONE]\n\n");
         openAiStream = Buffer.buffer(osse.toString());
+        bedrockAnswer = Buffer.buffer("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":" + json.writeValueAsString(text) + "}]}},"
+                + "\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":150,\"outputTokens\":120,\"totalTokens\":270},\"metrics\":{\"latencyMs\":412}}");
+        // ConverseStream's binary frames (headers, payload, both CRCs), as Bedrock sends them.
+        Buffer frames = Buffer.buffer();
+        frames.appendBuffer(frame("messageStart", "{\"role\":\"assistant\",\"p\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW\"}"));
+        for (int i = 0; i < DELTAS; i++) {
+            frames.appendBuffer(frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":" + json.writeValueAsString(words[i % words.length])
+                    + "},\"p\":\"abcdefghijklmn\"}"));
+        }
+        frames.appendBuffer(frame("contentBlockStop", "{\"contentBlockIndex\":0,\"p\":\"abcdefghijklmnopq\"}"));
+        frames.appendBuffer(frame("messageStop", "{\"stopReason\":\"end_turn\",\"p\":\"abcdefghijkl\"}"));
+        frames.appendBuffer(frame("metadata", "{\"usage\":{\"inputTokens\":150,\"outputTokens\":120,\"totalTokens\":270},\"metrics\":{\"latencyMs\":301}}"));
+        bedrockStream = frames;
+    }
+
+    private static Buffer frame(String type, String payload) {
+        return AwsEventStream.encode(java.util.Map.of(":event-type", type, ":content-type", "application/json", ":message-type", "event"),
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String event(String name, String data) {
@@ -150,6 +171,25 @@ public class ProviderBench {
         ChatProvider.StreamTranslator t = gemini.stream("gemini-2.5-flash", false);
         int n = 0;
         for (int i = 0; i < geminiStream.length(); i += 256) n += t.feed(geminiStream.getBuffer(i, Math.min(geminiStream.length(), i + 256))).length();
+        return n + t.end().length();
+    }
+
+    @Benchmark
+    public Buffer bedrockRequest() {
+        return bedrock.request(parsed.deepCopy(), "anthropic.claude-3-5-haiku-20241022-v1:0");
+    }
+
+    @Benchmark
+    public Buffer bedrockAnswer() {
+        return bedrock.answer(200, bedrockAnswer, "anthropic.claude-3-5-haiku-20241022-v1:0");
+    }
+
+    /** A whole ConverseStream answer ({@value #DELTAS} text deltas in binary event-stream frames, CRCs checked) in 256-byte writes. */
+    @Benchmark
+    public int bedrockStream() {
+        ChatProvider.StreamTranslator t = bedrock.stream("anthropic.claude-3-5-haiku-20241022-v1:0", false);
+        int n = 0;
+        for (int i = 0; i < bedrockStream.length(); i += 256) n += t.feed(bedrockStream.getBuffer(i, Math.min(bedrockStream.length(), i + 256))).length();
         return n + t.end().length();
     }
 }
