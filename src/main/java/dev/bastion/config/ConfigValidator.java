@@ -53,6 +53,12 @@ final class ConfigValidator {
                 if (f.equals(name)) problems.add("models." + name + ".fallbacks: a model cannot fall back to itself");
                 else if (!c.models().containsKey(f)) problems.add("models." + name + ".fallbacks: unknown model '" + f + "'");
             }
+            for (String t : model.tiers()) {
+                if (!c.limits().tiers().containsKey(t)) {
+                    problems.add("models." + name + ".tiers: unknown tier '" + t + "' (declared in limits.tiers: "
+                            + (c.limits().tiers().isEmpty() ? "none" : String.join(", ", c.limits().tiers().keySet())) + ")");
+                }
+            }
             for (int i = 0; i < model.deployments().size(); i++) {
                 String up = model.deployments().get(i).upstream();
                 if (!c.upstreams().containsKey(up)) {

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * @param deployments where the model runs; a request goes to one of them, chosen by {@code balance}
  * @param balance     how a request's first deployment is chosen: {@code weighted} (default) or {@code least_in_flight}
  * @param fallbacks   other public models tried, in order, when every deployment of this one failed (U3)
+ * @param tiers       the plans ({@code limits.tiers}) whose callers may use this model; empty: every caller
  */
-public record ModelConfig(List<Deployment> deployments, Balance balance, List<String> fallbacks) {
+public record ModelConfig(List<Deployment> deployments, Balance balance, List<String> fallbacks, List<String> tiers) {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,127}");
 
     public ModelConfig {
@@ -19,6 +20,12 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
         deployments = List.copyOf(deployments);
         balance = balance == null ? Balance.WEIGHTED : balance;
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        tiers = tiers == null ? List.of() : List.copyOf(tiers);
+    }
+
+    /** Whether a caller on this plan (null: none) may use the model. */
+    public boolean inPlan(String tier) {
+        return tiers.isEmpty() || (tier != null && tiers.contains(tier));
     }
 
     /** How the first deployment of a request is chosen among the healthy ones (breaker not open). */

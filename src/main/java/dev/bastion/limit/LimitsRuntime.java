@@ -82,6 +82,12 @@ public final class LimitsRuntime {
         return perIp;
     }
 
+    /** The caller's plan (its key's, else its org's, else the default tier); null when it has none or no tiers are configured. */
+    public io.vertx.core.Future<String> tierOf(dev.bastion.chain.Identity id) {
+        if (tiers == null || id == null) return io.vertx.core.Future.succeededFuture(null);
+        return tiers.of(id).map(TierDirectory.Assignment::tier);
+    }
+
     /** The route's rate-limit and concurrency controls, in stage order (possibly none). */
     public List<Control> forRoute(RouteConfig route) {
         List<Control> out = new ArrayList<>(2);

@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ModelCatalogue {
     private final Map<String, List<Deployment>> models;
     private final Map<String, ModelConfig> config;
+    private final boolean limitedToPlans;
 
     /**
      * @param pools  the upstream for each upstream name the deployments use, once per key of its pool
@@ -56,6 +57,18 @@ public final class ModelCatalogue {
         });
         this.models = Collections.unmodifiableMap(out);
         this.config = Map.copyOf(config);
+        this.limitedToPlans = config.values().stream().anyMatch(m -> !m.tiers().isEmpty());
+    }
+
+    /** Whether some model is limited to plans ({@code tiers}): only then is a caller's plan looked up. */
+    public boolean limitedToPlans() {
+        return limitedToPlans;
+    }
+
+    /** Whether a caller on this plan (null: none) may use the public model. */
+    public boolean inPlan(String publicName, String tier) {
+        ModelConfig m = config.get(publicName);
+        return m != null && m.inPlan(tier);
     }
 
     public boolean isEmpty() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.FailoverConfig;
@@ -12,6 +13,7 @@ import dev.bastion.llm.provider.ChatProvider;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Resolves the request's {@code model} in the catalogue on a route that routes by model (U1): an unknown
@@ -26,14 +28,22 @@ import java.util.Map;
  * to an Anthropic model) is refused with 400 {@code unsupported_by_provider}, never sent half-translated.
  */
 public final class ModelControl implements Control {
+    private static final Verdict NOT_FOUND = new Verdict.Deny(400, "model_not_found",
+            "The model does not exist or you do not have access to it; GET /v1/models lists the models you may use.");
+    private static final Verdict NOT_IN_PLAN = new Verdict.Deny(403, "model_not_in_plan",
+            "Your plan does not include this model; GET /v1/models lists the models you may use.");
+
     private final ModelCatalogue catalogue;
     private final FailoverConfig failover;
     private final long openForSeconds;
+    private final Function<Identity, Future<String>> tierOf;
 
-    public ModelControl(ModelCatalogue catalogue, FailoverConfig failover, java.time.Duration openFor) {
+    /** @param tierOf the caller's plan ({@code limits.tiers}; null result: none), asked only when a model is limited to plans */
+    public ModelControl(ModelCatalogue catalogue, FailoverConfig failover, java.time.Duration openFor, Function<Identity, Future<String>> tierOf) {
         this.catalogue = catalogue;
         this.failover = failover;
         this.openForSeconds = Math.max(1, openFor.toSeconds());
+        this.tierOf = tierOf;
     }
 
     @Override
@@ -65,34 +75,46 @@ public final class ModelControl implements Control {
             return new Verdict.Deny(400, "invalid_llm_request", "'model' must be a non-empty string.").future();
         }
         FailoverPlan plan = ex.attribute(FailoverPlan.class);
-        if (plan == null) {
-            if (catalogue.deployments(model.asText()).isEmpty()) {
-                return new Verdict.Deny(400, "model_not_found", "The model does not exist or you do not have access to it; GET /v1/models lists the models you may use.").future();
-            }
-            List<dev.bastion.failover.Deployment> candidates = catalogue.candidates(model.asText(), failover.fallbacks());
-            if (candidates.isEmpty()) {
-                return new Verdict.Deny(503, "model_unavailable", "Every deployment of this model is failing at the moment; retry later.",
-                        Map.of("Retry-After", Long.toString(openForSeconds))).future();
-            }
-            plan = new FailoverPlan(candidates, failover);
-            ex.attribute(FailoverPlan.class, plan);
+        if (plan != null) return Future.succeededFuture(admit(ex, (ObjectNode) body, plan.current())); // re-entered for the next deployment
+        String name = model.asText();
+        if (catalogue.deployments(name).isEmpty()) return Future.succeededFuture(NOT_FOUND);
+        if (!catalogue.limitedToPlans()) return Future.succeededFuture(plan(ex, (ObjectNode) body, name, null, false));
+        return tierOf.apply(ex.identity()).map(tier -> plan(ex, (ObjectNode) body, name, tier, true));
+    }
+
+    /**
+     * The request's failover plan: the model's healthy deployments and fallbacks — only those the caller's plan
+     * includes, so that no fallback takes it to a model it may not use.
+     */
+    private Verdict plan(Exchange ex, ObjectNode body, String name, String tier, boolean checkPlan) {
+        if (checkPlan && !catalogue.inPlan(name, tier)) return NOT_IN_PLAN;
+        List<dev.bastion.failover.Deployment> candidates = catalogue.candidates(name, failover.fallbacks());
+        if (checkPlan) candidates = candidates.stream().filter(d -> catalogue.inPlan(d.publicName(), tier)).toList();
+        if (candidates.isEmpty()) {
+            return new Verdict.Deny(503, "model_unavailable", "Every deployment of this model is failing at the moment; retry later.",
+                    Map.of("Retry-After", Long.toString(openForSeconds)));
         }
-        dev.bastion.failover.Deployment d = plan.current();
-        if (!d.publicName().equals(model.asText())) { // a fallback model (or the first healthy one is one): the policy judges what is sent
-            ((ObjectNode) body).put("model", d.publicName());
+        FailoverPlan plan = new FailoverPlan(candidates, failover);
+        ex.attribute(FailoverPlan.class, plan);
+        return admit(ex, body, plan.current());
+    }
+
+    private Verdict admit(Exchange ex, ObjectNode body, dev.bastion.failover.Deployment d) {
+        if (!d.publicName().equals(body.path("model").asText())) { // a fallback model (or the first healthy one is one): the policy judges what is sent
+            body.put("model", d.publicName());
             ex.json().changed();
         }
         // Refused here, in the one error shape, rather than failing at the forward step; a format that only
         // renames the model cannot refuse, so it is not translated twice.
         if (d.chat().translates()) {
             try {
-                d.chat().request(((ObjectNode) body).deepCopy(), d.model());
+                d.chat().request(body.deepCopy(), d.model());
             } catch (ChatProvider.UntranslatableRequest e) {
-                return new Verdict.Deny(400, "unsupported_by_provider", "The requested model cannot take this request: " + e.getMessage()).future();
+                return new Verdict.Deny(400, "unsupported_by_provider", "The requested model cannot take this request: " + e.getMessage());
             }
         }
         ex.attribute(dev.bastion.failover.Deployment.class, d);
         ex.logField("deployment", d.id());
-        return Verdict.ALLOWED;
+        return Verdict.ALLOW;
     }
 }

@@ -181,7 +181,7 @@ public final class Gateway {
         for (ModelListRoutes.Pair pair : ModelListRoutes.of(config)) {
             RouteConfig rc = pair.list(), chat = pair.chat();
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(assembler.assemble(rc, 0), rc.id(), services.metrics),
-                    new Route.Local(new ModelListEndpoint(catalogue, identity -> services.guards.allowedModels(chat, identity))),
+                    new Route.Local(new ModelListEndpoint(catalogue, identity -> services.guards.allowedModels(chat, identity), services.limits::tierOf)),
                     rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), 0));
         }
         for (SystemRoutes.SystemRoute sr : SystemRoutes.of(config, services)) {
