@@ -48,6 +48,7 @@ public final class RedisBreakerChannel implements DeploymentHealthRegistry.Peers
     /** This process, so that it ignores its own messages and keys. */
     private final String node = UUID.randomUUID().toString();
     private final AtomicBoolean unreachable = new AtomicBoolean();
+    private final AtomicBoolean resubscribing = new AtomicBoolean();
     private final AtomicLong lastIgnoredLog = new AtomicLong();
     private volatile RedisConnection subscription;
     private volatile boolean closed;
@@ -69,10 +70,11 @@ public final class RedisBreakerChannel implements DeploymentHealthRegistry.Peers
             conn.handler(this::message);
             conn.exceptionHandler(this::reportUnreachable);
             conn.endHandler(v -> {
+                if (subscription != conn) return; // an earlier connection, already replaced
                 reportUnreachable(null);
                 resubscribeLater();
             });
-            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).<Void>mapEmpty();
+            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).<Void>mapEmpty().onFailure(t -> conn.close());
         }).onSuccess(v -> {
             reachable();
             catchUp();
@@ -82,9 +84,11 @@ public final class RedisBreakerChannel implements DeploymentHealthRegistry.Peers
         });
     }
 
+    /** One retry at a time, however many ways the last attempt reported its failure. */
     private void resubscribeLater() {
-        if (closed) return;
+        if (closed || !resubscribing.compareAndSet(false, true)) return;
         vertx.setTimer(RETRY_MILLIS, t -> {
+            resubscribing.set(false);
             if (!closed) subscribe();
         });
     }
