@@ -68,6 +68,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     /** Every model deployment's circuit breaker and requests in flight (U5). */
     final dev.bastion.failover.DeploymentHealthRegistry deploymentHealth;
+    /** Shares the breakers with the other instances when {@code redis.url} is set; else null. */
+    private final dev.bastion.failover.RedisBreakerChannel sharedBreakers;
     /** Every outbound HTTP call's way out: upstreams, identity providers, classifiers. */
     final dev.bastion.egress.OutboundConnector connector;
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
@@ -112,6 +114,8 @@ final class Services implements AutoCloseable {
             }
         }
         this.deploymentHealth = new dev.bastion.failover.DeploymentHealthRegistry(config.breakers(), metrics.registry());
+        this.sharedBreakers = redisClient == null ? null : new dev.bastion.failover.RedisBreakerChannel(vertx, redisClient, deploymentHealth);
+        if (sharedBreakers != null) deploymentHealth.share(sharedBreakers); // before the catalogue creates the breakers
         this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
         this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
@@ -146,6 +150,7 @@ final class Services implements AutoCloseable {
             // Open the pool's first connection now, so the first limit decision does not pay for the handshake.
             s.redisClient.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING))
                     .onFailure(t -> log.warn("Redis unreachable at start ({}); limits follow limits.on_backend_failure until it is back", t.getMessage()));
+            s.sharedBreakers.start(); // not awaited: until it subscribes, breakers are this instance's own (and it keeps trying)
             s.redis = new RedisRevocationChannel(vertx, s.redisClient, s.revocations::apply);
             // Redis being down at start is not fatal: the store poll still delivers revocations.
             return s.redis.start().recover(t -> {
@@ -175,6 +180,7 @@ final class Services implements AutoCloseable {
         }
         if (feed != null) feed.close();
         if (redis != null) redis.close();
+        if (sharedBreakers != null) sharedBreakers.close();
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
         connector.close();

@@ -9,7 +9,7 @@ import io.vertx.redis.client.RedisOptions;
 
 /**
  * The one Redis client a process uses for shared state (limits, budgets, idempotency, revocation
- * broadcast). Connections fail fast (1 s) so an unreachable Redis is noticed by the callers' own
+ * broadcast, shared breakers). Connections fail fast (1 s) so an unreachable Redis is noticed by the callers' own
  * timeouts and failure modes rather than by a minute-long TCP connect; commands are pipelined over a
  * small pool, which is what keeps a limit decision at one round trip under load.
  */
