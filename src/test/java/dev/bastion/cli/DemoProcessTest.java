@@ -80,7 +80,9 @@ class DemoProcessTest {
             assertThat(failedOver.headers().firstValue("X-Bastion-Attempts")).contains("3");
             assertThat(failedOver.headers().firstValue("X-Bastion-Model")).contains("either");
             assertThat(new JsonObject(failedOver.body()).getString("model")).isEqualTo("mock-claude-haiku");
-            assertThat(Files.readString(dir.resolve("demo.out"))).contains("\"failure\":\"overloaded\"");
+            // The access line is written just after the answer's last byte, by the process's stdout writer.
+            dev.bastion.testing.Eventually.until("the failover trail on the access line",
+                    () -> Files.readString(dir.resolve("demo.out")).contains("\"failure\":\"overloaded\""));
 
             HttpResponse<String> sqlInAPrompt = post(port, key, "/v1/chat/completions", ask("SELECT name FROM users; -- explain this query", false));
             assertThat(sqlInAPrompt.statusCode()).as("SQL in a prompt is the model's business").isEqualTo(200);
