@@ -7,6 +7,7 @@ import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.FailoverConfig;
+import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.failover.FailoverPlan;
 import dev.bastion.llm.provider.ChatProvider;
 import io.vertx.core.Future;
@@ -27,11 +28,18 @@ import java.util.Map;
  */
 public final class ModelControl implements Control {
     private final ModelCatalogue catalogue;
+    private final LlmApi api;
     private final FailoverConfig failover;
     private final long openForSeconds;
 
     public ModelControl(ModelCatalogue catalogue, FailoverConfig failover, java.time.Duration openFor) {
+        this(catalogue, LlmApi.CHAT, failover, openFor);
+    }
+
+    /** @param api the API the route serves: its requests go to the deployments' chat or embeddings APIs */
+    public ModelControl(ModelCatalogue catalogue, LlmApi api, FailoverConfig failover, java.time.Duration openFor) {
         this.catalogue = catalogue;
+        this.api = api;
         this.failover = failover;
         this.openForSeconds = Math.max(1, openFor.toSeconds());
     }
@@ -69,7 +77,7 @@ public final class ModelControl implements Control {
             if (catalogue.deployments(model.asText()).isEmpty()) {
                 return new Verdict.Deny(400, "model_not_found", "The model does not exist or you do not have access to it; GET /v1/models lists the models you may use.").future();
             }
-            List<dev.bastion.failover.Deployment> candidates = catalogue.candidates(model.asText(), failover.fallbacks());
+            List<dev.bastion.failover.Deployment> candidates = catalogue.candidates(api, model.asText(), failover.fallbacks());
             if (candidates.isEmpty()) {
                 return new Verdict.Deny(503, "model_unavailable", "Every deployment of this model is failing at the moment; retry later.",
                         Map.of("Retry-After", Long.toString(openForSeconds))).future();
@@ -84,9 +92,10 @@ public final class ModelControl implements Control {
         }
         // Refused here, in the one error shape, rather than failing at the forward step; a format that only
         // renames the model cannot refuse, so it is not translated twice.
-        if (d.chat().translates()) {
+        if (d.embeddings() != null || d.chat().translates()) {
             try {
-                d.chat().request(((ObjectNode) body).deepCopy(), d.model());
+                if (d.embeddings() != null) d.embeddings().call(((ObjectNode) body).deepCopy(), d.model()); // a provider without embeddings refuses here
+                else d.chat().request(((ObjectNode) body).deepCopy(), d.model());
             } catch (ChatProvider.UntranslatableRequest e) {
                 return new Verdict.Deny(400, "unsupported_by_provider", "The requested model cannot take this request: " + e.getMessage()).future();
             }
