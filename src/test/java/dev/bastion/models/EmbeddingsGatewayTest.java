@@ -168,6 +168,14 @@ class EmbeddingsGatewayTest {
     }
 
     @Test
+    void theModelListIsAnsweredBesideTheEmbeddingsRoute() throws Exception {
+        HttpResponse<String> r = gw.get("/v1/models", gw.createKey("lister", "invoke"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).findValuesAsText("id")).contains("openai-embed", "gemini-embed", "flaky-embed");
+        assertThat(gw.get("/v1/models", null).statusCode()).as("with the route's own authentication").isEqualTo(401);
+    }
+
+    @Test
     void anUnknownModelIsRefusedWithOpenAisCode() throws Exception {
         Call c = embed(request("text-embedding-9", ""));
         assertThat(c.status()).isEqualTo(400);
