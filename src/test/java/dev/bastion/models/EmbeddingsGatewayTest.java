@@ -63,7 +63,7 @@ class EmbeddingsGatewayTest {
                   openai-embed:
                     deployments: [{ upstream: openai, model: text-embedding-3-small }]
                   azure-embed:
-                    deployments: [{ upstream: azure, provider: azure, model: prod-embed, api_version: 2024-10-21 }]
+                    deployments: [{ upstream: azure, provider: azure, model: prod-embed, api_version: 2024-10-21, price: { input: 7000, output: 0 } }]
                   gemini-embed:
                     deployments: [{ upstream: google, provider: gemini, model: text-embedding-004 }]
                   flaky-embed:
@@ -232,7 +232,7 @@ class EmbeddingsGatewayTest {
     }
 
     @Test
-    void theBudgetIsChargedWhatTheProviderReportedAtThePublicModelsPrice() throws Exception {
+    void theBudgetIsChargedWhatTheProviderReportedAtThePriceOfWhatServedIt() throws Exception {
         Call openai = embed(request("openai-embed", ""));
         long tokens = openai.answer().at("/usage/total_tokens").asLong();
         UsageRepository.Usage u = settled(openai.org(), tokens);
@@ -245,6 +245,10 @@ class EmbeddingsGatewayTest {
         UsageRepository.Usage g = settled(gemini.org(), counted);
         assertThat(g.tokens()).isEqualTo(counted);
         assertThat(g.costMicros()).as("3000 per million tokens").isEqualTo(counted * 3000);
+        // A deployment that names its own price is charged that.
+        Call azure = embed(request("azure-embed", ""));
+        long azureTokens = azure.answer().at("/usage/total_tokens").asLong();
+        assertThat(settled(azure.org(), azureTokens).costMicros()).as("the deployment's 7000 per million").isEqualTo(azureTokens * 7000);
     }
 
     @Test

@@ -186,7 +186,7 @@ class EmbeddingsProvidersTest {
 
     @Test
     void anthropicHasNoEmbeddingsApi() {
-        var d = new dev.bastion.config.ModelConfig.Deployment("up", dev.bastion.config.ModelConfig.Provider.ANTHROPIC, "claude-x", null, null, null, null, null);
+        var d = new dev.bastion.config.ModelConfig.Deployment("up", dev.bastion.config.ModelConfig.Provider.ANTHROPIC, "claude-x", null);
         ObjectNode req = JSON.createObjectNode().put("model", "m").put("input", "hello");
         assertThatThrownBy(() -> EmbeddingsProviders.of(d).call(req, "claude-x"))
                 .isInstanceOf(UntranslatableRequest.class).hasMessage("anthropic has no embeddings API.");
