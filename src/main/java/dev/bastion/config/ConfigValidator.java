@@ -24,6 +24,12 @@ final class ConfigValidator {
                 if (c.models().isEmpty()) problems.add(at + ".upstream: missing, and there is no models catalogue to route by model");
                 for (String f : r.failover().fallbacks()) {
                     if (!c.models().containsKey(f)) problems.add(at + ".failover.fallbacks: unknown model '" + f + "'");
+                    else if (r.llm() == RouteConfig.LlmApi.EMBEDDINGS && !embeds(c.models().get(f))) {
+                        problems.add(at + ".failover.fallbacks: model '" + f + "' is served only by providers without an embeddings API (anthropic)");
+                    }
+                }
+                if (r.llm() == RouteConfig.LlmApi.EMBEDDINGS && !c.models().isEmpty() && c.models().values().stream().noneMatch(ConfigValidator::embeds)) {
+                    problems.add(at + ".llm: embeddings, and every model of the catalogue is served only by providers without an embeddings API (anthropic)");
                 }
             } else if (!c.upstreams().containsKey(r.upstream())) {
                 problems.add(at + ".upstream: unknown upstream '" + r.upstream() + "' (declared: "
@@ -31,7 +37,7 @@ final class ConfigValidator {
             } else if (c.upstreams().get(r.upstream()).deploymentAuth()) {
                 // Its requests are signed or given a token by a deployment; a route's would go out with no credential.
                 problems.add(at + ".upstream: '" + r.upstream() + "' authenticates per model deployment (aws_credentials or google_service_account_key); "
-                        + "route by model (llm: chat without upstream) to use it");
+                        + "route by model (llm: chat or embeddings without upstream) to use it");
             }
             for (String m : r.match().methods()) {
                 String key = m + " " + (r.match().host() == null ? "*" : r.match().host()) + " " + r.match().path();
@@ -192,6 +198,11 @@ final class ConfigValidator {
             problems.add("listeners.admin.port: " + admin.port() + " is the public listener's port too");
         }
         return problems;
+    }
+
+    /** Whether some deployment of the model can take an embeddings request. */
+    private static boolean embeds(ModelConfig model) {
+        return model.deployments().stream().anyMatch(d -> d.provider().hasEmbeddingsApi());
     }
 
     /** Why a limit keyed this way could never see its kind of caller on this route, or null. */

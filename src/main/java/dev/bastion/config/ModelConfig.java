@@ -49,7 +49,12 @@ public record ModelConfig(List<Deployment> deployments, Balance balance, List<St
         /** AWS Bedrock's Converse API, signed with SigV4 (the upstream's {@code aws_credentials}, the deployment's {@code region}). */
         @JsonProperty("bedrock") BEDROCK,
         /** Gemini models on Google Vertex AI, with an OAuth2 token from the upstream's {@code google_service_account_key}. */
-        @JsonProperty("vertex") VERTEX
+        @JsonProperty("vertex") VERTEX;
+
+        /** Whether the provider has an embeddings API Bastion translates to (Anthropic has none). */
+        public boolean hasEmbeddingsApi() {
+            return this != ANTHROPIC;
+        }
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  *
  * @param id           stable name used in logs and metrics ({@code [a-z0-9_.-]})
  * @param match        which requests this route takes
- * @param upstream     name of an entry under {@code upstreams}; omitted on an {@code llm: chat} route, which then
+ * @param upstream     name of an entry under {@code upstreams}; omitted on an {@code llm: chat} or {@code embeddings} route, which then
  *                     routes each request by its {@code model} through the {@code models} catalogue (and
  *                     answers {@code GET …/models} beside it)
  * @param contentTypes media types accepted for request bodies (e.g. {@code application/json}); others → 415;
@@ -53,8 +53,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         }
         if (match == null) throw new IllegalArgumentException("match: missing");
         if (upstream != null && upstream.isBlank()) throw new IllegalArgumentException("upstream: empty");
-        if (upstream == null && llm != LlmApi.CHAT) {
-            throw new IllegalArgumentException("upstream: missing (only an llm: chat route may omit it, to route by model through the models catalogue)");
+        if (upstream == null && llm != LlmApi.CHAT && llm != LlmApi.EMBEDDINGS) {
+            throw new IllegalArgumentException("upstream: missing (only an llm: chat or embeddings route may omit it, to route by model through the models catalogue)");
         }
         contentTypes = contentTypes == null ? List.of() : contentTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
         for (String t : contentTypes) {
@@ -92,7 +92,7 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
         waf = waf != null ? waf : new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, null, null);
         if (waf.profile() == null) waf = new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, waf.exclusions(), waf.enabled());
-        if (failover != null && upstream != null) throw new IllegalArgumentException("failover: only a route that routes by model (llm: chat, no upstream) has deployments to fail over to");
+        if (failover != null && upstream != null) throw new IllegalArgumentException("failover: only a route that routes by model (llm: chat or embeddings, no upstream) has deployments to fail over to");
         failover = failover == null ? FailoverConfig.DEFAULT : failover;
         if (graphql != null && llm != null) throw new IllegalArgumentException("graphql: a route serves GraphQL or an LLM API, not both");
         if (graphql != null && match != null && !match.methods().contains("POST") && !match.methods().contains("GET")) {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * The mock's Azure OpenAI chat completions ({@code POST /openai/deployments/{deployment}/chat/completions
- * ?api-version=…}): the key as {@code api-key}, the {@code api-version} required (404 without it, as Azure
+ * ?api-version=…}) and embeddings ({@code …/embeddings?api-version=…}, OpenAI's body without {@code model}):
+ * the key as {@code api-key}, the {@code api-version} required (404 without it, as Azure
  * answers; 400 for one that is not a version), Azure's error shape, and OpenAI's answer format with Azure's
  * additions — {@code prompt_filter_results}, each choice's {@code content_filter_results}, and in a stream a
  * first chunk with empty {@code choices} carrying the prompt's filter results. The answer is the mock's usual
@@ -26,11 +27,13 @@ import java.util.regex.Pattern;
  * containing {@value #FILTERED_ANSWER} is answered with {@code finish_reason: content_filter} and no content.
  */
 final class MockAzure {
-    static final Pattern PATH = Pattern.compile("/openai/deployments/([^/]+)/chat/completions");
+    static final Pattern PATH = Pattern.compile("/openai/deployments/([^/]+)/(chat/completions|embeddings)");
     static final String FILTERED_PROMPT = "blocked topic";
     static final String FILTERED_ANSWER = "risky topic";
     /** The model behind every mock deployment, as Azure names it in answers (the tokenizer is gpt-4o's). */
     static final String UNDERLYING_MODEL = "gpt-4o-2024-11-20";
+    /** The model behind every mock deployment's embeddings, as Azure names it in answers. */
+    static final String EMBEDDING_MODEL = "text-embedding-3-small";
     private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?|preview|latest");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectNode WEATHER_ARGS = JSON.createObjectNode().put("city", "Paris");
@@ -85,6 +88,10 @@ final class MockAzure {
                 error(resp, 400, null, "We could not parse the JSON body of your request.", "invalid_request_error", null);
                 return;
             }
+            if (m.group(2).equals("embeddings")) {
+                embeddings(resp, in);
+                return;
+            }
             JsonNode messages = in.get("messages");
             if (messages == null || !messages.isArray() || messages.isEmpty()) {
                 error(resp, 400, null, "[] is too short - 'messages'", "invalid_request_error", "messages");
@@ -103,6 +110,16 @@ final class MockAzure {
                 json(resp, 200, completion(a));
             }
         });
+    }
+
+    /** The embeddings of the deployment's model: OpenAI's request (no model in the body) and answer, Azure's errors. */
+    private void embeddings(HttpServerResponse resp, JsonNode in) {
+        String invalid = MockEmbeddings.invalidOpenAi(in, EMBEDDING_MODEL, true);
+        if (invalid != null) {
+            error(resp, 400, null, invalid, "invalid_request_error", null);
+            return;
+        }
+        json(resp, 200, MockEmbeddings.openAiAnswer(in, EMBEDDING_MODEL, counter));
     }
 
     private record Answer(String id, String text, String toolName, String toolId, String finish, int promptTokens, int completionTokens) {}

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 final class MockBedrock {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
+    private static final Pattern PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream|invoke)");
     private static final Set<String> FIELDS = Set.of("messages", "system", "inferenceConfig", "toolConfig", "guardrailConfig",
             "additionalModelRequestFields", "additionalModelResponseFieldPaths", "promptVariables", "requestMetadata", "performanceConfig");
     private static final ObjectNode WEATHER_INPUT = JSON.createObjectNode().put("city", "Paris");
@@ -90,6 +90,10 @@ final class MockBedrock {
                 error(resp, 400, "SerializationException", "Malformed input request, please reformat your input and try again.");
                 return;
             }
+            if (m.group(2).equals("invoke")) {
+                invoke(resp, modelId, in);
+                return;
+            }
             String invalid = invalid(in);
             if (invalid != null) {
                 error(resp, 400, "ValidationException", invalid);
@@ -99,6 +103,17 @@ final class MockBedrock {
             if (stream) stream(resp, a, MockLlmServer.intHeader(req, MockLlmServer.CUT_AFTER_HEADER), MockLlmServer.intHeader(req, CORRUPT_AFTER_HEADER));
             else json(resp, converse(a));
         });
+    }
+
+    /** InvokeModel: Titan text embeddings only (each family has its own body; the mock serves no other). */
+    private void invoke(HttpServerResponse resp, String modelId, JsonNode in) {
+        if (!modelId.startsWith("amazon.titan-embed-text-")) {
+            error(resp, 400, "ValidationException", "The provided model identifier is invalid.");
+            return;
+        }
+        String invalid = MockEmbeddings.invalidTitan(in, modelId);
+        if (invalid != null) error(resp, 400, "ValidationException", invalid);
+        else json(resp, MockEmbeddings.titanAnswer(in, modelId, counter));
     }
 
     private SigV4.Rejection check(HttpServerRequest req, byte[] body) {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Faults the mock provider plays on its chat endpoints, for the failover tests, {@code bench/failover.sh}
+ * Faults the mock provider plays on its chat endpoints (and OpenAI's embeddings), for the failover tests, {@code bench/failover.sh}
  * and the demo: the failures providers really produce — a 429 with or without {@code Retry-After}, a 500,
  * a 503, a connection closed after the request, no answer at all, a slow first token, a stream cut, stalled
  * or broken mid-answer, a stream without {@code [DONE]}, the context-length and content-filter 400s, and a

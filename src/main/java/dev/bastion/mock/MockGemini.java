@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The mock's Gemini API ({@code POST /v1beta/models/{model}:generateContent} and
- * {@code :streamGenerateContent}, SSE with {@code ?alt=sse}, else a JSON array): the key as
+ * {@code :streamGenerateContent}, SSE with {@code ?alt=sse}, else a JSON array; embeddings at
+ * {@code :batchEmbedContents}, see {@link MockEmbeddings}): the key as
  * {@code x-goog-api-key} or {@code ?key=}, the request checks the real API answers 400 for (in Google's
  * error shape: unknown fields, empty contents or parts, roles other than user and model, a function response
  * without the call turn before it or with another number of parts, a function call turn not after a user or
@@ -80,6 +81,10 @@ final class MockGemini {
         }
         Matcher m = PATH.matcher(req.path());
         String method = m.matches() ? m.group(2) : "";
+        if (method.equals("batchEmbedContents")) {
+            embed(req, m.group(1));
+            return;
+        }
         serve(req, m.matches() ? m.group(1).substring(m.group(1).indexOf('/') + 1) : "", method);
     }
 
@@ -115,6 +120,46 @@ final class MockGemini {
             List<ObjectNode> events = answer(model, in, stream);
             if (!stream) json(resp, 200, events.getFirst());
             else stream(resp, events, sse, MockLlmServer.intHeader(req, MockLlmServer.CUT_AFTER_HEADER));
+        });
+    }
+
+    /** {@code batchEmbedContents}: every entry names the path's model; no usage in the answer, as Google's has none. */
+    private void embed(HttpServerRequest req, String resource) {
+        HttpServerResponse resp = req.response();
+        req.body().onSuccess(body -> {
+            JsonNode in;
+            try {
+                in = JSON.readTree(body.getBytes());
+            } catch (java.io.IOException e) {
+                in = null;
+            }
+            if (in == null || !in.isObject()) {
+                error(resp, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. Expected an object.");
+                return;
+            }
+            String invalid = MockEmbeddings.invalidGemini(in, resource);
+            if (invalid != null) error(resp, 400, "INVALID_ARGUMENT", invalid);
+            else json(resp, 200, MockEmbeddings.geminiAnswer(in, resource));
+        });
+    }
+
+    /** Vertex's {@code predict} for its embedding models (the caller is authenticated by the server). */
+    void predict(HttpServerRequest req) {
+        HttpServerResponse resp = req.response();
+        req.body().onSuccess(body -> {
+            JsonNode in;
+            try {
+                in = JSON.readTree(body.getBytes());
+            } catch (java.io.IOException e) {
+                in = null;
+            }
+            if (in == null || !in.isObject()) {
+                error(resp, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. Expected an object.");
+                return;
+            }
+            String invalid = MockEmbeddings.invalidVertex(in);
+            if (invalid != null) error(resp, 400, "INVALID_ARGUMENT", invalid);
+            else json(resp, 200, MockEmbeddings.vertexAnswer(in, counter));
         });
     }
 

@@ -12,8 +12,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,7 +48,7 @@ public final class MockLlmServer {
     private final MockBedrock bedrock;
     private final MockGoogleAuth google = new MockGoogleAuth();
     private static final java.util.regex.Pattern VERTEX_PATH = java.util.regex.Pattern.compile(
-            "/v1/projects/[^/]+/locations/[^/]+/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent)");
+            "/v1/projects/[^/]+/locations/[^/]+/publishers/google/models/([^/:]+):(generateContent|streamGenerateContent|predict)");
     private boolean fillMaxTokens;
     private MockFaults faults = new MockFaults();
     private HttpServer server;
@@ -130,7 +128,8 @@ public final class MockLlmServer {
             return;
         }
         boolean anthropicPath = "/v1/messages".equals(req.path());
-        MockFaults.Fault fault = req.method() == HttpMethod.POST && (anthropicPath || "/v1/chat/completions".equals(req.path())) ? faults.next() : null;
+        boolean faulty = anthropicPath || "/v1/chat/completions".equals(req.path()) || "/v1/embeddings".equals(req.path());
+        MockFaults.Fault fault = req.method() == HttpMethod.POST && faulty ? faults.next() : null;
         if (fault != null && failsBeforeAnswering(req, fault, anthropicPath)) return;
         if (req.method() == HttpMethod.POST && anthropicPath) {
             anthropic.handle(req, fault); // its own key header and error shape
@@ -200,7 +199,8 @@ public final class MockLlmServer {
                     .put("status", "UNAUTHENTICATED")).encode());
             return;
         }
-        gemini.serve(req, model, method);
+        if (method.equals("predict")) gemini.predict(req);
+        else gemini.serve(req, model, method);
     }
 
     /** The control endpoint: {@code POST /_mock/faults} queues faults, {@code DELETE} clears them, {@code GET /_mock/stats} counts. */
@@ -402,38 +402,21 @@ public final class MockLlmServer {
                 .put("usage", usage(counter.count(model, promptText), reply.tokens())));
     }
 
+    /** OpenAI's embeddings: the request checked as OpenAI does, deterministic vectors (8 wide for the mock's own models). */
     private void embeddings(HttpServerResponse resp, JsonObject in) {
-        Object input = in.getValue("input", "");
-        List<?> inputs = input instanceof JsonArray a ? a.getList() : List.of(String.valueOf(input));
-        JsonArray data = new JsonArray();
-        int tokens = 0;
-        for (int i = 0; i < inputs.size(); i++) {
-            String text = String.valueOf(inputs.get(i));
-            tokens += counter.count(in.getString("model", "mock-embedding"), text);
-            data.add(new JsonObject().put("object", "embedding").put("index", i).put("embedding", vector(text)));
-        }
-        json(resp, 200, new JsonObject().put("object", "list").put("data", data).put("model", in.getString("model", "mock-embedding"))
-                .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens)));
-    }
-
-    /** A deterministic unit-length 8-dimensional vector derived from the text's SHA-256. */
-    private static JsonArray vector(String text) {
-        byte[] d;
+        com.fasterxml.jackson.databind.JsonNode tree;
         try {
-            d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            tree = MAPPER.readTree(in.encode());
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        double[] v = new double[8];
-        double norm = 0;
-        for (int i = 0; i < 8; i++) {
-            v[i] = d[i] / 128.0;
-            norm += v[i] * v[i];
+        String model = tree.path("model").isTextual() ? tree.get("model").asText() : null;
+        String invalid = MockEmbeddings.invalidOpenAi(tree, model, false);
+        if (invalid != null) {
+            error(resp, 400, null, invalid);
+            return;
         }
-        norm = Math.sqrt(norm == 0 ? 1 : norm);
-        JsonArray out = new JsonArray();
-        for (double x : v) out.add(Math.round(x / norm * 1e6) / 1e6);
-        return out;
+        resp.setStatusCode(200).putHeader("Content-Type", "application/json").end(MockEmbeddings.openAiAnswer(tree, model, counter).toString());
     }
 
     /** A made-up AWS access key id (valid in form only), for the demo of a model leaking a credential. */

@@ -1,11 +1,15 @@
 package dev.bastion.models;
 
 import dev.bastion.config.ModelConfig;
+import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.config.UpstreamConfig;
 import dev.bastion.failover.Deployment;
 import dev.bastion.failover.DeploymentHealthRegistry;
 import dev.bastion.llm.provider.ChatProvider;
 import dev.bastion.llm.provider.ChatProviders;
+import dev.bastion.llm.provider.EmbeddingsProvider;
+import dev.bastion.llm.provider.EmbeddingsProviders;
+import dev.bastion.upstream.EmbeddingsUpstream;
 import dev.bastion.upstream.ProviderUpstream;
 import dev.bastion.upstream.RequestAuth;
 import dev.bastion.upstream.Upstream;
@@ -21,11 +25,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The model catalogue as it runs (U1): each public model name and the deployments that serve it, each
- * deployment bound to its upstream (one per key of the upstream's pool), wire format and health. Built
- * once at start; read-only, shared by every event loop.
+ * deployment bound to its upstream (one per key of the upstream's pool), wire format and health. Each
+ * deployment is there twice, as chat routes and as embeddings routes send to it (the same breaker), since
+ * a provider's embeddings API is another wire format. Built once at start; read-only, shared by every event loop.
  */
 public final class ModelCatalogue {
     private final Map<String, List<Deployment>> models;
+    private final Map<String, List<Deployment>> embeddings;
     private final Map<String, ModelConfig> config;
     private final boolean limitedToPlans;
 
@@ -38,8 +44,10 @@ public final class ModelCatalogue {
     public ModelCatalogue(Map<String, ModelConfig> config, Map<String, UpstreamConfig> upstreams, Map<String, List<Upstream>> pools,
                           DeploymentHealthRegistry health, Map<String, DeploymentAuth> auths) {
         Map<String, List<Deployment>> out = new LinkedHashMap<>();
+        Map<String, List<Deployment>> embeds = new LinkedHashMap<>();
         config.forEach((name, entry) -> {
             List<Deployment> ds = new ArrayList<>();
+            List<Deployment> es = new ArrayList<>();
             for (ModelConfig.Deployment d : entry.deployments()) {
                 List<Upstream> pool = pools.get(d.upstream());
                 UpstreamConfig up = upstreams.get(d.upstream());
@@ -48,14 +56,24 @@ public final class ModelCatalogue {
                 ChatProvider chat = ChatProviders.of(d);
                 DeploymentAuth auth = auths.get(d.upstream());
                 RequestAuth requestAuth = auth == null ? null : auth.forDeployment(d);
+                EmbeddingsProvider embedding = EmbeddingsProviders.of(d);
                 List<Upstream> keys = new ArrayList<>(pool.size());
-                for (Upstream u : pool) keys.add(new ProviderUpstream(u, chat, model, requestAuth));
-                ds.add(new Deployment(name, chat, model, d.upstream(), List.copyOf(keys), d.weight(), health.of(d.upstream() + "/" + model),
+                List<Upstream> embeddingKeys = new ArrayList<>(pool.size());
+                for (Upstream u : pool) {
+                    keys.add(new ProviderUpstream(u, chat, model, requestAuth));
+                    embeddingKeys.add(new EmbeddingsUpstream(u, embedding, model, requestAuth));
+                }
+                var breaker = health.of(d.upstream() + "/" + model);
+                ds.add(new Deployment(name, chat, model, d.upstream(), List.copyOf(keys), d.weight(), breaker,
                         up.firstTokenTimeout().toMillis(), up.totalTimeout().toMillis(), d.price()));
+                es.add(new Deployment(name, chat, model, d.upstream(), List.copyOf(embeddingKeys), d.weight(), breaker,
+                        up.firstTokenTimeout().toMillis(), up.totalTimeout().toMillis(), d.price(), embedding));
             }
             out.put(name, List.copyOf(ds));
+            embeds.put(name, List.copyOf(es));
         });
         this.models = Collections.unmodifiableMap(out);
+        this.embeddings = Collections.unmodifiableMap(embeds);
         this.config = Map.copyOf(config);
         this.limitedToPlans = config.values().stream().anyMatch(m -> !m.tiers().isEmpty());
     }
@@ -92,6 +110,12 @@ public final class ModelCatalogue {
      * own fallbacks, then the route's. Deployments whose breaker is open are left out; empty when none is left.
      */
     public List<Deployment> candidates(String publicName, List<String> routeFallbacks) {
+        return candidates(LlmApi.CHAT, publicName, routeFallbacks);
+    }
+
+    /** The same, for the API a route serves: an embeddings route's deployments send to the providers' embeddings APIs. */
+    public List<Deployment> candidates(LlmApi api, String publicName, List<String> routeFallbacks) {
+        Map<String, List<Deployment>> models = api == LlmApi.EMBEDDINGS ? embeddings : this.models;
         ModelConfig own = config.get(publicName);
         if (own == null) return List.of();
         Set<String> names = new LinkedHashSet<>();

@@ -8,6 +8,7 @@ import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.FailoverConfig;
+import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.failover.FailoverPlan;
 import dev.bastion.llm.provider.ChatProvider;
 import io.vertx.core.Future;
@@ -34,13 +35,19 @@ public final class ModelControl implements Control {
             "Your plan does not include this model; GET /v1/models lists the models you may use.");
 
     private final ModelCatalogue catalogue;
+    private final LlmApi api;
     private final FailoverConfig failover;
     private final long openForSeconds;
     private final Function<Identity, Future<String>> tierOf;
 
-    /** @param tierOf the caller's plan ({@code limits.tiers}; null result: none), asked only when a model is limited to plans */
-    public ModelControl(ModelCatalogue catalogue, FailoverConfig failover, java.time.Duration openFor, Function<Identity, Future<String>> tierOf) {
+    /**
+     * @param api    the API the route serves: its requests go to the deployments' chat or embeddings APIs
+     * @param tierOf the caller's plan ({@code limits.tiers}; null result: none), asked only when a model is limited to plans
+     */
+    public ModelControl(ModelCatalogue catalogue, LlmApi api, FailoverConfig failover, java.time.Duration openFor,
+                        Function<Identity, Future<String>> tierOf) {
         this.catalogue = catalogue;
+        this.api = api;
         this.failover = failover;
         this.openForSeconds = Math.max(1, openFor.toSeconds());
         this.tierOf = tierOf;
@@ -88,7 +95,7 @@ public final class ModelControl implements Control {
      */
     private Verdict plan(Exchange ex, ObjectNode body, String name, String tier, boolean checkPlan) {
         if (checkPlan && !catalogue.inPlan(name, tier)) return NOT_IN_PLAN;
-        List<dev.bastion.failover.Deployment> candidates = catalogue.candidates(name, failover.fallbacks());
+        List<dev.bastion.failover.Deployment> candidates = catalogue.candidates(api, name, failover.fallbacks());
         if (checkPlan) candidates = candidates.stream().filter(d -> catalogue.inPlan(d.publicName(), tier)).toList();
         if (candidates.isEmpty()) {
             return new Verdict.Deny(503, "model_unavailable", "Every deployment of this model is failing at the moment; retry later.",
@@ -106,9 +113,10 @@ public final class ModelControl implements Control {
         }
         // Refused here, in the one error shape, rather than failing at the forward step; a format that only
         // renames the model cannot refuse, so it is not translated twice.
-        if (d.chat().translates()) {
+        if (d.embeddings() != null || d.chat().translates()) {
             try {
-                d.chat().request(body.deepCopy(), d.model());
+                if (d.embeddings() != null) d.embeddings().call(body.deepCopy(), d.model()); // a provider without embeddings refuses here
+                else d.chat().request(body.deepCopy(), d.model());
             } catch (ChatProvider.UntranslatableRequest e) {
                 return new Verdict.Deny(400, "unsupported_by_provider", "The requested model cannot take this request: " + e.getMessage());
             }

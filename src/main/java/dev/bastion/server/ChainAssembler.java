@@ -43,7 +43,9 @@ final class ChainAssembler {
         Control idempotency = services.idempotency.forRoute(route);
         if (idempotency != null) controls.add(idempotency);
         // The model before the budget: an unknown model is refused before anything is reserved for it.
-        if (route.routesByModel()) controls.add(new ModelControl(catalogue, route.failover(), services.config.breakers().openFor(), services.limits::tierOf));
+        if (route.routesByModel()) {
+            controls.add(new ModelControl(catalogue, route.llm(), route.failover(), services.config.breakers().openFor(), services.limits::tierOf));
+        }
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
         if (services.waf != null && route.waf().enabled()) {

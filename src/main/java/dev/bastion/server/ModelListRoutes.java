@@ -7,12 +7,14 @@ import java.util.List;
 
 /**
  * The model list beside each route that routes by model: {@code GET /v1/models} next to
- * {@code POST /v1/chat/completions} (the path's last two segments replaced by {@code models}), with the
+ * {@code POST /v1/chat/completions} or {@code POST /v1/embeddings} (the API's segments replaced by
+ * {@code models}; the first such route declared serves the list), with the
  * chat route's own authentication, requirements, limits and CORS, so a caller lists only with the same
  * credentials it would use the models with. Not added where a configured route already takes that GET.
  */
 final class ModelListRoutes {
     private static final String CHAT_SUFFIX = "/chat/completions";
+    private static final String EMBEDDINGS_SUFFIX = "/embeddings";
 
     /** A chat route that routes by model and the list route beside it. */
     record Pair(RouteConfig chat, RouteConfig list) {}
@@ -38,10 +40,12 @@ final class ModelListRoutes {
         return out;
     }
 
-    /** {@code /v1/chat/completions} → {@code /v1/models}; null for a path that does not end so (or is a prefix). */
-    static String listPath(String chatPath) {
-        if (!chatPath.endsWith(CHAT_SUFFIX)) return null;
-        return chatPath.substring(0, chatPath.length() - CHAT_SUFFIX.length()) + "/models";
+    /** {@code /v1/chat/completions} or {@code /v1/embeddings} → {@code /v1/models}; null for a path that does not end so (or is a prefix). */
+    static String listPath(String path) {
+        for (String suffix : new String[] {CHAT_SUFFIX, EMBEDDINGS_SUFFIX}) {
+            if (path.endsWith(suffix)) return path.substring(0, path.length() - suffix.length()) + "/models";
+        }
+        return null;
     }
 
     private static String key(String host, String path) {

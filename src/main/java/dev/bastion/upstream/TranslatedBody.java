@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import java.util.function.UnaryOperator;
 
 /**
  * A provider's response body read as OpenAI's format, so the response filters (usage meter, answer
@@ -18,36 +19,35 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
 
     private final ReadStream<Buffer> source;
     private final ChatProvider.StreamTranslator stream; // null: a whole answer
-    private final ChatProvider provider;
-    private final int status;
-    private final String model;
-    private final MultiMap headers; // the answer's, as received (a whole answer's error may be named in one)
+    private final UnaryOperator<Buffer> wholeAnswer; // null: a stream
     private Buffer whole;
     private Handler<Buffer> handler;
     private Handler<Throwable> exceptionHandler;
     private boolean failed;
 
-    private TranslatedBody(ReadStream<Buffer> source, ChatProvider provider, int status, MultiMap headers, String model, boolean streamed,
-                           boolean usageChunk) {
+    private TranslatedBody(ReadStream<Buffer> source, ChatProvider.StreamTranslator stream, UnaryOperator<Buffer> wholeAnswer) {
         this.source = source;
-        this.headers = headers;
-        this.provider = provider;
-        this.status = status;
-        this.model = model;
-        this.stream = streamed ? provider.stream(model, usageChunk) : null;
-        this.whole = streamed ? null : Buffer.buffer();
+        this.stream = stream;
+        this.wholeAnswer = wholeAnswer;
+        this.whole = stream != null ? null : Buffer.buffer();
     }
 
     static TranslatedBody stream(ReadStream<Buffer> source, ChatProvider provider, String model, boolean usageChunk) {
-        return new TranslatedBody(source, provider, 200, null, model, true, usageChunk);
+        return new TranslatedBody(source, provider.stream(model, usageChunk), null);
     }
 
     static TranslatedBody whole(ReadStream<Buffer> source, ChatProvider provider, int status, String model) {
         return whole(source, provider, status, MultiMap.caseInsensitiveMultiMap(), model);
     }
 
+    /** @param headers the answer's, as received (a whole answer's error may be named in one) */
     static TranslatedBody whole(ReadStream<Buffer> source, ChatProvider provider, int status, MultiMap headers, String model) {
-        return new TranslatedBody(source, provider, status, headers, model, false, false);
+        return whole(source, body -> provider.answer(status, headers, body, model));
+    }
+
+    /** A whole answer, held to its end and translated once by {@code translate}. */
+    static TranslatedBody whole(ReadStream<Buffer> source, UnaryOperator<Buffer> translate) {
+        return new TranslatedBody(source, null, translate);
     }
 
     @Override
@@ -84,7 +84,7 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
         }
         source.endHandler(v -> {
             if (failed) return;
-            emit(stream != null ? stream.end() : provider.answer(status, headers, whole, model));
+            emit(stream != null ? stream.end() : wholeAnswer.apply(whole));
             end.handle(null);
         });
         return this;

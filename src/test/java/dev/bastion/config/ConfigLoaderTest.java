@@ -66,6 +66,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmbeddingsRouteMayRouteByModelBesideAChatRouteOnOneCatalogue() {
+        BastionConfig c = parse(VALID.replace("    upstream: openai\n", "    llm: embeddings\n").replace("path: /v1/chat/completions", "path: /v1/embeddings")
+                + "models:\n  claude:\n    deployments:\n      - { upstream: openai, provider: anthropic, model: claude-x }\n"
+                + "  embed:\n    deployments:\n      - { upstream: openai, provider: gemini, model: text-embedding-004 }\n");
+        assertThat(c.routes().get(0).routesByModel()).isTrue();
+        assertThat(c.routes().get(0).llm()).isEqualTo(RouteConfig.LlmApi.EMBEDDINGS);
+    }
+
+    @Test
     void azureAndGeminiDeploymentsMapWithTheirSettings() {
         BastionConfig c = parse(VALID.replace("    upstream: openai\n", "    llm: chat\n")
                 + "models:\n  fast:\n    deployments:\n      - { upstream: openai, provider: azure, model: gpt-4o-prod, api_version: 2024-10-21 }\n"
@@ -99,8 +108,17 @@ class ConfigLoaderTest {
                 Arguments.of("string where a number belongs", VALID.replace("port: 8080", "port: '8080'"), "listeners.public.port"),
                 Arguments.of("unknown upstream reference", VALID.replace("upstream: openai", "upstream: opanai"),
                         "routes[0].upstream: unknown upstream 'opanai' (declared: openai)"),
-                Arguments.of("a route without an upstream that is not llm: chat", VALID.replace("    upstream: openai\n", ""),
-                        "upstream: missing (only an llm: chat route may omit it, to route by model through the models catalogue)"),
+                Arguments.of("a route without an upstream that is not llm: chat or embeddings", VALID.replace("    upstream: openai\n", ""),
+                        "upstream: missing (only an llm: chat or embeddings route may omit it, to route by model through the models catalogue)"),
+                Arguments.of("an embeddings route whose catalogue only has providers without embeddings",
+                        VALID.replace("    upstream: openai\n", "    llm: embeddings\n").replace("path: /v1/chat/completions", "path: /v1/embeddings")
+                                + "models:\n  claude:\n    deployments:\n      - { upstream: openai, provider: anthropic, model: claude-x }\n",
+                        "routes[0].llm: embeddings, and every model of the catalogue is served only by providers without an embeddings API (anthropic)"),
+                Arguments.of("an embeddings route falling back to a model without embeddings",
+                        VALID.replace("    upstream: openai\n", "    llm: embeddings\n    failover: { fallbacks: [claude] }\n").replace("path: /v1/chat/completions", "path: /v1/embeddings")
+                                + "models:\n  claude:\n    deployments:\n      - { upstream: openai, provider: anthropic, model: claude-x }\n"
+                                + "  embed:\n    deployments:\n      - { upstream: openai, model: text-embedding-3-small }\n",
+                        "routes[0].failover.fallbacks: model 'claude' is served only by providers without an embeddings API (anthropic)"),
                 Arguments.of("routing by model with no catalogue", VALID.replace("    upstream: openai\n", "    llm: chat\n"),
                         "routes[0].upstream: missing, and there is no models catalogue to route by model"),
                 Arguments.of("a deployment on an undeclared upstream", VALID.replace("    upstream: openai\n", "    llm: chat\n")

@@ -40,7 +40,14 @@ class BedrockGatewayTest {
                     match: { methods: [POST], path: /v1/chat/completions }
                     auth: { methods: [api_key] }
                     llm: chat
+                  - id: embed
+                    match: { methods: [POST], path: /v1/embeddings }
+                    auth: { methods: [api_key] }
+                    llm: embeddings
                 models:
+                  titan:
+                    deployments:
+                      - { upstream: bedrock, provider: bedrock, model: "amazon.titan-embed-text-v2:0", region: us-east-1 }
                   haiku:
                     deployments:
                       - { upstream: bedrock, provider: bedrock, model: "%s", region: us-east-1 }
@@ -71,6 +78,38 @@ class BedrockGatewayTest {
 
     static HttpResponse<String> chat(String model, String extra) throws Exception {
         return post("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Say hello\"}]" + extra + "}");
+    }
+
+    static HttpResponse<String> embed(String body) throws Exception {
+        return gw.send(gw.request("/v1/embeddings").header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
+    void titanEmbeddingsAreASignedInvokeAnsweredAsOpenAisList() throws Exception {
+        HttpResponse<String> r = embed("{\"model\":\"titan\",\"input\":\"hello there\",\"dimensions\":256}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(r.body());
+        assertThat(answer.path("model").asText()).isEqualTo("amazon.titan-embed-text-v2:0");
+        assertThat(answer.at("/data/0/embedding")).hasSize(256);
+        assertThat(answer.at("/usage/prompt_tokens").asInt()).as("Titan's inputTextTokenCount").isPositive();
+        String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(line).contains("\"deployment\":\"bedrock/amazon.titan-embed-text-v2:0\"").doesNotContain(SECRET).doesNotContain("Signature=");
+        // Bedrock's own refusal (Titan v2 takes 256, 512 or 1024), in OpenAI's shape.
+        HttpResponse<String> odd = embed("{\"model\":\"titan\",\"input\":\"hello there\",\"dimensions\":300}");
+        assertThat(odd.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(odd.body()).at("/error/code").asText()).isEqualTo("validation_exception");
+    }
+
+    @Test
+    void whatTitanCannotTakeAndModelsThatAreNotTitanAreRefusedBeforeSigning() throws Exception {
+        HttpResponse<String> two = embed("{\"model\":\"titan\",\"input\":[\"a\",\"b\"]}");
+        assertThat(two.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(two.body()).at("/error/code").asText()).isEqualTo("unsupported_by_provider");
+        assertThat(JSON.readTree(two.body()).at("/error/message").asText()).contains("one input per request");
+        HttpResponse<String> claude = embed("{\"model\":\"haiku\",\"input\":\"a\"}");
+        assertThat(claude.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(claude.body()).at("/error/message").asText()).contains("only Amazon Titan text embeddings").doesNotContain(MODEL);
     }
 
     @Test

@@ -57,7 +57,14 @@ class VertexGatewayTest {
                     match: { methods: [POST], path: /v1/chat/completions }
                     auth: { methods: [api_key] }
                     llm: chat
+                  - id: embed
+                    match: { methods: [POST], path: /v1/embeddings }
+                    auth: { methods: [api_key] }
+                    llm: embeddings
                 models:
+                  embedding:
+                    deployments:
+                      - { upstream: vertex, provider: vertex, model: text-embedding-005, project: my-project-1, location: us-central1 }
                   flash:
                     deployments:
                       - { upstream: vertex, provider: vertex, model: gemini-2.5-flash, project: my-project-1, location: us-central1 }
@@ -94,6 +101,23 @@ class VertexGatewayTest {
         return gw.send(gw.request("/v1/chat/completions").header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                         + "{\"role\":\"user\",\"content\":\"Say hello\"}]" + extra + "}")).build());
+    }
+
+    @Test
+    void embeddingsGoToVertexsPredictWithTheTokenAndComeBackAsOpenAisList() throws Exception {
+        HttpResponse<String> r = gw.send(gw.request("/v1/embeddings").header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"embedding\",\"input\":[\"hello there\",\"general\"],\"dimensions\":64,"
+                        + "\"encoding_format\":\"base64\"}")).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(r.body());
+        assertThat(answer.path("model").asText()).isEqualTo("text-embedding-005");
+        assertThat(answer.get("data")).hasSize(2);
+        assertThat(Base64.getDecoder().decode(answer.at("/data/1/embedding").asText())).as("64 float32 values").hasSize(64 * 4);
+        // Vertex's own token counts, summed.
+        assertThat(answer.at("/usage/prompt_tokens").asInt()).isEqualTo(new dev.bastion.llm.TokenCounter().count("text-embedding-3-small", "hello there")
+                + new dev.bastion.llm.TokenCounter().count("text-embedding-3-small", "general"));
+        String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(line).contains("\"deployment\":\"vertex/text-embedding-005\"").doesNotContain("ya29.").doesNotContain("Bearer");
     }
 
     @Test
