@@ -33,7 +33,7 @@ public final class MockLlmCommand implements Callable<Integer> {
     boolean fillMaxTokens;
     @Option(names = "--fault", paramLabel = "KIND[:N]", description = "Fail every chat request this way: "
             + "status:CODE, context_length, content_filter, reset, no_response, slow_first_token:MS, cut_after:WORDS, stall_after:WORDS, "
-            + "malformed_after:WORDS, no_done, reject_prefill. More at run time over POST /_mock/faults.")
+            + "malformed_after:WORDS, no_done, reject_prefill, unreadable (a 200 that is no answer). More at run time over POST /_mock/faults.")
     String faultSpec;
     @Option(names = "--instances", defaultValue = "1", description = "Event loops serving requests (default: ${DEFAULT-VALUE}).")
     int instances;

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MockFaults {
     /** What goes wrong; {@code arg} is the kind's number (a status, words before a stream fault, milliseconds). */
-    public enum Kind { STATUS, CONTEXT_LENGTH, CONTENT_FILTER, RESET, NO_RESPONSE, SLOW_FIRST_TOKEN, CUT_AFTER, STALL_AFTER, MALFORMED_AFTER, NO_DONE, REJECT_PREFILL }
+    public enum Kind { STATUS, CONTEXT_LENGTH, CONTENT_FILTER, RESET, NO_RESPONSE, SLOW_FIRST_TOKEN, CUT_AFTER, STALL_AFTER, MALFORMED_AFTER, NO_DONE, REJECT_PREFILL, UNREADABLE }
 
     /**
      * @param retryAfter the {@code Retry-After} value to send with a status fault, or null

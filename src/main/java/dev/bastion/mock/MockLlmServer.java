@@ -251,6 +251,9 @@ public final class MockLlmServer {
             });
             case RESET -> req.body().onSuccess(b -> req.connection().close()); // the request arrived; the connection dies without an answer
             case NO_RESPONSE -> req.body(); // read, and never answered
+            // A 200 that is no answer: a proxy's maintenance page in front of the provider.
+            case UNREADABLE -> req.body().onSuccess(b -> resp.setStatusCode(200).putHeader("Content-Type", "text/html")
+                    .end("<html><body>Service temporarily in maintenance</body></html>"));
             default -> {
                 return false;
             }

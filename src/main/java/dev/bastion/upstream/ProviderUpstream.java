@@ -66,9 +66,20 @@ public final class ProviderUpstream implements Upstream {
         if (provider.translates() || stream) headers.set("Accept-Encoding", "identity");
         return upstream.send(r.translated(provider.path(model, stream), body, headers, auth)).map(result -> switch (result) {
             case UpstreamFailure f -> f;
+            case UpstreamResponse up when !provider.translates() && !stream && up.status() / 100 == 2 && !json(up.headers()) -> {
+                // Not an answer (a proxy's maintenance page): a failed attempt, never a 200 the client cannot read.
+                up.abort();
+                yield new UpstreamFailure(UpstreamFailure.Kind.ERROR, name(), "a 2xx answer that is not JSON");
+            }
             // An OpenAI-format stream is checked for its end on the way; whole OpenAI answers pass as they are.
             case UpstreamResponse up -> provider.translates() || (stream && up.status() / 100 == 2) ? translated(up, stream, usageChunk) : up;
         });
+    }
+
+    /** A JSON content type, or none said (then the answer passes; a client reads what a provider without one sent). */
+    private static boolean json(MultiMap headers) {
+        String type = headers.get("Content-Type");
+        return type == null || type.toLowerCase(java.util.Locale.ROOT).contains("json");
     }
 
     private UpstreamResponse translated(UpstreamResponse up, boolean stream, boolean usageChunk) {

@@ -21,6 +21,7 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
     private final ChatProvider.StreamTranslator stream; // null: a whole answer
     private final UnaryOperator<Buffer> wholeAnswer; // null: a stream
     private Buffer whole;
+    private boolean unreadable;
     private Handler<Buffer> handler;
     private Handler<Throwable> exceptionHandler;
     private boolean failed;
@@ -52,7 +53,7 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
 
     @Override
     public String failure() {
-        return failed ? "upstream_answer_too_large" : stream != null && stream.failed() ? "upstream_stream_error" : null;
+        return failed ? "upstream_answer_too_large" : unreadable ? "upstream_invalid_answer" : stream != null && stream.failed() ? "upstream_stream_error" : null;
     }
 
     @Override
@@ -84,10 +85,20 @@ final class TranslatedBody implements ReadStream<Buffer>, StreamStatus {
         }
         source.endHandler(v -> {
             if (failed) return;
-            emit(stream != null ? stream.end() : wholeAnswer.apply(whole));
+            emit(stream != null ? stream.end() : translateWhole());
             end.handle(null);
         });
         return this;
+    }
+
+    /** The whole answer translated; a success that is not the provider's answer is a failure, marked before it is emitted. */
+    private Buffer translateWhole() {
+        try {
+            return wholeAnswer.apply(whole);
+        } catch (ChatProvider.UnreadableAnswer e) {
+            unreadable = true;
+            return e.body();
+        }
     }
 
     private void emit(Buffer out) {

@@ -37,7 +37,7 @@ class FaultWallTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> SCENARIOS = List.of("r429", "r429-bare", "e500", "e503", "reset", "connect", "silent", "slow", "cut", "stall",
             "malformed", "nodone", "context", "filter", "prefill", "flap", "strict-reset", "strict-context", "accounting",
-            "leave");
+            "leave", "unreadable", "strict-unreadable");
     static Vertx mockVertx;
     static MockLlmServer primary, backup;
     static ServerSocket blackhole;
@@ -76,6 +76,10 @@ class FaultWallTest {
         upstreams.append("  backup-anthropic: { url: \"http://127.0.0.1:").append(backup.port())
                 .append("\", kind: ai, api_key: env:PROVIDER_KEY, api_key_header: x-api-key }\n");
         models.append("  backup:\n    deployments: [{ upstream: backup, model: mock-gpt-large }]\n");
+        upstreams.append("  p-unreadable-anthropic: { url: \"http://127.0.0.1:").append(primary.port())
+                .append("\", kind: ai, api_key: env:PROVIDER_KEY, api_key_header: x-api-key }\n");
+        models.append("  unreadable-claude:\n    deployments: [{ upstream: p-unreadable-anthropic, provider: anthropic, model: claude-mock-haiku }]\n")
+                .append("    fallbacks: [backup]\n");
         models.append("  claude-backup:\n    deployments: [{ upstream: backup-anthropic, provider: anthropic, model: claude-mock-haiku }]\n");
         gw = TestGateway.start(TestGateway.config("""
                   - id: wall
@@ -331,6 +335,25 @@ class FaultWallTest {
         assertThat(metric("bastion_deployment_attempts_total{deployment=\"p-leave/mock-gpt-small\",outcome=\"failure\"")).isZero();
         assertThat(metric("bastion_deployment_state{deployment=\"p-leave/mock-gpt-small\"")).isEqualTo(0.0);
         call("leave", false, "").answeredBy("leave", 1);
+    }
+
+    @Test
+    void aSuccessThatIsNoAnswerIsAFailedAttemptNeverA200() throws Exception {
+        // A 200 maintenance page in front of the provider: the provider may have been reached, so it is uncertain.
+        primary.faults().add(fault(dev.bastion.mock.MockFaults.Kind.UNREADABLE, 0, 1));
+        Call c = call("unreadable", false, "");
+        c.answeredBy("backup", 2).costsWhatTheAnswerUsed();
+        assertThat(c.line).contains("\"failure\":\"uncertain\"");
+        // The same through a translated (Anthropic-format) deployment: its translation refuses to read it.
+        primary.faults().add(fault(dev.bastion.mock.MockFaults.Kind.UNREADABLE, 0, 1));
+        call("unreadable-claude", false, "").answeredBy("backup", 2);
+        // Where the route keeps the defaults (uncertain is not tried again): a typed 502, not a 200 the client cannot parse.
+        primary.faults().add(fault(dev.bastion.mock.MockFaults.Kind.UNREADABLE, 0, 1));
+        Call strict = strict("strict-unreadable", "");
+        assertThat(strict.status).isEqualTo(502);
+        assertThat(strict.answer.at("/error/code").asText()).isEqualTo("upstream_error");
+        assertThat(strict.body).doesNotContain("maintenance");
+        strict.costsNothing();
     }
 
     // ---- helpers

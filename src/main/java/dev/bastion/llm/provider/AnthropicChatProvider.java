@@ -72,7 +72,7 @@ public final class AnthropicChatProvider implements ChatProvider {
         JsonNode root = parse(body);
         if (status < 200 || status > 299) return Buffer.buffer(error(status, root).toString());
         if (root == null || !root.isObject() || !root.path("content").isArray()) {
-            return Buffer.buffer(errorBody("The upstream's answer could not be read as an Anthropic message.", "upstream_invalid_answer").toString());
+            throw new UnreadableAnswer("The upstream's answer could not be read as an Anthropic message.");
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("id", "chatcmpl-" + root.path("id").asText(""))

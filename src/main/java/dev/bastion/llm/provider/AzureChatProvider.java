@@ -54,7 +54,7 @@ public final class AzureChatProvider implements ChatProvider {
         JsonNode root = parse(body);
         if (status < 200 || status > 299) return Buffer.buffer(error(status, root).toString());
         if (!(root instanceof ObjectNode out) || !out.path("choices").isArray()) {
-            return Buffer.buffer(AnthropicChatProvider.errorBody("The upstream's answer could not be read as a chat completion.", "upstream_invalid_answer").toString());
+            throw new UnreadableAnswer("The upstream's answer could not be read as a chat completion.");
         }
         out.remove("prompt_filter_results");
         out.put("model", model);

@@ -45,7 +45,7 @@ public final class AzureEmbeddingsProvider implements EmbeddingsProvider {
             public Buffer answer(int status, MultiMap headers, Buffer answer) {
                 JsonNode root = AzureChatProvider.parse(answer);
                 if (status < 200 || status > 299) return Buffer.buffer(AzureChatProvider.error(status, root).toString());
-                if (!(root instanceof ObjectNode out) || !out.path("data").isArray()) return Buffer.buffer(OpenAiEmbeddings.unreadable("Azure").toString());
+                if (!(root instanceof ObjectNode out) || !out.path("data").isArray()) throw OpenAiEmbeddings.unreadable("Azure");
                 out.put("model", model);
                 return Buffer.buffer(out.toString());
             }

@@ -82,7 +82,7 @@ public final class BedrockChatProvider implements ChatProvider {
         if (status < 200 || status > 299) return Buffer.buffer(error(status, headers.get("x-amzn-ErrorType"), root).toString());
         JsonNode content = root == null ? null : root.path("output").path("message").path("content");
         if (content == null || !content.isArray()) {
-            return Buffer.buffer(AnthropicChatProvider.errorBody("The upstream's answer could not be read as a Converse answer.", "upstream_invalid_answer").toString());
+            throw new UnreadableAnswer("The upstream's answer could not be read as a Converse answer.");
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("id", "chatcmpl-" + UUID.randomUUID()).put("object", "chat.completion").put("created", System.currentTimeMillis() / 1000).put("model", model);

@@ -60,7 +60,7 @@ public final class BedrockEmbeddingsProvider implements EmbeddingsProvider {
                 JsonNode root = BedrockChatProvider.parse(answer);
                 if (status < 200 || status > 299) return Buffer.buffer(BedrockChatProvider.error(status, headers.get("x-amzn-ErrorType"), root).toString());
                 JsonNode vector = root == null ? null : root.get("embedding");
-                if (!OpenAiEmbeddings.isVector(vector)) return Buffer.buffer(OpenAiEmbeddings.unreadable("Bedrock").toString());
+                if (!OpenAiEmbeddings.isVector(vector)) throw OpenAiEmbeddings.unreadable("Bedrock");
                 return Buffer.buffer(OpenAiEmbeddings.list(List.of(vector), req.base64(), model, root.path("inputTextTokenCount").asLong(0)).toString());
             }
         };

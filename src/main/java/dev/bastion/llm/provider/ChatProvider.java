@@ -78,6 +78,21 @@ public interface ChatProvider {
         boolean failed();
     }
 
+    /**
+     * A success (2xx) whose body is not what the provider answers (not JSON, or not its answer's shape): thrown
+     * by {@code answer} so the caller treats it as a failed attempt, not as an answer. The message is safe to show.
+     */
+    final class UnreadableAnswer extends RuntimeException {
+        public UnreadableAnswer(String message) {
+            super(message, null, false, false);
+        }
+
+        /** The error the client gets when nothing else answers, in OpenAI's shape. */
+        public Buffer body() {
+            return Buffer.buffer(AnthropicChatProvider.errorBody(getMessage(), "upstream_invalid_answer").toString());
+        }
+    }
+
     /** A request the provider's format cannot express; the message is safe to show the client. */
     final class UntranslatableRequest extends RuntimeException {
         public UntranslatableRequest(String message) {

@@ -84,7 +84,7 @@ public final class GeminiChatProvider implements ChatProvider {
         JsonNode root = AzureChatProvider.parse(body);
         if (status < 200 || status > 299) return Buffer.buffer(error(status, root).toString());
         if (root == null || !root.isObject() || !(root.path("candidates").isArray() || root.path("promptFeedback").isObject())) {
-            return Buffer.buffer(AnthropicChatProvider.errorBody("The upstream's answer could not be read as a Gemini answer.", "upstream_invalid_answer").toString());
+            throw new UnreadableAnswer("The upstream's answer could not be read as a Gemini answer.");
         }
         String idBase = idBase(root.path("responseId").asText(""));
         ObjectNode out = JSON.createObjectNode();

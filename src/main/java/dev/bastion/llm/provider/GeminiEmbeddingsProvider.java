@@ -74,11 +74,11 @@ public final class GeminiEmbeddingsProvider implements EmbeddingsProvider {
                 if (status < 200 || status > 299) return Buffer.buffer(GeminiChatProvider.error(status, root).toString());
                 JsonNode embeddings = root == null ? null : root.get("embeddings");
                 if (embeddings == null || !embeddings.isArray() || embeddings.size() != req.texts().size()) {
-                    return Buffer.buffer(OpenAiEmbeddings.unreadable("Gemini").toString());
+                    throw OpenAiEmbeddings.unreadable("Gemini");
                 }
                 List<JsonNode> vectors = new ArrayList<>(embeddings.size());
                 for (JsonNode e : embeddings) {
-                    if (!OpenAiEmbeddings.isVector(e.get("values"))) return Buffer.buffer(OpenAiEmbeddings.unreadable("Gemini").toString());
+                    if (!OpenAiEmbeddings.isVector(e.get("values"))) throw OpenAiEmbeddings.unreadable("Gemini");
                     vectors.add(e.get("values"));
                 }
                 long tokens = 0;

@@ -100,7 +100,7 @@ final class OpenAiEmbeddings {
     }
 
     /** The answer when a provider's 2xx is not the vectors it should be. */
-    static ObjectNode unreadable(String provider) {
-        return AnthropicChatProvider.errorBody("The upstream's answer could not be read as " + provider + " embeddings.", "upstream_invalid_answer");
+    static ChatProvider.UnreadableAnswer unreadable(String provider) {
+        return new ChatProvider.UnreadableAnswer("The upstream's answer could not be read as " + provider + " embeddings.");
     }
 }

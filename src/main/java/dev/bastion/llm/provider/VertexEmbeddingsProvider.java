@@ -70,13 +70,13 @@ public final class VertexEmbeddingsProvider implements EmbeddingsProvider {
                 if (status < 200 || status > 299) return Buffer.buffer(GeminiChatProvider.error(status, root).toString());
                 JsonNode predictions = root == null ? null : root.get("predictions");
                 if (predictions == null || !predictions.isArray() || predictions.size() != req.texts().size()) {
-                    return Buffer.buffer(OpenAiEmbeddings.unreadable("Vertex").toString());
+                    throw OpenAiEmbeddings.unreadable("Vertex");
                 }
                 List<JsonNode> vectors = new ArrayList<>(predictions.size());
                 long tokens = 0;
                 for (JsonNode p : predictions) {
                     JsonNode e = p.path("embeddings");
-                    if (!OpenAiEmbeddings.isVector(e.get("values"))) return Buffer.buffer(OpenAiEmbeddings.unreadable("Vertex").toString());
+                    if (!OpenAiEmbeddings.isVector(e.get("values"))) throw OpenAiEmbeddings.unreadable("Vertex");
                     vectors.add(e.get("values"));
                     tokens += e.path("statistics").path("token_count").asLong(0);
                 }

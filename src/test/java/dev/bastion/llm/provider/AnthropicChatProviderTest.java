@@ -82,9 +82,9 @@ class AnthropicChatProviderTest {
 
     @Test
     void aSuccessBodyThatIsNotAMessageIsAnErrorNotAnEmptyAnswer() throws IOException {
-        JsonNode out = JSON.readTree(provider.answer(200, Buffer.buffer("not json"), MODEL).getBytes());
-        assertThat(out.path("error").path("type").asText()).isEqualTo("upstream_invalid_answer");
-        assertThat(out.has("choices")).isFalse();
+        assertThatThrownBy(() -> provider.answer(200, Buffer.buffer("not json"), MODEL)).isInstanceOf(ChatProvider.UnreadableAnswer.class)
+                .satisfies(e -> assertThat(JSON.readTree(((ChatProvider.UnreadableAnswer) e).body().getBytes()).at("/error/type").asText())
+                        .isEqualTo("upstream_invalid_answer"));
     }
 
     @ParameterizedTest

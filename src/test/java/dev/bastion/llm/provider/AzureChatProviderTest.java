@@ -85,8 +85,8 @@ class AzureChatProviderTest {
 
     @Test
     void aSuccessBodyThatIsNotACompletionIsAnError() throws IOException {
-        JsonNode out = JSON.readTree(provider.answer(200, Buffer.buffer("{\"foo\":1}"), DEPLOYMENT).getBytes());
-        assertThat(out.path("error").path("type").asText()).isEqualTo("upstream_invalid_answer");
+        assertThatThrownBy(() -> provider.answer(200, Buffer.buffer("{\"foo\":1}"), DEPLOYMENT)).isInstanceOf(ChatProvider.UnreadableAnswer.class)
+                .hasMessageContaining("chat completion");
     }
 
     // --- streams

@@ -138,8 +138,8 @@ class BedrockChatProviderTest {
 
     @Test
     void aSuccessBodyThatIsNotAConverseAnswerIsAnError() throws IOException {
-        JsonNode out = JSON.readTree(provider.answer(200, Buffer.buffer("{\"hello\":1}"), MODEL).getBytes());
-        assertThat(out.path("error").path("type").asText()).isEqualTo("upstream_invalid_answer");
+        assertThatThrownBy(() -> provider.answer(200, Buffer.buffer("{\"hello\":1}"), MODEL)).isInstanceOf(ChatProvider.UnreadableAnswer.class)
+                .hasMessageContaining("Converse answer");
     }
 
     @ParameterizedTest
