@@ -18,16 +18,13 @@ import io.vertx.core.buffer.Buffer;
  * body and a fallback re-runs the policy on it; after idempotency, so a replay is the Anthropic answer.
  * Bastion's own errors on the route are in Anthropic's shape ({@link AnthropicErrors}, set by the route).
  * <p>
- * {@code anthropic-version} is accepted when absent or {@code 2023-06-01} (the only version there is of the
- * format this door speaks), refused otherwise; neither it nor {@code anthropic-beta} reaches a provider (the
- * deployment states its own version; a translated body has no betas).
+ * {@code anthropic-version} and {@code anthropic-beta} are accepted whatever they say and reach no provider: the
+ * door answers in the Messages format it documents (the {@code 2023-06-01} shape, which the SDKs sending later
+ * versions read), a deployment states its own version, and a translated body has no betas to switch on.
  */
 public final class AnthropicFrontDoor implements Control {
-    public static final String VERSION = "2023-06-01";
     private static final Future<Verdict> NOT_JSON = Future.succeededFuture(new Verdict.Deny(400, "invalid_llm_request",
             "The request body must be a JSON object (an Anthropic Messages API request)."));
-    private static final Future<Verdict> BAD_VERSION = Future.succeededFuture(new Verdict.Deny(400, "invalid_llm_request",
-            "anthropic-version: only " + VERSION + " is supported."));
 
     @Override
     public Stage stage() {
@@ -46,8 +43,6 @@ public final class AnthropicFrontDoor implements Control {
 
     @Override
     public Future<Verdict> check(Exchange ex) {
-        String version = ex.headers().get("anthropic-version");
-        if (version != null && !VERSION.equals(version.trim())) return BAD_VERSION;
         JsonBody json = ex.json();
         JsonNode tree = json == null ? null : json.tree();
         if (!(tree instanceof ObjectNode request)) return NOT_JSON;

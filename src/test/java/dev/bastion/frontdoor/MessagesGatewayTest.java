@@ -379,4 +379,62 @@ class MessagesGatewayTest {
         assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(40);
         assertThat(c.line).doesNotContain(key);
     }
+
+    // --- the official SDK
+
+    @Test
+    void theOfficialAnthropicSdkSpeaksToTheDoor() throws Exception {
+        flaky.faults().add(new MockFaults.Fault(MockFaults.Kind.CUT_AFTER, 15, null, 1)); // for the "cut" case, the only one on flaky
+        String key = gw.createKey("sdk", "invoke");
+        java.util.Map<String, JsonNode> cases = new java.util.HashMap<>();
+        for (String line : dev.bastion.testing.NodeSdk.node("messages.mjs", gw.uri("").toString(), key)) {
+            JsonNode c = JSON.readTree(line);
+            assertThat(line).doesNotContain(key).doesNotContain(TestGateway.PROVIDER_KEY);
+            cases.put(c.path("case").asText(), c);
+        }
+        assertThat(cases).containsOnlyKeys("plain", "stream", "tool", "streamed-tool", "bad-key", "unknown-model", "cut");
+
+        JsonNode plain = cases.get("plain");
+        assertThat(plain.path("ok").asBoolean()).as(plain.toString()).isTrue();
+        assertThat(plain.path("text").asText()).startsWith("Hello from Bastion's mock model.");
+        assertThat(plain.path("stop_reason").asText()).isEqualTo("end_turn");
+        assertThat(plain.path("model").asText()).isEqualTo("claude-mock-haiku");
+        assertThat(plain.at("/usage/input_tokens").asLong()).isPositive();
+
+        JsonNode stream = cases.get("stream");
+        assertThat(stream.path("ok").asBoolean()).as(stream.toString()).isTrue();
+        assertThat(stream.path("text").asText()).startsWith("Hello from Bastion's mock model.").isEqualTo(stream.path("finalText").asText());
+        assertThat(stream.path("stop_reason").asText()).isEqualTo("end_turn");
+        assertThat(stream.at("/usage/input_tokens").asLong()).as("message_delta's usage reached the final message").isPositive();
+        assertThat(stream.at("/usage/output_tokens").asLong()).isPositive();
+
+        JsonNode tool = cases.get("tool");
+        assertThat(tool.path("ok").asBoolean()).as(tool.toString()).isTrue();
+        assertThat(tool.path("first_stop").asText()).isEqualTo("tool_use");
+        assertThat(tool.path("name").asText()).isEqualTo("get_weather");
+        assertThat(tool.path("input")).isEqualTo(JSON.readTree("{\"city\":\"Paris\"}"));
+        assertThat(tool.path("second_stop").asText()).isEqualTo("end_turn");
+
+        JsonNode streamedTool = cases.get("streamed-tool");
+        assertThat(streamedTool.path("ok").asBoolean()).as(streamedTool.toString()).isTrue();
+        assertThat(streamedTool.path("stop_reason").asText()).isEqualTo("tool_use");
+        assertThat(streamedTool.path("input")).as("the SDK assembled the input_json_delta fragments").isEqualTo(JSON.readTree("{\"city\":\"Paris\"}"));
+
+        JsonNode badKey = cases.get("bad-key");
+        assertThat(badKey.path("type").asText()).as(badKey.toString()).isEqualTo("AuthenticationError");
+        assertThat(badKey.path("status").asInt()).isEqualTo(401);
+        assertThat(badKey.path("errorCode").asText()).isEqualTo("api_key_invalid");
+        assertThat(badKey.path("requestId").asText()).isNotBlank();
+
+        JsonNode unknown = cases.get("unknown-model");
+        assertThat(unknown.path("type").asText()).as(unknown.toString()).isEqualTo("BadRequestError");
+        assertThat(unknown.path("errorType").asText()).isEqualTo("invalid_request_error");
+        assertThat(unknown.path("errorCode").asText()).isEqualTo("model_not_found");
+
+        JsonNode cut = cases.get("cut");
+        assertThat(cut.path("ok").asBoolean()).as("a cut stream must never resolve as a complete message: " + cut).isFalse();
+        assertThat(cut.path("type").asText()).isEqualTo("APIError");
+        assertThat(cut.path("errorCode").asText()).isEqualTo("upstream_stream_error");
+        assertThat(cut.path("text").asText()).as("words had reached the client before the cut").startsWith("Hello from");
+    }
 }

@@ -305,7 +305,7 @@ class MessagesTranslationTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {"2023-01-01|not json at all|anthropic-version: only 2023-06-01 is supported.",
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {"2026-10-21|not json at all|The request body must be a JSON object (an Anthropic Messages API request).",
             "|[1,2]|The request body must be a JSON object (an Anthropic Messages API request).",
             "|{\"model\":\"m\",\"messages\":[]}|'max_tokens' is required."})
     void theControlRefusesWithA400(String version, String body, String message) {
