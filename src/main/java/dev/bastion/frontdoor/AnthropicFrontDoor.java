@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.JsonBody;
+import dev.bastion.chain.ResponseFilter;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import io.vertx.core.Future;
@@ -25,6 +26,11 @@ import io.vertx.core.buffer.Buffer;
 public final class AnthropicFrontDoor implements Control {
     private static final Future<Verdict> NOT_JSON = Future.succeededFuture(new Verdict.Deny(400, "invalid_llm_request",
             "The request body must be a JSON object (an Anthropic Messages API request)."));
+
+    /** The filter that turns one normalised answer (whole or streamed) into Anthropic's; {@code requestId} goes in its errors. */
+    public static ResponseFilter answerFilter(String requestId) {
+        return new MessagesAnswerFilter(requestId);
+    }
 
     @Override
     public Stage stage() {
@@ -53,7 +59,7 @@ public final class AnthropicFrontDoor implements Control {
             return Future.succeededFuture(new Verdict.Deny(400, r.code, r.getMessage()));
         }
         ex.body(Buffer.buffer(chat.toString()));
-        ex.addResponseFilter(new MessagesAnswerFilter(ex.requestId()));
+        ex.addResponseFilter(answerFilter(ex.requestId()));
         return Verdict.ALLOWED;
     }
 }

@@ -44,6 +44,8 @@ public class ProviderBench {
     Buffer geminiAnswer;
     Buffer geminiStream;
     Buffer openAiStream;
+    final dev.bastion.frontdoor.AnthropicFrontDoor messagesDoor = new dev.bastion.frontdoor.AnthropicFrontDoor();
+    Buffer messagesRequest;
 
     @Setup
     public void setUp() throws Exception {
@@ -90,6 +92,11 @@ public class ProviderBench {
         }
         osse.append("data: [DONE]\n\n");
         openAiStream = Buffer.buffer(osse.toString());
+        // The same request as Anthropic's Messages API sends it, for the front door.
+        ObjectNode m = json.createObjectNode().put("model", "fast").put("max_tokens", 256).put("temperature", 0.2)
+                .put("system", "You are a concise assistant for an internal knowledge base.");
+        m.putArray("messages").addObject().put("role", "user").put("content", (PARAGRAPH + PARAGRAPH + PARAGRAPH).substring(0, 460));
+        messagesRequest = Buffer.buffer(m.toString());
     }
 
     private static String event(String name, String data) {
@@ -151,5 +158,30 @@ public class ProviderBench {
         int n = 0;
         for (int i = 0; i < geminiStream.length(); i += 256) n += t.feed(geminiStream.getBuffer(i, Math.min(geminiStream.length(), i + 256))).length();
         return n + t.end().length();
+    }
+
+    /**
+     * The Anthropic front door's request step: an Anthropic Messages request parsed, translated to the chat
+     * request the controls read, and serialised as the exchange's body (the control as the chain runs it).
+     */
+    @Benchmark
+    public Buffer messagesDoorRequest() {
+        dev.bastion.chain.Exchange ex = dev.bastion.chain.Exchange.builder().method(io.vertx.core.http.HttpMethod.POST).path("/v1/messages")
+                .body(messagesRequest).build();
+        messagesDoor.check(ex);
+        return ex.body();
+    }
+
+    /**
+     * The front door's answer step on a stream: the normalised OpenAI stream ({@value #DELTAS} chunks and
+     * [DONE], as {@link #openAiStream} reads it) translated to Anthropic's events by the door's response filter.
+     */
+    @Benchmark
+    public int messagesDoorStream() {
+        dev.bastion.chain.ResponseFilter f = dev.bastion.frontdoor.AnthropicFrontDoor.answerFilter("req-1");
+        f.onHeaders(200, io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/event-stream"));
+        int n = 0;
+        for (int i = 0; i < openAiStream.length(); i += 256) n += f.onChunk(openAiStream.getBuffer(i, Math.min(openAiStream.length(), i + 256))).length();
+        return n + f.onEnd().length();
     }
 }
