@@ -316,7 +316,14 @@ class MessagesGatewayTest {
     void aStreamCutMidAnswerEndsWithAnErrorEventNeverMessageStop() throws Exception {
         // After 15 words: more than the guardrails' hold-back window, so words reached the client before the cut.
         flaky.faults().add(new MockFaults.Fault(MockFaults.Kind.CUT_AFTER, 15, null, 1));
-        Call c = post(ask("flaky", ",\"stream\":true"));
+        Call c;
+        String key = gw.createKey("cut", "invoke");
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            c = post(key, "cut", ask("flaky", ",\"stream\":true"));
+            // The failure is logged (the relay's warning), without the prompt, the answer or any key.
+            assertThat(logs.all()).contains(c.requestId).doesNotContain(PROMPT).doesNotContain("Hello from")
+                    .doesNotContain(key).doesNotContain(TestGateway.PROVIDER_KEY);
+        }
         assertThat(c.status).isEqualTo(200);
         List<JsonNode> events = events(c.body);
         assertThat(events.getFirst().path("type").asText()).isEqualTo("message_start");
