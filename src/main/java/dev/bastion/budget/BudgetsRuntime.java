@@ -54,7 +54,7 @@ public final class BudgetsRuntime implements AutoCloseable {
         if (route.llm() == null || route.publicRoute()) return null;
         List<BudgetsConfig.Rule> rules = config.rules().stream().filter(r -> r.routes().isEmpty() || r.routes().contains(route.id())).toList();
         if (rules.isEmpty()) return null;
-        return new BudgetControl(route.llm(), rules, config, counter, ledger, stored, events, clock);
+        return new BudgetControl(route.llm().normalised(), rules, config, counter, ledger, stored, events, clock);
     }
 
     /** Writes settled usage to the store (call every second; runs on the store executor). */

@@ -25,6 +25,7 @@ public final class Exchange {
     private final boolean secure;
     private final String protocol;
     private MultiMap responseHeaders;
+    private ErrorFormat errorFormat;
 
     private String routeId;
     private Identity identity;
@@ -99,6 +100,10 @@ public final class Exchange {
     public boolean hasResponseHeaders() { return responseHeaders != null && !responseHeaders.isEmpty(); }
 
     public String routeId() { return routeId; }
+
+    /** The shape of Bastion's own errors on this exchange's route; null for Bastion's ({@link ErrorBody}). */
+    public ErrorFormat errorFormat() { return errorFormat; }
+    public void errorFormat(ErrorFormat format) { this.errorFormat = format; }
     public void routeId(String routeId) { this.routeId = routeId; }
 
     /** Null until a control authenticated the caller (and for public routes). */

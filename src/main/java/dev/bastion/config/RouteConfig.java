@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  *
  * @param id           stable name used in logs and metrics ({@code [a-z0-9_.-]})
  * @param match        which requests this route takes
- * @param upstream     name of an entry under {@code upstreams}; omitted on an {@code llm: chat} or {@code embeddings} route, which then
+ * @param upstream     name of an entry under {@code upstreams}; omitted on an {@code llm: chat}, {@code embeddings} or {@code messages} route, which then
  *                     routes each request by its {@code model} through the {@code models} catalogue (and
  *                     answers {@code GET …/models} beside it)
  * @param contentTypes media types accepted for request bodies (e.g. {@code application/json}); others → 415;
@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * @param forwardUserToken pass the caller's own IdP token on to the upstream (never to {@code kind: ai} upstreams); default false
  * @param mutations    limits that apply only to POST, PUT, PATCH and DELETE, on top of {@code limits}
  * @param concurrency  caps on requests in flight at once, per org, key, client or user
- * @param llm          the OpenAI-compatible API this route serves ({@code chat}, {@code completions},
- *                     {@code embeddings}): enables token budgets and usage accounting
+ * @param llm          the LLM API this route serves ({@code chat}, {@code completions}, {@code embeddings}, or the
+ *                     Anthropic front door {@code messages}): enables token budgets and usage accounting
  * @param idempotency  honour {@code Idempotency-Key} on POST and PATCH
  * @param tiers        apply the caller's tier limits here; default true for routes with an authenticated caller
  * @param guard        the guardrail policy (a name under {@code guard.policies}) or {@code off}; default {@code default}
@@ -53,8 +53,14 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         }
         if (match == null) throw new IllegalArgumentException("match: missing");
         if (upstream != null && upstream.isBlank()) throw new IllegalArgumentException("upstream: empty");
-        if (upstream == null && llm != LlmApi.CHAT && llm != LlmApi.EMBEDDINGS) {
-            throw new IllegalArgumentException("upstream: missing (only an llm: chat or embeddings route may omit it, to route by model through the models catalogue)");
+        if (upstream == null && llm != LlmApi.CHAT && llm != LlmApi.EMBEDDINGS && llm != LlmApi.MESSAGES) {
+            throw new IllegalArgumentException("upstream: missing (only an llm: chat, embeddings or messages route may omit it, to route by model through the models catalogue)");
+        }
+        if (upstream != null && llm == LlmApi.MESSAGES) {
+            // The front door translates to OpenAI's chat format for the controls; one upstream would get that, not
+            // the Messages API its clients sent. Deployments translate to each provider's own format.
+            throw new IllegalArgumentException("upstream: an llm: messages route routes by model through the models catalogue "
+                    + "(declare the model with provider: anthropic, openai, … and leave upstream out)");
         }
         contentTypes = contentTypes == null ? List.of() : contentTypes.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
         for (String t : contentTypes) {
@@ -88,11 +94,11 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         }
         if (llm != null && match != null && !match.methods().contains("POST")) throw new IllegalArgumentException("llm: LLM APIs are POST, and this route does not match POST");
         tiers = tiers == null ? !publicRoute : tiers;
-        if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, completions or embeddings");
+        if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, messages, completions or embeddings");
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
         waf = waf != null ? waf : new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, null, null);
         if (waf.profile() == null) waf = new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, waf.exclusions(), waf.enabled());
-        if (failover != null && upstream != null) throw new IllegalArgumentException("failover: only a route that routes by model (llm: chat or embeddings, no upstream) has deployments to fail over to");
+        if (failover != null && upstream != null) throw new IllegalArgumentException("failover: only a route that routes by model (llm: chat, embeddings or messages, no upstream) has deployments to fail over to");
         failover = failover == null ? FailoverConfig.DEFAULT : failover;
         if (graphql != null && llm != null) throw new IllegalArgumentException("graphql: a route serves GraphQL or an LLM API, not both");
         if (graphql != null && match != null && !match.methods().contains("POST") && !match.methods().contains("GET")) {
@@ -234,7 +240,14 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
     public enum LlmApi {
         @JsonProperty("chat") CHAT,
         @JsonProperty("completions") COMPLETIONS,
-        @JsonProperty("embeddings") EMBEDDINGS
+        @JsonProperty("embeddings") EMBEDDINGS,
+        /** Anthropic's Messages API, a front door: translated to {@link #CHAT} before any control reads it. */
+        @JsonProperty("messages") MESSAGES;
+
+        /** The API the controls read: a front door's requests are translated to OpenAI's chat format first. */
+        public LlmApi normalised() {
+            return this == MESSAGES ? CHAT : this;
+        }
     }
 
     /**

@@ -72,7 +72,7 @@ public final class GuardsRuntime {
     public Control forRoute(RouteConfig route) {
         if (route.llm() == null || GuardConfig.OFF.equals(route.guard())) return null;
         Guard routeGuard = guards.get(route.guard());
-        return new GuardControl(route.id(), route.llm(), identity -> policyFor(identity, routeGuard),
+        return new GuardControl(route.id(), route.llm().normalised(), identity -> policyFor(identity, routeGuard),
                 new GuardDecisions(audit, meters, route.id(), guards.values().stream().anyMatch(g -> g.classifier() != null)), counter);
     }
 

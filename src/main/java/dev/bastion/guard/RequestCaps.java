@@ -49,7 +49,7 @@ final class RequestCaps {
         }
         if (p.maxInputTokens() != null) {
             int tokens = promptTokens != null ? promptTokens : switch (api) {
-                case CHAT -> counter.chatPrompt(model, body.get("messages"), body.has("tools") ? body.get("tools") : body.get("functions"));
+                case CHAT, MESSAGES -> counter.chatPrompt(model, body.get("messages"), body.has("tools") ? body.get("tools") : body.get("functions"));
                 case COMPLETIONS -> counter.prompt(model, body.get("prompt"));
                 case EMBEDDINGS -> counter.prompt(model, body.get("input"));
             };

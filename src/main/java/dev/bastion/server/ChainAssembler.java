@@ -9,6 +9,7 @@ import dev.bastion.chain.Chain;
 import dev.bastion.chain.Control;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.edge.RequestShapeControl;
+import dev.bastion.frontdoor.AnthropicFrontDoor;
 import dev.bastion.models.ModelCatalogue;
 import dev.bastion.models.ModelControl;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ final class ChainAssembler {
         // Idempotency before the budget: a replay is answered without reserving anything.
         Control idempotency = services.idempotency.forRoute(route);
         if (idempotency != null) controls.add(idempotency);
+        // A front door translates before the model step (whose failover mark then holds the normalised body), after
+        // idempotency (whose capture then stores the answer as the client got it).
+        if (route.llm() == RouteConfig.LlmApi.MESSAGES) controls.add(new AnthropicFrontDoor());
         // The model before the budget: an unknown model is refused before anything is reserved for it.
         if (route.routesByModel()) {
             controls.add(new ModelControl(catalogue, route.llm(), route.failover(), services.config.breakers().openFor(), services.limits::tierOf));
@@ -49,7 +53,7 @@ final class ChainAssembler {
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
         if (services.waf != null && route.waf().enabled()) {
-            controls.add(new dev.bastion.waf.WafControl(services.waf, services.config.waf().rules(), route.id(), route.waf(), route.llm(),
+            controls.add(new dev.bastion.waf.WafControl(services.waf, services.config.waf().rules(), route.id(), route.waf(), route.llm() == null ? null : route.llm().normalised(),
                     route.graphql() != null, services.wafBlocked, services.wafMeters));
         }
         // After authentication and the limits: a caller who is not let in never makes Bastion parse a document.

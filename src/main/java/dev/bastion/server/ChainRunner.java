@@ -166,6 +166,7 @@ final class ChainRunner {
             case RouteTable.Preflight p -> {
                 route = p.route();
                 ex.routeId(route.id());
+                ex.errorFormat(route.errorFormat());
                 phase = Phase.ANSWERED;
                 route.cors().applyPreflight(ex.headers().get("Origin"), client.responseHeaders());
                 Responses.whole(client, ex, 204, List.of(), null, null);
@@ -173,6 +174,7 @@ final class ChainRunner {
             case RouteTable.Found f -> {
                 route = f.route();
                 ex.routeId(route.id());
+                ex.errorFormat(route.errorFormat()); // from here on, refusals speak the route's front door
                 run(route.steps(), 0, this::terminal);
             }
         }

@@ -14,6 +14,7 @@ import dev.bastion.edge.ClientIpResolver;
 import dev.bastion.edge.CorsPolicy;
 import dev.bastion.edge.FramingControl;
 import dev.bastion.edge.PathControl;
+import dev.bastion.frontdoor.AnthropicErrors;
 import dev.bastion.ipfilter.AddressFilterControl;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.AccessLogWriter;
@@ -176,7 +177,8 @@ public final class Gateway {
             Chain chain = assembler.assemble(rc, maxBody);
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics),
                     new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken()),
-                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody));
+                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody,
+                    rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : null));
         }
         for (ModelListRoutes.Pair pair : ModelListRoutes.of(config)) {
             RouteConfig rc = pair.list(), chat = pair.chat();

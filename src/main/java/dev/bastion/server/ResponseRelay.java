@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *   <li>refused by a filter that held the whole body — its error replaces the response while nothing was sent,
  *       otherwise the connection is cut;</li>
  *   <li>the upstream failed, went quiet for longer than its idle timeout, or overran its total timeout, or a filter
- *       failed — headers are gone: an event stream ends with an error event in OpenAI's format (what the SDKs raise),
+ *       failed — headers are gone: an event stream ends with an error event in the front door's format (what the SDKs raise),
  *       never a clean end or a {@code [DONE]} alone; any other body has its connection cut. A truncated response
  *       must not look complete;</li>
  *   <li>the upstream's stream failed on its own terms (a provider error event, a stream without its end) — the
@@ -207,7 +207,7 @@ final class ResponseRelay {
         up.abort();
         abortOpen();
         if (eventStream && client.headWritten()) {
-            Buffer event = StreamErrors.event(errorCode);
+            Buffer event = StreamErrors.event(errorCode, ex.errorFormat(), ex.requestId());
             ex.addBytesSent(event.length());
             client.endStream(event);
         } else {

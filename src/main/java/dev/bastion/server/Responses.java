@@ -1,6 +1,7 @@
 package dev.bastion.server;
 
 import dev.bastion.chain.ErrorBody;
+import dev.bastion.chain.ErrorFormat;
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Verdict;
 import dev.bastion.edge.CorsPolicy;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * Every response Bastion writes itself goes through here — refusals in the one JSON error shape
- * ({@code {"error":{"code","message","request_id"}}}), answers of its own endpoints and replayed
+ * ({@code {"error":{"code","message","request_id"}}}, or the route's front door's shape), answers of its own endpoints and replayed
  * responses — and every response, the upstream's included, gets its headers here: the security headers
  * (which override an upstream's), {@code X-Request-Id}, CORS for allowed origins, and what controls added
  * (rate-limit state). Public listener and admin listener alike.
@@ -39,7 +40,9 @@ final class Responses {
         h.set("Cache-Control", "no-store");
         common(h, ex, cors);
         d.headers().forEach(h::set);
-        Buffer body = Buffer.buffer(ErrorBody.json(d.reason(), d.message(), ex.requestId()));
+        ErrorFormat format = ex.errorFormat();
+        Buffer body = Buffer.buffer(format == null ? ErrorBody.json(d.reason(), d.message(), ex.requestId())
+                : format.body(d.status(), d.reason(), d.message(), ex.requestId()));
         ex.addBytesSent(body.length());
         client.respond(d.status(), body, d.close());
     }

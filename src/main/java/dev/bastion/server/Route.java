@@ -1,5 +1,6 @@
 package dev.bastion.server;
 
+import dev.bastion.chain.ErrorFormat;
 import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.edge.CorsPolicy;
@@ -11,8 +12,14 @@ import java.util.Set;
  * start; shared read-only by all event loops.
  *
  * @param maxBodyBytes the body cap the body read enforces (the edge's shape check refuses a larger declared length first)
+ * @param errorFormat  the shape of Bastion's errors on this route (a front door's), or null for Bastion's own
  */
-record Route(String id, RouteConfig.Match match, Set<String> methods, Steps steps, Target target, CorsPolicy cors, long maxBodyBytes) {
+record Route(String id, RouteConfig.Match match, Set<String> methods, Steps steps, Target target, CorsPolicy cors, long maxBodyBytes,
+             ErrorFormat errorFormat) {
+
+    Route(String id, RouteConfig.Match match, Set<String> methods, Steps steps, Target target, CorsPolicy cors, long maxBodyBytes) {
+        this(id, match, methods, steps, target, cors, maxBodyBytes, null);
+    }
 
     /** Where a route's requests end. Sealed: the runner's switch covers every kind. */
     sealed interface Target permits Forward, Local {}

@@ -124,6 +124,20 @@ public final class ForwardHeaders {
         return STRIPPED.contains(name) || FORGEABLE_PREFIXES.matches(name);
     }
 
+    /**
+     * Removes the headers that describe the client's wire format ({@code anthropic-version}, {@code anthropic-beta}…)
+     * from a request Bastion translated: the provider gets the format Bastion wrote, stated by the provider's own
+     * headers, and a client's beta flag must not switch on features at Bastion's key that no control judged.
+     */
+    static void removeClientWireFormat(MultiMap headers) {
+        java.util.List<String> names = new java.util.ArrayList<>(2);
+        for (Map.Entry<String, String> h : headers) {
+            String canonical = HeaderNames.hasAlternativeSpelling(h.getKey()) ? HeaderNames.canonical(h.getKey()) : h.getKey();
+            if (canonical.regionMatches(true, 0, "anthropic-", 0, 10)) names.add(h.getKey());
+        }
+        names.forEach(headers::remove);
+    }
+
     /** Copies an upstream response's headers that may reach the client. */
     public static void toClient(MultiMap upstream, MultiMap out) {
         Set<String> connectionListed = connectionListed(upstream);

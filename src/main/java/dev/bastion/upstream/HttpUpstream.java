@@ -118,7 +118,10 @@ public final class HttpUpstream implements Upstream {
             headers.set(RequestSigner.TIMESTAMP_HEADER, Long.toString(ts));
             headers.set(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(hmacSecret, ts, ex.method().name(), target, body));
         }
-        if (r.providerHeaders() != null) r.providerHeaders().forEach(headers::set); // not setAll: it clears the map first
+        if (r.providerHeaders() != null) {
+            ForwardHeaders.removeClientWireFormat(headers); // the body is Bastion's translation: only its own headers describe it
+            r.providerHeaders().forEach(headers::set); // not setAll: it clears the map first
+        }
         return headers;
     }
 }

@@ -75,6 +75,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMessagesRouteRoutesByModelAndItsControlsReadTheChatFormat() {
+        BastionConfig c = parse(VALID.replace("    upstream: openai\n", "    llm: messages\n")
+                + "models:\n  claude:\n    deployments:\n      - { upstream: openai, provider: anthropic, model: claude-sonnet-4-5 }\n");
+        RouteConfig r = c.routes().get(0);
+        assertThat(r.llm()).isEqualTo(RouteConfig.LlmApi.MESSAGES);
+        assertThat(r.llm().normalised()).isEqualTo(RouteConfig.LlmApi.CHAT);
+        assertThat(r.routesByModel()).isTrue();
+        assertThat(r.guard()).as("guardrails on by default, as on every llm route").isEqualTo(GuardConfig.DEFAULT);
+    }
+
+    @Test
     void azureAndGeminiDeploymentsMapWithTheirSettings() {
         BastionConfig c = parse(VALID.replace("    upstream: openai\n", "    llm: chat\n")
                 + "models:\n  fast:\n    deployments:\n      - { upstream: openai, provider: azure, model: gpt-4o-prod, api_version: 2024-10-21 }\n"
@@ -108,8 +119,8 @@ class ConfigLoaderTest {
                 Arguments.of("string where a number belongs", VALID.replace("port: 8080", "port: '8080'"), "listeners.public.port"),
                 Arguments.of("unknown upstream reference", VALID.replace("upstream: openai", "upstream: opanai"),
                         "routes[0].upstream: unknown upstream 'opanai' (declared: openai)"),
-                Arguments.of("a route without an upstream that is not llm: chat or embeddings", VALID.replace("    upstream: openai\n", ""),
-                        "upstream: missing (only an llm: chat or embeddings route may omit it, to route by model through the models catalogue)"),
+                Arguments.of("a route without an upstream that is not llm: chat, embeddings or messages", VALID.replace("    upstream: openai\n", ""),
+                        "upstream: missing (only an llm: chat, embeddings or messages route may omit it, to route by model through the models catalogue)"),
                 Arguments.of("an embeddings route whose catalogue only has providers without embeddings",
                         VALID.replace("    upstream: openai\n", "    llm: embeddings\n").replace("path: /v1/chat/completions", "path: /v1/embeddings")
                                 + "models:\n  claude:\n    deployments:\n      - { upstream: openai, provider: anthropic, model: claude-x }\n",
@@ -119,6 +130,8 @@ class ConfigLoaderTest {
                                 + "models:\n  claude:\n    deployments:\n      - { upstream: openai, provider: anthropic, model: claude-x }\n"
                                 + "  embed:\n    deployments:\n      - { upstream: openai, model: text-embedding-3-small }\n",
                         "routes[0].failover.fallbacks: model 'claude' is served only by providers without an embeddings API (anthropic)"),
+                Arguments.of("a messages route with a fixed upstream", VALID.replace("    upstream: openai\n", "    upstream: openai\n    llm: messages\n"),
+                        "upstream: an llm: messages route routes by model through the models catalogue"),
                 Arguments.of("routing by model with no catalogue", VALID.replace("    upstream: openai\n", "    llm: chat\n"),
                         "routes[0].upstream: missing, and there is no models catalogue to route by model"),
                 Arguments.of("a deployment on an undeclared upstream", VALID.replace("    upstream: openai\n", "    llm: chat\n")

@@ -47,6 +47,8 @@ public class ProviderBench {
     Buffer openAiStream;
     Buffer bedrockAnswer;
     Buffer bedrockStream;
+    final dev.bastion.frontdoor.AnthropicFrontDoor messagesDoor = new dev.bastion.frontdoor.AnthropicFrontDoor();
+    Buffer messagesRequest;
 
     @Setup
     public void setUp() throws Exception {
@@ -106,6 +108,11 @@ public class ProviderBench {
         frames.appendBuffer(frame("messageStop", "{\"stopReason\":\"end_turn\",\"p\":\"abcdefghijkl\"}"));
         frames.appendBuffer(frame("metadata", "{\"usage\":{\"inputTokens\":150,\"outputTokens\":120,\"totalTokens\":270},\"metrics\":{\"latencyMs\":301}}"));
         bedrockStream = frames;
+        // The same request as Anthropic's Messages API sends it, for the front door.
+        ObjectNode m = json.createObjectNode().put("model", "fast").put("max_tokens", 256).put("temperature", 0.2)
+                .put("system", "You are a concise assistant for an internal knowledge base.");
+        m.putArray("messages").addObject().put("role", "user").put("content", (PARAGRAPH + PARAGRAPH + PARAGRAPH).substring(0, 460));
+        messagesRequest = Buffer.buffer(m.toString());
     }
 
     private static Buffer frame(String type, String payload) {
@@ -191,5 +198,30 @@ public class ProviderBench {
         int n = 0;
         for (int i = 0; i < bedrockStream.length(); i += 256) n += t.feed(bedrockStream.getBuffer(i, Math.min(bedrockStream.length(), i + 256))).length();
         return n + t.end().length();
+    }
+
+    /**
+     * The Anthropic front door's request step: an Anthropic Messages request parsed, translated to the chat
+     * request the controls read, and serialised as the exchange's body (the control as the chain runs it).
+     */
+    @Benchmark
+    public Buffer messagesDoorRequest() {
+        dev.bastion.chain.Exchange ex = dev.bastion.chain.Exchange.builder().method(io.vertx.core.http.HttpMethod.POST).path("/v1/messages")
+                .body(messagesRequest).build();
+        messagesDoor.check(ex);
+        return ex.body();
+    }
+
+    /**
+     * The front door's answer step on a stream: the normalised OpenAI stream ({@value #DELTAS} chunks and
+     * [DONE], as {@link #openAiStream} reads it) translated to Anthropic's events by the door's response filter.
+     */
+    @Benchmark
+    public int messagesDoorStream() {
+        dev.bastion.chain.ResponseFilter f = dev.bastion.frontdoor.AnthropicFrontDoor.answerFilter("req-1");
+        f.onHeaders(200, io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/event-stream"));
+        int n = 0;
+        for (int i = 0; i < openAiStream.length(); i += 256) n += f.onChunk(openAiStream.getBuffer(i, Math.min(openAiStream.length(), i + 256))).length();
+        return n + f.onEnd().length();
     }
 }
