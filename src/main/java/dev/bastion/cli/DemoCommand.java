@@ -129,6 +129,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -s " + base + "/any/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + chat.replace("mock-gpt-small", "claude"));
         out.println();
+        out.println("  # Anthropic's Messages API in front of the same catalogue (Claude Code, the Anthropic SDKs): the same controls,");
+        out.println("  # answers and errors in Anthropic's shape, whichever provider serves the model");
+        out.println("  curl -s " + base + "/v1/messages -H \"x-api-key: $BASTION_KEY\" -H 'anthropic-version: 2023-06-01' \\");
+        out.println("       -H 'Content-Type: application/json' -d '{\"model\":\"small\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'");
+        out.println();
         out.println("  # failover: the mock fails its next two requests with 503; 'either' retries its OpenAI-format deployment");
         out.println("  # once, then its Anthropic-format one answers. X-Bastion-Attempts says how many tries it took, the answer's");
         out.println("  # model who answered, and the access line the failover trail; the failed attempts cost nothing");

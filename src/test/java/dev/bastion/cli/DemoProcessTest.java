@@ -70,6 +70,16 @@ class DemoProcessTest {
                     .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(models.body()).contains("\"small\"").contains("\"claude\"").contains("\"either\"").doesNotContain("mock-anthropic");
 
+            // The tour's Messages API line: an OpenAI-format deployment answered in Anthropic's shape.
+            HttpResponse<String> messages = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/messages"))
+                    .timeout(Duration.ofSeconds(10)).header("x-api-key", key).header("anthropic-version", "2023-06-01").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"small\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(messages.statusCode()).as(messages.body()).isEqualTo(200);
+            JsonObject message = new JsonObject(messages.body());
+            assertThat(message.getString("type")).isEqualTo("message");
+            assertThat(message.getJsonArray("content").getJsonObject(0).getString("text")).isNotBlank();
+
             // The tour's failover lines: two 503s from the mock, then 'either' answers from its Anthropic-format deployment.
             HttpResponse<String> faults = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mock + "/_mock/faults"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"faults\":[{\"kind\":\"status\",\"status\":503,\"times\":2}]}")).build(),
