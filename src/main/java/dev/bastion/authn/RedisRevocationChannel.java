@@ -10,6 +10,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +22,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisRevocationChannel implements Consumer<Revocation>, AutoCloseable {
     static final String CHANNEL = "bastion:revocations";
+    private static final long RETRY_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(RedisRevocationChannel.class);
 
     private final Vertx vertx;
     private final Redis redis;
     private final Consumer<Revocation> onMessage;
+    private final AtomicBoolean unreachable = new AtomicBoolean();
+    private final AtomicBoolean resubscribing = new AtomicBoolean();
     private volatile RedisConnection subscription;
     private volatile boolean closed;
 
@@ -47,17 +51,38 @@ public final class RedisRevocationChannel implements Consumer<Revocation>, AutoC
         return redis.connect().compose(conn -> {
             subscription = conn;
             conn.handler(this::message);
-            conn.exceptionHandler(t -> log.warn("revocation subscription error: {}", t.getMessage()));
-            conn.endHandler(v -> resubscribeLater());
-            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).<Void>mapEmpty();
-        }).onFailure(t -> resubscribeLater());
+            conn.exceptionHandler(this::reportUnreachable);
+            conn.endHandler(v -> {
+                if (subscription != conn) return; // an earlier connection, already replaced
+                reportUnreachable(null);
+                resubscribeLater();
+            });
+            // A connection whose SUBSCRIBE failed is not used again: closed, not leaked.
+            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).<Void>mapEmpty().onFailure(t -> conn.close());
+        }).onSuccess(v -> reachable()).onFailure(t -> {
+            reportUnreachable(t);
+            resubscribeLater();
+        });
     }
 
+    /** One retry at a time, however many ways the last attempt reported its failure (its end, its failed SUBSCRIBE). */
     private void resubscribeLater() {
-        if (closed) return;
-        vertx.setTimer(1000, t -> {
-            if (!closed) subscribe().onFailure(e -> log.warn("revocation subscription: Redis unreachable, retrying: {}", e.getMessage()));
+        if (closed || !resubscribing.compareAndSet(false, true)) return;
+        vertx.setTimer(RETRY_MILLIS, t -> {
+            resubscribing.set(false);
+            if (!closed) subscribe();
         });
+    }
+
+    private void reachable() {
+        if (unreachable.compareAndSet(true, false)) log.info("revocation subscription: Redis answers again; subscribed");
+    }
+
+    /** Logged once per outage, not at every retry (the error's class only: the message is not needed). */
+    private void reportUnreachable(Throwable t) {
+        if (closed || !unreachable.compareAndSet(false, true)) return;
+        log.warn("revocation subscription: Redis unreachable ({}); revocations arrive by the store poll until it is back, retrying",
+                t == null ? "connection closed" : t.getClass().getSimpleName());
     }
 
     private void message(Response r) {

@@ -75,17 +75,21 @@ public final class Redelivery {
         tick(Vertx.currentContext());
     }
 
-    /** A round every interval on {@code ctx} while writes wait; without a context, rounds follow the probes. */
+    /**
+     * A round every interval on {@code ctx} while writes are undelivered; without a context, rounds follow the
+     * probes. Counted by {@code size}, not the queue: a write a round is sending is out of the queue, and if
+     * Redis does not take it, it needs the next round (with the circuit closed no probe would start one).
+     */
     private void tick(Context ctx) {
         if (ctx == null || !ticking.compareAndSet(false, true)) return;
         ctx.owner().setPeriodic(intervalMs, intervalMs, id -> {
-            if (!waiting.isEmpty()) {
+            if (size.get() > 0) {
                 round();
                 return;
             }
             ctx.owner().cancelTimer(id);
             ticking.set(false);
-            if (!waiting.isEmpty()) tick(ctx); // one arrived between the check and the stop
+            if (size.get() > 0) tick(ctx); // one arrived between the check and the stop
         });
     }
 

@@ -118,4 +118,30 @@ class BackendGuardTest {
         eventually("delivered", () -> guard.redelivery().waiting() == 0);
         assertThat(redis.command("EXISTS", "held")).isEqualTo("0");
     }
+
+    /**
+     * A round's write is out of the queue while it is being sent. A send slower than the round interval that
+     * Redis then does not take must still be sent again by the next rounds — with the circuit closed there is
+     * no probe to start one, and no traffic either.
+     */
+    @Test
+    void aWriteWhoseSlowSendFailedIsSentAgainByTheNextRounds() throws Exception {
+        vertx = Vertx.vertx();
+        loop = vertx.getOrCreateContext();
+        BackendGuard slow = new BackendGuard("test", Duration.ofSeconds(5), Duration.ofMillis(20), r -> Future.failedFuture("no probes expected"));
+        java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+        onLoop(() -> {
+            slow.redelivery().later(() -> {
+                // first send (the first round's): answered "not done" after several round intervals; then done
+                if (sends.incrementAndGet() > 1) return Future.succeededFuture(true);
+                io.vertx.core.Promise<Boolean> p = io.vertx.core.Promise.promise();
+                vertx.setTimer(300, t -> p.complete(false));
+                return p.future();
+            });
+            return Future.succeededFuture();
+        });
+        eventually("sent again and delivered", () -> slow.redelivery().waiting() == 0);
+        assertThat(sends.get()).isEqualTo(2);
+        assertThat(slow.openCircuits()).as("no failure: the circuit stayed closed, no probe ran").isZero();
+    }
 }
