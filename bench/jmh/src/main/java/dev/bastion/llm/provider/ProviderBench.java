@@ -38,6 +38,7 @@ public class ProviderBench {
     final ChatProvider anthropic = new AnthropicChatProvider();
     final ChatProvider gemini = new GeminiChatProvider();
     final ChatProvider bedrock = new BedrockChatProvider();
+    final ChatProvider azure = new AzureChatProvider("2024-10-21");
     byte[] request;
     ObjectNode parsed;
     Buffer answer;
@@ -47,6 +48,7 @@ public class ProviderBench {
     Buffer openAiStream;
     Buffer bedrockAnswer;
     Buffer bedrockStream;
+    Buffer azureStream;
     final dev.bastion.frontdoor.AnthropicFrontDoor messagesDoor = new dev.bastion.frontdoor.AnthropicFrontDoor();
     Buffer messagesRequest;
 
@@ -95,6 +97,17 @@ public class ProviderBench {
         }
         osse.append("data: [DONE]\n\n");
         openAiStream = Buffer.buffer(osse.toString());
+        // Azure's: the prompt-filter chunk first, then OpenAI's chunks with each choice's content-filter annotations.
+        StringBuilder asse = new StringBuilder("data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":"
+                + "[{\"prompt_index\":0,\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}}}]}\n\n");
+        for (int i = 0; i < DELTAS; i++) {
+            asse.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gpt-4o-mini\",")
+                    .append("\"choices\":[{\"index\":0,\"delta\":{\"content\":").append(json.writeValueAsString(words[i % words.length]))
+                    .append("},\"finish_reason\":null,\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"},")
+                    .append("\"self_harm\":{\"filtered\":false,\"severity\":\"safe\"}}}]}\n\n");
+        }
+        asse.append("data: [DONE]\n\n");
+        azureStream = Buffer.buffer(asse.toString());
         bedrockAnswer = Buffer.buffer("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":" + json.writeValueAsString(text) + "}]}},"
                 + "\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":150,\"outputTokens\":120,\"totalTokens\":270},\"metrics\":{\"latencyMs\":412}}");
         // ConverseStream's binary frames (headers, payload, both CRCs), as Bedrock sends them.
@@ -223,5 +236,19 @@ public class ProviderBench {
         int n = 0;
         for (int i = 0; i < openAiStream.length(); i += 256) n += f.onChunk(openAiStream.getBuffer(i, Math.min(openAiStream.length(), i + 256))).length();
         return n + f.onEnd().length();
+    }
+
+    @Benchmark
+    public Buffer azureRequest() {
+        return azure.request(parsed.deepCopy(), "gpt-4o-prod");
+    }
+
+    /** A whole Azure stream ({@value #DELTAS} chunks with content-filter annotations, and the prompt-filter chunk) in 256-byte writes. */
+    @Benchmark
+    public int azureStream() {
+        ChatProvider.StreamTranslator t = azure.stream("gpt-4o-prod", false);
+        int n = 0;
+        for (int i = 0; i < azureStream.length(); i += 256) n += t.feed(azureStream.getBuffer(i, Math.min(azureStream.length(), i + 256))).length();
+        return n + t.end().length();
     }
 }
