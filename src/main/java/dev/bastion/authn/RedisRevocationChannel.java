@@ -1,5 +1,6 @@
 package dev.bastion.authn;
 
+import dev.bastion.state.PubSub;
 import dev.bastion.store.Revocation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,7 +43,7 @@ public final class RedisRevocationChannel implements Consumer<Revocation>, AutoC
         this.onMessage = onMessage;
     }
 
-    /** Subscribes (when there is a listener). The future completes once subscribed, or fails if Redis is unreachable now. */
+    /** Subscribes (when there is a listener). The future completes once Redis confirms, or fails if it is unreachable or refuses now (it keeps trying). */
     public Future<Void> start() {
         return onMessage == null ? Future.succeededFuture() : subscribe();
     }
@@ -50,15 +51,17 @@ public final class RedisRevocationChannel implements Consumer<Revocation>, AutoC
     private Future<Void> subscribe() {
         return redis.connect().compose(conn -> {
             subscription = conn;
-            conn.handler(this::message);
             conn.exceptionHandler(this::reportUnreachable);
-            conn.endHandler(v -> {
-                if (subscription != conn) return; // an earlier connection, already replaced
+            // A connection whose SUBSCRIBE failed or was refused is not used again: closed, not leaked (and its
+            // end, which that closing causes, is no outage of its own: the failure below is reported instead).
+            return PubSub.subscribe(conn, CHANNEL, this::message, v -> {
+                if (subscription != conn) return; // an earlier connection, already replaced or closed here
                 reportUnreachable(null);
                 resubscribeLater();
+            }).onFailure(t -> {
+                subscription = null;
+                conn.close();
             });
-            // A connection whose SUBSCRIBE failed is not used again: closed, not leaked.
-            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).<Void>mapEmpty().onFailure(t -> conn.close());
         }).onSuccess(v -> reachable()).onFailure(t -> {
             reportUnreachable(t);
             resubscribeLater();
@@ -78,17 +81,15 @@ public final class RedisRevocationChannel implements Consumer<Revocation>, AutoC
         if (unreachable.compareAndSet(true, false)) log.info("revocation subscription: Redis answers again; subscribed");
     }
 
-    /** Logged once per outage, not at every retry (the error's class only: the message is not needed). */
+    /** Logged once per outage or refusal, not at every retry. */
     private void reportUnreachable(Throwable t) {
         if (closed || !unreachable.compareAndSet(false, true)) return;
-        log.warn("revocation subscription: Redis unreachable ({}); revocations arrive by the store poll until it is back, retrying",
-                t == null ? "connection closed" : t.getClass().getSimpleName());
+        log.warn("revocation subscription: Redis {}; revocations arrive by the store poll until subscribed again, retrying", PubSub.problem(t));
     }
 
-    private void message(Response r) {
-        if (r.size() != 3 || !"message".equals(r.get(0).toString()) || !CHANNEL.equals(r.get(1).toString())) return;
+    private void message(Response payload) {
         try {
-            JsonObject m = new JsonObject(r.get(2).toString());
+            JsonObject m = new JsonObject(payload.toString());
             onMessage.accept(new Revocation(m.getString("id"), Revocation.Kind.fromWire(m.getString("kind")), m.getString("subject"),
                     m.getString("org"), Instant.ofEpochMilli(m.getLong("created")), m.getLong("expires") == null ? null : Instant.ofEpochMilli(m.getLong("expires"))));
         } catch (RuntimeException e) {

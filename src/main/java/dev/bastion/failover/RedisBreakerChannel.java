@@ -1,5 +1,6 @@
 package dev.bastion.failover;
 
+import dev.bastion.state.PubSub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -59,7 +60,7 @@ public final class RedisBreakerChannel implements DeploymentHealthRegistry.Peers
         this.registry = registry;
     }
 
-    /** Subscribes. The future completes once subscribed, or fails if Redis is unreachable now (it keeps trying). */
+    /** Subscribes. The future completes once Redis confirms, or fails if it is unreachable or refuses now (it keeps trying). */
     public Future<Void> start() {
         return subscribe();
     }
@@ -67,14 +68,15 @@ public final class RedisBreakerChannel implements DeploymentHealthRegistry.Peers
     private Future<Void> subscribe() {
         return redis.connect().compose(conn -> {
             subscription = conn;
-            conn.handler(this::message);
             conn.exceptionHandler(this::reportUnreachable);
-            conn.endHandler(v -> {
-                if (subscription != conn) return; // an earlier connection, already replaced
+            return PubSub.subscribe(conn, CHANNEL, this::message, v -> {
+                if (subscription != conn) return; // an earlier connection, already replaced or closed here
                 reportUnreachable(null);
                 resubscribeLater();
+            }).onFailure(t -> {
+                subscription = null; // closed here: its end is no outage of its own, the failure below is reported
+                conn.close();
             });
-            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).<Void>mapEmpty().onFailure(t -> conn.close());
         }).onSuccess(v -> {
             reachable();
             catchUp();
@@ -149,10 +151,8 @@ public final class RedisBreakerChannel implements DeploymentHealthRegistry.Peers
 
     // ---- the others' changes
 
-    private void message(Response r) {
-        if (r == null || r.size() != 3 || !"message".equals(r.get(0).toString()) || !CHANNEL.equals(r.get(1).toString())) return;
-        Response payload = r.get(2);
-        Buffer raw = payload == null ? null : payload.toBuffer();
+    private void message(Response payload) {
+        Buffer raw = payload.toBuffer();
         if (raw == null || raw.length() > MAX_MESSAGE_BYTES) {
             ignored();
             return;
@@ -188,11 +188,10 @@ public final class RedisBreakerChannel implements DeploymentHealthRegistry.Peers
         if (unreachable.compareAndSet(true, false)) log.info("breaker sharing: Redis answers again; breakers are shared again");
     }
 
-    /** Logged once per outage (Redis errors and connection failures carry no secrets, but the message is not needed). */
+    /** Logged once per outage or refusal (a refusal's code or a failure's class: no message, so no secret). */
     private void reportUnreachable(Throwable t) {
         if (closed || !unreachable.compareAndSet(false, true)) return;
-        log.warn("breaker sharing: Redis unreachable ({}); each instance's breakers work on their own until it is back",
-                t == null ? "connection closed" : t.getClass().getSimpleName());
+        log.warn("breaker sharing: Redis {}; each instance's breakers work on their own until it is back", PubSub.problem(t));
     }
 
     @Override

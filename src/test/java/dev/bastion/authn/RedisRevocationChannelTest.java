@@ -1,7 +1,9 @@
 package dev.bastion.authn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bastion.state.PubSub;
 import dev.bastion.store.Revocation;
 import dev.bastion.testing.Eventually;
 import dev.bastion.testing.LogCapture;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The revocation subscription against a real Redis that is killed and started again several times: afterwards there is still exactly one subscription (each revocation arrives once),
- * no connection is left behind, and each outage is logged once with its recovery — not once per retry.
+ * no connection is left behind, and each outage is logged once with its recovery — not once per retry. A subscription
+ * Redis refuses (an ACL without the channel) is an outage too: logged once, retried, and subscribed once the ACL allows it.
  */
 class RedisRevocationChannelTest {
     static final String LOGGER = RedisRevocationChannel.class.getName();
@@ -40,9 +43,7 @@ class RedisRevocationChannelTest {
     @Test
     void afterRestartsOneSubscriptionRemainsNoConnectionLeaksAndEachOutageIsLoggedOnce() throws Exception {
         redis = RedisProcess.start(false);
-        vertx = Vertx.vertx();
-        Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
-                .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000)));
+        Redis client = client();
         List<String> received = new CopyOnWriteArrayList<>();
         try (LogCapture logs = LogCapture.capture()) {
             channel = new RedisRevocationChannel(vertx, client, r -> received.add(r.id()));
@@ -67,12 +68,50 @@ class RedisRevocationChannelTest {
         }
     }
 
+    @Test
+    void aRefusedSubscriptionIsLoggedOnceAndRetriedUntilAnAclAllowsIt() throws Exception {
+        redis = RedisProcess.start(false);
+        redis.denyChannels();
+        Redis client = client();
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (LogCapture logs = LogCapture.capture()) {
+            channel = new RedisRevocationChannel(vertx, client, r -> received.add(r.id()));
+            assertThatThrownBy(() -> channel.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .as("start() fails while refused").hasCauseInstanceOf(PubSub.Refused.class).cause().hasMessage("NOPERM");
+            Thread.sleep(OUTAGE_MILLIS); // at least two retries, each refused
+            assertThat(redis.publishAsPublisher(RedisRevocationChannel.CHANNEL, revocation("rev-refused")))
+                    .as("no subscriber receives it").isEqualTo("0");
+            assertThat(clients()).as("each refused connection is closed").isLessThanOrEqualTo(1);
+
+            redis.allowChannels();
+            deliveredOnce("rev-after-acl", received);
+            assertThat(received).containsExactly("rev-after-acl");
+
+            List<String> mine = logs.lines().stream().filter(l -> l.startsWith(LOGGER + " ")).toList();
+            assertThat(mine.stream().filter(l -> l.contains("Redis refused SUBSCRIBE (NOPERM)"))).as("one warning for the refusal: %s", mine).hasSize(1);
+            assertThat(mine.stream().filter(l -> l.contains("Redis unreachable"))).as(mine.toString()).isEmpty();
+            assertThat(mine.stream().filter(l -> l.contains("Redis answers again; subscribed"))).as("one recovery, once accepted: %s", mine).hasSize(1);
+            assertThat(logs.all()).as("no handler threw").doesNotContain("UnsupportedOperationException").doesNotContainIgnoringCase("unhandled exception");
+            assertThat(logs.errors()).isEmpty();
+        }
+    }
+
+    /** A client on a new {@link #vertx}. */
+    Redis client() {
+        vertx = Vertx.vertx();
+        return Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+                .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000)));
+    }
+
+    static String revocation(String id) {
+        return new JsonObject().put("id", id).put("kind", Revocation.Kind.KEY.wire()).put("subject", "key_" + id)
+                .put("org", "acme").put("created", System.currentTimeMillis()).put("expires", null).encode();
+    }
+
     /** Waits until subscribed, publishes one revocation and checks that exactly one subscriber got it, once. */
     void deliveredOnce(String id, List<String> received) throws Exception {
         Eventually.until("subscribed before " + id, () -> subscribers() > 0);
-        String message = new JsonObject().put("id", id).put("kind", Revocation.Kind.KEY.wire()).put("subject", "key_" + id)
-                .put("org", "acme").put("created", System.currentTimeMillis()).put("expires", null).encode();
-        assertThat(redis.command("PUBLISH", RedisRevocationChannel.CHANNEL, message)).as("subscriptions receiving %s", id).isEqualTo("1");
+        assertThat(redis.command("PUBLISH", RedisRevocationChannel.CHANNEL, revocation(id))).as("subscriptions receiving %s", id).isEqualTo("1");
         Eventually.until(id + " received", () -> received.contains(id));
         assertThat(received.stream().filter(id::equals)).as("%s applied once", id).hasSize(1);
     }

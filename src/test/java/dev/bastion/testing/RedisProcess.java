@@ -82,13 +82,39 @@ public final class RedisProcess implements AutoCloseable {
     public String command(String... args) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
-            StringBuilder req = new StringBuilder("*" + args.length + "\r\n");
-            for (String a : args) req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-            OutputStream out = s.getOutputStream();
-            out.write(req.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return readReply(s.getInputStream());
+            return send(s, args);
         }
+    }
+
+    /**
+     * Takes every pub/sub channel away from the default user, as an ACL without them does: SUBSCRIBE and PUBLISH
+     * then answer {@code NOPERM} (to it; {@link #publishAsPublisher} still publishes), until {@link #allowChannels}.
+     */
+    public void denyChannels() throws IOException {
+        command("ACL", "SETUSER", "publisher", "on", "nopass", "allchannels", "allcommands", "allkeys");
+        command("ACL", "SETUSER", "default", "resetchannels");
+    }
+
+    public void allowChannels() throws IOException {
+        command("ACL", "SETUSER", "default", "allchannels");
+    }
+
+    /** PUBLISH as a user that may, whatever the default user may: the reply is how many subscriptions received it. */
+    public String publishAsPublisher(String channel, String message) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            send(s, "AUTH", "publisher", "any"); // nopass: any password
+            return send(s, "PUBLISH", channel, message);
+        }
+    }
+
+    private static String send(Socket s, String... args) throws IOException {
+        StringBuilder req = new StringBuilder("*" + args.length + "\r\n");
+        for (String a : args) req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        OutputStream out = s.getOutputStream();
+        out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return readReply(s.getInputStream());
     }
 
     /** A hash field as a number (0 when absent). */
