@@ -1,5 +1,10 @@
 package dev.bastion.llm.provider;
 
+import static dev.bastion.llm.provider.OpenAiParts.assistantTexts;
+import static dev.bastion.llm.provider.OpenAiParts.maxTokens;
+import static dev.bastion.llm.provider.OpenAiParts.present;
+import static dev.bastion.llm.provider.OpenAiParts.stopSequences;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,7 +70,8 @@ final class AnthropicRequest {
             if (t.plain) m.put("content", t.blocks.get(0).get("text").asText());
             else m.set("content", t.blocks);
         }
-        out.put("max_tokens", maxTokens(in));
+        Integer maxTokens = maxTokens(in);
+        out.put("max_tokens", maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens); // required by Anthropic
         JsonNode temperature = present(in, "temperature");
         if (temperature != null) {
             if (!temperature.isNumber()) throw new UntranslatableRequest("'temperature' must be a number.");
@@ -132,35 +138,6 @@ final class AnthropicRequest {
                 if (!DROPPED.contains(field)) throw new UntranslatableRequest("'" + shown(field) + "' has no equivalent in Anthropic's Messages API.");
             }
         }
-    }
-
-    private static JsonNode present(ObjectNode in, String field) {
-        JsonNode v = in.get(field);
-        return v == null || v.isNull() ? null : v;
-    }
-
-    private static int maxTokens(ObjectNode in) {
-        JsonNode v = present(in, "max_completion_tokens");
-        String name = "max_completion_tokens";
-        if (v == null) {
-            v = present(in, "max_tokens");
-            name = "max_tokens";
-        }
-        if (v == null) return DEFAULT_MAX_TOKENS;
-        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) throw new UntranslatableRequest("'" + name + "' must be a positive integer.");
-        return v.asInt();
-    }
-
-    private static ArrayNode stopSequences(JsonNode stop) {
-        if (stop == null) return null;
-        ArrayNode out = JSON.createArrayNode();
-        if (stop.isTextual()) return out.add(stop.asText());
-        if (!stop.isArray()) throw new UntranslatableRequest("'stop' must be a string or an array of strings.");
-        for (JsonNode s : stop) {
-            if (!s.isTextual()) throw new UntranslatableRequest("'stop' must be a string or an array of strings.");
-            out.add(s.asText());
-        }
-        return out;
     }
 
     private static List<Turn> messages(JsonNode messages, List<String> system) {
@@ -305,31 +282,11 @@ final class AnthropicRequest {
 
     private static Blocks assistant(JsonNode m, String at) {
         ArrayNode blocks = JSON.createArrayNode();
+        // Anthropic refuses empty text blocks (clients send "" beside tool calls); what the model said when it
+        // refused is part of the conversation as it stood.
+        assistantTexts(m, at, API, t -> blocks.addObject().put("type", "text").put("text", t));
         JsonNode content = m.get("content");
-        boolean plain = false;
-        if (content != null && content.isTextual()) {
-            // Anthropic refuses empty text blocks; clients send "" beside tool calls.
-            if (!content.asText().isEmpty()) {
-                blocks.addObject().put("type", "text").put("text", content.asText());
-                plain = true;
-            }
-        } else if (content != null && content.isArray()) {
-            for (int i = 0; i < content.size(); i++) {
-                JsonNode part = content.get(i);
-                String where = at + ".content[" + i + "]";
-                String type = part.path("type").asText("");
-                String field = type.equals("text") ? "text" : type.equals("refusal") ? "refusal" : null;
-                if (field == null) throw new UntranslatableRequest("'" + where + "' of type '" + shown(type) + "' has no equivalent in an assistant message.");
-                onlyKeys(part, where, "type", field);
-                String text = part.path(field).asText("");
-                if (!text.isEmpty()) blocks.addObject().put("type", "text").put("text", text);
-            }
-        } else if (content != null && !content.isNull()) {
-            throw new UntranslatableRequest("'" + at + ".content' must be a string or an array of parts.");
-        }
-        // What the model said when it refused is part of the conversation as it stood.
-        JsonNode refusal = m.get("refusal");
-        if (refusal != null && refusal.isTextual() && !refusal.asText().isEmpty()) blocks.addObject().put("type", "text").put("text", refusal.asText());
+        boolean plain = content != null && content.isTextual() && !content.asText().isEmpty();
         JsonNode calls = m.get("tool_calls");
         if (calls != null && !calls.isNull()) {
             if (!calls.isArray()) throw new UntranslatableRequest("'" + at + ".tool_calls' must be an array.");
@@ -389,19 +346,9 @@ final class AnthropicRequest {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) {
-        JsonNode tools = present(in, "tools");
+        JsonNode tools = OpenAiParts.tools(in);
+        if (tools == null) return;
         JsonNode choice = present(in, "tool_choice");
-        if (tools != null) {
-            if (!tools.isArray()) throw new UntranslatableRequest("'tools' must be an array.");
-            if (tools.isEmpty()) tools = null;
-        }
-        if (tools == null) {
-            // Without tools, "none" and "auto" say nothing; any other choice names what is not there.
-            if (choice != null && !(choice.isTextual() && (choice.asText().equals("none") || choice.asText().equals("auto")))) {
-                throw new UntranslatableRequest("'tool_choice' asks for a tool but 'tools' is empty.");
-            }
-            return;
-        }
         ArrayNode list = out.putArray("tools");
         for (int i = 0; i < tools.size(); i++) {
             JsonNode t = tools.get(i);

@@ -1,5 +1,10 @@
 package dev.bastion.llm.provider;
 
+import static dev.bastion.llm.provider.OpenAiParts.assistantTexts;
+import static dev.bastion.llm.provider.OpenAiParts.dataUrl;
+import static dev.bastion.llm.provider.OpenAiParts.maxTokens;
+import static dev.bastion.llm.provider.OpenAiParts.present;
+import static dev.bastion.llm.provider.OpenAiParts.stopSequences;
 import static dev.bastion.llm.provider.AnthropicRequest.JSON;
 import static dev.bastion.llm.provider.AnthropicRequest.shown;
 
@@ -10,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.llm.provider.ChatProvider.UntranslatableRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,6 +23,7 @@ import java.util.Set;
  * field is translated, on the documented list of dropped fields, or refused.
  */
 final class BedrockRequest {
+    private static final String API = "Bedrock's Converse API"; // how refusals name the target
     /** Fields that change nothing the model says, or (the penalties) little; and an end-user id Converse has no place for. */
     static final Set<String> DROPPED = Set.of("stream", "stream_options", "seed", "presence_penalty", "frequency_penalty", "store", "metadata",
             "prediction", "service_tier", "prompt_cache_key", "user", "safety_identifier");
@@ -109,36 +114,6 @@ final class BedrockRequest {
                 if (!DROPPED.contains(field)) throw new UntranslatableRequest("'" + shown(field) + "' has no equivalent in Bedrock's Converse API.");
             }
         }
-    }
-
-    private static JsonNode present(ObjectNode in, String field) {
-        JsonNode v = in.get(field);
-        return v == null || v.isNull() ? null : v;
-    }
-
-    /** Converse's maxTokens is optional (the model's own limit applies), as OpenAI's is. */
-    private static Integer maxTokens(ObjectNode in) {
-        JsonNode v = present(in, "max_completion_tokens");
-        String name = "max_completion_tokens";
-        if (v == null) {
-            v = present(in, "max_tokens");
-            name = "max_tokens";
-        }
-        if (v == null) return null;
-        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) throw new UntranslatableRequest("'" + name + "' must be a positive integer.");
-        return v.asInt();
-    }
-
-    private static ArrayNode stopSequences(JsonNode stop) {
-        if (stop == null) return null;
-        ArrayNode out = JSON.createArrayNode();
-        if (stop.isTextual()) return out.add(stop.asText());
-        if (!stop.isArray()) throw new UntranslatableRequest("'stop' must be a string or an array of strings.");
-        for (JsonNode s : stop) {
-            if (!s.isTextual()) throw new UntranslatableRequest("'stop' must be a string or an array of strings.");
-            out.add(s.asText());
-        }
-        return out;
     }
 
     private static List<Turn> messages(JsonNode messages, ArrayNode system, boolean[] toolBlocks) {
@@ -273,36 +248,10 @@ final class BedrockRequest {
         return name.isEmpty() ? "document " + n : name;
     }
 
-    /** {@code [media type, base64 data]} of a base64 data URL. */
-    private static String[] dataUrl(String url, String at) {
-        int comma = url.indexOf(',');
-        String header = comma < 0 ? "" : url.substring(5, comma).toLowerCase(Locale.ROOT);
-        if (!header.endsWith(";base64")) throw new UntranslatableRequest("'" + at + "' must be a base64 data: URL.");
-        return new String[] {header.substring(0, header.length() - 7), url.substring(comma + 1)};
-    }
-
     private static ArrayNode assistant(JsonNode m, String at) {
         ArrayNode blocks = JSON.createArrayNode();
-        JsonNode content = m.get("content");
-        if (content != null && content.isTextual()) {
-            // Converse refuses blank text blocks; clients send "" beside tool calls.
-            if (!content.asText().isEmpty()) blocks.addObject().put("text", content.asText());
-        } else if (content != null && content.isArray()) {
-            for (int i = 0; i < content.size(); i++) {
-                JsonNode part = content.get(i);
-                String where = at + ".content[" + i + "]";
-                String type = part.path("type").asText("");
-                String field = type.equals("text") ? "text" : type.equals("refusal") ? "refusal" : null;
-                if (field == null) throw new UntranslatableRequest("'" + where + "' of type '" + shown(type) + "' has no equivalent in an assistant message.");
-                onlyKeys(part, where, "type", field);
-                String text = part.path(field).asText("");
-                if (!text.isEmpty()) blocks.addObject().put("text", text);
-            }
-        } else if (content != null && !content.isNull()) {
-            throw new UntranslatableRequest("'" + at + ".content' must be a string or an array of parts.");
-        }
-        JsonNode refusal = m.get("refusal");
-        if (refusal != null && refusal.isTextual() && !refusal.asText().isEmpty()) blocks.addObject().put("text", refusal.asText());
+        // Converse refuses blank text blocks; clients send "" beside tool calls.
+        assistantTexts(m, at, API, t -> blocks.addObject().put("text", t));
         JsonNode calls = m.get("tool_calls");
         if (calls != null && !calls.isNull()) {
             if (!calls.isArray()) throw new UntranslatableRequest("'" + at + ".tool_calls' must be an array.");
@@ -357,12 +306,7 @@ final class BedrockRequest {
     }
 
     private static void onlyKeys(JsonNode node, String at, String... keys) {
-        outer:
-        for (var e : node.properties()) {
-            if (e.getValue().isNull()) continue;
-            for (String k : keys) if (k.equals(e.getKey())) continue outer;
-            throw new UntranslatableRequest("'" + at + "." + shown(e.getKey()) + "' has no equivalent in Bedrock's Converse API.");
-        }
+        OpenAiParts.onlyKeys(node, at, API, keys);
     }
 
     /**
@@ -371,16 +315,9 @@ final class BedrockRequest {
      * "none" cannot be said — refused rather than letting the model call one.
      */
     private static void tools(ObjectNode in, ObjectNode out, boolean toolBlocks) {
-        JsonNode tools = present(in, "tools");
+        JsonNode tools = OpenAiParts.tools(in);
         JsonNode choice = present(in, "tool_choice");
-        if (tools != null) {
-            if (!tools.isArray()) throw new UntranslatableRequest("'tools' must be an array.");
-            if (tools.isEmpty()) tools = null;
-        }
         if (tools == null) {
-            if (choice != null && !(choice.isTextual() && (choice.asText().equals("none") || choice.asText().equals("auto")))) {
-                throw new UntranslatableRequest("'tool_choice' asks for a tool but 'tools' is empty.");
-            }
             if (toolBlocks) throw new UntranslatableRequest("'messages' holds tool calls but 'tools' is empty; Converse needs the tools then.");
             return;
         }

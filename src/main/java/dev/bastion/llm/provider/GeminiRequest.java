@@ -1,5 +1,10 @@
 package dev.bastion.llm.provider;
 
+import static dev.bastion.llm.provider.OpenAiParts.assistantTexts;
+import static dev.bastion.llm.provider.OpenAiParts.dataUrl;
+import static dev.bastion.llm.provider.OpenAiParts.maxTokens;
+import static dev.bastion.llm.provider.OpenAiParts.present;
+import static dev.bastion.llm.provider.OpenAiParts.stopSequences;
 import static dev.bastion.llm.provider.AnthropicRequest.JSON;
 import static dev.bastion.llm.provider.AnthropicRequest.shown;
 
@@ -95,39 +100,14 @@ final class GeminiRequest {
         }
     }
 
-    private static JsonNode present(ObjectNode in, String field) {
-        JsonNode v = in.get(field);
-        return v == null || v.isNull() ? null : v;
-    }
-
     private static ObjectNode generationConfig(ObjectNode in) {
         ObjectNode c = JSON.createObjectNode();
-        JsonNode max = present(in, "max_completion_tokens");
-        String maxName = "max_completion_tokens";
-        if (max == null) {
-            max = present(in, "max_tokens");
-            maxName = "max_tokens";
-        }
-        if (max != null) {
-            if (!max.isIntegralNumber() || !max.canConvertToInt() || max.asInt() < 1) throw new UntranslatableRequest("'" + maxName + "' must be a positive integer.");
-            c.put("maxOutputTokens", max.asInt());
-        }
+        Integer max = maxTokens(in);
+        if (max != null) c.put("maxOutputTokens", max);
         number(in, "temperature", "temperature", c);
         number(in, "top_p", "topP", c);
-        JsonNode stop = present(in, "stop");
-        if (stop != null) {
-            ArrayNode stops = c.putArray("stopSequences");
-            if (stop.isTextual()) stops.add(stop.asText());
-            else if (stop.isArray()) {
-                for (JsonNode s : stop) {
-                    if (!s.isTextual()) throw new UntranslatableRequest("'stop' must be a string or an array of strings.");
-                    stops.add(s.asText());
-                }
-            } else {
-                throw new UntranslatableRequest("'stop' must be a string or an array of strings.");
-            }
-            if (stops.isEmpty()) c.remove("stopSequences");
-        }
+        ArrayNode stops = stopSequences(present(in, "stop"));
+        if (stops != null && !stops.isEmpty()) c.set("stopSequences", stops);
         JsonNode n = present(in, "n");
         if (n != null && n.asInt() > 1) c.put("candidateCount", n.asInt());
         JsonNode seed = present(in, "seed");
@@ -294,35 +274,9 @@ final class GeminiRequest {
         return inline(d[0], d[1]);
     }
 
-    /** {@code [mediaType, base64 data]} of a base64 data: URL. */
-    private static String[] dataUrl(String url, String at) {
-        int comma = url.indexOf(',');
-        String header = comma < 0 || !url.regionMatches(true, 0, "data:", 0, 5) ? "" : url.substring(5, comma).toLowerCase(Locale.ROOT);
-        if (!header.endsWith(";base64")) throw new UntranslatableRequest("'" + at + "' must be a base64 data: URL.");
-        return new String[] {header.substring(0, header.length() - 7), url.substring(comma + 1)};
-    }
-
     private static ArrayNode modelParts(JsonNode m, String at, Map<String, String> callNames) {
         ArrayNode parts = JSON.createArrayNode();
-        JsonNode content = m.get("content");
-        if (content != null && content.isTextual()) {
-            if (!content.asText().isEmpty()) parts.addObject().put("text", content.asText());
-        } else if (content != null && content.isArray()) {
-            for (int i = 0; i < content.size(); i++) {
-                JsonNode part = content.get(i);
-                String where = at + ".content[" + i + "]";
-                String type = part.path("type").asText("");
-                String field = type.equals("text") ? "text" : type.equals("refusal") ? "refusal" : null;
-                if (field == null) throw new UntranslatableRequest("'" + where + "' of type '" + shown(type) + "' has no equivalent in an assistant message.");
-                onlyKeys(part, where, "type", field);
-                String text = part.path(field).asText("");
-                if (!text.isEmpty()) parts.addObject().put("text", text);
-            }
-        } else if (content != null && !content.isNull()) {
-            throw new UntranslatableRequest("'" + at + ".content' must be a string or an array of parts.");
-        }
-        JsonNode refusal = m.get("refusal");
-        if (refusal != null && refusal.isTextual() && !refusal.asText().isEmpty()) parts.addObject().put("text", refusal.asText());
+        assistantTexts(m, at, API, t -> parts.addObject().put("text", t));
         JsonNode calls = m.get("tool_calls");
         if (calls != null && !calls.isNull()) {
             if (!calls.isArray()) throw new UntranslatableRequest("'" + at + ".tool_calls' must be an array.");
@@ -377,18 +331,9 @@ final class GeminiRequest {
     // --- tools
 
     private static void tools(ObjectNode in, ObjectNode out) {
-        JsonNode tools = present(in, "tools");
+        JsonNode tools = OpenAiParts.tools(in);
+        if (tools == null) return;
         JsonNode choice = present(in, "tool_choice");
-        if (tools != null) {
-            if (!tools.isArray()) throw new UntranslatableRequest("'tools' must be an array.");
-            if (tools.isEmpty()) tools = null;
-        }
-        if (tools == null) {
-            if (choice != null && !(choice.isTextual() && (choice.asText().equals("none") || choice.asText().equals("auto")))) {
-                throw new UntranslatableRequest("'tool_choice' asks for a tool but 'tools' is empty.");
-            }
-            return;
-        }
         ArrayNode declarations = out.putArray("tools").addObject().putArray("functionDeclarations");
         for (int i = 0; i < tools.size(); i++) {
             JsonNode t = tools.get(i);
