@@ -2,7 +2,10 @@ package dev.bastion.llm.provider;
 
 import static dev.bastion.llm.provider.AnthropicRequest.JSON;
 
-import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.llm.SseSplitter;
@@ -59,39 +62,87 @@ final class AzureStream implements ChatProvider.StreamTranslator {
             done = true;
             return;
         }
-        JsonNode ev;
-        try {
-            ev = JSON.readTree(data);
-        } catch (JacksonException e) {
-            ev = null;
-        }
-        if (!(ev instanceof ObjectNode c)) {
+        // Streamed token by token into the chunk sent on (no tree per event): the annotations' bytes are skipped.
+        java.io.StringWriter written = new java.io.StringWriter(data.length());
+        try (JsonParser p = JSON.createParser(data); JsonGenerator g = JSON.getFactory().createGenerator(written)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                fail(out, "upstream_invalid_stream", "The upstream sent a stream event that could not be read.");
+                return;
+            }
+            g.writeStartObject();
+            int choices = -1;
+            boolean usage = false;
+            boolean modelWritten = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "error" -> {
+                        if (value != JsonToken.START_OBJECT) {
+                            copy(name, p, g);
+                            break;
+                        }
+                        JsonNode error = p.readValueAsTree();
+                        String message = error.path("message").isTextual() ? error.get("message").asText() : "The upstream reported an error mid-stream.";
+                        String type = error.path("type").asText("");
+                        fail(out, type.isBlank() ? "api_error" : AnthropicRequest.shown(type), message);
+                        return;
+                    }
+                    case "prompt_filter_results" -> p.skipChildren();
+                    case "model" -> {
+                        p.skipChildren();
+                        g.writeStringField("model", model);
+                        modelWritten = true;
+                    }
+                    case "choices" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            fail(out, "upstream_invalid_stream", "The upstream sent a stream event that is not a chat completion chunk.");
+                            return;
+                        }
+                        g.writeArrayFieldStart("choices");
+                        choices = 0;
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            choices++;
+                            if (p.currentToken() != JsonToken.START_OBJECT) {
+                                g.copyCurrentStructure(p);
+                                continue;
+                            }
+                            g.writeStartObject();
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String field = p.currentName();
+                                p.nextToken();
+                                if (field.equals("content_filter_results") || field.equals("content_filter_offsets")) p.skipChildren();
+                                else copy(field, p, g);
+                            }
+                            g.writeEndObject();
+                        }
+                        g.writeEndArray();
+                    }
+                    default -> {
+                        if (name.equals("usage")) usage = value == JsonToken.START_OBJECT;
+                        copy(name, p, g);
+                    }
+                }
+            }
+            if (p.nextToken() != null) throw new JsonParseException(p, "data after the event's object");
+            if (choices < 0) {
+                fail(out, "upstream_invalid_stream", "The upstream sent a stream event that is not a chat completion chunk.");
+                return;
+            }
+            // Empty choices: the prompt's filter results (first), or the usage chunk (last) — that one only when asked for.
+            if (choices == 0 && !(usageChunk && usage)) return;
+            if (!modelWritten) g.writeStringField("model", model);
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
             fail(out, "upstream_invalid_stream", "The upstream sent a stream event that could not be read.");
             return;
         }
-        JsonNode error = c.get("error");
-        if (error != null && error.isObject()) {
-            String message = error.path("message").isTextual() ? error.get("message").asText() : "The upstream reported an error mid-stream.";
-            String type = error.path("type").asText("");
-            fail(out, type.isBlank() ? "api_error" : AnthropicRequest.shown(type), message);
-            return;
-        }
-        JsonNode choices = c.get("choices");
-        if (choices == null || !choices.isArray()) {
-            fail(out, "upstream_invalid_stream", "The upstream sent a stream event that is not a chat completion chunk.");
-            return;
-        }
-        // Empty choices: the prompt's filter results (first), or the usage chunk (last) — that one only when asked for.
-        if (choices.isEmpty() && !(usageChunk && c.path("usage").isObject())) return;
-        c.remove("prompt_filter_results");
-        c.put("model", model);
-        for (JsonNode choice : choices) {
-            if (choice instanceof ObjectNode o) {
-                o.remove("content_filter_results");
-                o.remove("content_filter_offsets");
-            }
-        }
-        out.appendString("data: " + c + "\n\n");
+        out.appendString("data: " + written + "\n\n");
+    }
+
+    private static void copy(String name, JsonParser p, JsonGenerator g) throws java.io.IOException {
+        g.writeFieldName(name);
+        g.copyCurrentStructure(p);
     }
 
     private void fail(Buffer out, String type, String message) {

@@ -157,4 +157,32 @@ class AzureChatProviderTest {
         assertThat(t.failed()).isTrue();
         assertThat(t.end().length()).isZero();
     }
+
+    @Test
+    void anEventWithTrailingDataOrAnErrorAfterItsChoicesFailsTheStreamAndNothingOfItIsSent() {
+        for (String event : new String[] {
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"leak-me\"}}]} {\"x\":1}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"leak-me\"}}],\"error\":{\"message\":\"server overloaded\",\"type\":\"server_error\"}}\n\n",
+                "data: [1,2]\n\n", "data: {\"choices\":{}}\n\n", "data: {\"id\":\"x\"}\n\n"}) {
+            StreamTranslator t = provider.stream(DEPLOYMENT, true);
+            String out = t.feed(Buffer.buffer(event)).toString();
+            assertThat(out).as(event).contains("\"error\"").doesNotContain("leak-me").doesNotContain("[DONE]");
+            assertThat(t.failed()).as(event).isTrue();
+        }
+    }
+
+    @Test
+    void theAnnotationsGoAndTheRestOfAChunkStaysAsSent() throws IOException {
+        StreamTranslator t = provider.stream(DEPLOYMENT, false);
+        String out = t.feed(Buffer.buffer("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_1\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi \\\"there\\\"\"},\"logprobs\":null,\"finish_reason\":null,"
+                + "\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}},\"content_filter_offsets\":{\"start_offset\":0}}]}\n\n")).toString();
+        JsonNode chunk = JSON.readTree(out.substring("data: ".length()));
+        assertThat(chunk.path("model").asText()).isEqualTo(DEPLOYMENT);
+        assertThat(chunk.path("system_fingerprint").asText()).isEqualTo("fp_1");
+        assertThat(chunk.at("/choices/0/delta/content").asText()).isEqualTo("Hi \"there\"");
+        assertThat(chunk.at("/choices/0").has("content_filter_results")).isFalse();
+        assertThat(chunk.at("/choices/0").has("content_filter_offsets")).isFalse();
+        assertThat(chunk.at("/choices/0").has("logprobs")).isTrue();
+    }
 }
