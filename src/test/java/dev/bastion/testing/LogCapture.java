@@ -17,7 +17,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     private final List<String> lines = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final List<String> rendered = new ArrayList<>();
-    private final dev.bastion.observe.RedactingJsonEncoder json = new dev.bastion.observe.RedactingJsonEncoder();
+    private final dev.bastion.secrets.RedactingJsonEncoder json = new dev.bastion.secrets.RedactingJsonEncoder();
 
     public static LogCapture capture() {
         LogCapture c = new LogCapture();

@@ -1,7 +1,6 @@
-package dev.bastion.observe;
+package dev.bastion.secrets;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.bastion.secrets.LogRedactor;
 import java.nio.charset.StandardCharsets;
 import net.logstash.logback.encoder.LogstashEncoder;
 
