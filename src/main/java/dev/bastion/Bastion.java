@@ -1,6 +1,7 @@
 package dev.bastion;
 
 import dev.bastion.cli.CheckCommand;
+import dev.bastion.cli.SecretsCommand;
 import dev.bastion.cli.CliException;
 import dev.bastion.cli.GuardCommand;
 import dev.bastion.cli.ClientsCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1.0",
         description = "A security gateway for AI applications: every control on by default.",
         subcommands = {ServeCommand.class, DemoCommand.class, KeysCommand.class, ClientsCommand.class, TokensCommand.class, RevokeCommand.class,
-                UsersCommand.class, OrgsCommand.class, UsageCommand.class, GuardCommand.class, CheckCommand.class, MockLlmCommand.class})
+                UsersCommand.class, OrgsCommand.class, UsageCommand.class, GuardCommand.class, CheckCommand.class, SecretsCommand.class, MockLlmCommand.class})
 public final class Bastion implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param budgets     LLM token and cost budgets
  * @param guard       guardrail policies (PII, secrets, prompt injection) and per-org choices
  * @param waf         request inspection: IP allow and deny lists
+ * @param secrets     re-reading {@code file:} references and the maximum age of every secret
  */
 public record BastionConfig(
         Environment environment,
@@ -46,7 +47,8 @@ public record BastionConfig(
         LimitsConfig limits,
         BudgetsConfig budgets,
         GuardConfig guard,
-        WafConfig waf) {
+        WafConfig waf,
+        SecretsConfig secrets) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -69,6 +71,7 @@ public record BastionConfig(
         budgets = budgets == null ? new BudgetsConfig(null, null, null, null) : budgets;
         guard = guard == null ? new GuardConfig(null, null) : guard;
         waf = waf == null ? WafConfig.DEFAULTS : waf;
+        secrets = secrets == null ? SecretsConfig.DEFAULTS : secrets;
     }
 
     public boolean prod() {

@@ -12,6 +12,12 @@ final class ConfigValidator {
     static List<String> validate(BastionConfig c) {
         List<String> problems = new ArrayList<>();
         if (c.routes().isEmpty()) problems.add("routes: none declared (Bastion only forwards what a route allows)");
+        // A misspelt place would silently leave its secret on the default maximum age.
+        Map<String, SecretRef> places = SecretPlaces.of(c);
+        for (String place : c.secrets().refs().keySet()) {
+            if (!places.containsKey(place)) problems.add("secrets.refs: '" + place + "' is not a secret reference of this config (references: "
+                    + (places.isEmpty() ? "none" : String.join(", ", places.keySet())) + ")");
+        }
 
         Map<String, Integer> ids = new HashMap<>();
         Map<String, String> patterns = new HashMap<>();

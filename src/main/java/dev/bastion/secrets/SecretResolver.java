@@ -61,6 +61,7 @@ public final class SecretResolver {
             // Never print the value itself, even a placeholder: the same message path serves real secrets.
             throw new SecretException(where + ": " + ref + " holds a placeholder, not a real secret; set the real value");
         }
+        LogRedactor.global().add(value); // from now on, a log line that holds it anyway is redacted
         return Secret.of(value);
     }
 

@@ -18,7 +18,11 @@ import dev.bastion.frontdoor.AnthropicErrors;
 import dev.bastion.ipfilter.AddressFilterControl;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.AccessLogWriter;
+import dev.bastion.secrets.RotatingSecret;
 import dev.bastion.secrets.Secret;
+import dev.bastion.secrets.SecretWatcher;
+import dev.bastion.secrets.LogRedactor;
+import dev.bastion.config.SecretPlaces;
 import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.Store;
 import dev.bastion.config.AwsCredentialsConfig;
@@ -64,8 +68,11 @@ public final class Gateway {
     private final int publicPort;
     private final int adminPort;
     private final Set<String> eventLoops;
+    private final SecretWatcher secretWatcher;
 
-    private Gateway(Vertx vertx, Services services, List<String> deployments, int publicPort, int adminPort, Set<String> eventLoops) {
+    private Gateway(Vertx vertx, Services services, List<String> deployments, int publicPort, int adminPort, Set<String> eventLoops,
+                    SecretWatcher secretWatcher) {
+        this.secretWatcher = secretWatcher;
         this.vertx = vertx;
         this.services = services;
         this.deployments = deployments;
@@ -86,20 +93,21 @@ public final class Gateway {
      */
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
                                         Consumer<String> accessLogSink) {
-        Map<String, List<Secret>> upstreamKeys = new HashMap<>();
-        Map<String, Secret> hmacSecrets = new HashMap<>();
+        Map<String, List<RotatingSecret>> upstreamKeys = new HashMap<>();
+        Map<String, RotatingSecret> hmacSecrets = new HashMap<>();
+        // Provider keys and signing secrets are read per request, so a file: one rotates without a restart.
+        SecretWatcher watcher = new SecretWatcher(secrets, config.secrets(), SecretPlaces.of(config), java.time.Clock.systemUTC());
         Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
         Map<String, Secret> serviceAccountKeys = new HashMap<>();
         try {
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
-                List<Secret> keys = new ArrayList<>();
+                List<RotatingSecret> keys = new ArrayList<>();
                 for (int i = 0; i < e.getValue().apiKeys().size(); i++) {
-                    keys.add(secrets.resolve(e.getValue().apiKeys().get(i),
-                            "upstreams." + e.getKey() + (e.getValue().apiKey() != null ? ".api_key" : ".api_keys[" + i + "]")));
+                    keys.add(watcher.live(e.getValue().apiKeys().get(i), SecretPlaces.upstreamKey(e.getKey(), e.getValue(), i)));
                 }
                 upstreamKeys.put(e.getKey(), keys);
                 if (e.getValue().hmacSecret() != null) {
-                    hmacSecrets.put(e.getKey(), secrets.resolve(e.getValue().hmacSecret(), "upstreams." + e.getKey() + ".hmac_secret"));
+                    hmacSecrets.put(e.getKey(), watcher.live(e.getValue().hmacSecret(), "upstreams." + e.getKey() + ".hmac_secret"));
                 }
                 AwsCredentialsConfig aws = e.getValue().awsCredentials();
                 if (aws != null) {
@@ -126,7 +134,7 @@ public final class Gateway {
                 Map<String, Upstream> upstreams = new HashMap<>();
                 for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                     List<Upstream> pool = new ArrayList<>();
-                    List<Secret> keys = upstreamKeys.get(e.getKey());
+                    List<RotatingSecret> keys = upstreamKeys.get(e.getKey());
                     for (int i = 0; i < Math.max(1, keys.size()); i++) {
                         pool.add(new HttpUpstream(services.connector, e.getKey(), e.getValue(), keys.isEmpty() ? null : keys.get(i),
                                 services.issuer::identityToken, hmacSecrets.get(e.getKey())));
@@ -134,16 +142,23 @@ public final class Gateway {
                     pools.put(e.getKey(), List.copyOf(pool));
                     upstreams.put(e.getKey(), pool.getFirst());
                 }
-                List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), sink(accessLogSink, services)), services.metrics);
+                // Defence in depth: an access line that holds a secret value anyway is written redacted (K3).
+                Consumer<String> accessLines = sink(accessLogSink, services);
+                LogRedactor redactor = LogRedactor.global();
+                io.micrometer.core.instrument.FunctionCounter.builder("bastion.log.redactions", redactor, LogRedactor::redactions)
+                        .description("Secret values replaced in log lines (a bug logged one)").register(services.metrics.registry());
+                List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
+                        services.metrics);
                 for (Map.Entry<String, Secret> k : serviceAccountKeys.entrySet()) {
                     deploymentAuths.put(k.getKey(), GoogleTokenSource.forUpstream(vertx, services.connector, k.getValue(), "upstreams." + k.getKey()));
                 }
+                watcher.start(services.metrics.registry(), services.audit);
                 ModelCatalogue catalogue = new ModelCatalogue(config.models(), config.upstreams(), pools, services.deploymentHealth, deploymentAuths);
                 Listener publicListener = publicListener(vertx, config, services, upstreams, catalogue, recorders);
                 Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
                 started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->
                         deployAdmin(vertx, config, adminListener, deployments).map(adminPort ->
-                                new Gateway(vertx, services, deployments, loops.port, adminPort, loops.names)));
+                                new Gateway(vertx, services, deployments, loops.port, adminPort, loops.names, watcher)));
             } catch (RuntimeException e) {
                 started = Future.failedFuture(e);
             }
@@ -153,6 +168,7 @@ public final class Gateway {
                             g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : ""))
                     .onFailure(t -> {
                         deployments.forEach(vertx::undeploy);
+                        watcher.close();
                         services.close();
                     });
         });
@@ -301,6 +317,7 @@ public final class Gateway {
     public Future<Void> close() {
         List<Future<?>> closing = new ArrayList<>();
         deployments.forEach(id -> closing.add(vertx.undeploy(id)));
+        secretWatcher.close();
         return Future.join(closing).<Void>mapEmpty().onComplete(ar -> services.close());
     }
 }

@@ -6,6 +6,7 @@ import dev.bastion.config.UpstreamConfig;
 import dev.bastion.egress.ClientProfile;
 import dev.bastion.egress.Destination;
 import dev.bastion.egress.OutboundConnector;
+import dev.bastion.secrets.RotatingSecret;
 import dev.bastion.secrets.Secret;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -28,9 +29,13 @@ public final class HttpUpstream implements Upstream {
     private final Destination destination;
     private final ClientProfile profile;
     private final String basePath;
-    private final Map<String, String> providerKey;
+    private final RotatingSecret apiKey;
     private final IdentitySigner identitySigner;
-    private final byte[] hmacSecret;
+    private final RotatingSecret hmacSecret;
+    /** The key's header and the signing bytes, derived once per value rather than once per request. */
+    private volatile Derived derived;
+
+    private record Derived(Secret key, Map<String, String> header, Secret hmac, byte[] hmacBytes) {}
 
     /** Signs {@code X-Bastion-Identity} for one request to one upstream. */
     @FunctionalInterface
@@ -39,12 +44,12 @@ public final class HttpUpstream implements Upstream {
     }
 
     /**
-     * @param apiKey         the upstream's own credential; null when it needs none
+     * @param apiKey         the upstream's own credential, read per request (it may rotate); null when it needs none
      * @param identitySigner signs the identity header; used only when the upstream asks for one
-     * @param hmacSecret     request-signing secret (Z5); null when this upstream wants no signature
+     * @param hmacSecret     request-signing secret (Z5), read per request; null when this upstream wants no signature
      */
-    public HttpUpstream(OutboundConnector connector, String name, UpstreamConfig config, Secret apiKey, IdentitySigner identitySigner,
-                        Secret hmacSecret) {
+    public HttpUpstream(OutboundConnector connector, String name, UpstreamConfig config, RotatingSecret apiKey, IdentitySigner identitySigner,
+                        RotatingSecret hmacSecret) {
         this.connector = connector;
         this.name = name;
         this.config = config;
@@ -52,9 +57,21 @@ public final class HttpUpstream implements Upstream {
         this.profile = new ClientProfile("upstream:" + name, config.connectTimeout(), config.maxConnections(), null, 64 * 1024, false);
         this.basePath = config.basePath();
         this.identitySigner = config.identityToken() ? identitySigner : null;
-        this.hmacSecret = hmacSecret == null ? null : hmacSecret.reveal().getBytes(StandardCharsets.UTF_8);
-        this.providerKey = apiKey == null ? Map.of() : Map.of(config.apiKeyHeader().headerName,
-                config.apiKeyHeader() == UpstreamConfig.ApiKeyHeader.AUTHORIZATION ? "Bearer " + apiKey.reveal() : apiKey.reveal());
+        this.hmacSecret = hmacSecret;
+        this.apiKey = apiKey;
+    }
+
+    /** The credentials for one request: read once, so a request never mixes an old value with a new one. */
+    private Derived credentials() {
+        Secret key = apiKey == null ? null : apiKey.current();
+        Secret hmac = hmacSecret == null ? null : hmacSecret.current();
+        Derived d = derived;
+        if (d != null && d.key == key && d.hmac == hmac) return d;
+        Map<String, String> header = key == null ? Map.of() : Map.of(config.apiKeyHeader().headerName,
+                config.apiKeyHeader() == UpstreamConfig.ApiKeyHeader.AUTHORIZATION ? "Bearer " + key.reveal() : key.reveal());
+        d = new Derived(key, header, hmac, hmac == null ? null : hmac.reveal().getBytes(StandardCharsets.UTF_8));
+        derived = d;
+        return d;
     }
 
     @Override
@@ -105,18 +122,19 @@ public final class HttpUpstream implements Upstream {
 
     private MultiMap headers(UpstreamRequest r, String target) {
         Exchange ex = r.exchange();
-        MultiMap headers = ForwardHeaders.toUpstream(ex, destination.authority(), providerKey, r.inboundTls());
+        Derived credentials = credentials();
+        MultiMap headers = ForwardHeaders.toUpstream(ex, destination.authority(), credentials.header(), r.inboundTls());
         if (r.identityEncoding()) headers.set("Accept-Encoding", "identity"); // a response filter must read the answer
         Identity id = ex.identity();
         if (id != null && identitySigner != null) headers.set("X-Bastion-Identity", identitySigner.sign(id, name, ex.requestId()));
         if (r.forwardUserToken() && config.kind() != UpstreamConfig.Kind.AI && id != null && "jwt".equals(id.credentialType())) {
             headers.set("Authorization", ex.headers().get("Authorization"));
         }
-        if (hmacSecret != null) {
+        if (credentials.hmacBytes() != null) {
             long ts = System.currentTimeMillis() / 1000;
             byte[] body = r.body() == null ? null : r.body().getBytes();
             headers.set(RequestSigner.TIMESTAMP_HEADER, Long.toString(ts));
-            headers.set(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(hmacSecret, ts, ex.method().name(), target, body));
+            headers.set(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(credentials.hmacBytes(), ts, ex.method().name(), target, body));
         }
         if (r.providerHeaders() != null) {
             ForwardHeaders.removeClientWireFormat(headers); // the body is Bastion's translation: only its own headers describe it

@@ -16,11 +16,15 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
+    private final List<String> rendered = new ArrayList<>();
+    private final dev.bastion.secrets.RedactingJsonEncoder json = new dev.bastion.secrets.RedactingJsonEncoder();
 
     public static LogCapture capture() {
         LogCapture c = new LogCapture();
         c.setName("capture");
         c.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
+        c.json.setContext(c.getContext());
+        c.json.start();
         c.start();
         root().addAppender(c);
         return c;
@@ -37,6 +41,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
         if (e.getArgumentArray() != null) for (Object a : e.getArgumentArray()) sb.append(' ').append(a);
         if (e.getThrowableProxy() != null) sb.append('\n').append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
         lines.add(sb.toString());
+        rendered.add(new String(json.encode(e), java.nio.charset.StandardCharsets.UTF_8));
         if (e.getLevel().isGreaterOrEqual(Level.ERROR)) errors.add(sb.toString());
     }
 
@@ -47,6 +52,11 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     /** The lines logged at ERROR: a request, however hostile, that produces one has found a fault. */
     public synchronized List<String> errors() {
         return List.copyOf(errors);
+    }
+
+    /** The JSON lines exactly as the production writer (logback.xml's encoder) prints them, redaction included. */
+    public synchronized List<String> rendered() {
+        return List.copyOf(rendered);
     }
 
     public synchronized String all() {

@@ -1,0 +1,157 @@
+package dev.bastion.secrets;
+
+import dev.bastion.config.SecretRef;
+import dev.bastion.config.SecretsConfig;
+import dev.bastion.observe.AuditLog;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a running gateway's secrets current (K2). Every {@code poll_interval} it re-reads each live
+ * {@code file:} reference and swaps a changed value into its {@link RotatingSecret}; new requests use it.
+ * It compares contents rather than watching for file events: a Kubernetes secret rotates by swapping the
+ * {@code ..data} symlink, which {@code WatchService} does not report, and reading a few small files every
+ * few seconds costs nothing. A file that becomes unreadable, empty or a placeholder keeps the last good
+ * value, logged once per outage (the reason, never a value) and counted.
+ *
+ * <p>It also watches every reference's age: once a secret is older than its maximum age it is overdue, a
+ * gauge ({@code bastion_secret_overdue{ref}}) and one audit event, both naming the reference's place.
+ */
+public final class SecretWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SecretWatcher.class);
+
+    private final SecretResolver resolver;
+    private final SecretsConfig config;
+    private final Clock clock;
+    private final List<Live> live = new CopyOnWriteArrayList<>();
+    private final List<Aged> aged = new ArrayList<>();
+    private ScheduledExecutorService timer;
+    private AuditLog audit = (event, fields) -> {};
+
+    private static final class Live {
+        final SecretRef ref;
+        final String place;
+        final RotatingSecret secret;
+        final LongAdder rotations = new LongAdder();
+        final LongAdder failures = new LongAdder();
+        boolean failing; // only the polling thread reads and writes it
+
+        Live(SecretRef ref, String place, RotatingSecret secret) {
+            this.ref = ref;
+            this.place = place;
+            this.secret = secret;
+        }
+    }
+
+    private static final class Aged {
+        final SecretRef ref;
+        final String place;
+        volatile boolean overdue;
+
+        Aged(SecretRef ref, String place) {
+            this.ref = ref;
+            this.place = place;
+        }
+    }
+
+    /** @param places every reference of the config, by place: the ones whose age is watched */
+    public SecretWatcher(SecretResolver resolver, SecretsConfig config, Map<String, SecretRef> places, Clock clock) {
+        this.resolver = resolver;
+        this.config = config;
+        this.clock = clock;
+        places.forEach((place, ref) -> {
+            if (ref.kind() == SecretRef.Kind.FILE) aged.add(new Aged(ref, place));
+        });
+    }
+
+    /**
+     * Resolves a reference whose user reads it per request; a {@code file:} one is re-read on every poll.
+     *
+     * @throws SecretResolver.SecretException when it cannot be resolved now
+     */
+    public RotatingSecret live(SecretRef ref, String place) {
+        RotatingSecret s = new RotatingSecret(resolver.resolve(ref, place));
+        if (ref.kind() == SecretRef.Kind.FILE) live.add(new Live(ref, place, s));
+        return s;
+    }
+
+    /** Registers the metrics, checks once, then polls every {@code poll_interval} on a thread of its own. */
+    public synchronized SecretWatcher start(MeterRegistry registry, AuditLog audit) {
+        this.audit = Objects.requireNonNull(audit);
+        for (Live l : live) {
+            FunctionCounter.builder("bastion.secret.rotations", l.rotations, LongAdder::sum)
+                    .description("Values of a file: secret picked up while running").tag("ref", l.place).register(registry);
+            FunctionCounter.builder("bastion.secret.reload.failures", l.failures, LongAdder::sum)
+                    .description("Re-reads of a file: secret that failed; the last good value stayed in use").tag("ref", l.place).register(registry);
+        }
+        for (Aged a : aged) {
+            Gauge.builder("bastion.secret.overdue", a, x -> x.overdue ? 1 : 0)
+                    .description("1 when the secret is older than its max_age").tag("ref", a.place).register(registry);
+        }
+        poll();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("bastion-secret-watch").unstarted(r));
+        long every = config.pollInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            // A bug must not end the schedule (an exception would cancel it silently).
+            log.error("secret watch failed: {} at {}", e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+        }
+    }
+
+    /** One round: re-reads every live file reference, then checks every reference's age. */
+    synchronized void poll() {
+        for (Live l : live) reload(l);
+        for (Aged a : aged) {
+            boolean overdue = SecretAge.of(a.ref, config.maxAgeOf(a.place)).overdue(clock.instant());
+            if (overdue && !a.overdue) {
+                log.warn("secret {} ({}) is older than its max_age {}: rotate it", a.place, a.ref.kind().name().toLowerCase(),
+                        dev.bastion.config.Durations.format(config.maxAgeOf(a.place)));
+                audit.event("secret_overdue", Map.of("ref", a.place, "max_age_seconds", config.maxAgeOf(a.place).toSeconds()));
+            }
+            a.overdue = overdue;
+        }
+    }
+
+    private void reload(Live l) {
+        Secret next;
+        try {
+            next = resolver.resolve(l.ref, l.place);
+        } catch (SecretResolver.SecretException e) {
+            l.failures.increment();
+            if (!l.failing) log.warn("secret re-read failed, keeping the last good value: {}", e.getMessage());
+            l.failing = true;
+            return;
+        }
+        if (l.failing) log.info("secret {} readable again", l.place);
+        l.failing = false;
+        if (next.reveal().equals(l.secret.current().reveal())) return;
+        l.secret.replace(next);
+        l.rotations.increment();
+        log.info("secret {} rotated: new requests use the new value", l.place);
+        audit.event("secret_rotated", Map.of("ref", l.place));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) timer.shutdownNow();
+    }
+}
