@@ -27,6 +27,7 @@ import java.util.Map;
  * @param budgets     LLM token and cost budgets
  * @param guard       guardrail policies (PII, secrets, prompt injection) and per-org choices
  * @param waf         request inspection: IP allow and deny lists
+ * @param egress      which addresses outbound calls may reach beyond the hosts named here (docs/egress.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -46,7 +47,8 @@ public record BastionConfig(
         LimitsConfig limits,
         BudgetsConfig budgets,
         GuardConfig guard,
-        WafConfig waf) {
+        WafConfig waf,
+        EgressConfig egress) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -69,6 +71,7 @@ public record BastionConfig(
         budgets = budgets == null ? new BudgetsConfig(null, null, null, null) : budgets;
         guard = guard == null ? new GuardConfig(null, null) : guard;
         waf = waf == null ? WafConfig.DEFAULTS : waf;
+        egress = egress == null ? EgressConfig.DEFAULTS : egress;
     }
 
     public boolean prod() {

@@ -31,7 +31,7 @@ class HttpUpstreamTest {
         Vertx vertx = Vertx.vertx();
         try (StubUpstream stub = new StubUpstream(vertx)) {
             UpstreamConfig config = new UpstreamConfig(URI.create(stub.url()), null, null, null, null, Duration.ofSeconds(60), null, null, null, null);
-            OutboundConnector connector = new OutboundConnector(vertx);
+            OutboundConnector connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.of(java.util.List.of("127.0.0.1"), java.util.List.of()), dev.bastion.observe.AuditLog.toLogger(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             HttpUpstream client = new HttpUpstream(connector, "stub", config, null, null, null);
             AtomicReference<WeakReference<HttpClientRequest>> ref = new AtomicReference<>();
             CompletableFuture<String> body = new CompletableFuture<>();
