@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -18,6 +20,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +79,43 @@ public final class OutboundConnector {
             return client.request(options);
         });
     }
+
+    /**
+     * Sends a GET or HEAD to {@code url} and follows up to {@code maxRedirects} redirects, for the callers that
+     * must (a provider that moved an endpoint): every hop is parsed, resolved and checked by the egress policy
+     * like the first, so a redirect to metadata or a private range fails with {@link EgressDenied}. The last
+     * answer is returned whatever its status; a redirect beyond {@code maxRedirects} is returned, not followed.
+     */
+    public Future<HttpClientResponse> follow(URI url, ClientProfile profile, RequestOptions options, int maxRedirects) {
+        HttpMethod method = options.getMethod();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            return Future.failedFuture(new IllegalArgumentException("only GET and HEAD follow redirects, not " + method));
+        }
+        Destination to;
+        try {
+            to = Destination.of(url);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
+        String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        return request(to, profile, new RequestOptions(options).setURI(target)).compose(HttpClientRequest::send).compose(resp -> {
+            String location = resp.getHeader("Location");
+            if (maxRedirects <= 0 || location == null || !REDIRECTS.contains(resp.statusCode())) return Future.succeededFuture(resp);
+            // the redirect's own body is not read: it flows past without a handler, and the connection goes back to its pool
+            URI next;
+            try {
+                // URI joins the location to the current URL (a backslash or other oddity fails here); the next hop's
+                // host is then read by WhatwgUrl and checked like the first, so the connection goes where the check says.
+                next = url.resolve(new URI(location));
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                return Future.failedFuture(new IllegalStateException("a redirect to an unusable location"));
+            }
+            return follow(next, profile, options, maxRedirects - 1);
+        });
+    }
+
+    private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
 
     /** Every address of the host, once: an IP literal as itself, a name through the Vert.x resolver (hosts file, DNS servers). */
     private Future<List<InetAddress>> resolve(String host) {

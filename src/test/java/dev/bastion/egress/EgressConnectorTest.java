@@ -72,7 +72,7 @@ class EgressConnectorTest {
                 })
                 .requestHandler(req -> {
                     hostHeaders.add(req.getHeader("Host"));
-                    if (req.path().equals("/redirect")) req.response().setStatusCode(302).putHeader("Location", "http://169.254.169.254/latest/meta-data/").end();
+                    if (req.path().equals("/redirect")) req.response().setStatusCode(302).putHeader("Location", req.getParam("to")).end();
                     else req.response().end("hello from " + host);
                 })
                 .listen(0, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -156,10 +156,37 @@ class EgressConnectorTest {
     }
 
     @Test
-    void aRedirectToMetadataIsNotFollowed() throws Exception {
-        String answer = get(connector(List.of("127.0.0.1"), List.of()), "http://127.0.0.1:" + recorder.actualPort() + "/", "/redirect");
-        assertThat(answer).startsWith("302 ");
-        assertThat(hostHeaders).hasSize(1);
+    void aRedirectIsNotFollowedUnlessAskedAndThenEveryHopIsChecked() throws Exception {
+        int port = recorder.actualPort();
+        OutboundConnector connector = connector(List.of("127.0.0.1"), List.of());
+        assertThat(get(connector, "http://127.0.0.1:" + port + "/", "/redirect?to=http://169.254.169.254/latest/meta-data/")).startsWith("302 ");
+
+        // followed on request: a hop to the configured host is fine, a hop to metadata or an unconfigured private host is refused
+        assertThat(follow(connector, "http://127.0.0.1:" + port + "/redirect?to=/hello", 3)).isEqualTo("200 hello from 127.0.0.1");
+        for (String to : List.of("http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/", "http://0xa9fea9fe/",
+                "http://10.0.0.1/", "http://localhost:" + port + "/hello")) {
+            Throwable t = catchFollow(connector, "http://127.0.0.1:" + port + "/redirect?to=" + java.net.URLEncoder.encode(to, java.nio.charset.StandardCharsets.UTF_8), 3);
+            assertThat(t).as(to).isInstanceOf(EgressDenied.class);
+        }
+        // the configured host in another spelling is the configured host: the policy compares canonical hosts
+        assertThat(follow(connector, "http://127.0.0.1:" + port + "/redirect?to=" + java.net.URLEncoder.encode("http://2130706433:" + port + "/hello",
+                java.nio.charset.StandardCharsets.UTF_8), 3)).isEqualTo("200 hello from 127.0.0.1");
+        // the backslash differential in a Location is refused as unusable, never guessed at
+        assertThat(catchFollow(connector, "http://127.0.0.1:" + port + "/redirect?to=" + java.net.URLEncoder.encode("http://127.0.0.1\\@1.1.1.1/",
+                java.nio.charset.StandardCharsets.UTF_8), 3)).isInstanceOf(IllegalStateException.class).isNotInstanceOf(EgressDenied.class);
+        // out of hops: the last redirect is handed back, not followed
+        assertThat(follow(connector, "http://127.0.0.1:" + port + "/redirect?to=/redirect", 1)).startsWith("302 ");
+        assertThat(hostHeaders).allMatch(h -> h.equals("127.0.0.1:" + port));
+    }
+
+    private String follow(OutboundConnector connector, String url, int max) throws Exception {
+        return await(connector.follow(java.net.URI.create(url), PROFILE, new RequestOptions().setMethod(HttpMethod.GET), max)
+                .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b)));
+    }
+
+    private Throwable catchFollow(OutboundConnector connector, String url, int max) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> follow(connector, url, max));
+        return t instanceof ExecutionException e ? e.getCause() : t;
     }
 
     @Test
