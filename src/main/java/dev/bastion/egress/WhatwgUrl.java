@@ -327,8 +327,10 @@ public record WhatwgUrl(String scheme, Host host, int port, boolean userinfo) {
         for (int i = 0; i < domain.length() && ascii; i++) ascii = domain.charAt(i) < 0x80;
         if (ascii) {
             String lower = domain.toLowerCase(Locale.ROOT);
-            for (String label : lower.split("\\.", -1)) {
-                if (label.startsWith("xn--")) checkPunycode(label);
+            if (lower.contains("xn--")) {
+                for (String label : lower.split("\\.", -1)) {
+                    if (label.startsWith("xn--")) checkPunycode(label);
+                }
             }
             if (lower.isEmpty()) throw new Invalid("an empty host");
             return lower;
@@ -359,14 +361,15 @@ public record WhatwgUrl(String scheme, Host host, int port, boolean userinfo) {
     }
 
     private static boolean endsInANumber(String host) {
-        List<String> parts = new ArrayList<>(List.of(host.split("\\.", -1)));
-        if (parts.get(parts.size() - 1).isEmpty()) {
-            if (parts.size() == 1) return false;
-            parts.remove(parts.size() - 1);
+        int end = host.length();
+        if (end > 0 && host.charAt(end - 1) == '.') {
+            if (end == 1) return false;
+            end--; // one trailing dot is allowed: "127.0.0.1."
         }
-        String last = parts.get(parts.size() - 1);
-        if (!last.isEmpty() && last.chars().allMatch(c -> c >= '0' && c <= '9')) return true;
-        return ipv4Number(last) >= 0;
+        String last = host.substring(host.lastIndexOf('.', end - 1) + 1, end);
+        if (last.isEmpty()) return false;
+        // a last label of digits only, or one that parses as hex or octal, makes the host an IPv4 address (or a failure)
+        return last.chars().allMatch(c -> c >= '0' && c <= '9') || ipv4Number(last) >= 0;
     }
 
     /** A part's value, or -1 when it is not a number; values above 2^32 are capped at 2^32. */
@@ -511,6 +514,9 @@ public record WhatwgUrl(String scheme, Host host, int port, boolean userinfo) {
         int start = 0, end = input.length();
         while (start < end && input.charAt(start) <= 0x20) start++;
         while (end > start && input.charAt(end - 1) <= 0x20) end--;
+        boolean tabOrNewline = false;
+        for (int i = start; i < end && !tabOrNewline; i++) tabOrNewline = input.charAt(i) == '\t' || input.charAt(i) == '\n' || input.charAt(i) == '\r';
+        if (!tabOrNewline) return input.substring(start, end);
         StringBuilder out = new StringBuilder(end - start);
         for (int i = start; i < end; i++) {
             char c = input.charAt(i);
