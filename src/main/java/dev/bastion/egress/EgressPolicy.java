@@ -37,8 +37,9 @@ public final class EgressPolicy {
         Set<String> hosts = new HashSet<>();
         config.upstreams().values().forEach(u -> hosts.add(Destination.of(u.url()).host()));
         for (IssuerConfig issuer : config.identity().issuers()) {
-            hosts.add(Destination.of(URI.create(issuer.issuer())).host());
-            if (issuer.jwksUri() != null) hosts.add(Destination.of(issuer.jwksUri()).host());
+            // with a jwks_uri the issuer is only a name (no URL needed); without one, discovery fetches from the issuer
+            URI fetched = issuer.jwksUri() != null ? issuer.jwksUri() : URI.create(issuer.issuer().replaceAll("/+$", "") + "/.well-known/openid-configuration");
+            hosts.add(Destination.of(fetched).host());
         }
         config.guard().policies().values().forEach(p -> {
             if (p.classifier() != null) hosts.add(Destination.of(p.classifier().url()).host());
