@@ -28,6 +28,7 @@ import java.util.Map;
  * @param guard       guardrail policies (PII, secrets, prompt injection) and per-org choices
  * @param waf         request inspection: IP allow and deny lists
  * @param secrets     re-reading {@code file:} references and the maximum age of every secret
+ * @param egress      which addresses outbound calls may reach beyond the hosts named here (docs/egress.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -48,7 +49,8 @@ public record BastionConfig(
         BudgetsConfig budgets,
         GuardConfig guard,
         WafConfig waf,
-        SecretsConfig secrets) {
+        SecretsConfig secrets,
+        EgressConfig egress) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -72,6 +74,7 @@ public record BastionConfig(
         guard = guard == null ? new GuardConfig(null, null) : guard;
         waf = waf == null ? WafConfig.DEFAULTS : waf;
         secrets = secrets == null ? SecretsConfig.DEFAULTS : secrets;
+        egress = egress == null ? EgressConfig.DEFAULTS : egress;
     }
 
     public boolean prod() {

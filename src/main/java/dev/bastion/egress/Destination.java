@@ -1,7 +1,6 @@
 package dev.bastion.egress;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -14,21 +13,32 @@ import java.util.Objects;
 public record Destination(boolean tls, String host, int port) {
     public Destination {
         Objects.requireNonNull(host, "host");
-        host = host.toLowerCase(Locale.ROOT);
+        host = canonicalHost(host);
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 1 to 65535)");
     }
 
-    /** The scheme, host and port of an {@code http(s)} URL (the default port when it names none). */
+    /** The scheme, host and port of an {@code http(s)} URL (the default port when it names none), read as browsers read it. */
     public static Destination of(URI url) {
-        String scheme = url.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' (expected: http or https)");
+        return of(url.toString());
+    }
+
+    /** As {@link #of(URI)}: {@code http://127.1/} is 127.0.0.1, {@code http://127.0.0.1\\@1.1.1.1/} is 127.0.0.1. */
+    public static Destination of(String url) {
+        WhatwgUrl u = WhatwgUrl.parse(url);
+        if (!u.scheme().equals("http") && !u.scheme().equals("https")) {
+            throw new IllegalArgumentException("scheme '" + u.scheme() + "' (expected: http or https)");
         }
-        if (url.getHost() == null) throw new IllegalArgumentException("no host in '" + url + "'");
-        boolean tls = "https".equalsIgnoreCase(scheme);
-        String host = url.getHost();
-        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1); // IPv6 literal
-        return new Destination(tls, host, url.getPort() != -1 ? url.getPort() : tls ? 443 : 80);
+        // Credentials in an outbound URL are where parsers disagree about the host; none of Bastion's calls needs them.
+        if (u.userinfo()) throw new IllegalArgumentException("credentials in an outbound URL are refused");
+        boolean tls = u.scheme().equals("https");
+        return new Destination(tls, u.host().serialize(), u.port() != -1 ? u.port() : tls ? 443 : 80);
+    }
+
+    /** A host as the URL Standard spells it: IPv4 dotted, IPv6 compressed without brackets, names in lower-case ASCII. */
+    static String canonicalHost(String host) {
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        String s = WhatwgUrl.parseHost(h, false).serialize();
+        return s.startsWith("[") ? s.substring(1, s.length() - 1) : s;
     }
 
     /** {@code host[:port]} for a {@code Host} header: the port only when it is not the scheme's default. */

@@ -241,7 +241,7 @@ final class ChainRunner {
                 }
                 case UpstreamFailure failure -> {
                     log.warn("request {} route {}: {} ({})", ex.requestId(), route.id(), failure.kind().reason, failure.detail());
-                    refuse("forward", new Verdict.Deny(failure.kind().status, failure.kind().reason, failure.kind().message));
+                    refuse("forward", new Verdict.Deny(failure.kind().status, failure.kind().reason, failure.message()));
                 }
             }
         });
@@ -321,7 +321,7 @@ final class ChainRunner {
             case UpstreamResponse up -> relayAnswer(plan.lastFailedDeployment(), up);
             case UpstreamFailure failure -> {
                 log.warn("request {} route {}: {} after {} attempt(s) ({})", ex.requestId(), route.id(), failure.kind().reason, plan.attempts(), failure.detail());
-                refuse("forward", new Verdict.Deny(failure.kind().status, failure.kind().reason, failure.kind().message));
+                refuse("forward", new Verdict.Deny(failure.kind().status, failure.kind().reason, failure.message()));
             }
         }
     }

@@ -82,7 +82,7 @@ final class Services implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
-        this.connector = new dev.bastion.egress.OutboundConnector(vertx);
+        this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());

@@ -7,8 +7,10 @@ import java.util.Objects;
  * request may be tried again ({@link Kind#beforeSend}); {@code detail} (the cause's class and message) is
  * for the log only — never sent to the client.
  */
-public record UpstreamFailure(Kind kind, String upstream, String detail) implements UpstreamResult {
+public record UpstreamFailure(Kind kind, String upstream, String detail, dev.bastion.egress.AddressClass refusedClass) implements UpstreamResult {
     public enum Kind {
+        /** The egress policy refused every way to the upstream's address; no connection was opened. */
+        EGRESS_DENIED(502, "egress_denied", "The egress policy refuses the upstream's address", true),
         /** No connection: refused, reset while connecting, or the host did not resolve. Nothing was sent. */
         UNREACHABLE(502, "upstream_unavailable", "The upstream could not be reached.", true),
         /** No connection within {@code connect_timeout}. Nothing was sent. */
@@ -40,14 +42,25 @@ public record UpstreamFailure(Kind kind, String upstream, String detail) impleme
         Objects.requireNonNull(kind, "kind");
     }
 
+    public UpstreamFailure(Kind kind, String upstream, String detail) {
+        this(kind, upstream, detail, null);
+    }
+
+    /** The client's message: the kind's, and for an egress refusal the class of address (never the address). */
+    public String message() {
+        return refusedClass == null ? kind.message : kind.message + " (" + refusedClass.label() + ").";
+    }
+
     /** A failure while connecting: nothing was sent. */
     public static UpstreamFailure connecting(String upstream, Throwable t) {
+        if (t instanceof dev.bastion.egress.EgressDenied denied) return new UpstreamFailure(Kind.EGRESS_DENIED, upstream, detail(t), denied.addressClass());
         boolean timeout = t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException;
         return new UpstreamFailure(timeout ? Kind.CONNECT_TIMEOUT : Kind.UNREACHABLE, upstream, detail(t));
     }
 
     /** A failure after the request was (maybe partly) sent; the cause's text stays in {@code detail}. */
     public static UpstreamFailure of(String upstream, Throwable t) {
+        if (t instanceof dev.bastion.egress.EgressDenied) return connecting(upstream, t);
         Kind kind;
         if (t instanceof io.netty.channel.ConnectTimeoutException) kind = Kind.CONNECT_TIMEOUT;
         else if (t instanceof java.util.concurrent.TimeoutException) kind = Kind.TIMEOUT;

@@ -61,7 +61,7 @@ class HttpClassifierTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        connector = new dev.bastion.egress.OutboundConnector(vertx);
+        connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.of(java.util.List.of("127.0.0.1"), java.util.List.of()), dev.bastion.observe.AuditLog.toLogger(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     @AfterAll

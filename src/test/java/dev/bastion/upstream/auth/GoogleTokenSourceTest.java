@@ -212,7 +212,7 @@ class GoogleTokenSourceTest {
 
     @Test
     void theStandInsTokenEndpointIssuesATokenVertexAccepts() throws Exception {
-        OutboundConnector connector = new OutboundConnector(vertx);
+        OutboundConnector connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.of(java.util.List.of("127.0.0.1"), java.util.List.of()), dev.bastion.observe.AuditLog.toLogger(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         GoogleTokenSource s = new GoogleTokenSource(GoogleTokenSource.ServiceAccountKey.parse(keyJson(keys, tokenUri())),
                 GoogleTokenSource.connectorEndpoint(connector), Clock.systemUTC(), "upstreams.vertex");
         int before = mock.googleGrants();
@@ -245,7 +245,7 @@ class GoogleTokenSourceTest {
     void anAssertionSignedByAnotherKeyIsAnInvalidGrant() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
-        OutboundConnector connector = new OutboundConnector(vertx);
+        OutboundConnector connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.of(java.util.List.of("127.0.0.1"), java.util.List.of()), dev.bastion.observe.AuditLog.toLogger(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         GoogleTokenSource s = new GoogleTokenSource(GoogleTokenSource.ServiceAccountKey.parse(keyJson(g.generateKeyPair(), tokenUri())),
                 GoogleTokenSource.connectorEndpoint(connector), Clock.systemUTC(), "upstreams.vertex");
         AtomicReference<Future<String>> f = new AtomicReference<>();
