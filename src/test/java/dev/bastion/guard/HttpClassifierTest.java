@@ -70,8 +70,12 @@ class HttpClassifierTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * A test's classifier; without a timeout of its own, a generous one: the tests that are not about time must not
+     * turn into timeouts on a loaded CI machine (the production default, 500ms, is checked where config is parsed).
+     */
     static ClassifierConfig config(String url, Format format, SecretRef key, String model, Duration timeout, Integer maxChars) {
-        return new ClassifierConfig(URI.create(url), format, key, model, timeout, OnFailure.DENY, null, null, maxChars);
+        return new ClassifierConfig(URI.create(url), format, key, model, timeout == null ? Duration.ofSeconds(5) : timeout, OnFailure.DENY, null, null, maxChars);
     }
 
     static ClassifierConfig bastion(String url) {
