@@ -119,15 +119,19 @@ public final class OutboundConnector {
 
     /** Every address of the host, once: an IP literal as itself, a name through the Vert.x resolver (hosts file, DNS servers). */
     private Future<List<InetAddress>> resolve(String host) {
+        // Bound to the caller's context either way: a caller's callbacks then run on its event loop, as they did
+        // when the client's own future was returned (a context-less future would run them on whatever thread
+        // registers them, racing the connection's loop for the response).
+        io.vertx.core.internal.ContextInternal context = ((VertxInternal) vertx).getOrCreateContext();
         byte[] literal = IpAddresses.parse(host);
         if (literal != null) {
             try {
-                return Future.succeededFuture(List.of(InetAddress.getByAddress(literal)));
+                return context.succeededFuture(List.of(InetAddress.getByAddress(literal)));
             } catch (UnknownHostException e) {
-                return Future.failedFuture(e);
+                return context.failedFuture(e);
             }
         }
-        Promise<List<InetSocketAddress>> resolved = ((VertxInternal) vertx).getOrCreateContext().promise();
+        Promise<List<InetSocketAddress>> resolved = context.promise();
         ((VertxInternal) vertx).nameResolver().resolveAll(host, resolved::handle);
         return resolved.future().compose(list -> list.isEmpty()
                 ? Future.failedFuture(new UnknownHostException(host))
