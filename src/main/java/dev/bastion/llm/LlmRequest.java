@@ -58,7 +58,7 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
         int choices = (int) integer(json, "n", 1, MAX_CHOICES, 1);
         Integer maxTokens = null;
         int prompt;
-        switch (api) {
+        switch (api.normalised()) { // a front door's body is the normalised one by now
             case CHAT -> {
                 JsonNode messages = json.get("messages");
                 if (messages == null || !messages.isArray()) throw new Invalid("'messages' must be an array.");

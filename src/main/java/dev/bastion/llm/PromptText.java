@@ -61,7 +61,7 @@ public final class PromptText {
     public static List<Segment> of(LlmApi api, JsonNode body) {
         List<Segment> out = new ArrayList<>();
         if (body == null || !body.isObject()) return out;
-        switch (api) {
+        switch (api.normalised()) { // a front door's body is the normalised one by now
             case CHAT -> {
                 JsonNode messages = body.get("messages");
                 if (messages != null && messages.isArray()) {
