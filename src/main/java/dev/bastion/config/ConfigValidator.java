@@ -37,6 +37,8 @@ final class ConfigValidator {
                 if (r.llm() == RouteConfig.LlmApi.EMBEDDINGS && !c.models().isEmpty() && c.models().values().stream().noneMatch(ConfigValidator::embeds)) {
                     problems.add(at + ".llm: embeddings, and every model of the catalogue is served only by providers without an embeddings API (anthropic)");
                 }
+            } else if (r.fetch() != null) {
+                // a fetch route's destination is its caller's URL, held to its own lists; no upstream to check
             } else if (!c.upstreams().containsKey(r.upstream())) {
                 problems.add(at + ".upstream: unknown upstream '" + r.upstream() + "' (declared: "
                         + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
@@ -111,7 +113,7 @@ final class ConfigValidator {
             if (r.forwardUserToken() && r.routesByModel()) {
                 problems.add(at + ".forward_user_token: the route sends to model providers; end-user tokens are never sent to them");
             }
-            UpstreamConfig up = r.routesByModel() ? null : c.upstreams().get(r.upstream());
+            UpstreamConfig up = r.upstream() == null ? null : c.upstreams().get(r.upstream());
             if (r.forwardUserToken() && up != null && up.kind() == UpstreamConfig.Kind.AI) {
                 problems.add(at + ".forward_user_token: upstream '" + r.upstream() + "' is kind ai; end-user tokens are never sent to model providers");
             }

@@ -16,16 +16,10 @@ public record EgressConfig(List<String> allowPrivate) {
 
     public EgressConfig {
         allowPrivate = allowPrivate == null ? List.of() : List.copyOf(allowPrivate);
-        for (int i = 0; i < allowPrivate.size(); i++) {
-            try {
-                Cidr.parse(allowPrivate.get(i));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("allow_private[" + i + "]: " + e.getMessage());
-            }
-        }
+        Cidr.parseAll("allow_private", allowPrivate); // fail at load
     }
 
     public List<Cidr> allowPrivateRanges() {
-        return allowPrivate.stream().map(Cidr::parse).toList();
+        return Cidr.parseAll("allow_private", allowPrivate);
     }
 }

@@ -37,12 +37,15 @@ import java.util.regex.Pattern;
  * @param graphql      the route serves GraphQL: documents are parsed and held to these limits (W7); absent: not GraphQL
  * @param waf          the route's request inspection: profile and exclusions (see {@code waf.rules})
  * @param failover     retries, fallbacks and backoff of a route that routes by model (see {@link FailoverConfig})
+ * @param fetch        the route fetches a URL its caller names (a link preview) instead of forwarding: the URL's
+ *                     scheme, host, port, content type and size are held to these lists (see {@link FetchConfig});
+ *                     a fetch route has no {@code upstream}
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
-                          String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover) {
+                          String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -53,7 +56,17 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         }
         if (match == null) throw new IllegalArgumentException("match: missing");
         if (upstream != null && upstream.isBlank()) throw new IllegalArgumentException("upstream: empty");
-        if (upstream == null && llm != LlmApi.CHAT && llm != LlmApi.EMBEDDINGS && llm != LlmApi.MESSAGES) {
+        if (fetch != null) {
+            if (upstream != null) throw new IllegalArgumentException("fetch: a fetch route fetches the URL its caller names; it has no upstream");
+            if (llm != null || graphql != null) throw new IllegalArgumentException("fetch: a fetch route is not an llm or graphql route");
+            if (match.methods().stream().anyMatch(m -> !m.equals("GET") && !m.equals("POST"))) {
+                throw new IllegalArgumentException("fetch: a fetch route takes GET ?url= or POST {\"url\": …}, not " + match.methods());
+            }
+            if (stripPrefix != null || Boolean.TRUE.equals(forwardUserToken)) {
+                throw new IllegalArgumentException("fetch: strip_prefix and forward_user_token belong to routes with an upstream");
+            }
+        }
+        if (upstream == null && fetch == null && llm != LlmApi.CHAT && llm != LlmApi.EMBEDDINGS && llm != LlmApi.MESSAGES) {
             throw new IllegalArgumentException("upstream: missing (only an llm: chat, embeddings or messages route may omit it, to route by model through the models catalogue)");
         }
         if (upstream != null && llm == LlmApi.MESSAGES) {
@@ -98,6 +111,13 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
         waf = waf != null ? waf : new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, null, null);
         if (waf.profile() == null) waf = new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, waf.exclusions(), waf.enabled());
+        if (fetch != null) {
+            // The URL argument is the fetch's to judge (parsed, resolved, every address classified); to the WAF's
+            // file-inclusion and SSRF signatures every URL looks like an attack. Everything else stays inspected.
+            List<RouteWafConfig.Exclusion> exclusions = new java.util.ArrayList<>(waf.exclusions());
+            exclusions.add(new RouteWafConfig.Exclusion(null, "args:url"));
+            waf = new RouteWafConfig(waf.profile(), exclusions, waf.enabled());
+        }
         if (failover != null && upstream != null) throw new IllegalArgumentException("failover: only a route that routes by model (llm: chat, embeddings or messages, no upstream) has deployments to fail over to");
         failover = failover == null ? FailoverConfig.DEFAULT : failover;
         if (graphql != null && llm != null) throw new IllegalArgumentException("graphql: a route serves GraphQL or an LLM API, not both");
@@ -234,7 +254,7 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
 
     /** Whether this route sends each request to the deployment of its {@code model} in the catalogue. */
     public boolean routesByModel() {
-        return upstream == null;
+        return upstream == null && fetch == null;
     }
 
     public enum LlmApi {

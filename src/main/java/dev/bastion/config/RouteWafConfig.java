@@ -19,14 +19,20 @@ public record RouteWafConfig(Profile profile, List<Exclusion> exclusions, Boolea
     }
 
     /**
-     * @param rule   the rule id
+     * @param rule   the rule id; null (with a target) for every rule on that target
      * @param target null for every target, else a target name as matched ({@code args:query},
      *               {@code headers:user-agent}, {@code json:/a/b})
      */
     public record Exclusion(Integer rule, String target) {
         public Exclusion {
-            if (rule == null || rule < 1) throw new IllegalArgumentException("rule: missing (expected: a rule id)");
             target = target == null || target.isBlank() ? null : target.strip().toLowerCase(java.util.Locale.ROOT);
+            if (rule == null && target == null) throw new IllegalArgumentException("rule: missing (expected: a rule id, or a target to exclude from every rule)");
+            if (rule != null && rule < 1) throw new IllegalArgumentException("rule: " + rule + " (expected: a rule id)");
+        }
+
+        public boolean covers(int ruleId, String targetName) {
+            if (rule != null && rule != ruleId) return false;
+            return target == null || target.equals(targetName);
         }
     }
 

@@ -61,6 +61,14 @@ public final class OutboundConnector {
      * with {@link EgressDenied} before any connection when the policy refuses an address the host resolves to.
      */
     public Future<HttpClientRequest> request(Destination to, ClientProfile profile, RequestOptions options) {
+        return request(to, profile, options, policy);
+    }
+
+    /**
+     * As {@link #request(Destination, ClientProfile, RequestOptions)}, held to {@code policy} instead of the
+     * config's: a URL a client named (a link preview) must not reach the hosts the config trusts.
+     */
+    public Future<HttpClientRequest> request(Destination to, ClientProfile profile, RequestOptions options, EgressPolicy policy) {
         if (closed) return Future.failedFuture(new IllegalStateException("the outbound connector is closed"));
         HttpClientAgent client = client(profile, to.tls()); // on the caller's thread: the pool is the caller's event loop's
         return resolve(to.host()).compose(addresses -> {

@@ -11,6 +11,19 @@ public record Cidr(byte[] network, int prefixLength) {
         network = network.clone();
     }
 
+    /** Every range of a config list, or an error naming the first bad one as {@code key[i]}. */
+    public static java.util.List<Cidr> parseAll(String key, java.util.List<String> texts) {
+        java.util.List<Cidr> out = new java.util.ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                out.add(parse(texts.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "[" + i + "]: " + e.getMessage());
+            }
+        }
+        return java.util.List.copyOf(out);
+    }
+
     public static Cidr parse(String text) {
         int slash = text.indexOf('/');
         String addr = slash < 0 ? text.trim() : text.substring(0, slash).trim();

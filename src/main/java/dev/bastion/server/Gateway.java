@@ -14,6 +14,7 @@ import dev.bastion.edge.ClientIpResolver;
 import dev.bastion.edge.CorsPolicy;
 import dev.bastion.edge.FramingControl;
 import dev.bastion.edge.PathControl;
+import dev.bastion.fetch.FetchEndpoint;
 import dev.bastion.frontdoor.AnthropicErrors;
 import dev.bastion.ipfilter.AddressFilterControl;
 import dev.bastion.observe.AccessLog;
@@ -190,9 +191,13 @@ public final class Gateway {
         Upstream byModel = new CatalogueUpstream();
         for (RouteConfig rc : config.routes()) {
             long maxBody = rc.maxBodyBytes() != null ? rc.maxBodyBytes().bytes() : edgeMax;
+            // A fetch route takes a URL, not a document: a small body is all it reads.
+            if (rc.fetch() != null) maxBody = Math.min(maxBody, SystemRoutes.MAX_BODY);
             Chain chain = assembler.assemble(rc, maxBody);
-            routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics),
-                    new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken()),
+            Route.Target target = rc.fetch() != null
+                    ? new Route.Local(new FetchEndpoint(vertx, services.connector, rc.id(), rc.fetch(), services.audit, services.metrics.registry()))
+                    : new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken());
+            routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics), target,
                     rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody,
                     rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : null));
         }

@@ -724,9 +724,7 @@ public final class Inspector {
 
     private static boolean excluded(int rule, String target, List<RouteWafConfig.Exclusion> exclusions) {
         for (RouteWafConfig.Exclusion e : exclusions) {
-            if (e.rule() != rule) continue;
-            if (e.target() == null) return true;
-            if (target != null && e.target().equals(target)) return true;
+            if (e.covers(rule, target)) return true;
         }
         return false;
     }
