@@ -123,6 +123,78 @@ public final class OutboundConnector {
         });
     }
 
+    /** A whole answer of a document Bastion reads itself (a JWKS, a token endpoint's JSON). */
+    public record WholeResponse(int status, io.vertx.core.MultiMap headers, io.vertx.core.buffer.Buffer body) {}
+
+    /** An answer larger than its caller's cap; the connection was reset, nothing more was read. */
+    public static final class TooLarge extends java.io.IOException {
+        public TooLarge(long maxBytes) {
+            super("the answer is larger than " + maxBytes + " bytes");
+        }
+    }
+
+    /**
+     * Sends a request and reads its whole answer, for the documents Bastion reads itself: at most {@code maxBytes}
+     * ({@link TooLarge} — by {@code Content-Length}, or counted as it arrives) and within one {@code deadline} for
+     * everything, connecting included ({@link java.util.concurrent.TimeoutException}). An idle timeout alone
+     * restarts on every byte, so an answer trickling a byte a second could hold the caller for as long as it likes.
+     *
+     * @param body the request body, or null
+     */
+    public Future<WholeResponse> whole(Destination to, ClientProfile profile, RequestOptions options, io.vertx.core.buffer.Buffer body,
+                                       long maxBytes, java.time.Duration deadline) {
+        io.vertx.core.internal.ContextInternal context = ((VertxInternal) vertx).getOrCreateContext();
+        Promise<WholeResponse> done = context.promise();
+        java.util.concurrent.atomic.AtomicReference<HttpClientRequest> sent = new java.util.concurrent.atomic.AtomicReference<>();
+        long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), t -> {
+            if (done.tryFail(new java.util.concurrent.TimeoutException("no whole answer within " + deadline.toMillis() + "ms"))) {
+                HttpClientRequest r = sent.get();
+                if (r != null) r.reset();
+            }
+        });
+        done.future().onComplete(x -> vertx.cancelTimer(timer));
+        options.setConnectTimeout(Math.min(deadline.toMillis(), profile.connectTimeout().toMillis())).setIdleTimeout(deadline.toMillis());
+        request(to, profile, options).compose(req -> {
+            sent.set(req);
+            if (done.future().isComplete()) {
+                req.reset();
+                return Future.<HttpClientResponse>failedFuture("abandoned");
+            }
+            return body == null ? req.send() : req.send(body);
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                done.tryFail(ar.cause());
+                return;
+            }
+            HttpClientResponse resp = ar.result();
+            String length = resp.getHeader("Content-Length");
+            if (length != null && declaredOver(length, maxBytes)) {
+                done.tryFail(new TooLarge(maxBytes));
+                resp.request().reset();
+                return;
+            }
+            io.vertx.core.buffer.Buffer whole = io.vertx.core.buffer.Buffer.buffer();
+            resp.handler(chunk -> {
+                if (done.future().isComplete()) return;
+                if (whole.length() + chunk.length() > maxBytes) {
+                    done.tryFail(new TooLarge(maxBytes));
+                    resp.request().reset();
+                    return;
+                }
+                whole.appendBuffer(chunk);
+            });
+            resp.exceptionHandler(done::tryFail);
+            resp.endHandler(v -> done.tryComplete(new WholeResponse(resp.statusCode(), resp.headers(), whole)));
+        });
+        return done.future();
+    }
+
+    private static boolean declaredOver(String length, long max) {
+        String l = length.strip();
+        if (l.isEmpty() || l.length() > 18 || !l.chars().allMatch(Character::isDigit)) return true; // unreadable: not trusted to be small
+        return Long.parseLong(l) > max;
+    }
+
     private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
 
     /** Every address of the host, once: an IP literal as itself, a name through the Vert.x resolver (hosts file, DNS servers). */

@@ -73,7 +73,17 @@ class EgressConnectorTest {
                 .requestHandler(req -> {
                     hostHeaders.add(req.getHeader("Host"));
                     if (req.path().equals("/redirect")) req.response().setStatusCode(302).putHeader("Location", req.getParam("to")).end();
-                    else req.response().end("hello from " + host);
+                    else if (req.path().equals("/trickle")) {
+                        // a byte every 50 ms, for ever: no idle timeout ever fires
+                        req.response().setChunked(true);
+                        long id = vertx.setPeriodic(50, t -> req.response().write("x"));
+                        req.connection().closeHandler(v -> vertx.cancelTimer(id));
+                    } else if (req.path().equals("/big")) req.response().end("y".repeat(5000));
+                    else if (req.path().equals("/big-chunked")) {
+                        req.response().setChunked(true);
+                        for (int i = 0; i < 50; i++) req.response().write("z".repeat(100));
+                        req.response().end();
+                    } else req.response().end("hello from " + host);
                 })
                 .listen(0, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -129,6 +139,25 @@ class EgressConnectorTest {
         cases.forEach((url, expected) -> assertThat(refusal(connector, url)).as(url).isInstanceOfSatisfying(EgressDenied.class,
                 e -> assertThat(e.addressClass()).isEqualTo(expected)));
         assertThat(audited).hasSize(cases.size());
+    }
+
+    @Test
+    void aWholeAnswerHasOneDeadlineAndOneSizeCap() throws Exception {
+        OutboundConnector connector = connector(List.of("127.0.0.1"), List.of());
+        Destination to = Destination.of("http://127.0.0.1:" + recorder.actualPort());
+        java.util.function.Function<String, Throwable> whole = path -> {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> await(connector.whole(to, PROFILE,
+                    new RequestOptions().setMethod(HttpMethod.GET).setURI(path), null, 1000, Duration.ofMillis(400))));
+            return t instanceof ExecutionException e ? e.getCause() : t;
+        };
+        // A trickle keeps an idle timeout from ever firing; the one deadline ends it.
+        assertThat(whole.apply("/trickle")).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(whole.apply("/big")).isInstanceOf(OutboundConnector.TooLarge.class);
+        assertThat(whole.apply("/big-chunked")).isInstanceOf(OutboundConnector.TooLarge.class);
+        OutboundConnector.WholeResponse ok = await(connector.whole(to, PROFILE, new RequestOptions().setMethod(HttpMethod.GET).setURI("/"),
+                null, 1000, Duration.ofSeconds(5)));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body().toString()).isEqualTo("hello from 127.0.0.1");
     }
 
     @Test

@@ -256,30 +256,15 @@ public final class GoogleTokenSource implements RequestAuth {
         return jwt.serialize();
     }
 
-    /** The token request through the connector: POST, form-encoded, redirects never followed, at most 64 KiB back. */
+    /** The token request through the connector: POST, form-encoded, redirects never followed, at most 64 KiB back, within {@code TIMEOUT} in all. */
     static TokenEndpoint connectorEndpoint(OutboundConnector connector) {
         return (uri, form) -> {
             String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
-                    .setConnectTimeout(TIMEOUT.toMillis()).setIdleTimeout(TIMEOUT.toMillis())
                     .putHeader("Content-Type", "application/x-www-form-urlencoded").putHeader("Accept", "application/json");
-            return connector.request(Destination.of(uri), PROFILE, options)
-                    .compose(req -> req.send(Buffer.buffer(form)))
-                    .compose(resp -> {
-                        Buffer body = Buffer.buffer();
-                        Promise<TokenEndpoint.Answer> done = Promise.promise();
-                        resp.handler(chunk -> {
-                            if (body.length() + chunk.length() > MAX_ANSWER_BYTES) {
-                                done.tryFail(new AuthFailure("the token endpoint's answer is too large"));
-                                resp.request().reset();
-                                return;
-                            }
-                            body.appendBuffer(chunk);
-                        });
-                        resp.exceptionHandler(done::tryFail);
-                        resp.endHandler(v -> done.tryComplete(new TokenEndpoint.Answer(resp.statusCode(), body)));
-                        return done.future();
-                    });
+            return connector.whole(Destination.of(uri), PROFILE, options, Buffer.buffer(form), MAX_ANSWER_BYTES, TIMEOUT)
+                    .recover(t -> Future.failedFuture(t instanceof OutboundConnector.TooLarge ? new AuthFailure("the token endpoint's answer is too large") : t))
+                    .map(resp -> new TokenEndpoint.Answer(resp.status(), resp.body()));
         };
     }
 }
