@@ -20,7 +20,6 @@ import dev.bastion.ipfilter.AddressFilterControl;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.AccessLogWriter;
 import dev.bastion.secrets.RotatingSecret;
-import dev.bastion.secrets.Secret;
 import dev.bastion.secrets.SecretWatcher;
 import dev.bastion.secrets.LogRedactor;
 import dev.bastion.config.SecretPlaces;
@@ -99,7 +98,7 @@ public final class Gateway {
         // Provider keys and signing secrets are read per request, so a file: one rotates without a restart.
         SecretWatcher watcher = new SecretWatcher(secrets, config.secrets(), SecretPlaces.of(config), java.time.Clock.systemUTC());
         Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
-        Map<String, Secret> serviceAccountKeys = new HashMap<>();
+        Map<String, RotatingSecret> serviceAccountKeys = new HashMap<>();
         try {
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                 List<RotatingSecret> keys = new ArrayList<>();
@@ -113,13 +112,15 @@ public final class Gateway {
                 AwsCredentialsConfig aws = e.getValue().awsCredentials();
                 if (aws != null) {
                     String at = "upstreams." + e.getKey() + ".aws_credentials.";
-                    SigV4.Credentials c = new SigV4.Credentials(secrets.resolve(aws.accessKeyId(), at + "access_key_id").reveal(),
-                            secrets.resolve(aws.secretAccessKey(), at + "secret_access_key").reveal(),
-                            aws.sessionToken() == null ? null : secrets.resolve(aws.sessionToken(), at + "session_token").reveal());
-                    deploymentAuths.put(e.getKey(), SigV4Auth.forUpstream(c, BedrockChatProvider.SIGNING_SERVICE));
+                    // Read per request: file: ones rotate without a restart (the watcher swaps all of a round's changes together).
+                    RotatingSecret id = watcher.live(aws.accessKeyId(), at + "access_key_id");
+                    RotatingSecret key = watcher.live(aws.secretAccessKey(), at + "secret_access_key");
+                    RotatingSecret session = aws.sessionToken() == null ? null : watcher.live(aws.sessionToken(), at + "session_token");
+                    deploymentAuths.put(e.getKey(), SigV4Auth.forUpstream(() -> new SigV4.Credentials(id.current().reveal(), key.current().reveal(),
+                            session == null ? null : session.current().reveal()), BedrockChatProvider.SIGNING_SERVICE));
                 }
                 if (e.getValue().googleServiceAccountKey() != null) {
-                    serviceAccountKeys.put(e.getKey(), secrets.resolve(e.getValue().googleServiceAccountKey(), "upstreams." + e.getKey() + ".google_service_account_key"));
+                    serviceAccountKeys.put(e.getKey(), watcher.live(e.getValue().googleServiceAccountKey(), "upstreams." + e.getKey() + ".google_service_account_key"));
                 }
             }
         } catch (SecretResolver.SecretException e) {
@@ -150,7 +151,7 @@ public final class Gateway {
                         .description("Secret values replaced in log lines (a bug logged one)").register(services.metrics.registry());
                 List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
                         services.metrics);
-                for (Map.Entry<String, Secret> k : serviceAccountKeys.entrySet()) {
+                for (Map.Entry<String, RotatingSecret> k : serviceAccountKeys.entrySet()) {
                     deploymentAuths.put(k.getKey(), GoogleTokenSource.forUpstream(vertx, services.connector, k.getValue(), "upstreams." + k.getKey()));
                 }
                 watcher.start(services.metrics.registry(), services.audit);

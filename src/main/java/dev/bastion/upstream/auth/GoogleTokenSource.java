@@ -34,6 +34,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OAuth2 access tokens for Google APIs (Vertex AI) from a service account's JSON key, by Google's
@@ -49,6 +52,7 @@ import java.util.Objects;
  * request tries again. The key, the assertion and the tokens are never logged nor put in a message.
  */
 public final class GoogleTokenSource implements RequestAuth {
+    private static final Logger log = LoggerFactory.getLogger(GoogleTokenSource.class);
     public static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
     public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     static final Duration REFRESH_BEFORE = Duration.ofMinutes(5);
@@ -135,30 +139,74 @@ public final class GoogleTokenSource implements RequestAuth {
         record Answer(int status, Buffer body) {}
     }
 
-    private final ServiceAccountKey key;
+    /** The key in use and the secret it was read from (compared by identity: a rotation brings a new {@link Secret}). */
+    private record Keyed(Secret raw, ServiceAccountKey key) {}
+
+    private final Supplier<Secret> keySource;
     private final TokenEndpoint endpoint;
     private final Clock clock;
     private final String name; // for messages: the upstream's config path
+    private volatile Keyed keyed;
     private volatile Token current;
+    private volatile boolean mintedWithOldKey;
     private Future<Token> inFlight; // guarded by this
 
+    /** A source whose key never changes. */
     GoogleTokenSource(ServiceAccountKey key, TokenEndpoint endpoint, Clock clock, String name) {
-        this.key = Objects.requireNonNull(key, "key");
+        this(() -> null, new Keyed(null, Objects.requireNonNull(key, "key")), endpoint, clock, name);
+    }
+
+    /**
+     * @param keySource the key file's current content (a rotating secret); read on every token request, parsed again
+     *                  only when it changed. A rotated key that cannot be used keeps the previous one, logged once.
+     */
+    GoogleTokenSource(Supplier<Secret> keySource, Keyed initial, TokenEndpoint endpoint, Clock clock, String name) {
+        this.keySource = Objects.requireNonNull(keySource, "keySource");
+        this.keyed = Objects.requireNonNull(initial, "initial");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.name = name;
     }
 
-    /** The token source of an upstream with {@code google_service_account_key}, shared by its deployments. */
-    public static DeploymentAuth forUpstream(Vertx vertx, OutboundConnector connector, Secret keyJson, String where) {
+    /**
+     * The token source of an upstream with {@code google_service_account_key}, shared by its deployments. The key is
+     * re-read when its reference rotates: the next token is minted with the new key, and until it arrives requests
+     * go on with the token they have (the old key's tokens stay valid at Google until they expire).
+     */
+    public static DeploymentAuth forUpstream(Vertx vertx, OutboundConnector connector, dev.bastion.secrets.RotatingSecret keyJson, String where) {
+        return forUpstream(keyJson::current, connectorEndpoint(connector), Clock.systemUTC(), where);
+    }
+
+    static DeploymentAuth forUpstream(Supplier<Secret> keyJson, TokenEndpoint endpoint, Clock clock, String where) {
+        Secret raw = keyJson.get();
         ServiceAccountKey key;
         try {
-            key = ServiceAccountKey.parse(keyJson.reveal());
+            key = ServiceAccountKey.parse(raw.reveal());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ".google_service_account_key: " + e.getMessage());
         }
-        GoogleTokenSource source = new GoogleTokenSource(key, connectorEndpoint(connector), Clock.systemUTC(), where);
+        GoogleTokenSource source = new GoogleTokenSource(keyJson, new Keyed(raw, key), endpoint, clock, where);
         return d -> source;
+    }
+
+    /** The key to sign with: the current one, parsed once per rotation. */
+    private ServiceAccountKey key() {
+        Keyed k = keyed;
+        Secret raw = keySource.get();
+        if (raw == null || raw == k.raw()) return k.key(); // null: a fixed key
+        synchronized (this) {
+            k = keyed;
+            if (raw == k.raw()) return k.key();
+            try {
+                keyed = new Keyed(raw, ServiceAccountKey.parse(raw.reveal()));
+                mintedWithOldKey = current != null;
+                log.info("{}: service account key rotated; the next token is minted with it", name);
+            } catch (IllegalArgumentException e) {
+                keyed = new Keyed(raw, k.key()); // not parsed again until it changes again
+                log.warn("{}: the rotated service account key is unusable, keeping the previous one: {}", name, e.getMessage());
+            }
+            return keyed.key();
+        }
     }
 
     @Override
@@ -172,7 +220,12 @@ public final class GoogleTokenSource implements RequestAuth {
     /** A valid access token: the kept one, or a fresh one (completing on the caller's context). */
     Future<String> token() {
         Instant now = clock.instant();
+        key(); // notices a rotated key
         Token t = current;
+        if (t != null && mintedWithOldKey && now.isBefore(t.expiresAt().minus(MIN_VALIDITY))) {
+            fetch(); // a token of the new key, in the background; this request goes on with the one it has
+            return Future.succeededFuture(t.value());
+        }
         if (t != null && now.isBefore(t.expiresAt().minus(REFRESH_BEFORE))) return Future.succeededFuture(t.value());
         if (t != null && now.isBefore(t.expiresAt().minus(MIN_VALIDITY))) {
             fetch(); // refreshed in the background; this request goes on with the token it has
@@ -204,18 +257,23 @@ public final class GoogleTokenSource implements RequestAuth {
             f = Future.failedFuture(new AuthFailure(name + ": could not sign the token request (" + e.getClass().getSimpleName() + ")"));
         }
         inFlight = f;
+        Keyed signedWith = keyed;
         f.onComplete(ar -> {
             synchronized (this) {
                 inFlight = null;
             }
-            if (ar.succeeded()) current = ar.result();
+            if (ar.succeeded()) {
+                current = ar.result();
+                if (signedWith == keyed) mintedWithOldKey = false;
+            }
         });
         return f;
     }
 
     private Future<Token> grant() {
         Instant now = clock.instant();
-        String form = "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8) + "&assertion=" + assertion(now);
+        ServiceAccountKey key = key(); // one key for the assertion and where it is posted, whatever rotates meanwhile
+        String form = "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8) + "&assertion=" + assertion(now, key);
         return endpoint.post(key.tokenUri(), form).compose(a -> {
             JsonNode body;
             try {
@@ -243,6 +301,10 @@ public final class GoogleTokenSource implements RequestAuth {
 
     /** The RS256 assertion of Google's JWT-bearer grant. */
     String assertion(Instant now) {
+        return assertion(now, key());
+    }
+
+    private static String assertion(Instant now, ServiceAccountKey key) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(key.clientEmail()).audience(key.tokenUri().toString()).claim("scope", SCOPE)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(ASSERTION_LIFETIME))).build();
         JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT);

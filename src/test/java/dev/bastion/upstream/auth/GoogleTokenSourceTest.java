@@ -169,6 +169,35 @@ class GoogleTokenSourceTest {
     }
 
     @Test
+    void aRotatedKeyMintsTheNextTokenWhileRequestsGoOnWithTheOldOne() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair second = g.generateKeyPair();
+        AtomicReference<dev.bastion.secrets.Secret> file = new AtomicReference<>(dev.bastion.secrets.Secret.of(keyJson(keys, "https://oauth2.googleapis.com/token")));
+        FakeEndpoint endpoint = new FakeEndpoint();
+        TestClock clock = new TestClock();
+        GoogleTokenSource s = (GoogleTokenSource) GoogleTokenSource.forUpstream(file::get, endpoint, clock, "upstreams.vertex").forDeployment(null);
+        Future<String> first = s.token();
+        endpoint.answer(0, 200, "{\"access_token\":\"ya29.old-key\",\"expires_in\":3599}");
+        assertThat(first.result()).isEqualTo("ya29.old-key");
+
+        file.set(dev.bastion.secrets.Secret.of(keyJson(second, "https://oauth2.googleapis.com/token").replace("kid-1", "kid-2")));
+        assertThat(s.token().result()).as("no request waits for the new key's token").isEqualTo("ya29.old-key");
+        assertThat(endpoint.posts).as("one background fetch, signed with the new key").hasSize(2);
+        SignedJWT assertion = SignedJWT.parse(URLDecoder.decode(endpoint.forms.get(1).substring(endpoint.forms.get(1).indexOf("assertion=") + 10), StandardCharsets.UTF_8));
+        assertThat(assertion.getHeader().getKeyID()).isEqualTo("kid-2");
+        assertThat(assertion.verify(new RSASSAVerifier((RSAPublicKey) second.getPublic()))).isTrue();
+        endpoint.answer(1, 200, "{\"access_token\":\"ya29.new-key\",\"expires_in\":3599}");
+        assertThat(s.token().result()).isEqualTo("ya29.new-key");
+        assertThat(endpoint.posts).as("kept again until it is due").hasSize(2);
+
+        // A broken rotated file keeps the key in use; nothing is fetched for it.
+        file.set(dev.bastion.secrets.Secret.of("{\"type\":\"service_account\"}"));
+        assertThat(s.token().result()).isEqualTo("ya29.new-key");
+        assertThat(endpoint.posts).hasSize(2);
+    }
+
+    @Test
     void aFailureIsTypedSaysNothingSecretAndTheNextRequestTriesAgain() {
         FakeEndpoint endpoint = new FakeEndpoint();
         GoogleTokenSource s = source(endpoint, new TestClock());
