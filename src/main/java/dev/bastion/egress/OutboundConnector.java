@@ -75,17 +75,32 @@ public final class OutboundConnector {
             List<byte[]> raw = addresses.stream().map(InetAddress::getAddress).toList();
             AddressClass refused = policy.refusal(to.host(), raw);
             if (refused != null) return Future.failedFuture(deny(to, profile, refused, addresses));
-            // The checked address itself, with no name attached: nothing below resolves the host again.
-            InetSocketAddress checked;
-            try {
-                checked = new InetSocketAddress(InetAddress.getByAddress(raw.get(0)), to.port());
-            } catch (UnknownHostException e) {
-                return Future.failedFuture(e); // not reached: the bytes came from an InetAddress
-            }
-            options.setHost(to.host()).setPort(to.port()).setServer(SocketAddress.inetSocketAddress(checked))
-                    .setSsl(to.tls()).setFollowRedirects(false);
-            return client.request(options);
+            options.setHost(to.host()).setPort(to.port()).setSsl(to.tls()).setFollowRedirects(false);
+            return connect(client, options, raw, to.port(), 0);
         });
+    }
+
+    /** Addresses of one name tried in turn when a connection cannot be made (an unreachable IPv6 beside a working IPv4). */
+    static final int MAX_ADDRESSES_TRIED = 3;
+
+    /**
+     * Opens the request to the {@code i}th checked address — the address itself, with no name attached, so nothing
+     * below resolves the host again — and to the next one when nothing could be connected (refused, unreachable,
+     * timed out: nothing was sent, so trying another address cannot send anything twice).
+     */
+    private Future<HttpClientRequest> connect(HttpClientAgent client, RequestOptions options, List<byte[]> checked, int port, int i) {
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByAddress(checked.get(i)), port);
+        } catch (UnknownHostException e) {
+            return Future.failedFuture(e); // not reached: the bytes came from an InetAddress
+        }
+        options.setServer(SocketAddress.inetSocketAddress(address));
+        Future<HttpClientRequest> opened = client.request(options);
+        if (i + 1 >= Math.min(checked.size(), MAX_ADDRESSES_TRIED)) return opened;
+        return opened.recover(t -> t instanceof java.net.ConnectException || t instanceof io.netty.channel.ConnectTimeoutException
+                || t instanceof java.net.NoRouteToHostException
+                ? connect(client, options, checked, port, i + 1) : Future.failedFuture(t));
     }
 
     /**

@@ -246,6 +246,20 @@ class EgressConnectorTest {
         assertThat(accepted).hasValue(0);
     }
 
+    @Test
+    void anUnreachableCheckedAddressFallsBackToTheNextCheckedOne() throws Exception {
+        // two.test: 127.0.0.2 first, where nothing listens on the port, then 127.0.0.1, where the recorder does
+        dns.answers("two.test", List.of(List.of("127.0.0.2", "127.0.0.1")));
+        OutboundConnector connector = connector(List.of("two.test"), List.of());
+        assertThat(get(connector, "http://two.test:" + recorder.actualPort() + "/", "/")).isEqualTo("200 hello from 127.0.0.1");
+        assertThat(dns.queries("two.test")).isEqualTo(1);
+        assertThat(hostHeaders).containsExactly("two.test:" + recorder.actualPort());
+        // every address is still checked before any is tried: one refused address refuses them all
+        dns.answers("three.test", List.of(List.of("127.0.0.2", "169.254.169.254", "127.0.0.1")));
+        assertThat(refusal(connector(List.of("three.test"), List.of()), "http://three.test:" + recorder.actualPort() + "/"))
+                .isInstanceOfSatisfying(EgressDenied.class, e -> assertThat(e.addressClass()).isEqualTo(AddressClass.METADATA));
+    }
+
     /** A DNS server of the test's own: A queries for a name get its next scripted answer (TTL 0); AAAA gets none. */
     static final class TinyDns implements AutoCloseable {
         private final DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
