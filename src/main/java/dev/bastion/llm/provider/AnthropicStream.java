@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One streamed Anthropic answer as OpenAI chat-completion chunks: the role chunk at {@code message_start},
@@ -26,16 +25,13 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
     static final String CUT_TYPE = "upstream_stream_cut";
     static final String CUT_MESSAGE = "The upstream ended the stream before the answer was complete.";
 
-    private final String model;
-    private final long created = System.currentTimeMillis() / 1000;
+    private final OpenAiChunks chunks;
     private final SseSplitter splitter = new SseSplitter(MAX_EVENT_BYTES);
     /** Anthropic content block index → the tool call it is. */
     private final Map<Integer, Tool> tools = new HashMap<>();
     private final boolean usageChunk;
-    private String textPrefix, textSuffix; // a text chunk around its content, once the chunk's id is known
     /** Anthropic's usage as it stands: message_start's, updated by message_delta's (cumulative) counts. */
     private final ObjectNode usage = JSON.createObjectNode();
-    private String id;
     private String stopReason;
     private boolean stopped;
     private boolean failed;
@@ -52,7 +48,7 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
     }
 
     AnthropicStream(String model, boolean usageChunk) {
-        this.model = model;
+        this.chunks = new OpenAiChunks(model);
         this.usageChunk = usageChunk;
     }
 
@@ -99,32 +95,31 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
         int index = ev.path("index").asInt(-1);
         switch (ev.path("type").asText("")) {
             case "message_start" -> {
-                if (id != null) return;
+                if (chunks.started()) return;
                 JsonNode message = ev.path("message");
-                id = "chatcmpl-" + message.path("id").asText("");
                 merge(message.path("usage"));
-                out.appendBuffer(chunk(JSON.createObjectNode().put("role", "assistant"), null));
+                chunks.start("chatcmpl-" + message.path("id").asText(""), out);
             }
             case "content_block_start" -> {
-                started(out);
+                chunks.startIfNot(out);
                 JsonNode block = ev.path("content_block");
                 switch (block.path("type").asText("")) {
-                    case "text" -> text(block.path("text").asText(""), out);
+                    case "text" -> chunks.text(block.path("text").asText(""), out);
                     case "tool_use" -> {
                         Tool t = new Tool(tools.size(), block.get("input"));
                         tools.put(index, t);
                         ObjectNode call = JSON.createObjectNode().put("index", t.index).put("id", block.path("id").asText("")).put("type", "function");
                         call.putObject("function").put("name", block.path("name").asText("")).put("arguments", "");
-                        out.appendBuffer(toolChunk(call));
+                        chunks.toolCall(call, out);
                     }
                     default -> {} // thinking and server tools: never asked for
                 }
             }
             case "content_block_delta" -> {
-                started(out);
+                chunks.startIfNot(out);
                 JsonNode delta = ev.path("delta");
                 switch (delta.path("type").asText("")) {
-                    case "text_delta" -> text(delta.path("text").asText(""), out);
+                    case "text_delta" -> chunks.text(delta.path("text").asText(""), out);
                     case "input_json_delta" -> {
                         Tool t = tools.get(index);
                         if (t != null) arguments(t, delta.path("partial_json").asText(""), out);
@@ -145,14 +140,9 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
                 merge(ev.path("usage"));
             }
             case "message_stop" -> {
-                started(out);
-                out.appendBuffer(chunk(JSON.createObjectNode(), AnthropicChatProvider.finishReason(stopReason)));
-                if (usageChunk) {
-                    ObjectNode u = base();
-                    u.putArray("choices");
-                    u.set("usage", AnthropicChatProvider.usage(usage, usage.path("output_tokens").asLong(0)));
-                    out.appendBuffer(sse(u));
-                }
+                chunks.startIfNot(out);
+                chunks.finish(AnthropicChatProvider.finishReason(stopReason), out);
+                if (usageChunk) chunks.usage(AnthropicChatProvider.usage(usage, usage.path("output_tokens").asLong(0)), out);
                 stopped = true;
             }
             case "error" -> {
@@ -164,70 +154,20 @@ final class AnthropicStream implements ChatProvider.StreamTranslator {
         }
     }
 
-    /** The role chunk, if message_start has not given it (a stream that skipped it still reads as one answer). */
-    private void started(Buffer out) {
-        if (id != null) return;
-        id = "chatcmpl-" + UUID.randomUUID();
-        out.appendBuffer(chunk(JSON.createObjectNode().put("role", "assistant"), null));
-    }
-
     private void merge(JsonNode u) {
         if (!u.isObject()) return;
         for (var e : u.properties()) if (e.getValue().isNumber()) usage.set(e.getKey(), e.getValue());
     }
 
-    /**
-     * A text delta: most of a stream's events, so written from a prefix made once per stream and the text
-     * quoted in place, the same bytes {@link #chunk} would write, without a tree per event.
-     */
-    private void text(String text, Buffer out) {
-        if (text.isEmpty()) return;
-        if (textPrefix == null) {
-            String c = chunk(JSON.createObjectNode().put("content", ""), null).toString();
-            int at = c.indexOf("\"content\":\"\"") + "\"content\":\"".length();
-            textPrefix = c.substring(0, at);
-            textSuffix = c.substring(at); // from the closing quote
-        }
-        StringBuilder sb = new StringBuilder(textPrefix.length() + text.length() + textSuffix.length() + 8).append(textPrefix);
-        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
-        out.appendString(sb.append(textSuffix).toString());
-    }
-
     private void arguments(Tool t, String fragment, Buffer out) {
         if (fragment.isEmpty()) return;
         t.argued = true;
-        ObjectNode call = JSON.createObjectNode().put("index", t.index);
-        call.putObject("function").put("arguments", fragment);
-        out.appendBuffer(toolChunk(call));
-    }
-
-    private Buffer toolChunk(ObjectNode call) {
-        ObjectNode delta = JSON.createObjectNode();
-        delta.putArray("tool_calls").add(call);
-        return chunk(delta, null);
-    }
-
-    private ObjectNode base() {
-        return JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
-    }
-
-    private Buffer chunk(ObjectNode delta, String finish) {
-        ObjectNode c = base();
-        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finish);
-        return sse(c);
+        chunks.arguments(t.index, fragment, out);
     }
 
     private void fail(Buffer out, String type, String message) {
         failed = true;
-        ObjectNode e = JSON.createObjectNode();
-        e.putObject("error").put("message", message).put("type", type).putNull("code");
-        out.appendBuffer(sse(e));
+        OpenAiChunks.error(type, message, out);
     }
 
-    private static Buffer sse(ObjectNode data) {
-        return Buffer.buffer("data: " + data + "\n\n");
-    }
 }

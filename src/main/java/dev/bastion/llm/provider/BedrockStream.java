@@ -9,7 +9,6 @@ import dev.bastion.llm.provider.AwsEventStream.Message;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One ConverseStream answer (AWS event-stream messages) as OpenAI chat-completion chunks: the role chunk at
@@ -21,13 +20,11 @@ import java.util.UUID;
  * {@code [DONE]}.
  */
 final class BedrockStream implements ChatProvider.StreamTranslator {
-    private final String model;
-    private final long created = System.currentTimeMillis() / 1000;
+    private final OpenAiChunks chunks;
     private final boolean usageChunk;
     private final AwsEventStream.Decoder decoder = new AwsEventStream.Decoder();
     /** Converse content block index → the tool call it is. */
     private final Map<Integer, Tool> tools = new HashMap<>();
-    private String id;
     private boolean stopped;
     private boolean failed;
 
@@ -41,7 +38,7 @@ final class BedrockStream implements ChatProvider.StreamTranslator {
     }
 
     BedrockStream(String model, boolean usageChunk) {
-        this.model = model;
+        this.chunks = new OpenAiChunks(model);
         this.usageChunk = usageChunk;
     }
 
@@ -96,24 +93,24 @@ final class BedrockStream implements ChatProvider.StreamTranslator {
         }
         int index = ev.path("contentBlockIndex").asInt(-1);
         switch (m.header(":event-type") == null ? "" : m.header(":event-type")) {
-            case "messageStart" -> started(out);
+            case "messageStart" -> chunks.startIfNot(out);
             case "contentBlockStart" -> {
-                started(out);
+                chunks.startIfNot(out);
                 JsonNode use = ev.path("start").path("toolUse");
                 if (use.isObject()) {
                     Tool t = new Tool(tools.size());
                     tools.put(index, t);
                     ObjectNode call = JSON.createObjectNode().put("index", t.index).put("id", use.path("toolUseId").asText("")).put("type", "function");
                     call.putObject("function").put("name", use.path("name").asText("")).put("arguments", "");
-                    out.appendBuffer(toolChunk(call));
+                    chunks.toolCall(call, out);
                 }
             }
             case "contentBlockDelta" -> {
-                started(out);
+                chunks.startIfNot(out);
                 JsonNode delta = ev.path("delta");
                 if (delta.path("text").isTextual()) {
                     String text = delta.get("text").asText();
-                    if (!text.isEmpty()) out.appendBuffer(chunk(JSON.createObjectNode().put("content", text), null));
+                    chunks.text(text, out);
                 } else if (delta.path("toolUse").isObject()) {
                     Tool t = tools.get(index);
                     if (t != null) arguments(t, delta.get("toolUse").path("input").asText(""), out);
@@ -124,17 +121,12 @@ final class BedrockStream implements ChatProvider.StreamTranslator {
                 if (t != null && !t.argued) arguments(t, "{}", out); // OpenAI clients parse the arguments
             }
             case "messageStop" -> {
-                started(out);
-                out.appendBuffer(chunk(JSON.createObjectNode(), BedrockChatProvider.finishReason(ev.path("stopReason").asText(null))));
+                chunks.startIfNot(out);
+                chunks.finish(BedrockChatProvider.finishReason(ev.path("stopReason").asText(null)), out);
                 stopped = true;
             }
             case "metadata" -> {
-                if (usageChunk && stopped && ev.path("usage").isObject()) {
-                    ObjectNode u = base();
-                    u.putArray("choices");
-                    u.set("usage", BedrockChatProvider.usage(ev.get("usage")));
-                    out.appendBuffer(sse(u));
-                }
+                if (usageChunk && stopped && ev.path("usage").isObject()) chunks.usage(BedrockChatProvider.usage(ev.get("usage")), out);
             }
             default -> {} // event types added later
         }
@@ -153,47 +145,15 @@ final class BedrockStream implements ChatProvider.StreamTranslator {
         }
     }
 
-    private void started(Buffer out) {
-        if (id != null) return;
-        id = "chatcmpl-" + UUID.randomUUID();
-        out.appendBuffer(chunk(JSON.createObjectNode().put("role", "assistant"), null));
-    }
-
     private void arguments(Tool t, String fragment, Buffer out) {
         if (fragment.isEmpty()) return;
         t.argued = true;
-        ObjectNode call = JSON.createObjectNode().put("index", t.index);
-        call.putObject("function").put("arguments", fragment);
-        out.appendBuffer(toolChunk(call));
-    }
-
-    private Buffer toolChunk(ObjectNode call) {
-        ObjectNode delta = JSON.createObjectNode();
-        delta.putArray("tool_calls").add(call);
-        return chunk(delta, null);
-    }
-
-    private ObjectNode base() {
-        return JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
-    }
-
-    private Buffer chunk(ObjectNode delta, String finish) {
-        ObjectNode c = base();
-        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finish);
-        return sse(c);
+        chunks.arguments(t.index, fragment, out);
     }
 
     private void fail(Buffer out, String type, String message) {
         failed = true;
-        ObjectNode e = JSON.createObjectNode();
-        e.putObject("error").put("message", message).put("type", type).putNull("code");
-        out.appendBuffer(sse(e));
+        OpenAiChunks.error(type, message, out);
     }
 
-    private static Buffer sse(ObjectNode data) {
-        return Buffer.buffer("data: " + data + "\n\n");
-    }
 }

@@ -20,20 +20,17 @@ import java.util.List;
  * {@code [DONE]}.
  */
 final class GeminiStream implements ChatProvider.StreamTranslator {
-    private final String model;
+    private final OpenAiChunks chunks;
     private final boolean usageChunk;
-    private final long created = System.currentTimeMillis() / 1000;
     private final SseSplitter splitter = new SseSplitter(AnthropicStream.MAX_EVENT_BYTES);
     private String idBase;
-    private String id;
-    private String textPrefix, textSuffix;
     private JsonNode usage;
     private int calls;
     private boolean finished;
     private boolean failed;
 
     GeminiStream(String model, boolean usageChunk) {
-        this.model = model;
+        this.chunks = new OpenAiChunks(model);
         this.usageChunk = usageChunk;
     }
 
@@ -57,12 +54,7 @@ final class GeminiStream implements ChatProvider.StreamTranslator {
             fail(out, AnthropicStream.CUT_TYPE, AnthropicStream.CUT_MESSAGE);
             return out;
         }
-        if (usageChunk && usage != null) {
-            ObjectNode u = base();
-            u.putArray("choices");
-            u.set("usage", GeminiChatProvider.usage(usage));
-            out.appendBuffer(sse(u));
-        }
+        if (usageChunk && usage != null) chunks.usage(GeminiChatProvider.usage(usage), out);
         return out.appendString("data: [DONE]\n\n");
     }
 
@@ -94,8 +86,7 @@ final class GeminiStream implements ChatProvider.StreamTranslator {
         if (finished) return; // after the finish reason only the usage may still change
         if (idBase == null) {
             idBase = GeminiChatProvider.idBase(ev.path("responseId").asText(""));
-            id = "chatcmpl-" + idBase;
-            out.appendBuffer(chunk(JSON.createObjectNode().put("role", "assistant"), null));
+            chunks.start("chatcmpl-" + idBase, out);
         }
         JsonNode candidates = ev.path("candidates");
         if (candidates.isEmpty()) {
@@ -106,13 +97,11 @@ final class GeminiStream implements ChatProvider.StreamTranslator {
         for (JsonNode part : c.path("content").path("parts")) {
             if (part.path("thought").asBoolean(false)) continue;
             if (part.path("text").isTextual()) {
-                text(part.get("text").asText(), out);
+                chunks.text(part.get("text").asText(), out);
             } else if (part.path("functionCall").isObject()) {
                 ObjectNode call = GeminiChatProvider.toolCall(part.get("functionCall"), idBase, calls);
                 call.put("index", calls++);
-                ObjectNode delta = JSON.createObjectNode();
-                delta.putArray("tool_calls").add(call);
-                out.appendBuffer(chunk(delta, null));
+                chunks.toolCall(call, out);
             }
         }
         JsonNode reason = c.get("finishReason");
@@ -120,45 +109,13 @@ final class GeminiStream implements ChatProvider.StreamTranslator {
     }
 
     private void finish(String reason, Buffer out) {
-        out.appendBuffer(chunk(JSON.createObjectNode(), reason));
+        chunks.finish(reason, out);
         finished = true;
-    }
-
-    /** A text delta, written from a prefix made once per stream (see {@code AnthropicStream.text}). */
-    private void text(String text, Buffer out) {
-        if (text.isEmpty()) return;
-        if (textPrefix == null) {
-            String c = chunk(JSON.createObjectNode().put("content", ""), null).toString();
-            int at = c.indexOf("\"content\":\"\"") + "\"content\":\"".length();
-            textPrefix = c.substring(0, at);
-            textSuffix = c.substring(at);
-        }
-        StringBuilder sb = new StringBuilder(textPrefix.length() + text.length() + textSuffix.length() + 8).append(textPrefix);
-        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
-        out.appendString(sb.append(textSuffix).toString());
-    }
-
-    private ObjectNode base() {
-        return JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
-    }
-
-    private Buffer chunk(ObjectNode delta, String finish) {
-        ObjectNode c = base();
-        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finish);
-        return sse(c);
     }
 
     private void fail(Buffer out, String type, String message) {
         failed = true;
-        ObjectNode e = JSON.createObjectNode();
-        e.putObject("error").put("message", message).put("type", type).putNull("code");
-        out.appendBuffer(sse(e));
+        OpenAiChunks.error(type, message, out);
     }
 
-    private static Buffer sse(ObjectNode data) {
-        return Buffer.buffer("data: " + data + "\n\n");
-    }
 }
