@@ -274,7 +274,10 @@ final class EgressProxy {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         ForwardHeaders.withoutHopByHop(req.headers(), headers);
         headers.remove("Content-Length");
-        headers.remove("X-Request-Id");
+        // Bastion answers the client's 100-continue itself once the destination is connected: the destination's own
+        // interim answer is not relayed
+        boolean expectsContinue = "100-continue".equalsIgnoreCase(req.getHeader("Expect"));
+        headers.remove("Expect");
         boolean chunked = req.headers().contains("Transfer-Encoding");
         String length = req.getHeader("Content-Length");
         Destination to = new Destination(false, target.host(), target.port());
@@ -292,13 +295,21 @@ final class EgressProxy {
             if (length != null) out.putHeader("Content-Length", length);
             else if (chunked) out.setChunked(true);
             out.response().onComplete(resp -> {
-                if (resp.failed()) {
+                if (resp.succeeded()) {
+                    relay(req, resp.result(), record);
+                } else if (!req.response().headWritten()) {
+                    // connected, then no answer: the request may have reached the destination, so it is the destination's failure
+                    boolean timeout = resp.cause() instanceof java.util.concurrent.TimeoutException
+                            || resp.cause() instanceof io.netty.handler.timeout.TimeoutException;
+                    record.failed(timeout ? "destination_timeout" : "upstream_failed");
+                    error(req, record, timeout ? 504 : 502, timeout ? "destination_timeout" : "destination_unreachable",
+                            timeout ? "The destination did not answer in time." : "The destination closed the connection without an answer.");
+                } else {
                     req.connection().close();
                     record.finish(records, "upstream_failed");
-                    return;
                 }
-                relay(req, resp.result(), record);
             });
+            if (expectsContinue) req.response().writeContinue();
             pump(req, out, record::addUp);
             req.endHandler(v -> out.end());
             req.resume();
@@ -310,10 +321,9 @@ final class EgressProxy {
         out.setStatusCode(in.statusCode());
         if (in.statusMessage() != null) out.setStatusMessage(in.statusMessage());
         ForwardHeaders.withoutHopByHop(in.headers(), out.headers());
-        if (in.getHeader("Content-Length") == null) {
-            out.headers().remove("Content-Length");
-            if (req.method() != HttpMethod.HEAD) out.setChunked(true);
-        }
+        int status = in.statusCode();
+        boolean bodiless = req.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
+        if (in.getHeader("Content-Length") == null && !bodiless) out.setChunked(true);
         out.putHeader("X-Request-Id", record.requestId());
         pump(in, out, record::addDown);
         in.exceptionHandler(t -> {
