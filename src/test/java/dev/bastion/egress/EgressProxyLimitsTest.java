@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bastion.testing.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.net.NetServer;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -69,9 +67,7 @@ class EgressProxyLimitsTest {
                         ports: [ECHO, CLOSED]
                         allow_classes: [loopback]
                 """.replace("IDLE", idleTimeout).replace("ECHO", String.valueOf(echo.actualPort())).replace("CLOSED", String.valueOf(closedPort)), 1, Map.of(),
-                new VertxOptions().setAddressResolverOptions(new AddressResolverOptions().setServers(List.of("127.0.0.1:" + dns.port()))
-                        .setCacheMaxTimeToLive(0).setCacheNegativeTimeToLive(0).setHostsValue(Buffer.buffer("127.0.0.1 localhost\n"))
-                        .setSearchDomains(List.of()).setNdots(1).setOptResourceEnabled(false)));
+                new VertxOptions().setAddressResolverOptions(dns.resolverOptions()));
         key = gw.createKey("org-t", "invoke");
     }
 

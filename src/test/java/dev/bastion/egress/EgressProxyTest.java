@@ -10,8 +10,6 @@ import dev.bastion.testing.LogCapture;
 import dev.bastion.testing.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -130,10 +128,7 @@ class EgressProxyTest {
                         allow: ["*"]
                         ports: [443, 80, TLS, HTTP]
                         allow_classes: [loopback]
-                """.replace("TLS", String.valueOf(tls)).replace("HTTP", String.valueOf(http)), 1, Map.of(), new VertxOptions()
-                .setAddressResolverOptions(new AddressResolverOptions().setServers(List.of("127.0.0.1:" + dns.port()))
-                        .setCacheMaxTimeToLive(0).setCacheNegativeTimeToLive(0).setHostsValue(Buffer.buffer("127.0.0.1 localhost\n"))
-                        .setSearchDomains(List.of()).setNdots(1).setOptResourceEnabled(false)));
+                """.replace("TLS", String.valueOf(tls)).replace("HTTP", String.valueOf(http)), 1, Map.of(), new VertxOptions().setAddressResolverOptions(dns.resolverOptions()));
         keyA = gw.createKey("org-a", "invoke");
         keyB = gw.createKey("org-b", "invoke");
         keyReport = gw.createKey("org-r", "invoke");
@@ -369,6 +364,24 @@ class EgressProxyTest {
         // the key may be the password, with any user name, and Bearer works too
         assertThat(raw(target, basic("bastion", keyA)).status()).isEqualTo(200);
         assertThat(raw(target, "Bearer " + keyA).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBastionTokenIsACredentialToo() throws Exception {
+        dev.bastion.tokens.ClientService.CreatedClient c = new dev.bastion.tokens.ClientService(gw.store, Clock.systemUTC())
+                .create("org-a", java.util.Set.of("invoke"), null, null);
+        HttpResponse<String> t = gw.send(gw.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", basic(c.client().id(), c.secret()))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+        String token = JSON.readTree(t.body()).get("access_token").asText();
+        String target = "CONNECT a-only.test:" + tlsOrigin.actualPort() + " HTTP/1.1";
+        assertThat(raw(target, "Bearer " + token).status()).isEqualTo(200);
+        assertThat(raw(target, basic("bastion", token)).status()).isEqualTo(200);
+        assertThat(raw(target, "Bearer " + token.substring(0, token.length() - 2) + "xx").status()).isEqualTo(407); // a forged signature
+        JsonNode r = record("a-only.test", tlsOrigin.actualPort(), "allow", "org-a");
+        assertThat(r.path("principal").asText()).isEqualTo("client:" + c.client().id());
+        assertThat(logs.all()).doesNotContain(token).doesNotContain(c.secret());
     }
 
     @Test
