@@ -274,6 +274,9 @@ final class EgressProxy {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         ForwardHeaders.withoutHopByHop(req.headers(), headers);
         headers.remove("Content-Length");
+        // Host is the target's authority (RFC 9112 §3.2.2; the connector sets it from the destination): a Host that
+        // differs from the URL would pick a virtual host at the checked address that the rule never judged
+        headers.remove("Host");
         // Bastion answers the client's 100-continue itself once the destination is connected: the destination's own
         // interim answer is not relayed
         boolean expectsContinue = "100-continue".equalsIgnoreCase(req.getHeader("Expect"));
@@ -289,9 +292,6 @@ final class EgressProxy {
             HttpClientRequest out = ar.result();
             record.connected();
             out.headers().addAll(headers);
-            // Host as the client sent it: an absolute-form target's authority (RFC 9112 §3.2.2), which Vert.x sets from the destination otherwise
-            String host = req.headers().get("Host");
-            if (host != null) out.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
             if (length != null) out.putHeader("Content-Length", length);
             else if (chunked) out.setChunked(true);
             out.response().onComplete(resp -> {

@@ -57,6 +57,7 @@ class EgressProxyTest {
     static HttpServer httpOrigin;
     static final AtomicInteger accepted = new AtomicInteger();
     static final List<Map<String, String>> seenHeaders = Collections.synchronizedList(new ArrayList<>());
+    static final List<Integer> hostCounts = Collections.synchronizedList(new ArrayList<>());
     static EgressConnectorTest.TinyDns dns;
     static TestGateway gw;
     static LogCapture logs;
@@ -153,6 +154,7 @@ class EgressProxyTest {
         Map<String, String> h = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         req.headers().forEach(e -> h.put(e.getKey(), e.getValue()));
         seenHeaders.add(h);
+        hostCounts.add(req.headers().getAll("Host").size());
         req.body().onSuccess(body -> {
             if (req.path().equals("/echo")) req.response().end(body);
             else req.response().putHeader("Content-Type", "text/plain").end("hello " + req.path());
@@ -275,6 +277,16 @@ class EgressProxyTest {
         assertThat(h).doesNotContainKeys("Proxy-Authorization", "Proxy-Connection");
         assertThat(h.values()).noneMatch(v -> v.contains(keyA));
         assertThat(record("api.allowed.test", tlsOrigin.actualPort(), "allow").path("rule").asText()).isEqualTo("apps");
+
+        // Host comes from the target, once: a client's other Host cannot pick a virtual host the rule did not judge
+        try (Socket s = new Socket("127.0.0.1", proxyPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET http://api.allowed.test:" + httpOrigin.actualPort() + "/vhost HTTP/1.1\r\nHost: admin.internal\r\n"
+                    + "Proxy-Authorization: " + basic(keyA, "") + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(s.getInputStream()).body()).isEqualTo("hello /vhost");
+        }
+        assertThat(seenHeaders.getLast().get("Host")).isEqualTo("api.allowed.test:" + httpOrigin.actualPort());
+        assertThat(hostCounts.getLast()).isEqualTo(1);
     }
 
     @Test
@@ -353,6 +365,7 @@ class EgressProxyTest {
         assertThat(raw(target, "Bearer not-a-token").status()).isEqualTo(407);
         assertThat(curl(null, "https://api.allowed.test:" + tls + "/").connectCode()).isEqualTo(407);
         assertThat(curl("wrong", "http://api.allowed.test:" + httpOrigin.actualPort() + "/").httpCode()).isEqualTo(407);
+        assertThat(accepted).hasValue(0); // not one connection to the origin for any of them
         // a revoked key stops working within the key cache's TTL
         ApiKeyService.CreatedKey k = gw.createKeyRecord("org-a", "invoke");
         assertThat(raw(target, basic(k.plaintext(), "")).status()).isEqualTo(200);
