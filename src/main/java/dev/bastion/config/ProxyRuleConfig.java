@@ -19,8 +19,9 @@ import java.util.Locale;
  * @param ports        destination ports allowed; default 443 and 80
  * @param allowClasses address classes other than {@code public} this rule may reach ({@code private},
  *                     {@code loopback}, {@code metadata}, …: the labels of docs/egress.md's range table); default none
- * @param mode         {@code enforce} (default) refuses; {@code report} lets the connection through and records
- *                     what would have been refused
+ * @param mode         {@code enforce} (default) refuses; {@code report} lets a host or port the rule does not
+ *                     allow through and records that it would have been refused (address classes are enforced in
+ *                     both modes)
  */
 public record ProxyRuleConfig(String name, List<String> orgs, List<String> roles, List<String> allow, List<String> deny, List<Integer> ports,
                               List<String> allowClasses, Mode mode) {

@@ -53,7 +53,7 @@ public final class ProxyAcl {
             return name;
         }
 
-        /** Report-only: a refusal is recorded, the connection goes ahead. */
+        /** Report-only: a refusal by host or port is recorded and the connection goes ahead (address classes are always enforced). */
         public boolean report() {
             return report;
         }

@@ -7,7 +7,6 @@ import dev.bastion.chain.Identity;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.EgressProxyConfig;
 import dev.bastion.edge.RequestIds;
-import dev.bastion.egress.AddressClass;
 import dev.bastion.egress.ClientProfile;
 import dev.bastion.egress.Destination;
 import dev.bastion.egress.EgressDenied;
@@ -223,13 +222,9 @@ final class EgressProxy {
             }
             record.wouldDeny(byName.label());
         }
-        OutboundConnector.AddressGate gate = (host, addresses) -> {
-            AddressClass refused = rule.addressRefusal(addresses);
-            if (refused == null) return null;
-            if (!rule.report()) return refused;
-            if (!record.wouldDeny()) record.wouldDeny("address_class:" + refused.label());
-            return null;
-        };
+        // Address classes are enforced in every mode, as Smokescreen does: a rollout must not be a window onto cloud
+        // metadata or the internal network. Report mode is about names and ports.
+        OutboundConnector.AddressGate gate = (host, addresses) -> rule.addressRefusal(addresses);
         if (req.method() == HttpMethod.CONNECT) tunnel(req, record, target, gate, tunnelOpened);
         else forward(req, record, target, gate);
     }

@@ -65,10 +65,6 @@ final class EgressProxyRecord {
         if (this.reason == null) this.reason = reason;
     }
 
-    boolean wouldDeny() {
-        return reason != null;
-    }
-
     void denied(String reason) {
         this.denied = true;
         this.reason = reason;

@@ -123,6 +123,7 @@ class EgressProxyTest {
                         orgs: [org-r]
                         allow: ["*.allowed.test"]
                         ports: [TLS, HTTP]
+                        allow_classes: [loopback]
                         mode: report
                       - name: open
                         roles: [egress-open]
@@ -416,13 +417,24 @@ class EgressProxyTest {
     @Test
     void aReportOnlyRuleLetsTheConnectionThroughAndRecordsWhatItWouldHaveRefused() throws Exception {
         int tls = tlsOrigin.actualPort();
-        // loopback is not in the rollout rule's classes; other.test not in its domains: both go through, both recorded as report
-        assertThat(curl(keyReport, "https://api.allowed.test:" + tls + "/r").body()).isEqualTo("hello /r");
+        // other.test is not among the rollout rule's domains, the public listener's port not among its ports: both go
+        // through, both recorded as report with the reason
         assertThat(curl(keyReport, "https://other.test:" + tls + "/r2").body()).isEqualTo("hello /r2");
-        assertThat(record("api.allowed.test", tls, "report").path("reason").asText()).isEqualTo("address_class:loopback");
         JsonNode other = record("other.test", tls, "report");
         assertThat(other.path("reason").asText()).isEqualTo("domain_not_allowed");
         assertThat(other.path("mode").asText()).isEqualTo("report");
+        assertThat(other.path("outcome").asText()).isEqualTo("completed");
+        assertThat(raw("GET http://api.allowed.test:" + gw.gateway.publicPort() + "/status HTTP/1.1", basic(keyReport, "")).status()).isEqualTo(200);
+        assertThat(record("api.allowed.test", gw.gateway.publicPort(), "report").path("reason").asText()).isEqualTo("port_not_allowed");
+        // an allowed domain is plainly allowed
+        assertThat(curl(keyReport, "https://api.allowed.test:" + tls + "/r").body()).isEqualTo("hello /r");
+        assertThat(record("api.allowed.test", tls, "allow", "org-r").path("rule").asText()).isEqualTo("rollout");
+        // address classes are enforced in report mode too: a rollout is no window onto metadata or private networks
+        for (String host : List.of("metadata.allowed.test", "169.254.169.254", "private.allowed.test")) {
+            Raw r = raw("CONNECT " + host + ":" + tls + " HTTP/1.1", basic(keyReport, ""));
+            assertThat(r.status()).as(host).isEqualTo(403);
+        }
+        assertThat(record("metadata.allowed.test", tls, "deny", "org-r").path("reason").asText()).isEqualTo("address_class:metadata");
         assertThat(gw.send(HttpRequest.newBuilder(gw.adminUri("/metrics")).build()).body())
                 .contains("bastion_egress_proxy_connections_total{decision=\"report\",outcome=\"completed\",reason=\"domain_not_allowed\",rule=\"rollout\"}");
     }
