@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The egress proxy's limits on real sockets: an idle tunnel is closed after {@code idle_timeout}, a busy one after
  * {@code max_duration}, every tunnel when the gateway stops; an unreachable destination is 502 and a name that
- * does not resolve is 502 with its own code. The origin is a TCP echo server on loopback.
+ * does not resolve is 502 with its own code; one that does not accept within {@code connect_timeout} is 504 (a
+ * listener whose accept queue is full drops the SYN). The origin is a TCP echo server on loopback.
  */
 class EgressProxyLimitsTest {
     private Vertx origins;
@@ -30,6 +31,8 @@ class EgressProxyLimitsTest {
     private TestGateway gw;
     private String key;
     private int closedPort;
+    private ServerSocket full; // listening, never accepting, its queue filled: a connect to it hangs
+    private final List<Socket> filling = new java.util.ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -40,6 +43,7 @@ class EgressProxyLimitsTest {
             closedPort = s.getLocalPort(); // nothing listens there once closed
         }
         dns = new EgressConnectorTest.TinyDns();
+        full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
     }
 
     private void startGateway(String idleTimeout) throws Exception {
@@ -59,14 +63,15 @@ class EgressProxyLimitsTest {
                 egress:
                   proxy:
                     idle_timeout: IDLE
+                    connect_timeout: 700ms
                     max_duration: 1500ms
                     rules:
                       - name: tests
                         orgs: [org-t]
                         allow: [localhost, "*.test"]
-                        ports: [ECHO, CLOSED]
+                        ports: [ECHO, CLOSED, FULL]
                         allow_classes: [loopback]
-                """.replace("IDLE", idleTimeout).replace("ECHO", String.valueOf(echo.actualPort())).replace("CLOSED", String.valueOf(closedPort)), 1, Map.of(),
+                """.replace("IDLE", idleTimeout).replace("ECHO", String.valueOf(echo.actualPort())).replace("CLOSED", String.valueOf(closedPort)).replace("FULL", String.valueOf(full.getLocalPort())), 1, Map.of(),
                 new VertxOptions().setAddressResolverOptions(dns.resolverOptions()));
         key = gw.createKey("org-t", "invoke");
     }
@@ -76,6 +81,8 @@ class EgressProxyLimitsTest {
         if (gw != null) gw.close();
         origins.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         dns.close();
+        for (Socket s : filling) s.close();
+        full.close();
     }
 
     private Socket tunnel(String authority) throws Exception {
@@ -164,5 +171,32 @@ class EgressProxyLimitsTest {
         }
         assertThat(unresolvable.status()).isEqualTo(502);
         assertThat(unresolvable.error().path("code").asText()).isEqualTo("destination_unresolvable");
+    }
+
+    @Test
+    void aDestinationThatDoesNotAcceptInTimeIs504() throws Exception {
+        startGateway("1m");
+        // fill the listener's accept queue: once a connect times out here, the next SYNs are dropped too
+        for (int i = 0; i < 16; i++) {
+            Socket s = new Socket();
+            try {
+                s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), full.getLocalPort()), 200);
+                filling.add(s);
+            } catch (SocketTimeoutException e) {
+                s.close();
+                break;
+            }
+        }
+        long start = System.nanoTime();
+        EgressProxyTest.Raw answer;
+        try (Socket s = new Socket("127.0.0.1", gw.gateway.egressPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("CONNECT localhost:" + full.getLocalPort() + " HTTP/1.1\r\nProxy-Authorization: " + EgressProxyTest.basic(key, "")
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            answer = EgressProxyTest.readResponse(s.getInputStream());
+        }
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.error().path("code").asText()).isEqualTo("destination_timeout");
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(600L, 5000L); // connect_timeout: 700ms
     }
 }
