@@ -222,8 +222,9 @@ final class EgressProxy {
             }
             record.wouldDeny(byName.label());
         }
-        // Address classes are enforced in every mode, as Smokescreen does: a rollout must not be a window onto cloud
-        // metadata or the internal network. Report mode is about names and ports.
+        // Address classes are enforced in every mode (Smokescreen's address checks do not depend on the ACL's mode
+        // either): a rollout must not be a window onto cloud metadata or the internal network. Report mode is about
+        // names and ports.
         OutboundConnector.AddressGate gate = (host, addresses) -> rule.addressRefusal(addresses);
         if (req.method() == HttpMethod.CONNECT) tunnel(req, record, target, gate, tunnelOpened);
         else forward(req, record, target, gate);
