@@ -26,6 +26,11 @@ public final class CheckCommand implements Callable<Integer> {
         BastionConfig c = new ConfigLoader().load(config);
         dev.bastion.guard.GuardsRuntime.build(c.guard()); // entity types and patterns, as the gateway checks them at start
         dev.bastion.ipfilter.AddressRules.load(c.waf()); // list files and the country database load, as at start
+        try {
+            dev.bastion.egress.ProxyAcl.from(c.egress().proxy()); // the egress proxy's host patterns and address classes, as at start
+        } catch (IllegalArgumentException e) {
+            throw new dev.bastion.config.ConfigException(java.util.List.of(e.getMessage()));
+        }
         SecretResolver secrets = new SecretResolver();
         for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
             for (int i = 0; i < e.getValue().apiKeys().size(); i++) {

@@ -54,7 +54,7 @@ public record BastionConfig(
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
-        listeners = listeners == null ? new ListenersConfig(null, null) : listeners;
+        listeners = listeners == null ? new ListenersConfig(null, null, null) : listeners;
         edge = edge == null ? EdgeConfig.DEFAULTS : edge;
         store = store == null ? new StoreConfig(null, null, null, null) : store;
         apiKeys = apiKeys == null ? new ApiKeysConfig(null, null) : apiKeys;

@@ -205,6 +205,10 @@ final class ConfigValidator {
         if (admin.enabled() && admin.port() != 0 && admin.port().equals(pub.port())) {
             problems.add("listeners.admin.port: " + admin.port() + " is the public listener's port too");
         }
+        EgressListenerConfig egress = c.listeners().egress();
+        if (egress.enabled() && egress.port() != 0 && (egress.port().equals(pub.port()) || (admin.enabled() && egress.port().equals(admin.port())))) {
+            problems.add("listeners.egress.port: " + egress.port() + " is another listener's port too");
+        }
         return problems;
     }
 

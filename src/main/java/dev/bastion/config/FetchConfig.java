@@ -65,6 +65,7 @@ public record FetchConfig(List<String> schemes, List<String> domains, List<Strin
     }
 
     private static void checkDomain(String key, String d) {
+        if ("*".equals(d)) return;
         String name = d == null ? "" : d.startsWith("*.") ? d.substring(2) : d;
         if (name.isBlank() || name.contains("*")) throw new IllegalArgumentException(key + ": '" + d + "' (expected: a host name, or *. and a host name; a wildcard only leading)");
         if (!name.chars().allMatch(c -> c > 0x20 && c != '/' && c != '@' && c != '\\' && c != '?' && c != '#')) {

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * @param publicListener the listener clients call ({@code public} in YAML)
  * @param admin          health, readiness and metrics; loopback only unless explicitly exposed
+ * @param egress         the egress proxy for the applications behind Bastion; disabled unless enabled
  */
-public record ListenersConfig(@JsonProperty("public") PublicListenerConfig publicListener, AdminListenerConfig admin) {
+public record ListenersConfig(@JsonProperty("public") PublicListenerConfig publicListener, AdminListenerConfig admin, EgressListenerConfig egress) {
     public ListenersConfig {
         publicListener = publicListener == null ? new PublicListenerConfig(null, null, null, null) : publicListener;
         admin = admin == null ? new AdminListenerConfig(null, null, null, null) : admin;
+        egress = egress == null ? new EgressListenerConfig(null, null, null) : egress;
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  * is a host the config names (an upstream at 10.0.0.5 is normal) — except cloud metadata, which only an
  * {@code allow_private} range opens: a configured name whose DNS turns to 169.254.169.254 is refused.
  */
-public final class EgressPolicy {
+public final class EgressPolicy implements OutboundConnector.AddressGate {
     private final Set<String> configuredHosts;
     private final IpTrie allowPrivate = new IpTrie();
 
@@ -56,7 +56,8 @@ public final class EgressPolicy {
     }
 
     /** The first refused class among every address a name resolved to, or null when all are allowed. */
-    AddressClass refusal(String host, List<byte[]> addresses) {
+    @Override
+    public AddressClass refusal(String host, List<byte[]> addresses) {
         for (byte[] a : addresses) {
             AddressClass c = refusal(host, a);
             if (c != null) return c;

@@ -17,16 +17,21 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one way out: every HTTP call Bastion makes — proxying to upstreams, identity-provider discovery and
@@ -40,12 +45,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OutboundConnector {
     private record Pool(ClientProfile profile, Thread loop, boolean tls) {}
+    private record NetPool(ClientProfile profile, Duration idleTimeout) {}
 
     private final Vertx vertx;
     private final EgressPolicy policy;
     private final AuditLog audit;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<Pool, HttpClientAgent> clients = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<NetPool, NetClient> netClients = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public OutboundConnector(Vertx vertx, EgressPolicy policy, AuditLog audit, MeterRegistry registry) {
@@ -61,22 +68,21 @@ public final class OutboundConnector {
      * with {@link EgressDenied} before any connection when the policy refuses an address the host resolves to.
      */
     public Future<HttpClientRequest> request(Destination to, ClientProfile profile, RequestOptions options) {
-        return request(to, profile, options, policy);
+        return request(to, profile, options, null);
     }
 
     /**
-     * As {@link #request(Destination, ClientProfile, RequestOptions)}, held to {@code policy} instead of the
-     * config's: a URL a client named (a link preview) must not reach the hosts the config trusts.
+     * As {@link #request(Destination, ClientProfile, RequestOptions)}, with {@code gate} deciding which addresses
+     * the destination may have instead of the config's egress policy: the egress proxy's ACL, or a policy that
+     * trusts no configured host for a URL a client named (a link preview). The caller records its own refusals,
+     * so none is audited here. Null {@code gate}: the egress policy.
      */
-    public Future<HttpClientRequest> request(Destination to, ClientProfile profile, RequestOptions options, EgressPolicy policy) {
+    public Future<HttpClientRequest> request(Destination to, ClientProfile profile, RequestOptions options, AddressGate gate) {
         if (closed) return Future.failedFuture(new IllegalStateException("the outbound connector is closed"));
         HttpClientAgent client = client(profile, to.tls()); // on the caller's thread: the pool is the caller's event loop's
-        return resolve(to.host()).compose(addresses -> {
-            List<byte[]> raw = addresses.stream().map(InetAddress::getAddress).toList();
-            AddressClass refused = policy.refusal(to.host(), raw);
-            if (refused != null) return Future.failedFuture(deny(to, profile, refused, addresses));
+        return checked(to.host(), to.port(), profile, gate).compose(checked -> {
             options.setHost(to.host()).setPort(to.port()).setSsl(to.tls()).setFollowRedirects(false);
-            return connect(client, options, raw, to.port(), 0);
+            return connect(client, options, checked, 0);
         });
     }
 
@@ -88,19 +94,53 @@ public final class OutboundConnector {
      * below resolves the host again — and to the next one when nothing could be connected (refused, unreachable,
      * timed out: nothing was sent, so trying another address cannot send anything twice).
      */
-    private Future<HttpClientRequest> connect(HttpClientAgent client, RequestOptions options, List<byte[]> checked, int port, int i) {
-        InetSocketAddress address;
-        try {
-            address = new InetSocketAddress(InetAddress.getByAddress(checked.get(i)), port);
-        } catch (UnknownHostException e) {
-            return Future.failedFuture(e); // not reached: the bytes came from an InetAddress
-        }
-        options.setServer(SocketAddress.inetSocketAddress(address));
+    private Future<HttpClientRequest> connect(HttpClientAgent client, RequestOptions options, List<InetSocketAddress> checked, int i) {
+        options.setServer(SocketAddress.inetSocketAddress(checked.get(i)));
         Future<HttpClientRequest> opened = client.request(options);
         if (i + 1 >= Math.min(checked.size(), MAX_ADDRESSES_TRIED)) return opened;
         return opened.recover(t -> t instanceof java.net.ConnectException || t instanceof io.netty.channel.ConnectTimeoutException
                 || t instanceof java.net.NoRouteToHostException
-                ? connect(client, options, checked, port, i + 1) : Future.failedFuture(t));
+                ? connect(client, options, checked, i + 1) : Future.failedFuture(t));
+    }
+
+    /**
+     * A TCP connection to {@code host:port} for the egress proxy's {@code CONNECT} tunnels: the name resolved
+     * once, every address put to {@code gate}, the connection made to exactly the first checked address (so DNS
+     * rebinding cannot move it). Fails with {@link EgressDenied} before any connection when the gate refuses;
+     * with Netty's {@code ConnectTimeoutException} after {@code profile}'s connect timeout; with an
+     * {@link UnknownHostException} for a name that does not resolve. A socket idle either way for
+     * {@code idleTimeout} is closed.
+     */
+    public Future<NetSocket> tunnel(String host, int port, ClientProfile profile, Duration idleTimeout, AddressGate gate) {
+        if (closed) return Future.failedFuture(new IllegalStateException("the outbound connector is closed"));
+        String h = Destination.canonicalHost(host);
+        NetClient client = netClients.computeIfAbsent(new NetPool(profile, idleTimeout), this::createNet);
+        return checked(h, port, profile, gate).compose(checked -> client.connect(SocketAddress.inetSocketAddress(checked.getFirst())));
+    }
+
+    /** The addresses to connect to, in the resolver's order, once every one of them passed the check. */
+    private Future<List<InetSocketAddress>> checked(String host, int port, ClientProfile profile, AddressGate gate) {
+        return resolve(host).compose(addresses -> {
+            List<byte[]> raw = addresses.stream().map(InetAddress::getAddress).toList();
+            AddressClass refused = gate == null ? policy.refusal(host, raw) : gate.refusal(host, raw);
+            if (refused != null) {
+                return Future.failedFuture(gate == null ? deny(host, port, profile, refused, addresses) : new EgressDenied(refused));
+            }
+            // The checked addresses themselves, with no name attached: nothing below resolves the host again.
+            List<InetSocketAddress> out = new ArrayList<>(raw.size());
+            try {
+                for (byte[] a : raw) out.add(new InetSocketAddress(InetAddress.getByAddress(a), port));
+            } catch (UnknownHostException e) {
+                return Future.failedFuture(e); // not reached: the bytes came from an InetAddress
+            }
+            return Future.succeededFuture(out);
+        });
+    }
+
+    /** Decides which addresses a destination may have: the class that refuses one of them, or null when all may be reached. */
+    @FunctionalInterface
+    public interface AddressGate {
+        AddressClass refusal(String host, List<byte[]> addresses);
     }
 
     /**
@@ -233,13 +273,13 @@ public final class OutboundConnector {
                 : Future.succeededFuture(list.stream().map(InetSocketAddress::getAddress).toList()));
     }
 
-    private EgressDenied deny(Destination to, ClientProfile profile, AddressClass refused, List<InetAddress> addresses) {
+    private EgressDenied deny(String host, int port, ClientProfile profile, AddressClass refused, List<InetAddress> addresses) {
         Counter.builder("bastion_egress_denied_total").description("Outbound connections the egress policy refused")
                 .tag("class", refused.label()).tag("caller", profile.name()).register(registry).increment();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("caller", profile.name());
-        fields.put("host", to.host());
-        fields.put("port", to.port());
+        fields.put("host", host);
+        fields.put("port", port);
         fields.put("class", refused.label());
         fields.put("addresses", addresses.stream().map(a -> IpAddresses.format(a.getAddress())).toList()); // the audit trail is the operator's
         audit.event("egress_denied", fields);
@@ -269,12 +309,21 @@ public final class OutboundConnector {
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(p.maxConnections()));
     }
 
-    /** Closes every pool; later requests fail. */
+    private NetClient createNet(NetPool pool) {
+        return vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, pool.profile().connectTimeout().toMillis()))
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, pool.idleTimeout().toMillis())).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setTcpNoDelay(true));
+    }
+
+    /** Closes every pool and every tunnel; later requests fail. */
     public Future<Void> close() {
         closed = true;
         List<Future<Void>> closing = new ArrayList<>();
         clients.values().forEach(c -> closing.add(c.close()));
         clients.clear();
+        netClients.values().forEach(c -> closing.add(c.close()));
+        netClients.clear();
         return Future.join(closing).mapEmpty();
     }
 }

@@ -67,11 +67,13 @@ public final class Gateway {
     private final List<String> deployments;
     private final int publicPort;
     private final int adminPort;
+    private final int egressPort;
     private final Set<String> eventLoops;
     private final SecretWatcher secretWatcher;
 
-    private Gateway(Vertx vertx, Services services, List<String> deployments, int publicPort, int adminPort, Set<String> eventLoops,
+    private Gateway(Vertx vertx, Services services, List<String> deployments, int publicPort, int adminPort, int egressPort, Set<String> eventLoops,
                     SecretWatcher secretWatcher) {
+        this.egressPort = egressPort;
         this.secretWatcher = secretWatcher;
         this.vertx = vertx;
         this.services = services;
@@ -158,16 +160,19 @@ public final class Gateway {
                 ModelCatalogue catalogue = new ModelCatalogue(config.models(), config.upstreams(), pools, services.deploymentHealth, deploymentAuths);
                 Listener publicListener = publicListener(vertx, config, services, upstreams, catalogue, recorders);
                 Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
+                EgressProxy egressProxy = egressProxy(config, services);
                 started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->
-                        deployAdmin(vertx, config, adminListener, deployments).map(adminPort ->
-                                new Gateway(vertx, services, deployments, loops.port, adminPort, loops.names, watcher)));
+                        deployAdmin(vertx, config, adminListener, deployments).compose(adminPort ->
+                                deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
+                                        new Gateway(vertx, services, deployments, loops.port, adminPort, egressPort, loops.names, watcher))));
             } catch (RuntimeException e) {
                 started = Future.failedFuture(e);
             }
             return started.onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} transport, {} routes){}",
                             config.listeners().publicListener().host(), g.publicPort, n, g.eventLoops.size(),
                             vertx.isNativeTransportEnabled() ? "native" : "NIO", config.routes().size(),
-                            g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : ""))
+                            (g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : "")
+                                    + (g.egressPort > 0 ? ", egress proxy on " + config.listeners().egress().host() + ":" + g.egressPort : "")))
                     .onFailure(t -> {
                         deployments.forEach(vertx::undeploy);
                         watcher.close();
@@ -254,6 +259,47 @@ public final class Gateway {
         });
     }
 
+    /** The egress proxy when {@code listeners.egress} is enabled; else null. A bad ACL is a config error. */
+    private static EgressProxy egressProxy(BastionConfig config, Services services) {
+        if (!config.listeners().egress().enabled()) return null;
+        dev.bastion.egress.ProxyAcl acl;
+        try {
+            acl = dev.bastion.egress.ProxyAcl.from(config.egress().proxy());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
+        // every credential the rest of Bastion accepts: API keys, Bastion tokens, identity-provider JWTs — then the revocation list
+        List<dev.bastion.authn.Authenticator> authenticators = new ChainAssembler(services, null).authenticators(new RouteConfig.Auth(
+                List.of(RouteConfig.AuthMethod.API_KEY, RouteConfig.AuthMethod.BASTION_TOKEN, RouteConfig.AuthMethod.JWT), null, null));
+        return new EgressProxy(services.connector, acl, new dev.bastion.authn.AuthenticateControl(authenticators, services.revocations),
+                config.egress().proxy(), EgressProxyRecord.to(services.audit, services.metrics.registry()));
+    }
+
+    /** The egress proxy on {@code n} event loops, on one port; its port, or -1 when it is disabled. */
+    private static Future<Integer> deployEgress(Vertx vertx, BastionConfig config, EgressProxy proxy, int n, List<String> deployments) {
+        if (proxy == null) return Future.succeededFuture(-1);
+        dev.bastion.config.EgressListenerConfig el = config.listeners().egress();
+        // The first instance binds (port 0: a free port), the others share its port. Not Vert.x's shared random port -1:
+        // every server on -1 is one server, and the public listener is already there.
+        return deployEgressInstance(vertx, config, proxy, el.port(), deployments).compose(port -> {
+            Future<Void> rest = Future.succeededFuture();
+            for (int i = 1; i < n; i++) rest = rest.compose(v -> deployEgressInstance(vertx, config, proxy, port, deployments).mapEmpty());
+            return rest.map(port);
+        });
+    }
+
+    private static Future<Integer> deployEgressInstance(Vertx vertx, BastionConfig config, EgressProxy proxy, int port, List<String> deployments) {
+        HttpServerOptions options = serverOptions(config.listeners().egress().host(), port, config.edge().maxHeaderBytes().asInt(),
+                config.edge().maxUriBytes().asInt())
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.egress().proxy().idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        EgressProxyVerticle verticle = new EgressProxyVerticle(proxy, options);
+        return vertx.deployVerticle(verticle, eventLoop()).map(id -> {
+            deployments.add(id);
+            return verticle.actualPort();
+        });
+    }
+
     static HttpServerOptions serverOptions(String host, int port, int maxHeaderBytes, int maxUriBytes) {
         return new HttpServerOptions()
                 .setHost(host)
@@ -313,6 +359,11 @@ public final class Gateway {
     /** The event loops the public listener's instances serve on: one each, so each has a core. */
     public Set<String> eventLoops() {
         return eventLoops;
+    }
+
+    /** The egress proxy's port, or -1 when it is disabled. */
+    public int egressPort() {
+        return egressPort;
     }
 
     /** The admin listener's port, or -1 when it is disabled. */

@@ -148,6 +148,18 @@ public final class ForwardHeaders {
         }
     }
 
+    /**
+     * Copies every header but the hop-by-hop ones and those {@code Connection} names, unchanged otherwise: what a
+     * forward proxy passes on in either direction (the egress proxy; {@code Proxy-Authorization} is hop-by-hop).
+     */
+    public static void withoutHopByHop(MultiMap from, MultiMap out) {
+        Set<String> connectionListed = connectionListed(from);
+        for (Map.Entry<String, String> h : from) {
+            if (HOP_BY_HOP.contains(h.getKey()) || connectionListed.contains(h.getKey())) continue;
+            out.add(h.getKey(), h.getValue());
+        }
+    }
+
     private static Set<String> connectionListed(MultiMap headers) {
         String connection = headers.get("Connection");
         if (connection == null) return Set.of();

@@ -137,6 +137,9 @@ class ArchitectureTest {
                 .orShould().callMethod(io.vertx.core.Vertx.class, "createHttpClient", io.vertx.core.http.HttpClientOptions.class,
                         io.vertx.core.http.PoolOptions.class)
                 .orShould().callMethod(io.vertx.core.Vertx.class, "httpClientBuilder")
+                // the egress proxy's tunnels are TCP: a NetClient elsewhere would bypass the check just the same
+                .orShould().callMethod(io.vertx.core.Vertx.class, "createNetClient")
+                .orShould().callMethod(io.vertx.core.Vertx.class, "createNetClient", io.vertx.core.net.NetClientOptions.class)
                 .check(classes);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -229,7 +230,44 @@ class ConfigLoaderTest {
                 Arguments.of("org on an unknown policy", VALID + "guard: { orgs: { acme: strict } }\n", "orgs.acme: unknown policy 'strict'"),
                 Arguments.of("injection thresholds reversed", VALID + "guard: { policies: { default: { injection: { flag_at: 0.9, block_at: 0.5 } } } }\n", "need 0 <= flag_at <= block_at"),
                 Arguments.of("tool-result thresholds reversed", VALID + "guard: { policies: { default: { injection: { tool_results: { flag_at: 0.9, block_at: 0.5 } } } } }\n",
-                        "injection.tool_results: need 0 <= flag_at <= block_at"));
+                        "injection.tool_results: need 0 <= flag_at <= block_at"),
+                Arguments.of("egress proxy rule mode", VALID + "egress: { proxy: { rules: [{ name: a, mode: audit }] } }\n", "mode: 'audit' (expected: enforce or report)"),
+                Arguments.of("egress proxy rule without a name", VALID + "egress: { proxy: { rules: [{ allow: [x.test] }] } }\n", "rules[0].name: missing"),
+                Arguments.of("egress proxy rule named twice", VALID + "egress: { proxy: { rules: [{ name: a }, { name: a }] } }\n", "rules[1].name: 'a' is used twice"),
+                Arguments.of("egress proxy port", VALID + "egress: { proxy: { default: { ports: [0] } } }\n", "ports: 0 (expected: 1..65535)"),
+                Arguments.of("egress proxy pattern", VALID + "egress: { proxy: { default: { allow: [\"api.*.test\"] } } }\n", "allow: 'api.*.test'"),
+                Arguments.of("egress proxy default with orgs", VALID + "egress: { proxy: { default: { orgs: [a] } } }\n", "the default rule is for every other caller"),
+                Arguments.of("egress proxy misspelled key", VALID + "egress: { proxy: { rules: [{ name: a, allowed: [x.test] }] } }\n", "unknown key 'allowed'"),
+                Arguments.of("egress listener on the public port", VALID.replace("  public: { port: 8080 }\n", "  public: { port: 8080 }\n  egress: { enabled: true, port: 8080 }\n"),
+                        "listeners.egress.port: 8080 is another listener's port too"));
+    }
+
+    @Test
+    void egressProxyKeysMapOneToOne() {
+        BastionConfig c = parse(VALID.replace("  public: { port: 8080 }\n", "  public: { port: 8080 }\n  egress: { enabled: true, port: 3129 }\n") + """
+                egress:
+                  proxy:
+                    connect_timeout: 3s
+                    idle_timeout: 1m
+                    max_duration: 2h
+                    default: { allow: ["*.example.com"], deny: [bad.example.com] }
+                    rules:
+                      - { name: workers, orgs: [acme], roles: [worker], allow: ["*"], ports: [8443], allow_classes: [private], mode: report }
+                """);
+        assertThat(c.listeners().egress()).isEqualTo(new EgressListenerConfig(true, "127.0.0.1", 3129));
+        EgressProxyConfig p = c.egress().proxy();
+        assertThat(p.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(p.maxDuration()).isEqualTo(Duration.ofHours(2));
+        assertThat(p.defaultRule()).isEqualTo(new ProxyRuleConfig("default", List.of(), List.of(), List.of("*.example.com"), List.of("bad.example.com"),
+                List.of(443, 80), List.of(), ProxyRuleConfig.Mode.ENFORCE));
+        assertThat(p.rules()).containsExactly(new ProxyRuleConfig("workers", List.of("acme"), List.of("worker"), List.of("*"), List.of(), List.of(8443),
+                List.of("private"), ProxyRuleConfig.Mode.REPORT));
+        // off unless enabled, on loopback:3128, and refusing everything
+        BastionConfig defaults = parse(VALID);
+        assertThat(defaults.listeners().egress()).isEqualTo(new EgressListenerConfig(false, "127.0.0.1", 3128));
+        assertThat(defaults.egress().proxy().defaultRule().allow()).isEmpty();
+        assertThat(defaults.egress().proxy().rules()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -53,9 +53,7 @@ class EgressConnectorTest {
     @BeforeEach
     void start() throws Exception {
         dns = new TinyDns();
-        vertx = Vertx.vertx(new VertxOptions().setAddressResolverOptions(new AddressResolverOptions()
-                .setServers(List.of("127.0.0.1:" + dns.port())).setCacheMaxTimeToLive(0).setCacheNegativeTimeToLive(0)
-                .setHostsValue(Buffer.buffer("127.0.0.1 localhost\n")).setSearchDomains(List.of()).setNdots(1).setOptResourceEnabled(false)));
+        vertx = Vertx.vertx(new VertxOptions().setAddressResolverOptions(dns.resolverOptions()));
         recorder = listen("127.0.0.1");
     }
 
@@ -271,6 +269,12 @@ class EgressConnectorTest {
 
         int port() {
             return socket.getLocalPort();
+        }
+
+        /** A Vert.x resolver that asks only this server (no cache), with {@code localhost} in its hosts file. */
+        AddressResolverOptions resolverOptions() {
+            return new AddressResolverOptions().setServers(List.of("127.0.0.1:" + port())).setCacheMaxTimeToLive(0).setCacheNegativeTimeToLive(0)
+                    .setHostsValue(Buffer.buffer("127.0.0.1 localhost\n")).setSearchDomains(List.of()).setNdots(1).setOptResourceEnabled(false);
         }
 
         void answers(String name, List<List<String>> sequence) {

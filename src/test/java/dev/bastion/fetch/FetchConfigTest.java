@@ -60,7 +60,10 @@ class FetchConfigTest {
         assertThat(wild.matches("example.com.evil.net")).isFalse();
         assertThat(DomainPattern.parse("bücher.example").matches(DomainPattern.canonical("xn--bcher-kva.example"))).isTrue();
         assertThat(DomainPattern.parse("api.example.com").matches(DomainPattern.canonical("API.example.com."))).isTrue();
-        assertThatThrownBy(() -> DomainPattern.parse("*")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(DomainPattern.parse("*").matches("anything.example")).isTrue();
+        assertThat(wild.matches("1.2.example.com")).isTrue();
+        assertThat(DomainPattern.parse("*.0.1").matches("127.0.0.1")).as("an IP literal is no subdomain").isFalse();
+        assertThatThrownBy(() -> DomainPattern.parse("a.*")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DomainPattern.parse("exa mple.com")).isInstanceOf(IllegalArgumentException.class);
     }
 }
