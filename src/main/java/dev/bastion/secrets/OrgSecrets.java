@@ -41,7 +41,7 @@ public final class OrgSecrets {
         this.env = env;
         long ttl = config.cacheTtl().toNanos();
         long missingTtl = Math.min(ttl, config.missingTtl().toNanos());
-        this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).ticker(ticker).expireAfter(new Expiry<Key, Entry>() {
+        this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).ticker(ticker).executor(Runnable::run).expireAfter(new Expiry<Key, Entry>() {
             @Override
             public long expireAfterCreate(Key key, Entry value, long currentTime) {
                 return value.secret() != null ? ttl : missingTtl;
