@@ -51,18 +51,10 @@ public final class SecretsCommand {
             Instant now = Clock.systemUTC().instant();
             List<Row> rows = new ArrayList<>();
             Map<String, SecretRef> places = SecretPlaces.of(c);
-            boolean remote = places.values().stream().anyMatch(r -> r.kind().remote() && !r.templated());
             // vault: and aws-sm: references are read from their store for the date of their current version
             // (the value is read and dropped, never printed), through the same egress policy as the gateway's.
-            io.vertx.core.Vertx vertx = remote ? io.vertx.core.Vertx.vertx() : null;
-            dev.bastion.egress.OutboundConnector connector = null;
-            SecretResolver resolver = new SecretResolver();
-            try {
-                if (remote) {
-                    connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(c), dev.bastion.observe.AuditLog.toLogger(),
-                            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-                    resolver = resolver.connect(vertx, connector, c.secrets());
-                }
+            try (ConnectedSecrets connected = new ConnectedSecrets(c)) {
+                SecretResolver resolver = connected.resolver;
                 for (Map.Entry<String, SecretRef> e : places.entrySet()) {
                     SecretRef ref = e.getValue();
                     String source = ref.kind().scheme;
@@ -91,10 +83,6 @@ public final class SecretsCommand {
                             : age.overdue(now) ? "overdue" : "ok";
                     rows.add(new Row(e.getKey(), source, state, age.age(now), age.maxAge(), age.dueAt()));
                 }
-            } finally {
-                resolver.close();
-                if (connector != null) connector.close();
-                if (vertx != null) vertx.close();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) out.println(json(rows));
