@@ -39,12 +39,15 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  */
 public final class EgressSdkHttpClient implements SdkHttpClient {
     private final OutboundConnector connector;
+    private final io.vertx.core.Context home;
     private final ClientProfile profile;
     private final Duration timeout;
     private final int maxResponseBytes;
 
-    public EgressSdkHttpClient(OutboundConnector connector, ClientProfile profile, Duration timeout, int maxResponseBytes) {
+    /** @param vertx the calls are sent from one of its event loops (the connector pools connections per calling loop) */
+    public EgressSdkHttpClient(io.vertx.core.Vertx vertx, OutboundConnector connector, ClientProfile profile, Duration timeout, int maxResponseBytes) {
         this.connector = connector;
+        this.home = vertx.getOrCreateContext();
         this.profile = profile;
         this.timeout = timeout;
         this.maxResponseBytes = maxResponseBytes;
@@ -80,7 +83,8 @@ public final class EgressSdkHttpClient implements SdkHttpClient {
                 });
                 RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(r.method().name())).setURI(target).setHeaders(headers)
                         .setIdleTimeout(timeout.toMillis());
-                Future<Answer> answer = connector.request(to, profile, options)
+                io.vertx.core.Promise<Answer> sent = io.vertx.core.Promise.promise();
+                home.runOnContext(v -> connector.request(to, profile, options)
                         .compose((HttpClientRequest req) -> body.length == 0 ? req.send() : req.send(Buffer.buffer(body)))
                         .compose(resp -> {
                             String length = resp.getHeader("Content-Length");
@@ -89,7 +93,8 @@ public final class EgressSdkHttpClient implements SdkHttpClient {
                                 return Future.failedFuture(new IOException("an AWS answer over " + maxResponseBytes + " bytes"));
                             }
                             return resp.body().map(b -> new Answer(resp.statusCode(), resp.statusMessage(), resp.headers(), b));
-                        });
+                        }).onComplete(sent));
+                Future<Answer> answer = sent.future();
                 pending = answer;
                 Answer a;
                 try {

@@ -40,10 +40,10 @@ public final class AwsSecretsManagerSource implements SecretSource {
     private final SecretsManagerClient client;
     private final ExecutorService calls = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("bastion-aws-sm").unstarted(r));
 
-    public AwsSecretsManagerSource(OutboundConnector connector, SecretsConfig.Aws config, Duration timeout, SecretResolver resolver) {
+    public AwsSecretsManagerSource(io.vertx.core.Vertx vertx, OutboundConnector connector, SecretsConfig.Aws config, Duration timeout, SecretResolver resolver) {
         ClientProfile profile = new ClientProfile("secrets:aws-sm", Duration.ofSeconds(5), 4, Duration.ofSeconds(30), 64 * 1024, false);
         var builder = SecretsManagerClient.builder()
-                .httpClient(new EgressSdkHttpClient(connector, profile, timeout, 1024 * 1024))
+                .httpClient(new EgressSdkHttpClient(vertx, connector, profile, timeout, 1024 * 1024))
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config.credentials(), resolver))
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout.multipliedBy(2)));

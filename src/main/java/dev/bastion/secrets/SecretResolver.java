@@ -68,7 +68,7 @@ public final class SecretResolver {
     public SecretResolver connect(io.vertx.core.Vertx vertx, dev.bastion.egress.OutboundConnector connector, dev.bastion.config.SecretsConfig config) {
         Map<SecretRef.Kind, SecretSource> made = new EnumMap<>(SecretRef.Kind.class);
         if (config.vault() != null) made.put(SecretRef.Kind.VAULT, new VaultSource(vertx, connector, config.vault(), config.timeout(), this, java.time.Clock.systemUTC()));
-        if (config.aws() != null) made.put(SecretRef.Kind.AWS_SM, new AwsSecretsManagerSource(connector, config.aws(), config.timeout(), this));
+        if (config.aws() != null) made.put(SecretRef.Kind.AWS_SM, new AwsSecretsManagerSource(vertx, connector, config.aws(), config.timeout(), this));
         return made.isEmpty() ? this : withSources(made, config.timeout());
     }
 

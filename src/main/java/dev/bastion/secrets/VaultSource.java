@@ -53,6 +53,8 @@ public final class VaultSource implements SecretSource {
     private final SecretsConfig.AppRole approle; // null with a token
     private final Supplier<Secret> secretId;
     private final Clock clock;
+    /** Where calls made from outside an event loop (start, the watcher) run: one loop, so one connection pool. */
+    private final io.vertx.core.Context home;
 
     /**
      * A token Bastion holds. {@code ttl} zero: it never expires (a root token); {@code creationTtl} the lease it
@@ -75,6 +77,7 @@ public final class VaultSource implements SecretSource {
     public VaultSource(Vertx vertx, OutboundConnector connector, SecretsConfig.Vault config, Duration timeout, SecretResolver resolver, Clock clock) {
         this.vertx = vertx;
         this.connector = connector;
+        this.home = vertx.getOrCreateContext();
         this.destination = Destination.of(config.address());
         String path = config.address().getRawPath();
         this.basePath = path == null ? "" : path.replaceAll("/+$", "");
@@ -269,6 +272,12 @@ public final class VaultSource implements SecretSource {
     }
 
     private void attempt(HttpMethod method, String path, Secret token, String body, int n, Promise<Answer> done) {
+        if (!io.vertx.core.Context.isOnEventLoopThread()) {
+            // A caller outside Vert.x (start, the watcher's thread) sends from one home loop: the connector pools
+            // connections per calling loop, and a connection is best used from the loop that opened it.
+            home.runOnContext(v -> attempt(method, path, token, body, n, done));
+            return;
+        }
         if (closed) {
             done.fail(new Failure(Reason.UNAVAILABLE, "the Vault client is closed"));
             return;

@@ -63,7 +63,7 @@ class AwsSecretsManagerTest {
         SecretResolver base = new SecretResolver(Map.of("AWS_KEY_ID", keyId, "AWS_SECRET", secretKey));
         SecretsConfig.Aws config = new SecretsConfig.Aws(REGION, URI.create(sm.endpoint()),
                 new AwsCredentialsConfig(SecretRef.parse("env:AWS_KEY_ID"), SecretRef.parse("env:AWS_SECRET"), null));
-        SecretResolver r = base.withSources(Map.of(SecretRef.Kind.AWS_SM, new AwsSecretsManagerSource(through, config, Duration.ofSeconds(5), base)),
+        SecretResolver r = base.withSources(Map.of(SecretRef.Kind.AWS_SM, new AwsSecretsManagerSource(vertx, through, config, Duration.ofSeconds(5), base)),
                 Duration.ofSeconds(5));
         resolvers.add(r);
         return r;
