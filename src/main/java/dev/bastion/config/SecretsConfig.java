@@ -125,6 +125,7 @@ public record SecretsConfig(Duration pollInterval, Duration remotePollInterval, 
         if (pollInterval.toMillis() < 100) throw new IllegalArgumentException("secrets.poll_interval must be at least 100ms");
         if (remotePollInterval.toMillis() < 100) throw new IllegalArgumentException("secrets.remote_poll_interval must be at least 100ms");
         if (maxAge.isNegative() || maxAge.isZero()) throw new IllegalArgumentException("secrets.max_age must be positive");
+        if (timeout.toMillis() < 100) throw new IllegalArgumentException("secrets.timeout must be at least 100ms");
         if (env != null && !SecretRef.SAFE_SEGMENT.matcher(env).matches()) throw new IllegalArgumentException("secrets.env: letters, digits, '_' and '-' only");
     }
 

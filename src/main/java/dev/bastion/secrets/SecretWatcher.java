@@ -102,14 +102,6 @@ public final class SecretWatcher implements AutoCloseable {
         return s;
     }
 
-    /** A remote reference's age as its store reports it (the current version's date); unknown for the others. */
-    public SecretAge ageOf(String place) {
-        for (Live l : live) {
-            if (l.place.equals(place) && l.ref.kind().remote()) return new SecretAge(l.changedAt, config.maxAgeOf(place));
-        }
-        return null;
-    }
-
     /** Registers the metrics, checks once, then polls every {@code poll_interval} on a thread of its own. */
     public synchronized SecretWatcher start(MeterRegistry registry, AuditLog audit) {
         this.audit = Objects.requireNonNull(audit);

@@ -49,9 +49,9 @@ public final class VaultSource implements SecretSource {
     private final String namespace;
     private final ClientProfile profile;
     private final Duration timeout;
-    private final Supplier<Secret> staticToken; // null with AppRole
+    private final Supplier<CompletableFuture<Secret>> staticToken; // null with AppRole
     private final SecretsConfig.AppRole approle; // null with a token
-    private final Supplier<Secret> secretId;
+    private final Supplier<CompletableFuture<Secret>> secretId;
     private final Clock clock;
     /** Where calls made from outside an event loop (start, the watcher) run: one loop, so one connection pool. */
     private final io.vertx.core.Context home;
@@ -86,9 +86,17 @@ public final class VaultSource implements SecretSource {
         this.timeout = timeout;
         this.clock = clock;
         SecretsConfig.VaultAuth auth = config.auth();
-        this.staticToken = auth.token() == null ? null : () -> resolver.resolve(auth.token(), "secrets.vault.auth.token");
+        // read when needed (a file: one may have been rotated), without waiting on the calling thread
+        this.staticToken = auth.token() == null ? null : () -> credential(resolver, auth.token(), "secrets.vault.auth.token");
         this.approle = auth.approle();
-        this.secretId = approle == null ? null : () -> resolver.resolve(approle.secretId(), "secrets.vault.auth.approle.secret_id");
+        this.secretId = approle == null ? null : () -> credential(resolver, approle.secretId(), "secrets.vault.auth.approle.secret_id");
+    }
+
+    private static CompletableFuture<Secret> credential(SecretResolver resolver, SecretRef ref, String where) {
+        return resolver.fetch(ref, where).handle((r, e) -> {
+            if (e != null) throw new Failure(Reason.DENIED, "Vault auth: " + unwrap(e).getMessage());
+            return r.secret();
+        });
     }
 
     @Override
@@ -136,13 +144,7 @@ public final class VaultSource implements SecretSource {
         Instant now = clock.instant();
         if (t != null && (t.expiresAt() == null || now.isBefore(t.expiresAt()))) return CompletableFuture.completedFuture(t);
         if (pending != null) return pending;
-        CompletableFuture<Token> started;
-        try {
-            started = approle != null ? login() : lookup(staticToken.get());
-        } catch (SecretResolver.SecretException e) {
-            started = CompletableFuture.failedFuture(new Failure(Reason.DENIED, "Vault auth: " + e.getMessage()));
-        }
-        CompletableFuture<Token> made = started;
+        CompletableFuture<Token> made = approle != null ? login() : staticToken.get().thenCompose(this::lookup);
         pending = made;
         made.whenComplete((fresh, e) -> adopt(fresh, made));
         return made;
@@ -216,12 +218,10 @@ public final class VaultSource implements SecretSource {
     }
 
     private CompletableFuture<Token> login() {
-        Secret id;
-        try {
-            id = secretId.get();
-        } catch (SecretResolver.SecretException e) {
-            return CompletableFuture.failedFuture(new Failure(Reason.DENIED, "Vault AppRole login: " + e.getMessage()));
-        }
+        return secretId.get().thenCompose(this::login);
+    }
+
+    private CompletableFuture<Token> login(Secret id) {
         String body = JSON.createObjectNode().put("role_id", approle.roleId()).put("secret_id", id.reveal()).toString();
         return call(HttpMethod.POST, "/v1/auth/" + encodePath(approle.mount()) + "/login", null, body).thenApply(a -> {
             switch (a.status) {
