@@ -157,16 +157,26 @@ class VaultSecretsTest {
     @Test
     void aTokenIsRenewedBeforeItsLeaseEndsAndALoginReplacesItAtItsMaxTtl() throws Exception {
         // lease 3s, renewed at 2s; the max TTL of 4s caps the renewal, so a new login follows
-        vault.approle("role-1", ROLE_SECRET, 3, 4, true, null);
-        vault.put("secret/k", Map.of("value", OLD));
-        SecretResolver r = approleResolver(ROLE_SECRET);
-        assertThat(r.resolve(SecretRef.parse("vault:secret/data/k"), "x").reveal()).isEqualTo(OLD);
-        Eventually.until("a renewal", () -> vault.calls("POST /v1/auth/token/renew-self") >= 1);
-        Eventually.until("a second login at the max TTL", () -> vault.calls("POST /v1/auth/approle/login") >= 2);
-        Thread.sleep(3500); // past the first token's max TTL: reads use the new one
-        int logins = vault.calls("POST /v1/auth/approle/login");
-        assertThat(r.resolve(SecretRef.parse("vault:secret/data/k"), "x").reveal()).isEqualTo(OLD);
-        assertThat(vault.calls("POST /v1/auth/approle/login")).as("the read needed no extra login").isEqualTo(logins);
+        try (LogCapture logs = LogCapture.capture()) {
+            vault.approle("role-1", ROLE_SECRET, 3, 4, true, null);
+            vault.put("secret/k", Map.of("value", OLD));
+            SecretResolver r = approleResolver(ROLE_SECRET);
+            assertThat(r.resolve(SecretRef.parse("vault:secret/data/k"), "x").reveal()).isEqualTo(OLD);
+            Eventually.until("a renewal", () -> vault.calls("POST /v1/auth/token/renew-self") >= 1);
+            Eventually.until("a second login at the max TTL", () -> vault.calls("POST /v1/auth/approle/login") >= 2);
+            Thread.sleep(3500); // past the first token's max TTL: reads use the new one
+            int logins = vault.calls("POST /v1/auth/approle/login");
+            assertThat(r.resolve(SecretRef.parse("vault:secret/data/k"), "x").reveal()).isEqualTo(OLD);
+            assertThat(vault.calls("POST /v1/auth/approle/login")).as("the read needed no extra login").isEqualTo(logins);
+            assertThat(logs.all()).contains("Vault token reached its max TTL: logging in again");
+            List<String> secrets = new ArrayList<>(vault.issuedTokens());
+            secrets.addAll(List.of(ROLE_SECRET, OLD));
+            for (String secret : secrets) {
+                assertThat(logs.all()).doesNotContain(secret);
+                assertThat(String.join("\n", logs.rendered())).doesNotContain(secret);
+            }
+            assertThat(audit).allSatisfy(a -> secrets.forEach(x -> assertThat(a).doesNotContain(x)));
+        }
     }
 
     @Test
