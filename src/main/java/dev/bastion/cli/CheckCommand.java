@@ -2,6 +2,7 @@ package dev.bastion.cli;
 
 import dev.bastion.config.BastionConfig;
 import dev.bastion.config.ConfigLoader;
+import dev.bastion.config.SecretRef;
 import dev.bastion.config.UpstreamConfig;
 import dev.bastion.secrets.SecretResolver;
 import java.nio.file.Path;
@@ -31,17 +32,21 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new dev.bastion.config.ConfigException(java.util.List.of(e.getMessage()));
         }
-        SecretResolver secrets = new SecretResolver();
-        for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
-            for (int i = 0; i < e.getValue().apiKeys().size(); i++) {
-                secrets.resolve(e.getValue().apiKeys().get(i), "upstreams." + e.getKey() + (e.getValue().apiKey() != null ? ".api_key" : ".api_keys[" + i + "]"));
+        try (ConnectedSecrets connected = new ConnectedSecrets(c)) { // vault: and aws-sm: ones are read from their store
+            SecretResolver secrets = connected.resolver;
+            for (Map.Entry<String, UpstreamConfig> e : c.upstreams().entrySet()) {
+                for (int i = 0; i < e.getValue().apiKeys().size(); i++) {
+                    SecretRef ref = e.getValue().apiKeys().get(i);
+                    if (ref.templated()) continue; // one per org, read per request
+                    secrets.resolve(ref, "upstreams." + e.getKey() + (e.getValue().apiKey() != null ? ".api_key" : ".api_keys[" + i + "]"));
+                }
             }
-        }
-        if (c.store().password() != null) secrets.resolve(c.store().password(), "store.password");
-        for (var e : c.guard().policies().entrySet()) {
-            var classifier = e.getValue().classifier();
-            if (classifier != null && classifier.apiKey() != null) {
-                secrets.resolve(classifier.apiKey(), "guard.policies." + e.getKey() + ".classifier.api_key");
+            if (c.store().password() != null) secrets.resolve(c.store().password(), "store.password");
+            for (var e : c.guard().policies().entrySet()) {
+                var classifier = e.getValue().classifier();
+                if (classifier != null && classifier.apiKey() != null) {
+                    secrets.resolve(classifier.apiKey(), "guard.policies." + e.getKey() + ".classifier.api_key");
+                }
             }
         }
         spec.commandLine().getOut().println(config + ": ok (" + c.routes().size() + " routes, " + c.upstreams().size() + " upstreams, environment "

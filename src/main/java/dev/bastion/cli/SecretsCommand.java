@@ -9,6 +9,7 @@ import dev.bastion.config.Durations;
 import dev.bastion.config.SecretPlaces;
 import dev.bastion.config.SecretRef;
 import dev.bastion.secrets.SecretAge;
+import dev.bastion.secrets.SecretResolver;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class SecretsCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "List each secret reference: where it is used, its source, its age and when rotation is due. "
-                    + "Exit 1 when one is overdue or its file cannot be read (for CI).")
+                    + "Exit 1 when one is overdue or cannot be read (for CI).")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -41,7 +42,7 @@ public final class SecretsCommand {
         @Option(names = "--json", description = "Print one JSON document on stdout.")
         boolean json;
 
-        /** One reference's line. {@code state}: ok, overdue, unreadable (a file that cannot be read) or unknown_age (env). */
+        /** One reference's line. {@code state}: ok, overdue, unreadable (a file or secret store that cannot be read), unknown_age (env) or per_org ({org} in it). */
         record Row(String place, String source, String state, Duration age, Duration maxAge, Instant dueAt) {}
 
         @Override
@@ -49,13 +50,39 @@ public final class SecretsCommand {
             BastionConfig c = new ConfigLoader().load(config);
             Instant now = Clock.systemUTC().instant();
             List<Row> rows = new ArrayList<>();
-            for (Map.Entry<String, SecretRef> e : SecretPlaces.of(c).entrySet()) {
-                SecretRef ref = e.getValue();
-                SecretAge age = SecretAge.of(ref, c.secrets().maxAgeOf(e.getKey()));
-                String state = ref.kind() == SecretRef.Kind.ENV ? "unknown_age"
-                        : !age.known() || !Files.isReadable(Path.of(ref.target())) ? "unreadable"
-                        : age.overdue(now) ? "overdue" : "ok";
-                rows.add(new Row(e.getKey(), ref.kind().name().toLowerCase(), state, age.age(now), age.maxAge(), age.dueAt()));
+            Map<String, SecretRef> places = SecretPlaces.of(c);
+            // vault: and aws-sm: references are read from their store for the date of their current version
+            // (the value is read and dropped, never printed), through the same egress policy as the gateway's.
+            try (ConnectedSecrets connected = new ConnectedSecrets(c)) {
+                SecretResolver resolver = connected.resolver;
+                for (Map.Entry<String, SecretRef> e : places.entrySet()) {
+                    SecretRef ref = e.getValue();
+                    String source = ref.kind().scheme;
+                    Duration maxAge = c.secrets().maxAgeOf(e.getKey());
+                    if (ref.templated()) { // one secret per org: read per request, not listed one by one
+                        rows.add(new Row(e.getKey(), source, "per_org", null, maxAge, null));
+                        continue;
+                    }
+                    if (ref.kind().remote()) {
+                        SecretAge age;
+                        String state;
+                        try {
+                            age = new SecretAge(resolver.await(ref, e.getKey()).changedAt(), maxAge);
+                            state = !age.known() ? "unknown_age" : age.overdue(now) ? "overdue" : "ok";
+                        } catch (SecretResolver.SecretException x) {
+                            age = new SecretAge(null, maxAge);
+                            state = "unreadable";
+                            spec.commandLine().getErr().println(x.getMessage());
+                        }
+                        rows.add(new Row(e.getKey(), source, state, age.age(now), age.maxAge(), age.dueAt()));
+                        continue;
+                    }
+                    SecretAge age = SecretAge.of(ref, maxAge);
+                    String state = ref.kind() == SecretRef.Kind.ENV ? "unknown_age"
+                            : !age.known() || !Files.isReadable(Path.of(ref.target())) ? "unreadable"
+                            : age.overdue(now) ? "overdue" : "ok";
+                    rows.add(new Row(e.getKey(), source, state, age.age(now), age.maxAge(), age.dueAt()));
+                }
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) out.println(json(rows));

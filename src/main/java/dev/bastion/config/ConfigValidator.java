@@ -18,6 +18,18 @@ final class ConfigValidator {
             if (!places.containsKey(place)) problems.add("secrets.refs: '" + place + "' is not a secret reference of this config (references: "
                     + (places.isEmpty() ? "none" : String.join(", ", places.keySet())) + ")");
         }
+        for (Map.Entry<String, SecretRef> e : places.entrySet()) {
+            SecretRef ref = e.getValue();
+            String place = e.getKey();
+            if (ref.kind() == SecretRef.Kind.VAULT && c.secrets().vault() == null) problems.add(place + ": a vault: reference needs secrets.vault (address, auth)");
+            if (ref.kind() == SecretRef.Kind.AWS_SM && c.secrets().aws() == null) problems.add(place + ": an aws-sm: reference needs secrets.aws (region)");
+            // Per-org keys are read per request for the caller's org: only a provider key is sent per request.
+            if (ref.templated() && !place.matches("upstreams\\.[^.]+\\.api_keys?(\\[\\d+])?")) {
+                problems.add(place + ": {org} and {env} may only be used in an upstream's api_key or api_keys");
+            }
+            // The store is opened before the secret stores' clients exist (they need the gateway's connector).
+            if (ref.kind().remote() && place.equals("store.password")) problems.add(place + ": must be an env: or file: reference (the store is opened before Vault or Secrets Manager can be read)");
+        }
 
         Map<String, Integer> ids = new HashMap<>();
         Map<String, String> patterns = new HashMap<>();

@@ -15,9 +15,15 @@ import java.util.Objects;
  * @param maxHeaderBytes   the largest response header block accepted
  * @param decompress       whether compressed responses are inflated (only for documents Bastion reads itself;
  *                         a proxied body is passed on as it came)
+ * @param caFile           a PEM file of CAs trusted for this profile's TLS connections instead of the JDK's
+ *                         (a Vault server with a private CA); null for the JDK's trust store
  */
 public record ClientProfile(String name, Duration connectTimeout, int maxConnections, Duration keepAliveTimeout, int maxHeaderBytes,
-                            boolean decompress) {
+                            boolean decompress, java.nio.file.Path caFile) {
+    public ClientProfile(String name, Duration connectTimeout, int maxConnections, Duration keepAliveTimeout, int maxHeaderBytes, boolean decompress) {
+        this(name, connectTimeout, maxConnections, keepAliveTimeout, maxHeaderBytes, decompress, null);
+    }
+
     public ClientProfile {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(connectTimeout, "connectTimeout");

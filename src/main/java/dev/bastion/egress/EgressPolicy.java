@@ -32,7 +32,7 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         return new EgressPolicy(configuredHosts, allowPrivate);
     }
 
-    /** The config's hosts: upstreams, issuers and their JWKS URLs, classifiers; and {@code egress.allow_private}. */
+    /** The config's hosts: upstreams, issuers and their JWKS URLs, classifiers, the Vault and Secrets Manager endpoints; and {@code egress.allow_private}. */
     public static EgressPolicy from(BastionConfig config) {
         Set<String> hosts = new HashSet<>();
         config.upstreams().values().forEach(u -> hosts.add(Destination.of(u.url()).host()));
@@ -44,6 +44,9 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         config.guard().policies().values().forEach(p -> {
             if (p.classifier() != null) hosts.add(Destination.of(p.classifier().url()).host());
         });
+        // The secret stores the config names: a Vault server and a Secrets Manager endpoint are often private.
+        if (config.secrets().vault() != null) hosts.add(Destination.of(config.secrets().vault().address()).host());
+        if (config.secrets().aws() != null && config.secrets().aws().endpoint() != null) hosts.add(Destination.of(config.secrets().aws().endpoint()).host());
         return new EgressPolicy(hosts, config.egress().allowPrivateRanges());
     }
 

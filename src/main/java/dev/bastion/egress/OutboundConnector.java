@@ -305,6 +305,7 @@ public final class OutboundConnector {
                 .setVerifyHost(true)
                 .setTrustAll(false)
                 .setName("bastion-" + p.name());
+        if (p.caFile() != null) options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(p.caFile().toString()));
         if (p.keepAliveTimeout() != null) options.setKeepAliveTimeout((int) Math.max(1, p.keepAliveTimeout().toSeconds()));
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(p.maxConnections()));
     }

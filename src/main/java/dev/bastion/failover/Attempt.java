@@ -38,7 +38,8 @@ final class Attempt {
         }
         return sent.otherwise(t -> UpstreamFailure.of(upstream.name(), t)).compose(result -> switch (result) {
             case UpstreamFailure f -> {
-                health.end(judged(request, DeploymentHealth.Result.FAILURE), System.nanoTime() - start);
+                // a per-org key's problem is the org's, not the deployment's: it does not count against its breaker
+                health.end(f.kind().keyProblem() ? DeploymentHealth.Result.NEUTRAL : judged(request, DeploymentHealth.Result.FAILURE), System.nanoTime() - start);
                 yield Future.succeededFuture(new Outcome.Failed(Failures.of(f), 0, f));
             }
             case UpstreamResponse up when up.status() >= 400 -> readError(vertx, up, upstream.name(), request.exchange().requestId()).map(outcome -> {

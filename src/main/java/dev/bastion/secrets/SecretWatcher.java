@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a running gateway's secrets current (K2). Every {@code poll_interval} it re-reads each live
- * {@code file:} reference and swaps a changed value into its {@link RotatingSecret}; new requests use it.
+ * {@code file:} reference, and every {@code remote_poll_interval} each live {@code vault:} and {@code aws-sm:}
+ * one (on a thread of their own, so a slow secret store never delays the file checks), and swaps a changed
+ * value into its {@link RotatingSecret}; new requests use it.
  * It compares contents rather than watching for file events: a Kubernetes secret rotates by swapping the
  * {@code ..data} symlink, which {@code WatchService} does not report, and reading a few small files every
  * few seconds costs nothing. A file that becomes unreadable, empty or a placeholder keeps the last good
@@ -39,6 +42,7 @@ public final class SecretWatcher implements AutoCloseable {
     private final List<Live> live = new CopyOnWriteArrayList<>();
     private final List<Aged> aged = new ArrayList<>();
     private ScheduledExecutorService timer;
+    private ScheduledExecutorService remoteTimer;
     private AuditLog audit = (event, fields) -> {};
 
     private static final class Live {
@@ -48,6 +52,8 @@ public final class SecretWatcher implements AutoCloseable {
         final LongAdder rotations = new LongAdder();
         final LongAdder failures = new LongAdder();
         boolean failing; // only the polling thread reads and writes it
+        volatile String version;      // a remote one's version in its store
+        volatile Instant changedAt;   // a remote one's version's date
 
         Live(SecretRef ref, String place, RotatingSecret secret) {
             this.ref = ref;
@@ -73,7 +79,7 @@ public final class SecretWatcher implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         places.forEach((place, ref) -> {
-            if (ref.kind() == SecretRef.Kind.FILE) aged.add(new Aged(ref, place));
+            if (ref.kind() == SecretRef.Kind.FILE && !ref.templated()) aged.add(new Aged(ref, place));
         });
     }
 
@@ -83,6 +89,14 @@ public final class SecretWatcher implements AutoCloseable {
      * @throws SecretResolver.SecretException when it cannot be resolved now
      */
     public RotatingSecret live(SecretRef ref, String place) {
+        if (ref.kind().remote()) {
+            SecretResolver.Resolved r = resolver.await(ref, place);
+            Live l = new Live(ref, place, new RotatingSecret(r.secret()));
+            l.version = r.version();
+            l.changedAt = r.changedAt();
+            live.add(l);
+            return l.secret;
+        }
         RotatingSecret s = new RotatingSecret(resolver.resolve(ref, place));
         if (ref.kind() == SecretRef.Kind.FILE) live.add(new Live(ref, place, s));
         return s;
@@ -93,9 +107,13 @@ public final class SecretWatcher implements AutoCloseable {
         this.audit = Objects.requireNonNull(audit);
         for (Live l : live) {
             FunctionCounter.builder("bastion.secret.rotations", l.rotations, LongAdder::sum)
-                    .description("Values of a file: secret picked up while running").tag("ref", l.place).register(registry);
+                    .description("Values of a file:, vault: or aws-sm: secret picked up while running").tag("ref", l.place).register(registry);
             FunctionCounter.builder("bastion.secret.reload.failures", l.failures, LongAdder::sum)
-                    .description("Re-reads of a file: secret that failed; the last good value stayed in use").tag("ref", l.place).register(registry);
+                    .description("Re-reads of a secret that failed; the last good value stayed in use").tag("ref", l.place).register(registry);
+            if (l.ref.kind().remote()) {
+                Gauge.builder("bastion.secret.overdue", l, x -> x.changedAt != null && clock.instant().isAfter(x.changedAt.plus(config.maxAgeOf(x.place))) ? 1 : 0)
+                        .description("1 when the secret is older than its max_age").tag("ref", l.place).register(registry);
+            }
         }
         for (Aged a : aged) {
             Gauge.builder("bastion.secret.overdue", a, x -> x.overdue ? 1 : 0)
@@ -105,12 +123,21 @@ public final class SecretWatcher implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("bastion-secret-watch").unstarted(r));
         long every = config.pollInterval().toMillis();
         timer.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
+        if (live.stream().anyMatch(l -> l.ref.kind().remote())) {
+            remoteTimer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("bastion-secret-remote").unstarted(r));
+            long remoteEvery = config.remotePollInterval().toMillis();
+            remoteTimer.scheduleWithFixedDelay(() -> pollSafely(this::pollRemote), remoteEvery, remoteEvery, TimeUnit.MILLISECONDS);
+        }
         return this;
     }
 
     private void pollSafely() {
+        pollSafely(this::poll);
+    }
+
+    private void pollSafely(Runnable round) {
         try {
-            poll();
+            round.run();
         } catch (RuntimeException e) {
             // A bug must not end the schedule (an exception would cancel it silently).
             log.error("secret watch failed: {} at {}", e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
@@ -119,7 +146,7 @@ public final class SecretWatcher implements AutoCloseable {
 
     /** One round: re-reads every live file reference, then checks every reference's age. */
     synchronized void poll() {
-        for (Live l : live) reload(l);
+        for (Live l : live) if (!l.ref.kind().remote()) reload(l);
         for (Aged a : aged) {
             boolean overdue = SecretAge.of(a.ref, config.maxAgeOf(a.place)).overdue(clock.instant());
             if (overdue && !a.overdue) {
@@ -131,10 +158,38 @@ public final class SecretWatcher implements AutoCloseable {
         }
     }
 
+    /** One round over the remote references: each read again from its store; an overdue one is reported once. */
+    void pollRemote() {
+        synchronized (remoteLock) {
+            for (Live l : live) {
+                if (!l.ref.kind().remote()) continue;
+                reload(l);
+                boolean overdue = l.changedAt != null && clock.instant().isAfter(l.changedAt.plus(config.maxAgeOf(l.place)));
+                if (overdue && !overdueRemote.contains(l.place)) {
+                    overdueRemote.add(l.place);
+                    log.warn("secret {} ({}) is older than its max_age {}: rotate it", l.place, l.ref.kind().scheme, dev.bastion.config.Durations.format(config.maxAgeOf(l.place)));
+                    audit.event("secret_overdue", Map.of("ref", l.place, "max_age_seconds", config.maxAgeOf(l.place).toSeconds()));
+                } else if (!overdue) {
+                    overdueRemote.remove(l.place);
+                }
+            }
+        }
+    }
+
+    private final Object remoteLock = new Object();
+    private final java.util.Set<String> overdueRemote = new java.util.HashSet<>();
+
     private void reload(Live l) {
         Secret next;
         try {
-            next = resolver.resolve(l.ref, l.place);
+            if (l.ref.kind().remote()) {
+                SecretResolver.Resolved r = resolver.await(l.ref, l.place);
+                next = r.secret();
+                l.version = r.version();
+                l.changedAt = r.changedAt();
+            } else {
+                next = resolver.resolve(l.ref, l.place);
+            }
         } catch (SecretResolver.SecretException e) {
             l.failures.increment();
             if (!l.failing) log.warn("secret re-read failed, keeping the last good value: {}", e.getMessage());
@@ -146,12 +201,18 @@ public final class SecretWatcher implements AutoCloseable {
         if (next.reveal().equals(l.secret.current().reveal())) return;
         l.secret.replace(next);
         l.rotations.increment();
-        log.info("secret {} rotated: new requests use the new value", l.place);
-        audit.event("secret_rotated", Map.of("ref", l.place));
+        if (l.ref.kind().remote()) {
+            log.info("secret {} rotated ({} version {}): new requests use the new value", l.place, l.ref.kind().scheme, l.version);
+            audit.event("secret_rotated", Map.of("ref", l.place, "source", l.ref.kind().scheme, "version", String.valueOf(l.version)));
+        } else {
+            log.info("secret {} rotated: new requests use the new value", l.place);
+            audit.event("secret_rotated", Map.of("ref", l.place));
+        }
     }
 
     @Override
     public synchronized void close() {
         if (timer != null) timer.shutdownNow();
+        if (remoteTimer != null) remoteTimer.shutdownNow();
     }
 }

@@ -24,6 +24,8 @@ import dev.bastion.secrets.SecretWatcher;
 import dev.bastion.secrets.LogRedactor;
 import dev.bastion.config.SecretPlaces;
 import dev.bastion.secrets.SecretResolver;
+import dev.bastion.secrets.OrgSecrets;
+import dev.bastion.config.SecretRef;
 import dev.bastion.store.Store;
 import dev.bastion.config.AwsCredentialsConfig;
 import dev.bastion.llm.provider.BedrockChatProvider;
@@ -95,19 +97,42 @@ public final class Gateway {
      */
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
                                         Consumer<String> accessLogSink) {
-        Map<String, List<RotatingSecret>> upstreamKeys = new HashMap<>();
-        Map<String, RotatingSecret> hmacSecrets = new HashMap<>();
-        // Provider keys and signing secrets are read per request, so a file: one rotates without a restart.
-        SecretWatcher watcher = new SecretWatcher(secrets, config.secrets(), SecretPlaces.of(config), java.time.Clock.systemUTC());
-        Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
-        Map<String, RotatingSecret> serviceAccountKeys = new HashMap<>();
-        try {
+        int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Services.start(vertx, config, store, secrets).compose(services ->
+                // Off the event loop: a vault: or aws-sm: key is read from its store, and start waits for it.
+                vertx.executeBlocking(() -> Keys.resolve(config, services.secrets)).transform(ar -> {
+                    if (ar.succeeded()) return Future.succeededFuture(ar.result());
+                    services.close();
+                    Throwable t = ar.cause();
+                    return Future.failedFuture(t instanceof SecretResolver.SecretException ? new ConfigException(t.getMessage()) : t);
+                }).compose(keys -> started(vertx, config, services, keys, n, accessLogSink)));
+    }
+
+    /** Every upstream's credentials, resolved at start; {@code file:}, {@code vault:} and {@code aws-sm:} keys stay live in the watcher. */
+    private record Keys(Map<String, List<RotatingSecret>> upstreamKeys, Map<String, List<OrgSecrets.Handle>> orgKeys,
+                        Map<String, RotatingSecret> hmacSecrets, Map<String, DeploymentAuth> deploymentAuths,
+                        Map<String, RotatingSecret> serviceAccountKeys, SecretWatcher watcher) {
+        static Keys resolve(BastionConfig config, SecretResolver secrets) {
+            Map<String, List<RotatingSecret>> upstreamKeys = new HashMap<>();
+            Map<String, List<OrgSecrets.Handle>> orgKeys = new HashMap<>();
+            Map<String, RotatingSecret> hmacSecrets = new HashMap<>();
+            // Provider keys and signing secrets are read per request, so a file: one rotates without a restart.
+            SecretWatcher watcher = new SecretWatcher(secrets, config.secrets(), SecretPlaces.of(config), java.time.Clock.systemUTC());
+            OrgSecrets perOrg = new OrgSecrets(secrets, config.secrets().orgKeys(), config.secrets().envOr(config.environment()));
+            Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
+            Map<String, RotatingSecret> serviceAccountKeys = new HashMap<>();
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                 List<RotatingSecret> keys = new ArrayList<>();
+                List<OrgSecrets.Handle> orgs = new ArrayList<>();
                 for (int i = 0; i < e.getValue().apiKeys().size(); i++) {
-                    keys.add(watcher.live(e.getValue().apiKeys().get(i), SecretPlaces.upstreamKey(e.getKey(), e.getValue(), i)));
+                    SecretRef ref = e.getValue().apiKeys().get(i);
+                    String place = SecretPlaces.upstreamKey(e.getKey(), e.getValue(), i);
+                    // A key with {org} or {env} is read per request for the caller's org (bring your own key).
+                    keys.add(ref.templated() ? null : watcher.live(ref, place));
+                    orgs.add(ref.templated() ? perOrg.handle(ref, place) : null);
                 }
                 upstreamKeys.put(e.getKey(), keys);
+                orgKeys.put(e.getKey(), orgs);
                 if (e.getValue().hmacSecret() != null) {
                     hmacSecrets.put(e.getKey(), watcher.live(e.getValue().hmacSecret(), "upstreams." + e.getKey() + ".hmac_secret"));
                 }
@@ -125,11 +150,17 @@ public final class Gateway {
                     serviceAccountKeys.put(e.getKey(), watcher.live(e.getValue().googleServiceAccountKey(), "upstreams." + e.getKey() + ".google_service_account_key"));
                 }
             }
-        } catch (SecretResolver.SecretException e) {
-            return Future.failedFuture(new ConfigException(e.getMessage()));
+            return new Keys(upstreamKeys, orgKeys, hmacSecrets, deploymentAuths, serviceAccountKeys, watcher);
         }
-        int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
-        return Services.start(vertx, config, store, secrets).compose(services -> {
+    }
+
+    private static Future<Gateway> started(Vertx vertx, BastionConfig config, Services services, Keys resolved, int n, Consumer<String> accessLogSink) {
+        Map<String, List<RotatingSecret>> upstreamKeys = resolved.upstreamKeys();
+        Map<String, RotatingSecret> hmacSecrets = resolved.hmacSecrets();
+        Map<String, DeploymentAuth> deploymentAuths = resolved.deploymentAuths();
+        Map<String, RotatingSecret> serviceAccountKeys = resolved.serviceAccountKeys();
+        SecretWatcher watcher = resolved.watcher();
+        {
             List<String> deployments = new ArrayList<>();
             Future<Gateway> started;
             try {
@@ -139,9 +170,10 @@ public final class Gateway {
                 for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                     List<Upstream> pool = new ArrayList<>();
                     List<RotatingSecret> keys = upstreamKeys.get(e.getKey());
+                    List<OrgSecrets.Handle> orgs = resolved.orgKeys().get(e.getKey());
                     for (int i = 0; i < Math.max(1, keys.size()); i++) {
                         pool.add(new HttpUpstream(services.connector, e.getKey(), e.getValue(), keys.isEmpty() ? null : keys.get(i),
-                                services.issuer::identityToken, hmacSecrets.get(e.getKey())));
+                                orgs.isEmpty() ? null : orgs.get(i), services.issuer::identityToken, hmacSecrets.get(e.getKey())));
                     }
                     pools.put(e.getKey(), List.copyOf(pool));
                     upstreams.put(e.getKey(), pool.getFirst());
@@ -178,7 +210,7 @@ public final class Gateway {
                         watcher.close();
                         services.close();
                     });
-        });
+        }
     }
 
     private static Consumer<String> sink(Consumer<String> given, Services services) {

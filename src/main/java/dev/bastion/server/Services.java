@@ -73,16 +73,20 @@ final class Services implements AutoCloseable {
     /** Every outbound HTTP call's way out: upstreams, identity providers, classifiers. */
     final dev.bastion.egress.OutboundConnector connector;
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
+    /** The resolver with the config's secret stores (Vault, Secrets Manager), which it reaches through {@link #connector}. */
+    final SecretResolver secrets;
     private long usageTimer = -1;
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
     private long keyTimer = -1;
 
-    private Services(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
+    private Services(Vertx vertx, BastionConfig config, Store store, SecretResolver given) {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
         this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
+        this.secrets = given.connect(vertx, connector, config.secrets());
+        SecretResolver secrets = this.secrets;
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
@@ -130,7 +134,7 @@ final class Services implements AutoCloseable {
             return Future.failedFuture(e);
         }
         return vertx.executeBlocking(() -> {
-            MasterKey master = MasterKey.load(config, secrets);
+            MasterKey master = MasterKey.load(config, s.secrets);
             s.signingKeys = new SigningKeys(store, master, config.tokens(), s.clock).start();
             s.signingKeys.rotateIfDue();
             s.issuer = new TokenIssuer(s.signingKeys, config.tokens(), s.clock);
@@ -183,6 +187,7 @@ final class Services implements AutoCloseable {
         if (sharedBreakers != null) sharedBreakers.close();
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
+        secrets.close();
         connector.close();
         if (addressRules != null) addressRules.close();
         storeExecutor.shutdownNow();

@@ -32,6 +32,7 @@ public final class HttpUpstream implements Upstream {
     private final RotatingSecret apiKey;
     private final IdentitySigner identitySigner;
     private final RotatingSecret hmacSecret;
+    private final dev.bastion.secrets.OrgSecrets.Handle orgKey;
     /** The key's header and the signing bytes, derived once per value rather than once per request. */
     private volatile Derived derived;
 
@@ -50,6 +51,16 @@ public final class HttpUpstream implements Upstream {
      */
     public HttpUpstream(OutboundConnector connector, String name, UpstreamConfig config, RotatingSecret apiKey, IdentitySigner identitySigner,
                         RotatingSecret hmacSecret) {
+        this(connector, name, config, apiKey, null, identitySigner, hmacSecret);
+    }
+
+    /**
+     * @param orgKey a per-org provider key ({@code {org}} in its reference), read per request for the caller's
+     *               org instead of {@code apiKey}; null when the key is the upstream's own
+     */
+    public HttpUpstream(OutboundConnector connector, String name, UpstreamConfig config, RotatingSecret apiKey,
+                        dev.bastion.secrets.OrgSecrets.Handle orgKey, IdentitySigner identitySigner, RotatingSecret hmacSecret) {
+        this.orgKey = orgKey;
         this.connector = connector;
         this.name = name;
         this.config = config;
@@ -62,16 +73,21 @@ public final class HttpUpstream implements Upstream {
     }
 
     /** The credentials for one request: read once, so a request never mixes an old value with a new one. */
-    private Derived credentials() {
-        Secret key = apiKey == null ? null : apiKey.current();
+    private Derived credentials(Secret orgSecret) {
+        Secret key = orgSecret != null ? orgSecret : apiKey == null ? null : apiKey.current();
         Secret hmac = hmacSecret == null ? null : hmacSecret.current();
         Derived d = derived;
         if (d != null && d.key == key && d.hmac == hmac) return d;
-        Map<String, String> header = key == null ? Map.of() : Map.of(config.apiKeyHeader().headerName,
-                config.apiKeyHeader() == UpstreamConfig.ApiKeyHeader.AUTHORIZATION ? "Bearer " + key.reveal() : key.reveal());
-        d = new Derived(key, header, hmac, hmac == null ? null : hmac.reveal().getBytes(StandardCharsets.UTF_8));
+        if (orgSecret != null) return derive(key, hmac); // one org's key is not kept in the upstream's own slot
+        d = derive(key, hmac);
         derived = d;
         return d;
+    }
+
+    private Derived derive(Secret key, Secret hmac) {
+        Map<String, String> header = key == null ? Map.of() : Map.of(config.apiKeyHeader().headerName,
+                config.apiKeyHeader() == UpstreamConfig.ApiKeyHeader.AUTHORIZATION ? "Bearer " + key.reveal() : key.reveal());
+        return new Derived(key, header, hmac, hmac == null ? null : hmac.reveal().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -82,9 +98,27 @@ public final class HttpUpstream implements Upstream {
     /** Completes when the response headers arrive (body paused), or with the failure's kind. */
     @Override
     public Future<UpstreamResult> send(UpstreamRequest r) {
+        if (orgKey == null) return send(r, null);
+        Identity id = r.exchange().identity();
+        if (id == null && orgKey.perOrg()) {
+            return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ORG_REQUIRED, name, "no caller org for " + orgKey.place()));
+        }
+        // Read for this org, off the event loop; the answer comes back on the request's context.
+        java.util.concurrent.CompletableFuture<Secret> key = orgKey.get(id == null ? null : id.orgId());
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        return (context == null ? Future.fromCompletionStage(key) : Future.fromCompletionStage(key, context)).transform(ar -> {
+            if (ar.succeeded()) return send(r, ar.result());
+            Throwable t = ar.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : ar.cause();
+            boolean missing = t instanceof dev.bastion.secrets.OrgSecrets.KeyProblem p && p.problem() == dev.bastion.secrets.OrgSecrets.Problem.MISSING;
+            return Future.succeededFuture(new UpstreamFailure(missing ? UpstreamFailure.Kind.PROVIDER_KEY_MISSING : UpstreamFailure.Kind.PROVIDER_KEY_UNAVAILABLE,
+                    name, t.getMessage()));
+        });
+    }
+
+    private Future<UpstreamResult> send(UpstreamRequest r, Secret orgSecret) {
         Exchange ex = r.exchange();
         String target = r.target(basePath);
-        MultiMap headers = headers(r, target);
+        MultiMap headers = headers(r, target, orgSecret);
         RequestOptions options = new RequestOptions()
                 .setMethod(ex.method())
                 .setURI(target)
@@ -120,9 +154,9 @@ public final class HttpUpstream implements Upstream {
         });
     }
 
-    private MultiMap headers(UpstreamRequest r, String target) {
+    private MultiMap headers(UpstreamRequest r, String target, Secret orgSecret) {
         Exchange ex = r.exchange();
-        Derived credentials = credentials();
+        Derived credentials = credentials(orgSecret);
         MultiMap headers = ForwardHeaders.toUpstream(ex, destination.authority(), credentials.header(), r.inboundTls());
         if (r.identityEncoding()) headers.set("Accept-Encoding", "identity"); // a response filter must read the answer
         Identity id = ex.identity();

@@ -21,6 +21,12 @@ public record UpstreamFailure(Kind kind, String upstream, String detail, dev.bas
         FIRST_TOKEN_TIMEOUT(504, "upstream_timeout", "The upstream did not start its answer in time.", false),
         /** Sent, then the connection was closed or reset before a response. */
         RESET(502, "upstream_error", "The upstream could not be reached.", false),
+        /** The route's provider key is per org and the caller's org has none (K1, bring your own key). Nothing was sent. */
+        PROVIDER_KEY_MISSING(424, "provider_key_missing", "No provider key is set up for your organisation at this upstream.", true),
+        /** The per-org provider key could not be read: its secret store is unreachable, sealed or refuses Bastion. Nothing was sent. */
+        PROVIDER_KEY_UNAVAILABLE(503, "provider_key_unavailable", "The provider key for this upstream could not be read; try again later.", true),
+        /** The route's provider key is per org and the caller is not authenticated as a member of one. Nothing was sent. */
+        ORG_REQUIRED(403, "org_required", "This upstream's provider key is per organisation: authenticate as a member of one.", true),
         /** Anything else: a protocol error, an answer that could not be read. */
         ERROR(502, "upstream_error", "The upstream could not be reached.", false);
 
@@ -29,6 +35,11 @@ public record UpstreamFailure(Kind kind, String upstream, String detail, dev.bas
         public final String message;
         /** True when the request never left Bastion: trying again cannot make the provider do (or bill) it twice. */
         public final boolean beforeSend;
+
+        /** A per-org key's problem: the caller's, not the deployment's (its circuit breaker is not charged). */
+        public boolean keyProblem() {
+            return this == PROVIDER_KEY_MISSING || this == PROVIDER_KEY_UNAVAILABLE || this == ORG_REQUIRED;
+        }
 
         Kind(int status, String reason, String message, boolean beforeSend) {
             this.status = status;
@@ -48,6 +59,7 @@ public record UpstreamFailure(Kind kind, String upstream, String detail, dev.bas
 
     /** The client's message: the kind's, and for an egress refusal the class of address (never the address). */
     public String message() {
+        if (kind.keyProblem()) return upstream == null ? kind.message : kind.message.replace("this upstream", "upstream '" + upstream + "'");
         return refusedClass == null ? kind.message : kind.message + " (" + refusedClass.label() + ").";
     }
 

@@ -144,6 +144,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theAwsSdkSendsOnlyThroughTheConnector() {
+        // The SDK's own HTTP clients would reach AWS around the egress policy: only egress implements its client SPI.
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk.http.apache..", "software.amazon.awssdk.http.apache5..",
+                        "software.amazon.awssdk.http.urlconnection..", "software.amazon.awssdk.http.nio..", "software.amazon.awssdk.http.crt..")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackage("dev.bastion.egress..")
+                .should().implement(software.amazon.awssdk.http.SdkHttpClient.class)
+                .orShould().implement(software.amazon.awssdk.http.async.SdkAsyncHttpClient.class)
+                .check(classes);
+    }
+
+    @Test
     void storeIsPlainJdbc() {
         noClasses().that().resideInAPackage("dev.bastion.store..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.vertx..", "dev.bastion.server..", "dev.bastion.chain..").check(classes);
