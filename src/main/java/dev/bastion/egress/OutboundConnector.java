@@ -54,6 +54,7 @@ public final class OutboundConnector {
     private final ConcurrentHashMap<Pool, HttpClientAgent> clients = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<NetPool, NetClient> netClients = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile Context home; // where calls made outside an event loop run
 
     public OutboundConnector(Vertx vertx, EgressPolicy policy, AuditLog audit, MeterRegistry registry) {
         this.vertx = vertx;
@@ -78,12 +79,38 @@ public final class OutboundConnector {
      * so none is audited here. Null {@code gate}: the egress policy.
      */
     public Future<HttpClientRequest> request(Destination to, ClientProfile profile, RequestOptions options, AddressGate gate) {
+        if (!Context.isOnEventLoopThread()) return onHomeLoop(() -> request(to, profile, options, gate));
         if (closed) return Future.failedFuture(new IllegalStateException("the outbound connector is closed"));
         HttpClientAgent client = client(profile, to.tls()); // on the caller's thread: the pool is the caller's event loop's
         return checked(to.host(), to.port(), profile, gate).compose(checked -> {
             options.setHost(to.host()).setPort(to.port()).setSsl(to.tls()).setFollowRedirects(false);
             return connect(client, options, checked, 0);
         });
+    }
+
+    /**
+     * Runs a call made outside an event loop (start-up, a watcher's thread, a worker) on one home loop of this
+     * connector's. Pools are per calling loop; without a home, every such call got an ad-hoc context of its own
+     * on a shared loop-less pool, and a pooled connection used from another context than the one that opened it
+     * could leave a request hanging until its timeout.
+     */
+    private <T> Future<T> onHomeLoop(java.util.function.Supplier<Future<T>> call) {
+        Context h = home;
+        if (h == null) {
+            synchronized (this) {
+                if (home == null) home = ((VertxInternal) vertx).createEventLoopContext();
+                h = home;
+            }
+        }
+        Promise<T> done = Promise.promise();
+        h.runOnContext(v -> {
+            try {
+                call.get().onComplete(done);
+            } catch (RuntimeException e) {
+                done.fail(e);
+            }
+        });
+        return done.future();
     }
 
     /** Addresses of one name tried in turn when a connection cannot be made (an unreachable IPv6 beside a working IPv4). */
@@ -112,6 +139,7 @@ public final class OutboundConnector {
      * {@code idleTimeout} is closed.
      */
     public Future<NetSocket> tunnel(String host, int port, ClientProfile profile, Duration idleTimeout, AddressGate gate) {
+        if (!Context.isOnEventLoopThread()) return onHomeLoop(() -> tunnel(host, port, profile, idleTimeout, gate));
         if (closed) return Future.failedFuture(new IllegalStateException("the outbound connector is closed"));
         String h = Destination.canonicalHost(host);
         NetClient client = netClients.computeIfAbsent(new NetPool(profile, idleTimeout), this::createNet);
@@ -198,6 +226,7 @@ public final class OutboundConnector {
      */
     public Future<WholeResponse> whole(Destination to, ClientProfile profile, RequestOptions options, io.vertx.core.buffer.Buffer body,
                                        long maxBytes, java.time.Duration deadline) {
+        if (!Context.isOnEventLoopThread()) return onHomeLoop(() -> whole(to, profile, options, body, maxBytes, deadline));
         io.vertx.core.internal.ContextInternal context = ((VertxInternal) vertx).getOrCreateContext();
         Promise<WholeResponse> done = context.promise();
         java.util.concurrent.atomic.AtomicReference<HttpClientRequest> sent = new java.util.concurrent.atomic.AtomicReference<>();

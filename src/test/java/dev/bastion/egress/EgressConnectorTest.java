@@ -245,6 +245,37 @@ class EgressConnectorTest {
     }
 
     @Test
+    void callsFromOutsideAnEventLoopShareOneHomeLoopAndAllComplete() throws Exception {
+        // start-up, the secret watcher's thread, workers: plain threads, many at once, on keep-alive connections
+        OutboundConnector connector = connector(List.of("127.0.0.1"), List.of());
+        String url = "http://127.0.0.1:" + recorder.actualPort() + "/";
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        java.util.Set<String> loops = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger answered = new AtomicInteger();
+        for (int t = 0; t < 8; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 25; i++) {
+                    try {
+                        String answer = await(connector.request(Destination.of(url), PROFILE, new RequestOptions().setMethod(HttpMethod.GET).setURI("/"))
+                                .compose(req -> {
+                                    if (io.vertx.core.Context.isOnEventLoopThread()) loops.add(Thread.currentThread().getName());
+                                    return req.send();
+                                }).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b)));
+                        if (answer.equals("200 hello from 127.0.0.1")) answered.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertThat(failures).isEmpty();
+        assertThat(answered).hasValue(200);
+        assertThat(loops).as("one home loop, so one pool and no connection used across contexts").hasSize(1);
+    }
+
+    @Test
     void anUnreachableCheckedAddressFallsBackToTheNextCheckedOne() throws Exception {
         // two.test: 127.0.0.2 first, where nothing listens on the port, then 127.0.0.1, where the recorder does
         dns.answers("two.test", List.of(List.of("127.0.0.2", "127.0.0.1")));
