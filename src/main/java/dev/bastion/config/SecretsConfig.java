@@ -23,10 +23,12 @@ import java.util.Map;
  * @param env                what {@code {env}} stands for in a reference; default the config's {@code environment}
  * @param orgKeys            the per-org provider key cache
  * @param timeout            the longest one read from Vault or Secrets Manager may take; default 10s
+ * @param graceWindow        after an upstream key rotates, how long a request the provider refuses with 401 under the
+ *                           new key is sent once more with the previous one; default 10m, 0 turns it off
  */
 public record SecretsConfig(Duration pollInterval, Duration remotePollInterval, Duration maxAge, Map<String, Ref> refs, Vault vault, Aws aws,
-                            String env, OrgKeys orgKeys, Duration timeout) {
-    public static final SecretsConfig DEFAULTS = new SecretsConfig(null, null, null, null, null, null, null, null, null);
+                            String env, OrgKeys orgKeys, Duration timeout, Duration graceWindow) {
+    public static final SecretsConfig DEFAULTS = new SecretsConfig(null, null, null, null, null, null, null, null, null, null);
 
     /** @param maxAge this reference's maximum age, instead of {@code secrets.max_age} */
     public record Ref(Duration maxAge) {
@@ -122,6 +124,8 @@ public record SecretsConfig(Duration pollInterval, Duration remotePollInterval, 
         refs = refs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refs));
         orgKeys = orgKeys == null ? new OrgKeys(null, null, null) : orgKeys;
         timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+        graceWindow = graceWindow == null ? Duration.ofMinutes(10) : graceWindow;
+        if (graceWindow.isNegative() || graceWindow.compareTo(Duration.ofDays(1)) > 0) throw new IllegalArgumentException("secrets.grace_window: expected 0 to 1d");
         if (pollInterval.toMillis() < 100) throw new IllegalArgumentException("secrets.poll_interval must be at least 100ms");
         if (remotePollInterval.toMillis() < 100) throw new IllegalArgumentException("secrets.remote_poll_interval must be at least 100ms");
         if (maxAge.isNegative() || maxAge.isZero()) throw new IllegalArgumentException("secrets.max_age must be positive");

@@ -91,13 +91,13 @@ public final class SecretWatcher implements AutoCloseable {
     public RotatingSecret live(SecretRef ref, String place) {
         if (ref.kind().remote()) {
             SecretResolver.Resolved r = resolver.await(ref, place);
-            Live l = new Live(ref, place, new RotatingSecret(r.secret()));
+            Live l = new Live(ref, place, new RotatingSecret(r.secret(), config.graceWindow()));
             l.version = r.version();
             l.changedAt = r.changedAt();
             live.add(l);
             return l.secret;
         }
-        RotatingSecret s = new RotatingSecret(resolver.resolve(ref, place));
+        RotatingSecret s = new RotatingSecret(resolver.resolve(ref, place), config.graceWindow());
         if (ref.kind() == SecretRef.Kind.FILE) live.add(new Live(ref, place, s));
         return s;
     }

@@ -31,6 +31,8 @@ public final class HttpUpstream implements Upstream {
     private final String basePath;
     private final RotatingSecret apiKey;
     private final IdentitySigner identitySigner;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpUpstream.class);
+    private volatile Secret warnedFor; // the previous key last warned about: one warning per rotation
     private final RotatingSecret hmacSecret;
     private final dev.bastion.secrets.OrgSecrets.Handle orgKey;
     /** The key's header and the signing bytes, derived once per value rather than once per request. */
@@ -98,7 +100,7 @@ public final class HttpUpstream implements Upstream {
     /** Completes when the response headers arrive (body paused), or with the failure's kind. */
     @Override
     public Future<UpstreamResult> send(UpstreamRequest r) {
-        if (orgKey == null) return send(r, null);
+        if (orgKey == null) return apiKey == null ? send(r, null) : sendWithGrace(r);
         Identity id = r.exchange().identity();
         if (id == null && orgKey.perOrg()) {
             return Future.succeededFuture(new UpstreamFailure(UpstreamFailure.Kind.ORG_REQUIRED, name, "no caller org for " + orgKey.place()));
@@ -112,6 +114,30 @@ public final class HttpUpstream implements Upstream {
             boolean missing = t instanceof dev.bastion.secrets.OrgSecrets.KeyProblem p && p.problem() == dev.bastion.secrets.OrgSecrets.Problem.MISSING;
             return Future.succeededFuture(new UpstreamFailure(missing ? UpstreamFailure.Kind.PROVIDER_KEY_MISSING : UpstreamFailure.Kind.PROVIDER_KEY_UNAVAILABLE,
                     name, t.getMessage()));
+        });
+    }
+
+    /**
+     * Sends with the upstream's current key; when the provider refuses it with 401 within the grace window of a
+     * rotation, sends once more with the key it replaced (a new key written to the secret store before it was
+     * activated at the provider, or still propagating there). The refused answer's body is dropped unread.
+     */
+    private Future<UpstreamResult> sendWithGrace(UpstreamRequest r) {
+        Secret sentWith = apiKey.current();
+        return send(r, null).compose(result -> {
+            Secret previous = apiKey.previousInGrace();
+            if (!(result instanceof UpstreamResponse refused) || refused.status() != 401 || previous == null || previous == sentWith
+                    || r.cancellation().cancelled()) {
+                return Future.succeededFuture(result);
+            }
+            refused.abort();
+            if (warnedFor != previous) {
+                warnedFor = previous;
+                log.warn("upstream {}: the provider refused the rotated key (401); requests are sent again with the previous key "
+                        + "until the grace window ends: activate the new key at the provider", name);
+            }
+            r.exchange().logField("key", "previous_in_grace");
+            return send(r, previous);
         });
     }
 

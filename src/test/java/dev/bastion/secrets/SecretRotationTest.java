@@ -38,12 +38,16 @@ class SecretRotationTest {
     final List<String> sentKeys = new CopyOnWriteArrayList<>();
 
     void start(Path keyFile) throws Exception {
+        start(keyFile, "");
+    }
+
+    void start(Path keyFile, String secretsExtra) throws Exception {
         gw = TestGateway.start("""
                 listeners:
                   public: { host: 127.0.0.1, port: 0 }
                   admin: { host: 127.0.0.1, port: 0 }
                 store: { url: "{{store}}" }
-                secrets: { poll_interval: 100ms }
+                secrets: { poll_interval: 100ms%s }
                 upstreams:
                   app:
                     url: "{{upstream}}"
@@ -54,7 +58,7 @@ class SecretRotationTest {
                     upstream: app
                     strip_prefix: /app
                     auth: { methods: [api_key] }
-                """.formatted(keyFile));
+                """.formatted(secretsExtra, keyFile));
         clientKey = gw.createKey("acme", "invoke");
         gw.upstream.behave(req -> {
             String auth = req.getHeader("Authorization");
@@ -163,6 +167,46 @@ class SecretRotationTest {
             Files.createSymbolicLink(link, next.getFileName());
             Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         });
+    }
+
+    @Test
+    void aRotatedKeyTheProviderDoesNotTakeYetFallsBackToThePreviousOneWithinTheGraceWindow() throws Exception {
+        Path key = dir.resolve("openai");
+        Files.writeString(key, OLD);
+        start(key);
+        try (LogCapture logs = LogCapture.capture(); Load load = new Load()) {
+            load.waitForMore(20);
+            // The new key is written to the secret store before it is activated at the provider: the provider refuses it.
+            Files.writeString(dir.resolve(".tmp"), NEW);
+            Files.move(dir.resolve(".tmp"), key, StandardCopyOption.ATOMIC_MOVE);
+            Eventually.until("requests try the new key", () -> sentKeys.contains(NEW));
+            load.waitForMore(50);
+            honoured.set(Set.of(OLD, NEW)); // activated at the provider: no more fallbacks
+            load.waitForMore(10);           // past the requests already refused under the new key
+            sentKeys.clear();
+            load.waitForMore(30);
+            assertThat(sentKeys).containsOnly(NEW);
+            load.close();
+            assertThat(load.failures).as("requests refused while the provider did not take the new key").isEmpty();
+            assertThat(logs.lines().stream().filter(l -> l.contains("refused the rotated key")).count()).as("one warning per rotation").isEqualTo(1);
+            assertThat(gw.accessLines()).anyMatch(l -> l.contains("\"key\":\"previous_in_grace\""));
+            assertThat(logs.rendered()).noneMatch(l -> l.contains(OLD) || l.contains(NEW));
+        }
+    }
+
+    @Test
+    void withoutAGraceWindowTheProvidersRefusalReachesTheClient() throws Exception {
+        Path key = dir.resolve("openai");
+        Files.writeString(key, OLD);
+        start(key, ", grace_window: 0s");
+        Files.writeString(key, NEW);
+        Eventually.until("requests carry the new key", () -> {
+            gw.send(gw.request("/app/x").header("Authorization", "Bearer " + clientKey).GET().build());
+            return sentKeys.getLast().equals(NEW);
+        });
+        HttpResponse<String> r = gw.send(gw.request("/app/x").header("Authorization", "Bearer " + clientKey).GET().build());
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(sentKeys.getLast()).isEqualTo(NEW);
     }
 
     @Test
