@@ -66,6 +66,9 @@ public final class SecretWatcher implements AutoCloseable {
         final SecretRef ref;
         final String place;
         volatile boolean overdue;
+        /** For a secret read only at start (a store password, the master key): its file's digest then; else null. */
+        byte[] startDigest;
+        volatile boolean restartRequired;
 
         Aged(SecretRef ref, String place) {
             this.ref = ref;
@@ -115,9 +118,17 @@ public final class SecretWatcher implements AutoCloseable {
                         .description("1 when the secret is older than its max_age").tag("ref", l.place).register(registry);
             }
         }
+        java.util.Set<String> livePlaces = new java.util.HashSet<>();
+        for (Live l : live) livePlaces.add(l.place);
         for (Aged a : aged) {
             Gauge.builder("bastion.secret.overdue", a, x -> x.overdue ? 1 : 0)
                     .description("1 when the secret is older than its max_age").tag("ref", a.place).register(registry);
+            if (!livePlaces.contains(a.place)) {
+                // Read only at start: a change is noticed and reported, so nobody believes it took effect.
+                a.startDigest = digest(a.ref);
+                Gauge.builder("bastion.secret.restart.required", a, x -> x.restartRequired ? 1 : 0)
+                        .description("1 when a secret read only at start has changed: restart to use it").tag("ref", a.place).register(registry);
+            }
         }
         poll();
         timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("bastion-secret-watch").unstarted(r));
@@ -155,6 +166,29 @@ public final class SecretWatcher implements AutoCloseable {
                 audit.event("secret_overdue", Map.of("ref", a.place, "max_age_seconds", config.maxAgeOf(a.place).toSeconds()));
             }
             a.overdue = overdue;
+            if (a.startDigest != null) checkStartOnly(a);
+        }
+    }
+
+    /** A start-only secret whose file now holds another value: one warning and one audit event per change. */
+    private void checkStartOnly(Aged a) {
+        byte[] now = digest(a.ref);
+        if (now == null) return; // unreadable now: the file re-read's own warning covers it if it is live; else nothing changed in use
+        boolean changed = !java.security.MessageDigest.isEqual(now, a.startDigest);
+        if (changed && !a.restartRequired) {
+            log.warn("secret {} changed, but it is read only at start: restart Bastion to use the new value", a.place);
+            audit.event("secret_restart_required", Map.of("ref", a.place));
+        }
+        a.restartRequired = changed;
+    }
+
+    /** SHA-256 of a file reference's value as the resolver reads it (stripped), or null when it cannot be read. */
+    private static byte[] digest(SecretRef ref) {
+        try {
+            String value = java.nio.file.Files.readString(java.nio.file.Path.of(ref.target()), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            return null;
         }
     }
 
