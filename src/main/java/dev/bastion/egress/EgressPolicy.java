@@ -32,7 +32,7 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         return new EgressPolicy(configuredHosts, allowPrivate);
     }
 
-    /** The config's hosts: upstreams, issuers and their JWKS URLs, classifiers; and {@code egress.allow_private}. */
+    /** The config's hosts: upstreams, issuers and their JWKS URLs, classifiers, the trace collector; and {@code egress.allow_private}. */
     public static EgressPolicy from(BastionConfig config) {
         Set<String> hosts = new HashSet<>();
         config.upstreams().values().forEach(u -> hosts.add(Destination.of(u.url()).host()));
@@ -44,6 +44,8 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         config.guard().policies().values().forEach(p -> {
             if (p.classifier() != null) hosts.add(Destination.of(p.classifier().url()).host());
         });
+        // The trace collector is a config-named host too; its exporter connects on its own (docs/observability.md).
+        if (config.observability().tracing().enabled()) hosts.add(Destination.of(config.observability().tracing().endpoint()).host());
         return new EgressPolicy(hosts, config.egress().allowPrivateRanges());
     }
 

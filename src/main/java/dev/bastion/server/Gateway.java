@@ -101,7 +101,10 @@ public final class Gateway {
         SecretWatcher watcher = new SecretWatcher(secrets, config.secrets(), SecretPlaces.of(config), java.time.Clock.systemUTC());
         Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
         Map<String, RotatingSecret> serviceAccountKeys = new HashMap<>();
+        Map<String, RotatingSecret> traceHeaders = new java.util.LinkedHashMap<>();
         try {
+            config.observability().tracing().secretHeaders().forEach((name, ref) ->
+                    traceHeaders.put(name, watcher.live(ref, "observability.tracing.headers." + name)));
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                 List<RotatingSecret> keys = new ArrayList<>();
                 for (int i = 0; i < e.getValue().apiKeys().size(); i++) {
@@ -129,7 +132,16 @@ public final class Gateway {
             return Future.failedFuture(new ConfigException(e.getMessage()));
         }
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
-        return Services.start(vertx, config, store, secrets).compose(services -> {
+        java.util.function.Supplier<Map<String, String>> exportHeaders = () -> {
+            // Read at each export: a file: secret may have rotated. Literal values are the config's own.
+            Map<String, String> h = new java.util.LinkedHashMap<>(config.observability().tracing().headers());
+            traceHeaders.forEach((name, secret) -> h.put(name, secret.current().reveal()));
+            return h;
+        };
+        return Services.start(vertx, config, store, secrets).compose(services -> vertx.executeBlocking(() -> {
+            services.startTracing(exportHeaders);
+            return services;
+        }).onFailure(t -> services.close())).compose(services -> {
             List<String> deployments = new ArrayList<>();
             Future<Gateway> started;
             try {
@@ -205,19 +217,19 @@ public final class Gateway {
                     : new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken());
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics), target,
                     rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody,
-                    rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : null));
+                    rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : null).withOperation(Operations.of(rc)));
         }
         for (ModelListRoutes.Pair pair : ModelListRoutes.of(config)) {
             RouteConfig rc = pair.list(), chat = pair.chat();
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(assembler.assemble(rc, 0), rc.id(), services.metrics),
                     new Route.Local(new ModelListEndpoint(catalogue, identity -> services.guards.allowedModels(chat, identity), services.limits::tierOf)),
-                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), 0));
+                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), 0).withOperation("models"));
         }
         for (SystemRoutes.SystemRoute sr : SystemRoutes.of(config, services)) {
             long maxBody = Math.min(SystemRoutes.MAX_BODY, edgeMax);
             RouteConfig rc = sr.config();
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(assembler.assemble(rc, maxBody), rc.id(), services.metrics),
-                    new Route.Local(sr.endpoint()), null, maxBody));
+                    new Route.Local(sr.endpoint()), null, maxBody).withOperation(sr.operation()));
         }
         List<Control> edge = new ArrayList<>();
         // Address rules come before any other work: a refused address gets no path decoding, no routing.
@@ -226,7 +238,8 @@ public final class Gateway {
         edge.add(new PathControl());
         PublicListenerConfig pl = config.listeners().publicListener();
         return new Listener("public", vertx, new ClientIpResolver(pl.trustedProxyRanges()), pl.tls() != null,
-                new Steps(new Chain(edge), null, services.metrics), new RouteTable(routes), config.edge().bodyTimeout().toMillis(), recorders);
+                new Steps(new Chain(edge), null, services.metrics), new RouteTable(routes), config.edge().bodyTimeout().toMillis(), recorders,
+                services.tracing);
     }
 
     private record Loops(int port, Set<String> names) {}
