@@ -45,10 +45,13 @@ public final class RequestTrace {
     /** Epoch nanoseconds at the exchange's {@code startNanos}: steps' monotonic times become span times. */
     private final long epochAtStart;
     private final long nanoAtStart;
+    /** False when the trace is not sampled: then no child span is made, only the context is passed on. */
+    private final boolean recording;
 
     private RequestTrace(Tracer tracer, Span server, long epochAtStart, long nanoAtStart) {
         this.tracer = tracer;
         this.server = server;
+        this.recording = server.isRecording();
         this.context = Context.root().with(server);
         this.epochAtStart = epochAtStart;
         this.nanoAtStart = nanoAtStart;
@@ -95,6 +98,7 @@ public final class RequestTrace {
 
     /** A chain step that just took {@code nanos}. */
     public void step(String name, long nanos) {
+        if (!recording) return;
         long end = System.nanoTime();
         tracer.spanBuilder(name).setParent(context).setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(epoch(end - nanos), TimeUnit.NANOSECONDS)
@@ -109,6 +113,11 @@ public final class RequestTrace {
      * @param deployment the catalogue's deployment ({@code upstream/model}), or null for a route's own upstream
      */
     public Attempt attempt(Exchange ex, String upstream, String deployment) {
+        if (!recording) {
+            // Not sampled: the upstream continues the request's (unsampled) context; no span to make.
+            ex.traceparent(traceparent(server.getSpanContext()), null);
+            return Attempt.NONE;
+        }
         SpanBuilder b = tracer.spanBuilder(deployment != null ? "attempt " + deployment : "upstream " + upstream)
                 .setParent(context).setSpanKind(SpanKind.CLIENT)
                 .setAttribute(METHOD, ex.method().name())
@@ -121,8 +130,13 @@ public final class RequestTrace {
         return new Attempt(span);
     }
 
+    private static String traceparent(SpanContext sc) {
+        return "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
+    }
+
     /** One upstream attempt's span. */
     public static final class Attempt {
+        static final Attempt NONE = new Attempt(Span.getInvalid());
         private final Span span;
 
         Attempt(Span span) {
@@ -135,6 +149,7 @@ public final class RequestTrace {
          * @param failure the failure class ({@code rate_limited}, {@code uncertain}, …) when the attempt failed, else null
          */
         public void end(int number, int status, String failure) {
+            if (this == NONE) return;
             span.setAttribute(ATTEMPT, number);
             if (status > 0) span.setAttribute(STATUS, status);
             if (failure != null) {
@@ -148,12 +163,17 @@ public final class RequestTrace {
 
     /** The step that refused the request and why (a stable error code). */
     public void refused(String step, String reason) {
+        if (!recording) return;
         server.setAttribute(REFUSED_BY, step);
         server.setAttribute(ERROR_TYPE, reason);
     }
 
     /** The record step: the server span ends with the request's route, status and outcome. */
     public void end(Exchange ex, String routeTemplate, long endNanos) {
+        if (!recording) {
+            server.end();
+            return;
+        }
         if (ex.routeId() != null) {
             server.setAttribute(ROUTE_ID, ex.routeId());
             if (routeTemplate != null) {
