@@ -144,13 +144,13 @@ public final class RequestTrace {
         }
 
         /**
-         * @param number  the attempt's number within the request (1 for the first)
+         * @param number  the attempt's number within the request (1 for the first); 0 when nothing was sent (an open breaker)
          * @param status  the upstream's status, or 0 when none answered
          * @param failure the failure class ({@code rate_limited}, {@code uncertain}, …) when the attempt failed, else null
          */
         public void end(int number, int status, String failure) {
             if (this == NONE) return;
-            span.setAttribute(ATTEMPT, number);
+            if (number > 0) span.setAttribute(ATTEMPT, number);
             if (status > 0) span.setAttribute(STATUS, status);
             if (failure != null) {
                 span.setAttribute(FAILURE, failure);

@@ -287,8 +287,8 @@ final class ChainRunner {
             Outcome outcome = ar.succeeded() ? ar.result()
                     : new Outcome.Failed(dev.bastion.config.FailoverConfig.On.UNCERTAIN, 0, UpstreamFailure.of(plan.current().upstreamName(), ar.cause()));
             if (span != null) {
-                // A deployment whose breaker opened in the meantime is not sent to: its span says so, without a number of its own.
-                int number = Math.max(plan.attempts(), before + 1);
+                // A deployment whose breaker opened in the meantime is not sent to: its span (failure "unavailable") gets no number.
+                int number = plan.attempts() > before ? plan.attempts() : 0;
                 switch (outcome) {
                     case Outcome.Answer a -> span.end(number, a.response().status(), null);
                     case Outcome.Failed f -> span.end(number, f.last() instanceof UpstreamResponse up ? up.status() : 0,
