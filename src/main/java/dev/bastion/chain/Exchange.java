@@ -45,6 +45,11 @@ public final class Exchange {
     private java.util.List<Runnable> finishers;
     private java.util.Map<Object, Object> attributes;
     private java.util.Map<String, Object> logFields;
+    private final boolean traceTrusted;
+    private String traceId;
+    private String traceparent;
+    private String tracestate;
+    private String operation;
 
     private Exchange(Builder b) {
         this.requestId = Objects.requireNonNull(b.requestId, "requestId");
@@ -61,6 +66,7 @@ public final class Exchange {
         this.routeId = b.routeId;
         this.identity = b.identity;
         this.body = b.body;
+        this.traceTrusted = b.traceTrusted;
     }
 
     public static Builder builder() {
@@ -253,6 +259,32 @@ public final class Exchange {
         return dropped;
     }
 
+    /**
+     * Whether the caller's {@code traceparent}/{@code tracestate} may be continued: the TCP peer is a trusted
+     * proxy or a trusted tracing caller (docs/observability.md#trust).
+     */
+    public boolean traceTrusted() { return traceTrusted; }
+
+    /** The trace this request belongs to (32 hex digits) when tracing is on or a trusted caller named one; else null. */
+    public String traceId() { return traceId; }
+    public void traceId(String traceId) { this.traceId = traceId; }
+
+    /**
+     * The {@code traceparent} the upstream receives (the current attempt's span, or a trusted caller's own when
+     * tracing is off), or null: then none is sent, whatever the client sent.
+     */
+    public String traceparent() { return traceparent; }
+    /** The {@code tracestate} sent with {@link #traceparent()}, or null. */
+    public String tracestate() { return tracestate; }
+    public void traceparent(String traceparent, String tracestate) {
+        this.traceparent = traceparent;
+        this.tracestate = tracestate == null || tracestate.isEmpty() ? null : tracestate;
+    }
+
+    /** What kind of request this is ({@code chat}, {@code embeddings}, {@code proxy}, …: docs/observability.md), once routed. */
+    public String operation() { return operation; }
+    public void operation(String operation) { this.operation = operation; }
+
     /** A per-exchange value shared between controls (e.g. the LLM request's accounting), keyed by its type. */
     @SuppressWarnings("unchecked")
     public <T> T attribute(Class<T> key) {
@@ -279,6 +311,7 @@ public final class Exchange {
         private String routeId;
         private Identity identity;
         private Buffer body;
+        private boolean traceTrusted;
 
         public Builder requestId(String v) { requestId = v; return this; }
         public Builder clientIp(String v) { clientIp = v; return this; }
@@ -300,6 +333,7 @@ public final class Exchange {
         public Builder routeId(String v) { routeId = v; return this; }
         public Builder identity(Identity v) { identity = v; return this; }
         public Builder body(Buffer v) { body = v; return this; }
+        public Builder traceTrusted(boolean v) { traceTrusted = v; return this; }
 
         public Exchange build() {
             return new Exchange(this);

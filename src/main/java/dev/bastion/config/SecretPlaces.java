@@ -34,6 +34,7 @@ public final class SecretPlaces {
         c.guard().policies().forEach((name, p) -> {
             if (p.classifier() != null && p.classifier().apiKey() != null) out.put("guard.policies." + name + ".classifier.api_key", p.classifier().apiKey());
         });
+        c.observability().tracing().secretHeaders().forEach((name, ref) -> out.put("observability.tracing.headers." + name, ref));
         return Collections.unmodifiableMap(out);
     }
 

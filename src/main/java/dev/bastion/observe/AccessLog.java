@@ -35,12 +35,19 @@ public final class AccessLog implements ExchangeListener {
         sb.append('"');
         sb.append(",\"type\":\"access\",\"request_id\":");
         Json.string(sb, ex.requestId());
+        sb.append(",\"trace_id\":");
+        Json.string(sb, ex.traceId());
         sb.append(",\"route\":");
         Json.string(sb, ex.routeId());
+        sb.append(",\"operation\":");
+        Json.string(sb, ex.operation());
         sb.append(",\"org_id\":");
         Json.string(sb, id == null ? null : id.orgId());
         sb.append(",\"key_id\":");
         Json.string(sb, id == null || !"api_key".equals(id.credentialType()) ? null : id.credentialId());
+        // Bastion's opaque user id (usr_…) when a person is calling; never an e-mail or the IdP's subject.
+        sb.append(",\"user_id\":");
+        Json.string(sb, id == null ? null : id.userId());
         sb.append(",\"client_ip\":");
         Json.string(sb, ex.clientIp());
         sb.append(",\"method\":");

@@ -36,6 +36,7 @@ final class AdminRoutes {
 
     static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders) {
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
+        HealthStatus status = new HealthStatus(vertx, config, services);
         AdminApi api = new AdminApi(vertx, services.store, services.revocationService);
         List<Authenticator> admins = List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
                 services.tokenCache, List.of(config.tokens().audience()), services.clock));
@@ -43,26 +44,27 @@ final class AdminRoutes {
         routes.add(open("admin.live", "/health/live", health.live(), services));
         routes.add(open("admin.ready", "/health/ready", health.ready(), services));
         routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
+        routes.add(open("admin.status", "/health/status", status, services));
         routes.add(open("admin.deployments", "/health/deployments", dev.bastion.failover.DeploymentHealthEndpoint.of(services.deploymentHealth), services));
         routes.add(admin("admin.keys", "GET", "/admin/v1/keys", api.keys(), admins, services));
         routes.add(admin("admin.clients", "GET", "/admin/v1/clients", api.clients(), admins, services));
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
         Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(routes),
-                config.edge().bodyTimeout().toMillis(), recorders);
+                config.edge().bodyTimeout().toMillis(), recorders, services.tracing);
     }
 
     /** Health and metrics: GET and HEAD, no credentials (the listener is loopback unless exposed on purpose). */
     private static Route open(String id, String path, LocalEndpoint endpoint, Services services) {
         Chain chain = new Chain(List.of(new RequestShapeControl(0, List.of())));
         return new Route(id, new RouteConfig.Match(List.of("GET", "HEAD"), path, null), Set.of("GET", "HEAD"), new Steps(chain, id, services.metrics),
-                new Route.Local(endpoint), null, 0);
+                new Route.Local(endpoint), null, 0).withOperation(path.equals("/metrics") ? "metrics" : "health");
     }
 
     private static Route admin(String id, String method, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
         List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, method.equals("POST") ? List.of("application/json") : List.of()),
                 new AuthenticateControl(authenticators, services.revocations), new RequireControl(ADMIN_SCOPE));
         return new Route(id, new RouteConfig.Match(List.of(method), path, null), Set.of(method), new Steps(new Chain(controls), id, services.metrics),
-                new Route.Local(endpoint), null, MAX_BODY);
+                new Route.Local(endpoint), null, MAX_BODY).withOperation("admin");
     }
 }

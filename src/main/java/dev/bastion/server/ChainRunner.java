@@ -11,6 +11,7 @@ import dev.bastion.edge.CorsPolicy;
 import dev.bastion.failover.FailoverPlan;
 import dev.bastion.failover.Outcome;
 import dev.bastion.models.ModelCatalogue;
+import dev.bastion.observe.RequestTrace;
 import dev.bastion.upstream.Cancellation;
 import dev.bastion.upstream.UpstreamFailure;
 import dev.bastion.upstream.UpstreamRequest;
@@ -61,6 +62,8 @@ final class ChainRunner {
     private boolean reentering;
     private FailoverPlan plan;
     private Route.Forward forwardTarget;
+    /** The request's spans; null when tracing is off (every use is one null check). */
+    private RequestTrace trace;
 
     ChainRunner(Listener listener, ClientChannel client, Exchange ex) {
         this.listener = listener;
@@ -69,6 +72,7 @@ final class ChainRunner {
     }
 
     void start() {
+        trace = listener.tracing().start(ex);
         client.onGone(this::clientGone);
         client.onMalformed(() -> refuse("body", MALFORMED));
         client.onDone(this::finish);
@@ -77,6 +81,7 @@ final class ChainRunner {
 
     /** Refuses the exchange before any step ran (a request the HTTP decoder could not read). */
     void reject(String step, Verdict.Deny refusal) {
+        trace = listener.tracing().start(ex);
         client.onGone(this::clientGone);
         client.onDone(this::finish);
         refuse(step, refusal);
@@ -100,7 +105,7 @@ final class ChainRunner {
             try {
                 f = control.check(ex);
             } catch (RuntimeException e) {
-                steps.timed(ex, i, System.nanoTime() - start);
+                timed(steps, i, System.nanoTime() - start);
                 fault(control, e);
                 return;
             }
@@ -111,15 +116,27 @@ final class ChainRunner {
             if (!f.isComplete()) {
                 int at = i;
                 f.onComplete(ar -> {
-                    steps.timed(ex, at, System.nanoTime() - start);
+                    timed(steps, at, System.nanoTime() - start);
                     if (phase == Phase.CHAIN && decided(control, f)) run(steps, at + 1, next);
                 });
                 return;
             }
-            steps.timed(ex, i, System.nanoTime() - start);
+            timed(steps, i, System.nanoTime() - start);
             if (!decided(control, f)) return;
         }
         next.run();
+    }
+
+    /** A step's time: on the access line, its timer, and (tracing on) its span. */
+    private void timed(Steps steps, int i, long nanos) {
+        steps.timed(ex, i, nanos);
+        if (trace != null) trace.step(steps.control(i).name(), nanos);
+    }
+
+    /** A step of the runner's own (route, body): on the access line and (tracing on) its span. */
+    private void timed(String step, long nanos) {
+        ex.stepTime(step, nanos);
+        if (trace != null) trace.step(step, nanos);
     }
 
     /** True to go on; otherwise the exchange has been answered. */
@@ -157,7 +174,7 @@ final class ChainRunner {
     private void route() {
         long start = System.nanoTime();
         RouteTable.Result result = listener.routes().resolve(ex);
-        ex.stepTime("route", System.nanoTime() - start);
+        timed("route", System.nanoTime() - start);
         switch (result) {
             case RouteTable.NotFound n -> refuse("route", NOT_FOUND);
             case RouteTable.MethodNotAllowed m -> refuse("route", new Verdict.Deny(405, "method_not_allowed",
@@ -166,6 +183,7 @@ final class ChainRunner {
             case RouteTable.Preflight p -> {
                 route = p.route();
                 ex.routeId(route.id());
+                ex.operation(route.operation());
                 ex.errorFormat(route.errorFormat());
                 phase = Phase.ANSWERED;
                 route.cors().applyPreflight(ex.headers().get("Origin"), client.responseHeaders());
@@ -174,6 +192,7 @@ final class ChainRunner {
             case RouteTable.Found f -> {
                 route = f.route();
                 ex.routeId(route.id());
+                ex.operation(route.operation());
                 ex.errorFormat(route.errorFormat()); // from here on, refusals speak the route's front door
                 run(route.steps(), 0, this::terminal);
             }
@@ -183,7 +202,7 @@ final class ChainRunner {
     private void readBody(Runnable then) {
         long start = System.nanoTime();
         client.readBody(route.maxBodyBytes(), listener.bodyTimeoutMillis()).onComplete(ar -> {
-            ex.stepTime("body", System.nanoTime() - start);
+            timed("body", System.nanoTime() - start);
             if (phase != Phase.CHAIN) return;
             if (ar.succeeded()) {
                 bodyRead = true;
@@ -220,6 +239,7 @@ final class ChainRunner {
             return;
         }
         cancellation = new Cancellation();
+        RequestTrace.Attempt span = trace == null ? null : trace.attempt(ex, target.upstream().name(), null);
         UpstreamRequest request = upstreamRequest(target);
         Future<UpstreamResult> sent;
         try {
@@ -229,6 +249,12 @@ final class ChainRunner {
         }
         sent.onComplete(ar -> {
             UpstreamResult result = ar.succeeded() ? ar.result() : UpstreamFailure.of(target.upstream().name(), ar.cause());
+            if (span != null) {
+                switch (result) {
+                    case UpstreamResponse up -> span.end(1, up.status(), null);
+                    case UpstreamFailure failure -> span.end(1, 0, failure.kind().reason);
+                }
+            }
             if (phase != Phase.TERMINAL) {
                 if (result instanceof UpstreamResponse up) up.abort(); // the client left while the upstream was thinking
                 return;
@@ -249,6 +275,8 @@ final class ChainRunner {
 
     /** One attempt of the plan on its current deployment; what follows depends on how it went. */
     private void attempt() {
+        RequestTrace.Attempt span = trace == null ? null : trace.attempt(ex, plan.current().upstreamName(), plan.current().id());
+        int before = plan.attempts();
         Future<Outcome> sent;
         try {
             sent = plan.attempt(listener.vertx(), upstreamRequest(forwardTarget));
@@ -258,6 +286,15 @@ final class ChainRunner {
         sent.onComplete(ar -> {
             Outcome outcome = ar.succeeded() ? ar.result()
                     : new Outcome.Failed(dev.bastion.config.FailoverConfig.On.UNCERTAIN, 0, UpstreamFailure.of(plan.current().upstreamName(), ar.cause()));
+            if (span != null) {
+                // A deployment whose breaker opened in the meantime is not sent to: its span (failure "unavailable") gets no number.
+                int number = plan.attempts() > before ? plan.attempts() : 0;
+                switch (outcome) {
+                    case Outcome.Answer a -> span.end(number, a.response().status(), null);
+                    case Outcome.Failed f -> span.end(number, f.last() instanceof UpstreamResponse up ? up.status() : 0,
+                            f.cause().name().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
             if (phase != Phase.TERMINAL) {
                 if (outcome instanceof Outcome.Answer a) a.response().abort(); // the client left while the upstream was thinking
                 return;
@@ -376,6 +413,7 @@ final class ChainRunner {
         if (phase == Phase.ANSWERED || phase == Phase.RELAY || phase == Phase.DONE) return;
         phase = Phase.ANSWERED;
         ex.refusedBy(step);
+        if (trace != null) trace.refused(step, refusal.reason());
         for (ExchangeListener l : listener.listeners()) l.refused(ex, step, refusal);
         Responses.error(client, ex, refusal, cors());
     }
@@ -416,6 +454,7 @@ final class ChainRunner {
             }
         }
         long end = System.nanoTime();
+        if (trace != null) trace.end(ex, route == null ? null : route.match().path(), end);
         for (ExchangeListener l : listener.listeners()) {
             try {
                 l.finished(ex, end);

@@ -100,7 +100,11 @@ public final class Gateway {
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
         return Services.start(vertx, config, store, secrets).compose(services ->
                 // Off the event loop: a vault: or aws-sm: key is read from its store, and start waits for it.
-                vertx.executeBlocking(() -> Keys.resolve(config, services.secrets)).transform(ar -> {
+                vertx.executeBlocking(() -> {
+                    Keys keys = Keys.resolve(config, services.secrets);
+                    services.startTracing(keys.exportHeaders(config));
+                    return keys;
+                }).transform(ar -> {
                     if (ar.succeeded()) return Future.succeededFuture(ar.result());
                     services.close();
                     Throwable t = ar.cause();
@@ -111,7 +115,16 @@ public final class Gateway {
     /** Every upstream's credentials, resolved at start; {@code file:}, {@code vault:} and {@code aws-sm:} keys stay live in the watcher. */
     private record Keys(Map<String, List<RotatingSecret>> upstreamKeys, Map<String, List<OrgSecrets.Handle>> orgKeys,
                         Map<String, RotatingSecret> hmacSecrets, Map<String, DeploymentAuth> deploymentAuths,
-                        Map<String, RotatingSecret> serviceAccountKeys, SecretWatcher watcher) {
+                        Map<String, RotatingSecret> serviceAccountKeys, Map<String, RotatingSecret> traceHeaders, SecretWatcher watcher) {
+        /** The trace exporter's headers, read at each export: a file: secret may have rotated. Literal values are the config's own. */
+        java.util.function.Supplier<Map<String, String>> exportHeaders(BastionConfig config) {
+            return () -> {
+                Map<String, String> h = new java.util.LinkedHashMap<>(config.observability().tracing().headers());
+                traceHeaders.forEach((name, secret) -> h.put(name, secret.current().reveal()));
+                return h;
+            };
+        }
+
         static Keys resolve(BastionConfig config, SecretResolver secrets) {
             Map<String, List<RotatingSecret>> upstreamKeys = new HashMap<>();
             Map<String, List<OrgSecrets.Handle>> orgKeys = new HashMap<>();
@@ -121,6 +134,9 @@ public final class Gateway {
             OrgSecrets perOrg = new OrgSecrets(secrets, config.secrets().orgKeys(), config.secrets().envOr(config.environment()));
             Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
             Map<String, RotatingSecret> serviceAccountKeys = new HashMap<>();
+            Map<String, RotatingSecret> traceHeaders = new java.util.LinkedHashMap<>();
+            config.observability().tracing().secretHeaders().forEach((name, ref) ->
+                    traceHeaders.put(name, watcher.live(ref, "observability.tracing.headers." + name)));
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
                 List<RotatingSecret> keys = new ArrayList<>();
                 List<OrgSecrets.Handle> orgs = new ArrayList<>();
@@ -150,7 +166,7 @@ public final class Gateway {
                     serviceAccountKeys.put(e.getKey(), watcher.live(e.getValue().googleServiceAccountKey(), "upstreams." + e.getKey() + ".google_service_account_key"));
                 }
             }
-            return new Keys(upstreamKeys, orgKeys, hmacSecrets, deploymentAuths, serviceAccountKeys, watcher);
+            return new Keys(upstreamKeys, orgKeys, hmacSecrets, deploymentAuths, serviceAccountKeys, traceHeaders, watcher);
         }
     }
 
@@ -237,19 +253,19 @@ public final class Gateway {
                     : new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken());
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics), target,
                     rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody,
-                    rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : null));
+                    rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : null).withOperation(Operations.of(rc)));
         }
         for (ModelListRoutes.Pair pair : ModelListRoutes.of(config)) {
             RouteConfig rc = pair.list(), chat = pair.chat();
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(assembler.assemble(rc, 0), rc.id(), services.metrics),
                     new Route.Local(new ModelListEndpoint(catalogue, identity -> services.guards.allowedModels(chat, identity), services.limits::tierOf)),
-                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), 0));
+                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), 0).withOperation("models"));
         }
         for (SystemRoutes.SystemRoute sr : SystemRoutes.of(config, services)) {
             long maxBody = Math.min(SystemRoutes.MAX_BODY, edgeMax);
             RouteConfig rc = sr.config();
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(assembler.assemble(rc, maxBody), rc.id(), services.metrics),
-                    new Route.Local(sr.endpoint()), null, maxBody));
+                    new Route.Local(sr.endpoint()), null, maxBody).withOperation(sr.operation()));
         }
         List<Control> edge = new ArrayList<>();
         // Address rules come before any other work: a refused address gets no path decoding, no routing.
@@ -258,7 +274,8 @@ public final class Gateway {
         edge.add(new PathControl());
         PublicListenerConfig pl = config.listeners().publicListener();
         return new Listener("public", vertx, new ClientIpResolver(pl.trustedProxyRanges()), pl.tls() != null,
-                new Steps(new Chain(edge), null, services.metrics), new RouteTable(routes), config.edge().bodyTimeout().toMillis(), recorders);
+                new Steps(new Chain(edge), null, services.metrics), new RouteTable(routes), config.edge().bodyTimeout().toMillis(), recorders,
+                services.tracing);
     }
 
     private record Loops(int port, Set<String> names) {}

@@ -61,6 +61,11 @@ final class HttpAdapter implements ClientChannel {
 
     /** The exchange this request starts: its facts as received, nothing decoded yet but the client's address. */
     Exchange exchange(ClientIpResolver ips, boolean tls, long startNanos) {
+        return exchange(ips, tls, startNanos, ips::trusts);
+    }
+
+    /** @param traceTrust whether a peer's trace context is continued (docs/observability.md#trust) */
+    Exchange exchange(ClientIpResolver ips, boolean tls, long startNanos, java.util.function.Predicate<String> traceTrust) {
         String peer = peer();
         String path = req.path() == null ? "" : req.path();
         String query = req.query();
@@ -84,6 +89,7 @@ final class HttpAdapter implements ClientChannel {
                 // TLS here, or terminated by a trusted proxy that says so: decides HSTS and X-Forwarded-Proto.
                 .secure(tls || (ips.trusts(peer) && "https".equalsIgnoreCase(req.getHeader("X-Forwarded-Proto"))))
                 .startNanos(startNanos)
+                .traceTrusted(traceTrust.test(peer))
                 .build();
     }
 

@@ -26,7 +26,7 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest req) {
         long start = System.nanoTime();
         HttpAdapter adapter = new HttpAdapter(listener.vertx(), req, deadlines);
-        new ChainRunner(listener, adapter, adapter.exchange(listener.clientIps(), listener.tls(), start)).reject("decoder", refusal(req.decoderResult().cause()));
+        new ChainRunner(listener, adapter, adapter.exchange(listener.clientIps(), listener.tls(), start, listener::traceTrusted)).reject("decoder", refusal(req.decoderResult().cause()));
     }
 
     static Verdict.Deny refusal(Throwable cause) {

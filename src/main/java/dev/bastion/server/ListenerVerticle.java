@@ -76,7 +76,7 @@ final class ListenerVerticle extends VerticleBase {
         Exchange ex = null;
         try {
             adapter = new HttpAdapter(vertx, req, deadlines);
-            ex = adapter.exchange(listener.clientIps(), listener.tls(), System.nanoTime());
+            ex = adapter.exchange(listener.clientIps(), listener.tls(), System.nanoTime(), listener::traceTrusted);
             new ChainRunner(listener, adapter, ex).start();
         } catch (RuntimeException e) {
             // A bug in the request path: the client still gets the JSON shape (500, no internals), and the

@@ -13,12 +13,23 @@ import java.util.Set;
  *
  * @param maxBodyBytes the body cap the body read enforces (the edge's shape check refuses a larger declared length first)
  * @param errorFormat  the shape of Bastion's errors on this route (a front door's), or null for Bastion's own
+ * @param operation    what kind of request the route serves, for the access line and the span ({@link Operations})
  */
 record Route(String id, RouteConfig.Match match, Set<String> methods, Steps steps, Target target, CorsPolicy cors, long maxBodyBytes,
-             ErrorFormat errorFormat) {
+             ErrorFormat errorFormat, String operation) {
+
+    Route(String id, RouteConfig.Match match, Set<String> methods, Steps steps, Target target, CorsPolicy cors, long maxBodyBytes,
+          ErrorFormat errorFormat) {
+        this(id, match, methods, steps, target, cors, maxBodyBytes, errorFormat, target instanceof Forward ? Operations.PROXY : Operations.LOCAL);
+    }
 
     Route(String id, RouteConfig.Match match, Set<String> methods, Steps steps, Target target, CorsPolicy cors, long maxBodyBytes) {
         this(id, match, methods, steps, target, cors, maxBodyBytes, null);
+    }
+
+    /** The same route, serving {@code operation}. */
+    Route withOperation(String operation) {
+        return new Route(id, match, methods, steps, target, cors, maxBodyBytes, errorFormat, operation);
     }
 
     /** Where a route's requests end. Sealed: the runner's switch covers every kind. */

@@ -75,6 +75,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
     /** The resolver with the config's secret stores (Vault, Secrets Manager), which it reaches through {@link #connector}. */
     final SecretResolver secrets;
+    /** The request spans' tracer and exporter; {@link dev.bastion.observe.Tracing#OFF} unless {@code observability.tracing.enabled}. */
+    dev.bastion.observe.Tracing tracing = dev.bastion.observe.Tracing.OFF;
     private long usageTimer = -1;
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
@@ -164,6 +166,33 @@ final class Services implements AutoCloseable {
         }).onFailure(t -> s.close());
     }
 
+    /**
+     * Starts tracing when enabled (blocking: resolves the collector's name). The OTLP exporter sends with the
+     * JDK's HttpClient, not the {@link dev.bastion.egress.OutboundConnector}; so its endpoint is held to the egress
+     * policy here, once: a collector whose address is cloud metadata (or private without being named in config —
+     * it always is) refuses the start. docs/observability.md#egress says what this does not cover.
+     */
+    void startTracing(java.util.function.Supplier<java.util.Map<String, String>> headers) {
+        dev.bastion.config.TracingConfig tc = config.observability().tracing();
+        if (!tc.enabled()) return;
+        String host = dev.bastion.egress.Destination.of(tc.endpoint()).host();
+        java.util.List<byte[]> addresses = new java.util.ArrayList<>();
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) addresses.add(a.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            // Not fatal: the collector may come later; the exporter counts its failures.
+            log.warn("observability.tracing.endpoint: {} does not resolve now; spans are exported when it does", host);
+        }
+        dev.bastion.egress.AddressClass refused = addresses.isEmpty() ? null : dev.bastion.egress.EgressPolicy.from(config).refusal(host, addresses);
+        if (refused != null) {
+            throw new dev.bastion.config.ConfigException(java.util.List.of("observability.tracing.endpoint: " + host
+                    + " resolves to an address the egress policy refuses (" + refused.name().toLowerCase(java.util.Locale.ROOT) + ")"));
+        }
+        tracing = dev.bastion.observe.Tracing.create(tc, headers);
+        tracing.registerMetrics(metrics.registry());
+        log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
+    }
+
     private void broadcast(Revocation r) {
         RedisRevocationChannel ch = redis;
         if (ch != null) ch.accept(r);
@@ -189,6 +218,7 @@ final class Services implements AutoCloseable {
         if (redisClient != null) redisClient.close();
         secrets.close();
         connector.close();
+        tracing.close(); // exports what is queued, within export_timeout
         if (addressRules != null) addressRules.close();
         storeExecutor.shutdownNow();
     }

@@ -21,7 +21,12 @@ final class SystemRoutes {
     static final long MAX_BODY = 64 * 1024;
 
     /** A system route's config and its endpoint. */
-    record SystemRoute(RouteConfig config, LocalEndpoint endpoint) {}
+    record SystemRoute(RouteConfig config, LocalEndpoint endpoint) {
+        /** {@code jwks} or {@code token}: the access line's operation. */
+        String operation() {
+            return config.id().substring("bastion.".length());
+        }
+    }
 
     private SystemRoutes() {}
 

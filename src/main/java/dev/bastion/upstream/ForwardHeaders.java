@@ -76,8 +76,14 @@ public final class ForwardHeaders {
     /** Not forwarded upstream: Bastion sets its own or frames the body itself. */
     static final Set<String> REPLACED = caseInsensitive("host", "content-length", "expect");
 
+    /**
+     * W3C trace context: the upstream gets Bastion's own ({@link Exchange#traceparent()}: the attempt's span, or
+     * a trusted caller's when tracing is off), never what an untrusted client sent (docs/observability.md#trust).
+     */
+    static final Set<String> TRACE_CONTEXT = caseInsensitive("traceparent", "tracestate");
+
     /** Every exact name kept from the upstream. */
-    private static final Set<String> STRIPPED = union(HOP_BY_HOP, CLIENT_CREDENTIALS, FORGEABLE, REPLACED);
+    private static final Set<String> STRIPPED = union(HOP_BY_HOP, CLIENT_CREDENTIALS, FORGEABLE, REPLACED, TRACE_CONTEXT);
 
     private ForwardHeaders() {}
 
@@ -101,6 +107,10 @@ public final class ForwardHeaders {
         out.set("X-Request-Id", ex.requestId());
         out.set("X-Forwarded-For", ex.clientIp());
         out.set("X-Forwarded-Proto", inboundTls ? "https" : "http");
+        if (ex.traceparent() != null) {
+            out.set("traceparent", ex.traceparent());
+            if (ex.tracestate() != null) out.set("tracestate", ex.tracestate());
+        }
         Identity id = ex.identity();
         if (id != null) {
             out.set("X-Bastion-Org", id.orgId());

@@ -156,6 +156,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheObservePackageKnowsOpenTelemetry() {
+        // The OTLP exporter is the one outbound HTTP client outside the connector (docs/observability.md#egress):
+        // it stays in one place, and the request path reaches it only through observe.Tracing and RequestTrace.
+        noClasses().that().resideOutsideOfPackage("dev.bastion.observe..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.opentelemetry..").check(classes);
+    }
+
+    @Test
     void storeIsPlainJdbc() {
         noClasses().that().resideInAPackage("dev.bastion.store..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.vertx..", "dev.bastion.server..", "dev.bastion.chain..").check(classes);

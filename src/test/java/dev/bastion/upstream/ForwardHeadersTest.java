@@ -48,6 +48,19 @@ class ForwardHeadersTest {
         assertThat(Stream.of("x-a", "x-", "a", "x-bb-", "")).noneMatch(p::matches);
     }
 
+    @Test
+    void theUpstreamGetsBastionsTraceContextNeverTheClients() {
+        dev.bastion.chain.Exchange ex = dev.bastion.chain.Exchange.builder().header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .header("TraceState", "client=state").build();
+        io.vertx.core.MultiMap none = ForwardHeaders.toUpstream(ex, "api.example", java.util.Map.of(), false);
+        assertThat(none.contains("traceparent")).isFalse();
+        assertThat(none.contains("tracestate")).isFalse();
+        ex.traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+        io.vertx.core.MultiMap ours = ForwardHeaders.toUpstream(ex, "api.example", java.util.Map.of(), false);
+        assertThat(ours.getAll("traceparent")).containsExactly("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        assertThat(ours.contains("tracestate")).isFalse();
+    }
+
     /** The documented list is the list: every stripped name and prefix appears in configuration.md. */
     @Test
     void everyStrippedNameIsDocumented() throws Exception {

@@ -1,0 +1,152 @@
+package dev.bastion.server;
+
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.LocalEndpoint;
+import dev.bastion.chain.Verdict;
+import dev.bastion.config.BastionConfig;
+import dev.bastion.failover.DeploymentHealth;
+import dev.bastion.secrets.LogRedactor;
+import dev.bastion.store.SigningKeyRecord;
+import io.micrometer.core.instrument.Meter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET /health/status} on the admin listener (E6): each component's state ({@code ok}, {@code degraded},
+ * {@code down}) and last error, and the overall state — the worst of them. 200 unless the overall state is
+ * {@code down} (503). A last error is the exception's class and a short message with every known secret value
+ * redacted; never a credential, never a request's content. docs/observability.md#health-status has the format.
+ *
+ * <p>Components: the store (a ping on a worker), Redis (a PING, when configured), each deployment's breaker,
+ * the token signing keys (the current key's age against {@code tokens.rotate_every}), the secrets (overdue
+ * and failed re-reads, from their meters) and, when on, tracing (dropped spans, failed exports). The audit
+ * sink adds itself when the audit trail has one.
+ */
+final class HealthStatus implements LocalEndpoint {
+    static final String OK = "ok", DEGRADED = "degraded", DOWN = "down";
+    private static final long PROBE_TIMEOUT_MS = 2000;
+
+    private final Vertx vertx;
+    private final BastionConfig config;
+    private final Services services;
+
+    HealthStatus(Vertx vertx, BastionConfig config, Services services) {
+        this.vertx = vertx;
+        this.config = config;
+        this.services = services;
+    }
+
+    @Override
+    public Future<Verdict> handle(Exchange ex) {
+        Future<JsonObject> store = timed(vertx.executeBlocking(() -> {
+            long start = System.nanoTime();
+            boolean up = services.store.ping();
+            JsonObject c = new JsonObject().put("latency_ms", (System.nanoTime() - start) / 1_000_000);
+            if (!up) return c.put("state", DOWN).put("last_error", new JsonObject().put("class", "StorePing").put("message", "the store did not answer"));
+            return c.put("state", OK);
+        }));
+        Future<JsonObject> redis = services.redisClient == null ? Future.succeededFuture(null)
+                : timed(services.redisClient.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING))
+                        .map(r -> new JsonObject().put("state", OK)));
+        Future<JsonObject> keys = timed(vertx.executeBlocking(this::signingKeys));
+        return Future.join(store, redis, keys).transform(ar -> {
+            JsonObject components = new JsonObject();
+            components.put("store", store.result());
+            if (redis.result() != null) components.put("redis", redis.result());
+            components.put("deployments", deployments());
+            components.put("signing_keys", keys.result());
+            components.put("secrets", secrets());
+            if (services.tracing.enabled()) components.put("tracing", tracing());
+            String overall = OK;
+            for (String name : components.fieldNames()) overall = worst(overall, components.getJsonObject(name).getString("state"));
+            JsonObject body = new JsonObject().put("state", overall).put("components", components);
+            return Future.succeededFuture(LocalEndpoint.answer(DOWN.equals(overall) ? 503 : 200, JSON_NO_STORE, body.encode()));
+        });
+    }
+
+    /** A probe that fails or takes too long is the component down, with the failure's class and short message. */
+    private Future<JsonObject> timed(Future<JsonObject> probe) {
+        io.vertx.core.Promise<JsonObject> out = io.vertx.core.Promise.promise();
+        long timer = vertx.setTimer(PROBE_TIMEOUT_MS, t -> out.tryComplete(new JsonObject().put("state", DOWN)
+                .put("last_error", new JsonObject().put("class", "Timeout").put("message", "no answer within " + PROBE_TIMEOUT_MS + " ms"))));
+        probe.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            out.tryComplete(ar.succeeded() ? ar.result() : new JsonObject().put("state", DOWN).put("last_error", error(ar.cause())));
+        });
+        return out.future();
+    }
+
+    /** The current signing key's age: degraded when older than {@code rotate_every} plus two refreshes (rotation is overdue). */
+    private JsonObject signingKeys() {
+        if (services.signingKeys == null) return new JsonObject().put("state", DOWN);
+        String kid = services.signingKeys.current().kid();
+        Instant created = null;
+        for (SigningKeyRecord r : services.signingKeys.listPublished()) if (r.kid().equals(kid)) created = r.createdAt();
+        JsonObject c = new JsonObject().put("current_kid", kid);
+        if (created == null) return c.put("state", DEGRADED).put("last_error", new JsonObject().put("class", "SigningKeys").put("message", "the current key is not published"));
+        Duration age = Duration.between(created, services.clock.instant());
+        Duration due = config.tokens().rotateEvery().plus(config.tokens().keyRefresh().multipliedBy(2));
+        c.put("current_key_age_seconds", Math.max(0, age.toSeconds())).put("rotate_every_seconds", config.tokens().rotateEvery().toSeconds());
+        return c.put("state", age.compareTo(due) > 0 ? DEGRADED : OK);
+    }
+
+    /** Each deployment's breaker: all open is down, any open or half-open is degraded. */
+    private JsonObject deployments() {
+        JsonArray list = new JsonArray();
+        int open = 0, halfOpen = 0, n = 0;
+        List<DeploymentHealth> all = new ArrayList<>(services.deploymentHealth.all());
+        all.sort(java.util.Comparator.comparing(DeploymentHealth::id));
+        for (DeploymentHealth d : all) {
+            n++;
+            String breaker = d.state();
+            if (breaker.equals("open")) open++;
+            if (breaker.equals("half_open")) halfOpen++;
+            list.add(new JsonObject().put("id", d.id()).put("breaker", breaker).put("in_flight", d.inFlight())
+                    .put("state", breaker.equals("open") ? DOWN : breaker.equals("half_open") ? DEGRADED : OK));
+        }
+        String state = n > 0 && open == n ? DOWN : open + halfOpen > 0 ? DEGRADED : OK;
+        return new JsonObject().put("state", state).put("items", list);
+    }
+
+    /** From the secret watcher's meters: a secret past its max_age, or re-reads that failed, is degraded. */
+    private JsonObject secrets() {
+        long overdue = 0;
+        double failures = 0;
+        for (Meter m : services.metrics.registry().getMeters()) {
+            String name = m.getId().getName();
+            if (name.equals("bastion.secret.overdue")) {
+                for (var measure : m.measure()) overdue += (long) measure.getValue();
+            } else if (name.equals("bastion.secret.reload.failures")) {
+                for (var measure : m.measure()) failures += measure.getValue();
+            }
+        }
+        return new JsonObject().put("state", overdue > 0 || failures > 0 ? DEGRADED : OK).put("overdue", overdue).put("reload_failures", (long) failures);
+    }
+
+    private JsonObject tracing() {
+        long dropped = services.tracing.droppedSpans();
+        return new JsonObject().put("state", dropped > 0 ? DEGRADED : OK).put("dropped_spans", dropped);
+    }
+
+    static String worst(String a, String b) {
+        if (DOWN.equals(a) || DOWN.equals(b)) return DOWN;
+        if (DEGRADED.equals(a) || DEGRADED.equals(b)) return DEGRADED;
+        return OK;
+    }
+
+    /** The class and a short message, secret values redacted (a driver may put a URL in its message). */
+    static JsonObject error(Throwable t) {
+        String message = t.getMessage() == null ? "" : t.getMessage();
+        int nl = message.indexOf('\n');
+        if (nl >= 0) message = message.substring(0, nl);
+        message = LogRedactor.global().redact(message);
+        if (message.length() > 160) message = message.substring(0, 160) + "…";
+        return new JsonObject().put("class", t.getClass().getSimpleName()).put("message", message);
+    }
+}
