@@ -219,7 +219,9 @@ class AnswerGatewayTest {
             assertThat(audit).as("the record says exactly how much the client received")
                     .contains("bytes_sent=" + s.body().getBytes(StandardCharsets.UTF_8).length + ",");
             assertThat(audit).contains("stopped=true").contains("streamed=true").contains("AWS_ACCESS_KEY=1").doesNotContain(AWS_KEY);
-            assertThat(String.join("\n", gw.accessLines())).contains("secret_in_answer").doesNotContain(AWS_KEY);
+            // The access line is written just after the answer's last byte: wait for it (err's request id names it).
+            assertThat(gw.accessLine(err.getString("request_id"))).contains("secret_in_answer").doesNotContain(AWS_KEY);
+            assertThat(String.join("\n", gw.accessLines())).doesNotContain(AWS_KEY);
         }
         assertThat(ended).as("the upstream was stopped before it finished").isFalse();
         for (int i = 0; i < 100 && gw.upstream.closedEarly().size() == closedBefore; i++) Thread.sleep(20);
