@@ -29,6 +29,7 @@ import java.util.Map;
  * @param waf         request inspection: IP allow and deny lists
  * @param secrets     re-reading {@code file:} references and the maximum age of every secret
  * @param egress      which addresses outbound calls may reach beyond the hosts named here (docs/egress.md)
+ * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -50,7 +51,8 @@ public record BastionConfig(
         GuardConfig guard,
         WafConfig waf,
         SecretsConfig secrets,
-        EgressConfig egress) {
+        EgressConfig egress,
+        AuditConfig audit) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -75,6 +77,7 @@ public record BastionConfig(
         waf = waf == null ? WafConfig.DEFAULTS : waf;
         secrets = secrets == null ? SecretsConfig.DEFAULTS : secrets;
         egress = egress == null ? EgressConfig.DEFAULTS : egress;
+        audit = audit == null ? AuditConfig.DEFAULTS : audit;
     }
 
     public boolean prod() {

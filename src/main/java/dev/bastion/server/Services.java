@@ -72,7 +72,8 @@ final class Services implements AutoCloseable {
     private final dev.bastion.failover.RedisBreakerChannel sharedBreakers;
     /** Every outbound HTTP call's way out: upstreams, identity providers, classifiers. */
     final dev.bastion.egress.OutboundConnector connector;
-    final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
+    /** The audit trail: every {@code AuditLog} caller's events, typed, into the store (docs/audit.md). */
+    final dev.bastion.audit.AuditTrail audit;
     private long usageTimer = -1;
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
@@ -82,7 +83,9 @@ final class Services implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
+        this.audit = dev.bastion.audit.AuditTrail.start(config.audit(), store, () -> MasterKey.load(config, secrets), metrics.registry(), config.store().url());
         this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
+        audit.witnessOver(connector);
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
@@ -138,6 +141,8 @@ final class Services implements AutoCloseable {
             s.tokenEndpoint = new TokenEndpoint(s.clients, s.issuer, s.idp, s.users, s.revocations, store.issuedTokens(), config.tokens(), s.storeExecutor);
             s.jwksEndpoint = new JwksEndpoint(s.signingKeys);
             s.feed = new RevocationFeed(store, s.revocations, s.clock).start(config.revocation().pollInterval());
+            s.audit.event("config.loaded", java.util.Map.of("environment", config.environment().name().toLowerCase(java.util.Locale.ROOT),
+                    "routes", config.routes().size(), "upstreams", config.upstreams().size(), "models", config.models().size()));
             return s;
         }).compose(v -> {
             s.idp.prefetch();
@@ -184,6 +189,7 @@ final class Services implements AutoCloseable {
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
         connector.close();
+        audit.close(); // drains the queue and signs a last checkpoint before the store closes
         if (addressRules != null) addressRules.close();
         storeExecutor.shutdownNow();
     }
