@@ -58,7 +58,8 @@ public final class AuditRecords {
         String requestId = str(f.remove("request_id"));
         String org = str(f.remove("org"));
         String principal = str(f.remove("principal"));
-        if (principal == null) principal = str(f.remove("caller"));
+        // egress_denied's "caller" is which of Bastion's own clients called out (upstream, idp, classifier), not a principal
+        if (principal == null && type != AuditType.EGRESS_DENIED) principal = str(f.remove("caller"));
         String ip = str(f.remove("ip"));
         if (ip == null) ip = str(f.remove("client_ip"));
         String target;
