@@ -116,9 +116,33 @@ public final class AuditRecords {
                 d.scan(s, found);
                 if (!found.isEmpty()) return "[secret:" + found.getFirst().type() + "]";
             }
-            if (s.startsWith("bst_") || s.startsWith("bstc_") || s.startsWith("eyJ")) return "[secret:BASTION_TOKEN]";
+            String lower = s.toLowerCase(java.util.Locale.ROOT);
+            for (String prefix : SECRET_PREFIXES) if (lower.startsWith(prefix)) return "[secret:TOKEN]";
+            for (String segment : s.split("[-_.:/@,+=]")) {
+                if (looksRandom(segment)) return "[secret:HIGH_ENTROPY]";
+            }
         }
         return s;
+    }
+
+    /**
+     * Prefixes of credentials an id never has (the detectors above are precise, for prompts; the trail is stricter:
+     * anything shaped like a token is out).
+     */
+    private static final List<String> SECRET_PREFIXES = List.of("bst_", "bstc_", "eyj", "sk-", "sk_", "rk_", "akia", "asia", "ghp_", "gho_",
+            "ghs_", "ghu_", "github_pat_", "xoxa-", "xoxb-", "xoxp-", "xoxr-", "glpat-", "aiza", "hf_", "whsec_", "-----begin");
+
+    /** A run of 24 or more letters and digits mixing upper case, lower case and digits: a key, not a name. */
+    static boolean looksRandom(String segment) {
+        if (segment.length() < 24) return false;
+        boolean upper = false, lower = false, digit = false;
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c >= 'A' && c <= 'Z') upper = true;
+            else if (c >= 'a' && c <= 'z') lower = true;
+            else if (c >= '0' && c <= '9') digit = true;
+        }
+        return upper && lower && digit;
     }
 
     /** The extra fields as canonical JSON: checked, flattened, bounded, keys sorted. */
