@@ -68,6 +68,11 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         if (writer != null && witnessUrl != null) writer.addWitness(new HttpWitness(connector, witnessUrl));
     }
 
+    /** A trail over a given writer, without log lines (the benchmark). */
+    static AuditTrail over(AuditWriter writer) {
+        return new AuditTrail(writer, false, 10, null);
+    }
+
     /** A trail that only logs (tests and tools that have no store). */
     public static AuditTrail logOnly() {
         return new AuditTrail(null, true, 10, null);

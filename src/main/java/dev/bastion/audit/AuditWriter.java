@@ -308,6 +308,13 @@ public final class AuditWriter implements AutoCloseable {
         return true;
     }
 
+    /** Empties the queue without writing (the request-path benchmark, whose writer is not started). */
+    int discardQueued() {
+        int n = queue.size();
+        queue.clear();
+        return n;
+    }
+
     /** Retries the store now instead of at the next retry interval (tests). */
     void retryNow() {
         nextRetry = 0;
