@@ -48,7 +48,7 @@ public final class AuditRecords {
 
     /**
      * An event from the name and flat fields of {@link dev.bastion.observe.AuditLog#event}: known fields move to
-     * the schema's members ({@code request_id}, {@code org}, {@code principal}/{@code caller}, {@code ip},
+     * the schema's members ({@code request_id}, {@code org}/{@code org_id}, {@code principal}/{@code caller}, {@code ip},
      * {@code host}/{@code port}, {@code ref}, {@code reason}, {@code decision}), the rest stay extra fields.
      */
     public static AuditEvent fromLegacy(String name, Map<String, ?> in) {
@@ -57,6 +57,7 @@ public final class AuditRecords {
         if (in != null) in.forEach((k, v) -> { if (v != null) f.put(k, v); });
         String requestId = str(f.remove("request_id"));
         String org = str(f.remove("org"));
+        if (org == null) org = str(f.remove("org_id"));
         String principal = str(f.remove("principal"));
         // egress_denied's "caller" is which of Bastion's own clients called out (upstream, idp, classifier), not a principal
         if (principal == null && type != AuditType.EGRESS_DENIED) principal = str(f.remove("caller"));

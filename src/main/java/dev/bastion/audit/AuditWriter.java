@@ -126,7 +126,7 @@ public final class AuditWriter implements AutoCloseable {
 
     /** Whether an event offered now would be kept: the queue has room and the store or the spool takes events. */
     public boolean deliverable() {
-        return !queueFull && !(spoolFull && !storeUp);
+        return queue.remainingCapacity() > 0 && !(spoolFull && !storeUp);
     }
 
     public boolean storeUp() {
@@ -172,9 +172,12 @@ public final class AuditWriter implements AutoCloseable {
             maybeCheckpoint(now);
             return;
         }
-        if (spool.isEmpty() && storeUp) {
+        if (spool.isEmpty() && (storeUp || now >= nextRetry)) { // nothing waits in the spool: the order allows the store
             try {
                 store.audit().append(node, rows, false);
+                if (!storeUp) log.warn("audit: the store is back");
+                storeUp = true;
+                spoolFull = false;
                 stored.increment(rows.size());
                 sinceCheckpoint += rows.size();
                 noteDropped();
