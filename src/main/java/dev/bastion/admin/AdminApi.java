@@ -114,7 +114,11 @@ public final class AdminApi {
         Revocation.Kind k = Revocation.Kind.fromWire(kind);
         Revocation r = revocations.revoke(k, target, org, found.get().equals(Instant.MAX) ? null : found.get());
         log.info("admin_event revoke kind={} id={} org={} actor={} request_id={}", kind, target, org, id.subject(), requestId);
-        audit.event("revocation.created", Map.of("org", org, "principal", id.subject(), "action", "revoke", "kind", kind, "request_id", requestId,
+        audit.event(switch (kind) {
+            case "key" -> "key.revoked";
+            case "client" -> "client.disabled";
+            default -> "revocation.created";
+        }, Map.of("org", org, "principal", id.subject(), "action", "revoke", "kind", kind, "request_id", requestId,
                 "ref", kind + ":" + target, "revocation", r.id(), "via", "admin_api"));
         return answer(201, new JsonObject().put("revocation", r.id()).put("kind", kind).put("id", target));
     }

@@ -20,7 +20,12 @@ final class Revoker {
 
     static Revocation revoke(StoreOptions options, Store store, Revocation.Kind kind, String subject, String orgId, Instant expiresAt) {
         Revocation r = revoke(options.config(), store, kind, subject, orgId, expiresAt);
-        CliAudit.record(options, store, dev.bastion.audit.AuditType.REVOCATION, orgId, kind.wire() + ":" + subject,
+        dev.bastion.audit.AuditType type = switch (kind) {
+            case KEY -> dev.bastion.audit.AuditType.KEY_REVOKED;
+            case CLIENT -> dev.bastion.audit.AuditType.CLIENT_DISABLED;
+            default -> dev.bastion.audit.AuditType.REVOCATION;
+        };
+        CliAudit.record(options, store, type, orgId, kind.wire() + ":" + subject,
                 java.util.Map.of("revocation", r.id(), "kind", kind.wire(), "via", "cli"));
         return r;
     }

@@ -188,8 +188,8 @@ final class Services implements AutoCloseable {
         if (sharedBreakers != null) sharedBreakers.close();
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
+        audit.close(); // drains the queue and signs a last checkpoint (its HTTP witness needs the connector) before the store closes
         connector.close();
-        audit.close(); // drains the queue and signs a last checkpoint before the store closes
         if (addressRules != null) addressRules.close();
         storeExecutor.shutdownNow();
     }
