@@ -131,20 +131,27 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         return writer;
     }
 
+    /** The typed event as a log line's fields, every string held to the same id rule as the stored row. */
     private static Map<String, Object> logFields(AuditEvent e) {
         Map<String, Object> all = new java.util.LinkedHashMap<>();
         all.put("event", e.type().wire());
         all.put("severity", e.severity().wire());
-        if (e.actor().id() != null) all.put("actor", e.actor().id());
-        if (e.actor().org() != null) all.put("org", e.actor().org());
-        if (e.action() != null) all.put("action", e.action());
-        if (e.target() != null) all.put("target", AuditRecords.safe(e.target()));
-        if (e.result() != null) all.put("result", e.result());
-        if (e.reason() != null) all.put("reason", AuditRecords.safe(e.reason()));
-        if (e.requestId() != null) all.put("request_id", e.requestId());
-        if (e.ip() != null) all.put("ip", e.ip());
-        all.putAll(e.fields());
+        put(all, "actor", e.actor().id());
+        put(all, "org", e.actor().org());
+        put(all, "action", e.action());
+        put(all, "target", e.target());
+        put(all, "result", e.result());
+        put(all, "reason", e.reason());
+        put(all, "request_id", e.requestId());
+        put(all, "ip", e.ip());
+        e.fields().forEach((k, v) -> {
+            if (v != null) all.put(k, AuditRecords.value(v));
+        });
         return all;
+    }
+
+    private static void put(Map<String, Object> m, String key, String value) {
+        if (value != null) m.put(key, AuditRecords.safe(value));
     }
 
     @Override

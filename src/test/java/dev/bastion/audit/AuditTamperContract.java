@@ -253,6 +253,17 @@ abstract class AuditTamperContract {
         assertThat(AuditSource.fromExport(export).verify(List.of()).problems()).singleElement().asString().contains("seq 2 (key.created): content does not match");
     }
 
+    @Test
+    void aTimeRangeVerifiesAloneAndADeletionInsideItIsCaught() throws Exception {
+        trail("n-range");
+        long from = row("n-range", 4).ts();
+        AuditVerifier.Report clean = AuditSource.fromStore(store(), "n-range", from, null).verify(List.of());
+        assertThat(clean.problems()).isEmpty();
+        sql("DELETE FROM audit_events WHERE node = 'n-range' AND seq = 7");
+        assertThat(AuditSource.fromStore(store(), "n-range", from, null).verify(List.of()).problems())
+                .anySatisfy(p -> assertThat(p).contains("seq 7 missing (deleted) before seq 8"));
+    }
+
     static long count(Connection c, String sql) throws Exception {
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             rs.next();
