@@ -47,6 +47,12 @@ public final class AuditWriter implements AutoCloseable {
     private final List<CheckpointWitness> witnesses;
     private final ArrayBlockingQueue<Pending> queue;
     private final Thread thread;
+    /** Witnesses are told on their own thread, in order: a slow or unreachable witness never holds up the trail. */
+    private final java.util.concurrent.ExecutorService witnessThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bastion-audit-witness");
+        t.setDaemon(true);
+        return t;
+    });
     private final Counter stored, spooled, dropped, checkpoints, witnessFailures;
     private final AtomicLong droppedSinceStored = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
@@ -284,13 +290,16 @@ public final class AuditWriter implements AutoCloseable {
             checkpoints.increment();
             sinceCheckpoint = 0;
             lastCheckpointAt = now;
+            String publicKey = signer.publicKey();
             for (CheckpointWitness w : witnesses) {
-                try {
-                    w.publish(cp, signer.publicKey());
-                } catch (IOException | RuntimeException e) {
-                    witnessFailures.increment();
-                    log.warn("audit: a witness did not take checkpoint {} of {} ({})", cp.cseq(), node, e.getMessage());
-                }
+                witnessThread.execute(() -> {
+                    try {
+                        w.publish(cp, publicKey);
+                    } catch (IOException | RuntimeException e) {
+                        witnessFailures.increment();
+                        log.warn("audit: a witness did not take checkpoint {} of {} ({})", cp.cseq(), node, e.getMessage());
+                    }
+                });
             }
             return cp;
         } catch (RuntimeException e) {
@@ -328,6 +337,12 @@ public final class AuditWriter implements AutoCloseable {
         running = false; // the thread sees it within flush_interval, drains the queue and stops
         try {
             thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        witnessThread.shutdown();
+        try {
+            if (!witnessThread.awaitTermination(10, TimeUnit.SECONDS)) log.warn("audit: a witness still had checkpoints to take at shutdown");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
