@@ -38,11 +38,17 @@ public final class AdminApi {
     private final Vertx vertx;
     private final Store store;
     private final RevocationService revocations;
+    private final dev.bastion.observe.AuditLog audit;
 
     public AdminApi(Vertx vertx, Store store, RevocationService revocations) {
+        this(vertx, store, revocations, (event, fields) -> {});
+    }
+
+    public AdminApi(Vertx vertx, Store store, RevocationService revocations, dev.bastion.observe.AuditLog audit) {
         this.vertx = vertx;
         this.store = store;
         this.revocations = revocations;
+        this.audit = audit;
     }
 
     /** {@code GET /admin/v1/keys}: the caller's org's API keys, never a secret. */
@@ -101,11 +107,19 @@ public final class AdminApi {
         if (found.isEmpty()) {
             // Not in the caller's org — whether it exists elsewhere is not revealed, but it is recorded.
             log.warn("security_event cross_tenant_attempt actor_org={} actor={} action=revoke kind={} request_id={}", org, id.subject(), kind, requestId);
+            audit.event("tenant.cross_attempt", Map.of("org", org, "principal", id.subject(), "action", "revoke", "kind", kind,
+                    "request_id", requestId, "object", target));
             return error(404, "not_found", "No such " + kind + " in your org.");
         }
         Revocation.Kind k = Revocation.Kind.fromWire(kind);
         Revocation r = revocations.revoke(k, target, org, found.get().equals(Instant.MAX) ? null : found.get());
         log.info("admin_event revoke kind={} id={} org={} actor={} request_id={}", kind, target, org, id.subject(), requestId);
+        audit.event(switch (kind) {
+            case "key" -> "key.revoked";
+            case "client" -> "client.disabled";
+            default -> "revocation.created";
+        }, Map.of("org", org, "principal", id.subject(), "action", "revoke", "kind", kind, "request_id", requestId,
+                "ref", kind + ":" + target, "revocation", r.id(), "via", "admin_api"));
         return answer(201, new JsonObject().put("revocation", r.id()).put("kind", kind).put("id", target));
     }
 

@@ -52,6 +52,8 @@ public final class ClientsCommand implements Runnable {
             Duration tokenTtl = ttl == null ? null : Durations.parse(ttl);
             try (Store s = store.open()) {
                 ClientService.CreatedClient c = new ClientService(s, Clock.systemUTC()).create(org, new LinkedHashSet<>(scopes), name, tokenTtl);
+                if (c.orgCreated()) CliAudit.record(store, s, dev.bastion.audit.AuditType.ORG_CREATED, org, org, java.util.Map.of());
+                CliAudit.record(store, s, dev.bastion.audit.AuditType.CLIENT_CREATED, org, c.client().id(), java.util.Map.of("scopes", String.join(",", new TreeSet<>(c.client().scopes()))));
                 PrintWriter err = spec.commandLine().getErr();
                 PrintWriter out = spec.commandLine().getOut();
                 if (c.orgCreated()) err.println("Created org " + org + ".");
@@ -109,7 +111,7 @@ public final class ClientsCommand implements Runnable {
                     spec.commandLine().getErr().flush();
                     return 1;
                 }
-                Revoker.revoke(store.config(), s, Revocation.Kind.CLIENT, id, client.get().orgId(), null);
+                Revoker.revoke(store, s, Revocation.Kind.CLIENT, id, client.get().orgId(), null);
                 spec.commandLine().getOut().println("Disabled " + id + "; its tokens are refused.");
                 spec.commandLine().getOut().flush();
             }

@@ -58,6 +58,9 @@ public final class KeysCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 PrintWriter err = spec.commandLine().getErr();
                 ApiKeyRecord r = k.record();
+                if (k.orgCreated()) CliAudit.record(store, s, dev.bastion.audit.AuditType.ORG_CREATED, r.orgId(), r.orgId(), java.util.Map.of());
+                CliAudit.record(store, s, dev.bastion.audit.AuditType.KEY_CREATED, r.orgId(), r.id(), java.util.Map.of("scopes", String.join(",", new TreeSet<>(r.scopes())),
+                        "expires_at", r.expiresAt() == null ? 0L : r.expiresAt().toEpochMilli()));
                 if (json) {
                     out.println("{\"id\":\"" + r.id() + "\",\"org\":\"" + r.orgId() + "\",\"scopes\":\"" + String.join(",", new TreeSet<>(r.scopes()))
                             + "\",\"expires_at\":" + (r.expiresAt() == null ? "null" : "\"" + r.expiresAt() + "\"") + ",\"key\":\"" + k.plaintext() + "\"}");
@@ -122,7 +125,7 @@ public final class KeysCommand implements Runnable {
                     spec.commandLine().getErr().flush();
                     return 1;
                 }
-                Revoker.revoke(store.config(), s, Revocation.Kind.KEY, id, key.get().orgId(), null);
+                Revoker.revoke(store, s, Revocation.Kind.KEY, id, key.get().orgId(), null);
                 spec.commandLine().getOut().println("Revoked " + id + ".");
                 spec.commandLine().getOut().flush();
                 return 0;
@@ -147,6 +150,7 @@ public final class KeysCommand implements Runnable {
             String t = Tiers.checked(store, tier, spec.commandLine().getErr());
             try (Store s = store.open()) {
                 if (!s.apiKeys().setTier(null, id, t)) throw new CliException("no key " + id);
+                CliAudit.record(store, s, dev.bastion.audit.AuditType.KEY_TIER_CHANGED, null, id, java.util.Map.of("tier", t == null ? "default" : t));
             }
             spec.commandLine().getOut().println("Key " + id + " is now on " + (t == null ? "its org's tier" : "tier " + t) + ".");
             spec.commandLine().getOut().flush();

@@ -38,6 +38,7 @@ public final class OrgsCommand implements Runnable {
             if (!OrgRepository.isValidId(org)) throw new CliException("'" + org + "' is not a valid org id (letters, digits, _ . -; up to 64)");
             try (Store s = store.open()) {
                 boolean created = s.orgs().ensure(org);
+                if (created) CliAudit.record(store, s, dev.bastion.audit.AuditType.ORG_CREATED, org, org, java.util.Map.of());
                 PrintWriter out = spec.commandLine().getOut();
                 out.println(created ? "Created org " + org + "." : "Org " + org + " already exists.");
                 out.flush();
@@ -86,6 +87,7 @@ public final class OrgsCommand implements Runnable {
             String t = Tiers.checked(store, tier, spec.commandLine().getErr());
             try (Store s = store.open()) {
                 if (!s.orgs().setTier(org, t)) throw new CliException("no org " + org);
+                CliAudit.record(store, s, dev.bastion.audit.AuditType.ORG_TIER_CHANGED, org, org, java.util.Map.of("tier", t == null ? "default" : t));
             }
             spec.commandLine().getOut().println("Org " + org + " is now on " + (t == null ? "the default tier" : "tier " + t) + ".");
             spec.commandLine().getOut().flush();

@@ -44,22 +44,22 @@ public final class RevokeCommand implements Callable<Integer> {
                 var issued = s.issuedTokens().find(target.token);
                 // Foreign tokens (from an identity provider) are kept revoked for a day beyond any sane lifetime.
                 Instant until = issued.map(t -> t.expiresAt()).orElse(Instant.now().plusSeconds(48 * 3600));
-                r = Revoker.revoke(store.config(), s, Revocation.Kind.TOKEN, target.token, issued.map(t -> t.orgId()).orElse(null), until);
+                r = Revoker.revoke(store, s, Revocation.Kind.TOKEN, target.token, issued.map(t -> t.orgId()).orElse(null), until);
             } else if (target.user != null) {
                 var u = s.users().findById(target.user);
                 if (u.isEmpty()) return missing("user", target.user);
-                r = Revoker.revoke(store.config(), s, Revocation.Kind.USER, target.user, null, null); // every org the user acts in
+                r = Revoker.revoke(store, s, Revocation.Kind.USER, target.user, null, null); // every org the user acts in
             } else if (target.org != null) {
                 if (s.orgs().find(target.org).isEmpty()) return missing("org", target.org);
-                r = Revoker.revoke(store.config(), s, Revocation.Kind.ORG, target.org, target.org, null);
+                r = Revoker.revoke(store, s, Revocation.Kind.ORG, target.org, target.org, null);
             } else if (target.client != null) {
                 var c = s.clients().findById(target.client);
                 if (c.isEmpty()) return missing("client", target.client);
-                r = Revoker.revoke(store.config(), s, Revocation.Kind.CLIENT, target.client, c.get().orgId(), null);
+                r = Revoker.revoke(store, s, Revocation.Kind.CLIENT, target.client, c.get().orgId(), null);
             } else {
                 var k = s.apiKeys().findById(target.key);
                 if (k.isEmpty()) return missing("key", target.key);
-                r = Revoker.revoke(store.config(), s, Revocation.Kind.KEY, target.key, k.get().orgId(), null);
+                r = Revoker.revoke(store, s, Revocation.Kind.KEY, target.key, k.get().orgId(), null);
             }
             spec.commandLine().getOut().println("Revoked " + r.kind().wire() + " " + r.subject() + " (" + r.id() + ").");
             spec.commandLine().getOut().flush();

@@ -18,7 +18,19 @@ import java.util.concurrent.TimeUnit;
 final class Revoker {
     private Revoker() {}
 
-    static Revocation revoke(BastionConfig config, Store store, Revocation.Kind kind, String subject, String orgId, Instant expiresAt) {
+    static Revocation revoke(StoreOptions options, Store store, Revocation.Kind kind, String subject, String orgId, Instant expiresAt) {
+        Revocation r = revoke(options.config(), store, kind, subject, orgId, expiresAt);
+        dev.bastion.audit.AuditType type = switch (kind) {
+            case KEY -> dev.bastion.audit.AuditType.KEY_REVOKED;
+            case CLIENT -> dev.bastion.audit.AuditType.CLIENT_DISABLED;
+            default -> dev.bastion.audit.AuditType.REVOCATION;
+        };
+        CliAudit.record(options, store, type, orgId, kind.wire() + ":" + subject,
+                java.util.Map.of("revocation", r.id(), "kind", kind.wire(), "via", "cli"));
+        return r;
+    }
+
+    private static Revocation revoke(BastionConfig config, Store store, Revocation.Kind kind, String subject, String orgId, Instant expiresAt) {
         if (config.redis() == null) {
             return new RevocationService(store, Clock.systemUTC(), r -> {}, null).revoke(kind, subject, orgId, expiresAt);
         }

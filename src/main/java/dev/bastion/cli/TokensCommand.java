@@ -42,6 +42,7 @@ public final class TokensCommand implements Runnable {
                 SigningKeys keys = signingKeys(store, s);
                 keys.refresh();
                 String kid = keys.rotate();
+                CliAudit.record(store, s, dev.bastion.audit.AuditType.SIGNING_KEY_ROTATED, null, kid, java.util.Map.of());
                 spec.commandLine().getOut().println("New signing key " + kid + ": published now, signing from "
                         + java.time.Instant.now().plus(keys.activation()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                         + " (after every node has read it); the previous key verifies until its tokens expire.");
@@ -94,6 +95,7 @@ public final class TokensCommand implements Runnable {
                     spec.commandLine().getErr().flush();
                     return 1;
                 }
+                CliAudit.record(store, s, dev.bastion.audit.AuditType.SIGNING_KEY_WITHDRAWN, null, kid, java.util.Map.of());
                 spec.commandLine().getOut().println("Withdrew " + kid + "; nodes stop trusting it at their next key refresh.");
                 spec.commandLine().getOut().flush();
             }

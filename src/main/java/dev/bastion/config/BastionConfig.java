@@ -30,6 +30,7 @@ import java.util.Map;
  * @param secrets     re-reading {@code file:} references and the maximum age of every secret
  * @param egress      which addresses outbound calls may reach beyond the hosts named here (docs/egress.md)
  * @param observability tracing (OpenTelemetry, off by default; docs/observability.md)
+ * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -52,7 +53,8 @@ public record BastionConfig(
         WafConfig waf,
         SecretsConfig secrets,
         EgressConfig egress,
-        ObservabilityConfig observability) {
+        ObservabilityConfig observability,
+        AuditConfig audit) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -78,6 +80,7 @@ public record BastionConfig(
         secrets = secrets == null ? SecretsConfig.DEFAULTS : secrets;
         egress = egress == null ? EgressConfig.DEFAULTS : egress;
         observability = observability == null ? ObservabilityConfig.DEFAULTS : observability;
+        audit = audit == null ? AuditConfig.DEFAULTS : audit;
     }
 
     public boolean prod() {

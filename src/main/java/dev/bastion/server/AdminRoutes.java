@@ -37,7 +37,7 @@ final class AdminRoutes {
     static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders) {
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
         HealthStatus status = new HealthStatus(vertx, config, services);
-        AdminApi api = new AdminApi(vertx, services.store, services.revocationService);
+        AdminApi api = new AdminApi(vertx, services.store, services.revocationService, services.audit);
         List<Authenticator> admins = List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
                 services.tokenCache, List.of(config.tokens().audience()), services.clock));
         List<Route> routes = new ArrayList<>();

@@ -200,7 +200,7 @@ public final class Gateway {
                 io.micrometer.core.instrument.FunctionCounter.builder("bastion.log.redactions", redactor, LogRedactor::redactions)
                         .description("Secret values replaced in log lines (a bug logged one)").register(services.metrics.registry());
                 List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
-                        services.metrics);
+                        services.metrics, new AuditRecorder(services.audit));
                 for (Map.Entry<String, RotatingSecret> k : serviceAccountKeys.entrySet()) {
                     deploymentAuths.put(k.getKey(), GoogleTokenSource.forUpstream(vertx, services.connector, k.getValue(), "upstreams." + k.getKey()));
                 }
@@ -268,6 +268,8 @@ public final class Gateway {
                     new Route.Local(sr.endpoint()), null, maxBody).withOperation(sr.operation()));
         }
         List<Control> edge = new ArrayList<>();
+        // audit.on_failure: refuse — nothing happens that the audit trail could not record (docs/audit.md).
+        if (config.audit().onFailure() == dev.bastion.config.AuditConfig.OnFailure.REFUSE) edge.add(new dev.bastion.audit.AuditGate(services.audit));
         // Address rules come before any other work: a refused address gets no path decoding, no routing.
         if (services.addressRules != null) edge.add(new AddressFilterControl(services.addressRules));
         edge.add(new FramingControl());

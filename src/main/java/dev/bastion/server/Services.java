@@ -72,7 +72,8 @@ final class Services implements AutoCloseable {
     private final dev.bastion.failover.RedisBreakerChannel sharedBreakers;
     /** Every outbound HTTP call's way out: upstreams, identity providers, classifiers. */
     final dev.bastion.egress.OutboundConnector connector;
-    final dev.bastion.observe.AuditLog audit = dev.bastion.observe.AuditLog.toLogger();
+    /** The audit trail: every {@code AuditLog} caller's events, typed, into the store (docs/audit.md). */
+    final dev.bastion.audit.AuditTrail audit;
     /** The resolver with the config's secret stores (Vault, Secrets Manager), which it reaches through {@link #connector}. */
     final SecretResolver secrets;
     /** The request spans' tracer and exporter; {@link dev.bastion.observe.Tracing#OFF} unless {@code observability.tracing.enabled}. */
@@ -86,7 +87,9 @@ final class Services implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
+        this.audit = dev.bastion.audit.AuditTrail.start(config.audit(), store, () -> MasterKey.load(config, given), metrics.registry(), config.store().url());
         this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
+        audit.witnessOver(connector);
         this.secrets = given.connect(vertx, connector, config.secrets());
         SecretResolver secrets = this.secrets;
         AtomicInteger threadIds = new AtomicInteger();
@@ -144,6 +147,8 @@ final class Services implements AutoCloseable {
             s.tokenEndpoint = new TokenEndpoint(s.clients, s.issuer, s.idp, s.users, s.revocations, store.issuedTokens(), config.tokens(), s.storeExecutor);
             s.jwksEndpoint = new JwksEndpoint(s.signingKeys);
             s.feed = new RevocationFeed(store, s.revocations, s.clock).start(config.revocation().pollInterval());
+            s.audit.event("config.loaded", java.util.Map.of("environment", config.environment().name().toLowerCase(java.util.Locale.ROOT),
+                    "routes", config.routes().size(), "upstreams", config.upstreams().size(), "models", config.models().size()));
             return s;
         }).compose(v -> {
             s.idp.prefetch();
@@ -216,6 +221,7 @@ final class Services implements AutoCloseable {
         if (sharedBreakers != null) sharedBreakers.close();
         if (redisPipe != null) redisPipe.close();
         if (redisClient != null) redisClient.close();
+        audit.close(); // drains the queue and signs a last checkpoint (its HTTP witness needs the connector) before the store closes
         secrets.close();
         connector.close();
         tracing.close(); // exports what is queued, within export_timeout

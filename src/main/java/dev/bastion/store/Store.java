@@ -36,6 +36,7 @@ public final class Store implements AutoCloseable {
     private final RevocationRepository revocations;
     private final IssuedTokenRepository issuedTokens;
     private final UsageRepository usage;
+    private final AuditRepository audit;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -49,6 +50,12 @@ public final class Store implements AutoCloseable {
         this.revocations = new RevocationRepository(jdbc);
         this.issuedTokens = new IssuedTokenRepository(jdbc);
         this.usage = new UsageRepository(jdbc);
+        this.audit = new AuditRepository(dataSource, sqlite);
+    }
+
+    /** The audit trail's tables: append and read only. */
+    public AuditRepository audit() {
+        return audit;
     }
 
     public UsageRepository usage() {
@@ -95,7 +102,9 @@ public final class Store implements AutoCloseable {
             throw new StoreException("store: cannot connect to " + describe(config) + " (" + rootMessage(e) + ")", e);
         }
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            // db/vendor/X: what only one database can say (the audit tables' append-only triggers).
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/" + (config.isSqlite() ? "sqlite" : "postgresql"))
+                    .load().migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw new StoreException("store: schema migration failed on " + describe(config) + " (" + rootMessage(e) + ")", e);

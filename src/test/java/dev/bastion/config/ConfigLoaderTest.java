@@ -239,7 +239,12 @@ class ConfigLoaderTest {
                 Arguments.of("egress proxy default with orgs", VALID + "egress: { proxy: { default: { orgs: [a] } } }\n", "the default rule is for every other caller"),
                 Arguments.of("egress proxy misspelled key", VALID + "egress: { proxy: { rules: [{ name: a, allowed: [x.test] }] } }\n", "unknown key 'allowed'"),
                 Arguments.of("egress listener on the public port", VALID.replace("  public: { port: 8080 }\n", "  public: { port: 8080 }\n  egress: { enabled: true, port: 8080 }\n"),
-                        "listeners.egress.port: 8080 is another listener's port too"));
+                        "listeners.egress.port: 8080 is another listener's port too"),
+                Arguments.of("audit on_failure", VALID + "audit: { on_failure: maybe }\n", "maybe"),
+                Arguments.of("audit spool too small", VALID + "audit: { spool: { max_size: 1KiB } }\n", "audit.spool.max_size must be at least 4KiB"),
+                Arguments.of("audit node", VALID + "audit: { node: \"a b\" }\n", "audit.node: 'a b'"),
+                Arguments.of("audit witness url", VALID + "audit: { checkpoint: { url: \"ftp://x\" } }\n", "audit.checkpoint.url: expected an http(s) URL"),
+                Arguments.of("audit misspelled key", VALID + "audit: { on_failures: refuse }\n", "unknown key 'on_failures'"));
     }
 
     @Test

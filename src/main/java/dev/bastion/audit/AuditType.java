@@ -1,0 +1,96 @@
+package dev.bastion.audit;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The catalogue of audit events (docs/audit.md): each type's stable wire name, default severity and default
+ * result. A new kind of event is a new constant here, never a free-form name; the names callers of
+ * {@link dev.bastion.observe.AuditLog#event} used before the typed schema map onto these ({@link #ofLegacy}).
+ */
+public enum AuditType {
+    // authentication and tenancy
+    AUTH_FAILURE("auth.failure", Severity.WARNING, "failure"),
+    CROSS_TENANT("tenant.cross_attempt", Severity.ALERT, "denied"),
+    // lifecycle (CLI and admin API)
+    ORG_CREATED("org.created", Severity.NOTICE, "success"),
+    ORG_TIER_CHANGED("org.tier_changed", Severity.NOTICE, "success"),
+    KEY_CREATED("key.created", Severity.NOTICE, "success"),
+    KEY_REVOKED("key.revoked", Severity.NOTICE, "success"),
+    KEY_TIER_CHANGED("key.tier_changed", Severity.NOTICE, "success"),
+    CLIENT_CREATED("client.created", Severity.NOTICE, "success"),
+    CLIENT_DISABLED("client.disabled", Severity.NOTICE, "success"),
+    REVOCATION("revocation.created", Severity.NOTICE, "success"),
+    SIGNING_KEY_ROTATED("signing_key.rotated", Severity.NOTICE, "success"),
+    SIGNING_KEY_WITHDRAWN("signing_key.withdrawn", Severity.WARNING, "success"),
+    CONFIG_LOADED("config.loaded", Severity.INFO, "success"),
+    // refusals on the request path
+    GUARD_BLOCK("guard.block", Severity.WARNING, "denied"),
+    GUARD_ANSWER_STOPPED("guard.answer_stopped", Severity.WARNING, "denied"),
+    WAF_BLOCK("waf.block", Severity.WARNING, "denied"),
+    BUDGET_THRESHOLD("budget.threshold", Severity.NOTICE, "success"),
+    BUDGET_EXHAUSTED("budget.exhausted", Severity.WARNING, "denied"),
+    // egress
+    EGRESS_DENIED("egress.denied", Severity.WARNING, "denied"),
+    EGRESS_CONNECTION("egress.connection", Severity.INFO, null),
+    EGRESS_FETCH("egress.fetch", Severity.INFO, null),
+    // secrets
+    SECRET_ROTATED("secret.rotated", Severity.NOTICE, "success"),
+    SECRET_OVERDUE("secret.overdue", Severity.WARNING, "failure"),
+    // the trail itself
+    AUDIT_SPOOLED("audit.spooled", Severity.ERROR, "failure"),
+    AUDIT_DROPPED("audit.dropped", Severity.CRITICAL, "failure"),
+    /** A name the catalogue does not know yet: kept, as the action, rather than lost. */
+    OTHER("other", Severity.NOTICE, null);
+
+    private static final Map<String, AuditType> BY_NAME = new HashMap<>();
+    private static final Map<String, AuditType> LEGACY = Map.of(
+            "guard.decision", GUARD_BLOCK,
+            "guard.answer", GUARD_ANSWER_STOPPED,
+            "egress_denied", EGRESS_DENIED,
+            "egress_connection", EGRESS_CONNECTION,
+            "egress_fetch", EGRESS_FETCH,
+            "secret_rotated", SECRET_ROTATED,
+            "secret_overdue", SECRET_OVERDUE);
+
+    static {
+        for (AuditType t : values()) BY_NAME.put(t.wire, t);
+    }
+
+    private final String wire;
+    private final Severity severity;
+    private final String result;
+
+    AuditType(String wire, Severity severity, String result) {
+        this.wire = wire;
+        this.severity = severity;
+        this.result = result;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    /** The result an event of this type has unless its fields say otherwise; null when it depends. */
+    public String defaultResult() {
+        return result;
+    }
+
+    public static AuditType byWire(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** The type of a name passed to {@code AuditLog.event}: a catalogue name, an older name, or {@link #OTHER}. */
+    public static AuditType ofLegacy(String name) {
+        AuditType t = BY_NAME.get(name);
+        if (t != null) return t;
+        t = LEGACY.get(name);
+        if (t != null) return t;
+        t = BY_NAME.get(name.replace('_', '.'));
+        return t != null ? t : OTHER;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.bastion.audit;
+
+import dev.bastion.store.AuditCheckpoint;
+import dev.bastion.store.AuditRow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Proves a trail intact, or says where it is not (docs/audit.md, "What tampering looks like"). Per node:
+ * sequence numbers run without a gap from 1 (or from the first event of a partial range); every event's
+ * {@code prev_hash} is the previous event's hash and its hash is that of its content (edited, inserted,
+ * reordered and deleted rows all break one of these, unless the whole rest of the chain was recomputed);
+ * every checkpoint is signed by a known key of its node, chains to the previous checkpoint, and names the hash
+ * the events actually have at its sequence number (which catches a recomputed chain, since the attacker cannot
+ * re-sign); a checkpoint beyond the last event is a truncation. Witnessed checkpoints (a file the store's
+ * administrators cannot edit) must be in the trail exactly: one missing means checkpoints were removed to hide
+ * a truncation or a rollback to an old checkpoint.
+ */
+public final class AuditVerifier {
+    /** A public key: its node and X.509 base64. */
+    public record TrustedKey(String node, String publicKey) {}
+
+    /** A witnessed checkpoint, with the public key the witness recorded for it (may be null). */
+    public record Witnessed(AuditCheckpoint checkpoint, String publicKey) {}
+
+    public record Report(List<String> problems, List<String> notes, long events, long checkpoints) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    /**
+     * @param rows        every node's events, each node's in chain order (as stored, or as in the export)
+     * @param checkpoints the trail's checkpoints, every node's, in cseq order per node
+     * @param keys        checkpoint keys by kid
+     * @param witnessed   checkpoints from an external witness (may be empty)
+     * @param partial     the rows are a range (--from/--to): the first row's predecessor is not checked
+     */
+    public static Report verify(Map<String, List<AuditRow>> rows, List<AuditCheckpoint> checkpoints, Map<String, TrustedKey> keys,
+                                List<Witnessed> witnessed, boolean partial) {
+        AuditVerifier v = new AuditVerifier();
+        if (!witnessed.isEmpty()) {
+            // With a witness, only the keys it recorded are trusted: a key added to the store later (to sign forged
+            // checkpoints) is not.
+            Map<String, String> seen = new HashMap<>();
+            for (Witnessed w : witnessed) if (w.publicKey() != null) seen.put(w.checkpoint().kid(), w.publicKey());
+            Map<String, TrustedKey> trusted = new LinkedHashMap<>();
+            for (var k : keys.entrySet()) {
+                if (seen.containsKey(k.getKey())) trusted.put(k.getKey(), k.getValue());
+                else v.notes.add("key " + k.getKey() + " (node " + k.getValue().node() + ") is in the trail but not in the witness file: not trusted");
+            }
+            for (Witnessed w : witnessed) {
+                if (w.publicKey() != null) trusted.putIfAbsent(w.checkpoint().kid(), new TrustedKey(w.checkpoint().node(), w.publicKey()));
+            }
+            keys = trusted;
+        }
+        Map<String, List<AuditCheckpoint>> cps = new LinkedHashMap<>();
+        for (AuditCheckpoint c : checkpoints) cps.computeIfAbsent(c.node(), n -> new ArrayList<>()).add(c);
+        Map<String, List<Witnessed>> wit = new LinkedHashMap<>();
+        for (Witnessed w : witnessed) wit.computeIfAbsent(w.checkpoint().node(), n -> new ArrayList<>()).add(w);
+        java.util.Set<String> nodes = new java.util.TreeSet<>(rows.keySet());
+        nodes.addAll(cps.keySet());
+        nodes.addAll(wit.keySet());
+        long events = 0;
+        for (String node : nodes) {
+            List<AuditRow> r = rows.getOrDefault(node, List.of());
+            events += r.size();
+            v.node(node, r, cps.getOrDefault(node, List.of()), keys, wit.getOrDefault(node, List.of()), partial);
+        }
+        return new Report(List.copyOf(v.problems), List.copyOf(v.notes), events, checkpoints.size());
+    }
+
+    private void node(String node, List<AuditRow> rows, List<AuditCheckpoint> cps, Map<String, TrustedKey> keys, List<Witnessed> witnessed, boolean partial) {
+        Map<Long, String> hashBySeq = new HashMap<>();
+        long expected = -1;
+        String prev = null;
+        long first = rows.isEmpty() ? 0 : rows.getFirst().seq();
+        long last = 0;
+        for (AuditRow r : rows) {
+            if (expected == -1) {
+                if (!partial && r.seq() != 1) problem(node, "the trail starts at seq " + r.seq() + ", not 1: events 1.." + (r.seq() - 1) + " were deleted");
+                if (!partial || r.seq() == 1) {
+                    if (r.seq() == 1 && !AuditRow.GENESIS.equals(r.prevHash())) problem(node, "seq 1 does not start a chain (prev_hash is not the genesis hash)");
+                }
+            } else {
+                if (r.seq() != expected) {
+                    problem(node, r.seq() < expected ? "seq " + r.seq() + " comes after seq " + (expected - 1) + " (rows reordered or duplicated)"
+                            : "seq " + expected + (r.seq() - 1 > expected ? ".." + (r.seq() - 1) : "") + " missing (deleted) before seq " + r.seq());
+                }
+                if (!Objects.equals(r.prevHash(), prev)) {
+                    problem(node, "seq " + r.seq() + ": prev_hash is not the hash of the event before it (an event inserted, deleted or moved here)");
+                }
+            }
+            if (!r.expectedHash().equals(r.hash())) problem(node, "seq " + r.seq() + " (" + r.type() + "): content does not match its hash (edited)");
+            hashBySeq.put(r.seq(), r.hash());
+            prev = r.hash();
+            expected = r.seq() + 1;
+            last = Math.max(last, r.seq());
+        }
+        AuditCheckpoint before = null;
+        long signedUpTo = 0;
+        for (AuditCheckpoint c : cps) {
+            checkOne(node, c, keys.get(c.kid()) == null ? null : keys.get(c.kid()), hashBySeq, first, last, partial, "checkpoint " + c.cseq());
+            if (before == null) {
+                if (!partial && c.cseq() != 1) problem(node, "checkpoints start at " + c.cseq() + ", not 1: earlier checkpoints were deleted");
+                if (c.cseq() == 1 && !AuditRow.GENESIS.equals(c.prevHash())) problem(node, "checkpoint 1 does not start a checkpoint chain");
+            } else {
+                if (c.cseq() != before.cseq() + 1) problem(node, "checkpoint " + c.cseq() + " follows checkpoint " + before.cseq() + " (checkpoints deleted, inserted or replayed)");
+                if (!c.prevHash().equals(before.hash())) problem(node, "checkpoint " + c.cseq() + " does not chain to checkpoint " + before.cseq() + " (forged or replayed)");
+                if (c.seq() < before.seq()) problem(node, "checkpoint " + c.cseq() + " signs seq " + c.seq() + ", before checkpoint " + before.cseq() + "'s seq " + before.seq() + " (replayed)");
+            }
+            before = c;
+            signedUpTo = Math.max(signedUpTo, c.seq());
+        }
+        Map<Long, AuditCheckpoint> stored = new HashMap<>();
+        for (AuditCheckpoint c : cps) stored.put(c.cseq(), c);
+        for (Witnessed w : witnessed) {
+            AuditCheckpoint c = w.checkpoint();
+            String what = "witnessed checkpoint " + c.cseq() + " (seq " + c.seq() + ")";
+            AuditCheckpoint s = stored.get(c.cseq());
+            if (s == null) {
+                problem(node, what + " is not in the trail: checkpoints were removed (a truncation or a rollback to an older checkpoint)");
+            } else if (!s.hash().equals(c.hash()) || !s.signature().equals(c.signature())) {
+                problem(node, what + " differs from the trail's checkpoint " + c.cseq() + " (replaced)");
+            }
+            TrustedKey k = keys.get(c.kid());
+            if (w.publicKey() != null && k != null && !w.publicKey().equals(k.publicKey())) {
+                problem(node, what + ": key " + c.kid() + " in the trail is not the key the witness recorded (a key was replaced)");
+            }
+            checkOne(node, c, w.publicKey() != null ? new TrustedKey(node, w.publicKey()) : k, hashBySeq, first, last, partial, what);
+            signedUpTo = Math.max(signedUpTo, c.seq());
+        }
+        {
+            String summary = rows.isEmpty() ? "no events" : rows.size() + " events (seq " + first + ".." + last + ")";
+            notes.add(node + ": " + summary + ", " + cps.size() + " checkpoints" + (witnessed.isEmpty() ? "" : ", " + witnessed.size() + " witnessed")
+                    + (signedUpTo > 0 ? ", signed up to seq " + signedUpTo : "")
+                    + (last > signedUpTo ? "; " + (last - Math.max(signedUpTo, first - 1)) + " events after the last checkpoint are protected by the chain only" : ""));
+        }
+    }
+
+    private void checkOne(String node, AuditCheckpoint c, TrustedKey key, Map<Long, String> hashBySeq, long first, long last, boolean partial, String what) {
+        if (key == null) {
+            problem(node, what + ": signed by an unknown key " + c.kid() + " (forged)");
+        } else if (!key.node().equals(node)) {
+            problem(node, what + ": key " + c.kid() + " belongs to node " + key.node() + " (forged)");
+        } else if (!CheckpointSigner.valid(c, key.publicKey())) {
+            problem(node, what + ": signature invalid (forged or edited)");
+        }
+        if (c.seq() > last && !partial) {
+            problem(node, what + " signs seq " + c.seq() + " but the trail ends at seq " + last + " (truncated: events " + (last + 1) + ".." + c.seq() + " deleted)");
+        } else if (c.seq() > 0 && c.seq() >= first && c.seq() <= last) {
+            String h = hashBySeq.get(c.seq());
+            if (h != null && !h.equals(c.headHash())) {
+                problem(node, what + ": the trail's hash at seq " + c.seq() + " is not the signed head (events up to it were edited, inserted or deleted and the chain recomputed)");
+            }
+        }
+    }
+
+    private void problem(String node, String text) {
+        problems.add(node + ": " + text);
+    }
+}
