@@ -206,6 +206,18 @@ final class ConfigValidator {
         if (!c.budgets().rules().isEmpty() && c.routes().stream().noneMatch(r -> r.llm() != null)) {
             problems.add("budgets.rules: no route has llm set, so no budget would ever count anything");
         }
+        if (c.prod() && !c.store().isSqlite() && !c.store().verifiesTls() && !c.store().insecureTransport()) {
+            problems.add("store.url: prod reaches PostgreSQL over TLS with the server verified: add sslmode=verify-full (and sslrootcert=PATH "
+                    + "for a private CA), or waive it with store.insecure_transport: true (a posture finding)");
+        }
+        if (c.prod() && c.redis() != null && !c.redis().insecureTransport()) {
+            if (!"rediss".equals(c.redis().url().getScheme())) {
+                problems.add("redis.url: prod reaches Redis over TLS (rediss://), or waive it with redis.insecure_transport: true (a posture finding)");
+            }
+            if (c.redis().password() == null) {
+                problems.add("redis.password: prod needs Redis AUTH (password: env:NAME), or waive it with redis.insecure_transport: true (a posture finding)");
+            }
+        }
         if (c.prod() && c.tokens().masterKey() == null) {
             problems.add("tokens.master_key: required when environment is prod (a secret reference to a Tink AEAD keyset)");
         }

@@ -87,6 +87,12 @@ final class Services implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
+        if (config.prod() && !config.store().isSqlite() && config.store().insecureTransport() && !config.store().verifiesTls()) {
+            log.warn("posture: store.insecure_transport waives TLS to PostgreSQL in prod; keys, usage and the audit trail travel unverified");
+        }
+        if (config.prod() && config.redis() != null && config.redis().insecureTransport()) {
+            log.warn("posture: redis.insecure_transport waives TLS and AUTH to Redis in prod; limits, budgets and revocations travel unverified");
+        }
         this.audit = dev.bastion.audit.AuditTrail.start(config.audit(), store, () -> MasterKey.load(config, given), metrics.registry(), config.store().url());
         this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
         audit.witnessOver(connector);

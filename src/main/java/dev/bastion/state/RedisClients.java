@@ -17,9 +17,15 @@ public final class RedisClients {
     private RedisClients() {}
 
     public static Redis create(Vertx vertx, RedisConfig config, SecretResolver secrets) {
+        NetClientOptions net = new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true).setTcpKeepAlive(true);
+        if ("rediss".equals(config.url().getScheme())) {
+            // TLS with the server's certificate and host name verified, against the given CA or the system's trust store.
+            net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+            if (config.caFile() != null) net.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(config.caFile().toString()));
+        }
         RedisOptions options = new RedisOptions()
                 .setConnectionString(config.url().toString())
-                .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true).setTcpKeepAlive(true))
+                .setNetClientOptions(net)
                 .setMaxPoolSize(8).setMaxPoolWaiting(8192).setPoolRecycleTimeout(60_000)
                 .setMaxWaitingHandlers(8192);
         if (config.password() != null) options.setPassword(secrets.resolve(config.password(), "redis.password").reveal());
