@@ -46,7 +46,11 @@ class EgressProxyLimitsTest {
         full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
     }
 
-    private void startGateway(String idleTimeout) throws Exception {
+    /**
+     * Only one limit is short in each test, so a closed tunnel can only be that limit's doing: the tests bound the
+     * time from below (a timer never fires early) and never from above, which a loaded machine could overrun.
+     */
+    private void startGateway(String idleTimeout, String maxDuration) throws Exception {
         gw = TestGateway.start("""
                 listeners:
                   public: { host: 127.0.0.1, port: 0 }
@@ -64,14 +68,14 @@ class EgressProxyLimitsTest {
                   proxy:
                     idle_timeout: IDLE
                     connect_timeout: 700ms
-                    max_duration: 1500ms
+                    max_duration: MAX
                     rules:
                       - name: tests
                         orgs: [org-t]
                         allow: [localhost, "*.test"]
                         ports: [ECHO, CLOSED, FULL]
                         allow_classes: [loopback]
-                """.replace("IDLE", idleTimeout).replace("ECHO", String.valueOf(echo.actualPort())).replace("CLOSED", String.valueOf(closedPort)).replace("FULL", String.valueOf(full.getLocalPort())), 1, Map.of(),
+                """.replace("IDLE", idleTimeout).replace("MAX", maxDuration).replace("ECHO", String.valueOf(echo.actualPort())).replace("CLOSED", String.valueOf(closedPort)).replace("FULL", String.valueOf(full.getLocalPort())), 1, Map.of(),
                 new VertxOptions().setAddressResolverOptions(dns.resolverOptions()));
         key = gw.createKey("org-t", "invoke");
     }
@@ -106,23 +110,23 @@ class EgressProxyLimitsTest {
 
     @Test
     void anIdleTunnelIsClosedAfterTheIdleTimeout() throws Exception {
-        startGateway("400ms");
+        startGateway("400ms", "10m");
         try (Socket s = tunnel("localhost:" + echo.actualPort())) {
             long start = System.nanoTime();
             s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
-            assertThat(untilClosed(s, start)).isBetween(300L, 1400L); // closed for idleness, well before max_duration
+            assertThat(untilClosed(s, start)).isGreaterThanOrEqualTo(300L); // closed for idleness: nothing else is due for 10 minutes
         }
     }
 
     @Test
     void aBusyTunnelIsClosedAfterTheMaxDuration() throws Exception {
-        startGateway("400ms");
+        startGateway("10m", "1500ms");
         try (Socket s = tunnel("localhost:" + echo.actualPort())) {
             long start = System.nanoTime();
             s.setSoTimeout(100);
             boolean closed = false;
-            while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5)) {
+            while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
                 try {
                     s.getOutputStream().write('x');
                     closed = s.getInputStream().read() < 0;
@@ -134,25 +138,25 @@ class EgressProxyLimitsTest {
                 Thread.sleep(100);
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(closed).isTrue();
-            assertThat(ms).isBetween(1300L, 4000L);
+            assertThat(closed).isTrue(); // busy all along, and idle_timeout is 10 minutes: max_duration closed it
+            assertThat(ms).isGreaterThanOrEqualTo(1400L);
         }
     }
 
     @Test
     void stoppingTheGatewayClosesItsTunnels() throws Exception {
-        startGateway("1m");
+        startGateway("10m", "10m");
         try (Socket s = tunnel("localhost:" + echo.actualPort())) {
             long start = System.nanoTime();
             gw.close();
             gw = null;
-            assertThat(untilClosed(s, start)).isLessThan(1400L); // neither the idle timeout (1m) nor max_duration (1.5s): the stop
+            untilClosed(s, start); // neither limit is due for 10 minutes: closed by the stop
         }
     }
 
     @Test
     void anUnreachableOrUnresolvableDestinationIs502() throws Exception {
-        startGateway("1m");
+        startGateway("1m", "10m");
         EgressProxyTest.Raw refused;
         try (Socket s = new Socket("127.0.0.1", gw.gateway.egressPort())) {
             s.setSoTimeout(10_000);
@@ -175,7 +179,7 @@ class EgressProxyLimitsTest {
 
     @Test
     void aDestinationThatDoesNotAcceptInTimeIs504() throws Exception {
-        startGateway("1m");
+        startGateway("1m", "10m");
         // fill the listener's accept queue: once a connect times out here, the next SYNs are dropped too
         for (int i = 0; i < 16; i++) {
             Socket s = new Socket();
@@ -197,6 +201,6 @@ class EgressProxyLimitsTest {
         }
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.error().path("code").asText()).isEqualTo("destination_timeout");
-        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(600L, 5000L); // connect_timeout: 700ms
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(600L); // connect_timeout: 700ms, not a refusal
     }
 }
