@@ -146,16 +146,17 @@ public final class DeploymentHealth {
         long wait = openedHereToo ? remainingMillis : remainingMillis + probeGraceMillis;
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
         if (state == CircuitBreaker.State.OPEN && until - openUntilNanos <= 0) return;
+        // Who opened it is set before the breaker shows open: a reader that sees "open" never sees the old origin.
+        if (state != CircuitBreaker.State.OPEN) {
+            openedBy = Origin.PEER;
+            peerOpens.increment();
+        }
+        openUntilNanos = until;
         applyingPeer = Thread.currentThread();
         try {
             breaker.transitionToOpenStateFor(Duration.ofMillis(wait));
         } finally {
             applyingPeer = null;
-        }
-        openUntilNanos = until;
-        if (state != CircuitBreaker.State.OPEN) {
-            openedBy = Origin.PEER;
-            peerOpens.increment();
         }
     }
 
