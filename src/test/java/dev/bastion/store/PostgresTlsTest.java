@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bastion.config.SecretRef;
 import dev.bastion.config.StoreConfig;
 import dev.bastion.secrets.SecretResolver;
+import dev.bastion.testing.TestCertificates;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,32 +28,12 @@ class PostgresTlsTest {
     static Path dir;
     static final SecretResolver SECRETS = new SecretResolver(Map.of("DB_PASSWORD", "s3cret-db-pass-tls-42"));
 
-    static void openssl(String... args) throws Exception {
-        Process p = new ProcessBuilder(List.of(args)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-    }
-
-    /** A CA, and a server certificate it signed for 127.0.0.1. */
-    static void certificates(String ca, boolean server) throws Exception {
-        openssl("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                "-keyout", dir.resolve(ca + "-key.pem").toString(), "-out", dir.resolve(ca + ".pem").toString(), "-subj", "/CN=" + ca);
-        if (!server) return;
-        openssl("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", dir.resolve("server-key.pem").toString(), "-out", dir.resolve("server.csr").toString(), "-subj", "/CN=127.0.0.1");
-        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
-        openssl("openssl", "x509", "-req", "-in", dir.resolve("server.csr").toString(), "-CA", dir.resolve(ca + ".pem").toString(),
-                "-CAkey", dir.resolve(ca + "-key.pem").toString(), "-CAcreateserial", "-days", "2", "-extfile", dir.resolve("san.ext").toString(),
-                "-out", dir.resolve("server.pem").toString());
-        Files.setPosixFilePermissions(dir.resolve("server-key.pem"), PosixFilePermissions.fromString("rw-------"));
-    }
-
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("pg-tls");
-        certificates("test-ca", true);
-        certificates("other-ca", false);
+        TestCertificates.ca(dir, "test-ca");
+        TestCertificates.server(dir, "test-ca", "server", "IP:127.0.0.1");
+        TestCertificates.ca(dir, "other-ca");
         pg = EmbeddedPostgres.builder()
                 .setServerConfig("ssl", "on")
                 .setServerConfig("ssl_cert_file", dir.resolve("server.pem").toString())

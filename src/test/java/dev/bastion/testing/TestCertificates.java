@@ -1,0 +1,49 @@
+package dev.bastion.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Certificates made with the real {@code openssl} for servers the tests run with TLS (PostgreSQL, Redis): a CA of
+ * the test's own, and a server certificate it signs for given subject alternative names. Files go in {@code dir}
+ * as {@code NAME.pem} and {@code NAME-key.pem} (the key owner-only: servers refuse a readable one).
+ */
+public final class TestCertificates {
+    private TestCertificates() {}
+
+    /** A self-signed CA: {@code dir/ca.pem}, {@code dir/ca-key.pem}. */
+    public static Path ca(Path dir, String ca) throws Exception {
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-keyout", dir.resolve(ca + "-key.pem").toString(), "-out", dir.resolve(ca + ".pem").toString(), "-subj", "/CN=" + ca);
+        return dir.resolve(ca + ".pem");
+    }
+
+    /**
+     * A server certificate {@code dir/name.pem} (key {@code dir/name-key.pem}) signed by {@code ca}.
+     *
+     * @param san e.g. {@code IP:127.0.0.1} or {@code DNS:localhost}
+     */
+    public static Path server(Path dir, String ca, String name, String san) throws Exception {
+        Path key = dir.resolve(name + "-key.pem");
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key.toString(), "-out", dir.resolve(name + ".csr").toString(), "-subj", "/CN=" + name);
+        Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + san + "\n");
+        openssl("x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA", dir.resolve(ca + ".pem").toString(),
+                "-CAkey", dir.resolve(ca + "-key.pem").toString(), "-CAcreateserial", "-days", "2", "-extfile", dir.resolve(name + ".ext").toString(),
+                "-out", dir.resolve(name + ".pem").toString());
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        return dir.resolve(name + ".pem");
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("openssl " + args[0] + " failed: " + out);
+    }
+}
