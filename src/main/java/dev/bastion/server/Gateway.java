@@ -426,6 +426,12 @@ public final class Gateway {
         List<Future<?>> closing = new ArrayList<>();
         deployments.forEach(id -> closing.add(vertx.undeploy(id)));
         secretWatcher.close();
-        return Future.join(closing).<Void>mapEmpty().onComplete(ar -> services.close());
+        // The services close after the listeners (no request is left to use them) and off the event loop: closing
+        // drains the audit queue, whose last checkpoint may go to an HTTP witness over that same loop. The returned
+        // future completes only when they are closed, so a caller that then reads the store sees every event.
+        return Future.join(closing).transform(ignored -> vertx.executeBlocking(() -> {
+            services.close();
+            return null;
+        }, false)).mapEmpty();
     }
 }
