@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class AuditWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
 
-    /** A typed event, or an {@code event(name, fields)} call mapped on the writer's thread (event null). */
     /** Put in the queue at close to wake the writer; never stored. */
     private static final Pending WAKE = new Pending(null, 0, null, null, null);
 
+    /** A typed event, or an {@code event(name, fields)} call mapped on the writer's thread (event null). */
     private record Pending(String id, long ts, AuditEvent event, String name, Map<String, ?> fields) {
         AuditRow.Unchained row() {
             if (event != null) return AuditRecords.toRow(id, event);
@@ -64,6 +64,8 @@ public final class AuditWriter implements AutoCloseable {
     private volatile boolean storeUp = true;
     private volatile boolean spoolFull;
     private volatile boolean queueFull;
+    private volatile RuntimeException lastStoreError; // while the store is unreachable
+    private volatile boolean lastWitnessFailed;
     private CheckpointSigner signer;
     private long nextRetry;
     private long sinceCheckpoint;
@@ -142,6 +144,19 @@ public final class AuditWriter implements AutoCloseable {
         return storeUp;
     }
 
+    /**
+     * What {@code /health/status} shows of the writer.
+     *
+     * @param storeError why the store is unreachable (null while it is reached)
+     * @param dropping   events are being lost now: the queue or, with the store down, the spool is full
+     */
+    public record Status(boolean storeUp, boolean dropping, long spoolBytes, int queueDepth, long dropped, boolean witnessFailing, RuntimeException storeError) {}
+
+    public Status status() {
+        return new Status(storeUp, queueFull || (spoolFull && !storeUp), spool.size(), queue.size(), (long) dropped.count(), lastWitnessFailed,
+                storeUp ? null : lastStoreError);
+    }
+
     public String node() {
         return node;
     }
@@ -203,6 +218,7 @@ public final class AuditWriter implements AutoCloseable {
     private void storeDown(long now, RuntimeException e) {
         if (storeUp) log.error("audit: the store is unreachable ({}); events go to the spool {} until it is back", rootMessage(e), spool.file());
         storeUp = false;
+        lastStoreError = e;
         nextRetry = now + config.retryInterval().toMillis();
     }
 
@@ -299,7 +315,9 @@ public final class AuditWriter implements AutoCloseable {
                 witnessThread.execute(() -> {
                     try {
                         w.publish(cp, publicKey);
+                        lastWitnessFailed = false;
                     } catch (IOException | RuntimeException e) {
+                        lastWitnessFailed = true;
                         witnessFailures.increment();
                         log.warn("audit: a witness did not take checkpoint {} of {} ({})", cp.cseq(), node, e.getMessage());
                     }

@@ -51,7 +51,7 @@ public final class SecretWatcher implements AutoCloseable {
         final RotatingSecret secret;
         final LongAdder rotations = new LongAdder();
         final LongAdder failures = new LongAdder();
-        boolean failing; // only the polling thread reads and writes it
+        volatile boolean failing; // written by the polling thread; read by the health status
         volatile String version;      // a remote one's version in its store
         volatile Instant changedAt;   // a remote one's version's date
 
@@ -113,6 +113,8 @@ public final class SecretWatcher implements AutoCloseable {
                     .description("Values of a file:, vault: or aws-sm: secret picked up while running").tag("ref", l.place).register(registry);
             FunctionCounter.builder("bastion.secret.reload.failures", l.failures, LongAdder::sum)
                     .description("Re-reads of a secret that failed; the last good value stayed in use").tag("ref", l.place).register(registry);
+            Gauge.builder("bastion.secret.failing", l, x -> x.failing ? 1 : 0)
+                    .description("1 while the last re-read of the secret failed (the last good value is in use)").tag("ref", l.place).register(registry);
             if (l.ref.kind().remote()) {
                 Gauge.builder("bastion.secret.overdue", l, x -> x.changedAt != null && clock.instant().isAfter(x.changedAt.plus(config.maxAgeOf(x.place))) ? 1 : 0)
                         .description("1 when the secret is older than its max_age").tag("ref", l.place).register(registry);

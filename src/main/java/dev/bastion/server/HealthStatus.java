@@ -62,6 +62,7 @@ final class HealthStatus implements LocalEndpoint {
             components.put("deployments", deployments());
             components.put("signing_keys", keys.result());
             components.put("secrets", secrets());
+            components.put("audit", audit());
             if (services.tracing.enabled()) components.put("tracing", tracing());
             String overall = OK;
             for (String name : components.fieldNames()) overall = worst(overall, components.getJsonObject(name).getString("state"));
@@ -114,19 +115,45 @@ final class HealthStatus implements LocalEndpoint {
         return new JsonObject().put("state", state).put("items", list);
     }
 
-    /** From the secret watcher's meters: a secret past its max_age, or re-reads that failed, is degraded. */
+    /**
+     * From the secret watcher's meters: a secret past its max_age, one whose last re-read failed, or one read only at
+     * start that has changed since (a restart is needed to use it) is degraded now. Failed re-reads since start are
+     * reported too, but a secret that is readable again is not held against the state.
+     */
     private JsonObject secrets() {
         long overdue = 0;
+        long failing = 0;
+        long restartRequired = 0;
         double failures = 0;
         for (Meter m : services.metrics.registry().getMeters()) {
             String name = m.getId().getName();
-            if (name.equals("bastion.secret.overdue")) {
-                for (var measure : m.measure()) overdue += (long) measure.getValue();
-            } else if (name.equals("bastion.secret.reload.failures")) {
-                for (var measure : m.measure()) failures += measure.getValue();
+            for (var measure : m.measure()) {
+                switch (name) {
+                    case "bastion.secret.overdue" -> overdue += (long) measure.getValue();
+                    case "bastion.secret.failing" -> failing += (long) measure.getValue();
+                    case "bastion.secret.restart.required" -> restartRequired += (long) measure.getValue();
+                    case "bastion.secret.reload.failures" -> failures += measure.getValue();
+                    default -> { }
+                }
             }
         }
-        return new JsonObject().put("state", overdue > 0 || failures > 0 ? DEGRADED : OK).put("overdue", overdue).put("reload_failures", (long) failures);
+        return new JsonObject().put("state", overdue + failing + restartRequired > 0 ? DEGRADED : OK).put("overdue", overdue).put("failing", failing)
+                .put("restart_required", restartRequired).put("reload_failures", (long) failures);
+    }
+
+    /**
+     * The audit writer: ok while it stores; degraded while it spools (the store is unreachable) or a witness refuses
+     * checkpoints; down while events are being lost (queue full, or spool full with the store unreachable).
+     */
+    private JsonObject audit() {
+        dev.bastion.audit.AuditWriter writer = services.audit.writer();
+        if (writer == null) return new JsonObject().put("state", OK).put("enabled", false);
+        dev.bastion.audit.AuditWriter.Status s = writer.status();
+        String state = s.dropping() ? DOWN : !s.storeUp() || s.witnessFailing() ? DEGRADED : OK;
+        JsonObject c = new JsonObject().put("state", state).put("enabled", true).put("store_up", s.storeUp()).put("queue_depth", s.queueDepth())
+                .put("spool_bytes", s.spoolBytes()).put("dropped", s.dropped()).put("witness_failing", s.witnessFailing());
+        if (s.storeError() != null) c.put("last_error", error(s.storeError()));
+        return c;
     }
 
     private JsonObject tracing() {

@@ -2,7 +2,11 @@ package dev.bastion.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bastion.testing.Eventually;
 import dev.bastion.testing.TestGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +33,7 @@ class HealthStatusTest {
             JsonObject body = new JsonObject(r.body());
             assertThat(body.getString("state")).isEqualTo("ok");
             JsonObject c = body.getJsonObject("components");
-            assertThat(c.fieldNames()).containsExactlyInAnyOrder("store", "deployments", "signing_keys", "secrets");
+            assertThat(c.fieldNames()).containsExactlyInAnyOrder("store", "deployments", "signing_keys", "secrets", "audit");
             assertThat(c.getJsonObject("store").getString("state")).isEqualTo("ok");
             assertThat(c.getJsonObject("deployments").getJsonArray("items").getJsonObject(0).getMap())
                     .containsEntry("id", "app/gpt-x").containsEntry("breaker", "closed").containsEntry("state", "ok");
@@ -37,7 +41,9 @@ class HealthStatusTest {
             assertThat(keys.getString("state")).isEqualTo("ok");
             assertThat(keys.getLong("current_key_age_seconds")).isBetween(0L, 60L);
             assertThat(keys.getString("current_kid")).startsWith("bst-");
-            assertThat(c.getJsonObject("secrets").getMap()).containsEntry("state", "ok").containsEntry("overdue", 0);
+            assertThat(c.getJsonObject("secrets").getMap()).containsEntry("state", "ok").containsEntry("overdue", 0).containsEntry("failing", 0);
+            assertThat(c.getJsonObject("audit").getMap()).containsEntry("state", "ok").containsEntry("store_up", true).containsEntry("dropped", 0)
+                    .doesNotContainKey("last_error");
             assertThat(gw.get("/health/status", null).statusCode()).as("not on the public listener").isEqualTo(404);
             assertThat(r.body()).doesNotContain(TestGateway.PROVIDER_KEY);
             // The access line names the admin endpoints' operation.
@@ -58,6 +64,43 @@ class HealthStatusTest {
             assertThat(store.getString("state")).isEqualTo("down");
             assertThat(store.getJsonObject("last_error").getString("class")).isNotBlank();
             assertThat(store.getJsonObject("last_error").getString("message").length()).isLessThanOrEqualTo(161);
+            // An event now cannot be stored: the audit writer spools it and says why.
+            gw.get("/v1/models", "bst_not-a-real-key-0000000000000000");
+            Eventually.until("the audit writer reports the store unreachable", () -> {
+                JsonObject audit = status(gw).getJsonObject("components").getJsonObject("audit");
+                return audit.getString("state").equals("degraded") && !audit.getBoolean("store_up") && audit.getJsonObject("last_error") != null
+                        && audit.getLong("spool_bytes") > 0;
+            });
         }
+    }
+
+    /** A secret whose re-read fails is degraded while it fails, and no longer once it is readable again. */
+    @Test
+    void aSecretThatCannotBeReReadIsDegradedUntilItIsReadableAgain(@TempDir Path dir) throws Exception {
+        Path keyFile = dir.resolve("provider-key");
+        Files.writeString(keyFile, TestGateway.PROVIDER_KEY);
+        String config = TestGateway.config("""
+                  - id: models
+                    match: { methods: [GET], path: /v1/models }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                """).replace("api_key: env:PROVIDER_KEY", "api_key: file:" + keyFile) + "secrets: { poll_interval: 100ms }\n";
+        try (TestGateway gw = TestGateway.start(config)) {
+            Files.delete(keyFile);
+            Eventually.until("secrets degraded", () -> {
+                JsonObject secrets = status(gw).getJsonObject("components").getJsonObject("secrets");
+                return secrets.getString("state").equals("degraded") && secrets.getLong("failing") == 1;
+            });
+            Files.writeString(keyFile, TestGateway.PROVIDER_KEY);
+            Eventually.until("secrets ok again, the failures since start still counted", () -> {
+                JsonObject secrets = status(gw).getJsonObject("components").getJsonObject("secrets");
+                return secrets.getString("state").equals("ok") && secrets.getLong("failing") == 0 && secrets.getLong("reload_failures") > 0;
+            });
+            assertThat(status(gw).encode()).doesNotContain(TestGateway.PROVIDER_KEY);
+        }
+    }
+
+    static JsonObject status(TestGateway gw) throws Exception {
+        return new JsonObject(gw.send(HttpRequest.newBuilder(gw.adminUri("/health/status")).build()).body());
     }
 }
