@@ -44,7 +44,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
      * and encrypted with {@code master} on first use), the configured witnesses.
      */
     public static AuditTrail start(AuditConfig config, Store store, java.util.function.Supplier<MasterKey> master, MeterRegistry registry, String storeUrl) {
-        if (!config.enabled()) return new AuditTrail(null, config.logLines(), config.authFailureSample(), null);
+        if (!config.enabled()) return new AuditTrail(null, config.writesLogLines(), config.authFailureSample(), null);
         Path spoolFile = spoolPath(config, storeUrl);
         Spool spool;
         try {
@@ -57,7 +57,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         AuditWriter writer = new AuditWriter(store, config, spool,
                 () -> CheckpointSigner.load(store, master.get(), config.node(), System.currentTimeMillis()), witnesses, registry).start();
         if (!spool.isEmpty()) log.warn("audit: {} bytes of spooled events from an earlier run will be stored first", spool.size());
-        AuditTrail trail = new AuditTrail(writer, config.logLines(), config.authFailureSample(), config.checkpoint().url());
+        AuditTrail trail = new AuditTrail(writer, config.writesLogLines(), config.authFailureSample(), config.checkpoint().url());
         io.micrometer.core.instrument.FunctionCounter.builder("bastion.audit.auth.failures", trail, AuditTrail::authFailuresCounted)
                 .description("Authentication failures, recorded or not (audit.auth_failure_sample)").register(registry);
         return trail;

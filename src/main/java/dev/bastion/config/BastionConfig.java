@@ -80,7 +80,7 @@ public record BastionConfig(
         secrets = secrets == null ? SecretsConfig.DEFAULTS : secrets;
         egress = egress == null ? EgressConfig.DEFAULTS : egress;
         observability = observability == null ? ObservabilityConfig.DEFAULTS : observability;
-        audit = audit == null ? AuditConfig.DEFAULTS : audit;
+        audit = (audit == null ? AuditConfig.DEFAULTS : audit).inEnvironment(environment == Environment.PROD);
     }
 
     public boolean prod() {
