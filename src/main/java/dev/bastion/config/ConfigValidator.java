@@ -218,6 +218,11 @@ final class ConfigValidator {
                 problems.add("redis.password: prod needs Redis AUTH (password: env:NAME), or waive it with redis.insecure_transport: true (a posture finding)");
             }
         }
+        // The seeds ask for a year of audit at least; a shorter retention in prod would destroy evidence early.
+        RetentionPeriod audit = c.retention().audit();
+        if (c.prod() && audit.enabled() && audit.keep().compareTo(RetentionConfig.PROD_AUDIT_FLOOR) < 0) {
+            problems.add("retention.audit: " + audit + " is below the year prod keeps the audit trail (expected: at least 365d, or off)");
+        }
         if (c.prod() && c.tokens().masterKey() == null) {
             problems.add("tokens.master_key: required when environment is prod (a secret reference to a Tink AEAD keyset)");
         }
