@@ -82,6 +82,8 @@ final class Services implements AutoCloseable {
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
     private long keyTimer = -1;
+    /** Retention's schedule (docs/data-protection.md); null when {@code retention.enabled} is false. */
+    private dev.bastion.retention.RetentionScheduler retention;
 
     private Services(Vertx vertx, BastionConfig config, Store store, SecretResolver given) {
         this.vertx = vertx;
@@ -158,6 +160,7 @@ final class Services implements AutoCloseable {
             return s;
         }).compose(v -> {
             s.idp.prefetch();
+            if (config.retention().enabled()) s.retention = s.startRetention();
             s.usageTimer = vertx.setPeriodic(1000, t -> s.budgets.flushSoon());
             s.keyTimer = vertx.setPeriodic(config.tokens().keyRefresh().toMillis(), t -> vertx.executeBlocking(() -> {
                 s.signingKeys.rotateIfDue(); // also refreshes when another node rotated
@@ -204,6 +207,18 @@ final class Services implements AutoCloseable {
         log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
     }
 
+    /**
+     * The retention job on its own thread, first a minute after start (not competing with the start's own store
+     * work), then every {@code retention.interval}. It signs audit retention cuts with this node's checkpoint key.
+     */
+    private dev.bastion.retention.RetentionScheduler startRetention() {
+        String node = config.audit().node();
+        dev.bastion.retention.RetentionJob job = new dev.bastion.retention.RetentionJob(store, config.retention(), clock,
+                () -> dev.bastion.audit.CheckpointSigner.load(store, MasterKey.load(config, secrets), node, clock.millis()), node, audit::record,
+                metrics.registry());
+        return dev.bastion.retention.RetentionScheduler.start(job, java.time.Duration.ofMinutes(1), config.retention().interval());
+    }
+
     private void broadcast(Revocation r) {
         RedisRevocationChannel ch = redis;
         if (ch != null) ch.accept(r);
@@ -222,6 +237,7 @@ final class Services implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("usage record not written at shutdown: {}", e.getMessage());
         }
+        if (retention != null) retention.close(); // before the store closes
         if (feed != null) feed.close();
         if (redis != null) redis.close();
         if (sharedBreakers != null) sharedBreakers.close();
