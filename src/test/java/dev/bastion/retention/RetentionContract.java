@@ -368,4 +368,37 @@ abstract class RetentionContract {
         assertThat(store.audit().chain("n1", 1, Long.MAX_VALUE)).extracting(AuditRow::seq).containsExactly(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
         assertThat(verify("n1").problems()).isEmpty();
     }
+
+    @Test
+    void checkingAPrefixBeforePurgingItScalesLinearly() throws Exception {
+        List<Store> stores = new ArrayList<>();
+        try {
+            dev.bastion.testing.Scaling.assertLinear("an audit dry run (the prefix verified page by page)", 1500, n -> {
+                try {
+                    Store s = openStore();
+                    stores.add(s);
+                    CheckpointSigner signer = CheckpointSigner.load(s, master, "big", NOW.toEpochMilli());
+                    AuditRow head = null;
+                    for (int done = 0; done < n; done += 500) {
+                        List<AuditRow.Unchained> events = new ArrayList<>();
+                        for (int i = 0; i < 500; i++) {
+                            events.add(AuditRecords.toRow("ev-" + UUID.randomUUID(), new AuditEvent(NOW.minus(Duration.ofDays(500)).toEpochMilli(),
+                                    AuditType.KEY_CREATED, null, AuditEvent.Actor.operator("cli"), "created", "key-" + i, null, null, null, null, null, Map.of())));
+                        }
+                        head = s.audit().append("big", events, false).getLast();
+                    }
+                    s.audit().insertCheckpoint(signer.sign("big", null, head.seq(), head.hash(), NOW.minus(Duration.ofDays(400)).toEpochMilli()));
+                    return new RetentionJob(s, RetentionConfig.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC), () -> signer, "purger", e -> {}, null);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, j -> {
+                long rows = j.run(true, Set.of(DataClass.AUDIT)).rows(DataClass.AUDIT);
+                assertThat(rows).isPositive();
+                return rows;
+            });
+        } finally {
+            stores.forEach(Store::close);
+        }
+    }
 }
