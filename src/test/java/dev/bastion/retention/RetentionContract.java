@@ -267,6 +267,29 @@ abstract class RetentionContract {
     }
 
     @Test
+    void aPurgedTrailStillVerifiesAgainstItsWitness() throws Exception {
+        Path witness = dir.resolve("witness.jsonl");
+        purgedTrail("n1");
+        trail("purger", NOW); // the purging node's own checkpoints reach the witness with its key, as a gateway's do
+        for (String node : List.of("n1", "purger")) {
+            String key = store.audit().keys().stream().filter(k -> k.node().equals(node)).findFirst().orElseThrow().publicKey();
+            for (AuditCheckpoint cp : store.audit().checkpoints(node)) dev.bastion.audit.CheckpointWitness.file(witness).publish(cp, key);
+        }
+        AuditVerifier.Report v = AuditSource.fromStore(store, null, null, null).verify(AuditSource.witnessed(witness));
+        assertThat(v.problems()).isEmpty();
+        assertThat(v.notes()).anySatisfy(n -> assertThat(n).contains("n1: 5 events (seq 11..15); events 1..10 removed by retention")
+                .contains("3 checkpoints, 3 witnessed"));
+    }
+
+    @Test
+    void theFirstKeptEventReplacedIsCaught() throws Exception {
+        purgedTrail("n1");
+        sql("UPDATE audit_events SET prev_hash = ? WHERE node = 'n1' AND seq = 11", AuditRow.GENESIS);
+        assertThat(verify("n1").problems()).anySatisfy(p -> assertThat(p)
+                .contains("seq 11: prev_hash is not the head signed by checkpoint 2, the retention cut's anchor (the first kept event was replaced)"));
+    }
+
+    @Test
     void theDatabaseRefusesDeletingBeyondTheCut() throws Exception {
         purgedTrail("n1");
         trail("n2", NOW.minus(Duration.ofDays(400)));
