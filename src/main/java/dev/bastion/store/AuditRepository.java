@@ -106,6 +106,17 @@ public final class AuditRepository {
                 }
             }
         }
+        // A chain that retention removed up to its head continues after the cut, linked to the cut's signed anchor:
+        // starting again at seq 1 would fork it (the next checkpoint would sign a seq before its predecessor's).
+        try (PreparedStatement ps = c.prepareStatement("SELECT up_to_seq, anchor_hash FROM audit_retention_cuts WHERE node = ? ORDER BY up_to_seq DESC LIMIT 1")) {
+            ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) > seq) {
+                    seq = rs.getLong(1);
+                    prev = rs.getString(2);
+                }
+            }
+        }
         List<AuditRow> rows = new ArrayList<>(events.size());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AuditRow.Unchained e : events) {

@@ -385,6 +385,21 @@ abstract class RetentionContract {
     }
 
     @Test
+    void aChainPurgedUpToItsHeadContinuesAfterItsCut() throws Exception {
+        // a node idle for over a year (or the CLI's chain, which signs a checkpoint after each command): every event goes
+        trail("idle", NOW.minus(Duration.ofDays(420)), NOW.minus(Duration.ofDays(400)));
+        assertThat(job(NOW).run(false, Set.of(DataClass.AUDIT)).rows(DataClass.AUDIT)).isEqualTo(10);
+        assertThat(store.audit().chain("idle", 1, Long.MAX_VALUE)).isEmpty();
+        assertThat(verify("idle").problems()).isEmpty();
+        assertThat(verify("idle").notes()).anySatisfy(n -> assertThat(n).contains("idle: no events; events 1..10 removed by retention"));
+
+        trail("idle", NOW.plus(DAY)); // the node comes back
+        assertThat(store.audit().chain("idle", 1, Long.MAX_VALUE)).extracting(AuditRow::seq).containsExactly(11L, 12L, 13L, 14L, 15L);
+        assertThat(store.audit().chain("idle", 11, 11).getFirst().prevHash()).isEqualTo(store.audit().cuts("idle").getFirst().anchorHash());
+        assertThat(verify("idle").problems()).isEmpty();
+    }
+
+    @Test
     void theNextEventsAfterAPurgeStillChainAndVerify() throws Exception {
         purgedTrail("n1");
         trail("n1", NOW.plus(DAY));
