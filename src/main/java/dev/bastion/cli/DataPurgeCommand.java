@@ -9,6 +9,7 @@ import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.Store;
 import dev.bastion.tokens.MasterKey;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class DataPurgeCommand implements Callable<Integer> {
     StoreOptions store;
     @Option(names = "--dry-run", description = "Count what would go; delete nothing.")
     boolean dryRun;
-    @Option(names = "--class", paramLabel = "CLASS", description = "Only this class (repeatable): audit, usage, users_inactive, revocations, issued_tokens.")
+    @Option(names = "--class", paramLabel = "CLASS", description = "Only this class (repeatable): audit, usage, users_inactive, revocations, issued_tokens, access_logs.")
     List<String> classes = List.of();
 
     @Override
@@ -56,14 +57,9 @@ public final class DataPurgeCommand implements Callable<Integer> {
                     () -> CheckpointSigner.load(s, MasterKey.load(config, new SecretResolver()), node, System.currentTimeMillis()), node,
                     e -> {
                         if (config.audit().enabled()) AuditTrails.appendNow(s, config.audit(), node, e, () -> MasterKey.load(config, new SecretResolver()));
-                    }, null);
+                    }, config.accessLog().dir() == null ? null : Path.of(config.accessLog().dir()), null);
             RetentionJob.Report r = job.run(dryRun, only);
             PrintWriter out = spec.commandLine().getOut();
-            if (r.skipped()) {
-                spec.commandLine().getErr().println("another node is purging now (it holds the retention lock); nothing done");
-                spec.commandLine().getErr().flush();
-                return 1;
-            }
             out.printf("%-16s %-26s %s%n", "CLASS", "CUTOFF", dryRun ? "WOULD DELETE" : "DELETED");
             boolean failed = false;
             for (RetentionJob.ClassResult c : r.classes()) {
@@ -74,6 +70,12 @@ public final class DataPurgeCommand implements Callable<Integer> {
             }
             if (dryRun) out.println("dry run: nothing was deleted.");
             out.flush();
+            if (r.skipped()) {
+                // only this node's access-log files were handled; the store's classes are being purged elsewhere
+                spec.commandLine().getErr().println("another node is purging the store now (it holds the retention lock); its classes were not run");
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
             return failed ? 1 : 0;
         }
     }

@@ -64,7 +64,7 @@ public record BastionConfig(
         edge = edge == null ? EdgeConfig.DEFAULTS : edge;
         store = store == null ? new StoreConfig(null, null, null, null) : store;
         apiKeys = apiKeys == null ? new ApiKeysConfig(null, null) : apiKeys;
-        accessLog = accessLog == null ? new AccessLogConfig(null) : accessLog;
+        accessLog = accessLog == null ? new AccessLogConfig(null, null) : accessLog;
         upstreams = upstreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         for (String name : models.keySet()) {

@@ -13,9 +13,11 @@ public enum DataClass {
     USAGE(RetentionRepository.Table.USAGE),
     USERS_INACTIVE(RetentionRepository.Table.USERS_INACTIVE),
     REVOCATIONS(RetentionRepository.Table.REVOCATIONS),
-    ISSUED_TOKENS(RetentionRepository.Table.ISSUED_TOKENS);
+    ISSUED_TOKENS(RetentionRepository.Table.ISSUED_TOKENS),
+    /** Files, not rows: this node's own {@code access_log.dir}, so every node deletes its own, outside the lock. */
+    ACCESS_LOGS(null);
 
-    /** The table the class's rows are in; null for the audit trail, which is removed by retention cut. */
+    /** The table the class's rows are in; null for the audit trail (removed by retention cut) and the access-log files. */
     final RetentionRepository.Table table;
 
     DataClass(RetentionRepository.Table table) {
@@ -34,6 +36,7 @@ public enum DataClass {
             case USERS_INACTIVE -> config.usersInactive();
             case REVOCATIONS -> config.revocations();
             case ISSUED_TOKENS -> config.issuedTokens();
+            case ACCESS_LOGS -> config.accessLogs();
         };
     }
 

@@ -12,7 +12,12 @@ import dev.bastion.store.AuditRetentionCut;
 import dev.bastion.store.AuditRow;
 import dev.bastion.store.Store;
 import io.micrometer.core.instrument.Counter;
+import dev.bastion.observe.DailyLogFiles;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -67,6 +73,7 @@ public final class RetentionJob {
     private final Supplier<CheckpointSigner> signerSource;
     private final String purgingNode;
     private final Consumer<AuditEvent> audit;
+    private final Path accessLogDir;
     private final Map<DataClass, Counter> deleted = new LinkedHashMap<>();
     private final AtomicLong lastRun = new AtomicLong();
     private CheckpointSigner signer;
@@ -75,16 +82,18 @@ public final class RetentionJob {
      * @param signer      the checkpoint key of {@code purgingNode}, asked for only when a cut is to be signed
      * @param purgingNode the audit node this job runs as (the gateway's {@code audit.node}, or the CLI's)
      * @param audit       where the {@code data.purge} events go
+     * @param accessLogDir this node's {@code access_log.dir}; null when the access log goes to stdout
      * @param registry    for {@code bastion_retention_deleted_total{class}} and the last run's time; may be null
      */
     public RetentionJob(Store store, RetentionConfig config, Clock clock, Supplier<CheckpointSigner> signer, String purgingNode,
-                        Consumer<AuditEvent> audit, MeterRegistry registry) {
+                        Consumer<AuditEvent> audit, Path accessLogDir, MeterRegistry registry) {
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.signerSource = Objects.requireNonNull(signer, "signer");
         this.purgingNode = Objects.requireNonNull(purgingNode, "purgingNode");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.accessLogDir = accessLogDir;
         if (registry != null) {
             for (DataClass c : DataClass.values()) {
                 deleted.put(c, Counter.builder("bastion.retention.deleted").tag("class", c.wire())
@@ -95,15 +104,22 @@ public final class RetentionJob {
         }
     }
 
-    /** Runs every class, or {@code only} those (empty: all). A dry run counts and deletes nothing, and takes no lock. */
+    /**
+     * Runs every class, or {@code only} those (empty: all). A dry run counts and deletes nothing, and takes no lock.
+     * The store's classes run under the retention lock, so on one node at a time; the access-log files are this
+     * node's own and are deleted whether or not another node holds the lock.
+     */
     public Report run(boolean dryRun, Set<DataClass> only) {
         Set<DataClass> classes = only.isEmpty() ? EnumSet.allOf(DataClass.class) : EnumSet.copyOf(only);
         Instant now = clock.instant();
         if (dryRun) return new Report(now, true, false, runAll(now, true, classes));
-        Report r = store.retention().exclusively(() -> new Report(now, false, false, runAll(now, false, classes)))
-                .orElseGet(() -> new Report(now, false, true, List.of()));
-        if (!r.skipped()) lastRun.set(clock.instant().getEpochSecond());
-        return r;
+        Set<DataClass> local = EnumSet.noneOf(DataClass.class), shared = EnumSet.noneOf(DataClass.class);
+        for (DataClass c : classes) (c == DataClass.ACCESS_LOGS ? local : shared).add(c);
+        Optional<List<ClassResult>> stored = shared.isEmpty() ? Optional.of(List.of()) : store.retention().exclusively(() -> runAll(now, false, shared));
+        List<ClassResult> results = new ArrayList<>(stored.orElse(List.of()));
+        results.addAll(runAll(now, false, local));
+        if (stored.isPresent()) lastRun.set(clock.instant().getEpochSecond());
+        return new Report(now, false, stored.isEmpty(), List.copyOf(results));
     }
 
     private List<ClassResult> runAll(Instant now, boolean dryRun, Set<DataClass> classes) {
@@ -116,7 +132,11 @@ public final class RetentionJob {
             }
             Instant cutoff = now.minus(p.keep());
             try {
-                out.add(c == DataClass.AUDIT ? audit(cutoff, dryRun) : table(c, cutoff, dryRun));
+                out.add(switch (c) {
+                    case AUDIT -> audit(cutoff, dryRun);
+                    case ACCESS_LOGS -> accessLogs(cutoff, dryRun);
+                    case USAGE, USERS_INACTIVE, REVOCATIONS, ISSUED_TOKENS -> table(c, cutoff, dryRun);
+                });
             } catch (RuntimeException e) {
                 log.warn("retention: {} failed ({})", c.wire(), e.getMessage());
                 out.add(new ClassResult(c, cutoff, 0, List.of("failed: " + e.getMessage()), true));
@@ -140,6 +160,33 @@ public final class RetentionJob {
             record(c.wire(), Map.of("class", c.wire(), "deleted", total, "cutoff", cutoff.toString()), null);
         }
         return new ClassResult(c, cutoff, total, List.of(), false);
+    }
+
+    /** The access-log files of days that ended before the cutoff, in this node's {@code access_log.dir}. */
+    private ClassResult accessLogs(Instant cutoff, boolean dryRun) {
+        if (accessLogDir == null) return new ClassResult(DataClass.ACCESS_LOGS, cutoff, 0, List.of("access_log.dir not set: the log pipeline keeps stdout"), false);
+        List<Path> expired;
+        try {
+            expired = DailyLogFiles.expired(accessLogDir, cutoff);
+        } catch (IOException e) {
+            throw new UncheckedIOException(accessLogDir + ": cannot be listed", e);
+        }
+        List<String> names = expired.stream().map(p -> p.getFileName().toString()).toList();
+        if (dryRun) return new ClassResult(DataClass.ACCESS_LOGS, cutoff, expired.size(), names, false);
+        long removed = 0;
+        for (Path f : expired) {
+            try {
+                if (Files.deleteIfExists(f)) removed++;
+            } catch (IOException e) {
+                throw new UncheckedIOException(f + ": cannot be deleted", e);
+            }
+        }
+        count(DataClass.ACCESS_LOGS, removed);
+        if (removed > 0) {
+            log.info("retention: {} access-log files older than {} removed", removed, cutoff);
+            record(DataClass.ACCESS_LOGS.wire(), Map.of("class", DataClass.ACCESS_LOGS.wire(), "deleted", removed, "cutoff", cutoff.toString()), null);
+        }
+        return new ClassResult(DataClass.ACCESS_LOGS, cutoff, removed, names, false);
     }
 
     private ClassResult audit(Instant cutoff, boolean dryRun) {

@@ -82,6 +82,8 @@ final class Services implements AutoCloseable {
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
     private long keyTimer = -1;
+    /** The access log's daily files when {@code access_log.dir} is set (closed with the services); else null: stdout. */
+    final dev.bastion.observe.AccessLogWriter accessLogFiles;
     /** Retention's schedule (docs/data-protection.md); null when {@code retention.enabled} is false. */
     private dev.bastion.retention.RetentionScheduler retention;
 
@@ -95,6 +97,7 @@ final class Services implements AutoCloseable {
         if (config.prod() && config.redis() != null && config.redis().insecureTransport()) {
             log.warn("posture: redis.insecure_transport waives TLS and AUTH to Redis in prod; limits, budgets and revocations travel unverified");
         }
+        this.accessLogFiles = accessLogFiles(config);
         this.audit = dev.bastion.audit.AuditTrail.start(config.audit(), store, () -> MasterKey.load(config, given), metrics.registry(), config.store().url());
         this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
         audit.witnessOver(connector);
@@ -207,6 +210,16 @@ final class Services implements AutoCloseable {
         log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
     }
 
+    private static dev.bastion.observe.AccessLogWriter accessLogFiles(BastionConfig config) {
+        String dir = config.accessLog().dir();
+        if (dir == null) return null;
+        try {
+            return new dev.bastion.observe.AccessLogWriter(new dev.bastion.observe.DailyLogFiles(java.nio.file.Path.of(dir), Clock.systemUTC()));
+        } catch (java.io.IOException e) {
+            throw new dev.bastion.config.ConfigException(java.util.List.of("access_log.dir: cannot create " + dir + " (" + e.getClass().getSimpleName() + ")"));
+        }
+    }
+
     /**
      * The retention job on its own thread, first a minute after start (not competing with the start's own store
      * work), then every {@code retention.interval}. It signs audit retention cuts with this node's checkpoint key.
@@ -215,7 +228,7 @@ final class Services implements AutoCloseable {
         String node = config.audit().node();
         dev.bastion.retention.RetentionJob job = new dev.bastion.retention.RetentionJob(store, config.retention(), clock,
                 () -> dev.bastion.audit.CheckpointSigner.load(store, MasterKey.load(config, secrets), node, clock.millis()), node, audit::record,
-                metrics.registry());
+                config.accessLog().dir() == null ? null : java.nio.file.Path.of(config.accessLog().dir()), metrics.registry());
         return dev.bastion.retention.RetentionScheduler.start(job, java.time.Duration.ofMinutes(1), config.retention().interval());
     }
 
@@ -238,6 +251,7 @@ final class Services implements AutoCloseable {
             log.warn("usage record not written at shutdown: {}", e.getMessage());
         }
         if (retention != null) retention.close(); // before the store closes
+        if (accessLogFiles != null) accessLogFiles.close(); // writes what is queued
         if (feed != null) feed.close();
         if (redis != null) redis.close();
         if (sharedBreakers != null) sharedBreakers.close();

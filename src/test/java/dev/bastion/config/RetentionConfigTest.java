@@ -35,9 +35,12 @@ class RetentionConfigTest {
         assertThat(d.usersInactive().keep()).isEqualTo(Duration.ofDays(365));
         assertThat(d.revocations().keep()).isEqualTo(Duration.ofDays(1));
         assertThat(d.issuedTokens().keep()).isEqualTo(Duration.ofDays(1));
+        assertThat(d.accessLogs().keep()).as("the seeds' logs: 30 days").isEqualTo(Duration.ofDays(30));
+        assertThat(parse("dev", "").accessLog().dir()).as("stdout by default").isNull();
+        assertThat(parse("dev", "access_log: { dir: /var/log/bastion }").accessLog().dir()).isEqualTo("/var/log/bastion");
 
         RetentionConfig c = parse("dev", """
-                retention: { enabled: false, interval: 15m, batch_size: 200, audit: off, usage: 40d, users_inactive: 90d, revocations: 0d, issued_tokens: 2h }
+                retention: { enabled: false, interval: 15m, batch_size: 200, audit: off, usage: 40d, users_inactive: 90d, revocations: 0d, issued_tokens: 2h, access_logs: 7d }
                 """).retention();
         assertThat(c.enabled()).isFalse();
         assertThat(c.interval()).isEqualTo(Duration.ofMinutes(15));
@@ -47,6 +50,7 @@ class RetentionConfigTest {
         assertThat(c.usersInactive().keep()).isEqualTo(Duration.ofDays(90));
         assertThat(c.revocations().keep()).isEqualTo(Duration.ZERO);
         assertThat(c.issuedTokens().keep()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.accessLogs().keep()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test

@@ -65,6 +65,8 @@ abstract class RetentionContract {
     @TempDir
     Path dir;
     Store store;
+    /** This node's access_log.dir for the jobs of a test; null: stdout. */
+    Path accessLogDir;
     final List<AuditEvent> recorded = new CopyOnWriteArrayList<>();
 
     /** A fresh, migrated store for one test. */
@@ -88,7 +90,7 @@ abstract class RetentionContract {
 
     RetentionJob job(Instant now, RetentionConfig config) {
         return new RetentionJob(store, config, Clock.fixed(now, ZoneOffset.UTC),
-                () -> CheckpointSigner.load(store, master, "purger", now.toEpochMilli()), "purger", recorded::add, null);
+                () -> CheckpointSigner.load(store, master, "purger", now.toEpochMilli()), "purger", recorded::add, accessLogDir, null);
     }
 
     RetentionJob job(Instant now) {
@@ -96,7 +98,7 @@ abstract class RetentionContract {
     }
 
     static RetentionConfig batches(int size) {
-        return new RetentionConfig(null, null, size, null, null, null, null, null);
+        return new RetentionConfig(null, null, size, null, null, null, null, null, null);
     }
 
     // --- the table classes ---------------------------------------------------------------------------------------
@@ -155,7 +157,7 @@ abstract class RetentionContract {
     @Test
     void aClassThatIsOffOrNotAskedForIsKept() throws Exception {
         tableFixture(NOW);
-        RetentionConfig usageOff = new RetentionConfig(null, null, null, null, RetentionPeriod.OFF, null, null, null);
+        RetentionConfig usageOff = new RetentionConfig(null, null, null, null, RetentionPeriod.OFF, null, null, null, null);
         RetentionJob.Report r = job(NOW.plus(Duration.ofDays(3650)), usageOff).run(false, Set.of(DataClass.USAGE, DataClass.REVOCATIONS));
         assertThat(r.classes()).extracting(RetentionJob.ClassResult::dataClass).containsExactlyInAnyOrder(DataClass.USAGE, DataClass.REVOCATIONS);
         assertThat(r.rows(DataClass.USAGE)).isZero();
@@ -426,7 +428,7 @@ abstract class RetentionContract {
                         head = s.audit().append("big", events, false).getLast();
                     }
                     s.audit().insertCheckpoint(signer.sign("big", null, head.seq(), head.hash(), NOW.minus(Duration.ofDays(400)).toEpochMilli()));
-                    return new RetentionJob(s, RetentionConfig.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC), () -> signer, "purger", e -> {}, null);
+                    return new RetentionJob(s, RetentionConfig.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC), () -> signer, "purger", e -> {}, null, null);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

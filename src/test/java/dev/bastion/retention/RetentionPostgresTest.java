@@ -78,6 +78,8 @@ class RetentionPostgresTest extends RetentionContract {
     @Test
     void whileOneNodeHoldsTheRetentionLockAnotherSkipsItsRun() throws Exception {
         tableFixture(NOW);
+        accessLogDir = java.nio.file.Files.createDirectories(dir.resolve("logs"));
+        java.nio.file.Path old = java.nio.file.Files.writeString(accessLogDir.resolve("access-2026-01-01.log"), "x\n");
         try (Store other = open(database)) {
             CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
             ExecutorService ex = Executors.newSingleThreadExecutor();
@@ -94,7 +96,9 @@ class RetentionPostgresTest extends RetentionContract {
                 holding.await();
                 RetentionJob.Report r = job(NOW).run(false, Set.of());
                 assertThat(r.skipped()).isTrue();
-                assertThat(ids("SELECT subject FROM llm_usage")).as("the skipping node deleted nothing").hasSize(2);
+                assertThat(ids("SELECT subject FROM llm_usage")).as("the skipping node deleted nothing of the store").hasSize(2);
+                assertThat(r.rows(DataClass.ACCESS_LOGS)).as("but its own access-log files are its own to delete").isEqualTo(1);
+                assertThat(old).doesNotExist();
                 release.countDown();
                 first.get();
             } finally {
@@ -120,7 +124,7 @@ class RetentionPostgresTest extends RetentionContract {
                 stores.add(s);
                 String node = "gw" + n;
                 RetentionJob j = new RetentionJob(s, batches(100), java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC),
-                        () -> dev.bastion.audit.CheckpointSigner.load(s, master, node, NOW.toEpochMilli()), node, recorded::add, null);
+                        () -> dev.bastion.audit.CheckpointSigner.load(s, master, node, NOW.toEpochMilli()), node, recorded::add, null, null);
                 runs.add(ex.submit(() -> {
                     go.await();
                     return j.run(false, Set.of());

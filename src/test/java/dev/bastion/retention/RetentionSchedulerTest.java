@@ -28,7 +28,7 @@ class RetentionSchedulerTest {
             store.usage().add("r1", "old-1", "acme", now.minus(Duration.ofDays(500)), 1, 0, now.minus(Duration.ofDays(450)));
             MasterKey master = MasterKey.fromKeysetJson(MasterKey.generateKeysetJson());
             RetentionJob job = new RetentionJob(store, RetentionConfig.DEFAULTS, Clock.systemUTC(),
-                    () -> CheckpointSigner.load(store, master, "gw", System.currentTimeMillis()), "gw", e -> {}, registry);
+                    () -> CheckpointSigner.load(store, master, "gw", System.currentTimeMillis()), "gw", e -> {}, null, registry);
             try (RetentionScheduler ignored = RetentionScheduler.start(job, Duration.ZERO, Duration.ofMillis(20))) {
                 waitFor(() -> registry.get("bastion.retention.deleted").tag("class", "usage").counter().count() == 1);
                 // a row that becomes due later is taken by a later run
