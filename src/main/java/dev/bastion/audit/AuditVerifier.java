@@ -77,7 +77,9 @@ public final class AuditVerifier {
         Map<String, List<AuditCheckpoint>> cps = new LinkedHashMap<>();
         for (AuditCheckpoint c : checkpoints) cps.computeIfAbsent(c.node(), n -> new ArrayList<>()).add(c);
         Map<String, List<AuditRetentionCut>> cutsByNode = new LinkedHashMap<>();
-        for (AuditRetentionCut c : cuts) cutsByNode.computeIfAbsent(c.node(), n -> new ArrayList<>()).add(c);
+        // A range (--from/--to) does not start at the chain's beginning anyway, and holds only the checkpoints among its
+        // events: the cuts, which explain the beginning by an earlier checkpoint, have nothing to say about it.
+        if (!partial) for (AuditRetentionCut c : cuts) cutsByNode.computeIfAbsent(c.node(), n -> new ArrayList<>()).add(c);
         Map<String, List<Witnessed>> wit = new LinkedHashMap<>();
         for (Witnessed w : witnessed) wit.computeIfAbsent(w.checkpoint().node(), n -> new ArrayList<>()).add(w);
         java.util.Set<String> nodes = new java.util.TreeSet<>(rows.keySet());

@@ -261,6 +261,8 @@ abstract class RetentionContract {
         assertThat(v.notes()).anySatisfy(n -> assertThat(n).contains("n1: 5 events (seq 11..15); events 1..10 removed by retention (cut recorded")
                 .contains("by purger, anchored on checkpoint 2)").contains("3 checkpoints, signed up to seq 15"));
 
+        assertThat(AuditSource.fromStore(store, "n1", NOW.minus(Duration.ofDays(20)).toEpochMilli(), null).verify(List.of()).problems())
+                .as("a time range after the cut").isEmpty();
         // the export carries the cuts, so it verifies alone
         StringWriter w = new StringWriter();
         AuditExport.write(store, new dev.bastion.store.AuditRepository.Filter("n1", null, null, null, null, null, null), "jsonl", w);
