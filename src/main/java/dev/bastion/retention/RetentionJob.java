@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * verify — a broken link, an edited event, an anchor that does not sign the stored head — is not purged: retention
  * never destroys the evidence of tampering. Every purge is recorded as a {@code data.purge} audit event.
  *
+ * <p>Access-log files ({@code access_log.dir}) are this node's own: they are deleted outside the lock, on every node.
+ *
  * <p>A failure of one class is logged and reported; the other classes still run.
  */
 public final class RetentionJob {
@@ -60,7 +62,7 @@ public final class RetentionJob {
      */
     public record ClassResult(DataClass dataClass, Instant cutoff, long rows, List<String> details, boolean failed) {}
 
-    /** @param skipped another node held the retention lock: nothing was done */
+    /** @param skipped another node held the retention lock: the store's classes were not run (this node's access-log files were) */
     public record Report(Instant at, boolean dryRun, boolean skipped, List<ClassResult> classes) {
         public long rows(DataClass c) {
             return classes.stream().filter(r -> r.dataClass() == c).mapToLong(ClassResult::rows).sum();
@@ -97,7 +99,7 @@ public final class RetentionJob {
         if (registry != null) {
             for (DataClass c : DataClass.values()) {
                 deleted.put(c, Counter.builder("bastion.retention.deleted").tag("class", c.wire())
-                        .description("Rows removed by retention").register(registry));
+                        .description("Rows (for access_logs: files) removed by retention").register(registry));
             }
             io.micrometer.core.instrument.Gauge.builder("bastion.retention.last.run", lastRun, AtomicLong::get)
                     .description("When the retention job last completed on this node (epoch seconds; 0: not yet)").baseUnit("seconds").register(registry);
