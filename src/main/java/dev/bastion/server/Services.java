@@ -222,14 +222,16 @@ final class Services implements AutoCloseable {
 
     /**
      * The retention job on its own thread, first a minute after start (not competing with the start's own store
-     * work), then every {@code retention.interval}. It signs audit retention cuts with this node's checkpoint key.
+     * work; sooner when the interval is shorter), then every {@code retention.interval}. It signs audit retention cuts with this node's checkpoint key.
      */
     private dev.bastion.retention.RetentionScheduler startRetention() {
         String node = config.audit().node();
         dev.bastion.retention.RetentionJob job = new dev.bastion.retention.RetentionJob(store, config.retention(), clock,
                 () -> dev.bastion.audit.CheckpointSigner.load(store, MasterKey.load(config, secrets), node, clock.millis()), node, audit::record,
                 config.accessLog().dir() == null ? null : java.nio.file.Path.of(config.accessLog().dir()), metrics.registry());
-        return dev.bastion.retention.RetentionScheduler.start(job, java.time.Duration.ofMinutes(1), config.retention().interval());
+        java.time.Duration interval = config.retention().interval();
+        java.time.Duration first = interval.compareTo(java.time.Duration.ofMinutes(1)) < 0 ? interval : java.time.Duration.ofMinutes(1);
+        return dev.bastion.retention.RetentionScheduler.start(job, first, interval);
     }
 
     private void broadcast(Revocation r) {

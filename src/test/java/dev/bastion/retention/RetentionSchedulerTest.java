@@ -42,6 +42,6 @@ class RetentionSchedulerTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
-        while (!done.getAsBoolean()) Thread.sleep(10); // the surefire timeout bounds a schedule that never runs
+        while (!done.getAsBoolean()) Thread.sleep(10); // the default test timeout (junit-platform.properties) bounds a schedule that never runs
     }
 }
