@@ -64,6 +64,24 @@ class RetentionConfigTest {
     }
 
     @Test
+    void onPostgresqlTheJobNeedsAConnectionBesidesItsLock() {
+        String pg = "store: { url: \"postgresql://db.internal:5432/bastion\", username: bastion, password: env:DB, pool_size: 1 }";
+        assertThatThrownBy(() -> new ConfigLoader().parse(pg + "\n" + MINIMAL_ROUTES, "t.yaml")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.pool_size: 1 leaves the retention job no connection");
+        assertThat(new ConfigLoader().parse(pg + "\nretention: { enabled: false }\n" + MINIMAL_ROUTES, "t.yaml").store().poolSize()).isEqualTo(1);
+    }
+
+    private static final String MINIMAL_ROUTES = """
+            upstreams:
+              app: { url: "https://api.example.com" }
+            routes:
+              - id: app
+                match: { methods: [GET], path: /app }
+                upstream: app
+                auth: { methods: [api_key] }
+            """;
+
+    @Test
     void prodKeepsTheAuditTrailAYearAtLeast() {
         assertThatThrownBy(() -> parse("prod", "retention: { audit: 90d }")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("retention.audit: 90d is below the year prod keeps the audit trail");
