@@ -37,7 +37,7 @@ public final class DataPurgeCommand implements Callable<Integer> {
     StoreOptions store;
     @Option(names = "--dry-run", description = "Count what would go; delete nothing.")
     boolean dryRun;
-    @Option(names = "--class", paramLabel = "CLASS", description = "Only this class (repeatable): audit, usage, users_inactive, revocations, issued_tokens, access_logs.")
+    @Option(names = "--class", paramLabel = "CLASS", description = "Only this class (repeatable): audit, usage, users_inactive, access_logs.")
     List<String> classes = List.of();
 
     @Override

@@ -6,7 +6,8 @@ import java.time.Duration;
  * Retention (D2, docs/data-protection.md "Retention"): how long each class of data Bastion keeps in its store is
  * kept, enforced by a job on one node at a time. Each class is a duration or {@code off} (kept for ever).
  * Idempotency entries are not here: each expires by its own TTL where it is stored (Redis {@code PX}, the local
- * store's expiry), so nothing is left for a job.
+ * store's expiry), so nothing is left for a job. Nor are expired token revocations and issued-token records: every
+ * node's revocation feed deletes them once their token has expired (every 10 minutes, {@code RevocationFeed}).
  *
  * @param enabled       run the retention job in the gateway; default true ({@code bastion data purge} works either way)
  * @param interval      how often the job runs; default 1h
@@ -20,16 +21,13 @@ import java.time.Duration;
  * @param usersInactive users provisioned from identity providers and not seen for this long (a later sign-in
  *                      provisions them again); default 365d, as long as the audit trail that names them. Users a
  *                      user revocation names are kept
- * @param revocations   token revocations this long after the revoked token expired (it can no longer be
- *                      presented); default 1d. Revocations without an expiry are kept
- * @param issuedTokens  records of tokens Bastion issued, this long after they expired; default 1d
  * @param accessLogs    access-log files Bastion wrote ({@code access_log.dir}) whose day ended longer ago than this;
  *                      default 30d, the seeds' "logs: 30 days". Each node deletes its own files. Lines on stdout are
  *                      the log pipeline's to keep
  */
 public record RetentionConfig(Boolean enabled, Duration interval, Integer batchSize, RetentionPeriod audit, RetentionPeriod usage,
-                              RetentionPeriod usersInactive, RetentionPeriod revocations, RetentionPeriod issuedTokens, RetentionPeriod accessLogs) {
-    public static final RetentionConfig DEFAULTS = new RetentionConfig(null, null, null, null, null, null, null, null, null);
+                              RetentionPeriod usersInactive, RetentionPeriod accessLogs) {
+    public static final RetentionConfig DEFAULTS = new RetentionConfig(null, null, null, null, null, null, null);
     /** The floor below which prod refuses audit retention: the seeds' "audit events ≥ 1 year". */
     public static final Duration PROD_AUDIT_FLOOR = Duration.ofDays(365);
 
@@ -42,8 +40,6 @@ public record RetentionConfig(Boolean enabled, Duration interval, Integer batchS
         audit = audit == null ? RetentionPeriod.of(Duration.ofDays(365)) : audit;
         usage = usage == null ? RetentionPeriod.of(Duration.ofDays(400)) : usage;
         usersInactive = usersInactive == null ? RetentionPeriod.of(Duration.ofDays(365)) : usersInactive;
-        revocations = revocations == null ? RetentionPeriod.of(Duration.ofDays(1)) : revocations;
-        issuedTokens = issuedTokens == null ? RetentionPeriod.of(Duration.ofDays(1)) : issuedTokens;
         accessLogs = accessLogs == null ? RetentionPeriod.of(Duration.ofDays(30)) : accessLogs;
         atLeast("retention.audit", audit, Duration.ofDays(1));
         atLeast("retention.usage", usage, Duration.ofDays(32));

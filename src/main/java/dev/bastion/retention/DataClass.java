@@ -12,8 +12,6 @@ public enum DataClass {
     AUDIT(null),
     USAGE(RetentionRepository.Table.USAGE),
     USERS_INACTIVE(RetentionRepository.Table.USERS_INACTIVE),
-    REVOCATIONS(RetentionRepository.Table.REVOCATIONS),
-    ISSUED_TOKENS(RetentionRepository.Table.ISSUED_TOKENS),
     /** Files, not rows: this node's own {@code access_log.dir}, so every node deletes its own, outside the lock. */
     ACCESS_LOGS(null);
 
@@ -34,8 +32,6 @@ public enum DataClass {
             case AUDIT -> config.audit();
             case USAGE -> config.usage();
             case USERS_INACTIVE -> config.usersInactive();
-            case REVOCATIONS -> config.revocations();
-            case ISSUED_TOKENS -> config.issuedTokens();
             case ACCESS_LOGS -> config.accessLogs();
         };
     }

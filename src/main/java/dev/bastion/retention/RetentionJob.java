@@ -137,7 +137,7 @@ public final class RetentionJob {
                 out.add(switch (c) {
                     case AUDIT -> audit(cutoff, dryRun);
                     case ACCESS_LOGS -> accessLogs(cutoff, dryRun);
-                    case USAGE, USERS_INACTIVE, REVOCATIONS, ISSUED_TOKENS -> table(c, cutoff, dryRun);
+                    case USAGE, USERS_INACTIVE -> table(c, cutoff, dryRun);
                 });
             } catch (RuntimeException e) {
                 log.warn("retention: {} failed ({})", c.wire(), e.getMessage());

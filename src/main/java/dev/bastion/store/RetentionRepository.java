@@ -22,11 +22,7 @@ public final class RetentionRepository {
          * Users last seen before the cutoff, except those a user revocation names: a revoked user forgotten and
          * provisioned again at the next sign-in would get a new id, which the revocation does not name.
          */
-        USERS_INACTIVE("users", "id", "last_seen < ? AND id NOT IN (SELECT subject FROM revocations WHERE kind = 'user')"),
-        /** Revocations whose revoked token expired before the cutoff: nothing can present it any more. */
-        REVOCATIONS("revocations", "id", "expires_at IS NOT NULL AND expires_at < ?"),
-        /** Records of tokens Bastion issued that expired before the cutoff. */
-        ISSUED_TOKENS("issued_tokens", "jti", "expires_at < ?");
+        USERS_INACTIVE("users", "id", "last_seen < ? AND id NOT IN (SELECT subject FROM revocations WHERE kind = 'user')");
 
         final String table;
         final String key;

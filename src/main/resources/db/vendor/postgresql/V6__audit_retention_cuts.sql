@@ -29,7 +29,8 @@ DROP TRIGGER audit_events_append_only ON audit_events;
 CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
 CREATE TRIGGER audit_events_delete_within_cut BEFORE DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_delete_within_cut();
 
--- What retention looks rows up by (each batch is a bounded delete over an index, not a scan of the table).
+-- What retention looks rows up by (each batch is a bounded delete over an index, not a scan of the table), and the
+-- revocation feed's prune of expired revocations.
 CREATE INDEX llm_usage_updated ON llm_usage (updated_at);
 CREATE INDEX users_last_seen ON users (last_seen);
 CREATE INDEX revocations_expiry ON revocations (expires_at);

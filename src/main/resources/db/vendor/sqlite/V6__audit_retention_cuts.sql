@@ -19,7 +19,8 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
     WHEN OLD.seq > COALESCE((SELECT MAX(up_to_seq) FROM audit_retention_cuts WHERE node = OLD.node), 0)
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only (DELETE beyond the retention cut)'); END;
 
--- What retention looks rows up by (each batch is a bounded delete over an index, not a scan of the table).
+-- What retention looks rows up by (each batch is a bounded delete over an index, not a scan of the table), and the
+-- revocation feed's prune of expired revocations.
 CREATE INDEX llm_usage_updated ON llm_usage (updated_at);
 CREATE INDEX users_last_seen ON users (last_seen);
 CREATE INDEX revocations_expiry ON revocations (expires_at);

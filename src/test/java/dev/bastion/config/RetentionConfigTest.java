@@ -33,14 +33,12 @@ class RetentionConfigTest {
         assertThat(d.audit().keep()).isEqualTo(Duration.ofDays(365));
         assertThat(d.usage().keep()).isEqualTo(Duration.ofDays(400));
         assertThat(d.usersInactive().keep()).isEqualTo(Duration.ofDays(365));
-        assertThat(d.revocations().keep()).isEqualTo(Duration.ofDays(1));
-        assertThat(d.issuedTokens().keep()).isEqualTo(Duration.ofDays(1));
         assertThat(d.accessLogs().keep()).as("the seeds' logs: 30 days").isEqualTo(Duration.ofDays(30));
         assertThat(parse("dev", "").accessLog().dir()).as("stdout by default").isNull();
         assertThat(parse("dev", "access_log: { dir: /var/log/bastion }").accessLog().dir()).isEqualTo("/var/log/bastion");
 
         RetentionConfig c = parse("dev", """
-                retention: { enabled: false, interval: 15m, batch_size: 200, audit: off, usage: 40d, users_inactive: 90d, revocations: 0d, issued_tokens: 2h, access_logs: 7d }
+                retention: { enabled: false, interval: 15m, batch_size: 200, audit: off, usage: 40d, users_inactive: 90d, access_logs: 7d }
                 """).retention();
         assertThat(c.enabled()).isFalse();
         assertThat(c.interval()).isEqualTo(Duration.ofMinutes(15));
@@ -48,8 +46,6 @@ class RetentionConfigTest {
         assertThat(c.audit().enabled()).as("off keeps the class for ever").isFalse();
         assertThat(c.usage().keep()).isEqualTo(Duration.ofDays(40));
         assertThat(c.usersInactive().keep()).isEqualTo(Duration.ofDays(90));
-        assertThat(c.revocations().keep()).isEqualTo(Duration.ZERO);
-        assertThat(c.issuedTokens().keep()).isEqualTo(Duration.ofHours(2));
         assertThat(c.accessLogs().keep()).isEqualTo(Duration.ofDays(7));
     }
 
@@ -60,6 +56,8 @@ class RetentionConfigTest {
         assertThatThrownBy(() -> parse("dev", "retention: { audit: 12h }")).isInstanceOf(ConfigException.class).hasMessageContaining("retention.audit");
         assertThatThrownBy(() -> parse("dev", "retention: { audit: forever }")).isInstanceOf(ConfigException.class).hasMessageContaining("forever");
         assertThatThrownBy(() -> parse("dev", "retention: { conversations: 90d }")).isInstanceOf(ConfigException.class).hasMessageContaining("conversations");
+        assertThatThrownBy(() -> parse("dev", "retention: { revocations: 1d }")).as("the revocation feed removes them at expiry")
+                .isInstanceOf(ConfigException.class).hasMessageContaining("revocations");
         assertThatThrownBy(() -> parse("dev", "retention: { batch_size: 0 }")).isInstanceOf(ConfigException.class).hasMessageContaining("retention.batch_size");
     }
 
