@@ -55,6 +55,10 @@ public final class AuditExport {
                     out.write(AuditFormats.checkpointJson(c, null).encode());
                     out.write('\n');
                 }
+                for (dev.bastion.store.AuditRetentionCut c : store.audit().cuts(node)) { // what retention removed before the first event
+                    out.write(AuditFormats.cutJson(c).encode());
+                    out.write('\n');
+                }
             }
         }
         out.flush();

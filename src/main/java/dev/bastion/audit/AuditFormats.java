@@ -2,6 +2,7 @@ package dev.bastion.audit;
 
 import dev.bastion.store.AuditCheckpoint;
 import dev.bastion.store.AuditRepository;
+import dev.bastion.store.AuditRetentionCut;
 import dev.bastion.store.AuditRow;
 import io.vertx.core.json.JsonObject;
 import java.util.TreeMap;
@@ -54,6 +55,16 @@ public final class AuditFormats {
     public static AuditCheckpoint checkpointFromJson(JsonObject o) {
         return new AuditCheckpoint(o.getString("node"), o.getLong("cseq"), o.getLong("seq"), o.getString("head_hash"), o.getLong("ts"),
                 o.getString("prev_hash"), o.getString("kid"), o.getString("signature"));
+    }
+
+    public static JsonObject cutJson(AuditRetentionCut c) {
+        return new JsonObject().put("kind", "retention_cut").put("node", c.node()).put("up_to_seq", c.upToSeq()).put("cseq", c.cseq())
+                .put("anchor_hash", c.anchorHash()).put("ts", c.ts()).put("purged_by", c.purgedBy()).put("kid", c.kid()).put("signature", c.signature());
+    }
+
+    public static AuditRetentionCut cutFromJson(JsonObject o) {
+        return new AuditRetentionCut(o.getString("node"), o.getLong("up_to_seq"), o.getLong("cseq"), o.getString("anchor_hash"), o.getLong("ts"),
+                o.getString("purged_by"), o.getString("kid"), o.getString("signature"));
     }
 
     public static JsonObject keyJson(AuditRepository.Key k) {

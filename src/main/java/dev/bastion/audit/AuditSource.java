@@ -2,6 +2,7 @@ package dev.bastion.audit;
 
 import dev.bastion.store.AuditCheckpoint;
 import dev.bastion.store.AuditRepository;
+import dev.bastion.store.AuditRetentionCut;
 import dev.bastion.store.AuditRow;
 import dev.bastion.store.Store;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /** What {@link AuditVerifier} reads: from the store, or from an export file alone; and the witness file. */
-public record AuditSource(Map<String, List<AuditRow>> rows, List<AuditCheckpoint> checkpoints, Map<String, AuditVerifier.TrustedKey> keys,
-                          boolean partial) {
+public record AuditSource(Map<String, List<AuditRow>> rows, List<AuditCheckpoint> checkpoints, List<AuditRetentionCut> cuts,
+                          Map<String, AuditVerifier.TrustedKey> keys, boolean partial) {
     static final int PAGE = 5000;
 
     /** A node's (every node's when null) events between two times (null: unbounded), with the checkpoints that fall among them. */
@@ -26,6 +27,7 @@ public record AuditSource(Map<String, List<AuditRow>> rows, List<AuditCheckpoint
         boolean partial = fromTs != null || toTs != null;
         Map<String, List<AuditRow>> rows = new LinkedHashMap<>();
         List<AuditCheckpoint> cps = new ArrayList<>();
+        List<AuditRetentionCut> cuts = new ArrayList<>();
         List<String> nodes = node != null ? List.of(node) : repo.nodes();
         for (String n : nodes) {
             List<AuditRow> all = new ArrayList<>();
@@ -37,6 +39,7 @@ public record AuditSource(Map<String, List<AuditRow>> rows, List<AuditCheckpoint
                 after = page.getLast().seq();
             }
             rows.put(n, all);
+            cuts.addAll(repo.cuts(n));
             long first = all.isEmpty() ? Long.MAX_VALUE : all.getFirst().seq();
             long last = all.isEmpty() ? -1 : all.getLast().seq();
             for (AuditCheckpoint c : repo.checkpoints(n)) {
@@ -45,13 +48,14 @@ public record AuditSource(Map<String, List<AuditRow>> rows, List<AuditCheckpoint
         }
         Map<String, AuditVerifier.TrustedKey> keys = new LinkedHashMap<>();
         for (AuditRepository.Key k : repo.keys()) keys.put(k.kid(), new AuditVerifier.TrustedKey(k.node(), k.publicKey()));
-        return new AuditSource(rows, cps, keys, partial);
+        return new AuditSource(rows, cps, cuts, keys, partial);
     }
 
     /** An export ({@code bastion audit export --format jsonl}) read alone: events, checkpoints and keys. */
     public static AuditSource fromExport(Path file) throws IOException {
         Map<String, List<AuditRow>> rows = new LinkedHashMap<>();
         List<AuditCheckpoint> cps = new ArrayList<>();
+        List<AuditRetentionCut> cuts = new ArrayList<>();
         Map<String, AuditVerifier.TrustedKey> keys = new LinkedHashMap<>();
         boolean partial = false;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -65,13 +69,14 @@ public record AuditSource(Map<String, List<AuditRow>> rows, List<AuditCheckpoint
                         rows.computeIfAbsent(row.node(), n -> new ArrayList<>()).add(row);
                     }
                     case "checkpoint" -> cps.add(AuditFormats.checkpointFromJson(o));
+                    case "retention_cut" -> cuts.add(AuditFormats.cutFromJson(o));
                     case "key" -> keys.put(o.getString("kid"), new AuditVerifier.TrustedKey(o.getString("node"), o.getString("public_key")));
                     case "export" -> partial = o.getBoolean("partial", false);
                     default -> throw new IOException("not an audit export line: kind '" + o.getString("kind") + "'");
                 }
             }
         }
-        return new AuditSource(rows, cps, keys, partial);
+        return new AuditSource(rows, cps, cuts, keys, partial);
     }
 
     /** A witness file: one checkpoint per line, each with the public key that signed it. */
@@ -87,6 +92,6 @@ public record AuditSource(Map<String, List<AuditRow>> rows, List<AuditCheckpoint
 
     /** Verifies this trail, held to {@code witnessed} (may be empty). */
     public AuditVerifier.Report verify(List<AuditVerifier.Witnessed> witnessed) {
-        return AuditVerifier.verify(rows, checkpoints, keys, witnessed, partial);
+        return AuditVerifier.verify(rows, checkpoints, cuts, keys, witnessed, partial);
     }
 }

@@ -40,6 +40,8 @@ public enum AuditType {
     // the trail itself
     AUDIT_SPOOLED("audit.spooled", Severity.ERROR, "failure"),
     AUDIT_DROPPED("audit.dropped", Severity.CRITICAL, "failure"),
+    // retention (D2)
+    DATA_PURGE("data.purge", Severity.NOTICE, "success"),
     /** A name the catalogue does not know yet: kept, as the action, rather than lost. */
     OTHER("other", Severity.NOTICE, null);
 

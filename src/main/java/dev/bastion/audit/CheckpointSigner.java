@@ -2,6 +2,7 @@ package dev.bastion.audit;
 
 import dev.bastion.store.AuditCheckpoint;
 import dev.bastion.store.AuditRepository;
+import dev.bastion.store.AuditRetentionCut;
 import dev.bastion.store.Store;
 import dev.bastion.tokens.MasterKey;
 import java.nio.charset.StandardCharsets;
@@ -77,16 +78,46 @@ public final class CheckpointSigner {
         }
     }
 
-    /** Whether {@code cp}'s signature is valid under {@code publicKeyBase64} (X.509 Ed25519). */
-    public static boolean valid(AuditCheckpoint cp, String publicKeyBase64) {
+    /**
+     * A retention cut of {@code node}'s events up to {@code anchor} (a checkpoint of that node), signed by this
+     * key on behalf of {@code purgedBy} (the node this key belongs to).
+     */
+    public AuditRetentionCut signCut(AuditCheckpoint anchor, String purgedBy, long ts) {
+        AuditRetentionCut unsigned = new AuditRetentionCut(anchor.node(), anchor.seq(), anchor.cseq(), anchor.headHash(), ts, purgedBy, kid, "");
+        return new AuditRetentionCut(unsigned.node(), unsigned.upToSeq(), unsigned.cseq(), unsigned.anchorHash(), ts, purgedBy, kid,
+                signature(unsigned.canonical()));
+    }
+
+    /** Whether {@code cut}'s signature is valid under {@code publicKeyBase64}. */
+    public static boolean valid(AuditRetentionCut cut, String publicKeyBase64) {
+        return verifies(cut.canonical(), cut.signature(), publicKeyBase64);
+    }
+
+    private String signature(String canonical) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(privateKey);
+            s.update(canonical.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static boolean verifies(String canonical, String signature, String publicKeyBase64) {
         try {
             PublicKey pub = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKeyBase64)));
             Signature s = Signature.getInstance("Ed25519");
             s.initVerify(pub);
-            s.update(cp.canonical().getBytes(StandardCharsets.UTF_8));
-            return s.verify(Base64.getUrlDecoder().decode(cp.signature()));
+            s.update(canonical.getBytes(StandardCharsets.UTF_8));
+            return s.verify(Base64.getUrlDecoder().decode(signature));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Whether {@code cp}'s signature is valid under {@code publicKeyBase64} (X.509 Ed25519). */
+    public static boolean valid(AuditCheckpoint cp, String publicKeyBase64) {
+        return verifies(cp.canonical(), cp.signature(), publicKeyBase64);
     }
 }

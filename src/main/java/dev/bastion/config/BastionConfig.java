@@ -31,6 +31,7 @@ import java.util.Map;
  * @param egress      which addresses outbound calls may reach beyond the hosts named here (docs/egress.md)
  * @param observability tracing (OpenTelemetry, off by default; docs/observability.md)
  * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
+ * @param retention   how long each class of stored data is kept, and the job that removes the rest (docs/data-protection.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -54,7 +55,8 @@ public record BastionConfig(
         SecretsConfig secrets,
         EgressConfig egress,
         ObservabilityConfig observability,
-        AuditConfig audit) {
+        AuditConfig audit,
+        RetentionConfig retention) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -62,7 +64,7 @@ public record BastionConfig(
         edge = edge == null ? EdgeConfig.DEFAULTS : edge;
         store = store == null ? new StoreConfig(null, null, null, null) : store;
         apiKeys = apiKeys == null ? new ApiKeysConfig(null, null) : apiKeys;
-        accessLog = accessLog == null ? new AccessLogConfig(null) : accessLog;
+        accessLog = accessLog == null ? new AccessLogConfig(null, null) : accessLog;
         upstreams = upstreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         for (String name : models.keySet()) {
@@ -81,6 +83,7 @@ public record BastionConfig(
         egress = egress == null ? EgressConfig.DEFAULTS : egress;
         observability = observability == null ? ObservabilityConfig.DEFAULTS : observability;
         audit = (audit == null ? AuditConfig.DEFAULTS : audit).inEnvironment(environment == Environment.PROD);
+        retention = retention == null ? RetentionConfig.DEFAULTS : retention;
     }
 
     public boolean prod() {

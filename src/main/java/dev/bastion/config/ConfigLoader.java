@@ -53,6 +53,7 @@ public final class ConfigLoader {
         values.addDeserializer(ByteSize.class, scalar(ByteSize::parse));
         values.addDeserializer(Rate.class, scalar(Rate::parse));
         values.addDeserializer(SecretRef.class, scalar(SecretRef::parse));
+        values.addDeserializer(RetentionPeriod.class, scalar(RetentionPeriod::parse));
         mapper.registerModule(values);
     }
 

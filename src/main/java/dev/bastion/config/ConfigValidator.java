@@ -218,6 +218,15 @@ final class ConfigValidator {
                 problems.add("redis.password: prod needs Redis AUTH (password: env:NAME), or waive it with redis.insecure_transport: true (a posture finding)");
             }
         }
+        // The seeds ask for a year of audit at least; a shorter retention in prod would destroy evidence early.
+        RetentionPeriod audit = c.retention().audit();
+        if (c.prod() && audit.enabled() && audit.keep().compareTo(RetentionConfig.PROD_AUDIT_FLOOR) < 0) {
+            problems.add("retention.audit: " + audit + " is below the year prod keeps the audit trail (expected: at least 365d, or off)");
+        }
+        // On PostgreSQL the job holds its lock on one connection for the whole run and deletes on others.
+        if (c.retention().enabled() && !c.store().isSqlite() && c.store().poolSize() != null && c.store().poolSize() < 2) {
+            problems.add("store.pool_size: 1 leaves the retention job no connection besides the one holding its lock (expected: at least 2, or retention.enabled: false)");
+        }
         if (c.prod() && c.tokens().masterKey() == null) {
             problems.add("tokens.master_key: required when environment is prod (a secret reference to a Tink AEAD keyset)");
         }

@@ -93,7 +93,7 @@ public final class Gateway {
     }
 
     /**
-     * @param accessLogSink where access-log lines go; null means stdout (through one shared {@link AccessLogWriter})
+     * @param accessLogSink where access-log lines go; null means {@code access_log.dir}'s daily files when set, else stdout (through one shared {@link AccessLogWriter})
      */
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
                                         Consumer<String> accessLogSink) {
@@ -231,6 +231,10 @@ public final class Gateway {
 
     private static Consumer<String> sink(Consumer<String> given, Services services) {
         if (given != null) return given;
+        if (services.accessLogFiles != null) {
+            services.metrics.accessLogDrops(services.accessLogFiles::dropped);
+            return services.accessLogFiles;
+        }
         AccessLogWriter stdout = stdoutWriter();
         services.metrics.accessLogDrops(stdout::dropped);
         return stdout;

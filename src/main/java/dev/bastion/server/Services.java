@@ -82,6 +82,10 @@ final class Services implements AutoCloseable {
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
     private long keyTimer = -1;
+    /** The access log's daily files when {@code access_log.dir} is set (closed with the services); else null: stdout. */
+    final dev.bastion.observe.AccessLogWriter accessLogFiles;
+    /** Retention's schedule (docs/data-protection.md); null when {@code retention.enabled} is false. */
+    private dev.bastion.retention.RetentionScheduler retention;
 
     private Services(Vertx vertx, BastionConfig config, Store store, SecretResolver given) {
         this.vertx = vertx;
@@ -93,6 +97,7 @@ final class Services implements AutoCloseable {
         if (config.prod() && config.redis() != null && config.redis().insecureTransport()) {
             log.warn("posture: redis.insecure_transport waives TLS and AUTH to Redis in prod; limits, budgets and revocations travel unverified");
         }
+        this.accessLogFiles = accessLogFiles(config);
         this.audit = dev.bastion.audit.AuditTrail.start(config.audit(), store, () -> MasterKey.load(config, given), metrics.registry(), config.store().url());
         this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
         audit.witnessOver(connector);
@@ -158,6 +163,7 @@ final class Services implements AutoCloseable {
             return s;
         }).compose(v -> {
             s.idp.prefetch();
+            if (config.retention().enabled()) s.retention = s.startRetention();
             s.usageTimer = vertx.setPeriodic(1000, t -> s.budgets.flushSoon());
             s.keyTimer = vertx.setPeriodic(config.tokens().keyRefresh().toMillis(), t -> vertx.executeBlocking(() -> {
                 s.signingKeys.rotateIfDue(); // also refreshes when another node rotated
@@ -204,6 +210,30 @@ final class Services implements AutoCloseable {
         log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
     }
 
+    private static dev.bastion.observe.AccessLogWriter accessLogFiles(BastionConfig config) {
+        String dir = config.accessLog().dir();
+        if (dir == null) return null;
+        try {
+            return new dev.bastion.observe.AccessLogWriter(new dev.bastion.observe.DailyLogFiles(java.nio.file.Path.of(dir), Clock.systemUTC()));
+        } catch (java.io.IOException e) {
+            throw new dev.bastion.config.ConfigException(java.util.List.of("access_log.dir: cannot create " + dir + " (" + e.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    /**
+     * The retention job on its own thread, first a minute after start (not competing with the start's own store
+     * work; sooner when the interval is shorter), then every {@code retention.interval}. It signs audit retention cuts with this node's checkpoint key.
+     */
+    private dev.bastion.retention.RetentionScheduler startRetention() {
+        String node = config.audit().node();
+        dev.bastion.retention.RetentionJob job = new dev.bastion.retention.RetentionJob(store, config.retention(), clock,
+                () -> dev.bastion.audit.CheckpointSigner.load(store, MasterKey.load(config, secrets), node, clock.millis()), node, audit::record,
+                config.accessLog().dir() == null ? null : java.nio.file.Path.of(config.accessLog().dir()), metrics.registry());
+        java.time.Duration interval = config.retention().interval();
+        java.time.Duration first = interval.compareTo(java.time.Duration.ofMinutes(1)) < 0 ? interval : java.time.Duration.ofMinutes(1);
+        return dev.bastion.retention.RetentionScheduler.start(job, first, interval);
+    }
+
     private void broadcast(Revocation r) {
         RedisRevocationChannel ch = redis;
         if (ch != null) ch.accept(r);
@@ -222,6 +252,8 @@ final class Services implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("usage record not written at shutdown: {}", e.getMessage());
         }
+        if (retention != null) retention.close(); // before the store closes
+        if (accessLogFiles != null) accessLogFiles.close(); // writes what is queued
         if (feed != null) feed.close();
         if (redis != null) redis.close();
         if (sharedBreakers != null) sharedBreakers.close();

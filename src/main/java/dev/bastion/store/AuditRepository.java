@@ -13,8 +13,8 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * The audit trail's tables. Appends and reads only: there is no update or delete here, and the database
- * refuses both (migration V5). Appending links the events into their node's chain inside one transaction
+ * The audit trail's tables. Appends and reads only, but for one delete: the events a signed retention cut
+ * covers ({@link #deleteCovered}); the database refuses every other update and delete (migrations V5, V6). Appending links the events into their node's chain inside one transaction
  * that holds the node's write lock (SQLite: {@code BEGIN IMMEDIATE}; PostgreSQL: a transaction-scoped advisory
  * lock), so two writers with the same node name — a gateway and the CLI, two CLI runs — never fork a chain.
  */
@@ -101,6 +101,17 @@ public final class AuditRepository {
             ps.setString(1, node);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
+                    seq = rs.getLong(1);
+                    prev = rs.getString(2);
+                }
+            }
+        }
+        // A chain that retention removed up to its head continues after the cut, linked to the cut's signed anchor:
+        // starting again at seq 1 would fork it (the next checkpoint would sign a seq before its predecessor's).
+        try (PreparedStatement ps = c.prepareStatement("SELECT up_to_seq, anchor_hash FROM audit_retention_cuts WHERE node = ? ORDER BY up_to_seq DESC LIMIT 1")) {
+            ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) > seq) {
                     seq = rs.getLong(1);
                     prev = rs.getString(2);
                 }
@@ -209,10 +220,17 @@ public final class AuditRepository {
 
     /** A node's checkpoints (every node's when null), in chain order. */
     public List<AuditCheckpoint> checkpoints(String node) {
-        String sql = "SELECT " + CP_COLUMNS + " FROM audit_checkpoints" + (node == null ? "" : " WHERE node = ?") + " ORDER BY node, cseq";
+        return checkpoints("SELECT " + CP_COLUMNS + " FROM audit_checkpoints" + (node == null ? "" : " WHERE node = ?") + " ORDER BY node, cseq",
+                node == null ? List.of() : List.of(node));
+    }
+
+    private List<AuditCheckpoint> checkpoints(String sql, List<Object> args) {
         List<AuditCheckpoint> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (node != null) ps.setString(1, node);
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i) instanceof Long l) ps.setLong(i + 1, l);
+                else ps.setString(i + 1, (String) args.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new AuditCheckpoint(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getLong(5), rs.getString(6),
@@ -228,6 +246,80 @@ public final class AuditRepository {
     public Optional<AuditCheckpoint> lastCheckpoint(String node) {
         List<AuditCheckpoint> all = checkpoints(node);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.getLast());
+    }
+
+    /** Every retention cut of {@code node} (every node's when null), in order. */
+    public List<AuditRetentionCut> cuts(String node) {
+        String sql = "SELECT node, up_to_seq, cseq, anchor_hash, ts, purged_by, kid, signature FROM audit_retention_cuts"
+                + (node == null ? "" : " WHERE node = ?") + " ORDER BY node, up_to_seq";
+        List<AuditRetentionCut> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (node != null) ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditRetentionCut(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+                            rs.getString(7), rs.getString(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("audit_retention_cuts: list failed", e);
+        }
+    }
+
+    /** Records a retention cut; from then on the database lets {@link #deleteCovered} remove the events it covers. */
+    public void insertCut(AuditRetentionCut cut) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO audit_retention_cuts (node, up_to_seq, cseq, anchor_hash, ts, purged_by, kid, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, cut.node());
+            ps.setLong(2, cut.upToSeq());
+            ps.setLong(3, cut.cseq());
+            ps.setString(4, cut.anchorHash());
+            ps.setLong(5, cut.ts());
+            ps.setString(6, cut.purgedBy());
+            ps.setString(7, cut.kid());
+            ps.setString(8, cut.signature());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("audit_retention_cuts: insert failed", e);
+        }
+    }
+
+    /** The newest checkpoint of {@code node} signed before {@code beforeTs} (epoch ms). */
+    public Optional<AuditCheckpoint> lastCheckpointBefore(String node, long beforeTs) {
+        return checkpoints("SELECT " + CP_COLUMNS + " FROM audit_checkpoints WHERE node = ? AND ts < ? ORDER BY cseq DESC LIMIT 1", List.of(node, beforeTs))
+                .stream().findFirst();
+    }
+
+    /** How many of {@code node}'s events have {@code seq <= upToSeq}. */
+    public long countUpTo(String node, long upToSeq) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM audit_events WHERE node = ? AND seq <= ?")) {
+            ps.setString(1, node);
+            ps.setLong(2, upToSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("audit_events: count failed", e);
+        }
+    }
+
+    /**
+     * Deletes at most {@code limit} of {@code node}'s oldest events with {@code seq <= upToSeq}, in one short
+     * statement; returns how many. The database refuses it unless a recorded retention cut covers them.
+     */
+    public int deleteCovered(String node, long upToSeq, int limit) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM audit_events WHERE node = ? AND seq IN (SELECT seq FROM audit_events WHERE node = ? AND seq <= ? ORDER BY seq LIMIT ?)")) {
+            ps.setString(1, node);
+            ps.setString(2, node);
+            ps.setLong(3, upToSeq);
+            ps.setInt(4, limit);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("audit_events: retention delete failed", e);
+        }
     }
 
     public void insertKey(Key k) {

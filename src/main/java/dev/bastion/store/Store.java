@@ -37,6 +37,7 @@ public final class Store implements AutoCloseable {
     private final IssuedTokenRepository issuedTokens;
     private final UsageRepository usage;
     private final AuditRepository audit;
+    private final RetentionRepository retention;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -51,11 +52,17 @@ public final class Store implements AutoCloseable {
         this.issuedTokens = new IssuedTokenRepository(jdbc);
         this.usage = new UsageRepository(jdbc);
         this.audit = new AuditRepository(dataSource, sqlite);
+        this.retention = new RetentionRepository(dataSource, sqlite);
     }
 
     /** The audit trail's tables: append and read only. */
     public AuditRepository audit() {
         return audit;
+    }
+
+    /** Retention's batched deletes and its one-node-at-a-time lock. */
+    public RetentionRepository retention() {
+        return retention;
     }
 
     public UsageRepository usage() {

@@ -22,8 +22,9 @@ class AuditTamperSqliteTest extends AuditTamperContract {
         file = Files.createTempDirectory("audit-sqlite").resolve("bastion.db");
         store = Store.open(new StoreConfig("sqlite:" + file, null, null, null), new SecretResolver(Map.of()));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            // the migration made the append-only triggers (appConnection re-creates them after an attacker test dropped them)
-            org.assertj.core.api.Assertions.assertThat(count(c, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_%'")).isEqualTo(4);
+            // the migrations made the append-only triggers (appConnection re-creates them after an attacker test dropped them):
+            // V5's four on the trail, of which V6 made the delete one refuse only what no retention cut covers, and the cuts' own two
+            org.assertj.core.api.Assertions.assertThat(count(c, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_%'")).isEqualTo(6);
         }
     }
 
@@ -56,7 +57,8 @@ class AuditTamperSqliteTest extends AuditTamperContract {
             s.execute("PRAGMA busy_timeout = 5000");
             // as migration V5 made them (an attacker test may have dropped them)
             s.execute("CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
-            s.execute("CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
+            s.execute("CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events WHEN OLD.seq > COALESCE((SELECT MAX(up_to_seq) "
+                    + "FROM audit_retention_cuts WHERE node = OLD.node), 0) BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only (DELETE beyond the retention cut)'); END");
             s.execute("CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
             s.execute("CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
         }
