@@ -37,6 +37,14 @@ public enum AuditType {
     // secrets
     SECRET_ROTATED("secret.rotated", Severity.NOTICE, "success"),
     SECRET_OVERDUE("secret.overdue", Severity.WARNING, "failure"),
+    // automatic responses (O4)
+    RESPONSE_BLOCK_IP("response.block_ip", Severity.WARNING, "success"),
+    RESPONSE_SUSPEND_KEY("response.suspend_key", Severity.WARNING, "success"),
+    RESPONSE_NOTIFY("response.notify", Severity.ERROR, "success"),
+    RESPONSE_LIFTED("response.lifted", Severity.NOTICE, "success"),
+    // identity and configuration
+    USER_CREATED("user.created", Severity.NOTICE, "success"),
+    ADMIN_READ("admin.read", Severity.INFO, "success"),
     // the trail itself
     AUDIT_SPOOLED("audit.spooled", Severity.ERROR, "failure"),
     AUDIT_DROPPED("audit.dropped", Severity.CRITICAL, "failure"),

@@ -31,6 +31,7 @@ import java.util.Map;
  * @param egress      which addresses outbound calls may reach beyond the hosts named here (docs/egress.md)
  * @param observability tracing (OpenTelemetry, off by default; docs/observability.md)
  * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
+ * @param responses   automatic responses (O4): rules that block an address, suspend a key or notify (docs/audit.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -54,7 +55,8 @@ public record BastionConfig(
         SecretsConfig secrets,
         EgressConfig egress,
         ObservabilityConfig observability,
-        AuditConfig audit) {
+        AuditConfig audit,
+        ResponsesConfig responses) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -81,6 +83,7 @@ public record BastionConfig(
         egress = egress == null ? EgressConfig.DEFAULTS : egress;
         observability = observability == null ? ObservabilityConfig.DEFAULTS : observability;
         audit = audit == null ? AuditConfig.DEFAULTS : audit;
+        responses = responses == null ? ResponsesConfig.NONE : responses;
     }
 
     public boolean prod() {

@@ -76,6 +76,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.audit.AuditTrail audit;
     /** The resolver with the config's secret stores (Vault, Secrets Manager), which it reaches through {@link #connector}. */
     final SecretResolver secrets;
+    /** Automatic responses (O4): the rules, and what is blocked or suspended; {@code ResponsesRuntime.NONE} without rules. */
+    final dev.bastion.respond.ResponsesRuntime responses;
     /** The request spans' tracer and exporter; {@link dev.bastion.observe.Tracing#OFF} unless {@code observability.tracing.enabled}. */
     dev.bastion.observe.Tracing tracing = dev.bastion.observe.Tracing.OFF;
     private long usageTimer = -1;
@@ -106,7 +108,7 @@ final class Services implements AutoCloseable {
         });
         this.revocations = new RevocationList(clock);
         this.tokenCache = new TokenCache(100_000, clock);
-        this.users = new UserDirectory(store, storeExecutor, clock);
+        this.users = new UserDirectory(store, storeExecutor, clock, audit);
         this.idp = new IdpTokenVerifier(config.identity().issuers(), new JwksFetcher(connector), clock);
         this.apiKeys = new ApiKeyAuthenticator(store.apiKeys(), storeExecutor, config.apiKeys().cacheTtl(), config.apiKeys().cacheSize(), clock);
         this.revocationService = new RevocationService(store, clock, this::broadcast, revocations);
@@ -135,6 +137,8 @@ final class Services implements AutoCloseable {
         this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry());
+        this.responses = dev.bastion.respond.ResponsesRuntime.create(config.responses(), store, audit, vertx, redisClient,
+                redisPipe == null ? null : redisPipe.sender(), connector, storeExecutor, clock, metrics.registry(), config.audit().node());
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
@@ -153,6 +157,7 @@ final class Services implements AutoCloseable {
             s.tokenEndpoint = new TokenEndpoint(s.clients, s.issuer, s.idp, s.users, s.revocations, store.issuedTokens(), config.tokens(), s.storeExecutor);
             s.jwksEndpoint = new JwksEndpoint(s.signingKeys);
             s.feed = new RevocationFeed(store, s.revocations, s.clock).start(config.revocation().pollInterval());
+            s.responses.start(); // what is in force is loaded now (blocking); the Redis subscription follows by itself
             s.audit.event("config.loaded", java.util.Map.of("environment", config.environment().name().toLowerCase(java.util.Locale.ROOT),
                     "routes", config.routes().size(), "upstreams", config.upstreams().size(), "models", config.models().size()));
             return s;
@@ -223,6 +228,7 @@ final class Services implements AutoCloseable {
             log.warn("usage record not written at shutdown: {}", e.getMessage());
         }
         if (feed != null) feed.close();
+        responses.close();
         if (redis != null) redis.close();
         if (sharedBreakers != null) sharedBreakers.close();
         if (redisPipe != null) redisPipe.close();

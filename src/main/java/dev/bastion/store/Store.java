@@ -37,6 +37,7 @@ public final class Store implements AutoCloseable {
     private final IssuedTokenRepository issuedTokens;
     private final UsageRepository usage;
     private final AuditRepository audit;
+    private final ResponseActionRepository responses;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -51,6 +52,7 @@ public final class Store implements AutoCloseable {
         this.issuedTokens = new IssuedTokenRepository(jdbc);
         this.usage = new UsageRepository(jdbc);
         this.audit = new AuditRepository(dataSource, sqlite);
+        this.responses = new ResponseActionRepository(jdbc);
     }
 
     /** The audit trail's tables: append and read only. */
@@ -130,6 +132,11 @@ public final class Store implements AutoCloseable {
 
     public SigningKeyRepository signingKeys() {
         return signingKeys;
+    }
+
+    /** Automatic responses (O4): IP blocks and key suspensions. */
+    public ResponseActionRepository responses() {
+        return responses;
     }
 
     public RevocationRepository revocations() {
