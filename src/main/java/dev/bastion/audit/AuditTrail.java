@@ -109,13 +109,18 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
      * {@code audit.auth_failure_sample} per IP per minute, the next record carrying how many were not.
      */
     public void authFailure(String ip, String requestId, String reason, String route) {
+        authFailure(ip, requestId, null, reason, route);
+    }
+
+    /** As above, with the request's trace id (the server span's when tracing is on). */
+    public void authFailure(String ip, String requestId, String traceId, String reason, String route) {
         long skipped = authFailures.admit(ip, System.currentTimeMillis());
         if (skipped < 0) return;
         Map<String, Object> f = new java.util.LinkedHashMap<>();
         if (route != null) f.put("route", route);
         if (skipped > 0) f.put("unrecorded_before", skipped);
         record(new AuditEvent(System.currentTimeMillis(), AuditType.AUTH_FAILURE, null, AuditEvent.Actor.ANONYMOUS, "authenticate", route, null,
-                reason, requestId, null, ip, f));
+                reason, requestId, traceId, ip, f));
     }
 
     public long authFailuresCounted() {
@@ -143,6 +148,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         put(all, "result", e.result());
         put(all, "reason", e.reason());
         put(all, "request_id", e.requestId());
+        put(all, "trace_id", e.traceId());
         put(all, "ip", e.ip());
         e.fields().forEach((k, v) -> {
             if (v != null) all.put(k, AuditRecords.value(v));
