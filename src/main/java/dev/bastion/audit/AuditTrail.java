@@ -31,6 +31,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
     private final AuthFailureSampler authFailures;
 
     private final String witnessUrl;
+    private AuditSinks sinks = AuditSinks.NONE;
 
     private AuditTrail(AuditWriter writer, boolean logLines, int authFailureSample, String witnessUrl) {
         this.writer = writer;
@@ -61,6 +62,23 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         io.micrometer.core.instrument.FunctionCounter.builder("bastion.audit.auth.failures", trail, AuditTrail::authFailuresCounted)
                 .description("Authentication failures, recorded or not (audit.auth_failure_sample)").register(registry);
         return trail;
+    }
+
+    /**
+     * Starts the SIEM sinks ({@code audit.sinks}) and feeds them from the writer: every event once stored or spooled.
+     *
+     * @param otlp makes an {@code otlp} sink (the OpenTelemetry SDK is {@code dev.bastion.observe}'s)
+     */
+    public void startSinks(List<dev.bastion.config.AuditSinkConfig> configs, java.util.function.Function<dev.bastion.config.AuditSinkConfig, AuditSink> otlp,
+                           MeterRegistry registry) {
+        if (writer == null || configs.isEmpty()) return;
+        sinks = AuditSinks.start(configs, otlp, registry);
+        writer.feed(sinks);
+    }
+
+    /** The SIEM sinks (tests). */
+    public AuditSinks sinks() {
+        return sinks;
     }
 
     /** Adds the HTTP witness ({@code audit.checkpoint.url}) once the outbound connector exists. */
@@ -162,6 +180,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
 
     @Override
     public void close() {
-        if (writer != null) writer.close();
+        if (writer != null) writer.close(); // drained: its last batches are in the sinks' queues
+        sinks.close();
     }
 }

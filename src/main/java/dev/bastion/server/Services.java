@@ -100,6 +100,7 @@ final class Services implements AutoCloseable {
         audit.witnessOver(connector);
         this.secrets = given.connect(vertx, connector, config.secrets());
         SecretResolver secrets = this.secrets;
+        audit.startSinks(config.audit().sinks(), this::otlpSink, metrics.registry());
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
@@ -191,22 +192,52 @@ final class Services implements AutoCloseable {
     void startTracing(java.util.function.Supplier<java.util.Map<String, String>> headers) {
         dev.bastion.config.TracingConfig tc = config.observability().tracing();
         if (!tc.enabled()) return;
-        String host = dev.bastion.egress.Destination.of(tc.endpoint()).host();
+        String host = checkCollector("observability.tracing.endpoint", tc.endpoint());
+        tracing = dev.bastion.observe.Tracing.create(tc, headers);
+        tracing.registerMetrics(metrics.registry());
+        log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
+    }
+
+    /**
+     * An {@code otlp} audit sink: its collector held to the egress policy as tracing's is, its headers' secret
+     * references resolved now (blocking; at start).
+     */
+    private dev.bastion.audit.AuditSink otlpSink(dev.bastion.config.AuditSinkConfig c) {
+        checkCollector("audit.sinks." + c.name() + ".endpoint", c.endpoint());
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        c.headers().forEach((name, value) -> headers.put(name, value.startsWith("env:") || value.startsWith("file:")
+                ? secrets.resolve(dev.bastion.config.SecretRef.parse(value), "audit.sinks." + c.name() + ".headers." + name).reveal() : value));
+        dev.bastion.observe.OtlpLogSink sink = new dev.bastion.observe.OtlpLogSink(c.endpoint(), java.util.Map.copyOf(headers),
+                config.observability().tracing().serviceName(), java.time.Duration.ofSeconds(10));
+        return new dev.bastion.audit.AuditSink() {
+            @Override
+            public void send(java.util.List<dev.bastion.store.AuditRow> batch) throws java.io.IOException {
+                sink.send(batch, r -> dev.bastion.audit.AuditFormats.eventJson(r).encode());
+            }
+
+            @Override
+            public void close() {
+                sink.close();
+            }
+        };
+    }
+
+    /** The collector's host, once its addresses are held to the egress policy (a metadata address refuses the start). */
+    private String checkCollector(String key, java.net.URI endpoint) {
+        String host = dev.bastion.egress.Destination.of(endpoint).host();
         java.util.List<byte[]> addresses = new java.util.ArrayList<>();
         try {
             for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) addresses.add(a.getAddress());
         } catch (java.net.UnknownHostException e) {
             // Not fatal: the collector may come later; the exporter counts its failures.
-            log.warn("observability.tracing.endpoint: {} does not resolve now; spans are exported when it does", host);
+            log.warn("{}: {} does not resolve now; it is sent to when it does", key, host);
         }
         dev.bastion.egress.AddressClass refused = addresses.isEmpty() ? null : dev.bastion.egress.EgressPolicy.from(config).refusal(host, addresses);
         if (refused != null) {
-            throw new dev.bastion.config.ConfigException(java.util.List.of("observability.tracing.endpoint: " + host
+            throw new dev.bastion.config.ConfigException(java.util.List.of(key + ": " + host
                     + " resolves to an address the egress policy refuses (" + refused.name().toLowerCase(java.util.Locale.ROOT) + ")"));
         }
-        tracing = dev.bastion.observe.Tracing.create(tc, headers);
-        tracing.registerMetrics(metrics.registry());
-        log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
+        return host;
     }
 
     private void broadcast(Revocation r) {
