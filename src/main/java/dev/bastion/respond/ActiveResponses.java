@@ -24,22 +24,27 @@ public final class ActiveResponses {
         this.clock = clock;
     }
 
-    /** Applies an action as made or lifted (a lifted or expired one is removed, if it is the one in force). */
-    public void apply(ResponseAction a) {
+    /**
+     * Applies an action as made or lifted (a lifted or expired one is removed, if it is the one in force).
+     *
+     * @return true when a lifted action was in force here until now (the store poll delivers a lift more than once)
+     */
+    public boolean apply(ResponseAction a) {
         Map<String, ResponseAction> map = switch (a.action()) {
             case ResponseAction.BLOCK_IP -> ips;
             case ResponseAction.SUSPEND_KEY -> keys;
             default -> null;
         };
-        if (map == null) return;
+        if (map == null) return false;
         String subject = a.action().equals(ResponseAction.BLOCK_IP) ? canonicalIp(a.subject()) : a.subject();
-        if (subject == null) return;
+        if (subject == null) return false;
         if (a.activeAt(clock.instant())) {
             // Of two actions on one subject, the one that lasts longer stands.
             map.merge(subject, a, (old, now) -> old.liftedAt() == null && old.expiresAt().isAfter(now.expiresAt()) && !old.id().equals(now.id()) ? old : now);
-        } else {
-            map.computeIfPresent(subject, (k, old) -> old.id().equals(a.id()) ? null : old);
+            return false;
         }
+        ResponseAction old = map.get(subject);
+        return old != null && old.id().equals(a.id()) && map.remove(subject, old);
     }
 
     /** The block in force on this address, or null. */

@@ -97,8 +97,8 @@ public final class ResponsesRuntime implements AutoCloseable {
     }
 
     private void apply(ResponseAction a) {
-        active.apply(a);
-        if (a.liftedAt() != null) counter.forget(a.rule(), a.subject());
+        // A lift counts the subject afresh, once: the poll delivers the same lift again for a while.
+        if (active.apply(a) && a.liftedAt() != null) counter.forget(a.rule(), a.subject()); // subjects are stored in their one spelling
     }
 
     private void broadcast(ResponseAction a) {

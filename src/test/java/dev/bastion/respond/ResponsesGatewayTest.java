@@ -180,6 +180,38 @@ class ResponsesGatewayTest {
         }
     }
 
+    @Test
+    void aNotifyRuleRecordsAnErrorEventAndPostsItToTheWebhookOncePerWindow() throws Exception {
+        try (TestGateway gw = TestGateway.start(config(DIRECT, """
+                waf:
+                  rules: { mode: block }
+                responses:
+                  webhook: "{{upstream}}/hooks/bastion"
+                  rules:
+                    - { id: org-under-attack, on: waf.block, by: org, count: 3, within: 10m, action: notify }
+                """))) {
+            String key = gw.createKey("acme", "invoke");
+            String attack = "/api/search?q=" + URLEncoder.encode("<script>alert(1)</script>", StandardCharsets.UTF_8);
+            for (int i = 0; i < 7; i++) assertThat(get(gw, attack, key, null).statusCode()).isEqualTo(403);
+            Eventually.until("the webhook is called", () -> gw.upstream.seen().stream().anyMatch(s -> s.uri().startsWith("/hooks/bastion")));
+            Eventually.until("the notify event", () -> !events(gw, "response.notify").isEmpty());
+            AuditRow e = events(gw, "response.notify").getFirst();
+            assertThat(e.severity()).isEqualTo("error");
+            assertThat(e.target()).isEqualTo("acme");
+            assertThat(e.reason()).isEqualTo("org-under-attack");
+            var hook = gw.upstream.seen().stream().filter(s -> s.uri().startsWith("/hooks/bastion")).toList();
+            JsonObject body = hook.getFirst().body().toJsonObject();
+            assertThat(body.getString("type")).isEqualTo("response.notify");
+            assertThat(body.getString("target")).isEqualTo("acme");
+            assertThat(body.getString("rule")).isEqualTo("org-under-attack");
+            assertThat(hook.getFirst().body().toString()).doesNotContain(key);
+            Thread.sleep(300); // a second notification, had the window not held it back, is made on a worker
+            assertThat(events(gw, "response.notify")).as("seven refusals, one notification in the window").hasSize(1);
+            assertThat(gw.upstream.seen().stream().filter(s -> s.uri().startsWith("/hooks/bastion"))).hasSize(1);
+            assertThat(get(gw, "/api/x", key, null).statusCode()).as("notify refuses nothing").isEqualTo(200);
+        }
+    }
+
     /** Two nodes on one store, no Redis: what one decides, the other refuses within the poll; a restart keeps it. */
     @Test
     void everyNodeRefusesWhatAnyNodeDecidedAndABlockSurvivesARestart() throws Exception {
