@@ -1,6 +1,5 @@
 package dev.bastion.observe;
 
-import dev.bastion.store.AuditRow;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -33,6 +32,17 @@ import java.util.concurrent.TimeUnit;
  * (the record's own trace context needs a span id the event does not have).
  */
 public final class OtlpLogSink {
+    /**
+     * One record to export.
+     *
+     * @param tsMillis   when the event happened
+     * @param severity   Bastion's severity name ({@code info} … {@code alert})
+     * @param eventName  the event's type
+     * @param body       the event's JSON line
+     * @param attributes ids only; null values are left out; {@code Long} values stay numbers
+     */
+    public record Entry(long tsMillis, String severity, String eventName, String body, Map<String, Object> attributes) {}
+
     private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("dev.bastion.audit");
     private final LogRecordExporter exporter;
     private final Resource resource;
@@ -50,10 +60,9 @@ public final class OtlpLogSink {
         this.timeoutMillis = timeout.toMillis() + 1000;
     }
 
-    /** @param line the event's JSON line (the record's body) */
-    public void send(List<AuditRow> batch, java.util.function.Function<AuditRow, String> line) throws IOException {
+    public void send(List<Entry> batch) throws IOException {
         List<LogRecordData> records = new ArrayList<>(batch.size());
-        for (AuditRow r : batch) records.add(record(r, line.apply(r)));
+        for (Entry e : batch) records.add(record(e));
         CompletableResultCode done = exporter.export(records).join(timeoutMillis, TimeUnit.MILLISECONDS);
         if (!done.isSuccess()) throw new IOException("the collector did not take the export");
     }
@@ -74,26 +83,16 @@ public final class OtlpLogSink {
         };
     }
 
-    private LogRecordData record(AuditRow r, String body) {
+    private LogRecordData record(Entry e) {
         AttributesBuilder a = Attributes.builder();
-        put(a, "bastion.audit.id", r.id());
-        put(a, "bastion.audit.node", r.node());
-        if (r.seq() > 0) a.put(AttributeKey.longKey("bastion.audit.seq"), r.seq());
-        put(a, "bastion.audit.type", r.type());
-        put(a, "bastion.audit.actor.kind", r.actorKind());
-        put(a, "bastion.audit.actor.id", r.actorId());
-        put(a, "bastion.audit.actor.org", r.actorOrg());
-        put(a, "bastion.audit.action", r.action());
-        put(a, "bastion.audit.target", r.target());
-        put(a, "bastion.audit.result", r.result());
-        put(a, "bastion.audit.reason", r.reason());
-        put(a, "bastion.audit.request_id", r.requestId());
-        put(a, "bastion.audit.trace_id", r.traceId());
-        put(a, "bastion.audit.ip", r.ip());
-        put(a, "bastion.audit.hash", r.hash());
+        e.attributes().forEach((k, v) -> {
+            if (v instanceof Long l) a.put(AttributeKey.longKey(k), l);
+            else if (v != null) a.put(AttributeKey.stringKey(k), v.toString());
+        });
         Attributes attributes = a.build();
-        long nanos = TimeUnit.MILLISECONDS.toNanos(r.ts());
-        Severity sev = severity(r.severity());
+        String body = e.body();
+        long nanos = TimeUnit.MILLISECONDS.toNanos(e.tsMillis());
+        Severity sev = severity(e.severity());
         return new LogRecordData() {
             @Override public Resource getResource() { return resource; }
             @Override public InstrumentationScopeInfo getInstrumentationScopeInfo() { return SCOPE; }
@@ -101,16 +100,12 @@ public final class OtlpLogSink {
             @Override public long getObservedTimestampEpochNanos() { return nanos; }
             @Override public SpanContext getSpanContext() { return SpanContext.getInvalid(); }
             @Override public Severity getSeverity() { return sev; }
-            @Override public String getSeverityText() { return r.severity(); }
+            @Override public String getSeverityText() { return e.severity(); }
             @Override @SuppressWarnings("deprecation") public Body getBody() { return Body.string(body); }
             @Override public Value<?> getBodyValue() { return Value.of(body); }
             @Override public Attributes getAttributes() { return attributes; }
             @Override public int getTotalAttributeCount() { return attributes.size(); }
-            @Override public String getEventName() { return r.type(); }
+            @Override public String getEventName() { return e.eventName(); }
         };
-    }
-
-    private static void put(AttributesBuilder a, String key, String value) {
-        if (value != null) a.put(AttributeKey.stringKey(key), value);
     }
 }

@@ -209,17 +209,7 @@ final class Services implements AutoCloseable {
                 ? secrets.resolve(dev.bastion.config.SecretRef.parse(value), "audit.sinks." + c.name() + ".headers." + name).reveal() : value));
         dev.bastion.observe.OtlpLogSink sink = new dev.bastion.observe.OtlpLogSink(c.endpoint(), java.util.Map.copyOf(headers),
                 config.observability().tracing().serviceName(), java.time.Duration.ofSeconds(10));
-        return new dev.bastion.audit.AuditSink() {
-            @Override
-            public void send(java.util.List<dev.bastion.store.AuditRow> batch) throws java.io.IOException {
-                sink.send(batch, r -> dev.bastion.audit.AuditFormats.eventJson(r).encode());
-            }
-
-            @Override
-            public void close() {
-                sink.close();
-            }
-        };
+        return new dev.bastion.audit.OtlpAuditSink(sink);
     }
 
     /** The collector's host, once its addresses are held to the egress policy (a metadata address refuses the start). */
