@@ -7,6 +7,7 @@ import dev.bastion.store.AuditRepository;
 import dev.bastion.store.AuditRow;
 import dev.bastion.store.ResponseAction;
 import dev.bastion.testing.Eventually;
+import dev.bastion.testing.LogCapture;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +66,9 @@ class ResponsesGatewayTest {
 
     @Test
     void aBruteForceBlocksTheAddressTheListenerResolvedNeverOneTheClientNamed() throws Exception {
-        try (TestGateway gw = TestGateway.start(config(DIRECT, """
+        // Two auth.failure records a minute per address are stored; the rule must count all five failures.
+        try (LogCapture logs = LogCapture.capture(); TestGateway gw = TestGateway.start(config(DIRECT, """
+                audit: { auth_failure_sample: 2 }
                 responses:
                   rules:
                     - { id: brute-force, on: auth.failure, by: ip, count: 5, within: 10m, action: block_ip, for: 15m }
@@ -85,8 +88,10 @@ class ResponsesGatewayTest {
             assertThat(e.target()).isEqualTo("127.0.0.1");
             assertThat(e.reason()).isEqualTo("brute-force");
             assertThat(e.fields()).contains("\"action_id\":\"" + active.getFirst().id() + "\"");
-            // The credential the attacker tried reaches no audit record.
+            assertThat(events(gw, "auth.failure")).as("sampled records, counted refusals").hasSize(2);
+            // The credential the attacker tried reaches no audit record and no log line.
             for (AuditRow r : gw.store.audit().search(AuditRepository.Filter.ALL, 1000, false, false)) assertThat(r.toString()).doesNotContain(BAD_KEY);
+            assertThat(logs.all()).contains("brute-force").doesNotContain(BAD_KEY);
         }
     }
 
