@@ -24,6 +24,7 @@ public enum AuditType {
     SIGNING_KEY_ROTATED("signing_key.rotated", Severity.NOTICE, "success"),
     SIGNING_KEY_WITHDRAWN("signing_key.withdrawn", Severity.WARNING, "success"),
     CONFIG_LOADED("config.loaded", Severity.INFO, "success"),
+    CONFIG_RELOADED("config.reloaded", Severity.NOTICE, "success"),
     // refusals on the request path
     GUARD_BLOCK("guard.block", Severity.WARNING, "denied"),
     GUARD_ANSWER_STOPPED("guard.answer_stopped", Severity.WARNING, "denied"),
