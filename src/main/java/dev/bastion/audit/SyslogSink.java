@@ -102,7 +102,7 @@ final class SyslogSink implements AuditSink {
         try {
             SSLParameters p = s.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
-            if (!Character.isDigit(host.charAt(0)) && !host.contains(":")) p.setServerNames(List.of(new SNIHostName(host)));
+            if (dev.bastion.net.IpAddresses.parse(host) == null) p.setServerNames(List.of(new SNIHostName(host))); // SNI names hosts, not addresses
             s.setSSLParameters(p);
             s.connect(new InetSocketAddress(host, port), 5_000);
             s.setSoTimeout(10_000);

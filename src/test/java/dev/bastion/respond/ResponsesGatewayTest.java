@@ -145,6 +145,12 @@ class ResponsesGatewayTest {
             // Counted afresh after a lift: the same failures block again.
             for (int i = 0; i < 3; i++) get(gw, "/api/x", BAD_KEY, "203.0.113.20");
             Eventually.until("blocked again", () -> get(gw, "/api/x", key, "203.0.113.20").statusCode() == 403);
+            Eventually.until("stored again", () -> !gw.store.responses().active(Instant.now()).isEmpty());
+            String id = gw.store.responses().active(Instant.now()).getFirst().id();
+            Run byId = cli("responses", "lift", "--store", store, id);
+            assertThat(byId.exit()).as(byId.err()).isZero();
+            assertThat(byId.out()).contains(id);
+            Eventually.until("lifted by id", () -> get(gw, "/api/x", key, "203.0.113.20").statusCode() == 200);
         }
     }
 
