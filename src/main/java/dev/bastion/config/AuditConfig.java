@@ -29,12 +29,6 @@ public record AuditConfig(Boolean enabled, String node, Integer queueSize, Integ
                           java.util.List<AuditSinkConfig> sinks) {
     public static final AuditConfig DEFAULTS = new AuditConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
-    /** Without sinks. */
-    public AuditConfig(Boolean enabled, String node, Integer queueSize, Integer batchSize, Duration flushInterval, Duration retryInterval,
-                       OnFailure onFailure, Boolean logLines, Integer authFailureSample, Spool spool, Checkpoint checkpoint) {
-        this(enabled, node, queueSize, batchSize, flushInterval, retryInterval, onFailure, logLines, authFailureSample, spool, checkpoint, null);
-    }
-
     public enum OnFailure {
         @JsonProperty("continue") CONTINUE,
         @JsonProperty("refuse") REFUSE
