@@ -51,6 +51,19 @@ public final class AdminApi {
         this.audit = audit;
     }
 
+    /** A tenant admin listed its org's credentials: who, which list, how many (never the list itself). */
+    private void read(dev.bastion.chain.Exchange ex, dev.bastion.chain.Identity id, String what, int count) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("org", id.orgId());
+        f.put("principal", id.subject());
+        f.put("ref", what);
+        f.put("request_id", ex.requestId());
+        if (ex.traceId() != null) f.put("trace_id", ex.traceId());
+        f.put("client_ip", ex.clientIp());
+        f.put("count", count);
+        audit.event("admin.read", f);
+    }
+
     /** {@code GET /admin/v1/keys}: the caller's org's API keys, never a secret. */
     public LocalEndpoint keys() {
         return ex -> blocking(ex, id -> {
@@ -60,6 +73,7 @@ public final class AdminApi {
                         .put("created_at", k.createdAt().toString()).put("expires_at", k.expiresAt() == null ? null : k.expiresAt().toString())
                         .put("revoked", k.revoked()));
             }
+            read(ex, id, "keys", out.size());
             return answer(200, new JsonObject().put("org", id.orgId()).put("keys", out));
         });
     }
@@ -72,6 +86,7 @@ public final class AdminApi {
                 out.add(new JsonObject().put("id", c.id()).put("name", c.name()).put("scopes", new JsonArray(List.copyOf(new TreeSet<>(c.scopes()))))
                         .put("disabled", c.disabled()));
             }
+            read(ex, id, "clients", out.size());
             return answer(200, new JsonObject().put("org", id.orgId()).put("clients", out));
         });
     }

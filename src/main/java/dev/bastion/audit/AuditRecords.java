@@ -56,6 +56,7 @@ public final class AuditRecords {
         Map<String, Object> f = new LinkedHashMap<>();
         if (in != null) in.forEach((k, v) -> { if (v != null) f.put(k, v); });
         String requestId = str(f.remove("request_id"));
+        String traceId = str(f.remove("trace_id"));
         String org = str(f.remove("org"));
         if (org == null) org = str(f.remove("org_id"));
         String principal = str(f.remove("principal"));
@@ -88,7 +89,7 @@ public final class AuditRecords {
         }
         String action = type == AuditType.OTHER ? name : f.get("action") instanceof String s ? s : type.wire().substring(type.wire().indexOf('.') + 1);
         AuditEvent.Actor actor = principal == null && org == null ? AuditEvent.Actor.SYSTEM : new AuditEvent.Actor("principal", principal, org);
-        return new AuditEvent(System.currentTimeMillis(), type, null, actor, action, target, result, reason, requestId, null, ip, f);
+        return new AuditEvent(System.currentTimeMillis(), type, null, actor, action, target, result, reason, requestId, traceId, ip, f);
     }
 
     private static String str(Object o) {

@@ -31,6 +31,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
     private final AuthFailureSampler authFailures;
 
     private final String witnessUrl;
+    private AuditSinks sinks = AuditSinks.NONE;
 
     private AuditTrail(AuditWriter writer, boolean logLines, int authFailureSample, String witnessUrl) {
         this.writer = writer;
@@ -61,6 +62,23 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         io.micrometer.core.instrument.FunctionCounter.builder("bastion.audit.auth.failures", trail, AuditTrail::authFailuresCounted)
                 .description("Authentication failures, recorded or not (audit.auth_failure_sample)").register(registry);
         return trail;
+    }
+
+    /**
+     * Starts the SIEM sinks ({@code audit.sinks}) and feeds them from the writer: every event once stored or spooled.
+     *
+     * @param otlp makes an {@code otlp} sink (the OpenTelemetry SDK is {@code dev.bastion.observe}'s)
+     */
+    public void startSinks(List<dev.bastion.config.AuditSinkConfig> configs, java.util.function.Function<dev.bastion.config.AuditSinkConfig, AuditSink> otlp,
+                           MeterRegistry registry) {
+        if (writer == null || configs.isEmpty()) return;
+        sinks = AuditSinks.start(configs, otlp, registry);
+        writer.feed(sinks);
+    }
+
+    /** The SIEM sinks (tests). */
+    public AuditSinks sinks() {
+        return sinks;
     }
 
     /** Adds the HTTP witness ({@code audit.checkpoint.url}) once the outbound connector exists. */
@@ -109,13 +127,18 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
      * {@code audit.auth_failure_sample} per IP per minute, the next record carrying how many were not.
      */
     public void authFailure(String ip, String requestId, String reason, String route) {
+        authFailure(ip, requestId, null, reason, route);
+    }
+
+    /** As above, with the request's trace id (the server span's when tracing is on). */
+    public void authFailure(String ip, String requestId, String traceId, String reason, String route) {
         long skipped = authFailures.admit(ip, System.currentTimeMillis());
         if (skipped < 0) return;
         Map<String, Object> f = new java.util.LinkedHashMap<>();
         if (route != null) f.put("route", route);
         if (skipped > 0) f.put("unrecorded_before", skipped);
         record(new AuditEvent(System.currentTimeMillis(), AuditType.AUTH_FAILURE, null, AuditEvent.Actor.ANONYMOUS, "authenticate", route, null,
-                reason, requestId, null, ip, f));
+                reason, requestId, traceId, ip, f));
     }
 
     public long authFailuresCounted() {
@@ -143,6 +166,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         put(all, "result", e.result());
         put(all, "reason", e.reason());
         put(all, "request_id", e.requestId());
+        put(all, "trace_id", e.traceId());
         put(all, "ip", e.ip());
         e.fields().forEach((k, v) -> {
             if (v != null) all.put(k, AuditRecords.value(v));
@@ -156,6 +180,7 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
 
     @Override
     public void close() {
-        if (writer != null) writer.close();
+        if (writer != null) writer.close(); // drained: its last batches are in the sinks' queues
+        sinks.close();
     }
 }

@@ -24,6 +24,7 @@ public enum AuditType {
     SIGNING_KEY_ROTATED("signing_key.rotated", Severity.NOTICE, "success"),
     SIGNING_KEY_WITHDRAWN("signing_key.withdrawn", Severity.WARNING, "success"),
     CONFIG_LOADED("config.loaded", Severity.INFO, "success"),
+    CONFIG_RELOADED("config.reloaded", Severity.NOTICE, "success"),
     // refusals on the request path
     GUARD_BLOCK("guard.block", Severity.WARNING, "denied"),
     GUARD_ANSWER_STOPPED("guard.answer_stopped", Severity.WARNING, "denied"),
@@ -37,6 +38,14 @@ public enum AuditType {
     // secrets
     SECRET_ROTATED("secret.rotated", Severity.NOTICE, "success"),
     SECRET_OVERDUE("secret.overdue", Severity.WARNING, "failure"),
+    // automatic responses (O4)
+    RESPONSE_BLOCK_IP("response.block_ip", Severity.WARNING, "success"),
+    RESPONSE_SUSPEND_KEY("response.suspend_key", Severity.WARNING, "success"),
+    RESPONSE_NOTIFY("response.notify", Severity.ERROR, "success"),
+    RESPONSE_LIFTED("response.lifted", Severity.NOTICE, "success"),
+    // identity and configuration
+    USER_CREATED("user.created", Severity.NOTICE, "success"),
+    ADMIN_READ("admin.read", Severity.INFO, "success"),
     // the trail itself
     AUDIT_SPOOLED("audit.spooled", Severity.ERROR, "failure"),
     AUDIT_DROPPED("audit.dropped", Severity.CRITICAL, "failure"),

@@ -60,6 +60,7 @@ public final class AuditWriter implements AutoCloseable {
     private final AtomicLong droppedSinceStored = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong handled = new AtomicLong();
+    private volatile AuditSinks sinks = AuditSinks.NONE;
     private volatile boolean running = true;
     private volatile boolean storeUp = true;
     private volatile boolean spoolFull;
@@ -97,6 +98,11 @@ public final class AuditWriter implements AutoCloseable {
 
     private static Counter outcome(MeterRegistry registry, String outcome) {
         return Counter.builder("bastion.audit.events").description("Audit events by what became of them").tag("outcome", outcome).register(registry);
+    }
+
+    /** The SIEM sinks fed with every batch once stored or spooled (set once, at start). */
+    void feed(AuditSinks s) {
+        this.sinks = s;
     }
 
     void addWitness(CheckpointWitness w) {
@@ -199,7 +205,7 @@ public final class AuditWriter implements AutoCloseable {
         }
         if (spool.isEmpty() && (storeUp || now >= nextRetry)) { // nothing waits in the spool: the order allows the store
             try {
-                store.audit().append(node, rows, false);
+                sinks.offer(store.audit().append(node, rows, false));
                 if (!storeUp) log.warn("audit: the store is back");
                 storeUp = true;
                 spoolFull = false;
@@ -225,6 +231,7 @@ public final class AuditWriter implements AutoCloseable {
     private void toSpool(List<AuditRow.Unchained> rows, long now) {
         try {
             if (spool.append(rows)) {
+                if (!sinks.isEmpty()) sinks.offer(unchained(rows)); // kept: the sinks have it now, its chain comes when stored
                 spooled.increment(rows.size());
                 if (spooledSince == 0) spooledSince = rows.getFirst().ts();
                 spoolFull = false;
@@ -260,9 +267,9 @@ public final class AuditWriter implements AutoCloseable {
             storeUp = true;
             if (spooledSince != 0 || count[0] > 0) {
                 Map<String, Object> f = Map.of("events", count[0], "since", spooledSince == 0 ? now : spooledSince);
-                store.audit().append(node, List.of(AuditRecords.toRow(AuditRecords.newId(),
+                appendAndFeed(List.of(AuditRecords.toRow(AuditRecords.newId(),
                         new AuditEvent(now, AuditType.AUDIT_SPOOLED, null, null, "spooled", spool.file().getFileName().toString(), null,
-                                "store_unreachable", null, null, null, f))), false);
+                                "store_unreachable", null, null, null, f))));
                 spooledSince = 0;
             }
             noteDropped();
@@ -274,14 +281,28 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
+    private void appendAndFeed(List<AuditRow.Unchained> rows) {
+        sinks.offer(store.audit().append(node, rows, false));
+    }
+
+    /** Spooled events as the sinks get them: every column but the chain's ({@code seq} 0, no hashes). */
+    private List<AuditRow> unchained(List<AuditRow.Unchained> rows) {
+        List<AuditRow> out = new ArrayList<>(rows.size());
+        for (AuditRow.Unchained u : rows) {
+            out.add(new AuditRow(node, 0, u.id(), u.ts(), u.type(), u.severity(), u.actorKind(), u.actorId(), u.actorOrg(), u.action(), u.target(),
+                    u.result(), u.reason(), u.requestId(), u.traceId(), u.ip(), u.fields(), null, null));
+        }
+        return out;
+    }
+
     /** Puts the count of events lost since the last stored batch into the trail itself. */
     private void noteDropped() {
         long lost = droppedSinceStored.getAndSet(0);
         if (lost == 0) return;
         try {
-            store.audit().append(node, List.of(AuditRecords.toRow(AuditRecords.newId(),
+            appendAndFeed(List.of(AuditRecords.toRow(AuditRecords.newId(),
                     new AuditEvent(System.currentTimeMillis(), AuditType.AUDIT_DROPPED, null, null, "dropped", null, null,
-                            queueFull ? "queue_full" : "spool_full", null, null, null, Map.of("events", lost)))), false);
+                            queueFull ? "queue_full" : "spool_full", null, null, null, Map.of("events", lost)))));
         } catch (RuntimeException e) {
             droppedSinceStored.addAndGet(lost);
         }

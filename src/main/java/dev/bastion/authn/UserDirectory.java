@@ -33,8 +33,15 @@ public final class UserDirectory {
     private final Executor storeExecutor;
     private final Clock clock;
     private final AsyncCache<String, Resolution> cache;
+    private final dev.bastion.observe.AuditLog audit;
 
     public UserDirectory(Store store, Executor storeExecutor, Clock clock) {
+        this(store, storeExecutor, clock, (event, fields) -> { });
+    }
+
+    /** @param audit where a user made on first sight ({@code user.created}) and an org made for it ({@code org.created}) are recorded */
+    public UserDirectory(Store store, Executor storeExecutor, Clock clock, dev.bastion.observe.AuditLog audit) {
+        this.audit = audit;
         this.store = store;
         this.storeExecutor = storeExecutor;
         this.clock = clock;
@@ -61,6 +68,7 @@ public final class UserDirectory {
         if (store.orgs().find(c.org()).isEmpty()) {
             if (!c.autoCreateOrg()) return new Resolution(Optional.empty());
             store.orgs().ensure(c.org());
+            audit.event("org.created", java.util.Map.of("org", c.org(), "ref", c.org(), "via", "jwt_auto_create"));
         }
         Optional<User> existing = store.users().findByExternal(c.issuer(), c.subject());
         if (existing.isPresent()) {
@@ -68,7 +76,10 @@ public final class UserDirectory {
             return new Resolution(Optional.of(existing.get()));
         }
         var now = clock.instant();
-        User created = store.users().insertIfAbsent(new User(newId(), c.org(), c.issuer(), c.subject(), role, now, now));
+        String id = newId();
+        User created = store.users().insertIfAbsent(new User(id, c.org(), c.issuer(), c.subject(), role, now, now));
+        // Who the provider says it is (the subject, an e-mail) is not recorded: the user's id is the reference.
+        if (created.id().equals(id)) audit.event("user.created", java.util.Map.of("org", c.org(), "ref", id, "via", "jwt"));
         return new Resolution(Optional.of(created));
     }
 

@@ -24,10 +24,12 @@ import java.time.Duration;
  *                           and the next record carries the count); default 10
  * @param spool              where events wait while the store is unreachable
  * @param checkpoint         signed checkpoints and their witnesses
+ * @param sinks              SIEM sinks fed with every event once stored or spooled (file, syslog over TLS, OTLP logs); none by default
  */
 public record AuditConfig(Boolean enabled, String node, Integer queueSize, Integer batchSize, Duration flushInterval, Duration retryInterval,
-                          OnFailure onFailure, Boolean logLines, Integer authFailureSample, Spool spool, Checkpoint checkpoint) {
-    public static final AuditConfig DEFAULTS = new AuditConfig(null, null, null, null, null, null, null, null, null, null, null);
+                          OnFailure onFailure, Boolean logLines, Integer authFailureSample, Spool spool, Checkpoint checkpoint,
+                          java.util.List<AuditSinkConfig> sinks) {
+    public static final AuditConfig DEFAULTS = new AuditConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
     public enum OnFailure {
         @JsonProperty("continue") CONTINUE,
@@ -83,12 +85,15 @@ public record AuditConfig(Boolean enabled, String node, Integer queueSize, Integ
         if (authFailureSample < 0) throw new IllegalArgumentException("audit.auth_failure_sample must be 0 or more");
         spool = spool == null ? new Spool(null, null) : spool;
         checkpoint = checkpoint == null ? new Checkpoint(null, null, null, null) : checkpoint;
+        sinks = sinks == null ? java.util.List.of() : java.util.List.copyOf(sinks);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (AuditSinkConfig s : sinks) if (!names.add(s.name())) throw new IllegalArgumentException("audit.sinks: two sinks named '" + s.name() + "' (give each a name)");
     }
 
     /** With {@code log_lines} defaulted for the environment when the config did not say. */
     AuditConfig inEnvironment(boolean prod) {
         if (logLines != null) return this;
-        return new AuditConfig(enabled, node, queueSize, batchSize, flushInterval, retryInterval, onFailure, !prod, authFailureSample, spool, checkpoint);
+        return new AuditConfig(enabled, node, queueSize, batchSize, flushInterval, retryInterval, onFailure, !prod, authFailureSample, spool, checkpoint, sinks);
     }
 
     /** Whether each event is also a {@code bastion.audit} log line (true when the config was not resolved for an environment). */

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param observability tracing (OpenTelemetry, off by default; docs/observability.md)
  * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
  * @param retention   how long each class of stored data is kept, and the job that removes the rest (docs/data-protection.md)
+ * @param responses   automatic responses (O4): rules that block an address, suspend a key or notify (docs/audit.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -56,7 +57,8 @@ public record BastionConfig(
         EgressConfig egress,
         ObservabilityConfig observability,
         AuditConfig audit,
-        RetentionConfig retention) {
+        RetentionConfig retention,
+        ResponsesConfig responses) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -84,6 +86,7 @@ public record BastionConfig(
         observability = observability == null ? ObservabilityConfig.DEFAULTS : observability;
         audit = (audit == null ? AuditConfig.DEFAULTS : audit).inEnvironment(environment == Environment.PROD);
         retention = retention == null ? RetentionConfig.DEFAULTS : retention;
+        responses = responses == null ? ResponsesConfig.NONE : responses;
     }
 
     public boolean prod() {

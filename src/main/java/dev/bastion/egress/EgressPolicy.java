@@ -49,6 +49,9 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         if (config.secrets().aws() != null && config.secrets().aws().endpoint() != null) hosts.add(Destination.of(config.secrets().aws().endpoint()).host());
         // The trace collector is a config-named host too; its exporter connects on its own (docs/observability.md).
         if (config.observability().tracing().enabled()) hosts.add(Destination.of(config.observability().tracing().endpoint()).host());
+        // So are the audit trail's OTLP collectors and the automatic responses' webhook (docs/audit.md).
+        for (var sink : config.audit().sinks()) if (sink.endpoint() != null) hosts.add(Destination.of(sink.endpoint()).host());
+        if (config.responses().webhook() != null) hosts.add(Destination.of(config.responses().webhook()).host());
         return new EgressPolicy(hosts, config.egress().allowPrivateRanges());
     }
 

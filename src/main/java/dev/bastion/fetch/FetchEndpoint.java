@@ -258,6 +258,7 @@ public final class FetchEndpoint implements LocalEndpoint {
             Map<String, Object> fields = new LinkedHashMap<>();
             Identity id = ex.identity();
             fields.put("request_id", ex.requestId());
+            if (ex.traceId() != null) fields.put("trace_id", ex.traceId());
             fields.put("route", routeId);
             if (id != null) {
                 fields.put("caller", id.caller());

@@ -114,6 +114,7 @@ final class GuardDecisions {
     private static Map<String, Object> event(Exchange ex, String routeId, Map<String, Object> decision) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", ex.requestId());
+        if (ex.traceId() != null) fields.put("trace_id", ex.traceId());
         fields.put("route", routeId);
         fields.put("org", ex.identity() == null ? null : ex.identity().orgId());
         fields.putAll(decision);

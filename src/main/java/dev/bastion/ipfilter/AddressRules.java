@@ -45,8 +45,13 @@ public final class AddressRules implements AddressFilter, AutoCloseable {
 
     /** Starts the reloads and the counters. */
     public AddressRules start(Vertx vertx, MeterRegistry registry) {
-        if (lists != null) lists.start(vertx, registry);
-        if (geo != null) geo.start(vertx, registry);
+        return start(vertx, registry, (event, fields) -> { });
+    }
+
+    /** @param audit where each reload, or refusal to reload a broken file, is recorded ({@code config.reloaded}) */
+    public AddressRules start(Vertx vertx, MeterRegistry registry, dev.bastion.observe.AuditLog audit) {
+        if (lists != null) lists.start(vertx, registry, audit);
+        if (geo != null) geo.start(vertx, registry, audit);
         return this;
     }
 

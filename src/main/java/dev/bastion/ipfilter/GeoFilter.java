@@ -36,6 +36,7 @@ public final class GeoFilter implements AddressFilter, AutoCloseable {
     private FileTime opened;
     private Counter refused;
     private Vertx vertx;
+    private dev.bastion.observe.AuditLog audit = (event, fields) -> { };
     private long timer = -1;
 
     private GeoFilter(GeoConfig config) {
@@ -57,7 +58,13 @@ public final class GeoFilter implements AddressFilter, AutoCloseable {
     }
 
     public GeoFilter start(Vertx vertx, MeterRegistry registry) {
+        return start(vertx, registry, (event, fields) -> { });
+    }
+
+    /** As above; each reopened database (or a broken one kept out) is a {@code config.reloaded} audit event. */
+    public GeoFilter start(Vertx vertx, MeterRegistry registry, dev.bastion.observe.AuditLog audit) {
         this.vertx = vertx;
+        this.audit = audit;
         refused = Counter.builder("bastion.geo.refusals").description("Requests refused by country rules").register(registry);
         timer = AddressFilter.reloadEvery(vertx, config.reloadInterval(), this::reloadIfChanged);
         return this;
@@ -100,9 +107,11 @@ public final class GeoFilter implements AddressFilter, AutoCloseable {
             if (Files.getLastModifiedTime(Path.of(config.database())).equals(opened)) return false;
             reopen();
             log.info("GeoIP database reopened: {}", config.database());
+            audit.event("config.reloaded", java.util.Map.of("ref", "waf.geo.database"));
             return true;
         } catch (IOException | RuntimeException e) {
             log.error("GeoIP database not reopened, the current one stays in force: {}: {}", config.database(), e.getClass().getSimpleName());
+            audit.event("config.reloaded", java.util.Map.of("ref", "waf.geo.database", "decision", "failure", "reason", "unreadable_database"));
             return false;
         }
     }

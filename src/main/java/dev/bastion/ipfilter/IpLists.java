@@ -39,6 +39,7 @@ public final class IpLists implements AddressFilter, AutoCloseable {
     private volatile Snapshot current;
     private Counter denied, notAllowed;
     private Vertx vertx;
+    private dev.bastion.observe.AuditLog audit = (event, fields) -> { };
     private long timer = -1;
 
     private IpLists(IpListsConfig config) {
@@ -60,7 +61,13 @@ public final class IpLists implements AddressFilter, AutoCloseable {
 
     /** Re-reads the files when they change, every {@code reload_interval}; counts refusals in {@code registry}. */
     public IpLists start(Vertx vertx, MeterRegistry registry) {
+        return start(vertx, registry, (event, fields) -> { });
+    }
+
+    /** As above; each reload (or a broken file kept out) is a {@code config.reloaded} audit event. */
+    public IpLists start(Vertx vertx, MeterRegistry registry, dev.bastion.observe.AuditLog audit) {
         this.vertx = vertx;
+        this.audit = audit;
         denied = Counter.builder("bastion.ip_list.refusals").description("Requests refused by the IP lists").tag("list", "deny").register(registry);
         notAllowed = Counter.builder("bastion.ip_list.refusals").description("Requests refused by the IP lists").tag("list", "allow").register(registry);
         Gauge.builder("bastion.ip_list.ranges", this, l -> l.current.allow.size() + l.current.deny.size())
@@ -94,9 +101,11 @@ public final class IpLists implements AddressFilter, AutoCloseable {
             Snapshot next = read();
             current = next;
             log.info("IP lists reloaded: {} allow and {} deny ranges", next.allow.size(), next.deny.size());
+            audit.event("config.reloaded", java.util.Map.of("ref", "waf.ip_lists", "allow", next.allow.size(), "deny", next.deny.size()));
             return true;
         } catch (IllegalArgumentException e) {
             log.error("IP lists not reloaded, the previous lists stay in force: {}", e.getMessage());
+            audit.event("config.reloaded", java.util.Map.of("ref", "waf.ip_lists", "decision", "failure", "reason", "invalid_file"));
             return false;
         }
     }

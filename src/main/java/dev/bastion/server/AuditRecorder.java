@@ -20,7 +20,7 @@ final class AuditRecorder implements ExchangeListener {
     @Override
     public void refused(Exchange exchange, String step, Verdict.Deny refusal) {
         if (refusal.status() == 401 && "authenticate".equals(step)) {
-            trail.authFailure(exchange.clientIp(), exchange.requestId(), refusal.reason(), exchange.routeId());
+            trail.authFailure(exchange.clientIp(), exchange.requestId(), exchange.traceId(), refusal.reason(), exchange.routeId());
         }
     }
 }

@@ -37,6 +37,8 @@ final class ChainAssembler {
         if (perIp != null) controls.add(perIp);
         if (!route.publicRoute()) {
             controls.add(new AuthenticateControl(authenticators(route.auth()), services.revocations));
+            // a key an automatic response suspended (O4)
+            if (services.responses.suspendsKeys()) controls.add(new dev.bastion.authz.SuspendedKeyControl(services.responses.active()));
             if (!route.require().isEmpty()) controls.add(new RequireControl(route.require()));
         }
         controls.addAll(services.limits.forRoute(route));

@@ -199,8 +199,9 @@ public final class Gateway {
                 LogRedactor redactor = LogRedactor.global();
                 io.micrometer.core.instrument.FunctionCounter.builder("bastion.log.redactions", redactor, LogRedactor::redactions)
                         .description("Secret values replaced in log lines (a bug logged one)").register(services.metrics.registry());
-                List<ExchangeListener> recorders = List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
-                        services.metrics, new AuditRecorder(services.audit));
+                List<ExchangeListener> recorders = new ArrayList<>(List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
+                        services.metrics, new AuditRecorder(services.audit)));
+                if (services.responses.listener() != null) recorders.add(services.responses.listener()); // O4: every refusal is counted
                 for (Map.Entry<String, RotatingSecret> k : serviceAccountKeys.entrySet()) {
                     deploymentAuths.put(k.getKey(), GoogleTokenSource.forUpstream(vertx, services.connector, k.getValue(), "upstreams." + k.getKey()));
                 }
@@ -276,6 +277,8 @@ public final class Gateway {
         if (config.audit().onFailure() == dev.bastion.config.AuditConfig.OnFailure.REFUSE) edge.add(new dev.bastion.audit.AuditGate(services.audit));
         // Address rules come before any other work: a refused address gets no path decoding, no routing.
         if (services.addressRules != null) edge.add(new AddressFilterControl(services.addressRules));
+        // Addresses an automatic response blocked (O4), as early: a blocked client costs nothing more.
+        if (services.responses.blocksAddresses()) edge.add(new dev.bastion.ipfilter.BlockedAddressControl(services.responses.active()));
         edge.add(new FramingControl());
         edge.add(new PathControl());
         PublicListenerConfig pl = config.listeners().publicListener();

@@ -76,6 +76,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.audit.AuditTrail audit;
     /** The resolver with the config's secret stores (Vault, Secrets Manager), which it reaches through {@link #connector}. */
     final SecretResolver secrets;
+    /** Automatic responses (O4): the rules, and what is blocked or suspended; {@code ResponsesRuntime.NONE} without rules. */
+    final dev.bastion.respond.ResponsesRuntime responses;
     /** The request spans' tracer and exporter; {@link dev.bastion.observe.Tracing#OFF} unless {@code observability.tracing.enabled}. */
     dev.bastion.observe.Tracing tracing = dev.bastion.observe.Tracing.OFF;
     private long usageTimer = -1;
@@ -103,6 +105,7 @@ final class Services implements AutoCloseable {
         audit.witnessOver(connector);
         this.secrets = given.connect(vertx, connector, config.secrets());
         SecretResolver secrets = this.secrets;
+        audit.startSinks(config.audit().sinks(), this::otlpSink, metrics.registry());
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
@@ -111,7 +114,7 @@ final class Services implements AutoCloseable {
         });
         this.revocations = new RevocationList(clock);
         this.tokenCache = new TokenCache(100_000, clock);
-        this.users = new UserDirectory(store, storeExecutor, clock);
+        this.users = new UserDirectory(store, storeExecutor, clock, audit);
         this.idp = new IdpTokenVerifier(config.identity().issuers(), new JwksFetcher(connector), clock);
         this.apiKeys = new ApiKeyAuthenticator(store.apiKeys(), storeExecutor, config.apiKeys().cacheTtl(), config.apiKeys().cacheSize(), clock);
         this.revocationService = new RevocationService(store, clock, this::broadcast, revocations);
@@ -139,7 +142,9 @@ final class Services implements AutoCloseable {
         this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
         this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
-        this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry());
+        this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry(), audit);
+        this.responses = dev.bastion.respond.ResponsesRuntime.create(config.responses(), store, audit, vertx, redisClient,
+                redisPipe == null ? null : redisPipe.sender(), connector, storeExecutor, clock, metrics.registry(), config.audit().node());
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {
@@ -158,6 +163,7 @@ final class Services implements AutoCloseable {
             s.tokenEndpoint = new TokenEndpoint(s.clients, s.issuer, s.idp, s.users, s.revocations, store.issuedTokens(), config.tokens(), s.storeExecutor);
             s.jwksEndpoint = new JwksEndpoint(s.signingKeys);
             s.feed = new RevocationFeed(store, s.revocations, s.clock).start(config.revocation().pollInterval());
+            s.responses.start(); // what is in force is loaded now (blocking); the Redis subscription follows by itself
             s.audit.event("config.loaded", java.util.Map.of("environment", config.environment().name().toLowerCase(java.util.Locale.ROOT),
                     "routes", config.routes().size(), "upstreams", config.upstreams().size(), "models", config.models().size()));
             return s;
@@ -192,22 +198,42 @@ final class Services implements AutoCloseable {
     void startTracing(java.util.function.Supplier<java.util.Map<String, String>> headers) {
         dev.bastion.config.TracingConfig tc = config.observability().tracing();
         if (!tc.enabled()) return;
-        String host = dev.bastion.egress.Destination.of(tc.endpoint()).host();
+        String host = checkCollector("observability.tracing.endpoint", tc.endpoint());
+        tracing = dev.bastion.observe.Tracing.create(tc, headers);
+        tracing.registerMetrics(metrics.registry());
+        log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
+    }
+
+    /**
+     * An {@code otlp} audit sink: its collector held to the egress policy as tracing's is, its headers' secret
+     * references resolved now (blocking; at start).
+     */
+    private dev.bastion.audit.AuditSink otlpSink(dev.bastion.config.AuditSinkConfig c) {
+        checkCollector("audit.sinks." + c.name() + ".endpoint", c.endpoint());
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        c.headers().forEach((name, value) -> headers.put(name, value.startsWith("env:") || value.startsWith("file:")
+                ? secrets.resolve(dev.bastion.config.SecretRef.parse(value), "audit.sinks." + c.name() + ".headers." + name).reveal() : value));
+        dev.bastion.observe.OtlpLogSink sink = new dev.bastion.observe.OtlpLogSink(c.endpoint(), java.util.Map.copyOf(headers),
+                config.observability().tracing().serviceName(), java.time.Duration.ofSeconds(10));
+        return new dev.bastion.audit.OtlpAuditSink(sink);
+    }
+
+    /** The collector's host, once its addresses are held to the egress policy (a metadata address refuses the start). */
+    private String checkCollector(String key, java.net.URI endpoint) {
+        String host = dev.bastion.egress.Destination.of(endpoint).host();
         java.util.List<byte[]> addresses = new java.util.ArrayList<>();
         try {
             for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) addresses.add(a.getAddress());
         } catch (java.net.UnknownHostException e) {
             // Not fatal: the collector may come later; the exporter counts its failures.
-            log.warn("observability.tracing.endpoint: {} does not resolve now; spans are exported when it does", host);
+            log.warn("{}: {} does not resolve now; it is sent to when it does", key, host);
         }
         dev.bastion.egress.AddressClass refused = addresses.isEmpty() ? null : dev.bastion.egress.EgressPolicy.from(config).refusal(host, addresses);
         if (refused != null) {
-            throw new dev.bastion.config.ConfigException(java.util.List.of("observability.tracing.endpoint: " + host
+            throw new dev.bastion.config.ConfigException(java.util.List.of(key + ": " + host
                     + " resolves to an address the egress policy refuses (" + refused.name().toLowerCase(java.util.Locale.ROOT) + ")"));
         }
-        tracing = dev.bastion.observe.Tracing.create(tc, headers);
-        tracing.registerMetrics(metrics.registry());
-        log.info("tracing on: OTLP/HTTP to {} (sample ratio {}, queue {})", host, tc.sampleRatio(), tc.maxQueue());
+        return host;
     }
 
     private static dev.bastion.observe.AccessLogWriter accessLogFiles(BastionConfig config) {
@@ -255,6 +281,7 @@ final class Services implements AutoCloseable {
         if (retention != null) retention.close(); // before the store closes
         if (accessLogFiles != null) accessLogFiles.close(); // writes what is queued
         if (feed != null) feed.close();
+        responses.close();
         if (redis != null) redis.close();
         if (sharedBreakers != null) sharedBreakers.close();
         if (redisPipe != null) redisPipe.close();

@@ -38,6 +38,7 @@ public final class Store implements AutoCloseable {
     private final UsageRepository usage;
     private final AuditRepository audit;
     private final RetentionRepository retention;
+    private final ResponseActionRepository responses;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -53,6 +54,7 @@ public final class Store implements AutoCloseable {
         this.usage = new UsageRepository(jdbc);
         this.audit = new AuditRepository(dataSource, sqlite);
         this.retention = new RetentionRepository(dataSource, sqlite);
+        this.responses = new ResponseActionRepository(jdbc);
     }
 
     /** The audit trail's tables: append and read only. */
@@ -137,6 +139,11 @@ public final class Store implements AutoCloseable {
 
     public SigningKeyRepository signingKeys() {
         return signingKeys;
+    }
+
+    /** Automatic responses (O4): IP blocks and key suspensions. */
+    public ResponseActionRepository responses() {
+        return responses;
     }
 
     public RevocationRepository revocations() {

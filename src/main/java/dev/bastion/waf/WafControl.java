@@ -89,6 +89,7 @@ public final class WafControl implements Control {
         if (!block) return Verdict.ALLOWED;
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("request_id", ex.requestId());
+        if (ex.traceId() != null) event.put("trace_id", ex.traceId());
         event.put("route", routeId);
         event.put("org", ex.identity() == null ? null : ex.identity().orgId());
         event.put("client_ip", ex.clientIp());

@@ -104,7 +104,7 @@ class AuditCliTest {
         Path db = dir.resolve("b.db");
         try (Store store = Store.open(new StoreConfig("sqlite:" + db, null, null, null), new SecretResolver(Map.of()))) {
             AuditConfig c = new AuditConfig(true, "n", 1024, 100, Duration.ofMillis(20), null, null, false, null,
-                    new AuditConfig.Spool(dir.resolve("spool").toString(), null), null);
+                    new AuditConfig.Spool(dir.resolve("spool").toString(), null), null, null);
             AuditTrail trail = AuditTrail.start(c, store, () -> mk, new SimpleMeterRegistry(), null);
             List<String> secrets = List.of(OPENAI, AWS, JWT, PROMPT, "bst_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6");
             for (String s : secrets) {

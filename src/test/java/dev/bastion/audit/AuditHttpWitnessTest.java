@@ -41,7 +41,7 @@ class AuditHttpWitnessTest {
         try (Store store = Store.open(new StoreConfig("sqlite:" + dir.resolve("b.db"), null, null, null), new SecretResolver(Map.of()))) {
             AuditConfig c = new AuditConfig(true, "gw-http", 1024, 10, Duration.ofMillis(20), null, null, false, null,
                     new AuditConfig.Spool(dir.resolve("spool").toString(), null),
-                    new AuditConfig.Checkpoint(10, null, null, "http://127.0.0.1:" + server.actualPort() + "/witness"));
+                    new AuditConfig.Checkpoint(10, null, null, "http://127.0.0.1:" + server.actualPort() + "/witness"), null);
             AuditTrail trail = AuditTrail.start(c, store, () -> mk, new SimpleMeterRegistry(), null);
             trail.witnessOver(connector);
             for (int i = 0; i < 30; i++) trail.event("egress_fetch", Map.of("i", i));

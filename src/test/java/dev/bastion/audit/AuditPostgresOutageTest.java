@@ -49,7 +49,7 @@ class AuditPostgresOutageTest {
         Store store = Store.open(new StoreConfig("postgresql://127.0.0.1:" + port + "/bastion", "bastion", SecretRef.parse("env:P"), 2),
                 new SecretResolver(Map.of("P", "outage-pass")));
         AuditConfig config = new AuditConfig(true, "pg-node", 4096, 50, Duration.ofMillis(20), Duration.ofMillis(200), null, false, null,
-                new AuditConfig.Spool(spool.toString(), null), new AuditConfig.Checkpoint(10, null, null, null));
+                new AuditConfig.Spool(spool.toString(), null), new AuditConfig.Checkpoint(10, null, null, null), null);
         AuditTrail trail = AuditTrail.start(config, store, () -> mk, new SimpleMeterRegistry(), null);
         try {
             for (int i = 0; i < 20; i++) trail.event("egress_connection", Map.of("i", i, "rule", "providers"));

@@ -35,7 +35,7 @@ class AuditWriterTest {
 
     static AuditConfig config(String node, Path spool, long spoolMax, int every) {
         return new AuditConfig(true, node, 1024, 100, Duration.ofMillis(20), Duration.ofMillis(100), AuditConfig.OnFailure.REFUSE, false, 2,
-                new AuditConfig.Spool(spool.toString(), new ByteSize(spoolMax)), new AuditConfig.Checkpoint(every, Duration.ofSeconds(60), null, null));
+                new AuditConfig.Spool(spool.toString(), new ByteSize(spoolMax)), new AuditConfig.Checkpoint(every, Duration.ofSeconds(60), null, null), null);
     }
 
     @Test
@@ -44,7 +44,7 @@ class AuditWriterTest {
         Path witness = dir.resolve("witness.jsonl");
         try (Store store = Store.open(new StoreConfig("sqlite:" + dir.resolve("b.db"), null, null, null), new SecretResolver(Map.of()))) {
             AuditConfig c = new AuditConfig(true, "gw-1", 1024, 100, Duration.ofMillis(20), Duration.ofMillis(100), null, false, 2,
-                    new AuditConfig.Spool(dir.resolve("spool").toString(), null), new AuditConfig.Checkpoint(50, null, witness.toString(), null));
+                    new AuditConfig.Spool(dir.resolve("spool").toString(), null), new AuditConfig.Checkpoint(50, null, witness.toString(), null), null);
             AuditTrail trail = AuditTrail.start(c, store, () -> mk, new SimpleMeterRegistry(), null);
             for (int i = 0; i < 240; i++) {
                 trail.event("egress_denied", Map.of("caller", "upstream", "host", "metadata.internal", "port", 80, "class", "metadata", "i", i));

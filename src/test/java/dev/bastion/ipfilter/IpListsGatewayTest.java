@@ -107,6 +107,16 @@ class IpListsGatewayTest {
 
         Files.writeString(denyFile, "192.0.2.0/24\n");
         awaitStatus("100.64.0.9", 200);
+
+        // Each reload, and the broken file kept out, is an audit event (config.reloaded).
+        dev.bastion.testing.Eventually.until("config.reloaded events", () -> reloads().size() >= 3);
+        assertThat(reloads()).extracting(dev.bastion.store.AuditRow::target).containsOnly("waf.ip_lists");
+        assertThat(reloads()).extracting(dev.bastion.store.AuditRow::result).contains("success", "failure");
+        assertThat(reloads().stream().filter(r -> "failure".equals(r.result()))).allMatch(r -> "invalid_file".equals(r.reason()));
+    }
+
+    private static List<dev.bastion.store.AuditRow> reloads() {
+        return proxied.store.audit().search(new dev.bastion.store.AuditRepository.Filter(null, null, null, "config.reloaded", null, null, null), 100, true, false);
     }
 
     private static void awaitStatus(String ip, int status) throws Exception {

@@ -51,6 +51,30 @@ abstract class StoreContract {
     }
 
     @Test
+    void responseActionsAreActiveUntilLiftedOrExpiredAndAreLiftedOnceAcrossProcesses() {
+        Instant now = Instant.now();
+        String ip = "203.0.113." + (System.nanoTime() % 200);
+        ResponseAction block = new ResponseAction("rsp_" + System.nanoTime(), "brute", ResponseAction.BLOCK_IP, ip, null, "n1", now, now.plusSeconds(600), null, null);
+        ResponseAction past = new ResponseAction("rsp_past" + System.nanoTime(), "brute", ResponseAction.BLOCK_IP, ip, null, "n1", now.minusSeconds(60),
+                now.minusSeconds(1), null, null);
+        store().responses().insert(block);
+        store().responses().insert(past);
+        assertThat(secondStore().responses().active(now)).extracting(ResponseAction::id).contains(block.id()).doesNotContain(past.id());
+        assertThat(secondStore().responses().changedSince(now.minusSeconds(1))).extracting(ResponseAction::id).contains(block.id());
+        assertThat(store().responses().expiredUnmarked(now)).extracting(ResponseAction::id).contains(past.id()).doesNotContain(block.id());
+        // Two processes lift at once: exactly one of them did it (so one response.lifted event is written).
+        Instant later = now.plusSeconds(5);
+        boolean first = store().responses().lift(block.id(), "alice", later);
+        boolean second = secondStore().responses().lift(block.id(), "bob", later);
+        assertThat(first ^ second).isTrue();
+        ResponseAction lifted = store().responses().find(block.id()).orElseThrow();
+        assertThat(lifted.liftedBy()).isEqualTo("alice");
+        assertThat(lifted.activeAt(later)).isFalse();
+        assertThat(store().responses().active(later)).extracting(ResponseAction::id).doesNotContain(block.id());
+        assertThat(store().responses().changedSince(later)).extracting(ResponseAction::id).as("a lift is a change the nodes poll").contains(block.id());
+    }
+
+    @Test
     void orgsAreCreatedOnceAndKeysNeedAValidOrg() {
         String org = "org-" + System.nanoTime();
         assertThat(store().orgs().ensure(org)).isTrue();

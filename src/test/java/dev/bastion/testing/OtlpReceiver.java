@@ -29,6 +29,14 @@ public final class OtlpReceiver implements AutoCloseable {
 
     public record Link(String traceId, String spanId, Map<String, Object> attributes) {}
 
+    /** One decoded log record ({@code POST /v1/logs}): severity, body (a string), attributes, event name, trace id. */
+    public record LogRecord(long timeUnixNano, int severityNumber, String severityText, String body, Map<String, Object> attributes,
+                            String eventName, String traceId, Map<String, Object> resource) {}
+
+    private final List<LogRecord> logs = new CopyOnWriteArrayList<>();
+    /** Answer every export with this status (503: a collector that is down); 0 for 200. */
+    public volatile int failWith;
+
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final List<Span> spans = new CopyOnWriteArrayList<>();
@@ -37,8 +45,13 @@ public final class OtlpReceiver implements AutoCloseable {
 
     public OtlpReceiver() throws Exception {
         server = vertx.createHttpServer().requestHandler(req -> {
-            if (!req.path().equals("/v1/traces")) {
+            boolean logRecords = req.path().equals("/v1/logs");
+            if (!req.path().equals("/v1/traces") && !logRecords) {
                 req.response().setStatusCode(404).end();
+                return;
+            }
+            if (failWith != 0) {
+                req.response().setStatusCode(failWith).end();
                 return;
             }
             contentTypes.add(String.valueOf(req.getHeader("Content-Type")));
@@ -47,7 +60,8 @@ public final class OtlpReceiver implements AutoCloseable {
             headers.add(h);
             req.body().onSuccess(body -> {
                 try {
-                    decodeRequest(body.getBytes());
+                    if (logRecords) decodeLogsRequest(body.getBytes());
+                    else decodeRequest(body.getBytes());
                     req.response().putHeader("Content-Type", "application/x-protobuf").end(Buffer.buffer(new byte[0]));
                 } catch (RuntimeException e) {
                     req.response().setStatusCode(400).end();
@@ -58,6 +72,14 @@ public final class OtlpReceiver implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + server.actualPort() + "/v1/traces";
+    }
+
+    public String logsEndpoint() {
+        return "http://127.0.0.1:" + server.actualPort() + "/v1/logs";
+    }
+
+    public List<LogRecord> logs() {
+        return List.copyOf(logs);
     }
 
     public List<Span> spans() {
@@ -100,6 +122,43 @@ public final class OtlpReceiver implements AutoCloseable {
             if (f.number == 2) scopes.add(f.bytes); // scope_spans
         }
         for (byte[] scope : scopes) for (Field f : fields(scope)) if (f.number == 2) spans.add(span(f.bytes, resource));
+    }
+
+    // opentelemetry/proto/collector/logs/v1 and logs/v1
+
+    private void decodeLogsRequest(byte[] b) {
+        for (Field f : fields(b)) {
+            if (f.number != 1) continue; // resource_logs
+            Map<String, Object> resource = new LinkedHashMap<>();
+            List<byte[]> scopes = new ArrayList<>();
+            for (Field r : fields(f.bytes)) {
+                if (r.number == 1) for (Field a : fields(r.bytes)) if (a.number == 1) keyValue(a.bytes, resource);
+                if (r.number == 2) scopes.add(r.bytes); // scope_logs
+            }
+            for (byte[] scope : scopes) for (Field s : fields(scope)) if (s.number == 2) logs.add(logRecord(s.bytes, resource));
+        }
+    }
+
+    private static LogRecord logRecord(byte[] b, Map<String, Object> resource) {
+        long time = 0;
+        int severity = 0;
+        String text = "", body = null, eventName = "", traceId = "";
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (Field f : fields(b)) {
+            switch (f.number) {
+                case 1 -> time = f.varint;
+                case 2 -> severity = (int) f.varint;
+                case 3 -> text = new String(f.bytes, StandardCharsets.UTF_8);
+                case 5 -> {
+                    for (Field v : fields(f.bytes)) if (v.number == 1) body = new String(v.bytes, StandardCharsets.UTF_8);
+                }
+                case 6 -> keyValue(f.bytes, attributes);
+                case 9 -> traceId = HexFormat.of().formatHex(f.bytes);
+                case 12 -> eventName = new String(f.bytes, StandardCharsets.UTF_8);
+                default -> { }
+            }
+        }
+        return new LogRecord(time, severity, text, body, attributes, eventName, traceId, resource);
     }
 
     private static Span span(byte[] b, Map<String, Object> resource) {

@@ -55,7 +55,7 @@ public class AuditBench {
         dir = Files.createTempDirectory("audit-bench");
         store = Store.open(new StoreConfig("sqlite:" + dir.resolve("b.db"), null, null, null), new SecretResolver(Map.of()));
         AuditConfig c = new AuditConfig(true, "bench", 1 << 16, 500, Duration.ofMillis(200), null, null, false, null,
-                new AuditConfig.Spool(dir.resolve("spool").toString(), null), null);
+                new AuditConfig.Spool(dir.resolve("spool").toString(), null), null, null);
         writer = new AuditWriter(store, c, new Spool(dir.resolve("spool"), 1 << 20), () -> null, List.of(), new SimpleMeterRegistry()); // not started
         trail = AuditTrail.over(writer);
     }
