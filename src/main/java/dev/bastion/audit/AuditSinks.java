@@ -59,6 +59,20 @@ public final class AuditSinks implements AutoCloseable {
         return runners.isEmpty();
     }
 
+    /**
+     * One sink as {@code /health/status} shows it.
+     *
+     * @param up      its last send arrived (false while it is retried with back-off)
+     * @param dropped events it lost since start because its queue was full (the store has them)
+     */
+    public record Status(String name, boolean up, int queueDepth, long dropped) {}
+
+    public List<Status> status() {
+        List<Status> out = new ArrayList<>(runners.size());
+        for (Runner r : runners) out.add(new Status(r.name, r.up, r.queue.size(), (long) r.dropped.count()));
+        return out;
+    }
+
     /** Waits until every sink has sent what it was given (tests, shutdown); false at the timeout. */
     public boolean drain(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;

@@ -142,8 +142,9 @@ final class HealthStatus implements LocalEndpoint {
     }
 
     /**
-     * The audit writer: ok while it stores; degraded while it spools (the store is unreachable) or a witness refuses
-     * checkpoints; down while events are being lost (queue full, or spool full with the store unreachable).
+     * The audit writer: ok while it stores; degraded while it spools (the store is unreachable), a witness refuses
+     * checkpoints or a SIEM sink cannot be reached; down while events are being lost (queue full, or spool full with
+     * the store unreachable).
      */
     private JsonObject audit() {
         dev.bastion.audit.AuditWriter writer = services.audit.writer();
@@ -153,7 +154,15 @@ final class HealthStatus implements LocalEndpoint {
         JsonObject c = new JsonObject().put("state", state).put("enabled", true).put("store_up", s.storeUp()).put("queue_depth", s.queueDepth())
                 .put("spool_bytes", s.spoolBytes()).put("dropped", s.dropped()).put("witness_failing", s.witnessFailing());
         if (s.storeError() != null) c.put("last_error", error(s.storeError()));
-        return c;
+        io.vertx.core.json.JsonArray sinks = new io.vertx.core.json.JsonArray();
+        for (dev.bastion.audit.AuditSinks.Status sink : services.audit.sinks().status()) {
+            // A SIEM sink that cannot be reached is degraded: the store still has every event.
+            if (!sink.up()) state = worst(state, DEGRADED);
+            sinks.add(new JsonObject().put("name", sink.name()).put("state", sink.up() ? OK : DEGRADED).put("queue_depth", sink.queueDepth())
+                    .put("dropped", sink.dropped()));
+        }
+        if (!sinks.isEmpty()) c.put("sinks", sinks);
+        return c.put("state", state);
     }
 
     private JsonObject tracing() {

@@ -8,6 +8,7 @@ import dev.bastion.store.AuditRow;
 import dev.bastion.testing.Eventually;
 import dev.bastion.testing.OtlpReceiver;
 import dev.bastion.testing.SyslogReceiver;
+import dev.bastion.testing.TestCertificates;
 import dev.bastion.testing.TestGateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
@@ -39,36 +40,14 @@ class AuditSinksTest {
     static final Pattern RFC5424 = Pattern.compile("<(\\d{1,3})>1 (\\S+) (\\S+) (\\S+) - (\\S+) (\\[.*\\]|- .*)");
     static Path dir;
 
-    static void openssl(String... args) throws Exception {
-        Process p = new ProcessBuilder(List.of(args)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-    }
-
-    /** A CA, or a server certificate for {@code san} signed by {@code ca}. */
-    static void ca(String name) throws Exception {
-        openssl("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                "-keyout", dir.resolve(name + "-key.pem").toString(), "-out", dir.resolve(name + ".pem").toString(), "-subj", "/CN=" + name);
-    }
-
-    static void server(String name, String ca, String san) throws Exception {
-        openssl("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", dir.resolve(name + "-key.pem").toString(), "-out", dir.resolve(name + ".csr").toString(), "-subj", "/CN=" + name);
-        Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + san + "\n");
-        openssl("openssl", "x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA", dir.resolve(ca + ".pem").toString(),
-                "-CAkey", dir.resolve(ca + "-key.pem").toString(), "-CAcreateserial", "-days", "2", "-extfile", dir.resolve(name + ".ext").toString(),
-                "-out", dir.resolve(name + ".pem").toString());
-    }
-
     @BeforeAll
     static void certificates() throws Exception {
         dir = Files.createTempDirectory("syslog-tls");
-        ca("test-ca");
-        ca("other-ca");
-        server("good", "test-ca", "IP:127.0.0.1");
-        server("wrong-name", "test-ca", "DNS:siem.other.example");
-        server("wrong-ca", "other-ca", "IP:127.0.0.1");
+        TestCertificates.ca(dir, "test-ca");
+        TestCertificates.ca(dir, "other-ca");
+        TestCertificates.server(dir, "test-ca", "good", "IP:127.0.0.1");
+        TestCertificates.server(dir, "test-ca", "wrong-name", "DNS:siem.other.example");
+        TestCertificates.server(dir, "other-ca", "wrong-ca", "IP:127.0.0.1");
     }
 
     @AfterAll
@@ -166,6 +145,7 @@ class AuditSinksTest {
                     Eventually.until(cert + ": the send failed", () -> registry.counter("bastion.audit.sink.failures", "sink", "syslog").count() >= 2);
                     assertThat(wrong.messages).as(cert).isEmpty();
                     assertThat(registry.get("bastion.audit.sink.up").gauge().value()).isZero();
+                    assertThat(sinks.status()).singleElement().satisfies(st -> assertThat(st.up()).isFalse());
                     assertThat(registry.counter("bastion.audit.sink.events", "sink", "syslog", "outcome", "sent").count()).isZero();
                 } finally {
                     sinks.close();

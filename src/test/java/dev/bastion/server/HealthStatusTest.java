@@ -100,6 +100,25 @@ class HealthStatusTest {
         }
     }
 
+    /** A SIEM sink that cannot be reached makes the audit component degraded (the store still has every event), not down. */
+    @Test
+    void anUnreachableSiemSinkIsDegraded() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String config = CONFIG + "audit:\n  sinks:\n    - { type: syslog, name: siem, host: 127.0.0.1, port: " + closed + ", reconnect: 200ms }\n";
+        try (TestGateway gw = TestGateway.start(config)) {
+            Eventually.until("the sink reported unreachable", () -> {
+                JsonObject audit = status(gw).getJsonObject("components").getJsonObject("audit");
+                return audit.getString("state").equals("degraded") && audit.getBoolean("store_up")
+                        && audit.getJsonArray("sinks").getJsonObject(0).getString("state").equals("degraded")
+                        && audit.getJsonArray("sinks").getJsonObject(0).getString("name").equals("siem");
+            });
+            assertThat(gw.send(HttpRequest.newBuilder(gw.adminUri("/health/status")).build()).statusCode()).isEqualTo(200);
+        }
+    }
+
     static JsonObject status(TestGateway gw) throws Exception {
         return new JsonObject(gw.send(HttpRequest.newBuilder(gw.adminUri("/health/status")).build()).body());
     }
