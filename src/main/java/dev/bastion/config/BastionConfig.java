@@ -31,6 +31,8 @@ import java.util.Map;
  * @param egress      which addresses outbound calls may reach beyond the hosts named here (docs/egress.md)
  * @param observability tracing (OpenTelemetry, off by default; docs/observability.md)
  * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
+ * @param dataProtection envelope encryption of what is stored: the key-encryption key, data-key rotation, sealed
+ *                    audit members (docs/data-protection.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -54,7 +56,8 @@ public record BastionConfig(
         SecretsConfig secrets,
         EgressConfig egress,
         ObservabilityConfig observability,
-        AuditConfig audit) {
+        AuditConfig audit,
+        DataProtectionConfig dataProtection) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -81,6 +84,7 @@ public record BastionConfig(
         egress = egress == null ? EgressConfig.DEFAULTS : egress;
         observability = observability == null ? ObservabilityConfig.DEFAULTS : observability;
         audit = audit == null ? AuditConfig.DEFAULTS : audit;
+        dataProtection = dataProtection == null ? DataProtectionConfig.DEFAULTS : dataProtection;
     }
 
     public boolean prod() {

@@ -37,6 +37,7 @@ public final class Store implements AutoCloseable {
     private final IssuedTokenRepository issuedTokens;
     private final UsageRepository usage;
     private final AuditRepository audit;
+    private final DataKeyRepository dataKeys;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -51,11 +52,17 @@ public final class Store implements AutoCloseable {
         this.issuedTokens = new IssuedTokenRepository(jdbc);
         this.usage = new UsageRepository(jdbc);
         this.audit = new AuditRepository(dataSource, sqlite);
+        this.dataKeys = new DataKeyRepository(jdbc);
     }
 
     /** The audit trail's tables: append and read only. */
     public AuditRepository audit() {
         return audit;
+    }
+
+    /** The wrapped data keys (docs/data-protection.md). */
+    public DataKeyRepository dataKeys() {
+        return dataKeys;
     }
 
     public UsageRepository usage() {
