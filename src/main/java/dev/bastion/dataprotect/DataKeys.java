@@ -222,9 +222,15 @@ public final class DataKeys {
         RANDOM.nextBytes(key);
         Instant now = clock.instant();
         Kek kek = keks.current();
-        String wrapped = Base64.getEncoder().encodeToString(kek.wrap(key, context(scope, version)));
-        Arrays.fill(key, (byte) 0);
-        if (repo.insert(new DataKeyRecord(scope, version, DataKeyRecord.ACTIVE, kek.id(), wrapped, now, null, null))) return new Primary(version, now);
+        try {
+            String wrapped = Base64.getEncoder().encodeToString(kek.wrap(key, context(scope, version)));
+            if (repo.insert(new DataKeyRecord(scope, version, DataKeyRecord.ACTIVE, kek.id(), wrapped, now, null, null))) {
+                opened.put(new Version(scope, version), unwrapped(scope, version, key)); // no KEK call to use the key just made
+                return new Primary(version, now);
+            }
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
         DataKeyRecord theirs = repo.versions(scope).stream().filter(k -> k.version() == version).findFirst()
                 .orElseThrow(() -> new DataKeyException(scope + " v" + version + ": made by another node but not found"));
         if (theirs.state().equals(DataKeyRecord.DESTROYED)) throw new DataKeyException.Shredded(scope);
@@ -238,16 +244,22 @@ public final class DataKeys {
             if (k.state().equals(DataKeyRecord.DESTROYED) || k.wrappedKey() == null) throw new DataKeyException.Shredded(scope);
             byte[] key = keks.byId(k.kekId()).unwrap(Base64.getDecoder().decode(k.wrappedKey()), context(scope, version));
             try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                byte[] indexKey = mac.doFinal("bastion blind index".getBytes(StandardCharsets.UTF_8));
-                return new Open(new AesGcmJce(key), indexKey);
-            } catch (GeneralSecurityException e) {
-                throw new DataKeyException(scope + " v" + version + ": unusable data key (" + e.getClass().getSimpleName() + ")");
+                return unwrapped(scope, version, key);
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
         });
+    }
+
+    private static Open unwrapped(String scope, int version, byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] indexKey = mac.doFinal("bastion blind index".getBytes(StandardCharsets.UTF_8));
+            return new Open(new AesGcmJce(key), indexKey);
+        } catch (GeneralSecurityException e) {
+            throw new DataKeyException(scope + " v" + version + ": unusable data key (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private static String context(String scope, int version) {

@@ -1,0 +1,184 @@
+package dev.bastion.dataprotect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bastion.config.AwsCredentialsConfig;
+import dev.bastion.config.DataProtectionConfig;
+import dev.bastion.config.SecretRef;
+import dev.bastion.config.StoreConfig;
+import dev.bastion.egress.EgressPolicy;
+import dev.bastion.egress.OutboundConnector;
+import dev.bastion.secrets.SecretResolver;
+import dev.bastion.store.DataKeyRecord;
+import dev.bastion.store.Store;
+import dev.bastion.testing.KmsStandIn;
+import dev.bastion.upstream.auth.SigV4;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code aws-kms:} KEKs through the real AWS SDK, its SigV4 signing and Bastion's egress connector, against a KMS
+ * stand-in that checks every signature and answers KMS's errors; the data keys on a real SQLite store.
+ */
+class AwsKmsKekTest {
+    static final String KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+    static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    static final String REGION = "eu-west-1";
+
+    @TempDir
+    Path dir;
+    Vertx vertx;
+    KmsStandIn kms;
+    OutboundConnector connector;
+    Store store;
+    dev.bastion.tokens.MasterKey master;
+    final List<Keks> opened = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        vertx = Vertx.vertx();
+        kms = new KmsStandIn(vertx, new SigV4.Credentials(KEY_ID, SECRET_KEY, null), REGION);
+        connector = new OutboundConnector(vertx, EgressPolicy.of(List.of("127.0.0.1"), List.of()), (e, f) -> {}, new SimpleMeterRegistry());
+        store = Store.open(new StoreConfig("sqlite:" + dir.resolve("bastion.db"), null, null, null), new SecretResolver(Map.of()));
+        master = dev.bastion.tokens.MasterKey.fromKeysetJson(dev.bastion.tokens.MasterKey.generateKeysetJson());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        opened.forEach(Keks::close);
+        store.close();
+        connector.close();
+        kms.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+
+    DataKeys keys(String kek) {
+        return keys(kek, KEY_ID, SECRET_KEY, connector);
+    }
+
+    DataKeys keys(String kek, String keyId, String secret, OutboundConnector through) {
+        SecretResolver env = new SecretResolver(Map.of("AWS_KEY_ID", keyId, "AWS_SECRET", secret));
+        DataProtectionConfig config = new DataProtectionConfig(kek, null, null, null, null, new DataProtectionConfig.Aws(REGION, URI.create(kms.endpoint()),
+                new AwsCredentialsConfig(SecretRef.parse("env:AWS_KEY_ID"), SecretRef.parse("env:AWS_SECRET"), null)));
+        Keks keks = Keks.create(config, () -> master, vertx, through, env);
+        opened.add(keks);
+        return new DataKeys(store.dataKeys(), keks, config, Clock.systemUTC());
+    }
+
+    static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void dataKeysAreWrappedByKmsWithTheirScopeAsContextAndOpenOnAnotherNode() {
+        String arn = kms.createKey();
+        DataKeys k = keys("aws-kms:" + arn);
+        byte[] sealed = k.seal("org:acme", "p", "hello".getBytes(StandardCharsets.UTF_8));
+        assertThat(k.versions("org:acme")).singleElement().extracting(DataKeyRecord::kekId).isEqualTo("aws-kms:" + arn);
+        assertThat(kms.calls("Encrypt")).isEqualTo(1);
+        assertThat(text(keys("aws-kms:" + arn).open("p", sealed))).isEqualTo("hello");
+        assertThat(kms.calls("Decrypt")).as("the second node unwrapped through KMS").isEqualTo(1);
+        assertThat(kms.rejections()).as("every request was signed correctly").isEmpty();
+    }
+
+    @Test
+    void anAliasWorksLikeItsKey() {
+        String arn = kms.createKey();
+        kms.alias("alias/bastion", arn);
+        DataKeys k = keys("aws-kms:alias/bastion");
+        byte[] sealed = k.seal("org:acme", "p", "x".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(keys("aws-kms:alias/bastion").open("p", sealed))).isEqualTo("x");
+    }
+
+    /** The attack: a KMS-wrapped data key copied onto another scope's row; KMS itself refuses (encryption context). */
+    @Test
+    void kmsRefusesAWrappedKeyPresentedForAnotherScope() throws Exception {
+        String arn = kms.createKey();
+        DataKeys k = keys("aws-kms:" + arn);
+        k.seal("org:attacker", "p", new byte[1]);
+        byte[] victims = k.seal("org:victim", "p", "secret-of-victim".getBytes(StandardCharsets.UTF_8));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bastion.db")); var s = c.createStatement()) {
+            s.executeUpdate("UPDATE data_keys SET wrapped_key = (SELECT wrapped_key FROM data_keys WHERE scope = 'org:attacker') WHERE scope = 'org:victim'");
+        }
+        assertThatThrownBy(() -> keys("aws-kms:" + arn).open("p", victims)).isInstanceOf(DataKeyException.class)
+                .hasMessageContaining("InvalidCiphertextException");
+    }
+
+    @Test
+    void rotateKekFromTheMasterKeyToKmsAndBackKeepsEverythingReadable() {
+        DataKeys onMaster = keys("master");
+        byte[] a = onMaster.seal("org:a", "p", "A".getBytes(StandardCharsets.UTF_8));
+        byte[] b = onMaster.seal("user:usr_1", "p", "B".getBytes(StandardCharsets.UTF_8));
+        String arn = kms.createKey();
+        DataKeys toKms = keys("aws-kms:" + arn);
+        assertThat(toKms.rotateKek(100)).isEqualTo(2);
+        assertThat(store.dataKeys().versions("org:a")).allSatisfy(r -> assertThat(r.kekId()).isEqualTo("aws-kms:" + arn));
+        byte[] c = toKms.seal("org:c", "p", "C".getBytes(StandardCharsets.UTF_8));
+        // a node that can no longer use the master key reads everything through KMS
+        dev.bastion.tokens.MasterKey before = master;
+        master = null;
+        DataKeys kmsOnly = keys("aws-kms:" + arn);
+        assertThat(text(kmsOnly.open("p", a)) + text(kmsOnly.open("p", b)) + text(kmsOnly.open("p", c))).isEqualTo("ABC");
+        master = before;
+        DataKeys back = keys("master");
+        assertThat(back.rotateKek(1)).isEqualTo(3);
+        assertThat(back.rotateKek(1)).as("idempotent").isZero();
+        kms.disable(arn, true); // KMS no longer needed
+        DataKeys masterOnly = keys("master");
+        assertThat(text(masterOnly.open("p", a)) + text(masterOnly.open("p", b)) + text(masterOnly.open("p", c))).isEqualTo("ABC");
+    }
+
+    @Test
+    void kmsDownOrTheKeyDisabledIsAClearErrorAndNothingIsLostAndRotationResumes() {
+        DataKeys onMaster = keys("master");
+        byte[] a = onMaster.seal("org:a", "p", "A".getBytes(StandardCharsets.UTF_8));
+        onMaster.seal("org:b", "p", "B".getBytes(StandardCharsets.UTF_8));
+        String arn = kms.createKey();
+        kms.down();
+        DataKeys toKms = keys("aws-kms:" + arn);
+        assertThatThrownBy(() -> toKms.rotateKek(100)).isInstanceOf(DataKeyException.class)
+                .hasMessageContaining("rotate-kek stopped after 0 keys").hasMessageContaining("aws-kms:" + arn).hasMessageContaining("run it again");
+        assertThat(store.dataKeys().versions("org:a")).singleElement().extracting(DataKeyRecord::kekId).isEqualTo("master");
+        assertThat(text(keys("master").open("p", a))).as("nothing lost").isEqualTo("A");
+        kms.up();
+        kms.disable(arn, true);
+        assertThatThrownBy(() -> toKms.rotateKek(100)).isInstanceOf(DataKeyException.class).hasMessageContaining("DisabledException (the key is disabled)");
+        assertThatThrownBy(() -> toKms.seal("org:new", "p", new byte[1])).isInstanceOf(DataKeyException.class).hasMessageContaining("DisabledException");
+        assertThat(store.dataKeys().versions("org:new")).as("no key stored that nobody could unwrap").isEmpty();
+        kms.disable(arn, false);
+        assertThat(toKms.rotateKek(100)).isEqualTo(2);
+        assertThat(text(keys("aws-kms:" + arn).open("p", a))).isEqualTo("A");
+    }
+
+    @Test
+    void unknownKeysDeniedAccessAndWrongCredentialsAreNamedWithoutSecrets() {
+        String arn = kms.createKey();
+        DataKeys nokey = keys("aws-kms:" + arn.replaceAll("key/.*", "key/00000000-0000-0000-0000-000000000000"));
+        assertThatThrownBy(() -> nokey.seal("org:a", "p", new byte[1])).hasMessageContaining("NotFoundException (no such key)");
+        kms.deny(arn);
+        assertThatThrownBy(() -> keys("aws-kms:" + arn).seal("org:a", "p", new byte[1])).hasMessageContaining("AccessDeniedException")
+                .hasMessageNotContaining(SECRET_KEY);
+        String other = kms.createKey();
+        assertThatThrownBy(() -> keys("aws-kms:" + other, KEY_ID, "wrong" + SECRET_KEY, connector).seal("org:a", "p", new byte[1]))
+                .isInstanceOf(DataKeyException.class).hasMessageContaining("InvalidSignatureException").hasMessageNotContaining(SECRET_KEY);
+        OutboundConnector closed = new OutboundConnector(vertx, EgressPolicy.of(List.of(), List.of()), (e, f) -> {}, new SimpleMeterRegistry());
+        try {
+            assertThatThrownBy(() -> keys("aws-kms:" + other, KEY_ID, SECRET_KEY, closed).seal("org:a", "p", new byte[1]))
+                    .as("the egress policy applies to KMS calls").isInstanceOf(DataKeyException.class).hasMessageContaining("cannot reach KMS");
+        } finally {
+            closed.close();
+        }
+    }
+}
