@@ -58,6 +58,7 @@ public final class AuditWriter implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong handled = new AtomicLong();
     private volatile boolean running = true;
+    private volatile AuditSealer sealer = AuditSealer.NONE;
     private volatile boolean storeUp = true;
     private volatile boolean spoolFull;
     private volatile boolean queueFull;
@@ -92,6 +93,11 @@ public final class AuditWriter implements AutoCloseable {
 
     private static Counter outcome(MeterRegistry registry, String outcome) {
         return Counter.builder("bastion.audit.events").description("Audit events by what became of them").tag("outcome", outcome).register(registry);
+    }
+
+    /** Seals personal members of every event stored from now on (data_protection.audit_encrypt). */
+    void sealWith(AuditSealer s) {
+        this.sealer = java.util.Objects.requireNonNull(s, "sealer");
     }
 
     void addWitness(CheckpointWitness w) {
@@ -180,7 +186,17 @@ public final class AuditWriter implements AutoCloseable {
         }
         if (spool.isEmpty() && (storeUp || now >= nextRetry)) { // nothing waits in the spool: the order allows the store
             try {
-                store.audit().append(node, rows, false);
+                List<AuditRow.Unchained> sealed;
+                try {
+                    sealed = sealer.seal(rows);
+                } catch (RuntimeException e) { // the KEK unreachable: keep the events, unsealed, in the local spool until it is back
+                    if (storeUp) log.error("audit: cannot seal events ({}); events go to the spool {} until it can", rootMessage(e), spool.file());
+                    storeUp = false;
+                    nextRetry = now + config.retryInterval().toMillis();
+                    toSpool(rows, now);
+                    return;
+                }
+                store.audit().append(node, sealed, false);
                 if (!storeUp) log.warn("audit: the store is back");
                 storeUp = true;
                 spoolFull = false;
@@ -229,7 +245,7 @@ public final class AuditWriter implements AutoCloseable {
         long[] count = {0};
         try {
             spool.replay(config.batchSize(), chunk -> {
-                store.audit().append(node, chunk, true);
+                store.audit().append(node, sealer.seal(chunk), true);
                 count[0] += chunk.size();
             });
             spool.clear();

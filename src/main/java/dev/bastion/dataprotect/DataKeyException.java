@@ -20,4 +20,11 @@ public class DataKeyException extends RuntimeException {
             super(scope + ": data key destroyed (crypto-shredded)");
         }
     }
+
+    /** The value does not open with its key: edited, moved to another row or purpose, or not a sealed value at all. */
+    public static final class Mismatch extends DataKeyException {
+        public Mismatch(String message) {
+            super(message);
+        }
+    }
 }

@@ -97,7 +97,7 @@ public final class DataKeys {
         int version;
         int headerLength;
         try {
-            if (in.get() != FORMAT) throw new DataKeyException("not a sealed value (unknown format)");
+            if (in.get() != FORMAT) throw new DataKeyException.Mismatch("not a sealed value (unknown format)");
             int n = in.get() & 0xff;
             byte[] s = new byte[n];
             in.get(s);
@@ -105,14 +105,30 @@ public final class DataKeys {
             version = in.getInt();
             headerLength = in.position();
         } catch (java.nio.BufferUnderflowException e) {
-            throw new DataKeyException("not a sealed value (truncated)");
+            throw new DataKeyException.Mismatch("not a sealed value (truncated)");
         }
         try {
             return open(scope, version).aead().decrypt(Arrays.copyOfRange(sealed, headerLength, sealed.length),
                     ad(Arrays.copyOf(sealed, headerLength), purpose));
         } catch (GeneralSecurityException e) {
-            throw new DataKeyException(scope + " v" + version + ": the sealed value does not open for " + purpose + " (edited, moved or sealed for another purpose)");
+            throw new DataKeyException.Mismatch(scope + " v" + version + ": the sealed value does not open for " + purpose + " (edited, moved or sealed for another purpose)");
         }
+    }
+
+    /** Whether {@link #seal} for the scope would not block: its current key is in memory and not due for rotation. */
+    public boolean canSealNow(String scope) {
+        Primary p = primaries.getIfPresent(scope);
+        return p != null && !p.createdAt().plus(config.rotateEvery()).isBefore(clock.instant()) && opened.getIfPresent(new Version(scope, p.version())) != null;
+    }
+
+    /** Whether {@link #open} of this value would not block: its key is in memory (or the value is malformed: it fails at once). */
+    public boolean canOpenNow(byte[] sealed) {
+        if (sealed.length < 6 || sealed[0] != FORMAT) return true;
+        int n = sealed[1] & 0xff;
+        if (sealed.length < 2 + n + 4) return true;
+        String scope = new String(sealed, 2, n, StandardCharsets.UTF_8);
+        int version = ByteBuffer.wrap(sealed, 2 + n, 4).getInt();
+        return opened.getIfPresent(new Version(scope, version)) != null;
     }
 
     /** {@link #seal} as text: {@code enc1:} and URL-safe base64. */
@@ -121,12 +137,12 @@ public final class DataKeys {
     }
 
     public String openText(String purpose, String sealed) {
-        if (!isSealedText(sealed)) throw new DataKeyException("not a sealed value");
+        if (!isSealedText(sealed)) throw new DataKeyException.Mismatch("not a sealed value");
         byte[] raw;
         try {
             raw = Base64.getUrlDecoder().decode(sealed.substring(TEXT_PREFIX.length()));
         } catch (IllegalArgumentException e) {
-            throw new DataKeyException("not a sealed value (not base64)");
+            throw new DataKeyException.Mismatch("not a sealed value (not base64)");
         }
         return new String(open(purpose, raw), StandardCharsets.UTF_8);
     }
@@ -240,7 +256,7 @@ public final class DataKeys {
     private Open open(String scope, int version) {
         return opened.get(new Version(scope, version), v -> {
             DataKeyRecord k = repo.versions(scope).stream().filter(r -> r.version() == version).findFirst()
-                    .orElseThrow(() -> new DataKeyException(scope + " v" + version + ": no such data key"));
+                    .orElseThrow(() -> new DataKeyException.Mismatch(scope + " v" + version + ": no such data key"));
             if (k.state().equals(DataKeyRecord.DESTROYED) || k.wrappedKey() == null) throw new DataKeyException.Shredded(scope);
             byte[] key = keks.byId(k.kekId()).unwrap(Base64.getDecoder().decode(k.wrappedKey()), context(scope, version));
             try {

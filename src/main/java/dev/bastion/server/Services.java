@@ -76,6 +76,9 @@ final class Services implements AutoCloseable {
     final dev.bastion.audit.AuditTrail audit;
     /** The resolver with the config's secret stores (Vault, Secrets Manager), which it reaches through {@link #connector}. */
     final SecretResolver secrets;
+    /** The key-encryption keys and the data keys under them: what Bastion stores sealed (docs/data-protection.md). */
+    final dev.bastion.dataprotect.Keks keks;
+    final dev.bastion.dataprotect.DataKeys dataKeys;
     /** The request spans' tracer and exporter; {@link dev.bastion.observe.Tracing#OFF} unless {@code observability.tracing.enabled}. */
     dev.bastion.observe.Tracing tracing = dev.bastion.observe.Tracing.OFF;
     private long usageTimer = -1;
@@ -98,6 +101,9 @@ final class Services implements AutoCloseable {
         audit.witnessOver(connector);
         this.secrets = given.connect(vertx, connector, config.secrets());
         SecretResolver secrets = this.secrets;
+        this.keks = dev.bastion.dataprotect.Keks.create(config.dataProtection(), () -> MasterKey.load(config, secrets), vertx, connector, secrets);
+        this.dataKeys = new dev.bastion.dataprotect.DataKeys(store.dataKeys(), keks, config.dataProtection(), clock);
+        audit.sealWith(dev.bastion.dataprotect.AuditFieldSealer.of(dataKeys)); // before any listener opens
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());
@@ -115,7 +121,7 @@ final class Services implements AutoCloseable {
         this.sharedState = dev.bastion.state.SharedState.of(config, redisPipe);
         this.limits = dev.bastion.limit.LimitsRuntime.create(config, store, storeExecutor, sharedState);
         this.limits.registerMetrics(metrics.registry());
-        this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState);
+        this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState, dev.bastion.dataprotect.ResponseSealers.of(vertx, dataKeys));
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, connector, config.guard(), secrets, audit, metrics.registry());
@@ -229,6 +235,7 @@ final class Services implements AutoCloseable {
         if (redisClient != null) redisClient.close();
         audit.close(); // drains the queue and signs a last checkpoint (its HTTP witness needs the connector) before the store closes
         secrets.close();
+        keks.close();
         connector.close();
         tracing.close(); // exports what is queued, within export_timeout
         if (addressRules != null) addressRules.close();

@@ -38,6 +38,7 @@ public final class Store implements AutoCloseable {
     private final UsageRepository usage;
     private final AuditRepository audit;
     private final DataKeyRepository dataKeys;
+    private final SubjectRepository subjects;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -53,6 +54,7 @@ public final class Store implements AutoCloseable {
         this.usage = new UsageRepository(jdbc);
         this.audit = new AuditRepository(dataSource, sqlite);
         this.dataKeys = new DataKeyRepository(jdbc);
+        this.subjects = new SubjectRepository(jdbc);
     }
 
     /** The audit trail's tables: append and read only. */
@@ -63,6 +65,11 @@ public final class Store implements AutoCloseable {
     /** The wrapped data keys (docs/data-protection.md). */
     public DataKeyRepository dataKeys() {
         return dataKeys;
+    }
+
+    /** What the store holds about a user or an org, for subject requests. */
+    public SubjectRepository subjects() {
+        return subjects;
     }
 
     public UsageRepository usage() {
