@@ -104,6 +104,10 @@ final class Services implements AutoCloseable {
         this.keks = dev.bastion.dataprotect.Keks.create(config.dataProtection(), () -> MasterKey.load(config, secrets), vertx, connector, secrets);
         this.dataKeys = new dev.bastion.dataprotect.DataKeys(store.dataKeys(), keks, config.dataProtection(), clock);
         audit.sealWith(dev.bastion.dataprotect.AuditFieldSealer.of(dataKeys)); // before any listener opens
+        if (!config.dataProtection().auditEncrypt().isEmpty() && config.audit().logLines()) {
+            log.warn("posture: data_protection.audit_encrypt seals {} in the trail, but audit.log_lines also writes every event to the bastion.audit log "
+                    + "lines in clear; set audit.log_lines: false", config.dataProtection().auditEncrypt());
+        }
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bastion-store-" + threadIds.incrementAndGet());

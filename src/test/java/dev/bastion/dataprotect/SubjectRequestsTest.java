@@ -200,6 +200,11 @@ class SubjectRequestsTest {
 
         Run verify = run("audit", "verify", "--config", cfg());
         assertThat(verify.exit()).as("the chain still verifies: it covers the sealed form, which is unchanged; " + verify.err()).isZero();
+        Path export = dir.resolve("trail.jsonl");
+        assertThat(run("audit", "export", "--config", cfg(), "--output", export.toString()).exit()).isZero();
+        assertThat(Files.readString(export)).as("an export keeps the sealed form").doesNotContain(ALICE_IP).doesNotContain(BOB_IP).contains("enc1:");
+        Run verifyExport = run("audit", "verify", "--export", export.toString());
+        assertThat(verifyExport.exit()).as(verifyExport.err()).isZero();
         Run thresholds = run("audit", "search", "--config", cfg(), "--type", "budget.threshold", "--format", "jsonl");
         assertThat(thresholds.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"id\":\"[shredded]\"").contains("\"ip\":\"[shredded]\""));
         assertThat(run("audit", "search", "--config", cfg(), "--type", "guard.block", "--format", "jsonl").out().lines())

@@ -2,6 +2,10 @@ package dev.bastion.dataprotect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bastion.store.AuditRepository;
+import dev.bastion.store.AuditRow;
+import dev.bastion.testing.Eventually;
+import dev.bastion.testing.LogCapture;
 import dev.bastion.testing.RedisProcess;
 import dev.bastion.testing.TestGateway;
 import java.net.http.HttpRequest;
@@ -14,11 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Idempotency responses kept in a real Redis by a real gateway: sealed with the org's data key (nothing of the
- * response readable in Redis), replayed intact, and — the attack — an entry copied under another org's key
- * opens for nobody: the repeat is refused, never answered with the first org's response.
+ * What a real gateway stores, sealed. Idempotency responses kept in a real Redis: sealed with the org's data key
+ * (nothing of the response readable in Redis), replayed intact, and — the attack — an entry copied under another
+ * org's key opens for nobody: the repeat is refused, never answered with the first org's response. Audit
+ * events: with {@code audit_encrypt}, the client's address is stored sealed, and nothing of it reaches a log.
  */
-class SealedIdempotencyTest {
+class SealedAtRestTest {
     static final String SECRET_ANSWER = "patient-record-of-alice-4711";
     static RedisProcess redis;
     static TestGateway gw;
@@ -33,6 +38,8 @@ class SealedIdempotencyTest {
                     auth: { methods: [api_key] }
                     idempotency: { ttl: 1m }
                 redis: { url: "redis://127.0.0.1:%d" }
+                data_protection: { audit_encrypt: [ip, actor] }
+                audit: { log_lines: false }
                 """.formatted(redis.port)));
         gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json")
                 .putHeader("X-Order-Owner", "alice-4711").setStatusCode(201).end("{\"answer\":\"" + SECRET_ANSWER + "-" + System.nanoTime() + "\"}"));
@@ -106,5 +113,20 @@ class SealedIdempotencyTest {
         assertThat(replay.statusCode()).as("a fault, never the victim's response").isGreaterThanOrEqualTo(500);
         assertThat(replay.body()).doesNotContain(SECRET_ANSWER);
         assertThat(gw.upstream.seen().size()).isEqualTo(upstreamBefore);
+    }
+
+    @Test
+    void theGatewaySealsClientAddressesInTheTrailAndLogsNoneOfIt() throws Exception {
+        try (LogCapture logs = LogCapture.capture()) {
+            HttpResponse<String> refused = gw.send(gw.request("/orders").header("Authorization", "Bearer bst_not_a_key_000000000000000000000")
+                    .header("Idempotency-Key", "k-x").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+            assertThat(refused.statusCode()).isEqualTo(401);
+            Eventually.until("the auth failure stored", () -> !gw.store.audit().search(
+                    new AuditRepository.Filter(null, null, null, "auth.failure", null, null, null), 10, true, false).isEmpty());
+            AuditRow stored = gw.store.audit().search(new AuditRepository.Filter(null, null, null, "auth.failure", null, null, null), 10, true, false).getFirst();
+            assertThat(stored.ip()).startsWith("enc1:").doesNotContain("127.0.0.1");
+            assertThat(stored.expectedHash()).as("hashed as stored, sealed").isEqualTo(stored.hash());
+            assertThat(logs.all()).as("the client address, in clear, in no log line (audit.log_lines off)").doesNotContain("127.0.0.1");
+        }
     }
 }
