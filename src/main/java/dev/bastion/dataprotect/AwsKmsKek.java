@@ -81,12 +81,13 @@ final class AwsKmsKek implements Kek {
                 case "AccessDeniedException" -> " (this identity may not use the key)";
                 case "InvalidCiphertextException", "IncorrectKeyException" -> " (not wrapped by this key for " + context + ")";
                 case "ThrottlingException", "KMSInternalException", "DependencyTimeoutException" -> " (try again)";
-                default -> "";
+                default -> s.statusCode() >= 500 ? " (KMS unavailable; try again)" : "";
             };
-            return new DataKeyException(id + ": KMS " + call + " answered " + code + meaning, e);
+            // No cause attached: the SDK's message is not ours to log (what is logged is decided here).
+            return new DataKeyException(id + ": KMS " + call + " answered " + code + meaning);
         }
-        if (e instanceof SdkClientException) return new DataKeyException(id + ": cannot reach KMS for " + call + " (" + root(e) + ")", e);
-        return new DataKeyException(id + ": KMS " + call + " failed (" + e.getClass().getSimpleName() + ")", e);
+        if (e instanceof SdkClientException) return new DataKeyException(id + ": cannot reach KMS for " + call + " (" + root(e) + ")");
+        return new DataKeyException(id + ": KMS " + call + " failed (" + e.getClass().getSimpleName() + ")");
     }
 
     private static String root(Throwable e) {

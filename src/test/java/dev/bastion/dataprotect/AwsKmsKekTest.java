@@ -69,8 +69,12 @@ class AwsKmsKekTest {
     }
 
     DataKeys keys(String kek, String keyId, String secret, OutboundConnector through) {
+        return keys(kek, keyId, secret, through, null);
+    }
+
+    DataKeys keys(String kek, String keyId, String secret, OutboundConnector through, java.util.Set<DataProtectionConfig.AuditField> sealed) {
         SecretResolver env = new SecretResolver(Map.of("AWS_KEY_ID", keyId, "AWS_SECRET", secret));
-        DataProtectionConfig config = new DataProtectionConfig(kek, null, null, null, null, new DataProtectionConfig.Aws(REGION, URI.create(kms.endpoint()),
+        DataProtectionConfig config = new DataProtectionConfig(kek, null, null, null, sealed, new DataProtectionConfig.Aws(REGION, URI.create(kms.endpoint()),
                 new AwsCredentialsConfig(SecretRef.parse("env:AWS_KEY_ID"), SecretRef.parse("env:AWS_SECRET"), null)));
         Keks keks = Keks.create(config, () -> master, vertx, through, env);
         opened.add(keks);
@@ -179,6 +183,43 @@ class AwsKmsKekTest {
                     .as("the egress policy applies to KMS calls").isInstanceOf(DataKeyException.class).hasMessageContaining("cannot reach KMS");
         } finally {
             closed.close();
+        }
+    }
+
+    /** KMS unreachable while the audit writer must make a user's key: the events wait in the spool and are stored sealed once it is back. */
+    @Test
+    void auditEventsThatCannotBeSealedWaitInTheSpoolAndAreStoredSealedLater() throws Exception {
+        String arn = kms.createKey();
+        DataKeys k = keys("aws-kms:" + arn, KEY_ID, SECRET_KEY, connector,
+                java.util.Set.of(DataProtectionConfig.AuditField.IP, DataProtectionConfig.AuditField.ACTOR));
+        dev.bastion.config.AuditConfig config = new dev.bastion.config.AuditConfig(true, "kms", 1024, 100, java.time.Duration.ofMillis(20),
+                java.time.Duration.ofMillis(100), null, false, null, new dev.bastion.config.AuditConfig.Spool(dir.resolve("spool.jsonl").toString(), null), null);
+        kms.down();
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            dev.bastion.audit.AuditTrail trail = dev.bastion.audit.AuditTrail.start(config, store, () -> master,
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), null);
+            trail.sealWith(new AuditFieldSealer(k));
+            for (int i = 0; i < 5; i++) {
+                trail.record(new dev.bastion.audit.AuditEvent(System.currentTimeMillis(), dev.bastion.audit.AuditType.BUDGET_THRESHOLD, null,
+                        new dev.bastion.audit.AuditEvent.Actor("principal", "usr_kms000000000001", "acme"), "threshold", null, null, null, null, null,
+                        "203.0.113.50", Map.of()));
+            }
+            dev.bastion.testing.Eventually.until("the batch spooled", () -> java.nio.file.Files.exists(dir.resolve("spool.jsonl"))
+                    && java.nio.file.Files.size(dir.resolve("spool.jsonl")) > 0);
+            assertThat(store.audit().search(dev.bastion.store.AuditRepository.Filter.ALL, 10, true, false)).as("nothing stored in clear").isEmpty();
+            kms.up();
+            dev.bastion.testing.Eventually.until("stored once KMS is back", () -> store.audit().search(
+                    new dev.bastion.store.AuditRepository.Filter(null, null, null, "budget.threshold", null, null, null), 10, true, false).size() == 5);
+            trail.close();
+            assertThat(store.audit().search(new dev.bastion.store.AuditRepository.Filter(null, null, null, "budget.threshold", null, null, null), 10, true, false))
+                    .allSatisfy(r -> {
+                        assertThat(r.ip()).startsWith("enc1:");
+                        assertThat(r.actorId()).startsWith("enc1:");
+                        assertThat(new AuditFieldSealer(k).reveal(r).ip()).isEqualTo("203.0.113.50");
+                    });
+            assertThat(logs.all()).contains("audit: cannot seal events (DataKeyException: aws-kms:" + arn + ": KMS Encrypt answered status 503 (KMS unavailable")
+                    .doesNotContain(SECRET_KEY)
+                    .doesNotContain("203.0.113.50");
         }
     }
 }
