@@ -222,4 +222,51 @@ class AwsKmsKekTest {
                     .doesNotContain("203.0.113.50");
         }
     }
+
+    /**
+     * {@code bastion data rotate-kek} as an operator runs it: from the master key to a KMS key named in the config
+     * (its endpoint a config-named host, credentials from files), idempotent, then back; the data stays readable.
+     */
+    @Test
+    void theCliRotatesFromTheMasterKeyToKmsAndBack() throws Exception {
+        java.nio.file.Path db = dir.resolve("cli.db");
+        java.nio.file.Files.writeString(dir.resolve("id"), KEY_ID);
+        java.nio.file.Files.writeString(dir.resolve("secret"), SECRET_KEY);
+        String arn = kms.createKey();
+        String aws = "  aws: { endpoint: \"" + kms.endpoint() + "\", credentials: { access_key_id: \"file:" + dir.resolve("id")
+                + "\", secret_access_key: \"file:" + dir.resolve("secret") + "\" } }\n";
+        String base = "store: { url: \"sqlite:" + db + "\" }\naudit: { node: cli-kms }\nupstreams: { app: { url: \"http://127.0.0.1:9\" } }\n"
+                + "routes: [{ id: app, match: { methods: [GET], path: /app }, upstream: app, auth: { methods: [api_key] } }]\n";
+        java.nio.file.Path onMaster = dir.resolve("master.yaml");
+        java.nio.file.Path onKms = dir.resolve("kms.yaml");
+        java.nio.file.Files.writeString(onMaster, base + "data_protection:\n  kek: master\n" + aws);
+        java.nio.file.Files.writeString(onKms, base + "data_protection:\n  kek: \"aws-kms:" + arn + "\"\n" + aws);
+
+        dev.bastion.config.BastionConfig cfg = new dev.bastion.config.ConfigLoader().load(onMaster);
+        byte[] sealed;
+        try (Store s = Store.open(cfg.store(), new SecretResolver(Map.of()))) {
+            sealed = new DataKeys(s.dataKeys(), Keks.of(Keks.master(dev.bastion.tokens.MasterKey.load(cfg, new SecretResolver(Map.of())))), cfg.dataProtection(),
+                    Clock.systemUTC()).seal("org:cli", "p", "readable".getBytes(StandardCharsets.UTF_8));
+        }
+        SubjectRequestsTest.Run toKms = SubjectRequestsTest.run("data", "rotate-kek", "--config", onKms.toString());
+        assertThat(toKms.exit()).as(toKms.err()).isZero();
+        assertThat(toKms.out()).contains("re-wrapped 1 data keys under aws-kms:" + arn);
+        assertThat(SubjectRequestsTest.run("data", "rotate-kek", "--config", onKms.toString()).out()).contains("re-wrapped 0 data keys");
+        assertThat(kms.calls("Encrypt")).isEqualTo(1);
+        assertThat(kms.rejections()).isEmpty();
+        try (Store s = Store.open(cfg.store(), new SecretResolver(Map.of()))) {
+            assertThat(s.dataKeys().versions("org:cli")).singleElement().extracting(DataKeyRecord::kekId).isEqualTo("aws-kms:" + arn);
+            assertThat(s.audit().search(new dev.bastion.store.AuditRepository.Filter(null, null, null, "data.kek_rotated", null, null, null), 10, true, false))
+                    .singleElement().extracting(dev.bastion.store.AuditRow::target).isEqualTo("aws-kms:" + arn);
+        }
+        SubjectRequestsTest.Run back = SubjectRequestsTest.run("data", "rotate-kek", "--config", onMaster.toString());
+        assertThat(back.exit()).as(back.err()).isZero();
+        assertThat(back.out()).contains("re-wrapped 1 data keys under master");
+        assertThat(kms.calls("Decrypt")).as("unwrapped through KMS").isEqualTo(1);
+        try (Store s = Store.open(cfg.store(), new SecretResolver(Map.of()))) {
+            DataKeys k = new DataKeys(s.dataKeys(), Keks.of(Keks.master(dev.bastion.tokens.MasterKey.load(cfg, new SecretResolver(Map.of())))),
+                    cfg.dataProtection(), Clock.systemUTC());
+            assertThat(text(k.open("p", sealed))).isEqualTo("readable");
+        }
+    }
 }
