@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Data keys, sealed audit members and subject requests on a real PostgreSQL: the migrations (V6 data keys, V7 the
+ * Data keys, sealed audit members and subject requests on a real PostgreSQL: the migrations (V8 data keys, V9 the
  * wider audit columns a sealed address needs — PostgreSQL enforces VARCHAR lengths, SQLite does not), the
  * conditional updates, and the export's row mapping.
  */
@@ -80,7 +80,7 @@ class DataProtectionPostgresTest {
         }
         List<AuditRow> rows = store.audit().search(new dev.bastion.store.AuditRepository.Filter("pg", null, null, null, null, null, null), 10, true, false);
         assertThat(rows).hasSize(3).allSatisfy(r -> {
-            assertThat(r.ip()).startsWith("enc1:").hasSizeGreaterThan(64); // wider than V4's column: V7 made room
+            assertThat(r.ip()).startsWith("enc1:").hasSizeGreaterThan(64); // wider than V4's column: V9 made room
             assertThat(r.actorId()).startsWith("enc1:");
         });
         AuditFieldSealer sealer = new AuditFieldSealer(keys);
