@@ -66,7 +66,9 @@ public final class AdminApi {
      */
     public LocalEndpoint dataUser() {
         return ex -> {
-            String userId = ex.path().substring(ex.path().lastIndexOf('/') + 1);
+            String prefix = "/admin/v1/data/users/";
+            String userId = ex.path().startsWith(prefix) ? ex.path().substring(prefix.length()) : "";
+            // one path segment, shaped like an id: anything else names no user
             if (subjects == null || !userId.matches("[A-Za-z0-9_-]{1,64}")) return Future.succeededFuture(error(404, "not_found", "No such user in your org."));
             boolean delete = ex.method() == io.vertx.core.http.HttpMethod.DELETE;
             return blocking(ex, id -> {

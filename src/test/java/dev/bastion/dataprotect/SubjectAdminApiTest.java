@@ -61,6 +61,7 @@ class SubjectAdminApiTest {
         HttpResponse<String> theirs = call("GET", "/admin/v1/data/users/" + GLOBEX_USER, acmeAdmin);
         assertThat(theirs.statusCode()).isEqualTo(404);
         assertThat(theirs.body()).doesNotContain("gus@globex.example");
+        assertThat(call("GET", "/admin/v1/data/users/x/" + ACME_USER, acmeAdmin).statusCode()).as("one segment only").isEqualTo(404);
 
         HttpResponse<String> org = call("GET", "/admin/v1/data/org", acmeAdmin);
         assertThat(org.statusCode()).isEqualTo(200);
