@@ -5,6 +5,7 @@ import dev.bastion.chain.Exchange;
 import dev.bastion.chain.Identity;
 import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.Verdict;
+import dev.bastion.dataprotect.SubjectRequests;
 import dev.bastion.store.ApiKeyRecord;
 import dev.bastion.store.Client;
 import dev.bastion.store.Revocation;
@@ -39,16 +40,74 @@ public final class AdminApi {
     private final Store store;
     private final RevocationService revocations;
     private final dev.bastion.observe.AuditLog audit;
+    private final SubjectRequests subjects;
 
     public AdminApi(Vertx vertx, Store store, RevocationService revocations) {
         this(vertx, store, revocations, (event, fields) -> {});
     }
 
     public AdminApi(Vertx vertx, Store store, RevocationService revocations, dev.bastion.observe.AuditLog audit) {
+        this(vertx, store, revocations, audit, null);
+    }
+
+    /** @param subjects subject requests (export, deletion) on the caller's own org; null: those endpoints answer 404 */
+    public AdminApi(Vertx vertx, Store store, RevocationService revocations, dev.bastion.observe.AuditLog audit, SubjectRequests subjects) {
         this.vertx = vertx;
         this.store = store;
         this.revocations = revocations;
         this.audit = audit;
+        this.subjects = subjects;
+    }
+
+    /**
+     * {@code GET /admin/v1/data/users/{id}}: everything Bastion holds about one of the caller's org's users
+     * (docs/data-protection.md); {@code DELETE}: revokes the user, deletes their rows and destroys their data keys.
+     * A user of another org is "not found", and the attempt recorded, as for revocations.
+     */
+    public LocalEndpoint dataUser() {
+        return ex -> {
+            String prefix = "/admin/v1/data/users/";
+            String userId = ex.path().startsWith(prefix) ? ex.path().substring(prefix.length()) : "";
+            // one path segment, shaped like an id: anything else names no user
+            if (subjects == null || !userId.matches("[A-Za-z0-9_-]{1,64}")) return Future.succeededFuture(error(404, "not_found", "No such user in your org."));
+            boolean delete = ex.method() == io.vertx.core.http.HttpMethod.DELETE;
+            return blocking(ex, id -> {
+                if (subjects.user(userId, id.orgId()).isEmpty()) return crossTenant(id, ex.requestId(), delete ? "data.delete" : "data.export", "user", userId);
+                Map<String, Object> fields = new java.util.HashMap<>(Map.of("org", id.orgId(), "principal", id.subject(), "request_id", ex.requestId(),
+                        "ref", "user:" + userId, "via", "admin_api"));
+                if (!delete) {
+                    JsonObject doc = subjects.exportUser(userId, id.orgId()).orElseThrow();
+                    fields.put("events", doc.getJsonArray("audit_events").size());
+                    audit.event("data.export", fields);
+                    return answer(200, doc);
+                }
+                revocations.revoke(Revocation.Kind.USER, userId, id.orgId(), null); // tokens still in flight are refused
+                SubjectRequests.Deleted d = subjects.deleteUser(userId, id.orgId()).orElseThrow();
+                fields.putAll(d.fields());
+                audit.event("data.delete", fields);
+                return answer(200, new JsonObject().put("deleted", userId).put("user_rows", d.userRows()).put("usage_rows", d.usageRows())
+                        .put("token_rows", d.tokenRows()).put("keys_destroyed", d.keysDestroyed()));
+            });
+        };
+    }
+
+    /** {@code GET /admin/v1/data/org}: everything Bastion holds about the caller's own org. */
+    public LocalEndpoint dataOrg() {
+        return ex -> subjects == null ? Future.succeededFuture(error(404, "not_found", "Subject requests are not available.")) : blocking(ex, id -> {
+            JsonObject doc = subjects.exportOrg(id.orgId()).orElse(null);
+            if (doc == null) return error(404, "not_found", "No such org.");
+            audit.event("data.export", Map.of("org", id.orgId(), "principal", id.subject(), "request_id", ex.requestId(), "ref", "org:" + id.orgId(),
+                    "via", "admin_api", "events", doc.getJsonArray("audit_events").size()));
+            return answer(200, doc);
+        });
+    }
+
+    private Verdict crossTenant(Identity id, String requestId, String action, String kind, String target) {
+        // Not in the caller's org — whether it exists elsewhere is not revealed, but it is recorded.
+        log.warn("security_event cross_tenant_attempt actor_org={} actor={} action={} kind={} request_id={}", id.orgId(), id.subject(), action, kind, requestId);
+        audit.event("tenant.cross_attempt", Map.of("org", id.orgId(), "principal", id.subject(), "action", action, "kind", kind,
+                "request_id", requestId, "object", target));
+        return error(404, "not_found", "No such " + kind + " in your org.");
     }
 
     /** A tenant admin listed its org's credentials: who, which list, how many (never the list itself). */
@@ -119,13 +178,7 @@ public final class AdminApi {
             default -> null;
         };
         if (found == null) return error(400, "request_invalid", "kind must be key, client, user or token.");
-        if (found.isEmpty()) {
-            // Not in the caller's org — whether it exists elsewhere is not revealed, but it is recorded.
-            log.warn("security_event cross_tenant_attempt actor_org={} actor={} action=revoke kind={} request_id={}", org, id.subject(), kind, requestId);
-            audit.event("tenant.cross_attempt", Map.of("org", org, "principal", id.subject(), "action", "revoke", "kind", kind,
-                    "request_id", requestId, "object", target));
-            return error(404, "not_found", "No such " + kind + " in your org.");
-        }
+        if (found.isEmpty()) return crossTenant(id, requestId, "revoke", kind, target);
         Revocation.Kind k = Revocation.Kind.fromWire(kind);
         Revocation r = revocations.revoke(k, target, org, found.get().equals(Instant.MAX) ? null : found.get());
         log.info("admin_event revoke kind={} id={} org={} actor={} request_id={}", kind, target, org, id.subject(), requestId);

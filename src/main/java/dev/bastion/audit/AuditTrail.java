@@ -81,6 +81,15 @@ public final class AuditTrail implements AuditLog, AutoCloseable {
         return sinks;
     }
 
+    /**
+     * Seals personal members of events from now on (data_protection.audit_encrypt). Installed while the gateway
+     * starts, before its listeners open: only Bastion's own start-up events, which name no user or client
+     * address, can precede it.
+     */
+    public void sealWith(AuditSealer sealer) {
+        if (writer != null) writer.sealWith(sealer);
+    }
+
     /** Adds the HTTP witness ({@code audit.checkpoint.url}) once the outbound connector exists. */
     public void witnessOver(OutboundConnector connector) {
         if (writer != null && witnessUrl != null) writer.addWitness(new HttpWitness(connector, witnessUrl));

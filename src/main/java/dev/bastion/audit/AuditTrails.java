@@ -20,7 +20,12 @@ public final class AuditTrails {
      * checkpoint, with a warning; a store that cannot be written throws.
      */
     public static AuditRow appendNow(Store store, AuditConfig config, String node, AuditEvent e, Supplier<MasterKey> master) {
-        AuditRow row = store.audit().append(node, List.of(AuditRecords.toRow(AuditRecords.newId(), e)), false).getFirst();
+        return appendNow(store, config, node, e, master, AuditSealer.NONE);
+    }
+
+    /** As {@link #appendNow(Store, AuditConfig, String, AuditEvent, Supplier)}, with the event's personal members sealed. */
+    public static AuditRow appendNow(Store store, AuditConfig config, String node, AuditEvent e, Supplier<MasterKey> master, AuditSealer sealer) {
+        AuditRow row = store.audit().append(node, List.of(sealer.seal(AuditRecords.toRow(AuditRecords.newId(), e))), false).getFirst();
         try {
             CheckpointSigner signer = CheckpointSigner.load(store, master.get(), node, System.currentTimeMillis());
             AuditRow head = store.audit().head(node).orElse(row);

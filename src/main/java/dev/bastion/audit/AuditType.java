@@ -23,6 +23,9 @@ public enum AuditType {
     REVOCATION("revocation.created", Severity.NOTICE, "success"),
     SIGNING_KEY_ROTATED("signing_key.rotated", Severity.NOTICE, "success"),
     SIGNING_KEY_WITHDRAWN("signing_key.withdrawn", Severity.WARNING, "success"),
+    DATA_EXPORT("data.export", Severity.NOTICE, "success"),
+    DATA_DELETE("data.delete", Severity.WARNING, "success"),
+    DATA_KEK_ROTATED("data.kek_rotated", Severity.NOTICE, "success"),
     CONFIG_LOADED("config.loaded", Severity.INFO, "success"),
     CONFIG_RELOADED("config.reloaded", Severity.NOTICE, "success"),
     // refusals on the request path

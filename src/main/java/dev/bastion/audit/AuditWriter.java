@@ -62,6 +62,10 @@ public final class AuditWriter implements AutoCloseable {
     private final AtomicLong handled = new AtomicLong();
     private volatile AuditSinks sinks = AuditSinks.NONE;
     private volatile boolean running = true;
+    private volatile AuditSealer sealer = AuditSealer.NONE;
+    /** Ids of spooled events the sinks have not had (they could not be sealed then): sent when stored. Writer thread only. */
+    private final java.util.Set<String> unsentToSinks = new java.util.HashSet<>();
+    private static final int MAX_UNSENT_TO_SINKS = 100_000;
     private volatile boolean storeUp = true;
     private volatile boolean spoolFull;
     private volatile boolean queueFull;
@@ -103,6 +107,11 @@ public final class AuditWriter implements AutoCloseable {
     /** The SIEM sinks fed with every batch once stored or spooled (set once, at start). */
     void feed(AuditSinks s) {
         this.sinks = s;
+    }
+
+    /** Seals personal members of every event stored from now on (data_protection.audit_encrypt). */
+    void sealWith(AuditSealer s) {
+        this.sealer = java.util.Objects.requireNonNull(s, "sealer");
     }
 
     void addWitness(CheckpointWitness w) {
@@ -205,7 +214,18 @@ public final class AuditWriter implements AutoCloseable {
         }
         if (spool.isEmpty() && (storeUp || now >= nextRetry)) { // nothing waits in the spool: the order allows the store
             try {
-                sinks.offer(store.audit().append(node, rows, false));
+                List<AuditRow.Unchained> sealed;
+                try {
+                    sealed = sealer.seal(rows);
+                } catch (RuntimeException e) { // the KEK unreachable: keep the events, unsealed, in the local spool until it is back
+                    if (storeUp) log.error("audit: cannot seal events ({}); events go to the spool {} until it can", rootMessage(e), spool.file());
+                    storeUp = false;
+                    lastStoreError = e;
+                    nextRetry = now + config.retryInterval().toMillis();
+                    toSpool(rows, now);
+                    return;
+                }
+                sinks.offer(store.audit().append(node, sealed, false));
                 if (!storeUp) log.warn("audit: the store is back");
                 storeUp = true;
                 spoolFull = false;
@@ -231,7 +251,7 @@ public final class AuditWriter implements AutoCloseable {
     private void toSpool(List<AuditRow.Unchained> rows, long now) {
         try {
             if (spool.append(rows)) {
-                if (!sinks.isEmpty()) sinks.offer(unchained(rows)); // kept: the sinks have it now, its chain comes when stored
+                if (!sinks.isEmpty()) toSinksWhileSpooled(rows);
                 spooled.increment(rows.size());
                 if (spooledSince == 0) spooledSince = rows.getFirst().ts();
                 spoolFull = false;
@@ -256,7 +276,8 @@ public final class AuditWriter implements AutoCloseable {
         long[] count = {0};
         try {
             spool.replay(config.batchSize(), chunk -> {
-                store.audit().append(node, chunk, true);
+                List<AuditRow> storedRows = store.audit().append(node, sealer.seal(chunk), true);
+                if (!unsentToSinks.isEmpty()) sinks.offer(storedRows.stream().filter(r -> unsentToSinks.remove(r.id())).toList());
                 count[0] += chunk.size();
             });
             spool.clear();
@@ -283,6 +304,25 @@ public final class AuditWriter implements AutoCloseable {
 
     private void appendAndFeed(List<AuditRow.Unchained> rows) {
         sinks.offer(store.audit().append(node, rows, false));
+    }
+
+    /**
+     * Spooled events go to the sinks now, sealed as they will be stored (a sink must not get in clear what the trail
+     * seals: a shredded user would live on in the SIEM). When they cannot be sealed now (the KEK is unreachable), the
+     * sinks get them once they are stored.
+     */
+    private void toSinksWhileSpooled(List<AuditRow.Unchained> rows) {
+        try {
+            sinks.offer(unchained(sealer.seal(rows)));
+        } catch (RuntimeException e) {
+            for (AuditRow.Unchained u : rows) {
+                if (unsentToSinks.size() >= MAX_UNSENT_TO_SINKS) {
+                    log.error("audit: {} spooled events wait for the sinks already; later ones reach the store only", MAX_UNSENT_TO_SINKS);
+                    return;
+                }
+                unsentToSinks.add(u.id());
+            }
+        }
     }
 
     /** Spooled events as the sinks get them: every column but the chain's ({@code seq} 0, no hashes). */

@@ -57,6 +57,13 @@ public final class AuditCommand implements Runnable {
         AuditRepository.Filter filter() {
             return new AuditRepository.Filter(node, time(from, "--from"), time(to, "--to"), type, actor, org, null);
         }
+
+        /** {@link #filter()}, also matching a user actor's sealed id by its blind index (data_protection.audit_encrypt). */
+        AuditRepository.Filter filter(CliDataKeys keys) {
+            AuditRepository.Filter f = filter();
+            if (actor == null || !actor.startsWith("usr_") || keys == null) return f;
+            return keys.sealer().actorPrefix(actor).map(f::withActorSealed).orElse(f);
+        }
     }
 
     static Long time(String s, String option) {
@@ -81,6 +88,11 @@ public final class AuditCommand implements Runnable {
                     r.action() == null ? "-" : r.action(), r.target() == null ? "-" : r.target(), r.result() == null ? "-" : r.result(),
                     r.fields().equals("{}") ? "" : r.fields());
         };
+    }
+
+    /** Whether user actors may be sealed in this trail (the config says so): only then is a blind index computed for --actor. */
+    static boolean sealsActors(StoreOptions store) {
+        return store.config().dataProtection().seals(dev.bastion.config.DataProtectionConfig.AuditField.ACTOR);
     }
 
     static String format(String f) {
@@ -150,9 +162,9 @@ public final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             String f = format(format);
-            try (Store s = store.open()) {
+            try (Store s = store.open(); CliDataKeys keys = new CliDataKeys(store.config(), s)) {
                 PrintWriter out = spec.commandLine().getOut();
-                for (AuditRow r : s.audit().search(filters.filter(), limit, false, true)) out.println(line(r, f));
+                for (AuditRow r : s.audit().search(filters.filter(sealsActors(store) ? keys : null), limit, false, true)) out.println(line(keys.reveal(r), f));
                 out.flush();
             }
             return 0;
@@ -180,14 +192,14 @@ public final class AuditCommand implements Runnable {
         public Integer call() throws InterruptedException {
             String f = format(format);
             long until = duration == null ? Long.MAX_VALUE : System.currentTimeMillis() + Durations.parse(duration).toMillis();
-            try (Store s = store.open()) {
+            try (Store s = store.open(); CliDataKeys keys = new CliDataKeys(store.config(), s)) {
                 PrintWriter out = spec.commandLine().getOut();
-                AuditRepository.Filter base = filters.filter();
+                AuditRepository.Filter base = filters.filter(sealsActors(store) ? keys : null);
                 List<AuditRow> last = s.audit().search(base, lines, false, true);
                 Set<String> seen = new HashSet<>();
                 long since = base.fromTs() == null ? 0 : base.fromTs();
                 for (AuditRow r : last) {
-                    out.println(line(r, f));
+                    out.println(line(keys.reveal(r), f));
                     seen.add(r.id());
                     since = Math.max(since, r.ts());
                 }
@@ -196,10 +208,10 @@ public final class AuditCommand implements Runnable {
                     Thread.sleep(500);
                     // events are stored a little after their time (batching, a spool replayed): look back a minute
                     long from = Math.max(since - 60_000, base.fromTs() == null ? 0 : base.fromTs());
-                    for (AuditRow r : s.audit().search(new AuditRepository.Filter(base.node(), from, base.toTs(), base.type(), base.actor(), base.org(), null),
-                            10_000, false, false)) {
+                    for (AuditRow r : s.audit().search(new AuditRepository.Filter(base.node(), from, base.toTs(), base.type(), base.actor(), base.org(), null,
+                            base.actorSealed()), 10_000, false, false)) {
                         if (seen.add(r.id())) {
-                            out.println(line(r, f));
+                            out.println(line(keys.reveal(r), f));
                             since = Math.max(since, r.ts());
                         }
                     }

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
  * @param retention   how long each class of stored data is kept, and the job that removes the rest (docs/data-protection.md)
  * @param responses   automatic responses (O4): rules that block an address, suspend a key or notify (docs/audit.md)
+ * @param dataProtection envelope encryption of what is stored: the key-encryption key, data-key rotation, sealed
+ *                    audit members (docs/data-protection.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -58,7 +60,8 @@ public record BastionConfig(
         ObservabilityConfig observability,
         AuditConfig audit,
         RetentionConfig retention,
-        ResponsesConfig responses) {
+        ResponsesConfig responses,
+        DataProtectionConfig dataProtection) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -87,6 +90,7 @@ public record BastionConfig(
         audit = (audit == null ? AuditConfig.DEFAULTS : audit).inEnvironment(environment == Environment.PROD);
         retention = retention == null ? RetentionConfig.DEFAULTS : retention;
         responses = responses == null ? ResponsesConfig.NONE : responses;
+        dataProtection = dataProtection == null ? DataProtectionConfig.DEFAULTS : dataProtection;
     }
 
     public boolean prod() {

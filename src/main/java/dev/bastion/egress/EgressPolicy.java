@@ -32,7 +32,7 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         return new EgressPolicy(configuredHosts, allowPrivate);
     }
 
-    /** The config's hosts: upstreams, issuers and their JWKS URLs, classifiers, the Vault and Secrets Manager endpoints, the trace collector; and {@code egress.allow_private}. */
+    /** The config's hosts: upstreams, issuers and their JWKS URLs, classifiers, the Vault, Secrets Manager and KMS endpoints, the trace collector; and {@code egress.allow_private}. */
     public static EgressPolicy from(BastionConfig config) {
         Set<String> hosts = new HashSet<>();
         config.upstreams().values().forEach(u -> hosts.add(Destination.of(u.url()).host()));
@@ -47,6 +47,10 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         // The secret stores the config names: a Vault server and a Secrets Manager endpoint are often private.
         if (config.secrets().vault() != null) hosts.add(Destination.of(config.secrets().vault().address()).host());
         if (config.secrets().aws() != null && config.secrets().aws().endpoint() != null) hosts.add(Destination.of(config.secrets().aws().endpoint()).host());
+        // ... and so is a KMS endpoint for data keys (a VPC endpoint, docs/data-protection.md).
+        if (config.dataProtection().aws() != null && config.dataProtection().aws().endpoint() != null) {
+            hosts.add(Destination.of(config.dataProtection().aws().endpoint()).host());
+        }
         // The trace collector is a config-named host too; its exporter connects on its own (docs/observability.md).
         if (config.observability().tracing().enabled()) hosts.add(Destination.of(config.observability().tracing().endpoint()).host());
         // So are the audit trail's OTLP collectors and the automatic responses' webhook (docs/audit.md).

@@ -23,6 +23,9 @@ sealed interface Entry {
     /** The first request's response, replayed to repeats. */
     record Done(String fingerprint, int status, List<Map.Entry<String, String>> headers, byte[] body) implements Entry {}
 
+    /** A {@link Done} sealed with its org's data key ({@link ResponseSealer}); only the fingerprint is readable. */
+    record Sealed(String fingerprint, byte[] sealed) implements Entry {}
+
     /** The first response was larger than the route keeps: repeats cannot be answered from it. */
     record Unstored(String fingerprint) implements Entry {}
 
@@ -30,6 +33,7 @@ sealed interface Entry {
         return switch (this) {
             case Pending p -> "P|" + p.token() + "|" + p.fingerprint();
             case Unstored u -> "U|" + u.fingerprint();
+            case Sealed x -> "S|" + x.fingerprint() + "|" + Base64.getEncoder().encodeToString(x.sealed());
             case Done d -> {
                 ObjectNode o = MAPPER.createObjectNode().put("f", d.fingerprint()).put("s", d.status());
                 ArrayNode h = o.putArray("h");
@@ -46,6 +50,10 @@ sealed interface Entry {
             return new Pending(s.substring(2, bar), s.substring(bar + 1));
         }
         if (s.startsWith("U|")) return new Unstored(s.substring(2));
+        if (s.startsWith("S|")) {
+            int bar = s.indexOf('|', 2);
+            return new Sealed(s.substring(2, bar), Base64.getDecoder().decode(s.substring(bar + 1)));
+        }
         if (s.startsWith("D")) {
             try {
                 JsonNode o = MAPPER.readTree(s.substring(1));

@@ -82,14 +82,14 @@ public final class IdempotencyControl implements Control {
         // The claim's owner token: unique, never shown to anyone, so a fast generator (not SecureRandom) will do.
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
         Entry.Pending mine = new Entry.Pending(Long.toHexString(r.nextLong()) + '-' + Long.toHexString(r.nextLong()), fingerprint);
-        return stores.claim(storeKey, mine, PENDING_LEASE_MS).map(claim -> {
+        return stores.claim(storeKey, mine, PENDING_LEASE_MS).compose(claim -> stores.opened(claim, storeKey)).map(claim -> {
             if (claim.unavailable()) {
                 return new Verdict.Deny(503, "idempotency_unavailable", "Idempotency keys cannot be checked right now; retry shortly.",
                         Map.of("Retry-After", "1"));
             }
             Entry existing = claim.existing();
             if (existing == null) {
-                ex.addResponseFilter(new Capture(claim.store(), storeKey, mine));
+                ex.addResponseFilter(new Capture(claim.store(), id.orgId(), storeKey, mine));
                 return Verdict.ALLOW;
             }
             if (!existing.fingerprint().equals(fingerprint)) {
@@ -98,6 +98,7 @@ public final class IdempotencyControl implements Control {
             return switch (existing) {
                 case Entry.Pending p -> new Verdict.Deny(409, "idempotency_in_progress",
                         "A request with this Idempotency-Key is still in progress; retry when it has finished.", Map.of("Retry-After", "1"));
+                case Entry.Sealed x -> throw new IllegalStateException("idempotency entry still sealed"); // opened above
                 case Entry.Unstored u -> new Verdict.Deny(409, "idempotency_response_not_kept",
                         "The first response to this Idempotency-Key was too large to keep, so it cannot be replayed.");
                 case Entry.Done d -> {
@@ -141,6 +142,7 @@ public final class IdempotencyControl implements Control {
     /** Keeps the response as the client receives it (it is the outermost filter), then completes the claim. */
     private final class Capture implements ResponseFilter {
         private final IdempotencyStore store;
+        private final String orgId;
         private final String key;
         private final Entry.Pending mine;
         private int status = -1;
@@ -149,8 +151,9 @@ public final class IdempotencyControl implements Control {
         private boolean tooLarge;
         private boolean done;
 
-        Capture(IdempotencyStore store, String key, Entry.Pending mine) {
+        Capture(IdempotencyStore store, String orgId, String key, Entry.Pending mine) {
             this.store = store;
+            this.orgId = orgId;
             this.key = key;
             this.mine = mine;
         }
@@ -187,7 +190,9 @@ public final class IdempotencyControl implements Control {
             } else {
                 Entry outcome = tooLarge ? new Entry.Unstored(mine.fingerprint())
                         : new Entry.Done(mine.fingerprint(), status, headers, body.getBytes());
-                store.complete(key, mine, outcome, config.ttl().toMillis())
+                stores.sealFor(store, orgId, key, outcome)
+                        .onFailure(t -> release()) // never kept in clear: the client may retry instead
+                        .compose(kept -> store.complete(key, mine, kept, config.ttl().toMillis()))
                         .onFailure(t -> log.warn("idempotent response not kept ({}); the key frees itself after its lease", t.getMessage()));
             }
             return null;

@@ -21,15 +21,38 @@ public final class IdempotencyStores {
     private final LocalIdempotencyStore local = new LocalIdempotencyStore(LOCAL_MAX_BYTES);
     private final BackendGuard guard;
     private final boolean fallBackToLocal;
+    private final ResponseSealer sealer;
 
-    private IdempotencyStores(SharedState state) {
+    private IdempotencyStores(SharedState state, ResponseSealer sealer) {
+        this.sealer = sealer;
         this.shared = state.shared() ? new RedisIdempotencyStore(state.redis()) : null;
         this.guard = state.guard("idempotency");
         this.fallBackToLocal = state.fallBackToLocal();
     }
 
     public static IdempotencyStores create(SharedState state) {
-        return new IdempotencyStores(state);
+        return new IdempotencyStores(state, null);
+    }
+
+    /**
+     * With responses kept in Redis sealed by {@code sealer}. Those kept in this process are not: they live in the
+     * same memory as the unwrapped data keys, so sealing them would protect nothing from whoever can read it.
+     */
+    public static IdempotencyStores create(SharedState state, ResponseSealer sealer) {
+        return new IdempotencyStores(state, sealer);
+    }
+
+    /** The outcome as {@code store} keeps it: a response sealed for {@code key} when it goes to Redis and a sealer is set. */
+    Future<Entry> sealFor(IdempotencyStore store, String orgId, String key, Entry outcome) {
+        if (sealer == null || store != shared || !(outcome instanceof Entry.Done d)) return Future.succeededFuture(outcome);
+        return sealer.seal(orgId, key, d.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8)).map(b -> new Entry.Sealed(d.fingerprint(), b));
+    }
+
+    /** The claim with a sealed entry opened. */
+    Future<Claim> opened(Claim claim, String key) {
+        if (!(claim.existing() instanceof Entry.Sealed s)) return Future.succeededFuture(claim);
+        if (sealer == null) return Future.failedFuture(new IllegalStateException("a sealed idempotency entry, and no data protection to open it"));
+        return sealer.open(key, s.sealed()).map(b -> new Claim(claim.store(), Entry.decode(new String(b, java.nio.charset.StandardCharsets.UTF_8)), false));
     }
 
     /** The route's idempotency control, or null when it does not enable keys. */

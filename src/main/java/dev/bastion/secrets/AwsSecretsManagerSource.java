@@ -52,8 +52,12 @@ public final class AwsSecretsManagerSource implements SecretSource {
     }
 
     private static AwsCredentialsProvider credentials(AwsCredentialsConfig c, SecretResolver resolver) {
+        return credentials(c, resolver, "secrets.aws.credentials.");
+    }
+
+    /** The SDK's credentials from references ({@code at}: where they are configured, for errors), or its default chain when none. */
+    public static AwsCredentialsProvider credentials(AwsCredentialsConfig c, SecretResolver resolver, String at) {
         if (c == null) return DefaultCredentialsProvider.builder().build();
-        String at = "secrets.aws.credentials.";
         String id = resolver.resolve(c.accessKeyId(), at + "access_key_id").reveal();
         String secret = resolver.resolve(c.secretAccessKey(), at + "secret_access_key").reveal();
         if (c.sessionToken() == null) return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));

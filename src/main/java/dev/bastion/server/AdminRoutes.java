@@ -37,7 +37,8 @@ final class AdminRoutes {
     static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders) {
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
         HealthStatus status = new HealthStatus(vertx, config, services);
-        AdminApi api = new AdminApi(vertx, services.store, services.revocationService, services.audit);
+        AdminApi api = new AdminApi(vertx, services.store, services.revocationService, services.audit,
+                new dev.bastion.dataprotect.SubjectRequests(services.store, () -> services.dataKeys, services.clock));
         List<Authenticator> admins = List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
                 services.tokenCache, List.of(config.tokens().audience()), services.clock));
         List<Route> routes = new ArrayList<>();
@@ -49,6 +50,8 @@ final class AdminRoutes {
         routes.add(admin("admin.keys", "GET", "/admin/v1/keys", api.keys(), admins, services));
         routes.add(admin("admin.clients", "GET", "/admin/v1/clients", api.clients(), admins, services));
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
+        routes.add(admin("admin.data.user", List.of("GET", "DELETE"), "/admin/v1/data/users/*", api.dataUser(), admins, services));
+        routes.add(admin("admin.data.org", "GET", "/admin/v1/data/org", api.dataOrg(), admins, services));
         Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(routes),
                 config.edge().bodyTimeout().toMillis(), recorders, services.tracing);
@@ -62,9 +65,13 @@ final class AdminRoutes {
     }
 
     private static Route admin(String id, String method, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
-        List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, method.equals("POST") ? List.of("application/json") : List.of()),
+        return admin(id, List.of(method), path, endpoint, authenticators, services);
+    }
+
+    private static Route admin(String id, List<String> methods, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
+        List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, methods.contains("POST") ? List.of("application/json") : List.of()),
                 new AuthenticateControl(authenticators, services.revocations), new RequireControl(ADMIN_SCOPE));
-        return new Route(id, new RouteConfig.Match(List.of(method), path, null), Set.of(method), new Steps(new Chain(controls), id, services.metrics),
+        return new Route(id, new RouteConfig.Match(methods, path, null), Set.copyOf(methods), new Steps(new Chain(controls), id, services.metrics),
                 new Route.Local(endpoint), null, MAX_BODY).withOperation("admin");
     }
 }

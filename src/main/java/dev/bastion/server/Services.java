@@ -78,6 +78,9 @@ final class Services implements AutoCloseable {
     final SecretResolver secrets;
     /** Automatic responses (O4): the rules, and what is blocked or suspended; {@code ResponsesRuntime.NONE} without rules. */
     final dev.bastion.respond.ResponsesRuntime responses;
+    /** The key-encryption keys and the data keys under them: what Bastion stores sealed (docs/data-protection.md). */
+    final dev.bastion.dataprotect.Keks keks;
+    final dev.bastion.dataprotect.DataKeys dataKeys;
     /** The request spans' tracer and exporter; {@link dev.bastion.observe.Tracing#OFF} unless {@code observability.tracing.enabled}. */
     dev.bastion.observe.Tracing tracing = dev.bastion.observe.Tracing.OFF;
     private long usageTimer = -1;
@@ -105,6 +108,13 @@ final class Services implements AutoCloseable {
         audit.witnessOver(connector);
         this.secrets = given.connect(vertx, connector, config.secrets());
         SecretResolver secrets = this.secrets;
+        this.keks = dev.bastion.dataprotect.Keks.create(config.dataProtection(), () -> MasterKey.load(config, secrets), vertx, connector, secrets);
+        this.dataKeys = new dev.bastion.dataprotect.DataKeys(store.dataKeys(), keks, config.dataProtection(), clock);
+        audit.sealWith(dev.bastion.dataprotect.AuditFieldSealer.of(dataKeys)); // before any listener opens
+        if (!config.dataProtection().auditEncrypt().isEmpty() && config.audit().writesLogLines()) {
+            log.warn("posture: data_protection.audit_encrypt seals {} in the trail, but audit.log_lines also writes every event to the bastion.audit log "
+                    + "lines in clear; set audit.log_lines: false", config.dataProtection().auditEncrypt());
+        }
         audit.startSinks(config.audit().sinks(), this::otlpSink, metrics.registry());
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {
@@ -123,7 +133,7 @@ final class Services implements AutoCloseable {
         this.sharedState = dev.bastion.state.SharedState.of(config, redisPipe);
         this.limits = dev.bastion.limit.LimitsRuntime.create(config, store, storeExecutor, sharedState);
         this.limits.registerMetrics(metrics.registry());
-        this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState);
+        this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState, dev.bastion.dataprotect.ResponseSealers.of(vertx, dataKeys));
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, connector, config.guard(), secrets, audit, metrics.registry());
@@ -288,6 +298,7 @@ final class Services implements AutoCloseable {
         if (redisClient != null) redisClient.close();
         audit.close(); // drains the queue and signs a last checkpoint (its HTTP witness needs the connector) before the store closes
         secrets.close();
+        keks.close();
         connector.close();
         tracing.close(); // exports what is queued, within export_timeout
         if (addressRules != null) addressRules.close();

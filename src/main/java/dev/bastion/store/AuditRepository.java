@@ -24,8 +24,20 @@ public final class AuditRepository {
     private static final String CP_COLUMNS = "node, cseq, seq, head_hash, ts, prev_hash, kid, signature, hash";
 
     /** Which events a search returns; null members do not filter. Times are epoch milliseconds, {@code toTs} exclusive. */
-    public record Filter(String node, Long fromTs, Long toTs, String type, String actor, String org, Long afterSeq) {
+    /**
+     * @param actorSealed with {@code actor}: the start of the actor's sealed form ({@code enc1:INDEX.}, a keyed blind
+     *                    index of the id), so events whose actor was sealed are found too; null for plain ids only
+     */
+    public record Filter(String node, Long fromTs, Long toTs, String type, String actor, String org, Long afterSeq, String actorSealed) {
         public static final Filter ALL = new Filter(null, null, null, null, null, null, null);
+
+        public Filter(String node, Long fromTs, Long toTs, String type, String actor, String org, Long afterSeq) {
+            this(node, fromTs, toTs, type, actor, org, afterSeq, null);
+        }
+
+        public Filter withActorSealed(String prefix) {
+            return new Filter(node, fromTs, toTs, type, actor, org, afterSeq, prefix);
+        }
     }
 
     /** A node's checkpoint key: the public half (X.509, base64) and the private half encrypted by the master key. */
@@ -178,7 +190,11 @@ public final class AuditRepository {
             if (f.type().endsWith(".*")) { sql.append(" AND type LIKE ?"); args.add(f.type().substring(0, f.type().length() - 1) + "%"); }
             else { sql.append(" AND type = ?"); args.add(f.type()); }
         }
-        if (f.actor() != null) { sql.append(" AND actor_id = ?"); args.add(f.actor()); }
+        if (f.actor() != null && f.actorSealed() != null) {
+            sql.append(" AND (actor_id = ? OR substr(actor_id, 1, ").append(f.actorSealed().length()).append(") = ?)");
+            args.add(f.actor());
+            args.add(f.actorSealed());
+        } else if (f.actor() != null) { sql.append(" AND actor_id = ?"); args.add(f.actor()); }
         if (f.org() != null) { sql.append(" AND actor_org = ?"); args.add(f.org()); }
         if (f.afterSeq() != null) { sql.append(" AND seq > ?"); args.add(f.afterSeq()); }
         String dir = newest ? " DESC" : "";

@@ -39,6 +39,8 @@ public final class Store implements AutoCloseable {
     private final AuditRepository audit;
     private final RetentionRepository retention;
     private final ResponseActionRepository responses;
+    private final DataKeyRepository dataKeys;
+    private final SubjectRepository subjects;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -55,6 +57,8 @@ public final class Store implements AutoCloseable {
         this.audit = new AuditRepository(dataSource, sqlite);
         this.retention = new RetentionRepository(dataSource, sqlite);
         this.responses = new ResponseActionRepository(jdbc);
+        this.dataKeys = new DataKeyRepository(jdbc);
+        this.subjects = new SubjectRepository(jdbc);
     }
 
     /** The audit trail's tables: append and read only. */
@@ -65,6 +69,16 @@ public final class Store implements AutoCloseable {
     /** Retention's batched deletes and its one-node-at-a-time lock. */
     public RetentionRepository retention() {
         return retention;
+    }
+
+    /** The wrapped data keys (docs/data-protection.md). */
+    public DataKeyRepository dataKeys() {
+        return dataKeys;
+    }
+
+    /** What the store holds about a user or an org, for subject requests. */
+    public SubjectRepository subjects() {
+        return subjects;
     }
 
     public UsageRepository usage() {

@@ -147,7 +147,8 @@ public final class SecretsManagerStandIn implements AutoCloseable {
                 .putHeader("x-amzn-RequestId", UUID.randomUUID().toString()).end(out.toString());
     }
 
-    private static void error(HttpServerRequest req, int status, String type, String message) {
+    /** An error as AWS JSON 1.1 services answer it (also used by {@link KmsStandIn}). */
+    static void error(HttpServerRequest req, int status, String type, String message) {
         ObjectNode body = JSON.createObjectNode().put("__type", type);
         if (message != null) body.put("message", message);
         req.response().setStatusCode(status).putHeader("Content-Type", "application/x-amz-json-1.1")

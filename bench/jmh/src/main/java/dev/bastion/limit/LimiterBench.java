@@ -87,7 +87,7 @@ public class LimiterBench {
         redisServer = new RedisServer(port);
         redisServer.start();
         vertx = Vertx.vertx();
-        redis = RedisClients.create(vertx, new RedisConfig(URI.create("redis://127.0.0.1:" + port), null), new SecretResolver(Map.of()));
+        redis = RedisClients.create(vertx, new RedisConfig(URI.create("redis://127.0.0.1:" + port), null, null, null), new SecretResolver(Map.of()));
         pipe = new RedisPipe(redis, 5000);
         redisLimiter = new RedisLimiter(pipe.sender());
         loop = vertx.getOrCreateContext();
