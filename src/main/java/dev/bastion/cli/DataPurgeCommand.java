@@ -3,6 +3,7 @@ package dev.bastion.cli;
 import dev.bastion.audit.AuditTrails;
 import dev.bastion.audit.CheckpointSigner;
 import dev.bastion.config.BastionConfig;
+import dev.bastion.dataprotect.SubjectRequests;
 import dev.bastion.retention.DataClass;
 import dev.bastion.retention.RetentionJob;
 import dev.bastion.secrets.SecretResolver;
@@ -52,12 +53,14 @@ public final class DataPurgeCommand implements Callable<Integer> {
         }
         BastionConfig config = store.config();
         String node = "cli." + config.audit().node();
-        try (Store s = store.open()) {
+        try (Store s = store.open(); CliDataKeys keys = new CliDataKeys(config, s)) {
             RetentionJob job = new RetentionJob(s, config.retention(), Clock.systemUTC(),
                     () -> CheckpointSigner.load(s, MasterKey.load(config, new SecretResolver()), node, System.currentTimeMillis()), node,
                     e -> {
                         if (config.audit().enabled()) AuditTrails.appendNow(s, config.audit(), node, e, () -> MasterKey.load(config, new SecretResolver()));
                     }, config.accessLog().dir() == null ? null : Path.of(config.accessLog().dir()), null);
+            SubjectRequests subjects = new SubjectRequests(s, keys::keys, Clock.systemUTC());
+            job.withUserEraser(id -> subjects.deleteUser(id, null));
             RetentionJob.Report r = job.run(dryRun, only);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%-16s %-26s %s%n", "CLASS", "CUTOFF", dryRun ? "WOULD DELETE" : "DELETED");

@@ -79,6 +79,16 @@ public final class RetentionJob {
     private final Map<DataClass, Counter> deleted = new LinkedHashMap<>();
     private final AtomicLong lastRun = new AtomicLong();
     private CheckpointSigner signer;
+    private Consumer<String> userEraser; // null: an inactive user is only its row
+
+    /**
+     * How an inactive user is forgotten: as a subject deletion does it (their usage and token rows, their row, and their
+     * data keys destroyed — crypto-shredding what the trail sealed for them), instead of deleting the row alone.
+     */
+    public RetentionJob withUserEraser(Consumer<String> eraser) {
+        this.userEraser = eraser;
+        return this;
+    }
 
     /**
      * @param signer      the checkpoint key of {@code purgingNode}, asked for only when a cut is to be signed
@@ -153,7 +163,13 @@ public final class RetentionJob {
         long total = 0;
         int n;
         do {
-            n = store.retention().deleteDue(c.table, ms, config.batchSize());
+            if (c == DataClass.USERS_INACTIVE && userEraser != null) {
+                List<String> ids = store.retention().dueKeys(c.table, ms, config.batchSize());
+                ids.forEach(userEraser);
+                n = ids.size();
+            } else {
+                n = store.retention().deleteDue(c.table, ms, config.batchSize());
+            }
             total += n;
             count(c, n);
         } while (n >= config.batchSize() && !Thread.currentThread().isInterrupted()); // interrupted: the gateway is stopping

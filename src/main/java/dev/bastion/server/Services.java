@@ -265,6 +265,8 @@ final class Services implements AutoCloseable {
         dev.bastion.retention.RetentionJob job = new dev.bastion.retention.RetentionJob(store, config.retention(), clock,
                 () -> dev.bastion.audit.CheckpointSigner.load(store, MasterKey.load(config, secrets), node, clock.millis()), node, audit::record,
                 config.accessLog().dir() == null ? null : java.nio.file.Path.of(config.accessLog().dir()), metrics.registry());
+        dev.bastion.dataprotect.SubjectRequests subjects = new dev.bastion.dataprotect.SubjectRequests(store, () -> dataKeys, clock);
+        job.withUserEraser(id -> subjects.deleteUser(id, null));
         java.time.Duration interval = config.retention().interval();
         java.time.Duration first = interval.compareTo(java.time.Duration.ofMinutes(1)) < 0 ? interval : java.time.Duration.ofMinutes(1);
         return dev.bastion.retention.RetentionScheduler.start(job, first, interval);

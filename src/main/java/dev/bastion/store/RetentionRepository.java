@@ -56,6 +56,22 @@ public final class RetentionRepository {
         }
     }
 
+    /** The keys of at most {@code limit} rows of {@code t} due at {@code cutoff} (a table with a one-column key). */
+    public java.util.List<String> dueKeys(Table t, long cutoff, int limit) {
+        if (t.key.contains(",")) throw new IllegalArgumentException(t.table + ": a composite key");
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + t.key + " FROM " + t.table + " WHERE " + t.due + " LIMIT ?")) {
+            ps.setLong(1, cutoff);
+            ps.setInt(2, limit);
+            java.util.List<String> out = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(t.table + ": retention select failed", e);
+        }
+    }
+
     /** Deletes at most {@code limit} rows of {@code t} due at {@code cutoff}, in one statement; returns how many. */
     public int deleteDue(Table t, long cutoff, int limit) {
         String sql = "DELETE FROM " + t.table + " WHERE (" + t.key + ") IN (SELECT " + t.key + " FROM " + t.table + " WHERE " + t.due + " LIMIT ?)";

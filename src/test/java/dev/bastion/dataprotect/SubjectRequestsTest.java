@@ -222,4 +222,23 @@ class SubjectRequestsTest {
         assertThat(sealedIp).doesNotContain(ALICE_IP);
         assertThat(run("data", "delete", "--config", cfg(), "--user", ALICE).exit()).as("nothing left to delete").isEqualTo(1);
     }
+
+    /** Retention's inactive users are forgotten as a subject deletion forgets them: rows gone and their keys destroyed. */
+    @Test
+    void anInactiveUserRemovedByRetentionIsCryptoShredded() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bastion.db"))) {
+            c.createStatement().executeUpdate("UPDATE users SET last_seen = 0 WHERE id = '" + ALICE + "'"); // not seen since 1970
+        }
+        Run purge = run("data", "purge", "--config", cfg(), "--class", "users_inactive");
+        assertThat(purge.exit()).as(purge.err()).isZero();
+        assertThat(store.users().findById(ALICE)).isEmpty();
+        assertThat(store.users().findById(BOB)).as("seen now: kept").isPresent();
+        assertThat(store.subjects().find(dev.bastion.store.SubjectRepository.Of.USAGE_OF_SUBJECT, "user:" + ALICE)).isEmpty();
+        assertThat(store.dataKeys().versions(DataKeys.userScope(ALICE))).isNotEmpty()
+                .allSatisfy(k -> assertThat(k.state()).isEqualTo(dev.bastion.store.DataKeyRecord.DESTROYED));
+        assertThat(run("audit", "search", "--config", cfg(), "--type", "budget.threshold", "--format", "jsonl").out().lines())
+                .hasSize(3).allSatisfy(l -> assertThat(l).contains("\"id\":\"[shredded]\""));
+        Run verify = run("audit", "verify", "--config", cfg());
+        assertThat(verify.exit()).as(verify.err()).isZero();
+    }
 }
