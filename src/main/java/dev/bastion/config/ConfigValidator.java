@@ -60,7 +60,8 @@ final class ConfigValidator {
                         + "route by model (llm: chat or embeddings without upstream) to use it");
             }
             for (String m : r.match().methods()) {
-                String key = m + " " + (r.match().host() == null ? "*" : r.match().host()) + " " + r.match().path();
+                // /orgs/{org} and /orgs/{id} match the same requests: segment names do not tell routes apart
+                String key = m + " " + (r.match().host() == null ? "*" : r.match().host()) + " " + r.match().path().replaceAll("\\{[^/}]*}", "{}");
                 String other = patterns.putIfAbsent(key, at);
                 if (other != null) problems.add(at + ".match: " + m + " " + r.match().path() + " is already matched by " + other);
             }

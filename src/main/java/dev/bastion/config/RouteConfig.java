@@ -40,12 +40,17 @@ import java.util.regex.Pattern;
  * @param fetch        the route fetches a URL its caller names (a link preview) instead of forwarding: the URL's
  *                     scheme, host, port, content type and size are held to these lists (see {@link FetchConfig});
  *                     a fetch route has no {@code upstream}
+ * @param bind         tenant binding (Z2): parts of the request that must name the caller's own org or user — a
+ *                     {@code {name}} segment of {@code match.path}, a query parameter, a JSON body field or a GraphQL
+ *                     argument; any mismatch, absence or ambiguity answers the gateway's unknown-route 404 and records
+ *                     {@code tenant.cross_attempt} (docs/contracts.md)
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
-                          String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch) {
+                          String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch,
+                          List<Bind> bind) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -128,11 +133,75 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         if (stripPrefix != null && (!stripPrefix.startsWith("/") || stripPrefix.endsWith("/") || stripPrefix.length() < 2)) {
             throw new IllegalArgumentException("strip_prefix: '" + stripPrefix + "' (expected: /segment without a trailing slash)");
         }
+        if (stripPrefix != null && PathTemplate.isTemplate(stripPrefix)) throw new IllegalArgumentException("strip_prefix: '" + stripPrefix + "' (a prefix to strip is literal, without {name})");
+        bind = bind == null ? List.of() : List.copyOf(bind);
+        if (!bind.isEmpty() && publicRoute) throw new IllegalArgumentException("bind: a public route has no caller to bind the request to");
+        PathTemplate template = PathTemplate.isTemplate(match.path()) ? PathTemplate.parse(match.path()) : null;
+        for (Bind b : bind) {
+            if (b.path() != null && (template == null || !template.names(b.path()))) {
+                throw new IllegalArgumentException("bind: path '" + b.path() + "' is not a {" + b.path() + "} segment of match.path '" + match.path() + "'");
+            }
+            if (b.body() != null && !match.methods().contains("POST") && !match.methods().contains("PUT") && !match.methods().contains("PATCH")) {
+                throw new IllegalArgumentException("bind: body '" + b.body() + "' needs a route that takes bodies (POST, PUT or PATCH)");
+            }
+            if (b.graphql() != null && graphql == null) {
+                throw new IllegalArgumentException("bind: graphql '" + b.graphql() + "' needs the route's graphql block (its limits bound the parse)");
+            }
+        }
+    }
+
+    /**
+     * One tenant binding: exactly one of {@code path}, {@code query}, {@code body}, {@code graphql} names where the
+     * value is; {@code to} what it must equal. Values are compared exactly (case-sensitive, no Unicode folding),
+     * after one percent-decoding (paths by the edge, query parameters here).
+     *
+     * @param path     a {@code {name}} segment of the route's {@code match.path}
+     * @param query    a query parameter's name; given twice, or also in another letter case, is a mismatch
+     * @param body     a JSON pointer ({@code /org_id}, {@code /board/org_id}) into a JSON body; duplicate keys anywhere are a mismatch
+     * @param graphql  an argument (or input-object field) name, anywhere in the request's documents and variables
+     * @param to       {@code org} (the caller's org) or {@code user} (the caller's Bastion user id; a caller without one never matches)
+     * @param required whether the value must be present; default true. False only for {@code graphql} and {@code query}:
+     *                 absent is then allowed, and every occurrence still must match
+     */
+    public record Bind(String path, String query, String body, String graphql, String to, Boolean required) {
+        private static final Pattern PATH_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+        private static final Pattern GRAPHQL_NAME = Pattern.compile("[_A-Za-z][_0-9A-Za-z]{0,63}");
+
+        public Bind {
+            int sources = (path != null ? 1 : 0) + (query != null ? 1 : 0) + (body != null ? 1 : 0) + (graphql != null ? 1 : 0);
+            if (sources != 1) throw new IllegalArgumentException("bind: exactly one of path, query, body, graphql (got " + sources + ")");
+            if (path != null && !PATH_NAME.matcher(path).matches()) throw new IllegalArgumentException("bind: path '" + path + "' (expected: a {name} of match.path)");
+            if (query != null && (query.isEmpty() || query.length() > 64 || query.chars().anyMatch(c -> c <= ' ' || c == '&' || c == '=' || c == '%' || c > 126))) {
+                throw new IllegalArgumentException("bind: query '" + query + "' (expected: a parameter name, printable ASCII without & = %)");
+            }
+            if (body != null && (!body.startsWith("/") || body.length() < 2)) {
+                throw new IllegalArgumentException("bind: body '" + body + "' (expected: a JSON pointer such as /org_id)");
+            }
+            if (graphql != null && !GRAPHQL_NAME.matcher(graphql).matches()) throw new IllegalArgumentException("bind: graphql '" + graphql + "' (expected: a GraphQL name)");
+            if (to == null) throw new IllegalArgumentException("bind: to missing (expected: org or user)");
+            if (to.startsWith("claim:")) {
+                throw new IllegalArgumentException("bind: to '" + to + "' — claim bindings are not supported yet (identities do not carry token claims); use org or user");
+            }
+            if (!to.equals("org") && !to.equals("user")) throw new IllegalArgumentException("bind: to '" + to + "' (expected: org or user)");
+            required = required == null || required;
+            if (!required && (path != null || body != null)) throw new IllegalArgumentException("bind: required: false is for query and graphql bindings only");
+        }
+
+        /** Where the value is, for logs, metrics and the audit event: {@code path:org}, {@code body:/org_id}. */
+        public String where() {
+            return path != null ? "path:" + path : query != null ? "query:" + query : body != null ? "body:" + body : "graphql:" + graphql;
+        }
+
+        /** The source kind: {@code path}, {@code query}, {@code body} or {@code graphql}. */
+        public String source() {
+            return path != null ? "path" : query != null ? "query" : body != null ? "body" : "graphql";
+        }
     }
 
     /**
      * @param methods HTTP methods, upper case; required
-     * @param path    exact path ({@code /v1/chat/completions}) or a prefix ending in {@code /*} ({@code /api/*})
+     * @param path    exact path ({@code /v1/chat/completions}) or a prefix ending in {@code /*} ({@code /api/*}); a segment
+     *                may be a {@code {name}} matching any one non-empty segment ({@code /orgs/{org}/boards/*}), for {@code bind}
      * @param host    optional host name the request must be for (compared without port, case-insensitively)
      */
     public record Match(List<String> methods, String path, String host) {
@@ -152,6 +221,7 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
                 throw new IllegalArgumentException("path: '" + path + "' (expected: a normalised path without .., //, % or \\)");
             }
             host = host == null ? null : host.trim().toLowerCase(Locale.ROOT);
+            if (PathTemplate.isTemplate(path)) PathTemplate.parse(path); // validates the {name} segments
         }
 
         public boolean prefix() {

@@ -119,7 +119,7 @@ public final class GraphqlLimits {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Measure NONE = new Measure(0, 0, 0, 0, false);
     // Duplicate keys are refused: were Bastion to read the last "query" and the upstream the first, the check would be of another document.
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100).build())
             .build())
@@ -155,6 +155,11 @@ public final class GraphqlLimits {
 
     public GraphqlConfig config() {
         return config;
+    }
+
+    /** The parser's bounds (size, tokens, rule depth), for anything else that parses this route's documents. */
+    ParserOptions parserOptions() {
+        return parserOptions;
     }
 
     /** A GET request: the operation is in the query string ({@code query}, {@code operationName}, {@code variables}, {@code extensions}). */

@@ -52,6 +52,10 @@ final class AdminRoutes {
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
         routes.add(admin("admin.data.user", List.of("GET", "DELETE"), "/admin/v1/data/users/*", api.dataUser(), admins, services));
         routes.add(admin("admin.data.org", "GET", "/admin/v1/data/org", api.dataOrg(), admins, services));
+        // The same lists addressed by org, as a tenant's tooling often does: the {org} segment is bound to the caller's
+        // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
+        routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));
+        routes.add(orgBound("admin.org.clients", "/admin/v1/orgs/{org}/clients", api.clients(), admins, services));
         Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(routes),
                 config.edge().bodyTimeout().toMillis(), recorders, services.tracing);
@@ -62,6 +66,14 @@ final class AdminRoutes {
         Chain chain = new Chain(List.of(new RequestShapeControl(0, List.of())));
         return new Route(id, new RouteConfig.Match(List.of("GET", "HEAD"), path, null), Set.of("GET", "HEAD"), new Steps(chain, id, services.metrics),
                 new Route.Local(endpoint), null, 0).withOperation(path.equals("/metrics") ? "metrics" : "health");
+    }
+
+    private static Route orgBound(String id, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
+        List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, List.of()), new AuthenticateControl(authenticators, services.revocations),
+                new RequireControl(ADMIN_SCOPE), new dev.bastion.tenant.TenantControl(id, path, List.of(new RouteConfig.Bind("org", null, null, null, "org", null)),
+                        null, services.audit, services.metrics.registry()));
+        return new Route(id, new RouteConfig.Match(List.of("GET"), path, null), Set.of("GET"), new Steps(new Chain(controls), id, services.metrics),
+                new Route.Local(endpoint), null, MAX_BODY).withOperation("admin");
     }
 
     private static Route admin(String id, String method, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {

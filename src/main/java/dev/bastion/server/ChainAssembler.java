@@ -40,6 +40,7 @@ final class ChainAssembler {
             // a key an automatic response suspended (O4)
             if (services.responses.suspendsKeys()) controls.add(new dev.bastion.authz.SuspendedKeyControl(services.responses.active()));
             if (!route.require().isEmpty()) controls.add(new RequireControl(route.require()));
+            if (!route.bind().isEmpty()) controls.add(tenant(route));
         }
         controls.addAll(services.limits.forRoute(route));
         // Idempotency before the budget: a replay is answered without reserving anything.
@@ -63,6 +64,18 @@ final class ChainAssembler {
         Control guard = services.guards.forRoute(route);
         if (guard != null) controls.add(guard);
         return new Chain(controls); // validates stage order
+    }
+
+    /** The route's tenant binding (Z2); GraphQL arguments are read with the route's own parser bounds. */
+    private Control tenant(RouteConfig route) {
+        dev.bastion.tenant.GraphqlArgumentReader reader = null;
+        if (route.graphql() != null) {
+            dev.bastion.graphql.GraphqlArguments args = new dev.bastion.graphql.GraphqlArguments(
+                    new dev.bastion.graphql.GraphqlLimits(route.graphql(), services.config.prod()));
+            reader = (ex, name) -> args.values(ex.method().name(), ex.headers().get("Content-Type"), ex.body() == null ? null : ex.body().getBytes(),
+                    ex.rawQuery(), name);
+        }
+        return new dev.bastion.tenant.TenantControl(route.id(), route.match().path(), route.bind(), reader, services.audit, services.metrics.registry());
     }
 
     List<Authenticator> authenticators(RouteConfig.Auth auth) {

@@ -1,6 +1,7 @@
 package dev.bastion.server;
 
 import dev.bastion.chain.Exchange;
+import dev.bastion.config.PathTemplate;
 import dev.bastion.edge.PathNormalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Matches method + host + path to a route (Z1, E4). Exact paths win over prefixes, longer prefixes
- * over shorter, host-specific routes over host-less ones. A path no route covers is a 404; a path that
+ * Matches method + host + path to a route (Z1, E4). Exact paths win over {@code {name}} templates, templates
+ * over prefixes, longer prefixes over shorter, host-specific routes over host-less ones. A path no route covers is a 404; a path that
  * is covered but not for this method is a 405 with {@code Allow}. CORS preflights are answered here,
  * before authentication (browsers send them without credentials), by the best route that approves them.
  */
@@ -37,15 +38,27 @@ final class RouteTable {
 
     private final Map<String, List<Route>> exact = new HashMap<>();
     private final List<Route> prefixes = new ArrayList<>();
+    // Routes with {name} segments (tenant binding, Z2), with their parsed paths: after the exact paths, before the
+    // plain prefixes, most specific first. A path with no {name} never lands here, so existing matching is unchanged.
+    private final List<Route> templates = new ArrayList<>();
+    private final Map<Route, PathTemplate> parsed = new java.util.IdentityHashMap<>();
 
     RouteTable(List<Route> routes) {
         for (Route r : routes) {
-            if (r.match().prefix()) prefixes.add(r);
+            if (PathTemplate.isTemplate(r.match().path())) {
+                templates.add(r);
+                parsed.put(r, PathTemplate.parse(r.match().path()));
+            } else if (r.match().prefix()) prefixes.add(r);
             else exact.computeIfAbsent(r.match().path(), k -> new ArrayList<>()).add(r);
         }
         Comparator<Route> hostFirst = Comparator.comparing(r -> r.match().host() == null);
         exact.values().forEach(l -> l.sort(hostFirst));
         prefixes.sort(Comparator.<Route>comparingInt(r -> -r.match().path().length()).thenComparing(hostFirst));
+        // exact templates before those ending in /*, then more segments, then more literal segments
+        templates.sort(Comparator.<Route, Boolean>comparing(r -> parsed.get(r).rest())
+                .thenComparingInt(r -> -parsed.get(r).segmentCount())
+                .thenComparingInt(r -> -parsed.get(r).literalCount())
+                .thenComparing(hostFirst));
     }
 
     /**
@@ -83,6 +96,7 @@ final class RouteTable {
         List<Route> out = new ArrayList<>(2);
         List<Route> e = exact.get(path);
         if (e != null) for (Route r : e) if (hostMatches(r, host)) out.add(r);
+        for (Route r : templates) if (parsed.get(r).matches(path) && hostMatches(r, host)) out.add(r);
         for (Route r : prefixes) {
             String p = r.match().path();
             String base = p.substring(0, p.length() - 1); // "/api/"
