@@ -114,8 +114,12 @@ public final class BotControl implements Control {
 
     private Verdict challengePage(Exchange ex, String ua) {
         String token = runtime.tokens.issue(ex.clientIp(), ua);
-        String cookie = COOKIE + "=" + token + "; Path=/; Max-Age=" + runtime.tokens.ttl().toSeconds() + "; HttpOnly; SameSite=Lax"
-                + (ex.secure() ? "; Secure" : "");
+        long expiry = Long.parseLong(token.substring(3, token.indexOf('.', 3)));
+        // Expires as well as Max-Age: with Max-Age alone the JDK's cookie manager takes an RFC 2965 cookie and sends
+        // it back as $Version="1", which request inspection rightly refuses
+        String cookie = COOKIE + "=" + token + "; Path=/; Expires="
+                + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.Instant.ofEpochSecond(expiry).atOffset(java.time.ZoneOffset.UTC))
+                + "; Max-Age=" + runtime.tokens.ttl().toSeconds() + "; HttpOnly; SameSite=Lax" + (ex.secure() ? "; Secure" : "");
         String back = back(ex);
         String html = "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\">"
                 + "<meta http-equiv=\"refresh\" content=\"0;url=" + back + "\"><title>One moment…</title></head>"
@@ -149,9 +153,12 @@ public final class BotControl implements Control {
 
     private static String cookie(Exchange ex) {
         for (String header : ex.headers().getAll("Cookie")) {
-            for (String part : header.split(";")) {
+            for (String part : header.split("[;,]")) { // "," too: RFC 2965 clients send $Version="1", name="value"
                 String p = part.strip();
-                if (p.startsWith(COOKIE + "=")) return p.substring(COOKIE.length() + 1);
+                if (!p.startsWith(COOKIE + "=")) continue;
+                String v = p.substring(COOKIE.length() + 1);
+                // RFC 6265 allows a quoted cookie-value, and RFC 2965 clients (the JDK's cookie manager) send one
+                return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
             }
         }
         return null;
