@@ -187,6 +187,7 @@ public final class BotControl implements Control {
     private void audit(Exchange ex, String event, List<Signal> signals, int score) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", ex.requestId());
+        fields.put("trace_id", ex.traceId());
         fields.put("route", route);
         fields.put("ip", ex.clientIp());
         fields.put("score", score);

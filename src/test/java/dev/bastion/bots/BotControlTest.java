@@ -58,7 +58,7 @@ class BotControlTest {
         check(ex);
         assertThat(audited).hasSize(1);
         assertThat(audited.getFirst().getKey()).isEqualTo("bot.block");
-        Map<String, Object> fields = Map.copyOf(audited.getFirst().getValue());
+        Map<String, Object> fields = new java.util.HashMap<>(audited.getFirst().getValue());
         assertThat(fields).containsEntry("signals", List.of("ua_automation")).containsEntry("score", 60)
                 .containsEntry("ip", "203.0.113.5").containsEntry("route", "r");
         assertThat(audited.getFirst().getValue().toString()).doesNotContain("python");
