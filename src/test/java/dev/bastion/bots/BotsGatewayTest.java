@@ -51,6 +51,11 @@ class BotsGatewayTest {
                 upstream: app
                 auth: { methods: [api_key] }
                 bots: { mode: block }
+              - id: machine
+                match: { methods: [GET], path: /m/* }
+                upstream: app
+                auth: { methods: [bastion_token] }
+                bots: { mode: block }
             """;
 
     private PtrDns dns;
@@ -222,6 +227,21 @@ class BotsGatewayTest {
         assertThat(line(r)).doesNotContain("\"bot\"");
         // the same client without its key is not let in at all (authentication comes first)
         assertThat(gw.send(gw.request("/api/x").header("User-Agent", "python-requests/2.32.3").build()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aMachineWithAClientCredentialsTokenIsNeverScored() throws Exception {
+        start("bots: {}");
+        var client = new dev.bastion.tokens.ClientService(gw.store, java.time.Clock.systemUTC()).create("org_a", java.util.Set.of("invoke"), "ci", null);
+        // the token endpoint itself has no bot step: the JDK client's user agent gets its token
+        HttpResponse<String> issued = gw.send(gw.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((client.client().id() + ":" + client.secret()).getBytes()))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String token = new io.vertx.core.json.JsonObject(issued.body()).getString("access_token");
+        HttpResponse<String> r = gw.send(gw.request("/m/x").header("User-Agent", "Go-http-client/1.1").header("Authorization", "Bearer " + token).build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(line(r)).doesNotContain("\"bot\"");
     }
 
     @Test
