@@ -61,10 +61,11 @@ public final class VerifiedBots {
         Entry e = cache.get(key);
         if (e != null && e.until() > now) return e.answer();
         if (cache.size() >= MAX_ENTRIES) cache.clear(); // bounded: an address flood costs lookups, not memory
-        Future<Boolean> answer = lookup(family, ip);
+        Future<Boolean> lookup = lookup(family, ip);
+        Future<Boolean> answer = lookup.otherwise(false); // what is cached never fails: a failed lookup is "not verified"
         cache.put(key, new Entry(answer, now + FAILED_FOR.toMillis())); // until it is known
-        return answer.andThen(r -> cache.put(key, new Entry(answer, now + (r.succeeded() ? ttl : FAILED_FOR).toMillis())))
-                .otherwise(false);
+        lookup.onComplete(r -> cache.put(key, new Entry(answer, now + (r.succeeded() ? ttl : FAILED_FOR).toMillis())));
+        return answer;
     }
 
     private Future<Boolean> lookup(Family family, String ip) {

@@ -109,6 +109,8 @@ class VerifiedBotsTest {
         };
         VerifiedBots v = new VerifiedBots(broken, Clock.systemUTC(), Duration.ofHours(1));
         assertThat(v.verify(VerifiedBots.claimed(GOOGLEBOT), "66.249.66.3").await(5, TimeUnit.SECONDS)).isFalse();
+        // asked again within the minute a failure is kept: the cached answer is "not verified", never a failed future
+        assertThat(v.verify(VerifiedBots.claimed(GOOGLEBOT), "66.249.66.3").await(5, TimeUnit.SECONDS)).isFalse();
         assertThat(asked).hasValue(1);
     }
 
