@@ -32,6 +32,8 @@ public enum AuditType {
     GUARD_BLOCK("guard.block", Severity.WARNING, "denied"),
     GUARD_ANSWER_STOPPED("guard.answer_stopped", Severity.WARNING, "denied"),
     WAF_BLOCK("waf.block", Severity.WARNING, "denied"),
+    BOT_BLOCK("bot.block", Severity.WARNING, "denied"),
+    BOT_CHALLENGE("bot.challenge", Severity.NOTICE, "denied"),
     BUDGET_THRESHOLD("budget.threshold", Severity.NOTICE, "success"),
     BUDGET_EXHAUSTED("budget.exhausted", Severity.WARNING, "denied"),
     // egress

@@ -35,6 +35,7 @@ import java.util.Map;
  * @param responses   automatic responses (O4): rules that block an address, suspend a key or notify (docs/audit.md)
  * @param dataProtection envelope encryption of what is stored: the key-encryption key, data-key rotation, sealed
  *                    audit members (docs/data-protection.md)
+ * @param bots        bot control's defaults: mode, threshold, rate, challenge cookie and verified-bot cache (docs/bots.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -61,7 +62,8 @@ public record BastionConfig(
         AuditConfig audit,
         RetentionConfig retention,
         ResponsesConfig responses,
-        DataProtectionConfig dataProtection) {
+        DataProtectionConfig dataProtection,
+        BotsConfig bots) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -91,6 +93,7 @@ public record BastionConfig(
         retention = retention == null ? RetentionConfig.DEFAULTS : retention;
         responses = responses == null ? ResponsesConfig.NONE : responses;
         dataProtection = dataProtection == null ? DataProtectionConfig.DEFAULTS : dataProtection;
+        bots = bots == null ? BotsConfig.DEFAULTS : bots;
     }
 
     public boolean prod() {

@@ -44,13 +44,15 @@ import java.util.regex.Pattern;
  *                     {@code {name}} segment of {@code match.path}, a query parameter, a JSON body field or a GraphQL
  *                     argument; any mismatch, absence or ambiguity answers the gateway's unknown-route 404 and records
  *                     {@code tenant.cross_attempt} (docs/contracts.md)
+ * @param bots         the route's bot policy (docs/bots.md); absent: the {@code bots.mode} default
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
                           String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch,
-                          List<Bind> bind) {
+                          List<Bind> bind,
+                          BotsConfig.Route bots) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");

@@ -281,6 +281,14 @@ public final class OutboundConnector {
 
     private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
 
+    /**
+     * Every address {@code host} resolves to through the resolver every outbound call uses, formatted; for checks
+     * that must see the same DNS as the connections (the verified-bot check). Fails when the name does not resolve.
+     */
+    public Future<List<String>> addresses(String host) {
+        return resolve(host).map(list -> list.stream().map(a -> IpAddresses.format(a.getAddress())).toList());
+    }
+
     /** Every address of the host, once: an IP literal as itself, a name through the Vert.x resolver (hosts file, DNS servers). */
     private Future<List<InetAddress>> resolve(String host) {
         // Bound to the caller's context either way: a caller's callbacks then run on its event loop, as they did

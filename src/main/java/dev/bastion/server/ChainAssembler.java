@@ -42,6 +42,10 @@ final class ChainAssembler {
             if (!route.require().isEmpty()) controls.add(new RequireControl(route.require()));
             if (!route.bind().isEmpty()) controls.add(tenant(route));
         }
+        // After authentication: a caller that authenticated as a machine is never scored; before the limits, so a
+        // blocked bot spends no one's quota.
+        Control bots = services.bots.forRoute(route);
+        if (bots != null) controls.add(bots);
         controls.addAll(services.limits.forRoute(route));
         // Idempotency before the budget: a replay is answered without reserving anything.
         Control idempotency = services.idempotency.forRoute(route);

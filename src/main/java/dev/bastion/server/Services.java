@@ -65,6 +65,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.waf.BlockedRequestLog wafBlocked; // one per instance: the sampling budget is the instance's
     final dev.bastion.waf.WafMeters wafMeters; // per-rule counters, made once; null when the rules are off
     final dev.bastion.idempotency.IdempotencyStores idempotency;
+    final dev.bastion.bots.BotsRuntime bots; // bot control's key, rates, verified-bot cache (docs/bots.md)
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     /** Every model deployment's circuit breaker and requests in flight (U5). */
     final dev.bastion.failover.DeploymentHealthRegistry deploymentHealth;
@@ -151,10 +152,23 @@ final class Services implements AutoCloseable {
         if (sharedBreakers != null) deploymentHealth.share(sharedBreakers); // before the catalogue creates the breakers
         this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
         this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
+        this.bots = new dev.bastion.bots.BotsRuntime(config.bots(), challengeTokens(config, secrets, clock),
+                new dev.bastion.bots.VertxBotDns(vertx, connector), audit, metrics.registry(), clock);
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry(), audit);
         this.responses = dev.bastion.respond.ResponsesRuntime.create(config.responses(), store, audit, vertx, redisClient,
                 redisPipe == null ? null : redisPipe.sender(), connector, storeExecutor, clock, metrics.registry(), config.audit().node());
+    }
+
+    /** The challenge cookie's signer: the configured Tink MAC keyset, or one made now (good on this node only). */
+    private static dev.bastion.bots.ChallengeTokens challengeTokens(BastionConfig config, SecretResolver secrets, Clock clock) {
+        dev.bastion.config.BotsConfig bots = config.bots();
+        if (bots.challengeKey() == null) return dev.bastion.bots.ChallengeTokens.generated(clock, bots.challengeTtl());
+        try {
+            return dev.bastion.bots.ChallengeTokens.fromKeyset(secrets.resolve(bots.challengeKey(), "bots.challenge_key").reveal(), clock, bots.challengeTtl());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new dev.bastion.config.ConfigException("bots.challenge_key: not a usable Tink MAC keyset (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {

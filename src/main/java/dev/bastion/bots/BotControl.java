@@ -1,0 +1,197 @@
+package dev.bastion.bots;
+
+import dev.bastion.chain.Control;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Identity;
+import dev.bastion.chain.Stage;
+import dev.bastion.chain.Verdict;
+import dev.bastion.config.BotsConfig;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bot control on one route (issue 19): scores the request from named signals ({@link Signal}), verifies a claimed
+ * search-engine crawler by forward-confirmed reverse DNS, and applies the route's mode to a request at or over the
+ * threshold — {@code allow} and {@code flag} let it through, {@code challenge} answers a browser navigation with a
+ * page that sets a signed cookie and reloads (a valid cookie then passes) and anything else with 403
+ * {@code bot_challenge_required}, {@code block} refuses with 403 {@code bot_blocked}. Every decision goes on the
+ * access line as {@code bot: {score, signals, action}} — signal names only, never header values.
+ *
+ * <p>Runs after authentication: a caller that authenticated as a machine (an API key, a client-credentials token)
+ * is automation by design and is never scored. A failed DNS lookup is not a fault: it leaves the crawler
+ * unverified, which is its own signal ({@code bot_spoofed}).
+ */
+public final class BotControl implements Control {
+    static final String COOKIE = "__bastion_bot";
+
+    private final BotsRuntime runtime;
+    private final String route;
+    private final BotsConfig.Mode mode;
+    private final int threshold;
+    private final Map<String, Counter> counters = new LinkedHashMap<>();
+
+    BotControl(BotsRuntime runtime, String route, BotsConfig.Mode mode, int threshold) {
+        this.runtime = runtime;
+        this.route = route;
+        this.mode = mode;
+        this.threshold = threshold;
+        for (String action : List.of("allow", "flag", "challenge", "block", "pass", "verified", "machine")) counters.put(action, runtime.counter(route, action));
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.AUTHORIZE;
+    }
+
+    @Override
+    public String name() {
+        return "bots";
+    }
+
+    @Override
+    public Future<Verdict> check(Exchange ex) {
+        if (machine(ex.identity())) {
+            counters.get("machine").increment();
+            return Verdict.ALLOWED;
+        }
+        List<Signal> signals = new ArrayList<>(4);
+        BotSignals.read(ex.headers(), ex.secure() || loopback(ex.host()), signals);
+        if (runtime.rates.over(ex.clientIp())) signals.add(Signal.RATE_HIGH);
+        String ua = ex.headers().get("User-Agent");
+        VerifiedBots.Family claimed = VerifiedBots.claimed(ua);
+        if (claimed == null) return Future.succeededFuture(decide(ex, signals, ua));
+        return runtime.verified.verify(claimed, ex.clientIp()).map(ok -> {
+            if (ok) {
+                record(ex, List.of(Signal.BOT_VERIFIED), 0, "verified");
+                return Verdict.ALLOW;
+            }
+            signals.add(Signal.BOT_SPOOFED);
+            return decide(ex, signals, ua);
+        });
+    }
+
+    private Verdict decide(Exchange ex, List<Signal> signals, String ua) {
+        int score = BotSignals.score(signals);
+        if (score < threshold || mode == BotsConfig.Mode.ALLOW) {
+            if (!signals.isEmpty()) record(ex, signals, score, "allow");
+            else counters.get("allow").increment();
+            return Verdict.ALLOW;
+        }
+        return switch (mode) {
+            case OFF, ALLOW -> Verdict.ALLOW; // OFF has no control; ALLOW returned above
+            case FLAG -> {
+                record(ex, signals, score, "flag");
+                yield Verdict.ALLOW;
+            }
+            case BLOCK -> {
+                record(ex, signals, score, "block");
+                audit(ex, "bot.block", signals, score);
+                yield new Verdict.Deny(403, "bot_blocked", "Automated requests are not allowed on this route.");
+            }
+            case CHALLENGE -> {
+                if (runtime.tokens.valid(cookie(ex), ex.clientIp(), ua)) {
+                    record(ex, signals, score, "pass");
+                    yield Verdict.ALLOW;
+                }
+                record(ex, signals, score, "challenge");
+                audit(ex, "bot.challenge", signals, score);
+                yield page(ex) ? challengePage(ex, ua)
+                        : new Verdict.Deny(403, "bot_challenge_required", "This route requires a browser challenge; open it in a browser that keeps cookies.");
+            }
+        };
+    }
+
+    /** Only a GET or HEAD navigation gets the page: reloading after a POST would lose its body. */
+    private static boolean page(Exchange ex) {
+        String m = ex.method().name();
+        return (m.equals("GET") || m.equals("HEAD")) && BotSignals.navigation(ex.headers());
+    }
+
+    private Verdict challengePage(Exchange ex, String ua) {
+        String token = runtime.tokens.issue(ex.clientIp(), ua);
+        long expiry = Long.parseLong(token.substring(3, token.indexOf('.', 3)));
+        // Expires as well as Max-Age: with Max-Age alone the JDK's cookie manager takes an RFC 2965 cookie and sends
+        // it back as $Version="1", which request inspection rightly refuses
+        String cookie = COOKIE + "=" + token + "; Path=/; Expires="
+                + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.Instant.ofEpochSecond(expiry).atOffset(java.time.ZoneOffset.UTC))
+                + "; Max-Age=" + runtime.tokens.ttl().toSeconds() + "; HttpOnly; SameSite=Lax" + (ex.secure() ? "; Secure" : "");
+        String back = back(ex);
+        String html = "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\">"
+                + "<meta http-equiv=\"refresh\" content=\"0;url=" + back + "\"><title>One moment…</title></head>"
+                + "<body><p>Checking your browser. If nothing happens, <a href=\"" + back + "\">continue</a>.</p></body></html>";
+        return new Verdict.Respond(403, List.of(Map.entry("Content-Type", "text/html; charset=utf-8"), Map.entry("Set-Cookie", cookie),
+                Map.entry("Cache-Control", "no-store"), Map.entry("X-Bastion-Challenge", "cookie")), Buffer.buffer(html));
+    }
+
+    /**
+     * Where the page reloads to: the request's own path and query, HTML-escaped, never another site (a path that
+     * begins {@code //} would be a host to a browser, an open redirect).
+     */
+    static String back(Exchange ex) {
+        String path = ex.rawPath() == null || ex.rawPath().isEmpty() ? "/" : ex.rawPath();
+        while (path.startsWith("//") || path.startsWith("/\\")) path = path.substring(1);
+        if (!path.startsWith("/")) path = "/";
+        String target = ex.rawQuery() == null ? path : path + "?" + ex.rawQuery();
+        StringBuilder sb = new StringBuilder(target.length() + 16);
+        for (char c : target.toCharArray()) {
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String cookie(Exchange ex) {
+        for (String header : ex.headers().getAll("Cookie")) {
+            for (String part : header.split("[;,]")) { // "," too: RFC 2965 clients send $Version="1", name="value"
+                String p = part.strip();
+                if (!p.startsWith(COOKIE + "=")) continue;
+                String v = p.substring(COOKIE.length() + 1);
+                // RFC 6265 allows a quoted cookie-value, and RFC 2965 clients (the JDK's cookie manager) send one
+                return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+            }
+        }
+        return null;
+    }
+
+    /** An API key or a client-credentials token: a machine by design, never a suspect. */
+    static boolean machine(Identity id) {
+        return id != null && ("api_key".equals(id.credentialType()) || id.clientId() != null);
+    }
+
+    private static boolean loopback(String host) {
+        if (host == null) return false;
+        String h = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]");
+    }
+
+    private void record(Exchange ex, List<Signal> signals, int score, String action) {
+        Map<String, Object> bot = new LinkedHashMap<>();
+        bot.put("score", score);
+        bot.put("signals", BotSignals.names(signals));
+        bot.put("action", action);
+        ex.logField("bot", bot);
+        counters.get(action).increment();
+    }
+
+    private void audit(Exchange ex, String event, List<Signal> signals, int score) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", ex.requestId());
+        fields.put("trace_id", ex.traceId());
+        fields.put("route", route);
+        fields.put("ip", ex.clientIp());
+        fields.put("score", score);
+        fields.put("signals", BotSignals.names(signals));
+        runtime.audit(event, fields);
+    }
+}

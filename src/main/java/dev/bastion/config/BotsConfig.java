@@ -1,0 +1,56 @@
+package dev.bastion.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+
+/**
+ * Bot control's deployment-wide settings (docs/bots.md). A route's {@code bots} block chooses its mode; a route
+ * without one gets {@code mode} from here.
+ *
+ * @param mode            the default for routes without a {@code bots} block: {@code off} (default), {@code allow},
+ *                        {@code flag}, {@code challenge} or {@code block}
+ * @param threshold       the score at which a request counts as automated; default 50 (one strong signal)
+ * @param ratePerMinute   requests per client address per minute above which {@code rate_high} is raised; default 120
+ * @param challengeTtl    how long a solved challenge's cookie is valid; default 30m (at most 24h)
+ * @param challengeKey    a secret reference to a Tink MAC keyset (HMAC-SHA256) that signs challenge cookies; absent:
+ *                        a key made at start, so a cookie is good only on the node that set it
+ * @param verifyTtl       how long a verified-bot DNS answer (confirmed or not) is cached per address; default 1h
+ */
+public record BotsConfig(Mode mode, Integer threshold, Integer ratePerMinute, Duration challengeTtl, SecretRef challengeKey, Duration verifyTtl) {
+    public static final BotsConfig DEFAULTS = new BotsConfig(null, null, null, null, null, null);
+
+    /** What a route does with a request the signals call automated. */
+    public enum Mode {
+        @JsonProperty("off") OFF,
+        @JsonProperty("allow") ALLOW,
+        @JsonProperty("flag") FLAG,
+        @JsonProperty("challenge") CHALLENGE,
+        @JsonProperty("block") BLOCK
+    }
+
+    public BotsConfig {
+        mode = mode == null ? Mode.OFF : mode;
+        threshold = threshold == null ? 50 : threshold;
+        if (threshold < 1 || threshold > 1000) throw new IllegalArgumentException("threshold: " + threshold + " (expected: 1 to 1000)");
+        ratePerMinute = ratePerMinute == null ? 120 : ratePerMinute;
+        if (ratePerMinute < 1) throw new IllegalArgumentException("rate_per_minute: " + ratePerMinute + " (expected: > 0)");
+        challengeTtl = challengeTtl == null ? Duration.ofMinutes(30) : challengeTtl;
+        EdgeConfig.requirePositive("challenge_ttl", challengeTtl);
+        if (challengeTtl.compareTo(Duration.ofHours(24)) > 0) throw new IllegalArgumentException("challenge_ttl: " + challengeTtl + " (expected: at most 24h)");
+        verifyTtl = verifyTtl == null ? Duration.ofHours(1) : verifyTtl;
+        EdgeConfig.requirePositive("verify_ttl", verifyTtl);
+    }
+
+    /**
+     * A route's bot policy.
+     *
+     * @param mode      {@code off}, {@code allow} (scored and recorded, never refused), {@code flag} (the decision on the
+     *                  access line and in metrics), {@code challenge} or {@code block}; default {@code bots.mode}
+     * @param threshold this route's score threshold; default {@code bots.threshold}
+     */
+    public record Route(Mode mode, Integer threshold) {
+        public Route {
+            if (threshold != null && (threshold < 1 || threshold > 1000)) throw new IllegalArgumentException("threshold: " + threshold + " (expected: 1 to 1000)");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.bastion.bots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class ChallengeTokensTest {
+    private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0";
+
+    private static final class MovableClock extends Clock {
+        Instant now = Instant.parse("2026-12-07T01:00:00Z");
+
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+
+    private final MovableClock clock = new MovableClock();
+    private final ChallengeTokens tokens = ChallengeTokens.generated(clock, Duration.ofMinutes(30));
+
+    @Test
+    void aTokenIsValidForTheAddressAndUserAgentItWasIssuedTo() {
+        String t = tokens.issue("203.0.113.5", UA);
+        assertThat(tokens.valid(t, "203.0.113.5", UA)).isTrue();
+        assertThat(t).startsWith("v1.").doesNotContain("203.0.113.5").doesNotContain("Firefox");
+    }
+
+    @Test
+    void aTokenMovedToAnotherAddressOrUserAgentIsRefused() {
+        String t = tokens.issue("203.0.113.5", UA);
+        assertThat(tokens.valid(t, "203.0.113.6", UA)).isFalse();
+        assertThat(tokens.valid(t, "203.0.113.5", UA.replace("133", "134"))).isFalse();
+        assertThat(tokens.valid(t, "203.0.113.5", null)).isFalse();
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() {
+        String t = tokens.issue("203.0.113.5", UA);
+        clock.now = clock.now.plus(Duration.ofMinutes(29));
+        assertThat(tokens.valid(t, "203.0.113.5", UA)).as("just inside").isTrue();
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        assertThat(tokens.valid(t, "203.0.113.5", UA)).as("at expiry").isFalse();
+    }
+
+    @Test
+    void aForgedOrAlteredTokenIsRefused() throws Exception {
+        String t = tokens.issue("203.0.113.5", UA);
+        String[] p = t.split("\\.");
+        long later = Long.parseLong(p[1]) + 86_400;
+        assertThat(tokens.valid("v1." + later + "." + p[2], "203.0.113.5", UA)).as("expiry pushed out, old MAC").isFalse();
+        char last = p[2].charAt(p[2].length() - 2);
+        String flipped = p[2].substring(0, p[2].length() - 2) + (last == 'A' ? 'B' : 'A') + p[2].charAt(p[2].length() - 1);
+        assertThat(tokens.valid(p[0] + "." + p[1] + "." + flipped, "203.0.113.5", UA)).as("MAC altered").isFalse();
+        ChallengeTokens otherKey = ChallengeTokens.fromKeyset(ChallengeTokens.newKeysetJson(), clock, Duration.ofMinutes(30));
+        assertThat(tokens.valid(otherKey.issue("203.0.113.5", UA), "203.0.113.5", UA)).as("signed with another key").isFalse();
+        for (String junk : new String[] {"", "v1", "v1..", "v2." + later + "." + p[2], "v1.-5." + p[2], "v1.99999999999999999999." + p[2], "v1.1.%%%"}) {
+            assertThat(tokens.valid(junk, "203.0.113.5", UA)).as(junk).isFalse();
+        }
+        assertThat(tokens.valid(null, "203.0.113.5", UA)).isFalse();
+    }
+}
