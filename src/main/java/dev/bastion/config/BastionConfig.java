@@ -35,6 +35,8 @@ import java.util.Map;
  * @param responses   automatic responses (O4): rules that block an address, suspend a key or notify (docs/audit.md)
  * @param dataProtection envelope encryption of what is stored: the key-encryption key, data-key rotation, sealed
  *                    audit members (docs/data-protection.md)
+ * @param contracts     the limits every route contract holds a JSON body to, even where its schema is silent
+ *                      (docs/contracts.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -61,7 +63,8 @@ public record BastionConfig(
         AuditConfig audit,
         RetentionConfig retention,
         ResponsesConfig responses,
-        DataProtectionConfig dataProtection) {
+        DataProtectionConfig dataProtection,
+        ContractsConfig contracts) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -91,6 +94,7 @@ public record BastionConfig(
         retention = retention == null ? RetentionConfig.DEFAULTS : retention;
         responses = responses == null ? ResponsesConfig.NONE : responses;
         dataProtection = dataProtection == null ? DataProtectionConfig.DEFAULTS : dataProtection;
+        contracts = contracts == null ? ContractsConfig.DEFAULTS : contracts;
     }
 
     public boolean prod() {

@@ -40,12 +40,15 @@ import java.util.regex.Pattern;
  * @param fetch        the route fetches a URL its caller names (a link preview) instead of forwarding: the URL's
  *                     scheme, host, port, content type and size are held to these lists (see {@link FetchConfig});
  *                     a fetch route has no {@code upstream}
+ * @param contract     JSON Schemas for the request's body and query parameters, and limits on the body's shape
+ *                     (see {@link ContractConfig}); absent: no contract
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
                           List<Limit> limits, Cors cors, String stripPrefix, ByteSize maxBodyBytes, Boolean forwardUserToken,
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
-                          String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch) {
+                          String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch,
+                          ContractConfig contract) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");

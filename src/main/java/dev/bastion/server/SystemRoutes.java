@@ -43,7 +43,7 @@ final class SystemRoutes {
 
     private static RouteConfig route(String id, String method, String path, List<String> contentTypes, Rate perIp) {
         return new RouteConfig(id, new RouteConfig.Match(List.of(method), path, null), LOCAL, contentTypes, true, null, null,
-                List.of(new RouteConfig.Limit(RouteConfig.LimitKey.IP, perIp, null)), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                List.of(new RouteConfig.Limit(RouteConfig.LimitKey.IP, perIp, null)), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static Map<String, String> paths() {

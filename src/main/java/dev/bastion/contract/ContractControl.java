@@ -1,0 +1,69 @@
+package dev.bastion.contract;
+
+import dev.bastion.chain.Control;
+import dev.bastion.chain.Exchange;
+import dev.bastion.chain.Stage;
+import dev.bastion.chain.Verdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+
+/**
+ * Holds a request to its route's contract (E4, G7): the JSON body and the query parameters against their
+ * schemas, and the body against the limits that apply where the schema is silent. A request that breaks it is
+ * refused with 400 {@code request_invalid}, its {@code error.violations} giving each violation's JSON pointer and
+ * keyword — never the value, which may be the very secret or payload the contract exists to keep out. It never ends
+ * the chain otherwise; the decision ({@code contract: valid} or the violations' keywords) is on the access line and
+ * counted in {@code bastion_contract_requests_total{route,result}}.
+ */
+public final class ContractControl implements Control {
+    static final String REASON = "request_invalid";
+    private static final String MESSAGE = "The request does not satisfy this route's contract; see error.violations.";
+
+    private final RequestContract contract;
+    private final Counter valid;
+    private final Counter invalid;
+
+    public ContractControl(RequestContract contract, String routeId, MeterRegistry registry) {
+        this.contract = contract;
+        this.valid = counter(registry, routeId, "valid");
+        this.invalid = counter(registry, routeId, "invalid");
+    }
+
+    private static Counter counter(MeterRegistry registry, String route, String result) {
+        return Counter.builder("bastion.contract.requests").description("Requests held to a route contract, by result")
+                .tag("route", route).tag("result", result).register(registry);
+    }
+
+    @Override
+    public Stage stage() {
+        // After authentication and the limits: an anonymous flood never makes Bastion parse and validate bodies.
+        return Stage.INSPECT_BODY;
+    }
+
+    @Override
+    public String name() {
+        return "contract";
+    }
+
+    @Override
+    public boolean needsBody() {
+        return true;
+    }
+
+    @Override
+    public io.vertx.core.Future<Verdict> check(Exchange ex) {
+        RequestContract.Result result = contract.check(ex.method().name(), ex.headers().get("Content-Type"),
+                ex.body() == null ? null : ex.body().getBytes(), ex.rawQuery());
+        if (result.valid()) {
+            valid.increment();
+            ex.logField("contract", "valid");
+            return Verdict.ALLOWED;
+        }
+        invalid.increment();
+        // Keywords only: the access line says which rules were broken, never with what.
+        List<String> keywords = result.violations().stream().map(Verdict.Violation::keyword).distinct().toList();
+        ex.logField("contract", keywords);
+        return new Verdict.Deny(400, REASON, MESSAGE, null, false, result.violations()).future();
+    }
+}
