@@ -23,11 +23,20 @@ public final class ContractControl implements Control {
     private final RequestContract contract;
     private final Counter valid;
     private final Counter invalid;
+    private final ResponseCheck.Meters response;
 
-    public ContractControl(RequestContract contract, String routeId, MeterRegistry registry) {
+    /** @param response the route's answer schema (detect mode), or null */
+    ContractControl(RequestContract contract, Contracts.ResponseSchema response, String routeId, MeterRegistry registry) {
         this.contract = contract;
         this.valid = counter(registry, routeId, "valid");
         this.invalid = counter(registry, routeId, "invalid");
+        this.response = response == null ? null : new ResponseCheck.Meters(response, routeId,
+                Counter.builder("bastion.contract.response.checked").description("Answers checked against a route's response schema")
+                        .tag("route", routeId).register(registry),
+                Counter.builder("bastion.contract.response.mismatch").description("Answers that did not match a route's response schema (detect mode)")
+                        .tag("route", routeId).register(registry),
+                Counter.builder("bastion.contract.response.unchecked").description("Answers too large to check against a route's response schema")
+                        .tag("route", routeId).register(registry));
     }
 
     private static Counter counter(MeterRegistry registry, String route, String result) {
@@ -58,6 +67,8 @@ public final class ContractControl implements Control {
         if (result.valid()) {
             valid.increment();
             ex.logField("contract", "valid");
+            // Innermost: the answer as the upstream sent it, before any other filter changed it.
+            if (response != null) ex.addResponseMeter(new ResponseCheck(response, ex.requestId()));
             return Verdict.ALLOWED;
         }
         invalid.increment();

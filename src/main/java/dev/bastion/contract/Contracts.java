@@ -16,14 +16,20 @@ import java.util.Map;
  */
 public final class Contracts {
     private final Map<String, RequestContract> byRoute;
+    private final Map<String, ResponseSchema> responses;
 
-    private Contracts(Map<String, RequestContract> byRoute) {
+    private Contracts(Map<String, RequestContract> byRoute, Map<String, ResponseSchema> responses) {
         this.byRoute = byRoute;
+        this.responses = responses;
     }
+
+    /** A route's answer schema, checked in detect mode. */
+    record ResponseSchema(CompiledSchema schema, long maxBytes) {}
 
     /** @throws ConfigException one problem per schema that does not compile */
     public static Contracts compile(BastionConfig config) {
         Map<String, RequestContract> out = new LinkedHashMap<>();
+        Map<String, ResponseSchema> responses = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < config.routes().size(); i++) {
             RouteConfig r = config.routes().get(i);
@@ -32,10 +38,14 @@ public final class Contracts {
             String at = "routes[" + i + "] '" + r.id() + "': contract.";
             CompiledSchema body = compile(c.body(), at + "body", problems);
             CompiledSchema query = compile(c.query(), at + "query", problems);
-            out.put(r.id(), new RequestContract(body, query, config.contracts().with(c.limits())));
+            out.put(r.id(), new RequestContract(body, c.body() == null || c.body().required(), query, config.contracts().with(c.limits())));
+            if (c.response() != null) {
+                CompiledSchema response = compile(new ContractConfig.Schema(c.response().schema(), null, null), at + "response", problems);
+                if (response != null) responses.put(r.id(), new ResponseSchema(response, c.response().maxBytes().bytes()));
+            }
         }
         if (!problems.isEmpty()) throw new ConfigException(problems);
-        return new Contracts(Map.copyOf(out));
+        return new Contracts(Map.copyOf(out), Map.copyOf(responses));
     }
 
     private static CompiledSchema compile(ContractConfig.Schema schema, String at, List<String> problems) {
@@ -47,6 +57,12 @@ public final class Contracts {
             problems.add(at + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /** The route's contract step, or null when it has no contract. */
+    public ContractControl control(String routeId, io.micrometer.core.instrument.MeterRegistry registry) {
+        RequestContract request = byRoute.get(routeId);
+        return request == null ? null : new ContractControl(request, responses.get(routeId), routeId, registry);
     }
 
     /** The route's contract, or null when it has none. */

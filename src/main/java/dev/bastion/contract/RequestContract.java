@@ -35,6 +35,7 @@ public final class RequestContract {
 
     private final CompiledSchema body;
     private final CompiledSchema query;
+    private final boolean bodyRequired;
     private final ContractsConfig limits;
     private final JsonMapper parser;
     /** Per query parameter, the JSON types its schema property names (for coercing a query's strings). */
@@ -42,7 +43,13 @@ public final class RequestContract {
     private final Map<String, Set<String>> queryItemTypes;
 
     public RequestContract(CompiledSchema body, CompiledSchema query, ContractsConfig limits) {
+        this(body, true, query, limits);
+    }
+
+    /** @param bodyRequired whether a POST, PUT or PATCH must carry a body when there is a body schema */
+    public RequestContract(CompiledSchema body, boolean bodyRequired, CompiledSchema query, ContractsConfig limits) {
         this.body = body;
+        this.bodyRequired = bodyRequired;
         this.query = query;
         this.limits = limits;
         // The parser stops one past each limit, so a document just over it is still walked and its pointer named,
@@ -87,8 +94,8 @@ public final class RequestContract {
         boolean hasBody = bytes != null && bytes.length > 0;
         boolean bodyMethod = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
         if (!hasBody) {
-            if (body != null && bodyMethod) out.add(new Violation("", "required"));
-        } else if (!json(contentType)) {
+            if (body != null && bodyRequired && bodyMethod) out.add(new Violation("", "required"));
+        } else if (!MediaTypes.json(contentType)) {
             // The schema describes JSON; a form or a file would reach the upstream unchecked.
             if (body != null) out.add(new Violation("", "content_type"));
         } else {
@@ -198,14 +205,5 @@ public final class RequestContract {
         if (type.isString()) out.add(type.stringValue());
         else if (type.isArray()) type.forEach(t -> out.add(t.asString()));
         return out;
-    }
-
-    private static boolean json(String contentType) {
-        if (contentType == null) return false;
-        String t = contentType.toLowerCase(Locale.ROOT);
-        int semi = t.indexOf(';');
-        if (semi >= 0) t = t.substring(0, semi);
-        t = t.trim();
-        return t.equals("application/json") || (t.startsWith("application/") && t.endsWith("+json"));
     }
 }

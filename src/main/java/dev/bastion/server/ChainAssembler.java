@@ -62,9 +62,8 @@ final class ChainAssembler {
         if (route.graphql() != null) controls.add(new dev.bastion.graphql.GraphqlControl(route.graphql(), services.config.prod()));
         // The contract after the WAF (which reads the raw bytes) and before the guard: a request that is not what the
         // route accepts is refused before a classifier is paid for it.
-        if (route.contract() != null) {
-            controls.add(new dev.bastion.contract.ContractControl(services.contracts.forRoute(route.id()), route.id(), services.metrics.registry()));
-        }
+        Control contract = services.contracts.control(route.id(), services.metrics.registry());
+        if (contract != null) controls.add(contract);
         Control guard = services.guards.forRoute(route);
         if (guard != null) controls.add(guard);
         return new Chain(controls); // validates stage order
