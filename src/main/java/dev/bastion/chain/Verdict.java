@@ -25,10 +25,18 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Res
      * @param headers extra response headers (e.g. {@code Retry-After}, {@code WWW-Authenticate})
      * @param close   close the connection after the answer: what the client sent can no longer be trusted
      *                to be framed as Bastion read it (smuggling), or the client is refused outright
+     * @param violations where a request broke its route's contract ({@code error.violations}): pointers and keywords,
+     *                never values; empty for every other refusal
      */
-    record Deny(int status, String reason, String message, Map<String, String> headers, boolean close) implements Verdict {
+    record Deny(int status, String reason, String message, Map<String, String> headers, boolean close,
+                List<Violation> violations) implements Verdict {
         public Deny {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+            violations = violations == null ? List.of() : List.copyOf(violations);
+        }
+
+        public Deny(int status, String reason, String message, Map<String, String> headers, boolean close) {
+            this(status, reason, message, headers, close, List.of());
         }
 
         public Deny(int status, String reason, String message, Map<String, String> headers) {
@@ -41,13 +49,22 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Res
 
         /** The same refusal, closing the connection after it. */
         public Deny closing() {
-            return close ? this : new Deny(status, reason, message, headers, true);
+            return close ? this : new Deny(status, reason, message, headers, true, violations);
         }
 
         public Future<Verdict> future() {
             return Future.succeededFuture(this);
         }
     }
+
+    /**
+     * One place where a request broke its route's contract.
+     *
+     * @param pointer the JSON pointer (RFC 6901) of the offending value: into the body, or into the query seen as an
+     *                object ({@code /limit}); {@code ""} for the whole
+     * @param keyword the schema keyword it failed ({@code type}, {@code required}, …) or the limit ({@code max_depth})
+     */
+    record Violation(String pointer, String keyword) {}
 
     /**
      * The control answers the request itself, successfully, without calling the upstream (a replayed

@@ -27,6 +27,7 @@ public final class CheckCommand implements Callable<Integer> {
         BastionConfig c = new ConfigLoader().load(config);
         dev.bastion.guard.GuardsRuntime.build(c.guard()); // entity types and patterns, as the gateway checks them at start
         dev.bastion.ipfilter.AddressRules.load(c.waf()); // list files and the country database load, as at start
+        dev.bastion.contract.Contracts.compile(c); // every route's schemas compile, as at start
         try {
             dev.bastion.egress.ProxyAcl.from(c.egress().proxy()); // the egress proxy's host patterns and address classes, as at start
         } catch (IllegalArgumentException e) {

@@ -36,6 +36,8 @@ import java.util.Map;
  * @param dataProtection envelope encryption of what is stored: the key-encryption key, data-key rotation, sealed
  *                    audit members (docs/data-protection.md)
  * @param bots        bot control's defaults: mode, threshold, rate, challenge cookie and verified-bot cache (docs/bots.md)
+ * @param contracts     the limits every route contract holds a JSON body to, even where its schema is silent
+ *                      (docs/contracts.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -63,7 +65,8 @@ public record BastionConfig(
         RetentionConfig retention,
         ResponsesConfig responses,
         DataProtectionConfig dataProtection,
-        BotsConfig bots) {
+        BotsConfig bots,
+        ContractsConfig contracts) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -94,6 +97,7 @@ public record BastionConfig(
         responses = responses == null ? ResponsesConfig.NONE : responses;
         dataProtection = dataProtection == null ? DataProtectionConfig.DEFAULTS : dataProtection;
         bots = bots == null ? BotsConfig.DEFAULTS : bots;
+        contracts = contracts == null ? ContractsConfig.DEFAULTS : contracts;
     }
 
     public boolean prod() {

@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  *                     argument; any mismatch, absence or ambiguity answers the gateway's unknown-route 404 and records
  *                     {@code tenant.cross_attempt} (docs/contracts.md)
  * @param bots         the route's bot policy (docs/bots.md); absent: the {@code bots.mode} default
+ * @param contract     JSON Schemas for the request's body and query parameters, and limits on the body's shape
+ *                     (see {@link ContractConfig}); absent: no contract
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
@@ -52,7 +54,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
                           List<Limit> mutations, List<Concurrency> concurrency, LlmApi llm, Idempotency idempotency, Boolean tiers,
                           String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch,
                           List<Bind> bind,
-                          BotsConfig.Route bots) {
+                          BotsConfig.Route bots,
+                          ContractConfig contract) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");

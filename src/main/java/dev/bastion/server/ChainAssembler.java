@@ -65,6 +65,10 @@ final class ChainAssembler {
         }
         // After authentication and the limits: a caller who is not let in never makes Bastion parse a document.
         if (route.graphql() != null) controls.add(new dev.bastion.graphql.GraphqlControl(route.graphql(), services.config.prod()));
+        // The contract after the WAF (which reads the raw bytes) and before the guard: a request that is not what the
+        // route accepts is refused before a classifier is paid for it.
+        Control contract = services.contracts.control(route.id(), services.metrics.registry());
+        if (contract != null) controls.add(contract);
         Control guard = services.guards.forRoute(route);
         if (guard != null) controls.add(guard);
         return new Chain(controls); // validates stage order

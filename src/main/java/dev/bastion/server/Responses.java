@@ -41,7 +41,7 @@ final class Responses {
         common(h, ex, cors);
         d.headers().forEach(h::set);
         ErrorFormat format = ex.errorFormat();
-        Buffer body = Buffer.buffer(format == null ? ErrorBody.json(d.reason(), d.message(), ex.requestId())
+        Buffer body = Buffer.buffer(format == null ? ErrorBody.json(d.reason(), d.message(), ex.requestId(), d.violations())
                 : format.body(d.status(), d.reason(), d.message(), ex.requestId()));
         ex.addBytesSent(body.length());
         client.respond(d.status(), body, d.close());

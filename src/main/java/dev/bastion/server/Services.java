@@ -63,6 +63,7 @@ final class Services implements AutoCloseable {
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
     final dev.bastion.waf.Inspector waf; // the inspection rules; null: waf.rules.mode off
     final dev.bastion.waf.BlockedRequestLog wafBlocked; // one per instance: the sampling budget is the instance's
+    final dev.bastion.contract.Contracts contracts; // every route's schemas, compiled once at load
     final dev.bastion.waf.WafMeters wafMeters; // per-rule counters, made once; null when the rules are off
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.bots.BotsRuntime bots; // bot control's key, rates, verified-bot cache (docs/bots.md)
@@ -97,6 +98,7 @@ final class Services implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
+        this.contracts = dev.bastion.contract.Contracts.compile(config); // a schema that does not compile stops the start
         if (config.prod() && !config.store().isSqlite() && config.store().insecureTransport() && !config.store().verifiesTls()) {
             log.warn("posture: store.insecure_transport waives TLS to PostgreSQL in prod; keys, usage and the audit trail travel unverified");
         }

@@ -58,7 +58,7 @@ class ArchitectureTest {
         // A derivation that found nothing would make every rule below pass vacuously.
         assertThat(controls()).contains("dev.bastion.authn", "dev.bastion.authz", "dev.bastion.limit", "dev.bastion.budget",
                 "dev.bastion.idempotency", "dev.bastion.guard", "dev.bastion.waf", "dev.bastion.graphql", "dev.bastion.edge",
-                "dev.bastion.ipfilter");
+                "dev.bastion.ipfilter", "dev.bastion.contract");
         assertThat(controls()).doesNotContain("dev.bastion.server", "dev.bastion.chain", "dev.bastion.cli", "dev.bastion.admin");
     }
 

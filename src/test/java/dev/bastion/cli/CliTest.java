@@ -108,6 +108,14 @@ class CliTest {
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("config error: " + broken + ": routes[0].upstream: unknown upstream 'lm' (declared: llm)");
 
+        // A route contract's schema is compiled by check as at start: a broken one names its route.
+        Path contract = dir.resolve("contract.yaml");
+        Files.writeString(contract, Files.readString(good).replace("    auth: { methods: [api_key] }\n",
+                "    auth: { methods: [api_key] }\n    contract: { body: { schema: { type: object, required: title } } }\n"));
+        Run schema = run("check", "--config", contract.toString());
+        assertThat(schema.exit()).isEqualTo(1);
+        assertThat(schema.err()).contains("routes[0] 'chat': contract.body: not a valid JSON Schema 2020-12");
+
         Files.writeString(key, "sk-real-looking-key-123456");
         Path moderated = dir.resolve("moderated.yaml");
         Files.writeString(moderated, Files.readString(good) + """
