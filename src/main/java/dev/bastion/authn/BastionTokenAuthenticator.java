@@ -99,7 +99,7 @@ public final class BastionTokenAuthenticator implements Authenticator {
         String clientId = c.get("client_id") instanceof String cid ? cid : null;
         String userId = sub.startsWith("usr_") ? sub : null;
         Identity id = new Identity(sub, org, scopes, roles, "bastion_token", null, "bastion", userId,
-                clientId != null && sub.equals(clientId) ? clientId : null, c.get("jti") instanceof String j ? j : null);
+                clientId != null && sub.equals(clientId) ? clientId : null, c.get("jti") instanceof String j ? j : null, Identity.bindableClaims(c));
         cache.put(hash, new TokenCache.Entry(id, expiresAt.plusSeconds(SKEW_SECONDS), "bastion_token", "bastion", aud, v.kid()));
         if (aud.stream().noneMatch(audiences::contains)) return rejected("token_audience_mismatch");
         return Future.succeededFuture(new AuthResult.Authenticated(id));

@@ -1,5 +1,6 @@
 package dev.bastion.chain;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -17,15 +18,53 @@ import java.util.Set;
  * @param userId         Bastion's user id ({@code usr_…}) when a person is calling; else null
  * @param clientId       the machine client ({@code cli_…}) when one is calling; else null
  * @param tokenId        the token's {@code jti} when it has one; else null
+ * @param claims         a verified token's top-level claims whose values are strings or lists of strings, as sets
+ *                       ({@link #bindableClaims}): what a route's {@code bind: [{…, to: claim:NAME}]} compares with.
+ *                       Empty for API keys
  */
 public record Identity(String subject, String orgId, Set<String> scopes, Set<String> roles, String credentialType,
-                       String credentialId, String issuer, String userId, String clientId, String tokenId) {
+                       String credentialId, String issuer, String userId, String clientId, String tokenId, Map<String, Set<String>> claims) {
+    /** A claim name a binding may name. */
+    public static final java.util.regex.Pattern BINDABLE_CLAIM = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,63}");
+    private static final int MAX_CLAIMS = 32, MAX_VALUES = 64, MAX_VALUE_LENGTH = 256;
+
     public Identity {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(orgId, "orgId");
         Objects.requireNonNull(credentialType, "credentialType");
         scopes = Set.copyOf(scopes);
         roles = Set.copyOf(roles);
+        claims = claims == null ? Map.of() : Map.copyOf(claims);
+    }
+
+    /** An identity without token claims (API keys, and callers that bind nothing to claims). */
+    public Identity(String subject, String orgId, Set<String> scopes, Set<String> roles, String credentialType,
+                    String credentialId, String issuer, String userId, String clientId, String tokenId) {
+        this(subject, orgId, scopes, roles, credentialType, credentialId, issuer, userId, clientId, tokenId, Map.of());
+    }
+
+    /**
+     * The claims of a verified token a binding can compare with: top-level, named as {@link #BINDABLE_CLAIM}, whose
+     * value is a string or a list of strings — bounded (32 claims, 64 values each, 256 characters a value; what is
+     * beyond is left out, so it can never match) because an identity lives in the token cache.
+     */
+    public static Map<String, Set<String>> bindableClaims(Map<String, ?> claims) {
+        Map<String, Set<String>> out = new java.util.HashMap<>();
+        for (Map.Entry<String, ?> e : claims.entrySet()) {
+            if (out.size() >= MAX_CLAIMS) break;
+            if (!BINDABLE_CLAIM.matcher(e.getKey()).matches()) continue;
+            Set<String> values = new java.util.HashSet<>();
+            if (e.getValue() instanceof String v) {
+                if (v.length() <= MAX_VALUE_LENGTH) values.add(v);
+            } else if (e.getValue() instanceof java.util.List<?> list) {
+                for (Object o : list) {
+                    if (values.size() >= MAX_VALUES) break;
+                    if (o instanceof String v && v.length() <= MAX_VALUE_LENGTH) values.add(v);
+                }
+            }
+            if (!values.isEmpty()) out.put(e.getKey(), Set.copyOf(values));
+        }
+        return out;
     }
 
     /**

@@ -169,6 +169,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
      *                 absent is then allowed, and every occurrence still must match
      */
     public record Bind(String path, String query, String body, String graphql, String to, Boolean required) {
+        /** The prefix of a claim target: {@code to: claim:workspaces} binds to one of the token's {@code workspaces} values. */
+        public static final String CLAIM = "claim:";
         private static final Pattern PATH_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
         private static final Pattern GRAPHQL_NAME = Pattern.compile("[_A-Za-z][_0-9A-Za-z]{0,63}");
 
@@ -184,10 +186,13 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             }
             if (graphql != null && !GRAPHQL_NAME.matcher(graphql).matches()) throw new IllegalArgumentException("bind: graphql '" + graphql + "' (expected: a GraphQL name)");
             if (to == null) throw new IllegalArgumentException("bind: to missing (expected: org or user)");
-            if (to.startsWith("claim:")) {
-                throw new IllegalArgumentException("bind: to '" + to + "' — claim bindings are not supported yet (identities do not carry token claims); use org or user");
+            if (to.startsWith(CLAIM)) {
+                if (!dev.bastion.chain.Identity.BINDABLE_CLAIM.matcher(to.substring(CLAIM.length())).matches()) {
+                    throw new IllegalArgumentException("bind: to '" + to + "' (expected: claim:NAME, a top-level claim name of letters, digits, _ . : -)");
+                }
+            } else if (!to.equals("org") && !to.equals("user")) {
+                throw new IllegalArgumentException("bind: to '" + to + "' (expected: org, user or claim:NAME)");
             }
-            if (!to.equals("org") && !to.equals("user")) throw new IllegalArgumentException("bind: to '" + to + "' (expected: org or user)");
             required = required == null || required;
             if (!required && (path != null || body != null)) throw new IllegalArgumentException("bind: required: false is for query and graphql bindings only");
         }

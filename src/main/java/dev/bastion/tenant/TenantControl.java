@@ -122,17 +122,27 @@ public final class TenantControl implements Control {
         JsonNode[] body = needsBody ? new JsonNode[1] : null;
         for (int i = 0; i < binds.length; i++) {
             RouteConfig.Bind b = binds[i];
-            String expected = "org".equals(b.to()) ? id.orgId() : id.userId();
-            int outcome = expected == null ? MISMATCH : evaluate(ex, i, b, expected, body);
+            java.util.Collection<String> expected = expected(b.to(), id);
+            int outcome = expected.isEmpty() ? MISMATCH : evaluate(ex, i, b, expected, body);
             if (outcome != MATCH) return refuse(ex, id, i, outcome);
         }
         return Verdict.ALLOWED;
     }
 
-    private int evaluate(Exchange ex, int i, RouteConfig.Bind b, String expected, JsonNode[] body) {
+    /**
+     * What a bound value may be: the caller's org, its user id (none for a machine), or one of the values of a token
+     * claim (none for an API key, whose identity carries no claims).
+     */
+    private static java.util.Collection<String> expected(String to, Identity id) {
+        if ("org".equals(to)) return List.of(id.orgId());
+        if ("user".equals(to)) return id.userId() == null ? List.of() : List.of(id.userId());
+        return id.claims().getOrDefault(to.substring(RouteConfig.Bind.CLAIM.length()), java.util.Set.of());
+    }
+
+    private int evaluate(Exchange ex, int i, RouteConfig.Bind b, java.util.Collection<String> expected, JsonNode[] body) {
         if (b.path() != null) {
             String v = template.value(ex.path(), b.path());
-            return v == null ? MISSING : v.equals(expected) ? MATCH : MISMATCH;
+            return v == null ? MISSING : expected.contains(v) ? MATCH : MISMATCH;
         }
         if (b.query() != null) return query(ex.rawQuery(), b.query(), expected, b.required());
         if (b.body() != null) {
@@ -144,12 +154,12 @@ public final class TenantControl implements Control {
             JsonNode at = body[0].at(pointers[i]);
             if (at.isMissingNode() || at.isNull()) return MISSING;
             if (!at.isTextual() && !at.isIntegralNumber()) return AMBIGUOUS;
-            return at.asText().equals(expected) ? MATCH : MISMATCH;
+            return expected.contains(at.asText()) ? MATCH : MISMATCH;
         }
         List<String> values = graphql.values(ex, b.graphql());
         if (values == null) return AMBIGUOUS;
         if (values.isEmpty()) return b.required() ? MISSING : MATCH;
-        for (String v : values) if (!v.equals(expected)) return MISMATCH;
+        for (String v : values) if (!expected.contains(v)) return MISMATCH;
         return MATCH;
     }
 
@@ -169,6 +179,10 @@ public final class TenantControl implements Control {
      * parameters case-insensitively), or undecodable, is ambiguous: which would the application read?
      */
     static int query(String rawQuery, String name, String expected, boolean required) {
+        return query(rawQuery, name, List.of(expected), required);
+    }
+
+    static int query(String rawQuery, String name, java.util.Collection<String> expected, boolean required) {
         String value = null;
         boolean seen = false;
         if (rawQuery != null && !rawQuery.isEmpty()) {
@@ -196,7 +210,7 @@ public final class TenantControl implements Control {
             }
         }
         if (!seen) return required ? MISSING : MATCH;
-        return value.equals(expected) ? MATCH : MISMATCH;
+        return expected.contains(value) ? MATCH : MISMATCH;
     }
 
     private Future<Verdict> refuse(Exchange ex, Identity id, int i, int outcome) {

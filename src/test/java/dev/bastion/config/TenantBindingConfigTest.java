@@ -88,8 +88,8 @@ class TenantBindingConfigTest {
                           match: { methods: [GET], path: /x }
                           upstream: app
                           auth: { methods: [api_key] }
-                          bind: [{ query: w, to: "claim:workspaces" }]
-                        """, "not supported yet"),
+                          bind: [{ query: w, to: "claim:work spaces" }]
+                        """, "claim:NAME"),
                 Arguments.of("a brace inside a segment", """
                         - id: r
                           match: { methods: [GET], path: "/orgs/x{org}" }

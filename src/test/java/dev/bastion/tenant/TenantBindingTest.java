@@ -78,6 +78,11 @@ class TenantBindingTest {
                     auth: { methods: [jwt, api_key, bastion_token] }
                     graphql: {}
                     bind: [{ graphql: orgId, to: org }]
+                  - id: workspace
+                    match: { methods: [GET], path: "/workspaces/{ws}/items" }
+                    upstream: app
+                    auth: { methods: [jwt, api_key] }
+                    bind: [{ path: ws, to: "claim:workspaces" }]
                   - id: profile
                     match: { methods: [GET], path: "/users/{user}/profile" }
                     upstream: app
@@ -330,5 +335,28 @@ class TenantBindingTest {
         assertThat(clients.statusCode()).isEqualTo(404);
         assertThat(gw.send(HttpRequest.newBuilder(gw.adminUri("/admin/v1/orgs/globex/keys")).GET().build()).statusCode())
                 .as("no credentials: 401 before the binding").isEqualTo(401);
+    }
+
+    /** A claim binding: the path names one of the token's own {@code workspaces}, or it is somebody else's. */
+    @Test
+    void aClaimBindingAdmitsTheTokensOwnValuesOnly() throws Exception {
+        String member = idp.sign(idp.ec, idp.claims("wsm-" + System.nanoTime(), "bastion-api", "acme")
+                .claim("workspaces", java.util.List.of("ws-1", "ws-2")).build());
+        String single = idp.sign(idp.ec, idp.claims("wss-" + System.nanoTime(), "bastion-api", "acme").claim("workspaces", "ws-9").build());
+        String other = idp.sign(idp.ec, idp.claims("wso-" + System.nanoTime(), "bastion-api", "acme")
+                .claim("workspaces", java.util.List.of("ws-3", 1, java.util.Map.of("id", "ws-1"))).build());
+        assertThat(getAs(member, "/workspaces/ws-1/items").statusCode()).isEqualTo(200);
+        assertThat(getAs(member, "/workspaces/ws-2/items").statusCode()).isEqualTo(200);
+        assertThat(getAs(single, "/workspaces/ws-9/items").statusCode()).as("a single string claim").isEqualTo(200);
+        assertLooksUnknown(getAs(member, "/workspaces/ws-3/items"));
+        assertLooksUnknown(getAs(member, "/workspaces/WS-1/items"));
+        assertLooksUnknown(getAs(member, "/workspaces/ws-1%20/items"));
+        assertLooksUnknown(getAs(other, "/workspaces/ws-1/items")); // only strings count: not the number, not an object's member
+        assertLooksUnknown(getAs(jwt, "/workspaces/ws-1/items")); // no such claim
+        assertLooksUnknown(getAs(acmeKey, "/workspaces/ws-1/items")); // an API key carries no claims
+    }
+
+    static HttpResponse<String> getAs(String bearer, String pathAndQuery) throws Exception {
+        return gw.send(gw.request(pathAndQuery).header("Authorization", "Bearer " + bearer).GET().build());
     }
 }

@@ -112,8 +112,10 @@ class TenantControlTest {
         assertThatThrownBy(() -> PathTemplate.parse("/orgs/{org}/x/{org}")).hasMessageContaining("twice");
         assertThatThrownBy(() -> PathTemplate.parse("/orgs/x{org}")).hasMessageContaining("whole segment");
         assertThatThrownBy(() -> new RouteConfig.Bind("org", "org", null, null, "org", null)).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> new RouteConfig.Bind("org", null, null, null, "claim:workspaces", null)).hasMessageContaining("not supported");
-        assertThatThrownBy(() -> new RouteConfig.Bind("org", null, null, null, "tenant", null)).hasMessageContaining("org or user");
+        assertThat(new RouteConfig.Bind("org", null, null, null, "claim:workspaces", null).to()).isEqualTo("claim:workspaces");
+        assertThatThrownBy(() -> new RouteConfig.Bind("org", null, null, null, "claim:", null)).hasMessageContaining("claim:NAME");
+        assertThatThrownBy(() -> new RouteConfig.Bind("org", null, null, null, "claim:a/b", null)).hasMessageContaining("claim:NAME");
+        assertThatThrownBy(() -> new RouteConfig.Bind("org", null, null, null, "tenant", null)).hasMessageContaining("org, user or claim:NAME");
         assertThatThrownBy(() -> new RouteConfig.Bind(null, null, "org_id", null, "org", null)).hasMessageContaining("JSON pointer");
         assertThatThrownBy(() -> new RouteConfig.Bind("org", null, null, null, "org", false)).hasMessageContaining("required");
         assertThatThrownBy(() -> new TenantControl("r", "/orgs/{id}", List.of(new RouteConfig.Bind("org", null, null, null, "org", null)), null,

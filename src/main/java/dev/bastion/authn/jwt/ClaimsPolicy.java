@@ -58,7 +58,7 @@ final class ClaimsPolicy {
         for (String r : strings(claim(claims, cfg.claims().role()))) if (RouteConfig.Require.ROLES.contains(r)) roles.add(r);
         Object jti = claims.get("jti");
         return new VerifiedClaims(cfg.name(), cfg.issuer(), subject, orgId, roles, scopes, jti instanceof String j ? j : null, exp,
-                cfg.autoCreateOrgs());
+                cfg.autoCreateOrgs(), dev.bastion.chain.Identity.bindableClaims(claims));
     }
 
     /** A claim by literal name, or by JSON pointer when the name starts with "/". */
