@@ -171,6 +171,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
     public record Bind(String path, String query, String body, String graphql, String to, Boolean required) {
         /** The prefix of a claim target: {@code to: claim:workspaces} binds to one of the token's {@code workspaces} values. */
         public static final String CLAIM = "claim:";
+        /** A top-level claim name (at most 64 characters: longer ones are not kept on an identity). */
+        private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,63}");
         private static final Pattern PATH_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
         private static final Pattern GRAPHQL_NAME = Pattern.compile("[_A-Za-z][_0-9A-Za-z]{0,63}");
 
@@ -187,7 +189,7 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             if (graphql != null && !GRAPHQL_NAME.matcher(graphql).matches()) throw new IllegalArgumentException("bind: graphql '" + graphql + "' (expected: a GraphQL name)");
             if (to == null) throw new IllegalArgumentException("bind: to missing (expected: org or user)");
             if (to.startsWith(CLAIM)) {
-                if (!dev.bastion.chain.Identity.BINDABLE_CLAIM.matcher(to.substring(CLAIM.length())).matches()) {
+                if (!CLAIM_NAME.matcher(to.substring(CLAIM.length())).matches()) {
                     throw new IllegalArgumentException("bind: to '" + to + "' (expected: claim:NAME, a top-level claim name of letters, digits, _ . : -)");
                 }
             } else if (!to.equals("org") && !to.equals("user")) {
