@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * No caller can go around it (ArchitectureTest keeps Vert.x HTTP clients out of every other package).
  */
 public final class OutboundConnector {
-    private record Pool(ClientProfile profile, Thread loop, boolean tls) {}
+    /** @param context the calling context (its root: not a request's duplicate), or null off an event loop */
+    private record Pool(ClientProfile profile, Context context, boolean tls) {}
     private record NetPool(ClientProfile profile, Duration idleTimeout) {}
 
     private final Vertx vertx;
@@ -324,9 +325,13 @@ public final class OutboundConnector {
     }
 
     private HttpClientAgent client(ClientProfile profile, boolean tls) {
-        // Keyed by the calling event loop: a pool's connections are bound to the loop that opened them.
-        Thread loop = Context.isOnEventLoopThread() ? Thread.currentThread() : null;
-        return clients.computeIfAbsent(new Pool(profile, loop, tls), this::create);
+        // Keyed by the calling context, not only its thread: a pool's connections are bound to the context that
+        // opened them, and a connection another context on the same loop reused answered a tick late — its response
+        // could end before the caller's handlers were set (a classifier call then waited out its timeout). The root
+        // context: a request's duplicated context would make a pool per request.
+        Context ctx = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+        Context root = ctx instanceof io.vertx.core.internal.ContextInternal ci ? ci.unwrap() : ctx;
+        return clients.computeIfAbsent(new Pool(profile, root, tls), this::create);
     }
 
     private HttpClientAgent create(Pool pool) {
