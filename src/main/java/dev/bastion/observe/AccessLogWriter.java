@@ -33,6 +33,7 @@ public final class AccessLogWriter implements Consumer<String>, AutoCloseable {
     private final OutputStream out;
     private final Thread thread;
     private volatile boolean closing;
+    private volatile boolean stopped; // the thread has ended: lines are written by their callers
 
     public AccessLogWriter(OutputStream out) {
         this.out = new BufferedOutputStream(out, 64 * 1024);
@@ -47,12 +48,20 @@ public final class AccessLogWriter implements Consumer<String>, AutoCloseable {
 
     @Override
     public void accept(String line) {
+        if (stopped) { // a request that ended while the process shuts down: written at once, not lost
+            writeNow(line);
+            return;
+        }
         if (queued.incrementAndGet() > CAPACITY) {
             queued.decrementAndGet();
             dropped.increment();
             return;
         }
         queue.offer(line);
+        if (stopped) { // closed while this line was on its way in: nobody else will drain it
+            String l;
+            while ((l = queue.poll()) != null) writeNow(l);
+        }
     }
 
     public long dropped() {
@@ -82,7 +91,10 @@ public final class AccessLogWriter implements Consumer<String>, AutoCloseable {
         }
     }
 
-    /** Writes what is queued, then stops. */
+    /**
+     * Writes what is queued, then stops; a line that arrives later is written by its caller (the JVM runs shutdown
+     * hooks together, so this one may close the writer before the gateway's own hook has let its last requests end).
+     */
     @Override
     public void close() {
         closing = true;
@@ -91,6 +103,19 @@ public final class AccessLogWriter implements Consumer<String>, AutoCloseable {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        stopped = true;
+        String line;
+        while ((line = queue.poll()) != null) writeNow(line); // offered between the thread's last drain and now
+    }
+
+    private synchronized void writeNow(String line) {
+        try {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            dropped.increment();
         }
     }
 }

@@ -49,4 +49,15 @@ class AccessLogWriterTest {
         release.countDown();
         w.close();
     }
+
+    /** Shutdown hooks run together: a request that ends after the writer closed still gets its line. */
+    @Test
+    void aLineAfterCloseIsWrittenNotLost() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AccessLogWriter w = new AccessLogWriter(out);
+        w.accept("{\"n\":1}");
+        w.close();
+        w.accept("{\"n\":2}");
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}\n{\"n\":2}\n");
+    }
 }
