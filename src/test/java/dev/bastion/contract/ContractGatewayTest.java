@@ -88,7 +88,8 @@ class ContractGatewayTest {
         assertThat(violations.stream().map(Object::toString).toList()).contains(
                 new JsonObject().put("pointer", "/limit").put("keyword", "maximum").encode(),
                 new JsonObject().put("pointer", "/tags").put("keyword", "max_array_items").encode());
-        assertThat(bad.body()).doesNotContain("SECRET").doesNotContain("hunter2").doesNotContain("500");
+        // Without the request id: a random hex id can hold "500" (it did, once in a full run).
+        assertThat(bad.body().replace(error.getString("request_id"), "")).doesNotContain("SECRET").doesNotContain("hunter2").doesNotContain("500");
         assertThat(gw.upstream.seen()).as("the refused request went nowhere").hasSize(before + 1);
 
         String line = gw.accessLine(error.getString("request_id"));
