@@ -35,6 +35,14 @@ public record Identity(String subject, String orgId, Set<String> scopes, Set<Str
         claims = claims == null ? Map.of() : Map.copyOf(claims);
     }
 
+    /** Claim names only: their values may be personal (an e-mail, a group), and an identity may end up in a log line. */
+    @Override
+    public String toString() {
+        return "Identity[subject=" + subject + ", orgId=" + orgId + ", scopes=" + scopes + ", roles=" + roles + ", credentialType=" + credentialType
+                + ", credentialId=" + credentialId + ", issuer=" + issuer + ", userId=" + userId + ", clientId=" + clientId + ", tokenId=" + tokenId
+                + ", claims=" + claims.keySet() + "]";
+    }
+
     /** An identity without token claims (API keys, and callers that bind nothing to claims). */
     public Identity(String subject, String orgId, Set<String> scopes, Set<String> roles, String credentialType,
                     String credentialId, String issuer, String userId, String clientId, String tokenId) {

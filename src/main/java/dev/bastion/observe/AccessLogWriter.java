@@ -104,6 +104,9 @@ public final class AccessLogWriter implements Consumer<String>, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Only once the thread has ended: a thread still stuck in a write owns the stream, and a second writer
+        // would interleave bytes into its line. (Then lines keep queueing, and are dropped when the queue is full.)
+        if (thread.isAlive()) return;
         stopped = true;
         String line;
         while ((line = queue.poll()) != null) writeNow(line); // offered between the thread's last drain and now

@@ -42,9 +42,10 @@ class AccessLogWriterTest {
             }
         };
         AccessLogWriter w = new AccessLogWriter(stuck);
-        long t0 = System.nanoTime();
+        // The output's write waits for `release`, which only comes after the loop: the loop ending at all is the proof
+        // that no caller waited for the output.
         for (int i = 0; i < 100_000; i++) w.accept("line " + i);
-        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("never blocks the caller").isLessThan(5);
+        assertThat(release.getCount()).isEqualTo(1);
         assertThat(w.dropped()).isGreaterThan(0);
         release.countDown();
         w.close();

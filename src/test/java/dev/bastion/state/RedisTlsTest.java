@@ -52,7 +52,8 @@ class RedisTlsTest {
                 "--tls-ca-cert-file", dir.resolve("test-ca.pem").toString(), "--tls-auth-clients", "no",
                 "--requirepass", PASSWORD, "--save", "", "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        // A readiness wait, not a measure of speed: generous, and it fails at once with the server's log if it exits.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
