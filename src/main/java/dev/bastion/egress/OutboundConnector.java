@@ -103,7 +103,9 @@ public final class OutboundConnector {
                 h = home;
             }
         }
-        Promise<T> done = Promise.promise();
+        // Bound to the home context: a caller's handlers run on the home loop even when they are attached after the
+        // call completed, never on the caller's thread (a request sent from there raced its own response's handlers).
+        Promise<T> done = ((io.vertx.core.internal.ContextInternal) h).promise();
         h.runOnContext(v -> {
             try {
                 call.get().onComplete(done);
@@ -177,8 +179,11 @@ public final class OutboundConnector {
      * must (a provider that moved an endpoint): every hop is parsed, resolved and checked by the egress policy
      * like the first, so a redirect to metadata or a private range fails with {@link EgressDenied}. The last
      * answer is returned whatever its status; a redirect beyond {@code maxRedirects} is returned, not followed.
+     * Read the answer's body from a handler on an event loop: one attached later from another thread can miss
+     * data that arrived in between.
      */
     public Future<HttpClientResponse> follow(URI url, ClientProfile profile, RequestOptions options, int maxRedirects) {
+        if (!Context.isOnEventLoopThread()) return onHomeLoop(() -> follow(url, profile, options, maxRedirects));
         HttpMethod method = options.getMethod();
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             return Future.failedFuture(new IllegalArgumentException("only GET and HEAD follow redirects, not " + method));

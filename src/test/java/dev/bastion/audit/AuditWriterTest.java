@@ -82,7 +82,9 @@ class AuditWriterTest {
             assertThat(trail.authFailuresCounted()).isEqualTo(5);
 
             List<dev.bastion.store.AuditCheckpoint> cps = store.audit().checkpoints("gw-1");
-            assertThat(cps.size()).as("one after each batch that reaches 50 events, one at close").isGreaterThanOrEqualTo(3);
+            // one after each batch that brings the count since the last to 50, one at close for a shorter tail: 246 events
+            // in batches of at most 100 give at least two (how many more depends on how the writer's batches fell)
+            assertThat(cps.size()).as("one after each batch that reaches 50 events, one at close").isGreaterThanOrEqualTo(2);
             assertThat(cps.getLast().seq()).as("the tail is signed at close").isEqualTo(rows.size());
             AuditVerifier.Report r = AuditSource.fromStore(store, null, null, null).verify(AuditSource.witnessed(witness));
             assertThat(r.problems()).isEmpty();
