@@ -75,12 +75,13 @@ public final class HttpUpstream implements Upstream {
     }
 
     /** The credentials for one request: read once, so a request never mixes an old value with a new one. */
-    private Derived credentials(Secret orgSecret) {
-        Secret key = orgSecret != null ? orgSecret : apiKey == null ? null : apiKey.current();
+    private Derived credentials(Secret chosen) {
+        Secret key = chosen != null ? chosen : apiKey == null ? null : apiKey.current();
         Secret hmac = hmacSecret == null ? null : hmacSecret.current();
         Derived d = derived;
         if (d != null && d.key == key && d.hmac == hmac) return d;
-        if (orgSecret != null) return derive(key, hmac); // one org's key is not kept in the upstream's own slot
+        // one org's key, or a previous key in its grace window, is not kept in the upstream's own slot
+        if (chosen != null && (apiKey == null || chosen != apiKey.current())) return derive(key, hmac);
         d = derive(key, hmac);
         derived = d;
         return d;
@@ -123,8 +124,10 @@ public final class HttpUpstream implements Upstream {
      * activated at the provider, or still propagating there). The refused answer's body is dropped unread.
      */
     private Future<UpstreamResult> sendWithGrace(UpstreamRequest r) {
+        // Read once and sent as read: a rotation between two reads would send the new key while the retry below
+        // thought the old one had been refused, and hand the provider's 401 to the client.
         Secret sentWith = apiKey.current();
-        return send(r, null).compose(result -> {
+        return send(r, sentWith).compose(result -> {
             Secret previous = apiKey.previousInGrace();
             if (!(result instanceof UpstreamResponse refused) || refused.status() != 401 || previous == null || previous == sentWith
                     || r.cancellation().cancelled()) {
@@ -141,10 +144,11 @@ public final class HttpUpstream implements Upstream {
         });
     }
 
-    private Future<UpstreamResult> send(UpstreamRequest r, Secret orgSecret) {
+    /** @param key the key to send (an org's, or one read for a grace retry); null: the upstream's current one */
+    private Future<UpstreamResult> send(UpstreamRequest r, Secret key) {
         Exchange ex = r.exchange();
         String target = r.target(basePath);
-        MultiMap headers = headers(r, target, orgSecret);
+        MultiMap headers = headers(r, target, key);
         RequestOptions options = new RequestOptions()
                 .setMethod(ex.method())
                 .setURI(target)
@@ -180,9 +184,9 @@ public final class HttpUpstream implements Upstream {
         });
     }
 
-    private MultiMap headers(UpstreamRequest r, String target, Secret orgSecret) {
+    private MultiMap headers(UpstreamRequest r, String target, Secret key) {
         Exchange ex = r.exchange();
-        Derived credentials = credentials(orgSecret);
+        Derived credentials = credentials(key);
         MultiMap headers = ForwardHeaders.toUpstream(ex, destination.authority(), credentials.header(), r.inboundTls());
         if (r.identityEncoding()) headers.set("Accept-Encoding", "identity"); // a response filter must read the answer
         Identity id = ex.identity();
