@@ -265,4 +265,39 @@ class BotsGatewayTest {
         HttpResponse<String> metrics = gw.send(HttpRequest.newBuilder(URI.create(gw.adminUri("/metrics").toString())).build());
         assertThat(metrics.body()).containsPattern("bastion_bot_decisions_total\\{action=\"block\",route=\"blocked\"} 1\\.0");
     }
+
+    @Test
+    void repeatedBotBlocksFromOneAddressTriggerAnAutomaticBan() throws Exception {
+        start("""
+                bots: {}
+                responses:
+                  rules:
+                    - { id: bot-farm, on: bot.block, by: ip, count: 3, within: 10m, action: block_ip, for: 15m }
+                """);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = gw.send(gw.request("/blocked/x").header("User-Agent", "python-requests/2.32.3").build());
+            assertThat(r.body()).contains("\"code\":\"bot_blocked\"");
+        }
+        // now even a real browser from that address is refused at the edge: the ban, not the bot step
+        dev.bastion.testing.Eventually.until("the address is banned", () -> gw.send(chrome("/blocked/x").build()).statusCode() == 403);
+        HttpResponse<String> banned = gw.send(chrome("/flag/x").build());
+        assertThat(banned.body()).contains("\"code\":\"ip_blocked\"");
+        assertThat(gw.store.responses().active(java.time.Instant.now())).extracting(dev.bastion.store.ResponseAction::subject).containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void challengesAreNotCountedAsBlocks() throws Exception {
+        start("""
+                bots: {}
+                responses:
+                  rules:
+                    - { id: bot-farm, on: bot.block, by: ip, count: 2, within: 10m, action: block_ip, for: 15m }
+                """);
+        for (int i = 0; i < 4; i++) {
+            assertThat(gw.send(gw.request("/page/x").header("Accept", "application/json").build()).body()).contains("bot_challenge_required");
+        }
+        Thread.sleep(300); // an action, had there been one, is taken on a worker
+        assertThat(gw.send(chrome("/flag/x").build()).statusCode()).isEqualTo(200);
+        assertThat(gw.store.responses().active(java.time.Instant.now())).isEmpty();
+    }
 }
