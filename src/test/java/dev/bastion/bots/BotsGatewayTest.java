@@ -116,7 +116,7 @@ class BotsGatewayTest {
 
     @Test
     void challengeRoundTripInTheJdkClientWithACookieJar() throws Exception {
-        start("bots: { challenge_ttl: 10m }");
+        start("bots: { challenge: cookie, challenge_ttl: 10m }");
         CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         HttpClient browser = HttpClient.newBuilder().cookieHandler(jar).connectTimeout(Duration.ofSeconds(5)).build();
         // the JDK client's own user agent (Java-http-client) is automation: it is challenged
@@ -160,7 +160,7 @@ class BotsGatewayTest {
 
     @Test
     void challengeRoundTripWithCurlAndTheCookieMovedToAnotherAddress(@TempDir Path dir) throws Exception {
-        start("bots: {}");
+        start("bots: { challenge: cookie }");
         Path jar = dir.resolve("jar.txt");
         String url = gw.uri("/page/b").toString();
         assertThat(curl("-c", jar.toString(), "-H", "Accept: text/html", url)).isEqualTo("403");
