@@ -171,9 +171,9 @@ public final class BotControl implements Control {
         return null;
     }
 
-    /** An API key or a client-credentials token: a machine by design, never a suspect. */
+    /** An API key, a client-credentials token, or an IdP token its issuer marks as a machine's: automation by design. */
     static boolean machine(Identity id) {
-        return id != null && ("api_key".equals(id.credentialType()) || id.clientId() != null);
+        return id != null && id.machine();
     }
 
     private static boolean loopback(String host) {
