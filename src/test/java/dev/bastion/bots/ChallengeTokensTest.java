@@ -62,4 +62,27 @@ class ChallengeTokensTest {
         }
         assertThat(tokens.valid(null, "203.0.113.5", UA)).isFalse();
     }
+
+    @Test
+    void aKeyDerivedFromTheMasterKeyIsTheSameOnEveryNodeAndChangesWithANewPrimary() throws Exception {
+        String purpose = "bastion bots challenge key v1";
+        String master = dev.bastion.tokens.MasterKey.generateKeysetJson();
+        ChallengeTokens one = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(master, purpose, 32), clock, Duration.ofMinutes(30));
+        ChallengeTokens two = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(master, purpose, 32), clock, Duration.ofMinutes(30));
+        String t = one.issue("203.0.113.5", UA);
+        assertThat(two.valid(t, "203.0.113.5", UA)).as("another node with the same master key").isTrue();
+        assertThat(dev.bastion.tokens.MasterKey.derive(master, "another purpose", 32)).isNotEqualTo(dev.bastion.tokens.MasterKey.derive(master, purpose, 32));
+
+        var handle = com.google.crypto.tink.TinkJsonProtoKeysetFormat.parseKeyset(master, com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        var aes = com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM;
+        String added = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(com.google.crypto.tink.KeysetHandle.newBuilder(handle)
+                .addEntry(com.google.crypto.tink.KeysetHandle.generateEntryFromParameters(aes).withRandomId()).build(), com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        ChallengeTokens sameKey = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(added, purpose, 32), clock, Duration.ofMinutes(30));
+        assertThat(sameKey.valid(t, "203.0.113.5", UA)).as("a key added beside the same primary changes nothing").isTrue();
+        String rotated = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(com.google.crypto.tink.KeysetHandle.newBuilder(handle)
+                .addEntry(com.google.crypto.tink.KeysetHandle.generateEntryFromParameters(aes).withRandomId().makePrimary()).build(),
+                com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        ChallengeTokens newKey = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(rotated, purpose, 32), clock, Duration.ofMinutes(30));
+        assertThat(newKey.valid(t, "203.0.113.5", UA)).as("a new primary: browsers are challenged once more").isFalse();
+    }
 }

@@ -111,6 +111,18 @@ class PowChallengeGatewayTest {
     }
 
     @Test
+    void withoutAnyKeyEachNodeMakesItsOwnAndSaysSoOnce() throws Exception {
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            gw = TestGateway.start("bots: { pow_difficulty: 8 }\n" + TestGateway.config(ROUTES));
+            other = TestGateway.start("bots: { pow_difficulty: 8 }\n" + TestGateway.config(ROUTES));
+            assertThat(logs.lines().stream().filter(l -> l.contains("good on this node only"))).hasSize(2); // once per gateway
+        }
+        HttpClient client = HttpClient.newHttpClient();
+        String answer = ProofOfWorkTest.solve(challenge(fetch(client, gw, "/page/a", null))[0], 8);
+        assertThat(fetch(client, other, "/page/a", answer).statusCode()).as("another node's key").isEqualTo(403);
+    }
+
+    @Test
     void aWrongAnswerIsChallengedAgainAndSaysWhy() throws Exception {
         gw = TestGateway.start("bots: { pow_difficulty: 12 }\n" + TestGateway.config(ROUTES));
         HttpClient client = HttpClient.newHttpClient();
@@ -150,10 +162,14 @@ class PowChallengeGatewayTest {
 
     @Test
     void withASharedMasterKeyAPassCookieFromOneNodePassesOnAnother() throws Exception {
-        Map<String, String> env = Map.of("MASTER", dev.bastion.tokens.MasterKey.generateKeysetJson());
+        String master = dev.bastion.tokens.MasterKey.generateKeysetJson();
+        Map<String, String> env = Map.of("MASTER", master);
         String config = "tokens: { master_key: env:MASTER }\nbots: { pow_difficulty: 8 }\n" + TestGateway.config(ROUTES);
-        gw = TestGateway.start(config, 1, env);
-        other = TestGateway.start(config, 1, env);
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            gw = TestGateway.start(config, 1, env);
+            other = TestGateway.start(config, 1, env);
+            assertThat(logs.all()).contains("derived from tokens.master_key").doesNotContain("good on this node only").doesNotContain(master);
+        }
         HttpClient client = HttpClient.newHttpClient();
         String answer = ProofOfWorkTest.solve(challenge(fetch(client, gw, "/page/a", null))[0], 8);
         HttpResponse<String> solved = fetch(client, gw, "/page/a", answer);
