@@ -62,8 +62,9 @@ public final class BotControl implements Control {
         }
         List<Signal> signals = new ArrayList<>(4);
         BotSignals.read(ex.headers(), ex.secure() || loopback(ex.host()), signals);
-        if (runtime.rates.over(ex.clientIp())) signals.add(Signal.RATE_HIGH);
         String ua = ex.headers().get("User-Agent");
+        if (runtime.navigation.missing(ex.headers(), ex.clientIp(), ua)) signals.add(Signal.NAVIGATION_MISSING);
+        if (runtime.rates.over(ex.clientIp())) signals.add(Signal.RATE_HIGH);
         VerifiedBots.Family claimed = VerifiedBots.claimed(ua);
         if (claimed == null) return Future.succeededFuture(decide(ex, signals, ua));
         return runtime.verified.verify(claimed, ex.clientIp()).map(ok -> {

@@ -23,6 +23,7 @@ public final class BotsRuntime {
     /** The proof-of-work challenges; null when {@code bots.challenge} is {@code cookie}. */
     final ProofOfWork pow;
     final RateTracker rates;
+    final NavigationTracker navigation;
     final VerifiedBots verified;
     private final AuditLog audit;
     private final MeterRegistry registry;
@@ -37,6 +38,7 @@ public final class BotsRuntime {
         this.pow = config.challenge() == BotsConfig.Challenge.POW ? new ProofOfWork(tokens.mac(), clock, config.powDifficulty()) : null;
         this.clock = clock;
         this.rates = new RateTracker(config.ratePerMinute(), 100_000, clock);
+        this.navigation = new NavigationTracker(config.navigationWindow(), 100_000, clock);
         this.verified = new VerifiedBots(dns, clock, config.verifyTtl());
         this.audit = audit;
         this.registry = registry;

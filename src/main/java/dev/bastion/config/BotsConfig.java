@@ -20,10 +20,12 @@ import java.time.Duration;
  *                        solves) or {@code cookie} (a cookie and a reload, no script)
  * @param powDifficulty   leading zero bits the proof of work's SHA-256 must have; default 16 (about 65,000 hashes),
  *                        8 to 24
+ * @param navigationWindow how long a document load from a client (address and user agent) counts for its later
+ *                        same-origin fetches ({@code navigation_missing}); default 30m, at most 24h
  */
 public record BotsConfig(Mode mode, Integer threshold, Integer ratePerMinute, Duration challengeTtl, SecretRef challengeKey, Duration verifyTtl,
-                         Challenge challenge, Integer powDifficulty) {
-    public static final BotsConfig DEFAULTS = new BotsConfig(null, null, null, null, null, null, null, null);
+                         Challenge challenge, Integer powDifficulty, Duration navigationWindow) {
+    public static final BotsConfig DEFAULTS = new BotsConfig(null, null, null, null, null, null, null, null, null);
 
     /**
      * What the challenge page asks. A proof of work needs a browser that runs script (WebCrypto, so HTTPS or
@@ -58,6 +60,9 @@ public record BotsConfig(Mode mode, Integer threshold, Integer ratePerMinute, Du
         powDifficulty = powDifficulty == null ? 16 : powDifficulty;
         // under 8 bits costs a script nothing; over 24 keeps a slow phone busy for minutes
         if (powDifficulty < 8 || powDifficulty > 24) throw new IllegalArgumentException("pow_difficulty: " + powDifficulty + " (expected: 8 to 24)");
+        navigationWindow = navigationWindow == null ? Duration.ofMinutes(30) : navigationWindow;
+        EdgeConfig.requirePositive("navigation_window", navigationWindow);
+        if (navigationWindow.compareTo(Duration.ofHours(24)) > 0) throw new IllegalArgumentException("navigation_window: " + navigationWindow + " (expected: at most 24h)");
     }
 
     /**

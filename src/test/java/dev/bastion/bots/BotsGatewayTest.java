@@ -259,6 +259,20 @@ class BotsGatewayTest {
     }
 
     @Test
+    void aBrowsersFetchBeforeAnyPageLoadIsMissingItsNavigation() throws Exception {
+        start("bots: {}");
+        // what Chrome's fetch() sends from a page of this origin — but no page was loaded
+        java.util.function.Supplier<HttpRequest> xhr = () -> gw.request("/flag/api").header("User-Agent", CHROME).header("Accept", "application/json")
+                .header("Accept-Language", "en-GB").header("Sec-CH-UA", "\"Google Chrome\";v=\"131\"").header("Sec-CH-UA-Platform", "\"Windows\"")
+                .header("Sec-Fetch-Mode", "cors").header("Sec-Fetch-Dest", "empty").header("Sec-Fetch-Site", "same-origin").build();
+        HttpResponse<String> before = gw.send(xhr.get());
+        assertThat(before.statusCode()).isEqualTo(200);
+        assertThat(line(before)).contains("\"bot\":{\"score\":15,\"signals\":[\"navigation_missing\"],\"action\":\"allow\"}");
+        assertThat(gw.send(chrome("/flag/page").build()).statusCode()).isEqualTo(200); // the page load
+        assertThat(line(gw.send(xhr.get()))).doesNotContain("\"bot\"");
+    }
+
+    @Test
     void metricsCountDecisionsByAction() throws Exception {
         start("bots: {}");
         gw.send(gw.request("/blocked/x").header("User-Agent", "curl/8.5.0").build());

@@ -4,22 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The proof-of-work challenge on its own, with a clock the test moves: what an answer must be to pass. */
 class ProofOfWorkTest {
     private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0.0.0";
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-07T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now.get(); }
-    };
+    private final MovableClock clock = new MovableClock();
     private final ProofOfWork pow = new ProofOfWork(ChallengeTokens.generated(clock, Duration.ofMinutes(30)).mac(), clock, 12);
 
     /** What the page's script does, in Java: the first counter whose hash has the challenge's leading zero bits. */
@@ -57,7 +48,7 @@ class ProofOfWorkTest {
     @Test
     void anAnswerAfterFiveMinutesHasExpired() throws Exception {
         String answer = solve(pow.issue("203.0.113.5", UA), 12);
-        now.set(now.get().plus(ProofOfWork.LIFE).plusSeconds(1));
+        clock.advance(ProofOfWork.LIFE.plusSeconds(1));
         assertThat(pow.redeem(answer, "203.0.113.5", UA)).isEqualTo(ProofOfWork.Outcome.EXPIRED);
     }
 
