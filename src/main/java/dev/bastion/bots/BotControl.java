@@ -64,16 +64,18 @@ public final class BotControl implements Control {
         BotSignals.read(ex.headers(), ex.secure() || loopback(ex.host()), signals);
         String ua = ex.headers().get("User-Agent");
         if (runtime.navigation.missing(ex.headers(), ex.clientIp(), ua)) signals.add(Signal.NAVIGATION_MISSING);
-        if (runtime.rates.over(ex.clientIp())) signals.add(Signal.RATE_HIGH);
-        VerifiedBots.Family claimed = VerifiedBots.claimed(ua);
-        if (claimed == null) return Future.succeededFuture(decide(ex, signals, ua));
-        return runtime.verified.verify(claimed, ex.clientIp()).map(ok -> {
-            if (ok) {
-                record(ex, List.of(Signal.BOT_VERIFIED), 0, "verified");
-                return Verdict.ALLOW;
-            }
-            signals.add(Signal.BOT_SPOOFED);
-            return decide(ex, signals, ua);
+        return runtime.rates.over(ex.clientIp()).compose(over -> {
+            if (over) signals.add(Signal.RATE_HIGH);
+            VerifiedBots.Family claimed = VerifiedBots.claimed(ua);
+            if (claimed == null) return Future.succeededFuture(decide(ex, signals, ua));
+            return runtime.verified.verify(claimed, ex.clientIp()).map(ok -> {
+                if (ok) {
+                    record(ex, List.of(Signal.BOT_VERIFIED), 0, "verified");
+                    return Verdict.ALLOW;
+                }
+                signals.add(Signal.BOT_SPOOFED);
+                return decide(ex, signals, ua);
+            });
         });
     }
 

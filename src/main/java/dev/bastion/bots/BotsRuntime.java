@@ -32,12 +32,14 @@ public final class BotsRuntime {
     private final AtomicLong auditCount = new AtomicLong();
     private final Clock clock;
 
-    public BotsRuntime(BotsConfig config, ChallengeTokens tokens, BotDns dns, AuditLog audit, MeterRegistry registry, Clock clock) {
+    /** @param redis the shared state's Redis ({@code rate_high} across nodes), or null: this node counts alone */
+    public BotsRuntime(BotsConfig config, ChallengeTokens tokens, BotDns dns, dev.bastion.state.RedisScript.Sender redis, AuditLog audit,
+                       MeterRegistry registry, Clock clock) {
         this.config = config;
         this.tokens = tokens;
         this.pow = config.challenge() == BotsConfig.Challenge.POW ? new ProofOfWork(tokens.mac(), clock, config.powDifficulty()) : null;
         this.clock = clock;
-        this.rates = new RateTracker(config.ratePerMinute(), 100_000, clock);
+        this.rates = new RateTracker(config.ratePerMinute(), 100_000, clock, redis);
         this.navigation = new NavigationTracker(config.navigationWindow(), 100_000, clock);
         this.verified = new VerifiedBots(dns, clock, config.verifyTtl());
         this.audit = audit;

@@ -155,7 +155,7 @@ final class Services implements AutoCloseable {
         this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
         this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
         this.bots = new dev.bastion.bots.BotsRuntime(config.bots(), challengeTokens(config, secrets, clock),
-                new dev.bastion.bots.VertxBotDns(vertx, connector), audit, metrics.registry(), clock);
+                new dev.bastion.bots.VertxBotDns(vertx, connector), sharedState.redis(), audit, metrics.registry(), clock);
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry(), audit);
         this.responses = dev.bastion.respond.ResponsesRuntime.create(config.responses(), store, audit, vertx, redisClient,

@@ -273,6 +273,34 @@ class BotsGatewayTest {
     }
 
     @Test
+    void withRedisTheRateCountsAcrossNodes() throws Exception {
+        // the count is per minute: start early in one, so all five requests fall in it
+        while (System.currentTimeMillis() % 60_000 > 45_000) Thread.sleep(500);
+        try (dev.bastion.testing.RedisProcess redis = dev.bastion.testing.RedisProcess.start(false)) {
+            String config = "redis: { url: \"%s\" }\nbots: { rate_per_minute: 3 }\n".formatted(redis.url()) + TestGateway.config(ROUTES);
+            try (TestGateway a = TestGateway.start(config); TestGateway b = TestGateway.start(config)) {
+                gw = a;
+                assertThat(line(a.send(chrome("/flag/x").build()))).doesNotContain("\"bot\"");
+                assertThat(line(a.send(chrome("/flag/x").build()))).doesNotContain("\"bot\"");
+                gw = b;
+                assertThat(line(b.send(chrome("/flag/x").build()))).as("the third of this minute, on another node").doesNotContain("\"bot\"");
+                assertThat(line(b.send(chrome("/flag/x").build()))).as("the fourth: over, though node b saw two")
+                        .contains("\"signals\":[\"rate_high\"]");
+                // Redis gone: a signal never refuses; the node counts alone, from nothing, and says so
+                try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+                    redis.kill();
+                    HttpResponse<String> alone = b.send(chrome("/flag/x").build());
+                    assertThat(alone.statusCode()).isEqualTo(200);
+                    assertThat(line(alone)).doesNotContain("\"bot\"");
+                    assertThat(logs.all()).contains("rate_high counts on this node only");
+                }
+            } finally {
+                gw = null;
+            }
+        }
+    }
+
+    @Test
     void metricsCountDecisionsByAction() throws Exception {
         start("bots: {}");
         gw.send(gw.request("/blocked/x").header("User-Agent", "curl/8.5.0").build());
