@@ -27,12 +27,19 @@ class HeadlessBrowserChallengeTest {
         try (TestGateway gw = TestGateway.start("bots: { pow_difficulty: 12 }\n" + TestGateway.config(PowChallengeGatewayTest.ROUTES))) {
             gw.upstream.behave(req -> req.response().putHeader("Content-Type", "text/html").end("<!doctype html><p id=\"app\">the application</p>"));
             // the flags the machine's notes ask for: no background networking (the network is closed), a new profile
+            Path out = profile.resolve("dom.html");
             Process p = new ProcessBuilder(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + profile, "--virtual-time-budget=20000", "--dump-dom", gw.uri("/page/app").toString()))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                    "--user-data-dir=" + profile.resolve("profile"), "--virtual-time-budget=20000", "--dump-dom", gw.uri("/page/app").toString()))
+                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("chromium ended").isTrue();
+            } finally {
+                // bounded: a hung browser (and its renderers) never outlives the test
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            String dom = Files.readString(out, StandardCharsets.UTF_8);
             assertThat(dom).contains("the application");
             assertThat(gw.upstream.seen()).hasSize(1);
             assertThat(gw.upstream.last().uri()).isEqualTo("/page/app");
