@@ -114,7 +114,7 @@ public final class BotControl implements Control {
                 if (outcome != null) decision.put("answer", outcome.name().toLowerCase(java.util.Locale.ROOT)); // why an answer failed
                 audit(ex, "bot.challenge", signals, score);
                 if (!page(ex)) {
-                    yield new Verdict.Deny(403, "bot_challenge_required", "This route requires a browser challenge; open it in a browser that keeps cookies.");
+                    yield new Verdict.Deny(403, "bot_challenge_required", "This route requires a browser challenge; open it in a browser (cookies on, and JavaScript for a proof of work).");
                 }
                 yield runtime.pow == null ? ChallengePages.cookie(passCookie(ex, ua), back(ex)) : ChallengePages.pow(runtime.pow.issue(ex.clientIp(), ua), runtime.pow.bits());
             }
