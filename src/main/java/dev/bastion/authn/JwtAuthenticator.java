@@ -63,7 +63,7 @@ public final class JwtAuthenticator implements Authenticator {
         return users.resolve(c).map(res -> {
             if (res.user().isEmpty()) return new AuthResult.Rejected(403, "org_unknown", "The token's org is not known to this gateway.");
             Identity id = new Identity(c.subject(), c.org(), c.scopes(), c.roles(), "jwt", null, c.issuerName(), res.user().get().id(), null, c.jti(),
-                    c.bindable());
+                    c.bindable(), c.machine());
             cache.put(hash, new TokenCache.Entry(id, c.expiresAt(), "jwt", c.issuerName(), List.of(), null));
             return new AuthResult.Authenticated(id);
         });

@@ -8,7 +8,6 @@ import dev.bastion.chain.Verdict;
 import dev.bastion.config.BotsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,8 @@ import java.util.Map;
  */
 public final class BotControl implements Control {
     static final String COOKIE = "__bastion_bot";
+    /** Where the proof-of-work page's script leaves its answer: the next request carries it, whatever its method. */
+    static final String POW_COOKIE = "__bastion_pow";
 
     private final BotsRuntime runtime;
     private final String route;
@@ -40,7 +41,7 @@ public final class BotControl implements Control {
         this.route = route;
         this.mode = mode;
         this.threshold = threshold;
-        for (String action : List.of("allow", "flag", "challenge", "block", "pass", "verified", "machine")) counters.put(action, runtime.counter(route, action));
+        for (String action : List.of("allow", "flag", "challenge", "block", "pass", "solved", "verified", "machine")) counters.put(action, runtime.counter(route, action));
     }
 
     @Override
@@ -61,17 +62,20 @@ public final class BotControl implements Control {
         }
         List<Signal> signals = new ArrayList<>(4);
         BotSignals.read(ex.headers(), ex.secure() || loopback(ex.host()), signals);
-        if (runtime.rates.over(ex.clientIp())) signals.add(Signal.RATE_HIGH);
         String ua = ex.headers().get("User-Agent");
-        VerifiedBots.Family claimed = VerifiedBots.claimed(ua);
-        if (claimed == null) return Future.succeededFuture(decide(ex, signals, ua));
-        return runtime.verified.verify(claimed, ex.clientIp()).map(ok -> {
-            if (ok) {
-                record(ex, List.of(Signal.BOT_VERIFIED), 0, "verified");
-                return Verdict.ALLOW;
-            }
-            signals.add(Signal.BOT_SPOOFED);
-            return decide(ex, signals, ua);
+        if (runtime.navigation.missing(ex.headers(), ex.clientIp(), ua)) signals.add(Signal.NAVIGATION_MISSING);
+        return runtime.rates.over(ex.clientIp()).compose(over -> {
+            if (over) signals.add(Signal.RATE_HIGH);
+            VerifiedBots.Family claimed = VerifiedBots.claimed(ua);
+            if (claimed == null) return Future.succeededFuture(decide(ex, signals, ua));
+            return runtime.verified.verify(claimed, ex.clientIp()).map(ok -> {
+                if (ok) {
+                    record(ex, List.of(Signal.BOT_VERIFIED), 0, "verified");
+                    return Verdict.ALLOW;
+                }
+                signals.add(Signal.BOT_SPOOFED);
+                return decide(ex, signals, ua);
+            });
         });
     }
 
@@ -94,14 +98,25 @@ public final class BotControl implements Control {
                 yield new Verdict.Deny(403, "bot_blocked", "Automated requests are not allowed on this route.");
             }
             case CHALLENGE -> {
-                if (runtime.tokens.valid(cookie(ex), ex.clientIp(), ua)) {
+                if (runtime.tokens.valid(cookie(ex, COOKIE), ex.clientIp(), ua)) {
                     record(ex, signals, score, "pass");
                     yield Verdict.ALLOW;
                 }
-                record(ex, signals, score, "challenge");
+                String answer = runtime.pow == null ? null : cookie(ex, POW_COOKIE);
+                ProofOfWork.Outcome outcome = answer == null ? null : runtime.pow.redeem(answer, ex.clientIp(), ua);
+                if (outcome == ProofOfWork.Outcome.SOLVED) {
+                    record(ex, signals, score, "solved");
+                    ex.responseHeaders().add("Set-Cookie", passCookie(ex, ua));
+                    ex.responseHeaders().add("Set-Cookie", POW_COOKIE + "=; Path=/; Max-Age=0; SameSite=Lax" + (ex.secure() ? "; Secure" : ""));
+                    yield Verdict.ALLOW;
+                }
+                Map<String, Object> decision = record(ex, signals, score, "challenge");
+                if (outcome != null) decision.put("answer", outcome.name().toLowerCase(java.util.Locale.ROOT)); // why an answer failed
                 audit(ex, "bot.challenge", signals, score);
-                yield page(ex) ? challengePage(ex, ua)
-                        : new Verdict.Deny(403, "bot_challenge_required", "This route requires a browser challenge; open it in a browser that keeps cookies.");
+                if (!page(ex)) {
+                    yield new Verdict.Deny(403, "bot_challenge_required", "This route requires a browser challenge; open it in a browser (cookies on, and JavaScript for a proof of work).");
+                }
+                yield runtime.pow == null ? ChallengePages.cookie(passCookie(ex, ua), back(ex)) : ChallengePages.pow(runtime.pow.issue(ex.clientIp(), ua), runtime.pow.bits());
             }
         };
     }
@@ -112,20 +127,15 @@ public final class BotControl implements Control {
         return (m.equals("GET") || m.equals("HEAD")) && BotSignals.navigation(ex.headers());
     }
 
-    private Verdict challengePage(Exchange ex, String ua) {
+    /** The cookie a passed challenge leaves: signed for this address and user agent until {@code challenge_ttl}. */
+    private String passCookie(Exchange ex, String ua) {
         String token = runtime.tokens.issue(ex.clientIp(), ua);
         long expiry = Long.parseLong(token.substring(3, token.indexOf('.', 3)));
         // Expires as well as Max-Age: with Max-Age alone the JDK's cookie manager takes an RFC 2965 cookie and sends
         // it back as $Version="1", which request inspection rightly refuses
-        String cookie = COOKIE + "=" + token + "; Path=/; Expires="
+        return COOKIE + "=" + token + "; Path=/; Expires="
                 + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.Instant.ofEpochSecond(expiry).atOffset(java.time.ZoneOffset.UTC))
                 + "; Max-Age=" + runtime.tokens.ttl().toSeconds() + "; HttpOnly; SameSite=Lax" + (ex.secure() ? "; Secure" : "");
-        String back = back(ex);
-        String html = "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\">"
-                + "<meta http-equiv=\"refresh\" content=\"0;url=" + back + "\"><title>One moment…</title></head>"
-                + "<body><p>Checking your browser. If nothing happens, <a href=\"" + back + "\">continue</a>.</p></body></html>";
-        return new Verdict.Respond(403, List.of(Map.entry("Content-Type", "text/html; charset=utf-8"), Map.entry("Set-Cookie", cookie),
-                Map.entry("Cache-Control", "no-store"), Map.entry("X-Bastion-Challenge", "cookie")), Buffer.buffer(html));
     }
 
     /**
@@ -151,12 +161,12 @@ public final class BotControl implements Control {
         return sb.toString();
     }
 
-    private static String cookie(Exchange ex) {
+    private static String cookie(Exchange ex, String name) {
         for (String header : ex.headers().getAll("Cookie")) {
             for (String part : header.split("[;,]")) { // "," too: RFC 2965 clients send $Version="1", name="value"
                 String p = part.strip();
-                if (!p.startsWith(COOKIE + "=")) continue;
-                String v = p.substring(COOKIE.length() + 1);
+                if (!p.startsWith(name + "=")) continue;
+                String v = p.substring(name.length() + 1);
                 // RFC 6265 allows a quoted cookie-value, and RFC 2965 clients (the JDK's cookie manager) send one
                 return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
             }
@@ -164,9 +174,9 @@ public final class BotControl implements Control {
         return null;
     }
 
-    /** An API key or a client-credentials token: a machine by design, never a suspect. */
+    /** An API key, a client-credentials token, or an IdP token its issuer marks as a machine's: automation by design. */
     static boolean machine(Identity id) {
-        return id != null && ("api_key".equals(id.credentialType()) || id.clientId() != null);
+        return id != null && id.machine();
     }
 
     private static boolean loopback(String host) {
@@ -175,13 +185,14 @@ public final class BotControl implements Control {
         return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]");
     }
 
-    private void record(Exchange ex, List<Signal> signals, int score, String action) {
+    private Map<String, Object> record(Exchange ex, List<Signal> signals, int score, String action) {
         Map<String, Object> bot = new LinkedHashMap<>();
         bot.put("score", score);
         bot.put("signals", BotSignals.names(signals));
         bot.put("action", action);
         ex.logField("bot", bot);
         counters.get(action).increment();
+        return bot;
     }
 
     private void audit(Exchange ex, String event, List<Signal> signals, int score) {

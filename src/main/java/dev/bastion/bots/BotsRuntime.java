@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bot control's shared parts, one per node: the challenge key, the rate tracker, the verified-bot cache, the
+ * Bot control's shared parts, one per node: the challenge key, the proof-of-work challenges, the rate tracker, the verified-bot cache, the
  * decision counters ({@code bastion_bot_decisions_total{route,action}}) and a sampled audit of blocks and
  * challenges (at most {@value #AUDIT_PER_SECOND} events a second: a bot farm earns 403s, not a flood of audit
  * lines; the rest are counted in {@code bastion_bot_audit_unrecorded_total}).
@@ -20,7 +20,10 @@ public final class BotsRuntime {
 
     final BotsConfig config;
     final ChallengeTokens tokens;
+    /** The proof-of-work challenges; null when {@code bots.challenge} is {@code cookie}. */
+    final ProofOfWork pow;
     final RateTracker rates;
+    final NavigationTracker navigation;
     final VerifiedBots verified;
     private final AuditLog audit;
     private final MeterRegistry registry;
@@ -29,11 +32,15 @@ public final class BotsRuntime {
     private final AtomicLong auditCount = new AtomicLong();
     private final Clock clock;
 
-    public BotsRuntime(BotsConfig config, ChallengeTokens tokens, BotDns dns, AuditLog audit, MeterRegistry registry, Clock clock) {
+    /** @param redis the shared state's Redis ({@code rate_high} across nodes), or null: this node counts alone */
+    public BotsRuntime(BotsConfig config, ChallengeTokens tokens, BotDns dns, dev.bastion.state.RedisScript.Sender redis, AuditLog audit,
+                       MeterRegistry registry, Clock clock) {
         this.config = config;
         this.tokens = tokens;
+        this.pow = config.challenge() == BotsConfig.Challenge.POW ? new ProofOfWork(tokens.mac(), clock, config.powDifficulty()) : null;
         this.clock = clock;
-        this.rates = new RateTracker(config.ratePerMinute(), 100_000, clock);
+        this.rates = new RateTracker(config.ratePerMinute(), 100_000, clock, redis);
+        this.navigation = new NavigationTracker(config.navigationWindow(), 100_000, clock);
         this.verified = new VerifiedBots(dns, clock, config.verifyTtl());
         this.audit = audit;
         this.registry = registry;

@@ -7,6 +7,8 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.mac.MacConfig;
 import com.google.crypto.tink.mac.PredefinedMacParameters;
+import com.google.crypto.tink.subtle.PrfHmacJce;
+import com.google.crypto.tink.subtle.PrfMac;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The cookie a solved challenge leaves: {@code v1.<expiry epoch seconds>.<MAC>}, the MAC (Tink, HMAC-SHA256) over the
@@ -49,6 +52,19 @@ public final class ChallengeTokens {
         return new ChallengeTokens(handle.getPrimitive(RegistryConfiguration.get(), Mac.class), clock, ttl);
     }
 
+    /**
+     * Tokens signed with HMAC-SHA256 under {@code key} (32 bytes), e.g. derived from a secret every node shares, so
+     * a cookie set by one node is good on all of them.
+     */
+    public static ChallengeTokens fromSecret(byte[] key, Clock clock, Duration ttl) {
+        if (key.length < 32) throw new IllegalArgumentException("a challenge key has at least 32 bytes");
+        try {
+            return new ChallengeTokens(new PrfMac(new PrfHmacJce("HMACSHA256", new SecretKeySpec(key, "HMAC")), 32), clock, ttl);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a challenge key", e);
+        }
+    }
+
     /** Tokens signed with a key made now, held in memory only. */
     public static ChallengeTokens generated(Clock clock, Duration ttl) {
         try {
@@ -62,6 +78,15 @@ public final class ChallengeTokens {
     /** A new keyset, as Tink JSON, for {@code bots.challenge_key}. */
     public static String newKeysetJson() throws GeneralSecurityException {
         return TinkJsonProtoKeysetFormat.serializeKeyset(KeysetHandle.generateNew(PredefinedMacParameters.HMAC_SHA256_256BITTAG), InsecureSecretKeyAccess.get());
+    }
+
+    /** The key, for the proof-of-work challenges it also signs (under another label). */
+    Mac mac() {
+        return mac;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     public Duration ttl() {
@@ -94,9 +119,17 @@ public final class ChallengeTokens {
     }
 
     private static byte[] input(String ip, String userAgent, long expiry) {
+        return ("bastion.bot_challenge.v1\n" + ip + "\n" + uaHash(userAgent) + "\n" + expiry).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The user agent as a MAC binds it: its SHA-256, so a long header costs one hash and is never kept. */
+    static String uaHash(String userAgent) {
+        return B64.encodeToString(sha256((userAgent == null ? "" : userAgent).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static byte[] sha256(byte[] in) {
         try {
-            byte[] uaHash = MessageDigest.getInstance("SHA-256").digest((userAgent == null ? "" : userAgent).getBytes(StandardCharsets.UTF_8));
-            return ("bastion.bot_challenge.v1\n" + ip + "\n" + B64.encodeToString(uaHash) + "\n" + expiry).getBytes(StandardCharsets.UTF_8);
+            return MessageDigest.getInstance("SHA-256").digest(in);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

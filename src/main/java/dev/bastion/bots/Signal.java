@@ -21,6 +21,11 @@ public enum Signal {
     FETCH_METADATA_MISSING("fetch_metadata_missing", 20),
     /** A browser user agent without {@code Accept-Language}: browsers always send the user's languages. */
     ACCEPT_LANGUAGE_MISSING("accept_language_missing", 15),
+    /**
+     * A browser user agent's same-origin fetch or asset request ({@code Sec-Fetch-Dest} other than a document) without
+     * a document load from this site by the same address and user agent within {@code bots.navigation_window}.
+     */
+    NAVIGATION_MISSING("navigation_missing", 15),
     /** More requests from the client address in the current minute than {@code bots.rate_per_minute}. */
     RATE_HIGH("rate_high", 30),
     /** The user agent claims a search engine's crawler, and forward-confirmed reverse DNS of the address does not confirm it. */

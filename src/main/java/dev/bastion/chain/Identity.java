@@ -21,9 +21,12 @@ import java.util.Set;
  * @param claims         a verified token's top-level claims whose values are strings or lists of strings, as sets
  *                       ({@link #bindableClaims}): what a route's {@code bind: [{…, to: claim:NAME}]} compares with.
  *                       Empty for API keys
+ * @param machine        the credential is a machine's, not a person's: an API key, a client's token ({@code clientId}
+ *                       set; both always count), or an identity-provider token its issuer's {@code machine} rule marks
  */
 public record Identity(String subject, String orgId, Set<String> scopes, Set<String> roles, String credentialType,
-                       String credentialId, String issuer, String userId, String clientId, String tokenId, Map<String, Set<String>> claims) {
+                       String credentialId, String issuer, String userId, String clientId, String tokenId, Map<String, Set<String>> claims,
+                       boolean machine) {
     private static final int MAX_CLAIMS = 32, MAX_NAME_LENGTH = 64, MAX_VALUES = 64, MAX_VALUE_LENGTH = 256;
 
     public Identity {
@@ -33,6 +36,13 @@ public record Identity(String subject, String orgId, Set<String> scopes, Set<Str
         scopes = Set.copyOf(scopes);
         roles = Set.copyOf(roles);
         claims = claims == null ? Map.of() : Map.copyOf(claims);
+        machine = machine || "api_key".equals(credentialType) || clientId != null;
+    }
+
+    /** An identity whose credential says nothing more about being a machine than its type and client do. */
+    public Identity(String subject, String orgId, Set<String> scopes, Set<String> roles, String credentialType,
+                    String credentialId, String issuer, String userId, String clientId, String tokenId, Map<String, Set<String>> claims) {
+        this(subject, orgId, scopes, roles, credentialType, credentialId, issuer, userId, clientId, tokenId, claims, false);
     }
 
     /** Claim names only: their values may be personal (an e-mail, a group), and an identity may end up in a log line. */
@@ -40,7 +50,7 @@ public record Identity(String subject, String orgId, Set<String> scopes, Set<Str
     public String toString() {
         return "Identity[subject=" + subject + ", orgId=" + orgId + ", scopes=" + scopes + ", roles=" + roles + ", credentialType=" + credentialType
                 + ", credentialId=" + credentialId + ", issuer=" + issuer + ", userId=" + userId + ", clientId=" + clientId + ", tokenId=" + tokenId
-                + ", claims=" + claims.keySet() + "]";
+                + ", claims=" + claims.keySet() + ", machine=" + machine + "]";
     }
 
     /** An identity without token claims (API keys, and callers that bind nothing to claims). */

@@ -12,12 +12,29 @@ import java.time.Duration;
  * @param threshold       the score at which a request counts as automated; default 50 (one strong signal)
  * @param ratePerMinute   requests per client address per minute above which {@code rate_high} is raised; default 120
  * @param challengeTtl    how long a solved challenge's cookie is valid; default 30m (at most 24h)
- * @param challengeKey    a secret reference to a Tink MAC keyset (HMAC-SHA256) that signs challenge cookies; absent:
- *                        a key made at start, so a cookie is good only on the node that set it
+ * @param challengeKey    a secret reference to a Tink MAC keyset (HMAC-SHA256) that signs challenge cookies and
+ *                        proof-of-work challenges; absent: a key derived from {@code tokens.master_key} (every node
+ *                        shares it), or without one a key made at start, good only on the node that made it
  * @param verifyTtl       how long a verified-bot DNS answer (confirmed or not) is cached per address; default 1h
+ * @param challenge       what the challenge page asks of a browser: {@code pow} (default: a proof of work its script
+ *                        solves) or {@code cookie} (a cookie and a reload, no script)
+ * @param powDifficulty   leading zero bits the proof of work's SHA-256 must have; default 16 (about 65,000 hashes),
+ *                        8 to 24
+ * @param navigationWindow how long a document load from a client (address and user agent) counts for its later
+ *                        same-origin fetches ({@code navigation_missing}); default 30m, at most 24h
  */
-public record BotsConfig(Mode mode, Integer threshold, Integer ratePerMinute, Duration challengeTtl, SecretRef challengeKey, Duration verifyTtl) {
-    public static final BotsConfig DEFAULTS = new BotsConfig(null, null, null, null, null, null);
+public record BotsConfig(Mode mode, Integer threshold, Integer ratePerMinute, Duration challengeTtl, SecretRef challengeKey, Duration verifyTtl,
+                         Challenge challenge, Integer powDifficulty, Duration navigationWindow) {
+    public static final BotsConfig DEFAULTS = new BotsConfig(null, null, null, null, null, null, null, null, null);
+
+    /**
+     * What the challenge page asks. A proof of work needs a browser that runs script (WebCrypto, so HTTPS or
+     * loopback), which most cookie-keeping scripts do not; a cookie challenge needs only cookies and a reload.
+     */
+    public enum Challenge {
+        @JsonProperty("pow") POW,
+        @JsonProperty("cookie") COOKIE
+    }
 
     /** What a route does with a request the signals call automated. */
     public enum Mode {
@@ -39,6 +56,13 @@ public record BotsConfig(Mode mode, Integer threshold, Integer ratePerMinute, Du
         if (challengeTtl.compareTo(Duration.ofHours(24)) > 0) throw new IllegalArgumentException("challenge_ttl: " + challengeTtl + " (expected: at most 24h)");
         verifyTtl = verifyTtl == null ? Duration.ofHours(1) : verifyTtl;
         EdgeConfig.requirePositive("verify_ttl", verifyTtl);
+        challenge = challenge == null ? Challenge.POW : challenge;
+        powDifficulty = powDifficulty == null ? 16 : powDifficulty;
+        // under 8 bits costs a script nothing; over 24 keeps a slow phone busy for minutes
+        if (powDifficulty < 8 || powDifficulty > 24) throw new IllegalArgumentException("pow_difficulty: " + powDifficulty + " (expected: 8 to 24)");
+        navigationWindow = navigationWindow == null ? Duration.ofMinutes(30) : navigationWindow;
+        EdgeConfig.requirePositive("navigation_window", navigationWindow);
+        if (navigationWindow.compareTo(Duration.ofHours(24)) > 0) throw new IllegalArgumentException("navigation_window: " + navigationWindow + " (expected: at most 24h)");
     }
 
     /**

@@ -22,10 +22,12 @@ import java.util.regex.Pattern;
  * @param defaultOrg        org for tokens that carry no org claim (single-tenant apps); otherwise such tokens are refused
  * @param autoCreateOrgs    create an org on first sight instead of refusing tokens for unknown orgs; default false
  * @param jwks              caching and refetch limits for the key set
+ * @param machine           which of this issuer's tokens are machines' (client credentials): bot control never scores
+ *                          them, as it never scores API keys; absent: every token is a person's
  */
 public record IssuerConfig(String name, String issuer, URI jwksUri, List<String> audiences, List<String> algorithms,
                            List<String> authorizedParties, List<String> requiredScopes, Duration clockSkew, Claims claims,
-                           String defaultOrg, Boolean autoCreateOrgs, Jwks jwks) {
+                           String defaultOrg, Boolean autoCreateOrgs, Jwks jwks, Machine machine) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256", "ES256", "EdDSA");
     private static final Set<String> ASYMMETRIC = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519");
@@ -83,6 +85,22 @@ public record IssuerConfig(String name, String issuer, URI jwksUri, List<String>
             role = role == null ? "role" : role;
             scope = scope == null ? "scope" : scope;
             authorizedParty = authorizedParty == null ? "azp" : authorizedParty;
+        }
+    }
+
+    /**
+     * A token is a machine's when its claim {@code claim} (a literal name, or a JSON pointer starting with {@code /})
+     * is one of {@code values}, or is a list holding one: Auth0 marks client-credentials tokens {@code gty:
+     * client-credentials}, Entra ID app tokens {@code idtyp: app}. There is no default: a token without a user is
+     * not something every IdP says the same way, and a wrong guess would exempt people's tokens from bot control.
+     */
+    public record Machine(String claim, List<String> values) {
+        public Machine {
+            if (claim == null || claim.isBlank()) throw new IllegalArgumentException("machine.claim: missing (e.g. gty)");
+            if (values == null || values.isEmpty() || values.stream().anyMatch(v -> v == null || v.isEmpty())) {
+                throw new IllegalArgumentException("machine.values: give the claim values that mark a machine's token (e.g. [client-credentials])");
+            }
+            values = List.copyOf(values);
         }
     }
 

@@ -32,7 +32,9 @@ public record ResponsesConfig(List<Rule> rules, List<String> exempt, Duration po
         /** a request a guard policy refused */
         @JsonProperty("guard.block") GUARD_BLOCK("guard.block"),
         /** a request a rate limit refused */
-        @JsonProperty("rate_limited") RATE_LIMITED("rate_limited");
+        @JsonProperty("rate_limited") RATE_LIMITED("rate_limited"),
+        /** a request bot control refused ({@code bot_blocked}; a challenge is not a refusal of the person behind it) */
+        @JsonProperty("bot.block") BOT_BLOCK("bot.block");
 
         private final String wire;
 
@@ -75,7 +77,7 @@ public record ResponsesConfig(List<Rule> rules, List<String> exempt, Duration po
         public Rule {
             if (id == null || !id.matches("[a-z0-9][a-z0-9_-]{0,63}")) throw new IllegalArgumentException("id: '" + id + "' (expected: a-z 0-9 _ -, up to 64)");
             String at = "rules." + id + ".";
-            if (on == null) throw new IllegalArgumentException(at + "on: required (auth.failure, waf.block, budget.exhausted, guard.block, rate_limited)");
+            if (on == null) throw new IllegalArgumentException(at + "on: required (auth.failure, waf.block, budget.exhausted, guard.block, rate_limited, bot.block)");
             if (by == null) throw new IllegalArgumentException(at + "by: required (ip, key or org)");
             if (action == null) throw new IllegalArgumentException(at + "action: required (block_ip, suspend_key or notify)");
             if (count == null || count < 1 || count > 1_000_000) throw new IllegalArgumentException(at + "count: " + count + " (expected: 1..1000000)");

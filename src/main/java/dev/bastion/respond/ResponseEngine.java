@@ -63,6 +63,7 @@ public final class ResponseEngine implements ExchangeListener {
         if ("budget_exhausted".equals(refusal.reason())) return On.BUDGET_EXHAUSTED;
         if ("guard".equals(step)) return On.GUARD_BLOCK;
         if ("rate_limited".equals(refusal.reason())) return On.RATE_LIMITED;
+        if ("bots".equals(step) && "bot_blocked".equals(refusal.reason())) return On.BOT_BLOCK;
         return null;
     }
 

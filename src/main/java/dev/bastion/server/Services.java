@@ -155,22 +155,41 @@ final class Services implements AutoCloseable {
         this.wafBlocked = new dev.bastion.waf.BlockedRequestLog(audit, config.waf().rules().blockedLogPerSecond(), metrics.registry());
         this.wafMeters = waf == null ? null : new dev.bastion.waf.WafMeters(waf, metrics.registry());
         this.bots = new dev.bastion.bots.BotsRuntime(config.bots(), challengeTokens(config, secrets, clock),
-                new dev.bastion.bots.VertxBotDns(vertx, connector), audit, metrics.registry(), clock);
+                new dev.bastion.bots.VertxBotDns(vertx, connector), sharedState.redis(), audit, metrics.registry(), clock);
         dev.bastion.ipfilter.AddressRules rules = dev.bastion.ipfilter.AddressRules.load(config.waf());
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry(), audit);
         this.responses = dev.bastion.respond.ResponsesRuntime.create(config.responses(), store, audit, vertx, redisClient,
                 redisPipe == null ? null : redisPipe.sender(), connector, storeExecutor, clock, metrics.registry(), config.audit().node());
     }
 
-    /** The challenge cookie's signer: the configured Tink MAC keyset, or one made now (good on this node only). */
+    /**
+     * The challenge cookies' and proof-of-work challenges' key: {@code bots.challenge_key}; else one derived from
+     * {@code tokens.master_key}, which every node shares, so a cookie set by one node passes on the others; else one
+     * made now, good on this node only (said once, when a route uses bot control).
+     */
     private static dev.bastion.bots.ChallengeTokens challengeTokens(BastionConfig config, SecretResolver secrets, Clock clock) {
         dev.bastion.config.BotsConfig bots = config.bots();
-        if (bots.challengeKey() == null) return dev.bastion.bots.ChallengeTokens.generated(clock, bots.challengeTtl());
-        try {
-            return dev.bastion.bots.ChallengeTokens.fromKeyset(secrets.resolve(bots.challengeKey(), "bots.challenge_key").reveal(), clock, bots.challengeTtl());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new dev.bastion.config.ConfigException("bots.challenge_key: not a usable Tink MAC keyset (" + e.getClass().getSimpleName() + ")");
+        if (bots.challengeKey() != null) {
+            try {
+                return dev.bastion.bots.ChallengeTokens.fromKeyset(secrets.resolve(bots.challengeKey(), "bots.challenge_key").reveal(), clock, bots.challengeTtl());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new dev.bastion.config.ConfigException("bots.challenge_key: not a usable Tink MAC keyset (" + e.getClass().getSimpleName() + ")");
+            }
         }
+        boolean used = bots.mode() != dev.bastion.config.BotsConfig.Mode.OFF
+                || config.routes().stream().anyMatch(r -> r.bots() != null && r.bots().mode() != null && r.bots().mode() != dev.bastion.config.BotsConfig.Mode.OFF);
+        if (config.tokens().masterKey() != null) {
+            try {
+                byte[] key = MasterKey.derive(secrets.resolve(config.tokens().masterKey(), "tokens.master_key").reveal(), "bastion bots challenge key v1", 32);
+                if (used) log.info("bots: challenges are signed with a key derived from tokens.master_key (good on every node that shares it)");
+                return dev.bastion.bots.ChallengeTokens.fromSecret(key, clock, bots.challengeTtl());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new dev.bastion.config.ConfigException("tokens.master_key: not a usable Tink keyset (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        if (used) log.warn("bots: neither bots.challenge_key nor tokens.master_key is set; challenges are signed with a key made at start, "
+                + "good on this node only (behind a load balancer without affinity, set one)");
+        return dev.bastion.bots.ChallengeTokens.generated(clock, bots.challengeTtl());
     }
 
     static Future<Services> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets) {

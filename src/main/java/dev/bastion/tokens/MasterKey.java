@@ -53,6 +53,20 @@ public final class MasterKey {
     }
 
     /**
+     * {@code length} bytes for {@code purpose}, derived (HKDF-SHA256, {@code purpose} as the info) from the primary
+     * key of the master keyset {@code keysetJson}: a secret every node of a deployment shares without another to
+     * distribute, and that reveals nothing of the master key. Rotating the master key (a new primary) changes it.
+     */
+    public static byte[] derive(String keysetJson, String purpose, int length) throws GeneralSecurityException {
+        KeysetHandle all = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+        KeysetHandle.Entry primary = all.getPrimary();
+        // the primary alone, under its own id: what every node serialises alike, whatever older keys the keyset holds
+        KeysetHandle only = KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(primary.getKey()).withFixedId(primary.getId()).makePrimary()).build();
+        byte[] material = com.google.crypto.tink.TinkProtoKeysetFormat.serializeKeyset(only, InsecureSecretKeyAccess.get());
+        return com.google.crypto.tink.subtle.Hkdf.computeHkdf("HMACSHA256", material, new byte[0], purpose.getBytes(StandardCharsets.UTF_8), length);
+    }
+
+    /**
      * The master key the config names. Without {@code tokens.master_key} a dev deployment on SQLite keeps
      * one next to the database file (created with owner-only permissions on first start); prod must name one.
      */

@@ -23,7 +23,7 @@ class BotControlTest {
         @Override public Future<List<String>> addresses(String name) { return Future.failedFuture("no DNS in this test"); }
     };
     private final BotsRuntime runtime = new BotsRuntime(BotsConfig.DEFAULTS, ChallengeTokens.generated(Clock.systemUTC(), BotsConfig.DEFAULTS.challengeTtl()),
-            noDns, (event, fields) -> audited.add(Map.entry(event, fields)), new SimpleMeterRegistry(), Clock.systemUTC());
+            noDns, null, (event, fields) -> audited.add(Map.entry(event, fields)), new SimpleMeterRegistry(), Clock.systemUTC());
     private final BotControl block = new BotControl(runtime, "r", BotsConfig.Mode.BLOCK, 50);
 
     private static Exchange python(Identity id) {

@@ -116,7 +116,7 @@ class BotsGatewayTest {
 
     @Test
     void challengeRoundTripInTheJdkClientWithACookieJar() throws Exception {
-        start("bots: { challenge_ttl: 10m }");
+        start("bots: { challenge: cookie, challenge_ttl: 10m }");
         CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         HttpClient browser = HttpClient.newBuilder().cookieHandler(jar).connectTimeout(Duration.ofSeconds(5)).build();
         // the JDK client's own user agent (Java-http-client) is automation: it is challenged
@@ -160,7 +160,7 @@ class BotsGatewayTest {
 
     @Test
     void challengeRoundTripWithCurlAndTheCookieMovedToAnotherAddress(@TempDir Path dir) throws Exception {
-        start("bots: {}");
+        start("bots: { challenge: cookie }");
         Path jar = dir.resolve("jar.txt");
         String url = gw.uri("/page/b").toString();
         assertThat(curl("-c", jar.toString(), "-H", "Accept: text/html", url)).isEqualTo("403");
@@ -259,10 +259,87 @@ class BotsGatewayTest {
     }
 
     @Test
+    void aBrowsersFetchBeforeAnyPageLoadIsMissingItsNavigation() throws Exception {
+        start("bots: {}");
+        // what Chrome's fetch() sends from a page of this origin — but no page was loaded
+        java.util.function.Supplier<HttpRequest> xhr = () -> gw.request("/flag/api").header("User-Agent", CHROME).header("Accept", "application/json")
+                .header("Accept-Language", "en-GB").header("Sec-CH-UA", "\"Google Chrome\";v=\"131\"").header("Sec-CH-UA-Platform", "\"Windows\"")
+                .header("Sec-Fetch-Mode", "cors").header("Sec-Fetch-Dest", "empty").header("Sec-Fetch-Site", "same-origin").build();
+        HttpResponse<String> before = gw.send(xhr.get());
+        assertThat(before.statusCode()).isEqualTo(200);
+        assertThat(line(before)).contains("\"bot\":{\"score\":15,\"signals\":[\"navigation_missing\"],\"action\":\"allow\"}");
+        assertThat(gw.send(chrome("/flag/page").build()).statusCode()).isEqualTo(200); // the page load
+        assertThat(line(gw.send(xhr.get()))).doesNotContain("\"bot\"");
+    }
+
+    @Test
+    void withRedisTheRateCountsAcrossNodes() throws Exception {
+        // the count is per minute: start early in one, so all five requests fall in it
+        while (System.currentTimeMillis() % 60_000 > 45_000) Thread.sleep(500);
+        try (dev.bastion.testing.RedisProcess redis = dev.bastion.testing.RedisProcess.start(false)) {
+            String config = "redis: { url: \"%s\" }\nbots: { rate_per_minute: 3 }\n".formatted(redis.url()) + TestGateway.config(ROUTES);
+            try (TestGateway a = TestGateway.start(config); TestGateway b = TestGateway.start(config)) {
+                gw = a;
+                assertThat(line(a.send(chrome("/flag/x").build()))).doesNotContain("\"bot\"");
+                assertThat(line(a.send(chrome("/flag/x").build()))).doesNotContain("\"bot\"");
+                gw = b;
+                assertThat(line(b.send(chrome("/flag/x").build()))).as("the third of this minute, on another node").doesNotContain("\"bot\"");
+                assertThat(line(b.send(chrome("/flag/x").build()))).as("the fourth: over, though node b saw two")
+                        .contains("\"signals\":[\"rate_high\"]");
+                // Redis gone: a signal never refuses; the node counts alone, from nothing, and says so
+                try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+                    redis.kill();
+                    HttpResponse<String> alone = b.send(chrome("/flag/x").build());
+                    assertThat(alone.statusCode()).isEqualTo(200);
+                    assertThat(line(alone)).doesNotContain("\"bot\"");
+                    assertThat(logs.all()).contains("rate_high counts on this node only");
+                }
+            } finally {
+                gw = null;
+            }
+        }
+    }
+
+    @Test
     void metricsCountDecisionsByAction() throws Exception {
         start("bots: {}");
         gw.send(gw.request("/blocked/x").header("User-Agent", "curl/8.5.0").build());
         HttpResponse<String> metrics = gw.send(HttpRequest.newBuilder(URI.create(gw.adminUri("/metrics").toString())).build());
         assertThat(metrics.body()).containsPattern("bastion_bot_decisions_total\\{action=\"block\",route=\"blocked\"} 1\\.0");
+    }
+
+    @Test
+    void repeatedBotBlocksFromOneAddressTriggerAnAutomaticBan() throws Exception {
+        start("""
+                bots: {}
+                responses:
+                  rules:
+                    - { id: bot-farm, on: bot.block, by: ip, count: 3, within: 10m, action: block_ip, for: 15m }
+                """);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = gw.send(gw.request("/blocked/x").header("User-Agent", "python-requests/2.32.3").build());
+            assertThat(r.body()).contains("\"code\":\"bot_blocked\"");
+        }
+        // now even a real browser from that address is refused at the edge: the ban, not the bot step
+        dev.bastion.testing.Eventually.until("the address is banned", () -> gw.send(chrome("/blocked/x").build()).statusCode() == 403);
+        HttpResponse<String> banned = gw.send(chrome("/flag/x").build());
+        assertThat(banned.body()).contains("\"code\":\"ip_blocked\"");
+        assertThat(gw.store.responses().active(java.time.Instant.now())).extracting(dev.bastion.store.ResponseAction::subject).containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void challengesAreNotCountedAsBlocks() throws Exception {
+        start("""
+                bots: {}
+                responses:
+                  rules:
+                    - { id: bot-farm, on: bot.block, by: ip, count: 2, within: 10m, action: block_ip, for: 15m }
+                """);
+        for (int i = 0; i < 4; i++) {
+            assertThat(gw.send(gw.request("/page/x").header("Accept", "application/json").build()).body()).contains("bot_challenge_required");
+        }
+        Thread.sleep(300); // an action, had there been one, is taken on a worker
+        assertThat(gw.send(chrome("/flag/x").build()).statusCode()).isEqualTo(200);
+        assertThat(gw.store.responses().active(java.time.Instant.now())).isEmpty();
     }
 }

@@ -11,14 +11,6 @@ import org.junit.jupiter.api.Test;
 class ChallengeTokensTest {
     private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0";
 
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-12-07T01:00:00Z");
-
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-    }
-
     private final MovableClock clock = new MovableClock();
     private final ChallengeTokens tokens = ChallengeTokens.generated(clock, Duration.ofMinutes(30));
 
@@ -40,9 +32,9 @@ class ChallengeTokensTest {
     @Test
     void anExpiredTokenIsRefused() {
         String t = tokens.issue("203.0.113.5", UA);
-        clock.now = clock.now.plus(Duration.ofMinutes(29));
+        clock.advance(Duration.ofMinutes(29));
         assertThat(tokens.valid(t, "203.0.113.5", UA)).as("just inside").isTrue();
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertThat(tokens.valid(t, "203.0.113.5", UA)).as("at expiry").isFalse();
     }
 
@@ -61,5 +53,28 @@ class ChallengeTokensTest {
             assertThat(tokens.valid(junk, "203.0.113.5", UA)).as(junk).isFalse();
         }
         assertThat(tokens.valid(null, "203.0.113.5", UA)).isFalse();
+    }
+
+    @Test
+    void aKeyDerivedFromTheMasterKeyIsTheSameOnEveryNodeAndChangesWithANewPrimary() throws Exception {
+        String purpose = "bastion bots challenge key v1";
+        String master = dev.bastion.tokens.MasterKey.generateKeysetJson();
+        ChallengeTokens one = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(master, purpose, 32), clock, Duration.ofMinutes(30));
+        ChallengeTokens two = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(master, purpose, 32), clock, Duration.ofMinutes(30));
+        String t = one.issue("203.0.113.5", UA);
+        assertThat(two.valid(t, "203.0.113.5", UA)).as("another node with the same master key").isTrue();
+        assertThat(dev.bastion.tokens.MasterKey.derive(master, "another purpose", 32)).isNotEqualTo(dev.bastion.tokens.MasterKey.derive(master, purpose, 32));
+
+        var handle = com.google.crypto.tink.TinkJsonProtoKeysetFormat.parseKeyset(master, com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        var aes = com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM;
+        String added = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(com.google.crypto.tink.KeysetHandle.newBuilder(handle)
+                .addEntry(com.google.crypto.tink.KeysetHandle.generateEntryFromParameters(aes).withRandomId()).build(), com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        ChallengeTokens sameKey = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(added, purpose, 32), clock, Duration.ofMinutes(30));
+        assertThat(sameKey.valid(t, "203.0.113.5", UA)).as("a key added beside the same primary changes nothing").isTrue();
+        String rotated = com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(com.google.crypto.tink.KeysetHandle.newBuilder(handle)
+                .addEntry(com.google.crypto.tink.KeysetHandle.generateEntryFromParameters(aes).withRandomId().makePrimary()).build(),
+                com.google.crypto.tink.InsecureSecretKeyAccess.get());
+        ChallengeTokens newKey = ChallengeTokens.fromSecret(dev.bastion.tokens.MasterKey.derive(rotated, purpose, 32), clock, Duration.ofMinutes(30));
+        assertThat(newKey.valid(t, "203.0.113.5", UA)).as("a new primary: browsers are challenged once more").isFalse();
     }
 }

@@ -58,7 +58,13 @@ final class ClaimsPolicy {
         for (String r : strings(claim(claims, cfg.claims().role()))) if (RouteConfig.Require.ROLES.contains(r)) roles.add(r);
         Object jti = claims.get("jti");
         return new VerifiedClaims(cfg.name(), cfg.issuer(), subject, orgId, roles, scopes, jti instanceof String j ? j : null, exp,
-                cfg.autoCreateOrgs(), dev.bastion.chain.Identity.bindableClaims(claims));
+                cfg.autoCreateOrgs(), dev.bastion.chain.Identity.bindableClaims(claims), machine(cfg.machine(), claims));
+    }
+
+    /** Whether the issuer's machine rule marks the token: its claim holds (or, as a list, contains) one of the values. */
+    static boolean machine(IssuerConfig.Machine rule, Map<String, Object> claims) {
+        if (rule == null) return false;
+        return strings(claim(claims, rule.claim())).stream().anyMatch(rule.values()::contains);
     }
 
     /** A claim by literal name, or by JSON pointer when the name starts with "/". */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class IssuerKeysTest {
     static IssuerConfig config() {
         return new IssuerConfig("idp", "https://idp.example", URI.create("https://idp.example/keys"), List.of("api"), null, null, null, null, null,
-                null, null, new IssuerConfig.Jwks(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(1)));
+                null, null, new IssuerConfig.Jwks(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(1)), null);
     }
 
     @Test
