@@ -41,14 +41,18 @@ final class OperationTable {
     private record Endpoint(String template, Segment[] segments, Map<String, OperationContract> byMethod) {}
 
     private static final class Node {
+        final Pattern pattern; // what a mixed segment must match; null for other nodes
         final Map<String, Node> literals = new HashMap<>();
         final Map<String, Node> mixed = new LinkedHashMap<>(); // by pattern text
-        final Map<String, Pattern> patterns = new HashMap<>();
         Node param;
         Endpoint endpoint;
+
+        Node(Pattern pattern) {
+            this.pattern = pattern;
+        }
     }
 
-    private final Node root = new Node();
+    private final Node root = new Node(null);
 
     /**
      * Adds an operation.
@@ -65,14 +69,12 @@ final class OperationTable {
             Segment s = parse(template, parts[i]);
             segments[i] = s;
             if (s.literal() != null) {
-                node = node.literals.computeIfAbsent(s.literal(), k -> new Node());
+                node = node.literals.computeIfAbsent(s.literal(), k -> new Node(null));
             } else if (s.name() != null) {
-                if (node.param == null) node.param = new Node();
+                if (node.param == null) node.param = new Node(null);
                 node = node.param;
             } else {
-                Node parent = node;
-                node = node.mixed.computeIfAbsent(s.mixed().pattern(), k -> new Node());
-                parent.patterns.put(s.mixed().pattern(), s.mixed());
+                node = node.mixed.computeIfAbsent(s.mixed().pattern(), k -> new Node(s.mixed()));
             }
         }
         if (node.endpoint == null) {
@@ -151,9 +153,9 @@ final class OperationTable {
             if (e != null) return e;
         }
         if (s.isEmpty()) return null; // a parameter never stands for an empty segment
-        for (Map.Entry<String, Node> m : node.mixed.entrySet()) {
-            if (node.patterns.get(m.getKey()).matches(s)) {
-                Endpoint e = search(m.getValue(), segments, i + 1, method, allowed);
+        for (Node m : node.mixed.values()) {
+            if (m.pattern.matches(s)) {
+                Endpoint e = search(m, segments, i + 1, method, allowed);
                 if (e != null) return e;
             }
         }
