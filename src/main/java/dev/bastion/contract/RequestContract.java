@@ -25,8 +25,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A route's contract, pure: given a request's method, content type, body and query, the violations (pointer and
- * keyword, never a value). First the limits that hold even where the schema is silent — depth, array items and
+ * A route's (or an OpenAPI operation's) contract, pure: given a request's method, content type, body, query and path
+ * parameters, the violations (pointer and keyword, never a value). Query and path parameters are each seen as one
+ * object, their strings read as the types their schema properties name. First the limits that hold even where the schema is silent — depth, array items and
  * string length, the parser itself stopping a document far past them — and only a body within them is validated
  * against the schema, so an oversized body costs a parse and no more. Thread-safe; built once per route.
  */

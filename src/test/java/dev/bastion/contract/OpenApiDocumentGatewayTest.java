@@ -147,7 +147,19 @@ class OpenApiDocumentGatewayTest {
         assertThat(violations(send("PUT", "/v2/user/jane", null))).containsExactly(Map.of("pointer", "", "keyword", "required"));
         assertThat(violations(send("POST", "/v2/store/order", "{\"shipDate\":\"next tuesday\"}")))
                 .containsExactly(Map.of("pointer", "/shipDate", "keyword", "format"));
+        // addPet also takes XML, which Bastion cannot check: refused rather than forwarded unchecked.
+        HttpResponse<String> xml = gw.send(gw.request("/v2/pet").header("Authorization", "Bearer " + key).header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString("<Pet><name>Rex</name></Pet>")).build());
+        assertThat(violations(xml)).containsExactly(Map.of("pointer", "", "keyword", "content_type"));
         assertThat(gw.upstream.seen()).as("no refused request went upstream").hasSize(before);
+        // updatePetWithForm documents only a form: its body goes on unchecked, its path parameter is still held.
+        HttpResponse<String> form = gw.send(gw.request("/v2/pet/7").header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("name=Rex&status=sold")).build());
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+        assertThat(contractOf(form).getString("operation")).isEqualTo("updatePetWithForm");
+        assertThat(violations(gw.send(gw.request("/v2/pet/x").header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("name=Rex")).build())))
+                .containsExactly(Map.of("pointer", "/petId", "keyword", "type"));
     }
 
     @Test
