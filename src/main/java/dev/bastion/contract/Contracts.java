@@ -64,7 +64,7 @@ public final class Contracts {
                         single.put(r.id(), compiler.operation(doc.operation(c.openapi()), false, limits, at + "openapi"));
                     }
                 } catch (IllegalArgumentException e) {
-                    compiler.problems.add(at + "openapi: " + e.getMessage());
+                    compiler.problems.add(at + e.getMessage()); // the message starts with the key: openapi.file: …
                 }
             }
             if (!c.sanitizeHtml().isEmpty()) html.put(r.id(), new HtmlFields(c.sanitizeHtml()));

@@ -121,7 +121,7 @@ class OpenApiContractTest {
     @Test
     void anUnknownOperationOrAnOlderDocumentIsAConfigError() throws Exception {
         assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", operation_id: deleteEverything } }"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("deleteEverything");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'boards.route': contract.openapi.operation_id: 'deleteEverything'");
         assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", path: /nowhere, method: post } }"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("/nowhere");
         Path v30 = Files.createTempFile("openapi30", ".yaml");
