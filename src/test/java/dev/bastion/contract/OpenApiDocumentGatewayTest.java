@@ -174,6 +174,7 @@ class OpenApiDocumentGatewayTest {
         assertThat(a.getString("message")).as("indistinguishable from a path no route covers").isEqualTo(b.getString("message"));
         assertThat(a.getString("request_id")).isEqualTo(unknown.headers().firstValue("X-Request-Id").orElseThrow());
         assertThat(contractOf(unknown).getString("result")).isEqualTo("undocumented");
+        assertThat(gw.get("/v2/pets/7", null).statusCode()).as("credentials first: the contract is one of the route's steps").isEqualTo(401);
         assertThat(send("GET", "/v2/pet/7/extra", null).statusCode()).as("one segment too many").isEqualTo(404);
         assertThat(send("GET", "/v2/pet/", null).statusCode()).as("an empty segment is no petId").isEqualTo(404);
 
