@@ -1,5 +1,6 @@
 package dev.bastion.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -23,10 +24,12 @@ import java.util.List;
  *                parameter given twice where the schema does not say array is a violation
  * @param limits  this route's own values for {@code contracts.max_depth}, {@code max_array_items} and
  *                {@code max_string_length}
- * @param openapi take {@code body} and {@code query} from an operation of an OpenAPI 3.1 document instead (its
- *                {@code application/json} request body and its query parameters); then neither may be given
- * @param response the schema the upstream's successful JSON answers should satisfy, checked in {@code detect} mode
- *                only: a mismatch is logged (pointers and keywords) and counted, and never changes the answer
+ * @param openapi take the contract from an OpenAPI 3.1 document instead: one operation's (its {@code application/json}
+ *                request body, its query parameters and its answers' schemas), or the whole document's (each request
+ *                held to the operation its method and path select); then neither {@code body}, {@code query} nor
+ *                {@code response.schema} may be given
+ * @param response check the upstream's JSON answers against a schema, in {@code detect} mode only: a mismatch is
+ *                logged (pointers and keywords) and counted, and never changes the answer
  * @param sanitizeHtml JSON pointers of body fields that hold HTML ({@code /comment/body}; a token {@code *} is every
  *                member or element at that level: {@code /comments/*}{@code /body}): after the contract holds, each
  *                such string is cleaned with an allow-list HTML sanitiser, and the upstream gets the cleaned body
@@ -42,12 +45,15 @@ public record ContractConfig(Schema body, Schema query, Limits limits, OpenApi o
             }
         }
         if (openapi != null) {
+            // The document is read and compiled with the other schemas (dev.bastion.contract.Contracts), once, at load.
             if (body != null || query != null) throw new IllegalArgumentException("openapi: the operation gives body and query; leave them out");
-            OpenApiImport.Operation op = OpenApiImport.find(openapi);
-            body = op.body() == null ? null : new Schema(op.body(), null, op.bodyRequired());
-            query = op.query() == null ? null : new Schema(op.query(), null, null);
+            if (response != null && response.schema() != null) {
+                throw new IllegalArgumentException("response.schema: the operation's responses give it; leave it out (keep mode and max_bytes)");
+            }
+        } else if (response != null && response.schema() == null) {
+            throw new IllegalArgumentException("response: schema or schema_file missing (only an openapi contract supplies its own)");
         }
-        if (body == null && query == null && limits == null && response == null && sanitizeHtml.isEmpty()) {
+        if (body == null && query == null && limits == null && openapi == null && response == null && sanitizeHtml.isEmpty()) {
             throw new IllegalArgumentException("contract: empty (expected: body, query, limits, openapi, response or sanitize_html)");
         }
     }
@@ -75,7 +81,8 @@ public record ContractConfig(Schema body, Schema query, Limits limits, OpenApi o
             required = required == null || required;
         }
 
-        static JsonNode read(String file, String key) {
+        /** A JSON or YAML file as a tree; {@code key} names the setting in the message when it cannot be read. */
+        public static JsonNode read(String file, String key) {
             try {
                 // YAML is a superset of JSON: one reader takes both.
                 JsonNode node = YAML.readTree(Files.readAllBytes(Path.of(file)));
@@ -99,36 +106,64 @@ public record ContractConfig(Schema body, Schema query, Limits limits, OpenApi o
     }
 
     /**
-     * An operation of an OpenAPI 3.1 document, named by its {@code operationId} or by path and method.
+     * An OpenAPI 3.1 document, or one operation of it (named by its {@code operationId}, or by path and method).
      *
-     * @param file        the document (JSON or YAML), relative to Bastion's working directory; read once at load
-     * @param operationId the operation's {@code operationId}
-     * @param path        the operation's path as the document writes it ({@code /boards/{boardId}/cards}), with {@code method}
-     * @param method      the operation's method, with {@code path}
+     * @param file         the document (JSON or YAML), relative to Bastion's working directory; read once at load
+     * @param operationId  the operation's {@code operationId}
+     * @param path         the operation's path as the document writes it ({@code /boards/{boardId}/cards}), with {@code method}
+     * @param method       the operation's method, with {@code path}
+     * @param basePath     whole document only: the prefix stripped from a request's path before it is matched to the
+     *                     document's paths ({@code /api}); default the path of the document's first {@code servers[].url},
+     *                     {@code /} for none
+     * @param undocumented whole document only: what happens to a request that matches none of its operations; default
+     *                     {@code refuse} (404, or 405 with {@code Allow} when the path is documented for other methods)
      */
-    public record OpenApi(String file, String operationId, String path, String method) {
+    public record OpenApi(String file, String operationId, String path, String method, String basePath, Undocumented undocumented) {
+        private static final java.util.regex.Pattern BASE = java.util.regex.Pattern.compile("/|(/[^/{}?#;]+)+");
+
         public OpenApi {
             if (file == null) throw new IllegalArgumentException("file: missing (expected: an OpenAPI 3.1 document)");
-            if ((operationId == null) == (path == null && method == null)) {
-                throw new IllegalArgumentException("expected either operation_id, or path and method");
+            if (operationId != null && (path != null || method != null)) {
+                throw new IllegalArgumentException("expected either operation_id, or path and method, or neither (the whole document)");
             }
-            if (operationId == null && (path == null || method == null)) throw new IllegalArgumentException("path and method: both are needed");
+            if ((path == null) != (method == null)) throw new IllegalArgumentException("path and method: both are needed");
+            boolean whole = operationId == null && path == null;
+            if (!whole && (basePath != null || undocumented != null)) {
+                throw new IllegalArgumentException("base_path and undocumented: only for a whole document (without operation_id, path and method)");
+            }
+            if (basePath != null && !BASE.matcher(basePath).matches()) {
+                throw new IllegalArgumentException("base_path: '" + basePath + "' (expected: / or a path such as /api/v2, without a trailing slash)");
+            }
+            if (whole && undocumented == null) undocumented = Undocumented.REFUSE;
         }
+
+        /** Whether the route takes the whole document, each request held to the operation it selects. */
+        public boolean wholeDocument() {
+            return operationId == null && path == null;
+        }
+    }
+
+    /** What a whole-document contract does with a request that matches none of the document's operations. */
+    public enum Undocumented {
+        /** 404 as for an unknown route, or 405 with {@code Allow} when the path is documented for other methods. */
+        @JsonProperty("refuse") REFUSE,
+        /** Forwarded unchecked (held to the limits only), and counted as {@code undocumented}. */
+        @JsonProperty("allow") ALLOW
     }
 
     /**
      * The schema of the upstream's answers, checked without ever blocking one: an answer that does not match is a
      * signal — the app returning fields it should not (a data leak), or a contract out of date.
      *
-     * @param schema     the schema, inline
+     * @param schema     the schema of successful (2xx) answers, inline; absent with {@code openapi}, whose operations'
+     *                   {@code responses} give a schema per status
      * @param schemaFile or a JSON or YAML file holding it
      * @param mode       {@code detect} (the only mode: log and count, never block)
      * @param maxBytes   larger answers are not checked (counted as {@code unchecked}); default 256KiB, at most 8MiB
      */
     public record Response(JsonNode schema, String schemaFile, String mode, ByteSize maxBytes) {
         public Response {
-            Schema s = new Schema(schema, schemaFile, null);
-            schema = s.schema();
+            if (schema != null || schemaFile != null) schema = new Schema(schema, schemaFile, null).schema();
             if (mode == null) throw new IllegalArgumentException("mode: missing (expected: detect)");
             if (!mode.equals("detect")) throw new IllegalArgumentException("mode: '" + mode + "' (expected: detect; answers are never blocked for their shape)");
             maxBytes = maxBytes == null ? ByteSize.ofKiB(256) : maxBytes;

@@ -6,11 +6,14 @@ import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import com.networknt.schema.path.PathType;
 import dev.bastion.chain.Verdict.Violation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +30,12 @@ public final class CompiledSchema {
     static final int MAX_VIOLATIONS = 20;
     private static final int MAX_POINTER = 256;
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+    // 2020-12, plus what OpenAPI 3.1 adds as keywords that validate nothing: "components", which a schema imported from a
+    // document carries (its $refs point there), and the OpenAPI base vocabulary's annotations. An unknown keyword is
+    // otherwise a WARN at every start.
+    private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft202012())
+            .keywords(Stream.of("components", "discriminator", "xml", "externalDocs", "example").map(NonValidationKeyword::new).toList()).build();
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(DIALECT,
             b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().pathType(PathType.JSON_POINTER).formatAssertionsEnabled(true).build())
                     .schemaLoader(l -> l.fetchRemoteResources(false)));
     private static final Schema META = REGISTRY.getSchema(SchemaLocation.of(META_2020_12));

@@ -25,8 +25,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A route's contract, pure: given a request's method, content type, body and query, the violations (pointer and
- * keyword, never a value). First the limits that hold even where the schema is silent — depth, array items and
+ * A route's (or an OpenAPI operation's) contract, pure: given a request's method, content type, body, query and path
+ * parameters, the violations (pointer and keyword, never a value). Query and path parameters are each seen as one
+ * object, their strings read as the types their schema properties name. First the limits that hold even where the schema is silent — depth, array items and
  * string length, the parser itself stopping a document far past them — and only a body within them is validated
  * against the schema, so an oversized body costs a parse and no more. Thread-safe; built once per route.
  */
@@ -34,23 +35,25 @@ public final class RequestContract {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final CompiledSchema body;
-    private final CompiledSchema query;
+    private final Parameters query;
+    private final Parameters path;
     private final boolean bodyRequired;
     private final ContractsConfig limits;
     private final JsonMapper parser;
-    /** Per query parameter, the JSON types its schema property names (for coercing a query's strings). */
-    private final Map<String, Set<String>> queryTypes;
-    private final Map<String, Set<String>> queryItemTypes;
 
     public RequestContract(CompiledSchema body, CompiledSchema query, ContractsConfig limits) {
-        this(body, true, query, limits);
+        this(body, true, query, null, limits);
     }
 
-    /** @param bodyRequired whether a POST, PUT or PATCH must carry a body when there is a body schema */
-    public RequestContract(CompiledSchema body, boolean bodyRequired, CompiledSchema query, ContractsConfig limits) {
+    /**
+     * @param bodyRequired whether a POST, PUT or PATCH must carry a body when there is a body schema
+     * @param path         the schema of the path parameters, seen as one object like the query; or null
+     */
+    public RequestContract(CompiledSchema body, boolean bodyRequired, CompiledSchema query, CompiledSchema path, ContractsConfig limits) {
         this.body = body;
         this.bodyRequired = bodyRequired;
-        this.query = query;
+        this.query = query == null ? null : new Parameters(query);
+        this.path = path == null ? null : new Parameters(path);
         this.limits = limits;
         // The parser stops one past each limit, so a document just over it is still walked and its pointer named,
         // while one far over it (a 100 MB string, nesting 10,000 deep) never becomes a tree.
@@ -64,13 +67,31 @@ public final class RequestContract {
                         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                         .build())
                 .build();
-        this.queryTypes = new LinkedHashMap<>();
-        this.queryItemTypes = new LinkedHashMap<>();
-        if (query != null && query.source().path("properties").isObject()) {
-            for (Map.Entry<String, JsonNode> p : query.source().path("properties").properties()) {
-                queryTypes.put(p.getKey(), types(p.getValue().path("type")));
-                queryItemTypes.put(p.getKey(), types(p.getValue().path("items").path("type")));
+    }
+
+    /** A parameter set (the query, or the path's parameters) seen as one object, and how to read its strings. */
+    private static final class Parameters {
+        final CompiledSchema schema;
+        /** Per parameter, the JSON types its schema property names (for coercing the strings), and its items' types. */
+        final Map<String, Set<String>> types = new LinkedHashMap<>();
+        final Map<String, Set<String>> itemTypes = new LinkedHashMap<>();
+
+        Parameters(CompiledSchema schema) {
+            this.schema = schema;
+            JsonNode root = schema.source();
+            for (Map.Entry<String, JsonNode> p : root.path("properties").properties()) {
+                JsonNode property = local(root, p.getValue());
+                types.put(p.getKey(), types(property.path("type")));
+                itemTypes.put(p.getKey(), types(local(root, property.path("items")).path("type")));
             }
+        }
+
+        /** A property given by a local {@code $ref} ({@code #/components/schemas/Limit}), followed for its type. */
+        private static JsonNode local(JsonNode root, JsonNode node) {
+            for (int hops = 0; hops < 8 && node.path("$ref").isString() && node.path("$ref").stringValue().startsWith("#/"); hops++) {
+                node = root.at(node.path("$ref").stringValue().substring(1));
+            }
+            return node;
         }
     }
 
@@ -88,7 +109,17 @@ public final class RequestContract {
      * @param rawQuery    its query string without {@code ?}, or null
      */
     public Result check(String method, String contentType, byte[] bytes, String rawQuery) {
+        return check(method, contentType, bytes, rawQuery, Map.of());
+    }
+
+    /** @param pathParams the path's parameters by name, each the segment as the edge decoded it */
+    public Result check(String method, String contentType, byte[] bytes, String rawQuery, Map<String, String> pathParams) {
         List<Violation> out = new ArrayList<>();
+        if (path != null) {
+            ObjectNode params = NODES.objectNode();
+            pathParams.forEach((name, value) -> params.set(name, coerce(value, path.types.getOrDefault(name, Set.of()))));
+            out.addAll(path.schema.validate(params));
+        }
         if (query != null) checkQuery(rawQuery, out);
         JsonNode tree = null;
         boolean hasBody = bytes != null && bytes.length > 0;
@@ -173,11 +204,11 @@ public final class RequestContract {
                     out.add(new Violation("", "query_encoding"));
                     return;
                 }
-                Set<String> types = queryTypes.getOrDefault(name, Set.of());
+                Set<String> types = query.types.getOrDefault(name, Set.of());
                 if (types.contains("array")) {
                     JsonNode existing = params.get(name);
                     ArrayNode arr = existing instanceof ArrayNode a ? a : params.putArray(name);
-                    arr.add(coerce(value, queryItemTypes.getOrDefault(name, Set.of())));
+                    arr.add(coerce(value, query.itemTypes.getOrDefault(name, Set.of())));
                 } else if (params.has(name)) {
                     // ?role=user&role=admin: frameworks disagree on which one counts (parameter pollution).
                     if (repeated.add(name)) out.add(new Violation(CompiledSchema.cap("/" + Pointers.escape(name)), "duplicate"));
@@ -186,7 +217,7 @@ public final class RequestContract {
                 }
             }
         }
-        out.addAll(query.validate(params));
+        out.addAll(query.schema.validate(params));
     }
 
     /** A query value as the JSON type its schema property expects, when it reads as one; else the string. */

@@ -25,6 +25,7 @@ class OpenApiContractTest {
     static final String DOC = Path.of("src/test/resources/contract/boards-openapi.yaml").toAbsolutePath().toString();
     static TestGateway gw;
     static String key;
+    static volatile String board = "{}";
 
     static String routes(String contract) {
         return TestGateway.config("""
@@ -52,8 +53,24 @@ class OpenApiContractTest {
                     match: { methods: [POST], path: /boards/* }
                     upstream: app
                     auth: { methods: [api_key] }
-                    contract: { openapi: { file: "%s", operation_id: createCard } }
+                    contract: { openapi: { file: "%1$s", operation_id: createCard } }
+                  - id: boards.create
+                    match: { methods: [POST], path: /boards }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    contract:
+                      openapi: { file: "%1$s", operation_id: createBoard }
+                      response: { mode: detect }
+                  - id: boards.api
+                    match: { methods: [GET, POST], path: /v2/* }
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    contract: { openapi: { file: "%1$s" } }
                 """.formatted(DOC)));
+        gw.upstream.behave(req -> {
+            if (req.path().equals("/boards")) req.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(board);
+            else dev.bastion.testing.StubUpstream.echoJson(req);
+        });
         key = gw.createKey("acme", "invoke");
     }
 
@@ -104,7 +121,7 @@ class OpenApiContractTest {
     @Test
     void anUnknownOperationOrAnOlderDocumentIsAConfigError() throws Exception {
         assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", operation_id: deleteEverything } }"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("deleteEverything");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'boards.route': contract.openapi.operation_id: 'deleteEverything'");
         assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", path: /nowhere, method: post } }"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("/nowhere");
         Path v30 = Files.createTempFile("openapi30", ".yaml");
@@ -131,5 +148,50 @@ class OpenApiContractTest {
         assertThat(error.getJsonArray("violations").getJsonObject(0).getMap()).containsEntry("pointer", "/column").containsEntry("keyword", "enum");
         assertThat(bad.body()).doesNotContain("SECRET");
         assertThat(gw.upstream.seen()).hasSize(before + 1);
+    }
+
+    @Test
+    void aWholeDocumentStripsTheServersPathAndValidatesPathParameters() throws Exception {
+        HttpResponse<String> ok = gw.get("/v2/boards/brd_0123456789/cards?column=todo", key);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(gw.upstream.last().uri()).isEqualTo("/v2/boards/brd_0123456789/cards?column=todo");
+        HttpResponse<String> bad = gw.get("/v2/boards/SECRET/cards?column=todo", key);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getJsonObject("error").getJsonArray("violations").getJsonObject(0).getMap())
+                .containsEntry("pointer", "/boardId").containsEntry("keyword", "pattern");
+        assertThat(bad.body()).doesNotContain("SECRET");
+        HttpResponse<String> both = gw.postJson("/v2/boards/brd_0123456789/cards?x=1", key, "{\"title\":\"t\"}");
+        assertThat(new JsonObject(both.body()).getJsonObject("error").getJsonArray("violations").getJsonObject(0).getMap())
+                .containsEntry("pointer", "/column").containsEntry("keyword", "required");
+        assertThat(gw.get("/v2/health", key).statusCode()).isEqualTo(200);
+        assertThat(gw.get("/v2/boardsX", key).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSingleOperationsDocumentedAnswerIsCheckedInDetectMode() throws Exception {
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture()) {
+            board = "{\"name\":\"Roadmap\",\"owner_email\":\"SECRET@example.com\"}";
+            HttpResponse<String> r = gw.postJson("/boards", key, "{\"name\":\"Roadmap\"}");
+            assertThat(r.statusCode()).isEqualTo(201);
+            assertThat(r.body()).isEqualTo(board);
+            dev.bastion.testing.Eventually.until("the mismatch is logged", () -> logs.lines().stream().anyMatch(l -> l.contains("response schema")));
+            String line = logs.lines().stream().filter(l -> l.contains("response schema")).findFirst().orElseThrow();
+            assertThat(line).contains("boards.create").contains("createBoard").contains("201").contains("/id required").doesNotContain("SECRET");
+        }
+    }
+
+    @Test
+    void misplacedOrMissingSettingsAreConfigErrors() {
+        assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", operation_id: createCard, base_path: /v2 } }"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("only for a whole document");
+        assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", base_path: v2/ } }"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("base_path");
+        assertThatThrownBy(() -> load("{ response: { mode: detect } }"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema or schema_file missing");
+        assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", operation_id: createCard }, response: { mode: detect, schema: { type: object } } }"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("leave it out");
+        assertThatThrownBy(() -> load("{ openapi: { file: \"" + DOC + "\", undocumented: maybe } }")).isInstanceOf(ConfigException.class);
+        assertThat(load("{ openapi: { file: \"" + DOC + "\", undocumented: allow, base_path: / } }").control("boards.route",
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())).isNotNull();
     }
 }

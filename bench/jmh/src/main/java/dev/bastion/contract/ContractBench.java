@@ -27,7 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code jsonParse} (baseline) is parsing the body with Jackson 3, which any contract pays; {@code networknt}
  * is the parse plus json-schema-validator 3.0.9's validation (what Bastion uses); {@code skema} is the same with
  * json-sKema 0.32.0 (its own parser, as it requires); {@code contract} is {@link RequestContract#check} as the
- * gateway calls it (parse, the silent limits, validation).
+ * gateway calls it (parse, the silent limits, validation). {@code document} is the same body sent to a route that
+ * takes a whole OpenAPI document of 50 paths ({@code POST /api/r7/{id}/items?notify=true}): the contract step as the
+ * gateway runs it (exchange in, verdict out) — the operation's lookup, its path and query parameters, the body; and
+ * {@code documentLookup} is the lookup alone, among the same 50 path templates.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -76,6 +79,36 @@ public class ContractBench {
     com.networknt.schema.Schema networknt;
     Validator skema;
     RequestContract contract;
+    ContractControl document;
+    OperationTable table;
+    static final int RESOURCES = 10; // × 5 path templates each = 50 paths
+
+    /** A document of 50 paths whose {@code POST /r7/{id}/items} takes the card body. */
+    static String openapi() {
+        StringBuilder paths = new StringBuilder();
+        for (int r = 0; r < RESOURCES; r++) {
+            String id = "{\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{\"type\":\"string\",\"pattern\":\"^[a-z0-9]{6}$\"}}";
+            String ok = "\"responses\":{\"200\":{\"description\":\"ok\"}}";
+            if (r > 0) paths.append(',');
+            paths.append("\"/r").append(r).append("\":{\"get\":{\"operationId\":\"list").append(r).append("\",").append(ok).append("}},")
+                    .append("\"/r").append(r).append("/search\":{\"get\":{\"operationId\":\"search").append(r).append("\",").append(ok).append("}},")
+                    .append("\"/r").append(r).append("/{id}\":{\"parameters\":[").append(id).append("],\"get\":{\"operationId\":\"get").append(r).append("\",").append(ok).append("}},")
+                    .append("\"/r").append(r).append("/{id}/items\":{\"parameters\":[").append(id).append("],\"post\":{\"operationId\":\"add").append(r)
+                    .append("\",\"parameters\":[{\"name\":\"notify\",\"in\":\"query\",\"schema\":{\"type\":\"boolean\"}}],")
+                    .append("\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Card\"}}}},")
+                    .append(ok).append("}},")
+                    .append("\"/r").append(r).append("/{id}/items/{itemId}\":{\"parameters\":[").append(id)
+                    .append(",{\"name\":\"itemId\",\"in\":\"path\",\"required\":true,\"schema\":{\"type\":\"integer\"}}],\"get\":{\"operationId\":\"item")
+                    .append(r).append("\",").append(ok).append("}}");
+        }
+        // The card schema, its $defs moved to components where OpenAPI keeps them.
+        tools.jackson.databind.node.ObjectNode card = (tools.jackson.databind.node.ObjectNode) JsonMapper.builder().build()
+                .readTree(SCHEMA.replace("#/$defs/user", "#/components/schemas/User"));
+        card.remove("$schema");
+        tools.jackson.databind.JsonNode user = card.remove("$defs").get("user");
+        return "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"bench\",\"version\":\"1\"},\"servers\":[{\"url\":\"https://api.example.com/api\"}],"
+                + "\"paths\":{" + paths + "},\"components\":{\"schemas\":{\"Card\":" + card + ",\"User\":" + user + "}}}";
+    }
 
     @Setup
     public void setup() {
@@ -91,6 +124,40 @@ public class ContractBench {
         if (f != null) throw new IllegalStateException("skema: body invalid: " + f);
         if (!contract.check("POST", "application/json", bytes, null).valid()) throw new IllegalStateException("contract: body invalid");
         if (bytes.length < 1900 || bytes.length > 2300) throw new IllegalStateException("body is " + bytes.length + " bytes, not about 2 KB");
+
+        try {
+            java.nio.file.Path doc = java.nio.file.Files.createTempFile("bench-openapi", ".json");
+            doc.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(doc, openapi());
+            dev.bastion.config.BastionConfig config = new dev.bastion.config.ConfigLoader().parse("""
+                    listeners: { public: { host: 127.0.0.1, port: 0 }, admin: { host: 127.0.0.1, port: 0 } }
+                    store: { url: "sqlite::memory:" }
+                    upstreams: { app: { url: "http://127.0.0.1:1" } }
+                    routes:
+                      - id: api
+                        match: { methods: [GET, POST], path: /api/* }
+                        upstream: app
+                        public: true
+                        contract: { openapi: { file: "%s" } }
+                    """.formatted(doc), "bench.yaml");
+            document = Contracts.compile(config).control("api", new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        dev.bastion.chain.Verdict v = document.check(documentExchange()).result();
+        if (!(v instanceof dev.bastion.chain.Verdict.Allow)) throw new IllegalStateException("document: request refused: " + v);
+        table = new OperationTable();
+        for (int r = 0; r < RESOURCES; r++) {
+            for (String t : new String[] {"/r" + r, "/r" + r + "/search", "/r" + r + "/{id}", "/r" + r + "/{id}/items", "/r" + r + "/{id}/items/{itemId}"}) {
+                table.add(t, "GET", new OperationContract(t, null, null));
+            }
+        }
+        if (!(table.find("GET", "/r7/abc123/items/42") instanceof OperationTable.Found)) throw new IllegalStateException("lookup failed");
+    }
+
+    dev.bastion.chain.Exchange documentExchange() {
+        return dev.bastion.chain.Exchange.builder().method(io.vertx.core.http.HttpMethod.POST).path("/api/r7/abc123/items").rawQuery("notify=true")
+                .header("Content-Type", "application/json").body(io.vertx.core.buffer.Buffer.buffer(bytes)).build();
     }
 
     @Benchmark
@@ -111,5 +178,15 @@ public class ContractBench {
     @Benchmark
     public Object contract() {
         return contract.check("POST", "application/json", bytes, null);
+    }
+
+    @Benchmark
+    public Object document() {
+        return document.check(documentExchange());
+    }
+
+    @Benchmark
+    public Object documentLookup() {
+        return table.find("GET", "/r7/abc123/items/42");
     }
 }
