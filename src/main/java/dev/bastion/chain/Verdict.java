@@ -35,6 +35,12 @@ public sealed interface Verdict permits Verdict.Allow, Verdict.Deny, Verdict.Res
             violations = violations == null ? List.of() : List.copyOf(violations);
         }
 
+        /**
+         * The router's answer when no route matches. Controls that must not disclose whether something exists (a
+         * resource of another tenant, a path an API document leaves out) answer exactly this: indistinguishable.
+         */
+        public static final Deny NO_ROUTE = new Deny(404, "route_not_found", "No route matches this request.");
+
         public Deny(int status, String reason, String message, Map<String, String> headers, boolean close) {
             this(status, reason, message, headers, close, List.of());
         }

@@ -26,7 +26,6 @@ public final class ContractControl implements Control {
     static final String REASON = "request_invalid";
     private static final String MESSAGE = "The request does not satisfy this route's contract; see error.violations.";
     // The router's own refusals (ChainRunner): an undocumented path looks like one no route covers.
-    private static final Verdict.Deny NOT_FOUND = new Verdict.Deny(404, "route_not_found", "No route matches this request.");
 
     private final OperationContract single;
     private final DocumentContract document;
@@ -93,7 +92,7 @@ public final class ContractControl implements Control {
                     pathParams = f.params();
                 }
                 case OperationTable.NoPath n -> {
-                    return undocumented(ex, NOT_FOUND);
+                    return undocumented(ex, Verdict.Deny.NO_ROUTE);
                 }
                 case OperationTable.NoMethod m -> {
                     return undocumented(ex, new Verdict.Deny(405, "method_not_allowed", "This path does not accept this method.",

@@ -40,7 +40,6 @@ final class ChainRunner {
     static final Verdict.Deny FAULT = new Verdict.Deny(503, "control_fault", "A security control could not decide; the request was refused.");
     private static final Verdict.Deny UNAVAILABLE = new Verdict.Deny(503, "service_unavailable", "Bastion could not complete the request; retry later.");
     private static final Verdict.Deny MALFORMED = new Verdict.Deny(400, "request_malformed", "The request body could not be parsed.").closing();
-    private static final Verdict.Deny NOT_FOUND = new Verdict.Deny(404, "route_not_found", "No route matches this request.");
     private static final Verdict.Deny PREFLIGHT_REFUSED = new Verdict.Deny(403, "cors_preflight_denied",
             "This origin, method or header is not allowed for this route.");
 
@@ -176,7 +175,7 @@ final class ChainRunner {
         RouteTable.Result result = listener.routes().resolve(ex);
         timed("route", System.nanoTime() - start);
         switch (result) {
-            case RouteTable.NotFound n -> refuse("route", NOT_FOUND);
+            case RouteTable.NotFound n -> refuse("route", Verdict.Deny.NO_ROUTE);
             case RouteTable.MethodNotAllowed m -> refuse("route", new Verdict.Deny(405, "method_not_allowed",
                     "This path does not accept this method.", Map.of("Allow", String.join(", ", m.allowed()))));
             case RouteTable.PreflightRefused p -> refuse("route", PREFLIGHT_REFUSED);

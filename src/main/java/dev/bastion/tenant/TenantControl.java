@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TenantControl implements Control {
     private static final Logger log = LoggerFactory.getLogger(TenantControl.class);
-    /** The same refusal the router gives when no route matches (ChainRunner's route_not_found): indistinguishable by design. */
-    static final Verdict.Deny NOT_FOUND = new Verdict.Deny(404, "route_not_found", "No route matches this request.");
     private static final Verdict.Deny NO_IDENTITY = new Verdict.Deny(401, "credentials_missing", "This route requires credentials.");
     private static final String[] REASONS = {"tenant_mismatch", "tenant_value_missing", "tenant_value_ambiguous"};
     private static final int MISMATCH = 0, MISSING = 1, AMBIGUOUS = 2, MATCH = -1;
@@ -234,6 +232,6 @@ public final class TenantControl implements Control {
         ex.logField("tenant", REASONS[outcome] + " " + b.where());
         // The router's 404 carries no headers from steps (the per-IP limit's RateLimit state): neither does this one.
         if (ex.hasResponseHeaders()) ex.responseHeaders().clear();
-        return NOT_FOUND.future();
+        return Verdict.Deny.NO_ROUTE.future();
     }
 }

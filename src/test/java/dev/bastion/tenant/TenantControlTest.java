@@ -50,14 +50,14 @@ class TenantControlTest {
         List<Event> events = new ArrayList<>();
         Verdict v = check("/search", new RouteConfig.Bind(null, "workspace", null, null, "org", null), get("/search", query, ACME), events);
         assertThat(events).hasSize(refusals);
-        assertThat(v).isEqualTo(refusals == 0 ? Verdict.ALLOW : TenantControl.NOT_FOUND);
+        assertThat(v).isEqualTo(refusals == 0 ? Verdict.ALLOW : Verdict.Deny.NO_ROUTE);
     }
 
     @Test
     void anOptionalQueryBindingAllowsAbsenceButNotAnotherOrg() {
         RouteConfig.Bind optional = new RouteConfig.Bind(null, "workspace", null, null, "org", false);
         assertThat(check("/s", optional, get("/s", "q=1", ACME), new ArrayList<>())).isEqualTo(Verdict.ALLOW);
-        assertThat(check("/s", optional, get("/s", "workspace=globex", ACME), new ArrayList<>())).isEqualTo(TenantControl.NOT_FOUND);
+        assertThat(check("/s", optional, get("/s", "workspace=globex", ACME), new ArrayList<>())).isEqualTo(Verdict.Deny.NO_ROUTE);
     }
 
     @Test
@@ -76,7 +76,7 @@ class TenantControlTest {
     @Test
     void aUserBindingNeverMatchesACallerWithoutAUser() {
         RouteConfig.Bind user = new RouteConfig.Bind("user", null, null, null, "user", null);
-        assertThat(check("/users/{user}", user, get("/users/null", null, ACME), new ArrayList<>())).isEqualTo(TenantControl.NOT_FOUND);
+        assertThat(check("/users/{user}", user, get("/users/null", null, ACME), new ArrayList<>())).isEqualTo(Verdict.Deny.NO_ROUTE);
         Identity ann = new Identity("ann", "acme", Set.of(), Set.of(), "jwt", null, "main", "usr_1", null, null);
         assertThat(check("/users/{user}", user, get("/users/usr_1", null, ann), new ArrayList<>())).isEqualTo(Verdict.ALLOW);
     }
