@@ -33,6 +33,7 @@ final class ConfigValidator {
 
         Map<String, Integer> ids = new HashMap<>();
         Map<String, String> patterns = new HashMap<>();
+        Map<String, String> resources = new HashMap<>();
         for (int i = 0; i < c.routes().size(); i++) {
             RouteConfig r = c.routes().get(i);
             String at = "routes[" + i + "]";
@@ -51,6 +52,8 @@ final class ConfigValidator {
                 }
             } else if (r.fetch() != null) {
                 // a fetch route's destination is its caller's URL, held to its own lists; no upstream to check
+            } else if (r.mcp() != null) {
+                mcp(c, r.mcp(), at, resources, problems);
             } else if (!c.upstreams().containsKey(r.upstream())) {
                 problems.add(at + ".upstream: unknown upstream '" + r.upstream() + "' (declared: "
                         + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
@@ -266,5 +269,24 @@ final class ConfigValidator {
 
     static boolean isLoopback(String host) {
         return "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "::1".equals(host) || "[::1]".equals(host);
+    }
+
+    /**
+     * An MCP route's servers are declared upstreams with a key of their own (never a per-deployment signature), and its
+     * resource URI is its own: two routes with one resource would accept each other's tokens.
+     */
+    private static void mcp(BastionConfig c, McpConfig mcp, String at, Map<String, String> resources, List<String> problems) {
+        for (int j = 0; j < mcp.servers().size(); j++) {
+            String up = mcp.servers().get(j).upstream();
+            UpstreamConfig u = c.upstreams().get(up);
+            if (u == null) {
+                problems.add(at + ".mcp.servers[" + j + "].upstream: unknown upstream '" + up + "' (declared: "
+                        + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
+            } else if (u.deploymentAuth()) {
+                problems.add(at + ".mcp.servers[" + j + "].upstream: '" + up + "' authenticates per model deployment; an MCP server needs a key, an HMAC secret or the identity token");
+            }
+        }
+        String other = resources.putIfAbsent(mcp.resource().toString(), at);
+        if (other != null) problems.add(at + ".mcp.resource: '" + mcp.resource() + "' is already the resource of " + other + " (tokens for one would be accepted by the other)");
     }
 }
