@@ -2,6 +2,7 @@ package dev.bastion.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.chain.ResponseFilter;
+import dev.bastion.chain.Verdict;
 import dev.bastion.llm.SseSplitter;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -12,13 +13,18 @@ import java.util.List;
  * Passes a call's result messages through the policy's {@link McpPolicy.ResultInspector}: each event of a
  * {@code text/event-stream} answer as soon as it is whole (only an incomplete event is held back, so a stream still
  * reaches the client event by event), or a JSON answer once it is whole. A message the inspector replaces is sent
- * as one {@code message} event (or as the JSON body); the others go out byte for byte.
+ * as one {@code message} event (or as the JSON body); the others go out byte for byte. An answer in any other
+ * format cannot be inspected, so it is withheld (502 {@code mcp_result_uninspectable}) rather than passed unseen.
  */
 final class McpResultFilter implements ResponseFilter {
+    private static final Verdict.Deny UNINSPECTABLE = new Verdict.Deny(502, "mcp_result_uninspectable",
+            "The MCP server answered in a format that cannot be inspected; the result was withheld.");
     private final McpPolicy.ResultInspector inspector;
     private SseSplitter events;
     private Buffer whole;
     private boolean tooLarge;
+    private boolean other;
+    private long otherBytes;
 
     McpResultFilter(McpPolicy.ResultInspector inspector) {
         this.inspector = inspector;
@@ -27,10 +33,9 @@ final class McpResultFilter implements ResponseFilter {
     @Override
     public void onHeaders(int status, MultiMap headers) {
         String type = headers.get("Content-Type");
-        if (type == null) return;
-        if (type.regionMatches(true, 0, "text/event-stream", 0, 17)) events = new SseSplitter(McpUpstream.MAX_ANSWER);
-        else if (type.regionMatches(true, 0, "application/json", 0, 16)) whole = Buffer.buffer();
-        else return;
+        if (type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17)) events = new SseSplitter(McpUpstream.MAX_ANSWER);
+        else if (type != null && type.regionMatches(true, 0, "application/json", 0, 16)) whole = Buffer.buffer();
+        else other = true; // held back: refused at the end if it had a body
         headers.remove("Content-Length"); // an inspected message may change length
     }
 
@@ -48,7 +53,16 @@ final class McpResultFilter implements ResponseFilter {
             if (whole.length() > McpUpstream.MAX_ANSWER) tooLarge = true;
             return Buffer.buffer();
         }
+        if (other) {
+            otherBytes += chunk.length();
+            return Buffer.buffer();
+        }
         return chunk;
+    }
+
+    @Override
+    public Verdict.Deny refusal() {
+        return other && otherBytes > 0 ? UNINSPECTABLE : null;
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.List;
 final class ChainAssembler {
     private final Services services;
     private final ModelCatalogue catalogue;
+    private final java.util.Map<String, McpPolicy> mcpPolicies = new java.util.HashMap<>();
 
     ChainAssembler(Services services, ModelCatalogue catalogue) {
         this.services = services;
@@ -64,7 +65,7 @@ final class ChainAssembler {
         if (route.mcp() != null) {
             // Before the limits, so a per-tool limit (later) reads a message whose headers and body agree.
             controls.add(new McpTransportControl(route.mcp()));
-            controls.add(new McpPolicyControl(route.mcp(), McpPolicy.OPEN, route.require().scopesAll(), mcpChallenge));
+            controls.add(new McpPolicyControl(route.mcp(), mcpPolicy(route), route.require().scopesAll(), mcpChallenge));
         }
         controls.addAll(services.limits.forRoute(route));
         // Idempotency before the budget: a replay is answered without reserving anything.
@@ -92,6 +93,14 @@ final class ChainAssembler {
         Control guard = services.guards.forRoute(route);
         if (guard != null) controls.add(guard);
         return new Chain(controls); // validates stage order
+    }
+
+    /**
+     * The policy an MCP route's controls and its way to the servers share: one per route, so what a list shows and
+     * what a call may do come from the same instance. Until per-tool rules exist it lets everything through.
+     */
+    McpPolicy mcpPolicy(RouteConfig route) {
+        return mcpPolicies.computeIfAbsent(route.id(), id -> McpPolicy.OPEN);
     }
 
     /** The route's tenant binding (Z2); GraphQL arguments are read with the route's own parser bounds. */

@@ -19,7 +19,6 @@ import dev.bastion.fetch.FetchEndpoint;
 import dev.bastion.frontdoor.AnthropicErrors;
 import dev.bastion.ipfilter.AddressFilterControl;
 import dev.bastion.mcp.McpErrors;
-import dev.bastion.mcp.McpPolicy;
 import dev.bastion.mcp.McpUpstream;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.AccessLogWriter;
@@ -259,7 +258,7 @@ public final class Gateway {
             Chain chain = assembler.assemble(rc, maxBody);
             Route.Target target = rc.fetch() != null
                     ? new Route.Local(new FetchEndpoint(vertx, services.connector, rc.id(), rc.fetch(), services.audit, services.metrics.registry()))
-                    : rc.mcp() != null ? new Route.Forward(new McpUpstream(rc.id(), rc.mcp(), upstreams, config.upstreams(), McpPolicy.OPEN), null, false)
+                    : rc.mcp() != null ? new Route.Forward(new McpUpstream(rc.id(), rc.mcp(), upstreams, config.upstreams(), assembler.mcpPolicy(rc)), null, false)
                     : new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken());
             ErrorFormat errors = rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : rc.mcp() != null ? McpErrors.FORMAT : null;
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics), target,

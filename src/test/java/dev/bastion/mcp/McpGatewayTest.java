@@ -72,6 +72,7 @@ class McpGatewayTest {
                     match: { methods: [POST], path: /b/mcp }
                     auth: { methods: [jwt, api_key] }
                     require: { scopes_all: [mcp.use, mcp.tools] }
+                    max_body_bytes: 4KiB
                     mcp:
                       servers: [{ name: search, upstream: search }, { name: files, upstream: files }]
                       resource: RES_B
@@ -214,6 +215,7 @@ class McpGatewayTest {
         assertThat(seen.headers().get("Authorization")).as("the server's own key, not the caller's token").isEqualTo("Bearer " + TestGateway.PROVIDER_KEY);
         assertThat(seen.headers().get("X-Bastion-Identity")).as("who called, signed by Bastion").isNotBlank();
         seen.headers().forEach(h -> assertThat(h.getValue()).as(h.getKey()).doesNotContain(token));
+        assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow())).doesNotContain(token).contains("\"mcp_method\":\"tools/call\"");
 
         // An API key is a credential too: never forwarded either.
         call("/a/mcp", keyA, "lookup", "y");
@@ -275,6 +277,14 @@ class McpGatewayTest {
         assertThat(error(batch).getJsonObject("data").getString("code")).isEqualTo("mcp_batch_refused");
         assertThat(search.seen().size()).as("nothing reached the server").isEqualTo(before);
         assertThat(call("/a/mcp", keyA, "lookup", "ok").statusCode()).as("agreeing headers pass").isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverTheRoutesCapIsRefusedBeforeAnyServerSeesIt() throws Exception {
+        int before = search.seen().size() + files.seen().size();
+        String big = rpc("tools/call", new JsonObject().put("name", "search__lookup").put("arguments", new JsonObject().put("text", "x".repeat(5000))));
+        assertThat(send(mcp("/b/mcp", keyB, "tools/call", "search__lookup", big)).statusCode()).isEqualTo(413);
+        assertThat(search.seen().size() + files.seen().size()).isEqualTo(before);
     }
 
     @Test
