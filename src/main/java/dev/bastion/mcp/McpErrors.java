@@ -28,7 +28,10 @@ public final class McpErrors implements ErrorFormat {
         StringBuilder sb = new StringBuilder(160).append("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":").append(rpcCode).append(",\"message\":");
         Json.string(sb, message).append(",\"data\":{\"code\":");
         Json.string(sb, code).append(",\"request_id\":");
-        return Json.string(sb, requestId).append("}}}").toString();
+        Json.string(sb, requestId);
+        // what a client negotiating the revision reads (the reference SDK's UnsupportedProtocolVersionError)
+        if (rpcCode == McpProtocol.UNSUPPORTED_VERSION) Json.value(sb.append(",\"supported\":"), McpProtocol.VERSIONS);
+        return sb.append("}}}").toString();
     }
 
     /** A JSON-RPC error answer to {@code id}, as a server would send it (HTTP 200). */

@@ -13,18 +13,25 @@ import java.util.Set;
  * steps after it. Parsed strictly: a key given twice is refused, since a server that reads the other one would then
  * run a method or a tool other than the one Bastion checked.
  *
- * @param id     the request's id, or null for a notification
- * @param method the JSON-RPC method
- * @param name   what the method names — {@code params.name} (a tool, a prompt) or else {@code params.uri} (a resource) —
- *               and {@code Mcp-Name} must repeat; null when the message names nothing
- * @param body   the whole message
+ * @param id      the request's id, or null for a notification
+ * @param method  the JSON-RPC method
+ * @param name    the value {@code Mcp-Name} must repeat: the field {@link #NAME_SOURCE} names for the method
+ *                ({@code params.name} of a tool call or a prompt, {@code params.uri} of a resource read, a task's
+ *                {@code params.taskId}); null for other methods, or when the field is absent
+ * @param subject what the message is about, for routing and policy: {@code params.name} of a tool call or prompt,
+ *                {@code params.uri} of a resource read or (un)subscription; else null
+ * @param version the revision the body claims in {@code params._meta}, or null
+ * @param body    the whole message
  */
-public record McpMessage(JsonNode id, String method, String name, ObjectNode body) {
+public record McpMessage(JsonNode id, String method, String name, String subject, String version, ObjectNode body) {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** Methods that name a tool or a prompt. */
     static final Set<String> BY_NAME = Set.of("tools/call", "prompts/get");
     /** Methods that name a resource. */
     static final Set<String> BY_URI = Set.of("resources/read", "resources/subscribe", "resources/unsubscribe");
+    /** The body field {@code Mcp-Name} mirrors, per method (2026-07-28; the reference SDK's table). */
+    static final java.util.Map<String, String> NAME_SOURCE = java.util.Map.of("tools/call", "name", "prompts/get", "name", "resources/read", "uri",
+            "tasks/get", "taskId", "tasks/update", "taskId", "tasks/cancel", "taskId");
 
     /** Why a body is not one JSON-RPC request or notification. */
     enum Problem { NOT_JSON, BATCH, NOT_A_REQUEST }
@@ -48,9 +55,13 @@ public record McpMessage(JsonNode id, String method, String name, ObjectNode bod
         if (id != null && !id.isTextual() && !id.isIntegralNumber()) return new Parsed(null, Problem.NOT_A_REQUEST);
         JsonNode params = o.get("params");
         if (params != null && !params.isObject()) return new Parsed(null, Problem.NOT_A_REQUEST);
-        String name = params == null ? null : text(params.get("name"));
-        if (name == null && params != null) name = text(params.get("uri"));
-        return new Parsed(new McpMessage(id, text(o.get("method")), name, o), null);
+        String method = text(o.get("method"));
+        String source = NAME_SOURCE.get(method);
+        String name = source == null || params == null ? null : text(params.get(source));
+        String subject = params == null ? null : BY_NAME.contains(method) ? text(params.get("name")) : BY_URI.contains(method) ? text(params.get("uri")) : null;
+        JsonNode meta = params == null ? null : params.get("_meta");
+        String version = meta == null ? null : text(meta.get(McpProtocol.VERSION_META_KEY));
+        return new Parsed(new McpMessage(id, method, name, subject, version, o), null);
     }
 
     private static String text(JsonNode n) {

@@ -73,7 +73,7 @@ public final class McpPolicyControl implements Control {
 
     /** The item a call is about, or null for a message that calls nothing (lists, discovery, notifications). */
     private McpItem item(McpMessage msg) {
-        if (msg.name() == null) return null;
+        if (msg.subject() == null) return null;
         McpItem.Kind kind = switch (msg.method()) {
             case "tools/call" -> McpItem.Kind.TOOL;
             case "prompts/get" -> McpItem.Kind.PROMPT;
@@ -83,9 +83,9 @@ public final class McpPolicyControl implements Control {
         if (kind == null) return null;
         if (kind == McpItem.Kind.RESOURCE) {
             // URIs are not renamed; with several servers the owner is found when the read is sent
-            return new McpItem(kind, onlyServer, msg.name(), msg.name(), null);
+            return new McpItem(kind, onlyServer, msg.subject(), msg.subject(), null);
         }
-        McpNames.Target t = names.resolve(msg.name());
-        return new McpItem(kind, t == null ? null : t.server(), t == null ? msg.name() : t.name(), msg.name(), null);
+        McpNames.Target t = names.resolve(msg.subject());
+        return new McpItem(kind, t == null ? null : t.server(), t == null ? msg.subject() : t.name(), msg.subject(), null);
     }
 }

@@ -16,10 +16,12 @@ public final class McpProtocol {
 
     /** JSON-RPC 2.0's own codes. */
     static final int PARSE_ERROR = -32700, INVALID_REQUEST = -32600, METHOD_NOT_FOUND = -32601, INVALID_PARAMS = -32602;
-    /** SEP-2243: a standard header disagrees with the body. */
-    static final int HEADER_MISMATCH = -32001;
-    /** The revision in {@code MCP-Protocol-Version} is not spoken here (assumed code; docs/mcp.md). */
-    static final int UNSUPPORTED_VERSION = -32004;
+    /** SEP-2243's {@code HeaderMismatch}: a standard header disagrees with the body (HTTP 400). */
+    static final int HEADER_MISMATCH = -32020;
+    /** {@code UnsupportedProtocolVersion}: the revision asked for is not spoken here (HTTP 400; {@code data.supported} lists ours). */
+    static final int UNSUPPORTED_VERSION = -32022;
+    /** Where a 2026-07-28 request's body names its revision: {@code params._meta}. */
+    static final String VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion";
     /** Implementation-defined server errors (JSON-RPC reserves -32000 to -32099). */
     static final int SERVER_ERROR = -32000;
 

@@ -91,7 +91,7 @@ public final class McpUpstream implements Upstream {
 
     /** A tool call or a prompt: to the server its name says, under the server's own name. */
     private Future<UpstreamResult> byName(UpstreamRequest r, McpMessage msg) {
-        McpNames.Target t = names.resolve(msg.name());
+        McpNames.Target t = names.resolve(msg.subject());
         if (t == null) return answer(200, msg, McpErrors.rpc(msg.id(), McpProtocol.INVALID_PARAMS, "Unknown name."));
         if (!names.namespaced()) return forward(r, servers.get(t.server()), r.body(), msg, msg.name());
         ObjectNode body = msg.body().deepCopy();
@@ -108,7 +108,7 @@ public final class McpUpstream implements Upstream {
             if (lists.error() != null) return answer(200, msg, withId(lists.error(), msg));
             List<String> owners = new ArrayList<>();
             lists.items().forEach((server, items) -> {
-                for (JsonNode item : items) if (msg.name().equals(text(item, "uri"))) owners.add(server);
+                for (JsonNode item : items) if (msg.subject() != null && msg.subject().equals(text(item, "uri"))) owners.add(server);
             });
             if (owners.size() != 1) {
                 if (owners.size() > 1) log.warn("mcp route {}: resource listed by {} servers; reads of it are refused", routeId, owners.size());

@@ -246,13 +246,42 @@ class McpGatewayTest {
     }
 
     @Test
-    void theProtocolVersionMustBeOneSpokenHere() throws Exception {
-        HttpResponse<String> missing = gw.send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", null)).setHeader("MCP-Protocol-Version", "").build());
+    void theProtocolVersionMustBeOneSpokenHereInTheHeaderAndInTheBody() throws Exception {
+        HttpResponse<String> missing = gw.send(HttpRequest.newBuilder(gw.uri("/a/mcp")).header("Authorization", "Bearer " + keyA)
+                .header("Mcp-Method", "tools/list").POST(HttpRequest.BodyPublishers.ofString(rpc("tools/list", null))).build());
         assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(error(missing).getJsonObject("data").getString("code")).isEqualTo("mcp_protocol_version_missing");
         HttpResponse<String> old = gw.send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", null)).setHeader("MCP-Protocol-Version", "2025-06-18").build());
         assertThat(old.statusCode()).isEqualTo(400);
         assertThat(error(old).getInteger("code")).isEqualTo(McpProtocol.UNSUPPORTED_VERSION);
-        assertThat(error(old).getString("message")).contains("2026-07-28");
+        assertThat(error(old).getJsonObject("data").getJsonArray("supported").getList()).containsExactly("2026-07-28");
+
+        // The body's own claim (params._meta) must agree with the header.
+        JsonObject meta = new JsonObject().put("_meta", new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2025-11-25"));
+        HttpResponse<String> claims = send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", meta)));
+        assertThat(claims.statusCode()).isEqualTo(400);
+        assertThat(error(claims).getInteger("code")).isEqualTo(McpProtocol.HEADER_MISMATCH);
+        meta.getJsonObject("_meta").put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
+        assertThat(send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", meta))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aNotificationMayComeWithoutTheStandardHeadersButNotWithWrongOnes() throws Exception {
+        String note = new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled").encode();
+        HttpResponse<String> bare = gw.send(gw.request("/a/mcp").header("Authorization", "Bearer " + keyA).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(note)).build());
+        assertThat(bare.statusCode()).isEqualTo(202);
+        assertThat(send(mcp("/a/mcp", keyA, "tools/call", null, note)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aNameOutsideVisibleAsciiTravelsBase64EncodedAndIsComparedDecoded() {
+        String name = "suché-słowo";
+        String encoded = "=?base64?" + java.util.Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8)) + "?=";
+        assertThat(McpTransportControl.sameName(List.of(encoded), name)).isTrue();
+        assertThat(McpTransportControl.sameName(List.of(encoded), "other")).isFalse();
+        assertThat(McpTransportControl.sameName(List.of("=?base64?!!notbase64!!?="), "x")).isFalse();
+        assertThat(McpTransportControl.sameName(List.of(name, name), name)).as("twice").isFalse();
     }
 
     @Test

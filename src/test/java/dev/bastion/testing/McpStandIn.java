@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * An MCP server over Streamable HTTP, revision 2026-07-28 (stateless: no initialize, no session), on a loopback port,
  * as strict as a conforming server: it refuses a request whose {@code MCP-Protocol-Version} it does not speak or
- * whose {@code Mcp-Method} / {@code Mcp-Name} disagree with the body (-32001). It serves {@code server/discover},
+ * whose {@code Mcp-Method} / {@code Mcp-Name} disagree with the body (-32020). It serves {@code server/discover},
  * {@code tools/list} (paged), {@code tools/call} ({@code echo} answers JSON; {@code stream} answers an event stream
  * whose result waits for {@link #release()}), {@code resources/list}, {@code resources/read}, {@code prompts/list};
  * records every request's headers and body; and changes a tool's description on request ({@link #describe}), for
@@ -88,26 +88,26 @@ public final class McpStandIn implements AutoCloseable {
             req.response().setStatusCode(405).putHeader("Allow", "POST").end();
             return;
         }
-        if (!"2026-07-28".equals(req.getHeader("MCP-Protocol-Version"))) {
-            error(req, 400, null, -32004, "unsupported protocol version");
-            return;
-        }
         if (msg == null || msg.getString("method") == null) {
             error(req, 400, null, -32600, "invalid request");
+            return;
+        }
+        if (msg.getValue("id") == null) { // a notification may come without the standard headers
+            req.response().setStatusCode(202).end();
+            return;
+        }
+        if (!"2026-07-28".equals(req.getHeader("MCP-Protocol-Version"))) {
+            error(req, 400, null, -32022, "unsupported protocol version");
             return;
         }
         String method = msg.getString("method");
         JsonObject params = msg.getJsonObject("params", new JsonObject());
         String named = params.getString("name", params.getString("uri"));
         if (!method.equals(req.getHeader("Mcp-Method")) || (named != null && !named.equals(req.getHeader("Mcp-Name")))) {
-            error(req, 400, msg.getValue("id"), -32001, "header mismatch");
+            error(req, 400, msg.getValue("id"), -32020, "header mismatch");
             return;
         }
         Object id = msg.getValue("id");
-        if (id == null) {
-            req.response().setStatusCode(202).end();
-            return;
-        }
         switch (method) {
             case "server/discover" -> result(req, id, new JsonObject().put("supportedVersions", new JsonArray().add("2026-07-28"))
                     .put("capabilities", new JsonObject().put("tools", new JsonObject()).put("resources", new JsonObject()))
