@@ -5,7 +5,7 @@ import dev.bastion.chain.Json;
 
 /**
  * Bastion's refusals on an MCP route, as JSON-RPC errors an MCP client reads: {@code {"jsonrpc":"2.0","id":null,
- * "error":{"code":-32001,"message":…,"data":{"code":"mcp_header_mismatch","request_id":…}}}}. The HTTP status is
+ * "error":{"code":-32020,"message":…,"data":{"code":"mcp_header_mismatch","request_id":…}}}}. The HTTP status is
  * unchanged (400, 401, 403, …); Bastion's stable code and request id travel in {@code error.data}. The id is null:
  * a refused message may not have had a readable one.
  */
