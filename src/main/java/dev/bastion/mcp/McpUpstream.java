@@ -170,7 +170,8 @@ public final class McpUpstream implements Upstream {
                         McpConfig.SEPARATOR, distinct);
                 r.exchange().logField("mcp_refused_names", distinct.size());
             }
-            ObjectNode result = McpMessage.MAPPER.createObjectNode();
+            // What this caller may see, never to be served to another from a shared cache (SEP-2549).
+            ObjectNode result = McpMessage.MAPPER.createObjectNode().put("ttlMs", lists.ttlMs()).put("cacheScope", "private");
             ArrayNode array = result.putArray(key);
             merged.forEach(array::add);
             if (servers.size() == 1 && lists.nextCursor() != null) result.put("nextCursor", lists.nextCursor());
@@ -200,41 +201,46 @@ public final class McpUpstream implements Upstream {
     }
 
     /** The items of one list from every server (all pages), or the first failure or JSON-RPC error. */
-    private record Lists(Map<String, List<JsonNode>> items, String nextCursor, UpstreamFailure failure, ObjectNode error) {}
+    private record Lists(Map<String, List<JsonNode>> items, String nextCursor, long ttlMs, UpstreamFailure failure, ObjectNode error) {}
 
     private Future<Lists> gather(UpstreamRequest r, ObjectNode request, String key) {
         Map<String, Future<Lists>> perServer = new LinkedHashMap<>();
-        for (Server s : servers.values()) perServer.put(s.name(), pages(r, s, request, key, new ArrayList<>(), 0));
+        for (Server s : servers.values()) perServer.put(s.name(), pages(r, s, request, key, new ArrayList<>(), 0, Long.MAX_VALUE));
         return Future.all(new ArrayList<>(perServer.values())).map(all -> {
             Map<String, List<JsonNode>> items = new LinkedHashMap<>();
             String cursor = null;
+            long ttl = Long.MAX_VALUE;
             for (Map.Entry<String, Future<Lists>> e : perServer.entrySet()) {
                 Lists l = e.getValue().result();
                 if (l.failure() != null || l.error() != null) return l;
                 items.put(e.getKey(), l.items().get(e.getKey()));
                 cursor = l.nextCursor();
+                ttl = Math.min(ttl, l.ttlMs());
             }
-            return new Lists(items, cursor, null, null);
+            return new Lists(items, cursor, ttl, null, null);
         });
     }
 
     /** A server's list, page after page; with one server only the page asked for (its cursor goes back to the client). */
-    private Future<Lists> pages(UpstreamRequest r, Server s, ObjectNode request, String key, List<JsonNode> into, int page) {
+    private Future<Lists> pages(UpstreamRequest r, Server s, ObjectNode request, String key, List<JsonNode> into, int page, long ttlMs) {
         return ask(r, s, request).compose(a -> {
-            if (a.failure() != null) return Future.succeededFuture(new Lists(null, null, a.failure(), null));
-            if (a.message().get("error") != null) return Future.succeededFuture(new Lists(null, null, null, (ObjectNode) a.message()));
+            if (a.failure() != null) return Future.succeededFuture(new Lists(null, null, 0, a.failure(), null));
+            if (a.message().get("error") != null) return Future.succeededFuture(new Lists(null, null, 0, null, (ObjectNode) a.message()));
             JsonNode res = a.message().get("result");
-            if (res == null || !(res.get(key) instanceof ArrayNode arr)) return Future.succeededFuture(new Lists(null, null, unreadable(s.name()), null));
+            if (res == null || !(res.get(key) instanceof ArrayNode arr)) return Future.succeededFuture(new Lists(null, null, 0, unreadable(s.name()), null));
             arr.forEach(into::add);
+            // SEP-2549: a list may be cached as long as its shortest-lived page; a page without a ttl, not at all
+            JsonNode t = res.get("ttlMs");
+            long ttl = Math.min(ttlMs, t != null && t.canConvertToLong() && t.asLong() >= 0 ? t.asLong() : 0);
             String next = text(res, "nextCursor");
-            if (next == null || servers.size() == 1) return Future.succeededFuture(new Lists(Map.of(s.name(), into), next, null, null));
+            if (next == null || servers.size() == 1) return Future.succeededFuture(new Lists(Map.of(s.name(), into), next, ttl, null, null));
             if (page + 1 >= MAX_PAGES) {
                 log.warn("mcp route {}: server {} still paging {} after {} pages; the rest is left out", routeId, s.name(), key, MAX_PAGES);
-                return Future.succeededFuture(new Lists(Map.of(s.name(), into), null, null, null));
+                return Future.succeededFuture(new Lists(Map.of(s.name(), into), null, ttl, null, null));
             }
             ObjectNode again = request.deepCopy();
             (again.get("params") instanceof ObjectNode p ? p : again.putObject("params")).put("cursor", next);
-            return pages(r, s, again, key, into, page + 1);
+            return pages(r, s, again, key, into, page + 1, ttl);
         });
     }
 
@@ -321,7 +327,9 @@ public final class McpUpstream implements Upstream {
         return o;
     }
 
+    /** An answer of Bastion's own: a 2026-07-28 result says it is complete ({@code resultType}), or clients refuse it. */
     private static ObjectNode result(McpMessage msg, ObjectNode result) {
+        if (!result.has("resultType")) result.put("resultType", "complete");
         ObjectNode o = McpMessage.MAPPER.createObjectNode().put("jsonrpc", "2.0");
         o.set("id", msg.id());
         o.set("result", result);

@@ -44,6 +44,7 @@ class McpGatewayTest {
         idp = new FakeIdp(vertx);
         search = new McpStandIn(vertx, List.of("lookup", "stream", "summarize"), List.of("doc://one"), List.of("brief"), 2);
         files = new McpStandIn(vertx, List.of("lookup", "bad__name", "dup", "dup"), List.of("file://a", "doc://one"), List.of("brief"), 10);
+        files.ttl(5_000);
         String yaml = """
                 listeners:
                   public: { host: 127.0.0.1, port: 0 }
@@ -343,6 +344,10 @@ class McpGatewayTest {
     void severalServersAreMergedUnderNamespacedNamesAndCallsGoToTheRightOneUnderItsOwnName() throws Exception {
         HttpResponse<String> r = list("/b/mcp", keyB, "tools/list");
         assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject result = new JsonObject(r.body()).getJsonObject("result");
+        assertThat(result.getString("resultType")).as("a 2026-07-28 result says it is complete").isEqualTo("complete");
+        assertThat(result.getString("cacheScope")).as("a list filtered for its caller is never a shared cache's (the servers said public)").isEqualTo("private");
+        assertThat(result.getLong("ttlMs")).as("the shortest-lived of the servers' pages").isEqualTo(5_000L);
         assertThat(names(r, "tools", "name")).as("every page of every server; the separator and collisions left out")
                 .containsExactly("search__lookup", "search__stream", "search__summarize", "files__lookup");
         assertThat(new JsonObject(r.body()).getInteger("id")).isEqualTo(7);
@@ -375,12 +380,28 @@ class McpGatewayTest {
     @Test
     void severalServersAnswerPingAndDiscoveryTogether() throws Exception {
         JsonObject ping = new JsonObject(list("/b/mcp", keyB, "ping").body());
-        assertThat(ping.getJsonObject("result")).isEqualTo(new JsonObject());
+        assertThat(ping.getJsonObject("result")).isEqualTo(new JsonObject().put("resultType", "complete"));
         JsonObject discover = new JsonObject(list("/b/mcp", keyB, "server/discover").body());
         assertThat(discover.getJsonObject("result").getJsonObject("capabilities").fieldNames()).contains("tools", "resources");
         HttpResponse<String> note = send(mcp("/b/mcp", keyB, "notifications/cancelled", null,
                 new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled").encode()));
         assertThat(note.statusCode()).isEqualTo(202);
+    }
+
+    // --- a real client ------------------------------------------------------------------------------------------------
+
+    @Test
+    void theOfficialTypeScriptClientConnectsListsAndCallsThroughBastion() throws Exception {
+        List<JsonObject> cases = new ArrayList<>();
+        for (String line : dev.bastion.testing.NodeSdk.node("mcp.mjs", gw.uri("/b/mcp").toString(), keyB, "files__lookup")) cases.add(new JsonObject(line));
+        assertThat(cases).extracting(c -> c.getString("case")).containsExactly("connect", "list", "call", "anonymous");
+        assertThat(cases.get(0).getBoolean("ok")).as(cases.get(0).encode()).isTrue();
+        assertThat(cases.get(1).getBoolean("ok")).as(cases.get(1).encode()).isTrue();
+        assertThat(cases.get(1).getJsonArray("tools").getList()).contains("search__lookup", "files__lookup");
+        assertThat(cases.get(2).getString("text")).as(cases.get(2).encode()).isEqualTo("lookup: hi");
+        assertThat(files.last().headers().get("Mcp-Name")).isEqualTo("lookup");
+        assertThat(cases.get(3).getBoolean("ok")).as("no token: refused").isFalse();
+        cases.forEach(c -> assertThat(c.encode()).doesNotContain(keyB));
     }
 
     // --- streams ------------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ public final class McpStandIn implements AutoCloseable {
     private final List<String> resources;
     private final List<String> prompts;
     private final int pageSize;
+    private volatile long ttlMs = 60_000;
     private final Map<String, String> descriptions = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> release = new CompletableFuture<>();
 
@@ -78,6 +79,11 @@ public final class McpStandIn implements AutoCloseable {
         descriptions.put(tool, description);
     }
 
+    /** How long this server says its lists may be cached. */
+    public void ttl(long ms) {
+        this.ttlMs = ms;
+    }
+
     /** Lets the {@code stream} tool's waiting answer finish. */
     public void release() {
         release.complete(null);
@@ -117,14 +123,14 @@ public final class McpStandIn implements AutoCloseable {
             case "resources/list" -> {
                 JsonArray out = new JsonArray();
                 resources.forEach(u -> out.add(new JsonObject().put("uri", u).put("name", u)));
-                result(req, id, new JsonObject().put("resources", out));
+                result(req, id, cacheable().put("resources", out));
             }
-            case "resources/read" -> result(req, id, new JsonObject().put("contents", new JsonArray()
+            case "resources/read" -> result(req, id, cacheable().put("contents", new JsonArray()
                     .add(new JsonObject().put("uri", named).put("text", "contents of " + named))));
             case "prompts/list" -> {
                 JsonArray out = new JsonArray();
                 prompts.forEach(p -> out.add(new JsonObject().put("name", p).put("description", "prompt " + p)));
-                result(req, id, new JsonObject().put("prompts", out));
+                result(req, id, cacheable().put("prompts", out));
             }
             default -> error(req, 200, id, -32601, "method not found");
         }
@@ -139,7 +145,7 @@ public final class McpStandIn implements AutoCloseable {
             page.add(new JsonObject().put("name", n).put("description", descriptions.getOrDefault(n, "The " + n + " tool."))
                     .put("inputSchema", new JsonObject().put("type", "object")));
         }
-        JsonObject result = new JsonObject().put("tools", page);
+        JsonObject result = cacheable().put("tools", page);
         if (from + pageSize < names.size()) result.put("nextCursor", Integer.toString(from + pageSize));
         result(req, id, result);
     }
@@ -166,11 +172,17 @@ public final class McpStandIn implements AutoCloseable {
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
         gate.whenComplete((v, t) -> ctx.runOnContext(x -> {
             release = new CompletableFuture<>();
-            req.response().end("event: message\ndata: " + new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", text).encode() + "\n\n");
+            req.response().end("event: message\ndata: " + new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", text.put("resultType", "complete")).encode() + "\n\n");
         }));
     }
 
+    /** SEP-2549: lists and reads say how long, and by whom, they may be cached. */
+    private JsonObject cacheable() {
+        return new JsonObject().put("ttlMs", ttlMs).put("cacheScope", "public");
+    }
+
     private static void result(HttpServerRequest req, Object id, JsonObject result) {
+        result.put("resultType", "complete"); // required of every 2026-07-28 result
         req.response().putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result", result).encode());
     }
