@@ -50,6 +50,7 @@ class McpGatewayTest {
                   public: { host: 127.0.0.1, port: 0 }
                   admin: { host: 127.0.0.1, port: 0 }
                 store: { url: "{{store}}" }
+                audit: { auth_failure_sample: 100000 }
                 identity:
                   issuers:
                     - name: main
@@ -58,6 +59,7 @@ class McpGatewayTest {
                 upstreams:
                   search: { url: "SEARCH", api_key: env:PROVIDER_KEY }
                   files: { url: "FILES" }
+                  down: { url: "http://127.0.0.1:DOWN/mcp", connect_timeout: 2s }
                 routes:
                   - id: mcp-a
                     match: { methods: [POST], path: /a/mcp }
@@ -78,8 +80,15 @@ class McpGatewayTest {
                       servers: [{ name: search, upstream: search }, { name: files, upstream: files }]
                       resource: RES_B
                       authorization_servers: ["IDP"]
+                  - id: mcp-c
+                    match: { methods: [POST], path: /c/mcp }
+                    auth: { methods: [api_key] }
+                    mcp:
+                      servers: [{ name: search, upstream: search }, { name: down, upstream: down }]
+                      resource: https://mcp.example.test/c/mcp
+                      authorization_servers: ["IDP"]
                 """.replace("RES_A", RES_A).replace("RES_B", RES_B).replace("SEARCH", search.url()).replace("FILES", files.url())
-                .replace("IDP", idp.issuer());
+                .replace("IDP", idp.issuer()).replace("DOWN", Integer.toString(closedPort()));
         gw = TestGateway.start(yaml);
         gw.store.orgs().ensure("acme");
         keyA = gw.createKey("acme", "invoke");
@@ -94,6 +103,13 @@ class McpGatewayTest {
         files.close();
         idp.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A loopback port nothing listens on. */
+    static int closedPort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
@@ -195,6 +211,10 @@ class McpGatewayTest {
 
         HttpResponse<String> routeB = list("/b/mcp", jwt(RES_A), "tools/list");
         assertThat(routeB.statusCode()).as("a token for route A used on route B").isEqualTo(401);
+        String rid = routeB.headers().firstValue("X-Request-Id").orElseThrow();
+        dev.bastion.testing.Eventually.until("the replay's audit event", () -> gw.store.audit()
+                .search(new dev.bastion.store.AuditRepository.Filter(null, null, null, "auth.failure", null, null, null), 1000, false, false).stream()
+                .anyMatch(e -> rid.equals(e.requestId()) && "mcp_audience_mismatch".equals(e.reason())));
         assertThat(list("/a/mcp", jwt(RES_B), "tools/list").statusCode()).as("and the other way").isEqualTo(401);
         assertThat(search.seen().size()).as("only the bound token reached a server").isEqualTo(before + 1);
     }
@@ -375,6 +395,15 @@ class McpGatewayTest {
         assertThat(files.last().body().getString("method")).isEqualTo("resources/read");
         HttpResponse<String> both = send(mcp("/b/mcp", keyB, "resources/read", "doc://one", rpc("resources/read", new JsonObject().put("uri", "doc://one"))));
         assertThat(new JsonObject(both.body()).getJsonObject("error")).isNotNull();
+    }
+
+    @Test
+    void aListIsAnsweredWholeOrNotAtAllWhileCallsToTheServersThatAreUpStillGo() throws Exception {
+        HttpResponse<String> r = list("/c/mcp", keyA, "tools/list");
+        assertThat(r.statusCode()).as("one server down: no partial list passed off as the whole").isEqualTo(502);
+        assertThat(error(r).getJsonObject("data").getString("code")).isEqualTo("upstream_unavailable");
+        assertThat(r.body()).doesNotContain("127.0.0.1");
+        assertThat(call("/c/mcp", keyA, "search__lookup", "up").statusCode()).isEqualTo(200);
     }
 
     @Test
