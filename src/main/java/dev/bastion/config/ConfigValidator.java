@@ -139,6 +139,12 @@ final class ConfigValidator {
         }
         for (int i = 0; i < c.routes().size(); i++) {
             String p = c.routes().get(i).match().path();
+            for (int j = 0; j < c.routes().size(); j++) {
+                McpConfig mcp = c.routes().get(j).mcp();
+                if (mcp != null && p.equals(mcp.metadataPath())) {
+                    problems.add("routes[" + i + "].match.path: '" + p + "' is the protected-resource metadata of routes[" + j + "] (an MCP route)");
+                }
+            }
             if (p.equals("/.well-known/jwks.json") || "/.well-known/*".equals(p)) {
                 problems.add("routes[" + i + "].match.path: '" + p + "' is Bastion's own JWKS (upstreams verify X-Bastion-Identity with it)");
             }

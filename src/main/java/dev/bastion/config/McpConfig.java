@@ -100,6 +100,14 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         return p == null || p.isEmpty() ? "/" : p;
     }
 
+    /** Where RFC 9728 puts a resource's metadata: this prefix, then the resource's path. */
+    public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+    /** The path of this route's protected-resource metadata document. */
+    public String metadataPath() {
+        return WELL_KNOWN + resourcePath();
+    }
+
     /** The server names, in order. */
     public List<String> serverNames() {
         List<String> out = new ArrayList<>(servers.size());

@@ -11,8 +11,6 @@ import java.util.List;
  * with every scope the operation needs, in one challenge.
  */
 public final class McpChallenge {
-    public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
-
     private final String metadataUrl;
     private final String scope;
 
@@ -25,7 +23,7 @@ public final class McpChallenge {
     /** RFC 9728 §3.1: the well-known segment between the resource's authority and its path. */
     public static String metadataUrl(McpConfig config) {
         java.net.URI r = config.resource();
-        return r.getScheme() + "://" + r.getRawAuthority() + WELL_KNOWN + config.resourcePath();
+        return r.getScheme() + "://" + r.getRawAuthority() + config.metadataPath();
     }
 
     /** The challenge of a 401: {@code error} null when no token came, else {@code invalid_token}. */

@@ -28,11 +28,6 @@ public final class ResourceMetadataEndpoint implements LocalEndpoint {
         this.document = doc.toString();
     }
 
-    /** The path it is served at for a route whose resource is {@code config}'s. */
-    public static String path(McpConfig config) {
-        return McpChallenge.WELL_KNOWN + config.resourcePath();
-    }
-
     @Override
     public Future<Verdict> handle(Exchange exchange) {
         return Future.succeededFuture(LocalEndpoint.answer(200, HEADERS, document));

@@ -42,7 +42,7 @@ final class SystemRoutes {
         // One protected-resource metadata document per MCP route (RFC 9728), at a path derived from the route's own.
         for (RouteConfig rc : config.routes()) {
             if (rc.mcp() == null) continue;
-            out.add(new SystemRoute(route("bastion.mcp_metadata", "GET", ResourceMetadataEndpoint.path(rc.mcp()), rc.match().host(), List.of(),
+            out.add(new SystemRoute(route("bastion.mcp_metadata", "GET", rc.mcp().metadataPath(), rc.match().host(), List.of(),
                     Rate.parse("600/1m")), new ResourceMetadataEndpoint(rc.mcp())));
         }
         return out;

@@ -95,6 +95,18 @@ class McpConfigTest {
     }
 
     @Test
+    void noRouteMayTakeTheMetadataPathOfAnMcpRoute() {
+        String squatter = """
+                - id: squat
+                  match: { methods: [GET], path: /.well-known/oauth-protected-resource/mcp }
+                  upstream: files
+                  public: true
+                """;
+        assertThatThrownBy(() -> parse(config(ROUTE + squatter))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routes[1].match.path: '/.well-known/oauth-protected-resource/mcp' is the protected-resource metadata of routes[0]");
+    }
+
+    @Test
     void serverNamesAreChecked() {
         assertThat(new McpConfig.Server("a-1", "x").name()).isEqualTo("a-1");
         for (String bad : List.of("", "A", "-a", "a_b", "a".repeat(33))) {
