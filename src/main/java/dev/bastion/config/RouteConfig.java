@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
  * @param contract     JSON Schemas for the request's body and query parameters, and limits on the body's shape
  *                     (see {@link ContractConfig}); absent: no contract
  * @param mcp          the route is an MCP endpoint in front of MCP servers, Bastion the OAuth resource server (see
- *                     {@link McpConfig}, docs/mcp.md); it takes POST, and GET and DELETE only to answer them after
- *                     authentication; absent: not MCP
+ *                     {@link McpConfig}, docs/mcp.md); it takes POST, and matches every other method but OPTIONS
+ *                     only to answer it 405 after authentication; absent: not MCP
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
@@ -366,7 +366,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
             if (!m.equals("POST") && !m.equals("GET") && !m.equals("DELETE")) throw new IllegalArgumentException("mcp: method " + m + " (an MCP endpoint takes POST)");
         }
         if (!match.methods().contains("POST")) throw new IllegalArgumentException("mcp: match.methods must include POST");
-        return new Match(List.of("POST", "GET", "DELETE"), match.path(), match.host());
+        // Every method but OPTIONS (a browser's preflight carries no credentials, and CORS answers it).
+        return new Match(List.of("POST", "GET", "DELETE", "PUT", "PATCH", "HEAD"), match.path(), match.host());
     }
 
     public enum LlmApi {

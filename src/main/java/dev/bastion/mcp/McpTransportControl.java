@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * Holds a request on an MCP route to the Streamable HTTP transport of revision 2026-07-28, after authentication:
  * an {@code Origin} not on the route's list is refused (DNS rebinding); GET (no server stream in a stateless server)
- * and DELETE (no sessions) are answered 405; a POST names a revision spoken here in {@code MCP-Protocol-Version} (and
+ * and DELETE (no sessions), and any other method, are answered 405; a POST names a revision spoken here in {@code MCP-Protocol-Version} (and
  * in the body's {@code _meta}, if it names one there too) and carries one JSON-RPC request or notification — a batch
  * is refused — whose method and name {@code Mcp-Method} and {@code Mcp-Name} repeat exactly (a notification may leave
  * the headers out). A header that disagrees with the body, or is absent where the body names something,
@@ -30,6 +30,7 @@ public final class McpTransportControl implements Control {
     private static final Verdict.Deny GET = new Verdict.Deny(405, NO_STREAM, "This MCP endpoint offers no server stream: POST each message.",
             Map.of("Allow", "POST"));
     private static final Verdict.Deny DELETE = new Verdict.Deny(405, NO_STREAM, "This MCP endpoint keeps no sessions to end.", Map.of("Allow", "POST"));
+    private static final Verdict.Deny OTHER = new Verdict.Deny(405, NO_STREAM, "This MCP endpoint takes POST.", Map.of("Allow", "POST"));
     private static final Verdict.Deny MISSING = new Verdict.Deny(400, VERSION_MISSING, "MCP-Protocol-Version is required (supported: "
             + String.join(", ", McpProtocol.VERSIONS) + ").");
     private static final Verdict.Deny UNSUPPORTED = new Verdict.Deny(400, VERSION_UNSUPPORTED, "This MCP protocol version is not supported (supported: "
@@ -69,6 +70,7 @@ public final class McpTransportControl implements Control {
         if (!origin.isEmpty() && (origin.size() > 1 || !origins.contains(origin.getFirst()))) return ORIGIN_REFUSED.future();
         if (ex.method() == HttpMethod.GET) return GET.future();
         if (ex.method() == HttpMethod.DELETE) return DELETE.future();
+        if (ex.method() != HttpMethod.POST) return OTHER.future();
         List<String> version = ex.headers().getAll(McpProtocol.VERSION_HEADER);
         if (version.size() > 1 || (version.size() == 1 && !McpProtocol.VERSIONS.contains(version.getFirst()))) return UNSUPPORTED.future();
         McpMessage.Parsed parsed = McpMessage.parse(ex.body());

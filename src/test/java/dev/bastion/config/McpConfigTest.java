@@ -49,7 +49,7 @@ class McpConfigTest {
         assertThat(m.acceptAudiences()).as("no fallback unless listed").isEmpty();
         assertThat(m.allowedOrigins()).isEmpty();
         assertThat(m.namespace()).as("one server keeps its names").isFalse();
-        assertThat(r.match().methods()).as("GET and DELETE are authenticated, then answered").containsExactly("POST", "GET", "DELETE");
+        assertThat(r.match().methods()).as("GET and DELETE are authenticated, then answered").containsExactly("POST", "GET", "DELETE", "PUT", "PATCH", "HEAD");
         assertThat(r.routesByModel()).isFalse();
 
         McpConfig two = parse(config(ROUTE.replace("[{ name: search, upstream: search }]",

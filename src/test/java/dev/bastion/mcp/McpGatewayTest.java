@@ -256,14 +256,15 @@ class McpGatewayTest {
     // --- the transport ----------------------------------------------------------------------------------------------
 
     @Test
-    void getAndDeleteAreAuthenticatedBeforeTheyAreAnswered() throws Exception {
-        for (String m : List.of("GET", "DELETE")) {
+    void getDeleteAndEveryOtherMethodAreAuthenticatedBeforeTheyAreAnswered() throws Exception {
+        for (String m : List.of("GET", "DELETE", "PUT", "PATCH")) {
             HttpResponse<String> anon = gw.send(gw.request("/a/mcp").method(m, HttpRequest.BodyPublishers.noBody()).build());
             assertThat(anon.statusCode()).as(m + " without a token").isEqualTo(401);
             HttpResponse<String> authed = gw.send(gw.request("/a/mcp").header("Authorization", "Bearer " + keyA).method(m, HttpRequest.BodyPublishers.noBody()).build());
-            assertThat(authed.statusCode()).as(m + " with one: no stream, no sessions").isEqualTo(405);
+            assertThat(authed.statusCode()).as(m + " with one: no stream, no sessions, POST only").isEqualTo(405);
             assertThat(authed.headers().firstValue("Allow")).hasValue("POST");
         }
+        assertThat(search.seen()).as("none of them reached a server").allSatisfy(s -> assertThat(s.method()).isEqualTo("POST"));
     }
 
     @Test
