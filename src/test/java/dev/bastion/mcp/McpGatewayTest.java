@@ -37,6 +37,7 @@ class McpGatewayTest {
     static McpStandIn search, files;
     static TestGateway gw;
     static String keyA, keyB, keyBNoScope;
+    static dev.bastion.tokens.ClientService.CreatedClient machine;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,6 +52,9 @@ class McpGatewayTest {
                   admin: { host: 127.0.0.1, port: 0 }
                 store: { url: "{{store}}" }
                 audit: { auth_failure_sample: 100000 }
+                tokens:
+                  issuer: https://bastion.test
+                  audiences: [bastion, RES_A, RES_B]
                 identity:
                   issuers:
                     - name: main
@@ -63,7 +67,7 @@ class McpGatewayTest {
                 routes:
                   - id: mcp-a
                     match: { methods: [POST], path: /a/mcp }
-                    auth: { methods: [jwt, api_key] }
+                    auth: { methods: [jwt, api_key, bastion_token] }
                     mcp:
                       servers: [{ name: search, upstream: search }]
                       resource: RES_A
@@ -73,7 +77,7 @@ class McpGatewayTest {
                       allowed_origins: [https://app.example.test]
                   - id: mcp-b
                     match: { methods: [POST], path: /b/mcp }
-                    auth: { methods: [jwt, api_key] }
+                    auth: { methods: [jwt, api_key, bastion_token] }
                     require: { scopes_all: [mcp.use, mcp.tools] }
                     max_body_bytes: 4KiB
                     mcp:
@@ -94,6 +98,7 @@ class McpGatewayTest {
         keyA = gw.createKey("acme", "invoke");
         keyB = gw.createKey("acme", "mcp.use", "mcp.tools");
         keyBNoScope = gw.createKey("acme", "mcp.use");
+        machine = new dev.bastion.tokens.ClientService(gw.store, java.time.Clock.systemUTC()).create("acme", java.util.Set.of("mcp.use", "mcp.tools"), "agent", null);
     }
 
     @AfterAll
@@ -225,6 +230,28 @@ class McpGatewayTest {
         JWTClaimsSet azp = idp.claims("user-" + UUID.randomUUID(), "https://elsewhere.example.test/api", "acme").claim("azp", "keycloak-client").build();
         assertThat(list("/a/mcp", jwt(azp), "tools/list").statusCode()).as("azp is the Keycloak client").isEqualTo(200);
         assertThat(list("/b/mcp", jwt("keycloak-client"), "tools/list").statusCode()).as("route B lists no fallback").isEqualTo(401);
+    }
+
+    /** A Bastion access token for the machine client, asked for {@code audience} (none: the default audience). */
+    static String bastionToken(String audience) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + machine.client().id() + "&client_secret=" + machine.secret()
+                + (audience == null ? "" : "&audience=" + java.net.URLEncoder.encode(audience, StandardCharsets.UTF_8));
+        HttpResponse<String> r = gw.send(gw.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body()).getString("access_token");
+    }
+
+    @Test
+    void bastionTokensAreBoundToTheResourceTheyWereAskedFor() throws Exception {
+        String forA = bastionToken(RES_A);
+        assertThat(list("/a/mcp", forA, "tools/list").statusCode()).isEqualTo(200);
+        search.last().headers().forEach(h -> assertThat(h.getValue()).as(h.getKey()).doesNotContain(forA));
+        HttpResponse<String> onB = list("/b/mcp", forA, "tools/list");
+        assertThat(onB.statusCode()).as("a token for route A on route B").isEqualTo(401);
+        assertThat(onB.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("error=\"invalid_token\"");
+        assertThat(list("/a/mcp", bastionToken(null), "tools/list").statusCode()).as("a token for Bastion's default audience").isEqualTo(401);
+        assertThat(list("/b/mcp", bastionToken(RES_B), "tools/list").statusCode()).isEqualTo(200);
     }
 
     @Test
