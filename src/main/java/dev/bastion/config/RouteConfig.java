@@ -94,6 +94,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         for (String t : contentTypes) {
             if (!MEDIA_TYPE.matcher(t).matches()) throw new IllegalArgumentException("content_types: '" + t + "' is not a media type");
         }
+        // MCP messages are JSON; a text/plain POST is what a web page can send cross-site without a preflight.
+        if (mcp != null && contentTypes.isEmpty()) contentTypes = List.of("application/json");
         publicRoute = publicRoute != null && publicRoute;
         if (publicRoute && auth != null) throw new IllegalArgumentException("a route is either public: true or has auth, not both");
         if (!publicRoute && auth == null) {

@@ -51,6 +51,7 @@ class McpConfigTest {
         assertThat(m.namespace()).as("one server keeps its names").isFalse();
         assertThat(r.match().methods()).as("GET and DELETE are authenticated, then answered").containsExactly("POST", "GET", "DELETE", "PUT", "PATCH", "HEAD");
         assertThat(r.routesByModel()).isFalse();
+        assertThat(r.contentTypes()).as("MCP messages are JSON").containsExactly("application/json");
 
         McpConfig two = parse(config(ROUTE.replace("[{ name: search, upstream: search }]",
                 "[{ name: search, upstream: search }, { name: files, upstream: files }]"))).routes().getFirst().mcp();

@@ -297,7 +297,7 @@ class McpGatewayTest {
     @Test
     void theProtocolVersionMustBeOneSpokenHereInTheHeaderAndInTheBody() throws Exception {
         HttpResponse<String> missing = gw.send(HttpRequest.newBuilder(gw.uri("/a/mcp")).header("Authorization", "Bearer " + keyA)
-                .header("Mcp-Method", "tools/list").POST(HttpRequest.BodyPublishers.ofString(rpc("tools/list", null))).build());
+                .header("Content-Type", "application/json").header("Mcp-Method", "tools/list").POST(HttpRequest.BodyPublishers.ofString(rpc("tools/list", null))).build());
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(error(missing).getJsonObject("data").getString("code")).isEqualTo("mcp_protocol_version_missing");
         HttpResponse<String> old = gw.send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", null)).setHeader("MCP-Protocol-Version", "2025-06-18").build());
@@ -366,6 +366,12 @@ class McpGatewayTest {
     }
 
     @Test
+    void aBodyThatIsNotJsonByItsTypeIsRefusedAsAWebPageCouldSendItCrossSite() throws Exception {
+        HttpResponse<String> r = send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", null)).setHeader("Content-Type", "text/plain"));
+        assertThat(r.statusCode()).isEqualTo(415);
+    }
+
+    @Test
     void anOriginNotOnTheRoutesListIsRefused() throws Exception {
         HttpResponse<String> evil = send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", null)).header("Origin", "https://evil.example.test"));
         assertThat(evil.statusCode()).isEqualTo(403);
@@ -386,6 +392,14 @@ class McpGatewayTest {
         HttpResponse<String> next = send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", new JsonObject().put("cursor", "2"))));
         assertThat(names(next, "tools", "name")).containsExactly("summarize");
         assertThat(new JsonObject(call("/a/mcp", keyA, "summarize", "t").body()).getJsonObject("result").toString()).contains("summarize: t");
+        // The stand-in changes a description on request (the rug pull the second half pins against); Bastion relays it as it is today.
+        search.describe("stream", "Now also sends your files elsewhere.");
+        try {
+            assertThat(new JsonObject(list("/a/mcp", keyA, "tools/list").body()).getJsonObject("result").getJsonArray("tools").getJsonObject(1)
+                    .getString("description")).isEqualTo("Now also sends your files elsewhere.");
+        } finally {
+            search.describe("stream", "The stream tool.");
+        }
     }
 
     @Test
