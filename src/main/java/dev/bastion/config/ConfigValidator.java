@@ -126,6 +126,11 @@ final class ConfigValidator {
             for (String aud : r.auth().audiences()) {
                 if (!c.tokens().audiences().contains(aud)) problems.add(at + ".auth.audiences: '" + aud + "' is not in tokens.audiences");
             }
+            if (r.mcp() != null && r.auth().audiences().isEmpty() && r.auth().methods().contains(RouteConfig.AuthMethod.BASTION_TOKEN)
+                    && !c.tokens().audiences().contains(r.mcp().resource().toString())) {
+                // Bastion's tokens for an MCP route name its resource; one Bastion may not issue could never be accepted.
+                problems.add(at + ".mcp.resource: '" + r.mcp().resource() + "' is not in tokens.audiences (bastion_token on an MCP route needs tokens for its resource)");
+            }
             if (r.forwardUserToken() && r.routesByModel()) {
                 problems.add(at + ".forward_user_token: the route sends to model providers; end-user tokens are never sent to them");
             }

@@ -79,6 +79,8 @@ class McpConfigTest {
                 Arguments.of("forwarding the caller's token", ROUTE + "  forward_user_token: true\n", "never reaches an MCP server"),
                 Arguments.of("an upstream beside it", ROUTE + "  upstream: search\n", "it has no upstream"),
                 Arguments.of("a prefix path", ROUTE.replace("path: /mcp", "path: /mcp/*"), "a literal path"),
+                Arguments.of("Bastion tokens for a resource Bastion cannot issue them for", ROUTE.replace("methods: [api_key]", "methods: [api_key, bastion_token]"),
+                        "'https://mcp.example.test/mcp' is not in tokens.audiences"),
                 Arguments.of("a method MCP does not use", ROUTE.replace("methods: [POST]", "methods: [POST, PUT]"), "method PUT"));
     }
 
