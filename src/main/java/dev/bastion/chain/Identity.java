@@ -27,6 +27,7 @@ import java.util.Set;
 public record Identity(String subject, String orgId, Set<String> scopes, Set<String> roles, String credentialType,
                        String credentialId, String issuer, String userId, String clientId, String tokenId, Map<String, Set<String>> claims,
                        boolean machine) {
+    private static final java.util.List<String> AUDIENCE_CLAIMS = java.util.List.of("aud", "azp");
     private static final int MAX_CLAIMS = 32, MAX_NAME_LENGTH = 64, MAX_VALUES = 64, MAX_VALUE_LENGTH = 256;
 
     public Identity {
@@ -66,7 +67,11 @@ public record Identity(String subject, String orgId, Set<String> scopes, Set<Str
      */
     public static Map<String, Set<String>> bindableClaims(Map<String, ?> claims) {
         Map<String, Set<String>> out = new java.util.HashMap<>();
-        for (Map.Entry<String, ?> e : claims.entrySet()) {
+        // The audience claims first: an MCP route's audience binding reads them, and they must not be the ones left out.
+        java.util.List<Map.Entry<String, ?>> entries = new java.util.ArrayList<>(claims.size());
+        for (String first : AUDIENCE_CLAIMS) if (claims.containsKey(first)) entries.add(new java.util.AbstractMap.SimpleEntry<>(first, claims.get(first)));
+        for (Map.Entry<String, ?> e : claims.entrySet()) if (!AUDIENCE_CLAIMS.contains(e.getKey())) entries.add(e);
+        for (Map.Entry<String, ?> e : entries) {
             if (out.size() >= MAX_CLAIMS) break;
             if (e.getKey().length() > MAX_NAME_LENGTH) continue; // which names a binding may use is the config's rule
             Set<String> values = new java.util.HashSet<>();

@@ -33,6 +33,7 @@ final class ConfigValidator {
 
         Map<String, Integer> ids = new HashMap<>();
         Map<String, String> patterns = new HashMap<>();
+        Map<String, String> resources = new HashMap<>();
         for (int i = 0; i < c.routes().size(); i++) {
             RouteConfig r = c.routes().get(i);
             String at = "routes[" + i + "]";
@@ -51,6 +52,8 @@ final class ConfigValidator {
                 }
             } else if (r.fetch() != null) {
                 // a fetch route's destination is its caller's URL, held to its own lists; no upstream to check
+            } else if (r.mcp() != null) {
+                mcp(c, r.mcp(), at, resources, problems);
             } else if (!c.upstreams().containsKey(r.upstream())) {
                 problems.add(at + ".upstream: unknown upstream '" + r.upstream() + "' (declared: "
                         + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
@@ -123,6 +126,11 @@ final class ConfigValidator {
             for (String aud : r.auth().audiences()) {
                 if (!c.tokens().audiences().contains(aud)) problems.add(at + ".auth.audiences: '" + aud + "' is not in tokens.audiences");
             }
+            if (r.mcp() != null && r.auth().audiences().isEmpty() && r.auth().methods().contains(RouteConfig.AuthMethod.BASTION_TOKEN)
+                    && !c.tokens().audiences().contains(r.mcp().resource().toString())) {
+                // Bastion's tokens for an MCP route name its resource; one Bastion may not issue could never be accepted.
+                problems.add(at + ".mcp.resource: '" + r.mcp().resource() + "' is not in tokens.audiences (bastion_token on an MCP route needs tokens for its resource)");
+            }
             if (r.forwardUserToken() && r.routesByModel()) {
                 problems.add(at + ".forward_user_token: the route sends to model providers; end-user tokens are never sent to them");
             }
@@ -136,6 +144,12 @@ final class ConfigValidator {
         }
         for (int i = 0; i < c.routes().size(); i++) {
             String p = c.routes().get(i).match().path();
+            for (int j = 0; j < c.routes().size(); j++) {
+                McpConfig mcp = c.routes().get(j).mcp();
+                if (mcp != null && p.equals(mcp.metadataPath())) {
+                    problems.add("routes[" + i + "].match.path: '" + p + "' is the protected-resource metadata of routes[" + j + "] (an MCP route)");
+                }
+            }
             if (p.equals("/.well-known/jwks.json") || "/.well-known/*".equals(p)) {
                 problems.add("routes[" + i + "].match.path: '" + p + "' is Bastion's own JWKS (upstreams verify X-Bastion-Identity with it)");
             }
@@ -266,5 +280,24 @@ final class ConfigValidator {
 
     static boolean isLoopback(String host) {
         return "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "::1".equals(host) || "[::1]".equals(host);
+    }
+
+    /**
+     * An MCP route's servers are declared upstreams with a key of their own (never a per-deployment signature), and its
+     * resource URI is its own: two routes with one resource would accept each other's tokens.
+     */
+    private static void mcp(BastionConfig c, McpConfig mcp, String at, Map<String, String> resources, List<String> problems) {
+        for (int j = 0; j < mcp.servers().size(); j++) {
+            String up = mcp.servers().get(j).upstream();
+            UpstreamConfig u = c.upstreams().get(up);
+            if (u == null) {
+                problems.add(at + ".mcp.servers[" + j + "].upstream: unknown upstream '" + up + "' (declared: "
+                        + (c.upstreams().isEmpty() ? "none" : String.join(", ", c.upstreams().keySet())) + ")");
+            } else if (u.deploymentAuth()) {
+                problems.add(at + ".mcp.servers[" + j + "].upstream: '" + up + "' authenticates per model deployment; an MCP server needs a key, an HMAC secret or the identity token");
+            }
+        }
+        String other = resources.putIfAbsent(mcp.resource().toString(), at);
+        if (other != null) problems.add(at + ".mcp.resource: '" + mcp.resource() + "' is already the resource of " + other + " (tokens for one would be accepted by the other)");
     }
 }

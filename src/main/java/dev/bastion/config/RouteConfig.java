@@ -47,6 +47,9 @@ import java.util.regex.Pattern;
  * @param bots         the route's bot policy (docs/bots.md); absent: the {@code bots.mode} default
  * @param contract     JSON Schemas for the request's body and query parameters, and limits on the body's shape
  *                     (see {@link ContractConfig}); absent: no contract
+ * @param mcp          the route is an MCP endpoint in front of MCP servers, Bastion the OAuth resource server (see
+ *                     {@link McpConfig}, docs/mcp.md); it takes POST, and matches every other method but OPTIONS
+ *                     only to answer it 405 after authentication; absent: not MCP
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
@@ -55,7 +58,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
                           String guard, GraphqlConfig graphql, RouteWafConfig waf, FailoverConfig failover, FetchConfig fetch,
                           List<Bind> bind,
                           BotsConfig.Route bots,
-                          ContractConfig contract) {
+                          ContractConfig contract,
+                          McpConfig mcp) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -76,7 +80,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
                 throw new IllegalArgumentException("fetch: strip_prefix and forward_user_token belong to routes with an upstream");
             }
         }
-        if (upstream == null && fetch == null && llm != LlmApi.CHAT && llm != LlmApi.EMBEDDINGS && llm != LlmApi.MESSAGES) {
+        if (mcp != null) match = mcpMatch(match, mcp, upstream, llm, graphql, fetch, publicRoute, forwardUserToken, stripPrefix);
+        if (upstream == null && fetch == null && mcp == null && llm != LlmApi.CHAT && llm != LlmApi.EMBEDDINGS && llm != LlmApi.MESSAGES) {
             throw new IllegalArgumentException("upstream: missing (only an llm: chat, embeddings or messages route may omit it, to route by model through the models catalogue)");
         }
         if (upstream != null && llm == LlmApi.MESSAGES) {
@@ -89,6 +94,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         for (String t : contentTypes) {
             if (!MEDIA_TYPE.matcher(t).matches()) throw new IllegalArgumentException("content_types: '" + t + "' is not a media type");
         }
+        // MCP messages are JSON; a text/plain POST is what a web page can send cross-site without a preflight.
+        if (mcp != null && contentTypes.isEmpty()) contentTypes = List.of("application/json");
         publicRoute = publicRoute != null && publicRoute;
         if (publicRoute && auth != null) throw new IllegalArgumentException("a route is either public: true or has auth, not both");
         if (!publicRoute && auth == null) {
@@ -336,7 +343,33 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
 
     /** Whether this route sends each request to the deployment of its {@code model} in the catalogue. */
     public boolean routesByModel() {
-        return upstream == null && fetch == null;
+        return upstream == null && fetch == null && mcp == null;
+    }
+
+    /**
+     * An MCP route's match: a literal path (its protected-resource metadata lives at one well-known URL derived from
+     * it), POST for messages, and GET and DELETE always matched too — so they are authenticated before they are
+     * answered, rather than refused by the router to anyone who asks (a gateway that left them open was bypassed).
+     */
+    private static Match mcpMatch(Match match, McpConfig mcp, String upstream, LlmApi llm, GraphqlConfig graphql, FetchConfig fetch,
+                                  Boolean publicRoute, Boolean forwardUserToken, String stripPrefix) {
+        if (upstream != null) throw new IllegalArgumentException("mcp: an MCP route sends to its mcp.servers; it has no upstream");
+        if (llm != null || graphql != null || fetch != null) throw new IllegalArgumentException("mcp: an MCP route is not an llm, graphql or fetch route");
+        if (Boolean.TRUE.equals(publicRoute)) throw new IllegalArgumentException("mcp: an MCP route authenticates every message (Bastion is its resource server); public: true is refused");
+        if (Boolean.TRUE.equals(forwardUserToken)) throw new IllegalArgumentException("mcp: forward_user_token is refused: the caller's token never reaches an MCP server");
+        if (stripPrefix != null) throw new IllegalArgumentException("mcp: strip_prefix does not apply (the servers' URLs are their upstreams')");
+        if (match.prefix() || PathTemplate.isTemplate(match.path())) {
+            throw new IllegalArgumentException("mcp: match.path '" + match.path() + "' (expected: a literal path, the resource's)");
+        }
+        if (!match.path().equals(mcp.resourcePath())) {
+            throw new IllegalArgumentException("mcp.resource: its path '" + mcp.resourcePath() + "' is not match.path '" + match.path() + "'");
+        }
+        for (String m : match.methods()) {
+            if (!m.equals("POST") && !m.equals("GET") && !m.equals("DELETE")) throw new IllegalArgumentException("mcp: method " + m + " (an MCP endpoint takes POST)");
+        }
+        if (!match.methods().contains("POST")) throw new IllegalArgumentException("mcp: match.methods must include POST");
+        // Every method but OPTIONS (a browser's preflight carries no credentials, and CORS answers it).
+        return new Match(List.of("POST", "GET", "DELETE", "PUT", "PATCH", "HEAD"), match.path(), match.host());
     }
 
     public enum LlmApi {

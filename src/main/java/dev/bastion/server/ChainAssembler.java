@@ -10,6 +10,11 @@ import dev.bastion.chain.Control;
 import dev.bastion.config.RouteConfig;
 import dev.bastion.edge.RequestShapeControl;
 import dev.bastion.frontdoor.AnthropicFrontDoor;
+import dev.bastion.mcp.McpAudienceControl;
+import dev.bastion.mcp.McpChallenge;
+import dev.bastion.mcp.McpPolicy;
+import dev.bastion.mcp.McpPolicyControl;
+import dev.bastion.mcp.McpTransportControl;
 import dev.bastion.models.ModelCatalogue;
 import dev.bastion.models.ModelControl;
 import java.util.ArrayList;
@@ -23,6 +28,7 @@ import java.util.List;
 final class ChainAssembler {
     private final Services services;
     private final ModelCatalogue catalogue;
+    private final java.util.Map<String, McpPolicy> mcpPolicies = new java.util.HashMap<>();
 
     ChainAssembler(Services services, ModelCatalogue catalogue) {
         this.services = services;
@@ -35,17 +41,32 @@ final class ChainAssembler {
         controls.add(new RequestShapeControl(maxBodyBytes, route.contentTypes()));
         Control perIp = services.limits.perIp();
         if (perIp != null) controls.add(perIp);
+        McpChallenge mcpChallenge = route.mcp() == null ? null : new McpChallenge(route.mcp(), route.require().scopesAll());
+        RouteConfig.Require require = route.require();
         if (!route.publicRoute()) {
-            controls.add(new AuthenticateControl(authenticators(route.auth()), services.revocations));
+            if (mcpChallenge == null) {
+                controls.add(new AuthenticateControl(authenticators(route), services.revocations));
+            } else {
+                // An MCP route's 401 names its protected-resource metadata, and every JWT must be bound to its resource.
+                controls.add(new AuthenticateControl(authenticators(route), services.revocations, mcpChallenge::unauthorized));
+                controls.add(new McpAudienceControl(route.mcp(), mcpChallenge));
+                // Its scopes are checked with the message, so a 403 names every scope the operation needs in one challenge.
+                require = new RouteConfig.Require(null, require.scopesAny(), require.roles(), require.orgs());
+            }
             // a key an automatic response suspended (O4)
             if (services.responses.suspendsKeys()) controls.add(new dev.bastion.authz.SuspendedKeyControl(services.responses.active()));
-            if (!route.require().isEmpty()) controls.add(new RequireControl(route.require()));
+            if (!require.isEmpty()) controls.add(new RequireControl(require));
             if (!route.bind().isEmpty()) controls.add(tenant(route));
         }
         // After authentication: a caller that authenticated as a machine is never scored; before the limits, so a
         // blocked bot spends no one's quota.
         Control bots = services.bots.forRoute(route);
         if (bots != null) controls.add(bots);
+        if (route.mcp() != null) {
+            // Before the limits, so a per-tool limit (later) reads a message whose headers and body agree.
+            controls.add(new McpTransportControl(route.mcp()));
+            controls.add(new McpPolicyControl(route.mcp(), mcpPolicy(route), route.require().scopesAll(), mcpChallenge));
+        }
         controls.addAll(services.limits.forRoute(route));
         // Idempotency before the budget: a replay is answered without reserving anything.
         Control idempotency = services.idempotency.forRoute(route);
@@ -74,6 +95,14 @@ final class ChainAssembler {
         return new Chain(controls); // validates stage order
     }
 
+    /**
+     * The policy an MCP route's controls and its way to the servers share: one per route, so what a list shows and
+     * what a call may do come from the same instance. Until per-tool rules exist it lets everything through.
+     */
+    McpPolicy mcpPolicy(RouteConfig route) {
+        return mcpPolicies.computeIfAbsent(route.id(), id -> McpPolicy.OPEN);
+    }
+
     /** The route's tenant binding (Z2); GraphQL arguments are read with the route's own parser bounds. */
     private Control tenant(RouteConfig route) {
         dev.bastion.tenant.GraphqlArgumentReader reader = null;
@@ -84,6 +113,15 @@ final class ChainAssembler {
                     ex.rawQuery(), name);
         }
         return new dev.bastion.tenant.TenantControl(route.id(), route.match().path(), route.bind(), reader, services.audit, services.metrics.registry());
+    }
+
+    /** A route's authenticators; on an MCP route, Bastion's tokens must name its resource unless {@code auth.audiences} says otherwise. */
+    private List<Authenticator> authenticators(RouteConfig route) {
+        RouteConfig.Auth auth = route.auth();
+        if (route.mcp() != null && auth.audiences().isEmpty() && auth.methods().contains(RouteConfig.AuthMethod.BASTION_TOKEN)) {
+            auth = new RouteConfig.Auth(auth.methods(), auth.issuers(), List.of(route.mcp().resource().toString()));
+        }
+        return authenticators(auth);
     }
 
     List<Authenticator> authenticators(RouteConfig.Auth auth) {

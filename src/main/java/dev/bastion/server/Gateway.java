@@ -2,6 +2,7 @@ package dev.bastion.server;
 
 import dev.bastion.chain.Chain;
 import dev.bastion.chain.Control;
+import dev.bastion.chain.ErrorFormat;
 import dev.bastion.chain.ExchangeListener;
 import dev.bastion.config.AdminListenerConfig;
 import dev.bastion.config.BastionConfig;
@@ -17,6 +18,8 @@ import dev.bastion.edge.PathControl;
 import dev.bastion.fetch.FetchEndpoint;
 import dev.bastion.frontdoor.AnthropicErrors;
 import dev.bastion.ipfilter.AddressFilterControl;
+import dev.bastion.mcp.McpErrors;
+import dev.bastion.mcp.McpUpstream;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.AccessLogWriter;
 import dev.bastion.secrets.RotatingSecret;
@@ -255,10 +258,11 @@ public final class Gateway {
             Chain chain = assembler.assemble(rc, maxBody);
             Route.Target target = rc.fetch() != null
                     ? new Route.Local(new FetchEndpoint(vertx, services.connector, rc.id(), rc.fetch(), services.audit, services.metrics.registry()))
+                    : rc.mcp() != null ? new Route.Forward(new McpUpstream(rc.id(), rc.mcp(), upstreams, config.upstreams(), assembler.mcpPolicy(rc)), null, false)
                     : new Route.Forward(rc.routesByModel() ? byModel : upstreams.get(rc.upstream()), rc.stripPrefix(), rc.forwardUserToken());
+            ErrorFormat errors = rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : rc.mcp() != null ? McpErrors.FORMAT : null;
             routes.add(new Route(rc.id(), rc.match(), Set.copyOf(rc.match().methods()), new Steps(chain, rc.id(), services.metrics), target,
-                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody,
-                    rc.llm() == RouteConfig.LlmApi.MESSAGES ? AnthropicErrors.FORMAT : null).withOperation(Operations.of(rc)));
+                    rc.cors() == null ? null : new CorsPolicy(rc.cors(), rc.match().methods()), maxBody, errors).withOperation(Operations.of(rc)));
         }
         for (ModelListRoutes.Pair pair : ModelListRoutes.of(config)) {
             RouteConfig rc = pair.list(), chat = pair.chat();

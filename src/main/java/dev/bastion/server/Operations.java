@@ -15,6 +15,7 @@ final class Operations {
     /** A configured route's operation. */
     static String of(RouteConfig rc) {
         if (rc.fetch() != null) return "fetch";
+        if (rc.mcp() != null) return "mcp";
         if (rc.llm() != null) {
             return switch (rc.llm()) {
                 case CHAT -> "chat";

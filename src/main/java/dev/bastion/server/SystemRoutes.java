@@ -4,6 +4,7 @@ import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.config.BastionConfig;
 import dev.bastion.config.Rate;
 import dev.bastion.config.RouteConfig;
+import dev.bastion.mcp.ResourceMetadataEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +39,23 @@ final class SystemRoutes {
             out.add(new SystemRoute(route("bastion.token", "POST", TOKEN_PATH, List.of("application/x-www-form-urlencoded"),
                     config.tokens().endpoint().requestsPerIp()), services.tokenEndpoint));
         }
+        // One protected-resource metadata document per MCP route (RFC 9728), at a path derived from the route's own.
+        for (RouteConfig rc : config.routes()) {
+            if (rc.mcp() == null) continue;
+            out.add(new SystemRoute(route("bastion.mcp_metadata", "GET", rc.mcp().metadataPath(), rc.match().host(), List.of(),
+                    Rate.parse("600/1m")), new ResourceMetadataEndpoint(rc.mcp())));
+        }
         return out;
     }
 
     private static RouteConfig route(String id, String method, String path, List<String> contentTypes, Rate perIp) {
-        return new RouteConfig(id, new RouteConfig.Match(List.of(method), path, null), LOCAL, contentTypes, true, null, null,
+        return route(id, method, path, null, contentTypes, perIp);
+    }
+
+    private static RouteConfig route(String id, String method, String path, String host, List<String> contentTypes, Rate perIp) {
+        return new RouteConfig(id, new RouteConfig.Match(List.of(method), path, host), LOCAL, contentTypes, true, null, null,
                 List.of(new RouteConfig.Limit(RouteConfig.LimitKey.IP, perIp, null)), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                new dev.bastion.config.BotsConfig.Route(dev.bastion.config.BotsConfig.Mode.OFF, null), null); // Bastion's own endpoints: for machines
+                new dev.bastion.config.BotsConfig.Route(dev.bastion.config.BotsConfig.Mode.OFF, null), null, null); // Bastion's own endpoints: for machines
     }
 
     static Map<String, String> paths() {

@@ -18,4 +18,16 @@ class IdentityTest {
         Identity id = new Identity("sub", "acme", Set.of(), Set.of(), "jwt", null, "main", "usr_1", null, null, claims);
         assertThat(id.toString()).contains("email").contains("workspaces").doesNotContain("ann@acme.example").doesNotContain("ws-1");
     }
+
+    @Test
+    void theAudienceClaimsAreKeptHoweverManyClaimsATokenHas() {
+        Map<String, Object> many = new java.util.HashMap<>();
+        for (int i = 0; i < 100; i++) many.put("claim" + i, "v" + i);
+        many.put("aud", List.of("https://mcp.example.test/mcp"));
+        many.put("azp", "agent");
+        Map<String, Set<String>> kept = Identity.bindableClaims(many);
+        assertThat(kept).hasSize(32); // the bound holds
+        assertThat(kept.get("aud")).containsExactly("https://mcp.example.test/mcp");
+        assertThat(kept.get("azp")).containsExactly("agent");
+    }
 }

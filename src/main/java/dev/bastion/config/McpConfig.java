@@ -1,0 +1,134 @@
+package dev.bastion.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A route that is an MCP endpoint (Streamable HTTP, revision 2026-07-28) in front of one or more MCP servers, with
+ * Bastion as the OAuth 2.1 resource server (docs/mcp.md).
+ *
+ * @param servers              the MCP servers behind the route; each names an entry under {@code upstreams}, so its
+ *                             URL, credential ({@code api_key}, the signed identity token, {@code kind}), timeouts and
+ *                             the egress policy are the upstream's: the caller's own token never goes there
+ * @param resource             this route's canonical resource URI (RFC 8707, RFC 9728): what a token's {@code aud} must
+ *                             hold, and the {@code resource} of the route's protected-resource metadata. Its path is the
+ *                             route's {@code match.path}; https, or http on a loopback host (tests, local agents)
+ * @param scopesSupported      the scopes published in the metadata ({@code scopes_supported}) and named in a 401's
+ *                             challenge when the route requires none
+ * @param authorizationServers the issuers clients get tokens from ({@code authorization_servers}); at least one
+ * @param acceptAudiences      the fallback for identity providers without resource indicators (Keycloak): a JWT whose
+ *                             {@code aud} or {@code azp} is one of these values is accepted as issued for this route.
+ *                             Explicit and per route, never implied; empty by default
+ * @param allowedOrigins       browser origins that may call the route; a request with any other {@code Origin} is
+ *                             refused with 403 (DNS-rebinding defence). Requests without {@code Origin} (agents, SDKs)
+ *                             are not affected
+ * @param namespace            prefix names with {@code server__}; default true with several servers, false with one.
+ *                             Several servers are always namespaced
+ */
+public record McpConfig(List<Server> servers, URI resource, List<String> scopesSupported, List<String> authorizationServers,
+                        List<String> acceptAudiences, List<String> allowedOrigins, Boolean namespace) {
+    /** Between a server's name and its tool's, as clients see it: {@code search__lookup}. */
+    public static final String SEPARATOR = "__";
+    private static final Pattern SERVER_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?");
+    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}"); // RFC 6749 scope-token
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
+
+    public McpConfig {
+        if (servers == null || servers.isEmpty()) throw new IllegalArgumentException("servers: missing (expected: at least one {name, upstream})");
+        servers = List.copyOf(servers);
+        Set<String> names = new HashSet<>();
+        for (Server s : servers) {
+            if (!names.add(s.name())) throw new IllegalArgumentException("servers: '" + s.name() + "' is listed twice");
+        }
+        if (resource == null) throw new IllegalArgumentException("resource: missing (expected: this route's URL, e.g. https://mcp.example.com/mcp)");
+        String scheme = resource.getScheme();
+        if (!resource.isAbsolute() || resource.getHost() == null || resource.getRawFragment() != null || resource.getRawQuery() != null
+                || resource.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("resource: '" + resource + "' (expected: an absolute https URL without query, fragment or credentials)");
+        }
+        boolean loopback = LOOPBACK.contains(resource.getHost().toLowerCase(Locale.ROOT));
+        if (!"https".equals(scheme) && !("http".equals(scheme) && loopback)) {
+            throw new IllegalArgumentException("resource: '" + resource + "' (expected: https; http only on a loopback host)");
+        }
+        scopesSupported = scopesSupported == null ? List.of() : List.copyOf(scopesSupported);
+        for (String s : scopesSupported) {
+            if (!SCOPE.matcher(s).matches()) throw new IllegalArgumentException("scopes_supported: '" + s + "' is not a scope token");
+        }
+        if (authorizationServers == null || authorizationServers.isEmpty()) {
+            throw new IllegalArgumentException("authorization_servers: missing (expected: the issuer URLs clients get tokens from)");
+        }
+        authorizationServers = List.copyOf(authorizationServers);
+        for (String a : authorizationServers) {
+            URI u = parse("authorization_servers", a);
+            if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme()) || u.getHost() == null) {
+                throw new IllegalArgumentException("authorization_servers: '" + a + "' (expected: an http(s) issuer URL)");
+            }
+        }
+        acceptAudiences = acceptAudiences == null ? List.of() : List.copyOf(acceptAudiences);
+        for (String a : acceptAudiences) {
+            if (a == null || a.isBlank()) throw new IllegalArgumentException("accept_audiences: an empty value would match nothing meaningful");
+        }
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        for (String o : allowedOrigins) {
+            URI u = parse("allowed_origins", o);
+            if (u.getScheme() == null || u.getHost() == null || (u.getRawPath() != null && !u.getRawPath().isEmpty()) || u.getRawQuery() != null) {
+                throw new IllegalArgumentException("allowed_origins: '" + o + "' (expected: scheme://host[:port], no path; '*' is not allowed)");
+            }
+        }
+        if (Boolean.FALSE.equals(namespace) && servers.size() > 1) {
+            throw new IllegalArgumentException("namespace: false, with " + servers.size() + " servers (their tools could collide: several servers are always namespaced)");
+        }
+        namespace = namespace != null ? namespace : servers.size() > 1;
+    }
+
+    private static URI parse(String key, String value) {
+        try {
+            return URI.create(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a URL");
+        }
+    }
+
+    /** The resource's path: the route's {@code match.path}. */
+    public String resourcePath() {
+        String p = resource.getRawPath();
+        return p == null || p.isEmpty() ? "/" : p;
+    }
+
+    /** Where RFC 9728 puts a resource's metadata: this prefix, then the resource's path. */
+    public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+    /** The path of this route's protected-resource metadata document. */
+    public String metadataPath() {
+        return WELL_KNOWN + resourcePath();
+    }
+
+    /** The server names, in order. */
+    public List<String> serverNames() {
+        List<String> out = new ArrayList<>(servers.size());
+        for (Server s : servers) out.add(s.name());
+        return out;
+    }
+
+    /**
+     * One MCP server behind the route.
+     *
+     * @param name     how clients tell its tools, prompts and resources apart ({@code name__tool}): lower-case letters,
+     *                 digits and single {@code -}, up to 32, never the separator {@code __}
+     * @param upstream the entry under {@code upstreams} that is this server (URL, credential, timeouts)
+     */
+    public record Server(String name, String upstream) {
+        public Server {
+            if (name == null || !SERVER_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("servers.name: " + (name == null ? "missing" : "'" + name + "'")
+                        + " (expected: lower-case letters, digits and -, up to 32; the separator " + SEPARATOR + " never)");
+            }
+            if (upstream == null || upstream.isBlank()) throw new IllegalArgumentException("servers.upstream: missing (expected: a name under upstreams)");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.bastion.mcp;
+
+import io.vertx.core.Future;
+
+/** What an {@link McpPolicy} decided about a call. Sealed: the control handles each kind. */
+public sealed interface McpDecision {
+    Future<McpDecision> ALLOWED = Future.succeededFuture(new Allow());
+
+    /** Send it to the server. */
+    record Allow() implements McpDecision {}
+
+    /**
+     * Refuse it.
+     *
+     * @param status  the HTTP status (403 for a tool the caller may not call)
+     * @param reason  stable {@code snake_case} code
+     * @param message safe text for the client: never the arguments
+     */
+    record Refuse(int status, String reason, String message) implements McpDecision {}
+}

@@ -1,0 +1,45 @@
+package dev.bastion.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bastion.chain.Identity;
+import io.vertx.core.Future;
+import java.util.Set;
+
+/**
+ * Decides, per tool, resource and prompt, what a caller sees and may call, and sees what comes back. The gateway
+ * asks it for every list entry ({@link #visible}), before every call ({@link #scopes}, {@link #decide}) and for every
+ * result message ({@link #results}) — the whole JSON answer, or each event of a stream as it arrives. A policy must
+ * give {@link #visible} and {@link #decide} the same answer for one caller and item: a list shows exactly what the
+ * caller may call. {@link #OPEN} (every item, every call, results untouched) is what a route has until per-tool
+ * rules are configured (docs/mcp.md, "Not yet").
+ */
+public interface McpPolicy {
+    McpPolicy OPEN = new McpPolicy() {};
+
+    /** Whether {@code caller} sees {@code item} in a list; the item carries its list entry. */
+    default boolean visible(Identity caller, McpItem item) {
+        return true;
+    }
+
+    /** Scopes a call of {@code item} needs beyond the route's own; a caller missing any gets one 403 naming them all. */
+    default Set<String> scopes(McpItem item) {
+        return Set.of();
+    }
+
+    /** Whether {@code caller} may make this call; a failed future is a fault (503), never an allow. */
+    default Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message) {
+        return McpDecision.ALLOWED;
+    }
+
+    /** What each result message of this call passes through, or null to relay results untouched. */
+    default ResultInspector results(Identity caller, McpItem item) {
+        return null;
+    }
+
+    /** Sees one JSON-RPC message a server sent for a call (a whole answer, or one stream event's data). */
+    @FunctionalInterface
+    interface ResultInspector {
+        /** The message to send in its place: the same node to let it pass, another (a JSON-RPC error) to replace it. */
+        JsonNode inspect(JsonNode message);
+    }
+}
