@@ -141,6 +141,11 @@ public final class Posture {
                     "set retention.audit to at least 365d (or off)",
                     (c, now) -> c.retention().audit().enabled() && c.retention().audit().keep().compareTo(RetentionConfig.PROD_AUDIT_FLOOR) < 0
                             ? List.of("retention.audit") : List.of()),
+            new Row("BP-AUDIT-004", WARN, "audit fields sealed in the trail are written in clear to the bastion.audit log lines",
+                    "16.2.5 (sensitive data logged according to its protection level)",
+                    "000 §5 Logging, audit, and privacy: \"No raw PII, secrets, tokens, prompts\" in logs",
+                    "set audit.log_lines: false (the trail and its sinks are the record)",
+                    (c, now) -> !c.dataProtection().auditEncrypt().isEmpty() && c.audit().writesLogLines() ? List.of("audit.log_lines") : List.of()),
             new Row("BP-SECRET-001", WARN, "secret older than its rotation age (max_age)",
                     "13.3.4 (secrets expire and are rotated per the documentation)",
                     "000 §10.2 Release gate: \"Secrets recently rotated or validated\"; 002: \"rotate on a fixed cadence (e.g., ≤90d)\"",

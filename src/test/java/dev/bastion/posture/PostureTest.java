@@ -131,6 +131,8 @@ class PostureTest {
                         BASE + "redis: { url: \"rediss://cache.internal:6380\", password: env:REDIS }\n"),
                 Arguments.of("BP-AUDIT-001", BASE.replace("audit: { sinks:", "audit: { enabled: false, sinks:"), BASE),
                 Arguments.of("BP-AUDIT-002", BASE.replace("audit: { sinks: [{ type: file, path: /tmp/posture-audit.jsonl }] }\n", ""), BASE),
+                Arguments.of("BP-AUDIT-004", BASE + "data_protection: { audit_encrypt: [ip] }\n",
+                        BASE.replace("audit: { sinks:", "audit: { log_lines: false, sinks:") + "data_protection: { audit_encrypt: [ip] }\n"),
                 Arguments.of("BP-AUDIT-003", BASE + "retention: { audit: 30d }\n", BASE + "retention: { audit: 400d }\n"),
                 Arguments.of("BP-SECRET-001", BASE.replace("\"https://api.example.com\" }", "\"https://api.example.com\", api_key: \"file:" + staleSecret + "\" }"),
                         BASE.replace("\"https://api.example.com\" }", "\"https://api.example.com\", api_key: \"file:" + freshSecret + "\" }")));
