@@ -180,4 +180,11 @@ class PostureTest {
         List<String> after = Posture.check(c, Instant.now().plus(Duration.ofDays(400))).findings().stream().map(Finding::id).toList();
         assertThat(after).containsExactly("BP-CERT-001");
     }
+
+    @Test
+    void theOperationsDocListsEveryRowWithItsSeverity() throws Exception {
+        List<String> documented = Files.readAllLines(Path.of("docs/operations.md")).stream().filter(l -> l.startsWith("| `BP-"))
+                .map(l -> l.split("\\|")).map(cells -> cells[1].strip().replace("`", "") + " " + cells[2].strip()).toList();
+        assertThat(documented).containsExactlyElementsOf(Posture.ROWS.stream().map(r -> r.id() + " " + r.severity().label()).toList());
+    }
 }
