@@ -160,6 +160,29 @@ public final class Posture {
         return new PostureReport(findings);
     }
 
+    /**
+     * Adds what the running secret watcher knows to a report: a {@code vault:} or {@code aws-sm:} secret's age is its
+     * version's date, known only once read, so a place the watcher reports overdue that the files did not show becomes a
+     * {@code BP-SECRET-001} finding too.
+     *
+     * @param overduePlaces the places the watcher reports past their max_age
+     */
+    public static PostureReport withOverdueSecrets(PostureReport report, java.util.Collection<String> overduePlaces) {
+        Row secrets = ROWS.stream().filter(r -> r.id().equals("BP-SECRET-001")).findFirst().orElseThrow();
+        List<Finding> out = new ArrayList<>();
+        for (Row row : ROWS) {
+            List<Finding> mine = report.findings().stream().filter(f -> f.row() == row).toList();
+            out.addAll(mine);
+            if (row != secrets) continue;
+            for (String place : new java.util.TreeSet<>(overduePlaces)) {
+                if (mine.stream().noneMatch(f -> f.where().equals(place) || f.where().startsWith(place + " ("))) {
+                    out.add(new Finding(secrets, place + " (past its max_age, reported by the secret watcher)"));
+                }
+            }
+        }
+        return new PostureReport(out);
+    }
+
     private static List<String> plaintextPublicListener(BastionConfig c, Instant now) {
         PublicListenerConfig pub = c.listeners().publicListener();
         return pub.tls() == null && !ListenersConfig.isLoopback(pub.host()) && pub.trustedProxies().isEmpty()

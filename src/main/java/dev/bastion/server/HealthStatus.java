@@ -87,7 +87,12 @@ final class HealthStatus implements LocalEndpoint {
      * so it does not change the overall state (docs/operations.md#posture-rows).
      */
     private JsonObject posture() {
-        PostureReport report = Posture.check(config, services.clock.instant());
+        // The watcher knows remote secrets' ages (their versions' dates), which the config's files cannot tell.
+        List<String> overdue = new ArrayList<>();
+        for (Meter m : services.metrics.registry().find("bastion.secret.overdue").meters()) {
+            for (var measure : m.measure()) if (measure.getValue() > 0) overdue.add(m.getId().getTag("ref"));
+        }
+        PostureReport report = Posture.withOverdueSecrets(Posture.check(config, services.clock.instant()), overdue);
         Map<String, JsonObject> byId = new LinkedHashMap<>();
         for (Finding f : report.findings()) {
             if (f.severity() == Severity.INFO) continue;

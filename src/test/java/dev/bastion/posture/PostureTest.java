@@ -187,4 +187,14 @@ class PostureTest {
                 .map(l -> l.split("\\|")).map(cells -> cells[1].strip().replace("`", "") + " " + cells[2].strip()).toList();
         assertThat(documented).containsExactlyElementsOf(Posture.ROWS.stream().map(r -> r.id() + " " + r.severity().label()).toList());
     }
+
+    @Test
+    void theWatchersOverdueSecretsAddToTheFilesViewWithoutRepeatingIt() {
+        String yaml = BASE.replace("\"https://api.example.com\" }", "\"https://api.example.com\", api_key: \"file:" + staleSecret + "\" }");
+        PostureReport files = Posture.check(parse(yaml), Instant.now());
+        PostureReport both = Posture.withOverdueSecrets(files, List.of("upstreams.app.api_key", "upstreams.other.api_key"));
+        assertThat(both.findings()).extracting(Finding::where).containsExactly("upstreams.app.api_key (100d old, max_age 90d)",
+                "upstreams.other.api_key (past its max_age, reported by the secret watcher)");
+        assertThat(Posture.withOverdueSecrets(files, List.of()).findings()).isEqualTo(files.findings());
+    }
 }

@@ -150,4 +150,30 @@ class HealthStatusTest {
             assertThat(r.body()).doesNotContain("routes[").doesNotContain("audit.sinks");
         }
     }
+
+    /** A vault: secret's age is its version's date, which only the running watcher knows: posture lists it as overdue too. */
+    @Test
+    void aRemoteSecretPastItsMaxAgeIsAPostureWarningFromTheWatcher(@TempDir Path dir) throws Exception {
+        io.vertx.core.Vertx vaultVertx = io.vertx.core.Vertx.vertx();
+        try (dev.bastion.testing.VaultStandIn vault = new dev.bastion.testing.VaultStandIn(vaultVertx, true)) {
+            vault.putAt("secret/prod/old", java.util.Map.of("value", "sk-vault-old-value-77777777"), java.time.Instant.now().minus(java.time.Duration.ofDays(100)));
+            Path token = Files.writeString(dir.resolve("token"), vault.token(0, 0, false, null));
+            String yaml = CONFIG.replace("api_key: env:PROVIDER_KEY", "api_key: \"vault:secret/data/prod/old\"") + """
+                    secrets:
+                      vault: { address: "%s", ca_file: "%s", auth: { token: "file:%s" } }
+                    """.formatted(vault.address(), vault.caFile(), token);
+            // The config alone cannot date a vault: secret: the CLI's check does not list it.
+            assertThat(dev.bastion.posture.Posture.check(new dev.bastion.config.ConfigLoader().parse(yaml.replace("{{upstream}}", "http://127.0.0.1:9")
+                    .replace("{{store}}", "sqlite:" + dir.resolve("x.db")), "t.yaml"), java.time.Instant.now()).findings())
+                    .noneMatch(f -> f.id().equals("BP-SECRET-001"));
+            try (TestGateway gw = TestGateway.start(yaml)) {
+                JsonObject posture = status(gw).getJsonObject("posture");
+                assertThat(posture.getJsonArray("findings").stream().map(o -> ((JsonObject) o).getMap()).toList())
+                        .contains(java.util.Map.of("id", "BP-SECRET-001", "severity", "warn", "count", 1));
+                assertThat(posture.encode()).doesNotContain("sk-vault-old-value").doesNotContain("secret/prod");
+            }
+        } finally {
+            vaultVertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
 }
