@@ -12,14 +12,18 @@ import dev.bastion.config.ListenersConfig;
 import dev.bastion.config.PublicListenerConfig;
 import dev.bastion.config.RetentionConfig;
 import dev.bastion.config.RouteConfig;
+import dev.bastion.config.SecretPlaces;
 import dev.bastion.config.SecretRef;
 import dev.bastion.config.WafRulesConfig;
 import dev.bastion.secrets.SecretAge;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -167,14 +171,14 @@ public final class Posture {
      *
      * @param overduePlaces the places the watcher reports past their max_age
      */
-    public static PostureReport withOverdueSecrets(PostureReport report, java.util.Collection<String> overduePlaces) {
+    public static PostureReport withOverdueSecrets(PostureReport report, Collection<String> overduePlaces) {
         Row secrets = ROWS.stream().filter(r -> r.id().equals("BP-SECRET-001")).findFirst().orElseThrow();
         List<Finding> out = new ArrayList<>();
         for (Row row : ROWS) {
             List<Finding> mine = report.findings().stream().filter(f -> f.row() == row).toList();
             out.addAll(mine);
             if (row != secrets) continue;
-            for (String place : new java.util.TreeSet<>(overduePlaces)) {
+            for (String place : new TreeSet<>(overduePlaces)) {
                 if (mine.stream().noneMatch(f -> f.where().equals(place) || f.where().startsWith(place + " ("))) {
                     out.add(new Finding(secrets, place + " (past its max_age, reported by the secret watcher)"));
                 }
@@ -234,10 +238,10 @@ public final class Posture {
     /** Every {@code file:} secret past its maximum age, judged by its file's modification time as the secret watcher does. */
     private static List<String> overdueSecrets(BastionConfig c, Instant now) {
         List<String> out = new ArrayList<>();
-        for (Map.Entry<String, SecretRef> e : dev.bastion.config.SecretPlaces.of(c).entrySet()) {
+        for (Map.Entry<String, SecretRef> e : SecretPlaces.of(c).entrySet()) {
             Duration maxAge = c.secrets().maxAgeOf(e.getKey());
             SecretAge age = SecretAge.of(e.getValue(), maxAge);
-            if (age.overdue(now)) out.add(e.getKey() + " (" + Durations.format(age.age(now).truncatedTo(java.time.temporal.ChronoUnit.DAYS)) + " old, max_age "
+            if (age.overdue(now)) out.add(e.getKey() + " (" + Durations.format(age.age(now).truncatedTo(ChronoUnit.DAYS)) + " old, max_age "
                     + Durations.format(maxAge) + ")");
         }
         return out;
@@ -248,10 +252,9 @@ public final class Posture {
         List<String> out = new ArrayList<>();
         Certificates.files(c).forEach((place, file) -> {
             Certificates.Validity v = Certificates.validity(file);
-            String finding = v == null ? (expired ? "unreadable as PEM certificates" : null)
-                    : now.isAfter(v.notAfter()) || now.isBefore(v.notBefore()) ? (expired ? "valid " + v + ", now " + now : null)
-                    : !expired && now.plus(CERTIFICATE_NOTICE).isAfter(v.notAfter()) ? "expires " + v.notAfter() : null;
-            if (finding != null) out.add(place + " (" + finding + ")");
+            boolean invalid = v == null || now.isAfter(v.notAfter()) || now.isBefore(v.notBefore());
+            if (expired && invalid) out.add(place + " (" + (v == null ? "unreadable as PEM certificates" : "valid " + v) + ")");
+            if (!expired && !invalid && now.plus(CERTIFICATE_NOTICE).isAfter(v.notAfter())) out.add(place + " (expires " + v.notAfter() + ")");
         });
         return out;
     }
