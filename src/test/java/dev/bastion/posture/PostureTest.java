@@ -116,6 +116,8 @@ class PostureTest {
                 Arguments.of("BP-WAF-001", publicRoute + "waf: { rules: { mode: detect } }\n", publicRoute),
                 Arguments.of("BP-WAF-002", BASE + "    waf: { enabled: false }\n", BASE + "    waf: { enabled: true }\n"),
                 Arguments.of("BP-GUARD-001", BASE + CHAT + "    auth: { methods: [api_key] }\n    guard: off\n", BASE + CHAT + "    auth: { methods: [api_key] }\n"),
+                Arguments.of("BP-GRAPHQL-001", BASE.replace("[GET], path: /app }", "[POST], path: /graphql }") + "    graphql: { introspection: true }\n",
+                        BASE.replace("[GET], path: /app }", "[POST], path: /graphql }") + "    graphql: {}\n"),
                 Arguments.of("BP-LIMIT-001", BASE.replace("limits: { defaults: [{ per: org, rate: 100/1m }] }\n", ""),
                         BASE.replace("limits: { defaults: [{ per: org, rate: 100/1m }] }\n", "") + "    limits: [{ per: api_key, rate: 100/1m }]\n"),
                 Arguments.of("BP-LIMIT-002", BASE.replace("limits: { defaults:", "limits: { per_ip: off, defaults:"), BASE),
