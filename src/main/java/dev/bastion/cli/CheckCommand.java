@@ -4,6 +4,8 @@ import dev.bastion.config.BastionConfig;
 import dev.bastion.config.ConfigLoader;
 import dev.bastion.config.SecretRef;
 import dev.bastion.config.UpstreamConfig;
+import dev.bastion.posture.Posture;
+import dev.bastion.posture.PostureReport;
 import dev.bastion.secrets.SecretResolver;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,7 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code bastion check --config F}: validate a config and resolve its secrets without serving. Exit 0 when it would start. */
+/**
+ * {@code bastion check --config F}: validate a config and resolve its secrets without serving. Exit 0 when it would start.
+ * With {@code --posture}, also run the posture check (docs/operations.md#posture-rows) and exit 1 when it finds a failure.
+ */
 @Command(name = "check", description = "Validate a config file and its secret references; exit 1 on any problem.", mixinStandardHelpOptions = true)
 public final class CheckCommand implements Callable<Integer> {
     @Spec
@@ -21,6 +26,12 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "bastion.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
     Path config;
+
+    @Option(names = "--posture", description = "Also judge the deployment against the posture rows; exit 1 on a failure.")
+    boolean posture;
+
+    @Option(names = "--json", description = "With --posture: print the findings as JSON instead of a table.")
+    boolean json;
 
     @Override
     public Integer call() {
@@ -50,9 +61,18 @@ public final class CheckCommand implements Callable<Integer> {
                 }
             }
         }
-        spec.commandLine().getOut().println(config + ": ok (" + c.routes().size() + " routes, " + c.upstreams().size() + " upstreams, environment "
-                + c.environment().name().toLowerCase() + ")");
-        spec.commandLine().getOut().flush();
-        return 0;
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if (!(posture && json)) {
+            out.println(config + ": ok (" + c.routes().size() + " routes, " + c.upstreams().size() + " upstreams, environment "
+                    + c.environment().name().toLowerCase() + ")");
+        }
+        if (!posture) {
+            out.flush();
+            return 0;
+        }
+        PostureReport report = Posture.check(c, java.time.Instant.now());
+        out.print(json ? report.json() : report.table());
+        out.flush();
+        return report.failed() ? 1 : 0;
     }
 }

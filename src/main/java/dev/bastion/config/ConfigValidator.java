@@ -247,7 +247,7 @@ final class ConfigValidator {
         }
         AdminListenerConfig admin = c.listeners().admin();
         PublicListenerConfig pub = c.listeners().publicListener();
-        if (admin.enabled() && !admin.unsafeExpose() && !isLoopback(admin.host())) {
+        if (admin.enabled() && !admin.unsafeExpose() && !ListenersConfig.isLoopback(admin.host())) {
             problems.add("listeners.admin.host: '" + admin.host() + "' is not loopback; metrics and health would be reachable from the network (set unsafe_expose: true if that is intended)");
         }
         if (admin.enabled() && admin.port() != 0 && admin.port().equals(pub.port())) {
@@ -278,9 +278,6 @@ final class ConfigValidator {
         };
     }
 
-    static boolean isLoopback(String host) {
-        return "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "::1".equals(host) || "[::1]".equals(host);
-    }
 
     /**
      * An MCP route's servers are declared upstreams with a key of their own (never a per-deployment signature), and its

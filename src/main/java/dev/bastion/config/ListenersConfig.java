@@ -13,4 +13,9 @@ public record ListenersConfig(@JsonProperty("public") PublicListenerConfig publi
         admin = admin == null ? new AdminListenerConfig(null, null, null, null) : admin;
         egress = egress == null ? new EgressListenerConfig(null, null, null) : egress;
     }
+
+    /** Whether a listener's host is loopback as written (never resolved): what only this machine can reach. */
+    public static boolean isLoopback(String host) {
+        return "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "::1".equals(host) || "[::1]".equals(host);
+    }
 }

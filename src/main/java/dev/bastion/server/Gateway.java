@@ -22,6 +22,10 @@ import dev.bastion.mcp.McpErrors;
 import dev.bastion.mcp.McpUpstream;
 import dev.bastion.observe.AccessLog;
 import dev.bastion.observe.AccessLogWriter;
+import dev.bastion.posture.Finding;
+import dev.bastion.posture.Posture;
+import dev.bastion.posture.PostureReport;
+import dev.bastion.posture.Severity;
 import dev.bastion.secrets.RotatingSecret;
 import dev.bastion.secrets.SecretWatcher;
 import dev.bastion.secrets.LogRedactor;
@@ -101,6 +105,14 @@ public final class Gateway {
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
                                         Consumer<String> accessLogSink) {
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
+        PostureReport posture = Posture.check(config, java.time.Instant.now());
+        if (config.prod() && posture.failed()) {
+            return Future.failedFuture(new ConfigException(posture.of(Severity.FAIL).stream().map(PostureReport::line).toList()));
+        }
+        // Logged once, here; /health/status lists them (ids and severities) while the gateway runs.
+        for (Finding f : posture.findings()) {
+            if (f.severity() != Severity.INFO) log.warn("{}", PostureReport.line(f));
+        }
         return Services.start(vertx, config, store, secrets).compose(services ->
                 // Off the event loop: a vault: or aws-sm: key is read from its store, and start waits for it.
                 vertx.executeBlocking(() -> {

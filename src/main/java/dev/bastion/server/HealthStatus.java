@@ -5,6 +5,10 @@ import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.BastionConfig;
 import dev.bastion.failover.DeploymentHealth;
+import dev.bastion.posture.Finding;
+import dev.bastion.posture.Posture;
+import dev.bastion.posture.PostureReport;
+import dev.bastion.posture.Severity;
 import dev.bastion.secrets.LogRedactor;
 import dev.bastion.store.SigningKeyRecord;
 import io.micrometer.core.instrument.Meter;
@@ -15,7 +19,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /health/status} on the admin listener (E6): each component's state ({@code ok}, {@code degraded},
@@ -26,7 +32,8 @@ import java.util.List;
  * <p>Components: the store (a ping on a worker), Redis (a PING, when configured), each deployment's breaker,
  * the token signing keys (the current key's age against {@code tokens.rotate_every}), the secrets (overdue
  * and failed re-reads, from their meters) and, when on, tracing (dropped spans, failed exports). The audit
- * sink adds itself when the audit trail has one.
+ * sink adds itself when the audit trail has one. Beside the components, {@code posture}: the posture check's warnings and
+ * failures by id (not a component: it does not change the state).
  */
 final class HealthStatus implements LocalEndpoint {
     static final String OK = "ok", DEGRADED = "degraded", DOWN = "down";
@@ -55,7 +62,9 @@ final class HealthStatus implements LocalEndpoint {
                 : timed(services.redisClient.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING))
                         .map(r -> new JsonObject().put("state", OK)));
         Future<JsonObject> keys = timed(vertx.executeBlocking(this::signingKeys));
-        return Future.join(store, redis, keys).transform(ar -> {
+        // On a worker: the check reads the certificate and secret files the config names.
+        Future<JsonObject> posture = vertx.executeBlocking(this::posture);
+        return Future.join(store, redis, keys, posture).transform(ar -> {
             JsonObject components = new JsonObject();
             components.put("store", store.result());
             if (redis.result() != null) components.put("redis", redis.result());
@@ -67,8 +76,31 @@ final class HealthStatus implements LocalEndpoint {
             String overall = OK;
             for (String name : components.fieldNames()) overall = worst(overall, components.getJsonObject(name).getString("state"));
             JsonObject body = new JsonObject().put("state", overall).put("components", components);
+            if (posture.succeeded()) body.put("posture", posture.result());
             return Future.succeededFuture(LocalEndpoint.answer(DOWN.equals(overall) ? 503 : 200, JSON_NO_STORE, body.encode()));
         });
+    }
+
+    /**
+     * The posture check's warnings and failures as ids, severities and counts — never the places or details, which name
+     * files and hosts. Outside {@code components}: a posture finding is a property of the deployment, not its health,
+     * so it does not change the overall state (docs/operations.md#posture-rows).
+     */
+    private JsonObject posture() {
+        // The watcher knows remote secrets' ages (their versions' dates), which the config's files cannot tell.
+        List<String> overdue = new ArrayList<>();
+        for (Meter m : services.metrics.registry().find("bastion.secret.overdue").meters()) {
+            for (var measure : m.measure()) if (measure.getValue() > 0) overdue.add(m.getId().getTag("ref"));
+        }
+        PostureReport report = Posture.withOverdueSecrets(Posture.check(config, services.clock.instant()), overdue);
+        Map<String, JsonObject> byId = new LinkedHashMap<>();
+        for (Finding f : report.findings()) {
+            if (f.severity() == Severity.INFO) continue;
+            byId.computeIfAbsent(f.id(), id -> new JsonObject().put("id", id).put("severity", f.severity().label()).put("count", 0));
+            byId.get(f.id()).put("count", byId.get(f.id()).getInteger("count") + 1);
+        }
+        return new JsonObject().put("fail", report.of(Severity.FAIL).size()).put("warn", report.of(Severity.WARN).size())
+                .put("findings", new JsonArray(new ArrayList<>(byId.values())));
     }
 
     /** A probe that fails or takes too long is the component down, with the failure's class and short message. */

@@ -99,12 +99,7 @@ final class Services implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.contracts = dev.bastion.contract.Contracts.compile(config); // a schema that does not compile stops the start
-        if (config.prod() && !config.store().isSqlite() && config.store().insecureTransport() && !config.store().verifiesTls()) {
-            log.warn("posture: store.insecure_transport waives TLS to PostgreSQL in prod; keys, usage and the audit trail travel unverified");
-        }
-        if (config.prod() && config.redis() != null && config.redis().insecureTransport()) {
-            log.warn("posture: redis.insecure_transport waives TLS and AUTH to Redis in prod; limits, budgets and revocations travel unverified");
-        }
+        // The transport waivers and the audit fields written in clear are posture findings, logged by Gateway.start.
         this.accessLogFiles = accessLogFiles(config);
         this.audit = dev.bastion.audit.AuditTrail.start(config.audit(), store, () -> MasterKey.load(config, given), metrics.registry(), config.store().url());
         this.connector = new dev.bastion.egress.OutboundConnector(vertx, dev.bastion.egress.EgressPolicy.from(config), audit, metrics.registry());
@@ -114,10 +109,6 @@ final class Services implements AutoCloseable {
         this.keks = dev.bastion.dataprotect.Keks.create(config.dataProtection(), () -> MasterKey.load(config, secrets), vertx, connector, secrets);
         this.dataKeys = new dev.bastion.dataprotect.DataKeys(store.dataKeys(), keks, config.dataProtection(), clock);
         audit.sealWith(dev.bastion.dataprotect.AuditFieldSealer.of(dataKeys)); // before any listener opens
-        if (!config.dataProtection().auditEncrypt().isEmpty() && config.audit().writesLogLines()) {
-            log.warn("posture: data_protection.audit_encrypt seals {} in the trail, but audit.log_lines also writes every event to the bastion.audit log "
-                    + "lines in clear; set audit.log_lines: false", config.dataProtection().auditEncrypt());
-        }
         audit.startSinks(config.audit().sinks(), this::otlpSink, metrics.registry());
         AtomicInteger threadIds = new AtomicInteger();
         this.storeExecutor = Executors.newFixedThreadPool(4, r -> {

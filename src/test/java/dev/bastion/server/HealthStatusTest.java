@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code /health/status} (E6) over real HTTP: on the admin listener only, each component's state and last error. */
@@ -121,5 +122,58 @@ class HealthStatusTest {
 
     static JsonObject status(TestGateway gw) throws Exception {
         return new JsonObject(gw.send(HttpRequest.newBuilder(gw.adminUri("/health/status")).build()).body());
+    }
+
+    /** A prod gateway whose posture has warnings only starts, and lists them by id and severity — never where or why. */
+    @Test
+    void postureWarningsAreListedByIdAndSeverityWithoutDetail() throws Exception {
+        String prod = "environment: prod\ntokens: { master_key: env:MASTER }\n" + CONFIG;
+        try (dev.bastion.testing.LogCapture logs = dev.bastion.testing.LogCapture.capture();
+             TestGateway gw = TestGateway.start(prod, 1, java.util.Map.of("MASTER", dev.bastion.tokens.MasterKey.generateKeysetJson()))) {
+            HttpResponse<String> r = gw.send(HttpRequest.newBuilder(gw.adminUri("/health/status")).build());
+            gw.send(HttpRequest.newBuilder(gw.adminUri("/health/status")).build());
+            // Logged once at start, with the place and the fix; a status request does not log them again.
+            List<String> logged = logs.lines().stream().filter(l -> l.contains("posture BP-")).toList();
+            assertThat(logged).hasSize(2);
+            assertThat(logged.get(0)).startsWith("dev.bastion.server.Gateway posture BP-LIMIT-001 (warn) at routes[0].limits (chat): route without a rate limit")
+                    .contains("; fix: add routes[].limits, limits.defaults or limits.default_tier");
+            assertThat(logged.get(1)).startsWith("dev.bastion.server.Gateway posture BP-AUDIT-002 (warn) at audit.sinks: no audit sink");
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonObject body = new JsonObject(r.body());
+            assertThat(body.getString("state")).as("posture is not a component's health").isEqualTo("ok");
+            JsonObject posture = body.getJsonObject("posture");
+            assertThat(posture.getInteger("fail")).isZero();
+            assertThat(posture.getInteger("warn")).isEqualTo(2);
+            assertThat(posture.getJsonArray("findings").stream().map(o -> ((JsonObject) o).getMap()).toList()).containsExactly(
+                    java.util.Map.of("id", "BP-LIMIT-001", "severity", "warn", "count", 1),
+                    java.util.Map.of("id", "BP-AUDIT-002", "severity", "warn", "count", 1));
+            assertThat(r.body()).doesNotContain("routes[").doesNotContain("audit.sinks");
+        }
+    }
+
+    /** A vault: secret's age is its version's date, which only the running watcher knows: posture lists it as overdue too. */
+    @Test
+    void aRemoteSecretPastItsMaxAgeIsAPostureWarningFromTheWatcher(@TempDir Path dir) throws Exception {
+        io.vertx.core.Vertx vaultVertx = io.vertx.core.Vertx.vertx();
+        try (dev.bastion.testing.VaultStandIn vault = new dev.bastion.testing.VaultStandIn(vaultVertx, true)) {
+            vault.putAt("secret/prod/old", java.util.Map.of("value", "sk-vault-old-value-77777777"), java.time.Instant.now().minus(java.time.Duration.ofDays(100)));
+            Path token = Files.writeString(dir.resolve("token"), vault.token(0, 0, false, null));
+            String yaml = CONFIG.replace("api_key: env:PROVIDER_KEY", "api_key: \"vault:secret/data/prod/old\"") + """
+                    secrets:
+                      vault: { address: "%s", ca_file: "%s", auth: { token: "file:%s" } }
+                    """.formatted(vault.address(), vault.caFile(), token);
+            // The config alone cannot date a vault: secret: the CLI's check does not list it.
+            assertThat(dev.bastion.posture.Posture.check(new dev.bastion.config.ConfigLoader().parse(yaml.replace("{{upstream}}", "http://127.0.0.1:9")
+                    .replace("{{store}}", "sqlite:" + dir.resolve("x.db")), "t.yaml"), java.time.Instant.now()).findings())
+                    .noneMatch(f -> f.id().equals("BP-SECRET-001"));
+            try (TestGateway gw = TestGateway.start(yaml)) {
+                JsonObject posture = status(gw).getJsonObject("posture");
+                assertThat(posture.getJsonArray("findings").stream().map(o -> ((JsonObject) o).getMap()).toList())
+                        .contains(java.util.Map.of("id", "BP-SECRET-001", "severity", "warn", "count", 1));
+                assertThat(posture.encode()).doesNotContain("sk-vault-old-value").doesNotContain("secret/prod");
+            }
+        } finally {
+            vaultVertx.close().toCompletionStage().toCompletableFuture().get();
+        }
     }
 }
