@@ -7,7 +7,7 @@ import dev.bastion.store.McpPin;
 /**
  * Tool-definition pinning (docs/mcp.md#pinning-tool-definitions): a tool whose definition is not its pin — changed
  * since it was pinned (a rug pull), new under {@code approve}, or new under a name while carrying a pinned tool's
- * description (a rename) — is quarantined: hidden from lists and refused when called ({@code tool_quarantined}), its
+ * description of the same server (a rename) — is quarantined: hidden from lists and refused when called ({@code tool_quarantined}), its
  * definition held for an operator, the drift audited. Judged on each definition Bastion reads from a server: every
  * list entry, and a called tool's current definition just before the call is sent ({@link McpUpstream}). Without a
  * definition (the call's decision, before it is read) it has no opinion.
@@ -49,7 +49,7 @@ public final class McpPinPolicy implements McpPolicy {
             hold(item, tool, fp, descFp, "changed", null, pinned);
             return false;
         }
-        String from = pins.describedAs(routeId, descFp, tool);
+        String from = pins.describedAs(routeId, item.server(), descFp, tool);
         if (from != null) {
             hold(item, tool, fp, descFp, "renamed", from, null);
             return false;

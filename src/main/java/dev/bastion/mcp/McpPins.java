@@ -33,7 +33,7 @@ public final class McpPins implements AutoCloseable {
     private volatile Map<String, McpPin> known = Map.of();
     /** What this node decided and may not have read back yet; cleared by each poll that read after the write. */
     private final Map<String, McpPin> local = new ConcurrentHashMap<>();
-    /** Description fingerprints of declared pins' definitions seen matching (declared pins have no row): route, NUL, fp → tool. */
+    /** Description fingerprints of declared pins' definitions seen matching (declared pins have no row): route, server, fp → tool. */
     private final Map<String, String> declaredDescriptions = new ConcurrentHashMap<>();
 
     public McpPins(McpPinRepository store, AuditLog audit, Clock clock) {
@@ -78,14 +78,18 @@ public final class McpPins implements AutoCloseable {
         return p != null ? p : known.get(k);
     }
 
-    /** Another tool of the route whose approved definition carries this description, or null. */
-    String describedAs(String routeId, String descFp, String except) {
+    /**
+     * Another tool of the same server on the route whose approved definition carries this description, or null. The
+     * same server only: two servers may well describe a tool alike (a server copying another's is not caught here).
+     */
+    String describedAs(String routeId, String server, String descFp, String except) {
         if (descFp == null) return null;
-        String declared = declaredDescriptions.get(key(routeId, descFp));
+        String prefix = server + dev.bastion.config.McpConfig.SEPARATOR;
+        String declared = declaredDescriptions.get(key(routeId, server + '\u0000' + descFp));
         if (declared != null && !declared.equals(except)) return declared;
         for (Map<String, McpPin> m : List.of(local, known)) {
             for (McpPin p : m.values()) {
-                if (p.routeId().equals(routeId) && descFp.equals(p.pinnedDescFp()) && !p.tool().equals(except)) return p.tool();
+                if (p.routeId().equals(routeId) && descFp.equals(p.pinnedDescFp()) && !p.tool().equals(except) && p.tool().startsWith(prefix)) return p.tool();
             }
         }
         return null;
@@ -93,7 +97,7 @@ public final class McpPins implements AutoCloseable {
 
     /** A declared pin's definition was seen matching: its description now marks renames of it. */
     void declaredSeen(String routeId, String tool, String descFp) {
-        if (descFp != null) declaredDescriptions.putIfAbsent(key(routeId, descFp), tool);
+        if (descFp != null) declaredDescriptions.putIfAbsent(key(routeId, tool.substring(0, tool.indexOf(dev.bastion.config.McpConfig.SEPARATOR)) + '\u0000' + descFp), tool);
     }
 
     /** Pins a first-seen tool as it is ({@code trust_first}). */
