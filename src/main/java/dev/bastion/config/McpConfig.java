@@ -96,7 +96,7 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         for (String key : pinning.pins().keySet()) {
             int at = key.indexOf(SEPARATOR);
             if (at <= 0 || !names.contains(key.substring(0, at)) || key.indexOf(SEPARATOR, at + SEPARATOR.length()) >= 0) {
-                throw new IllegalArgumentException("pinning.pins: '" + key + "' (expected: server__tool, the server one of " + serverNames() + ")");
+                throw new IllegalArgumentException("pinning.pins: '" + key + "' (expected: server__tool, the server one of " + names + ")");
             }
         }
     }
