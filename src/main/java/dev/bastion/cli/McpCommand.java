@@ -90,7 +90,7 @@ public final class McpCommand {
                     case CHANGED -> fail("The pending definition of " + tool + " is now " + r.fingerprint() + ", not the one given: review it again.");
                     case DECLARED -> fail("The pin of " + tool + " is declared in the config (routes[].mcp.pinning.pins): change it there.");
                     case DONE -> {
-                        CliAudit.record(store, s, approve() ? AuditType.MCP_PIN_APPROVED : AuditType.MCP_PIN_REJECTED, null, route + "/" + tool,
+                        CliAudit.record(store, s, approve() ? AuditType.MCP_PIN_APPROVED : AuditType.MCP_PIN_REJECTED, null, route,
                                 PinReview.fields(route, tool, r, "cli"));
                         PrintWriter out = spec.commandLine().getOut();
                         out.println((approve() ? "Approved " : "Rejected ") + tool + " on " + route + ": " + r.fingerprint()

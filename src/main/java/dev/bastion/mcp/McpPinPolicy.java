@@ -49,6 +49,7 @@ public final class McpPinPolicy implements McpPolicy {
             hold(item, tool, fp, descFp, "changed", null, pinned);
             return false;
         }
+        if (row == null && !pins.roomFor(routeId)) return false;
         String from = pins.describedAs(routeId, item.server(), descFp, tool);
         if (from != null) {
             hold(item, tool, fp, descFp, "renamed", from, null);

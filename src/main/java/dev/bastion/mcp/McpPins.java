@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class McpPins implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(McpPins.class);
+    /** Rows a route may have: a server inventing tool names by the thousand must not grow the table without end. */
+    static final int MAX_PER_ROUTE = 1024;
 
     private final McpPinRepository store;
     private final AuditLog audit;
@@ -35,6 +37,7 @@ public final class McpPins implements AutoCloseable {
     private final Map<String, McpPin> local = new ConcurrentHashMap<>();
     /** Description fingerprints of declared pins' definitions seen matching (declared pins have no row): route, server, fp → tool. */
     private final Map<String, String> declaredDescriptions = new ConcurrentHashMap<>();
+    private final java.util.Set<String> full = ConcurrentHashMap.newKeySet();
 
     public McpPins(McpPinRepository store, AuditLog audit, Clock clock) {
         this.store = store;
@@ -76,6 +79,18 @@ public final class McpPins implements AutoCloseable {
         String k = key(routeId, tool);
         McpPin p = local.get(k);
         return p != null ? p : known.get(k);
+    }
+
+    /**
+     * Whether a route may take one more tool row; past {@link #MAX_PER_ROUTE} a new tool stays quarantined without a
+     * row (warned once per route), and an operator must look at that server.
+     */
+    boolean roomFor(String routeId) {
+        String prefix = routeId + '\u0000';
+        long rows = java.util.stream.Stream.concat(known.keySet().stream(), local.keySet().stream()).filter(k -> k.startsWith(prefix)).distinct().count();
+        if (rows < MAX_PER_ROUTE) return true;
+        if (full.add(routeId)) log.warn("mcp route {}: {} tool pins; new tools stay quarantined without being recorded", routeId, MAX_PER_ROUTE);
+        return false;
     }
 
     /**
