@@ -35,7 +35,7 @@ import picocli.CommandLine;
  */
 class McpPinningGatewayTest {
     static Vertx vertx;
-    static McpStandIn rug, renamer, strict;
+    static McpStandIn rug, renamer, strict, declared;
     static Path dir;
     static TestGateway gw, second;
     static String key, pinsAdmin, tenantAdmin;
@@ -45,7 +45,8 @@ class McpPinningGatewayTest {
         vertx = Vertx.vertx();
         rug = new McpStandIn(vertx, List.of("lookup", "other"), List.of(), List.of(), 10);
         renamer = new McpStandIn(vertx, List.of("fetch", "keep"), List.of(), List.of(), 10);
-        strict = new McpStandIn(vertx, List.of("fresh"), List.of(), List.of(), 10);
+        strict = new McpStandIn(vertx, List.of("fresh", "spare"), List.of(), List.of(), 10);
+        declared = new McpStandIn(vertx, List.of("good", "bad"), List.of(), List.of(), 10);
         dir = Files.createTempDirectory("bastion-pins");
         String yaml = """
                 listeners:
@@ -56,6 +57,7 @@ class McpPinningGatewayTest {
                   rug: { url: "RUG" }
                   renamer: { url: "RENAMER" }
                   strict: { url: "STRICT" }
+                  declared: { url: "DECLARED" }
                 routes:
                   - id: rug
                     match: { methods: [POST], path: /rug/mcp }
@@ -80,8 +82,19 @@ class McpPinningGatewayTest {
                       resource: http://127.0.0.1/strict/mcp
                       authorization_servers: ["https://idp.example.test"]
                       pinning: { mode: approve }
+                  - id: declared
+                    match: { methods: [POST], path: /declared/mcp }
+                    auth: { methods: [api_key] }
+                    mcp:
+                      servers: [{ name: decl, upstream: declared }]
+                      resource: http://127.0.0.1/declared/mcp
+                      authorization_servers: ["https://idp.example.test"]
+                      pinning:
+                        mode: approve
+                        pins: { decl__good: "GOOD", decl__bad: "sha256:0000000000000000000000000000000000000000000000000000000000000000" }
                 """.replace("DB", dir.resolve("shared.db").toString()).replace("RUG", rug.url()).replace("RENAMER", renamer.url())
-                .replace("STRICT", strict.url());
+                .replace("STRICT", strict.url())
+                .replace("DECLARED", declared.url()).replace("GOOD", standInFingerprint("good"));
         gw = TestGateway.start(yaml);
         second = TestGateway.start(yaml); // another node on the same store
         gw.store.orgs().ensure("acme");
@@ -97,6 +110,7 @@ class McpPinningGatewayTest {
         rug.close();
         renamer.close();
         strict.close();
+        declared.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -133,6 +147,10 @@ class McpPinningGatewayTest {
         return gw.store.audit().search(AuditRepository.Filter.ALL, 10_000, true, false).stream().filter(r -> r.type().equals(type)).toList();
     }
 
+    static List<AuditRow> drifts(String tool) {
+        return events("mcp.tool_drift").stream().filter(e -> tool.equals(new JsonObject(e.fields()).getString("tool"))).toList();
+    }
+
     static HttpResponse<String> admin(String path, String credential, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(gw.adminUri(path)).header("Authorization", "Bearer " + credential);
         b = body == null ? b.GET() : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
@@ -164,8 +182,8 @@ class McpPinningGatewayTest {
         assertThat(rug.last().body().getString("method")).isEqualTo("tools/list");
         assertThat(tools(gw, "/rug/mcp")).containsExactly("other");
 
-        Eventually.until("drift recorded", () -> !events("mcp.tool_drift").isEmpty());
-        AuditRow drift = events("mcp.tool_drift").getFirst();
+        Eventually.until("drift recorded", () -> !drifts("rug__lookup").isEmpty());
+        AuditRow drift = drifts("rug__lookup").getFirst();
         JsonObject fields = new JsonObject(drift.fields());
         String pending = pin("rug", "rug__lookup").pendingFp();
         assertThat(fields.getString("old_fingerprint")).isEqualTo(pinned);
@@ -174,9 +192,9 @@ class McpPinningGatewayTest {
         assertThat(fields.getString("server")).isEqualTo("rug");
         assertThat(drift.fields()).as("the event holds fingerprints, not the description").doesNotContain("ssh");
         assertThat(pin("rug", "rug__lookup").pendingDefinition()).contains("id_rsa");
-        assertThat(events("mcp.tool_drift")).as("seen again, not audited again").hasSize(1);
+        assertThat(drifts("rug__lookup")).as("seen again, not audited again").hasSize(1);
         tools(gw, "/rug/mcp");
-        assertThat(events("mcp.tool_drift")).hasSize(1);
+        assertThat(drifts("rug__lookup")).hasSize(1);
 
         // the other node refuses it too
         Eventually.until("the second node holds it", () -> call(second, "/rug/mcp", "lookup").statusCode() == 403);
@@ -232,6 +250,36 @@ class McpPinningGatewayTest {
         assertThat(cli(out, err, "mcp", "approve", "strict", "strict__fresh", "--fingerprint", pending, "--store", store)).isZero();
         Eventually.until("the node polls the approval", () -> tools(gw, "/strict/mcp").contains("fresh"));
         assertThat(call(gw, "/strict/mcp", "fresh").statusCode()).isEqualTo(200);
+    }
+
+    /** The fingerprint of a stand-in tool as it lists it (what `bastion mcp pins list` would show an operator). */
+    static String standInFingerprint(String tool) {
+        return ToolFingerprint.of(tool, McpMessage.MAPPER.valueToTree(java.util.Map.of("name", tool, "description", "The " + tool + " tool.",
+                "inputSchema", java.util.Map.of("type", "object"))));
+    }
+
+    @Test
+    void aDeclaredPinAdmitsItsDefinitionOnlyAndCannotBeApprovedOver() throws Exception {
+        assertThat(tools(gw, "/declared/mcp")).as("approve mode, but good is pinned in config").containsExactly("good");
+        assertThat(call(gw, "/declared/mcp", "good").statusCode()).isEqualTo(200);
+        assertThat(code(call(gw, "/declared/mcp", "bad"))).isEqualTo("tool_quarantined");
+        Eventually.until("bad held", () -> gw.store.mcpPins().find("declared", "decl__bad").map(p -> p.pendingFp() != null).orElse(false));
+        HttpResponse<String> r = admin("/admin/v1/mcp/pins/approve", pinsAdmin, body("declared", "decl__bad", pin("declared", "decl__bad").pendingFp()));
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("pin_declared");
+        assertThat(tools(gw, "/declared/mcp")).containsExactly("good");
+    }
+
+    @Test
+    void aRejectedDefinitionStaysOutAndIsNotRaisedAgain() throws Exception {
+        assertThat(tools(gw, "/strict/mcp")).doesNotContain("spare");
+        Eventually.until("spare held", () -> gw.store.mcpPins().find("strict", "strict__spare").map(p -> p.pendingFp() != null).orElse(false));
+        HttpResponse<String> r = admin("/admin/v1/mcp/pins/reject", pinsAdmin, body("strict", "strict__spare", pin("strict", "strict__spare").pendingFp()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(tools(gw, "/strict/mcp")).doesNotContain("spare");
+        assertThat(code(call(gw, "/strict/mcp", "spare"))).isEqualTo("tool_quarantined");
+        assertThat(pin("strict", "strict__spare").pendingFp()).as("the same definition is not raised again").isNull();
+        assertThat(events("mcp.pin_rejected")).isNotEmpty();
     }
 
     static int cli(StringWriter out, StringWriter err, String... args) {
