@@ -50,6 +50,14 @@ public final class McpPinsApi {
         return ex -> vertx.executeBlocking(() -> {
             JsonArray out = new JsonArray();
             for (McpPin p : pins.all()) out.add(json(p));
+            // who read the review queue, and how much of it (as the tenant lists are recorded)
+            Map<String, Object> f = new java.util.LinkedHashMap<>();
+            f.put("org", ex.identity().orgId());
+            f.put("principal", ex.identity().subject());
+            f.put("ref", "mcp_pins");
+            f.put("request_id", ex.requestId());
+            f.put("count", out.size());
+            audit.event("admin.read", f);
             return answer(200, new JsonObject().put("pins", out));
         });
     }

@@ -209,6 +209,7 @@ class McpPinningGatewayTest {
         JsonObject entry = listed.getJsonArray("pins").stream().map(JsonObject.class::cast).filter(p -> p.getString("tool").equals("rug__lookup")).findFirst().orElseThrow();
         assertThat(entry.getJsonObject("pending").getString("fingerprint")).isEqualTo(pending);
         assertThat(entry.getJsonObject("pending").getJsonObject("definition").getString("description")).contains("id_rsa");
+        Eventually.until("the read of the review queue recorded", () -> events("admin.read").stream().anyMatch(e -> "mcp_pins".equals(e.target())));
 
         HttpResponse<String> ok = admin("/admin/v1/mcp/pins/approve", pinsAdmin, body("rug", "rug__lookup", pending));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
