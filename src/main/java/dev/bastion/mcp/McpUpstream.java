@@ -130,10 +130,12 @@ public final class McpUpstream implements Upstream {
             if (l.failure() != null) return new Current(null, l.failure());
             if (l.error() != null) return new Current(null, new UpstreamFailure(UpstreamFailure.Kind.ERROR, s.name(), "tools/list refused"));
             Map<String, JsonNode> all = new HashMap<>();
+            List<String> twice = new ArrayList<>();
             for (JsonNode item : l.items().get(s.name())) {
                 String own = text(item, "name");
-                if (own != null) all.putIfAbsent(own, item);
+                if (own != null && all.putIfAbsent(own, item) != null) twice.add(own);
             }
+            twice.forEach(all::remove); // a name listed twice is served by neither (as in lists): which definition would be checked?
             definitions.replace(s.name(), all);
             return new Current(all.get(t.name()), null);
         });
@@ -199,6 +201,12 @@ public final class McpUpstream implements Upstream {
                 }
             });
             // A name two entries share is served by neither: a call could not say which one it means.
+            if (kind == McpItem.Kind.TOOL && definitions != null) {
+                seen.forEach((exposed, n) -> {
+                    McpNames.Target t = n > 1 ? names.resolve(exposed) : null;
+                    if (t != null) definitions.forget(t.server(), t.name());
+                });
+            }
             merged.removeIf(e -> {
                 String exposed = text(e, named ? "name" : kind == McpItem.Kind.RESOURCE ? "uri" : "uriTemplate");
                 if (seen.get(exposed) == 1) return false;

@@ -27,6 +27,12 @@ final class ToolDefinitions {
         m.put(name, new Seen(definition, System.nanoTime()));
     }
 
+    /** A name that is no single tool (listed twice): a call of it is checked against a fresh list, which refuses it. */
+    void forget(String server, String name) {
+        Map<String, Seen> m = byServer.get(server);
+        if (m != null) m.remove(name);
+    }
+
     /** A server read whole: tools it no longer lists are forgotten. */
     void replace(String server, Map<String, JsonNode> definitions) {
         Map<String, Seen> m = new ConcurrentHashMap<>();

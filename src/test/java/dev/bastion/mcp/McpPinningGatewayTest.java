@@ -43,7 +43,7 @@ class McpPinningGatewayTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        rug = new McpStandIn(vertx, List.of("lookup", "other"), List.of(), List.of(), 10);
+        rug = new McpStandIn(vertx, List.of("lookup", "other", "twin", "twin"), List.of(), List.of(), 10);
         renamer = new McpStandIn(vertx, List.of("fetch", "keep"), List.of(), List.of(), 10);
         strict = new McpStandIn(vertx, List.of("fresh", "spare"), List.of(), List.of(), 10);
         declared = new McpStandIn(vertx, List.of("good", "bad"), List.of(), List.of(), 10);
@@ -217,6 +217,15 @@ class McpPinningGatewayTest {
         assertThat(call(gw, "/rug/mcp", "lookup").statusCode()).isEqualTo(200);
         assertThat(events("mcp.pin_approved")).isNotEmpty();
         Eventually.until("the second node takes the approval", () -> call(second, "/rug/mcp", "lookup").statusCode() == 200);
+    }
+
+    @Test
+    void aNameItsServerListsTwiceIsNoToolACallCanBeCheckedAgainst() throws Exception {
+        assertThat(tools(gw, "/rug/mcp")).doesNotContain("twin");
+        int before = rug.seen().size();
+        HttpResponse<String> r = call(gw, "/rug/mcp", "twin");
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getInteger("code")).isEqualTo(McpProtocol.INVALID_PARAMS);
+        assertThat(rug.seen().subList(before, rug.seen().size())).extracting(seen -> seen.body().getString("method")).doesNotContain("tools/call");
     }
 
     @Test
