@@ -54,6 +54,11 @@ public enum AuditType {
     // the trail itself
     AUDIT_SPOOLED("audit.spooled", Severity.ERROR, "failure"),
     AUDIT_DROPPED("audit.dropped", Severity.CRITICAL, "failure"),
+    // MCP tool pinning (docs/mcp.md#pinning-tool-definitions)
+    MCP_TOOL_DRIFT("mcp.tool_drift", Severity.WARNING, "denied"),
+    MCP_TOOL_NEW("mcp.tool_new", Severity.NOTICE, "denied"),
+    MCP_PIN_APPROVED("mcp.pin_approved", Severity.NOTICE, "success"),
+    MCP_PIN_REJECTED("mcp.pin_rejected", Severity.NOTICE, "success"),
     // retention (D2)
     DATA_PURGE("data.purge", Severity.NOTICE, "success"),
     /** A name the catalogue does not know yet: kept, as the action, rather than lost. */

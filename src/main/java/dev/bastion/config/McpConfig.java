@@ -29,9 +29,12 @@ import java.util.regex.Pattern;
  *                             are not affected
  * @param namespace            prefix names with {@code server__}; default true with several servers, false with one.
  *                             Several servers are always namespaced
+ * @param access               who may see and call which tool, resource and prompt (docs/mcp.md#authorization-per-tool);
+ *                             absent: every caller of the route may use everything
+ * @param pinning              tool-definition pinning (docs/mcp.md#pinning-tool-definitions); absent: {@code trust_first}
  */
 public record McpConfig(List<Server> servers, URI resource, List<String> scopesSupported, List<String> authorizationServers,
-                        List<String> acceptAudiences, List<String> allowedOrigins, Boolean namespace) {
+                        List<String> acceptAudiences, List<String> allowedOrigins, Boolean namespace, Access access, Pinning pinning) {
     /** Between a server's name and its tool's, as clients see it: {@code search__lookup}. */
     public static final String SEPARATOR = "__";
     private static final Pattern SERVER_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?");
@@ -84,6 +87,28 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
             throw new IllegalArgumentException("namespace: false, with " + servers.size() + " servers (their tools could collide: several servers are always namespaced)");
         }
         namespace = namespace != null ? namespace : servers.size() > 1;
+        access = access != null ? access : Access.OPEN;
+        pinning = pinning != null ? pinning : Pinning.DEFAULT;
+        if (namespace) {
+            for (Rule r : access.tools()) knownServer("access.tools", r.match(), names);
+            for (Rule r : access.prompts()) knownServer("access.prompts", r.match(), names);
+        }
+        for (String key : pinning.pins().keySet()) {
+            int at = key.indexOf(SEPARATOR);
+            if (at <= 0 || !names.contains(key.substring(0, at)) || key.indexOf(SEPARATOR, at + SEPARATOR.length()) >= 0) {
+                throw new IllegalArgumentException("pinning.pins: '" + key + "' (expected: server__tool, the server one of " + names + ")");
+            }
+        }
+    }
+
+    /** A namespaced rule whose pattern names a server by a literal prefix must name one of the route's (a typo would match nothing). */
+    private static void knownServer(String key, String pattern, Set<String> servers) {
+        int at = pattern.indexOf(SEPARATOR);
+        if (at <= 0) return;
+        String prefix = pattern.substring(0, at);
+        if (prefix.indexOf('*') < 0 && prefix.indexOf('?') < 0 && !servers.contains(prefix)) {
+            throw new IllegalArgumentException(key + ": '" + pattern + "' names no server of this route (expected a prefix among " + servers + ")");
+        }
     }
 
     private static URI parse(String key, String value) {
@@ -129,6 +154,97 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
                         + " (expected: lower-case letters, digits and -, up to 32; the separator " + SEPARATOR + " never)");
             }
             if (upstream == null || upstream.isBlank()) throw new IllegalArgumentException("servers.upstream: missing (expected: a name under upstreams)");
+        }
+    }
+
+    /** What a caller may do with an item no rule names, or that a rule names. */
+    public enum Decision {
+        @com.fasterxml.jackson.annotation.JsonProperty("allow") ALLOW,
+        @com.fasterxml.jackson.annotation.JsonProperty("deny") DENY
+    }
+
+    /**
+     * Per-item authorization. The first rule whose {@code match} fits an item decides it; an item no rule fits gets
+     * {@code default}. The same decision filters the lists and admits the calls.
+     *
+     * @param defaultDecision {@code default}: {@code allow} (the default) or {@code deny} for items no rule names
+     * @param tools           rules over the exposed tool names ({@code server__tool} when namespaced)
+     * @param resources       rules over resource URIs (and resource templates' {@code uriTemplate})
+     * @param prompts         rules over the exposed prompt names
+     */
+    public record Access(@com.fasterxml.jackson.annotation.JsonProperty("default") Decision defaultDecision, List<Rule> tools,
+                         List<Rule> resources, List<Rule> prompts) {
+        public static final Access OPEN = new Access(null, null, null, null);
+
+        public Access {
+            defaultDecision = defaultDecision != null ? defaultDecision : Decision.ALLOW;
+            tools = tools == null ? List.of() : List.copyOf(tools);
+            resources = resources == null ? List.of() : List.copyOf(resources);
+            prompts = prompts == null ? List.of() : List.copyOf(prompts);
+        }
+
+        /** Whether anything is restricted at all (an open route's policy is left out of the chain). */
+        public boolean restricts() {
+            return defaultDecision == Decision.DENY || !tools.isEmpty() || !resources.isEmpty() || !prompts.isEmpty();
+        }
+    }
+
+    /**
+     * One rule.
+     *
+     * @param match   the name or URI, exactly, or a glob: {@code *} any run of characters, {@code ?} one
+     * @param require what the caller needs, in the vocabulary of a route's {@code require} ({@code scopes_all},
+     *                {@code scopes_any}, {@code roles}, {@code orgs}); {@code scopes_all} also joins the one
+     *                {@code insufficient_scope} challenge of a call
+     * @param decision {@code allow} (the default: allowed to whoever meets {@code require}) or {@code deny} (nobody)
+     */
+    public record Rule(String match, RouteConfig.Require require, Decision decision) {
+        public Rule {
+            if (match == null || match.isBlank()) throw new IllegalArgumentException("match: missing (expected: a name, a URI or a glob with * and ?)");
+            if (match.length() > 512) throw new IllegalArgumentException("match: longer than 512 characters");
+            require = require != null ? require : new RouteConfig.Require(null, null, null, null);
+            decision = decision != null ? decision : Decision.ALLOW;
+            if (decision == Decision.ALLOW && require.isEmpty()) {
+                throw new IllegalArgumentException("match '" + match + "': neither require nor decision: deny (expected one: a rule that allows everyone is what default: allow is for)");
+            }
+        }
+    }
+
+    /** How first-seen tools are treated. */
+    public enum PinMode {
+        /** A first-seen tool is quarantined until an operator approves it. */
+        @com.fasterxml.jackson.annotation.JsonProperty("approve") APPROVE,
+        /** A first-seen tool is pinned as it is; a later change quarantines it. */
+        @com.fasterxml.jackson.annotation.JsonProperty("trust_first") TRUST_FIRST,
+        /** No pinning (declared {@code pins} are refused with it). */
+        @com.fasterxml.jackson.annotation.JsonProperty("off") OFF
+    }
+
+    /**
+     * Tool-definition pinning.
+     *
+     * @param mode   {@code approve}, {@code trust_first} (the default) or {@code off}
+     * @param pins   declared pins: {@code server__tool: sha256:<64 hex>}; a declared pin is the config's and cannot be
+     *               approved over (change the config)
+     * @param maxAge how long a server's tool definitions, read from a list, are used to check calls before a call makes
+     *               Bastion read the list again; default 10s, at most 5m
+     */
+    public record Pinning(PinMode mode, java.util.Map<String, String> pins, java.time.Duration maxAge) {
+        public static final Pinning DEFAULT = new Pinning(null, null, null);
+        private static final Pattern FINGERPRINT = Pattern.compile("sha256:[0-9a-f]{64}");
+
+        public Pinning {
+            mode = mode != null ? mode : PinMode.TRUST_FIRST;
+            pins = pins == null ? java.util.Map.of() : java.util.Map.copyOf(pins);
+            for (java.util.Map.Entry<String, String> e : pins.entrySet()) {
+                if (e.getValue() == null || !FINGERPRINT.matcher(e.getValue()).matches()) {
+                    throw new IllegalArgumentException("pins." + e.getKey() + ": expected sha256: and 64 lower-case hex digits (bastion mcp pins list shows them)");
+                }
+            }
+            if (mode == PinMode.OFF && !pins.isEmpty()) throw new IllegalArgumentException("pins: given with mode: off (expected: approve or trust_first)");
+            maxAge = maxAge != null ? maxAge : java.time.Duration.ofSeconds(10);
+            EdgeConfig.requirePositive("max_age", maxAge);
+            if (maxAge.compareTo(java.time.Duration.ofMinutes(5)) > 0) throw new IllegalArgumentException("max_age: " + maxAge + " (expected: at most 5m)");
         }
     }
 }

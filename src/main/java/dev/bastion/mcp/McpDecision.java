@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 /** What an {@link McpPolicy} decided about a call. Sealed: the control handles each kind. */
 public sealed interface McpDecision {
     Future<McpDecision> ALLOWED = Future.succeededFuture(new Allow());
+    /** An item a policy hides from lists without saying why: a call of it is refused the same way. */
+    Refuse HIDDEN = new Refuse(403, "mcp_access_denied", "The caller may not use this item.");
 
     /** Send it to the server. */
     record Allow() implements McpDecision {}

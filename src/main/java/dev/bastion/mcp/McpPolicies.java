@@ -35,6 +35,17 @@ public final class McpPolicies implements McpPolicy {
         return true;
     }
 
+    /** The first policy's refusal; one that only hides the item (a {@link #visible} of its own) refuses it too. */
+    @Override
+    public McpDecision.Refuse refusal(Identity caller, McpItem item) {
+        for (McpPolicy p : policies) {
+            McpDecision.Refuse r = p.refusal(caller, item);
+            if (r != null) return r;
+            if (!p.visible(caller, item)) return McpDecision.HIDDEN;
+        }
+        return null;
+    }
+
     @Override
     public Set<String> scopes(McpItem item) {
         Set<String> all = new LinkedHashSet<>();

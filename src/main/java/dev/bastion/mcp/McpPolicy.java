@@ -10,15 +10,26 @@ import java.util.Set;
  * asks it for every list entry ({@link #visible}), before every call ({@link #scopes}, {@link #decide}) and for every
  * result message ({@link #results}) — the whole JSON answer, or each event of a stream as it arrives. A policy must
  * give {@link #visible} and {@link #decide} the same answer for one caller and item: a list shows exactly what the
- * caller may call. {@link #OPEN} (every item, every call, results untouched) is what a route has until per-tool
- * rules are configured (docs/mcp.md, "Not yet").
+ * caller may call. Policies that judge an item by who calls it and what it is implement {@link #refusal} alone: lists
+ * ask it with each entry's definition, calls before they are decided and, for a tool, again with its current
+ * definition just before the call is sent — one function, so "listed" and "callable" cannot drift apart.
+ * {@link #OPEN} (every item, every call, results untouched) is what a route without per-item rules has.
  */
 public interface McpPolicy {
     McpPolicy OPEN = new McpPolicy() {};
 
     /** Whether {@code caller} sees {@code item} in a list; the item carries its list entry. */
     default boolean visible(Identity caller, McpItem item) {
-        return true;
+        return refusal(caller, item) == null;
+    }
+
+    /**
+     * Why {@code caller} may not use {@code item} as it is defined, or null when it may. Asked with the list entry
+     * ({@link #visible}), without a definition before a call ({@link #decide}) and with a tool's current definition
+     * just before its call is sent — so a definition that changed since the caller listed it is judged as it is now.
+     */
+    default McpDecision.Refuse refusal(Identity caller, McpItem item) {
+        return null;
     }
 
     /** Scopes a call of {@code item} needs beyond the route's own; a caller missing any gets one 403 naming them all. */
@@ -28,7 +39,8 @@ public interface McpPolicy {
 
     /** Whether {@code caller} may make this call; a failed future is a fault (503), never an allow. */
     default Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message) {
-        return McpDecision.ALLOWED;
+        McpDecision.Refuse r = refusal(caller, item);
+        return r == null ? McpDecision.ALLOWED : Future.succeededFuture(r);
     }
 
     /** What each result message of this call passes through, or null to relay results untouched. */

@@ -46,6 +46,8 @@ public final class McpUpstream implements Upstream {
     private final McpNames names;
     private final Map<String, Server> servers = new LinkedHashMap<>();
     private final McpPolicy policy;
+    /** The servers' tool definitions calls are checked against; null when the route pins nothing. */
+    private final ToolDefinitions definitions;
 
     /** One server: its upstream and the path that reaches its MCP endpoint (the upstream's URL is the endpoint). */
     private record Server(String name, Upstream upstream, String path) {}
@@ -58,6 +60,7 @@ public final class McpUpstream implements Upstream {
         this.routeId = routeId;
         this.names = new McpNames(config);
         this.policy = policy;
+        this.definitions = config.pinning().mode() == McpConfig.PinMode.OFF ? null : new ToolDefinitions(config.pinning().maxAge());
         for (McpConfig.Server s : config.servers()) {
             Upstream u = upstreams.get(s.upstream());
             if (u == null) throw new IllegalArgumentException("mcp.servers: unknown upstream '" + s.upstream() + "'");
@@ -93,10 +96,49 @@ public final class McpUpstream implements Upstream {
     private Future<UpstreamResult> byName(UpstreamRequest r, McpMessage msg) {
         McpNames.Target t = names.resolve(msg.subject());
         if (t == null) return answer(200, msg, McpErrors.rpc(msg.id(), McpProtocol.INVALID_PARAMS, "Unknown name."));
+        if (definitions == null || !msg.method().equals("tools/call")) return sendByName(r, msg, t);
+        return definition(r, msg, t).compose(current -> {
+            if (current.failure() != null) return Future.succeededFuture(current.failure());
+            if (current.definition() == null) return answer(200, msg, McpErrors.rpc(msg.id(), McpProtocol.INVALID_PARAMS, "Unknown tool."));
+            // the one decision the lists make, on the tool as the server defines it now
+            McpDecision.Refuse no = policy.refusal(r.exchange().identity(), new McpItem(McpItem.Kind.TOOL, t.server(), t.name(), msg.subject(), current.definition()));
+            if (no == null) return sendByName(r, msg, t);
+            r.exchange().errorCode(no.reason());
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Content-Type", "application/json");
+            Buffer body = Buffer.buffer(McpErrors.error(McpErrors.rpcCode(no.reason()), no.reason(), no.message(), r.exchange().requestId()));
+            headers.set("Content-Length", Integer.toString(body.length()));
+            return Future.succeededFuture(new UpstreamResponse(no.status(), headers, new WholeBody(body), () -> {}, 60_000, 0));
+        });
+    }
+
+    private Future<UpstreamResult> sendByName(UpstreamRequest r, McpMessage msg, McpNames.Target t) {
         if (!names.namespaced()) return forward(r, servers.get(t.server()), r.body(), msg, msg.name());
         ObjectNode body = msg.body().deepCopy();
         ((ObjectNode) body.get("params")).put("name", t.name());
         return forward(r, servers.get(t.server()), bytes(body), msg, t.name());
+    }
+
+    /** A called tool's definition as its server lists it now; null when the server does not list it. */
+    private record Current(JsonNode definition, UpstreamFailure failure) {}
+
+    /** From the definitions read within {@code max_age}, else from the server's whole list, read again now. */
+    private Future<Current> definition(UpstreamRequest r, McpMessage msg, McpNames.Target t) {
+        JsonNode known = definitions.fresh(t.server(), t.name());
+        if (known != null) return Future.succeededFuture(new Current(known, null));
+        Server s = servers.get(t.server());
+        return pages(r, s, request(msg, "tools/list"), "tools", new ArrayList<>(), 0, Long.MAX_VALUE, true).map(l -> {
+            if (l.failure() != null) return new Current(null, l.failure());
+            if (l.error() != null) return new Current(null, new UpstreamFailure(UpstreamFailure.Kind.ERROR, s.name(), "tools/list refused"));
+            Map<String, JsonNode> all = new HashMap<>();
+            List<String> twice = new ArrayList<>();
+            for (JsonNode item : l.items().get(s.name())) {
+                String own = text(item, "name");
+                if (own != null && all.putIfAbsent(own, item) != null) twice.add(own);
+            }
+            twice.forEach(all::remove); // a name listed twice is served by neither (as in lists): which definition would be checked?
+            definitions.replace(s.name(), all);
+            return new Current(all.get(t.name()), null);
+        });
     }
 
     /** A resource: URIs are not renamed, so with several servers the one that lists it gets it (two that list it: refused). */
@@ -150,6 +192,7 @@ public final class McpUpstream implements Upstream {
                         refused.add(server + ":" + (own == null ? "(unnamed)" : own));
                         continue;
                     }
+                    if (kind == McpItem.Kind.TOOL && definitions != null) definitions.put(server, own, entry);
                     String exposed = named ? names.expose(server, own) : own;
                     ObjectNode out = entry.deepCopy();
                     if (named) out.put("name", exposed);
@@ -158,6 +201,12 @@ public final class McpUpstream implements Upstream {
                 }
             });
             // A name two entries share is served by neither: a call could not say which one it means.
+            if (kind == McpItem.Kind.TOOL && definitions != null) {
+                seen.forEach((exposed, n) -> {
+                    McpNames.Target t = n > 1 ? names.resolve(exposed) : null;
+                    if (t != null) definitions.forget(t.server(), t.name());
+                });
+            }
             merged.removeIf(e -> {
                 String exposed = text(e, named ? "name" : kind == McpItem.Kind.RESOURCE ? "uri" : "uriTemplate");
                 if (seen.get(exposed) == 1) return false;
@@ -205,7 +254,7 @@ public final class McpUpstream implements Upstream {
 
     private Future<Lists> gather(UpstreamRequest r, ObjectNode request, String key) {
         Map<String, Future<Lists>> perServer = new LinkedHashMap<>();
-        for (Server s : servers.values()) perServer.put(s.name(), pages(r, s, request, key, new ArrayList<>(), 0, Long.MAX_VALUE));
+        for (Server s : servers.values()) perServer.put(s.name(), pages(r, s, request, key, new ArrayList<>(), 0, Long.MAX_VALUE, servers.size() > 1));
         return Future.all(new ArrayList<>(perServer.values())).map(all -> {
             Map<String, List<JsonNode>> items = new LinkedHashMap<>();
             String cursor = null;
@@ -221,8 +270,8 @@ public final class McpUpstream implements Upstream {
         });
     }
 
-    /** A server's list, page after page; with one server only the page asked for (its cursor goes back to the client). */
-    private Future<Lists> pages(UpstreamRequest r, Server s, ObjectNode request, String key, List<JsonNode> into, int page, long ttlMs) {
+    /** A server's list, page after page; with {@code all} false only the page asked for (its cursor goes back to the client). */
+    private Future<Lists> pages(UpstreamRequest r, Server s, ObjectNode request, String key, List<JsonNode> into, int page, long ttlMs, boolean all) {
         return ask(r, s, request).compose(a -> {
             if (a.failure() != null) return Future.succeededFuture(new Lists(null, null, 0, a.failure(), null));
             if (a.message().get("error") != null) return Future.succeededFuture(new Lists(null, null, 0, null, (ObjectNode) a.message()));
@@ -233,14 +282,14 @@ public final class McpUpstream implements Upstream {
             JsonNode t = res.get("ttlMs");
             long ttl = Math.min(ttlMs, t != null && t.canConvertToLong() && t.asLong() >= 0 ? t.asLong() : 0);
             String next = text(res, "nextCursor");
-            if (next == null || servers.size() == 1) return Future.succeededFuture(new Lists(Map.of(s.name(), into), next, ttl, null, null));
+            if (next == null || !all) return Future.succeededFuture(new Lists(Map.of(s.name(), into), next, ttl, null, null));
             if (page + 1 >= MAX_PAGES) {
                 log.warn("mcp route {}: server {} still paging {} after {} pages; the rest is left out", routeId, s.name(), key, MAX_PAGES);
                 return Future.succeededFuture(new Lists(Map.of(s.name(), into), null, ttl, null, null));
             }
             ObjectNode again = request.deepCopy();
             (again.get("params") instanceof ObjectNode p ? p : again.putObject("params")).put("cursor", next);
-            return pages(r, s, again, key, into, page + 1, ttl);
+            return pages(r, s, again, key, into, page + 1, ttl, all);
         });
     }
 

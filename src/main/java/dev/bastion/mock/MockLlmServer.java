@@ -43,6 +43,7 @@ public final class MockLlmServer {
     private final AtomicLong ids = new AtomicLong();
     private final TokenCounter counter = new TokenCounter();
     private final MockAnthropic anthropic;
+    private final MockMcp mcp = new MockMcp();
     private final MockAzure azure;
     private final MockGemini gemini;
     private final MockBedrock bedrock;
@@ -162,6 +163,10 @@ public final class MockLlmServer {
             return;
         }
         String path = req.path();
+        if (req.method() == HttpMethod.POST && MockMcp.PATH.equals(path)) {
+            mcp.handle(req); // the demo's MCP server
+            return;
+        }
         if (req.method() == HttpMethod.GET && "/v1/models".equals(path)) {
             JsonArray data = new JsonArray();
             for (String m : MODELS) data.add(new JsonObject().put("id", m).put("object", "model").put("created", 1700000000).put("owned_by", "bastion-mock"));
@@ -219,6 +224,7 @@ public final class MockLlmServer {
                     faults.clear();
                     req.response().setStatusCode(204).end();
                 }
+                case "POST /_mock/mcp/describe", "DELETE /_mock/mcp/describe" -> mcp.describe(req, body);
                 case "GET /_mock/stats" -> json(req.response(), 200, new JsonObject().put("chat_requests", faults.chatRequests()));
                 default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
             }

@@ -31,6 +31,7 @@ final class AdminRoutes {
     /** The admin API takes small JSON bodies only. */
     static final long MAX_BODY = 64 * 1024;
     private static final RouteConfig.Require ADMIN_SCOPE = new RouteConfig.Require(List.of("admin"), null, null, null);
+    private static final RouteConfig.Require PIN_SCOPES = new RouteConfig.Require(List.of("admin", "mcp.pins"), null, null, null);
 
     private AdminRoutes() {}
 
@@ -56,6 +57,13 @@ final class AdminRoutes {
         // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
         routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));
         routes.add(orgBound("admin.org.clients", "/admin/v1/orgs/{org}/clients", api.clients(), admins, services));
+        // MCP pins are the gateway's, not a tenant's: admin and mcp.pins together, a pair only an operator gives a key.
+        dev.bastion.admin.McpPinsApi pins = new dev.bastion.admin.McpPinsApi(vertx, services.store.mcpPins(), services.audit,
+                (route, tool) -> config.routes().stream().anyMatch(r -> r.id().equals(route) && r.mcp() != null && r.mcp().pinning().pins().containsKey(tool)),
+                services.mcpPins::refreshRow, services.clock);
+        routes.add(admin("admin.mcp.pins", List.of("GET"), "/admin/v1/mcp/pins", pins.list(), admins, services, PIN_SCOPES));
+        routes.add(admin("admin.mcp.approve", List.of("POST"), "/admin/v1/mcp/pins/approve", pins.decide(true), admins, services, PIN_SCOPES));
+        routes.add(admin("admin.mcp.reject", List.of("POST"), "/admin/v1/mcp/pins/reject", pins.decide(false), admins, services, PIN_SCOPES));
         Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(routes),
                 config.edge().bodyTimeout().toMillis(), recorders, services.tracing);
@@ -81,8 +89,13 @@ final class AdminRoutes {
     }
 
     private static Route admin(String id, List<String> methods, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
+        return admin(id, methods, path, endpoint, authenticators, services, ADMIN_SCOPE);
+    }
+
+    private static Route admin(String id, List<String> methods, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services,
+                               RouteConfig.Require require) {
         List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, methods.contains("POST") ? List.of("application/json") : List.of()),
-                new AuthenticateControl(authenticators, services.revocations), new RequireControl(ADMIN_SCOPE));
+                new AuthenticateControl(authenticators, services.revocations), new RequireControl(require));
         return new Route(id, new RouteConfig.Match(methods, path, null), Set.copyOf(methods), new Steps(new Chain(controls), id, services.metrics),
                 new Route.Local(endpoint), null, MAX_BODY).withOperation("admin");
     }

@@ -97,7 +97,7 @@ final class ChainAssembler {
 
     /**
      * The policy an MCP route's controls and its way to the servers share: one per route, so what a list shows and
-     * what a call may do come from the same instance. Until per-tool rules exist it lets everything through.
+     * what a call may do come from the same instance.
      */
     McpPolicy mcpPolicy(RouteConfig route) {
         return mcpPolicies.computeIfAbsent(route.id(), id -> dev.bastion.mcp.McpPolicies.of(mcpPolicyList(route)));
@@ -110,6 +110,10 @@ final class ChainAssembler {
      */
     private java.util.List<McpPolicy> mcpPolicyList(RouteConfig route) {
         java.util.List<McpPolicy> list = new java.util.ArrayList<>();
+        if (route.mcp().access().restricts()) list.add(new dev.bastion.mcp.McpAccessPolicy(route.mcp().access()));
+        if (route.mcp().pinning().mode() != dev.bastion.config.McpConfig.PinMode.OFF) {
+            list.add(new dev.bastion.mcp.McpPinPolicy(route.id(), route.mcp().pinning(), services.mcpPins));
+        }
         return list;
     }
 

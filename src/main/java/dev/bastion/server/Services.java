@@ -40,7 +40,11 @@ final class Services implements AutoCloseable {
     final Vertx vertx;
     final BastionConfig config;
     final Store store;
+    /** How often each node reads the MCP pins other nodes and operators changed. */
+    static final java.time.Duration MCP_PIN_POLL = java.time.Duration.ofSeconds(2);
     final ExecutorService storeExecutor;
+    /** MCP tool pins, every route's, polled from the store (docs/mcp.md#pinning-tool-definitions). */
+    final dev.bastion.mcp.McpPins mcpPins;
     final Clock clock = Clock.systemUTC();
     final RevocationList revocations;
     final RevocationService revocationService;
@@ -117,6 +121,7 @@ final class Services implements AutoCloseable {
             return t;
         });
         this.revocations = new RevocationList(clock);
+        this.mcpPins = new dev.bastion.mcp.McpPins(store.mcpPins(), audit, clock);
         this.tokenCache = new TokenCache(100_000, clock);
         this.users = new UserDirectory(store, storeExecutor, clock, audit);
         this.idp = new IdpTokenVerifier(config.identity().issuers(), new JwksFetcher(connector), clock);
@@ -199,6 +204,7 @@ final class Services implements AutoCloseable {
             s.tokenEndpoint = new TokenEndpoint(s.clients, s.issuer, s.idp, s.users, s.revocations, store.issuedTokens(), config.tokens(), s.storeExecutor);
             s.jwksEndpoint = new JwksEndpoint(s.signingKeys);
             s.feed = new RevocationFeed(store, s.revocations, s.clock).start(config.revocation().pollInterval());
+            s.mcpPins.start(MCP_PIN_POLL); // loaded now (blocking): no tool is judged against an empty table
             s.responses.start(); // what is in force is loaded now (blocking); the Redis subscription follows by itself
             s.audit.event("config.loaded", java.util.Map.of("environment", config.environment().name().toLowerCase(java.util.Locale.ROOT),
                     "routes", config.routes().size(), "upstreams", config.upstreams().size(), "models", config.models().size()));
@@ -319,6 +325,7 @@ final class Services implements AutoCloseable {
         if (retention != null) retention.close(); // before the store closes
         if (accessLogFiles != null) accessLogFiles.close(); // writes what is queued
         if (feed != null) feed.close();
+        mcpPins.close();
         responses.close();
         if (redis != null) redis.close();
         if (sharedBreakers != null) sharedBreakers.close();

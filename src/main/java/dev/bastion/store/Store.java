@@ -41,6 +41,7 @@ public final class Store implements AutoCloseable {
     private final ResponseActionRepository responses;
     private final DataKeyRepository dataKeys;
     private final SubjectRepository subjects;
+    private final McpPinRepository mcpPins;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -59,6 +60,7 @@ public final class Store implements AutoCloseable {
         this.responses = new ResponseActionRepository(jdbc);
         this.dataKeys = new DataKeyRepository(jdbc);
         this.subjects = new SubjectRepository(jdbc);
+        this.mcpPins = new McpPinRepository(jdbc);
     }
 
     /** The audit trail's tables: append and read only. */
@@ -133,6 +135,11 @@ public final class Store implements AutoCloseable {
             throw new StoreException("store: schema migration failed on " + describe(config) + " (" + rootMessage(e) + ")", e);
         }
         return new Store(ds, config.isSqlite(), clock);
+    }
+
+    /** MCP tool-definition pins, shared by every node. */
+    public McpPinRepository mcpPins() {
+        return mcpPins;
     }
 
     public OrgRepository orgs() {

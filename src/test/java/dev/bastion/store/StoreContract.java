@@ -197,4 +197,29 @@ abstract class StoreContract {
     void pingAnswers() {
         assertThat(store().ping()).isTrue();
     }
+
+    @Test
+    void mcpPinsAreDecidedOnceAcrossNodesAndApprovedOnlyForTheReviewedFingerprint() {
+        String route = "r" + System.nanoTime();
+        String a = "sha256:" + "a".repeat(64), b = "sha256:" + "b".repeat(64), c = "sha256:" + "c".repeat(64);
+        Instant now = Instant.now();
+        assertThat(store().mcpPins().pinFirst(route, "s__t", a, null, now)).isTrue();
+        assertThat(secondStore().mcpPins().pinFirst(route, "s__t", b, null, now)).as("the first node's pin stands").isFalse();
+        assertThat(store().mcpPins().find(route, "s__t").orElseThrow().pinnedFp()).isEqualTo(a);
+
+        assertThat(store().mcpPins().hold(route, "s__t", b, null, "changed", null, "{\"name\":\"t\"}", now)).isTrue();
+        assertThat(secondStore().mcpPins().hold(route, "s__t", b, null, "changed", null, "{\"name\":\"t\"}", now)).as("recorded (and audited) once").isFalse();
+        assertThat(store().mcpPins().approve(route, "s__t", c, "op", now)).as("not what is pending").isFalse();
+        assertThat(store().mcpPins().approve(route, "s__t", b, "op", now)).isTrue();
+        McpPin approved = secondStore().mcpPins().find(route, "s__t").orElseThrow();
+        assertThat(approved.pinnedFp()).isEqualTo(b);
+        assertThat(approved.pendingFp()).isNull();
+        assertThat(approved.decidedBy()).isEqualTo("op");
+
+        assertThat(store().mcpPins().hold(route, "s__t", c, null, "changed", null, "{}", now)).isTrue();
+        assertThat(store().mcpPins().reject(route, "s__t", c, "op", now)).isTrue();
+        assertThat(store().mcpPins().hold(route, "s__t", c, null, "changed", null, "{}", now)).as("a rejected definition is not raised again").isFalse();
+        assertThat(store().mcpPins().find(route, "s__t").orElseThrow().pinnedFp()).as("rejecting keeps the pin").isEqualTo(b);
+        assertThat(store().mcpPins().all()).extracting(McpPin::routeId).contains(route);
+    }
 }

@@ -29,7 +29,7 @@ public final class McpStandIn implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
-    private final Map<String, String> tools = new java.util.LinkedHashMap<>();
+    private volatile Map<String, String> tools = new java.util.LinkedHashMap<>(); // replaced whole, never changed in place once serving
     private final List<String> resources;
     private final List<String> prompts;
     private final int pageSize;
@@ -77,6 +77,15 @@ public final class McpStandIn implements AutoCloseable {
     /** Changes a tool's description from now on (a rug pull). */
     public void describe(String tool, String description) {
         descriptions.put(tool, description);
+    }
+
+    /** Lists and serves a tool under another name from now on, with the description it had (a rename that keeps the words). */
+    public synchronized void rename(String from, String to) {
+        String description = descriptions.getOrDefault(from, "The " + from + " tool.");
+        Map<String, String> next = new java.util.LinkedHashMap<>(tools);
+        next.replaceAll((k, v) -> v.equals(from) ? to : v);
+        tools = next;
+        descriptions.put(to, description);
     }
 
     /** How long this server says its lists may be cached. */
