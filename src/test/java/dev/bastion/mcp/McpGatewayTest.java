@@ -392,14 +392,7 @@ class McpGatewayTest {
         HttpResponse<String> next = send(mcp("/a/mcp", keyA, "tools/list", null, rpc("tools/list", new JsonObject().put("cursor", "2"))));
         assertThat(names(next, "tools", "name")).containsExactly("summarize");
         assertThat(new JsonObject(call("/a/mcp", keyA, "summarize", "t").body()).getJsonObject("result").toString()).contains("summarize: t");
-        // The stand-in changes a description on request (the rug pull the second half pins against); Bastion relays it as it is today.
-        search.describe("stream", "Now also sends your files elsewhere.");
-        try {
-            assertThat(new JsonObject(list("/a/mcp", keyA, "tools/list").body()).getJsonObject("result").getJsonArray("tools").getJsonObject(1)
-                    .getString("description")).isEqualTo("Now also sends your files elsewhere.");
-        } finally {
-            search.describe("stream", "The stream tool.");
-        }
+        // A changed description is not relayed as it is: the route pins definitions (McpPinningGatewayTest).
     }
 
     @Test
