@@ -206,6 +206,11 @@ final class ConfigValidator {
             if (!g.equals(GuardConfig.OFF) && !c.guard().policies().containsKey(g)) {
                 problems.add("routes[" + i + "].guard: unknown policy '" + g + "' (declared: " + String.join(", ", c.guard().policies().keySet()) + ", or off)");
             }
+            McpConfig mcp = c.routes().get(i).mcp();
+            if (mcp != null && !mcp.guard().policy().equals(GuardConfig.OFF) && !c.guard().policies().containsKey(mcp.guard().policy())) {
+                problems.add("routes[" + i + "].mcp.guard.policy: unknown policy '" + mcp.guard().policy() + "' (declared: "
+                        + String.join(", ", c.guard().policies().keySet()) + ", or off)");
+            }
         }
         if (!c.budgets().rules().isEmpty() && c.routes().stream().noneMatch(r -> r.llm() != null)) {
             problems.add("budgets.rules: no route has llm set, so no budget would ever count anything");

@@ -110,6 +110,13 @@ final class ChainAssembler {
      */
     private java.util.List<McpPolicy> mcpPolicyList(RouteConfig route) {
         java.util.List<McpPolicy> list = new java.util.ArrayList<>();
+        dev.bastion.config.McpConfig mcp = route.mcp();
+        if (!mcp.guard().off()) {
+            if (mcp.guard().arguments()) list.add(new dev.bastion.mcpguard.McpArgumentGuard(route.id(), mcp.guard().policy(), services.guards::guardFor, services.audit));
+            if (mcp.guard().results()) list.add(new dev.bastion.mcpguard.McpResultGuard(route.id(), mcp.guard().policy(), services.guards::guardFor, services.audit));
+        }
+        if (!mcp.limits().isEmpty()) list.add(new dev.bastion.mcplimit.McpToolLimits(route.id(), mcp.limits(), services.limits.toolCalls()));
+        if (mcp.approval() != null) list.add(new dev.bastion.approval.McpApproval(route.id(), mcp.approval(), services.approvals));
         return list;
     }
 
