@@ -116,6 +116,8 @@ final class ChainAssembler {
             if (mcp.guard().results()) list.add(new dev.bastion.mcpguard.McpResultGuard(route.id(), mcp.guard().policy(), services.guards::guardFor, services.audit));
         }
         if (!mcp.limits().isEmpty()) list.add(new dev.bastion.mcplimit.McpToolLimits(route.id(), mcp.limits(), services.limits.toolCalls()));
+        dev.bastion.budget.ToolCallBudgets budgets = services.budgets.toolCalls(route);
+        if (budgets != null) list.add(new dev.bastion.mcplimit.McpToolBudget(budgets));
         if (mcp.approval() != null) list.add(new dev.bastion.approval.McpApproval(route.id(), mcp.approval(), services.approvals));
         return list;
     }
