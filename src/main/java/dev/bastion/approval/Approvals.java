@@ -24,7 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Approvals {
     /** How a held call ended. */
-    public enum Outcome { APPROVED, DENIED, TIMED_OUT }
+    public enum Outcome { APPROVED, DENIED, TIMED_OUT, WITHDRAWN }
+
+    /** A call being held: its approval id, and how it will end. */
+    public record Hold(String id, Future<Outcome> outcome) {}
 
     /**
      * One call waiting for a decision, as an operator sees it.
@@ -52,7 +55,7 @@ public final class Approvals {
      * Holds a call until it is decided or {@code timeout} passes; null when the route already holds {@code max} calls
      * (the caller is refused rather than queued without bound).
      */
-    public Future<Outcome> hold(String route, String tool, String org, String caller, Map<String, String> arguments, Duration timeout, int max,
+    public Hold hold(String route, String tool, String org, String caller, Map<String, String> arguments, Duration timeout, int max,
                                 String requestId) {
         if (held.values().stream().filter(h -> h.request().route().equals(route)).count() >= max) return null;
         Instant now = clock.instant();
@@ -66,7 +69,12 @@ public final class Approvals {
         event.put("arguments", p.arguments());
         event.put("expires", p.expires().toString());
         audit.event("mcp.approval.requested", event);
-        return promise.future();
+        return new Hold(p.id(), promise.future());
+    }
+
+    /** Withdraws a call still waiting (its client left: nobody would get the answer); false when it was decided already. */
+    public boolean withdraw(String id) {
+        return finish(id, Outcome.WITHDRAWN, null);
     }
 
     /** The calls waiting in {@code org}, oldest first. */
@@ -94,7 +102,12 @@ public final class Approvals {
         Map<String, Object> event = fields(h.request());
         event.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
         if (decider != null) event.put("decided_by", decider);
-        audit.event("mcp.approval." + (outcome == Outcome.APPROVED ? "granted" : outcome == Outcome.DENIED ? "denied" : "timed_out"), event);
+        audit.event("mcp.approval." + switch (outcome) {
+            case APPROVED -> "granted";
+            case DENIED -> "denied";
+            case TIMED_OUT -> "timed_out";
+            case WITHDRAWN -> "withdrawn";
+        }, event);
         if (h.context() == null) h.promise().tryComplete(outcome);
         else h.context().runOnContext(v -> h.promise().tryComplete(outcome)); // resumes the call on its own event loop
         return true;

@@ -35,20 +35,23 @@ public final class McpApproval implements McpPolicy {
     @Override
     public Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message, McpCall call) {
         if (item.kind() != McpItem.Kind.TOOL || !config.covers(item.exposed())) return McpDecision.ALLOWED;
-        Future<Approvals.Outcome> held = approvals.hold(routeId, item.exposed(), caller.orgId(), caller.subject(), summary(message.body().at("/params/arguments")),
+        Approvals.Hold held = approvals.hold(routeId, item.exposed(), caller.orgId(), caller.subject(), summary(message.body().at("/params/arguments")),
                 config.timeout(), config.pending(), call.requestId());
         if (held == null) {
             call.note("mcp_approval", "queue_full");
             return Future.succeededFuture(new McpDecision.Refuse(429, "mcp_approval_queue_full",
                     "Too many calls are waiting for approval on this route; retry later.", Map.of("Retry-After", "30")));
         }
-        return held.map(outcome -> {
+        // A client that leaves withdraws its call: no operator is asked about a call nobody waits for.
+        call.onEnd(() -> approvals.withdraw(held.id()));
+        return held.outcome().map(outcome -> {
             call.note("mcp_approval", outcome.name().toLowerCase(java.util.Locale.ROOT));
             return switch (outcome) {
                 case APPROVED -> new McpDecision.Allow();
                 case DENIED -> new McpDecision.Refuse(403, "mcp_approval_denied", "An operator denied this tool call.");
                 case TIMED_OUT -> new McpDecision.Refuse(403, "mcp_approval_timed_out",
                         "This tool call needs an operator's approval, and none came within " + config.timeout().toSeconds() + "s.");
+                case WITHDRAWN -> new McpDecision.Refuse(499, "client_closed", "The client left before the call was decided.");
             };
         });
     }

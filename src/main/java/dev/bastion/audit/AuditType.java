@@ -42,6 +42,7 @@ public enum AuditType {
     MCP_APPROVAL_GRANTED("mcp.approval.granted", Severity.NOTICE, "success"),
     MCP_APPROVAL_DENIED("mcp.approval.denied", Severity.NOTICE, "denied"),
     MCP_APPROVAL_TIMED_OUT("mcp.approval.timed_out", Severity.WARNING, "failure"),
+    MCP_APPROVAL_WITHDRAWN("mcp.approval.withdrawn", Severity.NOTICE, "failure"),
     // egress
     EGRESS_DENIED("egress.denied", Severity.WARNING, "denied"),
     EGRESS_CONNECTION("egress.connection", Severity.INFO, null),

@@ -13,10 +13,16 @@ public interface McpCall {
 
         @Override
         public void note(String field, Object value) {}
+
+        @Override
+        public void onEnd(Runnable then) {}
     };
 
     String requestId();
 
     /** Adds {@code field} to the call's access line (types, counts and actions: never arguments or results). */
     void note(String field, Object value);
+
+    /** Runs {@code then} once the exchange is over, however it ended — answered, refused, or its client gone. */
+    void onEnd(Runnable then);
 }

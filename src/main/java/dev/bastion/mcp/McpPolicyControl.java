@@ -71,6 +71,11 @@ public final class McpPolicyControl implements Control {
             public void note(String field, Object value) {
                 ex.logField(field, value);
             }
+
+            @Override
+            public void onEnd(Runnable then) {
+                ex.onFinish(then);
+            }
         };
         return policy.decide(ex.identity(), item, msg, call).map(decision -> switch (decision) {
             case McpDecision.Refuse r -> new Verdict.Deny(r.status(), r.reason(), r.message(), r.headers());

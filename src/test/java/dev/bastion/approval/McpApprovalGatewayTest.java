@@ -207,6 +207,25 @@ class McpApprovalGatewayTest {
     }
 
     @Test
+    void aClientThatLeavesWithdrawsItsCallAndNoOperatorCanSendItLater() throws Exception {
+        int seen = server.seen().size();
+        String body = new JsonObject().put("jsonrpc", "2.0").put("id", 6).put("method", "tools/call")
+                .put("params", new JsonObject().put("name", "pay").put("arguments", new JsonObject().put("text", PRIVATE))).encode();
+        String id;
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), gw.uri("/").getPort())) {
+            socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: pay\r\n"
+                    + "Authorization: Bearer " + agentKey + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            id = waiting("pay").getString("id");
+        } // the agent gives up: its connection closes while the call waits
+        Eventually.until("the call is withdrawn", () -> audit("mcp.approval.withdrawn").stream().anyMatch(e -> e.toString().contains(id)));
+        assertThat(new JsonObject(admin(adminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("approvals").encode()).doesNotContain(id);
+        assertThat(admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + id, "{\"decision\":\"approve\"}").statusCode()).isEqualTo(404);
+        assertThat(server.seen().size()).as("nobody's call never reached the server").isEqualTo(seen);
+    }
+
+    @Test
     void aBadDecisionIsTheOneErrorShape() throws Exception {
         HttpResponse<String> r = admin(adminKey, "POST", "/admin/v1/mcp/approvals/nope", "{\"decision\":\"maybe\"}");
         assertThat(r.statusCode()).isEqualTo(400);
