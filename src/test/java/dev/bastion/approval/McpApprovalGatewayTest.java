@@ -70,6 +70,14 @@ class McpApprovalGatewayTest {
                       resource: http://127.0.0.1/hurried/mcp
                       authorization_servers: ["IDP"]
                       approval: { tools: [pay], timeout: 1s }
+                  - id: narrow
+                    match: { methods: [POST], path: /narrow/mcp }
+                    auth: { methods: [api_key] }
+                    mcp:
+                      servers: [{ name: bank, upstream: tools }]
+                      resource: http://127.0.0.1/narrow/mcp
+                      authorization_servers: ["IDP"]
+                      approval: { tools: [lookup], timeout: 1m, pending: 1 }
                 """.replace("SERVER", server.url()).replace("IDP", idp.issuer()));
         gw.store.orgs().ensure("acme");
         gw.store.orgs().ensure("beta");
@@ -223,6 +231,18 @@ class McpApprovalGatewayTest {
         assertThat(new JsonObject(admin(adminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("approvals").encode()).doesNotContain(id);
         assertThat(admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + id, "{\"decision\":\"approve\"}").statusCode()).isEqualTo(404);
         assertThat(server.seen().size()).as("nobody's call never reached the server").isEqualTo(seen);
+    }
+
+    @Test
+    void pastTheRoutesPendingCapACallIsRefusedAtOnceRatherThanQueued() throws Exception {
+        CompletableFuture<HttpResponse<String>> first = callAsync("/narrow/mcp", "lookup");
+        String id = waiting("lookup").getString("id");
+        HttpResponse<String> second = callAsync("/narrow/mcp", "lookup").get(10, TimeUnit.SECONDS);
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(second.headers().firstValue("Retry-After")).isPresent();
+        assertThat(new JsonObject(second.body()).getJsonObject("error").getJsonObject("data").getString("code")).isEqualTo("mcp_approval_queue_full");
+        assertThat(admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + id, "{\"decision\":\"deny\"}").statusCode()).isEqualTo(200);
+        assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(403);
     }
 
     @Test

@@ -191,6 +191,18 @@ class McpGuardGatewayTest {
     }
 
     @Test
+    void personalDataInAResultIsRedactedWhileTheRestPasses() throws Exception {
+        HttpResponse<String> r = gw.send(call("/results/mcp", "lookup", "reach jane.doe@example.com today"));
+        assertThat(server.last().body().toString()).as("this route does not check arguments").contains("jane.doe@example.com");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject msg = new JsonObject(r.body());
+        assertThat(msg.getInteger("id")).isEqualTo(41);
+        assertThat(msg.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("lookup: reach [EMAIL] today");
+        assertThat(msg.getJsonObject("result").getString("resultType")).isEqualTo("complete");
+        assertThat(gw.accessLine(rid(r))).contains("\"mcp_result\":{\"action\":\"redact\",\"entities\":{\"EMAIL\":1}}").doesNotContain("jane.doe");
+    }
+
+    @Test
     void aCleanCallPassesUntouched() throws Exception {
         HttpResponse<String> r = gw.send(call("/mcp", "lookup", "weather in Lisbon"));
         assertThat(r.statusCode()).isEqualTo(200);
