@@ -50,8 +50,10 @@ public final class McpResultGuard implements McpPolicy {
     }
 
     private JsonNode inspect(Guard guard, Identity caller, McpItem item, McpCall call, JsonNode message) {
-        JsonNode result = message.get("result");
-        if (result == null || !result.isObject()) return message; // errors and notifications carry no tool output
+        // A server's error is inspected like a result: its message and data reach the agent just the same.
+        String field = message.has("result") ? "result" : message.has("error") ? "error" : null;
+        JsonNode result = field == null ? null : message.get(field);
+        if (result == null || !result.isObject()) return message; // notifications (progress, logs) are not inspected
         List<PromptText.Segment> segments = JsonTexts.of(result, "", PromptText.Part.TOOL_RESULT);
         if (segments.isEmpty()) return message;
         Action action = Action.ALLOW;
@@ -89,7 +91,7 @@ public final class McpResultGuard implements McpPolicy {
         }
         if (redactions.isEmpty()) return message;
         ObjectNode copy = message.deepCopy();
-        JsonTexts.redact(copy.get("result"), segments, redactions);
+        JsonTexts.redact(copy.get(field), segments, redactions);
         return copy;
     }
 
