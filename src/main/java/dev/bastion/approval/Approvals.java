@@ -59,7 +59,9 @@ public final class Approvals {
                                 String requestId) {
         if (held.values().stream().filter(h -> h.request().route().equals(route)).count() >= max) return null;
         Instant now = clock.instant();
-        Pending p = new Pending(UUID.randomUUID().toString(), route, tool, org, caller, now, now.plus(timeout), Map.copyOf(arguments));
+        // in the order the call gave them (Map.copyOf would not keep it)
+        Pending p = new Pending(UUID.randomUUID().toString(), route, tool, org, caller, now, now.plus(timeout),
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(arguments)));
         Promise<Outcome> promise = Promise.promise();
         Context context = Vertx.currentContext();
         long timer = vertx.setTimer(timeout.toMillis(), t -> finish(p.id(), Outcome.TIMED_OUT, null));
