@@ -99,12 +99,6 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         }
     }
 
-    /** The same route without the per-tool settings of the second half (tests of the transport alone). */
-    public McpConfig(List<Server> servers, URI resource, List<String> scopesSupported, List<String> authorizationServers,
-                     List<String> acceptAudiences, List<String> allowedOrigins, Boolean namespace) {
-        this(servers, resource, scopesSupported, authorizationServers, acceptAudiences, allowedOrigins, namespace, null, null, null);
-    }
-
     /** Whether {@code pattern} ({@code *} matches any run of characters) matches a tool's exposed name. */
     public static boolean matches(String pattern, String name) {
         String[] parts = pattern.split("\\*", -1);
