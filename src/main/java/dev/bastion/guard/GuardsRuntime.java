@@ -95,11 +95,6 @@ public final class GuardsRuntime {
         return policyFor(identity, guards.get(policy));
     }
 
-    /** Records guardrail decisions on MCP traffic in the same meters as the LLM routes' ({@code guard} family). */
-    public AuditLog audit() {
-        return audit;
-    }
-
     private Guard policyFor(Identity identity, Guard routeGuard) {
         String own = identity == null ? null : orgs.get(identity.orgId());
         return own != null ? guards.get(own) : routeGuard;
