@@ -36,6 +36,13 @@ public enum AuditType {
     BOT_CHALLENGE("bot.challenge", Severity.NOTICE, "denied"),
     BUDGET_THRESHOLD("budget.threshold", Severity.NOTICE, "success"),
     BUDGET_EXHAUSTED("budget.exhausted", Severity.WARNING, "denied"),
+    // MCP tool traffic (docs/mcp.md)
+    MCP_GUARD("mcp.guard", Severity.WARNING, "denied"),
+    MCP_APPROVAL_REQUESTED("mcp.approval.requested", Severity.NOTICE, null),
+    MCP_APPROVAL_GRANTED("mcp.approval.granted", Severity.NOTICE, "success"),
+    MCP_APPROVAL_DENIED("mcp.approval.denied", Severity.NOTICE, "denied"),
+    MCP_APPROVAL_TIMED_OUT("mcp.approval.timed_out", Severity.WARNING, "failure"),
+    MCP_APPROVAL_WITHDRAWN("mcp.approval.withdrawn", Severity.NOTICE, "failure"),
     // egress
     EGRESS_DENIED("egress.denied", Severity.WARNING, "denied"),
     EGRESS_CONNECTION("egress.connection", Severity.INFO, null),

@@ -52,9 +52,16 @@ public final class BudgetsRuntime implements AutoCloseable {
     /** The route's budget control, or null when no rule applies to it. */
     public Control forRoute(RouteConfig route) {
         if (route.llm() == null || route.publicRoute()) return null;
-        List<BudgetsConfig.Rule> rules = config.rules().stream().filter(r -> r.routes().isEmpty() || r.routes().contains(route.id())).toList();
+        List<BudgetsConfig.Rule> rules = config.rules().stream().filter(r -> !r.countsToolCalls() && r.appliesTo(route)).toList();
         if (rules.isEmpty()) return null;
         return new BudgetControl(route.llm().normalised(), rules, config, counter, ledger, stored, events, clock);
+    }
+
+    /** The {@code tool_calls} budgets of an MCP route, or null when none applies to it. */
+    public ToolCallBudgets toolCalls(RouteConfig route) {
+        if (route.mcp() == null || route.publicRoute()) return null;
+        List<BudgetsConfig.Rule> rules = config.rules().stream().filter(r -> r.countsToolCalls() && r.appliesTo(route)).toList();
+        return rules.isEmpty() ? null : new ToolCallBudgets(rules, ledger, stored, events, clock);
     }
 
     /** Writes settled usage to the store (call every second; runs on the store executor). */

@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
  * reads from the store, and the operator's decision on a quarantined tool. A decision names the fingerprint reviewed
  * (or takes the one shown now), is audited ({@code mcp.pin_approved}, {@code mcp.pin_rejected}) and holds on running
  * nodes within their pin poll (2 s). {@code bastion mcp approve} and {@code reject} are the same commands, shorter.
+ * {@code bastion mcp approvals} decides held tool calls ({@link McpApprovalsCommand}).
  */
-@Command(name = "mcp", description = "MCP tool pins: list them, approve or reject a quarantined tool.", mixinStandardHelpOptions = true,
-        subcommands = {McpCommand.Pins.class, McpCommand.Approve.class, McpCommand.Reject.class})
+@Command(name = "mcp", description = "MCP routes: tool pins (list, approve or reject a quarantined tool) and calls waiting for a human (approvals).", mixinStandardHelpOptions = true,
+        subcommands = {McpCommand.Pins.class, McpCommand.Approve.class, McpCommand.Reject.class, McpApprovalsCommand.class})
 public final class McpCommand {
     @Command(name = "pins", description = "List, approve or reject pins.", mixinStandardHelpOptions = true,
             subcommands = {McpCommand.ListPins.class, McpCommand.Approve.class, McpCommand.Reject.class})

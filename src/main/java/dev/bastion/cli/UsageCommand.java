@@ -62,7 +62,8 @@ public final class UsageCommand implements Runnable {
                 out.printf("%-16s %-8s %-22s %-32s %-26s %s%n", "RULE", "PERIOD", "FROM", "SUBJECT", "TOKENS", "COST");
                 for (UsageRepository.Usage u : rows) {
                     BudgetsConfig.Rule r = rules.get(u.ruleId());
-                    String tokens = u.tokens() + (r != null && r.tokens() != null ? " / " + r.tokens() + percent(u.tokens(), r.tokens()) : "");
+                    Long limit = r == null ? null : r.countsToolCalls() ? r.toolCalls() : r.tokens();
+                    String tokens = u.tokens() + (limit != null ? " / " + limit + percent(u.tokens(), limit) : "") + (r != null && r.countsToolCalls() ? " calls" : "");
                     String cost = Pricing.format(u.costMicros()) + (r != null && r.cost() != null
                             ? " / " + r.cost().stripTrailingZeros().toPlainString() + percent(u.costMicros(), Pricing.micros(r.cost())) : "");
                     out.printf("%-16s %-8s %-22s %-32s %-26s %s%n", u.ruleId(), r == null ? "?" : r.period().name().toLowerCase(java.util.Locale.ROOT),

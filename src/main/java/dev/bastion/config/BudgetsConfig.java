@@ -39,18 +39,35 @@ public record BudgetsConfig(Integer defaultMaxTokens, Map<String, Price> prices,
      * @param period {@code minute}, {@code hour}, {@code day} or {@code month} (calendar, UTC)
      * @param tokens total tokens (input + output) allowed per period; optional
      * @param cost   total cost allowed per period, in the price table's currency; optional (needs prices)
-     * @param routes route ids it applies to; default every route with {@code llm}
+     * @param routes route ids it applies to; default every route with {@code llm} (a {@code tool_calls} rule: every MCP route)
+     * @param toolCalls MCP tool calls allowed per period: the rule counts calls instead of tokens and cost (neither may be
+     *                  given with it), on MCP routes; optional
      */
-    public record Rule(String id, RouteConfig.LimitKey per, Period period, Long tokens, BigDecimal cost, List<String> routes) {
+    public record Rule(String id, RouteConfig.LimitKey per, Period period, Long tokens, BigDecimal cost, List<String> routes, Long toolCalls) {
         public Rule {
             if (id == null || !id.matches("[a-z0-9][a-z0-9_.-]{0,63}")) throw new IllegalArgumentException("id: " + (id == null ? "missing" : "'" + id + "'") + " (expected: [a-z0-9_.-])");
             if (per == null) throw new IllegalArgumentException("per: missing (expected: org, api_key, client or user)");
             if (per == RouteConfig.LimitKey.IP || per == RouteConfig.LimitKey.ROUTE) throw new IllegalArgumentException("per: " + per.key + " (expected: org, api_key, client or user)");
             if (period == null) throw new IllegalArgumentException("period: missing (expected: minute, hour, day or month)");
-            if (tokens == null && cost == null) throw new IllegalArgumentException("give tokens, cost or both");
+            if (tokens == null && cost == null && toolCalls == null) throw new IllegalArgumentException("give tokens, cost or both (or tool_calls)");
+            if (toolCalls != null && (tokens != null || cost != null)) {
+                throw new IllegalArgumentException("tool_calls: a rule counts tool calls or tokens and cost, not both (make two rules)");
+            }
+            if (toolCalls != null && toolCalls < 1) throw new IllegalArgumentException("tool_calls: " + toolCalls + " (expected: > 0)");
             if (tokens != null && tokens < 1) throw new IllegalArgumentException("tokens: " + tokens + " (expected: > 0)");
             if (cost != null && cost.signum() <= 0) throw new IllegalArgumentException("cost: " + cost + " (expected: > 0)");
             routes = routes == null ? List.of() : List.copyOf(routes);
+        }
+
+        /** Whether the rule counts MCP tool calls (else an LLM route's tokens and cost). */
+        public boolean countsToolCalls() {
+            return toolCalls != null;
+        }
+
+        /** Whether the rule applies to {@code route}: listed, or the routes it counts when it lists none. */
+        public boolean appliesTo(RouteConfig route) {
+            if (!routes.isEmpty()) return routes.contains(route.id());
+            return countsToolCalls() ? route.mcp() != null : route.llm() != null;
         }
     }
 

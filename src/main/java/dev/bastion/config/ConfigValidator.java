@@ -200,14 +200,15 @@ final class ConfigValidator {
             for (String routeId : rule.routes()) {
                 RouteConfig r = c.routes().stream().filter(x -> x.id().equals(routeId)).findFirst().orElse(null);
                 if (r == null) problems.add(at + ".routes: unknown route '" + routeId + "'");
-                else if (r.llm() == null) problems.add(at + ".routes: route '" + routeId + "' has no llm: budgets only count LLM routes");
+                else if (rule.countsToolCalls() && r.mcp() == null) problems.add(at + ".routes: route '" + routeId + "' has no mcp: tool_calls counts MCP tool calls");
+                else if (!rule.countsToolCalls() && r.llm() == null) problems.add(at + ".routes: route '" + routeId + "' has no llm: budgets only count LLM routes");
             }
         }
         for (int i = 0; i < c.routes().size(); i++) {
             RouteConfig r = c.routes().get(i);
             if (r.llm() == null || !r.publicRoute()) continue;
             for (BudgetsConfig.Rule rule : c.budgets().rules()) {
-                if (rule.routes().isEmpty() || rule.routes().contains(r.id())) {
+                if (!rule.countsToolCalls() && (rule.routes().isEmpty() || rule.routes().contains(r.id()))) {
                     problems.add("routes[" + i + "]: budget '" + rule.id() + "' applies to this public route, which has no caller to charge (add auth, or list the budget's routes)");
                 }
             }
@@ -217,8 +218,13 @@ final class ConfigValidator {
             if (!g.equals(GuardConfig.OFF) && !c.guard().policies().containsKey(g)) {
                 problems.add("routes[" + i + "].guard: unknown policy '" + g + "' (declared: " + String.join(", ", c.guard().policies().keySet()) + ", or off)");
             }
+            McpConfig mcp = c.routes().get(i).mcp();
+            if (mcp != null && !mcp.guard().policy().equals(GuardConfig.OFF) && !c.guard().policies().containsKey(mcp.guard().policy())) {
+                problems.add("routes[" + i + "].mcp.guard.policy: unknown policy '" + mcp.guard().policy() + "' (declared: "
+                        + String.join(", ", c.guard().policies().keySet()) + ", or off)");
+            }
         }
-        if (!c.budgets().rules().isEmpty() && c.routes().stream().noneMatch(r -> r.llm() != null)) {
+        if (c.budgets().rules().stream().anyMatch(r -> !r.countsToolCalls()) && c.routes().stream().noneMatch(r -> r.llm() != null)) {
             problems.add("budgets.rules: no route has llm set, so no budget would ever count anything");
         }
         if (c.prod() && !c.store().isSqlite() && !c.store().verifiesTls() && !c.store().insecureTransport()) {

@@ -32,9 +32,16 @@ import java.util.regex.Pattern;
  * @param access               who may see and call which tool, resource and prompt (docs/mcp.md#authorization-per-tool);
  *                             absent: every caller of the route may use everything
  * @param pinning              tool-definition pinning (docs/mcp.md#pinning-tool-definitions); absent: {@code trust_first}
+ * @param guard                the guardrails on tool traffic: arguments and results through a guardrail policy; default
+ *                             on, with the policy {@code default}
+ * @param limits               rate limits and quotas per caller and tool; default none
+ * @param approval             tools a human must approve call by call; default none
  */
 public record McpConfig(List<Server> servers, URI resource, List<String> scopesSupported, List<String> authorizationServers,
-                        List<String> acceptAudiences, List<String> allowedOrigins, Boolean namespace, Access access, Pinning pinning) {
+                        List<String> acceptAudiences, List<String> allowedOrigins, Boolean namespace, Access access, Pinning pinning, Guard guard, List<ToolLimit> limits,
+                        Approval approval) {
+    /** The longest an approval may hold a call, whatever a route asks: an agent's connection must not hang for hours. */
+    public static final java.time.Duration MAX_APPROVAL_TIMEOUT = java.time.Duration.ofMinutes(15);
     /** Between a server's name and its tool's, as clients see it: {@code search__lookup}. */
     public static final String SEPARATOR = "__";
     private static final Pattern SERVER_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?");
@@ -99,6 +106,12 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
                 throw new IllegalArgumentException("pinning.pins: '" + key + "' (expected: server__tool, the server one of " + names + ")");
             }
         }
+        guard = guard == null ? Guard.DEFAULTS : guard;
+        limits = limits == null ? List.of() : List.copyOf(limits);
+        Set<String> limitNames = new HashSet<>();
+        for (ToolLimit l : limits) {
+            if (!limitNames.add(l.name())) throw new IllegalArgumentException("limits: two limits are named '" + l.name() + "' (give each its own name)");
+        }
     }
 
     /** A namespaced rule whose pattern names a server by a literal prefix must name one of the route's (a typo would match nothing). */
@@ -108,6 +121,107 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         String prefix = pattern.substring(0, at);
         if (prefix.indexOf('*') < 0 && prefix.indexOf('?') < 0 && !servers.contains(prefix)) {
             throw new IllegalArgumentException(key + ": '" + pattern + "' names no server of this route (expected a prefix among " + servers + ")");
+        }
+    }
+
+    /** Whether {@code pattern} ({@code *} matches any run of characters) matches a tool's exposed name. */
+    public static boolean matches(String pattern, String name) {
+        String[] parts = pattern.split("\\*", -1);
+        if (parts.length == 1) return pattern.equals(name);
+        if (!name.startsWith(parts[0])) return false;
+        int at = parts[0].length();
+        for (int i = 1; i < parts.length - 1; i++) {
+            int found = name.indexOf(parts[i], at);
+            if (found < 0) return false;
+            at = found + parts[i].length();
+        }
+        String last = parts[parts.length - 1];
+        return name.length() - at >= last.length() && name.endsWith(last);
+    }
+
+    private static List<String> toolPatterns(String key, List<String> tools) {
+        if (tools == null || tools.isEmpty()) throw new IllegalArgumentException(key + ": missing (expected: tool names as clients see them, * as a wildcard, e.g. [\"search__*\"])");
+        for (String t : tools) {
+            if (t == null || t.isBlank() || t.length() > 256) throw new IllegalArgumentException(key + ": an empty or over-long tool pattern");
+        }
+        return List.copyOf(tools);
+    }
+
+    /**
+     * The guardrails on tool traffic (docs/mcp.md, "Guardrails on tool traffic").
+     *
+     * @param policy    a name under {@code guard.policies} (its PII, secret and custom entities, its {@code
+     *                  injection.tool_results} thresholds, its per-org mapping), or {@code off}; default {@code default}
+     * @param arguments inspect every tool call's arguments for PII and secrets, refusing or redacting per the policy;
+     *                  default true
+     * @param results   inspect every result (each stream event as it completes) for secrets, PII and indirect prompt
+     *                  injection; a result that fails is withheld and replaced by a JSON-RPC error; default true
+     */
+    public record Guard(String policy, Boolean arguments, Boolean results) {
+        public static final Guard DEFAULTS = new Guard(null, null, null);
+
+        public Guard {
+            policy = policy == null ? "default" : policy;
+            arguments = arguments == null || arguments;
+            results = results == null || results;
+        }
+
+        public boolean off() {
+            return "off".equals(policy) || (!arguments && !results);
+        }
+    }
+
+    /**
+     * A rate limit and/or quota on tool calls, counted per caller and tool (never per session or connection).
+     *
+     * @param tools which tools it counts (exposed names, {@code *} as a wildcard); each matching tool has its own counter
+     * @param per   whose counter: {@code user}, {@code org}, {@code api_key} or {@code client}
+     * @param rate  calls per period, e.g. {@code 10/1m}; a window
+     * @param quota a longer allowance, e.g. {@code 1000/1d}; a window counted beside the rate
+     * @param name  the counter's name, in {@code RateLimit-Policy}; default derived from the other fields
+     */
+    public record ToolLimit(List<String> tools, RouteConfig.LimitKey per, Rate rate, Rate quota, String name) {
+        public ToolLimit {
+            tools = toolPatterns("limits.tools", tools);
+            if (per == null || per == RouteConfig.LimitKey.IP || per == RouteConfig.LimitKey.ROUTE) {
+                throw new IllegalArgumentException("limits.per: " + (per == null ? "missing" : "'" + per.key + "'")
+                        + " (expected: user, org, api_key or client: tool limits follow a caller, never an address or a connection)");
+            }
+            if (rate == null && quota == null) throw new IllegalArgumentException("limits: give a rate (e.g. 10/1m), a quota (e.g. 1000/1d) or both");
+            if (name != null && !name.matches("[a-z0-9][a-z0-9_.-]{0,63}")) throw new IllegalArgumentException("limits.name: '" + name + "' (expected: [a-z0-9_.-])");
+            name = name != null ? name : "mcp-" + per.key + "-" + Integer.toHexString(String.join(",", tools).hashCode() & 0xfffffff)
+                    + (rate == null ? "" : "-" + rate.count() + "-" + rate.period().toSeconds() + "s")
+                    + (quota == null ? "" : "-q" + quota.count() + "-" + quota.period().toSeconds() + "s");
+        }
+
+        public boolean covers(String tool) {
+            for (String t : tools) if (matches(t, tool)) return true;
+            return false;
+        }
+    }
+
+    /**
+     * Tools whose every call waits for a human (docs/mcp.md, "Human approval").
+     *
+     * @param tools   exposed names, {@code *} as a wildcard
+     * @param timeout how long a call waits for a decision before it fails; default 2m, at most {@link #MAX_APPROVAL_TIMEOUT}
+     * @param pending the most calls waiting on the route at once; more are refused (429) rather than held; default 100
+     */
+    public record Approval(List<String> tools, java.time.Duration timeout, Integer pending) {
+        public Approval {
+            tools = toolPatterns("approval.tools", tools);
+            timeout = timeout == null ? java.time.Duration.ofMinutes(2) : timeout;
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_APPROVAL_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("approval.timeout: " + timeout.toSeconds() + "s (expected: more than 0, at most "
+                        + MAX_APPROVAL_TIMEOUT.toMinutes() + "m)");
+            }
+            pending = pending == null ? 100 : pending;
+            if (pending < 1 || pending > 10_000) throw new IllegalArgumentException("approval.pending: " + pending + " (expected: 1 to 10000)");
+        }
+
+        public boolean covers(String tool) {
+            for (String t : tools) if (matches(t, tool)) return true;
+            return false;
         }
     }
 

@@ -86,6 +86,15 @@ public final class GuardsRuntime {
         return guard == null ? null : guard.policy().models();
     }
 
+    /**
+     * The guard for {@code identity} under the named policy (the org's own policy wins, as on LLM routes), or null for
+     * {@code off}: what an MCP route's guardrails on tool traffic run.
+     */
+    public Guard guardFor(String policy, Identity identity) {
+        if (GuardConfig.OFF.equals(policy)) return null;
+        return policyFor(identity, guards.get(policy));
+    }
+
     private Guard policyFor(Identity identity, Guard routeGuard) {
         String own = identity == null ? null : orgs.get(identity.orgId());
         return own != null ? guards.get(own) : routeGuard;

@@ -58,6 +58,11 @@ public final class LimitsRuntime {
         return new LimitsRuntime(config, store, storeExecutor, state);
     }
 
+    /** Counters for MCP tool calls ({@code mcp.limits}), on the same limiter as the routes'. */
+    public ToolCallLimits toolCalls() {
+        return new ToolCallLimits(limiter);
+    }
+
     /** Whether counters are shared through Redis. */
     public boolean shared() {
         return shared;

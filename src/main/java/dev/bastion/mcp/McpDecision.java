@@ -17,6 +17,15 @@ public sealed interface McpDecision {
      * @param status  the HTTP status (403 for a tool the caller may not call)
      * @param reason  stable {@code snake_case} code
      * @param message safe text for the client: never the arguments
+     * @param headers response headers the refusal needs ({@code Retry-After} of a quota)
      */
-    record Refuse(int status, String reason, String message) implements McpDecision {}
+    record Refuse(int status, String reason, String message, java.util.Map<String, String> headers) implements McpDecision {
+        public Refuse {
+            headers = headers == null ? java.util.Map.of() : java.util.Map.copyOf(headers);
+        }
+
+        public Refuse(int status, String reason, String message) {
+            this(status, reason, message, null);
+        }
+    }
 }

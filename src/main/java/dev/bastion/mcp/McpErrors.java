@@ -35,7 +35,7 @@ public final class McpErrors implements ErrorFormat {
     }
 
     /** A JSON-RPC error answer to {@code id}, as a server would send it (HTTP 200). */
-    static com.fasterxml.jackson.databind.node.ObjectNode rpc(com.fasterxml.jackson.databind.JsonNode id, int rpcCode, String message) {
+    public static com.fasterxml.jackson.databind.node.ObjectNode rpc(com.fasterxml.jackson.databind.JsonNode id, int rpcCode, String message) {
         com.fasterxml.jackson.databind.node.ObjectNode o = McpMessage.MAPPER.createObjectNode().put("jsonrpc", "2.0");
         o.set("id", id);
         o.putObject("error").put("code", rpcCode).put("message", message);

@@ -55,20 +55,30 @@ public final class McpPolicies implements McpPolicy {
 
     @Override
     public Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message) {
-        return decide(caller, item, message, 0);
+        return decide(caller, item, message, McpCall.NONE);
     }
 
-    private Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message, int i) {
+    @Override
+    public Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message, McpCall call) {
+        return decide(caller, item, message, call, 0);
+    }
+
+    private Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message, McpCall call, int i) {
         if (i == policies.size()) return McpDecision.ALLOWED;
-        return policies.get(i).decide(caller, item, message)
-                .compose(d -> d instanceof McpDecision.Allow ? decide(caller, item, message, i + 1) : Future.succeededFuture(d));
+        return policies.get(i).decide(caller, item, message, call)
+                .compose(d -> d instanceof McpDecision.Allow ? decide(caller, item, message, call, i + 1) : Future.succeededFuture(d));
     }
 
     @Override
     public ResultInspector results(Identity caller, McpItem item) {
+        return results(caller, item, McpCall.NONE);
+    }
+
+    @Override
+    public ResultInspector results(Identity caller, McpItem item, McpCall call) {
         List<ResultInspector> inspectors = new ArrayList<>();
         for (McpPolicy p : policies) {
-            ResultInspector r = p.results(caller, item);
+            ResultInspector r = p.results(caller, item, call);
             if (r != null) inspectors.add(r);
         }
         if (inspectors.isEmpty()) return null;

@@ -43,9 +43,23 @@ public interface McpPolicy {
         return r == null ? McpDecision.ALLOWED : Future.succeededFuture(r);
     }
 
+    /**
+     * {@link #decide(Identity, McpItem, McpMessage)} with the call at hand, which the gateway asks: a policy that
+     * records its decision on the access line or in the audit trail, or rewrites {@code params.arguments} of the message
+     * in place (redaction: the servers get the message as the policies left it), overrides this one.
+     */
+    default Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message, McpCall call) {
+        return decide(caller, item, message);
+    }
+
     /** What each result message of this call passes through, or null to relay results untouched. */
     default ResultInspector results(Identity caller, McpItem item) {
         return null;
+    }
+
+    /** {@link #results(Identity, McpItem)} with the call at hand, which the gateway asks. */
+    default ResultInspector results(Identity caller, McpItem item, McpCall call) {
+        return results(caller, item);
     }
 
     /** Sees one JSON-RPC message a server sent for a call (a whole answer, or one stream event's data). */

@@ -61,10 +61,26 @@ public final class McpPolicyControl implements Control {
                     Map.of("WWW-Authenticate", challenge.insufficientScope(needed))).future();
         }
         if (item == null) return Verdict.ALLOWED;
-        return policy.decide(ex.identity(), item, msg).map(decision -> switch (decision) {
-            case McpDecision.Refuse r -> new Verdict.Deny(r.status(), r.reason(), r.message());
+        McpCall call = new McpCall() {
+            @Override
+            public String requestId() {
+                return ex.requestId();
+            }
+
+            @Override
+            public void note(String field, Object value) {
+                ex.logField(field, value);
+            }
+
+            @Override
+            public void onEnd(Runnable then) {
+                ex.onFinish(then);
+            }
+        };
+        return policy.decide(ex.identity(), item, msg, call).map(decision -> switch (decision) {
+            case McpDecision.Refuse r -> new Verdict.Deny(r.status(), r.reason(), r.message(), r.headers());
             case McpDecision.Allow a -> {
-                McpPolicy.ResultInspector inspector = policy.results(ex.identity(), item);
+                McpPolicy.ResultInspector inspector = policy.results(ex.identity(), item, call);
                 if (inspector != null) ex.addResponseFilter(new McpResultFilter(inspector));
                 yield Verdict.ALLOW;
             }

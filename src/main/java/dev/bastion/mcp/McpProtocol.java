@@ -23,7 +23,7 @@ public final class McpProtocol {
     /** Where a 2026-07-28 request's body names its revision: {@code params._meta}. */
     static final String VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion";
     /** Implementation-defined server errors (JSON-RPC reserves -32000 to -32099). */
-    static final int SERVER_ERROR = -32000;
+    public static final int SERVER_ERROR = -32000;
 
     private McpProtocol() {}
 }

@@ -112,7 +112,8 @@ public final class McpUpstream implements Upstream {
     }
 
     private Future<UpstreamResult> sendByName(UpstreamRequest r, McpMessage msg, McpNames.Target t) {
-        if (!names.namespaced()) return forward(r, servers.get(t.server()), r.body(), msg, msg.name());
+        // The message as the policies left it (a redaction rewrites its arguments in place).
+        if (!names.namespaced()) return forward(r, servers.get(t.server()), bytes(msg.body()), msg, msg.name());
         ObjectNode body = msg.body().deepCopy();
         ((ObjectNode) body.get("params")).put("name", t.name());
         return forward(r, servers.get(t.server()), bytes(body), msg, t.name());

@@ -53,6 +53,9 @@ final class AdminRoutes {
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
         routes.add(admin("admin.data.user", List.of("GET", "DELETE"), "/admin/v1/data/users/*", api.dataUser(), admins, services));
         routes.add(admin("admin.data.org", "GET", "/admin/v1/data/org", api.dataOrg(), admins, services));
+        dev.bastion.approval.ApprovalEndpoints approvals = new dev.bastion.approval.ApprovalEndpoints(services.approvals);
+        routes.add(admin("admin.mcp.approvals", "GET", dev.bastion.approval.ApprovalEndpoints.PATH, approvals.list(), admins, services));
+        routes.add(admin("admin.mcp.approvals.decide", "POST", dev.bastion.approval.ApprovalEndpoints.PATH + "/*", approvals.decide(), admins, services));
         // The same lists addressed by org, as a tenant's tooling often does: the {org} segment is bound to the caller's
         // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
         routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));

@@ -110,10 +110,19 @@ final class ChainAssembler {
      */
     private java.util.List<McpPolicy> mcpPolicyList(RouteConfig route) {
         java.util.List<McpPolicy> list = new java.util.ArrayList<>();
-        if (route.mcp().access().restricts()) list.add(new dev.bastion.mcp.McpAccessPolicy(route.mcp().access()));
-        if (route.mcp().pinning().mode() != dev.bastion.config.McpConfig.PinMode.OFF) {
-            list.add(new dev.bastion.mcp.McpPinPolicy(route.id(), route.mcp().pinning(), services.mcpPins));
+        dev.bastion.config.McpConfig mcp = route.mcp();
+        if (mcp.access().restricts()) list.add(new dev.bastion.mcp.McpAccessPolicy(mcp.access()));
+        if (mcp.pinning().mode() != dev.bastion.config.McpConfig.PinMode.OFF) {
+            list.add(new dev.bastion.mcp.McpPinPolicy(route.id(), mcp.pinning(), services.mcpPins));
         }
+        if (!mcp.guard().off()) {
+            if (mcp.guard().arguments()) list.add(new dev.bastion.mcpguard.McpArgumentGuard(route.id(), mcp.guard().policy(), services.guards::guardFor, services.audit));
+            if (mcp.guard().results()) list.add(new dev.bastion.mcpguard.McpResultGuard(route.id(), mcp.guard().policy(), services.guards::guardFor, services.audit));
+        }
+        if (!mcp.limits().isEmpty()) list.add(new dev.bastion.mcplimit.McpToolLimits(route.id(), mcp.limits(), services.limits.toolCalls()));
+        dev.bastion.budget.ToolCallBudgets budgets = services.budgets.toolCalls(route);
+        if (budgets != null) list.add(new dev.bastion.mcplimit.McpToolBudget(budgets));
+        if (mcp.approval() != null) list.add(new dev.bastion.approval.McpApproval(route.id(), mcp.approval(), services.approvals));
         return list;
     }
 

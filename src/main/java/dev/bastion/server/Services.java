@@ -62,6 +62,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.state.RedisPipe redisPipe;
     final dev.bastion.state.SharedState sharedState;
     final dev.bastion.limit.LimitsRuntime limits;
+    /** MCP tool calls waiting for an operator (node-local), shared by the public listener's routes and the admin API. */
+    final dev.bastion.approval.Approvals approvals;
     final dev.bastion.budget.BudgetsRuntime budgets;
     final dev.bastion.guard.GuardsRuntime guards;
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
@@ -132,6 +134,7 @@ final class Services implements AutoCloseable {
         this.sharedState = dev.bastion.state.SharedState.of(config, redisPipe);
         this.limits = dev.bastion.limit.LimitsRuntime.create(config, store, storeExecutor, sharedState);
         this.limits.registerMetrics(metrics.registry());
+        this.approvals = new dev.bastion.approval.Approvals(vertx, audit, clock);
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState, dev.bastion.dataprotect.ResponseSealers.of(vertx, dataKeys));
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class McpPolicySeamTest {
     static final McpConfig CONFIG = new McpConfig(List.of(new McpConfig.Server("search", "search"), new McpConfig.Server("files", "files")),
-            URI.create("https://mcp.example.test/mcp"), List.of(), List.of("https://idp.example.test"), null, null, null, null, null);
+            URI.create("https://mcp.example.test/mcp"), List.of(), List.of("https://idp.example.test"), null, null, null, null, null, null, null, null);
     static final McpChallenge CHALLENGE = new McpChallenge(CONFIG, List.of("mcp.use"));
 
     /** Tool {@code files__danger} needs {@code mcp.admin}; {@code search__secret} is neither shown nor callable. */
