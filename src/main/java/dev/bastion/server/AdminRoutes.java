@@ -31,6 +31,7 @@ final class AdminRoutes {
     /** The admin API takes small JSON bodies only. */
     static final long MAX_BODY = 64 * 1024;
     private static final RouteConfig.Require ADMIN_SCOPE = new RouteConfig.Require(List.of("admin"), null, null, null);
+    private static final RouteConfig.Require INCIDENT_SCOPES = new RouteConfig.Require(List.of("admin", "incidents"), null, null, null);
 
     private AdminRoutes() {}
 
@@ -52,6 +53,10 @@ final class AdminRoutes {
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
         routes.add(admin("admin.data.user", List.of("GET", "DELETE"), "/admin/v1/data/users/*", api.dataUser(), admins, services));
         routes.add(admin("admin.data.org", "GET", "/admin/v1/data/org", api.dataOrg(), admins, services));
+        // Incident switches (R2): admin and incidents scopes here, an operator org in the endpoint.
+        dev.bastion.admin.IncidentApi incidents = new dev.bastion.admin.IncidentApi(vertx, services.incidents.incidents(), config.incidents().operatorOrgs());
+        routes.add(admin("admin.incidents", List.of("GET", "POST"), dev.bastion.admin.IncidentApi.PATH, incidents.collection(), admins, INCIDENT_SCOPES, services));
+        routes.add(admin("admin.incident", List.of("DELETE"), dev.bastion.admin.IncidentApi.PATH + "/*", incidents.one(), admins, INCIDENT_SCOPES, services));
         // The same lists addressed by org, as a tenant's tooling often does: the {org} segment is bound to the caller's
         // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
         routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));
@@ -81,8 +86,13 @@ final class AdminRoutes {
     }
 
     private static Route admin(String id, List<String> methods, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
+        return admin(id, methods, path, endpoint, authenticators, ADMIN_SCOPE, services);
+    }
+
+    private static Route admin(String id, List<String> methods, String path, LocalEndpoint endpoint, List<Authenticator> authenticators,
+                               RouteConfig.Require require, Services services) {
         List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, methods.contains("POST") ? List.of("application/json") : List.of()),
-                new AuthenticateControl(authenticators, services.revocations), new RequireControl(ADMIN_SCOPE));
+                new AuthenticateControl(authenticators, services.revocations), new RequireControl(require));
         return new Route(id, new RouteConfig.Match(methods, path, null), Set.copyOf(methods), new Steps(new Chain(controls), id, services.metrics),
                 new Route.Local(endpoint), null, MAX_BODY).withOperation("admin");
     }
