@@ -11,8 +11,9 @@ import io.vertx.core.Future;
 /**
  * Refuses a model an operator disabled ({@code bastion incident disable-model}) on LLM routes, right after the model
  * step: 503 {@code model_disabled}, rendered in the route's provider-style error body like every refusal there. It
- * checks the model asked for and the deployment the model step chose, so a disabled model is not reached as another
- * model's fallback either (the request is refused rather than sent elsewhere).
+ * checks the model asked for (placed before the model step) and the deployment the model step chose (placed after it,
+ * where a failover re-enters), so a disabled model is not reached as another model's fallback either: the failover
+ * counts it refused and moves on, or gives the client the last real failure.
  */
 public final class DisabledModelControl implements Control {
     private static final Verdict.Deny DISABLED = new Verdict.Deny(503, "model_disabled", "This model is disabled for now.");

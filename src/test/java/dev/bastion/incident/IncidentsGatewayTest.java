@@ -36,15 +36,23 @@ class IncidentsGatewayTest {
                 match: { methods: [POST], path: /v1/chat/completions }
                 llm: chat
                 auth: { methods: [api_key] }
+              - id: messages
+                match: { methods: [POST], path: /v1/messages }
+                llm: messages
+                auth: { methods: [api_key] }
             models:
               m1:
                 deployments: [{ upstream: app, model: gpt-x }]
               m2:
                 deployments: [{ upstream: app, model: gpt-y }]
+              m3:
+                deployments: [{ upstream: gone, model: gpt-z }]
+                fallbacks: [m1]
             """;
 
     static String config(String extra) {
-        return TestGateway.config(ROUTES).replace("  public: { host: 127.0.0.1, port: 0 }",
+        // "gone" refuses connections: a request for m3 fails over to its fallback m1.
+        return TestGateway.config(ROUTES).replace("upstreams:\n", "upstreams:\n  gone: { url: \"http://127.0.0.1:9\", api_key: env:PROVIDER_KEY }\n").replace("  public: { host: 127.0.0.1, port: 0 }",
                 "  public: { host: 127.0.0.1, port: 0, trusted_proxies: [127.0.0.1/32] }") + extra;
     }
 
@@ -193,6 +201,19 @@ class IncidentsGatewayTest {
             gw.postJson("/v1/chat/completions", key, "{\"model\":\"m2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(gw.upstream.seen()).as("m2 reaches its provider").hasSize(seen + 1);
             assertThat(gw.upstream.last().body().toString()).contains("gpt-y");
+            // m3's deployment is unreachable and its only fallback is m1: the failover skips the disabled model, so the client
+            // gets the last real failure and m1's provider is never called.
+            HttpResponse<String> fallback = gw.postJson("/v1/chat/completions", key, "{\"model\":\"m3\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            refused(fallback, 502, "upstream_unavailable");
+            assertThat(gw.upstream.seen()).as("the fallback reached no provider").hasSize(seen + 1);
+            // Anthropic's Messages API: its own error body, with Bastion's code in the details and the request id.
+            HttpResponse<String> anthropic = gw.postJson("/v1/messages", key, "{\"model\":\"m1\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(anthropic.statusCode()).isEqualTo(503);
+            JsonObject body = new JsonObject(anthropic.body());
+            assertThat(body.getString("type")).isEqualTo("error");
+            assertThat(body.getJsonObject("error").getJsonObject("details").getString("error_code")).isEqualTo("model_disabled");
+            assertThat(body.getString("request_id")).isEqualTo(anthropic.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(gw.upstream.seen()).as("nothing more reached a provider").hasSize(seen + 1);
         }
     }
 
