@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * its time whether or not a message about it arrives. With nothing thrown a lookup is one volatile read.
  */
 public final class ActiveSwitches {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ActiveSwitches.class);
     private final Map<String, ResponseAction> byId = new ConcurrentHashMap<>();
     private final Clock clock;
     private volatile View view = View.EMPTY;
@@ -55,13 +55,18 @@ public final class ActiveSwitches {
         List<Allow> lockdowns = new ArrayList<>();
         byId.values().removeIf(a -> !a.activeAt(now));
         for (ResponseAction a : byId.values()) {
-            switch (Switch.fromWire(a.action())) {
-                case BLOCK_IP -> nets.add(new Net(Cidr.parse(a.subject()), a));
-                case BLOCK_KEY -> keys.merge(a.subject(), a, ActiveSwitches::longer);
-                case SUSPEND_ORG -> orgs.merge(a.subject(), a, ActiveSwitches::longer);
-                case DISABLE_ROUTE -> routes.merge(a.subject(), a, ActiveSwitches::longer);
-                case DISABLE_MODEL -> models.merge(a.subject(), a, ActiveSwitches::longer);
-                case LOCKDOWN -> lockdowns.add(allow(a));
+            try {
+                switch (Switch.fromWire(a.action())) {
+                    case BLOCK_IP -> nets.add(new Net(Cidr.parse(a.subject()), a));
+                    case BLOCK_KEY -> keys.merge(a.subject(), a, ActiveSwitches::longer);
+                    case SUSPEND_ORG -> orgs.merge(a.subject(), a, ActiveSwitches::longer);
+                    case DISABLE_ROUTE -> routes.merge(a.subject(), a, ActiveSwitches::longer);
+                    case DISABLE_MODEL -> models.merge(a.subject(), a, ActiveSwitches::longer);
+                    case LOCKDOWN -> lockdowns.add(allow(a));
+                }
+            } catch (IllegalArgumentException e) {
+                // A row no CLI or API wrote (edited in the store): skipped, so it cannot stop every later switch from applying.
+                log.error("incidents: switch {} has an unreadable target and is not enforced", a.id());
             }
         }
         view = new View(List.copyOf(nets), Map.copyOf(keys), Map.copyOf(orgs), Map.copyOf(routes), Map.copyOf(models), List.copyOf(lockdowns));
@@ -72,12 +77,8 @@ public final class ActiveSwitches {
     }
 
     private static Allow allow(ResponseAction a) {
-        Set<String> orgs = new HashSet<>(), keys = new HashSet<>();
-        for (String entry : a.subject().split(",")) {
-            if (entry.startsWith(Switch.ORG)) orgs.add(entry.substring(Switch.ORG.length()));
-            else if (entry.startsWith(Switch.KEY)) keys.add(entry.substring(Switch.KEY.length()));
-        }
-        return new Allow(Set.copyOf(orgs), Set.copyOf(keys), a);
+        Switch.Allowed allowed = Switch.allowed(a.subject());
+        return new Allow(allowed.orgs(), allowed.keys(), a);
     }
 
     /** The block in force on this address (a range containing it), or null. */

@@ -55,7 +55,7 @@ public final class Incidents {
      * @throws IllegalArgumentException with a message fit for the operator, when the target, reason or duration is not acceptable
      */
     public ResponseAction open(Switch kind, String target, String reason, Duration duration, Operator by) {
-        String subject = kind == Switch.LOCKDOWN ? target : kind.target(target);
+        String subject = kind.target(target);
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("reason: required (say why, for whoever lifts it)");
         if (reason.length() > MAX_REASON) throw new IllegalArgumentException("reason: at most " + MAX_REASON + " characters");
         if (duration == null || duration.isZero() || duration.isNegative()) throw new IllegalArgumentException("for: a duration > 0 is required (a switch always expires)");

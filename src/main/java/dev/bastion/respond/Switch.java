@@ -69,13 +69,31 @@ public enum Switch {
                 yield id(t);
             }
             case SUSPEND_ORG, DISABLE_ROUTE, DISABLE_MODEL -> id(t);
-            case LOCKDOWN -> throw new IllegalArgumentException("lockdown: its target is an allow-list (Switch.allowList)");
+            case LOCKDOWN -> {
+                // As allowList wrote it (org:a,key:b): read back and written again, so no entry escapes the checks above.
+                Allowed a = allowed(t);
+                yield allowList(a.orgs(), a.keys());
+            }
         };
     }
 
     private String id(String t) {
         if (!ID.matcher(t).matches()) throw new IllegalArgumentException(wire + ": expected an id of letters, digits and _.:/@- (at most 128)");
         return t;
+    }
+
+    /** Who a lockdown admits: orgs, and keys or clients by id. */
+    public record Allowed(Set<String> orgs, Set<String> keys) {}
+
+    /** A stored allow-list read back. */
+    static Allowed allowed(String list) {
+        Set<String> orgs = new java.util.HashSet<>(), keys = new java.util.HashSet<>();
+        for (String entry : list.split(",")) {
+            if (entry.startsWith(ORG)) orgs.add(entry.substring(ORG.length()));
+            else if (entry.startsWith(KEY)) keys.add(entry.substring(KEY.length()));
+            else throw new IllegalArgumentException("lockdown: expected an allow-list of org:ID and key:ID entries");
+        }
+        return new Allowed(Set.copyOf(orgs), Set.copyOf(keys));
     }
 
     /** A lockdown's allow-list as stored: {@code org:a,key:b}, sorted, within the column. */

@@ -45,6 +45,9 @@ class ActiveSwitchesTest {
         assertThatThrownBy(() -> Switch.BLOCK_KEY.target(secret)).hasMessageContaining("never the key itself").message().doesNotContain(secret);
         assertThatThrownBy(() -> Switch.SUSPEND_ORG.target("acme; drop table")).hasMessageContaining("expected an id").message().doesNotContain("drop");
         assertThatThrownBy(() -> Switch.allowList(Set.of(), Set.of())).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> Switch.LOCKDOWN.target("org:acme,user:x")).hasMessageContaining("org:ID and key:ID");
+        assertThatThrownBy(() -> Switch.LOCKDOWN.target("org:acme,key:bst_live_x")).hasMessageContaining("never the key itself");
+        assertThat(Switch.LOCKDOWN.target("key:key_b,org:acme")).isEqualTo("key:key_b,org:acme");
         assertThatThrownBy(() -> Switch.allowList(Set.of("a".repeat(120), "b".repeat(120)), Set.of())).hasMessageContaining("200 characters");
     }
 
@@ -57,6 +60,14 @@ class ActiveSwitchesTest {
         assertThat(active.blockedAddress("203.0.114.1")).as("just outside").isNull();
         assertThat(active.blockedAddress("2001:db8:ffff::1")).isNotNull();
         assertThat(active.blockedAddress("2001:db9::1")).isNull();
+    }
+
+    @Test
+    void aRowWithAnUnreadableTargetIsSkippedAndStopsNoOther() {
+        active.apply(thrown("inc_bad", Switch.BLOCK_IP, "not-an-address", Duration.ofHours(1)));
+        active.apply(thrown("inc_ok", Switch.SUSPEND_ORG, "acme", Duration.ofHours(1)));
+        assertThat(active.suspendedOrg("acme")).isNotNull();
+        assertThat(active.blockedAddress("203.0.113.7")).isNull();
     }
 
     @Test
