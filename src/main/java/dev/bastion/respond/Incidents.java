@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * {@code response_actions} row with rule {@code incident} (so every node learns it as it learns automatic
  * responses: the store poll, and Redis at once), with a reason and an expiry no longer than
  * {@code incidents.max_for}; each throw and lift is one audit event with the operator as actor. The reason is kept
- * with the switch (the trail stores ids, never free text) and the event names the switch by its id. Blocking (store).
+ * with the switch; the trail, which stores ids and never free text, keeps it only when it is one (a ticket reference). Blocking (store).
  */
 public final class Incidents {
     /** Who acted, and through what ({@code cli} or {@code admin_api}); request id and address when there was a request. */
@@ -129,6 +129,9 @@ public final class Incidents {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("switch_id", a.id());
         f.put("switch", a.action());
+        // The trail keeps ids, never free text: a ticket reference (INC-42) is kept as given, prose is marked [text]
+        // there and kept with the switch, which the event names.
+        f.put("reason", a.reason());
         if (by != null) f.put("via", by.via());
         return f;
     }

@@ -132,7 +132,7 @@ class IncidentsGatewayTest {
             Eventually.until("the key passes again", () -> get(b, "/api/x", acmeKey.plaintext(), null).statusCode() == 200);
 
             // suspend-org: every caller of acme, and nobody of beta.
-            String org = switchId(cli("incident", "suspend-org", "acme", "--reason", "abusive tenant", "--for", "2h", "--store", shared));
+            String org = switchId(cli("incident", "suspend-org", "acme", "--reason", "INC-43", "--for", "2h", "--store", shared));
             Eventually.until("node b suspends acme", () -> get(b, "/api/x", acmeOther, null).statusCode() == 403);
             refused(get(b, "/api/x", acmeKey.plaintext(), null), 403, "org_suspended");
             assertThat(get(b, "/api/x", beta, null).statusCode()).as("another org").isEqualTo(200);
@@ -152,10 +152,12 @@ class IncidentsGatewayTest {
             assertThat(thrown).hasSize(4);
             assertThat(thrown).allSatisfy(e -> assertThat(e.actorKind()).isEqualTo("operator"));
             assertThat(thrown).extracting(AuditRow::target).containsExactlyInAnyOrder("203.0.113.0/24", acmeKey.record().id(), "acme", "api");
-            // The trail stores no free text: the event names the switch, whose row keeps the operator's reason.
+            // The trail stores no free text: a ticket reference is kept, prose is marked and kept with the switch the event names.
             AuditRow keyEvent = thrown.stream().filter(e -> e.target().equals(acmeKey.record().id())).findFirst().orElseThrow();
-            assertThat(keyEvent.fields()).contains("\"switch_id\":\"" + key + "\"").contains("\"via\":\"cli\"");
+            assertThat(keyEvent.fields()).contains("\"switch_id\":\"" + key + "\"").contains("\"via\":\"cli\"").contains("\"reason\":\"[text]\"");
             assertThat(a.store.responses().find(key).orElseThrow().reason()).isEqualTo("leaked in a repo");
+            AuditRow orgEvent = thrown.stream().filter(e -> e.target().equals("acme")).findFirst().orElseThrow();
+            assertThat(orgEvent.fields()).contains("\"reason\":\"INC-43\"");
             assertThat(events(a, "incident.lifted")).hasSize(4).allSatisfy(e -> assertThat(e.reason()).isEqualTo("operator"));
             for (AuditRow r : a.store.audit().search(AuditRepository.Filter.ALL, 1000, false, false)) assertThat(r.toString()).doesNotContain(acmeKey.plaintext());
             assertThat(cli("incident", "list", "--store", shared).out()).contains("No incident switch in force.");
