@@ -55,6 +55,9 @@ public enum AuditType {
     RESPONSE_SUSPEND_KEY("response.suspend_key", Severity.WARNING, "success"),
     RESPONSE_NOTIFY("response.notify", Severity.ERROR, "success"),
     RESPONSE_LIFTED("response.lifted", Severity.NOTICE, "success"),
+    // incident switches (R2): an operator's, with a reason and an expiry
+    INCIDENT_SWITCH("incident.switch", Severity.WARNING, "success"),
+    INCIDENT_LIFTED("incident.lifted", Severity.NOTICE, "success"),
     // identity and configuration
     USER_CREATED("user.created", Severity.NOTICE, "success"),
     ADMIN_READ("admin.read", Severity.INFO, "success"),

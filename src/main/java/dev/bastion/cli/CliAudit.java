@@ -19,11 +19,16 @@ final class CliAudit {
     private CliAudit() {}
 
     static void record(StoreOptions options, Store store, AuditType type, String org, String target, Map<String, ?> fields) {
+        String operator = System.getProperty("user.name", "operator");
+        append(options, store, new AuditEvent(System.currentTimeMillis(), type, null, new AuditEvent.Actor("operator", operator, org),
+                type.wire().substring(type.wire().indexOf('.') + 1), target, null, null, null, null, null, fields == null ? Map.of() : fields));
+    }
+
+    /** An event the command made itself (its actor, action and reason). */
+    static void append(StoreOptions options, Store store, AuditEvent e) {
         BastionConfig config = options.config();
         if (!config.audit().enabled()) return;
-        String operator = System.getProperty("user.name", "operator");
-        AuditEvent e = new AuditEvent(System.currentTimeMillis(), type, null, new AuditEvent.Actor("operator", operator, org),
-                type.wire().substring(type.wire().indexOf('.') + 1), target, null, null, null, null, null, fields == null ? Map.of() : fields);
+        AuditType type = e.type();
         try {
             AuditTrails.appendNow(store, config.audit(), "cli." + config.audit().node(), e, () -> MasterKey.load(config, new SecretResolver()));
         } catch (RuntimeException ex) {

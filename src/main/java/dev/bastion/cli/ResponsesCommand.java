@@ -1,13 +1,9 @@
 package dev.bastion.cli;
 
 import dev.bastion.audit.AuditType;
-import dev.bastion.config.BastionConfig;
 import dev.bastion.net.IpAddresses;
-import dev.bastion.respond.RedisResponseChannel;
-import dev.bastion.secrets.SecretResolver;
 import dev.bastion.store.ResponseAction;
 import dev.bastion.store.Store;
-import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +37,7 @@ public final class ResponsesCommand {
         public Integer call() {
             try (Store s = store.open()) {
                 PrintWriter out = spec.commandLine().getOut();
-                List<ResponseAction> active = s.responses().active(Instant.now());
+                List<ResponseAction> active = s.responses().active(Instant.now()).stream().filter(a -> !a.incident()).toList(); // switches: `incident list`
                 if (active.isEmpty()) {
                     out.println("No automatic response in force.");
                 } else {
@@ -81,12 +76,12 @@ public final class ResponsesCommand {
                 Instant now = Instant.now();
                 List<ResponseAction> chosen = new ArrayList<>();
                 if (target.id != null) {
-                    s.responses().find(target.id).filter(a -> a.activeAt(now)).ifPresent(chosen::add);
+                    s.responses().find(target.id).filter(a -> a.activeAt(now) && !a.incident()).ifPresent(chosen::add);
                 } else {
                     String subject = target.ip != null ? IpAddresses.canonical(target.ip) : target.key;
                     if (subject == null) return fail("Not an IP address: " + target.ip);
                     String action = target.ip != null ? ResponseAction.BLOCK_IP : ResponseAction.SUSPEND_KEY;
-                    for (ResponseAction a : s.responses().active(now)) if (a.action().equals(action) && a.subject().equals(subject)) chosen.add(a);
+                    for (ResponseAction a : s.responses().active(now)) if (!a.incident() && a.action().equals(action) && a.subject().equals(subject)) chosen.add(a);
                 }
                 if (chosen.isEmpty()) return fail("No automatic response in force for " + (target.id != null ? target.id : target.ip != null ? target.ip : target.key) + ".");
                 String operator = System.getProperty("user.name", "operator");
@@ -103,7 +98,7 @@ public final class ResponsesCommand {
                     f.put("via", "cli");
                     CliAudit.record(store, s, AuditType.RESPONSE_LIFTED, a.orgId(), a.subject(), f);
                 }
-                broadcast(store.config(), lifted);
+                ResponseBroadcast.publish(store.config(), lifted); // with Redis, running nodes lift at once; else at their next poll
                 PrintWriter out = spec.commandLine().getOut();
                 for (ResponseAction a : lifted) out.println("Lifted " + a.action() + " " + a.subject() + " (" + a.id() + ").");
                 out.flush();
@@ -115,21 +110,6 @@ public final class ResponsesCommand {
             spec.commandLine().getErr().println(message);
             spec.commandLine().getErr().flush();
             return 1;
-        }
-
-        /** With Redis, running nodes lift at once; without, at their next store poll. */
-        private void broadcast(BastionConfig config, List<ResponseAction> lifted) {
-            if (config.redis() == null || lifted.isEmpty()) return;
-            Vertx vertx = Vertx.vertx();
-            io.vertx.redis.client.Redis client = dev.bastion.state.RedisClients.create(vertx, config.redis(), new SecretResolver());
-            try (RedisResponseChannel channel = new RedisResponseChannel(vertx, client, null)) {
-                for (ResponseAction a : lifted) channel.publish(a).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                System.err.println("bastion: Redis broadcast failed; nodes will lift at their next store poll");
-            } finally {
-                client.close();
-                GatewayRunner.await(vertx.close());
-            }
         }
     }
 }

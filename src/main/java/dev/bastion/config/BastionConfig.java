@@ -33,6 +33,7 @@ import java.util.Map;
  * @param audit       the audit trail: its writer, spool, checkpoints and failure mode (docs/audit.md)
  * @param retention   how long each class of stored data is kept, and the job that removes the rest (docs/data-protection.md)
  * @param responses   automatic responses (O4): rules that block an address, suspend a key or notify (docs/audit.md)
+ * @param incidents   incident switches (R2): who may throw them through the admin API, and their longest duration (docs/operations.md)
  * @param dataProtection envelope encryption of what is stored: the key-encryption key, data-key rotation, sealed
  *                    audit members (docs/data-protection.md)
  * @param bots        bot control's defaults: mode, threshold, rate, challenge cookie and verified-bot cache (docs/bots.md)
@@ -66,7 +67,8 @@ public record BastionConfig(
         ResponsesConfig responses,
         DataProtectionConfig dataProtection,
         BotsConfig bots,
-        ContractsConfig contracts) {
+        ContractsConfig contracts,
+        IncidentsConfig incidents) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -98,6 +100,7 @@ public record BastionConfig(
         dataProtection = dataProtection == null ? DataProtectionConfig.DEFAULTS : dataProtection;
         bots = bots == null ? BotsConfig.DEFAULTS : bots;
         contracts = contracts == null ? ContractsConfig.DEFAULTS : contracts;
+        incidents = incidents == null ? IncidentsConfig.DEFAULTS : incidents;
     }
 
     public boolean prod() {

@@ -30,6 +30,7 @@ public final class ActiveResponses {
      * @return true when a lifted action was in force here until now (the store poll delivers a lift more than once)
      */
     public boolean apply(ResponseAction a) {
+        if (a.incident()) return false; // an operator's switch: the incident controls enforce it (docs/operations.md)
         Map<String, ResponseAction> map = switch (a.action()) {
             case ResponseAction.BLOCK_IP -> ips;
             case ResponseAction.SUSPEND_KEY -> keys;

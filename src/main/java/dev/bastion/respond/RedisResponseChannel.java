@@ -51,14 +51,14 @@ public final class RedisResponseChannel implements Consumer<ResponseAction>, Aut
     static JsonObject encode(ResponseAction a) {
         return new JsonObject().put("id", a.id()).put("rule", a.rule()).put("action", a.action()).put("subject", a.subject()).put("org", a.orgId())
                 .put("node", a.node()).put("created", a.createdAt().toEpochMilli()).put("expires", a.expiresAt().toEpochMilli())
-                .put("lifted", a.liftedAt() == null ? null : a.liftedAt().toEpochMilli()).put("lifted_by", a.liftedBy());
+                .put("lifted", a.liftedAt() == null ? null : a.liftedAt().toEpochMilli()).put("lifted_by", a.liftedBy()).put("reason", a.reason());
     }
 
     static ResponseAction decode(JsonObject m) {
         Long lifted = m.getLong("lifted");
         return new ResponseAction(m.getString("id"), m.getString("rule"), m.getString("action"), m.getString("subject"), m.getString("org"),
                 m.getString("node"), Instant.ofEpochMilli(m.getLong("created")), Instant.ofEpochMilli(m.getLong("expires")),
-                lifted == null ? null : Instant.ofEpochMilli(lifted), m.getString("lifted_by"));
+                lifted == null ? null : Instant.ofEpochMilli(lifted), m.getString("lifted_by"), m.getString("reason"));
     }
 
     /** Publishes (fire and forget: the store poll is the fallback). */

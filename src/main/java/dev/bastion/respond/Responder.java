@@ -91,7 +91,7 @@ final class Responder {
             return;
         }
         String action = rule.action() == Action.BLOCK_IP ? ResponseAction.BLOCK_IP : ResponseAction.SUSPEND_KEY;
-        ResponseAction a = new ResponseAction(newId(now), rule.id(), action, subject, trigger.orgId(), node, now, now.plus(rule.duration()), null, null);
+        ResponseAction a = new ResponseAction(newId(now), rule.id(), action, subject, trigger.orgId(), node, now, now.plus(rule.duration()), null, null, null);
         active.apply(a); // this node first: the next request from the subject is refused whatever the store does
         try {
             store.responses().insert(a);
@@ -114,6 +114,7 @@ final class Responder {
         Instant now = clock.instant();
         int n = 0;
         for (ResponseAction a : store.responses().expiredUnmarked(now)) {
+            if (a.incident()) continue; // an operator's switch: the incident runtime records its expiry
             if (!store.responses().lift(a.id(), "expired", now)) continue; // another node did
             n++;
             lifted(a, "expired", AuditEvent.Actor.SYSTEM, now);

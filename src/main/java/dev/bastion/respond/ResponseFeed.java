@@ -15,17 +15,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps {@link ActiveResponses} current from the store, the path that needs no Redis: every action in force at
  * start (so a block survives a restart), then every {@code poll_interval} what was made or lifted since the last
- * poll (with an overlap: rows commit out of order and writers' clocks differ). Each poll also marks the actions
- * that expired, each once across all nodes, with its {@code response.lifted} event. A store failure is logged
- * and retried; what is known stays in force until its expiry.
+ * poll (with an overlap: rows commit out of order and writers' clocks differ). Each poll then runs its owner's
+ * {@code afterPoll}: the rules' runtime marks the actions that expired, each once across all nodes, with its
+ * {@code response.lifted} event; the incident switches do the same for theirs. A store failure is logged and
+ * retried; what is known stays in force until its expiry.
  */
-final class ResponseFeed implements AutoCloseable {
+public final class ResponseFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResponseFeed.class);
     private static final Duration OVERLAP = Duration.ofSeconds(30);
 
     private final Store store;
     private final Consumer<ResponseAction> apply;
-    private final Responder responder;
+    private final Runnable afterPoll;
     private final Clock clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bastion-responses");
@@ -35,15 +36,16 @@ final class ResponseFeed implements AutoCloseable {
     private Instant polledUpTo;
     private boolean failing;
 
-    ResponseFeed(Store store, Consumer<ResponseAction> apply, Responder responder, Clock clock) {
+    /** @param afterPoll runs after each poll that reached the store (blocking is fine: the feed has its own thread) */
+    public ResponseFeed(Store store, Consumer<ResponseAction> apply, Runnable afterPoll, Clock clock) {
         this.store = store;
         this.apply = apply;
-        this.responder = responder;
+        this.afterPoll = afterPoll;
         this.clock = clock;
     }
 
     /** Loads what is in force (blocking), then polls in the background. */
-    ResponseFeed start(Duration pollInterval) {
+    public ResponseFeed start(Duration pollInterval) {
         Instant now = clock.instant();
         for (ResponseAction a : store.responses().active(now)) apply.accept(a);
         polledUpTo = now;
@@ -57,7 +59,7 @@ final class ResponseFeed implements AutoCloseable {
         Instant from = polledUpTo.minus(OVERLAP);
         for (ResponseAction a : store.responses().changedSince(from.isBefore(Instant.EPOCH) ? Instant.EPOCH : from)) apply.accept(a);
         polledUpTo = now;
-        responder.markExpired();
+        afterPoll.run();
     }
 
     private void pollSafely() {

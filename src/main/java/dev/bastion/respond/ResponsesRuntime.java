@@ -87,7 +87,7 @@ public final class ResponsesRuntime implements AutoCloseable {
     /** Loads what is in force (blocking) and starts the poll; subscribes to the broadcast when Redis is configured. */
     public Future<Void> start() {
         if (engine == null) return Future.succeededFuture();
-        feed = new ResponseFeed(store, this::apply, responder, Clock.systemUTC()).start(config.pollInterval());
+        feed = new ResponseFeed(store, this::apply, responder::markExpired, Clock.systemUTC()).start(config.pollInterval());
         if (redis == null) return Future.succeededFuture();
         channel = new RedisResponseChannel(vertx, redis, this::apply);
         return channel.start().recover(t -> {

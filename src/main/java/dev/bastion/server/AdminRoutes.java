@@ -32,6 +32,7 @@ final class AdminRoutes {
     static final long MAX_BODY = 64 * 1024;
     private static final RouteConfig.Require ADMIN_SCOPE = new RouteConfig.Require(List.of("admin"), null, null, null);
     private static final RouteConfig.Require PIN_SCOPES = new RouteConfig.Require(List.of("admin", "mcp.pins"), null, null, null);
+    private static final RouteConfig.Require INCIDENT_SCOPES = new RouteConfig.Require(List.of("admin", "incidents"), null, null, null);
 
     private AdminRoutes() {}
 
@@ -56,6 +57,10 @@ final class AdminRoutes {
         dev.bastion.approval.ApprovalEndpoints approvals = new dev.bastion.approval.ApprovalEndpoints(services.approvals);
         routes.add(admin("admin.mcp.approvals", "GET", dev.bastion.approval.ApprovalEndpoints.PATH, approvals.list(), admins, services));
         routes.add(admin("admin.mcp.approvals.decide", "POST", dev.bastion.approval.ApprovalEndpoints.PATH + "/*", approvals.decide(), admins, services));
+        // Incident switches (R2): admin and incidents scopes here, an operator org in the endpoint.
+        dev.bastion.admin.IncidentApi incidents = new dev.bastion.admin.IncidentApi(vertx, services.incidents.incidents(), config.incidents().operatorOrgs());
+        routes.add(admin("admin.incidents", List.of("GET", "POST"), dev.bastion.admin.IncidentApi.PATH, incidents.collection(), admins, services, INCIDENT_SCOPES));
+        routes.add(admin("admin.incident", List.of("DELETE"), dev.bastion.admin.IncidentApi.PATH + "/*", incidents.one(), admins, services, INCIDENT_SCOPES));
         // The same lists addressed by org, as a tenant's tooling often does: the {org} segment is bound to the caller's
         // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
         routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));

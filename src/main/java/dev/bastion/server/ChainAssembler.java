@@ -38,6 +38,10 @@ final class ChainAssembler {
     /** The route's chain; {@code maxBodyBytes} is the cap its shape check and body read enforce. */
     Chain assemble(RouteConfig route, long maxBodyBytes) {
         List<Control> controls = new ArrayList<>();
+        // Bastion's own endpoints (token, JWKS, metadata) stay out of the switches: upstreams verify identities with the JWKS
+        // during a lockdown too, and a token is refused where it is used. Everything else can be switched off (R2).
+        boolean switchable = !route.id().startsWith("bastion.");
+        if (switchable) controls.add(new dev.bastion.incident.DisabledRouteControl(services.incidents.active(), route.id())); // a disabled route runs nothing, not even authentication
         controls.add(new RequestShapeControl(maxBodyBytes, route.contentTypes()));
         Control perIp = services.limits.perIp();
         if (perIp != null) controls.add(perIp);
@@ -58,6 +62,8 @@ final class ChainAssembler {
             if (!require.isEmpty()) controls.add(new RequireControl(require));
             if (!route.bind().isEmpty()) controls.add(tenant(route));
         }
+        // Blocked keys, suspended orgs, lockdown (R2); on a public route too, where only a lockdown can refuse (nobody is admitted).
+        if (switchable) controls.add(new dev.bastion.incident.CallerSwitchControl(services.incidents.active()));
         // After authentication: a caller that authenticated as a machine is never scored; before the limits, so a
         // blocked bot spends no one's quota.
         Control bots = services.bots.forRoute(route);
@@ -76,7 +82,11 @@ final class ChainAssembler {
         if (route.llm() == RouteConfig.LlmApi.MESSAGES) controls.add(new AnthropicFrontDoor());
         // The model before the budget: an unknown model is refused before anything is reserved for it.
         if (route.routesByModel()) {
+            // A disabled model (R2) is refused as asked for, and again as chosen: a failover re-enters at the model step.
+            Control disabledModel = new dev.bastion.incident.DisabledModelControl(services.incidents.active());
+            controls.add(disabledModel);
             controls.add(new ModelControl(catalogue, route.llm(), route.failover(), services.config.breakers().openFor(), services.limits::tierOf));
+            controls.add(disabledModel);
         }
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);

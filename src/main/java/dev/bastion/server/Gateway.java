@@ -295,6 +295,7 @@ public final class Gateway {
         if (services.addressRules != null) edge.add(new AddressFilterControl(services.addressRules));
         // Addresses an automatic response blocked (O4), as early: a blocked client costs nothing more.
         if (services.responses.blocksAddresses()) edge.add(new dev.bastion.ipfilter.BlockedAddressControl(services.responses.active()));
+        edge.add(new dev.bastion.incident.BlockedNetworkControl(services.incidents.active())); // addresses and ranges an operator blocked (R2)
         edge.add(new FramingControl());
         edge.add(new PathControl());
         PublicListenerConfig pl = config.listeners().publicListener();

@@ -86,6 +86,8 @@ final class Services implements AutoCloseable {
     final SecretResolver secrets;
     /** Automatic responses (O4): the rules, and what is blocked or suspended; {@code ResponsesRuntime.NONE} without rules. */
     final dev.bastion.respond.ResponsesRuntime responses;
+    /** Incident switches (R2): an operator's blocks, suspensions, disabled routes and models, lockdown (docs/operations.md). */
+    final dev.bastion.respond.IncidentRuntime incidents;
     /** The key-encryption keys and the data keys under them: what Bastion stores sealed (docs/data-protection.md). */
     final dev.bastion.dataprotect.Keks keks;
     final dev.bastion.dataprotect.DataKeys dataKeys;
@@ -159,6 +161,8 @@ final class Services implements AutoCloseable {
         this.addressRules = rules == null ? null : rules.start(vertx, metrics.registry(), audit);
         this.responses = dev.bastion.respond.ResponsesRuntime.create(config.responses(), store, audit, vertx, redisClient,
                 redisPipe == null ? null : redisPipe.sender(), connector, storeExecutor, clock, metrics.registry(), config.audit().node());
+        this.incidents = new dev.bastion.respond.IncidentRuntime(config.incidents(), store, audit, vertx, redisClient, clock, metrics.registry(),
+                config.audit().node());
     }
 
     /**
@@ -209,6 +213,7 @@ final class Services implements AutoCloseable {
             s.feed = new RevocationFeed(store, s.revocations, s.clock).start(config.revocation().pollInterval());
             s.mcpPins.start(MCP_PIN_POLL); // loaded now (blocking): no tool is judged against an empty table
             s.responses.start(); // what is in force is loaded now (blocking); the Redis subscription follows by itself
+            s.incidents.start(); // the same for incident switches: thrown ones are in force from the first request
             s.audit.event("config.loaded", java.util.Map.of("environment", config.environment().name().toLowerCase(java.util.Locale.ROOT),
                     "routes", config.routes().size(), "upstreams", config.upstreams().size(), "models", config.models().size()));
             return s;
@@ -330,6 +335,7 @@ final class Services implements AutoCloseable {
         if (feed != null) feed.close();
         mcpPins.close();
         responses.close();
+        incidents.close();
         if (redis != null) redis.close();
         if (sharedBreakers != null) sharedBreakers.close();
         if (redisPipe != null) redisPipe.close();

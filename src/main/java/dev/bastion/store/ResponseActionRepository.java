@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Automatic responses (O4). Nodes poll {@link #changedSince} to learn actions made or lifted elsewhere. */
 public final class ResponseActionRepository {
-    private static final String COLUMNS = "id, rule, action, subject, org_id, node, created_at, expires_at, lifted_at, lifted_by";
+    private static final String COLUMNS = "id, rule, action, subject, org_id, node, created_at, expires_at, lifted_at, lifted_by, reason";
     private final Jdbc jdbc;
 
     ResponseActionRepository(Jdbc jdbc) {
@@ -15,7 +15,7 @@ public final class ResponseActionRepository {
     }
 
     public void insert(ResponseAction a) {
-        jdbc.update("response_actions: insert", "INSERT INTO response_actions (" + COLUMNS + ", changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+        jdbc.update("response_actions: insert", "INSERT INTO response_actions (" + COLUMNS + ", changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setString(1, a.id());
             ps.setString(2, a.rule());
             ps.setString(3, a.action());
@@ -26,7 +26,8 @@ public final class ResponseActionRepository {
             ps.setLong(8, a.expiresAt().toEpochMilli());
             Jdbc.setInstant(ps, 9, a.liftedAt());
             ps.setString(10, a.liftedBy());
-            ps.setLong(11, a.createdAt().toEpochMilli());
+            ps.setString(11, a.reason());
+            ps.setLong(12, a.createdAt().toEpochMilli());
         });
     }
 
@@ -68,6 +69,6 @@ public final class ResponseActionRepository {
 
     private static ResponseAction read(ResultSet rs) throws SQLException {
         return new ResponseAction(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)), Jdbc.instant(rs, 9), rs.getString(10));
+                Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)), Jdbc.instant(rs, 9), rs.getString(10), rs.getString(11));
     }
 }

@@ -54,9 +54,9 @@ abstract class StoreContract {
     void responseActionsAreActiveUntilLiftedOrExpiredAndAreLiftedOnceAcrossProcesses() {
         Instant now = Instant.now();
         String ip = "203.0.113." + (System.nanoTime() % 200);
-        ResponseAction block = new ResponseAction("rsp_" + System.nanoTime(), "brute", ResponseAction.BLOCK_IP, ip, null, "n1", now, now.plusSeconds(600), null, null);
+        ResponseAction block = new ResponseAction("rsp_" + System.nanoTime(), "brute", ResponseAction.BLOCK_IP, ip, null, "n1", now, now.plusSeconds(600), null, null, null);
         ResponseAction past = new ResponseAction("rsp_past" + System.nanoTime(), "brute", ResponseAction.BLOCK_IP, ip, null, "n1", now.minusSeconds(60),
-                now.minusSeconds(1), null, null);
+                now.minusSeconds(1), null, null, null);
         store().responses().insert(block);
         store().responses().insert(past);
         assertThat(secondStore().responses().active(now)).extracting(ResponseAction::id).contains(block.id()).doesNotContain(past.id());
