@@ -71,7 +71,8 @@ public final class Approvals {
         record Unknown() implements Decision {}
     }
 
-    private record Held(Pending request, Promise<Outcome> promise, Context context, long timeout, long poll) {}
+    /** @param stored the request's insert: the call's own end (timeout, withdrawal) is written after it, never before */
+    private record Held(Pending request, Promise<Outcome> promise, Context context, long timeout, long poll, Future<Void> stored) {}
 
     private final Vertx vertx;
     private final AuditLog audit;
@@ -112,13 +113,14 @@ public final class Approvals {
         Context context = Vertx.currentContext();
         long timer = vertx.setTimer(timeout.toMillis(), t -> end(p.id(), Outcome.TIMED_OUT));
         long poller = vertx.setPeriodic(poll.toMillis(), t -> poll(p.id()));
-        held.put(p.id(), new Held(p, promise, context, timer, poller));
         McpApprovalRequest row = new McpApprovalRequest(p.id(), node, route, tool, org, caller, new JsonObject(new LinkedHashMap<>(p.arguments())).encode(),
                 now, p.expires(), McpApprovalRequest.PENDING, null);
-        blocking(() -> {
+        Future<Void> stored = blocking(() -> {
             store.insert(row);
             return null;
-        }).onFailure(e -> {
+        });
+        held.put(p.id(), new Held(p, promise, context, timer, poller, stored));
+        stored.onFailure(e -> {
             // Nobody could decide a call the store does not hold: it fails closed, as a timeout.
             log.warn("approval request not stored ({}); the call is refused", e.getClass().getSimpleName());
             Held h = held.remove(p.id());
@@ -182,7 +184,8 @@ public final class Approvals {
     private void end(String id, Outcome outcome) {
         Held h = held.remove(id);
         if (h == null) return; // decided, or ended, already
-        blocking(() -> store.close(id, outcome.state(), clock.instant()) ? outcome : store.find(id).map(r -> Outcome.of(r.state())).orElse(outcome))
+        h.stored().compose(v -> blocking(() -> store.close(id, outcome.state(), clock.instant()) ? outcome
+                        : store.find(id).map(r -> Outcome.of(r.state())).orElse(outcome)))
                 .recover(e -> {
                     log.warn("approval state not stored ({}); the call ends here", e.getClass().getSimpleName());
                     return Future.succeededFuture(outcome);

@@ -161,6 +161,9 @@ class McpApprovalClusterTest {
         assertThat(decide(b, operator, id, "deny").statusCode()).as("decided once across nodes").isEqualTo(409);
         assertThat(decide(a, operator, id, "deny").statusCode()).isEqualTo(409);
         assertThat(a.store.mcpApprovals().find(id).orElseThrow().state()).isEqualTo("approved");
+        Eventually.until("the decision is audited", () -> !audit(a, "mcp.approval.granted").isEmpty());
+        assertThat(audit(a, "mcp.approval.granted")).as("audited once, by the node that decided").hasSize(1)
+                .allSatisfy(e -> assertThat(e.toString()).contains(id).doesNotContain("12-3456"));
 
         // denied on B: the call held on A fails, and its server never sees it
         seen = server.seen().size();
@@ -176,16 +179,18 @@ class McpApprovalClusterTest {
         // nobody decides: A times the call out and records it, so B can no longer approve it
         HttpResponse<String> late = call(a, "/hurried/mcp", agent).get(20, TimeUnit.SECONDS);
         assertThat(new JsonObject(late.body()).getJsonObject("error").getJsonObject("data").getString("code")).isEqualTo("mcp_approval_timed_out");
-        Eventually.until("the timeout is recorded", () -> a.store.audit().search(
-                new dev.bastion.store.AuditRepository.Filter(null, null, null, "mcp.approval.timed_out", null, null, null), 10, false, false).size() == 1);
-        String timedOut = a.store.audit().search(new dev.bastion.store.AuditRepository.Filter(null, null, null, "mcp.approval.timed_out", null, null, null),
-                10, false, false).getFirst().toString();
+        Eventually.until("the timeout is recorded", () -> audit(a, "mcp.approval.timed_out").size() == 1);
+        String timedOut = audit(a, "mcp.approval.timed_out").getFirst().toString();
         String timedOutId = timedOut.replaceAll("(?s).*\"approval\":\"([0-9a-f-]{36})\".*", "$1");
         assertThat(b.store.mcpApprovals().find(timedOutId).orElseThrow().state()).isEqualTo("timed_out");
         HttpResponse<String> tooLate = decide(b, operator, timedOutId, "approve");
         assertThat(tooLate.statusCode()).isEqualTo(409);
         assertThat(new JsonObject(tooLate.body()).getJsonObject("error").getString("code")).isEqualTo("approval_settled");
         assertThat(new JsonObject(admin(b, operator, "GET", null, null).body()).getJsonArray("approvals")).isEmpty();
+    }
+
+    static List<dev.bastion.store.AuditRow> audit(TestGateway g, String type) {
+        return g.store.audit().search(new dev.bastion.store.AuditRepository.Filter(null, null, null, type, null, null, null), 10, false, false);
     }
 
     static CompletableFuture<HttpResponse<String>> call(TestGateway g, String path, String key) {
