@@ -36,7 +36,7 @@ public final class McpApproval implements McpPolicy {
     public Future<McpDecision> decide(Identity caller, McpItem item, McpMessage message, McpCall call) {
         if (item.kind() != McpItem.Kind.TOOL || !config.covers(item.exposed())) return McpDecision.ALLOWED;
         Approvals.Hold held = approvals.hold(routeId, item.exposed(), caller.orgId(), caller.subject(), summary(message.body().at("/params/arguments")),
-                config.timeout(), config.pending(), call.requestId());
+                config.timeout(), config.pollInterval(), config.pending(), call.requestId());
         if (held == null) {
             call.note("mcp_approval", "queue_full");
             return Future.succeededFuture(new McpDecision.Refuse(429, "mcp_approval_queue_full",

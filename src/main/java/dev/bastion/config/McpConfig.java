@@ -207,7 +207,11 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
      * @param timeout how long a call waits for a decision before it fails; default 2m, at most {@link #MAX_APPROVAL_TIMEOUT}
      * @param pending the most calls waiting on the route at once; more are refused (429) rather than held; default 100
      */
-    public record Approval(List<String> tools, java.time.Duration timeout, Integer pending) {
+    /**
+     * @param pollInterval how often the node holding a call reads its row for a decision made on another node (with
+     *                     Redis the decision also comes as a message, at once); only while it holds calls
+     */
+    public record Approval(List<String> tools, java.time.Duration timeout, Integer pending, java.time.Duration pollInterval) {
         public Approval {
             tools = toolPatterns("approval.tools", tools);
             timeout = timeout == null ? java.time.Duration.ofMinutes(2) : timeout;
@@ -217,6 +221,10 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
             }
             pending = pending == null ? 100 : pending;
             if (pending < 1 || pending > 10_000) throw new IllegalArgumentException("approval.pending: " + pending + " (expected: 1 to 10000)");
+            pollInterval = pollInterval == null ? java.time.Duration.ofSeconds(1) : pollInterval;
+            if (pollInterval.toMillis() < 100 || pollInterval.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("approval.poll_interval: " + pollInterval.toMillis() + "ms (expected: 100ms to 1m)");
+            }
         }
 
         public boolean covers(String tool) {

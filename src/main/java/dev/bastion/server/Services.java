@@ -64,6 +64,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.limit.LimitsRuntime limits;
     /** MCP tool calls waiting for an operator (node-local), shared by the public listener's routes and the admin API. */
     final dev.bastion.approval.Approvals approvals;
+    /** Approval decisions between nodes when {@code redis.url} is set; else null (the holding node polls). */
+    private final dev.bastion.approval.ApprovalChannel approvalChannel;
     final dev.bastion.budget.BudgetsRuntime budgets;
     final dev.bastion.guard.GuardsRuntime guards;
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
@@ -134,9 +136,10 @@ final class Services implements AutoCloseable {
         this.redisClient = config.redis() == null ? null : dev.bastion.state.RedisClients.create(vertx, config.redis(), secrets);
         this.redisPipe = redisClient == null ? null : new dev.bastion.state.RedisPipe(redisClient, config.limits().backendTimeout().toMillis());
         this.sharedState = dev.bastion.state.SharedState.of(config, redisPipe);
+        this.approvalChannel = redisClient == null ? null : new dev.bastion.approval.ApprovalChannel(vertx, redisClient);
+        this.approvals = new dev.bastion.approval.Approvals(vertx, audit, clock, store.mcpApprovals(), storeExecutor, config.audit().node(), approvalChannel);
         this.limits = dev.bastion.limit.LimitsRuntime.create(config, store, storeExecutor, sharedState);
         this.limits.registerMetrics(metrics.registry());
-        this.approvals = new dev.bastion.approval.Approvals(vertx, audit, clock);
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState, dev.bastion.dataprotect.ResponseSealers.of(vertx, dataKeys));
         this.idempotency.registerMetrics(metrics.registry());
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
@@ -235,7 +238,7 @@ final class Services implements AutoCloseable {
             return s.redis.start().recover(t -> {
                 log.warn("Redis unreachable at start ({}); revocations arrive by store poll until it is back", t.getMessage());
                 return Future.succeededFuture();
-            }).map(s);
+            }).compose(ok -> s.approvalChannel.start().recover(t -> Future.succeededFuture())).map(s); // it logs and keeps trying itself
         }).onFailure(t -> s.close());
     }
 
@@ -334,6 +337,7 @@ final class Services implements AutoCloseable {
         if (accessLogFiles != null) accessLogFiles.close(); // writes what is queued
         if (feed != null) feed.close();
         mcpPins.close();
+        approvals.close();
         responses.close();
         incidents.close();
         if (redis != null) redis.close();

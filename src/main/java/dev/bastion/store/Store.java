@@ -42,6 +42,7 @@ public final class Store implements AutoCloseable {
     private final DataKeyRepository dataKeys;
     private final SubjectRepository subjects;
     private final McpPinRepository mcpPins;
+    private final McpApprovalRepository mcpApprovals;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -61,6 +62,7 @@ public final class Store implements AutoCloseable {
         this.dataKeys = new DataKeyRepository(jdbc);
         this.subjects = new SubjectRepository(jdbc);
         this.mcpPins = new McpPinRepository(jdbc);
+        this.mcpApprovals = new McpApprovalRepository(jdbc);
     }
 
     /** The audit trail's tables: append and read only. */
@@ -140,6 +142,11 @@ public final class Store implements AutoCloseable {
     /** MCP tool-definition pins, shared by every node. */
     public McpPinRepository mcpPins() {
         return mcpPins;
+    }
+
+    /** MCP tool calls held for approval, listed and decided from any node. */
+    public McpApprovalRepository mcpApprovals() {
+        return mcpApprovals;
     }
 
     public OrgRepository orgs() {

@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,9 +137,12 @@ public final class TokenEndpoint implements LocalEndpoint {
         } catch (Malformed e) {
             return error(ex, new OAuthError(400, "invalid_request", e.getMessage()));
         }
-        String audience = single(params, "audience");
-        String aud = audience == null ? config.audience() : audience;
-        if (!config.audiences().contains(aud)) return error(ex, new OAuthError(400, "invalid_target", "This audience is not served."));
+        String aud;
+        try {
+            aud = audience(params);
+        } catch (Malformed e) {
+            return error(ex, new OAuthError(400, "invalid_target", e.getMessage()));
+        }
         return blocking(() -> clients.authenticate(clientId, creds[1])).compose(outcome -> {
             if (outcome instanceof ClientService.Failed f) {
                 bucket.tryConsume(1);
@@ -170,9 +175,12 @@ public final class TokenEndpoint implements LocalEndpoint {
         if (requestedType != null && !ACCESS_TOKEN_TYPE.equals(requestedType) && !JWT_TYPE.equals(requestedType)) {
             return error(ex, new OAuthError(400, "invalid_request", "Only access tokens can be issued."));
         }
-        String audience = single(params, "audience");
-        String aud = audience == null ? config.audience() : audience;
-        if (!config.audiences().contains(aud)) return error(ex, new OAuthError(400, "invalid_target", "This audience is not served."));
+        String aud;
+        try {
+            aud = audience(params);
+        } catch (Malformed e) {
+            return error(ex, new OAuthError(400, "invalid_target", e.getMessage()));
+        }
         Set<String> requested;
         try {
             requested = scopes(single(params, "scope"));
@@ -280,10 +288,37 @@ public final class TokenEndpoint implements LocalEndpoint {
         }
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             // RFC 6749 §3.1: request parameters must not be included more than once. The name is the
-            // caller's text, so it is not quoted back.
-            if (e.getValue().size() > 1) throw new Malformed("A parameter is repeated.");
+            // caller's text, so it is not quoted back. RFC 8707 §2 lets resource repeat (audience() decides).
+            if (e.getValue().size() > 1 && !"resource".equals(e.getKey())) throw new Malformed("A parameter is repeated.");
         }
         return params;
+    }
+
+    /**
+     * The token's one {@code aud}: {@code audience} (RFC 8693) or {@code resource} (RFC 8707: an absolute URI without a
+     * fragment), else the default. A token serves one audience — so it cannot be replayed at another resource server —
+     * hence several different resources, or an audience and a resource that differ, are {@code invalid_target}, as is
+     * one not in {@code tokens.audiences} (compared exactly).
+     */
+    private String audience(Map<String, List<String>> params) throws Malformed {
+        String audience = single(params, "audience");
+        List<String> resources = params.getOrDefault("resource", List.of());
+        String resource = null;
+        for (String r : resources) {
+            URI uri;
+            try {
+                uri = new URI(r);
+            } catch (URISyntaxException e) {
+                throw new Malformed("resource must be an absolute URI.");
+            }
+            if (!uri.isAbsolute() || uri.getRawFragment() != null) throw new Malformed("resource must be an absolute URI without a fragment.");
+            if (resource != null && !resource.equals(r)) throw new Malformed("One resource per token: ask for a token for each.");
+            resource = r;
+        }
+        if (audience != null && resource != null && !audience.equals(resource)) throw new Malformed("audience and resource name different targets.");
+        String aud = resource != null ? resource : audience != null ? audience : config.audience();
+        if (!config.audiences().contains(aud)) throw new Malformed("This audience is not served.");
+        return aud;
     }
 
     private static String single(Map<String, List<String>> params, String name) {

@@ -161,7 +161,7 @@ class McpApprovalGatewayTest {
         assertThat(new JsonObject(r.body()).getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("pay: " + PRIVATE);
         assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow())).contains("\"mcp_approval\":\"approved\"");
         assertThat(admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + item.getString("id"), "{\"decision\":\"deny\"}").statusCode())
-                .as("decided once").isEqualTo(404);
+                .as("decided once").isEqualTo(409);
 
         String id = item.getString("id");
         Eventually.until("the request and the decision are audited", () -> audit("mcp.approval.granted").stream().anyMatch(e -> e.toString().contains(id))
@@ -229,7 +229,7 @@ class McpApprovalGatewayTest {
         } // the agent gives up: its connection closes while the call waits
         Eventually.until("the call is withdrawn", () -> audit("mcp.approval.withdrawn").stream().anyMatch(e -> e.toString().contains(id)));
         assertThat(new JsonObject(admin(adminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("approvals").encode()).doesNotContain(id);
-        assertThat(admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + id, "{\"decision\":\"approve\"}").statusCode()).isEqualTo(404);
+        assertThat(admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + id, "{\"decision\":\"approve\"}").statusCode()).as("withdrawn: no longer waiting").isEqualTo(409);
         assertThat(server.seen().size()).as("nobody's call never reached the server").isEqualTo(seen);
     }
 

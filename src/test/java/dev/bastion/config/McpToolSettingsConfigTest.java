@@ -41,6 +41,7 @@ class McpToolSettingsConfigTest {
         assertThat(l.covers("files__lookup")).isFalse();
         assertThat(m.approval().timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(m.approval().pending()).isEqualTo(100);
+        assertThat(m.approval().pollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(m.approval().covers("files__delete")).isTrue();
         assertThat(m.approval().covers("files__delete2")).as("no wildcard, no prefix match").isFalse();
     }
@@ -55,6 +56,8 @@ class McpToolSettingsConfigTest {
             approval: { tools: [a], timeout: 16m }                              | approval.timeout: 960s
             approval: { tools: [a], timeout: 0s }                               | approval.timeout
             approval: { tools: [a], pending: 0 }                                | approval.pending: 0
+            approval: { tools: [a], poll_interval: 10ms }                       | approval.poll_interval: 10ms
+            approval: { tools: [a], poll_interval: 2m }                         | approval.poll_interval: 120000ms
             approval: { timeout: 1m }                                           | approval.tools: missing
             guard: { policy: strict }                                           | mcp.guard.policy: unknown policy 'strict'
             """)

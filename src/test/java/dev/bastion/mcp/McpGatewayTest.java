@@ -254,6 +254,38 @@ class McpGatewayTest {
         assertThat(list("/b/mcp", bastionToken(RES_B), "tools/list").statusCode()).isEqualTo(200);
     }
 
+    /** The token endpoint's answer for the machine client with {@code extra} form fields ({@code &name=value…}, encoded here). */
+    static HttpResponse<String> tokenFor(String... fields) throws Exception {
+        StringBuilder form = new StringBuilder("grant_type=client_credentials&client_id=" + machine.client().id() + "&client_secret=" + machine.secret());
+        for (int i = 0; i < fields.length; i += 2) {
+            form.append('&').append(fields[i]).append('=').append(java.net.URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
+        }
+        return gw.send(gw.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build());
+    }
+
+    @Test
+    void rfc8707ResourceAsksForATokenBoundToThatMcpRoute() throws Exception {
+        HttpResponse<String> ok = tokenFor("resource", RES_A);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        String forA = new JsonObject(ok.body()).getString("access_token");
+        assertThat(list("/a/mcp", forA, "tools/list").statusCode()).isEqualTo(200);
+        assertThat(list("/b/mcp", forA, "tools/list").statusCode()).as("bound to the resource asked for").isEqualTo(401);
+        assertThat(tokenFor("resource", RES_A, "resource", RES_A).statusCode()).as("the same resource twice").isEqualTo(200);
+        assertThat(tokenFor("resource", RES_B, "audience", RES_B).statusCode()).as("audience and resource agreeing").isEqualTo(200);
+
+        String unknown = "https://attacker.example.test/mcp";
+        for (String[] bad : List.of(new String[] {"resource", RES_A, "resource", RES_B}, new String[] {"resource", unknown},
+                new String[] {"resource", RES_A + "#frag"}, new String[] {"resource", "/a/mcp"}, new String[] {"resource", RES_A, "audience", RES_B})) {
+            HttpResponse<String> r = tokenFor(bad);
+            assertThat(r.statusCode()).as(String.join(" ", bad)).isEqualTo(400);
+            JsonObject body = new JsonObject(r.body());
+            assertThat(body.getString("error")).as(String.join(" ", bad)).isEqualTo("invalid_target");
+            assertThat(body.containsKey("access_token")).isFalse();
+            assertThat(r.body()).as("the value is not echoed").doesNotContain(unknown).doesNotContain("#frag");
+        }
+    }
+
     @Test
     void theCallersTokenNeverReachesTheServerWhichGetsItsOwnCredential() throws Exception {
         String token = jwt(RES_A);

@@ -222,4 +222,32 @@ abstract class StoreContract {
         assertThat(store().mcpPins().find(route, "s__t").orElseThrow().pinnedFp()).as("rejecting keeps the pin").isEqualTo(b);
         assertThat(store().mcpPins().all()).extracting(McpPin::routeId).contains(route);
     }
+
+    @Test
+    void mcpApprovalsAreSettledOnceAcrossNodes() {
+        String org = "o" + System.nanoTime();
+        Instant now = Instant.now();
+        McpApprovalRequest held = new McpApprovalRequest(java.util.UUID.randomUUID().toString(), "node-a", "r", "s__pay", org, "agent",
+                "{\"amount\":\"number\"}", now, now.plusSeconds(60), McpApprovalRequest.PENDING, null);
+        store().mcpApprovals().insert(held);
+        assertThat(secondStore().mcpApprovals().pending(org, now)).extracting(McpApprovalRequest::id).containsExactly(held.id());
+        assertThat(secondStore().mcpApprovals().pending("other", now)).isEmpty();
+        assertThat(secondStore().mcpApprovals().pending(org, now.plusSeconds(61))).as("expired").isEmpty();
+        assertThat(secondStore().mcpApprovals().decide(held.id(), "other", "approved", "op", now)).as("another org's").isFalse();
+        assertThat(secondStore().mcpApprovals().decide(held.id(), org, "approved", "op", now)).isTrue();
+        assertThat(store().mcpApprovals().decide(held.id(), org, "denied", "op2", now)).as("decided once").isFalse();
+        assertThat(store().mcpApprovals().close(held.id(), "timed_out", now)).as("a decision beats the timeout").isFalse();
+        McpApprovalRequest decided = store().mcpApprovals().find(held.id()).orElseThrow();
+        assertThat(decided.state()).isEqualTo("approved");
+        assertThat(decided.decidedBy()).isEqualTo("op");
+        assertThat(store().mcpApprovals().pending(org, now)).isEmpty();
+
+        McpApprovalRequest late = new McpApprovalRequest(java.util.UUID.randomUUID().toString(), "node-a", "r", "s__pay", org, "agent", "{}",
+                now, now.plusSeconds(1), McpApprovalRequest.PENDING, null);
+        store().mcpApprovals().insert(late);
+        assertThat(secondStore().mcpApprovals().decide(late.id(), org, "approved", "op", now.plusSeconds(2))).as("past its expiry").isFalse();
+        assertThat(store().mcpApprovals().close(late.id(), "timed_out", now.plusSeconds(2))).isTrue();
+        assertThat(store().mcpApprovals().purge(now.plusSeconds(3))).isGreaterThanOrEqualTo(1);
+        assertThat(store().mcpApprovals().find(late.id())).as("settled and old: purged").isEmpty();
+    }
 }
