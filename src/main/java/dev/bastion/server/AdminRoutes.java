@@ -43,7 +43,7 @@ final class AdminRoutes {
                 services.tokenCache, List.of(config.tokens().audience()), services.clock));
         List<Route> routes = new ArrayList<>();
         routes.add(open("admin.live", "/health/live", health.live(), services));
-        routes.add(open("admin.ready", "/health/ready", health.ready(), services));
+        routes.add(open("admin.ready", "/health/ready", health.ready(services.draining::get), services));
         routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
         routes.add(open("admin.status", "/health/status", status, services));
         routes.add(open("admin.deployments", "/health/deployments", dev.bastion.failover.DeploymentHealthEndpoint.of(services.deploymentHealth), services));

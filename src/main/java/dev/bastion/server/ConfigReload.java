@@ -1,0 +1,148 @@
+package dev.bastion.server;
+
+import dev.bastion.chain.ExchangeListener;
+import dev.bastion.config.BastionConfig;
+import dev.bastion.config.ConfigException;
+import dev.bastion.config.ReloadScope;
+import dev.bastion.contract.Contracts;
+import dev.bastion.secrets.SecretResolver;
+import dev.bastion.secrets.SecretWatcher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live reload: the public listener's snapshot — route table, chains, upstreams, model catalogue — behind one
+ * reference. Each request reads the reference once ({@link ListenerVerticle}) and keeps that snapshot to its end, so
+ * a request or stream in flight finishes on the config it started with and the next one sees the new routes.
+ *
+ * <p>A new config goes through what a start does — validation (by the loader), the posture check with its prod
+ * failures, the routes' contracts, every secret resolved — and the swap happens only when all of it passed; else the
+ * running config stays and the refusal names the YAML paths. Sections outside {@link ReloadScope#LIVE} feed what is
+ * built once ({@link Services}), so changing one is refused too. State that must survive a reload — limiter counters,
+ * concurrency slots, breakers, caches — lives in the services, keyed by route or deployment id, and is not rebuilt:
+ * a reload an attacker could provoke never resets a limit. Each reload, applied or refused, is a
+ * {@code config.reloaded} audit event with the file's SHA-256 and never a value.
+ */
+public final class ConfigReload {
+    private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
+
+    /** What became of one reload: applied, or refused with one line per problem (each starting with its YAML path). */
+    public record Outcome(boolean applied, String configHash, List<String> problems) {
+        public Outcome {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    private final Vertx vertx;
+    private final Services services;
+    private final List<ExchangeListener> recorders;
+    private final AtomicReference<Listener> current;
+    /** The start's watcher also keeps the tracing headers current, which only a restart changes: it stays open to the end. */
+    private final SecretWatcher first;
+    private BastionConfig running;
+    private SecretWatcher reloaded; // the last reload's watcher (its upstream keys); null before the first reload
+    private Future<Outcome> queue = Future.succeededFuture();
+
+    ConfigReload(Vertx vertx, Services services, List<ExchangeListener> recorders, BastionConfig running, SecretWatcher first, Listener initial) {
+        this.vertx = vertx;
+        this.services = services;
+        this.recorders = recorders;
+        this.running = running;
+        this.first = first;
+        this.current = new AtomicReference<>(initial);
+    }
+
+    /** The snapshot a request starting now runs on. */
+    Listener current() {
+        return current.get();
+    }
+
+    /** Reloads run one after the other: a second one compares against what the first left running. */
+    synchronized Future<Outcome> reload(BastionConfig next, String configHash) {
+        queue = queue.transform(ignored -> attempt(next, configHash));
+        return queue;
+    }
+
+    private Future<Outcome> attempt(BastionConfig next, String hash) {
+        List<String> restart = ReloadScope.restartOnly(running, next);
+        if (!restart.isEmpty()) {
+            return Future.succeededFuture(refused(hash, restart.stream().map(p -> p + ": cannot change on reload (restart Bastion to apply it)").toList()));
+        }
+        List<String> posture = Gateway.postureRefusal(next);
+        if (!posture.isEmpty()) return Future.succeededFuture(refused(hash, posture));
+        // Off the event loop, as at start: a vault: or aws-sm: key is read from its store.
+        return vertx.executeBlocking(() -> new Prepared(Contracts.compile(next), Gateway.Keys.resolve(next, services.secrets)), false)
+                .transform(ar -> Future.succeededFuture(ar.succeeded() ? swap(next, hash, ar.result()) : refused(hash, problems(ar.cause()))));
+    }
+
+    private record Prepared(Contracts contracts, Gateway.Keys keys) {}
+
+    private synchronized Outcome swap(BastionConfig next, String hash, Prepared prepared) {
+        SecretWatcher watcher = prepared.keys().watcher();
+        Listener listener;
+        try {
+            listener = Gateway.publicListener(vertx, next, services, prepared.keys(), prepared.contracts(), recorders);
+        } catch (RuntimeException e) {
+            watcher.close();
+            return refused(hash, problems(e));
+        }
+        watcher.start(services.metrics.registry(), services.audit);
+        current.set(listener);
+        running = next;
+        SecretWatcher previous = reloaded;
+        reloaded = watcher;
+        if (previous != null) previous.close(); // requests still on the old snapshot keep the values it last read
+        Map<String, Object> fields = fields(hash);
+        fields.put("routes", next.routes().size());
+        fields.put("upstreams", next.upstreams().size());
+        fields.put("models", next.models().size());
+        services.audit.event("config.reloaded", fields);
+        log.info("config reloaded (sha256 {}): {} routes, {} upstreams, {} models", hash, next.routes().size(), next.upstreams().size(), next.models().size());
+        return new Outcome(true, hash, List.of());
+    }
+
+    /** A refused reload: logged with its problems (YAML paths and what is wrong, as at start), audited with their paths only. */
+    Outcome refused(String hash, List<String> problems) {
+        Map<String, Object> fields = fields(hash);
+        fields.put("decision", "failure");
+        fields.put("reason", "config_refused");
+        fields.put("paths", String.join(",", problems.stream().map(ConfigReload::path).distinct().toList()));
+        services.audit.event("config.reloaded", fields);
+        log.warn("config reload refused (sha256 {}); the running config stays:\n  {}", hash, String.join("\n  ", problems));
+        return new Outcome(false, hash, problems);
+    }
+
+    private static Map<String, Object> fields(String hash) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ref", "config");
+        f.put("config_sha256", hash);
+        return f;
+    }
+
+    /** The YAML path a problem line starts with (a loader's line starts with the file name, then the path). */
+    private static String path(String problem) {
+        String[] parts = problem.split(": ", 3);
+        return parts.length == 3 && parts[0].endsWith(".yaml") || parts.length == 3 && parts[0].endsWith(".yml") ? parts[1] : parts[0];
+    }
+
+    private static List<String> problems(Throwable t) {
+        if (t instanceof ConfigException c) return c.problems();
+        if (t instanceof SecretResolver.SecretException || t instanceof IllegalArgumentException) return List.of(t.getMessage());
+        List<String> out = new ArrayList<>();
+        out.add("config: could not be applied (" + t.getClass().getSimpleName() + ")");
+        return out;
+    }
+
+    /** Closes the reload's secret watchers (the gateway is stopping). */
+    synchronized void close() {
+        if (reloaded != null) reloaded.close();
+        first.close();
+    }
+}
