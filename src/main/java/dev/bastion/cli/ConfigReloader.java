@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +34,7 @@ final class ConfigReloader implements AutoCloseable {
     private final Path file;
     private final Gateway gateway;
     private final ScheduledExecutorService poller;
-    private String seen; // the hash of the content last loaded or refused
+    private volatile String seen; // the hash of the content last loaded or refused
 
     private ConfigReloader(Path file, Gateway gateway, String startHash) {
         this.file = file;
@@ -51,10 +52,11 @@ final class ConfigReloader implements AutoCloseable {
         ConfigReloader r = new ConfigReloader(file, gateway, startHash);
         long ms = Math.max(100, poll.toMillis());
         r.poller.scheduleWithFixedDelay(r::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
+        gateway.reloadFrom(r::reload);
         try {
             // sun.misc.Signal (module jdk.unsupported) is still the JDK's only signal API on JDK 25; HUP is free for
             // applications (the JVM itself uses TERM, INT and QUIT). Handlers run on a thread of their own.
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> r.poller.execute(() -> r.reload("SIGHUP")));
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> r.poller.execute(() -> GatewayRunner.await(r.reload("sighup"))));
         } catch (IllegalArgumentException e) {
             log.warn("SIGHUP cannot be handled here ({}); the config reloads when the file changes", e.getMessage());
         }
@@ -72,27 +74,32 @@ final class ConfigReloader implements AutoCloseable {
 
     private void pollOnce() {
         byte[] content = read();
-        if (content != null && !sha256(content).equals(seen)) reload(content, "file changed");
+        if (content != null && !sha256(content).equals(seen)) GatewayRunner.await(reload(content, "file"));
     }
 
-    private void reload(String why) {
+    /** Reads the file again and loads it; refused (and audited) when it cannot be read, parsed or validated. */
+    private Future<ConfigReload.Outcome> reload(String trigger) {
         byte[] content = read();
-        if (content != null) reload(content, why);
+        if (content == null) {
+            List<String> problems = List.of(file + ": cannot be read");
+            gateway.reloadRefused("-", trigger, problems);
+            return Future.succeededFuture(new ConfigReload.Outcome(false, "-", problems));
+        }
+        return reload(content, trigger);
     }
 
-    private void reload(byte[] content, String why) {
+    private synchronized Future<ConfigReload.Outcome> reload(byte[] content, String trigger) {
         String hash = sha256(content);
         seen = hash;
-        log.info("config reload ({}): {}", why, file);
+        log.info("config reload ({}): {}", trigger, file);
         BastionConfig next;
         try {
             next = new ConfigLoader().parse(new String(content, StandardCharsets.UTF_8), file.toString());
         } catch (ConfigException e) {
-            gateway.reloadRefused(hash, e.problems());
-            return;
+            gateway.reloadRefused(hash, trigger, e.problems());
+            return Future.succeededFuture(new ConfigReload.Outcome(false, hash, e.problems()));
         }
-        Future<ConfigReload.Outcome> outcome = gateway.reload(next, hash);
-        GatewayRunner.await(outcome);
+        return gateway.reload(next, hash, trigger);
     }
 
     private byte[] read() {

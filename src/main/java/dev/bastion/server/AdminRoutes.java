@@ -34,7 +34,8 @@ final class AdminRoutes {
 
     private AdminRoutes() {}
 
-    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders) {
+    /** @param reload {@code POST /admin/v1/reload} ({@link ConfigReload#endpoint}) */
+    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders, LocalEndpoint reload) {
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
         HealthStatus status = new HealthStatus(vertx, config, services);
         AdminApi api = new AdminApi(vertx, services.store, services.revocationService, services.audit,
@@ -52,6 +53,7 @@ final class AdminRoutes {
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
         routes.add(admin("admin.data.user", List.of("GET", "DELETE"), "/admin/v1/data/users/*", api.dataUser(), admins, services));
         routes.add(admin("admin.data.org", "GET", "/admin/v1/data/org", api.dataOrg(), admins, services));
+        routes.add(admin("admin.reload", "POST", "/admin/v1/reload", reload, admins, services));
         // The same lists addressed by org, as a tenant's tooling often does: the {org} segment is bound to the caller's
         // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
         routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));

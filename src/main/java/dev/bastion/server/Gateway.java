@@ -212,7 +212,7 @@ public final class Gateway {
             resolved.watcher().start(services.metrics.registry(), services.audit);
             reloads = new ConfigReload(vertx, services, List.copyOf(recorders), config, resolved.watcher(),
                     publicListener(vertx, config, services, resolved, services.contracts, recorders));
-            Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
+            Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders, reloads.endpoint());
             EgressProxy egressProxy = egressProxy(config, services);
             ConfigReload live = reloads;
             started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles).compose(loops ->
@@ -459,14 +459,23 @@ public final class Gateway {
         return adminPort;
     }
 
-    /** Loads a new config into the running gateway, or refuses it and keeps the running one ({@link ConfigReload#reload}). */
-    public Future<ConfigReload.Outcome> reload(BastionConfig next, String configHash) {
-        return reloads.reload(next, configHash);
+    /**
+     * Loads a new config into the running gateway, or refuses it and keeps the running one ({@link ConfigReload#reload}).
+     *
+     * @param trigger what asked for it ({@code sighup}, {@code file}, {@code admin_api}), for the audit event
+     */
+    public Future<ConfigReload.Outcome> reload(BastionConfig next, String configHash, String trigger) {
+        return reloads.reload(next, configHash, trigger);
+    }
+
+    /** What {@code POST /admin/v1/reload} reloads from: {@code serve} re-reads its config file. */
+    public void reloadFrom(java.util.function.Function<String, Future<ConfigReload.Outcome>> source) {
+        reloads.reloadFrom(source);
     }
 
     /** Records a reload that did not get as far as a config (the file did not parse or validate). */
-    public void reloadRefused(String configHash, List<String> problems) {
-        reloads.refused(configHash, problems);
+    public void reloadRefused(String configHash, String trigger, List<String> problems) {
+        reloads.refused(configHash, trigger, problems);
     }
 
     /**

@@ -51,7 +51,7 @@ class ConfigReloadGatewayTest {
     }
 
     private ConfigReload.Outcome reload(String yaml, String hash) throws Exception {
-        return gw.gateway.reload(config(yaml), hash).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        return gw.gateway.reload(config(yaml), hash, "test").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     private List<AuditRow> reloads() {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * within {@code drain_timeout} completes, one that does not is cut at the deadline — and the audit queue is stored
  * before the process exits.
  */
-class GracefulStopProcessTest {
+class ReloadAndStopProcessTest {
     private static final Map<String, String> ENV = ServeProcessTest.ENV;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -49,6 +49,7 @@ class GracefulStopProcessTest {
                   public: { port: %d, drain_timeout: 3s }
                   admin: { port: %d }
                 audit: { flush_interval: 60s, node: drain-test }
+                secrets: { poll_interval: 200ms }
                 upstreams:
                   llm: { url: "http://127.0.0.1:%d", api_key: env:MOCK_PROVIDER_KEY }
                 routes:
@@ -60,8 +61,12 @@ class GracefulStopProcessTest {
     }
 
     private static String createKey(Path dir) throws Exception {
-        assertThat(BastionProcess.run(dir, "create", ENV, "keys", "create", "--org", "acme", "--scopes", "invoke")).isZero();
-        return Files.readString(dir.resolve("create.out")).trim();
+        return createKey(dir, "invoke");
+    }
+
+    private static String createKey(Path dir, String scope) throws Exception {
+        assertThat(BastionProcess.run(dir, "create-" + scope, ENV, "keys", "create", "--org", "acme", "--scopes", scope)).isZero();
+        return Files.readString(dir.resolve("create-" + scope + ".out")).trim();
     }
 
     private HttpRequest chat(int port, String path, String key, int maxTokens) {
@@ -115,7 +120,47 @@ class GracefulStopProcessTest {
             BastionProcess.awaitLine(dir, "serve", gw, "config reload refused");
             assertThat(Files.readString(dir.resolve("serve.err"))).contains("routes[0].upstream");
             assertThat(models(port, key)).isEqualTo(200);
-            assertThat(Files.readString(dir.resolve("serve.err"))).doesNotContain("sk-mock-provider-key-5566").doesNotContain(key);
+
+            // bastion reload, through the admin API: an admin key is needed, and the answer says what happened.
+            String admin = createKey(dir, "admin");
+            Files.writeString(config, yaml(port, adminPort, mockPort, ""));
+            Map<String, String> env = Map.of("BASTION_ADMIN_KEY", admin, "NOT_ADMIN", key);
+            String url = "http://127.0.0.1:" + adminPort;
+            assertThat(BastionProcess.run(dir, "reload-denied", env, "reload", "--admin", url, "--key", "env:NOT_ADMIN")).isEqualTo(1);
+            assertThat(models(port, key)).as("an invoke key cannot reload").isEqualTo(200);
+            assertThat(BastionProcess.run(dir, "reload", env, "reload", "--admin", url)).isZero();
+            assertThat(Files.readString(dir.resolve("reload.out"))).startsWith("reloaded (config sha256 ");
+            assertThat(models(port, key)).isEqualTo(404);
+            Files.writeString(config, yaml(port, adminPort, mockPort, "").replace("upstream: llm", "upstream: nowhere"));
+            assertThat(BastionProcess.run(dir, "reload-refused", env, "reload", "--admin", url)).isEqualTo(1);
+            assertThat(Files.readString(dir.resolve("reload-refused.err"))).contains("422 config_refused").contains("routes[0].upstream")
+                    .doesNotContain("nowhere");
+            assertThat(Files.readString(dir.resolve("serve.err"))).doesNotContain("sk-mock-provider-key-5566").doesNotContain(key).doesNotContain(admin);
+        } finally {
+            mock.destroyForcibly();
+            if (gw != null) gw.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aChangedFileIsReloadedWithoutASignal(@TempDir Path dir) throws Exception {
+        int mockPort = BastionProcess.freePort(), port = BastionProcess.freePort(), adminPort = BastionProcess.freePort();
+        Process mock = BastionProcess.start(dir, "mock", ENV, "mock-llm", "--port", Integer.toString(mockPort), "--api-key", "env:MOCK_PROVIDER_KEY");
+        Process gw = null;
+        try {
+            BastionProcess.awaitLine(dir, "mock", mock, "mock-llm listening");
+            Path config = dir.resolve("bastion.yaml");
+            Files.writeString(config, yaml(port, adminPort, mockPort, ""));
+            String key = createKey(dir);
+            gw = BastionProcess.start(dir, "serve", ENV, "serve", "--config", "bastion.yaml");
+            BastionProcess.awaitLine(dir, "serve", gw, "bastion listening");
+            assertThat(models(port, key)).isEqualTo(404);
+            // As a ConfigMap is updated: a new file moved over the old one.
+            Path next = dir.resolve("bastion.yaml.new");
+            Files.writeString(next, yaml(port, adminPort, mockPort, MODELS));
+            Files.move(next, config, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            BastionProcess.awaitLine(dir, "serve", gw, "config reloaded (file");
+            assertThat(models(port, key)).isEqualTo(200);
         } finally {
             mock.destroyForcibly();
             if (gw != null) gw.destroyForcibly();
