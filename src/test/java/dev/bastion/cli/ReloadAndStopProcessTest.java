@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,32 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadAndStopProcessTest {
     private static final Map<String, String> ENV = ServeProcessTest.ENV;
     private final HttpClient http = HttpClient.newHttpClient();
+    private int mockPort, port, adminPort;
+    private Process mock, gw;
+
+    @AfterEach
+    void stop() {
+        if (mock != null) mock.destroyForcibly();
+        if (gw != null) gw.destroyForcibly();
+    }
+
+    /** The mock provider (with {@code mockArgs}) and {@code bastion serve} (with {@code serveArgs}) on the base config; an invoke key. */
+    private String serve(Path dir, List<String> mockArgs, String... serveArgs) throws Exception {
+        mockPort = BastionProcess.freePort();
+        port = BastionProcess.freePort();
+        adminPort = BastionProcess.freePort();
+        List<String> m = new java.util.ArrayList<>(List.of("mock-llm", "--port", Integer.toString(mockPort), "--api-key", "env:MOCK_PROVIDER_KEY"));
+        m.addAll(mockArgs);
+        mock = BastionProcess.start(dir, "mock", ENV, m.toArray(String[]::new));
+        BastionProcess.awaitLine(dir, "mock", mock, "mock-llm listening");
+        Files.writeString(dir.resolve("bastion.yaml"), yaml(port, adminPort, mockPort, ""));
+        String key = createKey(dir);
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--config", "bastion.yaml"));
+        args.addAll(List.of(serveArgs));
+        gw = BastionProcess.start(dir, "serve", ENV, args.toArray(String[]::new));
+        BastionProcess.awaitLine(dir, "serve", gw, "bastion listening");
+        return key;
+    }
 
     private static final String MODELS = """
               - id: models
@@ -95,129 +122,92 @@ class ReloadAndStopProcessTest {
 
     @Test
     void sighupReloadsTheFileAndABrokenFileLeavesTheRunningRoutes(@TempDir Path dir) throws Exception {
-        int mockPort = BastionProcess.freePort(), port = BastionProcess.freePort(), adminPort = BastionProcess.freePort();
-        Process mock = BastionProcess.start(dir, "mock", ENV, "mock-llm", "--port", Integer.toString(mockPort), "--api-key", "env:MOCK_PROVIDER_KEY");
-        Process gw = null;
-        try {
-            BastionProcess.awaitLine(dir, "mock", mock, "mock-llm listening");
-            Path config = dir.resolve("bastion.yaml");
-            Files.writeString(config, yaml(port, adminPort, mockPort, ""));
-            String key = createKey(dir);
-            gw = BastionProcess.start(dir, "serve", ENV, "serve", "--config", "bastion.yaml", "--no-watch");
-            BastionProcess.awaitLine(dir, "serve", gw, "bastion listening");
-            assertThat(models(port, key)).isEqualTo(404);
+        String key = serve(dir, List.of(), "--no-watch");
+        Path config = dir.resolve("bastion.yaml");
+        assertThat(models(port, key)).isEqualTo(404);
 
-            Files.writeString(config, yaml(port, adminPort, mockPort, MODELS));
-            assertThat(models(port, key)).as("--no-watch: nothing before the signal").isEqualTo(404);
-            hup(gw);
-            BastionProcess.awaitLine(dir, "serve", gw, "config reloaded");
-            assertThat(models(port, key)).isEqualTo(200);
-            assertThat(status(port, "/v1/chat/completions", key)).isEqualTo(200);
+        Files.writeString(config, yaml(port, adminPort, mockPort, MODELS));
+        assertThat(models(port, key)).as("--no-watch: nothing before the signal").isEqualTo(404);
+        hup(gw);
+        BastionProcess.awaitLine(dir, "serve", gw, "config reloaded");
+        assertThat(models(port, key)).isEqualTo(200);
+        assertThat(status(port, "/v1/chat/completions", key)).isEqualTo(200);
 
-            // A route naming an upstream that does not exist: refused with its YAML path, the running routes stay.
-            Files.writeString(config, yaml(port, adminPort, mockPort, "").replace("upstream: llm", "upstream: nowhere"));
-            hup(gw);
-            BastionProcess.awaitLine(dir, "serve", gw, "config reload refused");
-            assertThat(Files.readString(dir.resolve("serve.err"))).contains("routes[0].upstream");
-            assertThat(models(port, key)).isEqualTo(200);
+        // A route naming an upstream that does not exist: refused with its YAML path, the running routes stay.
+        Files.writeString(config, yaml(port, adminPort, mockPort, "").replace("upstream: llm", "upstream: nowhere"));
+        hup(gw);
+        BastionProcess.awaitLine(dir, "serve", gw, "config reload refused");
+        assertThat(Files.readString(dir.resolve("serve.err"))).contains("routes[0].upstream");
+        assertThat(models(port, key)).isEqualTo(200);
 
-            // bastion reload, through the admin API: an admin key is needed, and the answer says what happened.
-            String admin = createKey(dir, "admin");
-            Files.writeString(config, yaml(port, adminPort, mockPort, ""));
-            Map<String, String> env = Map.of("BASTION_ADMIN_KEY", admin, "NOT_ADMIN", key);
-            String url = "http://127.0.0.1:" + adminPort;
-            assertThat(BastionProcess.run(dir, "reload-denied", env, "reload", "--admin", url, "--key", "env:NOT_ADMIN")).isEqualTo(1);
-            assertThat(models(port, key)).as("an invoke key cannot reload").isEqualTo(200);
-            assertThat(BastionProcess.run(dir, "reload", env, "reload", "--admin", url)).isZero();
-            assertThat(Files.readString(dir.resolve("reload.out"))).startsWith("reloaded (config sha256 ");
-            assertThat(models(port, key)).isEqualTo(404);
-            Files.writeString(config, yaml(port, adminPort, mockPort, "").replace("upstream: llm", "upstream: nowhere"));
-            assertThat(BastionProcess.run(dir, "reload-refused", env, "reload", "--admin", url)).isEqualTo(1);
-            assertThat(Files.readString(dir.resolve("reload-refused.err"))).contains("422 config_refused").contains("routes[0].upstream")
-                    .doesNotContain("nowhere");
-            assertThat(Files.readString(dir.resolve("serve.err"))).doesNotContain("sk-mock-provider-key-5566").doesNotContain(key).doesNotContain(admin);
-        } finally {
-            mock.destroyForcibly();
-            if (gw != null) gw.destroyForcibly();
-        }
+        // bastion reload, through the admin API: an admin key is needed, and the answer says what happened.
+        String admin = createKey(dir, "admin");
+        Files.writeString(config, yaml(port, adminPort, mockPort, ""));
+        Map<String, String> env = Map.of("BASTION_ADMIN_KEY", admin, "NOT_ADMIN", key);
+        String url = "http://127.0.0.1:" + adminPort;
+        assertThat(BastionProcess.run(dir, "reload-denied", env, "reload", "--admin", url, "--key", "env:NOT_ADMIN")).isEqualTo(1);
+        assertThat(models(port, key)).as("an invoke key cannot reload").isEqualTo(200);
+        assertThat(BastionProcess.run(dir, "reload", env, "reload", "--admin", url)).isZero();
+        assertThat(Files.readString(dir.resolve("reload.out"))).startsWith("reloaded (config sha256 ");
+        assertThat(models(port, key)).isEqualTo(404);
+        Files.writeString(config, yaml(port, adminPort, mockPort, "").replace("upstream: llm", "upstream: nowhere"));
+        assertThat(BastionProcess.run(dir, "reload-refused", env, "reload", "--admin", url)).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("reload-refused.err"))).contains("422 config_refused").contains("routes[0].upstream")
+                .doesNotContain("nowhere");
+        assertThat(Files.readString(dir.resolve("serve.err"))).doesNotContain("sk-mock-provider-key-5566").doesNotContain(key).doesNotContain(admin);
     }
 
     @Test
     void aChangedFileIsReloadedWithoutASignal(@TempDir Path dir) throws Exception {
-        int mockPort = BastionProcess.freePort(), port = BastionProcess.freePort(), adminPort = BastionProcess.freePort();
-        Process mock = BastionProcess.start(dir, "mock", ENV, "mock-llm", "--port", Integer.toString(mockPort), "--api-key", "env:MOCK_PROVIDER_KEY");
-        Process gw = null;
-        try {
-            BastionProcess.awaitLine(dir, "mock", mock, "mock-llm listening");
-            Path config = dir.resolve("bastion.yaml");
-            Files.writeString(config, yaml(port, adminPort, mockPort, ""));
-            String key = createKey(dir);
-            gw = BastionProcess.start(dir, "serve", ENV, "serve", "--config", "bastion.yaml");
-            BastionProcess.awaitLine(dir, "serve", gw, "bastion listening");
-            assertThat(models(port, key)).isEqualTo(404);
-            // As a ConfigMap is updated: a new file moved over the old one.
-            Path next = dir.resolve("bastion.yaml.new");
-            Files.writeString(next, yaml(port, adminPort, mockPort, MODELS));
-            Files.move(next, config, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            BastionProcess.awaitLine(dir, "serve", gw, "config reloaded (file");
-            assertThat(models(port, key)).isEqualTo(200);
-        } finally {
-            mock.destroyForcibly();
-            if (gw != null) gw.destroyForcibly();
-        }
+        String key = serve(dir, List.of());
+        Path config = dir.resolve("bastion.yaml");
+        assertThat(models(port, key)).isEqualTo(404);
+        // As a ConfigMap is updated: a new file moved over the old one.
+        Path next = dir.resolve("bastion.yaml.new");
+        Files.writeString(next, yaml(port, adminPort, mockPort, MODELS));
+        Files.move(next, config, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        BastionProcess.awaitLine(dir, "serve", gw, "config reloaded (file");
+        assertThat(models(port, key)).isEqualTo(200);
     }
 
     @Test
     void sigtermDrainsStreamsInFlightThenStoresTheAuditQueueAndExits(@TempDir Path dir) throws Exception {
-        int mockPort = BastionProcess.freePort(), port = BastionProcess.freePort(), adminPort = BastionProcess.freePort();
         // Each streamed word 200 ms apart: 2 tokens end well within the 3 s drain, 200 take 40 s.
-        Process mock = BastionProcess.start(dir, "mock", ENV, "mock-llm", "--port", Integer.toString(mockPort), "--api-key", "env:MOCK_PROVIDER_KEY",
-                "--chunk-delay-ms", "200", "--fill-max-tokens");
-        Process gw = null;
-        try {
-            BastionProcess.awaitLine(dir, "mock", mock, "mock-llm listening");
-            Files.writeString(dir.resolve("bastion.yaml"), yaml(port, adminPort, mockPort, ""));
-            String key = createKey(dir);
-            gw = BastionProcess.start(dir, "serve", ENV, "serve", "--config", "bastion.yaml");
-            BastionProcess.awaitLine(dir, "serve", gw, "bastion listening");
-            URI ready = URI.create("http://127.0.0.1:" + adminPort + "/health/ready");
-            assertThat(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            // An audit event that only the close can store (the flush interval is a minute).
-            assertThat(status(port, "/v1/chat/completions", "bst_not-a-real-key-0000000000000000")).isEqualTo(401);
+        String key = serve(dir, List.of("--chunk-delay-ms", "200", "--fill-max-tokens"));
+        URI ready = URI.create("http://127.0.0.1:" + adminPort + "/health/ready");
+        assertThat(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        // An audit event that only the close can store (the flush interval is a minute).
+        assertThat(status(port, "/v1/chat/completions", "bst_not-a-real-key-0000000000000000")).isEqualTo(401);
 
-            HttpResponse<InputStream> shortStream = http.send(chat(port, "/v1/chat/completions", key, 2), HttpResponse.BodyHandlers.ofInputStream());
-            HttpResponse<InputStream> longStream = http.send(chat(port, "/v1/chat/completions", key, 200), HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(shortStream.statusCode()).isEqualTo(200);
-            assertThat(longStream.statusCode()).isEqualTo(200);
-            CompletableFuture<String> shortBody = CompletableFuture.supplyAsync(() -> readAll(shortStream.body()));
-            CompletableFuture<String> longBody = CompletableFuture.supplyAsync(() -> readAll(longStream.body()));
+        HttpResponse<InputStream> shortStream = http.send(chat(port, "/v1/chat/completions", key, 2), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> longStream = http.send(chat(port, "/v1/chat/completions", key, 200), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(shortStream.statusCode()).isEqualTo(200);
+        assertThat(longStream.statusCode()).isEqualTo(200);
+        CompletableFuture<String> shortBody = CompletableFuture.supplyAsync(() -> readAll(shortStream.body()));
+        CompletableFuture<String> longBody = CompletableFuture.supplyAsync(() -> readAll(longStream.body()));
 
-            gw.destroy(); // SIGTERM
-            until("readiness false while draining", () -> http.send(HttpRequest.newBuilder(ready).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
-            until("new connections refused while draining", () -> {
-                try (Socket ignored = new Socket("127.0.0.1", port)) {
-                    return false;
-                } catch (ConnectException e) {
-                    return true;
-                }
-            });
-            assertThat(longBody.isDone()).as("refused before the deadline: the long stream is still open").isFalse();
-
-            assertThat(shortBody.get(10, TimeUnit.SECONDS)).as("a stream that ends within the deadline completes").contains("data: [DONE]");
-            assertThat(longBody.get(15, TimeUnit.SECONDS)).as("a stream still open at the deadline is cut").doesNotContain("[DONE]")
-                    .startsWith("data: ").contains("CUT");
-            assertThat(gw.waitFor(30, TimeUnit.SECONDS)).as("exits after the drain").isTrue();
-
-            try (Store store = Store.open(new StoreConfig("sqlite:" + dir.resolve("data/bastion.db"), null, null, 1), new SecretResolver(Map.of()))) {
-                List<AuditRow> rows = store.audit().search(AuditRepository.Filter.ALL, 100, true, false);
-                assertThat(rows).extracting(AuditRow::type).as("the queue was stored before exit").contains("auth.failure");
+        gw.destroy(); // SIGTERM
+        until("readiness false while draining", () -> http.send(HttpRequest.newBuilder(ready).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
+        until("new connections refused while draining", () -> {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return false;
+            } catch (ConnectException e) {
+                return true;
             }
-            assertThat(Files.readString(dir.resolve("serve.err"))).contains("draining").doesNotContain(key).doesNotContain("sk-mock-provider-key-5566");
-        } finally {
-            mock.destroyForcibly();
-            if (gw != null) gw.destroyForcibly();
+        });
+        assertThat(longBody.isDone()).as("refused before the deadline: the long stream is still open").isFalse();
+
+        assertThat(shortBody.get(10, TimeUnit.SECONDS)).as("a stream that ends within the deadline completes").contains("data: [DONE]");
+        assertThat(longBody.get(15, TimeUnit.SECONDS)).as("a stream still open at the deadline is cut").doesNotContain("[DONE]")
+                .startsWith("data: ").contains("CUT");
+        assertThat(gw.waitFor(30, TimeUnit.SECONDS)).as("exits after the drain").isTrue();
+
+        try (Store store = Store.open(new StoreConfig("sqlite:" + dir.resolve("data/bastion.db"), null, null, 1), new SecretResolver(Map.of()))) {
+            List<AuditRow> rows = store.audit().search(AuditRepository.Filter.ALL, 100, true, false);
+            assertThat(rows).extracting(AuditRow::type).as("the queue was stored before exit").contains("auth.failure");
         }
+        assertThat(Files.readString(dir.resolve("serve.err"))).contains("draining").doesNotContain(key).doesNotContain("sk-mock-provider-key-5566");
     }
 
     /** The body until it ends, or what arrived before the connection was cut followed by {@code CUT}. */
