@@ -52,7 +52,12 @@ final class ConfigReloader implements AutoCloseable {
         ConfigReloader r = new ConfigReloader(file, gateway, startHash);
         long ms = Math.max(100, poll.toMillis());
         r.poller.scheduleWithFixedDelay(r::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
-        gateway.reloadFrom(r::reload);
+        // The admin API asks from an event loop: the file is read and parsed on the watcher's thread instead.
+        gateway.reloadFrom(trigger -> {
+            io.vertx.core.Promise<ConfigReload.Outcome> done = io.vertx.core.Promise.promise();
+            r.poller.execute(() -> r.reload(trigger).onComplete(done));
+            return done.future();
+        });
         try {
             // sun.misc.Signal (module jdk.unsupported) is still the JDK's only signal API on JDK 25; HUP is free for
             // applications (the JVM itself uses TERM, INT and QUIT). Handlers run on a thread of their own.
