@@ -47,11 +47,16 @@ final class ConfigReloader implements AutoCloseable {
         });
     }
 
-    /** Starts watching {@code file}, whose content (hashed {@code startHash}) the gateway runs now. */
+    /**
+     * Starts reloading {@code file}, whose content (hashed {@code startHash}) the gateway runs now: on {@code SIGHUP}
+     * and the admin API's request, and when {@code poll} is not null, on a change seen that often.
+     */
     static ConfigReloader start(Path file, Gateway gateway, String startHash, Duration poll) {
         ConfigReloader r = new ConfigReloader(file, gateway, startHash);
-        long ms = Math.max(100, poll.toMillis());
-        r.poller.scheduleWithFixedDelay(r::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
+        if (poll != null) {
+            long ms = Math.max(100, poll.toMillis());
+            r.poller.scheduleWithFixedDelay(r::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
+        }
         // The admin API asks from an event loop: the file is read and parsed on the watcher's thread instead.
         gateway.reloadFrom(trigger -> {
             io.vertx.core.Promise<ConfigReload.Outcome> done = io.vertx.core.Promise.promise();

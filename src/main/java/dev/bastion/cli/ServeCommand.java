@@ -26,7 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "bastion.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--no-watch", description = "Do not reload when the config file changes (SIGHUP still reloads).")
+    @Option(names = "--no-watch", description = "Do not reload when the config file changes (SIGHUP and bastion reload still do).")
     boolean noWatch;
 
     @Override
@@ -43,9 +43,8 @@ public final class ServeCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
-        // Polled like the secrets; with --no-watch only SIGHUP reloads (a poll interval of a day is as good as never).
-        ConfigReloader reloader = ConfigReloader.start(config, gateway, ConfigReloader.sha256(content),
-                noWatch ? Duration.ofDays(1) : c.secrets().pollInterval());
+        // Polled like the secrets; with --no-watch only SIGHUP and bastion reload reload it.
+        ConfigReloader reloader = ConfigReloader.start(config, gateway, ConfigReloader.sha256(content), noWatch ? null : c.secrets().pollInterval());
         Duration drain = c.listeners().publicListener().drainTimeout();
         GatewayRunner.awaitShutdown(vertx, reloader::close, () -> GatewayRunner.await(gateway.stop(drain), drain.plusSeconds(20)), store::close);
         return 0;
