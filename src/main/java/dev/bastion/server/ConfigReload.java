@@ -46,7 +46,7 @@ public final class ConfigReload {
     private final AtomicReference<Listener> current;
     /** The start's watcher also keeps the tracing headers current, which only a restart changes: it stays open to the end. */
     private final SecretWatcher first;
-    private BastionConfig running;
+    private volatile BastionConfig running;
     /** Where {@code POST /admin/v1/reload} reads the config from ({@code serve}'s file); null: nothing to reload from. */
     private volatile java.util.function.Function<String, Future<Outcome>> source;
     private SecretWatcher reloaded; // the last reload's watcher (its upstream keys); null before the first reload
