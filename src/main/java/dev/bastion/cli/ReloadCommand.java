@@ -25,7 +25,7 @@ public final class ReloadCommand implements Callable<Integer> {
     URI admin;
 
     @Option(names = "--key", paramLabel = "REF", defaultValue = "env:BASTION_ADMIN_KEY",
-            description = "An admin-scoped API key or Bastion token, as env:NAME or file:PATH (default: ${DEFAULT-VALUE}).")
+            description = "An API key or Bastion token with the operator scope, as env:NAME or file:PATH (default: ${DEFAULT-VALUE}).")
     String key;
 
     @Override

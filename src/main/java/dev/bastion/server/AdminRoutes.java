@@ -31,6 +31,8 @@ final class AdminRoutes {
     /** The admin API takes small JSON bodies only. */
     static final long MAX_BODY = 64 * 1024;
     private static final RouteConfig.Require ADMIN_SCOPE = new RouteConfig.Require(List.of("admin"), null, null, null);
+    /** What acts on the whole gateway, every org's traffic (a reload): a platform operator's scope, never a tenant's {@code admin} alone. */
+    private static final RouteConfig.Require OPERATOR_SCOPE = new RouteConfig.Require(List.of("operator"), null, null, null);
 
     private AdminRoutes() {}
 
@@ -53,7 +55,7 @@ final class AdminRoutes {
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
         routes.add(admin("admin.data.user", List.of("GET", "DELETE"), "/admin/v1/data/users/*", api.dataUser(), admins, services));
         routes.add(admin("admin.data.org", "GET", "/admin/v1/data/org", api.dataOrg(), admins, services));
-        routes.add(admin("admin.reload", "POST", "/admin/v1/reload", reload, admins, services));
+        routes.add(admin("admin.reload", List.of("POST"), "/admin/v1/reload", reload, admins, OPERATOR_SCOPE, services));
         // The same lists addressed by org, as a tenant's tooling often does: the {org} segment is bound to the caller's
         // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
         routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));
@@ -83,8 +85,13 @@ final class AdminRoutes {
     }
 
     private static Route admin(String id, List<String> methods, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {
+        return admin(id, methods, path, endpoint, authenticators, ADMIN_SCOPE, services);
+    }
+
+    private static Route admin(String id, List<String> methods, String path, LocalEndpoint endpoint, List<Authenticator> authenticators,
+                               RouteConfig.Require scope, Services services) {
         List<Control> controls = List.of(new RequestShapeControl(MAX_BODY, methods.contains("POST") ? List.of("application/json") : List.of()),
-                new AuthenticateControl(authenticators, services.revocations), new RequireControl(ADMIN_SCOPE));
+                new AuthenticateControl(authenticators, services.revocations), new RequireControl(scope));
         return new Route(id, new RouteConfig.Match(methods, path, null), Set.copyOf(methods), new Steps(new Chain(controls), id, services.metrics),
                 new Route.Local(endpoint), null, MAX_BODY).withOperation("admin");
     }

@@ -140,13 +140,16 @@ class ReloadAndStopProcessTest {
         assertThat(Files.readString(dir.resolve("serve.err"))).contains("routes[0].upstream");
         assertThat(models(port, key)).isEqualTo(200);
 
-        // bastion reload, through the admin API: an admin key is needed, and the answer says what happened.
-        String admin = createKey(dir, "admin");
+        // bastion reload, through the admin API: it acts on every org's traffic, so it takes the operator scope; a
+        // tenant's admin key is not enough.
+        String admin = createKey(dir, "operator");
+        String tenantAdmin = createKey(dir, "admin");
         Files.writeString(config, yaml(port, adminPort, mockPort, ""));
-        Map<String, String> env = Map.of("BASTION_ADMIN_KEY", admin, "NOT_ADMIN", key);
+        Map<String, String> env = Map.of("BASTION_ADMIN_KEY", admin, "TENANT_ADMIN", tenantAdmin);
         String url = "http://127.0.0.1:" + adminPort;
-        assertThat(BastionProcess.run(dir, "reload-denied", env, "reload", "--admin", url, "--key", "env:NOT_ADMIN")).isEqualTo(1);
-        assertThat(models(port, key)).as("an invoke key cannot reload").isEqualTo(200);
+        assertThat(BastionProcess.run(dir, "reload-denied", env, "reload", "--admin", url, "--key", "env:TENANT_ADMIN")).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("reload-denied.err"))).contains("403 scope_missing");
+        assertThat(models(port, key)).as("a tenant admin cannot reload").isEqualTo(200);
         assertThat(BastionProcess.run(dir, "reload", env, "reload", "--admin", url)).isZero();
         assertThat(Files.readString(dir.resolve("reload.out"))).startsWith("reloaded (config sha256 ");
         assertThat(models(port, key)).isEqualTo(404);
@@ -154,7 +157,7 @@ class ReloadAndStopProcessTest {
         assertThat(BastionProcess.run(dir, "reload-refused", env, "reload", "--admin", url)).isEqualTo(1);
         assertThat(Files.readString(dir.resolve("reload-refused.err"))).contains("422 config_refused").contains("routes[0].upstream")
                 .doesNotContain("nowhere");
-        assertThat(Files.readString(dir.resolve("serve.err"))).doesNotContain("sk-mock-provider-key-5566").doesNotContain(key).doesNotContain(admin);
+        assertThat(Files.readString(dir.resolve("serve.err"))).doesNotContain("sk-mock-provider-key-5566").doesNotContain(key).doesNotContain(admin).doesNotContain(tenantAdmin);
     }
 
     @Test
