@@ -31,13 +31,21 @@ public final class HealthEndpoints {
         return ex -> Future.succeededFuture(LocalEndpoint.answer(200, JSON, "{\"status\":\"up\"}"));
     }
 
-    /** {@code GET /health/ready}: 200 when the store answers, 503 when it does not. */
-    public LocalEndpoint ready() {
-        return ex -> vertx.executeBlocking(store::ping).transform(ar -> {
-            boolean up = ar.succeeded() && Boolean.TRUE.equals(ar.result());
-            return Future.<Verdict>succeededFuture(LocalEndpoint.answer(up ? 200 : 503, JSON, "{\"status\":\"" + (up ? "ready" : "not_ready")
-                    + "\",\"checks\":{\"config\":\"loaded\",\"store\":\"" + (up ? "up" : "down") + "\"}}"));
-        });
+    /**
+     * {@code GET /health/ready}: 200 when the store answers, 503 when it does not — and 503 as soon as a graceful stop
+     * began ({@code draining}), before the listener stops accepting, so a load balancer moves traffic away first.
+     */
+    public LocalEndpoint ready(java.util.function.BooleanSupplier draining) {
+        return ex -> {
+            if (draining.getAsBoolean()) {
+                return Future.<Verdict>succeededFuture(LocalEndpoint.answer(503, JSON, "{\"status\":\"draining\",\"checks\":{\"config\":\"loaded\"}}"));
+            }
+            return vertx.executeBlocking(store::ping).transform(ar -> {
+                boolean up = ar.succeeded() && Boolean.TRUE.equals(ar.result());
+                return Future.<Verdict>succeededFuture(LocalEndpoint.answer(up ? 200 : 503, JSON, "{\"status\":\"" + (up ? "ready" : "not_ready")
+                        + "\",\"checks\":{\"config\":\"loaded\",\"store\":\"" + (up ? "up" : "down") + "\"}}"));
+            });
+        };
     }
 
     /** {@code GET /metrics}: the Prometheus text format. */

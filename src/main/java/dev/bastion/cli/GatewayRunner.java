@@ -67,8 +67,12 @@ final class GatewayRunner {
     }
 
     static void await(io.vertx.core.Future<?> f) {
+        await(f, java.time.Duration.ofSeconds(10));
+    }
+
+    static void await(io.vertx.core.Future<?> f, java.time.Duration timeout) {
         try {
-            f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            f.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // best effort during shutdown
         }

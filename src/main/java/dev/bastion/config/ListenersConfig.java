@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record ListenersConfig(@JsonProperty("public") PublicListenerConfig publicListener, AdminListenerConfig admin, EgressListenerConfig egress) {
     public ListenersConfig {
-        publicListener = publicListener == null ? new PublicListenerConfig(null, null, null, null) : publicListener;
+        publicListener = publicListener == null ? new PublicListenerConfig(null, null, null, null, null) : publicListener;
         admin = admin == null ? new AdminListenerConfig(null, null, null, null) : admin;
         egress = egress == null ? new EgressListenerConfig(null, null, null) : egress;
     }

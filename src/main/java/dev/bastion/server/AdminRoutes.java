@@ -33,10 +33,13 @@ final class AdminRoutes {
     private static final RouteConfig.Require ADMIN_SCOPE = new RouteConfig.Require(List.of("admin"), null, null, null);
     private static final RouteConfig.Require PIN_SCOPES = new RouteConfig.Require(List.of("admin", "mcp.pins"), null, null, null);
     private static final RouteConfig.Require INCIDENT_SCOPES = new RouteConfig.Require(List.of("admin", "incidents"), null, null, null);
+    /** What acts on the whole gateway, every org's traffic (a reload): a platform operator's scope, never a tenant's {@code admin} alone. */
+    private static final RouteConfig.Require OPERATOR_SCOPE = new RouteConfig.Require(List.of("operator"), null, null, null);
 
     private AdminRoutes() {}
 
-    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders) {
+    /** @param reload {@code POST /admin/v1/reload} ({@link ConfigReload#endpoint}) */
+    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders, LocalEndpoint reload) {
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
         HealthStatus status = new HealthStatus(vertx, config, services);
         AdminApi api = new AdminApi(vertx, services.store, services.revocationService, services.audit,
@@ -45,7 +48,7 @@ final class AdminRoutes {
                 services.tokenCache, List.of(config.tokens().audience()), services.clock));
         List<Route> routes = new ArrayList<>();
         routes.add(open("admin.live", "/health/live", health.live(), services));
-        routes.add(open("admin.ready", "/health/ready", health.ready(), services));
+        routes.add(open("admin.ready", "/health/ready", health.ready(services.draining::get), services));
         routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
         routes.add(open("admin.status", "/health/status", status, services));
         routes.add(open("admin.deployments", "/health/deployments", dev.bastion.failover.DeploymentHealthEndpoint.of(services.deploymentHealth), services));
@@ -61,6 +64,7 @@ final class AdminRoutes {
         dev.bastion.admin.IncidentApi incidents = new dev.bastion.admin.IncidentApi(vertx, services.incidents.incidents(), config.incidents().operatorOrgs());
         routes.add(admin("admin.incidents", List.of("GET", "POST"), dev.bastion.admin.IncidentApi.PATH, incidents.collection(), admins, services, INCIDENT_SCOPES));
         routes.add(admin("admin.incident", List.of("DELETE"), dev.bastion.admin.IncidentApi.PATH + "/*", incidents.one(), admins, services, INCIDENT_SCOPES));
+        routes.add(admin("admin.reload", List.of("POST"), "/admin/v1/reload", reload, admins, services, OPERATOR_SCOPE));
         // The same lists addressed by org, as a tenant's tooling often does: the {org} segment is bound to the caller's
         // org (Z2), so another org's id answers the unknown-route 404 and records tenant.cross_attempt.
         routes.add(orgBound("admin.org.keys", "/admin/v1/orgs/{org}/keys", api.keys(), admins, services));

@@ -28,11 +28,18 @@ import java.util.List;
 final class ChainAssembler {
     private final Services services;
     private final ModelCatalogue catalogue;
+    private final dev.bastion.contract.Contracts contracts;
     private final java.util.Map<String, McpPolicy> mcpPolicies = new java.util.HashMap<>();
 
     ChainAssembler(Services services, ModelCatalogue catalogue) {
+        this(services, catalogue, services.contracts);
+    }
+
+    /** @param contracts the routes' compiled schemas: the start's, or those a reload compiled from its routes */
+    ChainAssembler(Services services, ModelCatalogue catalogue, dev.bastion.contract.Contracts contracts) {
         this.services = services;
         this.catalogue = catalogue;
+        this.contracts = contracts;
     }
 
     /** The route's chain; {@code maxBodyBytes} is the cap its shape check and body read enforce. */
@@ -98,7 +105,7 @@ final class ChainAssembler {
         if (route.graphql() != null) controls.add(new dev.bastion.graphql.GraphqlControl(route.graphql(), services.config.prod()));
         // The contract after the WAF (which reads the raw bytes) and before the guard: a request that is not what the
         // route accepts is refused before a classifier is paid for it.
-        Control contract = services.contracts.control(route.id(), services.metrics.registry());
+        Control contract = contracts.control(route.id(), services.metrics.registry());
         if (contract != null) controls.add(contract);
         Control guard = services.guards.forRoute(route);
         if (guard != null) controls.add(guard);

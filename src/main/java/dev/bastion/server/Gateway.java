@@ -74,16 +74,19 @@ public final class Gateway {
     private final Vertx vertx;
     private final Services services;
     private final List<String> deployments;
+    private final List<ListenerVerticle> publicVerticles;
     private final int publicPort;
     private final int adminPort;
     private final int egressPort;
     private final Set<String> eventLoops;
-    private final SecretWatcher secretWatcher;
+    /** The public listener's routes, chains and upstreams, swapped whole by a reload ({@link ConfigReload}). */
+    private final ConfigReload reloads;
 
-    private Gateway(Vertx vertx, Services services, List<String> deployments, int publicPort, int adminPort, int egressPort, Set<String> eventLoops,
-                    SecretWatcher secretWatcher) {
+    private Gateway(Vertx vertx, Services services, List<String> deployments, List<ListenerVerticle> publicVerticles, int publicPort, int adminPort,
+                    int egressPort, Set<String> eventLoops, ConfigReload reloads) {
         this.egressPort = egressPort;
-        this.secretWatcher = secretWatcher;
+        this.publicVerticles = publicVerticles;
+        this.reloads = reloads;
         this.vertx = vertx;
         this.services = services;
         this.deployments = deployments;
@@ -105,14 +108,8 @@ public final class Gateway {
     public static Future<Gateway> start(Vertx vertx, BastionConfig config, Store store, SecretResolver secrets, int instances,
                                         Consumer<String> accessLogSink) {
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
-        PostureReport posture = Posture.check(config, java.time.Instant.now());
-        if (config.prod() && posture.failed()) {
-            return Future.failedFuture(new ConfigException(posture.of(Severity.FAIL).stream().map(PostureReport::line).toList()));
-        }
-        // Logged once, here; /health/status lists them (ids and severities) while the gateway runs.
-        for (Finding f : posture.findings()) {
-            if (f.severity() != Severity.INFO) log.warn("{}", PostureReport.line(f));
-        }
+        List<String> refused = postureRefusal(config);
+        if (!refused.isEmpty()) return Future.failedFuture(new ConfigException(refused));
         return Services.start(vertx, config, store, secrets).compose(services ->
                 // Off the event loop: a vault: or aws-sm: key is read from its store, and start waits for it.
                 vertx.executeBlocking(() -> {
@@ -127,8 +124,21 @@ public final class Gateway {
                 }).compose(keys -> started(vertx, config, services, keys, n, accessLogSink)));
     }
 
+    /**
+     * The posture check, as at start and on every reload: in {@code environment: prod} its failures (one line each),
+     * which refuse the config; else nothing. Warnings are logged once, here; /health/status lists them while the gateway runs.
+     */
+    static List<String> postureRefusal(BastionConfig config) {
+        PostureReport posture = Posture.check(config, java.time.Instant.now());
+        if (config.prod() && posture.failed()) return posture.of(Severity.FAIL).stream().map(PostureReport::line).toList();
+        for (Finding f : posture.findings()) {
+            if (f.severity() != Severity.INFO) log.warn("{}", PostureReport.line(f));
+        }
+        return List.of();
+    }
+
     /** Every upstream's credentials, resolved at start; {@code file:}, {@code vault:} and {@code aws-sm:} keys stay live in the watcher. */
-    private record Keys(Map<String, List<RotatingSecret>> upstreamKeys, Map<String, List<OrgSecrets.Handle>> orgKeys,
+    record Keys(Map<String, List<RotatingSecret>> upstreamKeys, Map<String, List<OrgSecrets.Handle>> orgKeys,
                         Map<String, RotatingSecret> hmacSecrets, Map<String, DeploymentAuth> deploymentAuths,
                         Map<String, RotatingSecret> serviceAccountKeys, Map<String, RotatingSecret> traceHeaders, SecretWatcher watcher) {
         /** The trace exporter's headers, read at each export: a file: secret may have rotated. Literal values are the config's own. */
@@ -186,63 +196,44 @@ public final class Gateway {
     }
 
     private static Future<Gateway> started(Vertx vertx, BastionConfig config, Services services, Keys resolved, int n, Consumer<String> accessLogSink) {
-        Map<String, List<RotatingSecret>> upstreamKeys = resolved.upstreamKeys();
-        Map<String, RotatingSecret> hmacSecrets = resolved.hmacSecrets();
-        Map<String, DeploymentAuth> deploymentAuths = resolved.deploymentAuths();
-        Map<String, RotatingSecret> serviceAccountKeys = resolved.serviceAccountKeys();
-        SecretWatcher watcher = resolved.watcher();
-        {
-            List<String> deployments = new ArrayList<>();
-            Future<Gateway> started;
-            try {
-                // One upstream per key of a pool (a model deployment rotates through them); a route uses the first.
-                Map<String, List<Upstream>> pools = new HashMap<>();
-                Map<String, Upstream> upstreams = new HashMap<>();
-                for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
-                    List<Upstream> pool = new ArrayList<>();
-                    List<RotatingSecret> keys = upstreamKeys.get(e.getKey());
-                    List<OrgSecrets.Handle> orgs = resolved.orgKeys().get(e.getKey());
-                    for (int i = 0; i < Math.max(1, keys.size()); i++) {
-                        pool.add(new HttpUpstream(services.connector, e.getKey(), e.getValue(), keys.isEmpty() ? null : keys.get(i),
-                                orgs.isEmpty() ? null : orgs.get(i), services.issuer::identityToken, hmacSecrets.get(e.getKey())));
-                    }
-                    pools.put(e.getKey(), List.copyOf(pool));
-                    upstreams.put(e.getKey(), pool.getFirst());
-                }
-                // Defence in depth: an access line that holds a secret value anyway is written redacted (K3).
-                Consumer<String> accessLines = sink(accessLogSink, services);
-                LogRedactor redactor = LogRedactor.global();
-                io.micrometer.core.instrument.FunctionCounter.builder("bastion.log.redactions", redactor, LogRedactor::redactions)
-                        .description("Secret values replaced in log lines (a bug logged one)").register(services.metrics.registry());
-                List<ExchangeListener> recorders = new ArrayList<>(List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
-                        services.metrics, new AuditRecorder(services.audit)));
-                if (services.responses.listener() != null) recorders.add(services.responses.listener()); // O4: every refusal is counted
-                for (Map.Entry<String, RotatingSecret> k : serviceAccountKeys.entrySet()) {
-                    deploymentAuths.put(k.getKey(), GoogleTokenSource.forUpstream(vertx, services.connector, k.getValue(), "upstreams." + k.getKey()));
-                }
-                watcher.start(services.metrics.registry(), services.audit);
-                ModelCatalogue catalogue = new ModelCatalogue(config.models(), config.upstreams(), pools, services.deploymentHealth, deploymentAuths);
-                Listener publicListener = publicListener(vertx, config, services, upstreams, catalogue, recorders);
-                Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders);
-                EgressProxy egressProxy = egressProxy(config, services);
-                started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->
-                        deployAdmin(vertx, config, adminListener, deployments).compose(adminPort ->
-                                deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
-                                        new Gateway(vertx, services, deployments, loops.port, adminPort, egressPort, loops.names, watcher))));
-            } catch (RuntimeException e) {
-                started = Future.failedFuture(e);
-            }
-            return started.onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} transport, {} routes){}",
-                            config.listeners().publicListener().host(), g.publicPort, n, g.eventLoops.size(),
-                            vertx.isNativeTransportEnabled() ? "native" : "NIO", config.routes().size(),
-                            (g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : "")
-                                    + (g.egressPort > 0 ? ", egress proxy on " + config.listeners().egress().host() + ":" + g.egressPort : "")))
-                    .onFailure(t -> {
-                        deployments.forEach(vertx::undeploy);
-                        watcher.close();
-                        services.close();
-                    });
+        List<String> deployments = new ArrayList<>();
+        List<ListenerVerticle> publicVerticles = new ArrayList<>();
+        Future<Gateway> started;
+        ConfigReload reloads = null;
+        try {
+            // Defence in depth: an access line that holds a secret value anyway is written redacted (K3).
+            Consumer<String> accessLines = sink(accessLogSink, services);
+            LogRedactor redactor = LogRedactor.global();
+            io.micrometer.core.instrument.FunctionCounter.builder("bastion.log.redactions", redactor, LogRedactor::redactions)
+                    .description("Secret values replaced in log lines (a bug logged one)").register(services.metrics.registry());
+            List<ExchangeListener> recorders = new ArrayList<>(List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
+                    services.metrics, new AuditRecorder(services.audit)));
+            if (services.responses.listener() != null) recorders.add(services.responses.listener()); // O4: every refusal is counted
+            resolved.watcher().start(services.metrics.registry(), services.audit);
+            reloads = new ConfigReload(vertx, services, List.copyOf(recorders), config, resolved.watcher(),
+                    publicListener(vertx, config, services, resolved, services.contracts, recorders));
+            Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders, reloads.endpoint());
+            EgressProxy egressProxy = egressProxy(config, services);
+            ConfigReload live = reloads;
+            started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles).compose(loops ->
+                    deployAdmin(vertx, config, adminListener, deployments).compose(adminPort ->
+                            deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
+                                    new Gateway(vertx, services, deployments, List.copyOf(publicVerticles), loops.port, adminPort, egressPort, loops.names, live))));
+        } catch (RuntimeException e) {
+            started = Future.failedFuture(e);
         }
+        ConfigReload built = reloads;
+        return started.onSuccess(g -> log.info("bastion listening on {}:{} ({} instances on {} event loops, {} transport, {} routes){}",
+                        config.listeners().publicListener().host(), g.publicPort, n, g.eventLoops.size(),
+                        vertx.isNativeTransportEnabled() ? "native" : "NIO", config.routes().size(),
+                        (g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : "")
+                                + (g.egressPort > 0 ? ", egress proxy on " + config.listeners().egress().host() + ":" + g.egressPort : "")))
+                .onFailure(t -> {
+                    deployments.forEach(vertx::undeploy);
+                    if (built != null) built.close();
+                    else resolved.watcher().close();
+                    services.close();
+                });
     }
 
     private static Consumer<String> sink(Consumer<String> given, Services services) {
@@ -256,10 +247,33 @@ public final class Gateway {
         return stdout;
     }
 
-    /** The public listener: address rules, framing and the path before routing; the configured and system routes. */
-    private static Listener publicListener(Vertx vertx, BastionConfig config, Services services, Map<String, Upstream> upstreams,
-                                           ModelCatalogue catalogue, List<ExchangeListener> recorders) {
-        ChainAssembler assembler = new ChainAssembler(services, catalogue);
+    /**
+     * The public listener as one config declares it: its upstreams (one per key of a pool; a model deployment rotates
+     * through them, a route uses the first), model catalogue, routes and chains — what a reload rebuilds and swaps.
+     * Breakers, limiter counters and caches are not here but in the {@link Services}, keyed by deployment and route id,
+     * so they carry over a reload.
+     */
+    static Listener publicListener(Vertx vertx, BastionConfig config, Services services, Keys resolved, dev.bastion.contract.Contracts contracts,
+                                   List<ExchangeListener> recorders) {
+        Map<String, List<Upstream>> pools = new HashMap<>();
+        Map<String, Upstream> upstreams = new HashMap<>();
+        for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
+            List<Upstream> pool = new ArrayList<>();
+            List<RotatingSecret> keys = resolved.upstreamKeys().get(e.getKey());
+            List<OrgSecrets.Handle> orgs = resolved.orgKeys().get(e.getKey());
+            for (int i = 0; i < Math.max(1, keys.size()); i++) {
+                pool.add(new HttpUpstream(services.connector, e.getKey(), e.getValue(), keys.isEmpty() ? null : keys.get(i),
+                        orgs.isEmpty() ? null : orgs.get(i), services.issuer::identityToken, resolved.hmacSecrets().get(e.getKey())));
+            }
+            pools.put(e.getKey(), List.copyOf(pool));
+            upstreams.put(e.getKey(), pool.getFirst());
+        }
+        Map<String, DeploymentAuth> deploymentAuths = new HashMap<>(resolved.deploymentAuths());
+        for (Map.Entry<String, RotatingSecret> k : resolved.serviceAccountKeys().entrySet()) {
+            deploymentAuths.put(k.getKey(), GoogleTokenSource.forUpstream(vertx, services.connector, k.getValue(), "upstreams." + k.getKey()));
+        }
+        ModelCatalogue catalogue = new ModelCatalogue(config.models(), config.upstreams(), pools, services.deploymentHealth, deploymentAuths);
+        ChainAssembler assembler = new ChainAssembler(services, catalogue, contracts);
         long edgeMax = config.edge().maxBodyBytes().bytes();
         List<Route> routes = new ArrayList<>();
         Upstream byModel = new CatalogueUpstream();
@@ -306,7 +320,8 @@ public final class Gateway {
 
     private record Loops(int port, Set<String> names) {}
 
-    private static Future<Loops> deployPublic(Vertx vertx, BastionConfig config, Listener listener, int n, List<String> deployments) {
+    private static Future<Loops> deployPublic(Vertx vertx, BastionConfig config, Supplier<Listener> listener, int n, List<String> deployments,
+                                              List<ListenerVerticle> up) {
         EdgeConfig edge = config.edge();
         PublicListenerConfig pl = config.listeners().publicListener();
         // Port 0 becomes -1: Vert.x's random port, shared by every server listening on that same -1.
@@ -316,7 +331,6 @@ public final class Gateway {
             if (pl.tls() != null) TlsOptions.apply(options, pl.tls());
             return new ListenerVerticle(listener, options, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
         };
-        List<ListenerVerticle> up = new ArrayList<>();
         return deployOnDistinctLoops(vertx, instance, n, 4 * n, up, deployments)
                 .map(v -> new Loops(up.getFirst().actualPort(), up.stream().map(ListenerVerticle::eventLoop).collect(Collectors.toCollection(TreeSet::new))));
     }
@@ -446,10 +460,42 @@ public final class Gateway {
         return adminPort;
     }
 
+    /**
+     * Loads a new config into the running gateway, or refuses it and keeps the running one ({@link ConfigReload#reload}).
+     *
+     * @param trigger what asked for it ({@code sighup}, {@code file}, {@code admin_api}), for the audit event
+     */
+    public Future<ConfigReload.Outcome> reload(BastionConfig next, String configHash, String trigger) {
+        return reloads.reload(next, configHash, trigger);
+    }
+
+    /** What {@code POST /admin/v1/reload} reloads from: {@code serve} re-reads its config file. */
+    public void reloadFrom(java.util.function.Function<String, Future<ConfigReload.Outcome>> source) {
+        reloads.reloadFrom(source);
+    }
+
+    /** Records a reload that did not get as far as a config (the file did not parse or validate). */
+    public void reloadRefused(String configHash, String trigger, List<String> problems) {
+        reloads.refused(configHash, trigger, problems);
+    }
+
+    /**
+     * The graceful stop: readiness answers 503 from now on, the public listener stops accepting and its requests and
+     * streams in flight get {@code drain} to finish (what is still open then is cut), then
+     * everything closes as in {@link #close} — the audit queue last, so the drain's own events are stored.
+     */
+    public Future<Void> stop(java.time.Duration drain) {
+        services.draining.set(true);
+        log.info("draining: readiness is false, the public listener accepts no more connections; in-flight requests have {}", drain);
+        List<Future<?>> drained = new ArrayList<>();
+        publicVerticles.forEach(v -> drained.add(v.drain(drain)));
+        return Future.join(drained).transform(ignored -> close());
+    }
+
     public Future<Void> close() {
         List<Future<?>> closing = new ArrayList<>();
         deployments.forEach(id -> closing.add(vertx.undeploy(id)));
-        secretWatcher.close();
+        reloads.close();
         // The services close after the listeners (no request is left to use them) and off the event loop: closing
         // drains the audit queue, whose last checkpoint may go to an HTTP witness over that same loop. The returned
         // future completes only when they are closed, so a caller that then reads the store sees every event.

@@ -14,10 +14,10 @@ import io.vertx.core.http.HttpServerRequest;
  * after a decoding error the byte stream can no longer be trusted.
  */
 final class InvalidRequestHandler implements Handler<HttpServerRequest> {
-    private final Listener listener;
+    private final java.util.function.Supplier<Listener> listener;
     private final ConnectionDeadlines deadlines;
 
-    InvalidRequestHandler(Listener listener, ConnectionDeadlines deadlines) {
+    InvalidRequestHandler(java.util.function.Supplier<Listener> listener, ConnectionDeadlines deadlines) {
         this.listener = listener;
         this.deadlines = deadlines;
     }
@@ -25,6 +25,7 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         long start = System.nanoTime();
+        Listener listener = this.listener.get();
         HttpAdapter adapter = new HttpAdapter(listener.vertx(), req, deadlines);
         new ChainRunner(listener, adapter, adapter.exchange(listener.clientIps(), listener.tls(), start, listener::traceTrusted)).reject("decoder", refusal(req.decoderResult().cause()));
     }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 final class ListenerVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(ListenerVerticle.class);
 
-    private final Listener listener;
+    /** The listener's current snapshot; each request reads it once and keeps it to the end, whatever a reload swaps in meanwhile. */
+    private final java.util.function.Supplier<Listener> listener;
     private final HttpServerOptions options;
     private final long headerTimeoutMs;
     private final long idleTimeoutMs;
@@ -30,6 +31,10 @@ final class ListenerVerticle extends VerticleBase {
     private ConnectionDeadlines deadlines;
 
     ListenerVerticle(Listener listener, HttpServerOptions options, long headerTimeoutMs, long idleTimeoutMs) {
+        this(() -> listener, options, headerTimeoutMs, idleTimeoutMs);
+    }
+
+    ListenerVerticle(java.util.function.Supplier<Listener> listener, HttpServerOptions options, long headerTimeoutMs, long idleTimeoutMs) {
         this.listener = listener;
         this.options = options;
         this.headerTimeoutMs = headerTimeoutMs;
@@ -74,10 +79,11 @@ final class ListenerVerticle extends VerticleBase {
         req.pause();
         HttpAdapter adapter = null;
         Exchange ex = null;
+        Listener snapshot = listener.get();
         try {
             adapter = new HttpAdapter(vertx, req, deadlines);
-            ex = adapter.exchange(listener.clientIps(), listener.tls(), System.nanoTime(), listener::traceTrusted);
-            new ChainRunner(listener, adapter, ex).start();
+            ex = adapter.exchange(snapshot.clientIps(), snapshot.tls(), System.nanoTime(), snapshot::traceTrusted);
+            new ChainRunner(snapshot, adapter, ex).start();
         } catch (RuntimeException e) {
             // A bug in the request path: the client still gets the JSON shape (500, no internals), and the
             // connection is closed because its state is unknown.
@@ -92,6 +98,14 @@ final class ListenerVerticle extends VerticleBase {
 
     int actualPort() {
         return server.actualPort();
+    }
+
+    /**
+     * Stops accepting connections and lets those open finish their requests (an idle keep-alive connection is closed
+     * at once); after {@code timeout} what is still open is closed, cutting a stream mid-way.
+     */
+    Future<Void> drain(java.time.Duration timeout) {
+        return server == null ? Future.succeededFuture() : server.shutdown(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override

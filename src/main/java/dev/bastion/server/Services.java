@@ -76,6 +76,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.idempotency.IdempotencyStores idempotency;
     final dev.bastion.bots.BotsRuntime bots; // bot control's key, rates, verified-bot cache (docs/bots.md)
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
+    /** Set when a graceful stop began: readiness answers 503 so load balancers send no more (docs/operations.md#graceful-stop). */
+    final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     /** Every model deployment's circuit breaker and requests in flight (U5). */
     final dev.bastion.failover.DeploymentHealthRegistry deploymentHealth;
     /** Shares the breakers with the other instances when {@code redis.url} is set; else null. */
