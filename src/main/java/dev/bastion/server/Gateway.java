@@ -79,9 +79,11 @@ public final class Gateway {
     private final int egressPort;
     private final Set<String> eventLoops;
     private final SecretWatcher secretWatcher;
+    private final List<Route> adminRoutes;
 
     private Gateway(Vertx vertx, Services services, List<String> deployments, int publicPort, int adminPort, int egressPort, Set<String> eventLoops,
-                    SecretWatcher secretWatcher) {
+                    SecretWatcher secretWatcher, List<Route> adminRoutes) {
+        this.adminRoutes = adminRoutes;
         this.egressPort = egressPort;
         this.secretWatcher = secretWatcher;
         this.vertx = vertx;
@@ -228,7 +230,8 @@ public final class Gateway {
                 started = deployPublic(vertx, config, publicListener, n, deployments).compose(loops ->
                         deployAdmin(vertx, config, adminListener, deployments).compose(adminPort ->
                                 deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
-                                        new Gateway(vertx, services, deployments, loops.port, adminPort, egressPort, loops.names, watcher))));
+                                        new Gateway(vertx, services, deployments, loops.port, adminPort, egressPort, loops.names, watcher,
+                                                adminListener.routes().routes()))));
             } catch (RuntimeException e) {
                 started = Future.failedFuture(e);
             }
@@ -444,6 +447,11 @@ public final class Gateway {
     /** The admin listener's port, or -1 when it is disabled. */
     public int adminPort() {
         return adminPort;
+    }
+
+    /** The admin listener's routes as assembled (AdminOpenApiTest checks the API's document against them). */
+    List<Route> adminRoutes() {
+        return adminRoutes;
     }
 
     public Future<Void> close() {
