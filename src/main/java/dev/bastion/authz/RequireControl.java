@@ -33,6 +33,11 @@ public final class RequireControl implements Control {
         this.orgs = Set.copyOf(require.orgs());
     }
 
+    /** The scopes a caller needs all of: what a description of the route states (the admin API's OpenAPI document). */
+    public Set<String> scopesAll() {
+        return scopesAll;
+    }
+
     @Override
     public Stage stage() {
         return Stage.AUTHORIZE;

@@ -52,6 +52,8 @@ final class AdminRoutes {
         routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
         routes.add(open("admin.status", "/health/status", status, services));
         routes.add(open("admin.deployments", "/health/deployments", dev.bastion.failover.DeploymentHealthEndpoint.of(services.deploymentHealth), services));
+        // The API's own description, open like health (OpenApiEndpoint says why); AdminOpenApiTest holds it to these routes.
+        routes.add(open("admin.openapi", dev.bastion.admin.OpenApiEndpoint.PATH, dev.bastion.admin.OpenApiEndpoint.of(), services));
         routes.add(admin("admin.keys", "GET", "/admin/v1/keys", api.keys(), admins, services));
         routes.add(admin("admin.clients", "GET", "/admin/v1/clients", api.clients(), admins, services));
         routes.add(admin("admin.revocations", "POST", "/admin/v1/revocations", api.revocations(), admins, services));
@@ -81,11 +83,12 @@ final class AdminRoutes {
                 config.edge().bodyTimeout().toMillis(), recorders, services.tracing);
     }
 
-    /** Health and metrics: GET and HEAD, no credentials (the listener is loopback unless exposed on purpose). */
+    /** Health, metrics and the API document: GET and HEAD, no credentials (the listener is loopback unless exposed on purpose). */
     private static Route open(String id, String path, LocalEndpoint endpoint, Services services) {
         Chain chain = new Chain(List.of(new RequestShapeControl(0, List.of())));
         return new Route(id, new RouteConfig.Match(List.of("GET", "HEAD"), path, null), Set.of("GET", "HEAD"), new Steps(chain, id, services.metrics),
-                new Route.Local(endpoint), null, 0).withOperation(path.equals("/metrics") ? "metrics" : "health");
+                new Route.Local(endpoint), null, 0)
+                .withOperation(path.equals("/metrics") ? "metrics" : path.startsWith("/admin/") ? "admin" : "health");
     }
 
     private static Route orgBound(String id, String path, LocalEndpoint endpoint, List<Authenticator> authenticators, Services services) {

@@ -81,9 +81,11 @@ public final class Gateway {
     private final Set<String> eventLoops;
     /** The public listener's routes, chains and upstreams, swapped whole by a reload ({@link ConfigReload}). */
     private final ConfigReload reloads;
+    private final List<Route> adminRoutes;
 
     private Gateway(Vertx vertx, Services services, List<String> deployments, List<ListenerVerticle> publicVerticles, int publicPort, int adminPort,
-                    int egressPort, Set<String> eventLoops, ConfigReload reloads) {
+                    int egressPort, Set<String> eventLoops, ConfigReload reloads, List<Route> adminRoutes) {
+        this.adminRoutes = adminRoutes;
         this.egressPort = egressPort;
         this.publicVerticles = publicVerticles;
         this.reloads = reloads;
@@ -218,7 +220,8 @@ public final class Gateway {
             started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles).compose(loops ->
                     deployAdmin(vertx, config, adminListener, deployments).compose(adminPort ->
                             deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
-                                    new Gateway(vertx, services, deployments, List.copyOf(publicVerticles), loops.port, adminPort, egressPort, loops.names, live))));
+                                    new Gateway(vertx, services, deployments, List.copyOf(publicVerticles), loops.port, adminPort, egressPort, loops.names, live,
+                                            adminListener.routes().routes()))));
         } catch (RuntimeException e) {
             started = Future.failedFuture(e);
         }
@@ -490,6 +493,11 @@ public final class Gateway {
         List<Future<?>> drained = new ArrayList<>();
         publicVerticles.forEach(v -> drained.add(v.drain(drain)));
         return Future.join(drained).transform(ignored -> close());
+    }
+
+    /** The admin listener's routes as assembled (AdminOpenApiTest checks the API's document against them). */
+    List<Route> adminRoutes() {
+        return adminRoutes;
     }
 
     public Future<Void> close() {

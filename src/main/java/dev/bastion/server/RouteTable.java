@@ -43,7 +43,10 @@ final class RouteTable {
     private final List<Route> templates = new ArrayList<>();
     private final Map<Route, PathTemplate> parsed = new java.util.IdentityHashMap<>();
 
+    private final List<Route> all;
+
     RouteTable(List<Route> routes) {
+        this.all = List.copyOf(routes);
         for (Route r : routes) {
             if (PathTemplate.isTemplate(r.match().path())) {
                 templates.add(r);
@@ -66,6 +69,11 @@ final class RouteTable {
      * without its segments' parameters ({@link PathNormalizer#withoutParameters}): {@code /admin;x/users}
      * is held to the route of {@code /admin/users}, the path a Java upstream serves for it.
      */
+    /** Every route, in the order given (what the admin API's OpenAPI document is checked against). */
+    List<Route> routes() {
+        return all;
+    }
+
     Result resolve(Exchange ex) {
         String path = PathNormalizer.withoutParameters(ex.path());
         String origin = ex.headers().get("Origin");
