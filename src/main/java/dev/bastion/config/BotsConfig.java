@@ -42,7 +42,15 @@ public record BotsConfig(Mode mode, Integer threshold, Integer ratePerMinute, Du
         @JsonProperty("allow") ALLOW,
         @JsonProperty("flag") FLAG,
         @JsonProperty("challenge") CHALLENGE,
-        @JsonProperty("block") BLOCK
+        @JsonProperty("block") BLOCK;
+
+        /** YAML 1.1 reads a bare {@code off} as false: {@code mode: off} must still mean off. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Mode of(Object value) {
+            if (Boolean.FALSE.equals(value)) return OFF;
+            for (Mode m : values()) if (m.name().equalsIgnoreCase(String.valueOf(value))) return m;
+            throw new IllegalArgumentException("mode: '" + value + "' (expected: off, allow, flag, challenge or block)");
+        }
     }
 
     public BotsConfig {

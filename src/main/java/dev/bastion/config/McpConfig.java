@@ -161,7 +161,8 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         public static final Guard DEFAULTS = new Guard(null, null, null);
 
         public Guard {
-            policy = policy == null ? "default" : policy;
+            // YAML 1.1 reads a bare off as false, which arrives here as "false": policy: off must still mean off
+            policy = policy == null ? "default" : "false".equals(policy) ? "off" : policy;
             arguments = arguments == null || arguments;
             results = results == null || results;
         }
@@ -339,7 +340,15 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         /** A first-seen tool is pinned as it is; a later change quarantines it. */
         @com.fasterxml.jackson.annotation.JsonProperty("trust_first") TRUST_FIRST,
         /** No pinning (declared {@code pins} are refused with it). */
-        @com.fasterxml.jackson.annotation.JsonProperty("off") OFF
+        @com.fasterxml.jackson.annotation.JsonProperty("off") OFF;
+
+        /** YAML 1.1 reads a bare {@code off} as false: {@code mode: off} must still mean off. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static PinMode of(Object value) {
+            if (Boolean.FALSE.equals(value)) return OFF;
+            for (PinMode m : values()) if (m.name().equalsIgnoreCase(String.valueOf(value))) return m;
+            throw new IllegalArgumentException("pinning.mode: '" + value + "' (expected: approve, trust_first or off)");
+        }
     }
 
     /**

@@ -32,6 +32,9 @@ class BotsConfigTest {
         assertThat(set.challenge()).isEqualTo(BotsConfig.Challenge.COOKIE);
         assertThat(set.powDifficulty()).isEqualTo(20);
         assertThat(set.navigationWindow()).isEqualTo(Duration.ofHours(2));
+        // written bare, YAML 1.1 reads off as false: it still means off
+        assertThat(parse("bots: { mode: off }").bots().mode()).isEqualTo(BotsConfig.Mode.OFF);
+        assertThat(parse("bots: { mode: block }").bots().mode()).isEqualTo(BotsConfig.Mode.BLOCK);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -33,6 +33,10 @@ class McpToolSettingsConfigTest {
                 approval: { tools: [files__delete], timeout: 30s }
                 """).routes().getFirst().mcp();
         assertThat(m.guard().off()).isTrue();
+        // written bare, YAML 1.1 reads off as false: it still means off
+        assertThat(parse("guard: { policy: off }\npinning: { mode: off }").routes().getFirst().mcp())
+                .satisfies(bare -> assertThat(bare.guard().off()).isTrue())
+                .satisfies(bare -> assertThat(bare.pinning().mode()).isEqualTo(McpConfig.PinMode.OFF));
         McpConfig.ToolLimit l = m.limits().getFirst();
         assertThat(l.per()).isEqualTo(RouteConfig.LimitKey.USER);
         assertThat(l.rate()).isEqualTo(new Rate(10, Duration.ofMinutes(1)));

@@ -56,6 +56,18 @@ class PostureTest {
                 llm: chat
             """;
 
+    /** An MCP route no MCP row fires on (each MCP case changes one thing in it). */
+    static final String MCP = """
+              - id: mcp
+                match: { methods: [POST], path: /mcp }
+                auth: { methods: [api_key] }
+                mcp:
+                  servers: [{ name: s, upstream: app }]
+                  resource: https://gw.example.com/mcp
+                  authorization_servers: [https://idp.example.com]
+                  access: { default: deny }
+            """;
+
     @BeforeAll
     static void files() throws Exception {
         valid = certificate("valid", "-1d", 365);
@@ -116,6 +128,9 @@ class PostureTest {
                 Arguments.of("BP-WAF-001", publicRoute + "waf: { rules: { mode: detect } }\n", publicRoute),
                 Arguments.of("BP-WAF-002", BASE + "    waf: { enabled: false }\n", BASE + "    waf: { enabled: true }\n"),
                 Arguments.of("BP-GUARD-001", BASE + CHAT + "    auth: { methods: [api_key] }\n    guard: off\n", BASE + CHAT + "    auth: { methods: [api_key] }\n"),
+                Arguments.of("BP-MCP-001", BASE + MCP + "      pinning: { mode: off }\n", BASE + MCP + "      pinning: { mode: approve }\n"),
+                Arguments.of("BP-MCP-002", BASE + MCP + "      guard: { results: false }\n", BASE + MCP + "      guard: { policy: default }\n"),
+                Arguments.of("BP-MCP-003", BASE + MCP.replace("      access: { default: deny }\n", ""), BASE + MCP),
                 Arguments.of("BP-GRAPHQL-001", BASE.replace("[GET], path: /app }", "[POST], path: /graphql }") + "    graphql: { introspection: true }\n",
                         BASE.replace("[GET], path: /app }", "[POST], path: /graphql }") + "    graphql: {}\n"),
                 Arguments.of("BP-LIMIT-001", BASE.replace("limits: { defaults: [{ per: org, rate: 100/1m }] }\n", ""),
