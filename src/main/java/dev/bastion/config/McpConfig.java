@@ -124,23 +124,41 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         }
     }
 
-    /** Whether {@code pattern} ({@code *} matches any run of characters) matches a tool's exposed name. */
+    /**
+     * Whether {@code pattern} matches {@code name} whole: {@code *} any run of characters, {@code ?} exactly one,
+     * everything else itself. The one glob of {@code mcp.access}, {@code limits} and {@code approval}. Matched by
+     * walking both strings and going back only to the last {@code *}: at most length × pattern length steps, where a
+     * regular expression's backtracking took seconds for a 2 KB resource URI against {@code doc://*}{@code /*}{@code /*x}.
+     */
     public static boolean matches(String pattern, String name) {
-        String[] parts = pattern.split("\\*", -1);
-        if (parts.length == 1) return pattern.equals(name);
-        if (!name.startsWith(parts[0])) return false;
-        int at = parts[0].length();
-        for (int i = 1; i < parts.length - 1; i++) {
-            int found = name.indexOf(parts[i], at);
-            if (found < 0) return false;
-            at = found + parts[i].length();
+        int p = 0, s = 0, star = -1, resume = 0;
+        while (s < name.length()) {
+            char c = p < pattern.length() ? pattern.charAt(p) : 0;
+            if (p < pattern.length() && c != '*' && (c == '?' || c == name.charAt(s))) {
+                p++;
+                s++;
+            } else if (p < pattern.length() && c == '*') {
+                star = p++;
+                resume = s;
+            } else if (star >= 0) {
+                p = star + 1;
+                s = ++resume;
+            } else {
+                return false;
+            }
         }
-        String last = parts[parts.length - 1];
-        return name.length() - at >= last.length() && name.endsWith(last);
+        while (p < pattern.length() && pattern.charAt(p) == '*') p++;
+        return p == pattern.length();
+    }
+
+    /** Whether one of {@code patterns} matches {@code name} ({@link #matches}). */
+    static boolean anyMatches(List<String> patterns, String name) {
+        for (String t : patterns) if (matches(t, name)) return true;
+        return false;
     }
 
     private static List<String> toolPatterns(String key, List<String> tools) {
-        if (tools == null || tools.isEmpty()) throw new IllegalArgumentException(key + ": missing (expected: tool names as clients see them, * as a wildcard, e.g. [\"search__*\"])");
+        if (tools == null || tools.isEmpty()) throw new IllegalArgumentException(key + ": missing (expected: tool names as clients see them, with * and ? as wildcards, e.g. [\"search__*\"])");
         for (String t : tools) {
             if (t == null || t.isBlank() || t.length() > 256) throw new IllegalArgumentException(key + ": an empty or over-long tool pattern");
         }
@@ -175,7 +193,7 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
     /**
      * A rate limit and/or quota on tool calls, counted per caller and tool (never per session or connection).
      *
-     * @param tools which tools it counts (exposed names, {@code *} as a wildcard); each matching tool has its own counter
+     * @param tools which tools it counts (exposed names, {@code *} and {@code ?} as wildcards); each matching tool has its own counter
      * @param per   whose counter: {@code user}, {@code org}, {@code api_key} or {@code client}
      * @param rate  calls per period, e.g. {@code 10/1m}; a window
      * @param quota a longer allowance, e.g. {@code 1000/1d}; a window counted beside the rate
@@ -196,19 +214,16 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         }
 
         public boolean covers(String tool) {
-            for (String t : tools) if (matches(t, tool)) return true;
-            return false;
+            return anyMatches(tools, tool);
         }
     }
 
     /**
      * Tools whose every call waits for a human (docs/mcp.md, "Human approval").
      *
-     * @param tools   exposed names, {@code *} as a wildcard
-     * @param timeout how long a call waits for a decision before it fails; default 2m, at most {@link #MAX_APPROVAL_TIMEOUT}
-     * @param pending the most calls waiting on the route at once; more are refused (429) rather than held; default 100
-     */
-    /**
+     * @param tools        exposed names, {@code *} and {@code ?} as wildcards
+     * @param timeout      how long a call waits for a decision before it fails; default 2m, at most {@link #MAX_APPROVAL_TIMEOUT}
+     * @param pending      the most calls waiting on the route at once; more are refused (429) rather than held; default 100
      * @param pollInterval how often the node holding a call reads its row for a decision made on another node (with
      *                     Redis the decision also comes as a message, at once); only while it holds calls
      */
@@ -229,8 +244,7 @@ public record McpConfig(List<Server> servers, URI resource, List<String> scopesS
         }
 
         public boolean covers(String tool) {
-            for (String t : tools) if (matches(t, tool)) return true;
-            return false;
+            return anyMatches(tools, tool);
         }
     }
 

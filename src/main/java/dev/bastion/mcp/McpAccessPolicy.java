@@ -6,7 +6,6 @@ import dev.bastion.config.RouteConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Who may see and call which tool, resource and prompt of a route ({@code mcp.access}): the first rule whose pattern
@@ -18,7 +17,7 @@ public final class McpAccessPolicy implements McpPolicy {
     static final String DENIED = "mcp_access_denied";
     private static final McpDecision.Refuse REFUSED = new McpDecision.Refuse(403, DENIED, "The caller may not use this item.");
 
-    private record Rule(Pattern match, RouteConfig.Require require, boolean deny) {}
+    private record Rule(String match, RouteConfig.Require require, boolean deny) {}
 
     private final List<Rule> tools;
     private final List<Rule> resources;
@@ -62,32 +61,14 @@ public final class McpAccessPolicy implements McpPolicy {
         String name = item.kind() == McpItem.Kind.RESOURCE || item.kind() == McpItem.Kind.RESOURCE_TEMPLATE ? item.name() : item.exposed();
         if (name == null) return null;
         for (Rule r : rules) {
-            if (r.match().matcher(name).matches()) return r;
+            if (McpConfig.matches(r.match(), name)) return r;
         }
         return null;
     }
 
     private static List<Rule> compile(List<McpConfig.Rule> rules) {
         List<Rule> out = new ArrayList<>(rules.size());
-        for (McpConfig.Rule r : rules) out.add(new Rule(glob(r.match()), r.require(), r.decision() == McpConfig.Decision.DENY));
+        for (McpConfig.Rule r : rules) out.add(new Rule(r.match(), r.require(), r.decision() == McpConfig.Decision.DENY));
         return List.copyOf(out);
-    }
-
-    /** {@code *} any run of characters, {@code ?} exactly one; everything else literal. */
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder(glob.length() + 8);
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) re.append(Pattern.quote(literal.toString()));
-                literal.setLength(0);
-                re.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) re.append(Pattern.quote(literal.toString()));
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
     }
 }
