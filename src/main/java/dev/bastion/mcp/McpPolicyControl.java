@@ -81,7 +81,7 @@ public final class McpPolicyControl implements Control {
             case McpDecision.Refuse r -> new Verdict.Deny(r.status(), r.reason(), r.message(), r.headers());
             case McpDecision.Allow a -> {
                 McpPolicy.ResultInspector inspector = policy.results(ex.identity(), item, call);
-                if (inspector != null) ex.addResponseFilter(new McpResultFilter(inspector));
+                if (inspector != null) ex.addResponseFilter(new McpResultFilter(inspector, ex.requestId()));
                 yield Verdict.ALLOW;
             }
         });
