@@ -3,6 +3,10 @@ package dev.bastion.server;
 import dev.bastion.admin.AdminApi;
 import dev.bastion.admin.AdminRole;
 import dev.bastion.admin.AdminTiers;
+import dev.bastion.admin.AuditApi;
+import dev.bastion.admin.PostureApi;
+import dev.bastion.admin.ResponsesApi;
+import dev.bastion.admin.TokenKeysApi;
 import dev.bastion.admin.ClientsApi;
 import dev.bastion.admin.HealthEndpoints;
 import dev.bastion.admin.IncidentApi;
@@ -50,8 +54,12 @@ final class AdminRoutes {
 
     private AdminRoutes() {}
 
-    /** @param reload {@code POST /admin/v1/reload} ({@link ConfigReload#endpoint}) */
-    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders, LocalEndpoint reload) {
+    /**
+     * @param reload  {@code POST /admin/v1/reload} ({@link ConfigReload#endpoint})
+     * @param running the config running now ({@link ConfigReload#running}), which the posture check judges
+     */
+    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders, LocalEndpoint reload,
+                             java.util.function.Supplier<BastionConfig> running) {
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
         HealthStatus status = new HealthStatus(vertx, config, services);
         List<Authenticator> admins = List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
@@ -76,6 +84,9 @@ final class AdminRoutes {
         McpPinsApi pins = new McpPinsApi(vertx, services.store.mcpPins(), services.audit,
                 (route, tool) -> config.routes().stream().anyMatch(r -> r.id().equals(route) && r.mcp() != null && r.mcp().pinning().pins().containsKey(tool)),
                 services.mcpPins::refreshRow, services.clock);
+        AuditApi auditTrail = new AuditApi(vertx, services.store, services.audit);
+        TokenKeysApi tokenKeys = new TokenKeysApi(vertx, services.store, services.signingKeys, services.audit, services.clock);
+        ResponsesApi responses = new ResponsesApi(vertx, services.store, services.responses, services.audit, services.clock);
 
         //        id                            methods                  path                                   endpoint
         t.org("admin.whoami",                  "GET",                   "/admin/v1/whoami",                    WhoamiApi.endpoint());
@@ -103,6 +114,14 @@ final class AdminRoutes {
         t.operator("admin.mcp.pins",           "GET",                   "/admin/v1/mcp/pins",                  pins.list());
         t.operator("admin.mcp.approve",        "POST",                  "/admin/v1/mcp/pins/approve",          pins.decide(true));
         t.operator("admin.mcp.reject",         "POST",                  "/admin/v1/mcp/pins/reject",           pins.decide(false));
+        t.org("admin.audit.events",            "GET",                   "/admin/v1/audit/events",              auditTrail.events());
+        t.operator("admin.audit.verify",       "GET",                   "/admin/v1/audit/verify",              auditTrail.verify());
+        t.operator("admin.posture",            "GET",                   "/admin/v1/posture",                   PostureApi.endpoint(vertx, running, services.clock));
+        t.operator("admin.tokens.keys",        "GET",                   "/admin/v1/tokens/keys",               tokenKeys.list());
+        t.operator("admin.tokens.rotate",      "POST",                  "/admin/v1/tokens/keys/rotate",        tokenKeys.rotate());
+        t.operator("admin.tokens.withdraw",    "POST",                  "/admin/v1/tokens/keys/{kid}/withdraw", tokenKeys.withdraw());
+        t.operator("admin.responses",          "GET",                   "/admin/v1/responses",                 responses.list());
+        t.operator("admin.response.lift",      "DELETE",                "/admin/v1/responses/{id}",            responses.lift());
         t.operator("admin.reload",             "POST",                  "/admin/v1/reload",                    reload);
         Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(t.routes),
