@@ -6,6 +6,7 @@ import dev.bastion.admin.AdminTiers;
 import dev.bastion.admin.AuditApi;
 import dev.bastion.admin.PostureApi;
 import dev.bastion.admin.ResponsesApi;
+import dev.bastion.admin.SecretsApi;
 import dev.bastion.admin.TokenKeysApi;
 import dev.bastion.admin.ClientsApi;
 import dev.bastion.admin.HealthEndpoints;
@@ -117,6 +118,7 @@ final class AdminRoutes {
         t.org("admin.audit.events",            "GET",                   "/admin/v1/audit/events",              auditTrail.events());
         t.operator("admin.audit.verify",       "GET",                   "/admin/v1/audit/verify",              auditTrail.verify());
         t.operator("admin.posture",            "GET",                   "/admin/v1/posture",                   PostureApi.endpoint(vertx, running, services.clock));
+        t.operator("admin.secrets",            "GET",                   "/admin/v1/secrets",                   SecretsApi.endpoint(vertx, running, services.secrets, services.clock));
         t.operator("admin.tokens.keys",        "GET",                   "/admin/v1/tokens/keys",               tokenKeys.list());
         t.operator("admin.tokens.rotate",      "POST",                  "/admin/v1/tokens/keys/rotate",        tokenKeys.rotate());
         t.operator("admin.tokens.withdraw",    "POST",                  "/admin/v1/tokens/keys/{kid}/withdraw", tokenKeys.withdraw());

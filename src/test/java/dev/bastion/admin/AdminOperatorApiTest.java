@@ -42,7 +42,7 @@ class AdminOperatorApiTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"GET, /admin/v1/posture", "GET, /admin/v1/tokens/keys", "POST, /admin/v1/tokens/keys/rotate", "POST, /admin/v1/tokens/keys/k1/withdraw",
+    @CsvSource({"GET, /admin/v1/posture", "GET, /admin/v1/secrets", "GET, /admin/v1/tokens/keys", "POST, /admin/v1/tokens/keys/rotate", "POST, /admin/v1/tokens/keys/k1/withdraw",
             "GET, /admin/v1/responses", "DELETE, /admin/v1/responses/rsp_1", "GET, /admin/v1/audit/verify", "POST, /admin/v1/orgs",
             "GET, /admin/v1/incidents", "GET, /admin/v1/mcp/pins", "POST, /admin/v1/reload"})
     void anOrgAdminIsRefusedEveryOperatorEndpoint(String method, String path) throws Exception {
@@ -54,6 +54,16 @@ class AdminOperatorApiTest {
         JsonObject report = api.ok("GET", "/admin/v1/posture", operator, null, 200);
         assertThat(report.getJsonObject("summary")).isNotNull();
         assertThat(report.getJsonArray("findings").encode()).as("the public route of this config").contains("BP-AUTH-001");
+    }
+
+    @Test
+    void secretsStatusNamesEveryReferenceAndNoValue() throws Exception {
+        JsonObject status = api.ok("GET", "/admin/v1/secrets", operator, null, 200);
+        JsonObject row = status.getJsonArray("secrets").stream().map(JsonObject.class::cast).filter(r -> r.getString("ref").contains("upstreams.app"))
+                .findFirst().orElseThrow();
+        assertThat(row.getString("source")).isEqualTo("env");
+        assertThat(row.getString("state")).isEqualTo("unknown_age");
+        assertThat(status.encode()).doesNotContain(TestGateway.PROVIDER_KEY);
     }
 
     @Test
