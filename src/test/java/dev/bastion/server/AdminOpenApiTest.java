@@ -116,6 +116,40 @@ class AdminOpenApiTest {
         assertValid("get", "/admin/v1/orgs/{org}/clients", "200", byOrg);
     }
 
+    /** Every read the operator and an org admin make, and the creations, answer as the document says. */
+    @Test
+    void everyReadAndCreationSatisfiesItsSchema() throws Exception {
+        String operator = gw.createKey("platform", "operator");
+        String keyId = gw.createKeyRecord("acme", "invoke").record().id();
+        String[][] reads = {
+                {"/admin/v1/whoami", "/admin/v1/whoami"}, {"/admin/v1/orgs", "/admin/v1/orgs"}, {"/admin/v1/orgs/acme", "/admin/v1/orgs/{org}"},
+                {"/admin/v1/tiers", "/admin/v1/tiers"}, {"/admin/v1/keys?org=acme&status=active", "/admin/v1/keys"},
+                {"/admin/v1/keys/" + keyId, "/admin/v1/keys/{id}"}, {"/admin/v1/orgs/acme/keys", "/admin/v1/orgs/{org}/keys"},
+                {"/admin/v1/clients", "/admin/v1/clients"}, {"/admin/v1/users", "/admin/v1/users"}, {"/admin/v1/audit/events?limit=5", "/admin/v1/audit/events"},
+                {"/admin/v1/audit/verify", "/admin/v1/audit/verify"}, {"/admin/v1/posture", "/admin/v1/posture"}, {"/admin/v1/secrets", "/admin/v1/secrets"},
+                {"/admin/v1/tokens/keys", "/admin/v1/tokens/keys"}, {"/admin/v1/responses", "/admin/v1/responses"},
+                {"/admin/v1/incidents", "/admin/v1/incidents"}, {"/admin/v1/mcp/pins", "/admin/v1/mcp/pins"}, {"/admin/v1/mcp/approvals", "/admin/v1/mcp/approvals"}};
+        for (String[] r : reads) {
+            HttpResponse<String> answer = admin("GET", r[0], operator, null);
+            assertThat(answer.statusCode()).as(r[0] + ": " + answer.body()).isEqualTo(200);
+            assertValid("get", r[1], "200", answer);
+        }
+        HttpResponse<String> key = admin("POST", "/admin/v1/keys", adminKey, "{\"name\":\"doc\",\"scopes\":[\"invoke\"],\"expires_at\":\"2030-01-01T00:00:00Z\"}");
+        assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+        assertValid("post", "/admin/v1/keys", "201", key);
+        HttpResponse<String> client = admin("POST", "/admin/v1/clients", adminKey, "{\"name\":\"doc\",\"scopes\":[\"invoke\"]}");
+        assertThat(client.statusCode()).as(client.body()).isEqualTo(201);
+        assertValid("post", "/admin/v1/clients", "201", client);
+        HttpResponse<String> org = admin("POST", "/admin/v1/orgs", operator, "{\"id\":\"documented\"}");
+        assertThat(org.statusCode()).as(org.body()).isEqualTo(201);
+        assertValid("post", "/admin/v1/orgs", "201", org);
+        HttpResponse<String> revoked = admin("POST", "/admin/v1/keys/" + keyId + "/revoke", operator, null);
+        assertValid("post", "/admin/v1/keys/{id}/revoke", "200", revoked);
+        HttpResponse<String> rotated = admin("POST", "/admin/v1/tokens/keys/rotate", operator, null);
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(201);
+        assertValid("post", "/admin/v1/tokens/keys/rotate", "201", rotated);
+    }
+
     @Test
     void aRevocationSatisfiesItsSchema() throws Exception {
         String victim = gw.createKeyRecord("acme", "invoke").record().id();
