@@ -23,13 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tenant admin API on the admin listener ({@code /admin/v1/…}): a caller holding the {@code admin}
- * scope (API key or Bastion token — the listener's chain authenticates and authorizes before any of these
- * endpoints runs) lists its own org's keys and clients, and revokes its own org's keys, clients, users and
- * Bastion-issued tokens (A8, Z2).
- * Everything is scoped to the caller's org in the store query itself: another org's resource is
- * "not found" (404), and the attempt is logged as a security event. Revoking a whole org is an operator
- * action (CLI), not a tenant one. Store work runs on a worker.
+ * Revocations and subject requests on the admin API ({@code /admin/v1/revocations}, {@code /admin/v1/data/…}): an org
+ * admin revokes their own org's keys, clients, users and Bastion-issued tokens, an operator any org's (A8, Z2); the
+ * subject requests act on the caller's own org. An org admin's lookups are scoped to their org in the store query
+ * itself: another org's object is "not found" (404), and the attempt is recorded ({@link AdminAnswers#crossTenant}).
+ * Revoking a whole org is an operator action (CLI). Store work runs on a worker.
  */
 public final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
@@ -39,14 +37,6 @@ public final class AdminApi {
     private final RevocationService revocations;
     private final dev.bastion.observe.AuditLog audit;
     private final SubjectRequests subjects;
-
-    public AdminApi(Vertx vertx, Store store, RevocationService revocations) {
-        this(vertx, store, revocations, (event, fields) -> {});
-    }
-
-    public AdminApi(Vertx vertx, Store store, RevocationService revocations, dev.bastion.observe.AuditLog audit) {
-        this(vertx, store, revocations, audit, null);
-    }
 
     /** @param subjects subject requests (export, deletion) on the caller's own org; null: those endpoints answer 404 */
     public AdminApi(Vertx vertx, Store store, RevocationService revocations, dev.bastion.observe.AuditLog audit, SubjectRequests subjects) {
