@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bastion.store.AuditRow;
 import dev.bastion.testing.AdminCalls;
 import dev.bastion.testing.Eventually;
+import dev.bastion.testing.LogCapture;
 import dev.bastion.testing.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,7 +53,13 @@ class AdminKeysApiTest {
 
     @Test
     void anOrgAdminCreatesAKeyInTheirOrgSeesItsSecretOnceAndTheGatewayTakesIt() throws Exception {
-        HttpResponse<String> r = api.call("POST", "/admin/v1/keys", acmeAdmin, "{\"name\":\"ci\",\"scopes\":[\"invoke\"]}");
+        HttpResponse<String> r;
+        try (LogCapture logs = LogCapture.capture()) {
+            r = api.call("POST", "/admin/v1/keys", acmeAdmin, "{\"name\":\"ci\",\"scopes\":[\"invoke\"]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(logs.all()).as("the secret reaches no log").doesNotContain(new JsonObject(r.body()).getString("secret"));
+        }
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         JsonObject made = new JsonObject(r.body());
