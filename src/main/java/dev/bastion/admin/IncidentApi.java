@@ -1,7 +1,9 @@
 package dev.bastion.admin;
 
+import static dev.bastion.admin.AdminAnswers.answer;
+import static dev.bastion.admin.AdminAnswers.error;
+
 import dev.bastion.chain.Exchange;
-import dev.bastion.chain.Identity;
 import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.Verdict;
 import dev.bastion.respond.Incidents;
@@ -15,37 +17,28 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Incident switches on the admin API (R2), {@code /admin/v1/incidents}: {@code GET} lists the switches in force,
- * {@code POST} throws one, {@code DELETE /admin/v1/incidents/{id}} lifts one. A switch acts on every tenant, so
- * beyond the listener's {@code admin} and {@code incidents} scopes the caller's org must be one of
- * {@code incidents.operator_orgs} (none by default: the CLI only). Each throw and lift is an audit event with the
+ * {@code POST} throws one, {@code DELETE /admin/v1/incidents/{id}} lifts one. A switch acts on every tenant, so the
+ * routes ask for the {@code operator} scope ({@link AdminRole#OPERATOR}). Each throw and lift is an audit event with the
  * caller as operator; a bad body is a 400 that says what was expected, never what was sent.
  */
 public final class IncidentApi {
     public static final String PATH = "/admin/v1/incidents";
-    private static final Verdict NOT_OPERATOR = new Verdict.Deny(403, "not_an_operator", "Incident switches are for the operator orgs named in incidents.operator_orgs.");
 
     private final Vertx vertx;
     private final Incidents incidents;
-    private final Set<String> operatorOrgs;
 
-    public IncidentApi(Vertx vertx, Incidents incidents, List<String> operatorOrgs) {
+    public IncidentApi(Vertx vertx, Incidents incidents) {
         this.vertx = vertx;
         this.incidents = incidents;
-        this.operatorOrgs = Set.copyOf(operatorOrgs);
     }
 
     /** {@code GET} and {@code POST /admin/v1/incidents}. */
     public LocalEndpoint collection() {
-        return ex -> ex.method() == HttpMethod.POST ? open(ex) : operator(ex, by -> {
-            JsonArray out = new JsonArray();
-            for (ResponseAction a : incidents.list()) out.add(json(a));
-            return answer(200, new JsonObject().put("incidents", out));
-        });
+        return ex -> ex.method() == HttpMethod.POST ? open(ex) : operator(ex, by -> AdminAnswers.answer(200, AdminQuery.of(ex).page(incidents.list(), IncidentApi::json)));
     }
 
     /** {@code DELETE /admin/v1/incidents/{id}}. */
@@ -81,11 +74,7 @@ public final class IncidentApi {
     }
 
     private Future<Verdict> operator(Exchange ex, java.util.function.Function<Incidents.Operator, Verdict> work) {
-        Identity id = ex.identity();
-        if (id == null) return Future.failedFuture(new IllegalStateException("admin endpoint reached without a caller"));
-        if (!operatorOrgs.contains(id.orgId())) return Future.succeededFuture(NOT_OPERATOR);
-        Incidents.Operator by = new Incidents.Operator(id.subject(), id.orgId(), "admin_api", ex.requestId(), ex.clientIp());
-        return vertx.executeBlocking(() -> work.apply(by));
+        return AdminAnswers.blocking(vertx, ex, id -> work.apply(new Incidents.Operator(id.subject(), id.orgId(), "admin_api", ex.requestId(), ex.clientIp())));
     }
 
     private static String text(JsonObject b, String key) {
@@ -111,13 +100,5 @@ public final class IncidentApi {
         return new JsonObject().put("id", a.id()).put("switch", a.action()).put("target", a.subject()).put("reason", a.reason())
                 .put("created_at", a.createdAt().toString()).put("expires_at", a.expiresAt().toString()).put("node", a.node())
                 .put("lifted_at", a.liftedAt() == null ? null : a.liftedAt().toString());
-    }
-
-    private static Verdict answer(int status, JsonObject body) {
-        return LocalEndpoint.answer(status, LocalEndpoint.JSON_NO_STORE, body.encode());
-    }
-
-    private static Verdict error(int status, String code, String message) {
-        return new Verdict.Deny(status, code, message);
     }
 }

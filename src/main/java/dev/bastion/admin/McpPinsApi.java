@@ -1,5 +1,8 @@
 package dev.bastion.admin;
 
+import static dev.bastion.admin.AdminAnswers.answer;
+import static dev.bastion.admin.AdminAnswers.error;
+
 import dev.bastion.chain.Exchange;
 import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.Verdict;
@@ -10,7 +13,6 @@ import dev.bastion.store.McpPinRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Map;
@@ -21,8 +23,7 @@ import java.util.function.BiPredicate;
  * MCP tool pins on the admin listener (docs/mcp.md#pinning-tool-definitions): {@code GET /admin/v1/mcp/pins} lists every
  * route's pins with what waits for review (its fingerprint and canonical definition), and {@code POST
  * /admin/v1/mcp/pins/approve|reject} with {@code {"route","tool","fingerprint"}} decides one ({@link PinReview}). Pins
- * are the gateway's, not a tenant's: the routes need the {@code admin} and {@code mcp.pins} scopes together, which only
- * an operator gives a key. Every decision is audited; this node applies it at once, the others at their next poll.
+ * are the gateway's, not a tenant's: the routes ask for the {@code operator} scope ({@link AdminRole#OPERATOR}). Every decision is audited; this node applies it at once, the others at their next poll.
  */
 public final class McpPinsApi {
     private final Vertx vertx;
@@ -47,18 +48,11 @@ public final class McpPinsApi {
 
     /** {@code GET /admin/v1/mcp/pins}. */
     public LocalEndpoint list() {
-        return ex -> vertx.executeBlocking(() -> {
-            JsonArray out = new JsonArray();
-            for (McpPin p : pins.all()) out.add(json(p));
-            // who read the review queue, and how much of it (as the tenant lists are recorded)
-            Map<String, Object> f = new java.util.LinkedHashMap<>();
-            f.put("org", ex.identity().orgId());
-            f.put("principal", ex.identity().subject());
-            f.put("ref", "mcp_pins");
-            f.put("request_id", ex.requestId());
-            f.put("count", out.size());
-            audit.event("admin.read", f);
-            return answer(200, new JsonObject().put("pins", out));
+        return ex -> AdminAnswers.blocking(vertx, ex, id -> {
+            AdminQuery q = AdminQuery.of(ex);
+            java.util.List<McpPin> all = pins.all();
+            AdminAudit.read(audit, ex, id, "mcp_pins", all.size()); // who read the review queue, and how much of it
+            return answer(200, q.page(all, McpPinsApi::json));
         });
     }
 
@@ -113,13 +107,5 @@ public final class McpPinsApi {
     private static String text(JsonObject body, String key) {
         Object v = body == null ? null : body.getValue(key);
         return v instanceof String s && !s.isBlank() && s.length() <= 200 ? s : null;
-    }
-
-    private static Verdict answer(int status, JsonObject body) {
-        return LocalEndpoint.answer(status, LocalEndpoint.JSON_NO_STORE, body.encode());
-    }
-
-    private static Verdict error(int status, String code, String message) {
-        return new Verdict.Deny(status, code, message);
     }
 }

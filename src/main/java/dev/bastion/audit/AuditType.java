@@ -18,6 +18,7 @@ public enum AuditType {
     KEY_CREATED("key.created", Severity.NOTICE, "success"),
     KEY_REVOKED("key.revoked", Severity.NOTICE, "success"),
     KEY_TIER_CHANGED("key.tier_changed", Severity.NOTICE, "success"),
+    KEY_EXPIRY_CHANGED("key.expiry_changed", Severity.NOTICE, "success"),
     CLIENT_CREATED("client.created", Severity.NOTICE, "success"),
     CLIENT_DISABLED("client.disabled", Severity.NOTICE, "success"),
     REVOCATION("revocation.created", Severity.NOTICE, "success"),

@@ -38,6 +38,10 @@ public final class RequireControl implements Control {
         return scopesAll;
     }
 
+    public Set<String> scopesAny() {
+        return scopesAny;
+    }
+
     @Override
     public Stage stage() {
         return Stage.AUTHORIZE;

@@ -89,9 +89,15 @@ public final class McpApprovalsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            HttpResponse<String> r = admin.send("GET", "/admin/v1/mcp/approvals", null);
-            if (r.statusCode() != 200) throw new CliException(refusal(r));
-            JsonArray items = new JsonObject(r.body()).getJsonArray("approvals");
+            JsonArray items = new JsonArray();
+            String cursor = null;
+            do { // every page: {items, next_cursor}
+                HttpResponse<String> r = admin.send("GET", "/admin/v1/mcp/approvals?limit=500" + (cursor == null ? "" : "&cursor=" + cursor), null);
+                if (r.statusCode() != 200) throw new CliException(refusal(r));
+                JsonObject page = new JsonObject(r.body());
+                items.addAll(page.getJsonArray("items"));
+                cursor = page.getString("next_cursor");
+            } while (cursor != null);
             PrintWriter out = spec.commandLine().getOut();
             if (items.isEmpty()) out.println("No calls are waiting for approval.");
             for (int i = 0; i < items.size(); i++) {

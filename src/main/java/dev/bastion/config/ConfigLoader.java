@@ -108,10 +108,17 @@ public final class ConfigLoader {
         return value;
     }
 
+    /** Keys that were removed before 1.0, with what replaced them (said instead of a bare "unknown key"). */
+    private static final java.util.Map<String, String> REPLACED = java.util.Map.of(
+            "operator_orgs", "the operator scope replaced it (give the operator's API key or token the 'operator' scope; docs/operations.md#roles)");
+
     private static String describe(JsonMappingException e) {
         String path = path(e.getPath());
         String at = where(e.getLocation());
         String prefix = (path.isEmpty() ? "" : path + ": ") + at;
+        if (e instanceof UnrecognizedPropertyException u && REPLACED.containsKey(u.getPropertyName())) {
+            return prefix + "'" + u.getPropertyName() + "' is gone: " + REPLACED.get(u.getPropertyName());
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));

@@ -1,29 +1,24 @@
 package dev.bastion.config;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Incident switches (R2): operator-made blocks, suspensions and a lockdown, thrown with {@code bastion incident …}
  * or the admin API (docs/operations.md).
  *
- * @param operatorOrgs the orgs whose callers holding the {@code incidents} scope (with {@code admin}) may list, throw and
- *                     lift switches through {@code /admin/v1/incidents}; empty (the default): only the CLI can. A switch
- *                     acts on every tenant, so a tenant admin is never an operator unless named here
+ * Who may throw them through {@code /admin/v1/incidents} is not configured here: a caller holding the {@code operator}
+ * scope (docs/operations.md#roles).
+ *
  * @param maxFor       the longest a switch may last (every switch has an expiry; default 30d, at most 365d): a longer
  *                     one is refused, so nothing is switched off for good by a slip of the keyboard
  * @param pollInterval how often each node reads switches thrown or lifted elsewhere from the store (the path that works
  *                     without Redis); default 1s. With {@code redis.url} every node applies a switch at once
  */
-public record IncidentsConfig(List<String> operatorOrgs, Duration maxFor, Duration pollInterval) {
+public record IncidentsConfig(Duration maxFor, Duration pollInterval) {
     private static final Duration CEILING = Duration.ofDays(365); // before DEFAULTS, whose constructor reads it
-    public static final IncidentsConfig DEFAULTS = new IncidentsConfig(null, null, null);
+    public static final IncidentsConfig DEFAULTS = new IncidentsConfig(null, null);
 
     public IncidentsConfig {
-        operatorOrgs = operatorOrgs == null ? List.of() : List.copyOf(operatorOrgs);
-        for (String org : operatorOrgs) {
-            if (org == null || org.isBlank()) throw new IllegalArgumentException("operator_orgs: an empty org id");
-        }
         maxFor = maxFor == null ? Duration.ofDays(30) : maxFor;
         EdgeConfig.requirePositive("max_for", maxFor);
         if (maxFor.compareTo(CEILING) > 0) {

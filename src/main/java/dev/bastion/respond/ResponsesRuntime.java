@@ -96,6 +96,13 @@ public final class ResponsesRuntime implements AutoCloseable {
         });
     }
 
+    /** A lift made here (the admin API): this node applies it now, the others by broadcast or at their next poll. */
+    public void lifted(ResponseAction a) {
+        if (active == null) return;
+        apply(a);
+        broadcast(a);
+    }
+
     private void apply(ResponseAction a) {
         // A lift counts the subject afresh, once: the poll delivers the same lift again for a while.
         if (active.apply(a) && a.liftedAt() != null) counter.forget(a.rule(), a.subject()); // subjects are stored in their one spelling

@@ -61,6 +61,11 @@ public final class ConfigReload {
         this.current = new AtomicReference<>(initial);
     }
 
+    /** The config running now: the start's, or the last reload's. */
+    BastionConfig running() {
+        return running;
+    }
+
     /** The snapshot a request starting now runs on. */
     Listener current() {
         return current.get();

@@ -214,7 +214,7 @@ public final class Gateway {
             resolved.watcher().start(services.metrics.registry(), services.audit);
             reloads = new ConfigReload(vertx, services, List.copyOf(recorders), config, resolved.watcher(),
                     publicListener(vertx, config, services, resolved, services.contracts, recorders));
-            Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders, reloads.endpoint());
+            Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders, reloads.endpoint(), reloads::running);
             EgressProxy egressProxy = egressProxy(config, services);
             ConfigReload live = reloads;
             started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles).compose(loops ->

@@ -85,6 +85,25 @@ public final class ApiKeyRepository {
         }) == 1;
     }
 
+    /** Each key's own tier, for keys that have one: of one org, or of every org when {@code orgId} is null. */
+    public java.util.Map<String, String> tiers(String orgId) {
+        String sql = "SELECT id, tier FROM api_keys WHERE tier IS NOT NULL" + (orgId == null ? "" : " AND org_id = ?");
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (java.util.Map.Entry<String, String> e : jdbc.list("api_keys: tiers", sql, ps -> {
+            if (orgId != null) ps.setString(1, orgId);
+        }, rs -> java.util.Map.entry(rs.getString(1), rs.getString(2)))) out.put(e.getKey(), e.getValue());
+        return out;
+    }
+
+    /** Sets or removes (null) the key's expiry; false when there is no such key in that org. */
+    public boolean setExpiry(String orgId, String id, Instant expiresAt) {
+        return jdbc.update("api_keys: set expiry", "UPDATE api_keys SET expires_at = ? WHERE id = ? AND org_id = ?", ps -> {
+            Jdbc.setInstant(ps, 1, expiresAt);
+            ps.setString(2, id);
+            ps.setString(3, orgId);
+        }) == 1;
+    }
+
     private static ApiKeyRecord read(ResultSet rs) throws SQLException {
         return new ApiKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Jdbc.words(rs.getString(5)),
                 Instant.ofEpochMilli(rs.getLong(6)), Jdbc.instant(rs, 7), Jdbc.instant(rs, 8));

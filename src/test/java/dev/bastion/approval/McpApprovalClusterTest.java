@@ -186,7 +186,7 @@ class McpApprovalClusterTest {
         HttpResponse<String> tooLate = decide(b, operator, timedOutId, "approve");
         assertThat(tooLate.statusCode()).isEqualTo(409);
         assertThat(new JsonObject(tooLate.body()).getJsonObject("error").getString("code")).isEqualTo("approval_settled");
-        assertThat(new JsonObject(admin(b, operator, "GET", null, null).body()).getJsonArray("approvals")).isEmpty();
+        assertThat(new JsonObject(admin(b, operator, "GET", null, null).body()).getJsonArray("items")).isEmpty();
     }
 
     static List<dev.bastion.store.AuditRow> audit(TestGateway g, String type) {
@@ -216,7 +216,7 @@ class McpApprovalClusterTest {
     static JsonObject waiting(TestGateway g, String key) throws Exception {
         JsonObject[] found = new JsonObject[1];
         Eventually.until("the call waits for approval", () -> {
-            JsonArray items = new JsonObject(admin(g, key, "GET", null, null).body()).getJsonArray("approvals");
+            JsonArray items = new JsonObject(admin(g, key, "GET", null, null).body()).getJsonArray("items");
             if (items.size() == 1) found[0] = items.getJsonObject(0);
             return found[0] != null;
         });

@@ -116,7 +116,7 @@ class McpApprovalGatewayTest {
     static JsonObject waiting(String tool) throws Exception {
         JsonObject[] found = new JsonObject[1];
         Eventually.until("the call waits for approval", () -> {
-            JsonArray items = new JsonObject(admin(adminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("approvals");
+            JsonArray items = new JsonObject(admin(adminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("items");
             for (int i = 0; i < items.size(); i++) if (items.getJsonObject(i).getString("tool").equals(tool)) found[0] = items.getJsonObject(i);
             return found[0] != null;
         });
@@ -148,14 +148,20 @@ class McpApprovalGatewayTest {
         assertThat(pending).as("held while nobody decided").isNotDone();
         assertThat(server.seen().size()).as("the server has not seen it").isEqualTo(seen);
 
-        // Another org's operator neither sees nor decides it.
-        assertThat(new JsonObject(admin(otherAdminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("approvals")).isEmpty();
+        // Another org's admin neither sees nor decides it.
+        assertThat(new JsonObject(admin(otherAdminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("items")).isEmpty();
         HttpResponse<String> foreign = admin(otherAdminKey, "POST", "/admin/v1/mcp/approvals/" + item.getString("id"), "{\"decision\":\"approve\"}");
         assertThat(foreign.statusCode()).isEqualTo(404);
         assertThat(new JsonObject(foreign.body()).getJsonObject("error").getString("code")).isEqualTo("approval_not_found");
 
-        HttpResponse<String> decided = admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + item.getString("id"), "{\"decision\":\"approve\"}");
-        assertThat(decided.statusCode()).isEqualTo(200);
+        // Naming the org does not help an org admin (404, recorded); an operator sees and decides any org's call by naming it.
+        assertThat(admin(otherAdminKey, "GET", "/admin/v1/mcp/approvals?org=acme", null).statusCode()).isEqualTo(404);
+        String operator = gw.createKey("platform", "operator");
+        assertThat(new JsonObject(admin(operator, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("items")).as("the operator's own org").isEmpty();
+        assertThat(new JsonObject(admin(operator, "GET", "/admin/v1/mcp/approvals?org=acme", null).body()).getJsonArray("items").encode())
+                .contains(item.getString("id"));
+        HttpResponse<String> decided = admin(operator, "POST", "/admin/v1/mcp/approvals/" + item.getString("id") + "?org=acme", "{\"decision\":\"approve\"}");
+        assertThat(decided.statusCode()).as(decided.body()).isEqualTo(200);
         HttpResponse<String> r = pending.get(10, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(r.body()).getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("pay: " + PRIVATE);
@@ -228,7 +234,7 @@ class McpApprovalGatewayTest {
             id = waiting("pay").getString("id");
         } // the agent gives up: its connection closes while the call waits
         Eventually.until("the call is withdrawn", () -> audit("mcp.approval.withdrawn").stream().anyMatch(e -> e.toString().contains(id)));
-        assertThat(new JsonObject(admin(adminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("approvals").encode()).doesNotContain(id);
+        assertThat(new JsonObject(admin(adminKey, "GET", "/admin/v1/mcp/approvals", null).body()).getJsonArray("items").encode()).doesNotContain(id);
         assertThat(admin(adminKey, "POST", "/admin/v1/mcp/approvals/" + id, "{\"decision\":\"approve\"}").statusCode()).as("withdrawn: no longer waiting").isEqualTo(409);
         assertThat(server.seen().size()).as("nobody's call never reached the server").isEqualTo(seen);
     }

@@ -15,13 +15,11 @@ class IncidentsConfigTest {
     }
 
     @Test
-    void absentMeansCliOnlyThirtyDaysAtMostAndASecondPoll() {
+    void absentMeansThirtyDaysAtMostAndASecondPoll() {
         IncidentsConfig c = parse("").incidents();
-        assertThat(c.operatorOrgs()).isEmpty();
         assertThat(c.maxFor()).isEqualTo(Duration.ofDays(30));
         assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(1));
-        IncidentsConfig set = parse("incidents: { operator_orgs: [platform], max_for: 90d, poll_interval: 500ms }\n").incidents();
-        assertThat(set.operatorOrgs()).containsExactly("platform");
+        IncidentsConfig set = parse("incidents: { max_for: 90d, poll_interval: 500ms }\n").incidents();
         assertThat(set.maxFor()).isEqualTo(Duration.ofDays(90));
         assertThat(set.pollInterval()).isEqualTo(Duration.ofMillis(500));
     }
@@ -31,7 +29,7 @@ class IncidentsConfigTest {
             "longer than a year | incidents: { max_for: 366d } | max_for: 366d (expected: at most 365d)",
             "zero max_for       | incidents: { max_for: 0s }   | max_for",
             "zero poll          | incidents: { poll_interval: 0s } | poll_interval",
-            "an empty org       | 'incidents: { operator_orgs: [\"\"] }' | operator_orgs: an empty org id"})
+            "the removed key    | 'incidents: { operator_orgs: [platform] }' | operator_orgs' is gone: the operator scope replaced it"})
     void brokenValuesAreRefusedWithTheirPath(String name, String yaml, String message) {
         assertThatThrownBy(() -> parse(yaml + "\n")).isInstanceOf(ConfigException.class).hasMessageContaining("incidents").hasMessageContaining(message);
     }

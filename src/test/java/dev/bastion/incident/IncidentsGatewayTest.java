@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * Incident switches (R2) through real gateways on loopback sharing a real SQLite store (and a real Redis): each
  * switch thrown with the CLI on one node is enforced by another and lifted; a switch on one org leaves another
  * alone; lockdown admits the allow-listed org and nobody else while Bastion's own endpoints answer; a switch ends by
- * itself; the admin API throws and lifts for an operator org only; every throw and lift is an audit event.
+ * itself; the admin API throws and lifts for the operator scope only; every throw and lift is an audit event.
  */
 class IncidentsGatewayTest {
     static final String ROUTES = """
@@ -264,27 +264,27 @@ class IncidentsGatewayTest {
         }
     }
 
-    /** The admin API: an operator org throws, lists and lifts; a tenant admin cannot; with Redis the other node applies it at once. */
+    /** The admin API: an operator throws, lists and lifts; an org admin (or the old admin+incidents pair) cannot; with Redis the other node applies it at once. */
     @Test
-    void theAdminApiIsForOperatorOrgsAndWithRedisASwitchReachesTheOtherNodeAtOnce() throws Exception {
+    void theAdminApiIsForOperatorsAndWithRedisASwitchReachesTheOtherNodeAtOnce() throws Exception {
         try (RedisProcess redis = RedisProcess.start(false)) {
             Path dir = Files.createTempDirectory("bastion-incidents");
             String shared = "sqlite:" + dir.resolve("shared.db");
             // A long poll: a switch reaching node b within seconds can only be the broadcast.
             String extra = """
                     redis: { url: "%s" }
-                    incidents: { operator_orgs: [platform], poll_interval: 1h }
+                    incidents: { poll_interval: 1h }
                     """.formatted(redis.url());
             try (TestGateway a = TestGateway.start(config(extra + "audit: { node: node-a }\n").replace("{{store}}", shared));
                  TestGateway b = TestGateway.start(config(extra + "audit: { node: node-b }\n").replace("{{store}}", shared))) {
-                String operator = a.createKey("platform", "admin", "incidents");
-                String tenantAdmin = a.createKey("acme", "admin", "incidents");
-                String adminOnly = a.createKey("platform", "admin");
+                String operator = a.createKey("platform", "operator");
+                String tenantAdmin = a.createKey("acme", "admin");
+                String oldPair = a.createKey("platform", "admin", "incidents"); // the scope pair before the one role model: no longer enough
                 String acme = a.createKey("acme", "invoke"), beta = a.createKey("beta", "invoke");
                 String body = "{\"switch\":\"suspend_org\",\"target\":\"acme\",\"reason\":\"abusive tenant\",\"for\":\"1h\"}";
 
-                refused(admin(a, "POST", "/admin/v1/incidents", tenantAdmin, body), 403, "not_an_operator");
-                refused(admin(a, "POST", "/admin/v1/incidents", adminOnly, body), 403, "scope_missing");
+                refused(admin(a, "POST", "/admin/v1/incidents", tenantAdmin, body), 403, "scope_missing");
+                refused(admin(a, "POST", "/admin/v1/incidents", oldPair, body), 403, "scope_missing");
                 HttpResponse<String> bad = admin(a, "POST", "/admin/v1/incidents", operator,
                         "{\"switch\":\"block_key\",\"target\":\"" + acme + "\",\"reason\":\"x\",\"for\":\"1h\"}");
                 refused(bad, 400, "request_invalid");
@@ -303,11 +303,12 @@ class IncidentsGatewayTest {
 
                 HttpResponse<String> list = admin(a, "GET", "/admin/v1/incidents", operator, null);
                 assertThat(list.statusCode()).isEqualTo(200);
-                JsonObject listed = new JsonObject(list.body()).getJsonArray("incidents").getJsonObject(0);
+                JsonObject listed = new JsonObject(list.body()).getJsonArray("items").getJsonObject(0);
+                assertThat(new JsonObject(list.body()).getValue("next_cursor")).isNull();
                 assertThat(listed.getString("id")).isEqualTo(id);
                 assertThat(listed.getString("reason")).isEqualTo("abusive tenant");
-                refused(admin(a, "GET", "/admin/v1/incidents", tenantAdmin, null), 403, "not_an_operator");
-                refused(admin(a, "DELETE", "/admin/v1/incidents/" + id, tenantAdmin, null), 403, "not_an_operator");
+                refused(admin(a, "GET", "/admin/v1/incidents", tenantAdmin, null), 403, "scope_missing");
+                refused(admin(a, "DELETE", "/admin/v1/incidents/" + id, tenantAdmin, null), 403, "scope_missing");
 
                 assertThat(admin(b, "DELETE", "/admin/v1/incidents/" + id, operator, null).statusCode()).isEqualTo(200);
                 Eventually.until("node a lifts by broadcast", () -> get(a, "/api/x", acme, null).statusCode() == 200);

@@ -99,7 +99,7 @@ class McpPinningGatewayTest {
         second = TestGateway.start(yaml); // another node on the same store
         gw.store.orgs().ensure("acme");
         key = gw.createKey("acme", "mcp.use");
-        pinsAdmin = gw.createKey("acme", "admin", "mcp.pins");
+        pinsAdmin = gw.createKey("platform", "operator");
         tenantAdmin = gw.createKey("acme", "admin");
     }
 
@@ -206,7 +206,7 @@ class McpPinningGatewayTest {
         assertThat(new JsonObject(stale.body()).getJsonObject("error").getString("code")).isEqualTo("pin_changed");
 
         JsonObject listed = new JsonObject(admin("/admin/v1/mcp/pins", pinsAdmin, null).body());
-        JsonObject entry = listed.getJsonArray("pins").stream().map(JsonObject.class::cast).filter(p -> p.getString("tool").equals("rug__lookup")).findFirst().orElseThrow();
+        JsonObject entry = listed.getJsonArray("items").stream().map(JsonObject.class::cast).filter(p -> p.getString("tool").equals("rug__lookup")).findFirst().orElseThrow();
         assertThat(entry.getJsonObject("pending").getString("fingerprint")).isEqualTo(pending);
         assertThat(entry.getJsonObject("pending").getJsonObject("definition").getString("description")).contains("id_rsa");
         Eventually.until("the read of the review queue recorded", () -> events("admin.read").stream().anyMatch(e -> "mcp_pins".equals(e.target())));

@@ -58,7 +58,7 @@ class McpPinsPostgresTest {
             try (TestGateway a = TestGateway.start(yaml, 1, env); TestGateway b = TestGateway.start(yaml, 1, env)) {
                 a.store.orgs().ensure("acme");
                 String key = a.createKey("acme", "mcp.use");
-                String operator = a.createKey("acme", "admin", "mcp.pins");
+                String operator = a.createKey("platform", "operator");
                 assertThat(call(a, key).statusCode()).isEqualTo(200); // a pins lookup on first sight
                 Eventually.until("pinned in PostgreSQL", () -> a.store.mcpPins().find("pg", "tools__lookup").isPresent());
 
