@@ -38,8 +38,9 @@ final class AdminRoutes {
 
     private AdminRoutes() {}
 
-    /** @param reload {@code POST /admin/v1/reload} ({@link ConfigReload#endpoint}) */
-    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders, LocalEndpoint reload) {
+    /** @param reloads serves {@code POST /admin/v1/reload} ({@link ConfigReload#endpoint}) and knows the running config */
+    static Listener listener(Vertx vertx, BastionConfig config, Services services, List<ExchangeListener> recorders, ConfigReload reloads) {
+        LocalEndpoint reload = reloads.endpoint();
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
         HealthStatus status = new HealthStatus(vertx, config, services);
         AdminApi api = new AdminApi(vertx, services.store, services.revocationService, services.audit,
@@ -78,6 +79,21 @@ final class AdminRoutes {
         routes.add(admin("admin.mcp.pins", List.of("GET"), "/admin/v1/mcp/pins", pins.list(), admins, services, PIN_SCOPES));
         routes.add(admin("admin.mcp.approve", List.of("POST"), "/admin/v1/mcp/pins/approve", pins.decide(true), admins, services, PIN_SCOPES));
         routes.add(admin("admin.mcp.reject", List.of("POST"), "/admin/v1/mcp/pins/reject", pins.decide(false), admins, services, PIN_SCOPES));
+        // The console's numbers (issue 21, part 2): traffic, usage and budgets, security events (org-scoped by AdminRole in
+        // the endpoints), upstreams (operators).
+        var stats = services.store.stats();
+        dev.bastion.admin.TrafficApi traffic = new dev.bastion.admin.TrafficApi(vertx, stats, services.audit, services.clock);
+        routes.add(admin("admin.stats.traffic", "GET", dev.bastion.admin.TrafficApi.TRAFFIC, traffic.traffic(), admins, services));
+        routes.add(admin("admin.stats.summary", "GET", dev.bastion.admin.TrafficApi.SUMMARY, traffic.summary(), admins, services));
+        dev.bastion.admin.UsageApi usage = new dev.bastion.admin.UsageApi(vertx, stats, services.store.usage(), config.budgets().rules(), services.audit,
+                services.clock);
+        routes.add(admin("admin.usage", "GET", dev.bastion.admin.UsageApi.USAGE, usage.usage(), admins, services));
+        routes.add(admin("admin.budgets", "GET", dev.bastion.admin.UsageApi.BUDGETS, usage.budgets(), admins, services));
+        routes.add(admin("admin.security.summary", "GET", dev.bastion.admin.SecurityApi.PATH,
+                new dev.bastion.admin.SecurityApi(vertx, stats, services.audit, services.clock).summary(), admins, services));
+        routes.add(admin("admin.upstreams", List.of("GET"), dev.bastion.admin.UpstreamsApi.PATH,
+                new dev.bastion.admin.UpstreamsApi(vertx, stats, reloads::running, services.deploymentHealth, services.clock).list(), admins, services,
+                OPERATOR_SCOPE));
         Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(routes),
                 config.edge().bodyTimeout().toMillis(), recorders, services.tracing);

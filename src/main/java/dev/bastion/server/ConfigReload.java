@@ -61,6 +61,11 @@ public final class ConfigReload {
         this.current = new AtomicReference<>(initial);
     }
 
+    /** The config the running snapshot was built from (the admin API's upstream list reads it). */
+    BastionConfig running() {
+        return running;
+    }
+
     /** The snapshot a request starting now runs on. */
     Listener current() {
         return current.get();
