@@ -116,16 +116,27 @@ final class StatsRequest {
     }
 
     /**
-     * The points of a window at a step: {@code from} aligned down to the step (UTC), no more than {@link #MAX_POINTS}.
+     * The points of a window at a step: {@code from} aligned down to the step (UTC), no more than {@link #MAX_POINTS}
+     * (else a 400 asking for a wider {@code step}).
      *
      * @return {start, count}
      */
     static long[] points(Instant from, Instant to, Duration step) {
+        return points(from, to, step, "step: the window holds more than " + MAX_POINTS + " points at this step; widen step or narrow from/to.");
+    }
+
+    /** As {@link #points(Instant, Instant, Duration)}, for a window of at most {@code MAX_POINTS × step}; {@code tooWide} says so. */
+    static long[] points(Instant from, Instant to, Duration step, String tooWide) {
         long s = step.toMillis();
         long start = Math.floorDiv(from.toEpochMilli(), s) * s;
         long count = Math.ceilDiv(to.toEpochMilli() - start, s);
-        if (count > MAX_POINTS) throw new Invalid("step: the window holds more than " + MAX_POINTS + " points at this step; widen step or narrow from/to.");
+        if (count > MAX_POINTS) throw new Invalid(tooWide);
         return new long[] {start, count};
+    }
+
+    /** The minutes of a window of at most a day (the totals' endpoints), or a 400 naming {@code from}. */
+    static long[] dayOfMinutes(Instant from, Instant to) {
+        return points(from, to, Duration.ofMinutes(1), "from: the window may span at most a day.");
     }
 
     /**

@@ -62,7 +62,7 @@ public final class TrafficApi {
             AdminRole.OrgScope scope = r.scope();
             if (scope.foreign()) return StatsRequest.foreign(r, audit, "stats.summary");
             Instant[] window = r.window(Duration.ofHours(1));
-            long[] minutes = StatsRequest.points(window[0], window[1], Duration.ofMinutes(1)); // at most a day by the minute
+            long[] minutes = StatsRequest.dayOfMinutes(window[0], window[1]);
             long from = minutes[0];
             long to = from + minutes[1] * 60_000;
             List<StatsRepository.Traffic> rows = stats.traffic(from, to, scope.org(), null);

@@ -50,7 +50,7 @@ public final class UpstreamsApi {
     public LocalEndpoint list() {
         return ex -> StatsRequest.run(vertx, ex, clock, PARAMS, r -> {
             Instant[] window = r.window(Duration.ofHours(1));
-            long[] minutes = StatsRequest.points(window[0], window[1], Duration.ofMinutes(1));
+            long[] minutes = StatsRequest.dayOfMinutes(window[0], window[1]);
             List<StatsRepository.Traffic> rows = stats.traffic(minutes[0], minutes[0] + minutes[1] * 60_000, null, null);
             BastionConfig config = running.get();
             Map<String, List<String>> deployments = new TreeMap<>();

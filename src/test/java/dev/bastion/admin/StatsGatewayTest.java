@@ -43,6 +43,10 @@ class StatsGatewayTest {
     static final String ROUTES = """
               - { id: api, match: { methods: [GET], path: /api/* }, upstream: app, auth: { methods: [api_key] } }
               - { id: chat, match: { methods: [POST], path: /v1/chat/completions }, upstream: llm, auth: { methods: [api_key] }, llm: chat, guard: "off" }
+              - { id: routed, match: { methods: [POST], path: /m/v1/chat/completions }, strip_prefix: /m, auth: { methods: [api_key] }, llm: chat, guard: "off" }
+              - { id: limited, match: { methods: [GET], path: /limited/* }, upstream: app, auth: { methods: [api_key] }, limits: [{ per: api_key, rate: 1/1m }] }
+            models:
+              gpt-4o: { deployments: [{ upstream: llm, model: mock-gpt-small }] }
             budgets:
               prices: { gpt-4o: { input: 2.5, output: 10 } }
               rules:
@@ -97,7 +101,7 @@ class StatsGatewayTest {
         mockVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** Node A: 3 allowed, 2 WAF refusals, 2 without a key; node B: 2 allowed for acme, 1 for globex; LLM calls on both. */
+    /** Node A: 3 allowed, 2 WAF refusals, 2 without a key, 1 over a limit; node B: 2 allowed for acme, 1 for globex; LLM calls on both. */
     static void traffic() throws Exception {
         for (int i = 0; i < 3; i++) expect(200, api(gw.gateway, "/api/items?page=" + i, keyA1));
         expect(403, api(gw.gateway, "/api/items?q=" + enc("1 UNION/**/SELECT password FROM users"), keyA1));
@@ -106,10 +110,13 @@ class StatsGatewayTest {
         expect(401, api(gw.gateway, "/api/items", "bst_wrong-key-0000000000000000000000000000"));
         for (int i = 0; i < 2; i++) expect(200, api(second, "/api/other", keyA2));
         expect(200, api(second, "/api/items", keyB));
+        expect(200, api(gw.gateway, "/limited/a", keyB));
+        expect(429, api(gw.gateway, "/limited/a", keyB));
         chat(gw.gateway, keyA1, "acme", false);
         chat(second, keyA1, "acme", false);
         chat(gw.gateway, keyA2, "acme", true);
         chat(second, keyB, "globex", false);
+        chat(gw.gateway, "/m/v1/chat/completions", keyB, "globex", false); // through the model catalogue: a deployment
         // the record step runs just after the last byte: wait for each request's access line on node A, then write
         for (String id : requestIds) if (id.startsWith("A:")) gw.accessLine(id.substring(2));
         Thread.sleep(50); // node B's lines go nowhere; its record step is as prompt
@@ -137,9 +144,13 @@ class StatsGatewayTest {
     }
 
     static void chat(Gateway node, String key, String org, boolean stream) throws Exception {
+        chat(node, "/v1/chat/completions", key, org, stream);
+    }
+
+    static void chat(Gateway node, String path, String key, String org, boolean stream) throws Exception {
         String body = "{\"model\":\"gpt-4o\",\"max_tokens\":30,\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the weather\"}]"
                 + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
-        HttpResponse<String> r = record(node, gw.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.publicPort() + "/v1/chat/completions"))
+        HttpResponse<String> r = record(node, gw.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.publicPort() + path))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build()));
         expect(200, r);
         JsonNode usage = null;
@@ -218,6 +229,13 @@ class StatsGatewayTest {
         for (JsonNode p : chat.path("points")) if (p.path("requests").asLong() > 0) busy = p;
         assertThat(busy.path("latency_ms").path("p50").asDouble()).isPositive();
         assertThat(busy.path("latency_ms").path("p99").asDouble()).isGreaterThanOrEqualTo(busy.path("latency_ms").path("p50").asDouble());
+    }
+
+    @Test
+    void limitRefusalsCountUnderTheirStep() throws Exception {
+        JsonNode limited = ok("/admin/v1/stats/traffic?step=1h&route=limited&org=globex&" + window(), operator);
+        assertThat(sum(limited.path("points"), "requests")).isEqualTo(2);
+        assertThat(refused(limited.path("points"), "rate_limit")).isEqualTo(1);
     }
 
     @Test
@@ -338,8 +356,12 @@ class StatsGatewayTest {
         for (JsonNode i : items) byName.put(i.path("name").asText(), i);
         assertThat(byName).containsOnlyKeys("app", "llm");
         assertThat(byName.get("llm").path("host").asText()).isEqualTo("127.0.0.1");
-        assertThat(byName.get("llm").path("requests").asLong()).isEqualTo(4);
-        assertThat(byName.get("app").path("requests").asLong()).isEqualTo(10);
+        assertThat(byName.get("llm").path("requests").asLong()).as("the chat route's 4 and the deployment's 1").isEqualTo(5);
+        JsonNode deployment = byName.get("llm").path("deployments").get(0);
+        assertThat(deployment.path("id").asText()).isEqualTo("llm/mock-gpt-small");
+        assertThat(deployment.path("breaker").asText()).isEqualTo("closed");
+        assertThat(deployment.path("requests").asLong()).isEqualTo(1);
+        assertThat(byName.get("app").path("requests").asLong()).as("routes api and limited").isEqualTo(12);
         assertThat(admin("/admin/v1/upstreams", adminA).statusCode()).as("an org admin").isEqualTo(403);
     }
 
@@ -355,7 +377,9 @@ class StatsGatewayTest {
                 "/admin/v1/usage?group_by=secret", "group_by",
                 "/admin/v1/usage?cursor=%21%21secret", "cursor",
                 "/admin/v1/budgets?limit=501", "limit",
-                "/admin/v1/stats/traffic?step=1m&step=5m", "step");
+                "/admin/v1/stats/traffic?step=1m&step=5m", "step",
+                "/admin/v1/stats/summary?from=2026-01-01T00:00:00Z&to=2026-01-03T00:00:00Z", "from",
+                "/admin/v1/security/summary?from=2026-01-01T00:00:00Z&to=2026-01-30T00:00:00Z", "from");
         for (Map.Entry<String, String> c : bad.entrySet()) {
             HttpResponse<String> r = admin(c.getKey(), operator);
             assertThat(r.statusCode()).as(c.getKey()).isEqualTo(400);
