@@ -232,6 +232,17 @@ class StatsGatewayTest {
     }
 
     @Test
+    void theHistoryHoldsNoPromptPathQueryOrKey() throws Exception {
+        StringBuilder stored = new StringBuilder();
+        for (var t : gw.store.stats().traffic(0, Long.MAX_VALUE, null, null)) stored.append(t).append('\n');
+        for (var u : gw.store.stats().usage(0, Long.MAX_VALUE, null, null, null)) stored.append(u).append('\n');
+        assertThat(stored).contains("waf").contains("gpt-4o");
+        for (String secret : List.of("weather", "UNION", "script", "/api/items", "page=", keyA1, keyB, TestGateway.PROVIDER_KEY)) {
+            assertThat(stored.toString()).as(secret).doesNotContain(secret);
+        }
+    }
+
+    @Test
     void limitRefusalsCountUnderTheirStep() throws Exception {
         JsonNode limited = ok("/admin/v1/stats/traffic?step=1h&route=limited&org=globex&" + window(), operator);
         assertThat(sum(limited.path("points"), "requests")).isEqualTo(2);

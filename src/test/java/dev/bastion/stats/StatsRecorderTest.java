@@ -148,6 +148,17 @@ class StatsRecorderTest {
     }
 
     @Test
+    void aMinuteTheStoreRefusesIsDroppedNotThrown() {
+        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock);
+        finish(r, exchange("acme", "api", 200), 10);
+        store.close(); // the store is gone: the flush logs and drops, the event loop never sees it
+        assertThat(r.flush(true)).isEqualTo(1);
+        finish(r, exchange("acme", "api", 200), 10);
+        assertThat(r.flush(true)).as("the next minute is counted afresh").isEqualTo(1);
+        open();
+    }
+
+    @Test
     void aFlushIsLinearInTheKeysItWrites() {
         Scaling.assertLinear("stats flush", 60, n -> n, n -> {
             StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock);
