@@ -148,7 +148,8 @@ final class Services implements AutoCloseable {
         this.limits.registerMetrics(metrics.registry());
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState, dev.bastion.dataprotect.ResponseSealers.of(vertx, dataKeys));
         this.idempotency.registerMetrics(metrics.registry());
-        this.stats = new dev.bastion.stats.StatsRecorder(store.stats(), config.audit().node(), clock);
+        this.stats = new dev.bastion.stats.StatsRecorder(store.stats(), config.audit().node(), clock,
+                config.retention().enabled() ? config.retention().usage().keep() : null); // usage history kept as the budgets' records
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, connector, config.guard(), secrets, audit, metrics.registry());
         if (config.waf().rules().mode() == dev.bastion.config.WafRulesConfig.Mode.OFF) {

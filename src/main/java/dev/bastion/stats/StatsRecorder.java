@@ -22,16 +22,15 @@ import org.slf4j.LoggerFactory;
  * access-line fields, never content) and a latency histogram; per (org, credential, model) the tokens, cost and calls
  * the budget settled. Aggregated in memory on the event loop (one map lookup and a short lock per request), at most
  * {@link #MAX_KEYS} keys per minute (the rest go to {@code other}); each finished minute is written by
- * {@link #flush} on a worker. A minute that could not be written is dropped and logged: the history is a view, not
+ * {@link #flush} on a worker, which also deletes rows past their keep. A minute that could not be written is dropped and logged: the history is a view, not
  * an account (budgets keep their own ledger).
  */
 public final class StatsRecorder implements ExchangeListener {
     private static final Logger log = LoggerFactory.getLogger(StatsRecorder.class);
     /** Distinct (org, route, deployment) and (org, credential, model) keys kept per minute; beyond: {@code other}. */
     public static final int MAX_KEYS = 1000;
-    /** How long rows are kept: traffic by the minute for 35 days, usage by the hour for 400 (a yearly budget's burn-down). */
+    /** How long traffic rows are kept: counts by org and route, five weeks of them. Usage rows follow {@code retention.usage}. */
     public static final Duration KEEP_TRAFFIC = Duration.ofDays(35);
-    public static final Duration KEEP_USAGE = Duration.ofDays(400);
     static final String OTHER = "other";
     /** The org of a request nobody authenticated (refused before, or a public route). */
     static final String NO_ORG = "-";
@@ -41,14 +40,18 @@ public final class StatsRecorder implements ExchangeListener {
     private final StatsRepository repository;
     private final String node;
     private final Clock clock;
+    /** {@code retention.usage}: how long usage rows are kept; null keeps them for ever. */
+    private final Duration keepUsage;
     private final ConcurrentHashMap<Long, Minute> minutes = new ConcurrentHashMap<>();
     private volatile Minute current;
     private long lastPrune;
 
-    public StatsRecorder(StatsRepository repository, String node, Clock clock) {
+    /** @param keepUsage how long usage rows are kept ({@code retention.usage}, like the budgets' records); null: for ever */
+    public StatsRecorder(StatsRepository repository, String node, Clock clock, Duration keepUsage) {
         this.repository = repository;
         this.node = node;
         this.clock = clock;
+        this.keepUsage = keepUsage;
     }
 
     @Override
@@ -100,7 +103,7 @@ public final class StatsRecorder implements ExchangeListener {
             repository.addUsage(node, usage);
             if (now - lastPrune >= HOUR) {
                 lastPrune = now;
-                repository.prune(now - KEEP_TRAFFIC.toMillis(), now - KEEP_USAGE.toMillis());
+                repository.prune(now - KEEP_TRAFFIC.toMillis(), keepUsage == null ? Long.MIN_VALUE : now - keepUsage.toMillis());
             }
         } catch (RuntimeException e) {
             log.warn("stats: {} traffic and {} usage rows not written ({})", traffic.size(), usage.size(), e.getMessage());

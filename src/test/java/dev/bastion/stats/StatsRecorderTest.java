@@ -12,6 +12,7 @@ import dev.bastion.store.Store;
 import dev.bastion.testing.Scaling;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -79,7 +80,7 @@ class StatsRecorderTest {
 
     @Test
     void aMinuteIsWrittenOnceFinishedAndCountsRefusalsErrorsAndDecisions() {
-        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock);
+        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(400));
         finish(r, exchange("acme", "api", 200), 1_000);
         Exchange waf = exchange("acme", "api", 403);
         waf.refusedBy("waf");
@@ -104,7 +105,7 @@ class StatsRecorderTest {
 
     @Test
     void beyondTheKeyCapAMinuteCountsInOther() {
-        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock);
+        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(400));
         for (int i = 0; i < StatsRecorder.MAX_KEYS + 50; i++) finish(r, exchange("acme", "route" + i, 200), 10);
         finish(r, exchange("acme", "route0", 200), 10); // a key already kept stays itself
         assertThat(r.flush(true)).isEqualTo(StatsRecorder.MAX_KEYS + 1);
@@ -116,8 +117,8 @@ class StatsRecorderTest {
 
     @Test
     void twoNodesWriteTheirOwnRowsAndReadsSumThem() {
-        StatsRecorder a = new StatsRecorder(store.stats(), "n1", clock);
-        StatsRecorder b = new StatsRecorder(store.stats(), "n2", clock);
+        StatsRecorder a = new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(400));
+        StatsRecorder b = new StatsRecorder(store.stats(), "n2", clock, Duration.ofDays(400));
         for (int i = 0; i < 3; i++) finish(a, exchange("acme", "api", 200), 1_000);
         for (int i = 0; i < 4; i++) finish(b, exchange("acme", "api", 200), 9_000);
         a.flush(true);
@@ -130,7 +131,7 @@ class StatsRecorderTest {
 
     @Test
     void usageIsAddedByTheHourAcrossFlushes() {
-        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock);
+        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(400));
         Exchange ex = exchange("acme", "chat", 200);
         ex.attribute(MeteredCall.class, new MeteredCall("gpt-4o", 12, 30, 4_500));
         finish(r, ex, 100);
@@ -148,8 +149,22 @@ class StatsRecorderTest {
     }
 
     @Test
+    void theFlushDeletesTrafficPastFiveWeeksAndUsagePastRetentionUsage() {
+        long day = 86_400_000L;
+        store.stats().insertTraffic("n0", List.of(new StatsRepository.Traffic(T0 - 36 * day, "acme", "api", "", 1, 0, "{}", "{}", "{}", ""),
+                new StatsRepository.Traffic(T0 - 34 * day, "acme", "api", "", 1, 0, "{}", "{}", "{}", "")));
+        store.stats().addUsage("n0", List.of(new StatsRepository.Usage(T0 - 91 * day, "acme", "key:k", "m", 1, 1, 1, 1),
+                new StatsRepository.Usage(T0 - 89 * day, "acme", "key:k", "m", 1, 1, 1, 1)));
+        new StatsRecorder(store.stats(), "n1", clock, null).flush(false);
+        assertThat(store.stats().usage(0, Long.MAX_VALUE, null, null, null)).as("retention.usage off: kept").hasSize(2);
+        assertThat(rows()).extracting(StatsRepository.Traffic::minuteTs).containsExactly(T0 - 34 * day);
+        new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(90)).flush(false);
+        assertThat(store.stats().usage(0, Long.MAX_VALUE, null, null, null)).extracting(StatsRepository.Usage::hourTs).containsExactly(T0 - 89 * day);
+    }
+
+    @Test
     void aMinuteTheStoreRefusesIsDroppedNotThrown() {
-        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock);
+        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(400));
         finish(r, exchange("acme", "api", 200), 10);
         store.close(); // the store is gone: the flush logs and drops, the event loop never sees it
         assertThat(r.flush(true)).isEqualTo(1);
@@ -161,7 +176,7 @@ class StatsRecorderTest {
     @Test
     void aFlushIsLinearInTheKeysItWrites() {
         Scaling.assertLinear("stats flush", 60, n -> n, n -> {
-            StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock);
+            StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(400));
             for (int i = 0; i < n; i++) finish(r, exchange("acme", "route" + i, 200), i * 10L);
             return r.flush(true);
         });

@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StatsBench {
     static final int KEYS = 64;
     /** No store: nothing is flushed while measuring (the map holds a minute's keys, well under the cap). */
-    private final StatsRecorder recorder = new StatsRecorder(null, "bench", Clock.systemUTC());
+    private final StatsRecorder recorder = new StatsRecorder(null, "bench", Clock.systemUTC(), null);
     private final AccessLog accessLog = new AccessLog(true, line -> { });
     private final Exchange[] plain = new Exchange[KEYS];
     private final Exchange[] refused = new Exchange[KEYS];
