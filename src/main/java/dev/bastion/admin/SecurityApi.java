@@ -27,12 +27,24 @@ public final class SecurityApi {
     private final StatsRepository stats;
     private final AuditLog audit;
     private final Clock clock;
+    /** The WAF rules' paranoia levels by id; empty when the rules are off. */
+    private final Map<Integer, Integer> paranoia;
 
-    public SecurityApi(Vertx vertx, StatsRepository stats, AuditLog audit, Clock clock) {
+    public SecurityApi(Vertx vertx, StatsRepository stats, AuditLog audit, Clock clock, Map<Integer, Integer> paranoia) {
         this.vertx = vertx;
         this.stats = stats;
         this.audit = audit;
         this.clock = clock;
+        this.paranoia = Map.copyOf(paranoia);
+    }
+
+    /** The rule's paranoia level, or null for a rule the running rule set no longer has. */
+    private Integer paranoia(String rule) {
+        try {
+            return paranoia.get(Integer.valueOf(rule));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public LocalEndpoint summary() {
@@ -53,7 +65,8 @@ public final class SecurityApi {
             for (Map.Entry<String, Long> d : s.decisions.asMap().entrySet()) {
                 String[] part = d.getKey().split(":", 3);
                 switch (part[0]) {
-                    case "waf" -> waf.add(new JsonObject().put("rule", part[1]).put("action", part[2]).put("count", d.getValue()));
+                    case "waf" -> waf.add(new JsonObject().put("rule", part[1]).put("paranoia", paranoia(part[1])).put("action", part[2])
+                            .put("count", d.getValue()));
                     case "guard", "guard_answer" -> guard.add(new JsonObject().put("part", part[0].equals("guard") ? "request" : "answer")
                             .put("type", part[1]).put("action", part[2]).put("count", d.getValue()));
                     case "bot" -> bots.add(new JsonObject().put("action", part[1]).put("count", d.getValue()));

@@ -90,7 +90,8 @@ final class AdminRoutes {
         routes.add(admin("admin.usage", "GET", dev.bastion.admin.UsageApi.USAGE, usage.usage(), admins, services));
         routes.add(admin("admin.budgets", "GET", dev.bastion.admin.UsageApi.BUDGETS, usage.budgets(), admins, services));
         routes.add(admin("admin.security.summary", "GET", dev.bastion.admin.SecurityApi.PATH,
-                new dev.bastion.admin.SecurityApi(vertx, stats, services.audit, services.clock).summary(), admins, services));
+                new dev.bastion.admin.SecurityApi(vertx, stats, services.audit, services.clock,
+                        services.waf == null ? java.util.Map.of() : services.waf.paranoiaLevels()).summary(), admins, services));
         routes.add(admin("admin.upstreams", List.of("GET"), dev.bastion.admin.UpstreamsApi.PATH,
                 new dev.bastion.admin.UpstreamsApi(vertx, stats, reloads::running, services.deploymentHealth, services.clock).list(), admins, services,
                 OPERATOR_SCOPE));

@@ -349,6 +349,7 @@ class StatsGatewayTest {
         long blocked = 0;
         for (JsonNode w : s.path("waf")) {
             assertThat(w.path("rule").asText()).matches("[0-9]+");
+            assertThat(w.path("paranoia").asInt()).as("the default rule set runs paranoia level 1").isEqualTo(1);
             if (w.path("action").asText().equals("block")) blocked += w.path("count").asLong();
         }
         assertThat(blocked).as("every matched rule of the two refused requests").isGreaterThanOrEqualTo(2);
