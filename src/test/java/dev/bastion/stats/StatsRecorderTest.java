@@ -174,6 +174,39 @@ class StatsRecorderTest {
     }
 
     @Test
+    void nothingIsLostOrCountedTwiceWhileFlushesRaceTheEventLoops() throws Exception {
+        StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock, null);
+        int threads = 4, each = 20_000;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> loops = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    Exchange ex = exchange("org" + (i % 3), "route" + (id % 2), 200);
+                    ex.attribute(MeteredCall.class, new MeteredCall("m", 1, 2, 3));
+                    finish(r, ex, 10);
+                }
+            });
+            th.start();
+            loops.add(th);
+        }
+        go.countDown();
+        // the shutdown flush, taking the open minute again and again while the loops count into it
+        while (loops.stream().anyMatch(Thread::isAlive)) r.flush(true);
+        r.flush(true);
+        long requests = rows().stream().mapToLong(StatsRepository.Traffic::requests).sum();
+        assertThat(requests).isEqualTo((long) threads * each);
+        long calls = store.stats().usage(0, Long.MAX_VALUE, null, null, null).stream().mapToLong(StatsRepository.Usage::requests).sum();
+        assertThat(calls).isEqualTo((long) threads * each);
+    }
+
+    @Test
     void aFlushIsLinearInTheKeysItWrites() {
         Scaling.assertLinear("stats flush", 60, n -> n, n -> {
             StatsRecorder r = new StatsRecorder(store.stats(), "n1", clock, Duration.ofDays(400));
