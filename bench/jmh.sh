@@ -17,6 +17,7 @@
 #   bench/jmh.sh DataProtectBench [extra JMH args]                                baseline: encodeEntry
 #   bench/jmh.sh ContractBench   [extra JMH args]                                 baseline: jsonParse
 #   bench/jmh.sh McpGuardBench   [extra JMH args]                                 baseline: jsonParse
+#   bench/jmh.sh StatsBench      [extra JMH args]                                 baseline: accessLine
 #
 # With -prof gc the table adds the bytes allocated per operation (gc.alloc.rate.norm), which does not
 # depend on the machine's load. Maven runs with $MAVEN_ARGS (Maven reads it itself), e.g. a private local
@@ -34,7 +35,7 @@ out="$PWD/bench/out/jmh-$bench-$(date +%Y%m%d-%H%M%S).json"; mkdir -p bench/out
 python3 - "$out" "$bench" <<'PY'
 import json, sys
 rows, bench = json.load(open(sys.argv[1])), sys.argv[2]
-baseline = {"CredentialBench": "apiKeyCheckAndHash", "LimiterBench": "redisLuaManyKeys", "GuardBench": "jsonParse", "WafBench": "jsonParse", "DetectorBench": "jsonParse", "GuardRouteBench": "jsonParse", "EmbeddingBench": "heuristic", "ProviderBench": "jsonParse", "EgressBench": "jdkUri", "TracingBench": "accessLine", "AuditBench": "fieldsMap", "DataProtectBench": "encodeEntry", "ContractBench": "jsonParse", "McpGuardBench": "jsonParse"}[bench]
+baseline = {"CredentialBench": "apiKeyCheckAndHash", "LimiterBench": "redisLuaManyKeys", "GuardBench": "jsonParse", "WafBench": "jsonParse", "DetectorBench": "jsonParse", "GuardRouteBench": "jsonParse", "EmbeddingBench": "heuristic", "ProviderBench": "jsonParse", "EgressBench": "jdkUri", "TracingBench": "accessLine", "AuditBench": "fieldsMap", "DataProtectBench": "encodeEntry", "ContractBench": "jsonParse", "McpGuardBench": "jsonParse", "StatsBench": "accessLine"}[bench]
 def params(r): return ",".join(f"{k}={v}" for k, v in sorted((r.get("params") or {}).items()))
 base = {params(r): r["primaryMetric"]["score"] for r in rows if r["benchmark"].endswith("." + baseline)}
 def alloc(r):

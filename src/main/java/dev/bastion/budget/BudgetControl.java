@@ -11,6 +11,7 @@ import dev.bastion.config.BudgetsConfig;
 import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.failover.FailoverPlan;
 import dev.bastion.llm.LlmRequest;
+import dev.bastion.llm.MeteredCall;
 import dev.bastion.llm.ResponseMeter;
 import dev.bastion.llm.TokenCounter;
 import dev.bastion.llm.Usage;
@@ -110,7 +111,7 @@ public final class BudgetControl implements Control {
             if (!res.granted()) return refuse(res, request, now);
             // Only the provider sees this: the controls after this one read the request as the client sent it.
             if (request.needsUsageReport()) ex.json().beforeSend(LlmRequest::includeUsage);
-            ex.addResponseMeter(new Settlement(res, request, price, whole -> ex.answerJson(whole).tree()));
+            ex.addResponseMeter(new Settlement(ex, res, request, price, whole -> ex.answerJson(whole).tree()));
             return Verdict.ALLOW;
         });
     }
@@ -149,8 +150,13 @@ public final class BudgetControl implements Control {
                 + a.periodEnd() + ". A request with a lower max_tokens may still fit.", Map.of("Retry-After", Long.toString(retry)));
     }
 
+    private record Used(long in, long out, long cost) {
+        static final Used NONE = new Used(0, 0, 0);
+    }
+
     /** Meters the response and settles the reservation exactly once, however the exchange ends. */
     private final class Settlement implements ResponseFilter {
+        private final Exchange ex;
         private final Ledger.Reservation reservation;
         private final LlmRequest req;
         private final BudgetsConfig.Price price;
@@ -159,8 +165,9 @@ public final class BudgetControl implements Control {
         private boolean broken;
         private boolean settled;
 
-        Settlement(Ledger.Reservation reservation, LlmRequest req, BudgetsConfig.Price price,
+        Settlement(Exchange ex, Ledger.Reservation reservation, LlmRequest req, BudgetsConfig.Price price,
                    java.util.function.Function<Buffer, com.fasterxml.jackson.databind.JsonNode> answerJson) {
+            this.ex = ex;
             this.reservation = reservation;
             this.req = req;
             this.price = price;
@@ -211,21 +218,28 @@ public final class BudgetControl implements Control {
         private void settle() {
             if (settled) return;
             settled = true;
-            Amount used = used();
-            StoredUsage.Receipt receipt = stored.add(reservation.accounts(), used);
-            ledger.settle(reservation, used, receipt).onSuccess(events::settled)
+            Used used = used();
+            Amount amount = new Amount(used.in() + used.out(), used.cost());
+            // for usage over time (the record step); nothing reached the model without a response
+            if (status >= 0) ex.attribute(MeteredCall.class, new MeteredCall(req.model(), used.in(), used.out(), used.cost()).plus(ex.attribute(MeteredCall.class)));
+            StoredUsage.Receipt receipt = stored.add(reservation.accounts(), amount);
+            ledger.settle(reservation, amount, receipt).onSuccess(events::settled)
                     .onFailure(t -> log.warn("budget settlement failed ({}); the reservation's lease frees it", t.getMessage()));
         }
 
-        /** What the request used, as well as can be known. */
-        private Amount used() {
-            if (status < 0) return Amount.ZERO; // no upstream response: nothing reached the model as far as we know
-            if (broken || !meter.measurable()) return reservation.amount();
+        /** What the request used, prompt and completion apart, as well as can be known. */
+        private Used used() {
+            if (status < 0) return Used.NONE; // no upstream response: nothing reached the model as far as we know
+            long prompt = req.promptTokens();
+            if (broken || !meter.measurable()) {
+                Amount r = reservation.amount();
+                return new Used(prompt, Math.max(0, r.tokens() - prompt), r.costMicros());
+            }
             Usage u = meter.reported();
-            if (u != null) return new Amount(u.total(), Pricing.costMicros(price, u.promptTokens(), u.completionTokens()));
-            if (status >= 400) return Amount.ZERO; // an error without usage: the provider did not bill it
+            if (u != null) return new Used(u.promptTokens(), u.completionTokens(), Pricing.costMicros(price, u.promptTokens(), u.completionTokens()));
+            if (status >= 400) return Used.NONE; // an error without usage: the provider did not bill it
             long completion = meter.countedCompletionTokens();
-            return new Amount(req.promptTokens() + completion, Pricing.costMicros(price, req.promptTokens(), completion));
+            return new Used(prompt, completion, Pricing.costMicros(price, prompt, completion));
         }
     }
 }

@@ -63,6 +63,7 @@ public final class SubjectRequests {
         JsonObject tables = new JsonObject()
                 .put("users", rows(Of.USER, userId))
                 .put("llm_usage", rows(Of.USAGE_OF_SUBJECT, "user:" + userId))
+                .put("stats_usage", rows(Of.USAGE_HISTORY_OF_SUBJECT, "user:" + userId))
                 .put("issued_tokens", rows(Of.TOKENS_OF_SUBJECT, userId))
                 .put("revocations", rows(Of.REVOCATIONS_OF_SUBJECT, userId));
         AuditRepository.Filter f = new AuditRepository.Filter(null, null, null, null, userId, org, null);
@@ -82,6 +83,7 @@ public final class SubjectRequests {
                 .put("api_keys", rows(Of.API_KEYS_OF_ORG, orgId))
                 .put("clients", rows(Of.CLIENTS_OF_ORG, orgId))
                 .put("llm_usage", rows(Of.USAGE_OF_ORG, orgId))
+                .put("stats_usage", rows(Of.USAGE_HISTORY_OF_ORG, orgId))
                 .put("issued_tokens", rows(Of.TOKENS_OF_ORG, orgId))
                 .put("revocations", rows(Of.REVOCATIONS_OF_ORG, orgId));
         JsonArray keyMeta = keyMetadata(store.dataKeys().versions(DataKeys.orgScope(orgId)));
@@ -103,7 +105,7 @@ public final class SubjectRequests {
                 && store.subjects().find(Of.TOKENS_OF_SUBJECT, userId).isEmpty())) {
             return Optional.empty();
         }
-        int usage = store.subjects().delete(Of.USAGE_OF_SUBJECT, "user:" + userId);
+        int usage = store.subjects().delete(Of.USAGE_OF_SUBJECT, "user:" + userId) + store.subjects().delete(Of.USAGE_HISTORY_OF_SUBJECT, "user:" + userId);
         int tokens = store.subjects().delete(Of.TOKENS_OF_SUBJECT, userId);
         int users = store.subjects().delete(Of.USER, userId);
         int destroyed = store.dataKeys().versions(scope).isEmpty() ? 0 : keys.get().destroy(scope);

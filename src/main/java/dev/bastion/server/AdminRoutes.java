@@ -19,6 +19,10 @@ import dev.bastion.admin.OrgsApi;
 import dev.bastion.admin.TiersApi;
 import dev.bastion.admin.UsersApi;
 import dev.bastion.admin.WhoamiApi;
+import dev.bastion.admin.TrafficApi;
+import dev.bastion.admin.UsageApi;
+import dev.bastion.admin.SecurityApi;
+import dev.bastion.admin.UpstreamsApi;
 import dev.bastion.authn.AuthenticateControl;
 import dev.bastion.authn.Authenticator;
 import dev.bastion.authn.BastionTokenAuthenticator;
@@ -125,6 +129,20 @@ final class AdminRoutes {
         t.operator("admin.responses",          "GET",                   "/admin/v1/responses",                 responses.list());
         t.operator("admin.response.lift",      "DELETE",                "/admin/v1/responses/{id}",            responses.lift());
         t.operator("admin.reload",             "POST",                  "/admin/v1/reload",                    reload);
+        // The console's numbers: traffic, usage and budgets, security events (org-scoped by AdminRole in the endpoints),
+        // upstreams (operators).
+        var stats = services.store.stats();
+        TrafficApi traffic = new TrafficApi(vertx, stats, services.audit, services.clock);
+        UsageApi usage = new UsageApi(vertx, stats, services.store.usage(), config.budgets().rules(), services.audit, services.clock);
+        SecurityApi security = new SecurityApi(vertx, stats, services.audit, services.clock,
+                services.waf == null ? java.util.Map.of() : services.waf.paranoiaLevels());
+        UpstreamsApi upstreams = new UpstreamsApi(vertx, stats, running, services.deploymentHealth, services.clock);
+        t.org("admin.stats.traffic",           "GET",                   TrafficApi.TRAFFIC,                    traffic.traffic());
+        t.org("admin.stats.summary",           "GET",                   TrafficApi.SUMMARY,                    traffic.summary());
+        t.org("admin.usage",                   "GET",                   UsageApi.USAGE,                        usage.usage());
+        t.org("admin.budgets",                 "GET",                   UsageApi.BUDGETS,                      usage.budgets());
+        t.org("admin.security.summary",        "GET",                   SecurityApi.PATH,                      security.summary());
+        t.operator("admin.upstreams",          "GET",                   UpstreamsApi.PATH,                     upstreams.list());
         Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(t.routes),
                 config.edge().bodyTimeout().toMillis(), recorders, services.tracing);

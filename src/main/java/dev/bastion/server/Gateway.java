@@ -209,12 +209,14 @@ public final class Gateway {
             io.micrometer.core.instrument.FunctionCounter.builder("bastion.log.redactions", redactor, LogRedactor::redactions)
                     .description("Secret values replaced in log lines (a bug logged one)").register(services.metrics.registry());
             List<ExchangeListener> recorders = new ArrayList<>(List.of(new AccessLog(config.accessLog().enabled(), line -> accessLines.accept(redactor.redact(line))),
-                    services.metrics, new AuditRecorder(services.audit)));
+                    services.metrics, new AuditRecorder(services.audit), services.stats));
             if (services.responses.listener() != null) recorders.add(services.responses.listener()); // O4: every refusal is counted
             resolved.watcher().start(services.metrics.registry(), services.audit);
             reloads = new ConfigReload(vertx, services, List.copyOf(recorders), config, resolved.watcher(),
                     publicListener(vertx, config, services, resolved, services.contracts, recorders));
-            Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders, reloads.endpoint(), reloads::running);
+            // the admin API's own requests are not the gateway's traffic: the console's history leaves them out
+            Listener adminListener = AdminRoutes.listener(vertx, config, services, recorders.stream().filter(r -> r != services.stats).toList(),
+                    reloads.endpoint(), reloads::running);
             EgressProxy egressProxy = egressProxy(config, services);
             ConfigReload live = reloads;
             started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles).compose(loops ->
@@ -456,6 +458,14 @@ public final class Gateway {
     /** The egress proxy's port, or -1 when it is disabled. */
     public int egressPort() {
         return egressPort;
+    }
+
+    /**
+     * Writes this node's traffic and usage counted so far, the current minute too (normally finished minutes are
+     * written every {@link Services#STATS_FLUSH}): what a test that cannot wait for a minute to end calls. Blocks.
+     */
+    public int flushStats() {
+        return services.stats.flush(true);
     }
 
     /** The admin listener's port, or -1 when it is disabled. */

@@ -98,6 +98,10 @@ final class Services implements AutoCloseable {
     /** The request spans' tracer and exporter; {@link dev.bastion.observe.Tracing#OFF} unless {@code observability.tracing.enabled}. */
     dev.bastion.observe.Tracing tracing = dev.bastion.observe.Tracing.OFF;
     private long usageTimer = -1;
+    /** Traffic and LLM usage per minute for the admin API's history (docs/observability.md); written every {@link #STATS_FLUSH}. */
+    final dev.bastion.stats.StatsRecorder stats;
+    static final java.time.Duration STATS_FLUSH = java.time.Duration.ofSeconds(10);
+    private long statsTimer = -1;
     private RevocationFeed feed;
     private RedisRevocationChannel redis;
     private long keyTimer = -1;
@@ -144,6 +148,8 @@ final class Services implements AutoCloseable {
         this.limits.registerMetrics(metrics.registry());
         this.idempotency = dev.bastion.idempotency.IdempotencyStores.create(sharedState, dev.bastion.dataprotect.ResponseSealers.of(vertx, dataKeys));
         this.idempotency.registerMetrics(metrics.registry());
+        this.stats = new dev.bastion.stats.StatsRecorder(store.stats(), config.audit().node(), clock,
+                config.retention().enabled() ? config.retention().usage().keep() : null); // usage history kept as the budgets' records
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, connector, config.guard(), secrets, audit, metrics.registry());
         if (config.waf().rules().mode() == dev.bastion.config.WafRulesConfig.Mode.OFF) {
@@ -226,6 +232,7 @@ final class Services implements AutoCloseable {
             s.idp.prefetch();
             if (config.retention().enabled()) s.retention = s.startRetention();
             s.usageTimer = vertx.setPeriodic(1000, t -> s.budgets.flushSoon());
+            s.statsTimer = vertx.setPeriodic(STATS_FLUSH.toMillis(), t -> s.storeExecutor.execute(() -> s.stats.flush(false)));
             s.keyTimer = vertx.setPeriodic(config.tokens().keyRefresh().toMillis(), t -> vertx.executeBlocking(() -> {
                 s.signingKeys.rotateIfDue(); // also refreshes when another node rotated
                 return null;
@@ -330,6 +337,8 @@ final class Services implements AutoCloseable {
     public void close() {
         if (keyTimer != -1) vertx.cancelTimer(keyTimer);
         if (usageTimer != -1) vertx.cancelTimer(usageTimer);
+        if (statsTimer != -1) vertx.cancelTimer(statsTimer);
+        stats.flush(true); // the minutes counted so far, before the store closes
         try {
             budgets.close(); // writes the last second's usage before the store closes
         } catch (RuntimeException e) {

@@ -43,6 +43,7 @@ public final class Store implements AutoCloseable {
     private final SubjectRepository subjects;
     private final McpPinRepository mcpPins;
     private final McpApprovalRepository mcpApprovals;
+    private final StatsRepository stats;
 
     private Store(HikariDataSource dataSource, boolean sqlite, Clock clock) {
         this.dataSource = dataSource;
@@ -63,6 +64,7 @@ public final class Store implements AutoCloseable {
         this.subjects = new SubjectRepository(jdbc);
         this.mcpPins = new McpPinRepository(jdbc);
         this.mcpApprovals = new McpApprovalRepository(jdbc);
+        this.stats = new StatsRepository(dataSource);
     }
 
     /** The audit trail's tables: append and read only. */
@@ -87,6 +89,11 @@ public final class Store implements AutoCloseable {
 
     public UsageRepository usage() {
         return usage;
+    }
+
+    /** Traffic and LLM usage history for the admin API (V29). */
+    public StatsRepository stats() {
+        return stats;
     }
 
     public static Store open(StoreConfig config, SecretResolver secrets) {

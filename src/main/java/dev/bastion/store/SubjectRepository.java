@@ -25,6 +25,9 @@ public final class SubjectRepository {
         CLIENTS_OF_ORG("clients", "org_id", false),
         USAGE_OF_SUBJECT("llm_usage", "subject", true),
         USAGE_OF_ORG("llm_usage", "org_id", false),
+        /** The admin API's usage history (V29), where a person calling with their own token is {@code user:ID}. */
+        USAGE_HISTORY_OF_SUBJECT("stats_usage", "key_id", true),
+        USAGE_HISTORY_OF_ORG("stats_usage", "org_id", false),
         TOKENS_OF_SUBJECT("issued_tokens", "subject", true),
         TOKENS_OF_ORG("issued_tokens", "org_id", false),
         REVOCATIONS_OF_SUBJECT("revocations", "subject", false),

@@ -352,6 +352,13 @@ public final class Inspector {
         return ids;
     }
 
+    /** Each rule's paranoia level by id, for the security summary (a rule id alone does not say how eager it is). */
+    public java.util.Map<Integer, Integer> paranoiaLevels() {
+        java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
+        for (Rule r : rules) out.put(r.id(), r.paranoia());
+        return java.util.Map.copyOf(out);
+    }
+
     public record Match(int rule, String target, Rule.Severity severity) {}
 
     public record Result(int score, List<Match> matches) {}

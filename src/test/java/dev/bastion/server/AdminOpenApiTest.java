@@ -171,6 +171,24 @@ class AdminOpenApiTest {
         refused(403, "get", "/admin/v1/incidents", "/admin/v1/incidents", adminKey, null);
     }
 
+    @Test
+    void theConsoleNumbersSatisfyTheirSchemas() throws Exception {
+        String operator = gw.createKey("acme", "admin", "operator");
+        gw.send(gw.request("/app/x").header("Authorization", "Bearer " + gw.createKey("acme", "invoke")).GET().build());
+        gw.gateway.flushStats();
+        for (String path : List.of("/admin/v1/stats/traffic", "/admin/v1/stats/summary", "/admin/v1/usage", "/admin/v1/security/summary", "/admin/v1/upstreams")) {
+            HttpResponse<String> r = admin("GET", path, operator, null);
+            assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+            assertValid("get", path, "200", r);
+        }
+        HttpResponse<String> budgets = admin("GET", "/admin/v1/budgets", adminKey, null);
+        assertThat(budgets.statusCode()).isEqualTo(200);
+        assertValid("get", "/admin/v1/budgets", "200", budgets);
+        refused(400, "get", "/admin/v1/stats/traffic", "/admin/v1/stats/traffic?step=2m", operator, null);
+        refused(404, "get", "/admin/v1/usage", "/admin/v1/usage?org=globex", adminKey, null);
+        refused(403, "get", "/admin/v1/upstreams", "/admin/v1/upstreams", adminKey, null);
+    }
+
     /** Sends a request that must be refused with {@code status}; checks the answer against the error schema; its body. */
     private static String refused(int status, String method, String documented, String path, String bearer, String body) throws Exception {
         HttpResponse<String> r = admin(method.toUpperCase(Locale.ROOT), path, bearer, body);

@@ -250,4 +250,25 @@ abstract class StoreContract {
         assertThat(store().mcpApprovals().purge(now.plusSeconds(3))).isGreaterThanOrEqualTo(1);
         assertThat(store().mcpApprovals().find(late.id())).as("settled and old: purged").isEmpty();
     }
+
+    @Test
+    void statsRowsOfTwoNodesAreReadTogetherAndUsageAddsUp() {
+        long t = 1_800_000_000_000L + (System.nanoTime() % 1000) * 3_600_000L; // an hour of this run's own
+        String org = "stats-" + System.nanoTime();
+        store().stats().insertTraffic("n1", List.of(new StatsRepository.Traffic(t, org, "api", "", 3, 1, "{\"waf\":1}", "{}", "{}", "10:3")));
+        store().stats().addUsage("n1", List.of(new StatsRepository.Usage(t, org, "key:a", "m", 10, 20, 300, 1)));
+        store().stats().addUsage("n1", List.of(new StatsRepository.Usage(t, org, "key:a", "m", 1, 2, 3, 1)));
+        try (Store second = secondStore()) { // another node
+            second.stats().insertTraffic("n2", List.of(new StatsRepository.Traffic(t + 60_000, org, "api", "", 2, 0, "{}", "{}", "{}", "12:2"),
+                    new StatsRepository.Traffic(t, org, "other-route", "", 5, 0, "{}", "{}", "{}", "3:5")));
+            second.stats().addUsage("n2", List.of(new StatsRepository.Usage(t, org, "key:a", "m", 100, 0, 0, 1)));
+        }
+        assertThat(store().stats().traffic(t, t + 120_000, org, "api")).extracting(StatsRepository.Traffic::requests).containsExactly(3L, 2L);
+        assertThat(store().stats().traffic(t, t + 60_000, org, null)).hasSize(2);
+        assertThat(store().stats().usage(t, t + 3_600_000, org, "key:a", "m")).containsExactly(new StatsRepository.Usage(t, org, "key:a", "m", 111, 22, 303, 3));
+        assertThat(store().stats().activeKeys(t, t + 3_600_000, org)).isEqualTo(1);
+        assertThat(store().stats().auditCounts(t, t + 1, org)).isEmpty();
+        assertThat(store().stats().prune(t + 60_000, t)).isEqualTo(2); // the two traffic rows of minute t
+        assertThat(store().stats().traffic(t, t + 120_000, org, null)).hasSize(1);
+    }
 }

@@ -115,7 +115,7 @@ public class CredentialBench {
             }
         };
         verifier = new IdpTokenVerifier(List.of(new IssuerConfig("bench", issuer, URI.create(issuer + "/keys"), List.of("bastion-api"),
-                List.of(jwsAlg.getName()), null, null, null, null, null, null, null)), local, Clock.systemUTC());
+                List.of(jwsAlg.getName()), null, null, null, null, null, null, null, null)), local, Clock.systemUTC());
         verifier.prefetch();
         cache = new TokenCache(100_000, Clock.systemUTC());
         cachedHash = BearerTokens.hash(token);
