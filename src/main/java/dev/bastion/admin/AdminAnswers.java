@@ -90,8 +90,8 @@ public final class AdminAnswers {
     public static Verdict crossTenant(dev.bastion.observe.AuditLog audit, Identity id, String requestId, String action, String kind, String target) {
         log.warn("security_event cross_tenant_attempt actor_org={} actor={} action={} kind={} request_id={}", id.orgId(), id.subject(), action, kind, requestId);
         audit.event("tenant.cross_attempt", Map.of("org", id.orgId(), "principal", id.subject(), "action", action, "kind", kind,
-                "request_id", requestId, "object", target));
-        return error(404, "not_found", "No such " + kind + " in your org.");
+                "request_id", requestId, "object", target == null ? "" : target, "via", "admin_api"));
+        return kind.equals("org") ? notFound("org") : error(404, "not_found", "No such " + kind + " in your org.");
     }
 
     /**

@@ -31,6 +31,16 @@ public final class AdminQuery {
     }
 
     public static AdminQuery of(Exchange ex) {
+        return of(ex, null);
+    }
+
+    /**
+     * As {@link #of(Exchange)}, strictly: a parameter the endpoint does not take is a {@link BadParameter} listing the
+     * ones it does (the numbers' endpoints, whose windows and filters a typo would silently widen).
+     *
+     * @param allowed the names the endpoint takes; null takes any
+     */
+    public static AdminQuery of(Exchange ex, Set<String> allowed) {
         Map<String, String> out = new HashMap<>();
         String raw = ex.rawQuery();
         if (raw != null && !raw.isEmpty()) {
@@ -38,6 +48,9 @@ public final class AdminQuery {
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
                 String name = decode(eq < 0 ? pair : pair.substring(0, eq), "parameter name");
+                if (allowed != null && !allowed.contains(name)) {
+                    throw new BadParameter("query", "an unknown parameter; this endpoint takes " + String.join(", ", allowed.stream().sorted().toList()));
+                }
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1), name);
                 if (out.putIfAbsent(name, value) != null) throw new BadParameter(name, "given more than once");
             }
@@ -73,6 +86,7 @@ public final class AdminQuery {
         String v = string(name);
         if (v == null) return null;
         try {
+            if (!v.endsWith("Z")) throw new DateTimeParseException("not UTC", v, 0); // one spelling: the same instant has one cursor, one cache key
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
             throw new BadParameter(name, "expected an RFC 3339 UTC time such as 2026-01-31T12:00:00Z");

@@ -53,7 +53,7 @@ public final class SecurityApi {
             if (scope.foreign()) return StatsRequest.foreign(r, audit, "security.summary");
             Instant[] window = r.window(Duration.ofDays(1));
             // the decisions are read from the minutes' rows: a week of them at most
-            StatsRequest.points(window[0], window[1], Duration.ofMinutes(7), "from: the window may span at most 7 days.");
+            StatsRequest.points(window[0], window[1], Duration.ofMinutes(7), "from", "the window may span at most 7 days");
             long from = window[0].toEpochMilli();
             long to = window[1].toEpochMilli();
             Map<String, Long> events = stats.auditCounts(from, to, scope.org());

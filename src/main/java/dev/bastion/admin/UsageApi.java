@@ -104,7 +104,7 @@ public final class UsageApi {
             if (scope.foreign()) return StatsRequest.foreign(r, audit, "budgets");
             int limit = r.limit();
             int offset = offset(r.text("cursor"));
-            if (scope.all()) throw new StatsRequest.Invalid("org: required (budgets are read one org at a time).");
+            if (scope.all()) throw new AdminAnswers.BadParameter("org", "required (budgets are read one org at a time)");
             List<JsonObject> items = new ArrayList<>();
             Instant now = r.now;
             for (BudgetsConfig.Rule rule : rules) {
@@ -189,7 +189,7 @@ public final class UsageApi {
         try {
             return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new StatsRequest.Invalid("cursor: not a cursor this endpoint gave.");
+            throw new AdminAnswers.BadParameter("cursor", "not a cursor this endpoint gave");
         }
     }
 
@@ -202,6 +202,6 @@ public final class UsageApi {
         } catch (NumberFormatException e) {
             // the one message below
         }
-        throw new StatsRequest.Invalid("cursor: not a cursor this endpoint gave.");
+        throw new AdminAnswers.BadParameter("cursor", "not a cursor this endpoint gave");
     }
 }
