@@ -44,9 +44,12 @@ final class AdminRoutes {
         HealthStatus status = new HealthStatus(vertx, config, services);
         AdminApi api = new AdminApi(vertx, services.store, services.revocationService, services.audit,
                 new dev.bastion.dataprotect.SubjectRequests(services.store, () -> services.dataKeys, services.clock));
-        List<Authenticator> admins = List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
-                services.tokenCache, List.of(config.tokens().audience()), services.clock));
+        List<Authenticator> admins = new ArrayList<>(List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
+                services.tokenCache, List.of(config.tokens().audience()), services.clock)));
         List<Route> routes = new ArrayList<>();
+        // The console (docs/console.md): its session is one more admin credential, after keys and tokens, so a request
+        // carrying Authorization is theirs and CSRF never applies to it.
+        if (config.console().enabled()) admins.add(ConsoleRoutes.add(vertx, config, services, routes));
         routes.add(open("admin.live", "/health/live", health.live(), services));
         routes.add(open("admin.ready", "/health/ready", health.ready(services.draining::get), services));
         routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
