@@ -19,3 +19,10 @@ CREATE TABLE console_bootstrap (
     expires_at  BIGINT       NOT NULL,
     used_at     BIGINT
 );
+-- A login in progress with the IdP: the state's hash and the hash of the pre-login cookie it is bound to. The PKCE
+-- verifier and the nonce are derived from that cookie and the state, so nothing here lets anyone finish the login.
+CREATE TABLE console_logins (
+    state_hash   VARCHAR(64)  NOT NULL PRIMARY KEY,
+    browser_hash VARCHAR(64)  NOT NULL,
+    expires_at   BIGINT       NOT NULL
+);

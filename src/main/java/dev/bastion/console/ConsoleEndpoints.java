@@ -116,10 +116,16 @@ public final class ConsoleEndpoints {
     }
 
     static Map<String, Object> fields(Exchange ex, String org, String principal, String method) {
+        return fields(ex, org, principal, method, null);
+    }
+
+    /** @param reason why a login was refused (a stable code), or null */
+    static Map<String, Object> fields(Exchange ex, String org, String principal, String method, String reason) {
         Map<String, Object> f = new LinkedHashMap<>();
         if (org != null) f.put("org", org);
         if (principal != null) f.put("principal", principal);
         if (method != null) f.put("method", method);
+        if (reason != null) f.put("reason", reason);
         f.put("ip", ex.clientIp());
         f.put("request_id", ex.requestId());
         f.put("via", "console");

@@ -42,6 +42,14 @@ final class ConsoleRoutes {
         LocalEndpoint bootstrap = endpoints.bootstrap();
         routes.add(route("console.bootstrap", List.of("GET", "HEAD", "POST"), "/console/bootstrap",
                 ex -> ex.method() == io.vertx.core.http.HttpMethod.POST ? bootstrap.handle(ex) : assets.handle(ex), List.of(), services));
+        if (config.console().oidc() != null) {
+            dev.bastion.config.ConsoleConfig.Oidc oidc = config.console().oidc();
+            dev.bastion.console.OidcLogin login = new dev.bastion.console.OidcLogin(vertx, oidc,
+                    () -> services.secrets.resolve(oidc.clientSecret(), "console.oidc.client_secret").reveal(), services.connector, sessions,
+                    services.store.console(), services.store.users(), services.store.orgs(), services.audit, services.clock, origin);
+            routes.add(route("console.login", List.of("GET"), "/console/login", login.start(), List.of(), services));
+            routes.add(route("console.callback", List.of("GET"), "/console/callback", login.callback(), List.of(), services));
+        }
         List<Control> session = List.of(new AuthenticateControl(List.of(authenticator), services.revocations), new RequireControl(ADMIN_SCOPE));
         routes.add(route("console.session", List.of("GET"), "/console/session", endpoints.session(), session, services));
         routes.add(route("console.logout", List.of("POST"), "/console/logout", endpoints.logout(), session, services));

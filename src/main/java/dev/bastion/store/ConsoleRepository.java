@@ -70,6 +70,29 @@ public final class ConsoleRepository {
         return jdbc.one("console_bootstrap: org", "SELECT org_id FROM console_bootstrap WHERE token_hash = ?", ps -> ps.setString(1, tokenHash), rs -> rs.getString(1));
     }
 
+    public void insertLogin(String stateHash, String browserHash, Instant expiresAt) {
+        jdbc.update("console_logins: create", "INSERT INTO console_logins (state_hash, browser_hash, expires_at) VALUES (?, ?, ?)", ps -> {
+            ps.setString(1, stateHash);
+            ps.setString(2, browserHash);
+            ps.setLong(3, expiresAt.toEpochMilli());
+        });
+    }
+
+    /**
+     * Takes a login in progress: found and deleted in one step (the delete decides, so a state is used once across
+     * nodes). Empty when unknown, already used, or expired.
+     *
+     * @return the hash of the pre-login cookie the state was bound to
+     */
+    public Optional<String> takeLogin(String stateHash, Instant now) {
+        Optional<String[]> row = jdbc.one("console_logins: find", "SELECT browser_hash, expires_at FROM console_logins WHERE state_hash = ?",
+                ps -> ps.setString(1, stateHash), rs -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))});
+        if (row.isEmpty()) return Optional.empty();
+        boolean taken = jdbc.update("console_logins: take", "DELETE FROM console_logins WHERE state_hash = ?", ps -> ps.setString(1, stateHash)) == 1;
+        jdbc.update("console_logins: expire", "DELETE FROM console_logins WHERE expires_at <= ?", ps -> ps.setLong(1, now.toEpochMilli()));
+        return taken && Long.parseLong(row.get()[1]) > now.toEpochMilli() ? Optional.of(row.get()[0]) : Optional.empty();
+    }
+
     private static ConsoleSession read(ResultSet rs) throws SQLException {
         return new ConsoleSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)));
