@@ -93,7 +93,7 @@ public final class ConsoleEndpoints {
                 audit.event("console.login", fields(ex, org, s.session().subject(), "bootstrap"));
                 return login(s);
             }).orElseGet(() -> {
-                audit.event("console.login_refused", fields(ex, null, null, "bootstrap"));
+                audit.event("console.login_refused", fields(ex, null, null, "bootstrap", "bootstrap_invalid"));
                 return BOOTSTRAP_REFUSED;
             }));
         };

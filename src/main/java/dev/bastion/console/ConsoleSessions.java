@@ -44,6 +44,8 @@ public final class ConsoleSessions {
     public Opened open(String orgId, String userId, String subject, AdminRole role, String method) {
         String id = Credentials.randomBase62(43);
         Instant now = clock.instant();
+        // Each login sweeps the sessions nobody presented again (logins are rare; no job of its own needed).
+        repo.deleteExpired(now.minus(limits.maxAge()), now.minus(limits.idleTimeout()), now);
         ConsoleSession s = new ConsoleSession(ApiKeys.hash(id), orgId, userId, subject, wire(role), method, now, now);
         repo.insert(s);
         return new Opened(id, s);

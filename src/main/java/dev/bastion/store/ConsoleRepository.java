@@ -45,6 +45,15 @@ public final class ConsoleRepository {
         return jdbc.update("console_sessions: delete", "DELETE FROM console_sessions WHERE id_hash = ?", ps -> ps.setString(1, idHash)) == 1;
     }
 
+    /** Deletes every session past its age or idle limit, and used or expired bootstrap tokens. */
+    public void deleteExpired(Instant createdBefore, Instant seenBefore, Instant now) {
+        jdbc.update("console_sessions: expire", "DELETE FROM console_sessions WHERE created_at < ? OR last_seen < ?", ps -> {
+            ps.setLong(1, createdBefore.toEpochMilli());
+            ps.setLong(2, seenBefore.toEpochMilli());
+        });
+        jdbc.update("console_bootstrap: expire", "DELETE FROM console_bootstrap WHERE expires_at < ?", ps -> ps.setLong(1, now.toEpochMilli()));
+    }
+
     public void insertBootstrap(String tokenHash, String orgId, Instant createdAt, Instant expiresAt) {
         jdbc.update("console_bootstrap: create", "INSERT INTO console_bootstrap (token_hash, org_id, created_at, expires_at) VALUES (?, ?, ?, ?)", ps -> {
             ps.setString(1, tokenHash);

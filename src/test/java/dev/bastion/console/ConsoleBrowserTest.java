@@ -31,23 +31,7 @@ import org.openqa.selenium.support.ui.Select;
  * gateway honours.
  */
 class ConsoleBrowserTest {
-    private static final String YAML = """
-            listeners:
-              public: { host: 127.0.0.1, port: 0 }
-              admin: { host: 127.0.0.1, port: 0 }
-            store: { url: "{{store}}" }
-            incidents: { operator_orgs: [ops] }
-            upstreams:
-              app: { url: "{{upstream}}" }
-            routes:
-              - { id: app, match: { methods: [GET], path: /v1/* }, upstream: app, public: true }
-            console:
-              oidc:
-                issuer: "IDP"
-                client_id: bastion-console
-                client_secret: env:CONSOLE_SECRET
-                roles: { claim: groups, operator: [platform-ops], org_admin: [org-admins] }
-            """;
+    private static final String YAML = ConsoleOidcLoginTest.YAML;
 
     private Vertx sideVertx;
     private OidcProvider idp;

@@ -32,15 +32,17 @@ import org.junit.jupiter.api.Test;
  * code used twice at the provider, a user with no console role or of an unknown org.
  */
 class ConsoleOidcLoginTest {
-    private static final String YAML = """
+    /** A gateway whose console logs in through the stand-in ({@code IDP}: its issuer), shared with {@link ConsoleBrowserTest}. */
+    static final String YAML = """
             listeners:
               public: { host: 127.0.0.1, port: 0 }
               admin: { host: 127.0.0.1, port: 0 }
             store: { url: "{{store}}" }
+            incidents: { operator_orgs: [ops] }
             upstreams:
               app: { url: "{{upstream}}" }
             routes:
-              - { id: r, match: { methods: [GET], path: /v1/* }, upstream: app, public: true }
+              - { id: app, match: { methods: [GET], path: /v1/* }, upstream: app, public: true }
             console:
               oidc:
                 issuer: "IDP"
