@@ -50,13 +50,18 @@ export function itemsOf(answer, name) {
   return Array.isArray(answer) ? answer : [answer];
 }
 
-/** Shows an error in the page's alert region, with the request id the operator can quote. */
+/** An error as one line, with the request id the operator can quote. */
+export function errorText(err) {
+  return err instanceof ApiError
+    ? `${err.message} (${err.code}${err.requestId ? ', request ' + err.requestId : ''})`
+    : String(err.message || err);
+}
+
+/** Shows an error in the page's alert region. */
 export function showError(err) {
   const box = document.getElementById('error');
   if (!box) return;
-  box.textContent = err instanceof ApiError
-    ? `${err.message} (${err.code}${err.requestId ? ', request ' + err.requestId : ''})`
-    : String(err.message || err);
+  box.textContent = errorText(err);
   box.hidden = false;
 }
 

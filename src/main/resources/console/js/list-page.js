@@ -1,5 +1,5 @@
 // A page that loads admin API lists and shows each as a table: the starting point the richer pages build on.
-import { get, itemsOf, showError } from './api.js';
+import { get, itemsOf, showError, errorText } from './api.js';
 import { shell, table, columnsOf, el } from './shell.js';
 
 /** @param sources [{title, path, name}] — name: the list's field in answers that predate {items, next_cursor} */
@@ -14,6 +14,7 @@ export async function listPage(page, sources) {
       section.append(rows.length ? table(rows, columnsOf(rows)) : el('p', { class: 'notice', text: 'Nothing to show.' }));
     } catch (e) {
       showError(e);
+      section.append(el('p', { class: 'error', text: errorText(e) }));
     }
   }
 }

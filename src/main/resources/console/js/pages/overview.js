@@ -6,7 +6,7 @@ import { el } from '../shell.js';
 
 await listPage('overview', [{ title: 'Traffic', path: '/admin/v1/stats/summary' }, { title: 'Security', path: '/admin/v1/security/summary' }]);
 const chart = el('div', { id: 'traffic-chart', role: 'img', 'aria-label': 'Requests over time' });
-document.querySelector('main header').after(el('section', { 'aria-label': 'Traffic over time' }, el('h2', { text: 'Traffic over time' }), chart));
+document.querySelector('main h1').after(el('section', { 'aria-label': 'Traffic over time' }, el('h2', { text: 'Traffic over time' }), chart));
 try {
   lineChart(chart, itemsOf(await get('/admin/v1/stats/traffic')), { title: 'Requests' });
 } catch (e) {

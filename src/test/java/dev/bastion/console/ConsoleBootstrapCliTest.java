@@ -39,6 +39,10 @@ class ConsoleBootstrapCliTest {
             assertThat(first.statusCode()).isEqualTo(200);
             assertThat(new JsonObject(first.body()).getString("org")).isEqualTo("platform");
             assertThat(gw.send(login).statusCode()).isEqualTo(401);
+            var created = gw.store.audit().search(new dev.bastion.store.AuditRepository.Filter(null, null, null, "console.bootstrap.created", null, null, null),
+                    10, true, false);
+            assertThat(created).hasSize(1);
+            assertThat(created.getFirst().fields()).contains("expires_at").doesNotContain(token);
             assertThat(Files.readString(gw.dir.resolve("bastion.db"), java.nio.charset.StandardCharsets.ISO_8859_1)).as("only the hash is stored")
                     .doesNotContain(token);
         }

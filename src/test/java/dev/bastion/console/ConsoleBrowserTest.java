@@ -65,7 +65,9 @@ class ConsoleBrowserTest {
 
     private void loginWithIdp() {
         browser.driver.get(console + "/console/");
-        browser.waiting().until(ExpectedConditions.elementToBeClickable(By.id("idp"))).click();
+        browser.waiting().until(ExpectedConditions.elementToBeClickable(By.id("idp")));
+        browser.screenshot("login");
+        browser.driver.findElement(By.id("idp")).click();
         browser.waiting().until(ExpectedConditions.urlToBe(console + "/console/overview.html"));
         browser.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "operator"));
     }
@@ -167,5 +169,18 @@ class ConsoleBrowserTest {
         browser.waiting().until(d -> js.executeScript("return document.querySelectorAll('img[src=x]').length") != null);
         assertThat(js.executeScript("return window.__pwned === undefined && window.__pwned2 === undefined")).isEqualTo(true);
         assertThat(js.executeScript("return typeof window.uPlot")).as("the vendored chart library, same origin, did load").isEqualTo("function");
+    }
+
+    @Test
+    void theChartModuleDrawsRowsOverTimeWithTheVendoredLibrary() {
+        loginWithIdp();
+        JavascriptExecutor js = (JavascriptExecutor) browser.driver;
+        js.executeScript("const d = document.createElement('div'); d.id = 'test-chart'; document.querySelector('main').append(d);"
+                + "import('/console/js/chart.js').then(m => { window.__chart = m.lineChart(d, ["
+                + "{ ts: '2026-12-07T06:00:00Z', requests: 3, refused: 1 }, { ts: '2026-12-07T06:01:00Z', requests: 5, refused: 0 }]) ? 'drawn' : 'none'; });");
+        browser.waiting().until(d -> js.executeScript("return window.__chart") != null);
+        assertThat(js.executeScript("return window.__chart")).isEqualTo("drawn");
+        assertThat(browser.driver.findElements(By.cssSelector("#test-chart canvas"))).hasSize(1);
+        assertThat(browser.driver.findElement(By.cssSelector("#test-chart .u-legend")).getText()).contains("requests", "refused");
     }
 }

@@ -116,6 +116,11 @@ class ConsoleOidcLoginTest {
         assertThat(session.getString("org")).isEqualTo("ops");
         List<AuditRow> logins = events("console.login");
         assertThat(logins.getFirst().fields()).contains("\"method\":\"oidc\"").doesNotContain(s.params().get("code"));
+        String cookieValue = cookie.substring(cookie.indexOf('=') + 1), loginValue = s.loginCookie().substring(s.loginCookie().indexOf('=') + 1);
+        for (String line : gw.accessLines()) {
+            assertThat(line).as("no code, state, session or pre-login cookie in an access line")
+                    .doesNotContain(s.params().get("code"), s.params().get("state"), cookieValue, loginValue);
+        }
     }
 
     @Test
