@@ -28,7 +28,8 @@ public final class ConsoleAssets {
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png", "txt", "text/plain; charset=utf-8");
     private static final Verdict.Deny NOT_FOUND = new Verdict.Deny(404, "not_found", "No such console page.");
 
-    private final Map<String, Optional<Buffer>> cache = new ConcurrentHashMap<>();
+    /** Only files that exist: a miss is not kept, so requests for made-up names cannot grow it. */
+    private final Map<String, Buffer> cache = new ConcurrentHashMap<>();
     private final String root;
 
     public ConsoleAssets() {
@@ -45,8 +46,10 @@ public final class ConsoleAssets {
             String name = path.equals("/console") || path.equals(PREFIX) ? "login.html" : path.equals(PREFIX + "bootstrap") ? "bootstrap.html"
                     : path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
             if (!FILE.matcher(name).matches() || name.contains("..")) return NOT_FOUND.future();
-            Optional<Buffer> body = cache.computeIfAbsent(name, this::load);
+            Buffer cached = cache.get(name);
+            Optional<Buffer> body = cached != null ? Optional.of(cached) : load(name);
             if (body.isEmpty()) return NOT_FOUND.future();
+            cache.putIfAbsent(name, body.get());
             String ext = name.substring(name.lastIndexOf('.') + 1);
             String cache = ext.equals("html") ? "no-store" : "no-cache";
             return Future.succeededFuture(new Verdict.Respond(200, List.of(Map.entry("Content-Type", TYPES.get(ext)), Map.entry("Cache-Control", cache)),
@@ -54,7 +57,10 @@ public final class ConsoleAssets {
         };
     }
 
-    /** Read once, from the class path only (never the file system), and kept: the jar does not change while running. */
+    /**
+     * Read from the class path only (never the file system); a hit is kept, since the jar does not change while running.
+     * A miss is a look-up in the jar's in-memory entry table.
+     */
     private Optional<Buffer> load(String name) {
         try (InputStream in = ConsoleAssets.class.getClassLoader().getResourceAsStream(root + name)) {
             return in == null ? Optional.empty() : Optional.of(Buffer.buffer(in.readAllBytes()));

@@ -113,7 +113,7 @@ public final class OidcLogin {
             String state = Credentials.randomBase62(43);
             String browser = Credentials.randomBase62(43);
             return vertx.executeBlocking(() -> {
-                repo.insertLogin(ApiKeys.hash(state), ApiKeys.hash(browser), clock.instant().plus(LOGIN_TTL));
+                repo.insertLogin(ApiKeys.hash(state), ApiKeys.hash(browser), clock.instant().plus(LOGIN_TTL), clock.instant());
                 String url = p.authorization() + (p.authorization().getRawQuery() == null ? "?" : "&") + form(Map.of(
                         "response_type", "code", "client_id", oidc.clientId(), "redirect_uri", redirectUri(), "scope", String.join(" ", oidc.scopes()),
                         "state", state, "nonce", derive("nonce", browser, state), "code_challenge", challenge(derive("pkce", browser, state)),

@@ -79,7 +79,9 @@ public final class ConsoleRepository {
         return jdbc.one("console_bootstrap: org", "SELECT org_id FROM console_bootstrap WHERE token_hash = ?", ps -> ps.setString(1, tokenHash), rs -> rs.getString(1));
     }
 
-    public void insertLogin(String stateHash, String browserHash, Instant expiresAt) {
+    public void insertLogin(String stateHash, String browserHash, Instant expiresAt, Instant now) {
+        // Logins begun and never finished are swept here, so a flood of started logins does not pile up.
+        jdbc.update("console_logins: expire", "DELETE FROM console_logins WHERE expires_at <= ?", ps -> ps.setLong(1, now.toEpochMilli()));
         jdbc.update("console_logins: create", "INSERT INTO console_logins (state_hash, browser_hash, expires_at) VALUES (?, ?, ?)", ps -> {
             ps.setString(1, stateHash);
             ps.setString(2, browserHash);

@@ -180,6 +180,16 @@ class ConsoleSessionGatewayTest {
     }
 
     @Test
+    void revokingTheOrgEndsItsSessions() throws Exception {
+        String acme = login("acme", AdminRole.ORG_ADMIN);
+        assertThat(admin("GET", "/console/session", acme, null, null, null).statusCode()).isEqualTo(200);
+        int exit = dev.bastion.Bastion.commandLine().execute("revoke", "--org", "acme", "--store", "sqlite:" + gw.dir.resolve("bastion.db"));
+        assertThat(exit).isZero();
+        Eventually.until("the session ends", () -> admin("GET", "/console/session", acme, null, null, null).statusCode() == 401);
+        assertThat(code(admin("GET", "/admin/v1/keys", acme, null, null, null))).isEqualTo("org_revoked");
+    }
+
+    @Test
     void everyConsoleAnswerCarriesTheStrictHeaders() throws Exception {
         for (String path : List.of("/console/", "/console/incidents.html", "/console/js/api.js", "/console/session", "/console/nothing.html")) {
             HttpResponse<String> r = gw.send(HttpRequest.newBuilder(gw.adminUri(path)).GET().build());

@@ -264,7 +264,7 @@ abstract class StoreContract {
         store().console().insertBootstrap(late, "console-org", now.minusSeconds(120), now.minusSeconds(60));
         assertThat(store().console().useBootstrap(late, now)).as("expired").isEmpty();
 
-        store().console().insertLogin(state, browser, now.plusSeconds(60));
+        store().console().insertLogin(state, browser, now.plusSeconds(60), now);
         assertThat(secondStore().console().takeLogin(state, now)).hasValue(browser);
         assertThat(store().console().takeLogin(state, now)).as("taken once").isEmpty();
 
