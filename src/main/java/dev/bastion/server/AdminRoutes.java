@@ -50,6 +50,7 @@ final class AdminRoutes {
         // The console (docs/console.md): its session is one more admin credential, after keys and tokens, so a request
         // carrying Authorization is theirs and CSRF never applies to it.
         if (config.console().enabled()) admins.add(ConsoleRoutes.add(vertx, config, services, routes));
+        admins = List.copyOf(admins);
         routes.add(open("admin.live", "/health/live", health.live(), services));
         routes.add(open("admin.ready", "/health/ready", health.ready(services.draining::get), services));
         routes.add(open("admin.metrics", "/metrics", health.metrics(), services));
