@@ -62,6 +62,11 @@ public enum AuditType {
     // identity and configuration
     USER_CREATED("user.created", Severity.NOTICE, "success"),
     ADMIN_READ("admin.read", Severity.INFO, "success"),
+    // the web console (docs/console.md)
+    CONSOLE_BOOTSTRAP_CREATED("console.bootstrap.created", Severity.WARNING, "success"),
+    CONSOLE_LOGIN("console.login", Severity.NOTICE, "success"),
+    CONSOLE_LOGIN_REFUSED("console.login_refused", Severity.WARNING, "denied"),
+    CONSOLE_LOGOUT("console.logout", Severity.INFO, "success"),
     // the trail itself
     AUDIT_SPOOLED("audit.spooled", Severity.ERROR, "failure"),
     AUDIT_DROPPED("audit.dropped", Severity.CRITICAL, "failure"),

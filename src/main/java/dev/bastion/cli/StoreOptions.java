@@ -22,7 +22,7 @@ public final class StoreOptions {
     BastionConfig config() {
         if (loaded == null) {
             loaded = config != null ? new ConfigLoader().load(config)
-                    : new BastionConfig(null, null, null, new StoreConfig(url, null, null, 2), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                    : new BastionConfig(null, null, null, new StoreConfig(url, null, null, 2), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
         return loaded;
     }

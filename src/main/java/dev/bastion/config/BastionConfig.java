@@ -39,6 +39,7 @@ import java.util.Map;
  * @param bots        bot control's defaults: mode, threshold, rate, challenge cookie and verified-bot cache (docs/bots.md)
  * @param contracts     the limits every route contract holds a JSON body to, even where its schema is silent
  *                      (docs/contracts.md)
+ * @param console     the web console on the admin listener: its origin, sessions, IdP login and bootstrap links (docs/console.md)
  */
 public record BastionConfig(
         Environment environment,
@@ -68,7 +69,8 @@ public record BastionConfig(
         DataProtectionConfig dataProtection,
         BotsConfig bots,
         ContractsConfig contracts,
-        IncidentsConfig incidents) {
+        IncidentsConfig incidents,
+        ConsoleConfig console) {
 
     public BastionConfig {
         environment = environment == null ? Environment.DEV : environment;
@@ -101,6 +103,7 @@ public record BastionConfig(
         bots = bots == null ? BotsConfig.DEFAULTS : bots;
         contracts = contracts == null ? ContractsConfig.DEFAULTS : contracts;
         incidents = incidents == null ? IncidentsConfig.DEFAULTS : incidents;
+        console = console == null ? ConsoleConfig.DEFAULTS : console;
     }
 
     public boolean prod() {

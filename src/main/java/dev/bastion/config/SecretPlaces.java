@@ -35,6 +35,7 @@ public final class SecretPlaces {
             if (p.classifier() != null && p.classifier().apiKey() != null) out.put("guard.policies." + name + ".classifier.api_key", p.classifier().apiKey());
         });
         c.observability().tracing().secretHeaders().forEach((name, ref) -> out.put("observability.tracing.headers." + name, ref));
+        if (c.console().oidc() != null) out.put("console.oidc.client_secret", c.console().oidc().clientSecret());
         return Collections.unmodifiableMap(out);
     }
 

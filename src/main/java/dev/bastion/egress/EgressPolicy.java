@@ -56,6 +56,8 @@ public final class EgressPolicy implements OutboundConnector.AddressGate {
         // So are the audit trail's OTLP collectors and the automatic responses' webhook (docs/audit.md).
         for (var sink : config.audit().sinks()) if (sink.endpoint() != null) hosts.add(Destination.of(sink.endpoint()).host());
         if (config.responses().webhook() != null) hosts.add(Destination.of(config.responses().webhook()).host());
+        // The console's IdP: discovery, JWKS and the token endpoint (docs/console.md); often an internal Keycloak.
+        if (config.console().oidc() != null) hosts.add(Destination.of(config.console().oidc().issuer()).host());
         return new EgressPolicy(hosts, config.egress().allowPrivateRanges());
     }
 

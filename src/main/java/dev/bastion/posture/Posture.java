@@ -68,6 +68,19 @@ public final class Posture {
                     "000 §2.2 Authorization: \"Admin: only via server-side policy\"",
                     "bind listeners.admin.host to loopback and scrape through a sidecar or an mTLS proxy; remove unsafe_expose",
                     Posture::exposedAdmin),
+            new Row("BP-CONSOLE-001", FAIL, "console reachable from the network without TLS: session cookies and the CSRF token travel in clear "
+                    + "(the admin listener has no TLS; console.public_url is not https)",
+                    "12.2.1 (TLS for all client connectivity to external facing HTTP services), 12.3.1 (TLS for management tools)",
+                    "000 §2.2 Authorization: \"Admin: only via server-side policy\"; 004 Security Checklist: \"TLS 1.2+ enforced everywhere\"",
+                    "keep listeners.admin.host on loopback, or put a TLS-terminating proxy in front and set console.public_url to its https origin",
+                    Posture::plaintextConsole),
+            new Row("BP-CONSOLE-002", WARN, "console OIDC client secret kept in the process environment (env:), readable by anything that "
+                    + "can read the process's environment, instead of a secret store or a file (a literal value is refused at load)",
+                    "13.3.1 (secrets in a secrets management solution)",
+                    "000 §10.1 Pre-prod readiness: \"secrets only in Secrets Manager\"",
+                    "set console.oidc.client_secret to vault:…, aws-sm:… or file:…",
+                    (c, now) -> c.console().oidc() != null && c.console().oidc().clientSecret().kind() == SecretRef.Kind.ENV
+                            ? List.of("console.oidc.client_secret") : List.of()),
             new Row("BP-KEY-001", FAIL, "development master key: tokens.master_key is not set, so signing keys are encrypted with a key "
                     + "Bastion generated next to the database",
                     "13.3.1 (secrets in a secrets management solution)",
@@ -223,6 +236,13 @@ public final class Posture {
     private static List<String> exposedAdmin(BastionConfig c, Instant now) {
         AdminListenerConfig admin = c.listeners().admin();
         return admin.enabled() && !ListenersConfig.isLoopback(admin.host()) ? List.of("listeners.admin.host (" + admin.host() + ")") : List.of();
+    }
+
+    private static List<String> plaintextConsole(BastionConfig c, Instant now) {
+        AdminListenerConfig admin = c.listeners().admin();
+        boolean https = c.console().publicUrl() != null && "https".equals(c.console().publicUrl().getScheme());
+        return c.console().enabled() && admin.enabled() && !ListenersConfig.isLoopback(admin.host()) && !https
+                ? List.of("console.public_url (admin listener on " + admin.host() + ")") : List.of();
     }
 
     private static List<String> plainRedis(BastionConfig c, Instant now) {

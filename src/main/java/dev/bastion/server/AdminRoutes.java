@@ -67,9 +67,14 @@ final class AdminRoutes {
                              java.util.function.Supplier<BastionConfig> running) {
         HealthEndpoints health = new HealthEndpoints(vertx, services.store, services.metrics);
         HealthStatus status = new HealthStatus(vertx, config, services);
-        List<Authenticator> admins = List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(), services.signingKeys::published,
-                services.tokenCache, List.of(config.tokens().audience()), services.clock));
-        Table t = new Table(admins, services);
+        List<Authenticator> admins = new ArrayList<>(List.of(services.apiKeys, new BastionTokenAuthenticator(config.tokens().issuer(),
+                services.signingKeys::published, services.tokenCache, List.of(config.tokens().audience()), services.clock)));
+        List<Route> consoleRoutes = new ArrayList<>();
+        // The console (docs/console.md): its session is one more admin credential, after keys and tokens, so a request
+        // carrying Authorization is theirs and CSRF never applies to it.
+        if (config.console().enabled()) admins.add(ConsoleRoutes.add(vertx, config, services, consoleRoutes));
+        Table t = new Table(List.copyOf(admins), services);
+        t.routes.addAll(consoleRoutes);
         t.open("admin.live", "/health/live", health.live());
         t.open("admin.ready", "/health/ready", health.ready(services.draining::get));
         t.open("admin.metrics", "/metrics", health.metrics());

@@ -220,7 +220,7 @@ public final class Gateway {
             EgressProxy egressProxy = egressProxy(config, services);
             ConfigReload live = reloads;
             started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles).compose(loops ->
-                    deployAdmin(vertx, config, adminListener, deployments).compose(adminPort ->
+                    deployAdmin(vertx, config, adminListener, deployments).onSuccess(services.adminPort::set).compose(adminPort ->
                             deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
                                     new Gateway(vertx, services, deployments, List.copyOf(publicVerticles), loops.port, adminPort, egressPort, loops.names, live,
                                             adminListener.routes().routes()))));

@@ -78,6 +78,8 @@ final class Services implements AutoCloseable {
     final dev.bastion.observe.GatewayMetrics metrics = new dev.bastion.observe.GatewayMetrics();
     /** Set when a graceful stop began: readiness answers 503 so load balancers send no more (docs/operations.md#graceful-stop). */
     final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The admin listener's bound port once it listens: the console's default origin names it (port 0 in tests). */
+    final java.util.concurrent.atomic.AtomicInteger adminPort = new java.util.concurrent.atomic.AtomicInteger();
     /** Every model deployment's circuit breaker and requests in flight (U5). */
     final dev.bastion.failover.DeploymentHealthRegistry deploymentHealth;
     /** Shares the breakers with the other instances when {@code redis.url} is set; else null. */

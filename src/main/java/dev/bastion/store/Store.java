@@ -42,6 +42,7 @@ public final class Store implements AutoCloseable {
     private final DataKeyRepository dataKeys;
     private final SubjectRepository subjects;
     private final McpPinRepository mcpPins;
+    private final ConsoleRepository console;
     private final McpApprovalRepository mcpApprovals;
     private final StatsRepository stats;
 
@@ -63,6 +64,7 @@ public final class Store implements AutoCloseable {
         this.dataKeys = new DataKeyRepository(jdbc);
         this.subjects = new SubjectRepository(jdbc);
         this.mcpPins = new McpPinRepository(jdbc);
+        this.console = new ConsoleRepository(jdbc);
         this.mcpApprovals = new McpApprovalRepository(jdbc);
         this.stats = new StatsRepository(dataSource);
     }
@@ -147,6 +149,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** MCP tool-definition pins, shared by every node. */
+    /** Console sessions and bootstrap tokens (V30). */
+    public ConsoleRepository console() {
+        return console;
+    }
+
     public McpPinRepository mcpPins() {
         return mcpPins;
     }

@@ -32,6 +32,8 @@ class PostureTest {
     static Path valid, expired, expiring, notPem, freshSecret, staleSecret;
 
     /** A config no row fires on: every case below changes one thing in it. */
+    static final String CONSOLE_OIDC = "console: { oidc: { issuer: \"https://idp.example.com\", client_id: bastion-console, client_secret: \"SECRET\", "
+            + "roles: { claim: groups, operator: [platform-ops] } } }\n";
     static final String BASE = """
             listeners:
               public: { host: 127.0.0.1, port: 0 }
@@ -120,6 +122,10 @@ class PostureTest {
                         withTls(valid)),
                 Arguments.of("BP-ADMIN-001", BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true }"),
                         BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: localhost, port: 0 }")),
+                Arguments.of("BP-CONSOLE-001", BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true }"),
+                        BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true }")
+                                + "console: { public_url: \"https://console.example.com\" }\n"),
+                Arguments.of("BP-CONSOLE-002", BASE + CONSOLE_OIDC.replace("SECRET", "env:CONSOLE_SECRET"), BASE + CONSOLE_OIDC.replace("SECRET", "file:/run/secrets/console")),
                 Arguments.of("BP-KEY-001", BASE.replace("tokens: { master_key: env:MASTER }\n", ""), BASE),
                 Arguments.of("BP-CORS-001", BASE.replace("upstream: app\n", "upstream: app\n    cors: { origins: ['*'] }\n"),
                         BASE.replace("upstream: app\n", "upstream: app\n    cors: { origins: ['https://app.example.com'] }\n")),

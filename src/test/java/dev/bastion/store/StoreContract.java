@@ -271,4 +271,32 @@ abstract class StoreContract {
         assertThat(store().stats().prune(t + 60_000, t)).isEqualTo(2); // the two traffic rows of minute t
         assertThat(store().stats().traffic(t, t + 120_000, org, null)).hasSize(1);
     }
+
+    @Test
+    void consoleBootstrapTokensAndLoginStatesAreUsedOnceAcrossNodesAndSessionsAreFoundByHash() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String n = Long.toString(System.nanoTime());
+        store().orgs().ensure("console-org");
+        String token = ApiKeys.hash("token-" + n), state = ApiKeys.hash("state-" + n), browser = ApiKeys.hash("browser-" + n);
+        store().console().insertBootstrap(token, "console-org", now, now.plusSeconds(60));
+        assertThat(store().console().useBootstrap(token, now)).hasValue("console-org");
+        assertThat(secondStore().console().useBootstrap(token, now)).as("used on the other node").isEmpty();
+        String late = ApiKeys.hash("late-" + n);
+        store().console().insertBootstrap(late, "console-org", now.minusSeconds(120), now.minusSeconds(60));
+        assertThat(store().console().useBootstrap(late, now)).as("expired").isEmpty();
+
+        store().console().insertLogin(state, browser, now.plusSeconds(60), now);
+        assertThat(secondStore().console().takeLogin(state, now)).hasValue(browser);
+        assertThat(store().console().takeLogin(state, now)).as("taken once").isEmpty();
+
+        String id = ApiKeys.hash("session-" + n);
+        store().console().insert(new ConsoleSession(id, "console-org", "usr_" + n.substring(0, 8), "sub", "operator", "oidc", now, now));
+        assertThat(secondStore().console().find(id).orElseThrow().role()).isEqualTo("operator");
+        secondStore().console().touch(id, now.plusSeconds(5));
+        assertThat(store().console().find(id).orElseThrow().lastSeen()).isEqualTo(now.plusSeconds(5));
+        store().console().deleteExpired(now.minusSeconds(1), now.minusSeconds(1), now);
+        assertThat(store().console().find(id)).as("within both limits: kept").isPresent();
+        assertThat(secondStore().console().delete(id)).isTrue();
+        assertThat(store().console().find(id)).isEmpty();
+    }
 }
