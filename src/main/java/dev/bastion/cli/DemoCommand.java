@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -94,7 +95,13 @@ public final class DemoCommand implements Callable<Integer> {
             }
             throw e;
         }
-        printTour(spec.commandLine().getOut(), key.plaintext(), key.record().id(), gateway.publicPort(), gateway.adminPort(), mockPort, egressPort, dataDir);
+        // The console's first way in: a one-time operator link (only its hash is stored), as `bastion console bootstrap` prints.
+        store.orgs().ensure("ops");
+        dev.bastion.console.Bootstrap.Link console = dev.bastion.console.Bootstrap.create(store.console(), "ops", Instant.now(),
+                config.console().bootstrap().ttl());
+        String consoleLink = "http://127.0.0.1:" + gateway.adminPort() + "/console/bootstrap#" + console.token();
+        printTour(spec.commandLine().getOut(), key.plaintext(), key.record().id(), gateway.publicPort(), gateway.adminPort(), mockPort, egressPort, dataDir,
+                consoleLink);
         GatewayRunner.awaitShutdown(vertx, () -> GatewayRunner.await(gateway.close()), () -> GatewayRunner.await(mock.close()), store::close);
         return 0;
     }
@@ -103,14 +110,17 @@ public final class DemoCommand implements Callable<Integer> {
         return "'{\"model\":\"mock-gpt-small\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}'";
     }
 
-    static void printTour(PrintWriter out, String key, String keyId, int port, int adminPort, int mockPort, int egressPort, String dataDir) {
+    static void printTour(PrintWriter out, String key, String keyId, int port, int adminPort, int mockPort, int egressPort, String dataDir,
+                          String consoleLink) {
         String base = "http://127.0.0.1:" + port;
         String chat = "'{\"model\":\"mock-gpt-small\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
         String stream = "'{\"model\":\"mock-gpt-small\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello, Bastion\"}]}'";
         out.println();
         out.println("Bastion demo is running.");
         out.println("  gateway     " + base + "   (in front of the mock model on a loopback port)");
-        out.println("  admin       http://127.0.0.1:" + adminPort + "   (/health/live, /health/ready, /metrics; loopback only)");
+        out.println("  admin       http://127.0.0.1:" + adminPort + "   (/health/live, /health/ready, /metrics, /admin/v1/; loopback only)");
+        out.println("  console     " + consoleLink);
+        out.println("              (a one-time operator login link for the console; `bastion console bootstrap` prints another)");
         out.println("  egress      http://127.0.0.1:" + egressPort + "   (the HTTP(S) proxy for your apps' own outbound calls)");
         out.println("  store       " + dataDir + "/bastion.db (SQLite)");
         out.println("  demo key    " + keyId + " for org 'demo', scope 'invoke', expires in 24h");
