@@ -46,7 +46,7 @@ export function select(id, options, value) {
     const [v, t] = Array.isArray(o) ? o : [o, o === '' ? 'any' : o];
     s.append(el('option', { value: v, text: t }));
   }
-  if (value !== undefined) s.value = value;
+  if (value !== undefined && [...s.options].some((o) => o.value === value)) s.value = value; // else the first option
   return s;
 }
 
@@ -56,9 +56,12 @@ export async function orgOptions() {
   return [['', 'every org'], ...answer.items.map((o) => [o.id, o.id])];
 }
 
-/** A cell's text: scalars as they are, lists joined, objects as JSON, null as empty. */
+const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** A cell's text (times as 'YYYY-MM-DD HH:MM:SSZ'): scalars as they are, lists joined, objects as JSON, null as empty. */
 export function text(v) {
   if (v === undefined || v === null) return '';
+  if (typeof v === 'string' && TIME.test(v)) return v.slice(0, 10) + ' ' + v.slice(11, 19) + 'Z'; // to the second, one line
   if (Array.isArray(v)) return v.join(', ');
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }

@@ -117,7 +117,7 @@ async function lists() {
   form.append(field('Name', kName), field('Scopes (comma-separated)', kScopes));
   if (kTier) form.append(field('Tier', kTier));
   form.append(field('Expires (end of day, UTC)', kExpiry), el('button', { type: 'submit', id: 'create-key-button', text: 'Create key' }));
-  keys.append(form);
+  keyFilters.before(form); // above the list, which can be long
   created(form, '/admin/v1/keys', 'key', () => {
     const body = { name: kName.value, scopes: scopesOf(kScopes) };
     if (kOrg) body.org = kOrg.value;
@@ -153,7 +153,7 @@ async function lists() {
   const cScopes = el('input', { id: 'new-client-scopes', value: 'invoke', required: '', autocomplete: 'off' });
   if (cOrg) cForm.append(field('Org', cOrg));
   cForm.append(field('Name', cName), field('Scopes (comma-separated)', cScopes), el('button', { type: 'submit', id: 'create-client-button', text: 'Create client' }));
-  clients.append(cForm);
+  clients.querySelector('h2').after(cForm);
   created(cForm, '/admin/v1/clients', 'client', () => {
     const body = { name: cName.value, scopes: scopesOf(cScopes) };
     if (cOrg) body.org = cOrg.value;

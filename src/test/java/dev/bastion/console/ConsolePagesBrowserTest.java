@@ -46,8 +46,11 @@ class ConsolePagesBrowserTest {
               - { id: api, match: { methods: [GET], path: /api/* }, upstream: app, auth: { methods: [api_key] } }
               - { id: limited, match: { methods: [GET], path: /limited/* }, upstream: app, auth: { methods: [api_key] }, limits: [{ per: api_key, rate: 1/1m }] }
               - { id: chat, match: { methods: [POST], path: /v1/chat/completions }, upstream: llm, auth: { methods: [api_key] }, llm: chat, guard: "off" }
+              - { id: routed, match: { methods: [POST], path: /m/v1/chat/completions }, strip_prefix: /m, auth: { methods: [api_key] }, llm: chat, guard: "off" }
+            models:
+              gpt-4o: { deployments: [{ upstream: llm, model: mock-gpt-small }] }
             budgets:
-              prices: { mock-gpt-small: { input: 2.5, output: 10 } }
+              prices: { mock-gpt-small: { input: 2.5, output: 10 }, gpt-4o: { input: 2.5, output: 10 } }
               rules:
                 - { id: daily-tokens, per: org, period: day, tokens: 5000 }
             waf:
@@ -107,8 +110,11 @@ class ConsolePagesBrowserTest {
         assertThat(gw.get("/limited/a", globexKey).statusCode()).isEqualTo(200);
         assertThat(gw.get("/limited/a", globexKey).statusCode()).isEqualTo(429);
         String body = "{\"model\":\"mock-gpt-small\",\"max_tokens\":30,\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the weather\"}]}";
-        for (String key : List.of(acmeKey, acmeKey, globexKey)) {
-            HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, body);
+        for (String key : List.of(acmeKey, acmeKey, globexKey, "routed")) {
+            // the last through the model catalogue, so a deployment (and its breaker) has figures
+            HttpResponse<String> r = key.equals("routed")
+                    ? gw.postJson("/m/v1/chat/completions", acmeKey, body.replace("mock-gpt-small", "gpt-4o"))
+                    : gw.postJson("/v1/chat/completions", key, body);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
         }
@@ -186,6 +192,7 @@ class ConsolePagesBrowserTest {
         browser.screenshot("usage");
 
         open("keys.html", By.cssSelector("#key-list tbody tr"));
+        assertThat(new Select(browser.driver.findElement(By.id("new-key-org"))).getFirstSelectedOption().getText()).isNotBlank();
         browser.screenshot("keys");
         open("orgs.html", By.cssSelector("#org-list tbody tr"));
         assertThat(browser.driver.findElement(By.id("tier-list")).getText()).contains("free", "60/1m", "pro");
@@ -196,6 +203,7 @@ class ConsolePagesBrowserTest {
         browser.screenshot("security");
         open("upstreams.html", By.cssSelector("#upstream-list tr.deployment, #upstream-list tr.upstream"));
         assertThat(browser.driver.findElement(By.id("upstream-list")).getText()).contains("llm", "app");
+        assertThat(browser.driver.findElement(By.cssSelector("#upstream-list tr.deployment")).getText()).contains("llm/", "closed");
         browser.screenshot("upstreams");
         open("posture.html", By.id("findings"));
         List<WebElement> severities = browser.driver.findElements(By.cssSelector("#findings tbody tr td:first-child"));
