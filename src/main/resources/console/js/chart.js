@@ -33,3 +33,34 @@ export function lineChart(container, rows, opts = {}) {
     axes: [{}, { size: 60 }],
   }, data, container);
 }
+
+const PALETTE = ['#0b5cad', '#a40e26', '#1a7f37', '#8250df', '#bc4c00', '#1b7c83', '#6e7781', '#bf3989'];
+
+/**
+ * A chart of series the page computed: times in seconds, each series {label, values, dash, fill}. With stacked, each
+ * series is drawn on top of the ones before it (values summed), the biggest first so every band stays visible.
+ */
+export function seriesChart(container, times, series, opts = {}) {
+  const uPlot = window.uPlot;
+  if (!uPlot || !times.length || !series.length) return null;
+  let shown = series;
+  if (opts.stacked) {
+    const sums = times.map(() => 0);
+    shown = series.map((s) => ({ ...s, values: s.values.map((v, i) => (sums[i] += v || 0)) })).reverse();
+  }
+  const colour = (i) => PALETTE[(opts.stacked ? shown.length - 1 - i : i) % PALETTE.length];
+  return new uPlot({
+    title: opts.title,
+    width: opts.width || Math.max(320, container.clientWidth || 800),
+    height: opts.height || 220,
+    series: [{}, ...shown.map((s, i) => ({
+      label: s.label, stroke: colour(i), width: 2, dash: s.dash, spanGaps: s.spanGaps,
+      fill: opts.stacked ? colour(i) + '55' : undefined,
+      value: opts.value,
+    }))],
+    axes: [{}, { size: 70 }],
+  }, [times, ...shown.map((s) => s.values)], container);
+}
+
+/** Seconds since the epoch of an RFC 3339 time. */
+export const secondsOf = (t) => Date.parse(t) / 1000;

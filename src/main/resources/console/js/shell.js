@@ -8,10 +8,13 @@ export const PAGES = [
   ['keys', 'Keys & clients'],
   ['orgs', 'Orgs & tiers'],
   ['security', 'Security events'],
-  ['upstreams', 'Upstreams'],
-  ['incidents', 'Incidents'],
-  ['posture', 'Posture'],
+  ['upstreams', 'Upstreams', true],
+  ['incidents', 'Incidents', true],
+  ['posture', 'Posture', true],
 ];
+
+/** Whether the session is a platform operator's (org admins see their org only, and no operator-only action). */
+export const isOperator = (s) => s.role === 'operator';
 
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -29,7 +32,9 @@ export async function shell(current) {
   const main = document.querySelector('main');
   const nav = el('nav', { class: 'side', 'aria-label': 'Console' }, el('h1', { text: 'Bastion' }));
   const list = el('ul');
-  for (const [id, title] of PAGES) {
+  const s = await currentSession();
+  for (const [id, title, operatorOnly] of PAGES) {
+    if (operatorOnly && !isOperator(s)) continue; // the API would refuse them (403): not offered
     const a = el('a', { href: `/console/${id}.html`, text: title });
     if (id === current) a.setAttribute('aria-current', 'page');
     list.append(el('li', {}, a));
@@ -40,13 +45,16 @@ export async function shell(current) {
   layout.append(main);
   const error = el('p', { id: 'error', class: 'error', role: 'alert', hidden: '' });
   main.prepend(error);
-  const s = await currentSession();
   const who = el('span', { id: 'who', text: `${s.subject} · ${s.role === 'operator' ? 'operator' : 'admin of ' + s.org}` });
   const logout = el('button', { id: 'logout', class: 'secondary', type: 'button', text: 'Log out' });
   logout.addEventListener('click', async () => {
     try { await post('/console/logout'); location.assign('/console/'); } catch (e) { showError(e); }
   });
   main.prepend(el('header', { class: 'top' }, who, logout));
+  if (PAGES.some(([id, , operatorOnly]) => id === current && operatorOnly) && !isOperator(s)) {
+    main.append(el('p', { class: 'notice', id: 'operators-only', text: 'This page is for platform operators.' }));
+    throw new Error('operators only');
+  }
   return s;
 }
 

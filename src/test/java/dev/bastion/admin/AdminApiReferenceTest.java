@@ -52,6 +52,7 @@ class AdminApiReferenceTest {
         }
         assertThat(operations).isGreaterThan(10);
         assertThat(rendered).contains("**Scopes:**");
+        assertThat(rendered).contains("- **apiKey**", "- **bastionToken**", "- **consoleSession** (cookie `__Host-bastion_session`)", "X-CSRF-Token");
     }
 
     /** OpenAPI 3.1 to Markdown: one section per operation, parameters and body fields as tables, schemas by name. */
@@ -72,6 +73,17 @@ class AdminApiReferenceTest {
                     if (op != null) sections.add(operation(method, path.getKey(), path.getValue(), op));
                 }
             }
+            out.append("## Authentication\n\n");
+            out.append("Each operation's scopes may be held by any of these credentials:\n\n");
+            for (Iterator<Map.Entry<String, JsonNode>> schemes = doc.path("components").path("securitySchemes").fields(); schemes.hasNext(); ) {
+                Map.Entry<String, JsonNode> scheme = schemes.next();
+                JsonNode v = scheme.getValue();
+                String how = "apiKey".equals(v.path("type").asText())
+                        ? v.path("in").asText() + " `" + v.path("name").asText() + "`"
+                        : "HTTP " + v.path("scheme").asText() + (v.has("bearerFormat") ? " (" + v.path("bearerFormat").asText() + ")" : "");
+                out.append("- **").append(scheme.getKey()).append("** (").append(how).append("): ").append(text(v.path("description"))).append('\n');
+            }
+            out.append('\n');
             out.append("## Operations\n\n");
             for (String s : sections) out.append(s);
             out.append(schemas());

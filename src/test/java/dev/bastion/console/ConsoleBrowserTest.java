@@ -75,7 +75,6 @@ class ConsoleBrowserTest {
     @Test
     void anOperatorLogsInThroughTheIdpAndThrowsAndLiftsASwitchTheGatewayHonours() throws Exception {
         loginWithIdp();
-        browser.screenshot("overview");
         assertThat(gw.get("/v1/x", null).statusCode()).isEqualTo(200);
 
         browser.driver.findElement(By.linkText("Incidents")).click();
@@ -140,11 +139,8 @@ class ConsoleBrowserTest {
                 + "fetch('" + console + "/admin/v1/incidents',{method:'POST',credentials:'include',headers:{'Content-Type':'application/json','X-CSRF-Token':'guess'},"
                 + "body:'" + body + "'}).catch(()=>{});"
                 + "</script></body></html>";
-        HttpServer evil = sideVertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "text/html").end(page));
-        evil.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpServer evil = browser.openOtherOrigin(sideVertx, page);
         try {
-            browser.driver.get("http://127.0.0.1:" + evil.actualPort() + "/");
-            browser.waiting().until(ExpectedConditions.titleIs("done"));
             Eventually.until("both forged posts reached Bastion and were refused by the CSRF check",
                     () -> gw.accessLines().stream().filter(l -> l.contains("csrf_failed")).count() >= 2);
             String key = gw.createKey("ops", "operator");

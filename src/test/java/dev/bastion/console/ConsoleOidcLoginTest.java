@@ -42,6 +42,9 @@ class ConsoleOidcLoginTest {
               app: { url: "{{upstream}}" }
             routes:
               - { id: app, match: { methods: [GET], path: /v1/* }, upstream: app, public: true }
+            """ + ConsoleOidcLoginTest.CONSOLE;
+    /** The console's block: the OIDC stand-in (IDP replaced by its issuer), its groups claim mapped to both roles. */
+    static final String CONSOLE = """
             console:
               oidc:
                 issuer: "IDP"

@@ -101,6 +101,8 @@ class AdminOpenApiTest {
                 });
             }
             stated.forEach((scheme, sets) -> assertThat(sets).as(key + " with " + scheme).isEqualTo(scopes));
+            // every credential the admin listener authenticates is documented where the route takes credentials
+            assertThat(stated.keySet()).as(key).containsExactlyInAnyOrder("apiKey", "bastionToken", "consoleSession");
         }
     }
 

@@ -53,9 +53,12 @@ public final class ConsoleBrowser implements AutoCloseable {
             Path profile = Files.createTempDirectory("bastion-console-browser");
             ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
                     "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--window-size=1280,900", "--user-data-dir=" + profile);
+                    "--no-first-run", "--window-size=1280,800", "--user-data-dir=" + profile);
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-            return new ConsoleBrowser(new ChromeDriver(service, options), profile);
+            ChromeDriver driver = new ChromeDriver(service, options);
+            // the viewport itself 1280×800 (the window size includes the browser's frame), so screenshots are that size
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", 1280, "height", 800, "deviceScaleFactor", 1, "mobile", false));
+            return new ConsoleBrowser(driver, profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,6 +84,18 @@ public final class ConsoleBrowser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Serves {@code html} from a second loopback origin (another port: the same site, so a SameSite=Strict cookie is
+     * still sent) and opens it; returns once its script set the title to {@code done}. Close the answer when done.
+     */
+    public io.vertx.core.http.HttpServer openOtherOrigin(io.vertx.core.Vertx vertx, String html) throws Exception {
+        io.vertx.core.http.HttpServer other = vertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "text/html").end(html));
+        other.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        driver.get("http://127.0.0.1:" + other.actualPort() + "/");
+        waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.titleIs("done"));
+        return other;
     }
 
     @Override
