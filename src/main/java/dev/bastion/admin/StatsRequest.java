@@ -71,8 +71,8 @@ final class StatsRequest {
     }
 
     /**
-     * The points of a window at a step: {@code from} aligned down to the step (UTC), no more than {@link #MAX_POINTS}
-     * (else a 400 asking for a wider {@code step}).
+     * The points of a window at a step: {@code from} aligned down to the step (UTC); a window longer than
+     * {@link #MAX_POINTS} steps is a 400 asking for a wider {@code step}.
      *
      * @return {start, count}
      */
@@ -84,8 +84,9 @@ final class StatsRequest {
     static long[] points(Instant from, Instant to, Duration step, String parameter, String tooWide) {
         long s = step.toMillis();
         long start = Math.floorDiv(from.toEpochMilli(), s) * s;
+        // The window itself is held to MAX_POINTS steps; aligning from down may add one point (24 h from 10:15:30 is 1441 minutes).
+        if (to.toEpochMilli() - from.toEpochMilli() > MAX_POINTS * s) throw new BadParameter(parameter, tooWide);
         long count = Math.ceilDiv(to.toEpochMilli() - start, s);
-        if (count > MAX_POINTS) throw new BadParameter(parameter, tooWide);
         return new long[] {start, count};
     }
 

@@ -378,6 +378,15 @@ class StatsGatewayTest {
     }
 
     @Test
+    void aFullWindowThatIsNotOnTheMinuteIsAnswered() throws Exception {
+        // exactly a day (7 days, 1440 minutes) from a time with seconds: aligning from down adds a point, not a refusal
+        assertThat(ok("/admin/v1/stats/summary?from=2026-01-01T10:15:30Z&to=2026-01-02T10:15:30Z", operator).path("requests").asLong()).isZero();
+        assertThat(ok("/admin/v1/security/summary?from=2026-01-01T10:15:30Z&to=2026-01-08T10:15:30Z", operator).isObject()).isTrue();
+        assertThat(ok("/admin/v1/stats/traffic?step=1m&from=2026-01-01T10:15:30Z&to=2026-01-02T10:15:30Z", operator).path("points").size()).isEqualTo(1441);
+        assertThat(admin("/admin/v1/stats/summary?from=2026-01-01T10:15:30Z&to=2026-01-02T10:15:31Z", operator).statusCode()).as("a second more").isEqualTo(400);
+    }
+
+    @Test
     void refusalsAreTheOneErrorShapeAndEchoNothing() throws Exception {
         assertThat(admin("/admin/v1/stats/traffic", null).statusCode()).isEqualTo(401);
         assertThat(admin("/admin/v1/upstreams", null).statusCode()).isEqualTo(401);
