@@ -18,11 +18,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,7 +60,7 @@ class DeployManifestsTest {
         Container c = pod.getContainers().get(0);
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
         assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(c.getImage()).startsWith("registry.example.com/bastion@sha256:").doesNotContain(":latest");
+        assertThat(c.getImage()).isEqualTo("bastion@sha256:" + "0".repeat(64));
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
         assertThat(c.getEnv()).allSatisfy(e -> assertThat(e.getValueFrom()).isNull());
         assertThat(pod.getVolumes()).noneMatch(v -> v.getHostPath() != null);
@@ -97,6 +102,25 @@ class DeployManifestsTest {
         assertThat(state).extracting(r -> r.getPorts().get(0).getPort().getIntVal()).containsExactly(5432, 6379);
     }
 
+    @Test
+    void theOperatorsOverlayInTheReadmeRendersAndKeepsThePosture(@TempDir Path dir) throws Exception {
+        Matcher block = Pattern.compile("```yaml\n(# my-bastion/kustomization\\.yaml.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("deploy", "README.md")));
+        assertThat(block.find()).as("deploy/README.md's example overlay").isTrue();
+        // kustomize takes a base only by a relative path.
+        Path ha = Manifests.ROOT.resolve("overlays").resolve("ha").toAbsolutePath();
+        Files.writeString(dir.resolve("kustomization.yaml"), block.group(1).replace("../bastion/deploy/k8s/overlays/ha", dir.toRealPath().relativize(ha.toRealPath()).toString()));
+        Files.copy(ha.resolve("bastion.yaml"), dir.resolve("bastion.yaml"));
+
+        Manifests m = Manifests.parse(Kustomize.render(dir));
+        assertThat(ManifestChecker.check(m)).isEmpty();
+        assertThat(container(m).getImage()).isEqualTo("registry.example.com/platform/bastion@sha256:9c4f2a1b7e3d5f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a");
+        assertThat(policy(m, "bastion-public-ingress").getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsExactly(Map.entry("kubernetes.io/metadata.name", "ingress-controllers"));
+        assertThat(egress(m, "bastion-egress-upstreams").getTo()).extracting(p -> p.getIpBlock().getCidr()).containsExactly("192.0.2.0/24", "198.18.0.0/15");
+        assertThat(m.all(io.fabric8.kubernetes.api.model.ConfigMap.class)).hasSize(1);
+    }
+
     static Stream<Arguments> weakenings() {
         return Stream.of(
                 weaken("readOnlyRootFilesystem dropped", "ha", m -> container(m).getSecurityContext().setReadOnlyRootFilesystem(null), "readOnlyRootFilesystem is not true"),
@@ -111,13 +135,15 @@ class DeployManifestsTest {
                 weaken("hostNetwork", "ha", m -> pod(m).setHostNetwork(true), "hostNetwork"),
                 weaken("hostPID", "ha", m -> pod(m).setHostPID(true), "hostPID"),
                 weaken("a hostPath volume", "single-node", m -> pod(m).getVolumes().add(new VolumeBuilder().withName("host").withNewHostPath().withPath("/").endHostPath().build()), "hostPath volume host"),
-                weaken("the image by :latest", "ha", m -> container(m).setImage("registry.example.com/bastion:latest"), "uses :latest"),
+                weaken("the image by :latest", "ha", m -> container(m).setImage("bastion:latest"), "uses :latest"),
                 weaken("a secret in an environment variable", "ha", m -> container(m).getEnv().add(new EnvVarBuilder().withName("OPENAI_API_KEY")
                         .withNewValueFrom().withNewSecretKeyRef("openai-api-key", "bastion-secrets", false).endValueFrom().build()), "secret in environment variable OPENAI_API_KEY"),
                 weaken("the Secret mounted by subPath", "single-node", m -> container(m).getVolumeMounts().stream().filter(v -> v.getName().equals("secrets")).forEach(v -> v.setSubPath("openai-api-key")), "subPath mount of secrets"),
                 weaken("no memory limit", "ha", m -> container(m).getResources().getLimits().remove("memory"), "no memory limit"),
                 weaken("readiness on the public port", "ha", m -> container(m).getReadinessProbe().getHttpGet().setPort(new IntOrString("public")), "readinessProbe: not on the admin port"),
                 weaken("a probe on a path that does not exist", "single-node", m -> container(m).getLivenessProbe().getHttpGet().setPath("/healthz"), "livenessProbe: path /healthz"),
+                weaken("another config file", "ha", m -> container(m).setArgs(List.of("serve", "--config", "/tmp/bastion.yaml")), "args [serve, --config, /tmp/bastion.yaml] are not"),
+                weaken("another program", "single-node", m -> container(m).setCommand(List.of("/bin/sh", "-c", "sleep 1000")), "replaces the image's entrypoint"),
                 weaken("no startup probe", "ha", m -> container(m).setStartupProbe(null), "no startupProbe"),
                 weaken("a grace period shorter than the drain", "ha", m -> pod(m).setTerminationGracePeriodSeconds(30L), "terminationGracePeriodSeconds 30 is not above"),
                 weaken("no preStop", "single-node", m -> container(m).setLifecycle(null), "no preStop sleep"),

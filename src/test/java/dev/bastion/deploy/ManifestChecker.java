@@ -126,6 +126,11 @@ final class ManifestChecker {
         for (Container c : containers(pod)) containerSecurity(where + " container " + c.getName(), c);
 
         Container main = pod.getContainers().get(0);
+        // The checks below read the config at /etc/bastion: the container must run the image's
+        // `bastion serve --config /etc/bastion/bastion.yaml`, not some other file or program.
+        List<String> serve = List.of("serve", "--config", CONFIG_DIR + "/" + CONFIG_FILE);
+        if (!main.getCommand().isEmpty()) fail(where, "command " + main.getCommand() + " replaces the image's entrypoint");
+        if (!main.getArgs().isEmpty() && !main.getArgs().equals(serve)) fail(where, "args " + main.getArgs() + " are not " + serve);
         BastionConfig config = config(where, pod, main);
         if (config == null) return;
         int publicPort = config.listeners().publicListener().port();
