@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.Bastion;
 import dev.bastion.testing.BastionProcess;
 import dev.bastion.testing.TestCertificates;
+import dev.bastion.testing.TlsRedis;
 import dev.bastion.tokens.MasterKey;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -20,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -71,7 +75,6 @@ class DeployConfigTest {
     /** The Secret's files, made up (a master key, CA certificates, random keys), and the config pointed at them. */
     private static Map<String, String> install(Pod pod, Path dir) throws Exception {
         Path secrets = Files.createDirectories(dir.resolve("secrets"));
-        Files.createDirectories(dir.resolve("data"));
         Map<String, String> values = new java.util.HashMap<>();
         for (String name : pod.secrets()) {
             if (name.endsWith(".pem")) {
@@ -85,8 +88,10 @@ class DeployConfigTest {
         return values;
     }
 
-    private static String adapt(String config, Path dir) {
-        return config.replace(SECRET_DIR, dir.resolve("secrets") + "/").replace("/var/lib/bastion/", dir.resolve("data") + "/");
+    /** The pod's paths under {@code dir}: the Secret's mount, and the data volume as {@code dir/data}. */
+    private static String adapt(String config, Path dir, String data) throws java.io.IOException {
+        return config.replace(SECRET_DIR, dir.resolve("secrets") + "/")
+                .replace("/var/lib/bastion/", Files.createDirectories(dir.resolve(data)) + "/");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,7 +99,7 @@ class DeployConfigTest {
     void theConfigMapPassesThePostureCheckWithTheSecretsMounted(String overlay, @TempDir Path dir) throws Exception {
         Pod pod = pod(overlay);
         Map<String, String> values = install(pod, dir);
-        Path config = Files.writeString(dir.resolve("bastion.yaml"), adapt(pod.config(), dir));
+        Path config = Files.writeString(dir.resolve("bastion.yaml"), adapt(pod.config(), dir, "data"));
 
         StringWriter out = new StringWriter(), err = new StringWriter();
         int exit = Bastion.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
@@ -121,34 +126,93 @@ class DeployConfigTest {
     void theProbesHitPathsTheAdminListenerServes(@TempDir Path dir) throws Exception {
         Pod pod = pod("single-node");
         Map<String, String> values = install(pod, dir);
-        int publicPort = BastionProcess.freePort(), adminPort = BastionProcess.freePort();
-        String config = adapt(pod.config(), dir).replace("host: 0.0.0.0", "host: 127.0.0.1")
-                .replace("port: 8080", "port: " + publicPort).replace("port: 9090", "port: " + adminPort);
-        assertThat(config).contains("port: " + publicPort).contains("port: " + adminPort);
-        Files.writeString(dir.resolve("bastion.yaml"), config);
+        Replica replica = Replica.start(pod, dir, "serve", adapt(pod.config(), dir, "data"));
+        try {
+            replica.answersTheProbes(pod);
+            // The state is where the pod keeps it: on the data volume (the claim), not on the read-only root.
+            assertThat(dir.resolve("data").resolve("bastion.db")).exists();
+            replica.stops();
+        } finally {
+            replica.process.destroyForcibly();
+        }
+        replica.loggedNone(values);
+    }
 
-        Process serve = BastionProcess.start(dir, "serve", Map.of(), "serve", "--config", "bastion.yaml");
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            BastionProcess.awaitLine(dir, "serve", serve, "bastion listening");
+    /**
+     * The ha config on two replicas started at once (their migrations race on one database), each reaching
+     * PostgreSQL ({@code sslmode=verify-full}) and Redis ({@code rediss://}, AUTH) through the Secret's CAs and
+     * passwords: ready means the store answered over verified TLS.
+     */
+    @Test
+    void haReplicasStartTogetherOnPostgresAndRedisOverVerifiedTls(@TempDir Path dir) throws Exception {
+        Pod pod = pod("ha");
+        Map<String, String> values = install(pod, dir);
+        Path secrets = dir.resolve("secrets");
+        TestCertificates.server(secrets, "postgres-ca", "postgres", "DNS:localhost");
+        TestCertificates.server(secrets, "redis-ca", "redis", "DNS:localhost");
+        List<Replica> replicas = new ArrayList<>();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("ssl", "on")
+                     .setServerConfig("ssl_cert_file", secrets.resolve("postgres.pem").toString())
+                     .setServerConfig("ssl_key_file", secrets.resolve("postgres-key.pem").toString()).start();
+             TlsRedis redis = TlsRedis.start(secrets, "redis", "redis-ca", values.get("redis-password"))) {
+            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE ROLE bastion LOGIN PASSWORD '" + values.get("postgres-password") + "'");
+                st.execute("CREATE DATABASE bastion OWNER bastion");
+            }
+            for (int i = 0; i < 2; i++) {
+                // Each pod has a host name of its own, hence an audit chain of its own, and its own emptyDir.
+                String config = adapt(pod.config(), dir, "data-" + i)
+                        .replace("postgres.example.internal:5432", "localhost:" + pg.getPort())
+                        .replace("redis.example.internal:6379", "localhost:" + redis.port)
+                        .replace("audit:\n", "audit:\n  node: replica-" + i + "\n");
+                assertThat(config).contains("localhost:" + pg.getPort()).contains("localhost:" + redis.port).contains("node: replica-" + i);
+                replicas.add(Replica.start(pod, dir, "replica-" + i, config));
+            }
+            for (Replica r : replicas) r.answersTheProbes(pod);
+            for (Replica r : replicas) r.stops();
+        } finally {
+            for (Replica r : replicas) r.process.destroyForcibly();
+        }
+        for (Replica r : replicas) r.loggedNone(values);
+    }
+
+    /** One pod's {@code bastion serve}, on loopback ports of its own. */
+    private record Replica(Path dir, String name, Process process, int publicPort, int adminPort) {
+        static Replica start(Pod pod, Path dir, String name, String config) throws Exception {
+            int publicPort = BastionProcess.freePort(), adminPort = BastionProcess.freePort();
+            String local = config.replace("host: 0.0.0.0", "host: 127.0.0.1")
+                    .replace("port: 8080", "port: " + publicPort).replace("port: 9090", "port: " + adminPort);
+            assertThat(local).contains("port: " + publicPort).contains("port: " + adminPort).doesNotContain("host: 0.0.0.0");
+            Files.writeString(dir.resolve(name + ".yaml"), local);
+            return new Replica(dir, name, BastionProcess.start(dir, name, Map.of(), "serve", "--config", name + ".yaml"), publicPort, adminPort);
+        }
+
+        /** The Deployment's probe paths: 200 on the admin listener, the one 404 shape on the public one. */
+        void answersTheProbes(Pod pod) throws Exception {
+            BastionProcess.awaitLine(dir, name, process, "bastion listening");
             Container c = pod.deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
             List<String> paths = Stream.of(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe())
                     .map(Probe::getHttpGet).map(g -> g.getPath()).toList();
             assertThat(paths).containsExactly("/health/live", "/health/ready", "/health/live");
-            for (String path : paths) {
-                assertThat(get(http, adminPort, path).statusCode()).as("admin " + path).isEqualTo(200);
-                HttpResponse<String> onPublic = get(http, publicPort, path);
-                assertThat(onPublic.statusCode()).as("public " + path).isEqualTo(404);
-                assertThat(onPublic.body()).contains("\"code\":\"route_not_found\"").contains("\"request_id\"");
+            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+                for (String path : paths) {
+                    assertThat(get(http, adminPort, path).statusCode()).as(name + " admin " + path).isEqualTo(200);
+                    HttpResponse<String> onPublic = get(http, publicPort, path);
+                    assertThat(onPublic.statusCode()).as(name + " public " + path).isEqualTo(404);
+                    assertThat(onPublic.body()).contains("\"code\":\"route_not_found\"").contains("\"request_id\"");
+                }
             }
-            // The state is where the pod keeps it: on the data volume (the claim), not on the read-only root.
-            assertThat(dir.resolve("data").resolve("bastion.db")).exists();
-            serve.destroy(); // SIGTERM, as the kubelet sends after the preStop sleep
-            assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-        } finally {
-            serve.destroyForcibly();
         }
-        String logs = Files.readString(dir.resolve("serve.out")) + Files.readString(dir.resolve("serve.err"));
-        for (String value : values.values()) assertThat(logs).doesNotContain(value);
+
+        void stops() throws Exception {
+            process.destroy(); // SIGTERM, as the kubelet sends after the preStop sleep
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(name + " stops on SIGTERM").isTrue();
+        }
+
+        void loggedNone(Map<String, String> secrets) throws Exception {
+            String logs = Files.readString(dir.resolve(name + ".out")) + Files.readString(dir.resolve(name + ".err"));
+            for (String value : secrets.values()) assertThat(logs).doesNotContain(value);
+        }
     }
 
     private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
