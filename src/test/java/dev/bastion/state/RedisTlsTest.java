@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bastion.config.RedisConfig;
 import dev.bastion.config.SecretRef;
 import dev.bastion.secrets.SecretResolver;
-import dev.bastion.testing.BastionProcess;
 import dev.bastion.testing.TestCertificates;
 import dev.bastion.testing.TestGateway;
+import dev.bastion.testing.TlsRedis;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -35,43 +33,22 @@ import org.junit.jupiter.api.Test;
 class RedisTlsTest {
     static final String PASSWORD = "s3cret-redis-pass-tls-77";
     static Path dir;
-    static Process redis;
+    static TlsRedis redis;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        Path binary = Path.of("/usr/bin/redis-server");
-        assertThat(binary).as("redis-server with TLS (Debian package redis-server; .ci/run installs it)").exists();
         dir = Files.createTempDirectory("redis-tls");
         TestCertificates.ca(dir, "test-ca");
         TestCertificates.server(dir, "test-ca", "redis", "DNS:localhost");
         TestCertificates.ca(dir, "other-ca");
-        port = BastionProcess.freePort();
-        redis = new ProcessBuilder(binary.toString(), "--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--tls-cert-file", dir.resolve("redis.pem").toString(), "--tls-key-file", dir.resolve("redis-key.pem").toString(),
-                "--tls-ca-cert-file", dir.resolve("test-ca.pem").toString(), "--tls-auth-clients", "no",
-                "--requirepass", PASSWORD, "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        // A readiness wait, not a measure of speed: generous, and it fails at once with the server's log if it exits.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                break;
-            } catch (java.io.IOException notYet) {
-                assertThat(redis.isAlive()).as(Files.readString(dir.resolve("redis.log"))).isTrue();
-                assertThat(System.nanoTime()).as("redis-server listening").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
+        redis = TlsRedis.start(dir, "redis", "test-ca", PASSWORD);
+        port = redis.port;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (redis != null) {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
-        }
+        if (redis != null) redis.close();
     }
 
     static String yaml(String url, String ca) {

@@ -17,7 +17,12 @@ public final class TestCertificates {
 
     /** A self-signed CA: {@code dir/ca.pem}, {@code dir/ca-key.pem}. */
     public static Path ca(Path dir, String ca) throws Exception {
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+        return ca(dir, ca, 2);
+    }
+
+    /** The same, valid for {@code days} (a posture check warns about one that expires within 30). */
+    public static Path ca(Path dir, String ca, int days) throws Exception {
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", String.valueOf(days),
                 "-keyout", dir.resolve(ca + "-key.pem").toString(), "-out", dir.resolve(ca + ".pem").toString(), "-subj", "/CN=" + ca);
         return dir.resolve(ca + ".pem");
     }
