@@ -84,7 +84,7 @@ final class HttpAdapter implements ClientChannel {
                 .method(req.method() == null ? INVALID_METHOD : req.method())
                 .rawPath(path).path(null).rawQuery(query)
                 .host(authority == null ? null : authority.host().toLowerCase(Locale.ROOT))
-                .protocol(req.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1")
+                .protocol(req.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : req.version() == HttpVersion.HTTP_2 ? "HTTP/2" : "HTTP/1.1")
                 .headers(req.headers())
                 // TLS here, or terminated by a trusted proxy that says so: decides HSTS and X-Forwarded-Proto.
                 .secure(tls || (ips.trusts(peer) && "https".equalsIgnoreCase(req.getHeader("X-Forwarded-Proto"))))
