@@ -86,7 +86,7 @@ public final class ClientCertAuthenticator implements Authenticator {
     }
 
     /** RFC 8705's certificate thumbprint: base64url SHA-256 of the DER certificate. */
-    static String thumbprint(X509Certificate cert) {
+    public static String thumbprint(X509Certificate cert) {
         try {
             return "x5t#S256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
