@@ -46,7 +46,7 @@ public final class ClientCertAuthenticator implements Authenticator {
         X509Certificate leaf = chain[0];
         List<String> uris = sans(leaf, 6), dns = sans(leaf, 2);
         // The SPIFFE ID is the one URI SAN of an X.509-SVID; a certificate with several is not one.
-        String spiffe = uris.size() == 1 && uris.getFirst().startsWith("spiffe://") ? uris.getFirst() : null;
+        String spiffe = uris.size() == 1 && wellFormedSpiffeId(uris.getFirst()) ? uris.getFirst() : null;
         String dn = leaf.getSubjectX500Principal().getName(X500Principal.RFC2253);
         for (ClientIdentityConfig rule : rules) {
             String matched = match(rule, spiffe, dn, dns);
@@ -71,6 +71,20 @@ public final class ClientCertAuthenticator implements Authenticator {
         }
         for (String name : dns) if (name.equalsIgnoreCase(rule.dnsSan())) return rule.dnsSan();
         return null;
+    }
+
+    private static final java.util.regex.Pattern SPIFFE_ID = java.util.regex.Pattern.compile("spiffe://[a-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+    /**
+     * A SPIFFE ID as the SPIFFE ID standard writes it: lower-case trust domain, path segments of letters, digits, '.', '_'
+     * and '-', and no '.' or '..' segment — so {@code spiffe://td/jobs/../admin} can never pass as one below {@code jobs/}.
+     */
+    static boolean wellFormedSpiffeId(String id) {
+        if (!SPIFFE_ID.matcher(id).matches()) return false;
+        for (String segment : id.substring("spiffe://".length()).split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) return false;
+        }
+        return true;
     }
 
     /** The certificate's subject alternative names of one type (2 DNS, 6 URI). */

@@ -24,8 +24,9 @@ public record ClientIdentityConfig(String spiffeId, String subjectDn, String dns
     public ClientIdentityConfig {
         int matchers = (spiffeId != null ? 1 : 0) + (subjectDn != null ? 1 : 0) + (dnsSan != null ? 1 : 0);
         if (matchers != 1) throw new IllegalArgumentException("spiffe_id, subject_dn, dns_san: exactly one per rule (found " + matchers + ")");
-        if (spiffeId != null && !SPIFFE.matcher(spiffeId).matches()) {
-            throw new IllegalArgumentException("spiffe_id: '" + spiffeId + "' (expected: spiffe://trust-domain/path, lower-case trust domain, optionally ending /*)");
+        if (spiffeId != null && (!SPIFFE.matcher(spiffeId).matches() || spiffeId.contains("/./") || spiffeId.contains("/../")
+                || spiffeId.endsWith("/.") || spiffeId.endsWith("/.."))) {
+            throw new IllegalArgumentException("spiffe_id: '" + spiffeId + "' (expected: spiffe://trust-domain/path, lower-case trust domain, no . or .. segment, optionally ending /*)");
         }
         if (subjectDn != null && subjectDn.isBlank()) throw new IllegalArgumentException("subject_dn: empty");
         if (dnsSan != null && (dnsSan.isBlank() || dnsSan.contains("*"))) throw new IllegalArgumentException("dns_san: '" + dnsSan + "' (expected: one exact name)");
