@@ -5,13 +5,20 @@ package dev.bastion.config;
  * @param host          default {@code 127.0.0.1}; anything not loopback needs {@code unsafe_expose: true}
  * @param port          default 9090; 0 picks a free port
  * @param unsafeExpose  allow a non-loopback admin host (for a scraper inside a private network)
+ * @param tls           HTTPS, and optionally client certificates ({@code client_auth}); no client identities or HTTP/2 here
  */
-public record AdminListenerConfig(Boolean enabled, String host, Integer port, Boolean unsafeExpose) {
+public record AdminListenerConfig(Boolean enabled, String host, Integer port, Boolean unsafeExpose, TlsConfig tls) {
+    public AdminListenerConfig(Boolean enabled, String host, Integer port, Boolean unsafeExpose) {
+        this(enabled, host, port, unsafeExpose, null);
+    }
+
     public AdminListenerConfig {
         enabled = enabled == null || enabled;
         host = host == null ? "127.0.0.1" : host;
         port = port == null ? 9090 : port;
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         unsafeExpose = unsafeExpose != null && unsafeExpose;
+        // Client certificates on the admin listener authenticate the connection only; keys, tokens and sessions still authorize.
+        if (tls != null && !tls.clientIdentities().isEmpty()) throw new IllegalArgumentException("tls.client_identities: only on the public listener");
     }
 }

@@ -117,6 +117,12 @@ final class ConfigValidator {
             if (r.auth().methods().contains(RouteConfig.AuthMethod.JWT) && c.identity().issuers().isEmpty()) {
                 problems.add(at + ".auth.methods: jwt needs at least one entry under identity.issuers");
             }
+            if (r.auth().methods().contains(RouteConfig.AuthMethod.MTLS)) {
+                TlsConfig tls = c.listeners().publicListener().tls();
+                if (tls == null || !tls.clientCertificates() || tls.clientIdentities().isEmpty()) {
+                    problems.add(at + ".auth.methods: mtls needs listeners.public.tls with client_auth (request or required) and client_identities");
+                }
+            }
             for (String name : r.auth().issuers()) {
                 if (!issuerNames.containsKey(name)) {
                     problems.add(at + ".auth.issuers: unknown issuer '" + name + "' (declared: "

@@ -30,7 +30,7 @@ public record ConsoleConfig(Boolean enabled, URI publicUrl, Session session, Oid
     public String origin(AdminListenerConfig admin, int boundPort) {
         if (publicUrl != null) return publicUrl.getScheme() + "://" + publicUrl.getRawAuthority();
         String host = admin.host().contains(":") && !admin.host().startsWith("[") ? "[" + admin.host() + "]" : admin.host();
-        return "http://" + host + ":" + boundPort;
+        return (admin.tls() != null ? "https://" : "http://") + host + ":" + boundPort; // the admin listener's own TLS (E7)
     }
 
     private static void requireOrigin(String key, URI url) {

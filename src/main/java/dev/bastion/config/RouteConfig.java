@@ -269,7 +269,9 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
     public enum AuthMethod {
         @JsonProperty("jwt") JWT,
         @JsonProperty("api_key") API_KEY,
-        @JsonProperty("bastion_token") BASTION_TOKEN
+        @JsonProperty("bastion_token") BASTION_TOKEN,
+        /** A verified client certificate on the public listener, mapped by {@code listeners.public.tls.client_identities}. */
+        @JsonProperty("mtls") MTLS
     }
 
     /**

@@ -30,6 +30,10 @@ public final class SecretPlaces {
                 if (aws.sessionToken() != null) out.put(at + "session_token", aws.sessionToken());
             }
             if (u.googleServiceAccountKey() != null) out.put("upstreams." + name + ".google_service_account_key", u.googleServiceAccountKey());
+            if (u.tlsSettings() != null && u.tlsSettings().clientCert() != null) {
+                out.put("upstreams." + name + ".tls.client_cert", u.tlsSettings().clientCert());
+                out.put("upstreams." + name + ".tls.client_key", u.tlsSettings().clientKey());
+            }
         });
         c.guard().policies().forEach((name, p) -> {
             if (p.classifier() != null && p.classifier().apiKey() != null) out.put("guard.policies." + name + ".classifier.api_key", p.classifier().apiKey());

@@ -32,17 +32,18 @@ import java.util.List;
  *                        deployments are signed with (SigV4, for the deployment's region)
  * @param googleServiceAccountKey instead of a key: a Google service account's JSON key ({@code file:PATH}); the
  *                        upstream's {@code vertex} deployments send OAuth2 access tokens obtained with it
+ * @param tlsSettings     ({@code tls} in YAML) mTLS and pinning towards an {@code https} upstream: a client certificate, the only CAs trusted, SPKI pins
  */
 public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout,
                              Duration responseTimeout, Duration idleTimeout, Integer maxConnections, Kind kind,
                              Boolean identityToken, SecretRef hmacSecret, List<SecretRef> apiKeys,
                              Duration firstTokenTimeout, Duration totalTimeout, AwsCredentialsConfig awsCredentials,
-                             SecretRef googleServiceAccountKey) {
+                             SecretRef googleServiceAccountKey, @JsonProperty("tls") UpstreamTlsConfig tlsSettings) {
 
     public UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeader, Duration connectTimeout, Duration responseTimeout,
                           Duration idleTimeout, Integer maxConnections, Kind kind, Boolean identityToken, SecretRef hmacSecret) {
         this(url, apiKey, apiKeyHeader, connectTimeout, responseTimeout, idleTimeout, maxConnections, kind, identityToken, hmacSecret,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     public enum Kind {
@@ -85,6 +86,7 @@ public record UpstreamConfig(URI url, SecretRef apiKey, ApiKeyHeader apiKeyHeade
         identityToken = identityToken == null ? kind == Kind.APP : identityToken;
         // One credential per upstream: a key beside signed or token-bearing requests would reach the provider too.
         int credentials = (!apiKeys.isEmpty() ? 1 : 0) + (awsCredentials != null ? 1 : 0) + (googleServiceAccountKey != null ? 1 : 0);
+        if (tlsSettings != null && !"https".equals(url.getScheme())) throw new IllegalArgumentException("tls: only for an https url");
         if (credentials > 1) throw new IllegalArgumentException("api_key(s), aws_credentials, google_service_account_key: an upstream has one credential (found "
                 + credentials + ")");
     }

@@ -17,9 +17,25 @@ import java.util.Objects;
  *                         a proxied body is passed on as it came)
  * @param caFile           a PEM file of CAs trusted for this profile's TLS connections instead of the JDK's
  *                         (a Vault server with a private CA); null for the JDK's trust store
+ * @param tls              the client certificate presented and the trust applied (an upstream's mTLS and pins, E7);
+ *                         overrides {@code caFile}; null for none
  */
 public record ClientProfile(String name, Duration connectTimeout, int maxConnections, Duration keepAliveTimeout, int maxHeaderBytes,
-                            boolean decompress, java.nio.file.Path caFile) {
+                            boolean decompress, java.nio.file.Path caFile, Tls tls) {
+    /**
+     * Key and trust managers for a profile's TLS connections; equal only to itself, so each holder has its own pools.
+     *
+     * @param keys  the client certificate, or null to present none
+     * @param trust whom the server's certificate must chain to (and pins), or null for the JDK's trust store
+     * @param engine the TLS engine (one that can forget its sessions when {@code keys} rotate), or null for Vert.x's default
+     */
+    public record Tls(javax.net.ssl.X509KeyManager keys, javax.net.ssl.X509ExtendedTrustManager trust, io.vertx.core.net.SSLEngineOptions engine) {}
+
+    public ClientProfile(String name, Duration connectTimeout, int maxConnections, Duration keepAliveTimeout, int maxHeaderBytes, boolean decompress,
+                         java.nio.file.Path caFile) {
+        this(name, connectTimeout, maxConnections, keepAliveTimeout, maxHeaderBytes, decompress, caFile, null);
+    }
+
     public ClientProfile(String name, Duration connectTimeout, int maxConnections, Duration keepAliveTimeout, int maxHeaderBytes, boolean decompress) {
         this(name, connectTimeout, maxConnections, keepAliveTimeout, maxHeaderBytes, decompress, null);
     }

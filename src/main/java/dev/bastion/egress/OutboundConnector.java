@@ -353,6 +353,9 @@ public final class OutboundConnector {
                 .setTrustAll(false)
                 .setName("bastion-" + p.name());
         if (p.caFile() != null) options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(p.caFile().toString()));
+        if (p.tls() != null && p.tls().trust() != null) options.setTrustOptions(io.vertx.core.net.TrustOptions.wrap(p.tls().trust()));
+        if (p.tls() != null && p.tls().keys() != null) options.setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(p.tls().keys()));
+        if (p.tls() != null && p.tls().engine() != null) options.setSslEngineOptions(p.tls().engine());
         if (p.keepAliveTimeout() != null) options.setKeepAliveTimeout((int) Math.max(1, p.keepAliveTimeout().toSeconds()));
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(p.maxConnections()));
     }

@@ -64,7 +64,7 @@ public final class RequestTrace {
                 .setStartTimestamp(epochAtStart, TimeUnit.NANOSECONDS)
                 .setAttribute(METHOD, ex.method().name())
                 .setAttribute(SCHEME, ex.secure() ? "https" : "http")
-                .setAttribute(PROTOCOL, ex.protocol().endsWith("1.0") ? "1.0" : "1.1")
+                .setAttribute(PROTOCOL, ex.protocol().endsWith("1.0") ? "1.0" : ex.protocol().endsWith("/2") ? "2" : "1.1")
                 .setAttribute(REQUEST_ID, ex.requestId());
         if (ex.headers().contains("traceparent")) {
             Context inbound = W3CTraceContextPropagator.getInstance().extract(Context.root(), ex.headers(), Tracing.HEADERS);

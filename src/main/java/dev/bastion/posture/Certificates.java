@@ -32,6 +32,16 @@ final class Certificates {
     static Map<String, Path> files(BastionConfig c) {
         Map<String, Path> out = new LinkedHashMap<>();
         if (c.listeners().publicListener().tls() != null) out.put("listeners.public.tls.cert", c.listeners().publicListener().tls().cert());
+        if (c.listeners().publicListener().tls() != null && c.listeners().publicListener().tls().clientCa() != null) {
+            out.put("listeners.public.tls.client_ca", c.listeners().publicListener().tls().clientCa());
+        }
+        if (c.listeners().admin().tls() != null) out.put("listeners.admin.tls.cert", c.listeners().admin().tls().cert());
+        if (c.listeners().admin().tls() != null && c.listeners().admin().tls().clientCa() != null) {
+            out.put("listeners.admin.tls.client_ca", c.listeners().admin().tls().clientCa());
+        }
+        c.upstreams().forEach((name, u) -> {
+            if (u.tlsSettings() != null && u.tlsSettings().ca() != null) out.put("upstreams." + name + ".tls.ca", u.tlsSettings().ca());
+        });
         if (c.redis() != null && c.redis().caFile() != null) out.put("redis.ca_file", c.redis().caFile());
         if (c.secrets().vault() != null && c.secrets().vault().caFile() != null) out.put("secrets.vault.ca_file", c.secrets().vault().caFile());
         for (int i = 0; i < c.audit().sinks().size(); i++) {

@@ -62,18 +62,24 @@ public final class Posture {
             new Row("BP-CERT-002", WARN, "certificate expires within " + Durations.format(CERTIFICATE_NOTICE),
                     "12.2.2, 12.3.4", "004 SSL/TLS Configuration: \"Certificate Management\"",
                     "renew the certificate before it expires", (c, now) -> certificates(c, now, false)),
-            new Row("BP-ADMIN-001", WARN, "admin listener not on loopback: health, readiness and metrics answer without authentication, "
-                    + "and the admin API travels without TLS (the admin listener has neither TLS nor mTLS)",
+            new Row("BP-ADMIN-001", WARN, "admin listener not on loopback without required client certificates: health, readiness and "
+                    + "metrics answer anyone who can connect, and without listeners.admin.tls the admin API travels in clear",
                     "13.4.5 (monitoring endpoints not exposed unless intended), 12.3.1 (TLS for management tools)",
                     "000 §2.2 Authorization: \"Admin: only via server-side policy\"",
-                    "bind listeners.admin.host to loopback and scrape through a sidecar or an mTLS proxy; remove unsafe_expose",
+                    "bind listeners.admin.host to loopback, or set listeners.admin.tls with client_auth: required and a client_ca",
                     Posture::exposedAdmin),
             new Row("BP-CONSOLE-001", FAIL, "console reachable from the network without TLS: session cookies and the CSRF token travel in clear "
-                    + "(the admin listener has no TLS; console.public_url is not https)",
+                    + "(no listeners.admin.tls, and console.public_url is not https)",
                     "12.2.1 (TLS for all client connectivity to external facing HTTP services), 12.3.1 (TLS for management tools)",
                     "000 §2.2 Authorization: \"Admin: only via server-side policy\"; 004 Security Checklist: \"TLS 1.2+ enforced everywhere\"",
-                    "keep listeners.admin.host on loopback, or put a TLS-terminating proxy in front and set console.public_url to its https origin",
+                    "keep listeners.admin.host on loopback, set listeners.admin.tls, or put a TLS-terminating proxy in front and set console.public_url to its https origin",
                     Posture::plaintextConsole),
+            new Row("BP-UPSTREAM-001", WARN, "in prod, an https upstream of your own (kind: app) trusted through the JDK's public CAs: any "
+                    + "public CA can issue a certificate for its name",
+                    "12.3.2 (TLS clients validate certificates), 12.3.4 (trusted certificates between services)",
+                    "004 SSL/TLS Configuration: \"Certificate Management\"",
+                    "set upstreams.NAME.tls.ca to the service's own CA (and tls.pin_sha256 where keys are stable); add tls.client_cert for mTLS",
+                    Posture::unpinnedAppUpstreams),
             new Row("BP-CONSOLE-002", WARN, "console OIDC client secret kept in the process environment (env:), readable by anything that "
                     + "can read the process's environment, instead of a secret store or a file (a literal value is refused at load)",
                     "13.3.1 (secrets in a secrets management solution)",
@@ -235,12 +241,24 @@ public final class Posture {
 
     private static List<String> exposedAdmin(BastionConfig c, Instant now) {
         AdminListenerConfig admin = c.listeners().admin();
-        return admin.enabled() && !ListenersConfig.isLoopback(admin.host()) ? List.of("listeners.admin.host (" + admin.host() + ")") : List.of();
+        boolean certificatesRequired = admin.tls() != null && admin.tls().clientAuth() == dev.bastion.config.TlsConfig.ClientAuth.REQUIRED;
+        return admin.enabled() && !ListenersConfig.isLoopback(admin.host()) && !certificatesRequired
+                ? List.of("listeners.admin.host (" + admin.host() + ")") : List.of();
+    }
+
+    private static List<String> unpinnedAppUpstreams(BastionConfig c, Instant now) {
+        if (!c.prod()) return List.of();
+        List<String> out = new ArrayList<>();
+        c.upstreams().forEach((name, u) -> {
+            boolean pinned = u.tlsSettings() != null && (u.tlsSettings().ca() != null || !u.tlsSettings().pinSha256().isEmpty());
+            if (u.kind() == dev.bastion.config.UpstreamConfig.Kind.APP && u.tls() && !pinned) out.add("upstreams." + name + ".tls");
+        });
+        return out;
     }
 
     private static List<String> plaintextConsole(BastionConfig c, Instant now) {
         AdminListenerConfig admin = c.listeners().admin();
-        boolean https = c.console().publicUrl() != null && "https".equals(c.console().publicUrl().getScheme());
+        boolean https = admin.tls() != null || c.console().publicUrl() != null && "https".equals(c.console().publicUrl().getScheme());
         return c.console().enabled() && admin.enabled() && !ListenersConfig.isLoopback(admin.host()) && !https
                 ? List.of("console.public_url (admin listener on " + admin.host() + ")") : List.of();
     }

@@ -173,6 +173,7 @@ final class ChainAssembler {
                 case BASTION_TOKEN -> new BastionTokenAuthenticator(services.config.tokens().issuer(), services.signingKeys::published,
                         services.tokenCache, auth.audiences().isEmpty() ? List.of(services.config.tokens().audience()) : auth.audiences(),
                         services.clock);
+                case MTLS -> new dev.bastion.authn.ClientCertAuthenticator(services.config.listeners().publicListener().tls().clientIdentities());
             });
         }
         return out;

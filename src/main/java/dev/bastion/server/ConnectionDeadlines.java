@@ -36,18 +36,24 @@ final class ConnectionDeadlines {
     }
 
     void opened(HttpConnection connection) {
-        deadlines.put(connection, new long[] {System.nanoTime() + headerTimeoutNanos});
+        // [0] the deadline, [1] requests in flight: an HTTP/2 connection carries several at once
+        deadlines.put(connection, new long[] {System.nanoTime() + headerTimeoutNanos, 0});
         connection.closeHandler(v -> deadlines.remove(connection));
     }
 
     void requestStarted(HttpConnection connection) {
         long[] d = deadlines.get(connection);
-        if (d != null) d[0] = NONE;
+        if (d == null) return;
+        d[0] = NONE;
+        d[1]++;
     }
 
     void requestFinished(HttpConnection connection) {
         long[] d = deadlines.get(connection);
-        if (d != null) d[0] = System.nanoTime() + idleTimeoutNanos;
+        if (d == null) return;
+        // idle only once its last stream ended: one finished stream must not start the clock on another's long answer
+        if (d[1] > 0) d[1]--;
+        if (d[1] == 0) d[0] = System.nanoTime() + idleTimeoutNanos;
     }
 
     int tracked() {

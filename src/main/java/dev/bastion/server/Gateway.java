@@ -82,10 +82,12 @@ public final class Gateway {
     /** The public listener's routes, chains and upstreams, swapped whole by a reload ({@link ConfigReload}). */
     private final ConfigReload reloads;
     private final List<Route> adminRoutes;
+    private final List<ListenerTls> tls;
 
     private Gateway(Vertx vertx, Services services, List<String> deployments, List<ListenerVerticle> publicVerticles, int publicPort, int adminPort,
-                    int egressPort, Set<String> eventLoops, ConfigReload reloads, List<Route> adminRoutes) {
+                    int egressPort, Set<String> eventLoops, ConfigReload reloads, List<Route> adminRoutes, List<ListenerTls> tls) {
         this.adminRoutes = adminRoutes;
+        this.tls = tls;
         this.egressPort = egressPort;
         this.publicVerticles = publicVerticles;
         this.reloads = reloads;
@@ -142,7 +144,8 @@ public final class Gateway {
     /** Every upstream's credentials, resolved at start; {@code file:}, {@code vault:} and {@code aws-sm:} keys stay live in the watcher. */
     record Keys(Map<String, List<RotatingSecret>> upstreamKeys, Map<String, List<OrgSecrets.Handle>> orgKeys,
                         Map<String, RotatingSecret> hmacSecrets, Map<String, DeploymentAuth> deploymentAuths,
-                        Map<String, RotatingSecret> serviceAccountKeys, Map<String, RotatingSecret> traceHeaders, SecretWatcher watcher) {
+                        Map<String, RotatingSecret> serviceAccountKeys, Map<String, RotatingSecret> traceHeaders, SecretWatcher watcher,
+                        Map<String, List<RotatingSecret>> clientCerts) {
         /** The trace exporter's headers, read at each export: a file: secret may have rotated. Literal values are the config's own. */
         java.util.function.Supplier<Map<String, String>> exportHeaders(BastionConfig config) {
             return () -> {
@@ -162,6 +165,7 @@ public final class Gateway {
             Map<String, DeploymentAuth> deploymentAuths = new HashMap<>();
             Map<String, RotatingSecret> serviceAccountKeys = new HashMap<>();
             Map<String, RotatingSecret> traceHeaders = new java.util.LinkedHashMap<>();
+            Map<String, List<RotatingSecret>> clientCerts = new HashMap<>(); // an upstream's mTLS certificate and key (E7), re-read as they rotate
             config.observability().tracing().secretHeaders().forEach((name, ref) ->
                     traceHeaders.put(name, watcher.live(ref, "observability.tracing.headers." + name)));
             for (Map.Entry<String, UpstreamConfig> e : config.upstreams().entrySet()) {
@@ -189,17 +193,23 @@ public final class Gateway {
                     deploymentAuths.put(e.getKey(), SigV4Auth.forUpstream(() -> new SigV4.Credentials(id.current().reveal(), key.current().reveal(),
                             session == null ? null : session.current().reveal()), BedrockChatProvider.SIGNING_SERVICE));
                 }
+                if (e.getValue().tlsSettings() != null && e.getValue().tlsSettings().clientCert() != null) {
+                    List<String> at = dev.bastion.upstream.UpstreamTls.places(e.getKey());
+                    clientCerts.put(e.getKey(), List.of(watcher.live(e.getValue().tlsSettings().clientCert(), at.get(0)),
+                            watcher.live(e.getValue().tlsSettings().clientKey(), at.get(1))));
+                }
                 if (e.getValue().googleServiceAccountKey() != null) {
                     serviceAccountKeys.put(e.getKey(), watcher.live(e.getValue().googleServiceAccountKey(), "upstreams." + e.getKey() + ".google_service_account_key"));
                 }
             }
-            return new Keys(upstreamKeys, orgKeys, hmacSecrets, deploymentAuths, serviceAccountKeys, traceHeaders, watcher);
+            return new Keys(upstreamKeys, orgKeys, hmacSecrets, deploymentAuths, serviceAccountKeys, traceHeaders, watcher, clientCerts);
         }
     }
 
     private static Future<Gateway> started(Vertx vertx, BastionConfig config, Services services, Keys resolved, int n, Consumer<String> accessLogSink) {
         List<String> deployments = new ArrayList<>();
         List<ListenerVerticle> publicVerticles = new ArrayList<>();
+        List<ListenerTls> tls = new ArrayList<>();
         Future<Gateway> started;
         ConfigReload reloads = null;
         try {
@@ -219,11 +229,13 @@ public final class Gateway {
                     reloads.endpoint(), reloads::running);
             EgressProxy egressProxy = egressProxy(config, services);
             ConfigReload live = reloads;
-            started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles).compose(loops ->
-                    deployAdmin(vertx, config, adminListener, deployments).onSuccess(services.adminPort::set).compose(adminPort ->
+            ListenerTls publicTls = listenerTls(vertx, "listeners.public", config.listeners().publicListener().tls(), tls);
+            ListenerTls adminTls = listenerTls(vertx, "listeners.admin", config.listeners().admin().tls(), tls);
+            started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles, publicTls).compose(loops ->
+                    deployAdmin(vertx, config, adminListener, deployments, adminTls).onSuccess(services.adminPort::set).compose(adminPort ->
                             deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
                                     new Gateway(vertx, services, deployments, List.copyOf(publicVerticles), loops.port, adminPort, egressPort, loops.names, live,
-                                            adminListener.routes().routes()))));
+                                            adminListener.routes().routes(), List.copyOf(tls)))));
         } catch (RuntimeException e) {
             started = Future.failedFuture(e);
         }
@@ -234,6 +246,7 @@ public final class Gateway {
                         (g.adminPort > 0 ? ", admin on " + config.listeners().admin().host() + ":" + g.adminPort : "")
                                 + (g.egressPort > 0 ? ", egress proxy on " + config.listeners().egress().host() + ":" + g.egressPort : "")))
                 .onFailure(t -> {
+                    tls.forEach(ListenerTls::close);
                     deployments.forEach(vertx::undeploy);
                     if (built != null) built.close();
                     else resolved.watcher().close();
@@ -266,9 +279,10 @@ public final class Gateway {
             List<Upstream> pool = new ArrayList<>();
             List<RotatingSecret> keys = resolved.upstreamKeys().get(e.getKey());
             List<OrgSecrets.Handle> orgs = resolved.orgKeys().get(e.getKey());
+            dev.bastion.upstream.UpstreamTls tls = upstreamTls(vertx, e.getKey(), e.getValue(), resolved);
             for (int i = 0; i < Math.max(1, keys.size()); i++) {
                 pool.add(new HttpUpstream(services.connector, e.getKey(), e.getValue(), keys.isEmpty() ? null : keys.get(i),
-                        orgs.isEmpty() ? null : orgs.get(i), services.issuer::identityToken, resolved.hmacSecrets().get(e.getKey())));
+                        orgs.isEmpty() ? null : orgs.get(i), services.issuer::identityToken, resolved.hmacSecrets().get(e.getKey()), tls));
             }
             pools.put(e.getKey(), List.copyOf(pool));
             upstreams.put(e.getKey(), pool.getFirst());
@@ -323,30 +337,58 @@ public final class Gateway {
                 services.tracing);
     }
 
+    /** An upstream's client certificate and pinned trust (E7), or null; a PEM or CA file that does not parse is a config error. */
+    private static dev.bastion.upstream.UpstreamTls upstreamTls(Vertx vertx, String name, UpstreamConfig config, Keys resolved) {
+        if (config.tlsSettings() == null) return null;
+        List<RotatingSecret> pair = resolved.clientCerts().get(name);
+        try {
+            return new dev.bastion.upstream.UpstreamTls(vertx, "upstreams." + name + ".tls", config.tlsSettings(), pair == null ? null : pair.get(0),
+                    pair == null ? null : pair.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
+    }
+
     private record Loops(int port, Set<String> names) {}
 
+    /** A listener's TLS, watched for rotated files; null without TLS. A file that does not load is a config error. */
+    private static ListenerTls listenerTls(Vertx vertx, String name, dev.bastion.config.TlsConfig config, List<ListenerTls> made) {
+        if (config == null) return null;
+        ListenerTls tls;
+        try {
+            tls = new ListenerTls(vertx, name, config);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
+        made.add(tls.watch());
+        return tls;
+    }
+
     private static Future<Loops> deployPublic(Vertx vertx, BastionConfig config, Supplier<Listener> listener, int n, List<String> deployments,
-                                              List<ListenerVerticle> up) {
+                                              List<ListenerVerticle> up, ListenerTls tls) {
         EdgeConfig edge = config.edge();
         PublicListenerConfig pl = config.listeners().publicListener();
         // Port 0 becomes -1: Vert.x's random port, shared by every server listening on that same -1.
         int port = pl.port() == 0 ? -1 : pl.port();
         Supplier<ListenerVerticle> instance = () -> {
             HttpServerOptions options = serverOptions(pl.host(), port, edge.maxHeaderBytes().asInt(), edge.maxUriBytes().asInt());
-            if (pl.tls() != null) TlsOptions.apply(options, pl.tls());
-            return new ListenerVerticle(listener, options, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
+            if (tls != null) tls.apply(options, pl.tls().http2(), edge.maxHeaderBytes().asInt());
+            return new ListenerVerticle(listener, options, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis())
+                    .clientCertificates(tls == null ? null : tls.clientVerifier());
         };
         return deployOnDistinctLoops(vertx, instance, n, 4 * n, up, deployments)
                 .map(v -> new Loops(up.getFirst().actualPort(), up.stream().map(ListenerVerticle::eventLoop).collect(Collectors.toCollection(TreeSet::new))));
     }
 
     /** The admin listener on one event loop; its port, or -1 when it is disabled. */
-    private static Future<Integer> deployAdmin(Vertx vertx, BastionConfig config, Listener listener, List<String> deployments) {
+    private static Future<Integer> deployAdmin(Vertx vertx, BastionConfig config, Listener listener, List<String> deployments, ListenerTls tls) {
         AdminListenerConfig admin = config.listeners().admin();
         if (!admin.enabled()) return Future.succeededFuture(-1);
         EdgeConfig edge = config.edge();
-        ListenerVerticle v = new ListenerVerticle(listener, serverOptions(admin.host(), admin.port(), 8192, edge.maxUriBytes().asInt()),
-                edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
+        HttpServerOptions options = serverOptions(admin.host(), admin.port(), 8192, edge.maxUriBytes().asInt());
+        // Client certificates authenticate the connection only: the admin routes still authorize by key, token or session.
+        if (tls != null) tls.apply(options, null, 8192);
+        ListenerVerticle v = new ListenerVerticle(listener, options, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis());
         return vertx.deployVerticle(v, eventLoop()).map(id -> {
             deployments.add(id);
             return v.actualPort();
@@ -404,7 +446,7 @@ public final class Gateway {
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setTcpNoDelay(true)
-                .setHttp2ClearTextEnabled(false) // HTTP/1.1 only for now: no h2c upgrade from plain-text clients
+                .setHttp2ClearTextEnabled(false) // HTTP/2 only over TLS (ALPN, ListenerTls): no h2c upgrade from plain-text clients
                 .setIdleTimeout(0); // connection deadlines and per-request timeouts handle idleness
     }
 
@@ -513,6 +555,7 @@ public final class Gateway {
     public Future<Void> close() {
         List<Future<?>> closing = new ArrayList<>();
         deployments.forEach(id -> closing.add(vertx.undeploy(id)));
+        tls.forEach(ListenerTls::close);
         reloads.close();
         // The services close after the listeners (no request is left to use them) and off the event loop: closing
         // drains the audit queue, whose last checkpoint may go to an HTTP witness over that same loop. The returned

@@ -84,7 +84,7 @@ final class HttpAdapter implements ClientChannel {
                 .method(req.method() == null ? INVALID_METHOD : req.method())
                 .rawPath(path).path(null).rawQuery(query)
                 .host(authority == null ? null : authority.host().toLowerCase(Locale.ROOT))
-                .protocol(req.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1")
+                .protocol(req.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : req.version() == HttpVersion.HTTP_2 ? "HTTP/2" : "HTTP/1.1")
                 .headers(req.headers())
                 // TLS here, or terminated by a trusted proxy that says so: decides HSTS and X-Forwarded-Proto.
                 .secure(tls || (ips.trusts(peer) && "https".equalsIgnoreCase(req.getHeader("X-Forwarded-Proto"))))
@@ -130,9 +130,25 @@ final class HttpAdapter implements ClientChannel {
         return resp.headers();
     }
 
+    /**
+     * On HTTP/2 a request is a stream: closing after an answer ends that stream (an unread body is reset by the
+     * protocol), never the connection other streams share, and {@code Connection} does not exist (RFC 9113 §8.2.2).
+     */
+    private boolean h2() {
+        return req.version() == HttpVersion.HTTP_2;
+    }
+
     @Override
     public void respond(int status, Buffer body, boolean close) {
         boolean unread = !req.isEnded();
+        if (h2()) {
+            // a body left unsent is cancelled (RST_STREAM NO_ERROR after the answer, RFC 9113 §8.1), not read
+            resp.setStatusCode(status).end(body).onComplete(v -> {
+                if (unread && hasBody && !req.isEnded()) resp.reset(0);
+            });
+            if (unread && !hasBody) req.resume();
+            return;
+        }
         // An unread body would otherwise have to be read to its end before the next request.
         boolean closing = close || closeAfterAnswer || (unread && hasBody);
         if (closing) resp.headers().set("Connection", "close");
@@ -147,7 +163,7 @@ final class HttpAdapter implements ClientChannel {
     @Override
     public void startStream(int status, boolean bodyless) {
         resp.setStatusCode(status);
-        if (closeAfterAnswer) resp.headers().set("Connection", "close");
+        if (closeAfterAnswer && !h2()) resp.headers().set("Connection", "close");
         if (!bodyless && !resp.headers().contains("Content-Length")) resp.setChunked(true);
     }
 
@@ -174,13 +190,15 @@ final class HttpAdapter implements ClientChannel {
             resp.headers().set("Content-Length", Integer.toString(last == null ? 0 : last.length()));
         }
         (last == null || last.length() == 0 ? resp.end() : resp.end(last)).onComplete(v -> {
-            if (closeAfterAnswer) req.connection().close();
+            if (closeAfterAnswer && !h2()) req.connection().close();
         });
     }
 
     @Override
     public void cut() {
-        req.connection().close();
+        // A truncated answer must not look complete: HTTP/2 resets the stream (INTERNAL_ERROR), HTTP/1.1 loses the connection.
+        if (h2()) resp.reset(0x2);
+        else req.connection().close();
     }
 
     @Override

@@ -26,6 +26,7 @@ final class ListenerVerticle extends VerticleBase {
     private final long headerTimeoutMs;
     private final long idleTimeoutMs;
     private volatile Set<String> takenLoops = Set.of();
+    private java.util.function.Predicate<java.security.cert.X509Certificate[]> clientVerifier;
     private volatile String eventLoop;
     private HttpServer server;
     private ConnectionDeadlines deadlines;
@@ -39,6 +40,12 @@ final class ListenerVerticle extends VerticleBase {
         this.options = options;
         this.headerTimeoutMs = headerTimeoutMs;
         this.idleTimeoutMs = idleTimeoutMs;
+    }
+
+    /** On a listener that asks for client certificates: whether its CAs verify a chain (the session is handed to the chain). */
+    ListenerVerticle clientCertificates(java.util.function.Predicate<java.security.cert.X509Certificate[]> verifier) {
+        this.clientVerifier = verifier;
+        return this;
     }
 
     /** The event loop this instance serves on (its start runs there). */
@@ -83,6 +90,9 @@ final class ListenerVerticle extends VerticleBase {
         try {
             adapter = new HttpAdapter(vertx, req, deadlines);
             ex = adapter.exchange(snapshot.clientIps(), snapshot.tls(), System.nanoTime(), snapshot::traceTrusted);
+            if (clientVerifier != null && req.isSSL() && req.connection().sslSession() != null) {
+                ex.attribute(dev.bastion.chain.ClientCertificate.class, new dev.bastion.chain.ClientCertificate(req.connection().sslSession(), clientVerifier));
+            }
             new ChainRunner(snapshot, adapter, ex).start();
         } catch (RuntimeException e) {
             // A bug in the request path: the client still gets the JSON shape (500, no internals), and the

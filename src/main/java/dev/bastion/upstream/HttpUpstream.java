@@ -35,6 +35,7 @@ public final class HttpUpstream implements Upstream {
     private volatile Secret warnedFor; // the previous key last warned about: one warning per rotation
     private final RotatingSecret hmacSecret;
     private final dev.bastion.secrets.OrgSecrets.Handle orgKey;
+    private final UpstreamTls tls;
     /** The key's header and the signing bytes, derived once per value rather than once per request. */
     private volatile Derived derived;
 
@@ -62,12 +63,20 @@ public final class HttpUpstream implements Upstream {
      */
     public HttpUpstream(OutboundConnector connector, String name, UpstreamConfig config, RotatingSecret apiKey,
                         dev.bastion.secrets.OrgSecrets.Handle orgKey, IdentitySigner identitySigner, RotatingSecret hmacSecret) {
+        this(connector, name, config, apiKey, orgKey, identitySigner, hmacSecret, null);
+    }
+
+    /** @param tls the upstream's client certificate and pinned trust (E7); null for the JDK's trust and no certificate */
+    public HttpUpstream(OutboundConnector connector, String name, UpstreamConfig config, RotatingSecret apiKey,
+                        dev.bastion.secrets.OrgSecrets.Handle orgKey, IdentitySigner identitySigner, RotatingSecret hmacSecret, UpstreamTls tls) {
+        this.tls = tls;
         this.orgKey = orgKey;
         this.connector = connector;
         this.name = name;
         this.config = config;
         this.destination = Destination.of(config.url());
-        this.profile = new ClientProfile("upstream:" + name, config.connectTimeout(), config.maxConnections(), null, 64 * 1024, false);
+        this.profile = new ClientProfile("upstream:" + name, config.connectTimeout(), config.maxConnections(), null, 64 * 1024, false, null,
+                tls == null ? null : tls.profile());
         this.basePath = config.basePath();
         this.identitySigner = config.identityToken() ? identitySigner : null;
         this.hmacSecret = hmacSecret;
@@ -146,6 +155,7 @@ public final class HttpUpstream implements Upstream {
 
     /** @param key the key to send (an org's, or one read for a grace retry); null: the upstream's current one */
     private Future<UpstreamResult> send(UpstreamRequest r, Secret key) {
+        if (tls != null) tls.refresh();
         Exchange ex = r.exchange();
         String target = r.target(basePath);
         MultiMap headers = headers(r, target, key);

@@ -25,7 +25,7 @@ class ConsoleConfigTest {
     }
 
     @Test
-    void theDefaultsServeTheConsoleOnTheAdminListenersOrigin() {
+    void theDefaultsServeTheConsoleOnTheAdminListenersOrigin() throws Exception {
         ConsoleConfig c = parse(BASE).console();
         assertThat(c.enabled()).isTrue();
         assertThat(c.oidc()).isNull();
@@ -33,6 +33,8 @@ class ConsoleConfigTest {
         assertThat(c.session().maxAge()).isEqualTo(Duration.ofHours(8));
         assertThat(c.bootstrap().ttl()).isEqualTo(Duration.ofMinutes(15));
         assertThat(c.origin(new AdminListenerConfig(null, null, null, null), 9090)).isEqualTo("http://127.0.0.1:9090");
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("bastion-console", ".pem"); // with its own TLS, the admin listener's origin is https
+        assertThat(c.origin(new AdminListenerConfig(null, null, null, null, new TlsConfig(pem, pem)), 9090)).isEqualTo("https://127.0.0.1:9090");
         assertThat(parse(BASE + "console: { public_url: \"https://console.example.com/\" }\n").console().origin(null, 0)).isEqualTo("https://console.example.com");
         ConsoleConfig.Oidc oidc = parse(BASE + OIDC.formatted("env:SECRET", "roles: { claim: groups, operator: [ops] }")).console().oidc();
         assertThat(oidc.scopes()).containsExactly("openid", "profile", "email");

@@ -122,6 +122,13 @@ class PostureTest {
                         withTls(valid)),
                 Arguments.of("BP-ADMIN-001", BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true }"),
                         BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: localhost, port: 0 }")),
+                Arguments.of("BP-ADMIN-001", BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true, "
+                                + tls(valid).replace(" }", ", client_auth: request, client_ca: " + valid + " }") + " }"),
+                        BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true, "
+                                + tls(valid).replace(" }", ", client_auth: required, client_ca: " + valid + " }") + " }")),
+                Arguments.of("BP-UPSTREAM-001", BASE.replace("upstreams:\n", "environment: prod\nupstreams:\n"),
+                        BASE.replace("upstreams:\n", "environment: prod\nupstreams:\n").replace("url: \"https://api.example.com\" }",
+                                "url: \"https://api.example.com\", tls: { ca: " + valid + " } }")),
                 Arguments.of("BP-CONSOLE-001", BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true }"),
                         BASE.replace("admin: { host: 127.0.0.1, port: 0 }", "admin: { host: 0.0.0.0, port: 0, unsafe_expose: true }")
                                 + "console: { public_url: \"https://console.example.com\" }\n"),

@@ -44,6 +44,33 @@ public final class TestCertificates {
         return dir.resolve(name + ".pem");
     }
 
+    /**
+     * A client certificate {@code dir/name.pem} (key {@code dir/name-key.pem}) signed by {@code ca}, for mTLS.
+     *
+     * @param san e.g. {@code URI:spiffe://acme.test/billing} or {@code DNS:worker.acme.test}; null for none
+     * @param subject e.g. {@code /CN=billing/O=Acme}
+     */
+    public static Path client(Path dir, String ca, String name, String subject, String san) throws Exception {
+        Path key = dir.resolve(name + "-key.pem");
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key.toString(), "-out", dir.resolve(name + ".csr").toString(), "-subj", subject);
+        Files.writeString(dir.resolve(name + ".ext"), "extendedKeyUsage=clientAuth\n" + (san == null ? "" : "subjectAltName=" + san + "\n"));
+        openssl("x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA", dir.resolve(ca + ".pem").toString(),
+                "-CAkey", dir.resolve(ca + "-key.pem").toString(), "-CAcreateserial", "-days", "2", "-extfile", dir.resolve(name + ".ext").toString(),
+                "-out", dir.resolve(name + ".pem").toString());
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        return dir.resolve(name + ".pem");
+    }
+
+    /** base64 SHA-256 of a PEM certificate's SubjectPublicKeyInfo (an RFC 7469 pin). */
+    public static String spkiPin(Path cert) throws Exception {
+        java.security.cert.X509Certificate x;
+        try (var in = Files.newInputStream(cert)) {
+            x = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(x.getPublicKey().getEncoded()));
+    }
+
     private static void openssl(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
