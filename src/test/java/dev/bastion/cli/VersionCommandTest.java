@@ -3,14 +3,13 @@ package dev.bastion.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.testing.BastionProcess;
+import dev.bastion.testing.BuildFacts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,13 +21,12 @@ class VersionCommandTest {
         assertThat(BastionProcess.run(dir, "version", Map.of(), "version")).isZero();
         String out = Files.readString(dir.resolve("version.out"));
 
-        String pom = Files.readString(Path.of("pom.xml"));
         String sbomSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(Path.of("target/classes/META-INF/sbom/bom.json"))));
         assertThat(out).isEqualTo(String.join("\n",
-                "bastion " + first(pom, "<artifactId>bastion</artifactId>\\s*<version>([^<]+)</version>"),
-                "commit: " + gitHead(),
-                "built: " + first(pom, "<project.build.outputTimestamp>([^<]+)<"),
+                "bastion " + BuildFacts.version(),
+                "commit: " + BuildFacts.gitHead(),
+                "built: " + BuildFacts.outputTimestamp(),
                 "sbom: sha256:" + sbomSha + " (META-INF/sbom/bom.json)") + "\n");
 
         // --version says the same
@@ -43,17 +41,5 @@ class VersionCommandTest {
         assertThat(BuildInfo.commitOf(null)).isEqualTo("unknown");
         assertThat(BuildInfo.commitOf("92a33c667a54baddb7faca7a1508e0207c380725\n".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("92a33c667a54baddb7faca7a1508e0207c380725");
-    }
-
-    private static String gitHead() throws Exception {
-        Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return p.waitFor() == 0 ? s : "unknown";
-    }
-
-    private static String first(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as(regex).isTrue();
-        return m.group(1);
     }
 }
