@@ -21,11 +21,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point: the gateway and its operator CLI are one jar. */
-@Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1.0",
+@Command(name = "bastion", mixinStandardHelpOptions = true, versionProvider = dev.bastion.cli.VersionCommand.Provider.class,
         description = "A security gateway for AI applications: every control on by default.",
         subcommands = {ServeCommand.class, dev.bastion.cli.ReloadCommand.class, DemoCommand.class, KeysCommand.class, dev.bastion.cli.AuditCommand.class, ClientsCommand.class, TokensCommand.class, RevokeCommand.class, dev.bastion.cli.ResponsesCommand.class, dev.bastion.cli.McpCommand.class, dev.bastion.cli.IncidentCommand.class,
                 UsersCommand.class, OrgsCommand.class, UsageCommand.class, GuardCommand.class, CheckCommand.class, SecretsCommand.class, MockLlmCommand.class,
-                dev.bastion.cli.DataCommand.class, dev.bastion.cli.ConsoleCommand.class})
+                dev.bastion.cli.DataCommand.class, dev.bastion.cli.ConsoleCommand.class,
+                dev.bastion.cli.VersionCommand.class})
 public final class Bastion implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
