@@ -4,8 +4,8 @@
 #   bench/fuzz.sh [target|all] [duration]     e.g. bench/fuzz.sh PathNormalizerFuzzTest 10m;  bench/fuzz.sh all 5m
 #
 # Targets are the *FuzzTest classes under src/test/java. Jazzer keeps its growing corpus in .cifuzz-corpus/ (not
-# committed) and writes a crashing input as crash-<sha1> into the target's seed directory
-# (src/test/resources/<package>/<Class>Inputs/<method>/): from then on the suite replays it. Commit it with the fix.
+# committed) and writes a crashing input as crash-<sha1> next to the seeds (target/test-classes/…); this script copies
+# it to src/test/resources/<package>/<Class>Inputs/<method>/, where the suite replays it. Commit it with the fix.
 # Wycheproof's JWS tokens, when $BASTION_CORPORA (default ../shared/corpora) has them, join the JOSE target's
 # working corpus (read there, never copied into the repository).
 # On a shared machine hold the build lock: flock /tmp/bastion-maven.lock bench/fuzz.sh all 5m
@@ -39,6 +39,10 @@ for t in $targets; do
     -Dsurefire.failIfNoSpecifiedTests=false | grep -E 'Tests run:|FAIL|ERROR\]' || true
   report="target/surefire-reports/TEST-$(find src/test/java -name "$t.java" | sed 's|src/test/java/||; s|\.java$||; s|/|.|g').xml"
   if grep -q '<failure\|<error' "$report" 2>/dev/null; then status=1; echo "   $t: FINDING — see $report"; fi
+done
+# Jazzer writes a crash next to the seeds it read: the copy in target/test-classes. Keep it in the sources.
+find target/test-classes -path '*Inputs/*' -name 'crash-*' 2>/dev/null | while read -r f; do
+  dest="src/test/resources/${f#target/test-classes/}"; [ -e "$dest" ] || { mkdir -p "$(dirname "$dest")"; cp "$f" "$dest"; }
 done
 crashes=$(git status --porcelain --untracked-files=all src/test/resources | grep '/crash-' || true)
 [ -n "$crashes" ] && { echo "New crashing inputs (replayed by the suite from now on; fix, then commit them):"; echo "$crashes"; }

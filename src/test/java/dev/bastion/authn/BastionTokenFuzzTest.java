@@ -76,7 +76,7 @@ class BastionTokenFuzzTest {
         return new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).type(new JOSEObjectType("at+jwt")).build(), claims);
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void onlyMintedTokensVerify(byte[] input) {
         check(tokenOf(input));
     }

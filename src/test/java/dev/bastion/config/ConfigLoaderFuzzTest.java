@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 class ConfigLoaderFuzzTest {
     private static final ConfigLoader LOADER = new ConfigLoader();
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void onlyConfigExceptionsEscape(byte[] input) {
         String yaml = new String(input, StandardCharsets.UTF_8);
         BastionConfig config;

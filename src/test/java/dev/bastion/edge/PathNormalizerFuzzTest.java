@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * (RFC 3986 §5.2.4), and one whose UTF-8 decoder also reads overlong forms ({@code %c0%ae} as {@code .}).
  */
 class PathNormalizerFuzzTest {
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void acceptedPathsAreUnambiguous(byte[] input) {
         String raw = new String(input, StandardCharsets.ISO_8859_1);
         String decoded = PathNormalizer.decode(raw);

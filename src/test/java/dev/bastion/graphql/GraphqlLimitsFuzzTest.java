@@ -27,7 +27,7 @@ class GraphqlLimitsFuzzTest {
     static final GraphqlConfig CONFIG = new GraphqlConfig(5, 3, 50, 200, null, null, null, 3);
     static final GraphqlLimits LIMITS = new GraphqlLimits(CONFIG, true);
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void passedDocumentsAreWithinLimits(byte[] input) {
         String document = new String(input, StandardCharsets.UTF_8);
         GraphqlLimits.Result asDocument = LIMITS.check(document, null);

@@ -16,7 +16,7 @@ import java.util.List;
 class SseSplitterFuzzTest {
     static final int MAX_PENDING = 1 << 20;
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void sameEventsWhateverTheCuts(byte[] stream) {
         Split whole = split(stream, new int[0]);
         assertThat(concat(whole)).as("no byte changed").isEqualTo(stream);

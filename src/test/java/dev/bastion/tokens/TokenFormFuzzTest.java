@@ -23,7 +23,7 @@ class TokenFormFuzzTest {
     static final Set<String> REFUSALS = Set.of("The body must be application/x-www-form-urlencoded.",
             "The body is not valid form encoding.", "A parameter is repeated.", "The form has too many parameters.");
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void readsWhatTheFormSays(byte[] input) {
         String body = new String(input, StandardCharsets.UTF_8);
         Map<String, List<String>> params;

@@ -24,7 +24,7 @@ import java.util.Set;
 class RequestTargetsFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void extractionAndTransformsAreTotal(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         int first = text.indexOf('\n');

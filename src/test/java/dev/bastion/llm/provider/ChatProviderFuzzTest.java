@@ -30,7 +30,7 @@ class ChatProviderFuzzTest {
     // Ids and timestamps a translator makes up per stream; everything else must be the same.
     private static final Pattern MADE_UP = Pattern.compile("\"(id|created)\":(\"[^\"]*\"|\\d+)");
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void translationIsTotal(byte[] input) {
         JsonNode json = parse(input);
         for (ChatProvider p : PROVIDERS) {
