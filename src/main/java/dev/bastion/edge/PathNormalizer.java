@@ -3,7 +3,8 @@ package dev.bastion.edge;
 /**
  * Checks a request path before routing. Routes are matched against the percent-decoded path, and the
  * path is refused (400) when the decoded form is ambiguous — dot segments, empty segments, encoded
- * slashes or backslashes, NUL or control characters, raw non-ASCII bytes — because an upstream that resolves those itself
+ * slashes or backslashes, NUL or control characters, raw non-ASCII bytes, encoded bytes that are not strict
+ * UTF-8 (overlong forms such as {@code %c0%ae}) — because an upstream that resolves those itself
  * could see a different path than the one Bastion authorised ({@code /v1/%2e%2e/admin}).
  * Dot and empty segments are recognised with path parameters too: Tomcat, Jetty and Spring drop
  * {@code ;…} from a segment before resolving it, so {@code /public/..;/private} reaches them as
@@ -59,7 +60,25 @@ public final class PathNormalizer {
             }
         }
         String path = out == null ? rawPath : out.toString();
-        return hasAmbiguousSegments(path) ? null : path;
+        return hasAmbiguousSegments(path) || !isUtf8(path) ? null : path;
+    }
+
+    /**
+     * Whether the decoded bytes (one per char) are strict UTF-8. An upstream whose decoder is lenient reads
+     * the overlong {@code %c0%ae} as {@code .} and {@code %c0%af} as {@code /}: {@code /api/%c0%ae%c0%ae/admin}
+     * would pass here as an ordinary segment and resolve to {@code /admin} there (found by PathNormalizerFuzzTest).
+     */
+    private static boolean isUtf8(String latin1) {
+        int i = 0, n = latin1.length();
+        while (i < n && latin1.charAt(i) < 0x80) i++;
+        if (i == n) return true;
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(latin1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static boolean hasAmbiguousSegments(String path) {

@@ -41,7 +41,9 @@ class EdgeUnitTest {
             "/a%00", "/a%0d%0aSet-Cookie", "/a%", "/a%zz", "/a b", "/a\u00e9",
             // dot and empty segments behind path parameters, which servlet containers drop before resolving
             "/public/..;/private", "/public/..;jsessionid=1/private", "/public/.;x/private", "/public/%2e%2e;/private", "/public/.%3b/private",
-            "/public/%2E%2E%3Bx/private", "/public/..;", "/public/;x/private", "/;/private"})
+            "/public/%2E%2E%3Bx/private", "/public/..;", "/public/;x/private", "/;/private",
+            // encoded bytes that are not strict UTF-8: overlong '.' and '/' (a lenient upstream resolves them), a lone byte
+            "/api/%c0%ae%c0%ae/admin", "/api/%C0%AF..", "/api/%e0%80%ae%e0%80%ae/admin", "/a%ff", "/a%c3", "/a%ed%a0%80"})
     void refusedPaths(String raw) {
         assertThat(PathNormalizer.decode(raw)).isNull();
     }

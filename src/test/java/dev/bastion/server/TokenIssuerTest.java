@@ -198,6 +198,27 @@ class TokenIssuerTest {
         }
     }
 
+    /**
+     * The form is split on '&' only, and read whole (found by TokenFormFuzzTest). Netty's query decoder, used
+     * before, split on ';' too, and silently dropped every parameter after the 1024th — so a repeated
+     * {@code client_secret} hidden behind padding was never seen, and the request did not fail as RFC 6749 §3.1 asks.
+     */
+    @Test
+    void aFormIsSplitOnAmpersandsOnlyAndReadWhole() throws Exception {
+        String id = client.client().id(), secret = client.secret();
+        HttpResponse<String> semicolon = token("grant_type=client_credentials&client_id=" + id + ";client_secret=" + secret, null, null);
+        assertThat(semicolon.statusCode()).as(semicolon.body()).isIn(400, 401);
+        assertThat(semicolon.body()).doesNotContain("access_token").doesNotContain(secret.substring(4, 20));
+
+        StringBuilder padded = new StringBuilder("grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret);
+        for (int i = 0; i < 1100; i++) padded.append("&p").append(i).append("=1");
+        HttpResponse<String> hidden = token(padded.append("&client_secret=guess").toString(), null, null);
+        assertThat(hidden.statusCode()).as(hidden.body()).isEqualTo(400);
+        assertThat(new JsonObject(hidden.body()).getString("error")).isEqualTo("invalid_request");
+        assertThat(new JsonObject(hidden.body()).getString("error_description")).isEqualTo("The form has too many parameters.");
+        assertThat(hidden.body()).doesNotContain(secret.substring(4, 20));
+    }
+
     @Test
     void everyClientAuthenticationFailureLooksTheSame() throws Exception {
         ClientService.CreatedClient disabled = new ClientService(gw.store, Clock.systemUTC()).create("acme", Set.of("invoke"), null, null);
