@@ -135,9 +135,9 @@ class ImageTest {
     @Test
     void theImagesRuntimeServesOnAReadOnlyRootAsUser65532(@TempDir Path dir) throws Exception {
         // chroot and the mount namespace need root: a CI runner without it still checks every layer above, and says so
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) System.err.println("ImageTest: SKIPPED running the image's runtime: unpacking the image and chroot need root");
-        assumeTrue(root, "unpacking the image and chroot need root");
+        boolean asRoot = "root".equals(System.getProperty("user.name"));
+        if (!asRoot) System.err.println("ImageTest: SKIPPED running the image's runtime: unpacking the image and chroot need root");
+        assumeTrue(asRoot, "unpacking the image and chroot need root");
         Path root = dir.resolve("root");
         Files.createDirectories(root);
         Path oci = dir.resolve("oci");
