@@ -3,7 +3,7 @@
 #   parse_options "$@"     --duration D --connections N --rounds N --no-install, plus the script's own
 #                          options through a bench_option NAME VALUE function returning 0 when it took one
 #   need_packages P...     installs missing Debian packages (each named by its command) unless --no-install
-#   bastion_java           builds the jar when stale and sets JAVA to a JDK ≥ 21 (the launcher's search);
+#   bastion_java           builds the jar when stale (src/main or pom.xml newer) and sets JAVA to a JDK ≥ 21 (the launcher's search);
 #                          the build holds /tmp/bastion-maven.lock (flock) so builds on a shared host take turns
 #   wait_port PORT         waits up to 15 s for a loopback port to accept connections
 #   pids+=($!)             processes killed on exit
@@ -36,7 +36,10 @@ need_packages() {
 }
 
 bastion_java() {
-  if command -v flock >/dev/null; then flock /tmp/bastion-maven.lock ./bastion build >/dev/null; else ./bastion build >/dev/null; fi
+  # only when stale (the launcher's test), so a fresh jar does not wait for another build's lock
+  if [ ! -f target/bastion.jar ] || [ -n "$(find src/main pom.xml -newer target/bastion.jar -print -quit)" ]; then
+    if command -v flock >/dev/null; then flock /tmp/bastion-maven.lock ./bastion build >/dev/null; else ./bastion build >/dev/null; fi
+  fi
   . <(sed -n '/^java_major()/,/^}/p;/^find_jdk()/,/^}/p' ./bastion)
   JAVA_HOME="$(find_jdk)"; JAVA="$JAVA_HOME/bin/java"
 }

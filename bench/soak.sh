@@ -15,9 +15,10 @@
 #    old generation (only a collection changes it: what survived the young collections), the live heap after the
 #    last old/concurrent collection (jvm_gc_live_data_size_bytes; 0 until one ran), the event-loop lag of the public
 #    listener's loops (mean over the interval and the recent max: bastion_event_loop_lag_seconds) — no System.gc().
-# 4. trend: the first interval is warm-up and left out; per series, the least-squares slope (as change over the run,
-#    in % of the mean) and the second half's mean against the first half's. A series grows when both exceed 10 %
-#    (threads and descriptors: when the fitted change is at least 2 and the halves differ): flagged, exit 1.
+# 4. trend (bench/tools/soak-trend.awk): the first interval is warm-up and left out; per series, the least-squares
+#    fitted change over the run, the second half's mean against the first half's, and the fitted change over the
+#    last third. RSS, old gen, live data, threads or descriptors that rose and are still rising at the end are
+#    flagged (exit 1); one that rose and then stayed flat (a pool filling up to its size) is reported as such.
 #    Any answer other than 200 also fails the run.
 #
 # Bastion gets -Xmx512m (as a pod with a ~730 MiB limit and MaxRAMPercentage=70 would): on a 24 GB host's default
@@ -104,26 +105,9 @@ while [ $(( $(date +%s) - start + every )) -le "$total" ] || [ "$n" -lt 2 ]; do
 done
 
 echo
-echo "trend over samples 2..$n (the first is warm-up): fitted change over the run and second half vs first half, in % of the mean"
+echo "trend over samples 2..$n (the first is warm-up), in % of the mean where a percentage (bench/tools/soak-trend.awk):"
 status=0
-awk -F, 'NR > 2 {m++; for (i = 1; i <= NF; i++) v[m, i] = $i}
-  function trend(col, name, flag, absolute,   i, sx, sy, sxx, sxy, mean, slope, change, h, a, b, na, nb, pct, halves, grows) {
-    for (i = 1; i <= m; i++) {sx += v[i, 1]; sy += v[i, col]; sxx += v[i, 1] * v[i, 1]; sxy += v[i, 1] * v[i, col]}
-    mean = sy / m; slope = (m * sxx - sx * sx) == 0 ? 0 : (m * sxy - sx * sy) / (m * sxx - sx * sx)
-    change = slope * (v[m, 1] - v[1, 1])
-    h = int(m / 2); for (i = 1; i <= m; i++) if (i <= h) {a += v[i, col]; na++} else if (i > m - h) {b += v[i, col]; nb++}
-    pct = mean == 0 ? 0 : 100 * change / mean; halves = a == 0 ? 0 : 100 * (b / nb - a / na) / (a / na)
-    grows = absolute ? (change >= 2 && b / nb > a / na) : (pct > 10 && halves > 10)
-    printf "  %-22s mean %10.2f   fitted change %+9.2f (%+6.1f %%)   2nd half vs 1st %+6.1f %%   %s\n", name, mean, change, pct, halves,
-      flag ? (grows ? "GROWS" : "flat") : "(reported)"
-    if (flag && grows) bad = 1
-  }
-  END {
-    if (m < 2) {print "  fewer than two samples after warm-up: no trend"; exit 0}
-    trend(7, "RSS MB", 1, 0); trend(9, "old gen MB (after GC)", 1, 0); trend(10, "live data MB", 1, 0); trend(11, "threads", 1, 1); trend(12, "file descriptors", 1, 1)
-    trend(8, "heap used MB", 0, 0); trend(5, "p99 ms", 0, 0); trend(13, "event-loop lag mean ms", 0, 0); trend(3, "requests/s", 0, 0)
-    exit bad
-  }' "$csv" || status=1
+awk -F, -f bench/tools/soak-trend.awk "$csv" || status=1
 errors=$(awk -F, 'NR > 1 {s += $6} END {print s + 0}' "$csv")
 requests=$(awk -F, 'NR > 1 {s += $2} END {print s + 0}' "$csv")
 echo "requests: $requests, answers other than 200 (and transport errors): $errors"
