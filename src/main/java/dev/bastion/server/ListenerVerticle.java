@@ -87,7 +87,10 @@ final class ListenerVerticle extends VerticleBase {
                 })
                 .invalidRequestHandler(new InvalidRequestHandler(listener, deadlines))
                 .requestHandler(this::handle);
-        return server.listen();
+        // a listener that fails to start is never stopped: its probe must not outlive it
+        return server.listen().onFailure(t -> {
+            if (lagProbe != null) lagProbe.close();
+        });
     }
 
     private void handle(HttpServerRequest req) {
