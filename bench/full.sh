@@ -66,28 +66,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The upstream: a canned non-streamed chat completion, from memory. One worker: on two cores shared with
-# wrk and the proxy it keeps up with every proxy here (HAProxy included) and takes the least CPU from them.
-answer='{"id":"chatcmpl-bench0001","object":"chat.completion","created":1764979200,"model":"mock-gpt-small","system_fingerprint":"fp_bench","choices":[{"index":0,"message":{"role":"assistant","content":"The usual cause is the load balancer still sending requests to a replica that is shutting down. Check connection draining (the deregistration delay) on the upstream pool first: make it longer than your slowest request, and have each replica fail its readiness check before it stops accepting connections."},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":109,"completion_tokens":52,"total_tokens":161}}'
-cat > "$out/upstream.conf" <<NGINX
-worker_processes ${BENCH_UPSTREAM_WORKERS:-1};
-pid $out/upstream.pid;
-error_log $out/upstream-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$UP;
-    location / {
-      default_type application/json;
-      return 200 '$answer';
-    }
-  }
-}
-NGINX
-"$NGINX" -c "$out/upstream.conf" -p "$out" -e "$out/upstream-error.log"
+answer=$BENCH_ANSWER
+canned_upstream "$out" "$UP"
 wait_port $UP
 UPSTREAM_WORKERS=$(pgrep -P "$(cat "$out/upstream.pid")" | tr '\n' ' ')
 
@@ -138,51 +118,14 @@ upstreams:
 routes:
 $(bare_route)
 YAML
-echo -n "sk-bench-provider-key-4f9a2c" > "$out/provider.key"
-cat > "$out/full.yaml" <<YAML
-listeners:
-  public: { host: 127.0.0.1, port: $FULL }
-  admin: { host: 127.0.0.1, port: $ADMIN_FULL }
-store: { url: "sqlite:$out/full.db" }
-access_log: { enabled: true }        # stdout, redirected to a file
-limits: { per_ip: off }              # the full route has its own per-IP limit; the bare route none
-waf: { rules: { mode: block, paranoia: 1 } }
-guard:
-  policies:
-    full:
-      pii: { default: redact }
-      secrets: { default: block }
-      injection: { flag_at: 0.5, block_at: 0.95 }
-budgets:
-  rules: [{ id: bench, per: org, period: month, tokens: 1000000000000, routes: [full] }]
-upstreams:
-  provider: { url: "http://127.0.0.1:$UP", kind: ai, api_key: "file:$out/provider.key", max_connections: 64 }
-  canned: { url: "http://127.0.0.1:$UP", kind: ai, max_connections: 64 }
-routes:
-  - id: full
-    match: { methods: [POST], path: /full/v1/chat/completions }
-    strip_prefix: /full
-    upstream: provider
-    content_types: [application/json]
-    auth: { methods: [api_key] }
-    require: { scopes_all: [invoke] }
-    limits:
-      - { per: api_key, rate: 1000000000/1m }
-      - { per: ip, rate: 1000000000/1m }
-    concurrency:
-      - { per: api_key, max: 100000 }
-    llm: chat
-    guard: full
-    waf: { profile: llm }
-$(bare_route)
-YAML
+full_config "$out/full.yaml" "$out" "$FULL" "$ADMIN_FULL" "$UP" "store: { url: \"sqlite:$out/full.db\" }" "$(bare_route)"
 KEY=$("$JAVA" -jar target/bastion.jar keys create --config "$out/full.yaml" --org bench --scopes invoke 2>/dev/null)
 jfr_opts=""; [ "$profile" = 0 ] || jfr_opts="-XX:FlightRecorderOptions:stackdepth=256"
 "$JAVA" ${BASTION_JAVA_OPTS:-} $jfr_opts -jar target/bastion.jar serve --config "$out/bare.yaml" >/dev/null 2>"$out/bare.log" & pids+=($!); BARE_PID=$!
 "$JAVA" ${BASTION_JAVA_OPTS:-} $jfr_opts -jar target/bastion.jar serve --config "$out/full.yaml" >"$out/full-access.log" 2>"$out/full.log" & pids+=($!); FULL_PID=$!
 wait_port $NGINX_PORT; wait_port $MODSEC; wait_port $HAPROXY_PORT; wait_port $BARE; wait_port $FULL
 
-body='{"model":"mock-gpt-small","temperature":0.2,"max_tokens":256,"messages":[{"role":"system","content":"You are a concise assistant for an internal engineering knowledge base. Answer in two sentences, cite the runbook section when one applies, and say so plainly when you are not sure."},{"role":"user","content":"Our service returns intermittent 502 errors from the load balancer during deploys. What is the most likely cause, and what setting should we check first on the upstream pool to make rolling deploys graceful for in-flight requests?"}],"user":"bench-user-0001","metadata":{"team":"platform","ticket":"OPS-4821","env":"staging"}}'
+body=$BENCH_BODY
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$body" > "$out/post.lua"
 printf '%s' "$body" > "$out/body.json"
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\nwrk.body = [[%s]]\n' "$KEY" "$body" > "$out/post-key.lua"

@@ -4,6 +4,13 @@ import dev.bastion.chain.Exchange;
 import dev.bastion.chain.ExchangeListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +23,13 @@ import java.util.concurrent.TimeUnit;
  * registry search. Tags are bounded: route ids and step names come from config and code, error codes are
  * a fixed vocabulary — never a path, IP or key.
  */
-public final class GatewayMetrics implements ExchangeListener {
+public final class GatewayMetrics implements ExchangeListener, AutoCloseable {
+    /** Often enough to see a loop fill up between two scrapes; one timer task per loop per interval costs nothing measurable. */
+    static final java.time.Duration LAG_INTERVAL = java.time.Duration.ofMillis(100);
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final EventLoopLag eventLoopLag = new EventLoopLag(registry, LAG_INTERVAL);
+    private JvmGcMetrics gc;
     private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> latency = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
@@ -58,6 +70,33 @@ public final class GatewayMetrics implements ExchangeListener {
     public void accessLogDrops(java.util.function.LongSupplier dropped) {
         io.micrometer.core.instrument.FunctionCounter.builder("bastion.access_log.dropped", dropped, d -> d.getAsLong())
                 .description("Access-log lines dropped because the output could not keep up").register(registry);
+    }
+
+    /**
+     * The process's health over time, for operators and the soak (bench/soak.sh): heap and its pools, the live
+     * heap after the last major collection ({@code jvm_gc_live_data_size_bytes}), GC pauses, threads, open file
+     * descriptors, CPU, uptime. Once per gateway; {@link #close} removes the GC listeners it installs.
+     */
+    public synchronized void bindJvm() {
+        if (gc != null) return;
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+    }
+
+    /** Measures event loops' lag into this registry ({@link EventLoopLag}). */
+    public EventLoopLag eventLoopLag() {
+        return eventLoopLag;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (gc != null) gc.close();
     }
 
     public String scrape() {

@@ -231,7 +231,7 @@ public final class Gateway {
             ConfigReload live = reloads;
             ListenerTls publicTls = listenerTls(vertx, "listeners.public", config.listeners().publicListener().tls(), tls);
             ListenerTls adminTls = listenerTls(vertx, "listeners.admin", config.listeners().admin().tls(), tls);
-            started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles, publicTls).compose(loops ->
+            started = deployPublic(vertx, config, live::current, n, deployments, publicVerticles, publicTls, services.metrics.eventLoopLag()).compose(loops ->
                     deployAdmin(vertx, config, adminListener, deployments, adminTls).onSuccess(services.adminPort::set).compose(adminPort ->
                             deployEgress(vertx, config, egressProxy, n, deployments).map(egressPort ->
                                     new Gateway(vertx, services, deployments, List.copyOf(publicVerticles), loops.port, adminPort, egressPort, loops.names, live,
@@ -365,7 +365,7 @@ public final class Gateway {
     }
 
     private static Future<Loops> deployPublic(Vertx vertx, BastionConfig config, Supplier<Listener> listener, int n, List<String> deployments,
-                                              List<ListenerVerticle> up, ListenerTls tls) {
+                                              List<ListenerVerticle> up, ListenerTls tls, dev.bastion.observe.EventLoopLag lag) {
         EdgeConfig edge = config.edge();
         PublicListenerConfig pl = config.listeners().publicListener();
         // Port 0 becomes -1: Vert.x's random port, shared by every server listening on that same -1.
@@ -374,7 +374,7 @@ public final class Gateway {
             HttpServerOptions options = serverOptions(pl.host(), port, edge.maxHeaderBytes().asInt(), edge.maxUriBytes().asInt());
             if (tls != null) tls.apply(options, pl.tls().http2(), edge.maxHeaderBytes().asInt());
             return new ListenerVerticle(listener, options, edge.headerTimeout().toMillis(), edge.idleTimeout().toMillis())
-                    .clientCertificates(tls == null ? null : tls.clientVerifier());
+                    .clientCertificates(tls == null ? null : tls.clientVerifier()).measuringLag(lag);
         };
         return deployOnDistinctLoops(vertx, instance, n, 4 * n, up, deployments)
                 .map(v -> new Loops(up.getFirst().actualPort(), up.stream().map(ListenerVerticle::eventLoop).collect(Collectors.toCollection(TreeSet::new))));

@@ -30,6 +30,8 @@ final class ListenerVerticle extends VerticleBase {
     private volatile String eventLoop;
     private HttpServer server;
     private ConnectionDeadlines deadlines;
+    private dev.bastion.observe.EventLoopLag lag;
+    private dev.bastion.observe.EventLoopLag.Probe lagProbe;
 
     ListenerVerticle(Listener listener, HttpServerOptions options, long headerTimeoutMs, long idleTimeoutMs) {
         this(() -> listener, options, headerTimeoutMs, idleTimeoutMs);
@@ -45,6 +47,12 @@ final class ListenerVerticle extends VerticleBase {
     /** On a listener that asks for client certificates: whether its CAs verify a chain (the session is handed to the chain). */
     ListenerVerticle clientCertificates(java.util.function.Predicate<java.security.cert.X509Certificate[]> verifier) {
         this.clientVerifier = verifier;
+        return this;
+    }
+
+    /** Measures the lag of the loop this instance serves on while it runs. */
+    ListenerVerticle measuringLag(dev.bastion.observe.EventLoopLag lag) {
+        this.lag = lag;
         return this;
     }
 
@@ -71,6 +79,7 @@ final class ListenerVerticle extends VerticleBase {
         eventLoop = Thread.currentThread().getName();
         if (takenLoops.contains(eventLoop)) return Future.failedFuture(new LoopTaken(eventLoop));
         deadlines = new ConnectionDeadlines(vertx, headerTimeoutMs, idleTimeoutMs);
+        if (lag != null) lagProbe = lag.measureCurrentLoop(vertx, eventLoop);
         server = vertx.createHttpServer(options)
                 .connectionHandler(c -> {
                     deadlines.opened(c);
@@ -78,7 +87,10 @@ final class ListenerVerticle extends VerticleBase {
                 })
                 .invalidRequestHandler(new InvalidRequestHandler(listener, deadlines))
                 .requestHandler(this::handle);
-        return server.listen();
+        // a listener that fails to start is never stopped: its probe must not outlive it
+        return server.listen().onFailure(t -> {
+            if (lagProbe != null) lagProbe.close();
+        });
     }
 
     private void handle(HttpServerRequest req) {
@@ -121,6 +133,7 @@ final class ListenerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         if (deadlines != null) deadlines.stop();
+        if (lagProbe != null) lagProbe.close();
         return server == null ? Future.succeededFuture() : server.close();
     }
 }

@@ -116,6 +116,7 @@ final class Services implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
+        metrics.bindJvm(); // heap, GC, threads, file descriptors on /metrics; unbound in close()
         this.contracts = dev.bastion.contract.Contracts.compile(config); // a schema that does not compile stops the start
         // The transport waivers and the audit fields written in clear are posture findings, logged by Gateway.start.
         this.accessLogFiles = accessLogFiles(config);
@@ -363,6 +364,7 @@ final class Services implements AutoCloseable {
         connector.close();
         tracing.close(); // exports what is queued, within export_timeout
         if (addressRules != null) addressRules.close();
+        metrics.close();
         storeExecutor.shutdownNow();
     }
 }

@@ -80,6 +80,10 @@ class GatewayObservabilityTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("bastion_requests_total{code=\"none\",route=\"chat\",status=\"200\"}")
                 .contains("bastion_request_duration_seconds");
+        // The process's own health, which a soak samples: live heap after GC, threads, descriptors, each public loop's lag.
+        assertThat(metrics.body()).contains("jvm_gc_live_data_size_bytes").contains("jvm_threads_live_threads")
+                .contains("process_files_open_files").contains("jvm_memory_used_bytes{area=\"heap\"")
+                .containsPattern("bastion_event_loop_lag_seconds_count\\{loop=\"[^\"]+\"}");
         assertThat(gw.get("/health/live", null).statusCode()).as("not on the public listener").isEqualTo(404);
         HttpResponse<String> post = gw.send(HttpRequest.newBuilder(gw.adminUri("/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(post.statusCode()).isEqualTo(405);
