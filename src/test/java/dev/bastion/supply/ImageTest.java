@@ -42,6 +42,9 @@ class ImageTest {
     static void open() throws Exception {
         required(Files.exists(TAR), "target/bastion-image.tar is missing: build it with deploy/image/build.sh --twice");
         image = new OciImage(TAR, p -> Set.of("/etc/passwd", "/etc/group", SBOM, "/opt/java/release", "/etc/bastion/bastion.yaml").contains(p));
+        // A tarball left from an earlier commit describes other sources: CI builds it first (.ci/run); elsewhere, skip.
+        String revision = image.config.path("config").path("Labels").path("org.opencontainers.image.revision").asText();
+        required(revision.equals(BuildFacts.gitHead()), "target/bastion-image.tar was built from another commit: rebuild it with deploy/image/build.sh --twice");
     }
 
     /** Skips on a developer's machine, fails under CI, where the image test must run. */
