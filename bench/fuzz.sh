@@ -31,11 +31,13 @@ if [ -r "$wycheproof" ]; then
   done
 fi
 
+# the fork's bound: the duration (s, m or h) plus ten minutes for the JVM and the seeds
+seconds=$(( $(echo "$duration" | sed 's/s$//; s/m$/*60/; s/h$/*3600/') + 600 ))
 ./mvnw -B -q test-compile
 status=0
 for t in $targets; do
   echo "== fuzzing $t for $duration"
-  ./mvnw -B -o surefire:test@fuzz -Dbastion.fuzz.skip=false -Dbastion.fuzz.duration="$duration" -Dtest="$t" \
+  ./mvnw -B -o surefire:test@fuzz -Dbastion.fuzz.skip=false -Dbastion.fuzz.duration="$duration" -Dbastion.fuzz.fork.timeout="$seconds" -Dtest="$t" \
     -Dsurefire.failIfNoSpecifiedTests=false | grep -E 'Tests run:|FAIL|ERROR\]' || true
   report="target/surefire-reports/TEST-$(find src/test/java -name "$t.java" | sed 's|src/test/java/||; s|\.java$||; s|/|.|g').xml"
   if grep -q '<failure\|<error' "$report" 2>/dev/null; then status=1; echo "   $t: FINDING — see $report"; fi

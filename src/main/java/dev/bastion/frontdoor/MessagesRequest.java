@@ -111,9 +111,20 @@ final class MessagesRequest {
         JsonNode list = in.get("messages");
         if (list == null || !list.isArray() || list.isEmpty()) throw invalid("'messages' must be a non-empty array.");
         for (int i = 0; i < list.size(); i++) message(list.get(i), "messages[" + i + "]", messages);
+        if (!saysSomething(messages)) throw invalid("'messages' must have a turn with content.");
         out.set("messages", messages);
         tools(in.get("tools"), in.get("tool_choice"), out);
         return out;
+    }
+
+    /** Whether a turn besides the system prompt has content: an assistant turn that said nothing (thinking only) is no turn. */
+    private static boolean saysSomething(ArrayNode messages) {
+        for (JsonNode m : messages) {
+            String role = m.path("role").asText();
+            if (role.equals("system")) continue;
+            if (!role.equals("assistant") || m.has("tool_calls") || !m.path("content").asText("").isEmpty() || m.path("content").isArray()) return true;
+        }
+        return false;
     }
 
     private static void system(JsonNode system, ArrayNode messages) {
@@ -146,6 +157,8 @@ final class MessagesRequest {
             return;
         }
         if (content == null || !content.isArray()) throw invalid("'" + at + ".content' must be a string or an array of content blocks.");
+        // Anthropic refuses an empty user turn; read as nothing, it would leave a conversation with no user turn at all.
+        if (role.equals("user") && content.isEmpty()) throw invalid("'" + at + ".content' must not be empty.");
         if (role.equals("user")) user(content, at, out);
         else assistant(content, at, out);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.config.ModelConfig;
 import dev.bastion.llm.provider.ChatProvider;
@@ -14,8 +15,8 @@ import dev.bastion.llm.provider.ChatProviders;
  * Fuzzes the Anthropic front door's request translation and its round trip through the Anthropic provider:
  * a Messages request the front door accepts becomes an OpenAI chat request ({@link MessagesRequest#toChat});
  * the provider turns that back into a Messages request, which the front door must accept and read as the same
- * chat request (the model aside; a content of text parts reads as their joined text, and consecutive text turns of one role
- * as one: the provider merges them, as Anthropic wants turns to alternate). Anything else the front door refuses with its {@code Refused} — never
+ * chat request (the model aside, read as {@link #canonical}: the provider merges neighbouring turns of one role, as
+ * Anthropic wants turns to alternate, and drops an assistant turn that says nothing). Anything else the front door refuses with its {@code Refused} — never
  * another exception — and the provider never refuses what the front door let in.
  */
 class MessagesRoundTripFuzzTest {
@@ -35,36 +36,63 @@ class MessagesRoundTripFuzzTest {
         ObjectNode sent = (ObjectNode) JSON.readTree(ANTHROPIC.request(chat.deepCopy(), "claude-x").getBytes());
         ObjectNode again = MessagesRequest.toChat(sent);
         chat.put("model", "claude-x");
-        assertThat(textsJoined(again)).as("round trip of %s via %s", messages, sent).isEqualTo(textsJoined(chat));
+        assertThat(canonical(again)).as("round trip of %s via %s", messages, sent).isEqualTo(canonical(chat));
     }
 
-    /** A content of text parts only is the same content as their text joined (the provider sends a system prompt so). */
-    private static ObjectNode textsJoined(ObjectNode chat) {
+    /**
+     * The conversation as the model reads it. A message is its role, its parts and its tool calls: a string content is
+     * one text part, neighbouring text parts are one text (the provider sends a system prompt so), and an empty text is
+     * nothing. An assistant turn that says nothing is no turn, and same-role user or assistant neighbours are one turn:
+     * Anthropic wants turns to alternate, and the provider merges them by design (its blocks in order, so a text turn
+     * and a tool-call turn of the assistant become one turn with both).
+     */
+    private static ObjectNode canonical(ObjectNode chat) {
         ObjectNode out = chat.deepCopy();
+        if (!out.has("messages")) return out;
+        ArrayNode merged = JSON.createArrayNode();
         for (JsonNode m : out.path("messages")) {
-            JsonNode content = m.get("content");
-            if (content == null || !content.isArray() || content.isEmpty()) continue;
-            StringBuilder text = new StringBuilder();
-            boolean onlyText = true;
-            for (JsonNode part : content) {
-                onlyText &= "text".equals(part.path("type").asText()) && part.size() == 2 && part.path("text").isTextual();
-                text.append(part.path("text").asText());
-            }
-            if (onlyText) ((ObjectNode) m).put("content", text.toString());
-        }
-        // Anthropic wants turns to alternate: the provider merges consecutive text turns of one role, by design.
-        com.fasterxml.jackson.databind.node.ArrayNode merged = JSON.createArrayNode();
-        for (JsonNode m : out.path("messages")) {
-            JsonNode last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && last.path("role").equals(m.path("role")) && m.path("content").isTextual() && last.path("content").isTextual()
-                    && m.size() == 2 && last.size() == 2) {
-                ((ObjectNode) last).put("content", last.path("content").asText() + m.path("content").asText());
+            ObjectNode c = ((ObjectNode) m).deepCopy();
+            ArrayNode parts = JSON.createArrayNode();
+            appendParts(parts, c.remove("content"));
+            c.set("parts", parts);
+            JsonNode calls = c.remove("tool_calls");
+            ArrayNode callList = calls != null && calls.isArray() ? (ArrayNode) calls.deepCopy() : JSON.createArrayNode();
+            c.set("tool_calls", callList);
+            String role = c.path("role").asText();
+            if (role.equals("assistant") && parts.isEmpty() && callList.isEmpty()) continue;
+            ObjectNode last = merged.isEmpty() ? null : (ObjectNode) merged.get(merged.size() - 1);
+            if (last != null && (role.equals("user") || role.equals("assistant")) && last.path("role").asText().equals(role)) {
+                appendParts((ArrayNode) last.get("parts"), parts);
+                ((ArrayNode) last.get("tool_calls")).addAll(callList);
             } else {
-                merged.add(m);
+                merged.add(c);
             }
         }
-        if (out.has("messages")) out.set("messages", merged);
+        out.set("messages", merged);
         return out;
+    }
+
+    /** Adds a content (a string, or an array of parts) to {@code parts}, text joined with the text before it. */
+    private static void appendParts(ArrayNode parts, JsonNode content) {
+        if (content == null || content.isNull()) return;
+        if (content.isTextual()) {
+            appendText(parts, content.asText());
+            return;
+        }
+        for (JsonNode part : content) {
+            if ("text".equals(part.path("type").asText()) && part.size() == 2 && part.path("text").isTextual()) appendText(parts, part.path("text").asText());
+            else parts.add(part.deepCopy());
+        }
+    }
+
+    private static void appendText(ArrayNode parts, String text) {
+        if (text.isEmpty()) return;
+        JsonNode last = parts.isEmpty() ? null : parts.get(parts.size() - 1);
+        if (last != null && "text".equals(last.path("type").asText()) && last.size() == 2) {
+            ((ObjectNode) last).put("text", last.path("text").asText() + text);
+        } else {
+            parts.addObject().put("type", "text").put("text", text);
+        }
     }
 
     private static JsonNode parse(byte[] bytes) {
