@@ -7,7 +7,7 @@
 # limit of --limit per hour) share one real PostgreSQL (Debian's postgresql-15, a fresh cluster) as their store and
 # one real Redis (Debian's redis-server, no persistence) as their shared state, in front of the canned nginx
 # upstream. bench/tools/ChaosLoad.java offers a constant rate round-robin over the three nodes; every tenth request
-# carries a credential no key matches (a 401, which the audit trail records: audit.auth_failure_sample is raised so
+# carries a malformed credential (a 401, which the audit trail records: audit.auth_failure_sample is raised so
 # none is sampled away). Phases, each --phase long:
 #
 #   baseline · redis-down (SIGKILL) · redis-back (restarted empty) · redis-paused (SIGSTOP: it hangs) ·
@@ -18,13 +18,13 @@
 # With --deny, a second kind of pass: the nodes run with limits.on_backend_failure: deny (prod's default) and only
 # baseline and the four Redis phases run; Redis down or hanging must answer 503 rate_limit_unavailable, never a 200.
 #
-# A fault's first 0.2 s are counted under NAME~ (the load generator reads the phase file every 50 ms) and left out of
-# the checks, so a request sent just before the fault is never counted as one sent during it. Every answer is
-# reported by phase, status and the JSON body's error code; a request without one by its class and node
-# (connect_refused, connect_timeout, no_answer: the client's 10 s timeout, transport:…). It fails (exit 1) when:
-#   - any answer is a 500; a request got no answer at all (no_answer, or a broken connection) in any phase but the
-#     first moments of a node's kill (what it held in flight dies with it); a connection was refused by any node but
-#     the killed one, or by it outside its kill;
+# The moments around each fault or recovery (0.1 s before its command to 0.2 s after it returned; the load generator
+# reads the phase file every 50 ms) are counted under NAME~, apart: the --deny check leaves them out, so a request
+# sent just before a fault never counts as one sent during it (every request must be answered in them too). Every answer is reported by phase, status and the JSON body's error
+# code; a request without one by its class and node (connect_refused, connect_timeout, no_answer: the client's 10 s
+# timeout, transport:…). A malformed credential is refused before any store lookup. It fails (exit 1) when:
+#   - any answer is a 500; a request got no answer (a refused or broken connection, no_answer) in any phase, except
+#     node 2's own while it is killed (refused connections, and what it or the client's pooled connections held);
 #   - audit events were lost: after the nodes stopped (SIGTERM: drain, then the audit queue and spool are written),
 #     the store must hold one auth.failure event per 401 the load generator received from a node that was never
 #     SIGKILLed (the killed node's losses are reported: a SIGKILL gives it no chance to write its queue), and
