@@ -409,8 +409,13 @@ final class ChainRunner {
             if (phase != Phase.TERMINAL) return;
             if (ar.failed() || ar.result() == null) {
                 // A store outage or unreachable identity-provider keys: temporary, and never a pass.
+                if (ar.failed() && storeUnreachable(ar.cause())) {
+                    log.warn("request {} route {}: local endpoint could not reach the store: {}", ex.requestId(), route.id(), Faults.describe(ar.cause()));
+                    refuse("endpoint", STORE_UNAVAILABLE);
+                    return;
+                }
                 log.error("request {} route {}: local endpoint failed: {}", ex.requestId(), route.id(), ar.failed() ? Faults.describe(ar.cause()) : "no answer");
-                refuse("endpoint", ar.failed() && storeUnreachable(ar.cause()) ? STORE_UNAVAILABLE : UNAVAILABLE);
+                refuse("endpoint", UNAVAILABLE);
                 return;
             }
             switch (ar.result()) {

@@ -8,7 +8,13 @@ import dev.bastion.testing.LogCapture;
 import dev.bastion.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.bastion.tokens.ClientService;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Set;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -22,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * PostgreSQL, the store API keys are looked up in, stopped under a running gateway: a request whose key is not cached
  * is answered 503 {@code store_unavailable} with {@code Retry-After} — naming the dependency that failed, never the
- * driver's text, the host or the port, in the answer or the log — and 200 again once PostgreSQL is back. A store that
+ * driver's text, the host or the port, in the answer or the log (Caffeine's own JUL warning included); so is the
+ * token endpoint's client lookup; and 200 again once PostgreSQL is back. A store that
  * answers but whose query fails is still a {@code control_fault}: only an unreachable store is called unavailable.
  */
 class StoreOutageGatewayTest {
@@ -46,7 +53,7 @@ class StoreOutageGatewayTest {
                     match: { methods: [POST], path: /v1/chat/completions }
                     upstream: app
                     auth: { methods: [api_key] }
-                tokens: { master_key: env:MASTER_KEY }
+                tokens: { master_key: env:MASTER_KEY, issuer: https://bastion.test, audiences: [bastion] }
                 """).replace("\"{{store}}\"", "\"postgresql://127.0.0.1:" + port + "/postgres\", username: postgres, pool_size: 2");
     }
 
@@ -73,6 +80,7 @@ class StoreOutageGatewayTest {
         try (LogCapture logs = LogCapture.capture(); TestGateway gw = start(config(port))) {
             gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json").end("{\"choices\":[]}"));
             String key = gw.createKey("acme", "invoke");
+            ClientService.CreatedClient client = new ClientService(gw.store, Clock.systemUTC()).create("acme", Set.of("invoke"), "ci", null);
             assertThat(gw.postJson("/v1/chat/completions", key, CHAT).statusCode()).isEqualTo(200);
 
             pg.close(); // the store goes away; the key's cache entry (300 ms) runs out
@@ -93,6 +101,14 @@ class StoreOutageGatewayTest {
                 // the warning names the step and the request; the driver's message (host, port) stays out of every line
                 assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("could not reach the store", id));
             }
+            // Bastion's own endpoint reads the store too: the token endpoint's client lookup
+            HttpResponse<String> token = gw.send(gw.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((client.client().id() + ":" + client.secret()).getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+            assertThat(token.statusCode()).as(token.body()).isEqualTo(503);
+            assertThat(new JsonObject(token.body()).getJsonObject("error").getString("code")).isEqualTo("store_unavailable");
+            assertThat(token.headers().firstValue("Retry-After")).isPresent();
+            assertThat(token.body()).doesNotContain(Integer.toString(port)).doesNotContain(client.secret());
             assertThat(logs.errors()).as("an outage is not a bug").noneMatch(l -> l.contains("dev.bastion.server.ChainRunner"));
             assertThat(logs.lines()).filteredOn(l -> l.startsWith("dev.bastion"))
                     .noneMatch(l -> l.contains("127.0.0.1:" + port) || l.contains("jdbc:postgresql") || l.contains("Connection to"))
