@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
  * ones are doing), round-robin over the cluster's nodes, every {@code badEvery}-th with a credential no key matches
  * (a 401 the audit trail must record). Each answer is counted under the phase it was sent in — read from
  * PHASE_FILE, which the script rewrites as it injects faults — by status and the JSON body's error code; a
- * request that gets no answer counts under its exception. Stops when the phase file says {@code stop}, then waits
- * for what is in flight and writes {@code phase, status, code, count} lines (tab-separated) to OUT, and the request
- * id of every 401 it received to OUT.401-ids (each must have its audit event).
+ * request that gets no answer counts under its class and the node it was sent to ({@code NODE} = its URL's place,
+ * from 1): {@code connect_refused@NODE} (nothing listens: a node that is down), {@code no_answer@NODE} (the client's
+ * 10 s timeout ran out: something hangs), {@code transport:EXCEPTION@NODE} (the connection broke mid-request).
+ * Stops when the phase file says {@code stop}, then waits for what is in flight and writes
+ * {@code phase, status, code, count} lines (tab-separated) to OUT, and the request id, node and phase of every 401
+ * it received to OUT.401-ids (each must have its audit event).
  *
  *   java bench/tools/ChaosLoad.java RATE PHASE_FILE OUT BODY_FILE KEY BAD_EVERY URL...
  */
@@ -62,7 +65,8 @@ public final class ChaosLoad {
                     continue;
                 }
                 boolean bad = badEvery > 0 && sent % badEvery == 0;
-                HttpRequest req = HttpRequest.newBuilder(URI.create(urls[(int) (sent % urls.length)])).timeout(Duration.ofSeconds(10))
+                int node = (int) (sent % urls.length) + 1;
+                HttpRequest req = HttpRequest.newBuilder(URI.create(urls[node - 1])).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .header("Authorization", "Bearer " + (bad ? "bst_chaos_not_a_key_" + sent : key))
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -71,7 +75,10 @@ public final class ChaosLoad {
                     inFlight.decrementAndGet();
                     if (t != null) {
                         Throwable c = t.getCause() != null ? t.getCause() : t;
-                        count(counts, p, "0", "transport:" + c.getClass().getSimpleName());
+                        String kind = c instanceof java.net.ConnectException ? "connect_refused"
+                                : c instanceof java.net.http.HttpConnectTimeoutException ? "connect_timeout"
+                                : c instanceof java.net.http.HttpTimeoutException ? "no_answer" : "transport:" + c.getClass().getSimpleName();
+                        count(counts, p, "0", kind + "@" + node);
                     } else {
                         String code = "-";
                         if (r.statusCode() != 200) {
@@ -79,7 +86,7 @@ public final class ChaosLoad {
                             code = m.find() ? m.group(1) : "no_code";
                         }
                         count(counts, p, Integer.toString(r.statusCode()), code);
-                        if (r.statusCode() == 401) r.headers().firstValue("x-request-id").ifPresent(refusedIds::add);
+                        if (r.statusCode() == 401) r.headers().firstValue("x-request-id").ifPresent(id -> refusedIds.add(id + '\t' + node + '\t' + p));
                     }
                 });
             }

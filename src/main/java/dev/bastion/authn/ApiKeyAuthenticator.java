@@ -21,7 +21,8 @@ import java.util.concurrent.Executor;
  * Keys are looked up by hash through a bounded cache whose entries live at most {@code ttl}, so the
  * store is not hit per request and a revocation takes effect within {@code ttl}. Misses are cached
  * too, so a flood of well-formed unknown keys cannot become a flood of store queries. Store lookups
- * run on {@code storeExecutor}, never on an event loop; a store failure is a fault (503), not a 401.
+ * run on {@code storeExecutor}, never on an event loop; a store failure is a fault (503: {@code store_unavailable}
+ * when the store cannot be reached, else {@code control_fault}), never a 401.
  */
 public final class ApiKeyAuthenticator implements Authenticator {
     private static final Future<AuthResult> NO_CREDENTIAL = Future.succeededFuture(AuthResult.NO_CREDENTIAL);

@@ -12,6 +12,7 @@ import dev.bastion.failover.FailoverPlan;
 import dev.bastion.failover.Outcome;
 import dev.bastion.models.ModelCatalogue;
 import dev.bastion.observe.RequestTrace;
+import dev.bastion.store.StoreException;
 import dev.bastion.upstream.Cancellation;
 import dev.bastion.upstream.UpstreamFailure;
 import dev.bastion.upstream.UpstreamRequest;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *                                   ─► forward (upstream) or Bastion's own endpoint ─► response relay ─► record
  * </pre>
  * Every verdict is handled in one exhaustive switch — a failed future, a thrown exception or a null verdict
- * is a fault, answered 503 {@code control_fault}, never an allow. Every refusal is written by
+ * is a fault, answered 503 {@code control_fault} — or {@code store_unavailable} when the cause is the store being
+ * unreachable — never an allow. Every refusal is written by
  * {@link Responses}; every step's time goes to the exchange (the access line) and to its meter; every
  * refusal and every finished exchange is told to the {@link ExchangeListener}s, once — the access log, the
  * metrics, and the audit trail's attachment point.
@@ -39,6 +41,9 @@ final class ChainRunner {
     private static final Logger log = LoggerFactory.getLogger(ChainRunner.class);
     static final Verdict.Deny FAULT = new Verdict.Deny(503, "control_fault", "A security control could not decide; the request was refused.");
     private static final Verdict.Deny UNAVAILABLE = new Verdict.Deny(503, "service_unavailable", "Bastion could not complete the request; retry later.");
+    /** A store read on the request's path found no store: says which dependency failed, never its address or the driver's text. */
+    static final Verdict.Deny STORE_UNAVAILABLE = new Verdict.Deny(503, "store_unavailable", "The gateway's store is unavailable; try again.",
+            Map.of("Retry-After", "5"));
     private static final Verdict.Deny MALFORMED = new Verdict.Deny(400, "request_malformed", "The request body could not be parsed.").closing();
     private static final Verdict.Deny PREFLIGHT_REFUSED = new Verdict.Deny(403, "cors_preflight_denied",
             "This origin, method or header is not allowed for this route.");
@@ -166,8 +171,23 @@ final class ChainRunner {
 
     private void fault(Control control, Throwable cause) {
         // The cause's class and message may describe internals; they go to the log, never to the client.
+        if (storeUnreachable(cause)) {
+            // an outage outside Bastion, not a bug: one warning per request, the JDBC text left out (it names the host)
+            log.warn("control {} could not reach the store on request {}: {}", control.name(), ex.requestId(), Faults.describe(cause));
+            refuse(control.name(), STORE_UNAVAILABLE);
+            return;
+        }
         log.error("control {} failed on request {}: {}", control.name(), ex.requestId(), Faults.describe(cause));
         refuse(control.name(), FAULT);
+    }
+
+    /** Whether a fault's cause is the store being unreachable (a {@link StoreException} somewhere in its causes says so). */
+    static boolean storeUnreachable(Throwable cause) {
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof StoreException s) return s.unavailable();
+        }
+        return false;
     }
 
     private void route() {
@@ -389,6 +409,11 @@ final class ChainRunner {
             if (phase != Phase.TERMINAL) return;
             if (ar.failed() || ar.result() == null) {
                 // A store outage or unreachable identity-provider keys: temporary, and never a pass.
+                if (ar.failed() && storeUnreachable(ar.cause())) {
+                    log.warn("request {} route {}: local endpoint could not reach the store: {}", ex.requestId(), route.id(), Faults.describe(ar.cause()));
+                    refuse("endpoint", STORE_UNAVAILABLE);
+                    return;
+                }
                 log.error("request {} route {}: local endpoint failed: {}", ex.requestId(), route.id(), ar.failed() ? Faults.describe(ar.cause()) : "no answer");
                 refuse("endpoint", UNAVAILABLE);
                 return;

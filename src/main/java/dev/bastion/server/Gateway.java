@@ -70,6 +70,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /**
+     * Caffeine reports a failed asynchronous load (a key, tier or user lookup the store could not answer) at WARNING
+     * through java.util.logging: plain text beside the JSON diagnostics, with the whole stack and every message — a JDBC
+     * message names the store's host and port. The failure reaches the control, which logs it once per request without
+     * messages ({@code chain.Faults}); Caffeine's copy is left out, its errors kept. Held here: JUL keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger CAFFEINE = java.util.logging.Logger.getLogger("com.github.benmanes.caffeine");
+
+    static {
+        CAFFEINE.setLevel(java.util.logging.Level.SEVERE);
+    }
 
     private final Vertx vertx;
     private final Services services;
