@@ -18,6 +18,7 @@ usage: deploy/image/sign.sh --key FINGERPRINT [options] REFERENCE [DESTINATION]
   --passphrase-file F  the key's passphrase (first line); without it the key must have none or an agent must know it
   --registries.d DIR   registries.d with the lookaside (signature store) for the registry
   --authfile FILE      the registry's credentials (default: skopeo's, ${XDG_RUNTIME_DIR}/containers/auth.json)
+  --cert-dir DIR       CA certificates (*.crt) of a registry with a private CA
   --image TAR          the image to sign (default: target/bastion-image.tar)
 EOF
   exit 2
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     --gnupghome) export GNUPGHOME="${2:?--gnupghome needs a directory}"; shift 2 ;;
     --passphrase-file) copy_opts+=(--sign-passphrase-file "${2:?--passphrase-file needs a file}"); shift 2 ;;
     --registries.d) skopeo_global+=(--registries.d "${2:?--registries.d needs a directory}"); shift 2 ;;
+    --cert-dir) copy_opts+=(--dest-cert-dir "${2:?--cert-dir needs a directory}"); shift 2 ;;
     --authfile) copy_opts+=(--dest-authfile "${2:?--authfile needs a file}"); shift 2 ;;
     --image) image="${2:?--image needs a file}"; shift 2 ;;
     -h|--help) usage ;;

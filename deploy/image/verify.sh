@@ -14,6 +14,7 @@ usage: deploy/image/verify.sh --key PUBLIC_KEY --fingerprint FINGERPRINT [option
   --fingerprint FPR    the signing key's full fingerprint, as published with the release
   --registries.d DIR   registries.d with the lookaside (signature store) for the registry
   --authfile FILE      the registry's credentials
+  --cert-dir DIR       CA certificates (*.crt) of a registry with a private CA
 EOF
   exit 2
 }
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --key) key="${2:-}"; shift 2 ;;
     --fingerprint) fingerprint="${2:-}"; shift 2 ;;
     --registries.d) skopeo_global+=(--registries.d "${2:?--registries.d needs a directory}"); shift 2 ;;
+    --cert-dir) copy_opts+=(--src-cert-dir "${2:?--cert-dir needs a directory}"); shift 2 ;;
     --authfile) copy_opts+=(--src-authfile "${2:?--authfile needs a file}"); shift 2 ;;
     -h|--help) usage ;;
     -*) echo "verify.sh: unknown option $1" >&2; usage ;;

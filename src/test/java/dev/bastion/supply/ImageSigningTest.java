@@ -2,6 +2,8 @@ package dev.bastion.supply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bastion.testing.BastionProcess;
+import dev.bastion.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * here when missing or built from another commit, failed under CI): signed into a directory with an ephemeral GPG
  * key, then verified with the key's fingerprint, and the forgeries refused — a changed manifest or config, another
  * key's signature, the signature presented for another name, an unsigned image — by verify.sh, by
- * {@code skopeo standalone-verify} and by the {@code policy.json signedBy} rule podman and CRI-O enforce.
+ * {@code skopeo standalone-verify} and by the {@code policy.json signedBy} rule podman and CRI-O enforce. Then pushed
+ * to a real registry (Distribution, TLS, loopback) with the signature in a lookaside, verified from there, and refused
+ * once the tag is moved to another manifest.
  */
 class ImageSigningTest {
     static final String REFERENCE = "ghcr.io/bastion/bastion:0.1.0";
@@ -167,6 +171,61 @@ class ImageSigningTest {
     }
 
     @Test
+    void signsWhilePushingToARegistryWhoseLookasideHoldsTheSignatureAndAMovedTagFailsVerification() throws Exception {
+        ImageTest.required(onPath("docker-registry"), "docker-registry is needed to push the image: apt-get install docker-registry");
+        // a real registry (Distribution) over TLS with a CA of the test's own, on loopback
+        Path reg = Files.createDirectory(dir.resolve("registry"));
+        TestCertificates.ca(reg, "ca");
+        TestCertificates.server(reg, "ca", "registry", "IP:127.0.0.1");
+        Path certDir = Files.createDirectory(reg.resolve("cert-dir"));
+        Files.copy(reg.resolve("ca.pem"), certDir.resolve("ca.crt"));
+        int port = BastionProcess.freePort();
+        Files.writeString(reg.resolve("config.yml"), """
+                version: 0.1
+                log: { level: error }
+                storage: { filesystem: { rootdirectory: %s } }
+                http:
+                  addr: 127.0.0.1:%d
+                  tls: { certificate: %s, key: %s }
+                """.formatted(reg.resolve("storage"), port, reg.resolve("registry.pem"), reg.resolve("registry-key.pem")));
+        // a plain registry stores no simple signatures: registries.d names the lookaside they go to and are read from
+        Path lookaside = reg.resolve("lookaside");
+        Path registriesD = Files.createDirectory(reg.resolve("registries.d"));
+        Files.writeString(registriesD.resolve("bastion.yaml"), "docker:\n  127.0.0.1:%d:\n    lookaside: file://%s\n".formatted(port, lookaside));
+        String name = "127.0.0.1:" + port + "/bastion/bastion:0.1.0";
+        Process registry = new ProcessBuilder("docker-registry", "serve", reg.resolve("config.yml").toString())
+                .redirectErrorStream(true).redirectOutput(reg.resolve("registry.log").toFile()).start();
+        try {
+            awaitListening(registry, port);
+            Run push = run(Map.of(), "deploy/image/sign.sh", "--key", release.fingerprint, "--gnupghome", release.home.toString(),
+                    "--registries.d", registriesD.toString(), "--cert-dir", certDir.toString(), name);
+            assertThat(push.exit).as(push.output).isZero();
+            assertThat(push.output).contains("signed " + image.manifestDigest + " as " + name);
+            assertThat(lookaside.resolve("bastion/bastion@sha256=" + image.manifestDigest.substring("sha256:".length()) + "/signature-1")).isNotEmptyFile();
+
+            Run pulled = run(Map.of(), "deploy/image/verify.sh", "--key", release.publicKey.toString(), "--fingerprint", release.fingerprint,
+                    "--registries.d", registriesD.toString(), "--cert-dir", certDir.toString(), name);
+            assertThat(pulled.exit).as(pulled.output).isZero();
+            assertThat(pulled.output).contains("verified " + image.manifestDigest);
+
+            // someone with push rights moves the tag to another manifest (the same layers as a Docker v2 manifest)
+            Path anyPolicy = Files.writeString(reg.resolve("accept.json"), "{\"default\": [{\"type\": \"insecureAcceptAnything\"}]}");
+            Run moved = run(Map.of(), "skopeo", "--policy", anyPolicy.toString(), "copy", "--quiet", "--format", "v2s2",
+                    "--digestfile", reg.resolve("moved.digest").toString(), "--dest-cert-dir", certDir.toString(),
+                    "oci-archive:" + ImageTest.TAR, "docker://" + name);
+            assertThat(moved.exit).as(moved.output).isZero();
+            assertThat(Files.readString(reg.resolve("moved.digest"))).startsWith("sha256:").isNotEqualTo(image.manifestDigest);
+            Run refused = run(Map.of(), "deploy/image/verify.sh", "--key", release.publicKey.toString(), "--fingerprint", release.fingerprint,
+                    "--registries.d", registriesD.toString(), "--cert-dir", certDir.toString(), name);
+            assertThat(refused.exit).as(refused.output).isNotZero();
+            assertThat(refused.output).contains("A signature was required, but no signature exists").doesNotContain("verified sha256");
+        } finally {
+            registry.destroy();
+            registry.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void signRefusesAShortKeyIdAndANameWithoutRegistryOrTag() throws Exception {
         String shortId = release.fingerprint.substring(24);
         Run shortKey = run(Map.of(), "deploy/image/sign.sh", "--key", shortId, "--gnupghome", release.home.toString(), REFERENCE, "dir:" + dir.resolve("x"));
@@ -237,6 +296,17 @@ class ImageSigningTest {
         Path home = Files.createDirectory(dir.resolve(name));
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         return home;
+    }
+
+    private static void awaitListening(Process server, int port) throws Exception {
+        for (int i = 0; i < 300 && server.isAlive(); i++) {
+            try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the registry did not start listening on " + port);
     }
 
     private static boolean onPath(String tool) throws Exception {
