@@ -208,6 +208,16 @@ class ImageSigningTest {
             assertThat(pulled.exit).as(pulled.output).isZero();
             assertThat(pulled.output).contains("verified " + image.manifestDigest);
 
+            // the node rule deploy/README.md gives for CRI-O and podman: the repository scoped, the pull by digest
+            String repository = name.substring(0, name.lastIndexOf(':'));
+            Path nodePolicy = Files.writeString(reg.resolve("node-policy.json"), """
+                    {"default": [{"type": "insecureAcceptAnything"}],
+                     "transports": {"docker": {"%s": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "%s"}]}}}
+                    """.formatted(repository, release.publicKey));
+            Run node = run(Map.of(), "skopeo", "--policy", nodePolicy.toString(), "--registries.d", registriesD.toString(), "copy", "--quiet",
+                    "--src-cert-dir", certDir.toString(), "docker://" + repository + "@" + image.manifestDigest, "dir:" + reg.resolve("node-pull"));
+            assertThat(node.exit).as(node.output).isZero();
+
             // someone with push rights moves the tag to another manifest (the same layers as a Docker v2 manifest)
             Path anyPolicy = Files.writeString(reg.resolve("accept.json"), "{\"default\": [{\"type\": \"insecureAcceptAnything\"}]}");
             Run moved = run(Map.of(), "skopeo", "--policy", anyPolicy.toString(), "copy", "--quiet", "--format", "v2s2",
@@ -219,6 +229,10 @@ class ImageSigningTest {
                     "--registries.d", registriesD.toString(), "--cert-dir", certDir.toString(), name);
             assertThat(refused.exit).as(refused.output).isNotZero();
             assertThat(refused.output).contains("A signature was required, but no signature exists").doesNotContain("verified sha256");
+            Run nodeRefused = run(Map.of(), "skopeo", "--policy", nodePolicy.toString(), "--registries.d", registriesD.toString(), "copy", "--quiet",
+                    "--src-cert-dir", certDir.toString(), "docker://" + name, "dir:" + reg.resolve("node-pull-moved"));
+            assertThat(nodeRefused.exit).as(nodeRefused.output).isNotZero();
+            assertThat(nodeRefused.output).contains("A signature was required, but no signature exists");
         } finally {
             registry.destroy();
             registry.waitFor(30, TimeUnit.SECONDS);
