@@ -40,16 +40,26 @@ class ImageTest {
 
     @BeforeAll
     static void open() throws Exception {
-        required(Files.exists(TAR), "target/bastion-image.tar is missing: build it with deploy/image/build.sh --twice");
-        image = new OciImage(TAR, p -> Set.of("/etc/passwd", "/etc/group", SBOM, "/opt/java/release", "/etc/bastion/bastion.yaml").contains(p));
-        // A tarball left from an earlier commit describes other sources: CI builds it first (.ci/run); elsewhere, skip.
-        String revision = image.config.path("config").path("Labels").path("org.opencontainers.image.revision").asText();
-        required(revision.equals(BuildFacts.gitHead()), "target/bastion-image.tar was built from another commit: rebuild it with deploy/image/build.sh --twice");
+        image = current(p -> Set.of("/etc/passwd", "/etc/group", SBOM, "/opt/java/release", "/etc/bastion/bastion.yaml").contains(p));
     }
 
-    /** Skips on a developer's machine, fails under CI, where the image test must run. */
+    /**
+     * target/bastion-image.tar opened, keeping the files {@code keep} names, when it exists and was built from this
+     * commit; otherwise the calling tests are skipped, or fail under CI (the image tests share this rule).
+     */
+    static OciImage current(java.util.function.Predicate<String> keep) throws Exception {
+        required(Files.exists(TAR), "target/bastion-image.tar is missing: build it with deploy/image/build.sh --twice");
+        OciImage opened = new OciImage(TAR, keep);
+        // A tarball left from an earlier commit describes other sources: CI builds it first (.ci/run); elsewhere, skip.
+        String revision = opened.config.path("config").path("Labels").path("org.opencontainers.image.revision").asText();
+        required(revision.equals(BuildFacts.gitHead()), "target/bastion-image.tar was built from another commit: rebuild it with deploy/image/build.sh --twice");
+        return opened;
+    }
+
+    /** Skips on a developer's machine, saying why on stderr; fails under CI, where the image tests must run. */
     static void required(boolean condition, String why) {
         if (!condition && CI) fail(why);
+        if (!condition) System.err.println("SKIPPED: " + why);
         assumeTrue(condition, why);
     }
 
