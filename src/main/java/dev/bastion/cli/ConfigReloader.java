@@ -66,7 +66,13 @@ final class ConfigReloader implements AutoCloseable {
         try {
             // sun.misc.Signal (module jdk.unsupported) is still the JDK's only signal API on JDK 25; HUP is free for
             // applications (the JVM itself uses TERM, INT and QUIT). Handlers run on a thread of their own.
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> r.poller.execute(() -> GatewayRunner.await(r.reload("sighup"))));
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
+                    s -> r.poller.execute(() -> GatewayRunner.await(r.reload("sighup"))));
+            // A process started with HUP ignored (nohup, some supervisors) keeps it ignored: the JVM does not install
+            // the handler and says so only by answering SIG_IGN — a kill -HUP would then do nothing, silently.
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                log.warn("SIGHUP is ignored by this process (started under nohup?), so it cannot reload the config; use `bastion reload`, the admin API, or a change of the file");
+            }
         } catch (IllegalArgumentException e) {
             log.warn("SIGHUP cannot be handled here ({}); the config reloads when the file changes", e.getMessage());
         }

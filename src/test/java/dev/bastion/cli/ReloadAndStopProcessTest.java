@@ -46,6 +46,8 @@ class ReloadAndStopProcessTest {
     }
 
     /** The mock provider (with {@code mockArgs}) and {@code bastion serve} (with {@code serveArgs}) on the base config; an invoke key. */
+    private List<String> launcher = List.of();
+
     private String serve(Path dir, List<String> mockArgs, String... serveArgs) throws Exception {
         mockPort = BastionProcess.freePort();
         port = BastionProcess.freePort();
@@ -58,7 +60,7 @@ class ReloadAndStopProcessTest {
         String key = createKey(dir);
         List<String> args = new java.util.ArrayList<>(List.of("serve", "--config", "bastion.yaml"));
         args.addAll(List.of(serveArgs));
-        gw = BastionProcess.start(dir, "serve", ENV, args.toArray(String[]::new));
+        gw = BastionProcess.start(dir, "serve", ENV, launcher, args.toArray(String[]::new));
         BastionProcess.awaitLine(dir, "serve", gw, "bastion listening");
         return key;
     }
@@ -103,6 +105,29 @@ class ReloadAndStopProcessTest {
                         + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")).build();
     }
 
+    @Test
+    void underNohupServeSaysThatSighupCannotReloadAndBastionReloadStillCan(@TempDir Path dir) throws Exception {
+        launcher = List.of("nohup");
+        String key = serve(dir, List.of(), "--no-watch");
+        BastionProcess.awaitLine(dir, "serve", gw, "SIGHUP is ignored by this process");
+        Files.writeString(dir.resolve("bastion.yaml"), yaml(port, adminPort, mockPort, MODELS));
+        hup(gw);
+        // the signal did nothing (and did not stop the process); the admin API's reload does what it would have
+        assertThat(models(port, key)).isEqualTo(404);
+        assertThat(gw.isAlive()).isTrue();
+        Map<String, String> env = Map.of("BASTION_ADMIN_KEY", createKey(dir, "operator"));
+        assertThat(BastionProcess.run(dir, "reload", env, "reload", "--admin", "http://127.0.0.1:" + adminPort)).isZero();
+        assertThat(models(port, key)).isEqualTo(200);
+    }
+
+    /** Whether this process ignores SIGHUP (signal 1: bit 0 of the SigIgn mask in /proc/self/status). */
+    private static boolean hupIgnoredHere() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) return false;
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:"))
+                .anyMatch(l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16) & 1L) != 0);
+    }
+
     private static void hup(Process p) throws Exception {
         assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor()).isZero();
     }
@@ -122,6 +147,8 @@ class ReloadAndStopProcessTest {
 
     @Test
     void sighupReloadsTheFileAndABrokenFileLeavesTheRunningRoutes(@TempDir Path dir) throws Exception {
+        // A child inherits an ignored HUP (a suite started under nohup), and a JVM cannot handle an ignored HUP.
+        org.junit.jupiter.api.Assumptions.assumeFalse(hupIgnoredHere(), "SKIPPED: SIGHUP is ignored in this test JVM (started under nohup?), so no child can handle it");
         String key = serve(dir, List.of(), "--no-watch");
         Path config = dir.resolve("bastion.yaml");
         assertThat(models(port, key)).isEqualTo(404);

@@ -20,10 +20,16 @@ public final class BastionProcess {
     private BastionProcess() {}
 
     public static Process start(Path dir, String name, Map<String, String> env, String... args) throws Exception {
+        return start(dir, name, env, List.of(), args);
+    }
+
+    /** As {@link #start(Path, String, Map, String...)}, the JVM run by {@code launcher} (e.g. {@code nohup}). */
+    public static Process start(Path dir, String name, Map<String, String> env, List<String> launcher, String... args) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.contains("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", classpath, "dev.bastion.Bastion"));
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(javaBin, "-cp", classpath, "dev.bastion.Bastion"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
