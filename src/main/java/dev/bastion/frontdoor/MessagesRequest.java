@@ -139,7 +139,8 @@ final class MessagesRequest {
             JsonNode b = system.get(i);
             String at = "system[" + i + "]";
             if (!"text".equals(b.path("type").asText())) throw invalid("'" + at + "' must be a text block.");
-            parts.add(text(b, at));
+            ObjectNode part = text(b, at);
+            if (!part.get("text").asText().isEmpty()) parts.add(part); // as an empty string system prompt: none (a fuzz finding)
         }
         if (!parts.isEmpty()) messages.addObject().put("role", "system").set("content", parts);
     }

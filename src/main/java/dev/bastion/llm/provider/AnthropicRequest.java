@@ -273,10 +273,8 @@ final class AnthropicRequest {
 
     private record DataUrl(String mediaType, String data) {
         static DataUrl parse(String url, String at) {
-            int comma = url.indexOf(',');
-            String header = comma < 0 ? "" : url.substring(5, comma).toLowerCase(java.util.Locale.ROOT);
-            if (!header.endsWith(";base64")) throw new UntranslatableRequest("'" + at + "' must be a base64 data: URL.");
-            return new DataUrl(header.substring(0, header.length() - 7), url.substring(comma + 1));
+            String[] d = OpenAiParts.dataUrl(url, at); // a file's data need not start with data: (a fuzz finding)
+            return new DataUrl(d[0], d[1]);
         }
     }
 
