@@ -88,12 +88,15 @@ public final class LogRedactor {
         private final int[][] targets;
         private final int[] fail;
         private final int[] longest;
+        /** The root's edges by ASCII character (-1: none): a line sits at the root almost throughout, and this is one load. */
+        private final int[] root = new int[128];
 
         private Automaton(char[][] labels, int[][] targets, int[] fail, int[] longest) {
             this.labels = labels;
             this.targets = targets;
             this.fail = fail;
             this.longest = longest;
+            for (char c = 0; c < root.length; c++) root[c] = edge(0, c);
         }
 
         static Automaton of(List<String> patterns) {
@@ -172,8 +175,9 @@ public final class LogRedactor {
             int n = 0;
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                int next;
-                while ((next = edge(n, c)) < 0 && n != 0) n = fail[n];
+                int next = -1;
+                while (n != 0 && (next = edge(n, c)) < 0) n = fail[n];
+                if (n == 0) next = c < root.length ? root[c] : edge(0, c);
                 n = next < 0 ? 0 : next;
                 if (longest[n] == 0) continue;
                 int start = i + 1 - longest[n], end = i + 1;

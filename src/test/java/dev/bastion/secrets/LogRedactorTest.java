@@ -48,6 +48,45 @@ class LogRedactorTest {
         assertThat(LogRedactor.global().redact("leak sk-resolved-5555666677778888")).isEqualTo("leak [REDACTED]");
     }
 
+    @Test
+    void findsWhatANaiveSearchFindsOnRandomValuesAndLines() {
+        // Small alphabets (ASCII and not) so values share prefixes and overlap, which is where the automaton's links matter.
+        java.util.Random random = new java.util.Random(20261207);
+        String alphabet = "abcAB-_é€x";
+        for (int round = 0; round < 2_000; round++) {
+            List<String> values = new java.util.ArrayList<>();
+            for (int v = 1 + random.nextInt(4); v > 0; v--) values.add(randomText(random, alphabet, 8 + random.nextInt(5)));
+            LogRedactor r = new LogRedactorFixture(values.toArray(String[]::new)).redactor;
+            String line = randomText(random, alphabet, random.nextInt(120));
+            if (random.nextBoolean()) line = line.substring(0, line.length() / 2) + values.getFirst() + line.substring(line.length() / 2);
+            assertThat(r.redact(line)).as("values %s, line %s", values, line).isEqualTo(naiveRedaction(values, line));
+        }
+    }
+
+    private static String randomText(java.util.Random random, String alphabet, int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        return sb.toString();
+    }
+
+    /** Every occurrence of every value, overlapping or touching runs merged, each run one mark. */
+    private static String naiveRedaction(List<String> values, String line) {
+        boolean[] covered = new boolean[line.length()];
+        for (String v : values) {
+            for (int at = line.indexOf(v); at >= 0; at = line.indexOf(v, at + 1)) java.util.Arrays.fill(covered, at, at + v.length(), true);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < line.length(); ) {
+            if (!covered[i]) {
+                out.append(line.charAt(i++));
+                continue;
+            }
+            while (i < line.length() && covered[i]) i++;
+            out.append(LogRedactor.MARK);
+        }
+        return out.toString();
+    }
+
     /** A redactor of its own, so the process-wide one's values do not leak between tests. */
     record LogRedactorFixture(LogRedactor redactor) {
         LogRedactorFixture(String... values) {
