@@ -268,6 +268,14 @@ awk -F'\t' '{rps[$1,$2]=$3; p99[$1,$2]=$5; cpu[$1,$2]=$6; if (!($1 in seen)) {se
     ratio("CPU per request, every control / control-free", "", "bastion-full", "bastion-bare", 2)
     ratio("CPU per request, control-free / HAProxy", "", "bastion-bare", "haproxy", 2)
   }' "$results"
+# p50 and p99 of the full and control-free routes against HAProxy's, from a table of target, rps, p50, p90, p99.
+latency_ratios() {
+  awk -F'\t' -v how="$2" '{p99[$1] = $5; p50[$1] = $3} END {
+    r = p99["bastion-full"] / p99["haproxy"]
+    printf "every-control p99 / HAProxy p99, %s: %.2f   (target <= 2: %s)\n", how, r, r <= 2 ? "met" : "NOT met"
+    printf "control-free p99 / HAProxy p99, %s:  %.2f\n", how, p99["bastion-bare"] / p99["haproxy"]
+    printf "every-control p50 / HAProxy p50, %s: %.2f\n", how, p50["bastion-full"] / p50["haproxy"] }' "$1"
+}
 # Tail latency at one offered rate for all three (see the header): hey's workers each send at rate/c.
 if [ "$fixed_rate" = 0 ]; then
   fixed_rate=$(awk -F'\t' '$2 == "bastion-full" {v[++n] = $3} END {for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) {t = v[i]; v[i] = v[j]; v[j] = t}
@@ -289,10 +297,7 @@ for t in haproxy bastion-bare bastion-full; do
   echo "$row" >> "$fixed"
   IFS=$'\t' read -r _ rps p50 p90 p99 <<<"$row"; printf '%-13s %12s %9s %9s %9s\n' "$t" "$rps" "$p50" "$p90" "$p99"
 done
-awk -F'\t' '{p99[$1] = $5; p50[$1] = $3} END {
-  printf "every-control p99 / HAProxy p99 at the same load: %.2f   (target <= 2: %s)\n", p99["bastion-full"] / p99["haproxy"], p99["bastion-full"] / p99["haproxy"] <= 2 ? "met" : "NOT met"
-  printf "control-free p99 / HAProxy p99 at the same load:  %.2f\n", p99["bastion-bare"] / p99["haproxy"]
-  printf "every-control p50 / HAProxy p50 at the same load: %.2f\n", p50["bastion-full"] / p50["haproxy"] }' "$fixed"
+latency_ratios "$fixed" "at the same load"
 # The same rate again, as independent clients: each of $connections connections pauses a random (exponential)
 # time between its requests, so arrivals are close to Poisson — as many users' requests arrive — where
 # hey's workers tick in lockstep and 32 requests land at once, which measures how long the last of a
@@ -314,10 +319,7 @@ for t in haproxy bastion-bare bastion-full; do
   echo "$row" >> "$poisson"
   IFS=$'\t' read -r _ rps p50 p90 p99 <<<"$row"; printf '%-13s %12s %9s %9s %9s\n' "$t" "$rps" "$p50" "$p90" "$p99"
 done
-awk -F'\t' '{p99[$1] = $5; p50[$1] = $3} END {
-  printf "every-control p99 / HAProxy p99, independent arrivals: %.2f   (target <= 2: %s)\n", p99["bastion-full"] / p99["haproxy"], p99["bastion-full"] / p99["haproxy"] <= 2 ? "met" : "NOT met"
-  printf "control-free p99 / HAProxy p99, independent arrivals:  %.2f\n", p99["bastion-bare"] / p99["haproxy"]
-  printf "every-control p50 / HAProxy p50, independent arrivals: %.2f\n", p50["bastion-full"] / p50["haproxy"] }' "$poisson"
+latency_ratios "$poisson" "independent arrivals"
 echo
 echo "access log lines written by the full process: $(wc -l < "$out/full-access.log") ($(grep -c '"route":"full"' "$out/full-access.log") of the full route)"
 echo "raw output: $out"
