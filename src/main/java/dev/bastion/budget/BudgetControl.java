@@ -2,6 +2,7 @@ package dev.bastion.budget;
 
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.JsonBody;
 import dev.bastion.chain.Faults;
 import dev.bastion.chain.Identity;
 import dev.bastion.chain.ResponseFilter;
@@ -86,6 +87,7 @@ public final class BudgetControl implements Control {
         if (req == null) {
             try {
                 if (ex.json() == null) throw new LlmRequest.Invalid("The request body is empty; a JSON object is expected.");
+                if (ex.json().duplicateKey()) throw new LlmRequest.Invalid(JsonBody.DUPLICATE_KEY);
                 req = LlmRequest.parse(api, ex.json().tree(), counter);
             } catch (LlmRequest.Invalid e) {
                 return new Verdict.Deny(400, "invalid_llm_request", e.getMessage()).future();

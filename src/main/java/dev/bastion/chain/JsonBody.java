@@ -16,11 +16,17 @@ import java.util.function.Consumer;
  * Confined to the exchange's event loop.
  */
 public final class JsonBody {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // A key twice in one object is refused, not read as its last copy: a parser that keeps the first (or an
+    // upstream's own checks) would act on another request than the one the controls inspected.
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** The 400 message for a body that repeats a key; the key itself is request content and is not named. */
+    public static final String DUPLICATE_KEY = "The request body repeats a key within one JSON object; each key may appear once.";
 
     private final Buffer raw;
     private JsonNode tree;
     private boolean parsed;
+    private boolean duplicateKey;
     private boolean changed;
     private List<Consumer<ObjectNode>> beforeSend;
     private Buffer serialized;
@@ -40,11 +46,25 @@ public final class JsonBody {
             parsed = true;
             try {
                 tree = parse(raw);
+            } catch (com.fasterxml.jackson.core.exc.StreamReadException e) {
+                tree = null;
+                duplicateKey = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
             } catch (java.io.IOException e) { // JacksonException included: not JSON
                 tree = null;
             }
         }
         return tree;
+    }
+
+    /** Whether the body is JSON but repeats a key in one object, so {@link #tree()} is null. */
+    public boolean duplicateKey() {
+        tree();
+        return duplicateKey;
+    }
+
+    /** The 400 message for a body that is not one JSON object: {@link #DUPLICATE_KEY} when that is why. */
+    public static String notAnObject(JsonBody body) {
+        return body != null && body.duplicateKey() ? DUPLICATE_KEY : "The request body must be a JSON object.";
     }
 
     /** Parses the buffer's bytes where they are, without copying them out first when they are on the heap. */

@@ -51,7 +51,9 @@ public final class AnthropicFrontDoor implements Control {
     public Future<Verdict> check(Exchange ex) {
         JsonBody json = ex.json();
         JsonNode tree = json == null ? null : json.tree();
-        if (!(tree instanceof ObjectNode request)) return NOT_JSON;
+        if (!(tree instanceof ObjectNode request)) {
+            return json != null && json.duplicateKey() ? Future.succeededFuture(new Verdict.Deny(400, "invalid_llm_request", JsonBody.DUPLICATE_KEY)) : NOT_JSON;
+        }
         ObjectNode chat;
         try {
             chat = MessagesRequest.toChat(request);

@@ -117,13 +117,22 @@ final class MessagesRequest {
         return out;
     }
 
-    /** Whether a turn besides the system prompt has content: an assistant turn that said nothing (thinking only) is no turn. */
+    /**
+     * Whether a turn besides the system prompt has content: a turn that said nothing (thinking only, or only
+     * empty text blocks) is no turn, and the provider drops it — a conversation of such turns alone has none.
+     */
     private static boolean saysSomething(ArrayNode messages) {
         for (JsonNode m : messages) {
             String role = m.path("role").asText();
             if (role.equals("system")) continue;
-            if (!role.equals("assistant") || m.has("tool_calls") || !m.path("content").asText("").isEmpty() || m.path("content").isArray()) return true;
+            if (role.equals("tool") || m.has("tool_calls") || hasContent(m.path("content"))) return true;
         }
+        return false;
+    }
+
+    private static boolean hasContent(JsonNode content) {
+        if (content.isTextual()) return !content.asText().isEmpty();
+        for (JsonNode part : content) if (!part.path("type").asText().equals("text") || !part.path("text").asText("").isEmpty()) return true;
         return false;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.JsonBody;
 import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
@@ -62,7 +63,7 @@ final class GuardControl implements Control {
         // The exchange's one parse of the body, shared with the budget and request inspection; redaction edits it in place.
         JsonNode body = ex.json() == null ? null : ex.json().tree();
         if (body == null || !body.isObject()) {
-            return new Verdict.Deny(400, "invalid_llm_request", "The request body must be a JSON object.").future();
+            return new Verdict.Deny(400, "invalid_llm_request", JsonBody.notAnObject(ex.json())).future();
         }
         Guard guard = policyFor.apply(ex.identity());
         List<PromptText.Segment> segments = PromptText.of(api, body);

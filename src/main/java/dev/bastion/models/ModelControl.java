@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.JsonBody;
 import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
@@ -76,7 +77,7 @@ public final class ModelControl implements Control {
     @Override
     public Future<Verdict> check(Exchange ex) {
         JsonNode body = ex.json() == null ? null : ex.json().tree();
-        if (body == null || !body.isObject()) return new Verdict.Deny(400, "invalid_llm_request", "The request body must be a JSON object.").future();
+        if (body == null || !body.isObject()) return new Verdict.Deny(400, "invalid_llm_request", JsonBody.notAnObject(ex.json())).future();
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             return new Verdict.Deny(400, "invalid_llm_request", "'model' must be a non-empty string.").future();

@@ -293,6 +293,13 @@ class MessagesGatewayTest {
     }
 
     @Test
+    void aKeyRepeatedInOneObjectIsAnInvalidRequest() throws Exception {
+        // Bastion reads one copy of max_tokens, a parser that keeps the other would spend another budget.
+        JsonNode e = anthropicError(post(ask("claude", ",\"max_tokens\":100000")), 400, "invalid_request_error", "invalid_llm_request");
+        assertThat(e.at("/error/message").asText()).contains("repeats a key").doesNotContain("max_tokens");
+    }
+
+    @Test
     void aFeatureTheChatFormatCannotCarryIsRefusedByName() throws Exception {
         JsonNode e = anthropicError(post(ask("claude", ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}")), 400,
                 "invalid_request_error", "unsupported_by_front_door");

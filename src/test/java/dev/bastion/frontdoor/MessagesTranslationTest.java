@@ -83,6 +83,8 @@ class MessagesTranslationTest {
             "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[]}|'messages' must be a non-empty array.",
             "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[]}]}|'messages[0].content' must not be empty.",
             "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"hm\",\"signature\":\"s\"}]}]}|'messages' must have a turn with content.",
+            "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"\"},{\"type\":\"text\",\"text\":\"\"}]}]}|'messages' must have a turn with content.",
+            "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\"}]}]}|'messages' must have a turn with content.",
             "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"hi\"}]}|'messages[0].role' must be user or assistant.",
             "{\"model\":\"claude\",\"max_tokens\":5,\"temperature\":1.5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|'temperature' must be a number from 0 to 1.",
             "{\"model\":\"claude\",\"max_tokens\":5,\"tool_choice\":{\"type\":\"any\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|'tool_choice' asks for a tool but 'tools' is empty.",

@@ -114,6 +114,30 @@ class GuardGatewayTest {
     }
 
     @Test
+    void aKeyRepeatedInOneObjectIsRefusedSoTheUpstreamCannotReadTheCopyTheGuardDidNot() throws Exception {
+        // The guard would read the last "content" (hello); a parser that keeps the first copy would hand the model the secret.
+        String smuggled = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"deploy with " + AWS_KEY
+                + "\",\"content\":\"hello\"}]}";
+        String nested = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"model\":\"gpt-4o-mini\"}";
+        int before = gw.upstream.seen().size();
+        try (LogCapture logs = LogCapture.capture()) {
+            for (String body : List.of(smuggled, nested)) {
+                HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, body);
+                assertThat(r.statusCode()).as(body).isEqualTo(400);
+                JsonObject err = new JsonObject(r.body()).getJsonObject("error");
+                assertThat(err.getString("code")).isEqualTo("invalid_llm_request");
+                assertThat(err.getString("message")).contains("repeats a key").doesNotContain("content", "model");
+                assertThat(err.getString("request_id")).isNotBlank();
+                assertThat(r.body()).doesNotContain(AWS_KEY);
+            }
+            assertThat(gw.upstream.seen()).as("nothing ambiguous went upstream").hasSize(before);
+            assertThat(logs.all() + String.join("\n", gw.accessLines())).doesNotContain(AWS_KEY);
+        }
+        // The same keys in different objects are not a repetition.
+        assertThat(gw.postJson("/v1/chat/completions", key, chat("hello")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void flaggedEntitiesPassUnchangedAndAreRecorded() throws Exception {
         try (LogCapture logs = LogCapture.capture()) {
             HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("why is 10.1.2.3 unreachable?"));
