@@ -80,7 +80,7 @@ public final class ForwardHeaders {
      * W3C trace context: the upstream gets Bastion's own ({@link Exchange#traceparent()}: the attempt's span, or
      * a trusted caller's when tracing is off), never what an untrusted client sent (docs/observability.md#trust).
      */
-    static final Set<String> TRACE_CONTEXT = caseInsensitive("traceparent", "tracestate");
+    static final Set<String> TRACE_CONTEXT = caseInsensitive("traceparent", "tracestate", "baggage");
 
     /** Every exact name kept from the upstream. */
     private static final Set<String> STRIPPED = union(HOP_BY_HOP, CLIENT_CREDENTIALS, FORGEABLE, REPLACED, TRACE_CONTEXT);
@@ -111,6 +111,9 @@ public final class ForwardHeaders {
             out.set("traceparent", ex.traceparent());
             if (ex.tracestate() != null) out.set("tracestate", ex.tracestate());
         }
+        // W3C baggage is the caller's key-value claims (user ids, tenants, flags) that apps and collectors
+        // read as context: passed on from a trusted caller, as tracestate is, never from anyone else.
+        if (ex.traceTrusted()) for (String b : in.getAll("baggage")) out.add("baggage", b);
         Identity id = ex.identity();
         if (id != null) {
             out.set("X-Bastion-Org", id.orgId());

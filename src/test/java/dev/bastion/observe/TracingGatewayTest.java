@@ -83,7 +83,7 @@ class TracingGatewayTest {
     void anUntrustedCallersTraceparentStartsANewTraceLinkedToItAndTheSpanTreeIsComplete() throws Exception {
         HttpResponse<String> r = gw.send(gw.request("/v1/chat/completions?token=query-secret-123").header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json").header("traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01")
-                .header("tracestate", "client=private-state")
+                .header("tracestate", "client=private-state").header("baggage", "user.id=admin,tenant=globex")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}")).build());
         assertThat(r.statusCode()).isEqualTo(200);
         JsonObject line = new JsonObject(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow()));
@@ -118,6 +118,7 @@ class TracingGatewayTest {
         // Flags: sampled, and (W3C Trace Context level 2) "random", since Bastion made the trace id.
         assertThat(upstream.get("traceparent")).matches("00-" + traceId + "-" + attempt.spanId() + "-0[13]");
         assertThat(upstream.get("tracestate")).isNull();
+        assertThat(upstream.get("baggage")).as("an untrusted caller's baggage claims nothing upstream").isNull();
         noSecretsIn(spans);
         // The exporter speaks OTLP/HTTP protobuf, with the configured headers (the secret one resolved).
         assertThat(otlp.contentTypes()).allMatch(t -> t.startsWith("application/x-protobuf"));
@@ -128,7 +129,7 @@ class TracingGatewayTest {
     void aTrustedCallersTraceparentIsContinuedAndItsTracestatePassedOn() throws Exception {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
-                + "\r\nContent-Type: application/json\r\ntraceparent: 00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01\r\ntracestate: vendor=ok"
+                + "\r\nContent-Type: application/json\r\ntraceparent: 00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01\r\ntracestate: vendor=ok\r\nbaggage: deploy=canary"
                 + "\r\nX-Request-Id: trusted-trace-request-1\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
         String answer;
         try (Socket s = new Socket()) {
@@ -152,6 +153,7 @@ class TracingGatewayTest {
         var upstream = gw.upstream.last().headers();
         assertThat(upstream.get("traceparent")).isEqualTo("00-" + CLIENT_TRACE + "-" + attempt.spanId() + "-01");
         assertThat(upstream.get("tracestate")).isEqualTo("vendor=ok");
+        assertThat(upstream.get("baggage")).isEqualTo("deploy=canary");
     }
 
     @Test
