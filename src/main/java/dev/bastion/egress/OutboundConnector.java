@@ -295,6 +295,15 @@ public final class OutboundConnector {
         return resolve(host).map(list -> list.stream().map(a -> IpAddresses.format(a.getAddress())).toList());
     }
 
+    /**
+     * The class {@code gate} refuses among the addresses {@code host} resolves to — through the resolver every
+     * outbound call uses — or null when all pass; for URLs another server will fetch. Fails when the name does
+     * not resolve.
+     */
+    public Future<AddressClass> judge(String host, AddressGate gate) {
+        return resolve(host).map(list -> gate.refusal(host, list.stream().map(InetAddress::getAddress).toList()));
+    }
+
     /** Every address of the host, once: an IP literal as itself, a name through the Vert.x resolver (hosts file, DNS servers). */
     private Future<List<InetAddress>> resolve(String host) {
         // Bound to the caller's context either way: a caller's callbacks then run on its event loop, as they did

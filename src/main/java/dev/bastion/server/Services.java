@@ -68,6 +68,8 @@ final class Services implements AutoCloseable {
     private final dev.bastion.approval.ApprovalChannel approvalChannel;
     final dev.bastion.budget.BudgetsRuntime budgets;
     final dev.bastion.guard.GuardsRuntime guards;
+    /** URLs in prompts for the model server to fetch (S1); null under {@code egress.media_urls: any}. */
+    final dev.bastion.mediaurl.MediaUrlControl mediaUrls;
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
     final dev.bastion.waf.Inspector waf; // the inspection rules; null: waf.rules.mode off
     final dev.bastion.waf.BlockedRequestLog wafBlocked; // one per instance: the sampling budget is the instance's
@@ -155,6 +157,10 @@ final class Services implements AutoCloseable {
                 config.retention().enabled() ? config.retention().usage().keep() : null); // usage history kept as the budgets' records
         this.budgets = dev.bastion.budget.BudgetsRuntime.create(config.budgets(), store, storeExecutor, sharedState, metrics.registry(), audit, clock);
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, connector, config.guard(), secrets, audit, metrics.registry());
+        // No host the config names is exempt here: an upstream's private address is as closed to a model server's fetch as metadata.
+        this.mediaUrls = config.egress().mediaUrls() == dev.bastion.config.EgressConfig.MediaUrls.ANY ? null
+                : new dev.bastion.mediaurl.MediaUrlControl(config.egress().mediaUrls(), connector,
+                        dev.bastion.egress.EgressPolicy.of(java.util.List.of(), config.egress().allowPrivateRanges()));
         if (config.waf().rules().mode() == dev.bastion.config.WafRulesConfig.Mode.OFF) {
             this.waf = null;
         } else {

@@ -293,6 +293,14 @@ class MessagesGatewayTest {
     }
 
     @Test
+    void anImageUrlAModelServerMustNotFetchIsRefusedInAnthropicsShape() throws Exception {
+        String body = "{\"model\":\"claude\",\"max_tokens\":40,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\","
+                + "\"source\":{\"type\":\"url\",\"url\":\"http://169.254.169.254/latest/meta-data/\"}},{\"type\":\"text\",\"text\":\"what is this\"}]}]}";
+        JsonNode e = anthropicError(post(body), 400, "invalid_request_error", "media_url_refused");
+        assertThat(e.at("/error/message").asText()).contains("metadata").doesNotContain("169.254");
+    }
+
+    @Test
     void aKeyRepeatedInOneObjectIsAnInvalidRequest() throws Exception {
         // Bastion reads one copy of max_tokens, a parser that keeps the other would spend another budget.
         JsonNode e = anthropicError(post(ask("claude", ",\"max_tokens\":100000")), 400, "invalid_request_error", "invalid_llm_request");
