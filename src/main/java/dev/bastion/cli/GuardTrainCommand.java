@@ -55,15 +55,18 @@ final class GuardTrainCommand implements Callable<Integer> {
     double targetFpr;
     @Option(names = "--seed", defaultValue = "20261206", description = "Default: 20261206.")
     long seed;
+    @Option(names = "--concept-value", defaultValue = "8", description = "How much each concept-class feature counts against one n-gram; 0: n-grams only (the features before concepts). Default: 8.")
+    int conceptValue;
 
     @Override
     public Integer call() throws IOException {
         if (bits < 10 || bits > 22) throw new CliException("--bits: " + bits + " (expected 10-22)");
+        if (conceptValue < 0 || conceptValue > 16) throw new CliException("--concept-value: " + conceptValue + " (expected 0-16)");
         List<LabelledText> train = new ArrayList<>();
         for (Path input : inputs) train.addAll(read(input));
         List<LabelledText> held = dev == null ? List.of() : read(dev);
         LinearModelTrainer.Options options = new LinearModelTrainer.Options(bits, epochs, LinearModelTrainer.Options.DEFAULTS.rate(),
-                LinearModelTrainer.Options.DEFAULTS.l2(), LinearModelTrainer.Options.DEFAULTS.folds(), targetFpr, seed);
+                LinearModelTrainer.Options.DEFAULTS.l2(), LinearModelTrainer.Options.DEFAULTS.folds(), targetFpr, seed, conceptValue);
         PrintWriter log = spec.commandLine().getOut();
         LinearInjectionModel model = new LinearModelTrainer(options).train(train);
         Files.write(out, model.write());
@@ -75,7 +78,8 @@ final class GuardTrainCommand implements Callable<Integer> {
         StringBuilder ins = new StringBuilder();
         for (Path input : inputs) ins.append(" --input ").append(input.getFileName());
         about.put("command", "bastion guard train" + ins + (dev == null ? "" : " --dev " + dev.getFileName())
-                + " --bits " + bits + " --epochs " + epochs + " --target-fpr " + targetFpr + " --seed " + seed + " --out " + out.getFileName());
+                + " --bits " + bits + " --epochs " + epochs + " --target-fpr " + targetFpr + " --seed " + seed + " --concept-value " + conceptValue + " --out " + out.getFileName());
+        about.put("features", LinearInjectionModel.describeFeatures(conceptValue));
         ObjectNode hashes = about.putObject("train_sha256");
         for (Path input : inputs) hashes.put(input.getFileName().toString(), sha256(input));
         about.put("train_rows", train.size());

@@ -27,29 +27,35 @@ import java.util.zip.GZIPOutputStream;
 public final class LinearInjectionModel implements InjectionModel {
     public static final String NAME = "linear";
     static final String RESOURCE = "linear-model.bin.gz";
-    private static final int MAGIC = 0x42494c31; // "BIL1"
+    private static final int MAGIC_NGRAMS = 0x42494c31; // "BIL1": n-grams only, the format before concepts
+    private static final int MAGIC = 0x42494c32; // "BIL2": the concept value (an int) follows the bits
+    private static final int MAX_CONCEPT_VALUE = 16;
     /** Windows of this many characters, every half window, for texts longer than one window. */
     static final int WINDOW = 320;
 
     private final int bits;
+    private final int conceptValue; // how much each ConceptLexicon feature counts; 0: n-grams only
     private final byte[] weights; // quantised: the model as shipped is the model as trained and tested
     private final float step;
     private final double bias;
 
     /** Quantises {@code weights} to one signed byte each, as {@link #write} stores them. */
-    LinearInjectionModel(int bits, float[] weights, double bias) {
+    LinearInjectionModel(int bits, int conceptValue, float[] weights, double bias) {
         if (weights.length != 1 << bits) throw new IllegalArgumentException("weights: " + weights.length + " (expected 2^" + bits + ")");
         float max = 0;
         for (float w : weights) max = Math.max(max, Math.abs(w));
         this.step = max == 0 ? 1 : max / 127f;
+        if (conceptValue < 0 || conceptValue > MAX_CONCEPT_VALUE) throw new IllegalArgumentException("concept value: " + conceptValue);
         this.bits = bits;
+        this.conceptValue = conceptValue;
         this.weights = new byte[weights.length];
         for (int i = 0; i < weights.length; i++) this.weights[i] = (byte) Math.round(weights[i] / step);
         this.bias = bias;
     }
 
-    private LinearInjectionModel(int bits, byte[] weights, float step, double bias) {
+    private LinearInjectionModel(int bits, int conceptValue, byte[] weights, float step, double bias) {
         this.bits = bits;
+        this.conceptValue = conceptValue;
         this.weights = weights;
         this.step = step;
         this.bias = bias;
@@ -90,7 +96,7 @@ public final class LinearInjectionModel implements InjectionModel {
         int n = text.length();
         if (n == 0) return 0;
         NgramFeatures.Buffer features = scratch(n);
-        NgramFeatures.emit(text, bits, features);
+        NgramFeatures.emit(text, bits, conceptValue, features);
         int[] slots = features.slots;
         int count = features.size;
         if (n <= WINDOW + WINDOW / 2) {
@@ -121,8 +127,8 @@ public final class LinearInjectionModel implements InjectionModel {
     private static final ThreadLocal<NgramFeatures.Buffer> SCRATCH = ThreadLocal.withInitial(() -> new NgramFeatures.Buffer(4096));
     private static final int SCRATCH_KEPT = 1 << 16;
 
-    private static NgramFeatures.Buffer scratch(int length) {
-        if (NgramFeatures.FEATURES_PER_CHAR * (length + 1) > SCRATCH_KEPT) return new NgramFeatures.Buffer(0);
+    private NgramFeatures.Buffer scratch(int length) {
+        if (NgramFeatures.capacity(length, conceptValue) > SCRATCH_KEPT) return new NgramFeatures.Buffer(0);
         return SCRATCH.get();
     }
 
@@ -138,12 +144,23 @@ public final class LinearInjectionModel implements InjectionModel {
         return bits;
     }
 
+    int conceptValue() {
+        return conceptValue;
+    }
+
+    /** What a model with this concept value reads, for its description file. */
+    public static String describeFeatures(int conceptValue) {
+        return "hashed char 3-5-grams and word 1-2-grams" + (conceptValue == 0 ? ""
+                : "; concept classes and class pairs within " + NgramFeatures.CONCEPT_SPAN + " words, each counting " + conceptValue);
+    }
+
     /** The model as one signed byte per weight plus one step, gzipped: 2^bits bytes before compression. */
     public byte[] write() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes))) {
             out.writeInt(MAGIC);
             out.writeInt(bits);
+            out.writeInt(conceptValue);
             out.writeDouble(bias);
             out.writeFloat(step);
             out.write(weights);
@@ -155,15 +172,18 @@ public final class LinearInjectionModel implements InjectionModel {
 
     static LinearInjectionModel read(InputStream raw) throws IOException {
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(raw))) {
-            if (in.readInt() != MAGIC) throw new IOException("not a Bastion linear injection model");
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != MAGIC_NGRAMS) throw new IOException("not a Bastion linear injection model");
             int bits = in.readInt();
             if (bits < 8 || bits > 24) throw new IOException("model bits out of range: " + bits);
+            int conceptValue = magic == MAGIC ? in.readInt() : 0;
+            if (conceptValue < 0 || conceptValue > MAX_CONCEPT_VALUE) throw new IOException("model concept value out of range: " + conceptValue);
             double bias = in.readDouble();
             float step = in.readFloat();
             if (!(step > 0) || Float.isInfinite(step) || Double.isNaN(bias) || Double.isInfinite(bias)) throw new IOException("model scale out of range");
             byte[] q = in.readNBytes(1 << bits);
             if (q.length != 1 << bits) throw new IOException("model truncated");
-            return new LinearInjectionModel(bits, q, step, bias);
+            return new LinearInjectionModel(bits, conceptValue, q, step, bias);
         }
     }
 }

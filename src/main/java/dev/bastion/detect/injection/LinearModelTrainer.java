@@ -30,9 +30,14 @@ public final class LinearModelTrainer {
      * @param folds     cross-validation folds for calibration (≥ 2)
      * @param targetFpr share of benign rows allowed at or above the operating point
      * @param seed      order of the rows and fold assignment
+     * @param conceptValue how much each {@link ConceptLexicon} feature counts (0: n-grams only)
      */
-    public record Options(int bits, int epochs, double rate, double l2, int folds, double targetFpr, long seed) {
-        public static final Options DEFAULTS = new Options(18, 12, 0.2, 1e-6, 5, 0.02, 20261206L);
+    public record Options(int bits, int epochs, double rate, double l2, int folds, double targetFpr, long seed, int conceptValue) {
+        public static final Options DEFAULTS = new Options(18, 12, 0.2, 1e-6, 5, 0.02, 20261206L, 8);
+
+        public Options {
+            if (conceptValue < 0 || conceptValue > 16) throw new IllegalArgumentException("conceptValue: " + conceptValue + " (expected 0-16)");
+        }
     }
 
     /** One text's features; a long attack also has its windows, of which the most attack-like one trains. */
@@ -67,7 +72,7 @@ public final class LinearModelTrainer {
         Fit fit = fit(all);
         float[] w = fit.weights;
         for (int i = 0; i < w.length; i++) w[i] *= (float) k;
-        return new LinearInjectionModel(options.bits(), w, k * (fit.bias - flagAt));
+        return new LinearInjectionModel(options.bits(), options.conceptValue(), w, k * (fit.bias - flagAt));
     }
 
     private List<Row> featurise(List<LabelledText> rows) {
@@ -80,7 +85,7 @@ public final class LinearModelTrainer {
             double weight = t.attack() ? 1 : bySource.getOrDefault(t.source(), 1.0) * byLang.getOrDefault(t.lang(), 1.0);
             String text = InjectionText.of(t.text()).text();
             if (text.isEmpty()) continue;
-            NgramFeatures.emit(text, options.bits(), features);
+            NgramFeatures.emit(text, options.bits(), options.conceptValue(), features);
             // The windows LinearInjectionModel#scoreNormalised scores: the features that end inside each.
             int w = LinearInjectionModel.WINDOW, n = text.length();
             List<Row> windows = new ArrayList<>();

@@ -9,12 +9,24 @@ package dev.bastion.detect.injection;
  * inside it; a vector is scaled by {@link #scale} so long and short texts are comparable. One pass into a
  * reusable {@link Buffer}: the caller sums weights in a tight loop of its own (a call per feature through an
  * interface cost more than the hashing).
+ *
+ * <p>With a {@code conceptValue} above 0, each word in the {@link ConceptLexicon} also adds its class, and a
+ * pair feature for each class word up to {@value #CONCEPT_SPAN} words before it (the pair unordered, since
+ * languages order "ignore the instructions" and "die Anweisungen ignorieren" differently): wording the
+ * model never saw still lands on features it learned. Looked up with the word's hash, in the same loop.
+ * Each concept feature counts {@code conceptValue} times (it is written that many times, so the scoring
+ * loop stays a plain sum): a class stands for many wordings, and at the weight of one n-gram among
+ * hundreds the model learned to lean on wordings instead (measured: see docs/guardrails.md).
  */
 final class NgramFeatures {
     static final int MIN_N = 3;
     static final int MAX_N = 5;
     private static final int WORD_SALT = 0x5bd1e995;
     private static final int BIGRAM_SALT = 0x27d4eb2d;
+    private static final int CONCEPT_SALT = 0x3c6ef372;
+    private static final int CONCEPT_PAIR_SALT = 0x1b873593;
+    /** A class pair counts when the two words are at most this many words apart. */
+    static final int CONCEPT_SPAN = 4;
     private static final int FNV_BASIS = 0x811c9dc5;
     private static final int FNV_PRIME = 0x01000193;
 
@@ -23,15 +35,17 @@ final class NgramFeatures {
         int[] slots;
         int[] ends;
         int size;
+        private final int[] recentClass = new int[CONCEPT_SPAN]; // the last class words: class, word number
+        private final int[] recentWord = new int[CONCEPT_SPAN];
 
         Buffer(int capacity) {
             slots = new int[capacity];
             ends = new int[capacity];
         }
 
-        /** Room for the features of a text of {@code length} characters: at most five end at each. */
-        void reserve(int length) {
-            int needed = FEATURES_PER_CHAR * (length + 1);
+        /** Room for the features of a text of {@code length} characters: see {@link #capacity}. */
+        void reserve(int length, int conceptValue) {
+            int needed = capacity(length, conceptValue);
             if (slots.length < needed) {
                 slots = new int[needed];
                 ends = new int[needed];
@@ -49,6 +63,12 @@ final class NgramFeatures {
 
     /** Three character n-grams, a word and a word bigram can end at one character. */
     static final int FEATURES_PER_CHAR = 5;
+    /** The most features a text of {@code length} characters can have: a class word adds its class and up to
+     * {@value #CONCEPT_SPAN} pairs, each {@code conceptValue} times; a word ends at most every other character. */
+    static int capacity(int length, int conceptValue) {
+        int perClassWord = conceptValue * (1 + CONCEPT_SPAN);
+        return FEATURES_PER_CHAR * (length + 1) + perClassWord * (length / 2 + 1);
+    }
 
     /** Texts with fewer features than this are scaled as if they had this many: see {@link #scale}. */
     static final int MIN_EVIDENCE = 64;
@@ -66,9 +86,9 @@ final class NgramFeatures {
     }
 
     /** Fills {@code out} with the features of {@code text} (already {@linkplain InjectionText normalised}). */
-    static void emit(String text, int bits, Buffer out) {
+    static void emit(String text, int bits, int conceptValue, Buffer out) {
         int n = text.length();
-        out.reserve(n);
+        out.reserve(n, conceptValue);
         int[] slots = out.slots, ends = out.ends;
         int shift = 32 - bits;
         int count = 0;
@@ -77,6 +97,8 @@ final class NgramFeatures {
         boolean lastSpace = true;
         int wordHash = 0, prevWord = 0;
         boolean inWord = false, havePrev = false;
+        int[] recentClass = out.recentClass, recentWord = out.recentWord;
+        int words = 0, recent = 0; // recent: class words so far; the last CONCEPT_SPAN are kept, round robin
         for (int i = 0; i <= n; i++) {
             char c = i < n ? text.charAt(i) : ' ';
             boolean space = c <= ' ' ? c == ' ' || (c >= '\t' && c <= '\r') : c >= 0x80 && Character.isWhitespace(c);
@@ -116,9 +138,39 @@ final class NgramFeatures {
                 prevWord = wordHash;
                 havePrev = true;
                 inWord = false;
+                int cls = conceptValue > 0 ? ConceptLexicon.classOf(wordHash) : 0;
+                if (cls != 0) {
+                    int slot = fmix(cls ^ CONCEPT_SALT) >>> shift;
+                    for (int v = 0; v < conceptValue; v++) {
+                        slots[count] = slot;
+                        ends[count++] = at;
+                    }
+                    for (int k = Math.max(0, recent - CONCEPT_SPAN); k < recent; k++) {
+                        int r = k % CONCEPT_SPAN;
+                        if (words - recentWord[r] > CONCEPT_SPAN) continue;
+                        int other = recentClass[r];
+                        int pair = Math.min(cls, other) * ConceptLexicon.CLASSES + Math.max(cls, other);
+                        slot = fmix(pair ^ CONCEPT_PAIR_SALT) >>> shift;
+                        for (int v = 0; v < conceptValue; v++) {
+                            slots[count] = slot;
+                            ends[count++] = at;
+                        }
+                    }
+                    recentClass[recent % CONCEPT_SPAN] = cls;
+                    recentWord[recent % CONCEPT_SPAN] = words;
+                    recent++;
+                }
+                words++;
             }
         }
         out.size = count;
+    }
+
+    /** The hash {@link #emit} gives a word (folded, all word characters), for tables keyed by it. */
+    static int wordHash(String word) {
+        int h = 0;
+        for (int i = 0; i < word.length(); i++) h = (i == 0 ? FNV_BASIS ^ word.charAt(i) : h ^ word.charAt(i)) * FNV_PRIME;
+        return h;
     }
 
     /** Letters, digits and the combining marks of scripts that write vowels with them. */
