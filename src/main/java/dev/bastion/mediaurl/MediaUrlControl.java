@@ -3,6 +3,7 @@ package dev.bastion.mediaurl;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.JsonBody;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.EgressConfig.MediaUrls;
@@ -61,7 +62,10 @@ public final class MediaUrlControl implements Control {
     @Override
     public Future<Verdict> check(Exchange ex) {
         JsonNode body = ex.json() == null ? null : ex.json().tree();
-        if (body == null || !body.isObject()) return Verdict.ALLOWED; // the controls that read the request refuse it
+        // A repeated key hides a second copy of a part this walk cannot see: refused here too, so a route
+        // with no other control that reads the body (guard off, no budget) does not pass it on unread.
+        if (ex.json() != null && ex.json().duplicateKey()) return new Verdict.Deny(400, "invalid_llm_request", JsonBody.DUPLICATE_KEY).future();
+        if (body == null || !body.isObject()) return Verdict.ALLOWED; // not JSON: no model server reads a URL in it
         List<PromptUrls.Found> urls = PromptUrls.in(body);
         if (urls.isEmpty()) return Verdict.ALLOWED;
         Map<String, String> hosts = new LinkedHashMap<>(); // host → the pointer of its first URL

@@ -31,6 +31,13 @@ class MediaUrlGatewayTest {
                 auth: { methods: [api_key] }
                 llm: chat
                 waf: { enabled: false }   # its RFI rules refuse some IP-literal URLs too; this is the media check alone
+              - id: unguarded
+                match: { methods: [POST], path: /v1/unguarded/chat/completions }
+                upstream: app
+                auth: { methods: [api_key] }
+                llm: chat
+                guard: off
+                waf: { enabled: false }
             """;
 
     @BeforeAll
@@ -115,6 +122,20 @@ class MediaUrlGatewayTest {
         refused(gw, key, withImage(new JsonObject().put("type", "video_url").put("video_url", new JsonObject().put("url", url))), url, "loopback");
         refused(gw, key, withImage(new JsonObject().put("type", "input_image").put("image_url", url)), url, "loopback");
         refused(gw, key, withImage(new JsonObject().put("type", "document_url").put("document_url", url)), url, "loopback");
+    }
+
+    @Test
+    void aRepeatedKeyCannotHideAUrlFromTheCheckOnARouteWithNoOtherBodyControl() throws Exception {
+        // Read leniently the last "messages" (empty) would be checked; a first-wins server would fetch the metadata URL.
+        String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":"
+                + "{\"url\":\"http://169.254.169.254/latest/\"}}]}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        int before = gw.upstream.seen().size();
+        HttpResponse<String> r = gw.postJson("/v1/unguarded/chat/completions", key, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("invalid_llm_request");
+        assertThat(r.body()).doesNotContain("169.254");
+        assertThat(gw.upstream.seen()).hasSize(before);
+        assertThat(gw.postJson("/v1/unguarded/chat/completions", key, image("http://127.0.0.1/x.png")).statusCode()).isEqualTo(400);
     }
 
     @Test
