@@ -113,6 +113,12 @@ public final class BudgetControl implements Control {
             if (!res.granted()) return refuse(res, request, now);
             // Only the provider sees this: the controls after this one read the request as the client sent it.
             if (request.needsUsageReport()) ex.json().beforeSend(LlmRequest::includeUsage);
+            // What was reserved is what the model may write: a request that named no limit would otherwise
+            // run to the model's own (thousands of tokens over the reservation, settled after the fact).
+            if (request.maxTokens() == null && api != LlmApi.EMBEDDINGS) {
+                int cap = config.defaultMaxTokens();
+                ex.json().beforeSend(body -> LlmRequest.capCompletion(body, api, cap));
+            }
             ex.addResponseMeter(new Settlement(ex, res, request, price, whole -> ex.answerJson(whole).tree()));
             return Verdict.ALLOW;
         });

@@ -12,7 +12,7 @@ import io.vertx.core.buffer.Buffer;
  * the body, which the other controls share.
  *
  * @param promptTokens      counted with the model's encoding ({@link TokenCounter})
- * @param maxTokens         {@code max_completion_tokens} / {@code max_tokens} when given; else null
+ * @param maxTokens         {@code max_completion_tokens} / {@code max_tokens} when given (the larger of the two when both are); else null
  * @param choices           completions generated at once ({@code n}, or {@code best_of} for completions)
  * @param stream            whether the response is an SSE stream
  * @param clientWantsUsage  the client itself asked for {@code stream_options.include_usage}
@@ -63,8 +63,10 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
                 JsonNode messages = json.get("messages");
                 if (messages == null || !messages.isArray()) throw new Invalid("'messages' must be an array.");
                 prompt = counter.chatPrompt(model, messages, json.has("tools") ? json.get("tools") : json.get("functions"));
-                long max = integer(json, "max_completion_tokens", 1, MAX_TOKENS_CAP, -1);
-                if (max < 0) max = integer(json, "max_tokens", 1, MAX_TOKENS_CAP, -1);
+                // Both named: the larger counts. Providers disagree on which one wins (OpenAI and vLLM read
+                // max_completion_tokens, llama.cpp-style servers only max_tokens), so anything less would
+                // let "max_completion_tokens: 1, max_tokens: 100000" reserve one token and spend the rest.
+                long max = Math.max(integer(json, "max_completion_tokens", 1, MAX_TOKENS_CAP, -1), integer(json, "max_tokens", 1, MAX_TOKENS_CAP, -1));
                 maxTokens = max < 0 ? null : (int) max;
             }
             case COMPLETIONS -> {
@@ -84,6 +86,24 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
         }
         return new LlmRequest(api, model, prompt, maxTokens, choices, stream, wantsUsage, json);
     }
+
+    /**
+     * Holds the completion to {@code cap} tokens a choice in a body that named no limit of its own: every
+     * limit field present is lowered to the cap (a guard policy's cap may have been added, larger), and
+     * with none present the API's field is added — {@code max_completion_tokens} for chat (the o-series
+     * refuse {@code max_tokens}), {@code max_tokens} for completions. A provider translation reads either.
+     */
+    public static void capCompletion(ObjectNode body, LlmApi api, int cap) {
+        boolean named = false;
+        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
+            JsonNode v = body.get(field);
+            if (v == null || v.isNull()) continue;
+            named = true;
+            if (!v.canConvertToLong() || v.asLong() > cap) body.put(field, cap);
+        }
+        if (!named) body.put(api.normalised() == LlmApi.CHAT ? "max_completion_tokens" : "max_tokens", cap);
+    }
+
 
     /** Whether the provider must be asked to report the stream's usage (the client did not ask already). */
     public boolean needsUsageReport() {

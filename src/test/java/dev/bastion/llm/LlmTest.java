@@ -79,7 +79,7 @@ class LlmTest {
     void requestFieldsAreReadAndCompletionLimitsHonoured() throws Exception {
         LlmRequest r = chat("""
                 {"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":50,"max_tokens":999,"n":2,"stream":true}""");
-        assertThat(r.maxTokens()).as("max_completion_tokens wins over the deprecated max_tokens").isEqualTo(50);
+        assertThat(r.maxTokens()).as("both named: the larger, whichever field the provider reads").isEqualTo(999);
         assertThat(r.choices()).isEqualTo(2);
         assertThat(r.stream()).isTrue();
         assertThat(r.clientWantsUsage()).isFalse();
