@@ -44,7 +44,7 @@ final class RequestCaps {
         }
         if (p.maxInputChars() != null) {
             long chars = 0;
-            for (PromptText.Segment s : text) chars += s.text().length();
+            for (PromptText.Segment s : text) if (s.part() != PromptText.Part.FIELD) chars += s.text().length(); // model-bound text only
             if (chars > p.maxInputChars()) return new Verdict.Deny(400, "input_too_long", "The input is " + chars + " characters; this route accepts at most " + p.maxInputChars() + ".");
         }
         if (p.maxInputTokens() != null) {

@@ -7,15 +7,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.bastion.config.RouteConfig.LlmApi;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The text of an OpenAI-compatible request that reaches the model — and only that: message contents
- * (strings and {@code text} parts of content arrays), tool results, the arguments of tool and function
- * calls the conversation carries, the descriptions in tool and function definitions, completion
- * prompts and suffixes, embedding inputs. JSON keys, ids, model names, roles and URLs of image parts
- * are not text the model reads as instructions, so they are not scanned (and a detector never rewrites
- * the request's structure). Each piece is addressed by its JSON pointer, so it can be replaced in place.
+ * The text of an OpenAI-compatible request that leaves for the provider. First what the model reads:
+ * message contents (strings, {@code text} and {@code refusal} parts of content arrays), tool results, the
+ * arguments of tool and function calls the conversation carries, the descriptions in tool and function
+ * definitions and in a {@code response_format} schema, a predicted output, completion prompts and
+ * suffixes, embedding inputs. Then, as {@link Part#FIELD}, every other string value the provider receives
+ * (message names, {@code user}, {@code metadata}, stop sequences, schema enums…): the provider keeps and logs
+ * those too, so personal data and credentials are looked for there as well — deny by default, so a field
+ * added to the API tomorrow is covered today. Only values under {@link #NOT_TEXT} keys are left out: ids,
+ * enumerations, model names, and binary or URL payloads (image URLs have their own check). JSON keys are
+ * never text. Each piece is addressed by its JSON pointer, so it can be replaced in place.
  */
 public final class PromptText {
     private PromptText() {}
@@ -29,7 +35,12 @@ public final class PromptText {
     public enum Part {
         /** The application's own instructions: {@code system} and {@code developer} messages. */
         INSTRUCTIONS("instructions"),
-        PROMPT("prompt"), TOOL_RESULT("tool_result"), DOCUMENT("document");
+        PROMPT("prompt"), TOOL_RESULT("tool_result"), DOCUMENT("document"),
+        /**
+         * Any other string the provider receives: scanned for personal data and credentials, not scored for
+         * injection (a name or a metadata value is no instruction), and still inspected by the WAF.
+         */
+        FIELD("field");
 
         private final String id;
 
@@ -58,6 +69,15 @@ public final class PromptText {
         }
     }
 
+    /**
+     * Values under these keys are not text anyone reads: identifiers, enumerations, and payloads that are
+     * binary or URLs (base64 audio and files, image URLs — often megabytes of {@code data:} — which the
+     * media-URL check reads). Wherever they sit in the body.
+     */
+    static final Set<String> NOT_TEXT = Set.of("model", "role", "type", "id", "tool_call_id", "tool_use_id", "call_id", "object", "detail",
+            "format", "media_type", "voice", "reasoning_effort", "service_tier", "verbosity", "encoding_format", "url", "data", "file_data",
+            "file_id", "signature");
+
     public static List<Segment> of(LlmApi api, JsonNode body) {
         List<Segment> out = new ArrayList<>();
         if (body == null || !body.isObject()) return out;
@@ -69,6 +89,8 @@ public final class PromptText {
                 }
                 definitions(body.get("tools"), "/tools", out);
                 definitions(body.get("functions"), "/functions", out);
+                descriptions(body.path("response_format").path("json_schema"), "/response_format/json_schema", out, 0);
+                content(body.path("prediction").get("content"), "/prediction/content", Part.PROMPT, out, 0);
             }
             case COMPLETIONS -> {
                 strings(body.get("prompt"), "/prompt", out);
@@ -76,8 +98,28 @@ public final class PromptText {
             }
             case EMBEDDINGS -> strings(body.get("input"), "/input", out);
         }
+        Set<String> read = new HashSet<>(out.size() * 2);
+        for (Segment seg : out) read.add(seg.pointer());
+        fields(body, "", read, out, 0);
         return out;
     }
+
+    /** Every string value not already read as text, except under {@link #NOT_TEXT} keys: {@link Part#FIELD}s. */
+    private static void fields(JsonNode node, String at, Set<String> read, List<Segment> out, int depth) {
+        if (depth > MAX_DEPTH) return;
+        if (node.isTextual()) {
+            if (!node.asText().isEmpty() && !read.contains(at)) out.add(new Segment(at, node.asText(), Part.FIELD));
+        } else if (node.isObject()) {
+            for (var e : node.properties()) {
+                if (!NOT_TEXT.contains(e.getKey())) fields(e.getValue(), at + "/" + escape(e.getKey()), read, out, depth + 1);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) fields(node.get(i), at + "/" + i, read, out, depth + 1);
+        }
+    }
+
+    /** Schemas nest; a hostile body must not make a walk recurse without end (the body's size bounds the rest). */
+    private static final int MAX_DEPTH = 64;
 
     /** Replaces the text at {@code pointer} (one {@link #of} returned) with {@code text}. */
     public static void replace(JsonNode body, String pointer, String text) {
@@ -129,6 +171,7 @@ public final class PromptText {
             else if (type.equals("document") && part.path("source").path("data").isTextual() && part.path("source").path("type").asText("").equals("text")) {
                 out.add(new Segment(here + "/source/data", part.get("source").get("data").asText(), Part.DOCUMENT));
             } else if (part.path("text").isTextual()) out.add(new Segment(here + "/text", part.get("text").asText(), whose));
+            else if (type.equals("refusal") && part.path("refusal").isTextual()) out.add(new Segment(here + "/refusal", part.get("refusal").asText(), whose));
         }
     }
 
@@ -139,7 +182,7 @@ public final class PromptText {
     }
 
     private static void descriptions(JsonNode node, String at, List<Segment> out, int depth) {
-        if (depth > 32) return; // schemas nest; a hostile one must not recurse without end
+        if (depth > MAX_DEPTH) return;
         if (node.isObject()) {
             node.properties().forEach(e -> {
                 String child = at + "/" + escape(e.getKey());

@@ -107,7 +107,7 @@ public final class WafControl implements Control {
         if (graphql) return Set.of("/query");
         if (route.profile() != RouteWafConfig.Profile.LLM || api == null) return Set.of();
         Set<String> pointers = new HashSet<>();
-        for (PromptText.Segment s : PromptText.of(api, body)) pointers.add(s.pointer());
+        for (PromptText.Segment s : PromptText.of(api, body)) if (s.part() != PromptText.Part.FIELD) pointers.add(s.pointer());
         return pointers;
     }
 }

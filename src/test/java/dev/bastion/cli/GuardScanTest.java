@@ -71,7 +71,9 @@ class GuardScanTest {
         JsonNode chat = r.verdicts().get(0);
         assertThat(chat.at("/entities/0/type").asText()).isEqualTo("CREDIT_CARD");
         assertThat(chat.at("/entities/0/path").asText()).isEqualTo("/messages/1/content/0/text");
-        assertThat(chat.get("entities")).as("the user field is not model input").hasSize(1);
+        assertThat(chat.get("entities")).as("the user field leaves for the provider too").hasSize(2);
+        assertThat(chat.at("/entities/1/type").asText()).isEqualTo("EMAIL");
+        assertThat(chat.at("/entities/1/path").asText()).isEqualTo("/user");
         assertThat(r.verdicts().get(1).at("/entities/0/type").asText()).isEqualTo("PHONE");
         assertThat(r.verdicts().get(1).at("/entities/0/path").asText()).isEqualTo("/input/0");
     }

@@ -113,6 +113,59 @@ class GuardGatewayTest {
         }
     }
 
+    /**
+     * The attack: personal data and credentials put where the scan used not to look — fields the provider
+     * receives (and keeps: {@code metadata} is stored with the completion) but the model does not read as the
+     * conversation. Every string value leaves inspected, whatever its field.
+     */
+    @Test
+    void everyStringTheProviderReceivesIsScannedNotOnlyTheMessages() throws Exception {
+        String[] smuggles = {
+                "\"user\":\"card 4111 1111 1111 1111\"",
+                "\"metadata\":{\"note\":\"card 4111 1111 1111 1111\"}",
+                "\"stop\":[\"END\",\"4111 1111 1111 1111\"]",
+                "\"prediction\":{\"type\":\"content\",\"content\":\"card 4111 1111 1111 1111\"}",
+                "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"r\",\"schema\":{\"type\":\"object\","
+                        + "\"properties\":{\"a\":{\"type\":\"string\",\"description\":\"card 4111 1111 1111 1111\"}}}}}",
+                "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"r\",\"schema\":{\"type\":\"string\","
+                        + "\"enum\":[\"4111 1111 1111 1111\"]}}}",
+                "\"some_field_added_next_year\":{\"deep\":[{\"x\":\"card 4111 1111 1111 1111\"}]}",
+        };
+        int before = gw.upstream.seen().size();
+        for (String extra : smuggles) {
+            String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]," + extra + "}";
+            HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, body);
+            assertThat(r.statusCode()).as(extra).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).as(extra).isEqualTo("pii_detected");
+            assertThat(r.body()).doesNotContain("4111");
+        }
+        for (String extra : new String[] {
+                "\"messages_name\":0,\"metadata\":{\"k\":\"" + AWS_KEY + "\"}",
+                "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"default\":\""
+                        + AWS_KEY + "\"}}}}}]"}) {
+            HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]," + extra + "}");
+            assertThat(r.statusCode()).as(extra).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("secret_detected");
+        }
+        HttpResponse<String> refusal = gw.postJson("/v1/chat/completions", key, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"refusal\",\"refusal\":\"not with " + AWS_KEY + "\"}]},{\"role\":\"user\",\"content\":\"ok\"}]}");
+        assertThat(refusal.statusCode()).as("a refusal part of the history").isEqualTo(400);
+        assertThat(gw.upstream.seen()).as("none of them reached the provider").hasSize(before);
+
+        // Redaction reaches those fields too, in place; ids, roles, types and image URLs are not text and pass as they are.
+        String ok = "{\"model\":\"gpt-4o\",\"user\":\"jane.doe@example.com\",\"metadata\":{\"ticket\":\"OPS-4821\",\"contact\":\"call +1 415-555-2671\"},"
+                + "\"messages\":[{\"role\":\"user\",\"name\":\"jane\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\",\"detail\":\"low\"}}]}]}";
+        HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, ok);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject sent = gw.upstream.last().body().toJsonObject();
+        assertThat(sent.getString("user")).isEqualTo("[EMAIL]");
+        assertThat(sent.getJsonObject("metadata").getString("contact")).isEqualTo("call [PHONE]");
+        assertThat(sent.getJsonObject("metadata").getString("ticket")).isEqualTo("OPS-4821");
+        JsonObject image = sent.getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(1);
+        assertThat(image.getJsonObject("image_url").getString("url")).isEqualTo("data:image/png;base64,iVBORw0KGgo=");
+    }
+
     @Test
     void aKeyRepeatedInOneObjectIsRefusedSoTheUpstreamCannotReadTheCopyTheGuardDidNot() throws Exception {
         // The guard would read the last "content" (hello); a parser that keeps the first copy would hand the model the secret.

@@ -8,7 +8,7 @@ import dev.bastion.config.RouteConfig.LlmApi;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Only the text a model reads is handed to the detectors — never keys, ids, roles or URLs. */
+/** The text a model reads, then every other string the provider receives — never keys, ids, roles or URLs. */
 class PromptTextTest {
     final ObjectMapper json = new ObjectMapper();
 
@@ -22,13 +22,34 @@ class PromptTextTest {
                   {"role":"tool","tool_call_id":"call_1","content":"result text"}],
                  "tools":[{"type":"function","function":{"name":"lookup","description":"Looks things up",
                    "parameters":{"type":"object","properties":{"q":{"type":"string","description":"the query"},"description":{"type":"string"}}}}}]}""");
-        List<PromptText.Segment> s = PromptText.of(LlmApi.CHAT, body);
+        List<PromptText.Segment> all = PromptText.of(LlmApi.CHAT, body);
+        List<PromptText.Segment> s = all.stream().filter(x -> x.part() != PromptText.Part.FIELD).toList();
         assertThat(s).extracting(PromptText.Segment::pointer).containsExactly(
                 "/messages/0/content", "/messages/1/content/0/text", "/messages/2/tool_calls/0/function/arguments", "/messages/3/content",
                 "/tools/0/function/description", "/tools/0/function/parameters/properties/q/description");
-        assertThat(s).extracting(PromptText.Segment::text).doesNotContain("alice@example.com", "https://x.example/a.png", "lookup", "bob", "user");
         assertThat(s).extracting(PromptText.Segment::part).containsExactly(PromptText.Part.INSTRUCTIONS, PromptText.Part.PROMPT, PromptText.Part.PROMPT,
                 PromptText.Part.TOOL_RESULT, PromptText.Part.PROMPT, PromptText.Part.PROMPT);
+        // The other strings the provider receives are fields: scanned for personal data, never scored as the prompt.
+        assertThat(all.subList(s.size(), all.size())).extracting(PromptText.Segment::pointer).containsExactly(
+                "/user", "/messages/1/name", "/messages/2/tool_calls/0/function/name", "/tools/0/function/name");
+        assertThat(all).extracting(PromptText.Segment::text).as("ids, roles, types, models and URLs are not text")
+                .doesNotContain("gpt-4o", "system", "call_1", "function", "image_url", "https://x.example/a.png", "object", "string");
+    }
+
+    @Test
+    void schemaDescriptionsAndPredictionsAreReadRefusalPartsToo() throws Exception {
+        JsonNode body = json.readTree("""
+                {"model":"m","messages":[{"role":"assistant","content":[{"type":"refusal","refusal":"I can't"}]}],
+                 "prediction":{"type":"content","content":[{"type":"text","text":"draft"}]},
+                 "response_format":{"type":"json_schema","json_schema":{"name":"r","description":"an answer","schema":{"type":"object",
+                   "properties":{"a":{"type":"string","description":"the a","enum":["x","y"]}}}}},
+                 "metadata":{"ticket":"T-1"},"stop":["END"],"input_audio":{"data":"UklGRg==","format":"wav"}}""");
+        List<PromptText.Segment> s = PromptText.of(LlmApi.CHAT, body);
+        assertThat(s).filteredOn(x -> x.part() == PromptText.Part.PROMPT).extracting(PromptText.Segment::pointer).containsExactly(
+                "/messages/0/content/0/refusal", "/response_format/json_schema/description",
+                "/response_format/json_schema/schema/properties/a/description", "/prediction/content/0/text");
+        assertThat(s).filteredOn(x -> x.part() == PromptText.Part.FIELD).extracting(PromptText.Segment::text)
+                .containsExactly("r", "x", "y", "T-1", "END");
     }
 
     @Test
@@ -44,9 +65,9 @@ class PromptTextTest {
                   {"role":"function","name":"f","content":"function result"}]}""");
         List<PromptText.Segment> s = PromptText.of(LlmApi.CHAT, body);
         assertThat(s).extracting(PromptText.Segment::pointer).containsExactly("/messages/0/content/0/content", "/messages/0/content/1/content/0/text",
-                "/messages/0/content/2/source/data", "/messages/0/content/4/text", "/messages/1/content");
+                "/messages/0/content/2/source/data", "/messages/0/content/4/text", "/messages/1/content", "/messages/1/name");
         assertThat(s).extracting(PromptText.Segment::part).containsExactly(PromptText.Part.TOOL_RESULT, PromptText.Part.TOOL_RESULT,
-                PromptText.Part.DOCUMENT, PromptText.Part.PROMPT, PromptText.Part.TOOL_RESULT);
+                PromptText.Part.DOCUMENT, PromptText.Part.PROMPT, PromptText.Part.TOOL_RESULT, PromptText.Part.FIELD);
         PromptText.replace(body, "/messages/0/content/2/source/data", "[redacted]");
         assertThat(body.at("/messages/0/content/2/source/data").asText()).isEqualTo("[redacted]");
     }
