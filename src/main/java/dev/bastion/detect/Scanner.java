@@ -35,9 +35,22 @@ public final class Scanner {
         return all;
     }
 
-    /** Non-overlapping findings, in text order. */
+    /**
+     * Non-overlapping findings, in text order, over the text's own characters. The detectors read its
+     * {@linkplain FoldedText folded} view — what a model reads, zero-width characters, full-width and
+     * other scripts' digits undone — so a card number spelled to slip past a pattern is still found.
+     */
     public List<Finding> scan(String text) {
         if (text == null || text.isEmpty()) return List.of();
+        FoldedText folded = FoldedText.of(text);
+        if (folded == null) return scanAsIs(text);
+        List<Finding> found = scanAsIs(folded.text());
+        for (int i = 0; i < found.size(); i++) found.set(i, folded.toOriginal(found.get(i)));
+        return found;
+    }
+
+    private List<Finding> scanAsIs(String text) {
+        if (text.isEmpty()) return new ArrayList<>(0);
         List<Finding> raw = new ArrayList<>();
         List<Ranked> ranked = new ArrayList<>();
         TextShape shape = TextShape.of(text);

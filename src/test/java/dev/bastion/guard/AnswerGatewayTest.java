@@ -172,6 +172,22 @@ class AnswerGatewayTest {
     }
 
     @Test
+    void anEntitySpelledToSlipPastAPatternIsStillFoundInTheAnswer() throws Exception {
+        // What a model (or a poisoned document it repeats) can write: the key in full-width letters, the address split by a zero-width space.
+        StringBuilder wide = new StringBuilder();
+        for (char c : AWS_KEY.toCharArray()) wide.append((char) (c + 0xFEE0));
+        answerWhole("Use " + wide + " in your config.");
+        HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("give me a key", false));
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("secret_in_answer");
+
+        AtomicBoolean ended = new AtomicBoolean();
+        answerStreamed(List.of("Write to jane.doe", "\u200b@exam", "ple.com or ring +1\u00a0415\u00a0555\u00a02671. ", "Thanks."), 20, ended);
+        Streamed st = stream("/v1/chat/completions", chat("who?", true), ended);
+        assertThat(StreamedAnswerTest.content(st.body())).isEqualTo("Write to [EMAIL] or ring [PHONE]. Thanks.");
+    }
+
+    @Test
     void aCompressedAnswerIsRefusedRatherThanPassedUninspected() throws Exception {
         gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json").putHeader("Content-Encoding", "gzip")
                 .end(io.vertx.core.buffer.Buffer.buffer(new byte[] {31, -117, 8, 0, 0, 0, 0, 0})));

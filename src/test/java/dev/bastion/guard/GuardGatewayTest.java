@@ -166,6 +166,30 @@ class GuardGatewayTest {
         assertThat(image.getJsonObject("image_url").getString("url")).isEqualTo("data:image/png;base64,iVBORw0KGgo=");
     }
 
+    /** The attack: a card or a key spelled so that the model reads it but an ASCII pattern does not. */
+    @Test
+    void entitiesHiddenWithInvisibleOrLookAlikeCharactersAreFoundAndRedactedWhole() throws Exception {
+        int before = gw.upstream.seen().size();
+        String card = "4111111111111111";
+        StringBuilder arabic = new StringBuilder(), wideKey = new StringBuilder();
+        for (char c : card.toCharArray()) arabic.append((char) (0x0660 + c - '0'));
+        for (char c : AWS_KEY.toCharArray()) wideKey.append((char) (c + 0xFEE0));
+        for (String hidden : new String[] {String.join("\u200b", card.split("")), "4111\u00a01111\u00a01111\u00a01111", "4111\u00ad1111\u00ad1111\u00ad1111",
+                arabic.toString(), "4111\u20601111\u20601111\u20601111"}) {
+            HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("my card is " + hidden));
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("pii_detected");
+        }
+        HttpResponse<String> secret = gw.postJson("/v1/chat/completions", key, chat("deploy with " + wideKey));
+        assertThat(new JsonObject(secret.body()).getJsonObject("error").getString("code")).isEqualTo("secret_detected");
+        assertThat(gw.upstream.seen()).as("none reached the provider").hasSize(before);
+
+        HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("Mail jane.doe\u200b@example\u200b.com now"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(gw.upstream.last().body().toJsonObject().getJsonArray("messages").getJsonObject(1).getJsonArray("content").getJsonObject(0)
+                .getString("text")).as("the whole spelling is replaced, the invisible characters inside it too").isEqualTo("Mail [EMAIL] now");
+    }
+
     @Test
     void aKeyRepeatedInOneObjectIsRefusedSoTheUpstreamCannotReadTheCopyTheGuardDidNot() throws Exception {
         // The guard would read the last "content" (hello); a parser that keeps the first copy would hand the model the secret.
