@@ -67,16 +67,36 @@ final class RequestCaps {
         return true;
     }
 
-    /** Tool and function names a request defines or forces. */
-    private static Set<String> toolNames(JsonNode body) {
+    /**
+     * The tools a request defines or forces, by name: a function or a custom tool by its own name; any other kind
+     * the provider runs itself (web search, code interpreter, file search, a remote MCP server, computer use…) by
+     * its type, and chat's {@code web_search_options} as {@code web_search}; so a policy allows those by listing
+     * the type. A definition without a readable name is named "" and matches no policy: an allow-list lets
+     * through what it lists, and nothing it cannot read.
+     */
+    static Set<String> toolNames(JsonNode body) {
         Set<String> names = new TreeSet<>();
-        for (JsonNode t : body.path("tools")) if (t.path("function").path("name").isTextual()) names.add(t.path("function").path("name").asText());
-        for (JsonNode f : body.path("functions")) if (f.path("name").isTextual()) names.add(f.path("name").asText());
-        JsonNode choice = body.path("tool_choice").path("function").path("name");
-        if (choice.isTextual()) names.add(choice.asText());
+        for (JsonNode t : body.path("tools")) names.add(toolName(t));
+        for (JsonNode f : body.path("functions")) names.add(f.path("name").asText(""));
+        JsonNode choice = body.path("tool_choice");
+        if (choice.isObject()) {
+            JsonNode allowed = choice.path("allowed_tools");
+            if (allowed.isObject()) for (JsonNode t : allowed.path("tools")) names.add(toolName(t));
+            else names.add(toolName(choice));
+        }
         JsonNode call = body.path("function_call").path("name");
         if (call.isTextual()) names.add(call.asText());
+        if (body.has("web_search_options")) names.add("web_search");
         return names;
+    }
+
+    private static String toolName(JsonNode tool) {
+        String type = tool.path("type").asText("");
+        return switch (type) {
+            case "function", "" -> tool.path("function").path("name").asText(""); // "": the shape before types
+            case "custom" -> tool.path("custom").path("name").asText("");
+            default -> type;
+        };
     }
 
     private static String allowed(List<String> names) {

@@ -257,6 +257,32 @@ class GuardGatewayTest {
         assertThat(code(gw.postJson("/v1/capped", key, chat("一二三四五六七八九十".repeat(8))))).as("few characters, many tokens").isEqualTo("400 input_too_long");
     }
 
+    /** The attack: a tool the allow-list does not name, defined in a shape it did not read (only function names were). */
+    @Test
+    void aToolAllowListCannotBeSidesteppedWithAnotherKindOfTool() throws Exception {
+        JsonObject ok = new JsonObject(chat("hello"));
+        String[] sidesteps = {
+                "{\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"shell\"}}]}",
+                "{\"tools\":[{\"type\":\"web_search\"}]}",
+                "{\"tools\":[{\"type\":\"code_interpreter\",\"container\":{\"type\":\"auto\"}}]}",
+                "{\"tools\":[{\"type\":\"mcp\",\"server_label\":\"x\",\"server_url\":\"https://mcp.example\"}]}",
+                "{\"tools\":[{\"type\":\"function\",\"function\":{\"description\":\"no name\"}}]}",
+                "{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":[\"lookup\"]}}]}",
+                "{\"functions\":[{\"description\":\"no name\"}]}",
+                "{\"tool_choice\":{\"type\":\"custom\",\"custom\":{\"name\":\"shell\"}}}",
+                "{\"tool_choice\":{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"auto\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"shell\"}}]}}}",
+                "{\"web_search_options\":{}}"};
+        int before = gw.upstream.seen().size();
+        for (String extra : sidesteps) {
+            assertThat(code(gw.postJson("/v1/capped", key, ok.copy().mergeIn(new JsonObject(extra)).encode()))).as(extra).isEqualTo("403 tool_not_allowed");
+        }
+        assertThat(gw.upstream.seen()).hasSize(before);
+        String allowed = "{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\"}}],"
+                + "\"tool_choice\":{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"auto\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\"}}]}}}";
+        assertThat(gw.postJson("/v1/capped", key, ok.copy().mergeIn(new JsonObject(allowed)).encode()).statusCode()).isEqualTo(200);
+        assertThat(gw.postJson("/v1/capped", key, ok.copy().put("tool_choice", "auto").encode()).statusCode()).isEqualTo(200);
+    }
+
     static String code(HttpResponse<String> r) {
         return r.statusCode() + " " + new JsonObject(r.body()).getJsonObject("error").getString("code");
     }
