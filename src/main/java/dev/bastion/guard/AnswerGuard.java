@@ -187,6 +187,7 @@ final class AnswerGuard implements ResponseFilter {
     private boolean scoreInjection(List<PromptText.Segment> segments) {
         StringBuilder said = new StringBuilder();
         for (PromptText.Segment seg : segments) {
+            if (seg.part() == PromptText.Part.FIELD) continue; // the model's reasoning: inspected, not scored as instructions
             if (said.length() >= StreamedAnswer.MAX_SCORED_CHARS) break;
             if (!said.isEmpty()) said.append('\n');
             said.append(seg.text(), 0, Math.min(seg.text().length(), StreamedAnswer.MAX_SCORED_CHARS - said.length()));

@@ -129,7 +129,7 @@ final class StreamedAnswer {
         for (CompletionText.Delta d : deltas) {
             HeldText text = streams.computeIfAbsent(d.stream(), k -> new HeldText(guard, names, window, record));
             long start = text.append(d.text());
-            if (said.length() < MAX_SCORED_CHARS) said.append(d.text(), 0, Math.min(d.text().length(), MAX_SCORED_CHARS - said.length()));
+            if (!d.reasoning() && said.length() < MAX_SCORED_CHARS) said.append(d.text(), 0, Math.min(d.text().length(), MAX_SCORED_CHARS - said.length()));
             pieces.add(new Piece(text, d.pointer(), start, start + d.text().length(), d.text()));
             if (!touched.contains(text)) touched.add(text);
         }

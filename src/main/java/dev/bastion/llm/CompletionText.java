@@ -9,7 +9,12 @@ import java.util.List;
 /**
  * The text of an OpenAI-compatible answer that came from the model — and only that: message contents,
  * refusals, tool and function call arguments, completion texts; in a whole response and in the chunks
- * of a streamed one. Ids, roles, finish reasons and usage are structure, not text.
+ * of a streamed one. Ids, roles, finish reasons and usage are structure, not text. Also the model's
+ * reasoning where a server returns it ({@code reasoning_content}: DeepSeek, vLLM, SGLang; {@code
+ * reasoning}: vLLM's newer name, OpenRouter, Ollama) and the transcript of an audio answer: the client
+ * reads them too, so a credential the model repeats there must not pass. They are
+ * {@linkplain #REASONING reasoning} — inspected for personal data and credentials, not scored as
+ * instructions (thinking about a request is not acting on it).
  */
 public final class CompletionText {
     private CompletionText() {}
@@ -21,7 +26,16 @@ public final class CompletionText {
      *                tool call's arguments ({@code 0/content}, {@code 0/tool/1}, {@code 0/text})
      * @param pointer where the piece is in the chunk (RFC 6901)
      */
-    public record Delta(String stream, String pointer, String text) {}
+    public record Delta(String stream, String pointer, String text) {
+        /** Whether this is the model's reasoning (or an audio transcript) rather than its answer. */
+        public boolean reasoning() {
+            return stream.endsWith(REASONING);
+        }
+    }
+
+    /** The suffix of a reasoning stream's key, and the part whole answers' reasoning segments carry. */
+    static final String REASONING = "/reasoning";
+    private static final String[] REASONING_FIELDS = {"reasoning_content", "reasoning"};
 
     /** The model text of a whole (non-streamed) response, by JSON pointer. Embeddings carry none. */
     public static List<Segment> of(LlmApi api, JsonNode response) {
@@ -31,8 +45,16 @@ public final class CompletionText {
         for (int i = 0; i < choices.size(); i++) {
             JsonNode c = choices.get(i);
             String at = "/choices/" + i;
-            if (api == LlmApi.CHAT) PromptText.message(c.get("message"), at + "/message", out);
-            else if (c.path("text").isTextual()) out.add(new Segment(at + "/text", c.get("text").asText()));
+            if (api == LlmApi.CHAT) {
+                JsonNode m = c.get("message");
+                PromptText.message(m, at + "/message", out);
+                if (m == null) continue;
+                for (String field : REASONING_FIELDS) {
+                    if (m.path(field).isTextual()) out.add(new Segment(at + "/message/" + field, m.get(field).asText(), PromptText.Part.FIELD));
+                }
+                JsonNode transcript = m.path("audio").path("transcript");
+                if (transcript.isTextual()) out.add(new Segment(at + "/message/audio/transcript", transcript.asText(), PromptText.Part.FIELD));
+            } else if (c.path("text").isTextual()) out.add(new Segment(at + "/text", c.get("text").asText()));
         }
         return out;
     }
@@ -55,6 +77,8 @@ public final class CompletionText {
             if (d == null || !d.isObject()) continue;
             text(d.get("content"), choice + "/content", at + "/delta/content", out);
             text(d.get("refusal"), choice + "/refusal", at + "/delta/refusal", out);
+            for (String field : REASONING_FIELDS) text(d.get(field), choice + "/" + field + REASONING, at + "/delta/" + field, out);
+            text(d.path("audio").get("transcript"), choice + "/transcript" + REASONING, at + "/delta/audio/transcript", out);
             JsonNode calls = d.get("tool_calls");
             if (calls != null && calls.isArray()) {
                 for (int k = 0; k < calls.size(); k++) {

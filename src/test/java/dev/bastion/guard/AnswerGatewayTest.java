@@ -187,6 +187,33 @@ class AnswerGatewayTest {
         assertThat(StreamedAnswerTest.content(st.body())).isEqualTo("Write to [EMAIL] or ring [PHONE]. Thanks.");
     }
 
+    /** The attack: the credential comes back in the model's reasoning (vLLM, DeepSeek, SGLang return it), not in its answer. */
+    @Test
+    void theModelsReasoningIsInspectedLikeItsAnswer() throws Exception {
+        gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json").end(new JsonObject(whole("Done."))
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "stop").put("message", new JsonObject()
+                        .put("role", "assistant").put("content", "Done.").put("reasoning_content", "The config holds " + AWS_KEY + ", I should not repeat it."))))
+                .encode()));
+        HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("set it up", false));
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("secret_in_answer");
+        assertThat(r.body()).doesNotContain(AWS_KEY);
+
+        gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json").end(new JsonObject(whole("Done."))
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "stop").put("message", new JsonObject()
+                        .put("role", "assistant").put("content", "Done.").put("reasoning", "Mail jane.doe@example.com first."))))
+                .encode()));
+        JsonObject redacted = new JsonObject(gw.postJson("/v1/chat/completions", key, chat("who?", false)).body());
+        assertThat(redacted.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("reasoning")).isEqualTo("Mail [EMAIL] first.");
+
+        String event = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"%s\"}}]}\n\n";
+        gw.upstream.behave(req -> req.response().putHeader("Content-Type", "text/event-stream")
+                .end(event.formatted("Write to jane.do") + event.formatted("e@example.com, or use ") + event.formatted(AWS_KEY.substring(0, 10))
+                        + event.formatted(AWS_KEY.substring(10) + ".") + chunk("Done.") + "data: [DONE]\n\n"));
+        Streamed st = stream("/v1/chat/completions", chat("who?", true), new AtomicBoolean(true));
+        assertThat(st.body()).doesNotContain("jane.do", AWS_KEY.substring(0, 10)).contains("secret_in_answer");
+    }
+
     @Test
     void aCompressedAnswerIsRefusedRatherThanPassedUninspected() throws Exception {
         gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json").putHeader("Content-Encoding", "gzip")
