@@ -100,21 +100,35 @@ public final class PromptText {
         }
         Set<String> read = new HashSet<>(out.size() * 2);
         for (Segment seg : out) read.add(seg.pointer());
-        fields(body, "", read, out, 0);
+        fields(body, new StringBuilder(64), read, out, 0);
         return out;
     }
 
-    /** Every string value not already read as text, except under {@link #NOT_TEXT} keys: {@link Part#FIELD}s. */
-    private static void fields(JsonNode node, String at, Set<String> read, List<Segment> out, int depth) {
+    /**
+     * Every string value not already read as text, except under {@link #NOT_TEXT} keys: {@link Part#FIELD}s. The
+     * pointer is built in one buffer and made a string only at a string value (this runs on every request).
+     */
+    private static void fields(JsonNode node, StringBuilder at, Set<String> read, List<Segment> out, int depth) {
         if (depth > MAX_DEPTH) return;
+        int mark = at.length();
         if (node.isTextual()) {
-            if (!node.asText().isEmpty() && !read.contains(at)) out.add(new Segment(at, node.asText(), Part.FIELD));
+            if (node.asText().isEmpty()) return;
+            String pointer = at.toString();
+            if (!read.contains(pointer)) out.add(new Segment(pointer, node.asText(), Part.FIELD));
         } else if (node.isObject()) {
             for (var e : node.properties()) {
-                if (!NOT_TEXT.contains(e.getKey())) fields(e.getValue(), at + "/" + escape(e.getKey()), read, out, depth + 1);
+                JsonNode v = e.getValue();
+                if (!v.isContainerNode() && !v.isTextual() || NOT_TEXT.contains(e.getKey())) continue;
+                fields(v, at.append('/').append(escape(e.getKey())), read, out, depth + 1);
+                at.setLength(mark);
             }
         } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) fields(node.get(i), at + "/" + i, read, out, depth + 1);
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode v = node.get(i);
+                if (!v.isContainerNode() && !v.isTextual()) continue;
+                fields(v, at.append('/').append(i), read, out, depth + 1);
+                at.setLength(mark);
+            }
         }
     }
 
@@ -206,6 +220,6 @@ public final class PromptText {
     }
 
     private static String escape(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
+        return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : key.replace("~", "~0").replace("/", "~1");
     }
 }
