@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>Written from general knowledge of attack classes (override, extraction, persona jailbreaks, agent
  * hijacking, output manipulation) in English, German, Spanish, French, Italian and Portuguese, with the
- * core override and extraction words in Dutch, Turkish, Russian and Hindi — not from any corpus row. Entries are folded as {@link InjectionText} folds text (lower case, Latin accents off), so they may be written either way.
+ * core override and extraction words in Dutch, Turkish, Russian, Hindi, Arabic, Bengali, Persian, Indonesian
+ * and Polish (familiar and polite forms) — not from any corpus row. Entries are folded as {@link InjectionText} folds text (lower case, Latin accents off), so they may be written either way.
  * English inflections ({@code ignores}, {@code ignored}, {@code ignoring}) are added to every entry; a
  * made-up form that is no word costs nothing.
  *
@@ -46,6 +47,8 @@ final class ConceptLexicon {
                 dimentica dimenticare dimenticate ignorate tralascia trascura scarta salta aggira disattiva annulla
                 esqueca esquecer esquece ignore desconsidere desconsiderar despreze descarte pule contorne desative
                 negeer negeren vergeet unut görmezden игнорируй игнорировать проигнорируй забудь отбрось अनदेखा नज़रअंदाज़ भूल
+                تجاهل تتجاهل انسى أهمل উপেক্ষা ভুলে نادیده فراموش abaikan lupakan acuhkan zignoruj ignoruj zapomnij pomin
+                игнорируйте проигнорируйте забудьте yoksayın unutun
                 """);
         WORDS.put(RULES, """
                 instruction instructions rule rules guideline guidelines direction directions directive directives
@@ -62,6 +65,8 @@ final class ConceptLexicon {
                 politiche
                 instrucao instrucoes regra regras diretriz diretrizes restricao restricoes limitacoes politicas
                 instructies regels richtlijnen talimatları talimatlar kurallar kuralları инструкции инструкций указания правила निर्देश निर्देशों नियम नियमों
+                التعليمات تعليمات تعليماتك القواعد قواعد قواعدك الأوامر الإرشادات নির্দেশনা নির্দেশ নির্দেশগুলো নিয়ম নিয়মগুলো دستورات دستورالعمل دستورالعملها قوانین instruksi petunjuk aturan aturanmu perintah instrukcje instrukcji polecenia polecen zasady zasad reguły reguly
+                talimatları yönergeleri yönergeler kuralları kurallarınızı указания инструкции правила निर्देशों
                 """);
         WORDS.put(PRIOR, """
                 previous prior above earlier preceding initial original former old existing aforementioned foregoing
@@ -73,6 +78,7 @@ final class ConceptLexicon {
                 precedenti precedente iniziali originali vecchie
                 iniciais antigas
                 vorige eerdere önceki предыдущие предыдущих прежние पिछले
+                السابقة السابق أعلاه الأصلية আগের পূর্ববর্তী উপরের قبلی sebelumnya poprzednie poprzednich wczesniejsze powyzej
                 """);
         WORDS.put(AI, """
                 assistant ai model chatbot bot gpt chatgpt llm llms claude gemini copilot agent agents
@@ -96,6 +102,8 @@ final class ConceptLexicon {
                 rivela rivelare mostra mostrami dimmi stampa ripeti condividi dammi
                 mostre diga dizer imprima repita compartilhe
                 toon herhaal göster söyle tekrarla покажи выведи повтори скажи दिखाओ बताओ दोहराओ
+                اعرض أظهر اكشف أخبرني كرر দেখাও বলো نشان بگو tampilkan tunjukkan ulangi sebutkan pokaz powiedz powtorz wypisz podaj ujawnij
+                покажите скажите повторите назовите сообщите gösterin söyleyin tekrarlayın दिखाइए बताइए बताएं बताएँ दोहराएं लिखिए
                 """);
         WORDS.put(SECRET, """
                 secret secrets password passwords passcode passphrase key keys apikey token tokens credential
@@ -106,6 +114,8 @@ final class ConceptLexicon {
                 segreto segreta segreti chiave chiavi nascosto nascoste riservato riservata
                 segredo senha senhas chave chaves oculto confidencial
                 wachtwoord geheime şifre gizli пароль секретный секрет पासवर्ड गुप्त
+                السرية السري سرية المخفية مخفية পাসওয়ার্ড গোপন رمز مخفی پنهان محرمانه rahasia sandi hasło hasła haslo hasla tajne tajny ukryte
+                parolayı şifreyi anahtar пароль паролем ключ कुंजी
                 """);
         WORDS.put(PERSONA, """
                 pretend roleplay role act acting persona character imagine simulate simulation impersonate embody

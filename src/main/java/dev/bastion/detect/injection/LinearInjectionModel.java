@@ -13,8 +13,9 @@ import java.util.zip.GZIPOutputStream;
  * The default learned injection detector: logistic regression over hashed character and word n-grams
  * ({@link NgramFeatures}) of the {@linkplain InjectionText normalised} text. Each part of the text (the
  * text itself, what was hidden in tag characters, what decoded from base64, hex or URL encoding) is scored
- * alone and the highest score counts. A long text is also scored in overlapping windows, so one
- * instruction buried in a long document is not averaged away by the document around it.
+ * alone and the highest score counts. A long text is scored as its overlapping windows, so one
+ * instruction buried in a long document is not averaged away by the document around it — and not as a
+ * whole, where the 1/√n scale would let a sentence repeated many times add up to an attack.
  *
  * <p>The score is calibrated so that 0.5 is the operating point chosen in training (see
  * {@link LinearModelTrainer}): the policy's {@code flag_at: 0.5} means "what the model was trained to
@@ -89,8 +90,8 @@ public final class LinearInjectionModel implements InjectionModel {
     }
 
     /**
-     * The score of text already normalised: of the whole, and for a long text also of each window — from
-     * one pass, since a window's features are those that end inside it.
+     * The score of text already normalised: of the whole, or for a long text of its most attack-like
+     * window — from one pass, since a window's features are those that end inside it.
      */
     double scoreNormalised(String text) {
         int n = text.length();
@@ -112,7 +113,7 @@ public final class LinearInjectionModel implements InjectionModel {
             prefix[i] = total;
             total += w;
         }
-        double best = margin(total, count);
+        double best = Double.NEGATIVE_INFINITY;
         int lo = 0, hi = 0;
         for (int from = 0; from < n - WINDOW / 2; from += WINDOW / 2) {
             lo = features.firstEndingAt(from, lo);

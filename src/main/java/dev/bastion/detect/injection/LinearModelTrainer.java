@@ -18,8 +18,8 @@ import java.util.function.Function;
  * rows score becomes 0.5, and the margin above which a tenth of that does becomes 0.95 — so the policy's
  * default {@code flag_at: 0.5} flags about targetFpr of benign text and {@code block_at: 0.95} refuses
  * about a tenth of that.
- * Long benign texts also train as their windows, so a window of a benign document (what
- * {@link LinearInjectionModel#scoreNormalised} looks at) is known to be benign.
+ * A long text trains as the model scores it, as its windows: a benign document's windows each as a
+ * benign row of their own, an attack's most attack-like window as the attack.
  */
 public final class LinearModelTrainer {
     /**
@@ -40,7 +40,7 @@ public final class LinearModelTrainer {
         }
     }
 
-    /** One text's features; a long attack also has its windows, of which the most attack-like one trains. */
+    /** One text's features; a long text also has its windows, which train in its place. */
     private record Row(int[] slots, double scale, boolean attack, List<Row> windows, double weight, boolean window, int origin) {}
 
     private final Options options;
@@ -140,7 +140,9 @@ public final class LinearModelTrainer {
                 order[j] = t;
             }
             for (int i : order) {
-                Row r = rows.get(i).attack() ? mostAttackLike(fit, rows.get(i)) : rows.get(i); // a benign row's windows train as rows of their own
+                Row r = rows.get(i);
+                if (!r.attack() && !r.windows().isEmpty()) continue; // a long benign text trains as its windows, rows of their own
+                if (r.attack()) r = mostAttackLike(fit, r);
                 double p = LinearInjectionModel.sigmoid(fit.margin(r));
                 double g = (p - (r.attack() ? 1 : 0)) * (r.attack() ? attackWeight : benignWeight) * r.weight();
                 for (int s : r.slots()) {
@@ -177,8 +179,9 @@ public final class LinearModelTrainer {
     }
 
     private static Row mostAttackLike(Fit fit, Row r) {
-        Row best = r;
-        double margin = fit.margin(r);
+        if (r.windows().isEmpty()) return r;
+        Row best = null;
+        double margin = Double.NEGATIVE_INFINITY;
         for (Row w : r.windows()) {
             double m = fit.margin(w);
             if (m > margin) {

@@ -31,6 +31,22 @@ class ConceptLexiconTest {
     }
 
     @Test
+    void theCoreOverrideAndExtractionWordsOfMoreScriptsHaveTheirClasses() {
+        for (String word : List.of("تجاهل", "উপেক্ষা", "نادیده", "abaikan", "zignoruj", "игнорируйте")) {
+            assertThat(ConceptLexicon.classOf(InjectionText.normalise(word))).as(word).isEqualTo(ConceptLexicon.OVERRIDE);
+        }
+        for (String word : List.of("التعليمات", "নির্দেশনা", "دستورات", "instruksi", "instrukcje")) {
+            assertThat(ConceptLexicon.classOf(InjectionText.normalise(word))).as(word).isEqualTo(ConceptLexicon.RULES);
+        }
+        for (String word : List.of("السرية", "পাসওয়ার্ড", "رمز", "rahasia", "hasło")) {
+            assertThat(ConceptLexicon.classOf(InjectionText.normalise(word))).as(word).isEqualTo(ConceptLexicon.SECRET);
+        }
+        for (String word : List.of("طقس", "আবহাওয়া", "cuaca", "pogoda")) { // weather, in the same languages
+            assertThat(ConceptLexicon.classOf(InjectionText.normalise(word))).as(word).isZero();
+        }
+    }
+
+    @Test
     void aRewordedOverrideInEachLanguageFiresTheOverrideNearRulesPair() {
         int pair = pairSlot(ConceptLexicon.OVERRIDE, ConceptLexicon.RULES);
         for (String attack : List.of(
