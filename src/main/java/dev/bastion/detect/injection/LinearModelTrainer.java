@@ -158,11 +158,6 @@ public final class LinearModelTrainer {
     }
 
     /**
-     * An attack hidden in a long document is one sentence of it: the label says some window is an attack,
-     * not which, so the window the model currently finds most attack-like learns from it (multiple-instance
-     * learning). Without this, the benign document around the sentence would learn to look like an attack.
-     */
-    /**
      * Where a source or a language has more attacks than benign rows, its benign rows weigh as much as its
      * attacks together: otherwise the source's own style (an e-mail's greeting, a table's layout) or the
      * language itself (Bengali, Hindi) would learn to mean "attack" only because the data holds more
@@ -178,6 +173,11 @@ public final class LinearModelTrainer {
         return out;
     }
 
+    /**
+     * An attack hidden in a long document is one sentence of it: the label says some window is an attack,
+     * not which, so the window the model currently finds most attack-like learns from it (multiple-instance
+     * learning). Without this, the benign document around the sentence would learn to look like an attack.
+     */
     private static Row mostAttackLike(Fit fit, Row r) {
         if (r.windows().isEmpty()) return r;
         Row best = null;
