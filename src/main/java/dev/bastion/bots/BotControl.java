@@ -6,6 +6,7 @@ import dev.bastion.chain.Identity;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.BotsConfig;
+import dev.bastion.net.IpAddresses;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ public final class BotControl implements Control {
         BotSignals.read(ex.headers(), ex.secure() || loopback(ex.host()), signals);
         String ua = ex.headers().get("User-Agent");
         if (runtime.navigation.missing(ex.headers(), ex.clientIp(), ua)) signals.add(Signal.NAVIGATION_MISSING);
-        return runtime.rates.over(ex.clientIp()).compose(over -> {
+        String subscriber = IpAddresses.subscriber(ex.clientIp()); // an IPv6 client by its /64, as the limits count it
+        return runtime.rates.over(subscriber != null ? subscriber : ex.clientIp()).compose(over -> {
             if (over) signals.add(Signal.RATE_HIGH);
             VerifiedBots.Family claimed = VerifiedBots.claimed(ua);
             if (claimed == null) return Future.succeededFuture(decide(ex, signals, ua));

@@ -64,7 +64,7 @@ public final class ResponsesCommand {
         static final class Target {
             @Parameters(paramLabel = "ID", description = "The action's id (rsp_…), as `responses list` shows it.", arity = "0..1")
             String id;
-            @picocli.CommandLine.Option(names = "--ip", paramLabel = "ADDRESS", description = "Every block of this address.")
+            @picocli.CommandLine.Option(names = "--ip", paramLabel = "ADDRESS", description = "Every block of this address (an IPv6 address: of its /64, which is what is blocked).")
             String ip;
             @picocli.CommandLine.Option(names = "--key", paramLabel = "ID", description = "Every suspension of this API key (key_…).")
             String key;
@@ -78,7 +78,7 @@ public final class ResponsesCommand {
                 if (target.id != null) {
                     s.responses().find(target.id).filter(a -> a.activeAt(now) && !a.incident()).ifPresent(chosen::add);
                 } else {
-                    String subject = target.ip != null ? IpAddresses.canonical(target.ip) : target.key;
+                    String subject = target.ip != null ? IpAddresses.subscriber(target.ip) : target.key;
                     if (subject == null) return fail("Not an IP address: " + target.ip);
                     String action = target.ip != null ? ResponseAction.BLOCK_IP : ResponseAction.SUSPEND_KEY;
                     for (ResponseAction a : s.responses().active(now)) if (!a.incident() && a.action().equals(action) && a.subject().equals(subject)) chosen.add(a);

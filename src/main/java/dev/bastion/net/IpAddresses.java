@@ -38,6 +38,21 @@ public final class IpAddresses {
         return b == null ? null : format(b);
     }
 
+    /**
+     * Whom an address stands for when requests are counted or blocked: an IPv4 address itself, an IPv6 address
+     * its /64 network ({@code 2001:db8:1:2::/64}). A subscriber is given at least a /64 and may send from any of its
+     * 2^64 addresses, so counted address by address a per-IP limit, a bot-rate check or an automatic block would be
+     * one address change away. Accepts its own output; null when the text is neither.
+     */
+    public static String subscriber(String text) {
+        String t = text != null && text.endsWith("/64") ? text.substring(0, text.length() - 3) : text;
+        byte[] b = parse(t);
+        if (b == null) return null;
+        if (b.length == 4) return format(b);
+        java.util.Arrays.fill(b, 8, 16, (byte) 0);
+        return format(b) + "/64";
+    }
+
     private static boolean isIpv4Mapped(byte[] b) {
         for (int i = 0; i < 10; i++) if (b[i] != 0) return false;
         return b[10] == (byte) 0xff && b[11] == (byte) 0xff;

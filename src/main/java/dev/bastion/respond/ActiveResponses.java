@@ -78,8 +78,11 @@ public final class ActiveResponses {
         return out;
     }
 
-    /** The one spelling of an address ({@code ::ffff:192.0.2.1} is {@code 192.0.2.1}); null when it is not one. */
+    /**
+     * What a block holds, in one spelling: an IPv4 address ({@code ::ffff:192.0.2.1} is {@code 192.0.2.1}), an
+     * IPv6 address's /64 ({@linkplain IpAddresses#subscriber whom it stands for}); null when it is neither.
+     */
     static String canonicalIp(String ip) {
-        return IpAddresses.canonical(ip);
+        return IpAddresses.subscriber(ip);
     }
 }

@@ -70,7 +70,7 @@ public final class ResponseEngine implements ExchangeListener {
     private void count(Rule rule, Exchange ex) {
         Identity id = ex.identity();
         String subject = switch (rule.by()) {
-            case IP -> exempt(ex.clientIp()) ? null : IpAddresses.canonical(ex.clientIp());
+            case IP -> exempt(ex.clientIp()) ? null : IpAddresses.subscriber(ex.clientIp()); // IPv6: the /64, see IpAddresses
             case KEY -> id != null && "api_key".equals(id.credentialType()) ? id.credentialId() : null;
             case ORG -> id == null ? null : id.orgId();
         };

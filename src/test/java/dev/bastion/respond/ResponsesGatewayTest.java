@@ -117,6 +117,23 @@ class ResponsesGatewayTest {
     }
 
     @Test
+    void anIpv6BruteForceBlocksItsSlash64NotOnlyTheAddressesItUsed() throws Exception {
+        try (TestGateway gw = TestGateway.start(config(PROXIED, """
+                responses:
+                  rules:
+                    - { id: brute-force, on: auth.failure, by: ip, count: 5, within: 10m, action: block_ip, for: 15m }
+                """))) {
+            String key = gw.createKey("acme", "invoke");
+            // The attack: each guess from another address of the same /64.
+            for (int i = 1; i <= 5; i++) assertThat(get(gw, "/api/x", BAD_KEY, "2001:db8:5:6::" + Integer.toHexString(i)).statusCode()).isEqualTo(401);
+            Eventually.until("the /64 is blocked", () -> get(gw, "/api/x", key, "2001:db8:5:6:abcd::77").statusCode() == 403);
+            assertThat(code(get(gw, "/api/x", key, "2001:db8:5:6::1"))).isEqualTo("ip_blocked");
+            assertThat(get(gw, "/api/x", key, "2001:db8:5:7::1").statusCode()).as("the neighbouring /64").isEqualTo(200);
+            assertThat(gw.store.responses().active(Instant.now())).extracting(ResponseAction::subject).containsExactly("2001:db8:5:6::/64");
+        }
+    }
+
+    @Test
     void theCliListsAndLiftsABlockOnTheRunningNodeAndTheLiftIsAnAuditEvent() throws Exception {
         try (TestGateway gw = TestGateway.start(config(PROXIED, """
                 responses:

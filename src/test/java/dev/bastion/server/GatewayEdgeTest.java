@@ -286,6 +286,19 @@ class GatewayEdgeTest {
         assertThat(gw.upstream.last().headers().get("X-Forwarded-For")).isEqualTo("198.51.100.9");
     }
 
+    /** The attack: an IPv6 client owns a /64 and sends each request from another of its 2^64 addresses. */
+    @Test
+    void anIpv6ClientIsCountedByItsSlash64SoRotatingAddressesDoesNotEscapeTheLimit() throws Exception {
+        for (String from : new String[] {"2001:db8:77:1::1", "2001:db8:77:1::2"}) {
+            assertThat(gw.send(gw.request("/per-ip").header("X-Forwarded-For", from).GET().build()).statusCode()).isEqualTo(200);
+        }
+        for (String from : new String[] {"2001:db8:77:1:dead:beef:0:3", "2001:0db8:0077:0001:ffff:ffff:ffff:ffff", "[2001:db8:77:1::9]"}) {
+            assertThat(gw.send(gw.request("/per-ip").header("X-Forwarded-For", from).GET().build()).statusCode()).as(from).isEqualTo(429);
+        }
+        assertThat(gw.send(gw.request("/per-ip").header("X-Forwarded-For", "2001:db8:77:2::1").GET().build()).statusCode())
+                .as("the next /64 is another subscriber").isEqualTo(200);
+    }
+
     @Test
     void tlsTerminatedByATrustedProxyGetsHsts() throws Exception {
         HttpResponse<String> viaTls = gw.send(gw.request("/v1/models").header("Authorization", "Bearer " + key)
