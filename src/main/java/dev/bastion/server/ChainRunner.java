@@ -12,6 +12,8 @@ import dev.bastion.failover.FailoverPlan;
 import dev.bastion.failover.Outcome;
 import dev.bastion.models.ModelCatalogue;
 import dev.bastion.observe.RequestTrace;
+import dev.bastion.secrets.EchoedSecrets;
+import dev.bastion.secrets.LogRedactor;
 import dev.bastion.store.StoreException;
 import dev.bastion.upstream.Cancellation;
 import dev.bastion.upstream.UpstreamFailure;
@@ -279,11 +281,7 @@ final class ChainRunner {
                 return;
             }
             switch (result) {
-                case UpstreamResponse up -> {
-                    phase = Phase.RELAY;
-                    relay = new ResponseRelay(listener.vertx(), client, ex, route.cors());
-                    relay.start(up);
-                }
+                case UpstreamResponse up -> relay(up);
                 case UpstreamFailure failure -> {
                     log.warn("request {} route {}: {} ({})", ex.requestId(), route.id(), failure.kind().reason, failure.detail());
                     refuse("forward", new Verdict.Deny(failure.kind().status, failure.kind().reason, failure.message()));
@@ -387,7 +385,16 @@ final class ChainRunner {
         up.headers().set("X-Bastion-Model", by.publicName());
         up.headers().set("X-Bastion-Attempts", Integer.toString(Math.max(1, plan.attempts())));
         if (!plan.trail().isEmpty()) ex.logField("failover", plan.trail());
+        relay(up);
+    }
+
+    /**
+     * Relays the upstream's answer through the exchange's filters — the first of them, nearest the upstream, taking
+     * out any secret value it repeats (an error that echoes the provider key Bastion sent: K3).
+     */
+    private void relay(UpstreamResponse up) {
         phase = Phase.RELAY;
+        ex.addResponseMeter(new EchoedSecrets(LogRedactor.global()));
         relay = new ResponseRelay(listener.vertx(), client, ex, route.cors());
         relay.start(up);
     }
