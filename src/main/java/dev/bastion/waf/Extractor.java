@@ -1,5 +1,8 @@
 package dev.bastion.waf;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -137,8 +140,12 @@ final class Extractor {
             multipart(text(body), boundary(contentType));
         } else if (type.startsWith("application/json") || type.endsWith("+json")) {
             JsonNode tree = json.get();
-            if (tree == null) value("body", "body", text(body)); // not JSON after all: the raw text
-            else json(tree, new JsonPath(), SkippedStrings.of(tree, skip.apply(tree)), 0);
+            if (tree != null) {
+                json(tree, new JsonPath(), SkippedStrings.of(tree, skip.apply(tree)), 0);
+            } else {
+                byte[] bytes = body.bytes().get();
+                if (!jsonTokens(bytes)) value("body", "body", new String(bytes, StandardCharsets.UTF_8)); // not JSON after all: the raw text
+            }
         } else if (isXml(type)) {
             byte[] bytes = body.bytes().get();
             if (!xml(bytes)) value("body", "body", new String(bytes, StandardCharsets.UTF_8)); // not well-formed XML (or a DTD): the raw text
@@ -171,6 +178,56 @@ final class Extractor {
             }
         } else if (!n.isNull() && !(n.isTextual() && skip.contains(n, at))) {
             jsonValue(at, n.asText());
+        }
+    }
+
+    /** Reads repeated keys without complaint: here every copy is a value to inspect. */
+    private static final JsonFactory LENIENT = new JsonFactory();
+
+    /**
+     * A JSON body that is no tree — it repeats a key in one object, which the shared parse refuses — read token by
+     * token, every copy of every key and value inspected, decoded as JSON decodes it ({@code \u0055NION} is UNION to
+     * every parser behind Bastion, so it must be to the rules). False when it is not JSON at all (then the caller
+     * inspects the raw text; values read before the error were inspected too).
+     */
+    private boolean jsonTokens(byte[] bytes) {
+        try (JsonParser p = LENIENT.createParser(bytes)) {
+            if (p.nextToken() == null) return false;
+            tokens(p, new JsonPath(), 0);
+            return p.nextToken() == null;
+        } catch (java.io.IOException e) { // JacksonException included
+            return false;
+        }
+    }
+
+    private void tokens(JsonParser p, JsonPath at, int depth) throws java.io.IOException {
+        JsonToken t = p.currentToken();
+        if (depth > 64) {
+            complete = false;
+            p.skipChildren();
+            return;
+        }
+        switch (t) {
+            case START_OBJECT -> {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    value("json_keys", "json_keys", key);
+                    p.nextToken();
+                    at.enter(key);
+                    tokens(p, at, depth + 1);
+                    at.leave();
+                }
+            }
+            case START_ARRAY -> {
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    at.enter(i++);
+                    tokens(p, at, depth + 1);
+                    at.leave();
+                }
+            }
+            case VALUE_NULL -> { }
+            default -> jsonValue(at, p.getText());
         }
     }
 

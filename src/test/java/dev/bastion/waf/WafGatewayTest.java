@@ -7,6 +7,7 @@ import dev.bastion.testing.LogCapture;
 import dev.bastion.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +73,24 @@ class WafGatewayTest {
             assertThat(line).contains("\"waf\":{\"action\":\"block\"").contains("\"rules\":[").doesNotContain("OR '1'");
             assertThat(logs.all()).contains("waf.block").doesNotContain("alert(1)", "etc/passwd", "jndi:ldap");
         }
+    }
+
+    /**
+     * The attack: a key repeated in one JSON object makes the body no tree, and the WAF would read the raw text — where
+     * {@code \\u0055NION} is not UNION, though every JSON parser behind it decodes it so.
+     */
+    @Test
+    void aJsonBodyThatRepeatsAKeyCannotHideEscapedAttacksFromInspection() throws Exception {
+        int before = gw.upstream.seen().size();
+        for (String body : List.of(
+                "{\"q\":\"1 \\u0055NION \\u0053ELECT password FROM users\",\"q\":\"hello\"}",
+                "{\"q\":\"hello\",\"q\":\"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"}",
+                "{\"a\":{\"x\":1,\"x\":2},\"q\":\"1 \\u0055NION \\u0053ELECT password FROM users\"}")) {
+            HttpResponse<String> r = gw.send(gw.request("/api/items").header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(r.statusCode()).as(body).isIn(400, 403);
+        }
+        assertThat(gw.upstream.seen()).as("none went upstream").hasSize(before);
     }
 
     @Test
