@@ -150,8 +150,19 @@ final class Extractor {
             byte[] bytes = body.bytes().get();
             if (!xml(bytes)) value("body", "body", new String(bytes, StandardCharsets.UTF_8)); // not well-formed XML (or a DTD): the raw text
         } else {
-            value("body", "body", text(body));
+            byte[] bytes = body.bytes().get();
+            value("body", "body", new String(bytes, StandardCharsets.UTF_8));
+            // Many backends parse JSON whatever the type says (text/plain is CORS-safe): its decoded values too.
+            if (startsLikeJson(bytes)) jsonTokens(bytes);
         }
+    }
+
+    private static boolean startsLikeJson(byte[] b) {
+        for (byte c : b) {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+            return c == '{' || c == '[';
+        }
+        return false;
     }
 
     private static String text(Body body) {

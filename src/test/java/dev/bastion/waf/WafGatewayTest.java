@@ -90,6 +90,10 @@ class WafGatewayTest {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build());
             assertThat(r.statusCode()).as(body).isIn(400, 403);
         }
+        // The same escapes under a type that is not JSON, for a backend that parses JSON anyway.
+        HttpResponse<String> plain = gw.send(gw.request("/api/items").header("Authorization", "Bearer " + key).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"q\":\"1 \\u0055NION \\u0053ELECT password FROM users\"}")).build());
+        assertThat(plain.statusCode()).isEqualTo(403);
         assertThat(gw.upstream.seen()).as("none went upstream").hasSize(before);
     }
 
