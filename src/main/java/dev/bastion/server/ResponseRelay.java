@@ -64,6 +64,7 @@ final class ResponseRelay {
         ex.status(status);
         MultiMap h = client.responseHeaders();
         h.addAll(up.headers());
+        withoutCors(h);
         Responses.common(h, ex, cors);
         try {
             for (ResponseFilter f : filters) f.onHeaders(status, h);
@@ -84,6 +85,21 @@ final class ResponseRelay {
         up.body().exceptionHandler(this::streamFailed);
         up.body().endHandler(v -> upstreamEnded());
         up.body().resume();
+    }
+
+    /**
+     * Cross-origin access is the route's to grant ({@code cors}), not the upstream's: an app that reflects any
+     * Origin with credentials would otherwise open, through Bastion, what the route's policy keeps closed.
+     */
+    private static void withoutCors(MultiMap h) {
+        List<String> names = null;
+        for (String name : h.names()) {
+            if (name.regionMatches(true, 0, "Access-Control-", 0, 15)) {
+                if (names == null) names = new java.util.ArrayList<>(2);
+                names.add(name);
+            }
+        }
+        if (names != null) for (String name : names) h.remove(name);
     }
 
     private void chunk(Buffer upstreamChunk) {

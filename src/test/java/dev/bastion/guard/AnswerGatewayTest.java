@@ -258,7 +258,7 @@ class AnswerGatewayTest {
             JsonObject err = new JsonObject(errorEvent).getJsonObject("error");
             assertThat(err.getString("code")).isEqualTo("secret_in_answer");
             assertThat(err.getString("request_id")).isNotBlank();
-            String audit = auditLine(logs, "guard.answer");
+            String audit = auditLine(logs, "guard.answer", err.getString("request_id")); // not another test's late event
             assertThat(audit).as("the record says exactly how much the client received")
                     .contains("bytes_sent=" + s.body().getBytes(StandardCharsets.UTF_8).length + ",");
             assertThat(audit).contains("stopped=true").contains("streamed=true").contains("AWS_ACCESS_KEY=1").doesNotContain(AWS_KEY);

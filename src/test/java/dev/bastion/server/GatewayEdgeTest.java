@@ -338,4 +338,29 @@ class GatewayEdgeTest {
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertThat(denied.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
+
+    /** The attack: an upstream app that reflects any Origin with credentials, behind a route whose policy grants none. */
+    @Test
+    void anUpstreamsOwnCorsHeadersNeverReachTheBrowserOnlyTheRoutesPolicy() throws Exception {
+        gw.upstream.behave(req -> req.response().putHeader("Content-Type", "application/json")
+                .putHeader("Access-Control-Allow-Origin", req.getHeader("Origin") == null ? "*" : req.getHeader("Origin"))
+                .putHeader("Access-Control-Allow-Credentials", "true").putHeader("access-control-expose-headers", "*").end("{}"));
+        try {
+            HttpResponse<String> noPolicy = gw.send(gw.request("/v1/models").header("Origin", "https://evil.example")
+                    .header("Authorization", "Bearer " + key).GET().build());
+            assertThat(noPolicy.statusCode()).isEqualTo(200);
+            assertThat(noPolicy.headers().map().keySet()).as("a route without cors sends no CORS header at all")
+                    .noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("access-control-"));
+            HttpResponse<String> denied = gw.send(gw.request("/v1/chat/completions").header("Origin", "https://evil.example")
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+            assertThat(denied.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(denied.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+            HttpResponse<String> allowed = gw.send(gw.request("/v1/chat/completions").header("Origin", "https://app.example.com")
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Credentials")).as("the route grants none").isEmpty();
+        } finally {
+            gw.upstream.behave(dev.bastion.testing.StubUpstream::echoJson);
+        }
+    }
 }
