@@ -43,15 +43,20 @@ public final class EchoedSecrets implements ResponseFilter {
 
     @Override
     public void onHeaders(int status, MultiMap headers) {
-        List<Map.Entry<String, String>> changed = null;
+        List<String> changed = null;
         for (Map.Entry<String, String> h : headers) {
-            String scrubbed = redactor.redact(h.getValue());
-            if (scrubbed != h.getValue()) { // the same instance when it held no secret
+            if (redactor.redact(h.getValue()) != h.getValue()) { // the same instance when it held no secret
                 if (changed == null) changed = new ArrayList<>(1);
-                changed.add(Map.entry(h.getKey(), scrubbed));
+                if (!changed.contains(h.getKey())) changed.add(h.getKey());
             }
         }
-        if (changed != null) for (Map.Entry<String, String> h : changed) headers.set(h.getKey(), h.getValue());
+        if (changed != null) {
+            for (String name : changed) { // every value of the header kept, in order, each scrubbed
+                List<String> values = new ArrayList<>(headers.getAll(name));
+                headers.remove(name);
+                for (String v : values) headers.add(name, redactor.redact(v));
+            }
+        }
         error = status >= 300 && status != 304;
         if (!error) return;
         headers.remove("Content-Length"); // a redaction changes the length

@@ -44,6 +44,7 @@ class UpstreamErrorScrubGatewayTest {
         gw.upstream.behave((HttpServerRequest req) -> {
             String sent = req.getHeader("Authorization");
             req.response().setStatusCode(status).putHeader("Content-Type", contentType).putHeader("X-Debug-Auth", sent)
+                    .putHeader("Set-Cookie", "a=1").putHeader("Set-Cookie", "debug=" + sent.substring(7)) // two values, one of them the key
                     .end(contentType.contains("json")
                             ? "{\"error\":{\"message\":\"Incorrect API key provided: " + sent.substring(7) + ". You can find your API key at ...\",\"type\":\"invalid_request_error\"}}"
                             : "<html><body>401: bad credentials " + sent + "</body></html>");
@@ -59,6 +60,7 @@ class UpstreamErrorScrubGatewayTest {
             assertThat(r.statusCode()).isEqualTo(status);
             assertThat(r.body()).doesNotContain(TestGateway.PROVIDER_KEY).contains("Incorrect API key provided: [REDACTED]");
             assertThat(r.headers().map().toString()).doesNotContain(TestGateway.PROVIDER_KEY);
+            assertThat(r.headers().allValues("Set-Cookie")).as("every value kept, the key taken out").containsExactly("a=1", "debug=[REDACTED]");
         }
         echoCredential(502, "text/html");
         HttpResponse<String> html = gw.get("/api/x", key);

@@ -113,6 +113,8 @@ public class GuardRouteBench {
             answer = completion.toString().getBytes(StandardCharsets.UTF_8);
         }
         answerLength = Integer.toString(answer.length);
+        dev.bastion.secrets.LogRedactor.global().add("sk-proj-bench0000000000000000000000000000000000000000");
+        dev.bastion.secrets.LogRedactor.global().add("sk-ant-api03-bench000000000000000000000000000000000000");
         guard = Guard.of(new GuardPolicy(null, null, null, new GuardPolicy.Injection(0.5, 0.95), null));
         GuardDecisions decisions = new GuardDecisions((event, fields) -> {}, new GuardDecisions.Meters(new SimpleMeterRegistry()), "full", false);
         control = new GuardControl("full", LlmApi.CHAT, identity -> guard, decisions, new TokenCounter());
@@ -146,5 +148,20 @@ public class GuardRouteBench {
         filter.onHeaders(200, MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json").add("Content-Length", answerLength));
         filter.onChunk(Buffer.buffer(answer));
         return filter.onEnd();
+    }
+
+    /**
+     * What every answer pays for K3 on the way back ({@code EchoedSecrets}): its headers scanned for the process's
+     * secret values (two provider keys here), a success's body passed unread.
+     */
+    @Benchmark
+    public Buffer echoedSecrets() {
+        dev.bastion.secrets.EchoedSecrets filter = new dev.bastion.secrets.EchoedSecrets(dev.bastion.secrets.LogRedactor.global());
+        filter.onHeaders(200, MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json").add("Content-Length", answerLength)
+                .add("Date", "Mon, 07 Dec 2026 16:00:00 GMT").add("X-Request-Id", "req_8f3a2c1b9d7e4f60").add("openai-processing-ms", "412")
+                .add("x-ratelimit-remaining-tokens", "149990").add("Server", "cloudflare").add("CF-RAY", "8f3a2c1b9d7e4f60-FRA"));
+        Buffer out = filter.onChunk(Buffer.buffer(answer));
+        filter.onEnd();
+        return out;
     }
 }
