@@ -43,8 +43,8 @@ class UpstreamErrorScrubGatewayTest {
     static void echoCredential(int status, String contentType) {
         gw.upstream.behave((HttpServerRequest req) -> {
             String sent = req.getHeader("Authorization");
+            req.response().headers().add("Set-Cookie", "a=1").add("Set-Cookie", "debug=" + sent.substring(7)); // two values, one the key
             req.response().setStatusCode(status).putHeader("Content-Type", contentType).putHeader("X-Debug-Auth", sent)
-                    .putHeader("Set-Cookie", "a=1").putHeader("Set-Cookie", "debug=" + sent.substring(7)) // two values, one of them the key
                     .end(contentType.contains("json")
                             ? "{\"error\":{\"message\":\"Incorrect API key provided: " + sent.substring(7) + ". You can find your API key at ...\",\"type\":\"invalid_request_error\"}}"
                             : "<html><body>401: bad credentials " + sent + "</body></html>");
