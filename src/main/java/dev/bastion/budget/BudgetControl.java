@@ -99,7 +99,8 @@ public final class BudgetControl implements Control {
             return new Verdict.Deny(403, "model_not_priced", "The requested model has no price configured, so a cost budget cannot admit it.").future();
         }
         long completion = (long) (req.maxTokens() != null ? req.maxTokens() : api == LlmApi.EMBEDDINGS ? 0 : config.defaultMaxTokens()) * req.choices();
-        Amount estimate = new Amount(req.promptTokens() + completion, Pricing.costMicros(price, req.promptTokens(), completion));
+        long prompt = reservedPrompt(req, config);
+        Amount estimate = new Amount(prompt + completion, Pricing.costMicros(price, prompt, completion));
         Instant now = clock.instant();
         List<Account> accounts = new ArrayList<>(rules.size());
         for (BudgetsConfig.Rule r : rules) {
@@ -122,6 +123,15 @@ public final class BudgetControl implements Control {
             ex.addResponseMeter(new Settlement(ex, res, request, price, whole -> ex.answerJson(whole).tree()));
             return Verdict.ALLOW;
         });
+    }
+
+    /**
+     * The prompt's most expensive outcome: its count, with each image the provider may read in high detail at
+     * {@code image_tokens} instead of the low-detail price the count gives it (a high-detail image costs up to
+     * 17 times that on GPT-4o, more on models that bill images at a multiple).
+     */
+    static long reservedPrompt(LlmRequest req, BudgetsConfig config) {
+        return req.promptTokens() + (long) req.detailedImages() * (config.imageTokens() - TokenCounter.PER_IMAGE);
     }
 
     /**
@@ -150,7 +160,7 @@ public final class BudgetControl implements Control {
         Amount held = res.used()[i].plus(res.reserved()[i]);
         String left = a.tokenLimit() >= 0 && held.tokens() + res.amount().tokens() > a.tokenLimit()
                 ? Math.max(0, a.tokenLimit() - held.tokens()) + " tokens left, and this request may use up to " + res.amount().tokens()
-                + " (prompt " + req.promptTokens() + " + completion " + (res.amount().tokens() - req.promptTokens()) + ")"
+                + " (prompt " + reservedPrompt(req, config) + " + completion " + (res.amount().tokens() - reservedPrompt(req, config)) + ")"
                 : Pricing.format(Math.max(0, a.costLimitMicros() - held.costMicros())) + " left, and this request may cost up to "
                 + Pricing.format(res.amount().costMicros());
         long retry = Math.max(1, a.periodEnd().getEpochSecond() - now.getEpochSecond());
@@ -238,7 +248,7 @@ public final class BudgetControl implements Control {
         /** What the request used, prompt and completion apart, as well as can be known. */
         private Used used() {
             if (status < 0) return Used.NONE; // no upstream response: nothing reached the model as far as we know
-            long prompt = req.promptTokens();
+            long prompt = reservedPrompt(req, config); // without the provider's usage, images count at their worst case
             if (broken || !meter.measurable()) {
                 Amount r = reservation.amount();
                 return new Used(prompt, Math.max(0, r.tokens() - prompt), r.costMicros());

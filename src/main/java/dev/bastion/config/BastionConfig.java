@@ -90,7 +90,7 @@ public record BastionConfig(
         tokens = tokens == null ? new TokensConfig(null, null, null, null, null, null, null, null, null, null, null, null) : tokens;
         revocation = revocation == null ? new RevocationConfig(null) : revocation;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
-        budgets = budgets == null ? new BudgetsConfig(null, null, null, null) : budgets;
+        budgets = budgets == null ? new BudgetsConfig(null, null, null, null, null) : budgets;
         guard = guard == null ? new GuardConfig(null, null) : guard;
         waf = waf == null ? WafConfig.DEFAULTS : waf;
         secrets = secrets == null ? SecretsConfig.DEFAULTS : secrets;

@@ -14,9 +14,17 @@ import java.util.Map;
  *                         tokens, input and output priced separately; needed for cost budgets
  * @param rules            the budgets; every rule that matches a request must have room for its reservation
  * @param alerts           fractions of a budget at which an audit event and a metric are emitted; default [0.8, 1.0]
+ * @param imageTokens      prompt tokens reserved for each image a chat request carries that is not {@code detail: low};
+ *                         default 1445, the most a high-detail image costs on GPT-4o-class models (a model that bills
+ *                         images at a multiple, as gpt-4o-mini does, needs more)
  */
-public record BudgetsConfig(Integer defaultMaxTokens, Map<String, Price> prices, List<Rule> rules, List<Double> alerts) {
+public record BudgetsConfig(Integer defaultMaxTokens, Map<String, Price> prices, List<Rule> rules, List<Double> alerts, Integer imageTokens) {
+    /** What an image costs at most on GPT-4o-class models: a 2048×768 image in eight 512-pixel tiles, 85 + 8 × 170. */
+    public static final int HIGH_DETAIL_IMAGE_TOKENS = 1445;
+
     public BudgetsConfig {
+        imageTokens = imageTokens == null ? HIGH_DETAIL_IMAGE_TOKENS : imageTokens;
+        if (imageTokens < 85 || imageTokens > 1_000_000) throw new IllegalArgumentException("image_tokens: " + imageTokens + " (expected: 85..1000000)");
         defaultMaxTokens = defaultMaxTokens == null ? 1024 : defaultMaxTokens;
         if (defaultMaxTokens < 1 || defaultMaxTokens > 1_000_000) throw new IllegalArgumentException("default_max_tokens: " + defaultMaxTokens + " (expected: 1..1000000)");
         prices = prices == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prices));

@@ -17,9 +17,11 @@ import io.vertx.core.buffer.Buffer;
  * @param stream            whether the response is an SSE stream
  * @param clientWantsUsage  the client itself asked for {@code stream_options.include_usage}
  * @param json              the parsed body
+ * @param detailedImages    image parts of a chat request not marked {@code detail: low}: counted at the low-detail
+ *                          price in {@code promptTokens}, they may cost many times that ({@link TokenCounter#PER_IMAGE})
  */
 public record LlmRequest(LlmApi api, String model, int promptTokens, Integer maxTokens, int choices, boolean stream,
-                         boolean clientWantsUsage, ObjectNode json) {
+                         boolean clientWantsUsage, ObjectNode json, int detailedImages) {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final int MAX_CHOICES = 128;
     static final long MAX_TOKENS_CAP = 10_000_000;
@@ -58,11 +60,13 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
         int choices = (int) integer(json, "n", 1, MAX_CHOICES, 1);
         Integer maxTokens = null;
         int prompt;
+        int detailedImages = 0;
         switch (api.normalised()) { // a front door's body is the normalised one by now
             case CHAT -> {
                 JsonNode messages = json.get("messages");
                 if (messages == null || !messages.isArray()) throw new Invalid("'messages' must be an array.");
                 prompt = counter.chatPrompt(model, messages, json.has("tools") ? json.get("tools") : json.get("functions"));
+                detailedImages = detailedImages(messages);
                 // Both named: the larger counts. Providers disagree on which one wins (OpenAI and vLLM read
                 // max_completion_tokens, llama.cpp-style servers only max_tokens), so anything less would
                 // let "max_completion_tokens: 1, max_tokens: 100000" reserve one token and spend the rest.
@@ -84,7 +88,20 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
             }
             default -> throw new IllegalStateException(api.toString());
         }
-        return new LlmRequest(api, model, prompt, maxTokens, choices, stream, wantsUsage, json);
+        return new LlmRequest(api, model, prompt, maxTokens, choices, stream, wantsUsage, json, detailedImages);
+    }
+
+    /** Image parts whose {@code detail} is not {@code low} ({@code high}, {@code auto} or absent: the provider may pick high). */
+    private static int detailedImages(JsonNode messages) {
+        int n = 0;
+        for (JsonNode m : messages) {
+            for (JsonNode part : m.path("content")) {
+                String type = part.path("type").asText("");
+                JsonNode detail = type.equals("image_url") ? part.path("image_url").path("detail") : part.path("detail");
+                if ((type.equals("image_url") || type.equals("input_image")) && !"low".equals(detail.asText(""))) n++;
+            }
+        }
+        return n;
     }
 
     /**

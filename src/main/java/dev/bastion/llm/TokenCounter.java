@@ -31,7 +31,7 @@ public final class TokenCounter {
     static final int PER_NAME = 1;
     static final int REPLY_PRIMING = 3;
     /** An image part: the low-detail price. High-detail images cost more; their real usage settles the difference. */
-    static final int PER_IMAGE = 85;
+    public static final int PER_IMAGE = 85;
 
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 

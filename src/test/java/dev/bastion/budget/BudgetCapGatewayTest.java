@@ -128,6 +128,25 @@ class BudgetCapGatewayTest {
         assertThat(received().path("max_completion_tokens").asInt()).isEqualTo(300);
     }
 
+    /** The attack: images are counted at the low-detail price, and a high-detail one bills up to 17 times that. */
+    @Test
+    void imagesTheProviderMayReadInHighDetailAreReservedAtTheirWorstCase() throws Exception {
+        String key = gw.createKey("cap-images", "invoke");
+        String image = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"%s}}";
+        String body = "{\"model\":\"gpt-4o\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"compare\"},"
+                + image + "," + image + "]}]}";
+        int calls = gw.upstream.seen().size();
+        HttpResponse<String> r = post("/v1/chat/completions", key, body.formatted("", ",\"detail\":\"high\""));
+        assertThat(r.statusCode()).as("two images at 1,445 each do not fit 1,000 tokens").isEqualTo(429);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(prompt (\\d+) \\+ completion 10\\)")
+                .matcher(JSON.readTree(r.body()).path("error").path("message").asText());
+        assertThat(m.find()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as("each image at image_tokens").isGreaterThan(2 * 1445);
+        assertThat(gw.upstream.seen()).hasSize(calls);
+        assertThat(post("/v1/chat/completions", key, body.formatted(",\"detail\":\"low\"", ",\"detail\":\"low\"")).statusCode())
+                .as("low-detail images cost what they are counted at").isEqualTo(200);
+    }
+
     @Test
     void twoLimitFieldsReserveTheLargerSoNeitherReadingOverspends() throws Exception {
         // The attack: reserve one token by one field, ask a server that reads the other for 5,000.
