@@ -32,18 +32,24 @@ public final class FoldedText {
     /** The folded view of {@code s}, or null when folding would not change it. */
     public static FoldedText of(String s) {
         int n = s.length();
-        int first = 0;
-        while (first < n && unchanged(s.charAt(first))) first++;
+        int first = 0; // the first character folding changes; text in other scripts is looked at, never copied
+        while (first < n) {
+            if (unchanged(s.charAt(first))) {
+                first++;
+                continue;
+            }
+            int cp = s.codePointAt(first);
+            if (fold(cp) != cp) break;
+            first += Character.charCount(cp);
+        }
         if (first == n) return null;
         StringBuilder out = new StringBuilder(n);
         int[] origin = new int[n + 1];
         out.append(s, 0, first);
         for (int i = 0; i < first; i++) origin[i] = i;
-        boolean changed = false;
         for (int i = first; i < n; ) {
             int cp = s.codePointAt(i);
             int folded = fold(cp);
-            if (folded != cp) changed = true;
             if (folded >= 0) {
                 origin[out.length()] = i;
                 out.appendCodePoint(folded);
@@ -51,7 +57,6 @@ public final class FoldedText {
             }
             i += Character.charCount(cp);
         }
-        if (!changed) return null;
         origin[out.length()] = n;
         return new FoldedText(out.toString(), s, origin);
     }

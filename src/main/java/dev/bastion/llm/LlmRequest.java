@@ -121,7 +121,6 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
         if (!named) body.put(api.normalised() == LlmApi.CHAT ? "max_completion_tokens" : "max_tokens", cap);
     }
 
-
     /** Whether the provider must be asked to report the stream's usage (the client did not ask already). */
     public boolean needsUsageReport() {
         return stream && !clientWantsUsage;

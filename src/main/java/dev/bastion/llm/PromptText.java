@@ -106,10 +106,14 @@ public final class PromptText {
 
     /**
      * Every string value not already read as text, except under {@link #NOT_TEXT} keys: {@link Part#FIELD}s. The
-     * pointer is built in one buffer and made a string only at a string value (this runs on every request).
+     * pointer is built in one buffer and made a string only at a string value (this runs on every request). What
+     * nests deeper than {@link #MAX_DEPTH} is one field, its JSON text whole: scanned, never skipped.
      */
     private static void fields(JsonNode node, StringBuilder at, Set<String> read, List<Segment> out, int depth) {
-        if (depth > MAX_DEPTH) return;
+        if (depth > MAX_DEPTH) {
+            if (node.isContainerNode()) out.add(new Segment(at.toString(), node.toString(), Part.FIELD));
+            return;
+        }
         int mark = at.length();
         if (node.isTextual()) {
             if (node.asText().isEmpty()) return;

@@ -37,7 +37,7 @@ public final class ActiveResponses {
             default -> null;
         };
         if (map == null) return false;
-        String subject = a.action().equals(ResponseAction.BLOCK_IP) ? canonicalIp(a.subject()) : a.subject();
+        String subject = a.action().equals(ResponseAction.BLOCK_IP) ? blockSubject(a.subject()) : a.subject();
         if (subject == null) return false;
         if (a.activeAt(clock.instant())) {
             // Of two actions on one subject, the one that lasts longer stands.
@@ -51,7 +51,7 @@ public final class ActiveResponses {
     /** The block in force on this address, or null. */
     public ResponseAction blocked(String ip) {
         if (ips.isEmpty() || ip == null) return null;
-        return current(ips, canonicalIp(ip));
+        return current(ips, blockSubject(ip));
     }
 
     /** The suspension in force on this API key (its public id), or null. */
@@ -82,7 +82,7 @@ public final class ActiveResponses {
      * What a block holds, in one spelling: an IPv4 address ({@code ::ffff:192.0.2.1} is {@code 192.0.2.1}), an
      * IPv6 address's /64 ({@linkplain IpAddresses#subscriber whom it stands for}); null when it is neither.
      */
-    static String canonicalIp(String ip) {
+    static String blockSubject(String ip) {
         return IpAddresses.subscriber(ip);
     }
 }

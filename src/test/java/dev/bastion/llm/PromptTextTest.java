@@ -89,9 +89,14 @@ class PromptTextTest {
     }
 
     @Test
-    void hostilyDeepToolSchemasAreBounded() throws Exception {
-        String deep = "{\"a\":".repeat(500) + "{\"description\":\"x\"}" + "}".repeat(500);
+    void hostilyDeepToolSchemasAreBoundedAndWhatLiesDeeperIsStillScanned() throws Exception {
+        String deep = "{\"a\":".repeat(500) + "{\"description\":\"card 4111 1111 1111 1111\"}" + "}".repeat(500);
         JsonNode body = json.readTree("{\"messages\":[],\"tools\":[" + deep + "]}");
-        assertThat(PromptText.of(LlmApi.CHAT, body)).isEmpty();
+        List<PromptText.Segment> s = PromptText.of(LlmApi.CHAT, body);
+        // The walks stop at a fixed depth (no stack to exhaust); past it the rest is one field, its JSON whole, not skipped.
+        assertThat(s).hasSize(1);
+        assertThat(s.getFirst().part()).isEqualTo(PromptText.Part.FIELD);
+        assertThat(s.getFirst().pointer()).startsWith("/tools/0/a/a/");
+        assertThat(s.getFirst().text()).contains("card 4111 1111 1111 1111").startsWith("{\"a\":");
     }
 }
