@@ -100,16 +100,19 @@ public final class PromptText {
         }
         Set<String> read = new HashSet<>(out.size() * 2);
         for (Segment seg : out) read.add(seg.pointer());
-        fields(body, new StringBuilder(64), read, out, 0);
+        fields(body, new StringBuilder(64), read, out, 0, false);
         return out;
     }
 
     /**
-     * Every string value not already read as text, except under {@link #NOT_TEXT} keys: {@link Part#FIELD}s. The
-     * pointer is built in one buffer and made a string only at a string value (this runs on every request). What
-     * nests deeper than {@link #MAX_DEPTH} is one field, its JSON text whole: scanned, never skipped.
+     * Every string value not already read as text, except strings under {@link #NOT_TEXT} keys: {@link Part#FIELD}s.
+     * A key names what its value is only where the API chose the key: inside a {@code metadata} map the client
+     * chose them ({@code "data"}, {@code "url"} there are anyone's notes), so nothing under it is left out; nor is an
+     * object or array under such a key. The pointer is built in one buffer and made a string only at a string value
+     * (this runs on every request). What nests deeper than {@link #MAX_DEPTH} is one field, its JSON text whole:
+     * scanned, never skipped.
      */
-    private static void fields(JsonNode node, StringBuilder at, Set<String> read, List<Segment> out, int depth) {
+    private static void fields(JsonNode node, StringBuilder at, Set<String> read, List<Segment> out, int depth, boolean clientKeys) {
         if (depth > MAX_DEPTH) {
             if (node.isContainerNode()) out.add(new Segment(at.toString(), node.toString(), Part.FIELD));
             return;
@@ -122,15 +125,16 @@ public final class PromptText {
         } else if (node.isObject()) {
             for (var e : node.properties()) {
                 JsonNode v = e.getValue();
-                if (!v.isContainerNode() && !v.isTextual() || NOT_TEXT.contains(e.getKey())) continue;
-                fields(v, at.append('/').append(escape(e.getKey())), read, out, depth + 1);
+                String key = e.getKey();
+                if (v.isTextual() ? !clientKeys && NOT_TEXT.contains(key) : !v.isContainerNode()) continue;
+                fields(v, at.append('/').append(escape(key)), read, out, depth + 1, clientKeys || key.equals("metadata"));
                 at.setLength(mark);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 JsonNode v = node.get(i);
                 if (!v.isContainerNode() && !v.isTextual()) continue;
-                fields(v, at.append('/').append(i), read, out, depth + 1);
+                fields(v, at.append('/').append(i), read, out, depth + 1, clientKeys);
                 at.setLength(mark);
             }
         }

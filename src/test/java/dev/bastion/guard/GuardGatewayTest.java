@@ -130,6 +130,10 @@ class GuardGatewayTest {
                 "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"r\",\"schema\":{\"type\":\"string\","
                         + "\"enum\":[\"4111 1111 1111 1111\"]}}}",
                 "\"some_field_added_next_year\":{\"deep\":[{\"x\":\"card 4111 1111 1111 1111\"}]}",
+                // keys that elsewhere name ids or payloads: in metadata the client chose them, and an object under one is no payload
+                "\"metadata\":{\"data\":\"card 4111 1111 1111 1111\"}",
+                "\"metadata\":{\"id\":\"4111 1111 1111 1111\",\"url\":\"https://example.com\"}",
+                "\"some_field_added_next_year\":{\"data\":{\"note\":\"card 4111 1111 1111 1111\"}}",
         };
         int before = gw.upstream.seen().size();
         for (String extra : smuggles) {
