@@ -45,6 +45,11 @@ public final class ForwardHeaders {
             "forwarded", "x-forwarded", "x-real-ip", "x-client-ip", "x-cluster-client-ip", "true-client-ip", "cf-connecting-ip",
             "cf-connecting-ipv6", "fastly-client-ip", "x-original-forwarded-for", "x-originating-ip", "x-azure-clientip",
             "x-azure-socketip", "x-proxyuser-ip",
+            // ...and as apps look for it: PHP's HTTP_CLIENT_IP, the Java "getIpAddr" idiom (Proxy-Client-IP, WebLogic's
+            // WL-Proxy-Client-IP, a literal HTTP_CLIENT_IP / HTTP_X_FORWARDED_FOR header), request-ip and django-ipware
+            // (Forwarded-For, X-Coming-From, App Engine, Cloudflare's pseudo IPv4), Fly.io and Vercel
+            "client-ip", "proxy-client-ip", "wl-proxy-client-ip", "http-client-ip", "http-x-forwarded-for", "forwarded-for",
+            "x-coming-from", "x-appengine-user-ip", "cf-pseudo-ipv4", "fly-client-ip", "x-vercel-forwarded-for",
             // the path, host, scheme or method the proxy received (IIS, nginx auth_request, Cloudflare, Azure ARR, method
             // overrides), and Next.js's internal-subrequest marker, which skips its middleware (CVE-2025-29927)
             "x-original-url", "x-rewrite-url", "x-original-uri", "x-original-host", "x-host", "x-http-host-override", "x-url-scheme",

@@ -19,7 +19,10 @@ class ForwardHeadersTest {
             "X-MS-CLIENT-PRINCIPAL", "X-Ms-Client-Principal-Name", "X-Ms-Token-Aad-Id-Token", "X-Goog-Authenticated-User-Email",
             "X-Goog-Iap-Jwt-Assertion", "X-Endpoint-API-UserInfo", "X-Jwt-Assertion", "X-Auth-Request-User", "X-Auth-Request-Email",
             "X-Remote-User", "Remote-User", "Remote-Groups", "X-Client-Cert", "Client-Cert", "X-SSL-Client-Cert", "Ssl-Client-Verify",
-            "X-Envoy-External-Address", "X-Envoy-Internal", "Impersonate-User", "X-Http-Method-Override", "X-Original-Url"})
+            "X-Envoy-External-Address", "X-Envoy-Internal", "Impersonate-User", "X-Http-Method-Override", "X-Original-Url",
+            // the names apps read the client address under (PHP, the Java getIpAddr idiom, request-ip, django-ipware, Fly, Vercel)
+            "Client-IP", "Proxy-Client-IP", "WL-Proxy-Client-IP", "HTTP_CLIENT_IP", "HTTP_X_FORWARDED_FOR", "Forwarded-For", "X-Coming-From",
+            "X-AppEngine-User-IP", "Cf-Pseudo-IPv4", "Fly-Client-IP", "X-Vercel-Forwarded-For"})
     void identityAddressRoutingAndCredentialHeadersAreStripped(String name) {
         assertThat(ForwardHeaders.strippedTowardUpstream(name)).isTrue();
     }
