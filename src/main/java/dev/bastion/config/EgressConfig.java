@@ -24,13 +24,18 @@ public record EgressConfig(List<String> allowPrivate, EgressProxyConfig proxy, M
         PUBLIC,
         /** data: URLs only: every image, file and audio part is sent inline. */
         INLINE,
+        /**
+         * Bastion fetches each http(s) URL itself, as {@code public} would let it pass and with every redirect checked,
+         * and sends the model server its content as a data: URL: the server fetches nothing.
+         */
+        FETCH,
         /** Not checked. */
         ANY;
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public static MediaUrls of(String value) {
             for (MediaUrls m : values()) if (m.name().equalsIgnoreCase(value)) return m;
-            throw new IllegalArgumentException("media_urls: '" + value + "' (expected: public, inline or any)");
+            throw new IllegalArgumentException("media_urls: '" + value + "' (expected: public, fetch, inline or any)");
         }
     }
 

@@ -6,37 +6,25 @@ import dev.bastion.chain.LocalEndpoint;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.FetchConfig;
 import dev.bastion.egress.ClientProfile;
-import dev.bastion.egress.Destination;
 import dev.bastion.egress.DomainPattern;
-import dev.bastion.egress.EgressDenied;
 import dev.bastion.egress.EgressPolicy;
 import dev.bastion.egress.OutboundConnector;
-import dev.bastion.egress.WhatwgUrl;
+import dev.bastion.egress.UrlFetcher;
 import dev.bastion.observe.AuditLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Fetches a URL its caller names ({@code GET …?url=} or {@code POST {"url": …}}) and answers with the body
@@ -49,29 +37,21 @@ import java.util.regex.Pattern;
 public final class FetchEndpoint implements LocalEndpoint {
     /** One pool per event loop for every fetch route: connections to arbitrary hosts are not worth keeping long. */
     private static final ClientProfile PROFILE = new ClientProfile("fetch", Duration.ofSeconds(5), 16, Duration.ofSeconds(10), 16 * 1024, false);
-    private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*");
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    private static final int MAX_URL_CHARS = 8192;
+    private static final int MAX_URL_CHARS = UrlFetcher.MAX_URL_CHARS;
 
-    private final Vertx vertx;
-    private final OutboundConnector connector;
-    private final FetchConfig config;
-    private final EgressPolicy policy;
-    private final List<DomainPattern> allowed;
-    private final List<DomainPattern> denied;
+    private final UrlFetcher fetcher;
+    private final UrlFetcher.Rules rules;
     private final AuditLog audit;
     private final MeterRegistry registry;
     private final String routeId;
 
     public FetchEndpoint(Vertx vertx, OutboundConnector connector, String routeId, FetchConfig config, AuditLog audit, MeterRegistry registry) {
-        this.vertx = vertx;
-        this.connector = connector;
+        this.fetcher = new UrlFetcher(vertx, connector, PROFILE);
         this.routeId = routeId;
-        this.config = config;
         // Nothing the config names is trusted here: a client-named URL reaches public addresses and listed ranges only.
-        this.policy = EgressPolicy.of(List.of(), config.allowPrivateRanges());
-        this.allowed = config.domains().stream().map(DomainPattern::parse).toList();
-        this.denied = config.denyDomains().stream().map(DomainPattern::parse).toList();
+        this.rules = new UrlFetcher.Rules(config.schemes(), config.domains().stream().map(DomainPattern::parse).toList(),
+                config.denyDomains().stream().map(DomainPattern::parse).toList(), config.ports(), config.contentTypes(), config.maxBytes().bytes(),
+                config.maxRedirects(), config.timeout(), EgressPolicy.of(List.of(), config.allowPrivateRanges()));
         this.audit = audit;
         this.registry = registry;
     }
@@ -84,7 +64,8 @@ public final class FetchEndpoint implements LocalEndpoint {
         } catch (Refused r) {
             return Future.succeededFuture(r.deny);
         }
-        return new Fetch(ex).start(url);
+        long started = System.nanoTime();
+        return fetcher.fetch(url, rules).map(r -> answer(ex, started, r));
     }
 
     /** The URL from {@code ?url=} (GET) or {@code {"url": …}} (POST). */
@@ -110,236 +91,46 @@ public final class FetchEndpoint implements LocalEndpoint {
         return url;
     }
 
-    /** One request's fetch: its hops, its deadline, its outcome. Runs on the request's event loop. */
-    private final class Fetch {
-        private final Exchange ex;
-        private final Promise<Verdict> done = Promise.promise();
-        private final long startNanos = System.nanoTime();
-        private HttpClientRequest current;
-        private String host;
-        private int port;
-        private int redirects;
-        private long bytes;
-        private long timer = -1;
-
-        Fetch(Exchange ex) {
-            this.ex = ex;
+    /** Answers with what was fetched, or the refusal; records who fetched which host and how it went. */
+    private Verdict answer(Exchange ex, long started, UrlFetcher.Result r) {
+        Verdict outcome;
+        if (r.fetched()) {
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            headers.add(Map.entry("Content-Type", r.contentType()));
+            headers.add(Map.entry("X-Content-Type-Options", "nosniff"));
+            // Whatever came back is someone else's document: a browser that opens it directly runs none of it.
+            headers.add(Map.entry("Content-Security-Policy", "sandbox; default-src 'none'"));
+            headers.add(Map.entry("Cache-Control", "no-store"));
+            headers.add(Map.entry("X-Bastion-Fetched-Url", r.url().toASCIIString()));
+            outcome = new Verdict.Respond(200, headers, r.body());
+        } else {
+            outcome = new Verdict.Deny(r.failure().status(), r.failure().code(), r.failure().message());
         }
-
-        Future<Verdict> start(String url) {
-            timer = vertx.setTimer(config.timeout().toMillis(), t -> {
-                timer = -1;
-                finish(new Verdict.Deny(504, "fetch_timeout", "The URL did not answer in time."), "timeout", 0);
-                if (current != null) current.reset();
-            });
-            hop(url);
-            return done.future();
+        Counter.builder("bastion_fetch_total").description("URL fetches by fetch routes, by outcome")
+                .tag("route", routeId).tag("outcome", r.fetched() ? "fetched" : r.failure().code())
+                .register(registry).increment();
+        // Who fetched which host: never the path or query (a signed URL carries its credential there).
+        Map<String, Object> fields = new LinkedHashMap<>();
+        Identity id = ex.identity();
+        fields.put("request_id", ex.requestId());
+        if (ex.traceId() != null) fields.put("trace_id", ex.traceId());
+        fields.put("route", routeId);
+        if (id != null) {
+            fields.put("caller", id.caller());
+            fields.put("org", id.orgId());
         }
-
-        private void hop(String url) {
-            Target target;
-            try {
-                target = check(url);
-            } catch (Refused r) {
-                finish(r.deny, r.deny.reason(), 0);
-                return;
-            }
-            host = target.to.host();
-            port = target.to.port();
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(target.requestTarget)
-                    .putHeader("Accept", String.join(", ", config.contentTypes()))
-                    .putHeader("Accept-Encoding", "identity") // max_bytes then counts what travels, and no inflation bomb
-                    .putHeader("User-Agent", "Bastion-Fetch/1");
-            connector.request(target.to, PROFILE, options, policy).onComplete(opened -> {
-                if (done.future().isComplete()) {
-                    if (opened.succeeded()) opened.result().reset();
-                    return;
-                }
-                if (opened.failed()) {
-                    failed(opened.cause());
-                    return;
-                }
-                current = opened.result();
-                current.send().onComplete(sent -> {
-                    if (done.future().isComplete()) return;
-                    if (sent.failed()) failed(sent.cause());
-                    else answered(target, sent.result());
-                });
-            });
+        if (r.host() != null) {
+            fields.put("host", r.host());
+            fields.put("port", r.port());
         }
-
-        private void answered(Target target, HttpClientResponse resp) {
-            int status = resp.statusCode();
-            String location = resp.getHeader("Location");
-            if (REDIRECTS.contains(status) && location != null) {
-                current.reset(); // the redirect's body is not wanted
-                if (redirects >= config.maxRedirects()) {
-                    finish(new Verdict.Deny(502, "fetch_too_many_redirects", "The URL redirected more than " + config.maxRedirects() + " times."), "redirects", status);
-                    return;
-                }
-                String next;
-                try {
-                    next = target.url.resolve(new URI(location.strip())).toString();
-                } catch (URISyntaxException | IllegalArgumentException e) {
-                    finish(new Verdict.Deny(502, "fetch_failed", "The URL redirected to an unusable location."), "bad_redirect", status);
-                    return;
-                }
-                redirects++;
-                hop(next);
-                return;
-            }
-            if (status < 200 || status > 299) {
-                finish(new Verdict.Deny(502, "fetch_status", "The URL answered with status " + status + "."), "status", status);
-                current.reset();
-                return;
-            }
-            String type = mediaType(resp.getHeader("Content-Type"));
-            if (type == null || !typeAllowed(type)) {
-                finish(new Verdict.Deny(502, "fetch_content_type", type == null ? "The URL's answer has no usable content type."
-                        : "The URL's content type " + type + " is not allowed here."), "content_type", status);
-                current.reset();
-                return;
-            }
-            long max = config.maxBytes().bytes();
-            String length = resp.getHeader("Content-Length");
-            if (length != null && declaredTooLarge(length, max)) {
-                finish(tooLarge(), "too_large", status);
-                current.reset();
-                return;
-            }
-            Buffer body = Buffer.buffer();
-            resp.handler(chunk -> {
-                if (done.future().isComplete()) return;
-                bytes += chunk.length();
-                if (bytes > max) {
-                    finish(tooLarge(), "too_large", status);
-                    current.reset();
-                    return;
-                }
-                body.appendBuffer(chunk);
-            });
-            resp.exceptionHandler(this::failed);
-            resp.endHandler(v -> {
-                if (done.future().isComplete()) return;
-                List<Map.Entry<String, String>> headers = new ArrayList<>();
-                headers.add(Map.entry("Content-Type", resp.getHeader("Content-Type").strip()));
-                headers.add(Map.entry("X-Content-Type-Options", "nosniff"));
-                // Whatever came back is someone else's document: a browser that opens it directly runs none of it.
-                headers.add(Map.entry("Content-Security-Policy", "sandbox; default-src 'none'"));
-                headers.add(Map.entry("Cache-Control", "no-store"));
-                headers.add(Map.entry("X-Bastion-Fetched-Url", target.url.toASCIIString()));
-                finish(new Verdict.Respond(200, headers, body), "fetched", status);
-            });
-        }
-
-        private Verdict.Deny tooLarge() {
-            return new Verdict.Deny(502, "fetch_too_large", "The URL's answer is larger than " + config.maxBytes().bytes() + " bytes.");
-        }
-
-        private void failed(Throwable t) {
-            if (t instanceof EgressDenied denied) {
-                finish(new Verdict.Deny(403, "egress_denied", "The URL's address is not allowed (" + denied.addressClass().label() + ")."),
-                        "egress_denied:" + denied.addressClass().label(), 0);
-            } else if (t instanceof io.netty.channel.ConnectTimeoutException) {
-                finish(new Verdict.Deny(504, "fetch_timeout", "The URL did not answer in time."), "timeout", 0);
-            } else {
-                finish(new Verdict.Deny(502, "fetch_failed", "The URL could not be fetched."), "failed", 0);
-            }
-        }
-
-        private void finish(Verdict outcome, String reason, int status) {
-            if (done.future().isComplete()) return;
-            if (timer >= 0) vertx.cancelTimer(timer);
-            String decision = outcome instanceof Verdict.Respond ? "allow" : "deny";
-            Counter.builder("bastion_fetch_total").description("URL fetches by fetch routes, by outcome")
-                    .tag("route", routeId).tag("outcome", outcome instanceof Verdict.Deny d ? d.reason() : "fetched")
-                    .register(registry).increment();
-            // Who fetched which host: never the path or query (a signed URL carries its credential there).
-            Map<String, Object> fields = new LinkedHashMap<>();
-            Identity id = ex.identity();
-            fields.put("request_id", ex.requestId());
-            if (ex.traceId() != null) fields.put("trace_id", ex.traceId());
-            fields.put("route", routeId);
-            if (id != null) {
-                fields.put("caller", id.caller());
-                fields.put("org", id.orgId());
-            }
-            if (host != null) {
-                fields.put("host", host);
-                fields.put("port", port);
-            }
-            fields.put("decision", decision);
-            fields.put("reason", reason);
-            if (status > 0) fields.put("status", status);
-            fields.put("redirects", redirects);
-            fields.put("bytes", bytes);
-            fields.put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000);
-            audit.event("egress_fetch", fields);
-            done.complete(outcome);
-        }
-    }
-
-    /** A checked hop: its URL, where to connect, and the request target to send. */
-    private record Target(URI url, Destination to, String requestTarget) {}
-
-    /** Holds {@code url} to the route's lists; the egress policy then judges its addresses when connecting. */
-    private Target check(String url) {
-        WhatwgUrl parsed;
-        URI uri;
-        try {
-            parsed = WhatwgUrl.parse(url);
-            uri = new URI(url);
-        } catch (IllegalArgumentException | URISyntaxException e) {
-            throw new Refused(400, "invalid_url", "The url is not a valid absolute URL.");
-        }
-        if (!config.schemes().contains(parsed.scheme())) {
-            throw new Refused(403, "fetch_scheme_not_allowed", "Only " + String.join(", ", config.schemes()) + " URLs are fetched here.");
-        }
-        if (parsed.userinfo() || uri.getRawUserInfo() != null) throw new Refused(400, "invalid_url", "URLs with credentials are not fetched.");
-        Destination to;
-        try {
-            to = Destination.of(url);
-        } catch (IllegalArgumentException e) {
-            throw new Refused(400, "invalid_url", "The url is not a valid absolute URL.");
-        }
-        // Two parsers must agree on the host, or the one that picks the path could be reading another URL.
-        if (uri.getHost() != null && !DomainPattern.canonical(stripBrackets(uri.getHost())).equals(DomainPattern.canonical(to.host()))) {
-            throw new Refused(400, "invalid_url", "The url is ambiguous.");
-        }
-        String host = DomainPattern.canonical(to.host());
-        if (DomainPattern.any(denied, host) || !allowed.isEmpty() && !DomainPattern.any(allowed, host)) {
-            throw new Refused(403, "fetch_domain_not_allowed", "The URL's host is not one this route fetches from.");
-        }
-        if (!config.ports().contains(to.port())) throw new Refused(403, "fetch_port_not_allowed", "The URL's port is not one this route fetches from.");
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        return new Target(uri, to, path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-    }
-
-    private static String stripBrackets(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    private boolean typeAllowed(String type) {
-        for (String allowedType : config.contentTypes()) {
-            if (allowedType.endsWith("/*") ? type.startsWith(allowedType.substring(0, allowedType.length() - 1)) : type.equals(allowedType)) return true;
-        }
-        return false;
-    }
-
-    /** The media type of a {@code Content-Type} value, lower case, without parameters; null when unusable. */
-    static String mediaType(String header) {
-        if (header == null) return null;
-        int semi = header.indexOf(';');
-        String t = (semi < 0 ? header : header.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-        return MEDIA_TYPE.matcher(t).matches() ? t : null;
-    }
-
-    private static boolean declaredTooLarge(String length, long max) {
-        try {
-            return Long.parseLong(length.strip()) > max;
-        } catch (NumberFormatException e) {
-            return true; // a length nobody can read is not trusted to be small
-        }
+        fields.put("decision", r.fetched() ? "allow" : "deny");
+        fields.put("reason", r.fetched() ? "fetched" : r.failure().reason());
+        if (r.status() > 0) fields.put("status", r.status());
+        fields.put("redirects", r.redirects());
+        fields.put("bytes", r.bytes());
+        fields.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+        audit.event("egress_fetch", fields);
+        return outcome;
     }
 
     /** A refusal decided before any connection. */

@@ -8,13 +8,20 @@ import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import dev.bastion.config.EgressConfig.MediaUrls;
 import dev.bastion.egress.AddressClass;
+import dev.bastion.egress.ClientProfile;
 import dev.bastion.egress.OutboundConnector;
+import dev.bastion.egress.UrlFetcher;
 import dev.bastion.egress.WhatwgUrl;
+import dev.bastion.llm.PromptText;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * URLs in a prompt that the model server will fetch (S1): Bastion never fetches them, but a self-hosted
@@ -26,22 +33,41 @@ import java.util.Map;
  * Standard reads them. Other schemes, user info, and names that do not resolve are refused; {@code data:}
  * URLs are inline content and pass. Under {@code inline} only {@code data:} URLs pass.
  *
- * <p>What it cannot do: the model server resolves the name again when it fetches, so a name whose DNS
+ * <p>What {@code public} cannot do: the model server resolves the name again when it fetches, so a name whose DNS
  * answers change between the two lookups (rebinding) can pass, and a redirect from a public URL is followed
- * by the server unseen; a self-hosted server should also be given its own allow-list of media domains.
+ * by the server unseen. Under {@code fetch} nothing is left to the server: Bastion fetches each URL itself through
+ * the {@link UrlFetcher} (the addresses it dials are the ones judged, every redirect is judged again, the content type
+ * must fit the part, the size is bounded) and sends the content inline as a {@code data:} URL.
  */
 public final class MediaUrlControl implements Control {
     /** Distinct hosts resolved for one request at most: each is a DNS lookup. */
     static final int MAX_HOSTS = 16;
+    /** Under {@code fetch}: URLs fetched for one request at most, the most one may bring, and all of them together. */
+    static final int MAX_FETCHES = 16;
+    static final long MAX_BYTES_PER_URL = 20L << 20; // OpenAI's own limit for one image
+    static final long MAX_BYTES_PER_REQUEST = 50L << 20; // ...and for a request's images together
+    /** Bytes every request's fetches may hold at once in this process: a small request must not make it hold gigabytes. */
+    static final long MAX_BYTES_IN_FLIGHT = 256L << 20;
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final int FETCH_REDIRECTS = 3;
+    /** Connections to arbitrary hosts are not worth keeping long. */
+    private static final ClientProfile PROFILE = new ClientProfile("media", Duration.ofSeconds(5), 16, Duration.ofSeconds(10), 16 * 1024, false);
+    /** What each part may hold, as a model server would read it. */
+    private static final Map<String, List<String>> TYPES = Map.of("image_url", List.of("image/*"), "audio_url", List.of("audio/*"),
+            "video_url", List.of("video/*"), "file_url", List.of("application/pdf", "text/plain", "image/*"),
+            "document_url", List.of("application/pdf", "text/plain", "image/*"));
 
     private final MediaUrls mode;
     private final OutboundConnector connector;
     private final OutboundConnector.AddressGate gate;
+    private final UrlFetcher fetcher;
+    private final AtomicLong inFlight = new AtomicLong();
 
-    public MediaUrlControl(MediaUrls mode, OutboundConnector connector, OutboundConnector.AddressGate gate) {
+    public MediaUrlControl(Vertx vertx, MediaUrls mode, OutboundConnector connector, OutboundConnector.AddressGate gate) {
         this.mode = mode;
         this.connector = connector;
         this.gate = gate;
+        this.fetcher = mode == MediaUrls.FETCH ? new UrlFetcher(vertx, connector, PROFILE) : null;
     }
 
     @Override
@@ -68,6 +94,7 @@ public final class MediaUrlControl implements Control {
         if (body == null || !body.isObject()) return Verdict.ALLOWED; // not JSON: no model server reads a URL in it
         List<PromptUrls.Found> urls = PromptUrls.in(body);
         if (urls.isEmpty()) return Verdict.ALLOWED;
+        if (mode == MediaUrls.FETCH) return fetchAll(ex, urls);
         Map<String, String> hosts = new LinkedHashMap<>(); // host → the pointer of its first URL
         for (PromptUrls.Found f : urls) {
             String url = f.url().strip();
@@ -109,6 +136,56 @@ public final class MediaUrlControl implements Control {
             for (int i = 0; i < all.size(); i++) if (all.resultAt(i) instanceof Verdict.Deny deny) return deny;
             return Verdict.ALLOW;
         });
+    }
+
+    /**
+     * Fetches every http(s) URL (in parallel, each with an equal share of the request's bytes) and has the upstream get
+     * their content as data: URLs, in place of the URLs; the controls after this one still read what the client sent.
+     */
+    private Future<Verdict> fetchAll(Exchange ex, List<PromptUrls.Found> urls) {
+        List<PromptUrls.Found> remote = new ArrayList<>(urls.size());
+        for (PromptUrls.Found f : urls) if (!f.url().strip().regionMatches(true, 0, "data:", 0, 5)) remote.add(f);
+        if (remote.isEmpty()) return Verdict.ALLOWED;
+        if (remote.size() > MAX_FETCHES) {
+            return new Verdict.Deny(400, "media_url_refused", "The request names more than " + MAX_FETCHES + " media URLs.").future();
+        }
+        long share = Math.min(MAX_BYTES_PER_URL, MAX_BYTES_PER_REQUEST / remote.size());
+        long reserved = share * remote.size();
+        if (inFlight.addAndGet(reserved) > MAX_BYTES_IN_FLIGHT) {
+            inFlight.addAndGet(-reserved);
+            return new Verdict.Deny(503, "media_fetch_busy", "Too many media URLs are being fetched right now; retry shortly.").future();
+        }
+        List<Future<UrlFetcher.Result>> fetches = new ArrayList<>(remote.size());
+        for (PromptUrls.Found f : remote) {
+            UrlFetcher.Rules rules = new UrlFetcher.Rules(List.of("http", "https"), List.of(), List.of(), null, TYPES.get(f.field()), share,
+                    FETCH_REDIRECTS, FETCH_TIMEOUT, gate);
+            fetches.add(fetcher.fetch(f.url().strip(), rules));
+        }
+        return Future.join(fetches).transform(done -> {
+            inFlight.addAndGet(-reserved);
+            Map<String, String> inline = new LinkedHashMap<>();
+            for (int i = 0; i < remote.size(); i++) {
+                UrlFetcher.Result r = fetches.get(i).result();
+                if (r == null || !r.fetched()) return unfetchable(remote.get(i).pointer(), r).future();
+                if (r.body().length() == 0) {
+                    return new Verdict.Deny(400, "media_url_unfetchable", "The URL at " + remote.get(i).pointer() + " answered with nothing.").future();
+                }
+                inline.put(remote.get(i).pointer(), "data:" + r.mediaType() + ";base64," + Base64.getEncoder().encodeToString(r.body().getBytes()));
+            }
+            ex.json().beforeSend(tree -> inline.forEach((pointer, data) -> PromptText.replace(tree, pointer, data)));
+            return Verdict.ALLOWED;
+        });
+    }
+
+    /** A URL's fetch failed: a refused address or scheme is the policy's refusal; the rest, a URL that did not serve media. */
+    private static Verdict.Deny unfetchable(String pointer, UrlFetcher.Result r) {
+        if (r == null) return new Verdict.Deny(400, "media_url_unfetchable", "The URL at " + pointer + " could not be fetched.");
+        UrlFetcher.Failure f = r.failure();
+        String code = switch (f.code()) {
+            case "egress_denied", "invalid_url", "fetch_scheme_not_allowed" -> "media_url_refused";
+            default -> "media_url_unfetchable";
+        };
+        return new Verdict.Deny(400, code, "The URL at " + pointer + ": " + f.message());
     }
 
     private static Verdict.Deny refused(PromptUrls.Found f, AddressClass c) {

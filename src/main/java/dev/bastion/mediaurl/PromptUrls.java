@@ -15,8 +15,8 @@ import java.util.Set;
 final class PromptUrls {
     static final Set<String> FIELDS = Set.of("image_url", "video_url", "audio_url", "file_url", "document_url");
 
-    /** One URL and where it is, as a JSON pointer (the pointer, never the URL, goes into an error). */
-    record Found(String pointer, String url) {}
+    /** One URL, where it is as a JSON pointer (the pointer, never the URL, goes into an error), and its part's field. */
+    record Found(String pointer, String url, String field) {}
 
     private PromptUrls() {}
 
@@ -34,8 +34,8 @@ final class PromptUrls {
                     JsonNode v = part.get(field);
                     if (v == null) continue;
                     String at = "/messages/" + m + "/content/" + p + "/" + field;
-                    if (v.isTextual()) found.add(new Found(at, v.asText()));
-                    else if (v.isObject() && v.path("url").isTextual()) found.add(new Found(at + "/url", v.get("url").asText()));
+                    if (v.isTextual()) found.add(new Found(at, v.asText(), field));
+                    else if (v.isObject() && v.path("url").isTextual()) found.add(new Found(at + "/url", v.get("url").asText(), field));
                 }
             }
         }

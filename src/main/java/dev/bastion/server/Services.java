@@ -159,7 +159,7 @@ final class Services implements AutoCloseable {
         this.guards = dev.bastion.guard.GuardsRuntime.create(vertx, connector, config.guard(), secrets, audit, metrics.registry());
         // No host the config names is exempt here: an upstream's private address is as closed to a model server's fetch as metadata.
         this.mediaUrls = config.egress().mediaUrls() == dev.bastion.config.EgressConfig.MediaUrls.ANY ? null
-                : new dev.bastion.mediaurl.MediaUrlControl(config.egress().mediaUrls(), connector,
+                : new dev.bastion.mediaurl.MediaUrlControl(vertx, config.egress().mediaUrls(), connector,
                         dev.bastion.egress.EgressPolicy.of(java.util.List.of(), config.egress().allowPrivateRanges()));
         if (config.waf().rules().mode() == dev.bastion.config.WafRulesConfig.Mode.OFF) {
             this.waf = null;

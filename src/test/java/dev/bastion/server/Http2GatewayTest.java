@@ -198,8 +198,11 @@ class Http2GatewayTest {
                 }
                 ctx.flush();
             }).sync();
-            assertThat(goAway.get(10, TimeUnit.SECONDS)).as("GOAWAY's error code").isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+            // The server closes the connection (what a server that tolerates the flood never does). Its GOAWAY comes first,
+            // but the client may never read it: the server closes with the client's frames unread, so its kernel resets the
+            // connection, and a reset discards what the client had not read yet (a busy machine made this test time out).
             closed.get(10, TimeUnit.SECONDS);
+            if (goAway.isDone()) assertThat(goAway.get()).as("GOAWAY's error code").isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
