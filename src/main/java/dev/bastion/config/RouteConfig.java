@@ -379,7 +379,12 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         @JsonProperty("completions") COMPLETIONS,
         @JsonProperty("embeddings") EMBEDDINGS,
         /** Anthropic's Messages API, a front door: translated to {@link #CHAT} before any control reads it. */
-        @JsonProperty("messages") MESSAGES;
+        @JsonProperty("messages") MESSAGES,
+        /**
+         * OpenAI's Responses API ({@code POST /v1/responses}): {@code instructions} and {@code input} items in, typed
+         * {@code output} items and events out. Forwarded as it is to an OpenAI-compatible upstream (never translated).
+         */
+        @JsonProperty("responses") RESPONSES;
 
         /** The API the controls read: a front door's requests are translated to OpenAI's chat format first. */
         public LlmApi normalised() {

@@ -148,7 +148,7 @@ final class AnswerGuard implements ResponseFilter {
         JsonNode json = ex.answerJson(whole).tree();
         List<PromptText.Segment> segments;
         if (json != null && json.isContainerNode()) {
-            segments = json.has("choices") ? CompletionText.of(api, json) : allStrings(json);
+            segments = json.has("choices") || api == LlmApi.RESPONSES && json.has("output") ? CompletionText.of(api, json) : allStrings(json);
         } else {
             segments = List.of(new PromptText.Segment(null, whole.toString(StandardCharsets.UTF_8)));
         }
@@ -219,7 +219,7 @@ final class AnswerGuard implements ResponseFilter {
         else if (node.isArray()) for (int i = 0; i < node.size(); i++) strings(node.get(i), at + "/" + i, out, depth + 1);
     }
 
-    /** Ends a stream: one SSE error event (the shape OpenAI's clients raise as an error) and [DONE]. */
+    /** Ends a stream: one SSE error event (the shape OpenAI's clients raise as an error) and [DONE], or a Responses API error event. */
     private Buffer endStream() {
         cut = true;
         StreamedAnswer.Blocked b = stream.blocked();
@@ -228,6 +228,12 @@ final class AnswerGuard implements ResponseFilter {
                 : b.injection() ? injectionReason("the end of the answer was withheld.")
                 : reason(b.finding(), "the rest of the answer was withheld.");
         ex.errorCode(why.reason());
+        if (api == LlmApi.RESPONSES) {
+            // The Responses API's own error event; its streams have no [DONE], and no response.completed follows.
+            String error = new io.vertx.core.json.JsonObject().put("type", "error").put("code", why.reason()).put("message", why.message())
+                    .put("param", (String) null).put("request_id", ex.requestId()).encode();
+            return Buffer.buffer("event: error\ndata: " + error + "\n\n");
+        }
         String error = ErrorBody.json(why.reason(), why.message(), ex.requestId());
         return Buffer.buffer("data: " + error + "\n\ndata: [DONE]\n\n");
     }

@@ -35,7 +35,7 @@ final class RequestCaps {
             return new Verdict.Deny(403, "tool_not_allowed", "This route does not allow a requested tool; allowed: " + allowed(p.tools()) + ".");
         }
         if (p.maxTokens() != null && api != LlmApi.EMBEDDINGS) {
-            for (String field : List.of("max_completion_tokens", "max_tokens")) {
+            for (String field : api == LlmApi.RESPONSES ? List.of("max_output_tokens") : List.of("max_completion_tokens", "max_tokens")) {
                 JsonNode asked = body.get(field);
                 if (asked != null && !asked.isNull() && (!asked.canConvertToLong() || asked.asLong() > p.maxTokens())) {
                     return new Verdict.Deny(400, "max_tokens_too_large", field + " may be at most " + p.maxTokens() + " on this route.");
@@ -52,6 +52,7 @@ final class RequestCaps {
                 case CHAT, MESSAGES -> counter.chatPrompt(model, body.get("messages"), body.has("tools") ? body.get("tools") : body.get("functions"));
                 case COMPLETIONS -> counter.prompt(model, body.get("prompt"));
                 case EMBEDDINGS -> counter.prompt(model, body.get("input"));
+                case RESPONSES -> counter.responsesPrompt(model, body);
             };
             if (tokens > p.maxInputTokens()) return new Verdict.Deny(400, "input_too_long", "The input is " + tokens + " tokens; this route accepts at most " + p.maxInputTokens() + ".");
         }
@@ -61,9 +62,9 @@ final class RequestCaps {
     /** Gives a request that names no completion limit the policy's cap; true when the body changed. */
     static boolean capCompletion(GuardPolicy p, LlmApi api, ObjectNode body) {
         if (p.maxTokens() == null || api == LlmApi.EMBEDDINGS) return false;
-        boolean named = (body.hasNonNull("max_completion_tokens")) || body.hasNonNull("max_tokens");
+        boolean named = api == LlmApi.RESPONSES ? body.hasNonNull("max_output_tokens") : body.hasNonNull("max_completion_tokens") || body.hasNonNull("max_tokens");
         if (named) return false;
-        body.put(api == LlmApi.CHAT ? "max_completion_tokens" : "max_tokens", p.maxTokens());
+        body.put(dev.bastion.llm.LlmRequest.limitField(api), p.maxTokens());
         return true;
     }
 
@@ -82,6 +83,7 @@ final class RequestCaps {
         if (choice.isObject()) {
             JsonNode allowed = choice.path("allowed_tools");
             if (allowed.isObject()) for (JsonNode t : allowed.path("tools")) names.add(toolName(t));
+            else if ("allowed_tools".equals(choice.path("type").asText())) for (JsonNode t : choice.path("tools")) names.add(toolName(t)); // Responses: flat
             else names.add(toolName(choice));
         }
         JsonNode call = body.path("function_call").path("name");
@@ -90,13 +92,24 @@ final class RequestCaps {
         return names;
     }
 
+    /**
+     * A tool's name: chat nests a function's or custom tool's name ({@code {"type":"function","function":{"name":…}}}),
+     * the Responses API does not ({@code {"type":"function","name":…}}); a definition carrying both spellings with
+     * different names has no readable name. A tool the provider runs by itself is named by its type.
+     */
     private static String toolName(JsonNode tool) {
         String type = tool.path("type").asText("");
         return switch (type) {
-            case "function", "" -> tool.path("function").path("name").asText(""); // "": the shape before types
-            case "custom" -> tool.path("custom").path("name").asText("");
+            case "function", "" -> named(tool, "function"); // "": the shape before types
+            case "custom" -> named(tool, "custom");
             default -> type;
         };
+    }
+
+    private static String named(JsonNode tool, String nest) {
+        JsonNode nested = tool.path(nest).path("name"), flat = tool.path("name");
+        if (nested.isTextual() && flat.isTextual()) return nested.asText().equals(flat.asText()) ? flat.asText() : "";
+        return nested.isTextual() ? nested.asText() : flat.asText("");
     }
 
     private static String allowed(List<String> names) {

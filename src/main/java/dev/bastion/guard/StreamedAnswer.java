@@ -120,7 +120,9 @@ final class StreamedAnswer {
             json = null;
         }
         List<CompletionText.Delta> deltas = json == null ? List.of(new CompletionText.Delta("raw", null, data)) : CompletionText.deltas(api, json);
+        boolean last = CompletionText.finalEvent(api, json); // a Responses API stream has no [DONE]: its final event ends the answer
         if (deltas.isEmpty()) {
+            if (last) decideAll(true);
             queue.add(new Pending(event, null, List.of()));
             return;
         }
@@ -129,18 +131,19 @@ final class StreamedAnswer {
         for (CompletionText.Delta d : deltas) {
             HeldText text = streams.computeIfAbsent(d.stream(), k -> new HeldText(guard, names, window, record));
             long start = text.append(d.text());
-            if (!d.reasoning() && said.length() < MAX_SCORED_CHARS) said.append(d.text(), 0, Math.min(d.text().length(), MAX_SCORED_CHARS - said.length()));
+            if (!d.reasoning() && !d.repeat() && said.length() < MAX_SCORED_CHARS) said.append(d.text(), 0, Math.min(d.text().length(), MAX_SCORED_CHARS - said.length()));
             pieces.add(new Piece(text, d.pointer(), start, start + d.text().length(), d.text()));
             if (!touched.contains(text)) touched.add(text);
         }
         queue.add(new Pending(event, json, pieces));
         for (HeldText t : touched) {
-            Finding f = t.decide(false);
+            Finding f = t.decide(last);
             if (f != null) {
                 blocked = new Blocked(f, false);
                 return;
             }
         }
+        if (last) decideAll(true);
     }
 
     private void decideAll(boolean last) {
@@ -180,10 +183,11 @@ final class StreamedAnswer {
             changed |= !texts[i].equals(piece.original());
         }
         if (!changed) return p.raw();
-        if (p.json() == null) return Buffer.buffer("data: " + texts[0].replace("\n", "\ndata: ") + "\n\n");
+        String lines = SseSplitter.otherLines(p.raw()); // the event's name and id stay with it
+        if (p.json() == null) return Buffer.buffer(lines + "data: " + texts[0].replace("\n", "\ndata: ") + "\n\n");
         for (int i = 0; i < texts.length; i++) PromptText.replace(p.json(), p.pieces().get(i).pointer(), texts[i]);
         try {
-            return Buffer.buffer("data: ").appendBytes(JSON.writeValueAsBytes(p.json())).appendString("\n\n");
+            return Buffer.buffer(lines + "data: ").appendBytes(JSON.writeValueAsBytes(p.json())).appendString("\n\n");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e); // a tree just parsed always serialises
         }

@@ -12,7 +12,8 @@ import io.vertx.core.buffer.Buffer;
  * the body, which the other controls share.
  *
  * @param promptTokens      counted with the model's encoding ({@link TokenCounter})
- * @param maxTokens         {@code max_completion_tokens} / {@code max_tokens} when given (the larger of the two when both are); else null
+ * @param maxTokens         {@code max_completion_tokens} / {@code max_tokens} when given (the larger of the two when both are), a
+ *                          response's {@code max_output_tokens}; else null
  * @param choices           completions generated at once ({@code n}, or {@code best_of} for completions)
  * @param stream            whether the response is an SSE stream
  * @param clientWantsUsage  the client itself asked for {@code stream_options.include_usage}
@@ -86,6 +87,16 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
                 maxTokens = 0;
                 stream = false;
             }
+            case RESPONSES -> {
+                JsonNode input = json.get("input");
+                if (input == null || !(input.isTextual() || input.isArray())) throw new Invalid("'input' must be a string or an array of items.");
+                prompt = counter.responsesPrompt(model, json);
+                if (input.isArray()) detailedImages = detailedImages(input); // message items hold content parts as chat messages do
+                long max = integer(json, "max_output_tokens", 1, MAX_TOKENS_CAP, -1);
+                maxTokens = max < 0 ? null : (int) max;
+                choices = 1; // one response a request: the API has no n
+                wantsUsage = true; // every stream ends with response.completed, which carries the usage
+            }
             default -> throw new IllegalStateException(api.toString());
         }
         return new LlmRequest(api, model, prompt, maxTokens, choices, stream, wantsUsage, json, detailedImages);
@@ -112,13 +123,22 @@ public record LlmRequest(LlmApi api, String model, int promptTokens, Integer max
      */
     public static void capCompletion(ObjectNode body, LlmApi api, int cap) {
         boolean named = false;
-        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
+        for (String field : api.normalised() == LlmApi.RESPONSES ? new String[] {"max_output_tokens"} : new String[] {"max_completion_tokens", "max_tokens"}) {
             JsonNode v = body.get(field);
             if (v == null || v.isNull()) continue;
             named = true;
             if (!v.canConvertToLong() || v.asLong() > cap) body.put(field, cap);
         }
-        if (!named) body.put(api.normalised() == LlmApi.CHAT ? "max_completion_tokens" : "max_tokens", cap);
+        if (!named) body.put(limitField(api), cap);
+    }
+
+    /** The field that limits the answer's tokens in {@code api}'s requests. */
+    public static String limitField(LlmApi api) {
+        return switch (api.normalised()) {
+            case CHAT -> "max_completion_tokens"; // the o-series refuse max_tokens
+            case RESPONSES -> "max_output_tokens";
+            default -> "max_tokens";
+        };
     }
 
     /** Whether the provider must be asked to report the stream's usage (the client did not ask already). */

@@ -97,6 +97,21 @@ public final class PromptText {
                 strings(body.get("suffix"), "/suffix", out);
             }
             case EMBEDDINGS -> strings(body.get("input"), "/input", out);
+            case RESPONSES -> {
+                JsonNode instructions = body.get("instructions");
+                if (instructions != null && instructions.isTextual()) out.add(new Segment("/instructions", instructions.asText(), Part.INSTRUCTIONS));
+                JsonNode input = body.get("input");
+                if (input != null && input.isTextual()) out.add(new Segment("/input", input.asText(), Part.PROMPT));
+                else if (input != null && input.isArray()) for (int i = 0; i < input.size(); i++) item(input.get(i), "/input/" + i, out);
+                definitions(body.get("tools"), "/tools", out);
+                descriptions(body.path("text").path("format"), "/text/format", out, 0);
+                // A stored prompt's variables are substituted into its text: the model reads them as the prompt.
+                body.path("prompt").path("variables").properties().forEach(v -> {
+                    String at = "/prompt/variables/" + escape(v.getKey());
+                    if (v.getValue().isTextual()) out.add(new Segment(at, v.getValue().asText(), Part.PROMPT));
+                    else if (v.getValue().path("text").isTextual()) out.add(new Segment(at + "/text", v.getValue().get("text").asText(), Part.PROMPT));
+                });
+            }
         }
         Set<String> read = new HashSet<>(out.size() * 2);
         for (Segment seg : out) read.add(seg.pointer());
@@ -175,6 +190,42 @@ public final class PromptText {
         }
         JsonNode call = m.get("function_call");
         if (call != null) text(call.get("arguments"), at + "/function_call/arguments", out);
+    }
+
+    /**
+     * One item of a Responses API {@code input}: a message (as a chat message: a {@code system} or {@code developer} role
+     * is the application's instructions); a tool's output — a function's, a custom tool's, a remote MCP server's, a
+     * file search's results — which is third-party text; a call the model made earlier (its arguments, the prompt's).
+     * A remote MCP server's listed tools are third-party text too: their descriptions are what poisons a model.
+     */
+    static void item(JsonNode item, String at, List<Segment> out) {
+        if (item == null || !item.isObject()) return;
+        switch (item.path("type").asText(item.has("role") ? "message" : "")) {
+            case "message" -> message(item, at, out);
+            case "function_call_output", "custom_tool_call_output", "local_shell_call_output" ->
+                    content(item.get("output"), at + "/output", Part.TOOL_RESULT, out, 0);
+            case "function_call" -> text(item.get("arguments"), at + "/arguments", out);
+            case "custom_tool_call" -> text(item.get("input"), at + "/input", out);
+            case "mcp_call" -> {
+                text(item.get("arguments"), at + "/arguments", out);
+                content(item.get("output"), at + "/output", Part.TOOL_RESULT, out, 0);
+            }
+            case "mcp_list_tools" -> {
+                JsonNode tools = item.path("tools");
+                for (int k = 0; k < tools.size(); k++) {
+                    JsonNode d = tools.get(k).get("description");
+                    if (d != null && d.isTextual()) out.add(new Segment(at + "/tools/" + k + "/description", d.asText(), Part.TOOL_RESULT));
+                }
+            }
+            case "file_search_call" -> {
+                JsonNode results = item.path("results");
+                for (int k = 0; k < results.size(); k++) {
+                    JsonNode t = results.get(k).get("text");
+                    if (t != null && t.isTextual()) out.add(new Segment(at + "/results/" + k + "/text", t.asText(), Part.DOCUMENT));
+                }
+            }
+            default -> { } // reasoning summaries, search queries, references: fields, read by the walk below
+        }
     }
 
     private static void content(JsonNode content, String at, Part whose, List<Segment> out, int depth) {

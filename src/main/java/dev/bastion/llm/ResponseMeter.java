@@ -3,6 +3,7 @@ package dev.bastion.llm;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -115,6 +116,9 @@ public final class ResponseMeter {
         if (choices != null && choices.isArray()) {
             for (JsonNode c : choices) counted += completionText(c.has("delta") ? c.get("delta") : c);
         }
+        // A Responses API stream: text in its *.delta events, the usage in the final response (response.completed).
+        if (chunk.path("type").asText("").endsWith(".delta")) counted += text(chunk.get("delta"));
+        if (u == null && chunk.path("response").isObject()) u = Usage.of(chunk.get("response"));
         if (u == null) return true;
         reported = u;
         boolean usageOnly = choices == null || (choices.isArray() && choices.isEmpty());
@@ -138,6 +142,9 @@ public final class ResponseMeter {
         if (choices != null && choices.isArray()) {
             for (JsonNode c : choices) counted += completionText(c.has("message") ? c.get("message") : c);
         }
+        List<PromptText.Segment> output = new ArrayList<>(); // a Responses API answer's output items
+        CompletionText.outputItems(root.get("output"), "/output", output);
+        for (PromptText.Segment s : output) counted += counter.count(model, s.text());
     }
 
     /** Tokens of the generated text in a message, a stream delta or a completion choice. */

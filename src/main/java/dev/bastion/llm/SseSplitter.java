@@ -78,6 +78,26 @@ public final class SseSplitter {
         return overflowed;
     }
 
+    /**
+     * The event's lines other than its {@code data} lines ({@code event:}, {@code id:}, {@code retry:}, comments), each
+     * ended by {@code \n}, without the blank line that ends the event: what a rewritten event keeps of the original.
+     */
+    public static String otherLines(Buffer event) {
+        String s = event.toString(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            int end = i;
+            while (end < n && s.charAt(end) != '\n' && s.charAt(end) != '\r') end++;
+            if (end > i && !s.startsWith("data:", i)) out.append(s, i, end).append('\n');
+            i = end;
+            if (i < n && s.charAt(i) == '\r') i++;
+            if (i < n && s.charAt(i) == '\n') i++;
+        }
+        return out.toString();
+    }
+
     /** The event's {@code data} lines joined by {@code \n} (the SSE rule), or null when it has none. */
     public static String data(Buffer event) {
         String s = event.toString(StandardCharsets.UTF_8);

@@ -123,6 +123,38 @@ public final class TokenCounter {
         return n;
     }
 
+    /**
+     * The prompt tokens of a Responses API request: {@code instructions}, then {@code input} — a string, or items: a
+     * message (its role and content, as a chat message counts), a tool's output, a call's name and arguments — and
+     * the tools' JSON. Items of other types (reasoning, a computer call's screenshot) count their JSON text: an estimate.
+     */
+    public int responsesPrompt(String model, JsonNode request) {
+        Encoding enc = encodingFor(model);
+        int n = REPLY_PRIMING;
+        JsonNode instructions = request.get("instructions");
+        if (instructions != null && instructions.isTextual()) n += PER_MESSAGE + ordinary(enc, instructions.asText());
+        JsonNode input = request.get("input");
+        if (input != null && input.isTextual()) n += PER_MESSAGE + ordinary(enc, input.asText());
+        if (input != null && input.isArray()) {
+            for (JsonNode item : input) {
+                n += PER_MESSAGE;
+                if (!item.isObject()) continue;
+                switch (item.path("type").asText("message")) {
+                    case "message" -> n += ordinary(enc, item.path("role").asText("")) + content(enc, item.get("content"));
+                    case "function_call_output", "custom_tool_call_output" -> {
+                        JsonNode out = item.get("output");
+                        n += out != null && out.isTextual() ? ordinary(enc, out.asText()) : content(enc, out);
+                    }
+                    case "function_call" -> n += ordinary(enc, item.path("name").asText("")) + ordinary(enc, item.path("arguments").asText(""));
+                    default -> n += ordinary(enc, item.toString());
+                }
+            }
+        }
+        JsonNode tools = request.get("tools");
+        if (tools != null && !tools.isNull()) n += ordinary(enc, tools.toString());
+        return n;
+    }
+
     private int content(Encoding enc, JsonNode content) {
         if (content == null || content.isNull()) return 0;
         if (content.isTextual()) return ordinary(enc, content.asText());
@@ -130,7 +162,7 @@ public final class TokenCounter {
         if (content.isArray()) {
             for (JsonNode part : content) {
                 String type = part.path("type").asText("");
-                if ("text".equals(type)) n += ordinary(enc, part.path("text").asText(""));
+                if ("text".equals(type) || "input_text".equals(type) || "output_text".equals(type)) n += ordinary(enc, part.path("text").asText(""));
                 else if ("image_url".equals(type) || "input_image".equals(type)) n += PER_IMAGE;
             }
         }

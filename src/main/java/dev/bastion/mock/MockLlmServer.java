@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An OpenAI-compatible stand-in for a model provider ({@code bastion mock-llm}): chat completions
  * (JSON and SSE streaming), completions, embeddings and the model list, with deterministic output and
- * realistic framing — and, on the same port, Anthropic's Messages API at {@code /v1/messages}
+ * realistic framing — and, on the same port, OpenAI's Responses API ({@link MockResponses}), Anthropic's Messages API at {@code /v1/messages}
  * ({@link MockAnthropic}), Azure OpenAI's deployment paths ({@link MockAzure}), Gemini's
  * {@code generateContent} ({@link MockGemini}), the same on Vertex's paths behind a Google OAuth2 token endpoint
  * at {@code /token} ({@link MockGoogleAuth}), and Bedrock's Converse API at {@code /model/ID/converse} with SigV4
@@ -45,6 +45,7 @@ public final class MockLlmServer {
     private final MockAnthropic anthropic;
     private final MockMcp mcp = new MockMcp();
     private final MockAzure azure;
+    private final MockResponses responses;
     private final MockGemini gemini;
     private final MockBedrock bedrock;
     private final MockGoogleAuth google = new MockGoogleAuth();
@@ -66,6 +67,7 @@ public final class MockLlmServer {
         this.chunkDelayMs = chunkDelayMs;
         this.anthropic = new MockAnthropic(this, vertx, requiredKey, chunkDelayMs, counter);
         this.azure = new MockAzure(this, vertx, requiredKey, chunkDelayMs, counter);
+        this.responses = new MockResponses(this, vertx, chunkDelayMs, counter);
         this.gemini = new MockGemini(this, vertx, requiredKey, chunkDelayMs, counter);
         this.bedrock = new MockBedrock(this, vertx, chunkDelayMs, counter);
     }
@@ -190,6 +192,7 @@ public final class MockLlmServer {
                 case "/v1/chat/completions" -> chat(req, in, fault);
                 case "/v1/completions" -> completion(req.response(), in);
                 case "/v1/embeddings" -> embeddings(req.response(), in);
+                case "/v1/responses" -> responses.handle(req.response(), in);
                 default -> error(req.response(), 404, "not_found", "Unknown endpoint.");
             }
         });

@@ -98,7 +98,9 @@ final class ChainAssembler {
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
         // URLs the model server would fetch, on every chat route (a front door's included, translated by now).
-        if (services.mediaUrls != null && route.llm() != null && route.llm().normalised() == RouteConfig.LlmApi.CHAT) controls.add(services.mediaUrls);
+        if (services.mediaUrls != null && route.llm() != null && (route.llm().normalised() == RouteConfig.LlmApi.CHAT || route.llm() == RouteConfig.LlmApi.RESPONSES)) {
+            controls.add(services.mediaUrls);
+        }
         if (services.waf != null && route.waf().enabled()) {
             controls.add(new dev.bastion.waf.WafControl(services.waf, services.config.waf().rules(), route.id(), route.waf(), route.llm() == null ? null : route.llm().normalised(),
                     route.graphql() != null, services.wafBlocked, services.wafMeters));

@@ -22,6 +22,7 @@ final class Operations {
                 case COMPLETIONS -> "completions";
                 case EMBEDDINGS -> "embeddings";
                 case MESSAGES -> "messages";
+                case RESPONSES -> "responses";
             };
         }
         if (rc.graphql() != null) return "graphql";
