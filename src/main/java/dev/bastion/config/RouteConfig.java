@@ -50,6 +50,9 @@ import java.util.regex.Pattern;
  * @param mcp          the route is an MCP endpoint in front of MCP servers, Bastion the OAuth resource server (see
  *                     {@link McpConfig}, docs/mcp.md); it takes POST, and matches every other method but OPTIONS
  *                     only to answer it 405 after authentication; absent: not MCP
+ * @param storedResponses an {@code llm: responses} route forwards {@code previous_response_id} and {@code conversation},
+ *                     which continue state the provider stored under Bastion's key; default false: refused, since
+ *                     every tenant shares that key and one tenant's response id would open another's conversation
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
@@ -59,7 +62,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
                           List<Bind> bind,
                           BotsConfig.Route bots,
                           ContractConfig contract,
-                          McpConfig mcp) {
+                          McpConfig mcp,
+                          Boolean storedResponses) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -124,7 +128,9 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         }
         if (llm != null && match != null && !match.methods().contains("POST")) throw new IllegalArgumentException("llm: LLM APIs are POST, and this route does not match POST");
         tiers = tiers == null ? !publicRoute : tiers;
-        if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, messages, completions or embeddings");
+        if (storedResponses != null && llm != LlmApi.RESPONSES) throw new IllegalArgumentException("stored_responses: only an llm: responses route continues stored responses");
+        storedResponses = storedResponses != null && storedResponses;
+        if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, messages, completions, embeddings or responses");
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
         waf = waf != null ? waf : new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, null, null);
         if (waf.profile() == null) waf = new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, waf.exclusions(), waf.enabled());

@@ -56,6 +56,14 @@ class ResponsesApiGatewayTest {
                     llm: responses
                     guard: answers
                     waf: { enabled: false }
+                  - id: single-tenant
+                    match: { methods: [POST], path: /own/v1/responses }
+                    strip_prefix: /own
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    llm: responses
+                    stored_responses: true
+                    waf: { enabled: false }
                   - id: recorded
                     match: { methods: [POST], path: /recorded/v1/responses }
                     strip_prefix: /recorded
@@ -215,6 +223,30 @@ class ResponsesApiGatewayTest {
         assertThat(code(r)).isEqualTo("media_url_refused");
         assertThat(gw.upstream.seen()).hasSize(before);
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).startsWith("The URL at /input/0/content/1/image_url");
+    }
+
+    /**
+     * The attack: the provider stores responses under Bastion's key, shared by every tenant, so a response id of one
+     * tenant's continues that tenant's conversation for anyone who sends it.
+     */
+    @Test
+    void storedStateIsRefusedUnlessTheRouteAllowsIt() throws Exception {
+        String key = gw.createKey("resp-stored", "invoke");
+        int before = gw.upstream.seen().size();
+        for (JsonObject body : List.of(
+                new JsonObject().put("model", "gpt-4.1").put("input", "and then?").put("previous_response_id", "resp_0123456789abcdef"),
+                new JsonObject().put("model", "gpt-4.1").put("input", "and then?").put("conversation", "conv_0123456789abcdef"),
+                new JsonObject().put("model", "gpt-4.1").put("input", "and then?").put("conversation", new JsonObject().put("id", "conv_1")))) {
+            HttpResponse<String> r = post("/recorded/v1/responses", key, body);
+            assertThat(r.statusCode()).as(body.encode()).isEqualTo(400);
+            assertThat(code(r)).isEqualTo("stored_state_refused");
+            assertThat(r.body()).doesNotContain("resp_0123", "conv_0123");
+        }
+        assertThat(gw.upstream.seen()).hasSize(before);
+        HttpResponse<String> allowed = post("/own/v1/responses", key, new JsonObject().put("model", "gpt-4.1").put("input", "and then?")
+                .put("previous_response_id", "resp_0123456789abcdef"));
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(sent().path("previous_response_id").asText()).isEqualTo("resp_0123456789abcdef");
     }
 
     @Test
