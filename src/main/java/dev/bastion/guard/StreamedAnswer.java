@@ -39,6 +39,7 @@ final class StreamedAnswer {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Map<String, HeldText> streams = new HashMap<>(2);
     private final StringBuilder said = new StringBuilder();
+    private final StringBuilder repeated = new StringBuilder(); // text only repeated whole (a server that streams no deltas)
     private boolean scored;
     private Blocked blocked;
 
@@ -100,7 +101,7 @@ final class StreamedAnswer {
     private void scoreAnswer() {
         if (scored || blocked != null) return;
         scored = true;
-        Guard.AnswerInjection ai = guard.inspectAnswer(said.toString());
+        Guard.AnswerInjection ai = guard.inspectAnswer((said.isEmpty() ? repeated : said).toString());
         record.injection(ai.verdict(), ai.action());
         if (ai.action() == Action.BLOCK) blocked = new Blocked(null, false, true);
     }
@@ -131,7 +132,8 @@ final class StreamedAnswer {
         for (CompletionText.Delta d : deltas) {
             HeldText text = streams.computeIfAbsent(d.stream(), k -> new HeldText(guard, names, window, record));
             long start = text.append(d.text());
-            if (!d.reasoning() && !d.repeat() && said.length() < MAX_SCORED_CHARS) said.append(d.text(), 0, Math.min(d.text().length(), MAX_SCORED_CHARS - said.length()));
+            StringBuilder scored = d.repeat() ? repeated : said;
+            if (!d.reasoning() && scored.length() < MAX_SCORED_CHARS) scored.append(d.text(), 0, Math.min(d.text().length(), MAX_SCORED_CHARS - scored.length()));
             pieces.add(new Piece(text, d.pointer(), start, start + d.text().length(), d.text()));
             if (!touched.contains(text)) touched.add(text);
         }

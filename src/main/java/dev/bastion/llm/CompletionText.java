@@ -176,7 +176,8 @@ public final class CompletionText {
                 }
                 String seq = event.path("sequence_number").asText("");
                 for (Segment w : whole) {
-                    String stream = REPEAT + seq + w.pointer() + (w.part() == PromptText.Part.FIELD ? REASONING : "");
+                    // Its own stream: the event's number and item keep two repetitions apart where a server numbers no events.
+                    String stream = REPEAT + seq + "/" + item + w.pointer() + (w.part() == PromptText.Part.FIELD ? REASONING : "");
                     out.add(new Delta(stream, w.pointer(), w.text()));
                 }
             }

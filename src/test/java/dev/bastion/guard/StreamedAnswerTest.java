@@ -225,4 +225,30 @@ class StreamedAnswerTest {
         assertThat(a.blocked()).isNotNull();
         assertThat(a.blocked().tooLarge()).isTrue();
     }
+
+    /**
+     * A Responses API stream from a server that sends no deltas, only the final response: its text is inspected there
+     * (redacted in place, the event line kept), and released when that final event arrives, with no [DONE] to wait for.
+     */
+    @Test
+    void aResponsesStreamWithOnlyTheFinalResponseIsInspectedAndReleasedAtIt() {
+        JsonObject response = new JsonObject().put("id", "resp_1").put("object", "response").put("status", "completed")
+                .put("output", new JsonArray().add(new JsonObject().put("type", "message").put("role", "assistant")
+                        .put("content", new JsonArray().add(new JsonObject().put("type", "output_text").put("text", "Write to jane.doe@example.com today.")))))
+                .put("usage", new JsonObject().put("input_tokens", 5).put("output_tokens", 7));
+        String created = "event: response.created\ndata: " + new JsonObject().put("type", "response.created").put("sequence_number", 0)
+                .put("response", new JsonObject().put("id", "resp_1").put("output", new JsonArray())).encode() + "\n\n";
+        String completed = "event: response.completed\ndata: " + new JsonObject().put("type", "response.completed").put("sequence_number", 1)
+                .put("response", response).encode() + "\n\n";
+        StreamedAnswer a = new StreamedAnswer(LlmApi.RESPONSES, REDACT, null, 64, new AnswerRecord());
+        String sent = a.feed(Buffer.buffer(created + completed)).toString();
+        assertThat(a.blocked()).isNull();
+        assertThat(sent).as("released at the final event, not held for the end of the body").startsWith(created)
+                .contains("event: response.completed\ndata: ").doesNotContain("jane.doe");
+        String marker = "event: response.completed\ndata: ";
+        JsonObject out = new JsonObject(sent.substring(sent.indexOf(marker) + marker.length()).strip());
+        assertThat(out.getJsonObject("response").getJsonArray("output").getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("Write to [EMAIL] today.");
+        assertThat(a.finish().toString()).isEmpty();
+    }
 }
