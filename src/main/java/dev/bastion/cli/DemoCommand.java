@@ -137,6 +137,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -sN " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + stream);
         out.println();
+        out.println("  # OpenAI's Responses API, streamed as typed events, with the same controls (previous_response_id is refused:");
+        out.println("  # the provider would keep every tenant's responses under one key)");
+        out.println("  curl -sN " + base + "/v1/responses -H \"Authorization: Bearer $BASTION_KEY\" \\");
+        out.println("       -H 'Content-Type: application/json' -d '{\"model\":\"mock-gpt-small\",\"input\":\"Hello, Bastion\",\"stream\":true}'");
+        out.println();
         out.println("  # one OpenAI-format endpoint, many providers: 'claude' is served by an Anthropic-format deployment,");
         out.println("  # translated both ways; the answer names the model that answered. GET /any/v1/models lists what you may use");
         out.println("  curl -s " + base + "/any/v1/models -H \"Authorization: Bearer $BASTION_KEY\"");
