@@ -122,9 +122,12 @@ public final class GuardCommand implements Runnable {
                 segments = List.of(new PromptText.Segment("", text.asText()));
             } else {
                 verdict.put("id", lineNo);
-                LlmApi api = doc.has("messages") ? LlmApi.CHAT : doc.has("prompt") ? LlmApi.COMPLETIONS : doc.has("input") ? LlmApi.EMBEDDINGS : null;
+                // A Responses API body names instructions or holds items in input; embeddings' input is strings (or token ids).
+                boolean responses = doc.has("instructions") || doc.path("input").path(0).isObject();
+                LlmApi api = doc.has("messages") ? LlmApi.CHAT : doc.has("prompt") && !doc.has("input") ? LlmApi.COMPLETIONS
+                        : responses ? LlmApi.RESPONSES : doc.has("input") ? LlmApi.EMBEDDINGS : null;
                 if (api == null) {
-                    verdict.put("error", "line " + lineNo + " is not an OpenAI chat, completions or embeddings request");
+                    verdict.put("error", "line " + lineNo + " is not an OpenAI chat, completions, embeddings or responses request");
                     return null;
                 }
                 segments = PromptText.of(api, doc);

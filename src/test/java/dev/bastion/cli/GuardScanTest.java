@@ -66,6 +66,7 @@ class GuardScanTest {
         Run r = scan(dir, """
                 {"model":"gpt-4o","user":"ops@example.com","messages":[{"role":"system","content":"be brief"},{"role":"user","content":[{"type":"text","text":"card 4111 1111 1111 1111"}]}]}
                 {"model":"text-embedding-3-small","input":["call +44 20 7946 0958"]}
+                {"model":"gpt-4.1","input":[{"role":"user","content":"hi"},{"type":"function_call_output","call_id":"c1","output":"card 4111 1111 1111 1111"}]}
                 """, "--format", "openai");
         assertThat(r.exit()).isZero();
         JsonNode chat = r.verdicts().get(0);
@@ -76,6 +77,9 @@ class GuardScanTest {
         assertThat(chat.at("/entities/1/path").asText()).isEqualTo("/user");
         assertThat(r.verdicts().get(1).at("/entities/0/type").asText()).isEqualTo("PHONE");
         assertThat(r.verdicts().get(1).at("/entities/0/path").asText()).isEqualTo("/input/0");
+        // A Responses API body: its items are read, a tool's output among them.
+        assertThat(r.verdicts().get(2).at("/entities/0/type").asText()).isEqualTo("CREDIT_CARD");
+        assertThat(r.verdicts().get(2).at("/entities/0/path").asText()).isEqualTo("/input/1/output");
     }
 
     @Test
