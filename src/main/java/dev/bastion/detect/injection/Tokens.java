@@ -15,7 +15,7 @@ final class Tokens {
     private final int[] starts; // word i begins at starts[i]
     private final int count;
 
-    private Tokens(String text, int[] starts, int count) {
+    Tokens(String text, int[] starts, int count) { // package-private for the frozen reference in the tests
         this.text = text;
         this.starts = starts;
         this.count = count;
