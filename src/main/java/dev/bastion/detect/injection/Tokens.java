@@ -14,11 +14,14 @@ final class Tokens {
     private final String text;
     private final int[] starts; // word i begins at starts[i]
     private final int count;
+    private final long[] keys; // word i's key: each word's is read by every pattern that looks at it, so packed once
 
     Tokens(String text, int[] starts, int count) { // package-private for the frozen reference in the tests
         this.text = text;
         this.starts = starts;
         this.count = count;
+        keys = new long[count];
+        for (int i = 0; i < count; i++) keys[i] = keyOf(i);
     }
 
     static Tokens of(String folded) {
@@ -54,6 +57,11 @@ final class Tokens {
      * char is not ASCII. Checking and splitting are one pass.
      */
     static Tokens ofAscii(String text) {
+        return ofAscii(text, null);
+    }
+
+    /** {@link #ofAscii(String)} given the text's lower case when the caller has it already ({@code null}: made here). */
+    static Tokens ofAscii(String text, String lowerCase) {
         int[] starts = new int[8 + text.length() / 4]; // as in of
         int count = 0;
         boolean inWord = false;
@@ -68,7 +76,7 @@ final class Tokens {
                 if (c == ':') starts = add(starts, count++, i);
             }
         }
-        return new Tokens(text.toLowerCase(java.util.Locale.ROOT), starts, count);
+        return new Tokens(lowerCase != null ? lowerCase : text.toLowerCase(java.util.Locale.ROOT), starts, count);
     }
 
     /** The text the words are spans of. */
@@ -97,6 +105,10 @@ final class Tokens {
 
     /** Word {@code i}'s {@link PhrasePattern#keyOf key}. */
     long key(int i) {
+        return keys[i];
+    }
+
+    private long keyOf(int i) {
         int start = starts[i];
         long key = 0;
         // An ASCII word (most are) is packed as it is read; anything else goes the general way.

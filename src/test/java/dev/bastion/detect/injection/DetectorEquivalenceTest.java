@@ -47,6 +47,7 @@ class DetectorEquivalenceTest {
             assertThat(DETECTOR.score(text)).as("verdict of %s", shown).isEqualTo(REFERENCE.score(text));
             assertThat(new InjectionScorer().score(text)).as("phrase verdict of %s", shown).isEqualTo(ReferenceInjectionDetector.phrases(text, null));
             assertSameWords(Tokens.ofAscii(text), ReferenceTokens.ofAscii(text), shown);
+            assertSameWords(Tokens.of(TextFolding.fold(text)), ReferenceTokens.of(TextFolding.fold(text)), shown);
             for (String part : view.parts()) {
                 NgramFeatures.emit(part, MODEL.bits(), MODEL.conceptValue(), features);
                 ReferenceNgramFeatures.emit(part, MODEL.bits(), MODEL.conceptValue(), reference);
@@ -67,6 +68,7 @@ class DetectorEquivalenceTest {
         assertThat(tokens.count()).as("word count of %s", shown).isEqualTo(expected.count());
         int[] starts = (int[]) STARTS.get(tokens), expectedStarts = (int[]) STARTS.get(expected);
         assertThat(Arrays.copyOf(starts, tokens.count())).as("word starts of %s", shown).isEqualTo(Arrays.copyOf(expectedStarts, expected.count()));
+        for (int i = 0; i < tokens.count(); i++) assertThat(tokens.key(i)).as("key of word %d of %s", i, shown).isEqualTo(reference.key(i));
     }
 
     private static final Field STARTS;

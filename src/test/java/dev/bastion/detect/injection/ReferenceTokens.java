@@ -61,6 +61,39 @@ final class ReferenceTokens {
         return new Tokens(text, starts, count);
     }
 
+    long key(int i) {
+        int start = starts[i];
+        long key = 0;
+        // An ASCII word (most are) is packed as it is read; anything else goes the general way.
+        for (int p = start, stop = Math.min(text.length(), start + PhrasePattern.KEY_LENGTH); p < stop; p++) {
+            char c = text.charAt(p);
+            if (c >= 0x80) return PhrasePattern.keyOf(text, start, end(i, PhrasePattern.KEY_LENGTH));
+            if (!isAsciiLetterOrDigit(c)) return p == start ? c : key; // a ':' is a word of its own
+            key = key << 16 | c;
+        }
+        return key;
+    }
+
+    private int end(int i, int limit) {
+        int start = starts[i];
+        int cp = text.codePointAt(start);
+        if (cp == ':' || isCjk(cp)) return start + Character.charCount(cp);
+        int stop = (int) Math.min(text.length(), (long) start + limit);
+        int p = start;
+        while (p < stop) {
+            char c = text.charAt(p);
+            if (c < 0x80) {
+                if (!isAsciiLetterOrDigit(c)) break;
+                p++;
+            } else {
+                cp = text.codePointAt(p);
+                if (isCjk(cp) || !Character.isLetterOrDigit(cp)) break;
+                p += Character.charCount(cp);
+            }
+        }
+        return Math.min(p, stop);
+    }
+
     String text() {
         return text;
     }
@@ -76,7 +109,7 @@ final class ReferenceTokens {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
-    private static boolean isCjk(int cp) {
+    static boolean isCjk(int cp) {
         return (cp >= 0x3040 && cp <= 0x30FF) // hiragana, katakana
                 || (cp >= 0x31F0 && cp <= 0x31FF)
                 || (cp >= 0x3400 && cp <= 0x4DBF)
