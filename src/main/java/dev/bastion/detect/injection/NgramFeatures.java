@@ -108,15 +108,15 @@ final class NgramFeatures {
             int at = Math.min(i, n - 1);
             if (c2 != 0) { // 3-gram c2 c1 c
                 int h = ((((FNV_BASIS ^ 3) ^ c2) * FNV_PRIME ^ c1) * FNV_PRIME ^ c) * FNV_PRIME;
-                slots[count] = fmix(h) >>> shift;
+                slots[count] = h;
                 ends[count++] = at;
                 if (c3 != 0) {
                     h = (((((FNV_BASIS ^ 4) ^ c3) * FNV_PRIME ^ c2) * FNV_PRIME ^ c1) * FNV_PRIME ^ c) * FNV_PRIME;
-                    slots[count] = fmix(h) >>> shift;
+                    slots[count] = h;
                     ends[count++] = at;
                     if (c4 != 0) {
                         h = ((((((FNV_BASIS ^ 5) ^ c4) * FNV_PRIME ^ c3) * FNV_PRIME ^ c2) * FNV_PRIME ^ c1) * FNV_PRIME ^ c) * FNV_PRIME;
-                        slots[count] = fmix(h) >>> shift;
+                        slots[count] = h;
                         ends[count++] = at;
                     }
                 }
@@ -129,10 +129,10 @@ final class NgramFeatures {
                 wordHash = (inWord ? wordHash ^ c : FNV_BASIS ^ c) * FNV_PRIME;
                 inWord = true;
             } else if (inWord) {
-                slots[count] = fmix(wordHash ^ WORD_SALT) >>> shift;
+                slots[count] = wordHash ^ WORD_SALT;
                 ends[count++] = at;
                 if (havePrev) {
-                    slots[count] = fmix(prevWord * 31 + wordHash ^ BIGRAM_SALT) >>> shift;
+                    slots[count] = prevWord * 31 + wordHash ^ BIGRAM_SALT;
                     ends[count++] = at;
                 }
                 prevWord = wordHash;
@@ -140,9 +140,9 @@ final class NgramFeatures {
                 inWord = false;
                 int cls = conceptValue > 0 ? ConceptLexicon.classOf(wordHash) : 0;
                 if (cls != 0) {
-                    int slot = fmix(cls ^ CONCEPT_SALT) >>> shift;
+                    int feature = cls ^ CONCEPT_SALT;
                     for (int v = 0; v < conceptValue; v++) {
-                        slots[count] = slot;
+                        slots[count] = feature;
                         ends[count++] = at;
                     }
                     for (int k = Math.max(0, recent - CONCEPT_SPAN); k < recent; k++) {
@@ -150,9 +150,9 @@ final class NgramFeatures {
                         if (words - recentWord[r] > CONCEPT_SPAN) continue;
                         int other = recentClass[r];
                         int pair = Math.min(cls, other) * ConceptLexicon.CLASSES + Math.max(cls, other);
-                        slot = fmix(pair ^ CONCEPT_PAIR_SALT) >>> shift;
+                        feature = pair ^ CONCEPT_PAIR_SALT;
                         for (int v = 0; v < conceptValue; v++) {
-                            slots[count] = slot;
+                            slots[count] = feature;
                             ends[count++] = at;
                         }
                     }
@@ -163,6 +163,8 @@ final class NgramFeatures {
                 words++;
             }
         }
+        // Every feature is fmix(hash) >>> shift: done here, in a plain loop the JIT vectorises (a quarter of emit's time when inline).
+        for (int i = 0; i < count; i++) slots[i] = fmix(slots[i]) >>> shift;
         out.size = count;
     }
 
