@@ -57,7 +57,7 @@ public final class EquivalenceInputs {
 
     /** Random texts over the characters the fast paths decide on, seeded so a failure repeats. */
     public static List<String> random(int count) {
-        String alphabet = "aeiotsnxAEIZ0123456789@$%=+/-_.:*| \n\t\r\u00e9\u00df\u00b5\u00aa\u00bd\u00a0\u00ad\u00c0\u00ff\u0130\u03c3\u03a3\u0430\u0456\u200b\u200d\u202e\uff41\uff11\u0301\u4e00";
+        String alphabet = "aeiotsnxAEIZ0123456789@$%=+/-_.:*| \n\t\r\u00e9\u00df\u00b5\u00aa\u00bd\u00a0\u00ad\u00c0\u00ff\u0130\u03c3\u03a3\u0430\u0456\u200b\u200d\u202e\uff41\uff11\u0301\u4e00\ud83d\ude00\udb40\udc69\u2212\u0663\ufe0f";
         Random random = new Random(20261207);
         List<String> texts = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
