@@ -93,7 +93,10 @@ public final class InjectionScorer {
         // folding to undo but case: three passes over the text saved, and checking is splitting into words.
         Tokens words = Tokens.ofAscii(text, asciiLowerCase);
         String visible = text;
-        if (words == null) {
+        if (words == null && Latin1.isPlain(text)) {
+            // Latin-1 but the soft hyphen: nothing invisible, no look-alike or styled letter — no weight, only folding
+            words = Tokens.of(TextFolding.fold(text));
+        } else if (words == null) {
             InvisibleCharacters.Scan invisible = InvisibleCharacters.scan(text);
             visible = invisible.visible();
             weighInvisible(invisible, weights);

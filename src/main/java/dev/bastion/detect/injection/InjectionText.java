@@ -60,9 +60,12 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
         if (raw == null || raw.isEmpty()) return new InjectionText("", "", List.of(), "", false);
         InjectionText ascii = ofAscii(raw);
         if (ascii != null) return ascii;
-        InvisibleCharacters.Scan scan = InvisibleCharacters.scan(raw); // not ASCII: there may be invisible characters
-        String visible = scan.visible();
-        String hidden = scan.hiddenText().isEmpty() ? "" : normalise(scan.hiddenText());
+        String visible = raw, hidden = "";
+        if (!Latin1.isPlain(raw)) { // Latin-1 holds no invisible character but the soft hyphen
+            InvisibleCharacters.Scan scan = InvisibleCharacters.scan(raw);
+            visible = scan.visible();
+            hidden = scan.hiddenText().isEmpty() ? "" : normalise(scan.hiddenText());
+        }
         List<String> decoded = normalised(EncodedPayloads.decodedTexts(visible));
         String url = urlDecoded(visible);
         String folded = fold(visible);
@@ -128,8 +131,12 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
     }
 
     private static String fold(String visible) {
-        return isAscii(visible) ? visible.toLowerCase(Locale.ROOT) : unicodeFold(visible);
+        if (isAscii(visible)) return visible.toLowerCase(Locale.ROOT);
+        return Latin1.isLatin1(visible) ? Latin1.map(visible, LATIN1_FOLDED) : unicodeFold(visible);
     }
+
+    /** {@link #unicodeFold} of each Latin-1 char alone: Latin-1 text folds char by char (see {@link Latin1}). */
+    private static final String[] LATIN1_FOLDED = Latin1.table(InjectionText::unicodeFold);
 
     private static boolean isAscii(String s) {
         for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
