@@ -24,6 +24,13 @@ final class Tokens {
         for (int i = 0; i < count; i++) keys[i] = keyOf(i);
     }
 
+    private Tokens(String text, int[] starts, int count, long[] keys) {
+        this.text = text;
+        this.starts = starts;
+        this.count = count;
+        this.keys = keys;
+    }
+
     static Tokens of(String folded) {
         int[] starts = new int[8 + folded.length() / 4]; // a word per 4 chars, more than prose has; grows if need be
         int count = 0;
@@ -63,20 +70,29 @@ final class Tokens {
     /** {@link #ofAscii(String)} given the text's lower case when the caller has it already ({@code null}: made here). */
     static Tokens ofAscii(String text, String lowerCase) {
         int[] starts = new int[8 + text.length() / 4]; // as in of
-        int count = 0;
+        long[] keys = new long[starts.length]; // packed here from the chars read anyway, lower-cased as they go in
+        int count = 0, packed = 0; // packed: chars of the word going on in its key so far
         boolean inWord = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (isAsciiLetterOrDigit(c)) {
-                if (!inWord) starts = add(starts, count++, i);
-                inWord = true;
-            } else {
-                if (c >= 0x80) return null;
-                inWord = false;
-                if (c == ':') starts = add(starts, count++, i);
+            boolean wordChar = isAsciiLetterOrDigit(c);
+            if (!wordChar && c >= 0x80) return null;
+            if (wordChar ? !inWord : c == ':') { // a word starts; a ':' is a word of its own
+                if (count == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, 2 * count);
+                    keys = java.util.Arrays.copyOf(keys, 2 * count);
+                }
+                starts[count] = i;
+                keys[count++] = wordChar ? 0 : ':';
+                packed = 0;
             }
+            if (wordChar && packed < PhrasePattern.KEY_LENGTH) {
+                keys[count - 1] = keys[count - 1] << 16 | (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+                packed++;
+            }
+            inWord = wordChar;
         }
-        return new Tokens(lowerCase != null ? lowerCase : text.toLowerCase(java.util.Locale.ROOT), starts, count);
+        return new Tokens(lowerCase != null ? lowerCase : text.toLowerCase(java.util.Locale.ROOT), starts, count, keys);
     }
 
     /** The text the words are spans of. */
