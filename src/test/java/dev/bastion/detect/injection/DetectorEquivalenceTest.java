@@ -54,6 +54,8 @@ class DetectorEquivalenceTest {
                 assertThat(features.size).as("feature count of %s", shown).isEqualTo(reference.size);
                 assertThat(Arrays.copyOf(features.slots, features.size)).as("slots of %s", shown).isEqualTo(Arrays.copyOf(reference.slots, reference.size));
                 assertThat(Arrays.copyOf(features.ends, features.size)).as("ends of %s", shown).isEqualTo(Arrays.copyOf(reference.ends, reference.size));
+                NgramFeatures.emitSlots(part, MODEL.bits(), MODEL.conceptValue(), features);
+                assertThat(Arrays.copyOf(features.slots, features.size)).as("slots alone of %s", shown).isEqualTo(Arrays.copyOf(reference.slots, reference.size));
             }
         }
     }
