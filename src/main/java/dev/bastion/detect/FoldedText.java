@@ -33,15 +33,7 @@ public final class FoldedText {
     public static FoldedText of(String s) {
         int n = s.length();
         int first = 0; // the first character folding changes; text in other scripts is looked at, never copied
-        while (first < n) {
-            if (unchanged(s.charAt(first))) {
-                first++;
-                continue;
-            }
-            int cp = s.codePointAt(first);
-            if (fold(cp) != cp) break;
-            first += Character.charCount(cp);
-        }
+        while (first < n && !foldsAt(s, first)) first += Character.charCount(s.codePointAt(first));
         if (first == n) return null;
         StringBuilder out = new StringBuilder(n);
         int[] origin = new int[n + 1];
@@ -59,6 +51,16 @@ public final class FoldedText {
         }
         origin[out.length()] = n;
         return new FoldedText(out.toString(), s, origin);
+    }
+
+    /**
+     * Whether folding changes the char at {@code i} (the code point starting there; the low half of a pair reads
+     * as itself, which folding keeps), as {@link #of} decides where its copy must start.
+     */
+    static boolean foldsAt(String s, int i) {
+        if (unchanged(s.charAt(i))) return false;
+        int cp = s.codePointAt(i);
+        return fold(cp) != cp;
     }
 
     /** Printable ASCII, tab and line breaks: nothing to fold. */

@@ -42,18 +42,18 @@ public final class Scanner {
      */
     public List<Finding> scan(String text) {
         if (text == null || text.isEmpty()) return List.of();
+        TextShape shape = TextShape.ofUnfolded(text);
+        if (shape != null) return scanAsIs(text, shape); // nothing to fold: one pass proved it and took the census
         FoldedText folded = FoldedText.of(text);
-        if (folded == null) return scanAsIs(text);
-        List<Finding> found = scanAsIs(folded.text());
+        List<Finding> found = scanAsIs(folded.text(), TextShape.of(folded.text()));
         for (int i = 0; i < found.size(); i++) found.set(i, folded.toOriginal(found.get(i)));
         return found;
     }
 
-    private List<Finding> scanAsIs(String text) {
+    private List<Finding> scanAsIs(String text, TextShape shape) {
         if (text.isEmpty()) return new ArrayList<>(0);
         List<Finding> raw = new ArrayList<>();
         List<Ranked> ranked = new ArrayList<>();
-        TextShape shape = TextShape.of(text);
         for (Detector d : detectors) {
             if (!d.mayFind(shape)) continue;
             int before = raw.size();

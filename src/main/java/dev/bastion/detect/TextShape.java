@@ -34,6 +34,18 @@ public record TextShape(int figureDigits, int numberDots, int hexColons, boolean
     }
 
     public static TextShape of(String text) {
+        return census(text, false);
+    }
+
+    /**
+     * The shape of a text that {@link FoldedText} would leave as it is, or null when folding would change it: the
+     * Scanner's one pass for most texts, where {@code FoldedText.of} and {@link #of} were two.
+     */
+    static TextShape ofUnfolded(String text) {
+        return census(text, true);
+    }
+
+    private static TextShape census(String text, boolean unfoldedOnly) {
         int figureDigits = 0, numberDots = 0, hexColons = 0, base64Run = 0, urlSafeRun = 0;
         int figure = 0, number = 0, hex = 0, base64 = 0, urlSafe = 0; // the same counts for the runs going on
         int recent = 0; // UPPER and DIGIT of the last four chars, 8 bits each, the latest lowest
@@ -63,6 +75,7 @@ public record TextShape(int figureDigits, int numberDots, int hexColons, boolean
                 if (beyondHex) hex = 0;
                 continue;
             }
+            if (unfoldedOnly && FoldedText.foldsAt(text, i)) return null; // spaces and lower-case letters above never fold
             int k = c < 128 ? CLASSES[c] : 0;
             boolean digit = (k & DIGIT) != 0;
             figure = (k & FIGURE) == 0 ? 0 : figure + (digit ? 1 : 0);

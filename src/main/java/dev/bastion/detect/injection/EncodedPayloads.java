@@ -167,7 +167,7 @@ final class EncodedPayloads {
         for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".toCharArray()) BASE64_CHARS[c] = true;
     }
 
-    private static boolean isBase64Char(char c) {
+    static boolean isBase64Char(char c) {
         return c < 128 && BASE64_CHARS[c];
     }
 

@@ -47,7 +47,8 @@ public final class InjectionDetector {
         // One normalisation for every detector: the model reads it, and the phrase signals read it too when
         // it undid leetspeak or spacing, which their own folding does not.
         InjectionText view = InjectionText.of(text);
-        InjectionVerdict signals = phrases.score(text, view.decoded());
+        // Unless leetspeak or spacing was undone, the normalised text of ASCII text is its lower case: not made again.
+        InjectionVerdict signals = phrases.score(text, view.decoded(), view.unmasked() ? null : view.text());
         if (view.unmasked()) signals = stronger(signals, phrases.score(view.text(), List.of())); // its payloads were weighed above
         if (model == null) return signals;
         double learned = model.scoreParts(view);

@@ -78,14 +78,25 @@ public final class InjectionScorer {
      * pay for decoding twice; null decodes here.
      */
     InjectionVerdict score(String text, List<String> decoded) {
+        return score(text, decoded, null);
+    }
+
+    /**
+     * The same, given the text's lower case when the caller has it ({@code asciiLowerCase}, read only when the
+     * text is ASCII; null: made here), so the text is not lower-cased twice.
+     */
+    InjectionVerdict score(String text, List<String> decoded, String asciiLowerCase) {
         if (text == null || text.isEmpty()) return InjectionVerdict.NONE;
         SignalWeights weights = new SignalWeights();
 
         // Plain ASCII (most prompts) has no invisible characters, no look-alikes and nothing for Unicode
         // folding to undo but case: three passes over the text saved, and checking is splitting into words.
-        Tokens words = Tokens.ofAscii(text);
+        Tokens words = Tokens.ofAscii(text, asciiLowerCase);
         String visible = text;
-        if (words == null) {
+        if (words == null && Latin1.isPlain(text)) {
+            // Latin-1 but the soft hyphen: nothing invisible, no look-alike or styled letter — no weight, only folding
+            words = Tokens.of(TextFolding.fold(text));
+        } else if (words == null) {
             InvisibleCharacters.Scan invisible = InvisibleCharacters.scan(text);
             visible = invisible.visible();
             weighInvisible(invisible, weights);

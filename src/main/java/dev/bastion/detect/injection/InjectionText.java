@@ -58,19 +58,63 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
 
     public static InjectionText of(String raw) {
         if (raw == null || raw.isEmpty()) return new InjectionText("", "", List.of(), "", false);
-        String visible = raw;
-        String hidden = "";
-        if (!isAscii(raw)) {
+        InjectionText ascii = ofAscii(raw);
+        if (ascii != null) return ascii;
+        String visible = raw, hidden = "";
+        if (!Latin1.isPlain(raw)) { // Latin-1 holds no invisible character but the soft hyphen
             InvisibleCharacters.Scan scan = InvisibleCharacters.scan(raw);
             visible = scan.visible();
             hidden = scan.hiddenText().isEmpty() ? "" : normalise(scan.hiddenText());
         }
-        List<String> decoded = new ArrayList<>(0);
-        for (String d : EncodedPayloads.decodedTexts(visible)) decoded.add(normalise(d));
+        List<String> decoded = normalised(EncodedPayloads.decodedTexts(visible));
         String url = urlDecoded(visible);
         String folded = fold(visible);
         String text = unmask(folded);
         return new InjectionText(text, hidden, decoded, url == null ? "" : normalise(url), text != folded);
+    }
+
+    /**
+     * {@link #of} for plain ASCII (most prompts), or null when a char is not ASCII. One pass lower-cases (all that
+     * folding does to ASCII), undoes leetspeak word by word as {@link #undoLeet} would, and notes what the other
+     * passes need: a '%' for URL decoding, a base64 run of {@value EncodedPayloads#MIN_RUN} for decoding blobs.
+     */
+    private static InjectionText ofAscii(String raw) {
+        int n = raw.length();
+        char[] cs = new char[n];
+        boolean percent = false, leet = false, wordLeet = false;
+        int run = 0, longestRun = 0; // base64 chars in a row, as EncodedPayloads counts them
+        int word = -1; // where the word going on started; -1: between words
+        for (int i = 0; i < n; i++) {
+            char c = raw.charAt(i);
+            if (c >= 0x80) return null;
+            byte k = ASCII[c];
+            cs[i] = (k & UPPER) != 0 ? (char) (c + ('a' - 'A')) : c;
+            run = (k & BASE64) != 0 ? run + 1 : 0;
+            longestRun = Math.max(longestRun, run);
+            percent |= c == '%';
+            if ((k & WORD) != 0) {
+                if (word < 0) {
+                    word = i;
+                    wordLeet = false;
+                }
+                wordLeet |= LEET[c] != 0;
+            } else if (word >= 0) {
+                leet |= wordLeet && undoLeet(cs, word, i); // the word is complete (and lower case) in cs
+                word = -1;
+            }
+        }
+        if (word >= 0) leet |= wordLeet && undoLeet(cs, word, n);
+        // No run of MIN_RUN base64 chars: EncodedPayloads finds no blob (it skips every shorter run unread).
+        List<String> decoded = longestRun < EncodedPayloads.MIN_RUN ? List.of() : normalised(EncodedPayloads.decodedTexts(raw));
+        String url = percent ? urlDecoded(raw) : null; // no '%': nothing is percent-encoded
+        int length = joinSpacedLetters(cs);
+        return new InjectionText(new String(cs, 0, length), "", decoded, url == null ? "" : normalise(url), leet || length < n);
+    }
+
+    private static List<String> normalised(List<String> texts) {
+        List<String> out = new ArrayList<>(texts.size());
+        for (String t : texts) out.add(normalise(t));
+        return out;
     }
 
     /** Steps 2–6 on text whose invisible characters are already gone. */
@@ -87,8 +131,12 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
     }
 
     private static String fold(String visible) {
-        return isAscii(visible) ? visible.toLowerCase(Locale.ROOT) : unicodeFold(visible);
+        if (isAscii(visible)) return visible.toLowerCase(Locale.ROOT);
+        return Latin1.isLatin1(visible) ? Latin1.map(visible, LATIN1_FOLDED) : unicodeFold(visible);
     }
+
+    /** {@link #unicodeFold} of each Latin-1 char alone: Latin-1 text folds char by char (see {@link Latin1}). */
+    private static final String[] LATIN1_FOLDED = Latin1.table(InjectionText::unicodeFold);
 
     private static boolean isAscii(String s) {
         for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
@@ -148,26 +196,34 @@ public record InjectionText(String text, String hidden, List<String> decoded, St
             int start = i;
             boolean leetChar = false; // most words have none: only those are read again
             for (; i < n && isWordChar(s[i]); i++) leetChar |= leetLetter(s[i]) != 0;
-            if (leetChar && isLeet(s, start, i)) {
-                changed = true;
-                for (int k = start; k < i; k++) {
-                    char c = leetLetter(s[k]);
-                    if (c != 0) s[k] = c;
-                }
-            }
+            if (leetChar) changed |= undoLeet(s, start, i);
         }
         return changed;
     }
 
+    /** The leet characters of the word {@code s[from, to)} undone if it {@linkplain #isLeet is leetspeak}; whether it was. */
+    private static boolean undoLeet(char[] s, int from, int to) {
+        if (!isLeet(s, from, to)) return false;
+        for (int k = from; k < to; k++) {
+            char c = leetLetter(s[k]);
+            if (c != 0) s[k] = c;
+        }
+        return true;
+    }
+
     /** ASCII characters by code, so the per-character tests of the passes above are one lookup. */
-    private static final byte LETTER = 1, DIGIT = 2, WORD = 4;
+    private static final byte LETTER = 1, DIGIT = 2, WORD = 4, UPPER = 8, BASE64 = 16;
     private static final byte[] ASCII = new byte[128];
     private static final char[] LEET = new char[128]; // the letter a leet character stands for; 0: none
 
     static {
-        for (char c = 'a'; c <= 'z'; c++) ASCII[c] = ASCII[Character.toUpperCase(c)] = LETTER | WORD;
+        for (char c = 'a'; c <= 'z'; c++) {
+            ASCII[c] = LETTER | WORD;
+            ASCII[Character.toUpperCase(c)] = LETTER | WORD | UPPER;
+        }
         for (char c = '0'; c <= '9'; c++) ASCII[c] = DIGIT | WORD;
         ASCII['@'] = ASCII['$'] = WORD;
+        for (char c = 0; c < 128; c++) if (EncodedPayloads.isBase64Char(c)) ASCII[c] |= BASE64;
         String leet = "0o1i3e4a@a5s$s7t";
         for (int i = 0; i < leet.length(); i += 2) LEET[leet.charAt(i)] = leet.charAt(i + 1);
     }

@@ -97,10 +97,12 @@ public final class LinearInjectionModel implements InjectionModel {
         int n = text.length();
         if (n == 0) return 0;
         NgramFeatures.Buffer features = scratch(n);
-        NgramFeatures.emit(text, bits, conceptValue, features);
+        boolean whole = n <= WINDOW + WINDOW / 2;
+        if (whole) NgramFeatures.emitSlots(text, bits, conceptValue, features); // scored whole: where features end is not read
+        else NgramFeatures.emit(text, bits, conceptValue, features);
         int[] slots = features.slots;
         int count = features.size;
-        if (n <= WINDOW + WINDOW / 2) {
+        if (whole) {
             int sum = 0;
             for (int i = 0; i < count; i++) sum += weights[slots[i]];
             return sigmoid(margin(sum, count));

@@ -16,6 +16,13 @@ final class TextFolding {
     private TextFolding() {}
 
     static String fold(String text) {
+        return Latin1.isLatin1(text) ? Latin1.map(text, LATIN1_FOLDED) : unicodeFold(text);
+    }
+
+    /** {@link #unicodeFold} of each Latin-1 char alone: Latin-1 text folds char by char (see {@link Latin1}). */
+    private static final String[] LATIN1_FOLDED = Latin1.table(TextFolding::unicodeFold);
+
+    private static String unicodeFold(String text) {
         String decomposed = Normalizer.normalize(text, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT);
         StringBuilder out = new StringBuilder(decomposed.length());
         for (int i = 0; i < decomposed.length(); ) {

@@ -14,11 +14,21 @@ final class Tokens {
     private final String text;
     private final int[] starts; // word i begins at starts[i]
     private final int count;
+    private final long[] keys; // word i's key: each word's is read by every pattern that looks at it, so packed once
 
-    private Tokens(String text, int[] starts, int count) {
+    Tokens(String text, int[] starts, int count) { // package-private for the frozen reference in the tests
         this.text = text;
         this.starts = starts;
         this.count = count;
+        keys = new long[count];
+        for (int i = 0; i < count; i++) keys[i] = keyOf(i);
+    }
+
+    private Tokens(String text, int[] starts, int count, long[] keys) {
+        this.text = text;
+        this.starts = starts;
+        this.count = count;
+        this.keys = keys;
     }
 
     static Tokens of(String folded) {
@@ -54,21 +64,35 @@ final class Tokens {
      * char is not ASCII. Checking and splitting are one pass.
      */
     static Tokens ofAscii(String text) {
+        return ofAscii(text, null);
+    }
+
+    /** {@link #ofAscii(String)} given the text's lower case when the caller has it already ({@code null}: made here). */
+    static Tokens ofAscii(String text, String lowerCase) {
         int[] starts = new int[8 + text.length() / 4]; // as in of
-        int count = 0;
+        long[] keys = new long[starts.length]; // packed here from the chars read anyway, lower-cased as they go in
+        int count = 0, packed = 0; // packed: chars of the word going on in its key so far
         boolean inWord = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (isAsciiLetterOrDigit(c)) {
-                if (!inWord) starts = add(starts, count++, i);
-                inWord = true;
-            } else {
-                if (c >= 0x80) return null;
-                inWord = false;
-                if (c == ':') starts = add(starts, count++, i);
+            boolean wordChar = isAsciiLetterOrDigit(c);
+            if (!wordChar && c >= 0x80) return null;
+            if (wordChar ? !inWord : c == ':') { // a word starts; a ':' is a word of its own
+                if (count == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, 2 * count);
+                    keys = java.util.Arrays.copyOf(keys, 2 * count);
+                }
+                starts[count] = i;
+                keys[count++] = wordChar ? 0 : ':';
+                packed = 0;
             }
+            if (wordChar && packed < PhrasePattern.KEY_LENGTH) {
+                keys[count - 1] = keys[count - 1] << 16 | (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+                packed++;
+            }
+            inWord = wordChar;
         }
-        return new Tokens(text.toLowerCase(java.util.Locale.ROOT), starts, count);
+        return new Tokens(lowerCase != null ? lowerCase : text.toLowerCase(java.util.Locale.ROOT), starts, count, keys);
     }
 
     /** The text the words are spans of. */
@@ -97,6 +121,10 @@ final class Tokens {
 
     /** Word {@code i}'s {@link PhrasePattern#keyOf key}. */
     long key(int i) {
+        return keys[i];
+    }
+
+    private long keyOf(int i) {
         int start = starts[i];
         long key = 0;
         // An ASCII word (most are) is packed as it is read; anything else goes the general way.
