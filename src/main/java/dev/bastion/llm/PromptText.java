@@ -100,6 +100,9 @@ public final class PromptText {
             case RESPONSES -> {
                 JsonNode instructions = body.get("instructions");
                 if (instructions != null && instructions.isTextual()) out.add(new Segment("/instructions", instructions.asText(), Part.INSTRUCTIONS));
+                else if (instructions != null && instructions.isArray()) { // items, as in input (a message keeps its role's part)
+                    for (int i = 0; i < instructions.size(); i++) item(instructions.get(i), "/instructions/" + i, out);
+                }
                 JsonNode input = body.get("input");
                 if (input != null && input.isTextual()) out.add(new Segment("/input", input.asText(), Part.PROMPT));
                 else if (input != null && input.isArray()) for (int i = 0; i < input.size(); i++) item(input.get(i), "/input/" + i, out);

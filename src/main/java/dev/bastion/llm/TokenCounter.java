@@ -135,8 +135,9 @@ public final class TokenCounter {
         if (instructions != null && instructions.isTextual()) n += PER_MESSAGE + ordinary(enc, instructions.asText());
         JsonNode input = request.get("input");
         if (input != null && input.isTextual()) n += PER_MESSAGE + ordinary(enc, input.asText());
-        if (input != null && input.isArray()) {
-            for (JsonNode item : input) {
+        for (JsonNode items : new JsonNode[] {instructions, input}) { // instructions may be items too
+            if (items == null || !items.isArray()) continue;
+            for (JsonNode item : items) {
                 n += PER_MESSAGE;
                 if (!item.isObject()) continue;
                 switch (item.path("type").asText("message")) {

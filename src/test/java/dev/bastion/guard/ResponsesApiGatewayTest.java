@@ -151,6 +151,8 @@ class ResponsesApiGatewayTest {
         int before = gw.upstream.seen().size();
         List<JsonObject> leaks = List.of(
                 new JsonObject().put("model", "gpt-4.1").put("instructions", "Use key " + AWS_KEY).put("input", "hi"),
+                new JsonObject().put("model", "gpt-4.1").put("input", "hi").put("instructions", new JsonArray().add(new JsonObject()
+                        .put("role", "developer").put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", "key " + AWS_KEY))))),
                 new JsonObject().put("model", "gpt-4.1").put("input", "my key is " + AWS_KEY),
                 new JsonObject().put("model", "gpt-4.1").put("input", new JsonArray().add(new JsonObject().put("role", "user")
                         .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", "key " + AWS_KEY))))),
