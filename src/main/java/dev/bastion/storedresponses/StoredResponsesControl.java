@@ -3,6 +3,7 @@ package dev.bastion.storedresponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.chain.Control;
 import dev.bastion.chain.Exchange;
+import dev.bastion.chain.JsonBody;
 import dev.bastion.chain.Stage;
 import dev.bastion.chain.Verdict;
 import io.vertx.core.Future;
@@ -34,8 +35,11 @@ public final class StoredResponsesControl implements Control {
 
     @Override
     public Future<Verdict> check(Exchange ex) {
+        // Not one JSON object (a repeated key included: a first-wins parser would read the copy this check did not see)
+        // is refused here too, as the one control every such route has: a route with no guard and no budget must not
+        // pass on what nobody read.
         JsonNode body = ex.json() == null ? null : ex.json().tree();
-        if (body == null || !body.isObject()) return Verdict.ALLOWED; // the LLM request check answers a body that is not one
+        if (body == null || !body.isObject()) return new Verdict.Deny(400, "invalid_llm_request", JsonBody.notAnObject(ex.json())).future();
         for (String field : new String[] {"previous_response_id", "conversation"}) {
             JsonNode v = body.get(field);
             if (v != null && !v.isNull()) {
