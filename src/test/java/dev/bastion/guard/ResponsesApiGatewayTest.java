@@ -85,6 +85,7 @@ class ResponsesApiGatewayTest {
                       pii: { default: redact }
                       tools: [lookup_order, web_search]
                       max_tokens: 500
+                      max_input_chars: 2000
                 budgets:
                   default_max_tokens: 100
                   rules:
@@ -176,6 +177,17 @@ class ResponsesApiGatewayTest {
                         .put("text", "mail jane.doe@example.com please"))))));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(sent().at("/input/0/content/0/text").asText()).isEqualTo("mail [EMAIL] please");
+    }
+
+    /** Instructions given as items count as the model's input: they are not a field the input limit leaves out. */
+    @Test
+    void instructionsGivenAsItemsCountTowardsTheInputLimit() throws Exception {
+        String key = gw.createKey("resp-chars", "invoke");
+        JsonObject body = new JsonObject().put("model", "gpt-4.1").put("input", "hi").put("instructions", new JsonArray().add(new JsonObject()
+                .put("role", "developer").put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", "Be brief. ".repeat(300))))));
+        HttpResponse<String> r = post("/recorded/v1/responses", key, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(code(r)).isEqualTo("input_too_long");
     }
 
     /** Indirect injection: a function's output is third-party text, scored with the tool-result thresholds. */
