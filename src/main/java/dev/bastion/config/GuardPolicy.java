@@ -189,9 +189,19 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
      *                     Whatever the window, a word is never sent half-written, a number written in groups
      *                     (card, phone, IBAN) is held until it ends, and an entity is held from its recognised start.
      * @param maxBody      the largest non-streamed answer held for inspection; a larger one is cut (502); default 8MiB
+     * @param remoteImages what to do with an image in an answer that a chat interface would fetch from a host not in
+     *                     {@code imageHosts} when it renders the answer (a Markdown or HTML image, a link reference
+     *                     definition an image may use): {@code redact} (default: the markup becomes {@code [REMOTE_IMAGE]}),
+     *                     {@code block}, {@code flag} or {@code allow}
+     * @param imageHosts   hosts whose images pass: exact names, or {@code *.example.com} for its subdomains; default none
      */
-    public record Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody) {
+    public record Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody,
+                         Action remoteImages, List<String> imageHosts) {
         public static final Output DEFAULTS = new Output(null, null, null, null, null);
+
+        public Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody) {
+            this(enabled, pii, secrets, streamWindow, maxBody, null, null);
+        }
 
         public Output {
             enabled = enabled == null || enabled;
@@ -200,6 +210,9 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
             streamWindow = streamWindow == null ? 32 : streamWindow;
             if (streamWindow < 0 || streamWindow > 4096) throw new IllegalArgumentException("output.stream_window: " + streamWindow + " (expected: 0 to 4096 characters)");
             maxBody = maxBody == null ? new ByteSize(8L * 1024 * 1024) : maxBody;
+            remoteImages = remoteImages == null ? Action.REDACT : remoteImages;
+            if (remoteImages == Action.PSEUDONYMIZE) throw new IllegalArgumentException("output.remote_images: pseudonymize is a request-side action (use redact)");
+            imageHosts = imageHosts == null ? List.of() : List.copyOf(imageHosts); // read as host patterns by the guard, which names a bad one
         }
 
         private static Map<String, Action> outputActions(String family, Map<String, Action> m) {

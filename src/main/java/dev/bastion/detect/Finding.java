@@ -28,6 +28,8 @@ public record Finding(String type, Category category, int start, int end) {
         /** Credentials: keys, tokens, passwords, private keys. */
         SECRET,
         /** An operator's own entity (a regex from config). */
-        CUSTOM
+        CUSTOM,
+        /** Markup in a model's answer that a renderer acts on: an image it fetches from another host. */
+        MARKUP
     }
 }

@@ -158,7 +158,7 @@ final class AnswerGuard implements ResponseFilter {
         for (PromptText.Segment seg : segments) {
             // Nothing found and no placeholder to put back (most answers): the text goes out as it came,
             // as HeldText would decide, without copying it through one.
-            if ((names == null || names.isEmpty()) && guard.inspectOutput(seg.text()).isEmpty()) {
+            if ((names == null || names.isEmpty()) && guard.inspectAnswerText(seg.text(), true).isEmpty()) {
                 rendered.add(seg.text());
                 continue;
             }
@@ -253,8 +253,16 @@ final class AnswerGuard implements ResponseFilter {
         Set<String> types = new TreeSet<>();
         for (var e : record.actions().entrySet()) if (e.getValue() == Action.BLOCK) types.add(e.getKey());
         types.add(f.type());
-        boolean secret = f.category() == Finding.Category.SECRET;
-        return new Verdict.Deny(502, secret ? "secret_in_answer" : "pii_in_answer",
-                "The model's answer contained " + (secret ? "a credential" : "personal data this route does not deliver") + " (" + String.join(", ", types) + "); " + what);
+        String code = switch (f.category()) {
+            case SECRET -> "secret_in_answer";
+            case MARKUP -> "remote_image_in_answer";
+            case PII, CUSTOM -> "pii_in_answer";
+        };
+        String said = switch (f.category()) {
+            case SECRET -> "a credential";
+            case MARKUP -> "an image a renderer would fetch from a host this route does not allow";
+            case PII, CUSTOM -> "personal data this route does not deliver";
+        };
+        return new Verdict.Deny(502, code, "The model's answer contained " + said + " (" + String.join(", ", types) + "); " + what);
     }
 }

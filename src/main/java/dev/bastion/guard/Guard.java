@@ -8,9 +8,11 @@ import dev.bastion.detect.Scanner;
 import dev.bastion.detect.injection.InjectionDetector;
 import dev.bastion.detect.injection.InjectionModels;
 import dev.bastion.detect.injection.InjectionVerdict;
+import dev.bastion.detect.markup.RemoteImages;
 import dev.bastion.detect.pii.PiiDetectors;
 import dev.bastion.detect.pii.RegexDetector;
 import dev.bastion.detect.secrets.SecretDetectors;
+import dev.bastion.egress.DomainPattern;
 import dev.bastion.llm.PromptText.Part;
 import dev.bastion.llm.PromptText.Segment;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ public final class Guard {
     private final GuardPolicy policy;
     private final Scanner scanner;
     private final Scanner outputScanner; // null when answers are not inspected
+    private final RemoteImages remoteImages; // null when answers are not inspected or such images are allowed
     private final InjectionDetector injection;
     private final InjectionDetector answerInjection; // the default model when the policy's must run off the event loop
     private final Classifier classifier; // null: none configured, or not wired (offline scans)
@@ -36,6 +39,8 @@ public final class Guard {
         this.policy = policy;
         this.scanner = scanner;
         this.outputScanner = outputScanner;
+        this.remoteImages = outputScanner == null || policy.output().remoteImages() == Action.ALLOW ? null
+                : new RemoteImages(imageHosts(policy.output()));
         this.injection = injection;
         this.answerInjection = injection.needsWorker() ? InjectionModels.detector(InjectionModels.DEFAULT) : injection;
         this.classifier = classifier;
@@ -79,6 +84,7 @@ public final class Guard {
         if (out.pii() != null) check("output.pii", out.pii().keySet(), piiAndCustom);
         if (out.secrets() != null) check("output.secrets", out.secrets().keySet(), types(secrets));
         Scanner outputScanner = out.enabled() ? scannerFor(secrets, pii, custom, t -> policy.outputActionFor(t, false)) : null;
+        imageHosts(out); // a bad host is named now, whether or not answers are inspected
         InjectionDetector injection;
         try {
             injection = InjectionModels.detector(policy.injection().model());
@@ -86,6 +92,18 @@ public final class Guard {
             throw new IllegalArgumentException("injection.model: " + e.getMessage());
         }
         return new Guard(policy, scannerFor(secrets, pii, custom, t -> policy.actionFor(t, false)), outputScanner, injection, null);
+    }
+
+    private static List<DomainPattern> imageHosts(GuardPolicy.Output out) {
+        List<DomainPattern> hosts = new ArrayList<>(out.imageHosts().size());
+        for (String host : out.imageHosts()) {
+            try {
+                hosts.add(DomainPattern.parse(host));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("output.image_hosts: " + e.getMessage() + " (expected: a host name, or *. and one)");
+            }
+        }
+        return hosts;
     }
 
     /** Secrets are always looked for; PII types whose action is "allow" are not even looked for. */
@@ -131,6 +149,33 @@ public final class Guard {
             if (a != Action.ALLOW) out.add(new OutputFinding(f, a));
         }
         return out;
+    }
+
+    /**
+     * Findings in a piece of the model's answer as the caller will render it: {@link #inspectOutput}, and images a
+     * chat interface would fetch from a host the policy does not list ({@link RemoteImages}). {@code complete}: the
+     * text is whole; a stream's held text is not, and markup still being written in it is reported from its start
+     * so it is held. Redacting such an image redacts what is inside it, unless that blocks the answer.
+     */
+    public List<OutputFinding> inspectAnswerText(String text, boolean complete) {
+        List<OutputFinding> out = inspectOutput(text);
+        if (remoteImages == null) return out;
+        List<Finding> images = new ArrayList<>(0);
+        remoteImages.scan(text, complete, images);
+        if (images.isEmpty()) return out;
+        Action action = policy.output().remoteImages();
+        List<OutputFinding> all = new ArrayList<>(out.size() + images.size());
+        for (OutputFinding f : out) {
+            if (action == Action.REDACT && f.action() != Action.BLOCK && overlapsAny(f.finding(), images)) continue;
+            all.add(f);
+        }
+        for (Finding image : images) all.add(new OutputFinding(image, action));
+        return all;
+    }
+
+    private static boolean overlapsAny(Finding f, List<Finding> others) {
+        for (Finding o : others) if (o.overlaps(f)) return true;
+        return false;
     }
 
     public record OutputFinding(Finding finding, Action action) {}

