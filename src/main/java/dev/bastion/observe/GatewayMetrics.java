@@ -44,9 +44,35 @@ public final class GatewayMetrics implements ExchangeListener, AutoCloseable {
     }
 
     /** The timer of one chain step on one route ({@code route} "none" for the steps before routing). */
-    public Timer stepTimer(String route, String step) {
-        return Timer.builder("bastion.step.duration").description("Time a chain step took, by route and step")
+    public StepTime stepTime(String route, String step) {
+        StepTime t = new StepTime();
+        io.micrometer.core.instrument.FunctionTimer.builder("bastion.step.duration", t, StepTime::count, StepTime::totalNanos, TimeUnit.NANOSECONDS)
+                .description("Time a chain step took, by route and step")
                 .tag("route", route == null ? "none" : route).tag("step", step).register(registry);
+        return t;
+    }
+
+    /**
+     * One step's count and total time: two adds per request on the event loop, where a {@link Timer} also kept a
+     * decaying maximum (a clock read and a compare-and-set per record) — ~15 steps a request made that measurable.
+     * The longest times are in the access line's {@code steps_us}, request by request.
+     */
+    public static final class StepTime {
+        private final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
+
+        public void record(long stepNanos) {
+            count.increment();
+            nanos.add(stepNanos);
+        }
+
+        long count() {
+            return count.sum();
+        }
+
+        double totalNanos() {
+            return nanos.sum();
+        }
     }
 
     public void request(String route, int status, String errorCode, long latencyNanos, long upstreamNanos) {

@@ -80,6 +80,15 @@ class GatewayObservabilityTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("bastion_requests_total{code=\"none\",route=\"chat\",status=\"200\"}")
                 .contains("bastion_request_duration_seconds");
+        // Each step's count and time, per route: the authentication step ran (at least) for the request above, and took time.
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("bastion_step_duration_seconds_count\\{route=\"chat\",step=\"authenticate\"} (\\S+)")
+                .matcher(metrics.body());
+        java.util.regex.Matcher sum = java.util.regex.Pattern.compile("bastion_step_duration_seconds_sum\\{route=\"chat\",step=\"authenticate\"} (\\S+)")
+                .matcher(metrics.body());
+        assertThat(count.find()).as(metrics.body()).isTrue();
+        assertThat(sum.find()).isTrue();
+        assertThat(Double.parseDouble(count.group(1))).isGreaterThanOrEqualTo(1);
+        assertThat(Double.parseDouble(sum.group(1))).isPositive();
         // The process's own health, which a soak samples: live heap after GC, threads, descriptors, each public loop's lag.
         assertThat(metrics.body()).contains("jvm_gc_live_data_size_bytes").contains("jvm_threads_live_threads")
                 .contains("process_files_open_files").contains("jvm_memory_used_bytes{area=\"heap\"")

@@ -21,8 +21,8 @@ import java.util.Map;
  * mostly be benign: "follow" (a label's instructions), "type", "text" and "content" (the keys and values of
  * every MCP tool result's JSON, each scored as a text of its own).
  *
- * <p>A word is looked up by the hash {@link NgramFeatures#emit} computes anyway, in an open-addressed table
- * a quarter full: one multiply and, for most words, one probe of an empty slot.
+ * <p>A word is looked up by the hash {@link NgramFeatures#emit} computes anyway: a bit of a small filter first
+ * (clear for most words, which ends it), then an open-addressed table a quarter full.
  */
 final class ConceptLexicon {
     static final int OVERRIDE = 1, RULES = 2, PRIOR = 3, AI = 4, PRIVILEGED = 5, REVEAL = 6, SECRET = 7, PERSONA = 8,
@@ -258,6 +258,14 @@ final class ConceptLexicon {
     private static final byte[] CLASSES_OF;
     private static final int MASK;
     private static final int SHIFT;
+    /**
+     * One bit per {@value #FILTER_BITS}-bit prefix of a word's spread hash, set for every word in the table: 16 KB
+     * that stay in cache, where the table (7,758 words in 32,768 slots: 160 KB) does not. Most words of a text are in
+     * no class, and the filter says so exactly (6 % of its bits are set; a clear one means no word here has that
+     * prefix) without touching the table.
+     */
+    private static final long[] FILTER;
+    private static final int FILTER_BITS = 17;
 
     static {
         Map<Integer, Integer> byHash = new LinkedHashMap<>();
@@ -271,11 +279,14 @@ final class ConceptLexicon {
         CLASSES_OF = new byte[capacity];
         MASK = capacity - 1;
         SHIFT = 32 - Integer.numberOfTrailingZeros(capacity);
+        FILTER = new long[1 << (FILTER_BITS - 6)];
         byHash.forEach((hash, cls) -> {
             int slot = slot(hash);
             while (CLASSES_OF[slot] != 0) slot = (slot + 1) & MASK;
             KEYS[slot] = hash;
             CLASSES_OF[slot] = (byte) (int) cls;
+            int bit = filterBit(hash);
+            FILTER[bit >>> 6] |= 1L << bit;
         });
     }
 
@@ -283,6 +294,13 @@ final class ConceptLexicon {
 
     /** The class of the word whose {@link NgramFeatures#wordHash} is {@code hash}; 0 when it has none. */
     static int classOf(int hash) {
+        int bit = filterBit(hash);
+        if ((FILTER[bit >>> 6] & (1L << bit)) == 0) return 0;
+        return classInTable(hash);
+    }
+
+    /** {@link #classOf} without the filter (the tests hold the two equal). */
+    static int classInTable(int hash) {
         for (int slot = slot(hash); ; slot = (slot + 1) & MASK) {
             int cls = CLASSES_OF[slot];
             if (cls == 0 || KEYS[slot] == hash) return cls;
@@ -292,6 +310,23 @@ final class ConceptLexicon {
     /** The class of {@code word} (already normalised); 0 when it has none. */
     static int classOf(String word) {
         return classOf(NgramFeatures.wordHash(word));
+    }
+
+    private static int filterBit(int hash) {
+        return (hash * 0x9E3779B9) >>> (32 - FILTER_BITS);
+    }
+
+    /** The hash of every word in the table. */
+    static int[] hashes() {
+        int[] out = new int[KEYS.length];
+        int n = 0;
+        for (int i = 0; i < KEYS.length; i++) if (CLASSES_OF[i] != 0) out[n++] = KEYS[i];
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Slots in the table. */
+    static int capacity() {
+        return KEYS.length;
     }
 
     private static int slot(int hash) {

@@ -15,6 +15,25 @@ import org.junit.jupiter.api.Test;
 class ConceptLexiconTest {
     private static final int BITS = 18;
 
+    /** The filter in front of the table only ever says "not here" for words that are not. */
+    @Test
+    void theFilterNeverHidesAWordOfTheTable() {
+        int[] hashes = ConceptLexicon.hashes();
+        assertThat(hashes.length).isGreaterThan(1_000);
+        for (int h : hashes) {
+            assertThat(ConceptLexicon.classOf(h)).isNotZero().isEqualTo(ConceptLexicon.classInTable(h));
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(15);
+        for (int i = 0; i < 1_000_000; i++) {
+            int h = rnd.nextInt();
+            int cls = ConceptLexicon.classOf(h);
+            assertThat(cls).isEqualTo(ConceptLexicon.classInTable(h));
+        }
+        for (String word : List.of("the", "our", "service", "returns", "deploys", "balancer", "what", "rolling")) {
+            assertThat(ConceptLexicon.classOf(InjectionText.normalise(word))).isEqualTo(ConceptLexicon.classInTable(NgramFeatures.wordHash(InjectionText.normalise(word))));
+        }
+    }
+
     @Test
     void wordsOfOneRoleShareAClassAcrossLanguagesAndInflections() {
         for (String word : List.of("disregard", "disregarding", "vergiss", "ignoriere", "olvida", "oubliez", "dimentica", "esqueca", "ignored")) {
