@@ -336,6 +336,7 @@ public final class RemoteImages {
                 url = url.substring(1, url.length() - 1);
             }
             if (fetchesElsewhere(url)) return true;
+            if (close < 0) break; // no ')' after this one: none after the next either (and no rescan of the rest per "url(")
         }
         if (lower.contains("image-set(") || lower.contains("image(") || lower.contains("@import")) {
             for (int i = 0; i < css.length(); i++) {

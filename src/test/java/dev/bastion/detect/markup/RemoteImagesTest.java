@@ -176,6 +176,11 @@ class RemoteImagesTest {
         String[] units = {"![[[", "![a](b \"", "![a](<b", "<img src=\"x", "[x]: <", "&#104;", "<div style=\"url(url(url(", "![a](https://c.d/("};
         for (String unit : units) {
             long small = time(unit.repeat(2_000)), large = time(unit.repeat(16_000));
+            assertThat(large).as(unit).isLessThan(Math.max(small, 1_000_000) * 30);
+        }
+        // one tag whose single style attribute holds every "url(" of the text, none of them closed
+        for (String unit : new String[] {"url(", "url(x", "image-set(\"a"}) {
+            long small = time("<div style=\"" + unit.repeat(2_000) + "\">"), large = time("<div style=\"" + unit.repeat(16_000) + "\">");
             // 8x the text: a linear scan takes ~8x; a quadratic one 64x. Generous for a noisy machine.
             assertThat(large).as(unit).isLessThan(Math.max(small, 1_000_000) * 30);
         }
