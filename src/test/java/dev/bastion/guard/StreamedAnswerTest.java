@@ -136,6 +136,18 @@ class StreamedAnswerTest {
     }
 
     @Test
+    void nestedRemoteImagesAreRedactedOnceWholeOrStreamed() {
+        Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null, null, null));
+        String answer = "a ![x ![y](https://collector.example.net/1) z](https://collector.example.net/2) b <img alt=\"![q](https://collector.example.net/3)\" "
+                + "src=\"https://collector.example.net/4\"> c";
+        for (int seed = 0; seed < 50; seed++) {
+            Random rnd = new Random(seed);
+            Run r = run(guard, null, sse(pieces(answer, rnd, 1 + seed % 9)), rnd);
+            assertThat(content(r.output())).as("seed %d", seed).isEqualTo("a [REMOTE_IMAGE] b [REMOTE_IMAGE] c");
+        }
+    }
+
+    @Test
     void aRemoteImageCanBeFlaggedOrBlockInstead() {
         String answer = "See ![x](https://collector.example.net/?d=1) here.";
         Guard flag = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,

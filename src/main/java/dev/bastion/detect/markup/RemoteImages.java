@@ -55,10 +55,32 @@ public final class RemoteImages {
         this.allowed = List.copyOf(allowed);
     }
 
-    /** Adds what renders from a host not allowed in {@code text} to {@code out}, in text order per kind. */
+    /**
+     * Adds what renders from a host not allowed in {@code text} to {@code out}: spans in text order that never
+     * overlap (an image in an image's alt text, Markdown inside an HTML attribute: one span covering both), so each
+     * can be redacted on its own.
+     */
     public void scan(String text, boolean complete, List<Finding> out) {
+        int from = out.size();
         if (text.indexOf('[') >= 0) markdown(text, complete, out);
         if (text.indexOf('<') >= 0) html(text, complete, out);
+        if (out.size() - from > 1) merge(out.subList(from, out.size()));
+    }
+
+    private static void merge(List<Finding> found) {
+        List<Finding> sorted = new java.util.ArrayList<>(found);
+        sorted.sort(java.util.Comparator.comparingInt(Finding::start));
+        found.clear();
+        Finding open = null;
+        for (Finding f : sorted) {
+            if (open != null && f.start() < open.end()) {
+                if (f.end() > open.end()) open = new Finding(TYPE, Finding.Category.MARKUP, open.start(), f.end());
+                continue;
+            }
+            if (open != null) found.add(open);
+            open = f;
+        }
+        found.add(open);
     }
 
     // ---- Markdown: images and link reference definitions, with one stack of open brackets ----

