@@ -194,13 +194,20 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
      *                     definition an image may use): {@code redact} (default: the markup becomes {@code [REMOTE_IMAGE]}),
      *                     {@code block}, {@code flag} or {@code allow}
      * @param imageHosts   hosts whose images pass: exact names, or {@code *.example.com} for its subdomains; default none
+     * @param scriptLinks  what to do with a Markdown link in an answer whose URL runs script when followed
+     *                     ({@code javascript:}, {@code vbscript:}): {@code redact} (default), {@code block}, {@code flag} or {@code allow}
      */
     public record Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody,
-                         Action remoteImages, List<String> imageHosts) {
+                         Action remoteImages, List<String> imageHosts, Action scriptLinks) {
         public static final Output DEFAULTS = new Output(null, null, null, null, null);
 
         public Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody) {
-            this(enabled, pii, secrets, streamWindow, maxBody, null, null);
+            this(enabled, pii, secrets, streamWindow, maxBody, null, null, null);
+        }
+
+        public Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody,
+                      Action remoteImages, List<String> imageHosts) {
+            this(enabled, pii, secrets, streamWindow, maxBody, remoteImages, imageHosts, null);
         }
 
         public Output {
@@ -213,6 +220,8 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
             remoteImages = remoteImages == null ? Action.REDACT : remoteImages;
             if (remoteImages == Action.PSEUDONYMIZE) throw new IllegalArgumentException("output.remote_images: pseudonymize is a request-side action (use redact)");
             imageHosts = imageHosts == null ? List.of() : List.copyOf(imageHosts); // read as host patterns by the guard, which names a bad one
+            scriptLinks = scriptLinks == null ? Action.REDACT : scriptLinks;
+            if (scriptLinks == Action.PSEUDONYMIZE) throw new IllegalArgumentException("output.script_links: pseudonymize is a request-side action (use redact)");
         }
 
         private static Map<String, Action> outputActions(String family, Map<String, Action> m) {

@@ -8,6 +8,7 @@ import dev.bastion.chain.Verdict;
 import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.config.RouteConfig.LlmApi;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.markup.ActiveMarkup;
 import dev.bastion.chain.ErrorBody;
 import dev.bastion.llm.CompletionText;
 import dev.bastion.llm.PromptText;
@@ -255,12 +256,13 @@ final class AnswerGuard implements ResponseFilter {
         types.add(f.type());
         String code = switch (f.category()) {
             case SECRET -> "secret_in_answer";
-            case MARKUP -> "remote_image_in_answer";
+            case MARKUP -> f.type().equals(ActiveMarkup.SCRIPT_LINK) ? "script_link_in_answer" : "remote_image_in_answer";
             case PII, CUSTOM -> "pii_in_answer";
         };
         String said = switch (f.category()) {
             case SECRET -> "a credential";
-            case MARKUP -> "an image a renderer would fetch from a host this route does not allow";
+            case MARKUP -> f.type().equals(ActiveMarkup.SCRIPT_LINK) ? "a link that runs script when followed"
+                    : "an image a renderer would fetch from a host this route does not allow";
             case PII, CUSTOM -> "personal data this route does not deliver";
         };
         return new Verdict.Deny(502, code, "The model's answer contained " + said + " (" + String.join(", ", types) + "); " + what);

@@ -8,7 +8,7 @@ import dev.bastion.detect.Scanner;
 import dev.bastion.detect.injection.InjectionDetector;
 import dev.bastion.detect.injection.InjectionModels;
 import dev.bastion.detect.injection.InjectionVerdict;
-import dev.bastion.detect.markup.RemoteImages;
+import dev.bastion.detect.markup.ActiveMarkup;
 import dev.bastion.detect.pii.PiiDetectors;
 import dev.bastion.detect.pii.RegexDetector;
 import dev.bastion.detect.secrets.SecretDetectors;
@@ -30,7 +30,7 @@ public final class Guard {
     private final GuardPolicy policy;
     private final Scanner scanner;
     private final Scanner outputScanner; // null when answers are not inspected
-    private final RemoteImages remoteImages; // null when answers are not inspected or such images are allowed
+    private final ActiveMarkup markup; // null when answers are not inspected, or remote images and script links are allowed
     private final InjectionDetector injection;
     private final InjectionDetector answerInjection; // the default model when the policy's must run off the event loop
     private final Classifier classifier; // null: none configured, or not wired (offline scans)
@@ -39,8 +39,8 @@ public final class Guard {
         this.policy = policy;
         this.scanner = scanner;
         this.outputScanner = outputScanner;
-        this.remoteImages = outputScanner == null || policy.output().remoteImages() == Action.ALLOW ? null
-                : new RemoteImages(imageHosts(policy.output()));
+        this.markup = outputScanner == null || policy.output().remoteImages() == Action.ALLOW && policy.output().scriptLinks() == Action.ALLOW ? null
+                : new ActiveMarkup(imageHosts(policy.output()));
         this.injection = injection;
         this.answerInjection = injection.needsWorker() ? InjectionModels.detector(InjectionModels.DEFAULT) : injection;
         this.classifier = classifier;
@@ -152,29 +152,34 @@ public final class Guard {
     }
 
     /**
-     * Findings in a piece of the model's answer as the caller will render it: {@link #inspectOutput}, and images a
-     * chat interface would fetch from a host the policy does not list ({@link RemoteImages}). {@code complete}: the
+     * Findings in a piece of the model's answer as the caller will render it: {@link #inspectOutput}, images a
+     * chat interface would fetch from a host the policy does not list and links that run script ({@link ActiveMarkup}). {@code complete}: the
      * text is whole; a stream's held text is not, and markup still being written in it is reported from its start
      * so it is held. Redacting such an image redacts what is inside it, unless that blocks the answer.
      */
     public List<OutputFinding> inspectAnswerText(String text, boolean complete) {
         List<OutputFinding> out = inspectOutput(text);
-        if (remoteImages == null) return out;
+        if (markup == null) return out;
         List<Finding> images = new ArrayList<>(0);
-        remoteImages.scan(text, complete, images);
+        markup.scan(text, complete, images);
         if (images.isEmpty()) return out;
-        Action action = policy.output().remoteImages();
-        List<OutputFinding> all = new ArrayList<>(out.size() + images.size());
+        List<OutputFinding> marked = new ArrayList<>(images.size());
+        for (Finding m : images) {
+            Action a = m.type().equals(ActiveMarkup.SCRIPT_LINK) ? policy.output().scriptLinks() : policy.output().remoteImages();
+            if (a != Action.ALLOW) marked.add(new OutputFinding(m, a));
+        }
+        if (marked.isEmpty()) return out;
+        List<OutputFinding> all = new ArrayList<>(out.size() + marked.size());
         for (OutputFinding f : out) {
-            if (action == Action.REDACT && f.action() != Action.BLOCK && overlapsAny(f.finding(), images)) continue;
+            if (f.action() != Action.BLOCK && insideRedacted(f.finding(), marked)) continue;
             all.add(f);
         }
-        for (Finding image : images) all.add(new OutputFinding(image, action));
+        all.addAll(marked);
         return all;
     }
 
-    private static boolean overlapsAny(Finding f, List<Finding> others) {
-        for (Finding o : others) if (o.overlaps(f)) return true;
+    private static boolean insideRedacted(Finding f, List<OutputFinding> markup) {
+        for (OutputFinding m : markup) if (m.action() == Action.REDACT && m.finding().overlaps(f)) return true;
         return false;
     }
 

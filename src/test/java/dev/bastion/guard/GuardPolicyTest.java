@@ -62,6 +62,9 @@ class GuardPolicyTest {
         assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, -1, null)).hasMessageContaining("output.stream_window");
         assertThat(GuardPolicy.Output.DEFAULTS.remoteImages()).as("remote images are redacted unless a policy says otherwise").isEqualTo(Action.REDACT);
         assertThat(GuardPolicy.Output.DEFAULTS.imageHosts()).isEmpty();
+        assertThat(GuardPolicy.Output.DEFAULTS.scriptLinks()).isEqualTo(Action.REDACT);
+        assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, null, null, null, null, Action.PSEUDONYMIZE))
+                .hasMessageContaining("output.script_links: pseudonymize is a request-side action");
         assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, null, null, Action.PSEUDONYMIZE, null))
                 .hasMessageContaining("output.remote_images: pseudonymize is a request-side action");
         for (String bad : List.of("cdn.*.example.com", "https://cdn.example.com/")) {

