@@ -196,18 +196,22 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
      * @param imageHosts   hosts whose images pass: exact names, or {@code *.example.com} for its subdomains; default none
      * @param scriptLinks  what to do with a Markdown link in an answer whose URL runs script when followed
      *                     ({@code javascript:}, {@code vbscript:}): {@code redact} (default), {@code block}, {@code flag} or {@code allow}
+     * @param remoteHtml   what to do with an HTML tag in an answer that fetches from a host not in {@code imageHosts} when an
+     *                     app renders the answer as HTML ({@code <img src>}, {@code <script src>}, {@code <link href>}…):
+     *                     {@code flag} (default: such HTML is mostly code, and most chat apps escape it), {@code redact},
+     *                     {@code block} or {@code allow}. Set {@code redact} when your app renders the model's HTML.
      */
     public record Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody,
-                         Action remoteImages, List<String> imageHosts, Action scriptLinks) {
+                         Action remoteImages, List<String> imageHosts, Action scriptLinks, Action remoteHtml) {
         public static final Output DEFAULTS = new Output(null, null, null, null, null);
 
         public Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody) {
-            this(enabled, pii, secrets, streamWindow, maxBody, null, null, null);
+            this(enabled, pii, secrets, streamWindow, maxBody, null, null, null, null);
         }
 
         public Output(Boolean enabled, Map<String, Action> pii, Map<String, Action> secrets, Integer streamWindow, ByteSize maxBody,
                       Action remoteImages, List<String> imageHosts) {
-            this(enabled, pii, secrets, streamWindow, maxBody, remoteImages, imageHosts, null);
+            this(enabled, pii, secrets, streamWindow, maxBody, remoteImages, imageHosts, null, null);
         }
 
         public Output {
@@ -222,6 +226,8 @@ public record GuardPolicy(Map<String, Action> pii, Map<String, Action> secrets, 
             imageHosts = imageHosts == null ? List.of() : List.copyOf(imageHosts); // read as host patterns by the guard, which names a bad one
             scriptLinks = scriptLinks == null ? Action.REDACT : scriptLinks;
             if (scriptLinks == Action.PSEUDONYMIZE) throw new IllegalArgumentException("output.script_links: pseudonymize is a request-side action (use redact)");
+            remoteHtml = remoteHtml == null ? Action.FLAG : remoteHtml;
+            if (remoteHtml == Action.PSEUDONYMIZE) throw new IllegalArgumentException("output.remote_html: pseudonymize is a request-side action (use redact)");
         }
 
         private static Map<String, Action> outputActions(String family, Map<String, Action> m) {

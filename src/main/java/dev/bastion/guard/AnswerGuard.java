@@ -256,7 +256,7 @@ final class AnswerGuard implements ResponseFilter {
         types.add(f.type());
         String code = switch (f.category()) {
             case SECRET -> "secret_in_answer";
-            case MARKUP -> f.type().equals(ActiveMarkup.SCRIPT_LINK) ? "script_link_in_answer" : "remote_image_in_answer";
+            case MARKUP -> f.type().equals(ActiveMarkup.SCRIPT_LINK) ? "script_link_in_answer" : "remote_image_in_answer"; // an HTML image too
             case PII, CUSTOM -> "pii_in_answer";
         };
         String said = switch (f.category()) {

@@ -39,8 +39,9 @@ public final class Guard {
         this.policy = policy;
         this.scanner = scanner;
         this.outputScanner = outputScanner;
-        this.markup = outputScanner == null || policy.output().remoteImages() == Action.ALLOW && policy.output().scriptLinks() == Action.ALLOW ? null
-                : new ActiveMarkup(imageHosts(policy.output()));
+        this.markup = outputScanner == null || policy.output().remoteImages() == Action.ALLOW && policy.output().scriptLinks() == Action.ALLOW
+                && policy.output().remoteHtml() == Action.ALLOW ? null
+                : new ActiveMarkup(imageHosts(policy.output()), type -> markupAction(policy.output(), type).strength());
         this.injection = injection;
         this.answerInjection = injection.needsWorker() ? InjectionModels.detector(InjectionModels.DEFAULT) : injection;
         this.classifier = classifier;
@@ -165,7 +166,7 @@ public final class Guard {
         if (images.isEmpty()) return out;
         List<OutputFinding> marked = new ArrayList<>(images.size());
         for (Finding m : images) {
-            Action a = m.type().equals(ActiveMarkup.SCRIPT_LINK) ? policy.output().scriptLinks() : policy.output().remoteImages();
+            Action a = markupAction(policy.output(), m.type());
             if (a != Action.ALLOW) marked.add(new OutputFinding(m, a));
         }
         if (marked.isEmpty()) return out;
@@ -176,6 +177,14 @@ public final class Guard {
         }
         all.addAll(marked);
         return all;
+    }
+
+    private static Action markupAction(GuardPolicy.Output out, String type) {
+        return switch (type) {
+            case ActiveMarkup.SCRIPT_LINK -> out.scriptLinks();
+            case ActiveMarkup.REMOTE_HTML -> out.remoteHtml();
+            default -> out.remoteImages();
+        };
     }
 
     private static boolean insideRedacted(Finding f, List<OutputFinding> markup) {

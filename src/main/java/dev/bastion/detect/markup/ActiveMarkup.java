@@ -16,9 +16,10 @@ import java.util.Set;
  *   <li>Markdown images, {@code ![alt](url "title")} and {@code ![alt](<url>)}, brackets nested in the alt text;</li>
  *   <li>link reference definitions, {@code [label]: url}: a reference image ({@code ![alt][label]}) takes its URL
  *       from one, which may come after it — in a stream, after the image was sent;</li>
- *   <li>HTML tags that fetch when parsed ({@code img}, {@code video}, {@code iframe}, {@code link}, …) by their URL
- *       attributes ({@code src}, {@code srcset}, {@code poster}, …), and a {@code style} attribute's {@code url(…)} on
- *       any tag.</li>
+ *   <li>HTML tags that fetch when parsed ({@code img}, {@code video}, {@code iframe}, {@code link}, {@code base}, …) by
+ *       their URL attributes ({@code src}, {@code srcset}, {@code poster}, …), a refresh's {@code content}, and a
+ *       {@code style} attribute's {@code url(…)} on any tag — reported as {@value #REMOTE_HTML}, which a policy
+ *       weighs apart (HTML in answers is mostly code).</li>
  * </ul>
  * A URL is read as a browser reads it ({@link WhatwgUrl}): backslashes, tabs, percent-encoded and IDN hosts, user
  * info and character references ({@code &#104;ttps:}, CommonMark's backslash escapes) cannot move it to another host
@@ -44,6 +45,11 @@ public final class ActiveMarkup {
     public static final String REMOTE_IMAGE = "REMOTE_IMAGE";
     /** A Markdown link (or a definition a reference link may use) whose URL runs script when followed. */
     public static final String SCRIPT_LINK = "SCRIPT_LINK";
+    /**
+     * An HTML tag that fetches from a host not listed when an app renders the answer as HTML: its own type, since HTML in
+     * answers is mostly code (a page's {@code <script src>} and {@code <img>}) that most chat apps escape rather than render.
+     */
+    public static final String REMOTE_HTML = "REMOTE_HTML";
     /** The most characters of unfinished markup held back from a stream; past it, it is decided as it is. */
     static final int MAX_PENDING = 8192;
     /** The longest title read after an image's destination; a quote not closed by then is no title. */
@@ -53,15 +59,26 @@ public final class ActiveMarkup {
     private static final String BASE_HOST = "answer.bastion.invalid";
     private static final String BASE = "https://" + BASE_HOST + "/";
     private static final Set<String> FETCHING_TAGS = Set.of("img", "image", "picture", "source", "video", "audio", "track", "iframe",
-            "frame", "embed", "object", "input", "link", "script", "body", "table", "td", "th", "use", "feimage", "svg", "style", "portal");
+            "frame", "embed", "object", "input", "link", "script", "body", "table", "td", "th", "use", "feimage", "svg", "style", "portal",
+            "base", "meta"); // <base href> moves every relative URL after it; <meta http-equiv=refresh content="0;url=…"> navigates
     private static final Set<String> URL_ATTRIBUTES = Set.of("src", "srcset", "href", "xlink:href", "poster", "data", "background",
             "lowsrc", "dynsrc", "imagesrcset", "codebase", "archive");
 
     private final List<DomainPattern> allowed;
+    private final java.util.function.ToIntFunction<String> weight;
 
     /** @param allowed hosts whose images pass (exact, or {@code *.example.com} for its subdomains) */
     public ActiveMarkup(List<DomainPattern> allowed) {
+        this(allowed, type -> type.equals(REMOTE_IMAGE) ? 3 : type.equals(SCRIPT_LINK) ? 2 : 1);
+    }
+
+    /**
+     * @param weight how strongly each type is acted on: where markup of two types overlaps (a Markdown image in an HTML
+     *               attribute, which a renderer that escapes HTML still shows), the one span takes the heavier type
+     */
+    public ActiveMarkup(List<DomainPattern> allowed, java.util.function.ToIntFunction<String> weight) {
         this.allowed = List.copyOf(allowed);
+        this.weight = weight;
     }
 
     /**
@@ -76,14 +93,15 @@ public final class ActiveMarkup {
         if (out.size() - from > 1) merge(out.subList(from, out.size()));
     }
 
-    private static void merge(List<Finding> found) {
+    private void merge(List<Finding> found) {
         List<Finding> sorted = new java.util.ArrayList<>(found);
         sorted.sort(java.util.Comparator.comparingInt(Finding::start));
         found.clear();
         Finding open = null;
         for (Finding f : sorted) {
             if (open != null && f.start() < open.end()) {
-                if (f.end() > open.end()) open = new Finding(open.type(), Finding.Category.MARKUP, open.start(), f.end()); // the outer markup names it
+                String type = weight.applyAsInt(f.type()) > weight.applyAsInt(open.type()) ? f.type() : open.type();
+                open = new Finding(type, Finding.Category.MARKUP, open.start(), Math.max(open.end(), f.end()));
                 continue;
             }
             if (open != null) found.add(open);
@@ -340,13 +358,13 @@ public final class ActiveMarkup {
             if (j == i + 1 || !Character.isLetter(t.charAt(i + 1))) continue;
             String name = t.substring(i + 1, j).toLowerCase(Locale.ROOT);
             if (j >= n) { // the tag's name may still be growing into one that fetches
-                if (!complete && isPrefixOfFetchingTag(name)) pending(t, i, REMOTE_IMAGE, out);
+                if (!complete && isPrefixOfFetchingTag(name)) pending(t, i, REMOTE_HTML, out);
                 return;
             }
             char after = t.charAt(j);
             if (!(after == '>' || after == '/' || Character.isWhitespace(after))) continue; // "i<n;" is no tag
             boolean fetching = FETCHING_TAGS.contains(name);
-            int end = attributes(t, j, fetching, i, complete, out);
+            int end = attributes(t, j, name, fetching, i, complete, out);
             if (end < 0) return; // unfinished: reported as pending, or nothing to hold
             i = end - 1;
         }
@@ -361,7 +379,7 @@ public final class ActiveMarkup {
      * Reads a tag's attributes from {@code p} to its '>' and reports the tag from {@code start} when one of them
      * fetches from a host not allowed. Returns the index after '>', or -1 when the text ends first.
      */
-    private int attributes(String t, int p, boolean fetching, int start, boolean complete, List<Finding> out) {
+    private int attributes(String t, int p, String tag, boolean fetching, int start, boolean complete, List<Finding> out) {
         int n = t.length();
         int i = p;
         boolean remote = false, styled = false;
@@ -401,18 +419,32 @@ public final class ActiveMarkup {
                 String decoded = decodeReferences(value);
                 if (fetching && URL_ATTRIBUTES.contains(attr)) {
                     remote |= attr.endsWith("srcset") ? srcsetFetchesElsewhere(decoded) : fetchesElsewhere(decoded);
+                } else if (tag.equals("meta") && attr.equals("content")) {
+                    remote |= refreshFetchesElsewhere(decoded);
                 } else if (attr.equals("style")) {
                     remote |= styleFetchesElsewhere(decoded);
                 }
             }
         }
         if (i >= n) { // the tag is still being written
-            if (!complete && (fetching || styled)) pending(t, start, REMOTE_IMAGE, out);
-            else if (remote) out.add(new Finding(REMOTE_IMAGE, Finding.Category.MARKUP, start, n));
+            if (!complete && (fetching || styled)) pending(t, start, REMOTE_HTML, out);
+            else if (remote) out.add(new Finding(REMOTE_HTML, Finding.Category.MARKUP, start, n));
             return -1;
         }
-        if (remote) out.add(new Finding(REMOTE_IMAGE, Finding.Category.MARKUP, start, i + 1));
+        if (remote) out.add(new Finding(REMOTE_HTML, Finding.Category.MARKUP, start, i + 1));
         return i + 1;
+    }
+
+    /** A refresh's {@code content}: "{@code 5; url=https://…}" navigates there (a value null: unknown reference). */
+    private boolean refreshFetchesElsewhere(String content) {
+        if (content == null) return true;
+        int at = content.toLowerCase(Locale.ROOT).indexOf("url");
+        if (at < 0) return false;
+        String rest = content.substring(at + 3).strip();
+        if (!rest.startsWith("=")) return false;
+        rest = rest.substring(1).strip();
+        if (!rest.isEmpty() && (rest.charAt(0) == '"' || rest.charAt(0) == '\'')) rest = rest.substring(1, rest.indexOf(rest.charAt(0), 1) < 0 ? rest.length() : rest.indexOf(rest.charAt(0), 1));
+        return fetchesElsewhere(rest);
     }
 
     private boolean srcsetFetchesElsewhere(String srcset) {

@@ -74,12 +74,14 @@ class ActiveMarkupTest {
             "<span style=\"background-image: image-set('https://collector.example.net/x' 1x)\">t</span>",
             "<div style=\"background:u\\72l(https://collector.example.net/x)\">t</div>", // a CSS escape: unknown
             "<table background=\"https://collector.example.net/t.png\">",
+            "<base href=\"https://collector.example.net/\">",              // every relative URL after it goes there
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://collector.example.net/?d=1\">",
     })
     void reportsMarkupThatFetchesFromAnotherHost(String text) {
         List<Finding> f = scan(text, true);
         assertThat(f).as(text).isNotEmpty();
         assertThat(f).allSatisfy(x -> {
-            assertThat(x.type()).isEqualTo(ActiveMarkup.REMOTE_IMAGE);
+            assertThat(x.type()).isEqualTo(text.startsWith("<") || text.startsWith("  <") ? ActiveMarkup.REMOTE_HTML : ActiveMarkup.REMOTE_IMAGE);
             assertThat(x.category()).isEqualTo(Finding.Category.MARKUP);
         });
         // the finding covers the URL, so redacting it leaves nothing to fetch
@@ -163,6 +165,8 @@ class ActiveMarkupTest {
         assertThat(found(nested)).containsExactly("![x ![y](https://collector.example.net/1) z](https://collector.example.net/2)");
         String inside = "a <img alt=\"![y](https://collector.example.net/1)\" src=\"https://collector.example.net/2\"> b";
         assertThat(found(inside)).containsExactly("<img alt=\"![y](https://collector.example.net/1)\" src=\"https://collector.example.net/2\">");
+        // a renderer that escapes HTML still shows the Markdown image inside it: the span is the image's type, not HTML's
+        assertThat(scan(inside, true)).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(ActiveMarkup.REMOTE_IMAGE));
         for (String text : List.of(nested, inside, "<div style=\"background:url(https://collector.example.net/1)\">![y](https://collector.example.net/2)</div>")) {
             List<Finding> f = scan(text, true);
             for (int i = 1; i < f.size(); i++) assertThat(f.get(i).start()).as(text).isGreaterThanOrEqualTo(f.get(i - 1).end());
