@@ -159,10 +159,15 @@ public final class Guard {
      * so it is held. Redacting such an image redacts what is inside it, unless that blocks the answer.
      */
     public List<OutputFinding> inspectAnswerText(String text, boolean complete) {
+        return inspectAnswerText(text, complete, true);
+    }
+
+    /** The same for a stream's held text, which after its first release does not begin where the answer does. */
+    List<OutputFinding> inspectAnswerText(String text, boolean complete, boolean startsAnswer) {
         List<OutputFinding> out = inspectOutput(text);
         if (markup == null) return out;
         List<Finding> images = new ArrayList<>(0);
-        markup.scan(text, complete, images);
+        markup.scan(text, complete, startsAnswer, images);
         if (images.isEmpty()) return out;
         List<OutputFinding> marked = new ArrayList<>(images.size());
         for (Finding m : images) {

