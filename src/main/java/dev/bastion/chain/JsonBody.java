@@ -67,6 +67,17 @@ public final class JsonBody {
         return body != null && body.duplicateKey() ? DUPLICATE_KEY : "The request body must be a JSON object.";
     }
 
+    /** The exchange's body when it is one JSON object (the shared parse), else null: refuse it with {@link #notAnObject(Exchange)}. */
+    public static ObjectNode objectOf(Exchange ex) {
+        JsonNode tree = ex.json() == null ? null : ex.json().tree();
+        return tree instanceof ObjectNode o ? o : null;
+    }
+
+    /** The 400 {@code invalid_llm_request} for a body that is not one JSON object, a repeated key named as the reason (never the key). */
+    public static Verdict.Deny notAnObject(Exchange ex) {
+        return new Verdict.Deny(400, "invalid_llm_request", notAnObject(ex.json()));
+    }
+
     /** Parses the buffer's bytes where they are, without copying them out first when they are on the heap. */
     private static JsonNode parse(Buffer raw) throws java.io.IOException {
         if (raw instanceof io.vertx.core.internal.buffer.BufferInternal b && b.getByteBuf().hasArray()) {

@@ -61,23 +61,21 @@ final class GuardControl implements Control {
     @Override
     public Future<Verdict> check(Exchange ex) {
         // The exchange's one parse of the body, shared with the budget and request inspection; redaction edits it in place.
-        JsonNode body = ex.json() == null ? null : ex.json().tree();
-        if (body == null || !body.isObject()) {
-            return new Verdict.Deny(400, "invalid_llm_request", JsonBody.notAnObject(ex.json())).future();
-        }
+        ObjectNode body = JsonBody.objectOf(ex);
+        if (body == null) return JsonBody.notAnObject(ex).future();
         Guard guard = policyFor.apply(ex.identity());
         List<PromptText.Segment> segments = PromptText.of(api, body);
         LlmRequest counted = ex.attribute(LlmRequest.class); // the budget's, when it counted the prompt already
-        Verdict.Deny outOfBounds = RequestCaps.check(guard.policy(), api, (ObjectNode) body, segments, counter,
+        Verdict.Deny outOfBounds = RequestCaps.check(guard.policy(), api, body, segments, counter,
                 counted == null ? null : counted.promptTokens());
         if (outOfBounds != null) return outOfBounds.future();
         Context context = Vertx.currentContext();
         if (guard.inspectsOnWorker() && context != null) {
             // Milliseconds of model time: on a worker, so the event loop keeps serving other requests meanwhile.
             return context.executeBlocking(() -> guard.inspect(segments), false)
-                    .compose(ins -> decide(ex, guard, (ObjectNode) body, segments, ins));
+                    .compose(ins -> decide(ex, guard, body, segments, ins));
         }
-        return decide(ex, guard, (ObjectNode) body, segments, guard.inspect(segments));
+        return decide(ex, guard, body, segments, guard.inspect(segments));
     }
 
     /** Refuses, rewrites or passes the request on what the inspection found (back on the event loop). */

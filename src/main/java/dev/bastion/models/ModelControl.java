@@ -76,8 +76,8 @@ public final class ModelControl implements Control {
 
     @Override
     public Future<Verdict> check(Exchange ex) {
-        JsonNode body = ex.json() == null ? null : ex.json().tree();
-        if (body == null || !body.isObject()) return new Verdict.Deny(400, "invalid_llm_request", JsonBody.notAnObject(ex.json())).future();
+        JsonNode body = JsonBody.objectOf(ex);
+        if (body == null) return JsonBody.notAnObject(ex).future();
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             return new Verdict.Deny(400, "invalid_llm_request", "'model' must be a non-empty string.").future();

@@ -38,8 +38,8 @@ public final class StoredResponsesControl implements Control {
         // Not one JSON object (a repeated key included: a first-wins parser would read the copy this check did not see)
         // is refused here too, as the one control every such route has: a route with no guard and no budget must not
         // pass on what nobody read.
-        JsonNode body = ex.json() == null ? null : ex.json().tree();
-        if (body == null || !body.isObject()) return new Verdict.Deny(400, "invalid_llm_request", JsonBody.notAnObject(ex.json())).future();
+        JsonNode body = JsonBody.objectOf(ex);
+        if (body == null) return JsonBody.notAnObject(ex).future();
         for (String field : new String[] {"previous_response_id", "conversation"}) {
             JsonNode v = body.get(field);
             if (v != null && !v.isNull()) {
