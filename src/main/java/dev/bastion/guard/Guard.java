@@ -30,7 +30,7 @@ public final class Guard {
     private final GuardPolicy policy;
     private final Scanner scanner;
     private final Scanner outputScanner; // null when answers are not inspected
-    private final ActiveMarkup markup; // null when answers are not inspected, or remote images and script links are allowed
+    private final ActiveMarkup markup; // null when answers are not inspected, or every kind of active markup is allowed
     private final InjectionDetector injection;
     private final InjectionDetector answerInjection; // the default model when the policy's must run off the event loop
     private final Classifier classifier; // null: none configured, or not wired (offline scans)
@@ -154,7 +154,7 @@ public final class Guard {
 
     /**
      * Findings in a piece of the model's answer as the caller will render it: {@link #inspectOutput}, images a
-     * chat interface would fetch from a host the policy does not list and links that run script ({@link ActiveMarkup}). {@code complete}: the
+     * chat interface would fetch from a host the policy does not list, HTML that fetches and links that run script ({@link ActiveMarkup}). {@code complete}: the
      * text is whole; a stream's held text is not, and markup still being written in it is reported from its start
      * so it is held. Redacting such an image redacts what is inside it, unless that blocks the answer.
      */

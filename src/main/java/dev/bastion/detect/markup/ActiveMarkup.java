@@ -266,7 +266,7 @@ public final class ActiveMarkup {
     }
 
     private static boolean destinationRunsScript(String raw) {
-        return runsScript(unescapeMarkdown(raw)) || raw.indexOf('\\') >= 0 && runsScript(decodeReferences(raw));
+        return runsScript(unescape(raw, true)) || raw.indexOf('\\') >= 0 && runsScript(decodeReferences(raw, true));
     }
 
     /**
@@ -274,7 +274,6 @@ public final class ActiveMarkup {
      * however spelled: case, tabs and newlines, leading spaces and controls, character references).
      */
     static boolean runsScript(String url) {
-        if (url == null) return true; // a reference this decoder does not know: it could spell anything
         String scheme = schemeOf(url);
         return scheme != null && (scheme.equals("javascript") || scheme.equals("vbscript"));
     }
@@ -354,14 +353,18 @@ public final class ActiveMarkup {
 
     /** CommonMark's backslash escapes, then character references: what the renderer hands the browser. */
     private static String unescapeMarkdown(String s) {
-        if (s.indexOf('\\') < 0) return decodeReferences(s);
+        return unescape(s, false);
+    }
+
+    private static String unescape(String s, boolean keepUnknown) {
+        if (s.indexOf('\\') < 0) return decodeReferences(s, keepUnknown);
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\\' && i + 1 < s.length() && isAsciiPunctuation(s.charAt(i + 1))) c = s.charAt(++i);
             b.append(c);
         }
-        return decodeReferences(b.toString());
+        return decodeReferences(b.toString(), keepUnknown);
     }
 
     private static boolean isAsciiPunctuation(char c) {
@@ -383,8 +386,7 @@ public final class ActiveMarkup {
             }
             char after = t.charAt(j);
             if (!(after == '>' || after == '/' || Character.isWhitespace(after))) continue; // "i<n;" is no tag
-            boolean fetching = FETCHING_TAGS.contains(name);
-            int end = attributes(t, j, name, fetching, i, complete, out);
+            int end = attributes(t, j, name, i, complete, out);
             if (end < 0) return; // unfinished: reported as pending, or nothing to hold
             i = end - 1;
         }
@@ -394,7 +396,8 @@ public final class ActiveMarkup {
      * Reads a tag's attributes from {@code p} to its '>' and reports the tag from {@code start} when one of them
      * fetches from a host not allowed. Returns the index after '>', or -1 when the text ends first.
      */
-    private int attributes(String t, int p, String tag, boolean fetching, int start, boolean complete, List<Finding> out) {
+    private int attributes(String t, int p, String tag, int start, boolean complete, List<Finding> out) {
+        boolean fetching = FETCHING_TAGS.contains(tag);
         int n = t.length();
         int i = p;
         boolean remote = false;
@@ -534,6 +537,14 @@ public final class ActiveMarkup {
      * named reference: the caller treats the URL as unknown.
      */
     static String decodeReferences(String s) {
+        return decodeReferences(s, false);
+    }
+
+    /**
+     * @param keepUnknown leave a named reference this decoder does not know as it stands, instead of answering null: for
+     *                    reading a scheme, which only ASCII letters and ':' make, and no unknown reference decodes to
+     */
+    private static String decodeReferences(String s, boolean keepUnknown) {
         int amp = s.indexOf('&');
         if (amp < 0) return s;
         StringBuilder b = new StringBuilder(s.length());
@@ -573,7 +584,11 @@ public final class ActiveMarkup {
                 continue;
             }
             String known = named(s.substring(i + 1, j));
-            if (known == null) return null;
+            if (known == null && !keepUnknown) return null;
+            if (known == null) {
+                b.append(c);
+                continue;
+            }
             b.append(known);
             i = j;
         }

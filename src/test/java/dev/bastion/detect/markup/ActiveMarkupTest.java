@@ -135,7 +135,8 @@ class ActiveMarkupTest {
     @ParameterizedTest
     @ValueSource(strings = {"[docs](https://docs.python.org/3/)", "[x](javascript.html)", "[x](/javascript:alert)", "[x](./javascript:x)",
             "<a href=\"javascript:void(0)\">menu</a>", "Use `javascript:` URLs sparingly", "[x](mailto:a@example.com)",
-            "[x](java\\script:alert(1))"})                         // "\\s" is no escape: a relative URL to a browser
+            "[x](java\\script:alert(1))",                          // "\\s" is no escape: a relative URL to a browser
+            "[a &mdash; b](https://docs.example.com/a&mdash;b)"})  // a reference the decoder does not know spells no scheme
     void passesLinksThatDoNot(String text) {
         assertThat(scan(text, true)).as(text).noneSatisfy(f -> assertThat(f.type()).isEqualTo(ActiveMarkup.SCRIPT_LINK));
     }
