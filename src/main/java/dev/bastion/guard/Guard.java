@@ -9,6 +9,7 @@ import dev.bastion.detect.injection.InjectionDetector;
 import dev.bastion.detect.injection.InjectionModels;
 import dev.bastion.detect.injection.InjectionVerdict;
 import dev.bastion.detect.markup.ActiveMarkup;
+import dev.bastion.detect.markup.MarkdownCode;
 import dev.bastion.detect.pii.PiiDetectors;
 import dev.bastion.detect.pii.RegexDetector;
 import dev.bastion.detect.secrets.SecretDetectors;
@@ -164,10 +165,15 @@ public final class Guard {
 
     /** The same for a stream's held text, which after its first release does not begin where the answer does. */
     List<OutputFinding> inspectAnswerText(String text, boolean complete, boolean startsAnswer) {
+        return inspectAnswerText(text, complete, startsAnswer, null);
+    }
+
+    /** @param code how the stream read the answer's Markdown before {@code text}, so code that began there is known */
+    List<OutputFinding> inspectAnswerText(String text, boolean complete, boolean startsAnswer, MarkdownCode code) {
         List<OutputFinding> out = inspectOutput(text);
         if (markup == null) return out;
         List<Finding> images = new ArrayList<>(0);
-        markup.scan(text, complete, startsAnswer, images);
+        markup.scan(text, complete, startsAnswer, code, images);
         if (images.isEmpty()) return out;
         List<OutputFinding> marked = new ArrayList<>(images.size());
         for (Finding m : images) {

@@ -2,6 +2,7 @@ package dev.bastion.guard;
 
 import dev.bastion.config.GuardPolicy.Action;
 import dev.bastion.detect.Finding;
+import dev.bastion.detect.markup.MarkdownCode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,6 +36,7 @@ final class HeldText {
     private final int window;
     private final AnswerRecord record;
     private final StringBuilder buf = new StringBuilder();
+    private final MarkdownCode code = new MarkdownCode(); // the Markdown trimmed off so far: code blocks that began there
     private final TreeMap<Long, Rewrite> rewrites = new TreeMap<>();
     private long base;     // absolute offset of buf's first char
     private long released; // [0, released) is decided
@@ -77,7 +79,7 @@ final class HeldText {
         // Scanning costs the held text and its context each time: after the first release, wait until a
         // step's worth can go out. Nothing undecided is sent meanwhile, so a finding is only seen later.
         if (!last && r - released < (released == 0 ? 1 : MIN_STEP)) return null;
-        List<Guard.OutputFinding> found = guard.inspectAnswerText(buf.toString(), last, base == 0);
+        List<Guard.OutputFinding> found = guard.inspectAnswerText(buf.toString(), last, base == 0, code);
         // An entity that is still being written — it reaches past r, or to the end of what came so far — is held
         // from its start, however long it grows.
         for (boolean moved = true; moved; ) {
@@ -205,6 +207,7 @@ final class HeldText {
         // A word running through the released edge (a long blob): cut it anyway, or every scan would
         // cover all of it and a megabyte without spaces would cost quadratic time.
         if (i >= limit) i = word;
+        code.skip(buf, 0, i);
         buf.delete(0, i);
         base += i;
     }

