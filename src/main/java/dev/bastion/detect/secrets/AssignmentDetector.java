@@ -62,7 +62,8 @@ public final class AssignmentDetector implements Detector {
             int next = nameEnd;
             // The assignment shape first: it rules out most words of prose in a few char checks.
             Value v = valueAfter(text, nameEnd);
-            if (v != null && namesASecret(text, i, nameEnd)) {
+            // "https://x-access-token:…@host": a URL's user info, whose password UrlCredentialDetector reports up to the '@'
+            if (v != null && !(i >= 3 && text.startsWith("://", i - 3)) && namesASecret(text, i, nameEnd)) {
                 if (v.end > v.start && looksLikeSecret(text, v)) {
                     out.add(new Finding("GENERIC_SECRET", Finding.Category.SECRET, v.start, v.end));
                 }

@@ -57,6 +57,18 @@ final class Chars {
         return isUpper(c) || isDigit(c);
     }
 
+    static boolean isLetter(char c) {
+        return isUpper(c) || isLower(c);
+    }
+
+    static boolean isHex(char c) {
+        return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    static boolean isLowerHex(char c) {
+        return isDigit(c) || c >= 'a' && c <= 'f';
+    }
+
     /** Whether {@code text[i]} exists and is in {@code cls}; out-of-range indexes are boundaries. */
     static boolean in(String text, int i, CharClass cls) {
         return i >= 0 && i < text.length() && cls.test(text.charAt(i));

@@ -13,6 +13,6 @@ public final class SecretDetectors {
      */
     public static List<Detector> all() {
         return List.of(new TokenFormatDetector(), new AwsSecretKeyDetector(), new JwtDetector(), new PrivateKeyDetector(),
-                new AssignmentDetector());
+                new UrlCredentialDetector(), new AssignmentDetector());
     }
 }

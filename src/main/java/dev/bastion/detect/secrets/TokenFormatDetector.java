@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Vendor tokens recognisable by their prefix and shape ({@link TokenFormats}): AWS access key ids, GitHub
  * classic (checksum verified) and fine-grained tokens, GitLab personal access tokens, Slack tokens and
- * incoming-webhook URLs, Stripe secret and restricted keys, OpenAI, Anthropic and Google API keys.
+ * incoming-webhook URLs, Stripe secret and restricted keys, OpenAI, Anthropic and Google API keys, and the keys of
+ * the AI platforms, registries and developer services listed in {@link TokenFormats#ALL}.
  *
  * <p>Deliberately not caught: Stripe publishable keys ({@code pk_…}, public by design), GitHub tokens whose
  * checksum is wrong, tokens glued to a longer word ({@code xghp_…}), vendors not listed, and prefixed strings

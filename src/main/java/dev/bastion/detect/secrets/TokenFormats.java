@@ -33,7 +33,95 @@ final class TokenFormats {
             new TokenFormat("ANTHROPIC_KEY", List.of("sk-ant-"), Chars::isUrlSafe, TokenFormats::anthropic),
             new TokenFormat("OPENAI_KEY", List.of("sk-proj-", "sk-svcacct-", "sk-admin-"), Chars::isUrlSafe, TokenFormats::openAiScoped),
             new TokenFormat("OPENAI_KEY", List.of("sk-"), Chars::isUrlSafe, TokenFormats::openAiLegacy),
-            new TokenFormat("GOOGLE_API_KEY", List.of("AIza"), Chars::isUrlSafe, TokenFormats::googleApiKey));
+            new TokenFormat("GOOGLE_API_KEY", List.of("AIza"), Chars::isUrlSafe, TokenFormats::googleApiKey),
+            new TokenFormat("GOOGLE_OAUTH_SECRET", List.of("GOCSPX-"), Chars::isUrlSafe, exactly(Chars::isUrlSafe, 28, TokenFormats::any)),
+            // Model providers and AI platforms: the keys an AI app's prompts and logs most often carry
+            new TokenFormat("HUGGINGFACE_TOKEN", List.of("hf_", "api_org_"), Chars::isWord, exactly(Chars::isLetter, 34, TokenFormats::mixedCase)),
+            new TokenFormat("GROQ_KEY", List.of("gsk_"), Chars::isWord, exactly(Chars::isAlnum, 52, TokenFormats::looksRandom)),
+            new TokenFormat("REPLICATE_TOKEN", List.of("r8_"), Chars::isWord, exactly(Chars::isAlnum, 37, TokenFormats::lettersAndDigits)),
+            new TokenFormat("XAI_KEY", List.of("xai-"), Chars::isUrlSafe, exactly(Chars::isAlnum, 80, TokenFormats::looksRandom)),
+            new TokenFormat("PERPLEXITY_KEY", List.of("pplx-"), Chars::isUrlSafe, exactly(Chars::isAlnum, 48, TokenFormats::lettersAndDigits)),
+            new TokenFormat("LANGSMITH_KEY", List.of("lsv2_pt_", "lsv2_sk_"), Chars::isWord, pair(Chars::isLowerHex, 32, '_', Chars::isLowerHex, 10)),
+            new TokenFormat("DATABRICKS_TOKEN", List.of("dapi"), Chars::isWord, TokenFormats::databricks),
+            // Package registries, infrastructure and developer platforms
+            new TokenFormat("NPM_TOKEN", List.of("npm_"), Chars::isWord, exactly(Chars::isAlnum, 36, TokenFormats::looksRandom)),
+            new TokenFormat("PYPI_TOKEN", List.of("pypi-AgEIcHlwaS5vcmc"), Chars::isUrlSafe, between(Chars::isUrlSafe, 50, 400)),
+            new TokenFormat("DOCKER_HUB_TOKEN", List.of("dckr_pat_"), Chars::isWord, exactly(Chars::isUrlSafe, 27, TokenFormats::any)),
+            new TokenFormat("SENDGRID_KEY", List.of("SG."), Chars::isUrlSafe, pair(Chars::isUrlSafe, 22, '.', Chars::isUrlSafe, 43)),
+            new TokenFormat("DIGITALOCEAN_TOKEN", List.of("dop_v1_", "doo_v1_", "dor_v1_"), Chars::isWord, exactly(Chars::isLowerHex, 64, TokenFormats::any)),
+            new TokenFormat("VAULT_TOKEN", List.of("hvs."), Chars::isUrlSafe, between(Chars::isUrlSafe, 90, 120)),
+            new TokenFormat("VAULT_TOKEN", List.of("hvb."), Chars::isUrlSafe, between(Chars::isUrlSafe, 138, 300)),
+            new TokenFormat("SHOPIFY_TOKEN", List.of("shpat_", "shpca_", "shppa_", "shpss_"), Chars::isWord, exactly(Chars::isHex, 32, TokenFormats::any)),
+            new TokenFormat("LINEAR_KEY", List.of("lin_api_"), Chars::isWord, exactly(Chars::isAlnum, 40, TokenFormats::looksRandom)),
+            new TokenFormat("POSTMAN_KEY", List.of("PMAK-"), Chars::isUrlSafe, pair(Chars::isLowerHex, 24, '-', Chars::isLowerHex, 34)),
+            new TokenFormat("GRAFANA_TOKEN", List.of("glsa_"), Chars::isWord, pair(Chars::isAlnum, 32, '_', Chars::isLowerHex, 8)),
+            new TokenFormat("NEW_RELIC_KEY", List.of("NRAK-"), Chars::isUrlSafe, exactly(Chars::isUpperOrDigit, 27, TokenFormats::any)));
+
+    /** A check on a token's body, {@code text[from, to)}, beyond its alphabet and length. */
+    @FunctionalInterface
+    private interface BodyCheck {
+        boolean ok(String text, int from, int to);
+    }
+
+    /** Exactly {@code length} chars of {@code cls}, ending the run of base64url chars there, that pass {@code check}. */
+    private static TokenFormat.Body exactly(Chars.CharClass cls, int length, BodyCheck check) {
+        return (t, from) -> {
+            int end = runEnd(t, from, cls, length);
+            return end - from == length && !in(t, end, Chars::isUrlSafe) && check.ok(t, from, end) ? end : -1;
+        };
+    }
+
+    /** {@code min} to {@code max} chars of {@code cls}, the whole run; these formats are long enough to need no more. */
+    private static TokenFormat.Body between(Chars.CharClass cls, int min, int max) {
+        return (t, from) -> {
+            int end = runEnd(t, from, cls, max);
+            int length = end - from;
+            return length >= min && length <= max && !in(t, end, Chars::isUrlSafe) ? end : -1;
+        };
+    }
+
+    /** {@code a} chars of {@code first}, the separator, {@code b} chars of {@code second}, then a boundary. */
+    private static TokenFormat.Body pair(Chars.CharClass first, int a, char separator, Chars.CharClass second, int b) {
+        return (t, from) -> {
+            int mid = runEnd(t, from, first, a);
+            if (mid - from != a || !in(t, mid, c -> c == separator)) return -1;
+            int end = runEnd(t, mid + 1, second, b);
+            return end - (mid + 1) == b && !in(t, end, Chars::isUrlSafe) ? end : -1;
+        };
+    }
+
+    /** {@code dapi} + 32 hex digits, and the {@code -2}-style suffix some workspaces add. */
+    static int databricks(String t, int from) {
+        int end = runEnd(t, from, Chars::isLowerHex, 32);
+        if (end - from != 32 || !lettersAndDigits(t, from, end)) return -1;
+        if (in(t, end, c -> c == '-')) {
+            int suffix = runEnd(t, end + 1, Chars::isDigit, 2);
+            if (suffix > end + 1 && !in(t, suffix, Chars::isUrlSafe)) return suffix;
+        }
+        return in(t, end, Chars::isUrlSafe) ? -1 : end;
+    }
+
+    private static boolean any(String t, int from, int to) {
+        return true;
+    }
+
+    private static boolean mixedCase(String t, int from, int to) {
+        boolean upper = false, lower = false;
+        for (int i = from; i < to; i++) {
+            upper |= Chars.isUpper(t.charAt(i));
+            lower |= Chars.isLower(t.charAt(i));
+        }
+        return upper && lower;
+    }
+
+    private static boolean lettersAndDigits(String t, int from, int to) {
+        boolean letter = false, digit = false;
+        for (int i = from; i < to; i++) {
+            letter |= Chars.isLetter(t.charAt(i));
+            digit |= Chars.isDigit(t.charAt(i));
+        }
+        return letter && digit;
+    }
 
     /** The end of an AWS access key id starting exactly at {@code start}, or -1. */
     static int awsAccessKeyIdAt(String t, int start) {

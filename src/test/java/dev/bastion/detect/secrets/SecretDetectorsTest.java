@@ -135,6 +135,29 @@ class SecretDetectorsTest {
                 Arguments.of("ANTHROPIC_KEY", "sk-ant-api03-" + random(URL_SAFE, 93, 40) + "AA"),
                 Arguments.of("ANTHROPIC_KEY", "sk-ant-admin01-" + random(URL_SAFE, 93, 41) + "AA"),
                 Arguments.of("GOOGLE_API_KEY", "AIza" + random(URL_SAFE, 35, 42)),
+                Arguments.of("GOOGLE_OAUTH_SECRET", "GOCSPX-" + random(URL_SAFE, 28, 200)),
+                Arguments.of("HUGGINGFACE_TOKEN", "hf_" + random(UPPER + LOWER, 34, 201)),
+                Arguments.of("HUGGINGFACE_TOKEN", "api_org_" + random(UPPER + LOWER, 34, 202)),
+                Arguments.of("GROQ_KEY", "gsk_" + random(ALNUM, 52, 203)),
+                Arguments.of("REPLICATE_TOKEN", "r8_" + random(ALNUM, 37, 204)),
+                Arguments.of("XAI_KEY", "xai-" + random(ALNUM, 80, 205)),
+                Arguments.of("PERPLEXITY_KEY", "pplx-" + random(ALNUM, 48, 206)),
+                Arguments.of("LANGSMITH_KEY", "lsv2_pt_" + random(HEX, 32, 207) + "_" + random(HEX, 10, 208)),
+                Arguments.of("LANGSMITH_KEY", "lsv2_sk_" + random(HEX, 32, 209) + "_" + random(HEX, 10, 210)),
+                Arguments.of("DATABRICKS_TOKEN", "dapi" + random(HEX, 32, 211)),
+                Arguments.of("DATABRICKS_TOKEN", "dapi" + random(HEX, 32, 212) + "-2"),
+                Arguments.of("NPM_TOKEN", "npm_" + random(ALNUM, 36, 213)),
+                Arguments.of("PYPI_TOKEN", "pypi-AgEIcHlwaS5vcmc" + random(URL_SAFE, 160, 214)),
+                Arguments.of("DOCKER_HUB_TOKEN", "dckr_pat_" + random(URL_SAFE, 27, 215)),
+                Arguments.of("SENDGRID_KEY", "SG." + random(URL_SAFE, 22, 216) + "." + random(URL_SAFE, 43, 217)),
+                Arguments.of("DIGITALOCEAN_TOKEN", "dop_v1_" + random(HEX, 64, 218)),
+                Arguments.of("VAULT_TOKEN", "hvs." + random(URL_SAFE, 95, 219)),
+                Arguments.of("VAULT_TOKEN", "hvb." + random(URL_SAFE, 150, 220)),
+                Arguments.of("SHOPIFY_TOKEN", "shpat_" + random(HEX, 32, 221)),
+                Arguments.of("LINEAR_KEY", "lin_api_" + random(ALNUM, 40, 222)),
+                Arguments.of("POSTMAN_KEY", "PMAK-" + random(HEX, 24, 223) + "-" + random(HEX, 34, 224)),
+                Arguments.of("GRAFANA_TOKEN", "glsa_" + random(ALNUM, 32, 225) + "_" + random(HEX, 8, 226)),
+                Arguments.of("NEW_RELIC_KEY", "NRAK-" + random(UPPER + DIGITS, 27, 227)),
                 Arguments.of("JWT", jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", 43)),
                 Arguments.of("JWT", jwt("{\"typ\":\"JWT\", \"alg\" : \"RS256\", \"kid\": \"k1\" }", 44)),
                 Arguments.of("PRIVATE_KEY", pem("PRIVATE KEY", 45)),
@@ -176,9 +199,12 @@ class SecretDetectorsTest {
     }
 
     @Test
-    void everyDetectorDeclaresItsTypesAndTheUnionIsTheTwelve() {
+    void everyDetectorDeclaresItsTypesAndTheUnionIsTheThirtyTwo() {
         assertThat(SCANNER.types()).containsExactlyInAnyOrder("AWS_ACCESS_KEY", "AWS_SECRET_KEY", "GITHUB_TOKEN", "GITLAB_TOKEN",
-                "SLACK_TOKEN", "STRIPE_KEY", "OPENAI_KEY", "ANTHROPIC_KEY", "GOOGLE_API_KEY", "JWT", "PRIVATE_KEY", "GENERIC_SECRET");
+                "SLACK_TOKEN", "STRIPE_KEY", "OPENAI_KEY", "ANTHROPIC_KEY", "GOOGLE_API_KEY", "JWT", "PRIVATE_KEY", "GENERIC_SECRET",
+                "GOOGLE_OAUTH_SECRET", "HUGGINGFACE_TOKEN", "GROQ_KEY", "REPLICATE_TOKEN", "XAI_KEY", "PERPLEXITY_KEY", "LANGSMITH_KEY",
+                "DATABRICKS_TOKEN", "NPM_TOKEN", "PYPI_TOKEN", "DOCKER_HUB_TOKEN", "SENDGRID_KEY", "DIGITALOCEAN_TOKEN", "VAULT_TOKEN",
+                "SHOPIFY_TOKEN", "LINEAR_KEY", "POSTMAN_KEY", "GRAFANA_TOKEN", "NEW_RELIC_KEY", "URL_CREDENTIAL");
         for (Detector d : SecretDetectors.all()) {
             tokens().forEach(t -> {
                 List<Finding> out = new ArrayList<>();
@@ -394,7 +420,56 @@ class SecretDetectorsTest {
                 Arguments.of("JWT-like with no alg", b64url("{\"typ\":\"JWT\"}") + "." + b64url("{\"a\":1}") + "." + random(URL_SAFE, 43, 221)),
                 Arguments.of("JWT-like with alg as a value", b64url("{\"x\":\"alg\"}") + "." + b64url("{\"a\":1}") + "." + random(URL_SAFE, 43, 222)),
                 Arguments.of("JWT-like with two segments", b64url("{\"alg\":\"HS256\"}") + "." + b64url("{\"a\":1}")),
-                Arguments.of("plain prose", "Bastion is a gateway; it keeps keys, tokens and passwords out of prompts."));
+                Arguments.of("plain prose", "Bastion is a gateway; it keeps keys, tokens and passwords out of prompts."),
+                Arguments.of("hf_ all lower case: a name", "from transformers import hf_" + "automodelforcausallmwithvaluehea"),
+                Arguments.of("hf_ one letter short", "hf_" + random(UPPER + LOWER, 33, 230)),
+                Arguments.of("hf_ with a digit", "hf_" + random(UPPER + LOWER, 33, 231) + "7"),
+                Arguments.of("gsk_ too short", "gsk_" + random(ALNUM, 40, 232)),
+                Arguments.of("npm_ words", "npm_config_registry_url_for_the_private_mirror_x"),
+                Arguments.of("dapi not hex", "dapi" + random(ALNUM, 32, 233)),
+                Arguments.of("SG. words", "SG.the_quick_brown_fox_.jumps_over_the_lazy_dog"),
+                Arguments.of("PMAK- upper-case hex", "PMAK-" + random(HEX, 24, 234).toUpperCase() + "-" + random(HEX, 34, 235).toUpperCase()),
+                Arguments.of("hvs. too short", "hvs." + random(URL_SAFE, 24, 236)),
+                Arguments.of("a URL with a user name only", "git clone ssh://git@github.com/bastion/bastion.git"),
+                Arguments.of("a URL without user info", "see https://docs.example.com:8443/path?q=a:b@c"),
+                Arguments.of("user:password@", "DATABASE_URL=postgres://user:password@localhost:5432/app"),
+                Arguments.of("username:pass@", "http://username:pass@proxy.example.com:3128"),
+                Arguments.of("a documentation phrase", "postgresql://postgres:mysecretpassword@localhost:5432/postgres"),
+                Arguments.of("a product default", "amqp://guest:guest@localhost:5672/"),
+                Arguments.of("a template", "mongodb://${MONGO_USER}:${MONGO_PASSWORD}@mongo:27017"),
+                Arguments.of("angle brackets", "redis://default:<password>@redis-12345.example.net:12345"),
+                Arguments.of("a host:port before @, as SSRF payloads write it", "http://127.0.0.1:8080@169.254.169.254/latest"),
+                Arguments.of("masked", "postgres://app:****@db/app"),
+                Arguments.of("an e-mail address after a scheme-less host", "contact: admin:ops@example.com"));
+    }
+
+    static Stream<Arguments> urlCredentials() {
+        String pw = "Xk9#mQ2-vL7p";
+        return Stream.of(
+                Arguments.of("postgres://app:" + pw + "@db.internal:5432/prod", pw),
+                Arguments.of("DATABASE_URL=postgresql+psycopg2://app:" + pw + "@10.0.0.5/prod?sslmode=require", pw),
+                Arguments.of("redis://:hunter2x@cache:6379/0", "hunter2x"),
+                Arguments.of("mongodb+srv://svc:Tr0ub4dor%263@cluster0.ab12c.mongodb.net/test", "Tr0ub4dor%263"),
+                Arguments.of("git clone https://ci-bot:f3a9c2e1d0b4@git.example.com/team/repo.git", "f3a9c2e1d0b4"),
+                Arguments.of("amqp://svc:p@ss@w0rd1@mq.example.com/vhost", "p@ss@w0rd1"),          // a parser takes the last '@'
+                Arguments.of("proxy = \"http://ada:S3cure!Pass@proxy.corp:3128\"", "S3cure!Pass"),
+                Arguments.of("jdbc:mysql://root:r00tPw_2024@127.0.0.1:3306/shop", "r00tPw_2024"),
+                Arguments.of("HTTPS://admin:Adm1n-Secret@[2001:db8::1]:8443/", "Adm1n-Secret"),
+                Arguments.of("ftp://upload:0123456@files.example.org/in", "0123456"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("urlCredentials")
+    void thePasswordInAUrlsUserInfoIsFoundAndOnlyThePassword(String text, String password) {
+        assertThat(scan(text)).containsExactly(new Finding("URL_CREDENTIAL", Finding.Category.SECRET, text.lastIndexOf(password),
+                text.lastIndexOf(password) + password.length()));
+    }
+
+    @Test
+    void aVendorTokenInAUrlIsReportedAsTheVendorsToken() {
+        String token = gitHubToken("ghp_", 240);
+        String text = "git remote set-url origin https://x-access-token:" + token + "@github.com/o/r.git";
+        assertThat(scan(text)).containsExactly(finding("GITHUB_TOKEN", text, token));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -434,7 +509,12 @@ class SecretDetectorsTest {
                 Arguments.of("glpat- long run", (Supplier<String>) () -> "glpat-" + repeat("a")),
                 Arguments.of("a megabyte of base64", (Supplier<String>) () -> random(BASE64, MB, 301)),
                 Arguments.of("a megabyte of base64url", (Supplier<String>) () -> "eyJ" + random(URL_SAFE, MB, 302)),
-                Arguments.of("emoji", (Supplier<String>) () -> repeat("😀")));
+                Arguments.of("emoji", (Supplier<String>) () -> repeat("😀")),
+                Arguments.of("://user:pw@ repeated", (Supplier<String>) () -> repeat("a://b:c@d")),
+                Arguments.of("one authority of colons and ats", (Supplier<String>) () -> "http://" + repeat(":@")),
+                Arguments.of(":// repeated", (Supplier<String>) () -> repeat("://")),
+                Arguments.of("hf_ repeated", (Supplier<String>) () -> repeat("hf_")),
+                Arguments.of("SG. and PMAK- runs", (Supplier<String>) () -> repeat("SG.aaaaaaaaaaaaaaaaaaaaaa.PMAK-")));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
