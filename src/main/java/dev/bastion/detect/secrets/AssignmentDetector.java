@@ -14,11 +14,13 @@ import java.util.Set;
  * {@code _ - .}, it ends with one of {@link #NAME_ENDINGS}; the separator is {@code = : := =>}. Only the
  * value is reported, and only when it looks like a real secret: 8–256 chars, no whitespace, Shannon entropy of
  * at least {@link #minimumEntropy(int)} bits per char, and not a placeholder or a reference ({@link Placeholders}).
+ * A name ending in {@code authorization} holds a scheme and a credential ({@code Authorization: Bearer …}): the
+ * credential is the value ({@link #authorizationCredential}).
  *
  * <p>Deliberately not caught: comparisons ({@code password == "…"}), values with spaces (prose, not
  * credentials), unquoted values that are bare identifiers or calls ({@code password=self.password},
  * {@code api_key=getKey()}), low-entropy values ({@code password=aaaaaaaa1}), XML elements, URLs with
- * embedded credentials, and names that only start with a secret word ({@code API_KEY_PROD}).
+ * embedded credentials ({@link UrlCredentialDetector}'s), and names that only start with a secret word ({@code API_KEY_PROD}).
  */
 public final class AssignmentDetector implements Detector {
     static final int MIN_LENGTH = 8;
@@ -63,7 +65,13 @@ public final class AssignmentDetector implements Detector {
             // The assignment shape first: it rules out most words of prose in a few char checks.
             Value v = valueAfter(text, nameEnd);
             // "https://x-access-token:…@host": a URL's user info, whose password UrlCredentialDetector reports up to the '@'
-            if (v != null && !(i >= 3 && text.startsWith("://", i - 3)) && namesASecret(text, i, nameEnd)) {
+            if (v != null && endsWith(text, i, nameEnd, "authorization")) {
+                int[] credential = authorizationCredential(text, v.start);
+                if (credential != null) {
+                    out.add(new Finding("GENERIC_SECRET", Finding.Category.SECRET, credential[0], credential[1]));
+                    next = Math.max(next, credential[1]);
+                }
+            } else if (v != null && !(i >= 3 && text.startsWith("://", i - 3)) && namesASecret(text, i, nameEnd)) {
                 if (v.end > v.start && looksLikeSecret(text, v)) {
                     out.add(new Finding("GENERIC_SECRET", Finding.Category.SECRET, v.start, v.end));
                 }
@@ -84,17 +92,66 @@ public final class AssignmentDetector implements Detector {
 
     /** Looks at the last {@value #NAME_TAIL} chars of the name only, so a megabyte-long "name" costs nothing extra. */
     static boolean namesASecret(String text, int from, int to) {
-        StringBuilder tail = new StringBuilder(NAME_TAIL);
-        for (int i = Math.max(from, to - NAME_TAIL); i < to; i++) {
-            char c = text.charAt(i);
-            if (c != '_' && c != '-' && c != '.') tail.append(Character.toLowerCase(c));
-        }
-        String name = tail.toString();
+        String name = nameTail(text, from, to);
         if (NOT_SECRET_NAMES.contains(name)) return false;
         for (String ending : NAME_ENDINGS) {
             if (name.endsWith(ending)) return true;
         }
         return false;
+    }
+
+    /** The name's last {@value #NAME_TAIL} chars in lower case, without {@code _ - .}. */
+    private static String nameTail(String text, int from, int to) {
+        StringBuilder tail = new StringBuilder(NAME_TAIL);
+        for (int i = Math.max(from, to - NAME_TAIL); i < to; i++) {
+            char c = text.charAt(i);
+            if (c != '_' && c != '-' && c != '.') tail.append(Character.toLowerCase(c));
+        }
+        return tail.toString();
+    }
+
+    private static boolean endsWith(String text, int from, int to, String ending) {
+        return to - from >= ending.length() && nameTail(text, from, to).endsWith(ending);
+    }
+
+    /**
+     * The credential of an {@code Authorization} (or {@code Proxy-Authorization}, {@code HTTP_AUTHORIZATION}) value —
+     * {@code Bearer <token>}, {@code Basic <base64>}, {@code Token <key>} — as pasted curl commands, request dumps and
+     * code carry it: {@code [start, end)}, or null when it is no credential. A Basic credential is decoded and judged as
+     * the user name and password it holds ({@code user:password} is a placeholder); others as any assigned secret.
+     */
+    static int[] authorizationCredential(String text, int from) {
+        int scheme = Chars.runEnd(text, from, Chars::isLetter, 16);
+        if (scheme == from || scheme - from > 16 || !Chars.in(text, scheme, c -> c == ' ' || c == '\t')) return null;
+        int start = skipBlanks(text, scheme);
+        int end = Chars.runEnd(text, start, AssignmentDetector::isToken68, MAX_LENGTH);
+        while (Chars.in(text, end, c -> c == '=')) end++;
+        if (end - start > MAX_LENGTH || Chars.in(text, end, Chars::isWord)) return null;
+        while (end > start && text.charAt(end - 1) == '.') end--; // the sentence's full stop, not the token's
+        Value credential = new Value(start, end, true, end);
+        if (text.regionMatches(true, from, "basic", 0, 5) && scheme - from == 5) {
+            String decoded = basicUserAndPassword(text.substring(start, end));
+            if (decoded != null) {
+                int colon = decoded.indexOf(':');
+                return UrlCredentialDetector.isCredential(decoded.substring(0, colon), decoded.substring(colon + 1)) ? new int[] {start, end} : null;
+            }
+        }
+        return looksLikeSecret(text, credential) ? new int[] {start, end} : null;
+    }
+
+    /** RFC 7235's token68: what a credential after the scheme is made of. */
+    private static boolean isToken68(char c) {
+        return Chars.isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    }
+
+    /** {@code user:password} from a Basic credential, or null when it does not decode to one. */
+    private static String basicUserAndPassword(String b64) {
+        try {
+            String s = new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8);
+            return s.indexOf(':') >= 0 && s.indexOf('\uFFFD') < 0 ? s : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

@@ -465,6 +465,36 @@ class SecretDetectorsTest {
                 text.lastIndexOf(password) + password.length()));
     }
 
+    static Stream<Arguments> authorizationHeaders() {
+        String opaque = "8f3kQ9zLm2XvT7pWc4Rb";
+        String basic = Base64.getEncoder().encodeToString("svc-user:S3cr3t-Pa55".getBytes(StandardCharsets.UTF_8));
+        return Stream.of(
+                Arguments.of("curl -H \"Authorization: Bearer " + opaque + "\" https://api.example.com/v1", opaque),
+                Arguments.of("Authorization: Basic " + basic + "\r\nHost: api.example.com", basic),
+                Arguments.of("{\"headers\": {\"Authorization\": \"Token " + opaque + "\"}}", opaque),
+                Arguments.of("Proxy-Authorization: Basic " + basic, basic),
+                Arguments.of("HTTP_AUTHORIZATION=Bearer " + opaque, opaque),
+                Arguments.of("authorization:   bearer " + opaque + "==", opaque + "=="));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("authorizationHeaders")
+    void theCredentialOfAnAuthorizationHeaderIsFound(String text, String credential) {
+        assertThat(scan(text)).containsExactly(finding("GENERIC_SECRET", text, credential));
+    }
+
+    @Test
+    void authorizationHeadersWithoutACredentialAreLeftAlone() {
+        String userPassword = Base64.getEncoder().encodeToString("user:password".getBytes(StandardCharsets.UTF_8));
+        for (String text : List.of("Authorization: Bearer $TOKEN", "Authorization: Bearer <token>", "Authorization: Bearer YOUR_API_KEY",
+                "Authorization: Basic " + userPassword, "The Authorization: Bearer header carries the token.",
+                "Authorization: Bearer ${{ secrets.DEPLOY_TOKEN }}", "-H 'Authorization: Bearer '\"$OPENAI_API_KEY\"")) {
+            assertThat(scan(text)).as(text).isEmpty();
+        }
+        String token = gitHubToken("ghp_", 241); // a vendor's token keeps its own type
+        assertThat(scan("Authorization: token " + token)).containsExactly(finding("GITHUB_TOKEN", "Authorization: token " + token, token));
+    }
+
     @Test
     void aVendorTokenInAUrlIsReportedAsTheVendorsToken() {
         String token = gitHubToken("ghp_", 240);
