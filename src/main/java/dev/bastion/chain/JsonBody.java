@@ -29,6 +29,7 @@ public final class JsonBody {
     private boolean duplicateKey;
     private boolean changed;
     private List<Consumer<ObjectNode>> beforeSend;
+    private java.util.Map<String, String> added; // top-level fields only the upstream sees, in the order added
     private Buffer serialized;
 
     JsonBody(Buffer raw) {
@@ -103,19 +104,42 @@ public final class JsonBody {
         changed();
     }
 
+    /**
+     * A top-level string field only the upstream sees, which the body (one JSON object) does not hold — the caller
+     * checked. Unlike {@link #beforeSend}, it leaves the body unchanged otherwise: when nothing else changes it, the
+     * field is spliced into the bytes received, which are not serialised again. {@code name} and {@code value} are
+     * ASCII without quotes or backslashes.
+     */
+    public void sendAlso(String name, String value) {
+        for (String s : new String[] {name, value}) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') throw new IllegalArgumentException("sendAlso: not plain ASCII");
+            }
+        }
+        if (added == null) added = new java.util.LinkedHashMap<>(2);
+        added.put(name, value);
+        serialized = null;
+    }
+
     /** Whether the upstream gets something else than the bytes received. */
     public boolean isChanged() {
-        return changed && tree() != null;
+        return (changed || added != null) && tree() != null;
     }
 
     /** The body to send: the bytes received when nothing changed, else the tree serialised (once). */
     Buffer toSend() {
         if (!isChanged()) return raw;
+        if (!changed) {
+            if (serialized == null) serialized = spliced();
+            return serialized;
+        }
         if (serialized == null) {
             if (beforeSend != null && tree instanceof ObjectNode o) {
                 for (Consumer<ObjectNode> edit : beforeSend) edit.accept(o);
                 beforeSend = null;
             }
+            if (added != null && tree instanceof ObjectNode o) added.forEach(o::put);
             try {
                 serialized = Buffer.buffer(MAPPER.writeValueAsBytes(tree));
             } catch (JacksonException e) {
@@ -123,5 +147,25 @@ public final class JsonBody {
             }
         }
         return serialized;
+    }
+
+    /** The bytes received with the added fields first in the object: its '{' is the first one (only blanks or a BOM precede it). */
+    private Buffer spliced() {
+        byte[] bytes = raw.getBytes();
+        int open = 0;
+        while (bytes[open] != '{') open++;
+        int next = open + 1;
+        while (next < bytes.length && (bytes[next] == ' ' || bytes[next] == '\t' || bytes[next] == '\n' || bytes[next] == '\r')) next++;
+        boolean empty = next < bytes.length && bytes[next] == '}';
+        StringBuilder fields = new StringBuilder();
+        added.forEach((k, v) -> {
+            if (!fields.isEmpty()) fields.append(',');
+            fields.append('"').append(k).append("\":\"").append(v).append('"');
+        });
+        if (!empty) fields.append(',');
+        byte[] insert = fields.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Buffer out = Buffer.buffer(bytes.length + insert.length);
+        out.appendBytes(bytes, 0, open + 1).appendBytes(insert).appendBytes(bytes, open + 1, bytes.length - open - 1);
+        return out;
     }
 }

@@ -53,6 +53,9 @@ import java.util.regex.Pattern;
  * @param storedResponses an {@code llm: responses} route forwards {@code previous_response_id} and {@code conversation},
  *                     which continue state the provider stored under Bastion's key; default false: refused, since
  *                     every tenant shares that key and one tenant's response id would open another's conversation
+ * @param endUserIds   on an llm route, the end-user identifier the provider receives ({@code safety_identifier},
+ *                     {@code user}): {@code derived} (default) an HMAC of the caller's org and user, the client's own
+ *                     value never sent; {@code client} the client's value as it is, which any tenant can set to anything
  */
 public record RouteConfig(String id, Match match, String upstream, List<String> contentTypes,
                           @JsonProperty("public") Boolean publicRoute, Auth auth, Require require,
@@ -63,7 +66,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
                           BotsConfig.Route bots,
                           ContractConfig contract,
                           McpConfig mcp,
-                          Boolean storedResponses) {
+                          Boolean storedResponses,
+                          EndUserIdMode endUserIds) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9*][a-z0-9!#$&^_.+-]*");
@@ -130,6 +134,8 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         tiers = tiers == null ? !publicRoute : tiers;
         if (storedResponses != null && llm != LlmApi.RESPONSES) throw new IllegalArgumentException("stored_responses: only an llm: responses route continues stored responses");
         storedResponses = storedResponses != null && storedResponses;
+        if (endUserIds != null && llm == null) throw new IllegalArgumentException("end_user_ids: only an llm route sends the provider an end-user identifier");
+        if (endUserIds == null && llm != null) endUserIds = EndUserIdMode.DERIVED;
         if (guard != null && llm == null) throw new IllegalArgumentException("guard: guardrails read OpenAI-compatible requests; set llm: chat, messages, completions, embeddings or responses");
         guard = guard != null ? guard : llm != null ? GuardConfig.DEFAULT : GuardConfig.OFF;
         waf = waf != null ? waf : new RouteWafConfig(llm != null ? RouteWafConfig.Profile.LLM : RouteWafConfig.Profile.API, null, null);
@@ -378,6 +384,14 @@ public record RouteConfig(String id, Match match, String upstream, List<String> 
         if (!match.methods().contains("POST")) throw new IllegalArgumentException("mcp: match.methods must include POST");
         // Every method but OPTIONS (a browser's preflight carries no credentials, and CORS answers it).
         return new Match(List.of("POST", "GET", "DELETE", "PUT", "PATCH", "HEAD"), match.path(), match.host());
+    }
+
+    /** What the provider learns of the end user (see {@code dev.bastion.enduser.EndUserControl}). */
+    public enum EndUserIdMode {
+        /** An HMAC of the caller's org and user: the provider tells users apart, no tenant reaches another's. */
+        @JsonProperty("derived") DERIVED,
+        /** The client's {@code user} / {@code safety_identifier} as it is. */
+        @JsonProperty("client") CLIENT
     }
 
     public enum LlmApi {

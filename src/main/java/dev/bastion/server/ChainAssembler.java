@@ -98,6 +98,7 @@ final class ChainAssembler {
         Control budget = services.budgets.forRoute(route);
         if (budget != null) controls.add(budget);
         if (route.llm() == RouteConfig.LlmApi.RESPONSES && !route.storedResponses()) controls.add(new dev.bastion.storedresponses.StoredResponsesControl());
+        if (route.endUserIds() == RouteConfig.EndUserIdMode.DERIVED) controls.add(new dev.bastion.enduser.EndUserControl(services.endUserIds, route.llm().normalised()));
         // URLs the model server would fetch, on every chat route (a front door's included, translated by now).
         if (services.mediaUrls != null && route.llm() != null && (route.llm().normalised() == RouteConfig.LlmApi.CHAT || route.llm() == RouteConfig.LlmApi.RESPONSES)) {
             controls.add(services.mediaUrls);

@@ -34,7 +34,7 @@ final class ModelListRoutes {
             taken.add(key(rc.match().host(), path));
             RouteConfig list = new RouteConfig(rc.id() + ".models", new RouteConfig.Match(List.of("GET"), path, rc.match().host()),
                     SystemRoutes.LOCAL, List.of(), rc.publicRoute(), rc.auth(), rc.publicRoute() ? null : rc.require(), rc.limits(),
-                    rc.cors(), null, null, null, null, null, null, null, rc.tiers() && !rc.publicRoute(), null, null, null, null, null, null, rc.bots(), null, null, null);
+                    rc.cors(), null, null, null, null, null, null, null, rc.tiers() && !rc.publicRoute(), null, null, null, null, null, null, rc.bots(), null, null, null, null);
             out.add(new Pair(rc, list));
         }
         return out;

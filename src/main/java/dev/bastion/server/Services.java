@@ -68,6 +68,8 @@ final class Services implements AutoCloseable {
     private final dev.bastion.approval.ApprovalChannel approvalChannel;
     final dev.bastion.budget.BudgetsRuntime budgets;
     final dev.bastion.guard.GuardsRuntime guards;
+    /** The end-user identifiers providers receive, keyed from the master key (set at start, before any chain is built). */
+    dev.bastion.enduser.EndUserIds endUserIds;
     /** URLs in prompts for the model server to fetch (S1); null under {@code egress.media_urls: any}. */
     final dev.bastion.mediaurl.MediaUrlControl mediaUrls;
     final dev.bastion.ipfilter.AddressRules addressRules; // IP lists and countries; null: none configured
@@ -224,6 +226,7 @@ final class Services implements AutoCloseable {
         }
         return vertx.executeBlocking(() -> {
             MasterKey master = MasterKey.load(config, s.secrets);
+            s.endUserIds = new dev.bastion.enduser.EndUserIds(master.derive(dev.bastion.enduser.EndUserIds.PURPOSE, 32));
             s.signingKeys = new SigningKeys(store, master, config.tokens(), s.clock).start();
             s.signingKeys.rotateIfDue();
             s.issuer = new TokenIssuer(s.signingKeys, config.tokens(), s.clock);

@@ -55,7 +55,7 @@ final class SystemRoutes {
     private static RouteConfig route(String id, String method, String path, String host, List<String> contentTypes, Rate perIp) {
         return new RouteConfig(id, new RouteConfig.Match(List.of(method), path, host), LOCAL, contentTypes, true, null, null,
                 List.of(new RouteConfig.Limit(RouteConfig.LimitKey.IP, perIp, null)), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                new dev.bastion.config.BotsConfig.Route(dev.bastion.config.BotsConfig.Mode.OFF, null), null, null, null); // Bastion's own endpoints: for machines
+                new dev.bastion.config.BotsConfig.Route(dev.bastion.config.BotsConfig.Mode.OFF, null), null, null, null, null); // Bastion's own endpoints: for machines
     }
 
     static Map<String, String> paths() {

@@ -37,14 +37,20 @@ public final class MasterKey {
     }
 
     private final Aead aead;
+    private final KeysetHandle keyset;
 
-    private MasterKey(Aead aead) {
-        this.aead = aead;
+    private MasterKey(KeysetHandle keyset) throws GeneralSecurityException {
+        this.aead = keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+        this.keyset = keyset;
     }
 
     public static MasterKey fromKeysetJson(String json) throws GeneralSecurityException {
-        KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-        return new MasterKey(handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
+        return new MasterKey(TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
+    }
+
+    /** {@link #derive(String, String, int)} from this key: the same bytes on every node that loads the same keyset. */
+    public byte[] derive(String purpose, int length) throws GeneralSecurityException {
+        return derive(keyset, purpose, length);
     }
 
     /** A new AES-256-GCM keyset, as Tink JSON. Keep it secret: it decrypts every signing key. */
@@ -58,7 +64,10 @@ public final class MasterKey {
      * distribute, and that reveals nothing of the master key. Rotating the master key (a new primary) changes it.
      */
     public static byte[] derive(String keysetJson, String purpose, int length) throws GeneralSecurityException {
-        KeysetHandle all = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+        return derive(TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get()), purpose, length);
+    }
+
+    private static byte[] derive(KeysetHandle all, String purpose, int length) throws GeneralSecurityException {
         KeysetHandle.Entry primary = all.getPrimary();
         // the primary alone, under its own id: what every node serialises alike, whatever older keys the keyset holds
         KeysetHandle only = KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(primary.getKey()).withFixedId(primary.getId()).makePrimary()).build();

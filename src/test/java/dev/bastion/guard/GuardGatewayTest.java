@@ -174,7 +174,10 @@ class GuardGatewayTest {
         HttpResponse<String> r = gw.postJson("/v1/chat/completions", key, ok);
         assertThat(r.statusCode()).isEqualTo(200);
         JsonObject sent = gw.upstream.last().body().toJsonObject();
-        assertThat(sent.getString("user")).isEqualTo("[EMAIL]");
+        // the client's user never leaves as it came: redacted for the controls, replaced for the provider (EndUserControl)
+        assertThat(sent.containsKey("user")).isFalse();
+        assertThat(sent.getString("safety_identifier")).startsWith("bu_");
+        assertThat(sent.encode()).doesNotContain("jane.doe");
         assertThat(sent.getJsonObject("metadata").getString("contact")).isEqualTo("call [PHONE]");
         assertThat(sent.getJsonObject("metadata").getString("ticket")).isEqualTo("OPS-4821");
         JsonObject image = sent.getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(1);

@@ -78,6 +78,14 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** A minimal valid config around the given routes block (indented as list items under routes:). */
+    /**
+     * A body as the upstream received it, without the end-user identifier an {@code llm} route adds in front of the
+     * client's bytes ({@code EndUserControl}): what is left is the client's bytes when nothing else changed them.
+     */
+    public static String withoutEndUserId(String sent) {
+        return sent.replaceFirst("^\\{\"(safety_identifier|user)\":\"bu_[A-Za-z0-9_-]{22}\",?", "{");
+    }
+
     public static String config(String routes) {
         return """
                 listeners:
