@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * goes as {@code api-key} (the upstream's {@code api_key_header: api-key}) or as an Entra ID bearer token.
  * <p>
  * <b>Requests</b> go as the controls left them, without {@code model}: Azure's request body has no such
- * field (the deployment in the path names the model). Nothing is refused here; what a deployment's API
+ * field (the deployment in the path names the model); {@code safety_identifier} goes as {@code user}, which every
+ * API version takes. Nothing is refused here; what a deployment's API
  * version does not know, Azure answers 400 for, and that error reaches the client in OpenAI's shape.
  * <p>
  * <b>Answers</b> are OpenAI's, less Azure's additions: {@code prompt_filter_results} and each choice's
@@ -46,6 +47,9 @@ public final class AzureChatProvider implements ChatProvider {
     @Override
     public Buffer request(ObjectNode openAiChat, String model) {
         openAiChat.remove("model");
+        // Azure has long taken 'user'; 'safety_identifier' only in recent API versions, which older ones refuse (400)
+        JsonNode endUser = openAiChat.remove("safety_identifier");
+        if (endUser != null && !openAiChat.has("user")) openAiChat.set("user", endUser);
         return Buffer.buffer(openAiChat.toString());
     }
 

@@ -59,6 +59,14 @@ class AzureChatProviderTest {
         assertThat(out).isEqualTo(want);
     }
 
+    @Test
+    void theEndUserGoesAsUserWhichEveryApiVersionTakes() throws IOException {
+        JsonNode out = JSON.readTree(provider.request((ObjectNode) JSON.readTree(
+                "{\"model\":\"gpt-4o\",\"safety_identifier\":\"bu_x\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"), DEPLOYMENT).getBytes());
+        assertThat(out.path("user").asText()).isEqualTo("bu_x");
+        assertThat(out.has("safety_identifier")).isFalse();
+    }
+
     @ParameterizedTest
     @CsvSource({"plain,200", "filtered,200", "content-filter,400", "not-found,404", "rate-limit,429"})
     void answersTranslateAsTheGoldenFilesSay(String name, int status) throws IOException {
