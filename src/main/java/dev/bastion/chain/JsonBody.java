@@ -29,7 +29,7 @@ public final class JsonBody {
     private boolean duplicateKey;
     private boolean changed;
     private List<Consumer<ObjectNode>> beforeSend;
-    private java.util.Map<String, String> added; // top-level fields only the upstream sees, in the order added
+    private String[] member; // a top-level member only the upstream sees: name, value, the name it replaces (or null)
     private Buffer serialized;
 
     JsonBody(Buffer raw) {
@@ -105,41 +105,43 @@ public final class JsonBody {
     }
 
     /**
-     * A top-level string field only the upstream sees, which the body (one JSON object) does not hold — the caller
-     * checked. Unlike {@link #beforeSend}, it leaves the body unchanged otherwise: when nothing else changes it, the
-     * field is spliced into the bytes received, which are not serialised again. {@code name} and {@code value} are
-     * ASCII without quotes or backslashes.
+     * A top-level string member only the upstream sees, {@code name: value}, sent instead of the members {@code name} and
+     * {@code replacing} (null: none) if the body has them. Unlike {@link #beforeSend}, it leaves the body unchanged
+     * otherwise: when nothing else changes it, the member is spliced into the bytes received — in place of the one it
+     * replaces, or first in the object — which are not serialised again. {@code name} and {@code value} are ASCII
+     * without quotes or backslashes. One member per body.
      */
-    public void sendAlso(String name, String value) {
+    public void sendMember(String name, String value, String replacing) {
         for (String s : new String[] {name, value}) {
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') throw new IllegalArgumentException("sendAlso: not plain ASCII");
+                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') throw new IllegalArgumentException("sendMember: not plain ASCII");
             }
         }
-        if (added == null) added = new java.util.LinkedHashMap<>(2);
-        added.put(name, value);
+        if (member != null) throw new IllegalStateException("sendMember: one member per body");
+        member = new String[] {name, value, replacing};
         serialized = null;
     }
 
     /** Whether the upstream gets something else than the bytes received. */
     public boolean isChanged() {
-        return (changed || added != null) && tree() != null;
+        return (changed || member != null) && tree() != null;
     }
 
     /** The body to send: the bytes received when nothing changed, else the tree serialised (once). */
     Buffer toSend() {
         if (!isChanged()) return raw;
-        if (!changed) {
-            if (serialized == null) serialized = spliced();
-            return serialized;
-        }
+        if (!changed && serialized == null) serialized = spliced();
+        if (!changed && serialized != null) return serialized;
         if (serialized == null) {
             if (beforeSend != null && tree instanceof ObjectNode o) {
                 for (Consumer<ObjectNode> edit : beforeSend) edit.accept(o);
                 beforeSend = null;
             }
-            if (added != null && tree instanceof ObjectNode o) added.forEach(o::put);
+            if (member != null && tree instanceof ObjectNode o) {
+                if (member[2] != null) o.remove(member[2]);
+                o.put(member[0], member[1]);
+            }
             try {
                 serialized = Buffer.buffer(MAPPER.writeValueAsBytes(tree));
             } catch (JacksonException e) {
@@ -149,23 +151,40 @@ public final class JsonBody {
         return serialized;
     }
 
-    /** The bytes received with the added fields first in the object: its '{' is the first one (only blanks or a BOM precede it). */
+    /**
+     * The bytes received with the member spliced in: over the span of the member it replaces (key to value), or after the
+     * object's '{' (only blanks or a BOM precede it). Null when the body holds both names (rare): then the tree is sent.
+     */
     private Buffer spliced() {
         byte[] bytes = raw.getBytes();
-        int open = 0;
-        while (bytes[open] != '{') open++;
-        int next = open + 1;
-        while (next < bytes.length && (bytes[next] == ' ' || bytes[next] == '\t' || bytes[next] == '\n' || bytes[next] == '\r')) next++;
-        boolean empty = next < bytes.length && bytes[next] == '}';
-        StringBuilder fields = new StringBuilder();
-        added.forEach((k, v) -> {
-            if (!fields.isEmpty()) fields.append(',');
-            fields.append('"').append(k).append("\":\"").append(v).append('"');
-        });
-        if (!empty) fields.append(',');
-        byte[] insert = fields.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        Buffer out = Buffer.buffer(bytes.length + insert.length);
-        out.appendBytes(bytes, 0, open + 1).appendBytes(insert).appendBytes(bytes, open + 1, bytes.length - open - 1);
-        return out;
+        int[] span = null;
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+            p.nextToken(); // START_OBJECT
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String key = p.currentName();
+                int keyStart = (int) p.currentTokenLocation().getByteOffset();
+                p.nextToken();
+                p.skipChildren();
+                if (key.equals(member[0]) || key.equals(member[2])) {
+                    if (span != null) return null;
+                    p.finishToken();
+                    span = new int[] {keyStart, (int) p.currentLocation().getByteOffset()};
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("bytes that parsed once did not parse again", e); // not reachable
+        }
+        String text = "\"" + member[0] + "\":\"" + member[1] + "\"";
+        if (span == null) {
+            int open = 0;
+            while (bytes[open] != '{') open++;
+            int next = open + 1;
+            while (next < bytes.length && (bytes[next] == ' ' || bytes[next] == '\t' || bytes[next] == '\n' || bytes[next] == '\r')) next++;
+            if (next >= bytes.length || bytes[next] != '}') text += ",";
+            span = new int[] {open + 1, open + 1};
+        }
+        byte[] insert = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Buffer out = Buffer.buffer(bytes.length - (span[1] - span[0]) + insert.length);
+        return out.appendBytes(bytes, 0, span[0]).appendBytes(insert).appendBytes(bytes, span[1], bytes.length - span[1]);
     }
 }

@@ -64,8 +64,9 @@ public final class EndUserControl implements Control {
         String cache = cacheKey == null ? null : ids.cacheKey(org, cacheKey);
         // Only the provider sees these: the controls after this one read the request as the client sent it.
         String field = chatLike ? "safety_identifier" : "user";
-        if (given == null && cache == null && !body.has(field) && !body.has("user") && !body.has("safety_identifier")) {
-            ex.json().sendAlso(field, id); // the common case: the bytes received pass as they came, with one field more
+        if (cache == null) {
+            // the common case: the bytes received pass as they came, the one member spliced in (in place of the client's)
+            ex.json().sendMember(field, id, chatLike ? "user" : "safety_identifier");
         } else {
             ex.json().beforeSend(tree -> {
                 tree.remove("user");

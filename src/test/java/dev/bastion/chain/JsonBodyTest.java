@@ -25,7 +25,7 @@ class JsonBodyTest {
         for (String text : bodies) {
             JsonBody body = new JsonBody(Buffer.buffer(text));
             assertThat(body.tree()).as(text).isNotNull();
-            body.sendAlso("safety_identifier", "bu_abc-_1");
+            body.sendMember("safety_identifier", "bu_abc-_1", "user");
             String sent = body.toSend().toString();
             String trimmed = text.replace("\uFEFF", "");
             // the client's bytes, every one of them, around the one field more
@@ -37,21 +37,50 @@ class JsonBodyTest {
     }
 
     @Test
-    void aBodyAnotherControlChangedIsSerialisedOnceWithTheAddedFieldToo() throws Exception {
+    void theMemberItReplacesIsReplacedInPlaceWhateverItsValue() throws Exception {
+        String[][] cases = {
+                {"{\"user\":\"alice\",\"a\":1}", "{\"safety_identifier\":\"bu_1\",\"a\":1}"},
+                {"{ \"a\" : [1, {\"user\": 2}] ,  \"user\" :  \"al\\\"ice \\u00e9\" , \"b\":true}",
+                        "{ \"a\" : [1, {\"user\": 2}] ,  \"safety_identifier\":\"bu_1\" , \"b\":true}"},
+                {"{\"a\":1,\"user\":12345}", "{\"a\":1,\"safety_identifier\":\"bu_1\"}"},
+                {"{\"user\":null}", "{\"safety_identifier\":\"bu_1\"}"},
+                {"{\"user\":{\"x\":[1,2,{\"y\":\"}\"}]},\"z\":false}", "{\"safety_identifier\":\"bu_1\",\"z\":false}"},
+                {"{\"safety_identifier\":\"mine\",\"n\":-1.5e3}", "{\"safety_identifier\":\"bu_1\",\"n\":-1.5e3}"},
+                {"{\"héllo\":\"wörld\",\"user\":\"ü\"}", "{\"héllo\":\"wörld\",\"safety_identifier\":\"bu_1\"}"},
+        };
+        for (String[] c : cases) {
+            JsonBody body = new JsonBody(Buffer.buffer(c[0]));
+            assertThat(body.tree()).as(c[0]).isNotNull();
+            body.sendMember("safety_identifier", "bu_1", "user");
+            assertThat(body.toSend().toString()).as(c[0]).isEqualTo(c[1]);
+        }
+        // both names in the body: sent as the tree, the one member in place of both
+        JsonBody both = new JsonBody(Buffer.buffer("{\"user\":\"a\",\"safety_identifier\":\"b\",\"k\":1}"));
+        both.tree();
+        both.sendMember("safety_identifier", "bu_1", "user");
+        var sent = JSON.readTree(both.toSend().toString());
+        assertThat(sent.has("user")).isFalse();
+        assertThat(sent.get("safety_identifier").asText()).isEqualTo("bu_1");
+        assertThat(sent.get("k").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyAnotherControlChangedIsSerialisedOnceWithTheMemberInIt() throws Exception {
         JsonBody body = new JsonBody(Buffer.buffer("{\"user\":\"jane@example.com\",\"x\":1}"));
         ((com.fasterxml.jackson.databind.node.ObjectNode) body.tree()).put("user", "[EMAIL]");
         body.changed();
-        body.sendAlso("safety_identifier", "bu_1");
+        body.sendMember("safety_identifier", "bu_1", "user");
         var sent = JSON.readTree(body.toSend().toString());
-        assertThat(sent.get("user").asText()).isEqualTo("[EMAIL]");
+        assertThat(sent.has("user")).isFalse();
         assertThat(sent.get("safety_identifier").asText()).isEqualTo("bu_1");
+        assertThat(sent.get("x").asInt()).isEqualTo(1);
         assertThat(body.toSend()).isSameAs(body.toSend());
     }
 
     @Test
     void onlyPlainAsciiCanBeSplicedIn() {
         JsonBody body = new JsonBody(Buffer.buffer("{}"));
-        assertThatThrownBy(() -> body.sendAlso("a", "x\",\"admin\":\"true")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> body.sendAlso("a", "\\u0000")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> body.sendMember("a", "x\",\"admin\":\"true", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> body.sendMember("a", "\\u0000", null)).isInstanceOf(IllegalArgumentException.class);
     }
 }
