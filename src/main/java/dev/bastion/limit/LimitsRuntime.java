@@ -54,6 +54,16 @@ public final class LimitsRuntime {
                 List.of(new RouteConfig.Limit(RouteConfig.LimitKey.IP, rate, null, "ip")), List.of(), null, limiter);
     }
 
+    /**
+     * The per-address limit of the admin listener, counted on each node by itself (never through Redis: with Redis down
+     * and {@code on_backend_failure: deny}, the operator would lose health, metrics and the incident switches exactly when
+     * they are needed); null when {@code rate} is null.
+     */
+    public Control adminPerIp(Rate rate) {
+        return rate == null ? null : new RateLimitControl(Stage.EDGE, "admin",
+                List.of(new RouteConfig.Limit(RouteConfig.LimitKey.IP, rate, null, "ip")), List.of(), null, local);
+    }
+
     public static LimitsRuntime create(BastionConfig config, Store store, Executor storeExecutor, SharedState state) {
         return new LimitsRuntime(config, store, storeExecutor, state);
     }

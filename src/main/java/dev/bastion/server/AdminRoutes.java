@@ -148,7 +148,10 @@ final class AdminRoutes {
         t.org("admin.budgets",                 "GET",                   UsageApi.BUDGETS,                      usage.budgets());
         t.org("admin.security.summary",        "GET",                   SecurityApi.PATH,                      security.summary());
         t.operator("admin.upstreams",          "GET",                   UpstreamsApi.PATH,                     upstreams.list());
-        Chain edge = new Chain(List.of(new FramingControl(), new PathControl()));
+        List<Control> edgeControls = new ArrayList<>(List.of(new FramingControl(), new PathControl()));
+        Control perIp = services.limits.adminPerIp(config.listeners().admin().perIpRate());
+        if (perIp != null) edgeControls.add(perIp); // after framing: a request that cannot be read is refused before it counts
+        Chain edge = new Chain(edgeControls);
         return new Listener("admin", vertx, new ClientIpResolver(List.of()), false, new Steps(edge, null, services.metrics), new RouteTable(t.routes),
                 config.edge().bodyTimeout().toMillis(), recorders, services.tracing);
     }
