@@ -67,12 +67,12 @@ public final class EndUserControl implements Control {
         if (cache == null) {
             // the common case: the bytes received pass as they came, the one member spliced in (in place of the client's)
             ex.json().sendMember(field, id, chatLike ? "user" : "safety_identifier");
-        } else {
+        } else { // two members to send: the tree, serialised once
             ex.json().beforeSend(tree -> {
                 tree.remove("user");
                 tree.remove("safety_identifier");
                 tree.put(field, id);
-                if (cache != null) tree.put("prompt_cache_key", cache);
+                tree.put("prompt_cache_key", cache);
             });
         }
         ex.logField("end_user_id", id);
