@@ -6,8 +6,8 @@ package dev.bastion.config;
  * @param port          default 9090; 0 picks a free port
  * @param unsafeExpose  allow a non-loopback admin host (for a scraper inside a private network)
  * @param tls           HTTPS, and optionally client certificates ({@code client_auth}); no client identities or HTTP/2 here
- * @param perIp         requests per client address on every admin route, health and metrics included, before anything
- *                      else is read ({@code N/period}; default {@code 600/1m}; {@code off}): a flood of bad keys or of
+ * @param perIp         requests per client address on every admin route, health and metrics included, at the edge, before
+ *                      a route is matched ({@code N/period}; default {@code 600/1m}; {@code off}): a flood of bad keys or of
  *                      console logins costs a hash or a store write each. Counted on each node by itself, never in Redis
  */
 public record AdminListenerConfig(Boolean enabled, String host, Integer port, Boolean unsafeExpose, TlsConfig tls, String perIp) {
