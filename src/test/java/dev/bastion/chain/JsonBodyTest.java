@@ -47,6 +47,7 @@ class JsonBodyTest {
                 {"{\"user\":{\"x\":[1,2,{\"y\":\"}\"}]},\"z\":false}", "{\"safety_identifier\":\"bu_1\",\"z\":false}"},
                 {"{\"safety_identifier\":\"mine\",\"n\":-1.5e3}", "{\"safety_identifier\":\"bu_1\",\"n\":-1.5e3}"},
                 {"{\"héllo\":\"wörld\",\"user\":\"ü\"}", "{\"héllo\":\"wörld\",\"safety_identifier\":\"bu_1\"}"},
+                {"\uFEFF {\"user\":\"a\",\"b\":1}", "\uFEFF {\"safety_identifier\":\"bu_1\",\"b\":1}"},
         };
         for (String[] c : cases) {
             JsonBody body = new JsonBody(Buffer.buffer(c[0]));

@@ -69,6 +69,14 @@ final class Chars {
         return isDigit(c) || c >= 'a' && c <= 'f';
     }
 
+    /** Whether every char of {@code s} is in {@code cls} (true of the empty string). */
+    static boolean all(String s, CharClass cls) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!cls.test(s.charAt(i))) return false;
+        }
+        return true;
+    }
+
     /** Whether {@code text[i]} exists and is in {@code cls}; out-of-range indexes are boundaries. */
     static boolean in(String text, int i, CharClass cls) {
         return i >= 0 && i < text.length() && cls.test(text.charAt(i));

@@ -179,7 +179,7 @@ final class TokenFormats {
         if (secret.length() < 8 || !hasLetter(secret)) return -1;
         int idDigits = 0;
         for (int i = 0; i < groups.length - 1; i++) {
-            if (groups[i].isEmpty() || !allDigits(groups[i])) return -1;
+            if (groups[i].isEmpty() || !Chars.all(groups[i], Chars::isDigit)) return -1;
             idDigits += groups[i].length();
         }
         if (minIdDigits > 0 && (groups.length < 2 || idDigits < minIdDigits)) return -1;
@@ -191,8 +191,8 @@ final class TokenFormats {
         int end = runEnd(t, from, c -> Chars.isAlnum(c) || c == '-', 300);
         if (end - from > 300 || in(t, end, c -> c == '_')) return -1;
         String[] g = t.substring(from, end).split("-", -1);
-        boolean shaped = g.length == 4 && !g[0].isEmpty() && allDigits(g[0]) && !g[1].isEmpty() && allMatch(g[1], Chars::isUpperOrDigit)
-                && !g[2].isEmpty() && allDigits(g[2]) && g[3].length() >= 8;
+        boolean shaped = g.length == 4 && !g[0].isEmpty() && Chars.all(g[0], Chars::isDigit) && !g[1].isEmpty() && Chars.all(g[1], Chars::isUpperOrDigit)
+                && !g[2].isEmpty() && Chars.all(g[2], Chars::isDigit) && g[3].length() >= 8;
         return shaped ? end : -1;
     }
 
@@ -272,14 +272,4 @@ final class TokenFormats {
         return false;
     }
 
-    private static boolean allDigits(String s) {
-        return allMatch(s, Chars::isDigit);
-    }
-
-    private static boolean allMatch(String s, Chars.CharClass cls) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!cls.test(s.charAt(i))) return false;
-        }
-        return true;
-    }
 }

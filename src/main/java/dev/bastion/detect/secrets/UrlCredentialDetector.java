@@ -87,7 +87,7 @@ public final class UrlCredentialDetector implements Detector {
 
     static boolean isCredential(String user, String password) {
         if (password.isEmpty() || password.length() > 256 || password.equals(user)) return false;
-        if (password.length() <= 5 && allDigits(password)) return false;
+        if (password.length() <= 5 && Chars.all(password, Chars::isDigit)) return false;
         String lower = password.toLowerCase(Locale.ROOT);
         if (STAND_INS.contains(lower) || Placeholders.isPlaceholder(password)) return false;
         return !isPhrase(lower);
@@ -95,13 +95,8 @@ public final class UrlCredentialDetector implements Detector {
 
     /** Letters only, and a word of the kind docs put in example passwords: {@code mysecretpassword}, {@code supersecret}. */
     private static boolean isPhrase(String lower) {
-        for (int i = 0; i < lower.length(); i++) if (!Chars.isLower(lower.charAt(i))) return false;
+        if (!Chars.all(lower, Chars::isLower)) return false;
         for (String w : PHRASE_WORDS) if (lower.contains(w)) return true;
         return false;
-    }
-
-    private static boolean allDigits(String s) {
-        for (int i = 0; i < s.length(); i++) if (!Chars.isDigit(s.charAt(i))) return false;
-        return true;
     }
 }
